@@ -1,0 +1,59 @@
+# Tack — see README.md. `make run` for a local server with demo data,
+# `make test` for every suite, `make desktop` for the desktop client.
+SHELL := /bin/bash
+BIN := build/bin/tack
+DATA := ./.tmp/data
+ADDR ?= 127.0.0.1:8080
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+DESKTOP_TAGS := desktop,production,webkit2_41
+
+.PHONY: run build desktop desktop-windows ui test lint bench deps clean
+
+ui:
+	@if [ ! -f frontend/package.json ]; then \
+	  echo "frontend/package.json is missing: cannot build the UI"; \
+	  if [ "$$CI" = "true" ]; then exit 1; fi; \
+	  echo "(continuing: the binary will say the UI is not built)"; exit 0; \
+	fi; \
+	if [ ! -d frontend/node_modules ]; then (cd frontend && npm ci --no-audit --no-fund) || exit 1; fi; \
+	cd frontend && npm run build
+
+build: ui
+	CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+desktop: ui
+	CGO_ENABLED=1 go build -tags $(DESKTOP_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Windows client, cross-compiled (Wails needs no cgo on Windows; WebView2 runtime on the target).
+desktop-windows: ui
+	GOOS=windows CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS) -H windowsgui" -o build/bin/tack.exe .
+
+# A server on $(ADDR) with SQLite in ./.tmp/data; the first run loads the demo company.
+run: build
+	@mkdir -p $(DATA)
+	@if [ -z "$$(ls -A $(DATA))" ]; then \
+	  echo "Empty data dir: loading the demo company (tack demo)"; \
+	  exec $(BIN) demo --addr $(ADDR) --data-dir $(DATA); \
+	else \
+	  exec $(BIN) serve --addr $(ADDR) --data-dir $(DATA); \
+	fi
+
+deps:
+	scripts/install-deps.sh
+
+# Everything CI runs; ends with the go test summary and "N passed, M failed".
+test: deps ui
+	scripts/test.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	CGO_ENABLED=0 go build ./...
+	cd frontend && if grep -q '"lint"' package.json; then npm run lint; else npx vue-tsc --noEmit; fi
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./backend/...
+
+clean:
+	rm -rf build/bin .tmp e2e/artifacts

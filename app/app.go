@@ -1,0 +1,194 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// App is the desktop shell: which server the window talks to, lifecycle,
+// tray and notifications. Its exported methods are Wails bindings
+// (window.go.app.App.*), one line each over the unexported logic.
+type App struct {
+	ConfigDir string
+	UI        fs.FS
+	Version   string
+	Proxy     *Proxy
+	Notifier  Notifier
+	Sync      *Sync // folder sync facade (bound to the window, shown in the tray)
+
+	ctx   context.Context
+	mu    sync.Mutex
+	conn  Connection
+	local *Local
+	tray  *Tray
+	stop  context.CancelFunc
+	// syncDone is closed when the sync agent has stopped its engine.
+	syncDone chan struct{}
+}
+
+// New builds the shell; ui is the embedded frontend (may be nil).
+func New(configDir string, ui fs.FS, version string) *App {
+	p := NewProxy(indexHandler(ui))
+	p.Log = os.Getenv("TACK_DESKTOP_LOG_API") == "1"
+	a := &App{ConfigDir: configDir, UI: ui, Version: version, Proxy: p, Sync: NewSync(configDir)}
+	a.Notifier = &OSNotifier{AppName: "Tack", OnClick: a.openLink}
+	return a
+}
+
+// GetConnection returns the current server choice (URL is the server in use).
+func (a *App) GetConnection() (Connection, error) { return a.connection(), nil }
+
+// ConnectRemote checks url is a Tack server (healthz), saves and uses it.
+func (a *App) ConnectRemote(rawURL string) (Connection, error) { return a.connectRemote(rawURL) }
+
+// CreateLocalWorkspace starts the embedded server on this computer and uses it.
+func (a *App) CreateLocalWorkspace() (Connection, error) { return a.useLocal(true) }
+
+// Disconnect forgets the server (the local workspace data is kept).
+func (a *App) Disconnect() (Connection, error) { return a.disconnect() }
+
+// PickFolder opens the native folder chooser; "" when cancelled.
+func (a *App) PickFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: title})
+}
+
+func (a *App) connection() Connection {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	c := a.conn
+	if t := a.Proxy.Target(); t != nil {
+		c.URL = t.String()
+	}
+	return c
+}
+
+// restore reconnects to the saved choice at startup.
+func (a *App) restore() error {
+	c, err := LoadConnection(a.ConfigDir)
+	if err != nil {
+		return err
+	}
+	switch c.Mode {
+	case ModeRemote:
+		u, err := url.Parse(c.URL)
+		if err != nil {
+			return fmt.Errorf("app: saved url: %w", err)
+		}
+		a.setConn(c, u)
+	case ModeLocal:
+		_, err = a.useLocal(false)
+	}
+	return err
+}
+
+func (a *App) setConn(c Connection, u *url.URL) {
+	a.mu.Lock()
+	a.conn = c
+	a.mu.Unlock()
+	a.Proxy.SetTarget(u)
+}
+
+func (a *App) connectRemote(raw string) (Connection, error) {
+	u, err := normalizeURL(raw)
+	if err != nil {
+		return Connection{}, err
+	}
+	if err := checkHealth(a.context(), u); err != nil {
+		return Connection{}, err
+	}
+	a.stopLocal()
+	c := Connection{Mode: ModeRemote, URL: u.String()}
+	if err := SaveConnection(a.ConfigDir, c); err != nil {
+		return Connection{}, err
+	}
+	a.setConn(c, u)
+	return a.connection(), nil
+}
+
+func (a *App) useLocal(save bool) (Connection, error) {
+	a.mu.Lock()
+	l := a.local
+	a.mu.Unlock()
+	if l == nil {
+		var err error
+		if l, err = StartLocal(a.context(), a.ConfigDir, a.UI, a.Version); err != nil {
+			return Connection{}, err
+		}
+		a.mu.Lock()
+		a.local = l
+		a.mu.Unlock()
+		slog.Info("desktop: workspace server running", "url", l.URL.String())
+	}
+	c := Connection{Mode: ModeLocal}
+	if save {
+		if err := SaveConnection(a.ConfigDir, c); err != nil {
+			return Connection{}, err
+		}
+	}
+	a.setConn(c, l.URL)
+	return a.connection(), nil
+}
+
+func (a *App) disconnect() (Connection, error) {
+	if err := SaveConnection(a.ConfigDir, Connection{}); err != nil {
+		return Connection{}, err
+	}
+	a.setConn(Connection{}, nil)
+	a.stopLocal()
+	return Connection{}, nil
+}
+
+func (a *App) stopLocal() {
+	a.mu.Lock()
+	l := a.local
+	a.local = nil
+	a.mu.Unlock()
+	_ = l.Stop()
+}
+
+func (a *App) context() context.Context {
+	if a.ctx != nil {
+		return a.ctx
+	}
+	return context.Background()
+}
+
+func normalizeURL(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw != "" && !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errBadURL
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}
+
+// checkHealth asks GET <u>/api/v1/healthz and wants a 200.
+func checkHealth(ctx context.Context, u *url.URL) error {
+	ctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u.String()+"/api/v1/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return errUnreachable.Wrap(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return errUnreachable
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// startup is OnStartup: restore the saved server, start tray and events.
+func (a *App) startup(ctx context.Context) {
+	ctx, a.stop = context.WithCancel(ctx)
+	a.ctx = ctx
+	if err := a.restore(); err != nil {
+		slog.Error("desktop: restore connection", "err", err)
+	}
+	a.tray = StartTray(ctx, a)
+	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, OnEvent: func(string) { a.tray.Refresh() }}
+	go w.Run(ctx)
+	a.syncDone = make(chan struct{})
+	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()
+}
+
+// openLink shows the window on an in-app route: what clicking an OS
+// notification does.
+func (a *App) openLink(link string) {
+	if a.ctx == nil {
+		return
+	}
+	runtime.WindowShow(a.ctx)
+	if js, ok := navigateJS(link); ok {
+		runtime.WindowExecJS(a.ctx, js)
+	}
+}
+
+// domReady is OnDomReady: without a server the window shows the connect screen.
+func (a *App) domReady(ctx context.Context) {
+	if a.connection().Mode == ModeNone {
+		runtime.WindowExecJS(ctx, `if(!location.pathname.startsWith('/desktop')){history.replaceState(null,'','/desktop/connect');location.reload()}`)
+	}
+}
+
+// beforeClose is OnBeforeClose: with a tray, closing hides the window.
+func (a *App) beforeClose(ctx context.Context) bool {
+	if a.tray.Up() && !a.tray.Quitting() {
+		runtime.WindowHide(ctx)
+		return true
+	}
+	return false
+}
+
+// shutdown is OnShutdown: stop the workspace server and background work.
+func (a *App) shutdown(ctx context.Context) {
+	if a.stop != nil {
+		a.stop()
+	}
+	if a.syncDone != nil {
+		// Let a running pass record what it did in the index before exit.
+		select {
+		case <-a.syncDone:
+		case <-time.After(10 * time.Second):
+		}
+	}
+	a.tray.Stop()
+	a.stopLocal()
+}
+
+// indexHandler serves index.html for every non-API path (SPA routes such as
+// /desktop/connect that the asset server does not find as files).
+func indexHandler(ui fs.FS) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ui != nil {
+			if b, err := fs.ReadFile(ui, "index.html"); err == nil {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				w.Write(b)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(placeholderHTML))
+	})
+}
+
+const placeholderHTML = `<!doctype html><html><head><meta charset="utf-8"><title>Tack</title></head>
+<body style="font-family:sans-serif;background:#f5f7fa;color:#303133;display:flex;align-items:center;justify-content:center;height:100vh;margin:0">
+<div style="text-align:center"><h1 style="color:#1f6feb">Tack</h1><p>The web UI was not built into this binary. Run <code>make desktop</code>.</p>
+<p id="api" style="color:#909399">Checking the server…</p></div>
+<script>
+fetch('/api/v1/healthz').then(r => r.json().then(b => [r.status, b])).then(([s, b]) => {
+  document.getElementById('api').textContent = s === 200 ? 'Server in use: ' + b.status + ' (version ' + b.version + ')' : 'Server: ' + ((b.error && b.error.message) || s)
+}).catch(e => { document.getElementById('api').textContent = 'Server: ' + e })
+</script></body></html>`

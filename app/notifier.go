@@ -1,0 +1,90 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/gen2brain/beeep"
+)
+
+// Notifier raises an OS notification. link is the frontend route to open
+// when the user clicks it.
+type Notifier interface {
+	Notify(title, body, link string) error
+}
+
+// OSNotifier uses the platform's notification service. On Linux it speaks
+// org.freedesktop.Notifications over DBus itself, because that is the only
+// way to hear the click (ActionInvoked); OnClick then gets the link. Where
+// that is not possible (macOS, Windows, no notification daemon on the bus)
+// it falls back to beeep, which shows the notification but cannot report a
+// click.
+type OSNotifier struct {
+	AppName string
+	Icon    any               // path or []byte; nil for none
+	OnClick func(link string) // may be nil
+
+	once sync.Once
+	bus  clickNotifier // nil: use beeep
+}
+
+// clickNotifier is a platform service that reports clicks (osnotify_linux.go).
+type clickNotifier interface {
+	notify(appName, icon, title, body, link string) error
+}
+
+func (n *OSNotifier) Notify(title, body, link string) error {
+	n.once.Do(func() { n.bus = newClickNotifier(n.OnClick) })
+	if n.bus != nil {
+		icon, _ := n.Icon.(string)
+		if err := n.bus.notify(n.AppName, icon, title, body, link); err == nil {
+			return nil
+		}
+	}
+	if n.AppName != "" {
+		beeep.AppName = n.AppName
+	}
+	icon := n.Icon
+	if icon == nil {
+		icon = "" // beeep rejects nil
+	}
+	return beeep.Notify(title, body, icon)
+}
+
+// navigateJS is the script that takes the window to an in-app link. Only
+// paths of this app are followed ("/approvals/x", not "//host" or
+// "javascript:"); the link is JSON-quoted, so it cannot break out of the string.
+func navigateJS(link string) (string, bool) {
+	if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") || strings.ContainsAny(link, "\\\r\n") {
+		return "", false
+	}
+	b, err := json.Marshal(link)
+	if err != nil {
+		return "", false
+	}
+	return "location.assign(" + string(b) + ")", true
+}
+
+// FakeNotifier records notifications (tests).
+type FakeNotifier struct {
+	mu   sync.Mutex
+	Sent []Notification
+}
+
+// Notification is one recorded call.
+type Notification struct{ Title, Body, Link string }
+
+func (f *FakeNotifier) Notify(title, body, link string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Sent = append(f.Sent, Notification{title, body, link})
+	return nil
+}
+
+// All returns a copy of what was sent.
+func (f *FakeNotifier) All() []Notification {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Notification(nil), f.Sent...)
+}

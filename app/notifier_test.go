@@ -1,0 +1,27 @@
+package app
+
+import "testing"
+
+// TestNavigateJS: a click follows only this app's own routes, quoted so the
+// link cannot end the string it sits in.
+func TestNavigateJS(t *testing.T) {
+	for _, c := range []struct {
+		link, js string
+		ok       bool
+	}{
+		{"/approvals/abc", `location.assign("/approvals/abc")`, true},
+		{"/meetings/x?occurrence=2026-01-06T02:00:00Z", `location.assign("/meetings/x?occurrence=2026-01-06T02:00:00Z")`, true},
+		{`/x");alert(1);("`, `location.assign("/x\");alert(1);(\"")`, true},
+		{"/x</script>", `location.assign("/x\u003c/script\u003e")`, true},
+		{"//evil.example/x", "", false},
+		{"javascript:alert(1)", "", false},
+		{"https://evil.example", "", false},
+		{"", "", false},
+		{"/a\nb", "", false},
+	} {
+		js, ok := navigateJS(c.link)
+		if js != c.js || ok != c.ok {
+			t.Errorf("navigateJS(%q) = %q, %v; want %q, %v", c.link, js, ok, c.js, c.ok)
+		}
+	}
+}

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"time"
+
+	tsync "tack/backend/sync"
+)
+
+// syncAgentPoll is how often the desktop checks which server and session
+// the window uses (sign-in, sign-out, switching servers).
+var syncAgentPoll = 2 * time.Second
+
+// runSyncAgent runs the folder sync engine for the server the window is
+// signed in to, with the window's own session, until ctx ends. Pairs belong
+// to one server (they name its folders), so each server gets its own index
+// under <config dir>/sync/<server key>. Signing out or switching servers
+// stops the engine; the tray and settings then say "not running".
+func (a *App) runSyncAgent(ctx context.Context) {
+	var (
+		key  string
+		stop func()
+	)
+	tick := time.NewTicker(syncAgentPoll)
+	defer tick.Stop()
+	for {
+		target, token := a.Proxy.Session()
+		next := ""
+		if target != nil && token != "" {
+			next = target.String() + "\x00" + token
+		}
+		if next != key {
+			if stop != nil {
+				stop()
+				stop = nil
+			}
+			key = next
+			if next != "" {
+				var err error
+				if stop, err = a.startSyncEngine(ctx, target, token); err != nil {
+					slog.Error("desktop: start folder sync", "err", err)
+					key = "" // try again on the next tick
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if stop != nil {
+				stop()
+			}
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// startSyncEngine opens the server's index, serves it, and returns the stop
+// function (cancel, wait for the passes to end, close the index).
+func (a *App) startSyncEngine(ctx context.Context, target *url.URL, token string) (func(), error) {
+	client := tsync.NewClient(target.String(), token)
+	prefs, err := LoadSyncPrefs(a.ConfigDir)
+	if err != nil {
+		slog.Warn("desktop: sync preferences unreadable, syncing without a speed limit", "err", err)
+	}
+	eng, err := tsync.New(ctx, tsync.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
+		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec()})
+	if err != nil {
+		return nil, err
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = eng.Serve(ectx)
+	}()
+	go func() { // status changes move the tray at once, not at its next poll
+		held := map[string]int{}
+		for {
+			select {
+			case <-ectx.Done():
+				return
+			case ev := <-eng.Events():
+				a.tray.Refresh()
+				a.noticeHeldDeletes(held, ev.Status)
+			}
+		}
+	}()
+	a.Sync.setEngine(ectx, eng)
+	a.tray.Refresh()
+	return func() {
+		a.Sync.setEngine(nil, nil)
+		cancel()
+		<-done
+		_ = eng.Close()
+		a.tray.Refresh()
+	}, nil
+}
+
+// syncDataDir is the sync data dir of one server: the same server always
+// maps to the same index. The workspace on this computer listens on a new
+// port at every start, so it is keyed by what it is, not by its URL.
+func syncDataDir(configDir, mode string, target *url.URL) string {
+	if mode == ModeLocal {
+		return filepath.Join(configDir, "sync", "local-workspace")
+	}
+	sum := sha256.Sum256([]byte(target.String()))
+	return filepath.Join(configDir, "sync", hex.EncodeToString(sum[:6]))
+}
+
+// userName is the signed-in user's display name (conflict copies of local
+// edits carry it); "" when the server does not say.
+func (a *App) userName(ctx context.Context) string {
+	resp, err := a.Proxy.Do(ctx, http.MethodGet, "/api/v1/me")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var me struct {
+		Name string `json:"name"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&me) != nil {
+		return ""
+	}
+	return me.Name
+}
+
+// noticeHeldDeletes raises an OS notification when the engine starts holding
+// a mass delete of a pair (or holds a different number): nothing moves until
+// the user confirms in the settings page, which the notification opens.
+// held is the count last told per pair.
+func (a *App) noticeHeldDeletes(held map[string]int, st tsync.PairStatus) {
+	n := st.PendingDelete
+	if n == held[st.PairID] {
+		return
+	}
+	held[st.PairID] = n
+	if n == 0 || a.Notifier == nil {
+		return
+	}
+	body := fmt.Sprintf("%d files deleted in %s are held until you confirm (Folder sync).", n, st.LocalPath)
+	if err := a.Notifier.Notify("Tack: deletes wait for your confirmation", body, "/sync"); err != nil {
+		slog.Warn("desktop: notify held deletes", "err", err)
+	}
+}

@@ -1,0 +1,155 @@
+//go:build !darwin
+
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/systray"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// Tray is the status icon (freedesktop StatusNotifierItem over DBus on
+// Linux, so it needs no GTK main loop of its own; Windows native).
+type Tray struct {
+	app      *App
+	ctx      context.Context
+	up       atomic.Bool
+	quitting atomic.Bool
+	end      func()
+	once     sync.Once
+
+	approvals, sync, pause *systray.MenuItem
+	paused                 atomic.Bool
+}
+
+// StartTray starts the tray with an external loop (Wails owns the main loop).
+func StartTray(ctx context.Context, a *App) *Tray {
+	t := &Tray{app: a, ctx: ctx}
+	start, end := systray.RunWithExternalLoop(t.ready, func() {})
+	t.end = end
+	start()
+	return t
+}
+
+func (t *Tray) ready() {
+	systray.SetIcon(trayIcon)
+	systray.SetTitle("Tack")
+	systray.SetTooltip("Tack")
+	open := systray.AddMenuItem("Open Tack", "Show the window")
+	t.approvals = systray.AddMenuItem("Approvals waiting (0)", "Open your approval inbox")
+	// Sync status and pause come from the sync facade; while no engine runs
+	// they stay disabled rather than pretending (see syncMenu).
+	t.sync = systray.AddMenuItem("Sync: not running", "Folder sync status")
+	t.sync.Disable()
+	t.pause = systray.AddMenuItem("Pause sync", "Pause or resume folder sync")
+	t.pause.Disable()
+	systray.AddSeparator()
+	quit := systray.AddMenuItem("Quit", "Quit Tack")
+	t.up.Store(trayHostAvailable()) // hide-on-close only when the icon can be seen
+	go t.loop(open, quit)
+	t.Refresh()
+}
+
+func (t *Tray) loop(open, quit *systray.MenuItem) {
+	tick := time.NewTicker(time.Minute) // counts also change without events (sign-in, reads elsewhere)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.ctx.Done():
+			return
+		case <-tick.C:
+			t.Refresh()
+		case <-open.ClickedCh:
+			runtime.WindowShow(t.ctx)
+		case <-t.approvals.ClickedCh:
+			runtime.WindowShow(t.ctx)
+			runtime.WindowExecJS(t.ctx, `location.assign('/approvals')`)
+		case <-t.sync.ClickedCh:
+			runtime.WindowShow(t.ctx)
+			runtime.WindowExecJS(t.ctx, `location.assign('/sync')`)
+		case <-t.pause.ClickedCh:
+			var err error
+			if t.paused.Load() {
+				err = t.app.Sync.ResumePair("")
+			} else {
+				err = t.app.Sync.PausePair("")
+			}
+			if err != nil {
+				slog.Warn("desktop: tray pause/resume sync", "err", err)
+			}
+			t.Refresh()
+		case <-quit.ClickedCh:
+			t.quitting.Store(true)
+			runtime.Quit(t.ctx)
+		}
+	}
+}
+
+// Refresh updates the counts from the server in use (quietly on errors).
+func (t *Tray) Refresh() {
+	if t == nil || !t.up.Load() {
+		return
+	}
+	go func() {
+		if n, ok := t.count("/api/v1/notifications/unread-count", "count"); ok {
+			systray.SetTooltip(fmt.Sprintf("Tack — %d unread", n))
+			systray.SetTitle(fmt.Sprintf("Tack (%d)", n))
+		}
+		if n, ok := t.count("/api/v1/approvals?box=todo&limit=100", "items"); ok {
+			t.approvals.SetTitle(fmt.Sprintf("Approvals waiting (%d)", n))
+		}
+		it := syncMenu(t.app.Sync.SyncStatus())
+		t.sync.SetTitle(it.Status)
+		t.pause.SetTitle(it.Pause)
+		t.paused.Store(it.Paused)
+		for _, m := range []*systray.MenuItem{t.sync, t.pause} {
+			if it.Enabled {
+				m.Enable()
+			} else {
+				m.Disable()
+			}
+		}
+	}()
+}
+
+// count reads a number field, or the length of a list field.
+func (t *Tray) count(path, field string) (int, bool) {
+	resp, err := t.app.Proxy.Do(t.ctx, http.MethodGet, path)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	var m map[string]json.RawMessage
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&m) != nil {
+		return 0, false
+	}
+	var n int
+	if json.Unmarshal(m[field], &n) == nil {
+		return n, true
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(m[field], &items) == nil {
+		return len(items), true
+	}
+	return 0, false
+}
+
+// Up reports whether the icon is shown. Quitting is set by the Quit item.
+func (t *Tray) Up() bool       { return t != nil && t.up.Load() }
+func (t *Tray) Quitting() bool { return t != nil && t.quitting.Load() }
+
+// Stop removes the icon.
+func (t *Tray) Stop() {
+	if t == nil {
+		return
+	}
+	t.once.Do(func() { t.up.Store(false); t.end() })
+}

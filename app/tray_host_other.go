@@ -1,0 +1,6 @@
+//go:build !linux && !darwin
+
+package app
+
+// trayHostAvailable: Windows always has a notification area.
+func trayHostAvailable() bool { return true }

@@ -1,0 +1,291 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"tack/backend/notify"
+	"tack/backend/notify/notifyorg"
+	"tack/backend/org"
+)
+
+func (h *Handler) notifyRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/notifications", h.authed(h.listNotifications))
+	mux.HandleFunc("GET /api/v1/notifications/unread-count", h.authed(h.unreadCount))
+	mux.HandleFunc("POST /api/v1/notifications/{id}/read", h.authed(h.readNotification))
+	mux.HandleFunc("POST /api/v1/notifications/read-all", h.authed(h.readAllNotifications))
+	mux.HandleFunc("GET /api/v1/events", h.authed(h.eventStream))
+	mux.HandleFunc("POST /api/v1/ding", h.authed(h.sendDing))
+	mux.HandleFunc("GET /api/v1/ding", h.authed(h.listDings))
+	mux.HandleFunc("GET /api/v1/ding/{id}", h.authed(h.getDing))
+	mux.HandleFunc("POST /api/v1/ding/{id}/ack", h.authed(h.ackDing))
+	mux.HandleFunc("POST /api/v1/announcements", h.authed(h.publishAnnouncement))
+	mux.HandleFunc("GET /api/v1/announcements", h.authed(h.listAnnouncements))
+	mux.HandleFunc("GET /api/v1/announcements/{id}", h.authed(h.getAnnouncement))
+	mux.HandleFunc("GET /api/v1/announcements/can-publish", h.authed(h.canPublish))
+	mux.HandleFunc("POST /api/v1/announcements/{id}/read", h.authed(h.readAnnouncement(false)))
+	mux.HandleFunc("POST /api/v1/announcements/{id}/ack", h.authed(h.readAnnouncement(true)))
+	mux.HandleFunc("GET /api/v1/announcements/{id}/receipts", h.authed(h.announcementReceipts))
+	mux.HandleFunc("POST /api/v1/announcements/{id}/remind", h.authed(h.remindAnnouncement))
+	mux.HandleFunc("GET /api/v1/settings/email", h.authed(h.getEmailSettings))
+	mux.HandleFunc("PUT /api/v1/settings/email", h.authed(h.putEmailSettings))
+}
+
+func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	limit, cursor := pageParams(r)
+	unread := r.URL.Query().Get("unread") == "1" || r.URL.Query().Get("unread") == "true"
+	items, next, err := h.deps.Notify.List(r.Context(), notifyorg.Actor(a), unread, limit, cursor)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Page[notify.Notification]{Items: items, NextCursor: next})
+}
+
+func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	n, err := h.deps.Notify.UnreadCount(r.Context(), notifyorg.Actor(a))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"count": n})
+}
+
+func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	n, err := h.deps.Notify.MarkRead(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, n)
+}
+
+func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	n, err := h.deps.Notify.MarkAllRead(r.Context(), notifyorg.Actor(a))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"marked": n})
+}
+
+// eventStream is the SSE stream of the actor's events: replays what was
+// missed after Last-Event-ID (or ?last_event_id=), then streams live events
+// from the hub, with a heartbeat comment every 20 s.
+func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	ctx := r.Context()
+	svc := h.deps.Notify
+	sub := svc.Hub().Subscribe(a.UserID) // before replay, so nothing falls between
+	defer sub.Close()
+	lastID := r.Header.Get("Last-Event-ID")
+	if lastID == "" {
+		lastID = r.URL.Query().Get("last_event_id")
+	}
+	var last int64
+	if lastID != "" {
+		last, _ = strconv.ParseInt(lastID, 10, 64)
+	} else {
+		var err error
+		if last, err = svc.LastEventID(ctx); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 3000\n: connected\n\n")
+	if lastID == "" {
+		// An id with no data sets the browser's last event ID without an
+		// event, so a reconnect before the first event still resumes here.
+		fmt.Fprintf(w, "id: %d\n\n", last)
+	}
+	_ = svc.TouchPresence(ctx, a.UserID)
+	sent := map[int64]bool{}
+	send := func(ev notify.Event) error {
+		if sent[ev.ID] {
+			return nil
+		}
+		sent[ev.ID] = true
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Type, eventJSON(ev)); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	replay, err := svc.EventsAfter(ctx, a.UserID, last, 1000)
+	if err != nil {
+		return
+	}
+	for _, ev := range replay {
+		if send(ev) != nil {
+			return
+		}
+	}
+	if rc.Flush() != nil {
+		return
+	}
+	hb := time.NewTicker(20 * time.Second)
+	defer hb.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-sub.C:
+			if !ok {
+				return // shutting down
+			}
+			if lastID != "" && ev.ID <= last {
+				continue // the client had it before reconnecting
+			}
+			if send(ev) != nil {
+				return
+			}
+		case <-hb.C:
+			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+			_ = svc.TouchPresence(ctx, a.UserID)
+		}
+	}
+}
+
+func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var req notify.DingRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d, err := h.deps.Notify.SendDing(r.Context(), notifyorg.Actor(a), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	limit, cursor := pageParams(r)
+	items, next, err := h.deps.Notify.ListDings(r.Context(), notifyorg.Actor(a), r.URL.Query().Get("box"), limit, cursor)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Page[notify.Ding]{Items: items, NextCursor: next})
+}
+
+func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	d, err := h.deps.Notify.GetDing(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (h *Handler) ackDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	d, err := h.deps.Notify.AckDing(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var req notify.AnnouncementRequest
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	an, err := h.deps.Notify.Publish(r.Context(), notifyorg.Actor(a), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, an)
+}
+
+func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	limit, cursor := pageParams(r)
+	items, next, err := h.deps.Notify.ListAnnouncements(r.Context(), notifyorg.Actor(a), limit, cursor)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, Page[notify.Announcement]{Items: items, NextCursor: next})
+}
+
+func (h *Handler) canPublish(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	writeJSON(w, http.StatusOK, map[string]bool{"can_publish": h.deps.Notify.CanPublish(notifyorg.Actor(a))})
+}
+
+func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	an, err := h.deps.Notify.GetAnnouncement(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"announcement": an, "can_manage": a.IsAdmin() || an.PublisherID == a.UserID})
+}
+
+func (h *Handler) readAnnouncement(ack bool) ActorHandler {
+	return func(w http.ResponseWriter, r *http.Request, a org.Actor) {
+		an, err := h.deps.Notify.MarkAnnouncementRead(r.Context(), notifyorg.Actor(a), r.PathValue("id"), ack)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, an)
+	}
+}
+
+func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	rc, err := h.deps.Notify.AnnouncementReceipts(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rc)
+}
+
+func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	d, err := h.deps.Notify.RemindAnnouncement(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func eventJSON(ev notify.Event) []byte {
+	b, _ := json.Marshal(ev)
+	return b
+}
+
+func (h *Handler) getEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	es, err := h.deps.Notify.EmailSettings(r.Context(), notifyorg.Actor(a))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, es)
+}
+
+func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var req notify.EmailSettings
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	es, err := h.deps.Notify.SetEmailSettings(r.Context(), notifyorg.Actor(a), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, es)
+}

@@ -1,0 +1,59 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"tack/backend/apperr"
+	"tack/backend/store"
+)
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    apperr.Kind       `json:"code"`
+	Key     string            `json:"key,omitempty"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// Page is the list envelope of DESIGN.md.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if v != nil {
+		_ = json.NewEncoder(w).Encode(v)
+	}
+}
+
+// writeError maps err to the error body. Unknown errors are logged with the
+// request and answered as a generic 500: never a stack trace or SQL text.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if e, ok := apperr.As(err); ok && e.Kind != apperr.KindInternal {
+		if e.Err != nil {
+			slog.Info("api: request refused", "method", r.Method, "path", r.URL.Path, "code", e.Key, "cause", e.Err)
+		}
+		writeJSON(w, apperr.Status(e.Kind), errorBody{Error: errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}})
+		return
+	}
+	if store.IsNotFound(err) {
+		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: apperr.KindNotFound, Key: "not_found", Message: "not found"}})
+		return
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errorDetail{Code: apperr.KindTooLarge, Key: "request_too_large", Message: "request body too large"}})
+		return
+	}
+	slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}})
+}

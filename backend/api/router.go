@@ -1,0 +1,60 @@
+package api
+
+import (
+	"io/fs"
+	"net/http"
+
+	"gorm.io/gorm"
+
+	"tack/backend/approval"
+	"tack/backend/drive"
+	"tack/backend/meeting"
+	"tack/backend/notify"
+	"tack/backend/org"
+)
+
+// Deps are the services the handlers call. Each domain adds its service here
+// and registers its routes in NewRouter.
+type Deps struct {
+	DB         *gorm.DB // for healthz only; handlers never query directly
+	Org        *org.Service
+	Meeting    *meeting.Service
+	Approval   *approval.Service
+	Notify     *notify.Service
+	Drive      *drive.Service
+	UI         fs.FS // built frontend (index.html at its root); nil serves a notice
+	TrustProxy bool
+	Version    string
+}
+
+// Handler holds the dependencies of every route.
+type Handler struct {
+	deps Deps
+}
+
+// NewRouter returns the HTTP handler for the API and the UI.
+func NewRouter(deps Deps) http.Handler {
+	h := &Handler{deps: deps}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/healthz", h.healthz)
+	h.orgRoutes(mux)
+	// Domain route groups are registered here, one line each:
+	h.meetingRoutes(mux)
+	h.approvalRoutes(mux)
+	h.notifyRoutes(mux)
+	h.driveRoutes(mux)
+
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})
+	})
+	mux.Handle("/", uiHandler(deps.UI))
+	return logged(mux)
+}
+
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
+	status, code := "ok", http.StatusOK
+	if sqlDB, err := h.deps.DB.DB(); err != nil || sqlDB.PingContext(r.Context()) != nil {
+		status, code = "database unavailable", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]string{"status": status, "version": h.deps.Version})
+}

@@ -1,0 +1,116 @@
+package approval
+
+import "tack/backend/store"
+
+// Migrations returns this package's schema steps in order. Add new ones at the end.
+func Migrations() []store.Migration {
+	return []store.Migration{
+		{ID: "approval-0001-core", SQL: `
+CREATE TABLE approval_templates (
+	id TEXT PRIMARY KEY,
+	builtin_key TEXT NOT NULL DEFAULT '',
+	prefix TEXT NOT NULL,
+	name_zh TEXT NOT NULL,
+	name_en TEXT NOT NULL DEFAULT '',
+	description_zh TEXT NOT NULL DEFAULT '',
+	description_en TEXT NOT NULL DEFAULT '',
+	category TEXT NOT NULL DEFAULT '',
+	icon TEXT NOT NULL DEFAULT '',
+	starters TEXT NOT NULL DEFAULT '{}',
+	sla_hours DOUBLE PRECISION NOT NULL DEFAULT 4,
+	skip_self BOOLEAN NOT NULL DEFAULT TRUE,
+	skip_repeat BOOLEAN NOT NULL DEFAULT TRUE,
+	active BOOLEAN NOT NULL DEFAULT TRUE,
+	current_version INTEGER NOT NULL DEFAULT 1,
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at TIMESTAMPTZ NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX approval_templates_builtin ON approval_templates (builtin_key) WHERE builtin_key <> '';
+CREATE TABLE approval_template_versions (
+	id TEXT PRIMARY KEY,
+	template_id TEXT NOT NULL,
+	number INTEGER NOT NULL,
+	fields TEXT NOT NULL,
+	flow TEXT NOT NULL,
+	created_by TEXT NOT NULL DEFAULT '',
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX approval_template_versions_n ON approval_template_versions (template_id, number);
+CREATE TABLE approval_counters (
+	id TEXT PRIMARY KEY,
+	value BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE approval_instances (
+	id TEXT PRIMARY KEY,
+	number TEXT NOT NULL,
+	template_id TEXT NOT NULL,
+	template_version_id TEXT NOT NULL,
+	template_name TEXT NOT NULL,
+	title TEXT NOT NULL,
+	applicant_id TEXT NOT NULL,
+	department_id TEXT NOT NULL,
+	form TEXT NOT NULL,
+	route TEXT NOT NULL,
+	current_node INTEGER NOT NULL DEFAULT 0,
+	status TEXT NOT NULL,
+	archived BOOLEAN NOT NULL DEFAULT FALSE,
+	version INTEGER NOT NULL DEFAULT 1,
+	submitted_at TIMESTAMPTZ NOT NULL,
+	finished_at TIMESTAMPTZ,
+	last_reminded_at TIMESTAMPTZ,
+	updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE UNIQUE INDEX approval_instances_number ON approval_instances (number);
+CREATE INDEX approval_instances_applicant ON approval_instances (applicant_id, id);
+CREATE INDEX approval_instances_dept ON approval_instances (department_id, id);
+CREATE INDEX approval_instances_template ON approval_instances (template_id, id);
+CREATE TABLE approval_tasks (
+	id TEXT PRIMARY KEY,
+	instance_id TEXT NOT NULL,
+	node_index INTEGER NOT NULL,
+	stage INTEGER NOT NULL DEFAULT 0,
+	kind TEXT NOT NULL,
+	assignee_id TEXT NOT NULL,
+	status TEXT NOT NULL,
+	comment TEXT NOT NULL DEFAULT '',
+	version INTEGER NOT NULL DEFAULT 1,
+	assigned_at TIMESTAMPTZ,
+	acted_at TIMESTAMPTZ,
+	due_at TIMESTAMPTZ,
+	escalate_at TIMESTAMPTZ,
+	sla_stage INTEGER NOT NULL DEFAULT 0,
+	overdue BOOLEAN NOT NULL DEFAULT FALSE,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX approval_tasks_instance ON approval_tasks (instance_id, node_index);
+CREATE INDEX approval_tasks_assignee ON approval_tasks (assignee_id, status);
+CREATE INDEX approval_tasks_due ON approval_tasks (status, due_at);
+CREATE TABLE approval_timeline (
+	id TEXT PRIMARY KEY,
+	instance_id TEXT NOT NULL,
+	actor_id TEXT NOT NULL,
+	action TEXT NOT NULL,
+	node_index INTEGER NOT NULL DEFAULT 0,
+	comment TEXT NOT NULL DEFAULT '',
+	data TEXT NOT NULL DEFAULT '{}',
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX approval_timeline_instance ON approval_timeline (instance_id, id);
+CREATE TABLE approval_comments (
+	id TEXT PRIMARY KEY,
+	instance_id TEXT NOT NULL,
+	author_id TEXT NOT NULL,
+	body TEXT NOT NULL,
+	attachments TEXT NOT NULL DEFAULT '[]',
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX approval_comments_instance ON approval_comments (instance_id, id);
+CREATE TABLE approval_calendar_days (
+	date TEXT PRIMARY KEY,
+	working BOOLEAN NOT NULL,
+	note TEXT NOT NULL DEFAULT '',
+	updated_at TIMESTAMPTZ NOT NULL
+)`},
+	}
+}

@@ -1,0 +1,102 @@
+package approval
+
+import (
+	"testing"
+	"time"
+
+	"tack/backend/apperr"
+)
+
+func TestAddWorkingHours(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := Calendar{Loc: sh, Overrides: map[string]bool{"2026-10-01": false, "2026-10-10": true}}
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, sh) }
+	cases := []struct {
+		from time.Time
+		h    float64
+		want time.Time
+	}{
+		{at(2026, 1, 5, 10, 0), 4, at(2026, 1, 5, 14, 0)},    // same day
+		{at(2026, 1, 5, 17, 0), 4, at(2026, 1, 6, 12, 0)},    // overnight
+		{at(2026, 1, 9, 16, 0), 4, at(2026, 1, 12, 11, 0)},   // over the weekend
+		{at(2026, 1, 10, 20, 0), 1, at(2026, 1, 12, 10, 0)},  // submitted on Saturday
+		{at(2026, 1, 5, 7, 0), 2.5, at(2026, 1, 5, 11, 30)},  // before opening
+		{at(2026, 9, 30, 17, 0), 2, at(2026, 10, 2, 10, 0)},  // holiday skipped
+		{at(2026, 10, 9, 17, 0), 2, at(2026, 10, 10, 10, 0)}, // make-up Saturday works
+	}
+	for _, tc := range cases {
+		if got := c.AddWorkingHours(tc.from, tc.h); !got.Equal(tc.want) {
+			t.Errorf("AddWorkingHours(%v, %v) = %v, want %v", tc.from, tc.h, got.In(sh), tc.want)
+		}
+	}
+	if d := c.WorkingHoursBetween(at(2026, 1, 9, 16, 0), at(2026, 1, 12, 11, 0)); d != 4*time.Hour {
+		t.Errorf("between = %v", d)
+	}
+}
+
+func TestValidateForm(t *testing.T) {
+	min := 1.0
+	fields := []Field{
+		{Key: "n", Type: FieldNumber, Required: true, Min: &min},
+		{Key: "m", Type: FieldMoney, Required: true},
+		{Key: "r", Type: FieldDateRange, Required: true, HalfDay: true},
+		{Key: "s", Type: FieldSelect, Options: []Option{{Value: "a"}}},
+		{Key: "ms", Type: FieldMultiSelect, Options: []Option{{Value: "a"}, {Value: "b"}}},
+		{Key: "tb", Type: FieldTable, Columns: []Field{{Key: "x", Type: FieldText, Required: true}, {Key: "amt", Type: FieldMoney}}},
+		{Key: "d", Type: FieldDate},
+		{Key: "att", Type: FieldAttachment},
+	}
+	var v apperr.Validator
+	out := ValidateForm(fields, map[string]any{
+		"n": 2.0, "m": map[string]any{"amount": 1234.0}, "r": map[string]any{"start": "2026-01-05", "end": "2026-01-07", "start_half": "pm"},
+		"s": "a", "ms": []any{"a", "b"}, "tb": []any{map[string]any{"x": "pen", "amt": map[string]any{"amount": 100.0, "currency": "cny"}}},
+		"d": "2026-01-05", "att": []any{"e1"},
+	}, &v)
+	if !v.Valid() {
+		t.Fatalf("valid form refused: %v", v.Err("k", "m"))
+	}
+	if out["r"].(map[string]any)["days"] != 2.5 || out["m"].(map[string]any)["amount"] != int64(1234) {
+		t.Fatalf("normalised %+v", out)
+	}
+	var v2 apperr.Validator
+	ValidateForm(fields, map[string]any{"n": 0.0, "m": map[string]any{"amount": 1.5}, "r": map[string]any{"start": "2026-01-07", "end": "2026-01-05"},
+		"s": "z", "ms": []any{"q"}, "tb": []any{map[string]any{}}, "d": "5 Jan"}, &v2)
+	e, _ := apperr.As(v2.Err("approval.invalid_form", "x"))
+	want := map[string]string{"form.n": "too_small", "form.m": "invalid", "form.r": "bad_range", "form.s": "invalid", "form.ms": "invalid", "form.tb.0.x": "required", "form.d": "invalid"}
+	for k, w := range want {
+		if e.Fields[k] != w {
+			t.Errorf("%s = %q, want %q (all %v)", k, e.Fields[k], w, e.Fields)
+		}
+	}
+}
+
+func TestConditionMatches(t *testing.T) {
+	form := map[string]any{"period": map[string]any{"days": 5.0}, "amount": map[string]any{"amount": int64(500000)}, "kind": "sick"}
+	a := Applicant{Departments: []string{"sales", "root"}, Roles: []string{"member"}}
+	yes := []Condition{{Kind: CondField, Field: "period", Op: OpGTE, Value: 3.0}, {Kind: CondField, Field: "amount", Op: OpGTE, Value: 500000.0},
+		{Kind: CondField, Field: "kind", Op: OpEq, Value: "sick"}, {Kind: CondField, Field: "kind", Op: OpIn, Values: []string{"sick", "annual"}},
+		{Kind: CondDepartment, DepartmentID: "root"}, {Kind: CondRole, Role: "member"}}
+	no := []Condition{{Kind: CondField, Field: "period", Op: OpLT, Value: 3.0}, {Kind: CondField, Field: "missing", Op: OpGT, Value: 1.0},
+		{Kind: CondDepartment, DepartmentID: "rd"}, {Kind: CondRole, Role: "admin"}}
+	for _, c := range yes {
+		if !c.Matches(form, a) {
+			t.Errorf("%+v should match", c)
+		}
+	}
+	for _, c := range no {
+		if c.Matches(form, a) {
+			t.Errorf("%+v should not match", c)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	ds := []float64{10, 9, 8, 7, 6, 5, 4, 3, 2, 1}
+	s := summarize("k", "n", ds)
+	if s.Count != 10 || s.AvgSeconds != 5.5 || s.P90Seconds != 9 {
+		t.Fatalf("%+v", s)
+	}
+	if s := summarize("k", "n", []float64{42}); s.P90Seconds != 42 {
+		t.Fatalf("%+v", s)
+	}
+}

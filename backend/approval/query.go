@@ -1,0 +1,274 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/org"
+	"tack/backend/store"
+)
+
+// headedSubtree returns the departments the user heads, with their sub-departments.
+func (s *Service) headedSubtree(ctx context.Context, userID string) ([]string, error) {
+	all, err := s.org.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range all {
+		if d.HeadID != nil && *d.HeadID == userID {
+			out = append(out, org.Descendants(all, d.ID)...)
+		}
+	}
+	return uniq(out), nil
+}
+
+func seesArchive(a org.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR) }
+
+// viewable loads an instance the actor may see: applicant, approver or CC,
+// admin/HR, or head of the instance's department (or an ancestor).
+func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Instance, error) {
+	var inst Instance
+	if err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error; err != nil {
+		if store.IsNotFound(err) {
+			return inst, errNotFound
+		}
+		return inst, fmt.Errorf("approval: get: %w", err)
+	}
+	if inst.ApplicantID == actor.UserID || seesArchive(actor) {
+		return inst, nil
+	}
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id = ? AND assignee_id = ?", id, actor.UserID).Count(&n).Error; err != nil {
+		return inst, fmt.Errorf("approval: get: %w", err)
+	}
+	if n > 0 {
+		return inst, nil
+	}
+	heads, err := s.headedSubtree(ctx, actor.UserID)
+	if err != nil {
+		return inst, err
+	}
+	if slices.Contains(heads, inst.DepartmentID) {
+		return inst, nil
+	}
+	return inst, errNotFound
+}
+
+// Permissions are the actions the viewer may take now.
+type Permissions struct {
+	CanApprove     bool `json:"can_approve"`
+	CanReject      bool `json:"can_reject"`
+	CanTransfer    bool `json:"can_transfer"`
+	CanAddApprover bool `json:"can_add_approver"`
+	CanReturn      bool `json:"can_return"`
+	CanWithdraw    bool `json:"can_withdraw"`
+	CanRemind      bool `json:"can_remind"`
+	CanComment     bool `json:"can_comment"`
+}
+
+// Detail is an instance with everything its page shows.
+type Detail struct {
+	Instance
+	Fields      []Field              `json:"fields"`
+	Tasks       []Task               `json:"tasks"`
+	Timeline    []TimelineEntry      `json:"timeline"`
+	Comments    []Comment            `json:"comments"`
+	Users       map[string]UserBrief `json:"users"`
+	Permissions Permissions          `json:"permissions"`
+	MyTaskID    string               `json:"my_task_id"`
+}
+
+// Get returns the detail of an instance the actor may see.
+func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Detail, error) {
+	inst, err := s.viewable(ctx, actor, id)
+	if err != nil {
+		return Detail{}, err
+	}
+	d := Detail{Instance: inst}
+	db := s.db.WithContext(ctx)
+	var ver TemplateVersion
+	if err := db.First(&ver, "id = ?", inst.TemplateVersionID).Error; err != nil {
+		return Detail{}, fmt.Errorf("approval: version: %w", err)
+	}
+	d.Fields = ver.Fields
+	if err := db.Where("instance_id = ?", id).Order("node_index, stage, id").Find(&d.Tasks).Error; err != nil {
+		return Detail{}, fmt.Errorf("approval: tasks: %w", err)
+	}
+	if err := db.Where("instance_id = ?", id).Order("id").Find(&d.Timeline).Error; err != nil {
+		return Detail{}, fmt.Errorf("approval: timeline: %w", err)
+	}
+	if err := db.Where("instance_id = ?", id).Order("id").Find(&d.Comments).Error; err != nil {
+		return Detail{}, fmt.Errorf("approval: comments: %w", err)
+	}
+	ids := []string{inst.ApplicantID}
+	for _, t := range d.Tasks {
+		ids = append(ids, t.AssigneeID)
+	}
+	for _, e := range d.Timeline {
+		ids = append(ids, e.ActorID)
+		if u, ok := e.Data["to"].(string); ok {
+			ids = append(ids, u)
+		}
+		if u, ok := e.Data["user_id"].(string); ok {
+			ids = append(ids, u)
+		}
+	}
+	for _, n := range inst.Route {
+		ids = append(ids, n.Approvers...)
+	}
+	if d.Users, err = s.briefs(ctx, ids); err != nil {
+		return Detail{}, err
+	}
+	if inst.Status == StatusPending {
+		for _, t := range d.Tasks {
+			if t.AssigneeID == actor.UserID && t.Status == TaskPending && t.Kind == KindApprove && t.NodeIndex == inst.CurrentNode {
+				d.MyTaskID = t.ID
+			}
+		}
+		mine := d.MyTaskID != ""
+		d.Permissions = Permissions{CanApprove: mine, CanReject: mine, CanTransfer: mine, CanAddApprover: mine,
+			CanReturn: mine && inst.CurrentNode > 0, CanWithdraw: inst.ApplicantID == actor.UserID,
+			CanRemind: inst.ApplicantID == actor.UserID || actor.IsAdmin(), CanComment: true}
+	}
+	return d, nil
+}
+
+// ListFilter narrows List.
+type ListFilter struct {
+	Box        string // todo|done|mine|cc|all
+	Query      string
+	TemplateID string
+	Status     string
+	From, To   *time.Time
+	Limit      int
+	Cursor     string
+}
+
+// ListItem is an inbox row.
+type ListItem struct {
+	Instance
+	ApplicantName string `json:"applicant_name"`
+	Overdue       bool   `json:"overdue"`
+}
+
+func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) (*gorm.DB, error) {
+	db := s.db.WithContext(ctx)
+	q := db.Model(&Instance{})
+	sub := func(kind string, statuses []string) *gorm.DB {
+		return db.Model(&Task{}).Select("instance_id").Where("assignee_id = ? AND kind = ? AND status IN ?", actor.UserID, kind, statuses)
+	}
+	switch f.Box {
+	case "todo":
+		q = q.Where("id IN (?) AND status = ?", sub(KindApprove, []string{TaskPending}), StatusPending)
+	case "done":
+		q = q.Where("id IN (?)", sub(KindApprove, []string{TaskApproved, TaskRejected, TaskTransferred, TaskReturned}))
+	case "cc":
+		q = q.Where("id IN (?)", sub(KindCC, []string{TaskApproved}))
+	case "", "mine":
+		q = q.Where("applicant_id = ?", actor.UserID)
+	case "all":
+		if !seesArchive(actor) {
+			heads, err := s.headedSubtree(ctx, actor.UserID)
+			if err != nil {
+				return nil, err
+			}
+			if len(heads) == 0 {
+				return nil, errForbidden
+			}
+			q = q.Where("department_id IN ?", heads)
+		}
+	default:
+		return nil, errForbidden
+	}
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("(LOWER(title) LIKE ? OR LOWER(number) LIKE ?)", like, like)
+	}
+	if f.TemplateID != "" {
+		q = q.Where("template_id = ?", f.TemplateID)
+	}
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.From != nil {
+		q = q.Where("submitted_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("submitted_at < ?", *f.To)
+	}
+	return q, nil
+}
+
+// List returns a page of the actor's box, newest first.
+func (s *Service) List(ctx context.Context, actor org.Actor, f ListFilter) ([]ListItem, string, error) {
+	q, err := s.listQuery(ctx, actor, f)
+	if err != nil {
+		return nil, "", err
+	}
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	if f.Cursor != "" {
+		q = q.Where("id < ?", f.Cursor)
+	}
+	var insts []Instance
+	if err := q.Order("id DESC").Limit(f.Limit + 1).Find(&insts).Error; err != nil {
+		return nil, "", fmt.Errorf("approval: list: %w", err)
+	}
+	next := ""
+	if len(insts) > f.Limit {
+		insts = insts[:f.Limit]
+		next = insts[len(insts)-1].ID
+	}
+	items, err := s.items(ctx, insts)
+	return items, next, err
+}
+
+func (s *Service) items(ctx context.Context, insts []Instance) ([]ListItem, error) {
+	ids := make([]string, 0, len(insts))
+	iids := make([]string, 0, len(insts))
+	for _, in := range insts {
+		ids = append(ids, in.ApplicantID)
+		iids = append(iids, in.ID)
+	}
+	users, err := s.org.UsersByID(ctx, uniq(ids))
+	if err != nil {
+		return nil, err
+	}
+	var overdue []string
+	if len(iids) > 0 {
+		if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id IN ? AND overdue = ? AND status = ?", iids, true, TaskPending).
+			Pluck("instance_id", &overdue).Error; err != nil {
+			return nil, fmt.Errorf("approval: overdue: %w", err)
+		}
+	}
+	out := make([]ListItem, 0, len(insts))
+	for _, in := range insts {
+		in.Route = nil
+		out = append(out, ListItem{Instance: in, ApplicantName: users[in.ApplicantID].Name, Overdue: slices.Contains(overdue, in.ID)})
+	}
+	return out, nil
+}
+
+// BulkApprove approves each listed instance where the actor has a pending
+// task; it reports per instance.
+func (s *Service) BulkApprove(ctx context.Context, actor org.Actor, ids []string, comment string) (map[string]string, error) {
+	if len(ids) > 100 {
+		return nil, errTooMany
+	}
+	out := map[string]string{}
+	for _, id := range ids {
+		if _, err := s.Approve(ctx, actor, id, ActionRequest{Comment: comment}); err != nil {
+			out[id] = errKey(err)
+		} else {
+			out[id] = "ok"
+		}
+	}
+	return out, nil
+}

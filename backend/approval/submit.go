@@ -1,0 +1,190 @@
+package approval
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"tack/backend/apperr"
+	"tack/backend/org"
+	"tack/backend/store"
+)
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
+
+// canStart reports whether the applicant may start t.
+func canStart(t Template, a Applicant) bool {
+	if t.Starters.Everyone || (len(t.Starters.Departments) == 0 && len(t.Starters.Roles) == 0) {
+		return true
+	}
+	for _, d := range t.Starters.Departments {
+		if slices.Contains(a.Departments, d) {
+			return true
+		}
+	}
+	for _, r := range t.Starters.Roles {
+		if slices.Contains(a.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+type prepared struct {
+	tpl   Template
+	ver   TemplateVersion
+	user  org.User
+	form  map[string]any
+	route []RouteNode
+}
+
+// prepare validates a submission and resolves its route; it writes nothing.
+func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest) (prepared, error) {
+	var p prepared
+	t, ver, err := s.templateWithVersion(ctx, req.TemplateID, 0)
+	if err != nil {
+		return p, err
+	}
+	if !t.Active {
+		return p, errTemplateNotFound
+	}
+	u, a, err := s.applicantOf(ctx, actor.UserID)
+	if err != nil {
+		return p, err
+	}
+	if !canStart(t, a) {
+		return p, errCannotStart
+	}
+	var v apperr.Validator
+	form := ValidateForm(ver.Fields, req.Form, &v)
+	flat := Flatten(ver.Flow.Nodes, form, a)
+	for _, n := range flat {
+		if n.Approvers.Kind == ApproverApplicant {
+			v.Check(len(req.Approvers[n.ID]) > 0, "approvers."+n.ID, "required")
+		}
+	}
+	if err := v.Err("approval.invalid_form", "check the highlighted fields"); err != nil {
+		return p, err
+	}
+	route, err := s.resolveRoute(ctx, t, ver.Flow, u, a, form, req.Approvers)
+	if err != nil {
+		return p, err
+	}
+	return prepared{tpl: t, ver: ver, user: u, form: form, route: route}, nil
+}
+
+// PreviewRoute resolves who would approve and who would be CC'd for a form.
+func (s *Service) PreviewRoute(ctx context.Context, actor org.Actor, templateID string, req SubmitRequest) (Preview, error) {
+	req.TemplateID = templateID
+	p, err := s.prepare(ctx, actor, req)
+	if err != nil {
+		return Preview{}, err
+	}
+	out := Preview{Nodes: p.route, CC: []string{}}
+	var ids []string
+	for _, n := range p.route {
+		ids = append(ids, n.Approvers...)
+		if n.Type == NodeCC {
+			out.CC = append(out.CC, n.Approvers...)
+		}
+	}
+	out.Users, err = s.briefs(ctx, ids)
+	return out, err
+}
+
+func (s *Service) briefs(ctx context.Context, ids []string) (map[string]UserBrief, error) {
+	us, err := s.org.UsersByID(ctx, uniq(ids))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]UserBrief, len(us))
+	for id, u := range us {
+		out[id] = UserBrief{ID: id, Name: u.Name, Title: u.Title, Active: u.Active}
+	}
+	return out, nil
+}
+
+func instanceTitle(t Template, u org.User, fields []Field, form map[string]any) string {
+	parts := []string{u.Name + "的" + t.NameZh}
+	for _, f := range fields {
+		if !f.Title {
+			continue
+		}
+		switch x := form[f.Key].(type) {
+		case string:
+			parts = append(parts, x)
+		case map[string]any:
+			if d, ok := x["days"]; ok {
+				parts = append(parts, fmt.Sprintf("%v天", d))
+			}
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// Submit starts an instance. The form is validated whole before anything is
+// written; the number, the instance, its first tasks, the timeline and the
+// events are written in one transaction.
+func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest) (Instance, error) {
+	p, err := s.prepare(ctx, actor, req)
+	if err != nil {
+		return Instance{}, err
+	}
+	now := s.clock.Now()
+	inst := Instance{ID: store.NewID(), TemplateID: p.tpl.ID, TemplateVersionID: p.ver.ID, TemplateName: p.tpl.NameZh,
+		Title: instanceTitle(p.tpl, p.user, p.ver.Fields, p.form), ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
+		Form: p.form, Route: p.route, Status: StatusPending, Version: 1, SubmittedAt: now, UpdatedAt: now}
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
+		in := inst
+		num, err := s.nextNumber(tx, p.tpl.Prefix, now.In(s.loc).Year())
+		if err != nil {
+			return err
+		}
+		in.Number = num
+		if err := tx.Create(&in).Error; err != nil {
+			return fmt.Errorf("approval: create instance: %w", err)
+		}
+		if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
+			return err
+		}
+		if err := s.activateFrom(tx, &in, 0, actor.UserID); err != nil {
+			return err
+		}
+		if err := s.saveInstance(tx, &in); err != nil {
+			return err
+		}
+		inst = in
+		return nil
+	})
+	return inst, err
+}
+
+// nextNumber takes the next number of prefix+year; the counter row is
+// updated in the caller's transaction (the row lock serialises submitters).
+func (s *Service) nextNumber(tx *gorm.DB, prefix string, year int) (string, error) {
+	if prefix == "" {
+		prefix = "SP"
+	}
+	key := fmt.Sprintf("%s-%d", prefix, year)
+	if err := tx.Exec("INSERT INTO approval_counters (id, value) VALUES (?, 0) ON CONFLICT (id) DO NOTHING", key).Error; err != nil {
+		return "", fmt.Errorf("approval: counter: %w", err)
+	}
+	if err := tx.Exec("UPDATE approval_counters SET value = value + 1 WHERE id = ?", key).Error; err != nil {
+		return "", fmt.Errorf("approval: counter: %w", err)
+	}
+	var n int64
+	if err := tx.Raw("SELECT value FROM approval_counters WHERE id = ?", key).Scan(&n).Error; err != nil {
+		return "", fmt.Errorf("approval: counter: %w", err)
+	}
+	return fmt.Sprintf("%s-%06d", key, n), nil
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"tack/backend/server"
+)
+
+func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir("server"), "data directory (SQLite database, file blobs)")
+	fs.StringVar(&cfg.DSN, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "trust X-Forwarded-For (only behind your own reverse proxy)")
+	days := func(dst *time.Duration, zero time.Duration) func(string) error {
+		return func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (n == 0 && zero == 0) {
+				return fmt.Errorf("want a number of days, got %q", v)
+			}
+			*dst = time.Duration(n) * 24 * time.Hour
+			if n == 0 {
+				*dst = zero
+			}
+			return nil
+		}
+	}
+	fs.Func("drive-trash-days", "days the drive keeps trashed items (default 30)", days(&cfg.Drive.TrashRetention, 0))
+	fs.Func("drive-version-days", "days the drive keeps old file versions, 0 = forever (default 180)", days(&cfg.Drive.VersionMaxAge, -1))
+	fs.IntVar(&cfg.Drive.MaxVersions, "drive-versions", 50, "file versions the drive keeps per file")
+	fs.Int64Var(&cfg.Drive.DefaultQuota, "drive-quota", 0, "quota in bytes of each new drive space, 0 = unlimited (admins change it per space)")
+}
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	var cfg server.Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	serverFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Version = env.Version
+	return serve(ctx, env, cfg, nil)
+}
+
+// serve builds the server, optionally prepares it (demo data), prints the URL
+// and serves until SIGINT/SIGTERM.
+func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context.Context, *server.Server) error) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := server.New(ctx, cfg, env.UI, nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if prepare != nil {
+		if err := prepare(ctx, srv); err != nil {
+			return err
+		}
+	}
+	ln, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	where := "SQLite in " + srv.Config.DataDir
+	if srv.Config.DSN != "" {
+		where = "PostgreSQL"
+	}
+	fmt.Fprintf(env.Stdout, "Tack %s is running at http://%s  (data: %s; Ctrl+C to stop)\n", env.Version, ln.Addr(), where)
+	return srv.Serve(ctx, ln)
+}

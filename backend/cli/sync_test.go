@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tack/backend/server/servertest"
+)
+
+// TestSyncOnce runs `tack sync --once` against a real in-process server
+// (skipped until the server serves the drive API).
+func TestSyncOnce(t *testing.T) {
+	e := servertest.New(t)
+	tok, _ := e.Setup()
+	r := e.Do("GET", "/api/v1/drive/spaces", tok, nil)
+	if r.Status == http.StatusNotFound {
+		t.Skip("the server does not serve the drive API yet")
+	}
+	var spaces struct {
+		Items []struct {
+			ID, Kind string
+			RootID   string `json:"root_id"`
+		}
+	}
+	r.JSON(t, &spaces)
+	var spaceID, rootID string
+	for _, s := range spaces.Items {
+		if s.Kind == "company" {
+			spaceID, rootID = s.ID, s.RootID
+		}
+	}
+	var folder struct{ ID string }
+	e.Must(http.StatusCreated, "POST", "/api/v1/drive/folders", tok, map[string]string{"parent_id": rootID, "name": "CLI backup"}).JSON(t, &folder)
+
+	local := t.TempDir()
+	if err := os.WriteFile(filepath.Join(local, "hello.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errOut, Version: "test"}
+	args := []string{"sync", "--server", e.HTTP.URL, "--token", tok, "--data-dir", t.TempDir(),
+		"--pair", local + "=" + spaceID + "/" + folder.ID + ":backup", "--once"}
+	if code := Run(context.Background(), env, args); code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "synced") {
+		t.Fatalf("output %q", out.String())
+	}
+	var feed struct {
+		Items []struct {
+			Entry struct{ Name, ParentID string } `json:"entry"`
+		}
+	}
+	b := e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces/"+spaceID+"/changes?cursor=", tok, nil).Body
+	if err := json.Unmarshal(b, &feed); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range feed.Items {
+		if it.Entry.Name == "hello.txt" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("hello.txt not on the drive: %s", b)
+	}
+}

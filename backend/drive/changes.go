@@ -1,0 +1,149 @@
+package drive
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"tack/backend/org"
+)
+
+// feedPage bounds an incremental page of the change feed.
+const feedPage = 1000
+
+// Changes reads a space's change feed (readers of the space root).
+//
+// cursor "" is a full listing: every live entry but the root, and a cursor
+// to continue from. Otherwise the entries changed since the cursor, in
+// order, each in its current state (trashed ones with deleted=true). When
+// nothing changed, the call waits up to wait for a change. A cursor older
+// than a purge of the trash is drive.cursor_expired (404: start over).
+func (s *Service) Changes(ctx context.Context, a org.Actor, spaceID, cursor string, wait time.Duration) (ChangePage, error) {
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	sp, err := s.spaceFor(ctx, s.read(ctx), w, spaceID, RoleViewer)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	if cursor == "" {
+		return s.listing(ctx, &sp)
+	}
+	from, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || from < 0 {
+		return ChangePage{}, ErrBadCursor
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		woken := s.feed.wait() // before reading: a commit after the read still wakes us
+		cur, err := s.read(ctx).space(spaceID)
+		if err != nil {
+			return ChangePage{}, err
+		}
+		if from > cur.ChangeSeq {
+			return ChangePage{}, ErrBadCursor
+		}
+		if from < cur.PurgedSeq {
+			return ChangePage{}, ErrCursorExpired
+		}
+		if from < cur.ChangeSeq {
+			return s.changesAfter(ctx, cur, from)
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return ChangePage{Items: []Change{}, NextCursor: cursor}, nil
+		}
+		t := time.NewTimer(min(left, s.cfg.FeedPoll))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ChangePage{}, ctx.Err()
+		case <-woken:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func (s *Service) listing(ctx context.Context, sp *Space) (ChangePage, error) {
+	st := s.read(ctx)
+	// The sequence is read before the entries: a change committing in
+	// between is listed and then repeated by the feed, never lost.
+	cur, err := st.space(sp.ID)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	items, err := st.liveInSpace(sp.ID, sp.RootID)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	paths, err := s.paths(st, sp)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	out := ChangePage{Items: make([]Change, len(items)), NextCursor: strconv.FormatInt(cur.ChangeSeq, 10)}
+	for i, e := range items {
+		out.Items[i] = Change{Seq: cur.ChangeSeq, Entry: e, Path: paths.of(&e)}
+	}
+	return out, nil
+}
+
+func (s *Service) changesAfter(ctx context.Context, sp *Space, from int64) (ChangePage, error) {
+	st := s.read(ctx)
+	items, err := st.changedSince(sp.ID, sp.RootID, from, feedPage)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	paths, err := s.paths(st, sp)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	out := ChangePage{Items: make([]Change, len(items)), NextCursor: strconv.FormatInt(from, 10)}
+	for i, e := range items {
+		out.Items[i] = Change{Seq: e.Seq, Entry: e, Path: paths.of(&e)}
+		out.NextCursor = strconv.FormatInt(e.Seq, 10)
+	}
+	if len(items) < feedPage {
+		// Everything up to the sequence read before the query has committed
+		// (writers of a space commit in sequence order).
+		out.NextCursor = strconv.FormatInt(sp.ChangeSeq, 10)
+	}
+	return out, nil
+}
+
+// pathIndex names entries by their path from the space root.
+type pathIndex struct {
+	root    string
+	folders map[string]folderRow
+}
+
+func (s *Service) paths(st dbx, sp *Space) (pathIndex, error) {
+	rows, err := st.folders(sp.ID)
+	if err != nil {
+		return pathIndex{}, err
+	}
+	idx := pathIndex{root: sp.RootID, folders: make(map[string]folderRow, len(rows))}
+	for _, r := range rows {
+		idx.folders[r.ID] = r
+	}
+	return idx, nil
+}
+
+func (p pathIndex) of(e *Entry) string {
+	parts := []string{e.Name}
+	id := e.ParentID
+	for id != "" && id != p.root && len(parts) < 256 {
+		f, ok := p.folders[id]
+		if !ok {
+			break
+		}
+		parts = append(parts, f.Name)
+		id = f.ParentID
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "/")
+}

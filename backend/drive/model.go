@@ -1,0 +1,305 @@
+package drive
+
+import "time"
+
+// Space kinds.
+const (
+	SpaceCompany    = "company"
+	SpaceDepartment = "department"
+	SpaceProject    = "project"
+	SpacePersonal   = "personal"
+)
+
+// Entry kinds.
+const (
+	KindFolder = "folder"
+	KindFile   = "file"
+)
+
+// Roles on an entry, weakest first. A role includes the weaker ones.
+const (
+	RoleViewer  = "viewer"  // list, read, download
+	RoleEditor  = "editor"  // create, upload, rename, move, copy, trash, restore
+	RoleManager = "manager" // share (permissions), space settings
+)
+
+// Principal types of a permission.
+const (
+	PrincipalUser       = "user"
+	PrincipalDepartment = "department" // members of the department and its sub-departments
+	PrincipalRole       = "role"       // holders of an org role (admin, hr, dept_head, ...)
+	PrincipalEveryone   = "everyone"   // every active account
+)
+
+func roleLevel(r string) int {
+	switch r {
+	case RoleViewer:
+		return 1
+	case RoleEditor:
+		return 2
+	case RoleManager:
+		return 3
+	}
+	return 0
+}
+
+func maxRole(a, b string) string {
+	if roleLevel(b) > roleLevel(a) {
+		return b
+	}
+	return a
+}
+
+// Space is a top-level area of the drive with its own root folder, members
+// and quota. Role is the caller's role on the root.
+type Space struct {
+	ID           string    `gorm:"primaryKey" json:"id"`
+	Kind         string    `json:"kind"`
+	Name         string    `json:"name"`
+	Description  string    `json:"description"`
+	OwnerID      string    `json:"owner_id,omitempty"`
+	DepartmentID string    `json:"department_id,omitempty"`
+	RootID       string    `json:"root_id"`
+	QuotaBytes   int64     `json:"quota_bytes"` // 0 = unlimited
+	UsedBytes    int64     `json:"used_bytes"`
+	ChangeSeq    int64     `json:"-"`
+	PurgedSeq    int64     `json:"-"`
+	Version      int       `json:"version"`
+	CreatedBy    string    `json:"created_by,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Role         string    `gorm:"-" json:"role"`
+}
+
+// TableName keeps the table name stable.
+func (Space) TableName() string { return "drive_spaces" }
+
+// Entry is a folder or a file. Version is the optimistic-lock version: it
+// grows with every change (content, rename, move, trash), and is the base
+// version of uploads and the version of PATCH/DELETE. Size and Hash are the
+// current content's (files). Role is the caller's effective role.
+type Entry struct {
+	ID             string     `gorm:"primaryKey" json:"id"`
+	SpaceID        string     `json:"space_id"`
+	ParentID       string     `json:"parent_id"`
+	Kind           string     `json:"kind"`
+	Name           string     `json:"name"`
+	NameKey        string     `json:"-"`
+	Description    string     `json:"description"`
+	Size           int64      `json:"size"`
+	Hash           string     `json:"hash"`
+	Version        int64      `json:"version"`
+	CreatedBy      string     `json:"created_by"`
+	CreatedAt      time.Time  `json:"created_at"`
+	ModifiedBy     string     `json:"modified_by"`
+	ModifiedByName string     `json:"modified_by_name,omitempty"`
+	ModifiedAt     time.Time  `json:"modified_at"`
+	Deleted        bool       `json:"deleted"`
+	TrashedAt      *time.Time `json:"trashed_at,omitempty"`
+	TrashedBy      string     `json:"trashed_by,omitempty"`
+	TrashRoot      string     `json:"-"`
+	Seq            int64      `json:"-"`
+	Role           string     `gorm:"-" json:"role,omitempty"`
+}
+
+// TableName keeps the table name stable.
+func (Entry) TableName() string { return "drive_entries" }
+
+// IsDir reports whether e is a folder.
+func (e *Entry) IsDir() bool { return e.Kind == KindFolder }
+
+func (e *Entry) normalize() {
+	e.CreatedAt, e.ModifiedAt = e.CreatedAt.UTC(), e.ModifiedAt.UTC()
+	if e.TrashedAt != nil {
+		t := e.TrashedAt.UTC()
+		e.TrashedAt = &t
+	}
+}
+
+// FileVersion is one stored content of a file. EntryVersion is the entry's
+// version when it was committed: `content?version=N` serves the content the
+// entry had at version N.
+type FileVersion struct {
+	ID            string    `gorm:"primaryKey" json:"id"`
+	EntryID       string    `json:"entry_id"`
+	EntryVersion  int64     `json:"version"`
+	Size          int64     `json:"size"`
+	Hash          string    `json:"hash"`
+	ChunkCount    int       `json:"chunk_count"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedByName string    `json:"created_by_name"`
+	CreatedAt     time.Time `json:"created_at"`
+	Current       bool      `gorm:"-" json:"current"`
+}
+
+// TableName keeps the table name stable.
+func (FileVersion) TableName() string { return "drive_versions" }
+
+// VersionChunk is the idx-th chunk of a version.
+type VersionChunk struct {
+	VersionID   string `gorm:"primaryKey"`
+	Idx         int    `gorm:"primaryKey"`
+	Hash        string
+	Size        int
+	ChunkOffset int64
+}
+
+// TableName keeps the table name stable.
+func (VersionChunk) TableName() string { return "drive_version_chunks" }
+
+// ChunkRow records a chunk present in the blob store.
+type ChunkRow struct {
+	Hash       string `gorm:"primaryKey"`
+	Size       int
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+}
+
+// TableName keeps the table name stable.
+func (ChunkRow) TableName() string { return "drive_chunks" }
+
+// Upload is an open chunked upload session: a new file (ParentID+Name) or a
+// new version of EntryID on top of BaseVersion.
+type Upload struct {
+	ID          string `gorm:"primaryKey"`
+	UserID      string
+	SpaceID     string
+	EntryID     string
+	ParentID    string
+	Name        string
+	BaseVersion int64
+	Size        int64
+	Hash        string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// TableName keeps the table name stable.
+func (Upload) TableName() string { return "drive_uploads" }
+
+// UploadChunkRow is the idx-th announced chunk of an upload.
+type UploadChunkRow struct {
+	UploadID string `gorm:"primaryKey"`
+	Idx      int    `gorm:"primaryKey"`
+	Hash     string
+	Size     int
+}
+
+// TableName keeps the table name stable.
+func (UploadChunkRow) TableName() string { return "drive_upload_chunks" }
+
+// Permission grants Role on EntryID (and everything below it) to a principal.
+type Permission struct {
+	ID            string    `gorm:"primaryKey" json:"id"`
+	EntryID       string    `json:"entry_id"`
+	SpaceID       string    `json:"space_id"`
+	PrincipalType string    `json:"principal_type"`
+	PrincipalID   string    `json:"principal_id"`
+	Role          string    `json:"role"`
+	CreatedBy     string    `json:"created_by"`
+	CreatedAt     time.Time `json:"created_at"`
+	PrincipalName string    `gorm:"-" json:"principal_name,omitempty"`
+	Inherited     bool      `gorm:"-" json:"inherited"` // granted on an ancestor
+}
+
+// TableName keeps the table name stable.
+func (Permission) TableName() string { return "drive_permissions" }
+
+// CreateSpaceRequest creates a project space. Members get their roles on the
+// root; the creator is always a manager.
+type CreateSpaceRequest struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Members     []GrantRequest `json:"members"`
+}
+
+// UpdateSpaceRequest renames a space or changes its quota (admins only for
+// the quota). Version is the space's current version.
+type UpdateSpaceRequest struct {
+	Version     int     `json:"version"`
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	QuotaBytes  *int64  `json:"quota_bytes"`
+}
+
+// CreateFolderRequest creates a folder under ParentID.
+type CreateFolderRequest struct {
+	ParentID    string `json:"parent_id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// UpdateEntryRequest renames, moves or re-describes an entry; nil fields
+// stay. Version must be the entry's current version.
+type UpdateEntryRequest struct {
+	Version     int64   `json:"version"`
+	Name        *string `json:"name"`
+	ParentID    *string `json:"parent_id"`
+	Description *string `json:"description"`
+}
+
+// CopyRequest copies an entry (a folder with everything in it) under
+// ParentID, named Name (default: the source's name).
+type CopyRequest struct {
+	ParentID string `json:"parent_id"`
+	Name     string `json:"name"`
+}
+
+// RestoreRequest restores a trashed entry; Name renames it when the old
+// name is taken again.
+type RestoreRequest struct {
+	Name string `json:"name"`
+}
+
+// GrantRequest gives a principal a role on an entry.
+type GrantRequest struct {
+	PrincipalType string `json:"principal_type"`
+	PrincipalID   string `json:"principal_id"`
+	Role          string `json:"role"`
+}
+
+// UploadChunk is a chunk announced when an upload starts.
+type UploadChunk struct {
+	Hash string `json:"hash"`
+	Size int    `json:"size"`
+}
+
+// UploadRequest starts an upload: a new file (ParentID+Name) or a new
+// version of an existing one (EntryID+BaseVersion).
+type UploadRequest struct {
+	ParentID    string        `json:"parent_id,omitempty"`
+	Name        string        `json:"name,omitempty"`
+	Size        int64         `json:"size"`
+	Hash        string        `json:"hash"`
+	Chunks      []UploadChunk `json:"chunks"`
+	EntryID     string        `json:"entry_id,omitempty"`
+	BaseVersion int64         `json:"base_version,omitempty"`
+}
+
+// UploadState is an upload session and the chunks the server still lacks.
+type UploadState struct {
+	ID        string    `json:"id"`
+	Missing   []string  `json:"missing"`
+	Size      int64     `json:"size"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Change is one item of a space's change feed: the entry's current state.
+type Change struct {
+	Seq   int64  `json:"seq"`
+	Entry Entry  `json:"entry"`
+	Path  string `json:"path,omitempty"`
+}
+
+// ChangePage is one answer of the change feed.
+type ChangePage struct {
+	Items      []Change `json:"items"`
+	NextCursor string   `json:"next_cursor"`
+}
+
+// SearchFilter narrows drive/search.
+type SearchFilter struct {
+	Query   string
+	SpaceID string
+	Limit   int
+}

@@ -1,0 +1,102 @@
+package drive
+
+import (
+	"bytes"
+	"context"
+
+	"tack/backend/meeting"
+	"tack/backend/org"
+)
+
+// PublishMinutes implements meeting.DocumentPublisher: it writes the
+// minutes into the Folder (created when missing) of the department's space
+// (the company space for the root department), as a new file or a new
+// version of the file of that name, and grants each viewer read-only
+// access to it. The meeting service has already checked the actor may
+// publish; the drive writes as the system, recording the actor as author.
+func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeting.MinutesDocument) (string, error) {
+	name, err := CleanName(doc.Name)
+	if err != nil {
+		return "", err
+	}
+	folderName, err := CleanName(doc.Folder)
+	if err != nil {
+		return "", err
+	}
+	sp, err := s.spaceOfDepartment(ctx, doc.DepartmentID)
+	if err != nil {
+		return "", err
+	}
+	folder, err := s.ensureFolder(ctx, sp.RootID, folderName)
+	if err != nil {
+		return "", err
+	}
+	in := SmallUpload{ParentID: folder.ID, Name: name, Body: bytes.NewReader(doc.Content)}
+	st := s.read(ctx)
+	if cur, err := st.liveChild(folder.ID, nameKey(name), ""); err != nil {
+		return "", err
+	} else if cur != nil {
+		in = SmallUpload{EntryID: cur.ID, BaseVersion: cur.Version, Body: bytes.NewReader(doc.Content)}
+	}
+	e, err := s.uploadSmall(ctx, actor, who{Actor: org.System}, in)
+	if err != nil {
+		return "", err
+	}
+	err = s.write(ctx, func(st dbx) error {
+		existing, err := st.permissionsOn([]string{e.ID})
+		if err != nil {
+			return err
+		}
+		has := map[string]bool{}
+		for _, x := range existing {
+			if x.PrincipalType == PrincipalUser {
+				has[x.PrincipalID] = true // viewer or stronger already
+			}
+		}
+		for _, uid := range doc.Viewers {
+			if has[uid] {
+				continue
+			}
+			has[uid] = true
+			p := Permission{ID: newID(), EntryID: e.ID, SpaceID: e.SpaceID, PrincipalType: PrincipalUser, PrincipalID: uid,
+				Role: RoleViewer, CreatedBy: actor.UserID, CreatedAt: s.clock.Now()}
+			if err := st.upsertPermission(&p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return e.ID, nil
+}
+
+func (s *Service) spaceOfDepartment(ctx context.Context, deptID string) (*Space, error) {
+	if deptID == "" {
+		return s.CompanySpace(ctx)
+	}
+	d, err := s.org.Department(ctx, deptID)
+	if err != nil {
+		return nil, wrap("department", err)
+	}
+	if d.ParentID == nil {
+		return s.CompanySpace(ctx)
+	}
+	return s.DepartmentSpace(ctx, d)
+}
+
+// ensureFolder returns the live folder name under parentID, creating it.
+func (s *Service) ensureFolder(ctx context.Context, parentID, name string) (*Entry, error) {
+	if f, err := s.read(ctx).liveChild(parentID, nameKey(name), ""); err != nil || f != nil {
+		return f, err
+	}
+	e, err := s.CreateFolder(ctx, org.System, CreateFolderRequest{ParentID: parentID, Name: name})
+	if err != nil {
+		if f, err2 := s.read(ctx).liveChild(parentID, nameKey(name), ""); err2 == nil && f != nil {
+			return f, nil // created concurrently
+		}
+		return nil, err
+	}
+	return &e, nil
+}

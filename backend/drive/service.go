@@ -1,0 +1,90 @@
+package drive
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/clock"
+	"tack/backend/drive/blobstore"
+	"tack/backend/org"
+	"tack/backend/store"
+)
+
+// Config holds the drive's policies. Zero values get the defaults below.
+type Config struct {
+	TrashRetention time.Duration // how long trashed items are kept (default 30 days)
+	MaxVersions    int           // versions kept per file, newest first (default 50)
+	VersionMaxAge  time.Duration // older non-current versions are pruned (default 180 days; <0 keeps all)
+	UploadTTL      time.Duration // an upload session expires this long after it started (default 24 h)
+	GCGrace        time.Duration // an unreferenced chunk is removed only when unused this long (default 1 h)
+	DefaultQuota   int64         // bytes per new space, 0 = unlimited
+	MaxFileSize    int64         // largest file, 0 = unlimited
+	MaxSmallUpload int64         // largest single-request upload (default 1 GiB)
+	MaxChunkSize   int           // largest chunk accepted (default 16 MiB)
+	FeedPoll       time.Duration // how often a waiting change feed re-reads the database (default 1 s)
+	JobInterval    time.Duration // how often the maintenance job runs (default 10 min)
+}
+
+func (c *Config) defaults() {
+	if c.TrashRetention <= 0 {
+		c.TrashRetention = 30 * 24 * time.Hour
+	}
+	if c.MaxVersions <= 0 {
+		c.MaxVersions = 50
+	}
+	if c.VersionMaxAge == 0 {
+		c.VersionMaxAge = 180 * 24 * time.Hour
+	}
+	if c.UploadTTL <= 0 {
+		c.UploadTTL = 24 * time.Hour
+	}
+	if c.GCGrace <= 0 {
+		c.GCGrace = time.Hour
+	}
+	if c.MaxSmallUpload <= 0 {
+		c.MaxSmallUpload = 1 << 30
+	}
+	if c.MaxChunkSize <= 0 {
+		c.MaxChunkSize = 16 << 20
+	}
+	if c.FeedPoll <= 0 {
+		c.FeedPoll = time.Second
+	}
+	if c.JobInterval <= 0 {
+		c.JobInterval = 10 * time.Minute
+	}
+}
+
+// Service is the drive domain.
+type Service struct {
+	db    *gorm.DB
+	clock clock.Clock
+	org   *org.Service
+	blobs *blobstore.Store
+	cfg   Config
+	feed  *waker
+}
+
+// NewService builds the drive service over a migrated database and a blob
+// store (see blobstore.Open).
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, blobs *blobstore.Store, cfg Config) *Service {
+	cfg.defaults()
+	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker()}
+}
+
+// Blobs is the chunk store (for backup tooling).
+func (s *Service) Blobs() *blobstore.Store { return s.blobs }
+
+// Config returns the effective configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+func newID() string { return store.NewID() }
+
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("drive: %s: %w", op, err)
+}

@@ -1,0 +1,522 @@
+package drive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+
+	"tack/backend/apperr"
+	"tack/backend/drive/blobstore"
+	"tack/backend/drive/chunker"
+	"tack/backend/org"
+)
+
+// maxChunks bounds one upload's chunk list (4 TiB at the average chunk size).
+const maxChunks = 4 << 20
+
+// target is where new content goes: a new file (parent+name) or a new
+// version of file on top of base.
+type target struct {
+	parent *Entry
+	name   string
+	file   *Entry
+	base   int64
+}
+
+// resolveTarget checks the actor may write the content where asked.
+func (s *Service) resolveTarget(ctx context.Context, st dbx, w who, entryID string, base int64, parentID, name string) (target, error) {
+	if entryID != "" {
+		f, err := s.needLive(ctx, st, w, entryID, RoleEditor)
+		if err != nil {
+			return target{}, err
+		}
+		if f.IsDir() {
+			return target{}, ErrNotFile
+		}
+		if f.Version != base {
+			return target{}, ErrStale
+		}
+		return target{file: f, base: base}, nil
+	}
+	n, err := CleanName(name)
+	if err != nil {
+		return target{}, err
+	}
+	p, err := s.needFolder(ctx, st, w, parentID, RoleEditor)
+	if err != nil {
+		return target{}, err
+	}
+	if c, err := st.liveChild(p.ID, nameKey(n), ""); err != nil {
+		return target{}, err
+	} else if c != nil {
+		return target{}, ErrNameTaken
+	}
+	return target{parent: p, name: n}, nil
+}
+
+// recheck re-reads a target checked before the transaction: the parent
+// must still be live, the file still at the base version. Permissions were
+// checked by resolveTarget; the version and the unique live-name index are
+// enforced again by the writes themselves.
+func (st dbx) recheck(t target) (target, error) {
+	if t.file != nil {
+		f, err := st.entry(t.file.ID)
+		if err != nil {
+			return t, err
+		}
+		if f.Deleted {
+			return t, ErrNotFound
+		}
+		if f.Version != t.base {
+			return t, ErrStale
+		}
+		f.Role = t.file.Role
+		t.file = f
+		return t, nil
+	}
+	p, err := st.entry(t.parent.ID)
+	if err != nil {
+		return t, err
+	}
+	if p.Deleted {
+		return t, ErrNotFound
+	}
+	return t, nil
+}
+
+func (t target) spaceID() string {
+	if t.file != nil {
+		return t.file.SpaceID
+	}
+	return t.parent.SpaceID
+}
+
+func (s *Service) checkSize(st dbx, t target, size int64) error {
+	if s.cfg.MaxFileSize > 0 && size > s.cfg.MaxFileSize {
+		return ErrTooLarge
+	}
+	sp, err := st.space(t.spaceID())
+	if err != nil {
+		return err
+	}
+	delta := size
+	if t.file != nil {
+		delta -= t.file.Size
+	}
+	if sp.QuotaBytes > 0 && delta > 0 && sp.UsedBytes+delta > sp.QuotaBytes {
+		return ErrQuota.WithField("quota_bytes", itoa64(sp.QuotaBytes))
+	}
+	return nil
+}
+
+// StartUpload opens an upload session for the announced chunk list and
+// answers which chunks the server lacks. Editors of the parent (new file) or
+// of the file (new version, BaseVersion = its current version) only.
+func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadRequest) (UploadState, error) {
+	var v apperr.Validator
+	v.Check(blobstore.ValidHash(req.Hash), "hash", "invalid")
+	v.Check(req.Size >= 0, "size", "invalid")
+	v.Check(len(req.Chunks) <= maxChunks, "chunks", "too_many")
+	var sum int64
+	for _, c := range req.Chunks {
+		if !blobstore.ValidHash(c.Hash) || c.Size <= 0 || c.Size > s.cfg.MaxChunkSize {
+			v.Check(false, "chunks", "invalid")
+			break
+		}
+		sum += int64(c.Size)
+	}
+	v.Check(sum == req.Size, "size", "mismatch")
+	if err := v.Err("drive.invalid_upload", "the upload is not valid"); err != nil {
+		return UploadState{}, err
+	}
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return UploadState{}, err
+	}
+	now := s.clock.Now()
+	u := &Upload{ID: newID(), UserID: a.UserID, EntryID: req.EntryID, BaseVersion: req.BaseVersion, Size: req.Size, Hash: req.Hash,
+		CreatedAt: now, ExpiresAt: now.Add(s.cfg.UploadTTL)}
+	rows := make([]UploadChunkRow, len(req.Chunks))
+	hashes := make([]string, 0, len(req.Chunks))
+	seen := map[string]bool{}
+	for i, c := range req.Chunks {
+		rows[i] = UploadChunkRow{UploadID: u.ID, Idx: i, Hash: c.Hash, Size: c.Size}
+		if !seen[c.Hash] {
+			seen[c.Hash] = true
+			hashes = append(hashes, c.Hash)
+		}
+	}
+	err = s.write(ctx, func(st dbx) error {
+		t, err := s.resolveTarget(ctx, st, w, req.EntryID, req.BaseVersion, req.ParentID, req.Name)
+		if err != nil {
+			return err
+		}
+		if err := s.checkSize(st, t, req.Size); err != nil {
+			return err
+		}
+		u.SpaceID = t.spaceID()
+		if t.parent != nil {
+			u.ParentID, u.Name = t.parent.ID, t.name
+		}
+		if err := st.insertUpload(u, rows); err != nil {
+			return err
+		}
+		// Touching the chunks it will reuse keeps the collector off them.
+		_, err = st.touchChunks(hashes, now)
+		return err
+	})
+	if err != nil {
+		return UploadState{}, err
+	}
+	missing, err := s.missing(ctx, hashes)
+	if err != nil {
+		return UploadState{}, err
+	}
+	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt}, nil
+}
+
+// missing returns the hashes without a chunk row or without a file.
+func (s *Service) missing(ctx context.Context, hashes []string) ([]string, error) {
+	have, err := s.read(ctx).presentChunks(hashes)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, h := range hashes {
+		if !have[h] || !s.blobs.Has(h) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// ownUpload loads an upload of the actor's that has not expired.
+func (s *Service) ownUpload(ctx context.Context, st dbx, a org.Actor, id string) (*Upload, error) {
+	u, err := st.upload(id)
+	if err != nil {
+		return nil, err
+	}
+	if u.UserID != a.UserID || !s.clock.Now().Before(u.ExpiresAt) {
+		return nil, ErrUploadNotFound
+	}
+	return u, nil
+}
+
+// UploadStatus answers which chunks an upload still lacks (to resume after
+// an interruption).
+func (s *Service) UploadStatus(ctx context.Context, a org.Actor, id string) (UploadState, error) {
+	st := s.read(ctx)
+	u, err := s.ownUpload(ctx, st, a, id)
+	if err != nil {
+		return UploadState{}, err
+	}
+	rows, err := st.uploadChunks(id)
+	if err != nil {
+		return UploadState{}, err
+	}
+	missing, err := s.missing(ctx, uploadHashes(rows))
+	if err != nil {
+		return UploadState{}, err
+	}
+	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt}, nil
+}
+
+func uploadHashes(rows []UploadChunkRow) []string {
+	seen := make(map[string]bool, len(rows))
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if !seen[r.Hash] {
+			seen[r.Hash] = true
+			out = append(out, r.Hash)
+		}
+	}
+	return out
+}
+
+// PutChunk stores one announced chunk of an upload. The body is read whole
+// and checked against the hash before anything becomes visible: a cut
+// connection stores nothing.
+func (s *Service) PutChunk(ctx context.Context, a org.Actor, uploadID, hash string, body io.Reader) error {
+	st := s.read(ctx)
+	if _, err := s.ownUpload(ctx, st, a, uploadID); err != nil {
+		return err
+	}
+	size, ok, err := st.uploadChunkSize(uploadID, hash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrChunkUnknown
+	}
+	data := make([]byte, size+1)
+	n, err := io.ReadFull(body, data)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return wrap("read chunk", err)
+	}
+	if n != size {
+		return ErrBadChunk.WithField("size", "mismatch")
+	}
+	staged, err := s.blobs.Stage(hash, data[:size]) // checks the SHA-256
+	if errors.Is(err, blobstore.ErrHashMismatch) {
+		return ErrBadChunk
+	}
+	if err != nil {
+		return err
+	}
+	return s.installChunks(ctx, []blobstore.Staged{staged})
+}
+
+// installChunks records staged chunks and makes them visible, in one
+// transaction: the row first (taking the row's lock), then the rename.
+func (s *Service) installChunks(ctx context.Context, staged []blobstore.Staged) error {
+	err := s.write(ctx, func(st dbx) error { return s.installIn(st, staged) })
+	if err != nil {
+		for _, c := range staged {
+			s.blobs.Discard(c)
+		}
+	}
+	return err
+}
+
+func (s *Service) installIn(st dbx, staged []blobstore.Staged) error {
+	now := s.clock.Now()
+	for _, c := range staged {
+		if err := st.upsertChunk(c.Hash, c.Size, now); err != nil {
+			return err
+		}
+		if err := s.blobs.Install(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit finishes an upload: it checks every chunk is stored, re-reads the
+// content to verify the announced size and SHA-256, then in one transaction
+// creates the file or its new version (a base version that is no longer
+// current is drive.stale_version, 409: never a silent overwrite).
+func (s *Service) Commit(ctx context.Context, a org.Actor, uploadID string) (Entry, error) {
+	st := s.read(ctx)
+	u, err := s.ownUpload(ctx, st, a, uploadID)
+	if err != nil {
+		return Entry{}, err
+	}
+	rows, err := st.uploadChunks(uploadID)
+	if err != nil {
+		return Entry{}, err
+	}
+	if m, err := s.missing(ctx, uploadHashes(rows)); err != nil {
+		return Entry{}, err
+	} else if len(m) > 0 {
+		return Entry{}, ErrChunksMissing
+	}
+	chunks := make([]VersionChunk, len(rows))
+	var off int64
+	for i, r := range rows {
+		chunks[i] = VersionChunk{Idx: i, Hash: r.Hash, Size: r.Size, ChunkOffset: off}
+		off += int64(r.Size)
+	}
+	if err := s.verifyContent(chunks, u.Size, u.Hash); err != nil {
+		return Entry{}, err
+	}
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return Entry{}, err
+	}
+	t, err := s.resolveTarget(ctx, s.read(ctx), w, u.EntryID, u.BaseVersion, u.ParentID, u.Name)
+	if err != nil {
+		return Entry{}, err
+	}
+	var out *Entry
+	err = s.write(ctx, func(st dbx) error {
+		t, err := st.recheck(t)
+		if err != nil {
+			return err
+		}
+		if out, err = s.writeContent(st, a, t, chunks, u.Size, u.Hash); err != nil {
+			return err
+		}
+		return st.deleteUploads([]string{u.ID})
+	})
+	if err != nil {
+		return Entry{}, err
+	}
+	s.feed.wake()
+	out.Role = RoleEditor
+	return *out, nil
+}
+
+// verifyContent re-reads the chunks in order and checks size and hash.
+func (s *Service) verifyContent(chunks []VersionChunk, size int64, hash string) error {
+	h := sha256.New()
+	var n int64
+	for _, c := range chunks {
+		f, err := s.blobs.Open(c.Hash)
+		if errors.Is(err, blobstore.ErrNotFound) {
+			return ErrChunksMissing
+		}
+		if err != nil {
+			return wrap("open chunk", err)
+		}
+		m, err := io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return wrap("read chunk", err)
+		}
+		n += m
+	}
+	if n != size || hex.EncodeToString(h.Sum(nil)) != hash {
+		return ErrHashMismatch
+	}
+	return nil
+}
+
+// writeContent stores chunks as the new content of t, inside the caller's
+// transaction: quota, the entry (created, or its version checked and
+// bumped), the version and its chunk list, version pruning.
+func (s *Service) writeContent(st dbx, a org.Actor, t target, chunks []VersionChunk, size int64, hash string) (*Entry, error) {
+	if err := s.checkSize(st, t, size); err != nil {
+		return nil, err
+	}
+	hashes := distinctHashes(chunks)
+	now := s.clock.Now()
+	if n, err := st.touchChunks(hashes, now); err != nil {
+		return nil, err
+	} else if n != int64(len(hashes)) {
+		return nil, ErrChunksMissing // collected between the check and now: the client re-sends
+	}
+	seq, err := st.bump(t.spaceID())
+	if err != nil {
+		return nil, err
+	}
+	var e *Entry
+	delta := size
+	if t.file != nil {
+		delta -= t.file.Size
+		if err := st.updateEntry(t.file.ID, t.base, map[string]any{"size": size, "hash": hash, "seq": seq,
+			"modified_by": a.UserID, "modified_by_name": a.Name, "modified_at": now}); err != nil {
+			return nil, err
+		}
+		if e, err = st.entry(t.file.ID); err != nil {
+			return nil, err
+		}
+	} else {
+		e = &Entry{ID: newID(), SpaceID: t.parent.SpaceID, ParentID: t.parent.ID, Kind: KindFile, Name: t.name, NameKey: nameKey(t.name),
+			Size: size, Hash: hash, Version: 1, CreatedBy: a.UserID, CreatedAt: now, ModifiedBy: a.UserID, ModifiedByName: a.Name,
+			ModifiedAt: now, Seq: seq}
+		if err := st.insertEntry(e); err != nil {
+			return nil, err
+		}
+	}
+	fv := FileVersion{ID: newID(), EntryID: e.ID, EntryVersion: e.Version, Size: size, Hash: hash, ChunkCount: len(chunks),
+		CreatedBy: a.UserID, CreatedByName: a.Name, CreatedAt: now}
+	if err := st.insertVersion(&fv, chunks); err != nil {
+		return nil, err
+	}
+	if err := st.addUsed(e.SpaceID, delta); err != nil {
+		return nil, err
+	}
+	if e.Version <= int64(s.cfg.MaxVersions) {
+		return e, nil // a file has at most one stored version per entry version
+	}
+	old, err := st.prunableVersions(e.ID, s.cfg.MaxVersions)
+	if err != nil {
+		return nil, wrap("prune versions", err)
+	}
+	return e, st.deleteVersions(old)
+}
+
+// SmallUpload is a whole file sent in one request (the browser's upload):
+// a new file (ParentID+Name) or a new version (EntryID+BaseVersion).
+type SmallUpload struct {
+	ParentID    string
+	Name        string
+	EntryID     string
+	BaseVersion int64
+	Body        io.Reader
+}
+
+// UploadSmall stores a file sent in one request. The body is chunked as it
+// streams (the same chunks the sync agent would announce, so it
+// deduplicates), each chunk staged on disk; then one transaction records the
+// chunks and creates the file or version. A body cut short stores nothing.
+func (s *Service) UploadSmall(ctx context.Context, a org.Actor, in SmallUpload) (Entry, error) {
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return Entry{}, err
+	}
+	e, err := s.uploadSmall(ctx, a, w, in)
+	if err == nil {
+		e.Role = RoleEditor
+	}
+	return e, err
+}
+
+// uploadSmall writes as author, checking permissions as w.
+func (s *Service) uploadSmall(ctx context.Context, a org.Actor, w who, in SmallUpload) (Entry, error) {
+	t, err := s.resolveTarget(ctx, s.read(ctx), w, in.EntryID, in.BaseVersion, in.ParentID, in.Name)
+	if err != nil {
+		return Entry{}, err // fail fast, before reading the body
+	}
+	staged, chunks, size, hash, err := s.stageAll(in.Body)
+	if err != nil {
+		return Entry{}, err
+	}
+	var out *Entry
+	err = s.write(ctx, func(st dbx) error {
+		t, err := st.recheck(t)
+		if err != nil {
+			return err
+		}
+		if err := s.installIn(st, staged); err != nil {
+			return err
+		}
+		out, err = s.writeContent(st, a, t, chunks, size, hash)
+		return err
+	})
+	if err != nil {
+		for _, c := range staged {
+			s.blobs.Discard(c)
+		}
+		return Entry{}, err
+	}
+	s.feed.wake()
+	return *out, nil
+}
+
+// stageAll chunks r and stages every chunk.
+func (s *Service) stageAll(r io.Reader) (staged []blobstore.Staged, chunks []VersionChunk, size int64, hash string, err error) {
+	h := sha256.New()
+	limit := s.cfg.MaxSmallUpload
+	if s.cfg.MaxFileSize > 0 && s.cfg.MaxFileSize < limit {
+		limit = s.cfg.MaxFileSize
+	}
+	lr := &io.LimitedReader{R: r, N: limit + 1}
+	err = chunker.SplitData(io.TeeReader(lr, h), func(c chunker.Chunk, data []byte) error {
+		if c.Offset+int64(c.Size) > limit {
+			return ErrTooLarge
+		}
+		chunks = append(chunks, VersionChunk{Idx: len(chunks), Hash: c.Hash, Size: c.Size, ChunkOffset: c.Offset})
+		size = c.Offset + int64(c.Size)
+		// Staged even when stored already: installing under the chunk
+		// row's lock is what keeps a concurrent collector from removing it.
+		st, err := s.blobs.Stage(c.Hash, data)
+		if err != nil {
+			return err
+		}
+		staged = append(staged, st)
+		return nil
+	})
+	if err != nil {
+		for _, c := range staged {
+			s.blobs.Discard(c)
+		}
+		if apperr.IsKind(err, apperr.KindTooLarge) {
+			return nil, nil, 0, "", err
+		}
+		return nil, nil, 0, "", wrap("read upload", err)
+	}
+	return staged, chunks, size, hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,145 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tack/backend/notify"
+	"tack/backend/store"
+)
+
+// jobLockName is the PostgreSQL advisory lock that makes one replica run the job.
+const jobLockName = "meeting.reminders"
+
+// maxReminderLead is the longest reminder a meeting may ask for.
+const maxReminderLead = 7 * 24 * time.Hour
+
+// Job runs reminders and overdue-task checks every Interval.
+type Job struct {
+	S        *Service
+	Interval time.Duration
+}
+
+// Serve runs the job until ctx ends.
+func (j Job) Serve(ctx context.Context) error {
+	iv := j.Interval
+	if iv <= 0 {
+		iv = 30 * time.Second
+	}
+	t := time.NewTicker(iv)
+	defer t.Stop()
+	for {
+		if _, err := j.S.RunJobOnce(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("meeting: job", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// JobStats says what one run did.
+type JobStats struct {
+	Reminders int
+	Overdue   int
+	Skipped   bool // another replica holds the lock
+}
+
+// RunJobOnce sends due reminders (meeting.reminder, once per occurrence,
+// ReminderMinutes before its start) and flags newly overdue tasks
+// (task.overdue, once per task). On PostgreSQL only the replica holding the
+// advisory lock works; the sent-markers make each reminder exactly-once.
+func (s *Service) RunJobOnce(ctx context.Context) (JobStats, error) {
+	var st JobStats
+	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		ok, err := store.TryXactLock(tx, jobLockName)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			st.Skipped = true
+			return nil
+		}
+		n, err := s.sendReminders(tx)
+		if err != nil {
+			return err
+		}
+		st.Reminders = n
+		st.Overdue, err = s.flagOverdue(tx)
+		return err
+	})
+	return st, err
+}
+
+func (s *Service) sendReminders(tx *gorm.DB) (int, error) {
+	now := s.clock.Now()
+	var ms []Meeting
+	if err := tx.Where("status = ? AND reminder_minutes > 0 AND span_start <= ? AND (span_end IS NULL OR span_end > ?)",
+		StatusActive, now.Add(maxReminderLead), now).Find(&ms).Error; err != nil {
+		return 0, fmt.Errorf("meeting: reminder scan: %w", err)
+	}
+	if err := s.fill(tx, ms); err != nil {
+		return 0, err
+	}
+	sent := 0
+	for i := range ms {
+		m := &ms[i]
+		lead := time.Duration(m.ReminderMinutes) * time.Minute
+		for _, o := range m.Occurrences(now, now.Add(lead+time.Minute)) {
+			if !o.Start.After(now) || o.Start.Add(-lead).After(now) {
+				continue
+			}
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&reminderSent{MeetingID: m.ID, OccurrenceStart: o.OriginalStart, SentAt: now})
+			if res.Error != nil {
+				return sent, fmt.Errorf("meeting: reminder marker: %w", res.Error)
+			}
+			if res.RowsAffected == 0 {
+				continue // already sent
+			}
+			err := notify.Emit(tx, &notify.Event{Type: "meeting.reminder", SubjectType: "meeting", SubjectID: m.ID,
+				ActorID: "system", Recipients: m.people(), Data: m.eventData(map[string]any{
+					"occurrence_start": o.Start.Format(time.RFC3339), "occurrence_end": o.End.Format(time.RFC3339),
+					"minutes_before": m.ReminderMinutes})})
+			if err != nil {
+				return sent, err
+			}
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+func (s *Service) flagOverdue(tx *gorm.DB) (int, error) {
+	now := s.clock.Now()
+	var ts []Task
+	if err := tx.Where("status = ? AND overdue_notified = ? AND due_at < ?", TaskOpen, false, now).Find(&ts).Error; err != nil {
+		return 0, fmt.Errorf("meeting: overdue scan: %w", err)
+	}
+	n := 0
+	for _, t := range ts {
+		res := tx.Model(&Task{}).Where("id = ? AND overdue_notified = ?", t.ID, false).Update("overdue_notified", true)
+		if res.Error != nil {
+			return n, fmt.Errorf("meeting: flag overdue: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			continue
+		}
+		rcpt := []string{t.OwnerID}
+		if t.CreatedBy != "" && t.CreatedBy != t.OwnerID {
+			rcpt = append(rcpt, t.CreatedBy)
+		}
+		if err := notify.Emit(tx, &notify.Event{Type: "task.overdue", SubjectType: "task", SubjectID: t.ID, ActorID: "system",
+			Recipients: rcpt, Data: map[string]any{"title": t.Title, "link": "/tasks", "due": t.DueDate, "meeting_id": t.MeetingID}}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,189 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"tack/backend/apperr"
+	"tack/backend/store"
+)
+
+var dingSubjects = []string{"", "approval", "meeting", "announcement", "notification"}
+
+// SendDing sends an urgent reminder; each recipient must acknowledge it.
+// A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
+func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
+	req.Message = strings.TrimSpace(req.Message)
+	var rec []string
+	for _, r := range req.Recipients {
+		if r != "" && r != a.UserID && !slices.Contains(rec, r) {
+			rec = append(rec, r)
+		}
+	}
+	v := &apperr.Validator{}
+	v.Check(len(rec) > 0, "recipients", "required")
+	v.Check(len(rec) <= 200, "recipients", "too_large")
+	v.Check(req.Message != "", "message", "required")
+	v.Check(utf8.RuneCountInString(req.Message) <= 1000, "message", "too_long")
+	v.Check(slices.Contains(dingSubjects, req.SubjectType), "subject_type", "invalid")
+	v.Check(req.SubjectType == "" || req.SubjectID != "", "subject_id", "required")
+	if len(rec) > 0 {
+		people, err := s.dir.People(ctx, rec)
+		if err != nil {
+			return Ding{}, err
+		}
+		for _, id := range rec {
+			if p, ok := people[id]; !ok || !p.Active {
+				v.Check(false, "recipients", "not_found")
+			}
+		}
+	}
+	if err := v.Err("ding.invalid", "invalid DING"); err != nil {
+		return Ding{}, err
+	}
+	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
+		SubjectType: req.SubjectType, SubjectID: req.SubjectID, CreatedAt: s.clk.Now()}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		l := d.CreatedAt.In(shanghai)
+		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
+		// Serialise one sender's DINGs so two at once cannot both pass the limit.
+		if err := store.XactLock(tx, "ding:"+a.UserID); err != nil {
+			return err
+		}
+		var sent int64
+		if err := tx.Model(&Ding{}).Where("sender_id = ? AND auto = ? AND created_at >= ?", a.UserID, false, dayStart).Count(&sent).Error; err != nil {
+			return err
+		}
+		if sent >= int64(s.cfg.DingDailyLimit) {
+			return errDingRateLimited
+		}
+		return s.createDing(tx, &d, rec)
+	})
+	if err != nil {
+		return Ding{}, err
+	}
+	return s.GetDing(ctx, a, d.ID)
+}
+
+// createDing writes the DING, its receipts and the ding.received event in tx.
+func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
+	if err := tx.Create(d).Error; err != nil {
+		return fmt.Errorf("notify: create ding: %w", err)
+	}
+	rs := make([]DingReceipt, len(rec))
+	for i, id := range rec {
+		rs[i] = DingReceipt{DingID: d.ID, UserID: id}
+	}
+	if err := tx.Create(&rs).Error; err != nil {
+		return fmt.Errorf("notify: create ding receipts: %w", err)
+	}
+	return Emit(tx, &Event{Type: "ding.received", SubjectType: "ding", SubjectID: d.ID, ActorID: d.SenderID,
+		Recipients: rec, Data: map[string]any{
+			"title": d.Message, "link": "/ding/" + d.ID, "ding_id": d.ID, "message": d.Message,
+			"sender_id": d.SenderID, "sender_name": d.SenderName, "auto": d.Auto,
+			"subject_type": d.SubjectType, "subject_id": d.SubjectID,
+		}})
+}
+
+// AckDing records the actor's acknowledgement (idempotent).
+func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error) {
+	var r DingReceipt
+	db := s.db.WithContext(ctx)
+	if err := db.Where("ding_id = ? AND user_id = ?", id, a.UserID).Take(&r).Error; err != nil {
+		return Ding{}, errDingNotFound.Wrap(err)
+	}
+	if r.AckedAt == nil {
+		if err := db.Model(&DingReceipt{}).Where("ding_id = ? AND user_id = ? AND acked_at IS NULL", id, a.UserID).
+			Update("acked_at", s.clk.Now()).Error; err != nil {
+			return Ding{}, fmt.Errorf("notify: ack ding: %w", err)
+		}
+		if err := s.markSubjectRead(ctx, a.UserID, "ding", id); err != nil {
+			return Ding{}, fmt.Errorf("notify: ack ding: %w", err)
+		}
+	}
+	return s.GetDing(ctx, a, id)
+}
+
+// GetDing returns a DING to its sender (with every receipt), to an admin, or
+// to a receiver (with their own acknowledgement).
+func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error) {
+	var d Ding
+	db := s.db.WithContext(ctx)
+	if err := db.Where("id = ?", id).Take(&d).Error; err != nil {
+		return d, errDingNotFound.Wrap(err)
+	}
+	var rs []DingReceipt
+	if err := db.Where("ding_id = ?", id).Order("user_id").Find(&rs).Error; err != nil {
+		return d, fmt.Errorf("notify: ding receipts: %w", err)
+	}
+	mine := slices.IndexFunc(rs, func(r DingReceipt) bool { return r.UserID == a.UserID })
+	if d.SenderID != a.UserID && !a.IsAdmin() && mine < 0 {
+		return Ding{}, errDingNotFound
+	}
+	if mine >= 0 {
+		d.AckedAt, d.Receiver = rs[mine].AckedAt, true
+	}
+	if err := s.nameReceipts(ctx, rs); err != nil {
+		return d, err
+	}
+	d.Receipts = rs
+	return d, nil
+}
+
+func (s *Service) nameReceipts(ctx context.Context, rs []DingReceipt) error {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.UserID
+	}
+	people, err := s.dir.People(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rs {
+		rs[i].Name = people[rs[i].UserID].Name
+	}
+	return nil
+}
+
+// ListDings lists DINGs the actor sent (box "sent") or received ("received"),
+// newest first, with receipts.
+func (s *Service) ListDings(ctx context.Context, a Actor, box string, limit int, cursor string) ([]Ding, string, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := s.db.WithContext(ctx).Model(&Ding{})
+	switch box {
+	case "sent":
+		q = q.Where("sender_id = ?", a.UserID)
+	case "received", "":
+		q = q.Where("id IN (?)", s.db.Model(&DingReceipt{}).Select("ding_id").Where("user_id = ?", a.UserID))
+	default:
+		return nil, "", apperr.Invalid("ding.invalid_box", "box must be sent or received").WithField("box", "invalid")
+	}
+	if cursor != "" {
+		q = q.Where("id < ?", cursor)
+	}
+	var ds []Ding
+	if err := q.Order("id DESC").Limit(limit + 1).Find(&ds).Error; err != nil {
+		return nil, "", fmt.Errorf("notify: list dings: %w", err)
+	}
+	next := ""
+	if len(ds) > limit {
+		ds = ds[:limit]
+		next = ds[limit-1].ID
+	}
+	for i := range ds {
+		full, err := s.GetDing(ctx, a, ds[i].ID)
+		if err != nil {
+			return nil, "", err
+		}
+		ds[i] = full
+	}
+	return ds, next, nil
+}

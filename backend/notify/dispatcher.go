@@ -1,0 +1,176 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tack/backend/store"
+)
+
+// Dispatcher reads new events in ID order, turns them into notifications
+// (exactly once across replicas: unique (event_id, user_id) + ON CONFLICT DO
+// NOTHING) and fans them out to this process's live subscribers.
+//
+// Outbox gaps: on PostgreSQL an ID is allocated before commit, so a lower ID
+// can become visible after a higher one (or never, after a rollback). The
+// dispatcher processes every event above its safe mark, remembers which it
+// has done, and advances the safe mark past a missing ID only once the gap
+// has been seen for GapGrace.
+type Dispatcher struct {
+	S        *Service
+	Interval time.Duration // poll interval (default 250 ms)
+	GapGrace time.Duration // how long a missing ID may still appear (default 10 s)
+	OnListen func()        // called once LISTEN is active (tests)
+
+	safe    int64          // every ID <= safe is done or given up
+	done    map[int64]bool // processed IDs above safe
+	gapSeen map[int64]time.Time
+	started bool
+}
+
+// NewDispatcher returns a dispatcher with the defaults.
+func (s *Service) NewDispatcher() *Dispatcher { return &Dispatcher{S: s} }
+
+const stateDispatched = "dispatched"
+
+// Serve runs until ctx ends: polls every Interval and wakes early on
+// PostgreSQL NOTIFY (events inserted by any replica). When ctx ends it closes
+// the hub, so open SSE streams end and the HTTP server can shut down.
+func (d *Dispatcher) Serve(ctx context.Context) error {
+	defer d.S.hub.Close()
+	iv := d.Interval
+	if iv <= 0 {
+		iv = 250 * time.Millisecond
+	}
+	wake := make(chan struct{}, 1)
+	if d.S.cfg.DSN != "" && store.IsPostgres(d.S.db) {
+		go listen(ctx, d.S.cfg.DSN, wake, d.OnListen)
+	}
+	t := time.NewTicker(iv)
+	defer t.Stop()
+	for {
+		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("notify: dispatch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		case <-wake:
+		}
+	}
+}
+
+// RunOnce handles the events visible now and returns how many it processed.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	db := d.S.db.WithContext(ctx)
+	if !d.started {
+		// Start from the shared mark so a restart does not redo old events
+		// (redoing would be harmless: inserts are idempotent).
+		var last int64
+		if err := db.Raw("SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = ?", stateDispatched).Scan(&last).Error; err != nil {
+			return 0, fmt.Errorf("notify: read dispatch mark: %w", err)
+		}
+		d.safe, d.done, d.gapSeen, d.started = last, map[int64]bool{}, map[int64]time.Time{}, true
+	}
+	n := 0
+	for {
+		var evs []Event
+		if err := db.Where("id > ?", d.safe).Order("id").Limit(500).Find(&evs).Error; err != nil {
+			return n, fmt.Errorf("notify: read events: %w", err)
+		}
+		fresh := 0
+		for _, ev := range evs {
+			if d.done[ev.ID] {
+				continue
+			}
+			if err := d.S.deliver(ctx, ev); err != nil {
+				return n, err
+			}
+			d.done[ev.ID] = true
+			fresh++
+		}
+		n += fresh
+		old := d.safe
+		d.advance(evs)
+		if d.safe != old {
+			if err := d.saveMark(db); err != nil {
+				return n, err
+			}
+		}
+		if len(evs) < 500 || fresh == 0 {
+			return n, nil
+		}
+	}
+}
+
+// advance moves the safe mark over done IDs and over gaps older than GapGrace.
+func (d *Dispatcher) advance(evs []Event) {
+	grace := d.GapGrace
+	if grace <= 0 {
+		grace = 10 * time.Second
+	}
+	if len(evs) == 0 {
+		return
+	}
+	maxID := evs[len(evs)-1].ID
+	now := time.Now() // wall time: the gap is about commit latency, not the business clock
+	for d.safe < maxID {
+		next := d.safe + 1
+		if d.done[next] {
+			delete(d.done, next)
+			delete(d.gapSeen, next)
+			d.safe = next
+			continue
+		}
+		first, ok := d.gapSeen[next]
+		if !ok {
+			d.gapSeen[next] = now
+			break
+		}
+		if now.Sub(first) < grace {
+			break
+		}
+		delete(d.gapSeen, next)
+		d.safe = next
+	}
+}
+
+func (d *Dispatcher) saveMark(db *gorm.DB) error {
+	res := db.Exec("UPDATE notify_state SET last_id = ? WHERE name = ? AND last_id < ?", d.safe, stateDispatched, d.safe)
+	if res.Error != nil {
+		return fmt.Errorf("notify: save dispatch mark: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		err := db.Exec(
+			"INSERT INTO notify_state (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", stateDispatched, d.safe).Error
+		if err != nil {
+			return fmt.Errorf("notify: save dispatch mark: %w", err)
+		}
+	}
+	return nil
+}
+
+// deliver creates ev's notifications (idempotently) and publishes it live.
+func (s *Service) deliver(ctx context.Context, ev Event) error {
+	ns := notificationsFor(ev, store.NewID)
+	now := s.clk.Now()
+	for i := range ns {
+		ns[i].CreatedAt = now
+	}
+	if len(ns) > 0 {
+		err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "event_id"}, {Name: "user_id"}}, DoNothing: true,
+		}).Create(&ns).Error
+		if err != nil {
+			return fmt.Errorf("notify: create notifications for event %d: %w", ev.ID, err)
+		}
+	}
+	s.hub.Publish(ev)
+	return nil
+}

@@ -1,0 +1,42 @@
+package notify
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Event is a state change another user must see. ID is a database sequence so
+// SSE clients can resume with Last-Event-ID.
+type Event struct {
+	ID          int64          `gorm:"primaryKey" json:"id"`
+	Type        string         `json:"type"`         // e.g. "approval.task_created"
+	SubjectType string         `json:"subject_type"` // e.g. "approval"
+	SubjectID   string         `json:"subject_id"`
+	ActorID     string         `json:"actor_id"`
+	Recipients  []string       `gorm:"serializer:json" json:"recipients"` // user IDs who should hear of it
+	Data        map[string]any `gorm:"serializer:json" json:"data"`
+	CreatedAt   time.Time      `json:"created_at"`
+}
+
+// TableName keeps the table name stable whatever gorm's naming rules.
+func (Event) TableName() string { return "events" }
+
+// Emit appends ev to the outbox inside tx. Call it in the transaction that
+// makes the change, so a rolled-back change emits nothing.
+func Emit(tx *gorm.DB, ev *Event) error {
+	if ev.Type == "" {
+		return fmt.Errorf("notify: emit: empty event type")
+	}
+	if ev.Recipients == nil {
+		ev.Recipients = []string{}
+	}
+	if ev.Data == nil {
+		ev.Data = map[string]any{}
+	}
+	if err := tx.Create(ev).Error; err != nil {
+		return fmt.Errorf("notify: emit %s: %w", ev.Type, err)
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package notify
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/clock"
+)
+
+// Actor is who acts (org.Actor, copied: org imports notify, so notify cannot
+// import org; notifyorg adapts).
+type Actor struct {
+	UserID string
+	Name   string
+	Roles  []string
+}
+
+// IsAdmin reports whether the actor holds the admin role.
+func (a Actor) IsAdmin() bool { return slices.Contains(a.Roles, "admin") }
+
+// Person is a directory entry.
+type Person struct {
+	ID           string
+	Name         string
+	Email        string
+	DepartmentID string
+	Active       bool
+}
+
+// Directory is the slice of the org directory notify needs (implemented over
+// org.Service by package notifyorg).
+type Directory interface {
+	People(ctx context.Context, ids []string) (map[string]Person, error)
+	// Audience returns the active people of the departments and their
+	// sub-departments, or everyone active when all is true.
+	Audience(ctx context.Context, all bool, departmentIDs []string) ([]Person, error)
+}
+
+// Config tunes the notification policies.
+type Config struct {
+	DingDailyLimit int      // DINGs one person may send per day (default 20)
+	PublisherRoles []string // roles allowed to publish announcements (default admin, hr)
+	// WorkHours says whether a moment is inside working hours (default
+	// Mon–Fri 09:00–18:00 Asia/Shanghai). Escalation waits 2 h inside, 12 h outside.
+	WorkHours func(t time.Time) bool
+	DSN       string // PostgreSQL DSN for LISTEN/NOTIFY; empty on SQLite
+}
+
+// Service owns notifications, the live hub, DING and announcements.
+type Service struct {
+	db  *gorm.DB
+	clk clock.Clock
+	dir Directory
+	cfg Config
+	hub *Hub
+}
+
+// NewService builds the service. cfg may be zero for the defaults.
+func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Service {
+	if cfg.DingDailyLimit <= 0 {
+		cfg.DingDailyLimit = 20
+	}
+	if len(cfg.PublisherRoles) == 0 {
+		cfg.PublisherRoles = []string{"admin", "hr"}
+	}
+	if cfg.WorkHours == nil {
+		cfg.WorkHours = DefaultWorkHours
+	}
+	return &Service{db: db, clk: clk, dir: dir, cfg: cfg, hub: NewHub()}
+}
+
+// Hub is the in-process fan-out to live SSE subscribers.
+func (s *Service) Hub() *Hub { return s.hub }
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// DefaultWorkHours is Mon–Fri 09:00–18:00 Asia/Shanghai.
+func DefaultWorkHours(t time.Time) bool {
+	l := t.In(shanghai)
+	if l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
+		return false
+	}
+	m := l.Hour()*60 + l.Minute()
+	return m >= 9*60 && m < 18*60
+}

@@ -1,0 +1,33 @@
+// Package org holds the company's people: the company record made at first
+// run, departments as a tree with a head, users with the profile fields the
+// onboarding policy requires, roles, sessions, passwords and TOTP.
+//
+// Other domains read the org through Service (directory.go): who a user's
+// manager is, who heads a department, who holds a role. Offboarding runs
+// hooks that other domains register (OnDeactivate), because org must not
+// import them.
+//
+// Who may do what (checked here, not only in the UI):
+//   - everyone signed in reads the directory (active users, departments,
+//     roles); password hashes and TOTP secrets never leave the package;
+//   - admins manage everything: departments, roles, users, the audit log;
+//   - HR onboards (create), edits, offboards, reactivates and resets the
+//     password of users who are not admins, and may grant any role but admin;
+//   - a department head also sees the inactive members of their department;
+//   - a user edits their own phone and locale, password and TOTP.
+//
+// Error keys (frontend: errors.<key>): setup.already_done, setup.invalid,
+// setup.needed; auth.bad_credentials, auth.totp_required, auth.bad_totp,
+// auth.rate_limited, auth.wrong_password, auth.invalid_password_change,
+// auth.totp_already_enabled, auth.totp_not_enabled, auth.totp_not_set_up,
+// auth.session_expired; org.forbidden, org.invalid_user,
+// org.invalid_department, org.invalid_role, org.user_not_found,
+// org.department_not_found, org.role_not_found, org.stale_version,
+// org.department_cycle, org.department_has_children,
+// org.department_has_members, org.root_department, org.role_builtin,
+// org.role_exists, org.role_in_use, org.admin_role_admins_only,
+// org.last_admin, org.cannot_deactivate_self, org.already_inactive,
+// org.already_active, org.user_inactive. Field keys: required, too_long,
+// too_short (passwords), invalid, invalid_email, invalid_phone, not_found,
+// duplicate.
+package org

@@ -1,0 +1,54 @@
+package org
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"tack/backend/clock"
+)
+
+// DeactivateHook runs inside the offboarding transaction for a user who is
+// leaving. manager is who inherits their open work (nil when none could be
+// found; hooks then fall back to an administrator). Other domains register
+// hooks (e.g. approvals reassign open tasks) through OnDeactivate. A hook
+// must read and write through tx only: on SQLite a second connection would
+// wait on the transaction's write lock. An error rolls the whole offboarding back.
+type DeactivateHook func(ctx context.Context, tx *gorm.DB, user User, manager *User) error
+
+// DepartmentHook runs inside the transaction that created or changed a
+// department (renamed, moved, new head), with the department as saved. The
+// drive keeps one space per department in step through it. Like a
+// DeactivateHook it must use tx only; an error rolls the change back.
+type DepartmentHook func(ctx context.Context, tx *gorm.DB, d Department) error
+
+// Service is the org domain.
+type Service struct {
+	db        *gorm.DB
+	clock     clock.Clock
+	hooks     []DeactivateHook
+	deptHooks []DepartmentHook
+	logins    *limiter
+}
+
+// NewService builds the org service.
+func NewService(db *gorm.DB, clk clock.Clock) *Service {
+	return &Service{db: db, clock: clk, logins: newLimiter(clk)}
+}
+
+// OnDeactivate registers a hook run when a user is offboarded. Register hooks
+// at wiring time, before the server takes requests.
+func (s *Service) OnDeactivate(h DeactivateHook) { s.hooks = append(s.hooks, h) }
+
+// OnDepartmentChanged registers a hook run when a department is created or
+// updated. Register hooks at wiring time, before the server takes requests.
+func (s *Service) OnDepartmentChanged(h DepartmentHook) { s.deptHooks = append(s.deptHooks, h) }
+
+func (s *Service) departmentChanged(ctx context.Context, tx *gorm.DB, d Department) error {
+	for _, h := range s.deptHooks {
+		if err := h(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

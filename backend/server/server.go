@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/api"
+	"tack/backend/approval"
+	"tack/backend/audit"
+	"tack/backend/clock"
+	"tack/backend/drive"
+	"tack/backend/drive/blobstore"
+	"tack/backend/meeting"
+	"tack/backend/notify"
+	"tack/backend/notify/notifyorg"
+	"tack/backend/org"
+	"tack/backend/store"
+)
+
+// Server is a built, migrated Tack instance.
+type Server struct {
+	Config   Config
+	DB       *gorm.DB
+	Clock    clock.Clock
+	Org      *org.Service
+	Meeting  *meeting.Service
+	Approval *approval.Service
+	Notify   *notify.Service
+	Drive    *drive.Service
+	handler  http.Handler
+	jobs     []Job
+}
+
+// Job is a background loop (reminders, escalation, GC). It returns when ctx ends.
+type Job interface {
+	Serve(ctx context.Context) error
+}
+
+// JobFunc adapts a function to Job.
+type JobFunc func(ctx context.Context) error
+
+// Serve runs f.
+func (f JobFunc) Serve(ctx context.Context) error { return f(ctx) }
+
+// Migrations is every package's schema, in dependency order. Add a package's
+// list at the end; never reorder.
+func Migrations() []store.Migration {
+	var all []store.Migration
+	all = append(all, org.Migrations()...)
+	all = append(all, audit.Migrations()...)
+	all = append(all, notify.Migrations()...)
+	all = append(all, meeting.Migrations()...)
+	all = append(all, approval.Migrations()...)
+	all = append(all, drive.Migrations()...)
+	return all
+}
+
+// New opens the store, migrates it and builds the services. ui is the built
+// frontend (nil to serve a notice). clk is the clock (nil for the real one).
+func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	db, err := store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(db, Migrations()); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s := &Server{Config: cfg, DB: db, Clock: clk}
+	s.Org = org.NewService(db, clk)
+	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
+	s.AddJob(meeting.Job{S: s.Meeting})
+	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
+	if s.Approval, err = approval.NewService(db, clk, s.Org, ""); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	if err := s.Approval.EnsureBuiltins(ctx); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.AddJob(approval.Job{S: s.Approval})
+	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
+	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
+		WorkHours: notifyorg.WorkHours(s.Approval)})
+	s.AddJob(s.Notify.NewDispatcher())
+	s.AddJob(notify.EscalationJob{S: s.Notify})
+	s.AddJob(notify.EmailJob{S: s.Notify})
+	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
+	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
+	s.Meeting.SetPublisher(s.Drive)
+	s.AddJob(drive.Job{S: s.Drive})
+	s.handler = api.NewRouter(api.Deps{
+		DB:         db,
+		Org:        s.Org,
+		Meeting:    s.Meeting,
+		Approval:   s.Approval,
+		Notify:     s.Notify,
+		Drive:      s.Drive,
+		UI:         ui,
+		TrustProxy: cfg.TrustProxy,
+		Version:    cfg.Version,
+	})
+	return s, nil
+}
+
+// Handler is the HTTP handler (API + UI), for httptest and the desktop AssetServer.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// AddJob registers a background job; call before Run.
+func (s *Server) AddJob(j Job) { s.jobs = append(s.jobs, j) }
+
+// RunJobs runs the background jobs until ctx ends.
+func (s *Server) RunJobs(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, j := range s.jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := j.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				slog.Error("server: job stopped", "err", err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// Listen binds the configured address. Separate from Serve so callers can
+// print the real URL (port 0 picks a free port) before serving.
+func (s *Server) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", s.Config.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("server: listen %s: %w", s.Config.Addr, err)
+	}
+	return ln, nil
+}
+
+// Serve serves HTTP on ln and runs the jobs until ctx ends, then shuts down
+// gracefully: in-flight requests get 10 seconds to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { s.RunJobs(jobsCtx); close(jobsDone) }()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	stopJobs()
+	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutCtx)
+	<-jobsDone
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("server: serve: %w", serveErr)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (s *Server) Close() error { return store.Close(s.DB) }

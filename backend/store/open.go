@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Config says which database to open. An empty DSN means a SQLite file
+// "tack.db" in DataDir.
+type Config struct {
+	DSN     string
+	DataDir string
+}
+
+// IsPostgresDSN reports whether dsn names a PostgreSQL server.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
+		strings.Contains(dsn, "host=")
+}
+
+// Open connects to the configured database and checks it answers.
+func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
+	gcfg := &gorm.Config{
+		Logger:                                   logger.New(slogWriter{}, logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		DisableForeignKeyConstraintWhenMigrating: true,
+		TranslateError:                           true,
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
+	if IsPostgresDSN(cfg.DSN) {
+		db, err = gorm.Open(postgres.Open(cfg.DSN), gcfg)
+	} else {
+		path := cfg.DSN
+		if path == "" {
+			if cfg.DataDir == "" {
+				return nil, fmt.Errorf("store: no DSN and no data dir")
+			}
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				return nil, fmt.Errorf("store: create data dir: %w", err)
+			}
+			path = filepath.Join(cfg.DataDir, "tack.db")
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), gcfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: pool: %w", err)
+	}
+	if !IsPostgres(db) {
+		// One writer at a time is SQLite's rule anyway; a small pool keeps
+		// readers concurrent under WAL while busy_timeout absorbs writer waits.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(32)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pctx); err != nil {
+		return nil, fmt.Errorf("store: ping: %w", err)
+	}
+	return db, nil
+}
+
+// sqliteDSN sets the pragmas on every pooled connection. busy_timeout must come
+// first: the connection has to wait on a busy database before WAL mode is
+// switched on, or a concurrent opener fails with SQLITE_BUSY.
+//
+// _txlock=immediate makes every read-write transaction take the write lock at
+// BEGIN, so one that reads before it writes waits on busy_timeout instead of
+// failing with SQLITE_BUSY_SNAPSHOT when another writer commits in between
+// (read-only transactions, such as the backup's snapshot, stay deferred).
+// No _time_format: glebarez/go-sqlite stops reading the DSN after it and
+// would silently drop _txlock; its default already writes times in SQLite's
+// sortable text form.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// IsPostgres reports whether db talks to PostgreSQL.
+func IsPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// Close closes the pool behind db.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+type slogWriter struct{}
+
+func (slogWriter) Printf(format string, args ...any) {
+	slog.Warn("store", "msg", fmt.Sprintf(format, args...))
+}

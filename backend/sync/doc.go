@@ -1,0 +1,16 @@
+// Package sync is the desktop folder backup and sync engine: it keeps a local
+// folder and a drive folder in step, talking to the server only through the
+// drive HTTP API (client.go), so the desktop client, the headless `tack sync`
+// command and the tests share one code path.
+//
+// One concept per file, after Syncthing:
+//   - client.go: typed HTTP client for the drive protocol (retries, 409s)
+//   - index.go: the local SQLite index (last synced state per path)
+//   - scanner.go: walks a folder, hashes only what changed (one read pass)
+//   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
+//   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
+//   - remote.go: the drive folder's tree, fed by the change feed
+//   - reconcile.go: three-way decisions (local, base, remote) as pure functions
+//   - transfer.go: parallel uploads/downloads, bandwidth limit, progress
+//   - engine.go: pairs, Serve(ctx), status and events
+package sync

@@ -1,0 +1,103 @@
+package sync
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	gosync "sync"
+)
+
+// probe wraps a drive server (fake or real) to watch and steer the agent's
+// traffic: it counts chunk PUTs and committed files, can hold chunk PUTs (to
+// kill the agent mid-upload) and reports each commit.
+type probe struct {
+	next http.Handler
+
+	mu       gosync.Mutex
+	puts     int
+	files    int
+	gate     chan struct{} // when set, each chunk PUT waits to receive from it
+	dlGate   chan struct{} // when set, each download sends half its body, then waits
+	onCommit func(name string)
+}
+
+func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	isChunk := r.Method == "PUT" && strings.Contains(path, "/api/v1/drive/uploads/") && strings.Contains(path, "/chunks/")
+	isCommit := r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
+	if isChunk {
+		p.mu.Lock()
+		gate := p.gate
+		p.mu.Unlock()
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}
+	isDownload := r.Method == "GET" && strings.HasSuffix(path, "/content")
+	p.mu.Lock()
+	dlGate := p.dlGate
+	p.mu.Unlock()
+	if isDownload && dlGate != nil {
+		rec := httptest.NewRecorder()
+		p.next.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-dlGate:
+		case <-r.Context().Done():
+			return
+		}
+		_, _ = w.Write(body[len(body)/2:])
+		return
+	}
+	if !isChunk && !isCommit {
+		p.next.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	p.next.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	body := rec.Body.Bytes()
+	_, _ = io.Copy(w, bytes.NewReader(body))
+	if rec.Code >= 300 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if isChunk {
+		p.puts++
+		return
+	}
+	p.files++
+	if p.onCommit != nil {
+		var e Entry
+		_ = json.Unmarshal(body, &e)
+		p.onCommit(e.Name)
+	}
+}
+
+func (p *probe) counts() (puts, files int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.puts, p.files
+}
+
+func (p *probe) setGate(g chan struct{}) {
+	p.mu.Lock()
+	p.gate = g
+	p.mu.Unlock()
+}

@@ -1,0 +1,639 @@
+package sync
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	gosync "sync"
+	"sync/atomic"
+)
+
+// errLocalChanged: the local file no longer matches what the plan saw; the
+// action is skipped and the path rescanned.
+var errLocalChanged = errors.New("sync: local file changed since the scan")
+
+// progress counts one pass's transfers for the status.
+type progress struct {
+	filesTotal, filesDone atomic.Int64
+	bytesTotal, bytesDone atomic.Int64
+}
+
+// executor carries out a plan for one pair. Base updates go to the runner's
+// in-memory base at once and to the index in batches.
+type executor struct {
+	r       *pairRunner
+	prog    *progress
+	mu      gosync.Mutex
+	puts    map[string]*FileRecord
+	dels    map[string]bool
+	retry   []string // paths to rescan soon (skipped: changed or 409)
+	errs    []error
+	created []string // conflict copies created locally: upload them next pass
+}
+
+func newExecutor(r *pairRunner, prog *progress) *executor {
+	return &executor{r: r, prog: prog, puts: map[string]*FileRecord{}, dels: map[string]bool{}}
+}
+
+func (x *executor) abs(p string) string {
+	return filepath.Join(x.r.pair.LocalPath, filepath.FromSlash(p))
+}
+
+func (x *executor) osAbs(a Action) string {
+	if a.Local != nil && a.Local.OSPath != "" && a.Local.Path == a.Path {
+		return filepath.Join(x.r.pair.LocalPath, a.Local.OSPath)
+	}
+	return x.abs(a.Path)
+}
+
+// put records a new base for p.
+func (x *executor) put(rec *FileRecord) {
+	rec.PairID = x.r.pair.ID
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.r.setBase(rec.Path, rec)
+	x.puts[rec.Path] = rec
+	delete(x.dels, rec.Path)
+}
+
+// drop forgets the base of p (and, for a directory, everything under it).
+func (x *executor) drop(p string, tree bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, q := range x.r.dropBase(p, tree) {
+		x.dels[q] = true
+		delete(x.puts, q)
+	}
+}
+
+func (x *executor) skip(p string, err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Key == "drive.name_taken" {
+		// Another entry has this name on the drive (often one differing
+		// only by case): report it; retrying would not help.
+		x.errs = append(x.errs, fmt.Errorf("%s: a different item with this name exists on the drive", p))
+		return
+	}
+	x.retry = append(x.retry, p)
+	if err != nil && !errors.Is(err, errLocalChanged) && !IsConflict(err) && !errors.Is(err, context.Canceled) {
+		x.errs = append(x.errs, fmt.Errorf("%s: %w", p, err))
+	}
+}
+
+// flush writes the buffered base changes to the index.
+func (x *executor) flush(ctx context.Context) error {
+	x.mu.Lock()
+	puts := make([]*FileRecord, 0, len(x.puts))
+	for _, r := range x.puts {
+		puts = append(puts, r)
+	}
+	dels := make([]string, 0, len(x.dels))
+	for p := range x.dels {
+		dels = append(dels, p)
+	}
+	x.puts, x.dels = map[string]*FileRecord{}, map[string]bool{}
+	x.mu.Unlock()
+	// The index must survive a cancelled pass: what was done is done.
+	return x.r.e.index.Apply(context.WithoutCancel(ctx), x.r.pair.ID, puts, dels)
+}
+
+func (x *executor) run(ctx context.Context, plan *Plan) error {
+	defer func() { _ = x.flush(ctx) }()
+	for _, a := range plan.Moves {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if a.Kind == ActMoveRemote {
+			err = x.moveRemote(ctx, a)
+		} else {
+			err = x.moveLocal(a)
+		}
+		if err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	for _, a := range plan.Mkdirs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if a.Kind == ActMkdirRemote {
+			_, err = x.remoteDir(ctx, a.Path)
+		} else {
+			err = x.mkdirLocal(a.Path)
+		}
+		if err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	if err := x.flush(ctx); err != nil {
+		return err
+	}
+	if err := x.transfers(ctx, plan.Transfers); err != nil {
+		return err
+	}
+	for _, a := range plan.Deletes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := x.delete(ctx, a); err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	for _, a := range plan.Records {
+		switch a.Kind {
+		case ActRecord:
+			if a.Local != nil && a.Remote != nil {
+				x.put(recordOf(a.Path, a.Local, a.Remote))
+			}
+		case ActForget:
+			x.drop(a.Path, false)
+		}
+	}
+	return ctx.Err()
+}
+
+func recordOf(p string, l *LocalFile, r *RemoteFile) *FileRecord {
+	rec := &FileRecord{Path: p, Dir: l.Dir, Inode: l.Inode, EntryID: r.EntryID, Version: r.Version}
+	if !l.Dir {
+		rec.Size, rec.MtimeNs, rec.Hash, rec.Chunks = l.Size, l.MtimeNs, l.Hash, l.Chunks
+	}
+	return rec
+}
+
+// transfers runs uploads and downloads on parallel workers.
+func (x *executor) transfers(ctx context.Context, acts []Action) error {
+	if len(acts) == 0 {
+		return nil
+	}
+	for _, a := range acts {
+		x.prog.filesTotal.Add(1)
+		switch {
+		case a.Kind == ActUpload && a.Local != nil:
+			x.prog.bytesTotal.Add(a.Local.Size)
+		case a.Remote != nil:
+			x.prog.bytesTotal.Add(a.Remote.Size)
+		}
+	}
+	n := max(x.r.e.opts.Workers, 1)
+	work := make(chan Action)
+	var wg gosync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done := 0
+			for a := range work {
+				if err := x.transfer(ctx, a); err != nil {
+					x.skip(a.Path, err)
+				}
+				x.prog.filesDone.Add(1)
+				x.r.publishProgress(x.prog)
+				if done++; done%200 == 0 {
+					_ = x.flush(ctx)
+				}
+			}
+		}()
+	}
+	for i := range acts {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- acts[i]
+		acts[i] = Action{} // the worker has its copy; the plan need not keep the file alive
+	}
+	close(work)
+	wg.Wait()
+	return ctx.Err()
+}
+
+func (x *executor) transfer(ctx context.Context, a Action) error {
+	switch a.Kind {
+	case ActUpload:
+		return x.upload(ctx, a, a.Remote)
+	case ActDownload:
+		return x.download(ctx, a.Path, a.Remote, a.Local)
+	case ActConflict:
+		// Keep both: the drive's version lands next to the local file under
+		// the conflict name, then the local version goes up.
+		if err := x.downloadTo(ctx, a.ConflictPath, a.Remote, nil, false); err != nil {
+			return err
+		}
+		x.mu.Lock()
+		x.created = append(x.created, a.ConflictPath)
+		x.mu.Unlock()
+		return x.upload(ctx, a, a.Remote)
+	case ActKeepLocal:
+		if err := x.checkLocal(x.osAbs(a), a.Local); err != nil {
+			return err
+		}
+		if err := os.Rename(x.osAbs(a), x.abs(a.ConflictPath)); err != nil {
+			return err
+		}
+		return x.download(ctx, a.Path, a.Remote, nil)
+	}
+	return nil
+}
+
+// checkLocal verifies the file still looks like what the plan saw (nil =
+// must not exist).
+func (x *executor) checkLocal(abs string, want *LocalFile) error {
+	fi, err := os.Lstat(abs)
+	if want == nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return errLocalChanged
+	}
+	if err != nil || fi.IsDir() != want.Dir || (!want.Dir && (fi.Size() != want.Size || fi.ModTime().UnixNano() != want.MtimeNs)) {
+		return errLocalChanged
+	}
+	return nil
+}
+
+// remoteDir returns the drive folder ID for p, creating missing folders
+// (parents first) and recording them in the base.
+func (x *executor) remoteDir(ctx context.Context, p string) (string, error) {
+	if p == "" {
+		return x.r.pair.RemoteFolderID, nil
+	}
+	if rf := x.r.tree.Lookup(p); rf != nil {
+		if !rf.Dir {
+			return "", fmt.Errorf("sync: %s is a file on the drive", p)
+		}
+		x.recordDir(p, rf.EntryID, rf.Version)
+		return rf.EntryID, nil
+	}
+	parentID, err := x.remoteDir(ctx, parentOf(p))
+	if err != nil {
+		return "", err
+	}
+	e, err := x.r.e.client.CreateFolder(ctx, parentID, path.Base(p))
+	if err != nil {
+		return "", err
+	}
+	x.r.tree.Put(e)
+	x.recordDir(p, e.ID, e.Version)
+	return e.ID, nil
+}
+
+func (x *executor) recordDir(p, entryID string, version int64) {
+	if b := x.r.getBase(p); b != nil && b.Dir && b.EntryID == entryID {
+		return
+	}
+	fi, err := os.Lstat(x.abs(p))
+	if err != nil || !fi.IsDir() {
+		return
+	}
+	x.put(&FileRecord{Path: p, Dir: true, Inode: inodeOf(fi), EntryID: entryID, Version: version})
+}
+
+func (x *executor) mkdirLocal(p string) error {
+	abs := x.abs(p)
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		return err
+	}
+	if rf := x.r.tree.Lookup(p); rf != nil {
+		x.put(&FileRecord{Path: p, Dir: true, Inode: inodeOf(fi), EntryID: rf.EntryID, Version: rf.Version})
+	}
+	return nil
+}
+
+func (x *executor) moveRemote(ctx context.Context, a Action) error {
+	parentID, err := x.remoteDir(ctx, parentOf(a.Path))
+	if err != nil {
+		return err
+	}
+	r := a.Remote
+	e, err := x.r.e.client.Move(ctx, r.EntryID, r.Version, parentID, path.Base(a.Path))
+	if err != nil {
+		return err
+	}
+	x.r.tree.Put(e)
+	x.rekeyBase(a.From, a.Path, e)
+	return nil
+}
+
+func (x *executor) moveLocal(a Action) error {
+	to := x.abs(a.Path)
+	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		return errLocalChanged
+	}
+	from := x.abs(a.From)
+	if a.Local != nil && a.Local.OSPath != "" {
+		from = filepath.Join(x.r.pair.LocalPath, a.Local.OSPath)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(from, to); err != nil {
+		return err
+	}
+	e := Entry{ID: a.Remote.EntryID, Version: a.Remote.Version}
+	x.rekeyBase(a.From, a.Path, e)
+	return nil
+}
+
+// rekeyBase moves the base of from (and everything under it) to to; the
+// moved entry itself gets the version the server answered.
+func (x *executor) rekeyBase(from, to string, e Entry) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, old := range x.r.basePathsUnder(from) {
+		b := x.r.getBase(old)
+		nb := *b
+		nb.Path = to + old[len(from):]
+		if old == from && e.Version > 0 {
+			nb.Version = e.Version
+		}
+		x.r.dropBase(old, false)
+		x.dels[old] = true
+		delete(x.puts, old)
+		x.r.setBase(nb.Path, &nb)
+		x.puts[nb.Path] = &nb
+		delete(x.dels, nb.Path)
+	}
+}
+
+func (x *executor) delete(ctx context.Context, a Action) error {
+	switch a.Kind {
+	case ActDeleteRemote:
+		if a.Covered {
+			x.drop(a.Path, a.Dir)
+			return nil
+		}
+		r := a.Remote
+		if r == nil {
+			x.drop(a.Path, a.Dir)
+			return nil
+		}
+		if err := x.r.e.client.Delete(ctx, r.EntryID, r.Version); err != nil && !IsNotFound(err) {
+			return err
+		}
+		x.r.tree.Remove(r.EntryID)
+		x.drop(a.Path, a.Dir)
+	case ActDeleteLocal:
+		abs := x.osAbs(a)
+		if a.Dir {
+			if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				// Not empty (ignored or new files inside): keep it, stop syncing it.
+				x.drop(a.Path, false)
+				return nil
+			}
+			x.drop(a.Path, false)
+			return nil
+		}
+		// Never delete a local change the drive does not have.
+		if err := x.checkLocal(abs, a.Local); err != nil {
+			return err
+		}
+		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		x.drop(a.Path, false)
+	}
+	return nil
+}
+
+// upload sends a local file: a new file, or a new version of remote. Only
+// chunks the server lacks are sent, and the session is remembered so an
+// interrupted upload resumes.
+func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) error {
+	l := a.Local
+	if l == nil {
+		return errLocalChanged
+	}
+	abs := x.osAbs(a)
+	if err := x.checkLocal(abs, l); err != nil {
+		return err
+	}
+	var (
+		e   Entry
+		err error
+	)
+	if l.Size <= x.r.e.opts.SmallFile {
+		// One request per small file, new or changed: with thousands of
+		// small files the request count, not the bytes, is the cost.
+		e, err = x.uploadSmall(ctx, a.Path, abs, l, remote)
+	} else {
+		e, err = x.uploadChunked(ctx, a.Path, abs, l, remote)
+	}
+	if err != nil {
+		return err
+	}
+	if e.Hash == l.Hash {
+		e.Hash = l.Hash // the tree and the base share one copy of the hash
+	}
+	x.r.tree.Put(e)
+	x.put(recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version}))
+	return nil
+}
+
+func (x *executor) uploadSmall(ctx context.Context, p, abs string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return Entry{}, err
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != l.Hash {
+		return Entry{}, errLocalChanged
+	}
+	var e Entry
+	if remote != nil {
+		e, err = x.r.e.client.UploadSmallVersion(ctx, remote.EntryID, remote.Version, data)
+	} else {
+		parentID, perr := x.remoteDir(ctx, parentOf(p))
+		if perr != nil {
+			return Entry{}, perr
+		}
+		e, err = x.r.e.client.UploadSmall(ctx, parentID, path.Base(p), data)
+	}
+	if err == nil {
+		x.prog.bytesDone.Add(int64(len(data)))
+	}
+	return e, err
+}
+
+func (x *executor) uploadChunked(ctx context.Context, p, abs string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
+	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
+	var state UploadState
+	if id, _ := ix.Upload(ctx, pairID, p, l.Hash); id != "" {
+		st, err := c.UploadStatus(ctx, id)
+		if err == nil {
+			state = st
+			slog.Debug("sync: resuming upload", "path", p, "missing", len(st.Missing))
+		}
+	}
+	if state.ID == "" {
+		req := UploadRequest{Size: l.Size, Hash: l.Hash, Chunks: make([]UploadChunk, 0, len(chunks))}
+		for _, ch := range chunks {
+			req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
+		}
+		if remote != nil {
+			req.EntryID, req.BaseVersion = remote.EntryID, remote.Version
+		} else {
+			parentID, err := x.remoteDir(ctx, parentOf(p))
+			if err != nil {
+				return Entry{}, err
+			}
+			req.ParentID, req.Name = parentID, path.Base(p)
+		}
+		st, err := c.StartUpload(ctx, req)
+		if err != nil {
+			return Entry{}, err
+		}
+		state = st
+		// Remember the session before sending anything: a restart resumes it.
+		if err := ix.SaveUpload(ctx, UploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
+			return Entry{}, err
+		}
+	}
+	missing := map[string]bool{}
+	for _, h := range state.Missing {
+		missing[h] = true
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer f.Close()
+	var buf []byte
+	for _, ch := range chunks {
+		if !missing[ch.Hash] {
+			x.prog.bytesDone.Add(int64(ch.Size))
+			continue
+		}
+		delete(missing, ch.Hash) // a chunk repeated in the file is sent once
+		if cap(buf) < ch.Size {
+			buf = make([]byte, ch.Size)
+		}
+		buf = buf[:ch.Size]
+		if _, err := f.ReadAt(buf, ch.Offset); err != nil && !(errors.Is(err, io.EOF)) {
+			return Entry{}, err
+		}
+		sum := sha256.Sum256(buf)
+		if hex.EncodeToString(sum[:]) != ch.Hash {
+			return Entry{}, errLocalChanged
+		}
+		if err := c.PutChunk(ctx, state.ID, ch.Hash, buf); err != nil {
+			return Entry{}, err
+		}
+		x.prog.bytesDone.Add(int64(ch.Size))
+		x.r.publishProgress(x.prog)
+	}
+	e, err := c.Commit(ctx, state.ID)
+	if err != nil {
+		if IsNotFound(err) || IsConflict(err) {
+			_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
+		}
+		return Entry{}, err
+	}
+	_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
+	return e, nil
+}
+
+// download writes a drive file to p through a temp file in the same
+// directory: fsync, verify the hash, and rename into place only if the local
+// path still looks as the plan saw it (absent, or unchanged since the last sync).
+func (x *executor) download(ctx context.Context, p string, r *RemoteFile, expect *LocalFile) error {
+	return x.downloadTo(ctx, p, r, expect, true)
+}
+
+// downloadTo is download; record=false for conflict copies, which are new
+// local files (uploaded by the next pass), not the base of the entry.
+func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expect *LocalFile, record bool) error {
+	if r == nil {
+		return nil
+	}
+	target := x.abs(p)
+	if expect != nil && expect.Path == p && expect.OSPath != "" {
+		target = filepath.Join(x.r.pair.LocalPath, expect.OSPath)
+	}
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	body, err := x.r.e.client.Download(ctx, r.EntryID, r.Version)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h, progressWriter{x.prog}), body)
+	if err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); r.Hash != "" && got != r.Hash {
+		return fmt.Errorf("sync: download %s: hash mismatch", p)
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := x.checkLocal(target, expect); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return err
+	}
+	ok = true
+	syncDir(dir)
+	if !record {
+		return nil
+	}
+	fi, err := os.Lstat(target)
+	if err != nil {
+		return err
+	}
+	x.put(&FileRecord{Path: p, Size: n, MtimeNs: fi.ModTime().UnixNano(), Inode: inodeOf(fi), Hash: r.Hash, EntryID: r.EntryID, Version: r.Version})
+	return nil
+}
+
+type progressWriter struct{ p *progress }
+
+func (w progressWriter) Write(b []byte) (int, error) {
+	w.p.bytesDone.Add(int64(len(b)))
+	return len(b), nil
+}
+
+// syncDir makes a rename durable (best effort: not every OS can fsync a
+// directory).
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}

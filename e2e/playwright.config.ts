@@ -1,0 +1,43 @@
+// Playwright drives Debian's /usr/bin/chromium (browsers are never downloaded:
+// PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1). One project and one server per spec
+// file; see harness.ts.
+import { defineConfig } from '@playwright/test'
+import { ensureBinary, serverCommand, specServers } from './harness'
+
+ensureBinary()
+const servers = specServers()
+
+export default defineConfig({
+  testDir: 'tests',
+  outputDir: 'test-results',
+  timeout: 120_000,
+  // 2 cores run two specs, their servers and Chromium at once: be patient.
+  expect: { timeout: 15_000 },
+  // Never retry: a spec runs the first-run setup, which succeeds only once per data dir.
+  retries: 0,
+  workers: 2,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1280, height: 800 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.TACK_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+  },
+  projects: servers.map((s) => ({ name: s.name, testMatch: '**/' + s.file, use: { baseURL: s.baseURL } })),
+  webServer: servers.map((s) => ({
+    command: serverCommand(s),
+    url: s.baseURL + '/api/v1/healthz',
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  })),
+})

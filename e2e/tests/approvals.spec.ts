@@ -1,0 +1,78 @@
+// Approvals end to end: an employee submits a 5-day leave in the UI (route
+// preview shows department head → general manager, HR CC'd), the department
+// head approves, the general manager approves, HR finds it under 抄送我的.
+// Self-contained: runs the first-run setup and creates people through the API
+// against the harness's baseURL (fresh data dir per spec).
+import { test, expect, type Browser } from '@playwright/test'
+import { call, PASSWORD, setupCompany, signedInPage } from '../lib'
+
+const page = (browser: Browser, baseURL: string, email: string) =>
+  signedInPage(browser, baseURL, email, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
+
+test('5-day leave: department head, then general manager; HR is CC\'d', async ({ browser, request, baseURL }) => {
+  const setup = await setupCompany(request, 'ap.test')
+  const tok = setup.token
+  const root = setup.root
+  const mk = async (email: string, name: string, title: string, roles: string[], dept = root.id) =>
+    (await call(request, 'POST', '/api/v1/users', tok, { email, name, department_id: dept, title, phone: '139' + String(Math.random()).slice(2, 10), roles, password: PASSWORD })).user
+  const gm = await mk('gm@ap.test', '王总', '总经理', ['general_manager'])
+  await mk('hr@ap.test', '陈人事', '人事经理', ['hr'])
+  const head = await mk('head@ap.test', '林主管', '销售总监', ['dept_head'])
+  const sales = await call(request, 'POST', '/api/v1/departments', tok, { name: '销售部', parent_id: root.id, head_id: head.id })
+  await call(request, 'PATCH', '/api/v1/users/' + head.id, tok, { department_id: sales.id, version: head.version })
+  await mk('emp@ap.test', '李娜', '销售', [], sales.id)
+
+  // The employee fills in the leave form; the route preview updates live.
+  const emp = await page(browser, baseURL!, 'emp@ap.test')
+  await emp.goto('/approvals/new')
+  await emp.click('[data-test=template-leave]')
+  await emp.locator('[data-test=field-leave_type] .el-select').click()
+  await emp.locator('.el-select-dropdown__item', { hasText: '年假' }).click()
+  const dates = emp.locator('[data-test=field-period] .el-date-editor input')
+  await dates.nth(0).fill('2026-12-07')
+  await dates.nth(0).press('Enter')
+  await dates.nth(1).fill('2026-12-11')
+  await dates.nth(1).press('Enter')
+  await emp.locator('[data-test=field-reason] textarea').fill('回老家探亲')
+  await expect(emp.locator('[data-test=range-days]')).toContainText('5')
+  const route = emp.locator('[data-test=route]')
+  await expect(route).toContainText('林主管', { timeout: 10_000 })
+  await expect(route).toContainText('王总')
+  await expect(route).toContainText('陈人事')
+  await emp.screenshot({ path: 'artifacts/approvals-submit.png', fullPage: true })
+  await emp.click('[data-test=submit]')
+  await expect(emp).toHaveURL(/\/approvals\/[0-9a-z]{26}$/)
+  const id = emp.url().split('/').pop()!
+  await expect(emp.locator('[data-test=status]')).toHaveText('审批中')
+
+  // The department head approves from the inbox.
+  const hd = await page(browser, baseURL!, 'head@ap.test')
+  await hd.goto('/approvals')
+  await expect(hd.locator('[data-test=approval-list]')).toContainText('李娜')
+  await hd.screenshot({ path: 'artifacts/approvals-inbox.png', fullPage: true })
+  await hd.locator('[data-test=approval-list] .el-table__row').first().click()
+  await hd.locator('textarea[data-test=comment], [data-test=comment] textarea').fill('同意，注意交接工作')
+  await hd.click('[data-test=approve]')
+  await expect(hd.locator('[data-test=timeline]')).toContainText('同意，注意交接工作')
+  await expect(hd.locator('[data-test=status]')).toHaveText('审批中')
+
+  // The general manager approves: the request is finished.
+  const g = await page(browser, baseURL!, 'gm@ap.test')
+  await g.goto('/approvals/' + id)
+  await g.click('[data-test=approve]')
+  await expect(g.locator('[data-test=status]')).toHaveText('已通过')
+  await expect(g.locator('[data-test=actions]')).toBeHidden()
+  await g.screenshot({ path: 'artifacts/approvals-detail.png', fullPage: true })
+
+  // HR sees it under 抄送我的.
+  const hr = await page(browser, baseURL!, 'hr@ap.test')
+  await hr.goto('/approvals')
+  await hr.getByRole('tab', { name: '抄送我的' }).click()
+  await expect(hr.locator('[data-test=approval-list]')).toContainText('李娜的请假')
+  await hr.screenshot({ path: 'artifacts/approvals-cc.png', fullPage: true })
+
+  const detail = await call(request, 'GET', '/api/v1/approvals/' + id, tok)
+  expect(detail.status).toBe('approved')
+  expect(detail.number).toMatch(/^QJ-\d{4}-000001$/)
+  expect(gm.id).toBeTruthy()
+})

@@ -1,0 +1,75 @@
+// The UI catalogs: one file per domain and language, src/locales/<lang>/<domain>.ts.
+// A file's default export is merged under its basename (approvals.ts →
+// t('approvals.nav')); its named export `errors` is deep-merged under `errors`
+// (t('errors.meeting.room_conflict')), where the keys are the server's error
+// keys (apperr). zh-CN is the default and is complete (see i18n.test.ts).
+import { createI18n } from 'vue-i18n'
+import { computed, ref } from 'vue'
+
+export const LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+const STORAGE_KEY = 'tack.locale'
+
+type Tree = { [k: string]: string | Tree }
+export interface CatalogModule { default?: Tree; errors?: Tree }
+
+function isTree(v: unknown): v is Tree {
+  return !!v && typeof v === 'object' && !Array.isArray(v)
+}
+
+/** deepMerge copies src into dst, recursing into objects (later files win on a clash). */
+export function deepMerge(dst: Tree, src: Tree): Tree {
+  for (const [k, v] of Object.entries(src)) {
+    const cur = dst[k]
+    dst[k] = isTree(v) && isTree(cur) ? deepMerge(cur, v) : isTree(v) ? deepMerge({}, v) : v
+  }
+  return dst
+}
+
+/** buildMessages turns the glob of './<lang>/<file>.ts' modules into one catalog per language. */
+export function buildMessages(modules: Record<string, CatalogModule>): Record<string, Tree> {
+  const out: Record<string, Tree> = {}
+  for (const [path, mod] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
+    const m = /\/([^/]+)\/([^/]+)\.ts$/.exec(path)
+    if (!m) continue
+    const [, lang, name] = m
+    const cat = (out[lang] ??= {})
+    if (mod.default) cat[name] = deepMerge(isTree(cat[name]) ? (cat[name] as Tree) : {}, mod.default)
+    if (mod.errors) cat.errors = deepMerge(isTree(cat.errors) ? (cat.errors as Tree) : {}, mod.errors)
+  }
+  return out
+}
+
+export const messages = buildMessages(import.meta.glob<CatalogModule>('./*/*.ts', { eager: true }))
+
+function savedLocale(): Locale {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY)
+    if (v && (LOCALES as readonly string[]).includes(v)) return v as Locale
+  } catch { /* storage disabled */ }
+  // No browser sniffing: the product's language is Chinese unless the user picks English.
+  return DEFAULT_LOCALE
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: savedLocale(),
+  fallbackLocale: DEFAULT_LOCALE,
+  messages,
+  missingWarn: false,
+  fallbackWarn: false,
+})
+
+const current = ref<Locale>(i18n.global.locale.value as Locale)
+export const currentLocale = computed(() => current.value)
+
+/** setLocale switches the UI language and remembers it in this browser. */
+export function setLocale(l: Locale) {
+  i18n.global.locale.value = l
+  current.value = l
+  try { localStorage.setItem(STORAGE_KEY, l) } catch { /* storage disabled */ }
+  if (typeof document !== 'undefined') document.documentElement.lang = l
+}
+
+if (typeof document !== 'undefined') document.documentElement.lang = current.value

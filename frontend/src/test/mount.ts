@@ -1,0 +1,49 @@
+// Mounting a view for a component test: real i18n (zh-CN), Element Plus,
+// a fresh Pinia and a memory router with the app's routes.
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import ElementPlus from 'element-plus'
+import { createMemoryHistory, createRouter, type Router } from 'vue-router'
+import type { Component } from 'vue'
+import { vi } from 'vitest'
+import { i18n, setLocale } from '../locales'
+
+export function memoryRouter(): Router {
+  const stub = { template: '<div />' }
+  return createRouter({ history: createMemoryHistory(), routes: [
+    { path: '/', component: stub }, { path: '/login', name: 'login', component: stub }, { path: '/setup', name: 'setup', component: stub },
+    { path: '/contacts', component: stub },
+  ] })
+}
+
+export async function mountView(view: Component, at = '/') {
+  setLocale('zh-CN')
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const router = memoryRouter()
+  await router.push(at)
+  await router.isReady()
+  const wrapper = mount(view, { global: { plugins: [pinia, i18n, ElementPlus, router], stubs: { transition: false, 'transition-group': false } }, attachTo: document.body })
+  return { wrapper, router }
+}
+
+/** fetchReplies answers successive fetch calls with the given [status, body] pairs and records the requests. */
+export function fetchReplies(...replies: [number, unknown][]) {
+  const calls: { path: string; body: unknown }[] = []
+  const f = vi.fn(async (path: string, init?: RequestInit) => {
+    calls.push({ path, body: init?.body ? JSON.parse(String(init.body)) : undefined })
+    const [status, body] = replies.shift() ?? [500, { error: { code: 'internal', key: 'internal', message: 'unexpected call' } }]
+    return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  })
+  vi.stubGlobal('fetch', f)
+  return calls
+}
+
+export const flush = () => new Promise((r) => setTimeout(r, 0))
+
+/** settle waits for the fetch promises, Vue's updates and Element Plus' form-item error, which shows after a 100 ms debounce. */
+export async function settle() {
+  for (let i = 0; i < 4; i++) await flush()
+  await new Promise((r) => setTimeout(r, 150))
+  await flush()
+}

@@ -1,0 +1,79 @@
+// Typed calls for the approvals API (see backend/api/approval_handlers.go).
+import { api } from '../../api/client'
+
+export interface Option { value: string; label_zh: string; label_en: string }
+export interface Field {
+  key: string; type: string; label_zh: string; label_en: string; required: boolean; options?: Option[]
+  min?: number; max?: number; max_length?: number; half_day?: boolean; columns?: Field[]; title?: boolean
+}
+export interface FlowNode { id: string; type: string; name_zh: string; name_en: string; approvers: { kind: string; levels?: number; role?: string; user_ids?: string[] }; mode?: string; branches?: unknown[] }
+export interface Starters { everyone: boolean; departments: string[]; roles: string[] }
+export interface Template {
+  id: string; builtin_key: string; prefix: string; name_zh: string; name_en: string; description_zh: string; description_en: string
+  category: string; icon: string; starters: Starters; sla_hours: number; skip_self: boolean; skip_repeat: boolean; active: boolean
+  current_version: number; version: number; fields: Field[]; flow: { nodes: FlowNode[] }
+}
+export interface RouteNode { id: string; type: string; name_zh: string; name_en: string; mode: string; approvers: string[]; skipped: boolean; skip_reason?: string; notes?: string[] }
+export interface UserBrief { id: string; name: string; title: string; active: boolean }
+export interface Preview { nodes: RouteNode[]; cc: string[]; users: Record<string, UserBrief> }
+export interface Instance {
+  id: string; number: string; template_id: string; template_name: string; title: string; applicant_id: string; department_id: string
+  form: Record<string, unknown>; route: RouteNode[]; current_node: number; status: string; archived: boolean; version: number
+  submitted_at: string; finished_at: string | null
+}
+export interface ListItem extends Instance { applicant_name: string; overdue: boolean }
+export interface Task { id: string; node_index: number; stage: number; kind: string; assignee_id: string; status: string; comment: string; assigned_at: string | null; acted_at: string | null; due_at: string | null; overdue: boolean }
+export interface TimelineEntry { id: string; actor_id: string; action: string; node_index: number; comment: string; data: Record<string, unknown>; created_at: string }
+export interface Permissions { can_approve: boolean; can_reject: boolean; can_transfer: boolean; can_add_approver: boolean; can_return: boolean; can_withdraw: boolean; can_remind: boolean; can_comment: boolean }
+export interface Detail extends Instance { fields: Field[]; tasks: Task[]; timeline: TimelineEntry[]; users: Record<string, UserBrief>; permissions: Permissions; my_task_id: string }
+export interface Turnaround { key: string; name: string; count: number; avg_seconds: number; p90_seconds: number }
+export interface Stats { total: number; pending: number; overdue: number; by_template: Turnaround[]; by_approver: Turnaround[] }
+export interface CalendarDay { date: string; working: boolean; note: string }
+export interface CalendarView { time_zone: string; work_start: string; work_end: string; days: CalendarDay[] }
+export interface ActionBody { comment?: string; user_id?: string; position?: 'before' | 'after'; node_index?: number; attachments?: string[] }
+interface Page<T> { items: T[]; next_cursor: string }
+
+export interface ListQuery { box: string; q?: string; template_id?: string; status?: string; from?: string; to?: string; cursor?: string }
+export function listParams(f: ListQuery): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(f)) if (v) q.set(k, String(v))
+  return q.toString()
+}
+
+export const approvalsApi = {
+  templates: () => api.get<Page<Template>>('/api/v1/approval/templates').then((p) => p.items),
+  template: (id: string) => api.get<Template>('/api/v1/approval/templates/' + id),
+  createTemplate: (t: Partial<Template>) => api.post<Template>('/api/v1/approval/templates', t),
+  updateTemplate: (id: string, t: Record<string, unknown>) => api.patch<Template>('/api/v1/approval/templates/' + id, t),
+  preview: (id: string, form: Record<string, unknown>, approvers: Record<string, string[]>) =>
+    api.post<Preview>(`/api/v1/approval/templates/${id}/preview`, { form, approvers }),
+  submit: (template_id: string, form: Record<string, unknown>, approvers: Record<string, string[]>) =>
+    api.post<Instance>('/api/v1/approvals', { template_id, form, approvers }),
+  list: (f: ListQuery) => api.get<Page<ListItem>>('/api/v1/approvals?' + listParams(f)),
+  get: (id: string) => api.get<Detail>('/api/v1/approvals/' + id),
+  act: (id: string, action: string, body: ActionBody = {}) => api.post<Instance>(`/api/v1/approvals/${id}/${action}`, body),
+  bulkApprove: (ids: string[], comment = '') => api.post<{ results: Record<string, string> }>('/api/v1/approvals/bulk-approve', { ids, comment }),
+  stats: (f: Partial<ListQuery>) => api.get<Stats>('/api/v1/approval/stats?' + listParams(f as ListQuery)),
+  exportUrl: (format: 'csv' | 'xlsx', f: Partial<ListQuery>) => `/api/v1/approvals/export?format=${format}&` + listParams(f as ListQuery),
+  calendar: () => api.get<CalendarView>('/api/v1/approval/calendar'),
+  setDay: (d: CalendarDay) => api.post<CalendarDay>('/api/v1/approval/calendar/' + d.date, d),
+  deleteDay: (date: string) => api.del<void>('/api/v1/approval/calendar/' + date),
+  users: (q = '') => api.get<Page<UserBrief>>('/api/v1/users?limit=200&q=' + encodeURIComponent(q)).then((p) => p.items),
+}
+
+// Errors shown translated: errors.<key>, falling back to the English message.
+export function errorText(t: (k: string) => string, te: (k: string) => boolean, e: unknown): string {
+  const err = e as { key?: string; message?: string }
+  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key)
+  return err?.message ?? String(e)
+}
+
+export function label(locale: string, zh: string, en: string): string {
+  return locale.startsWith('zh') ? zh || en : en || zh
+}
+
+export function money(v: unknown): string {
+  const m = v as { amount?: number; currency?: string } | undefined
+  if (!m || typeof m.amount !== 'number') return ''
+  return `${(m.amount / 100).toFixed(2)} ${m.currency ?? 'CNY'}`
+}

@@ -1,0 +1,35 @@
+// The one upload queue of the page: uploads keep going while the user
+// browses other folders; views subscribe to hear when a file landed.
+import { reactive } from 'vue'
+import { driveApi, smallUploadUrl, type Entry } from './api'
+import { CHUNKED_ABOVE, sendChunked } from './chunked'
+import { nameKey } from './format'
+import { UploadQueue, targetOf, type UploadItem } from './upload'
+
+type Listener = (it: UploadItem<File, Entry>) => void
+const listeners = new Set<Listener>()
+
+export const uploads = reactive(new UploadQueue<File, Entry>({
+  concurrency: 2,
+  send: (it, progress, signal) => it.file.size > CHUNKED_ABOVE
+    ? sendChunked(it.file, targetOf(it), driveApi.chunked, progress, signal)
+    : driveApi.upload(smallUploadUrl(targetOf(it)), it.file, progress, signal),
+  resolve: async (parentId, name) => {
+    const kids = await driveApi.children(parentId)
+    return kids.find((k) => nameKey(k.name) === nameKey(name)) ?? null
+  },
+  onSettled: (it) => listeners.forEach((l) => l(it)),
+})) as UploadQueue<File, Entry>
+
+/** onUploadSettled calls fn whenever an upload finishes or fails; returns the unsubscribe function. */
+export function onUploadSettled(fn: Listener): () => void {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
+}
+
+// Leaving the page would drop running uploads (nothing half-written is kept, but the work is lost): ask first.
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeunload', (e) => {
+    if (uploads.active > 0) e.preventDefault()
+  })
+}

@@ -1,0 +1,195 @@
+// The browser upload queue: every dropped or chosen file becomes one item
+// sent by the injected sender (queue.ts: one request for most files, the
+// chunked protocol for large ones, which first reads the file to hash it:
+// the 'checking' state). A
+// file whose name is already taken in the folder by a file is uploaded as a
+// new version of that file (entry_id + base_version); the server keeps the
+// old content in the history. Pure logic: the sender is injected.
+import { isApiError } from '../../api/client'
+import { nameKey } from './format'
+
+export type UploadStatus = 'queued' | 'checking' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled'
+
+/** isLive: the item is still waiting or running (it can be cancelled). */
+export const isLive = (s: UploadStatus) => s === 'queued' || s === 'checking' || s === 'uploading' || s === 'processing'
+
+export interface UploadFile { name: string; size: number }
+
+export interface Existing { id: string; kind: 'folder' | 'file'; name: string; version: number }
+
+/** UploadTarget is where an item goes: a new file in a folder, or a new version of a file. */
+export type UploadTarget = { parentId: string; name: string } | { entryId: string; baseVersion: number }
+
+export interface UploadItem<F extends UploadFile = UploadFile, R = unknown> {
+  id: number
+  file: F
+  name: string
+  parentId: string
+  /** new: a new file; version: a new version of entryId (same name in the folder). */
+  mode: 'new' | 'version'
+  entryId: string
+  baseVersion: number
+  status: UploadStatus
+  sent: number
+  total: number
+  error: unknown
+  result: R | null
+}
+
+/** targetOf is the API target of an item. */
+export function targetOf(it: UploadItem<UploadFile, unknown>): UploadTarget {
+  return it.mode === 'version' ? { entryId: it.entryId, baseVersion: it.baseVersion } : { parentId: it.parentId, name: it.name }
+}
+
+/** percentOf is an item's progress, 0–100 (100 only once the server has committed it). */
+export function percentOf(it: { status: UploadStatus; sent: number; total: number }): number {
+  if (it.status === 'done') return 100
+  if (!it.total || it.status === 'checking') return 0 // while checking, sent counts bytes read, not sent
+  // Bytes sent is not yet stored: hold at 99 until the server answers.
+  return Math.min(99, Math.floor((it.sent / it.total) * 100))
+}
+
+/** onProgress: phase 'check' while the file is read to hash it (sent = bytes read), otherwise bytes sent. */
+export type Sender<F extends UploadFile, R> = (it: UploadItem<F, R>, onProgress: (sent: number, total: number, phase?: 'check' | 'send') => void,
+  signal: AbortSignal) => Promise<R>
+/** Resolver finds the live entry named name in a folder now (after a drive.name_taken answer). */
+export type Resolver = (parentId: string, name: string) => Promise<Existing | null>
+
+export interface QueueOptions<F extends UploadFile, R> {
+  send: Sender<F, R>
+  resolve?: Resolver
+  concurrency?: number
+  /** Called when an item finishes (done or error). */
+  onSettled?: (it: UploadItem<F, R>) => void
+}
+
+let nextId = 1
+
+/** UploadQueue runs uploads a few at a time. Wrap it in reactive() to render it. */
+export class UploadQueue<F extends UploadFile = UploadFile, R extends { version?: number } = { version?: number }> {
+  items: UploadItem<F, R>[] = []
+  private readonly opts: QueueOptions<F, R>
+  private readonly aborts = new Map<number, AbortController>()
+  private running = 0
+  private idle: (() => void)[] = []
+
+  constructor(opts: QueueOptions<F, R>) {
+    this.opts = opts
+  }
+
+  /** add queues files for folder parentId; existing are its current children (same-name files become new versions). */
+  add(files: F[], parentId: string, existing: Existing[] = []): UploadItem<F, R>[] {
+    const byKey = new Map(existing.map((e) => [nameKey(e.name), e]))
+    const added: UploadItem<F, R>[] = []
+    for (const f of files) {
+      const ex = byKey.get(nameKey(f.name))
+      const asVersion = ex?.kind === 'file'
+      const it: UploadItem<F, R> = {
+        id: nextId++, file: f, name: f.name, parentId, mode: asVersion ? 'version' : 'new', entryId: asVersion ? ex.id : '',
+        baseVersion: asVersion ? ex.version : 0, status: 'queued', sent: 0, total: f.size, error: null, result: null,
+      }
+      this.items.push(it)
+      added.push(this.items[this.items.length - 1])
+    }
+    this.pump()
+    return added
+  }
+
+  /** cancel stops a queued or running upload (nothing is stored: the server commits only a whole file). */
+  cancel(id: number) {
+    const it = this.items.find((i) => i.id === id)
+    if (!it || !isLive(it.status)) return
+    it.status = 'cancelled'
+    this.aborts.get(id)?.abort()
+  }
+
+  /** retry queues a failed or cancelled item again. */
+  retry(id: number) {
+    const it = this.items.find((i) => i.id === id)
+    if (!it || (it.status !== 'error' && it.status !== 'cancelled')) return
+    Object.assign(it, { status: 'queued', sent: 0, error: null })
+    this.pump()
+  }
+
+  /** clearFinished drops done, failed and cancelled items from the list. */
+  clearFinished() {
+    this.items = this.items.filter((i) => isLive(i.status))
+  }
+
+  get active(): number {
+    return this.items.filter((i) => isLive(i.status)).length
+  }
+
+  /** overall is the progress of the items still running plus the finished ones, 0–100. */
+  get overall(): number {
+    const live = this.items.filter((i) => i.status !== 'cancelled' && i.status !== 'error')
+    const total = live.reduce((s, i) => s + i.total, 0)
+    if (!live.length) return 0
+    if (!total) return live.every((i) => i.status === 'done') ? 100 : 0
+    const done = live.reduce((s, i) => s + (i.status === 'done' ? i.total : i.status === 'checking' ? 0 : Math.min(i.sent, i.total)), 0)
+    return Math.min(live.every((i) => i.status === 'done') ? 100 : 99, Math.floor((done / total) * 100))
+  }
+
+  /** whenIdle resolves once nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.active === 0) return Promise.resolve()
+    return new Promise((r) => this.idle.push(r))
+  }
+
+  private pump() {
+    const max = this.opts.concurrency ?? 2
+    while (this.running < max) {
+      const it = this.items.find((i) => i.status === 'queued')
+      if (!it) break
+      this.running++
+      void this.run(it).finally(() => {
+        this.running--
+        this.pump()
+        if (this.active === 0) this.idle.splice(0).forEach((r) => r())
+      })
+    }
+  }
+
+  private async run(it: UploadItem<F, R>) {
+    // Re-read through the array: a reactive() wrapper hands out proxies, and
+    // changes must go through them to render.
+    const item = this.items.find((i) => i.id === it.id) ?? it
+    for (let attempt = 0; ; attempt++) {
+      const ctl = new AbortController()
+      this.aborts.set(item.id, ctl)
+      item.status = 'uploading'
+      item.sent = 0
+      try {
+        const r = await this.opts.send(item, (sent, total, phase) => {
+          if (item.status === 'cancelled') return
+          item.status = phase === 'check' ? 'checking' : 'uploading'
+          item.sent = sent
+          if (total) item.total = total
+          if (phase !== 'check' && total && sent >= total) item.status = 'processing'
+        }, ctl.signal)
+        if ((item.status as UploadStatus) === 'cancelled') return
+        item.status = 'done'
+        item.sent = item.total
+        item.result = r
+        this.opts.onSettled?.(item)
+        return
+      } catch (e) {
+        if ((item.status as UploadStatus) === 'cancelled') return
+        // Someone made the name meanwhile (or the listing was old): upload as a new version of that file, once.
+        if (attempt === 0 && item.mode === 'new' && this.opts.resolve && isApiError(e) && e.key === 'drive.name_taken') {
+          const ex = await this.opts.resolve(item.parentId, item.name).catch(() => null)
+          if (ex?.kind === 'file') {
+            Object.assign(item, { mode: 'version', entryId: ex.id, baseVersion: ex.version })
+            continue
+          }
+        }
+        item.status = 'error'
+        item.error = e
+        this.opts.onSettled?.(item)
+        return
+      } finally {
+        this.aborts.delete(item.id)
+      }
+    }
+  }
+}

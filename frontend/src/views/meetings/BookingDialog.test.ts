@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { i18n, setLocale } from '../../locales'
+import BookingDialog from './BookingDialog.vue'
+import type { Meeting } from './api'
+
+const meeting = {
+  id: 'm1', title: '周会', organizer_id: 'u1', minute_taker_id: 'u2', room_id: 'r1', place: '', online_url: '', agenda: '过进度',
+  attachments: ['/drive/entries/f1'], time_zone: 'Asia/Shanghai', start: '2026-01-06T02:00:00Z', end: '2026-01-06T03:00:00Z',
+  rrule: 'FREQ=WEEKLY;COUNT=4', reminder_minutes: 15, status: 'active', version: 3,
+  attendees: [{ user_id: 'u2', response: 'accepted' }], exceptions: [],
+} as unknown as Meeting
+
+/** routes answers fetch by method and path and records what was sent. */
+function routes(table: Record<string, [number, unknown]>) {
+  const sent: { key: string; body: unknown }[] = []
+  vi.stubGlobal('fetch', vi.fn(async (path: string, init?: RequestInit) => {
+    const key = (init?.method ?? 'GET') + ' ' + path.split('?')[0]
+    sent.push({ key, body: init?.body ? JSON.parse(String(init.body)) : undefined })
+    const [status, body] = table[key] ?? [404, { error: { code: 'not_found', key: 'not_found', message: key } }]
+    return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  }))
+  return sent
+}
+
+describe('editing a meeting in the booking dialog', () => {
+  afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
+
+  it('starts from the meeting and sends a change with its version, rule and people', async () => {
+    const sent = routes({
+      'GET /api/v1/users': [200, { items: [{ id: 'u1', name: '张伟' }, { id: 'u2', name: '李娜' }] }],
+      'GET /api/v1/me': [200, { id: 'u1' }],
+      'PATCH /api/v1/meetings/m1': [200, { meeting: { ...meeting, version: 4 }, warnings: [] }],
+    })
+    setLocale('zh-CN')
+    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting }, global: { plugins: [i18n, ElementPlus] }, attachTo: document.body })
+    await (w.vm as unknown as { reset: () => Promise<void> }).reset()
+    await flushPromises()
+    expect(document.querySelector('.el-dialog__title')?.textContent).toBe('修改会议')
+    expect((document.querySelector('[data-test=title]') as HTMLInputElement).value).toBe('周会')
+    ;(document.querySelector('[data-test=save]') as HTMLElement).click()
+    await flushPromises()
+    const patch = sent.find((s) => s.key === 'PATCH /api/v1/meetings/m1')
+    expect(patch?.body).toMatchObject({ title: '周会', version: 3, rrule: 'FREQ=WEEKLY;COUNT=4', attendee_ids: ['u2'], minute_taker_id: 'u2',
+      room_id: 'r1', time_zone: 'Asia/Shanghai', reminder_minutes: 15, attachments: ['/drive/entries/f1'],
+      start: '2026-01-06T02:00:00.000Z', end: '2026-01-06T03:00:00.000Z' })
+    expect(sent.some((s) => s.key === 'POST /api/v1/meetings')).toBe(false)
+    expect(w.emitted('saved')).toHaveLength(1)
+  }, 30_000) // the whole dialog (date pickers, selects) renders slowly in jsdom
+})

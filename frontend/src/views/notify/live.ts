@@ -1,0 +1,65 @@
+// One live connection per tab: EventSource('/api/v1/events') (the session
+// cookie authenticates it; the browser resumes with Last-Event-ID), with a
+// fallback to polling the unread count every 30 s while the stream is down.
+import { ref } from 'vue'
+import type { TackEvent } from './api'
+import { notifyApi } from './api'
+
+type Listener = (ev: TackEvent) => void
+
+const listeners = new Set<Listener>()
+export const unreadCount = ref(0)
+export const connected = ref(false)
+let source: EventSource | null = null
+let poller: ReturnType<typeof setInterval> | null = null
+let started = false
+
+export async function refreshUnread() {
+  try { unreadCount.value = await notifyApi.unreadCount() } catch { /* signed out or offline */ }
+}
+
+function startPolling() {
+  if (poller) return
+  poller = setInterval(refreshUnread, 30_000)
+}
+
+function stopPolling() {
+  if (poller) { clearInterval(poller); poller = null }
+}
+
+export function onEvent(fn: Listener): () => void {
+  listeners.add(fn)
+  return () => listeners.delete(fn)
+}
+
+export function startLive() {
+  if (started) return
+  started = true
+  void refreshUnread()
+  startPolling()
+  if (typeof EventSource === 'undefined') return
+  source = new EventSource('/api/v1/events')
+  source.onopen = () => { connected.value = true; stopPolling(); void refreshUnread() }
+  source.onerror = () => { connected.value = false; startPolling() } // EventSource reconnects by itself
+  source.onmessage = (m) => dispatch(m)
+  // Named events (event: <type>) do not reach onmessage; listen to every type we know.
+  for (const type of KNOWN_TYPES) source.addEventListener(type, (m) => dispatch(m as MessageEvent))
+}
+
+export function stopLive() {
+  source?.close(); source = null; stopPolling(); started = false; connected.value = false
+}
+
+function dispatch(m: MessageEvent) {
+  let ev: TackEvent
+  try { ev = JSON.parse(m.data) } catch { return }
+  void refreshUnread()
+  for (const fn of listeners) fn(ev)
+}
+
+export const KNOWN_TYPES = [
+  'approval.task_assigned', 'approval.decided', 'approval.cc', 'approval.reminder', 'approval.overdue',
+  'approval.withdrawn', 'approval.returned', 'approval.comment', 'meeting.invited', 'meeting.changed',
+  'meeting.cancelled', 'meeting.reminder', 'meeting.minutes_published', 'task.assigned', 'task.overdue',
+  'drive.shared', 'ding.received', 'announcement.published', 'org.user_deactivated',
+]

@@ -1,0 +1,189 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { fetchReplies, mountView } from '../../test/mount'
+import type { PairStatus, SyncOverview } from './bindings'
+import SyncSettings from './SyncSettings.vue'
+
+// The Wails bindings are the OS boundary of this page: window.go.app.Sync
+// (app/sync.go) and window.go.app.App.PickFolder (the native folder chooser)
+// are replaced by a test double that records the calls and answers with the
+// status the test sets.
+function pair(over: Partial<PairStatus>): PairStatus {
+  return { pair_id: 'p1', local_path: '/home/li/Work', mode: 'backup', state: 'synced', pending: 0, files_done: 0, files_total: 0,
+    bytes_done: 0, bytes_total: 0, last_sync: '2026-12-01T10:00:00Z', ...over }
+}
+
+let status: SyncOverview
+let prefs: number
+let calls: { name: string; args: unknown[] }[]
+
+function installBindings() {
+  calls = []
+  const rec = (name: string, answer: () => unknown = () => undefined) => vi.fn(async (...args: unknown[]) => {
+    calls.push({ name, args })
+    return answer()
+  })
+  ;(window as any).go = {
+    app: {
+      App: { PickFolder: rec('PickFolder', () => '/home/li/项目资料') },
+      Sync: {
+        SyncStatus: rec('SyncStatus', () => structuredClone(status)),
+        ListPairs: rec('ListPairs', () => []),
+        AddPair: rec('AddPair', () => ({ id: 'p9' })),
+        RemovePair: rec('RemovePair'),
+        PausePair: rec('PausePair', () => { status.pairs[0].state = 'paused'; status.overall = 'paused' }),
+        ResumePair: rec('ResumePair', () => { status.pairs[0].state = 'synced'; status.overall = 'synced' }),
+        ConfirmDeletes: rec('ConfirmDeletes', () => { status.pairs[0].pending_delete = 0; status.pairs[0].state = 'synced' }),
+        Preferences: rec('Preferences', () => ({ bandwidth_kbps: prefs })),
+        SetBandwidthLimit: rec('SetBandwidthLimit', () => { prefs = calls[calls.length - 1].args[0] as number }),
+      },
+    },
+  }
+}
+
+const q = (sel: string) => document.querySelector(sel) as HTMLElement | null
+const click = async (sel: string) => {
+  const el = q(sel)
+  if (!el) throw new Error('no element ' + sel)
+  el.click()
+  await flushPromises()
+}
+// A message box that was just closed may still be in the DOM: answer the newest.
+const answerBox = async (sel: string) => {
+  const all = document.querySelectorAll('.el-message-box')
+  const box = all[all.length - 1] as HTMLElement
+  ;(box.querySelector(sel) as HTMLElement).click()
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 50))
+  await flushPromises()
+}
+const called = (name: string) => calls.filter((c) => c.name === name)
+
+describe('folder sync settings', () => {
+  beforeEach(() => {
+    status = { overall: 'synced', pairs: [] }
+    prefs = 0
+    installBindings()
+  })
+  afterEach(() => {
+    delete (window as any).go
+    vi.unstubAllGlobals()
+    document.body.innerHTML = ''
+  })
+
+  it('adds a pair with the native folder picker and the space root', async () => {
+    const fetches = fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    await click('[data-test=sync-add]')
+    expect(fetches[0].path).toBe('/api/v1/drive/spaces')
+    await click('[data-test=sync-choose]')
+    expect(called('PickFolder')).toHaveLength(1)
+    expect((q('input[data-test=sync-local-path], [data-test=sync-local-path] input') as HTMLInputElement).value).toBe('/home/li/项目资料')
+    await click('[data-test=sync-add-ok]')
+    expect(called('AddPair')[0].args[0]).toEqual({ local_path: '/home/li/项目资料', space_id: 's1', remote_folder_id: 'root1', mode: 'backup' })
+  }, 20_000)
+
+  it('shows each pair as synced, syncing N files, or an error with its reason', async () => {
+    status = { overall: 'error', pairs: [
+      pair({ pair_id: 'a', local_path: '/a', state: 'synced' }),
+      pair({ pair_id: 'b', local_path: '/b', state: 'syncing', files_total: 10, files_done: 3, bytes_total: 100, bytes_done: 30 }),
+      pair({ pair_id: 'c', local_path: '/c', state: 'error', error: 'drive unreachable: connection refused' }),
+    ] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-status-a]')?.textContent).toContain('已同步')
+    expect(q('[data-test=sync-status-b]')?.textContent).toContain('正在同步 7 个文件')
+    expect(q('[data-test=sync-status-c]')?.textContent).toContain('出错')
+    expect(q('[data-test=sync-status-c]')?.textContent).toContain('原因：drive unreachable: connection refused')
+    expect(q('[data-test=sync-overall]')?.textContent).toContain('出错')
+  }, 20_000)
+
+  it('holds a mass delete until the user confirms it', async () => {
+    status = { overall: 'needs_confirmation', pairs: [pair({ state: 'needs_confirmation', pending_delete: 120 })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-held]')?.textContent).toContain('/home/li/Work 中有 120 个文件被删除，等待你确认')
+    // Cancelling the question leaves the deletes held.
+    await click('[data-test=sync-confirm-p1]')
+    await answerBox('.el-message-box__btns .el-button:not(.el-button--primary)')
+    expect(called('ConfirmDeletes')).toHaveLength(0)
+    await click('[data-test=sync-confirm-p1]')
+    const boxes = document.querySelectorAll('.el-message-box')
+    expect(boxes[boxes.length - 1].textContent).toContain('删除 /home/li/Work 中的 120 个文件')
+    await answerBox('.el-message-box__btns .el-button--primary')
+    expect(called('ConfirmDeletes').map((c) => c.args[0])).toEqual(['p1'])
+    expect(q('[data-test=sync-held]')).toBeNull()
+  }, 20_000)
+
+  it('pauses and resumes a pair', async () => {
+    status = { overall: 'synced', pairs: [pair({})] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    await click('[data-test=sync-pause-p1]')
+    expect(called('PausePair').map((c) => c.args[0])).toEqual(['p1'])
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('已暂停')
+    await click('[data-test=sync-resume-p1]')
+    expect(called('ResumePair').map((c) => c.args[0])).toEqual(['p1'])
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('已同步')
+  }, 20_000)
+
+  it('says once that sync is not running while signed out, without error toasts', async () => {
+    ;(window as any).go.app.Sync.SyncStatus = vi.fn(async () => { throw { code: 'unavailable', key: 'desktop.sync_not_running', message: 'sync: the sync engine is not running' } })
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-not-running]')?.textContent).toContain('登录服务器后')
+    expect(q('.el-message--error')).toBeNull()
+    expect(q('[data-test=sync-add]')).toBeNull()
+  }, 20_000)
+
+  it('turns the speed limit on, changes it and turns it off again', async () => {
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(called('Preferences')).toHaveLength(1)
+    expect(q('[data-test=sync-speed]')?.textContent).toContain('不限速')
+    expect(q('[data-test=sync-speed-kbps]')).toBeNull()
+    await click('[data-test=sync-speed-on]')
+    expect(called('SetBandwidthLimit').map((c) => c.args[0])).toEqual([1024])
+    expect(document.body.textContent).toContain('已保存：1024 KB/秒')
+    const input = q('[data-test=sync-speed-kbps] input') as HTMLInputElement
+    input.value = '300'
+    input.dispatchEvent(new Event('input'))
+    input.dispatchEvent(new Event('change'))
+    await flushPromises()
+    expect(called('SetBandwidthLimit').map((c) => c.args[0])).toEqual([1024, 300])
+    await click('[data-test=sync-speed-on]')
+    expect(called('SetBandwidthLimit').map((c) => c.args[0])).toEqual([1024, 300, 0])
+    expect(prefs).toBe(0)
+  }, 20_000)
+
+  it('shows a saved limit, and a refused one translated', async () => {
+    prefs = 512
+    ;(window as any).go.app.Sync.SetBandwidthLimit = vi.fn(async () => {
+      throw { code: 'invalid', key: 'desktop.bad_bandwidth', message: 'the speed limit must be between 0 (no limit) and 10485760 KB/s' }
+    })
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    const input = q('[data-test=sync-speed-kbps] input') as HTMLInputElement
+    expect(input.value).toBe('512')
+    input.value = '600'
+    input.dispatchEvent(new Event('input'))
+    input.dispatchEvent(new Event('change'))
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 150)) // the form item shows its error after a debounce
+    expect(q('[data-test=sync-speed]')?.textContent).toContain('限速须在 0（不限速）到 10485760 KB/秒之间')
+  }, 20_000)
+
+  it('translates a refused folder', async () => {
+    fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
+    ;(window as any).go.app.Sync.AddPair = vi.fn(async () => {
+      throw { code: 'conflict', key: 'sync.pair_overlap', message: 'the folder is inside, or contains, a folder that is already synced' }
+    })
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    await click('[data-test=sync-add]')
+    await click('[data-test=sync-choose]')
+    await click('[data-test=sync-add-ok]')
+    expect(document.body.textContent).toContain('该文件夹在已同步的文件夹之内，或包含已同步的文件夹')
+  }, 20_000)
+})

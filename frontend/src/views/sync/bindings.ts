@@ -1,0 +1,83 @@
+// Thin wrapper over the Wails bindings of app/sync.go (window.go.app.Sync).
+// In a plain browser there is no local agent: available() is false.
+
+export type SyncMode = 'backup' | 'two-way' | 'mirror'
+export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error'
+
+export interface SyncPair {
+  id: string
+  local_path: string
+  space_id: string
+  remote_folder_id: string
+  mode: SyncMode
+  paused: boolean
+}
+
+export interface PairStatus {
+  pair_id: string
+  local_path: string
+  mode: SyncMode
+  state: SyncState
+  pending: number
+  files_done: number
+  files_total: number
+  bytes_done: number
+  bytes_total: number
+  error?: string
+  degraded?: string
+  pending_delete?: number
+  clashes?: string[]
+  last_sync: string
+}
+
+export interface SyncOverview {
+  overall: SyncState
+  pairs: PairStatus[]
+}
+
+export interface SyncPrefs {
+  /** KiB/s for all transfers together; 0 = no limit. */
+  bandwidth_kbps: number
+}
+
+interface SyncBinding {
+  ListPairs(): Promise<SyncPair[]>
+  AddPair(req: { local_path: string; space_id: string; remote_folder_id: string; mode: SyncMode }): Promise<SyncPair>
+  RemovePair(id: string): Promise<void>
+  PausePair(id: string): Promise<void>
+  ResumePair(id: string): Promise<void>
+  ConfirmDeletes(id: string): Promise<void>
+  SyncStatus(): Promise<SyncOverview>
+  Preferences(): Promise<SyncPrefs>
+  SetBandwidthLimit(kbps: number): Promise<void>
+}
+
+interface AppBinding {
+  PickFolder(title: string): Promise<string>
+}
+
+function binding(): SyncBinding | undefined {
+  return (window as any).go?.app?.Sync as SyncBinding | undefined
+}
+
+/** pickFolder opens the native folder chooser of the desktop app; '' when cancelled. */
+export async function pickFolder(title: string): Promise<string> {
+  const app = (window as any).go?.app?.App as AppBinding | undefined
+  if (!app) throw new Error('sync: not running in the desktop app')
+  return (await app.PickFolder(title)) ?? ''
+}
+
+/** notRunning: the desktop has no sync engine (signed out, or no server). */
+export function notRunning(e: unknown): boolean {
+  return (e as { key?: string } | null)?.key === 'desktop.sync_not_running'
+}
+
+export function available(): boolean {
+  return binding() !== undefined
+}
+
+export function sync(): SyncBinding {
+  const b = binding()
+  if (!b) throw new Error('sync: not running in the desktop app')
+  return b
+}

@@ -1,0 +1,35 @@
+/// <reference types="vitest/config" />
+// Vite builds the UI into dist/, which main.go embeds (//go:embed all:frontend/dist).
+// In dev, /api goes to a local `tack serve` (make run) so cookies stay same-origin.
+import { writeFileSync } from 'node:fs'
+import { defineConfig, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+// dist/ is emptied on every build (stale chunks would be embedded too), but
+// the Go embed needs the directory even before a build: put .gitkeep back.
+const keepDist: Plugin = {
+  name: 'tack-keep-dist',
+  apply: 'build',
+  closeBundle() { writeFileSync(new URL('./dist/.gitkeep', import.meta.url), '') },
+}
+
+export default defineConfig({
+  plugins: [vue(), keepDist],
+  server: {
+    port: 5173,
+    proxy: {
+      // SSE (/api/v1/events) needs no buffering; the http-proxy default streams.
+      '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+    restoreMocks: true,
+  },
+})
