@@ -54,6 +54,13 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: errorDetail{Code: apperr.KindTooLarge, Key: "request_too_large", Message: "request body too large"}})
 		return
 	}
+	if r.Context().Err() != nil {
+		// The client went away (navigated off, closed the tab) while the
+		// request ran: whatever failed failed because of that, and nobody
+		// reads the answer. Not a server fault worth an error line.
+		slog.Debug("api: request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
 	slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}})
 }

@@ -32,7 +32,7 @@ func IsPostgresDSN(dsn string) bool {
 // Open connects to the configured database and checks it answers.
 func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 	gcfg := &gorm.Config{
-		Logger:                                   logger.New(slogWriter{}, logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+		Logger:                                   quietWhenAbandoned{logger.New(slogWriter{}, logger.Config{SlowThreshold: time.Second, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true})},
 		NowFunc:                                  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		DisableForeignKeyConstraintWhenMigrating: true,
 		TranslateError:                           true,
@@ -42,7 +42,11 @@ func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 		err error
 	)
 	if IsPostgresDSN(cfg.DSN) {
-		db, err = gorm.Open(postgres.Open(cfg.DSN), gcfg)
+		pool, perr := openPostgresPool(cfg.DSN)
+		if perr != nil {
+			return nil, perr
+		}
+		db, err = gorm.Open(postgres.New(postgres.Config{Conn: pool}), gcfg)
 	} else {
 		path := cfg.DSN
 		if path == "" {
@@ -109,6 +113,22 @@ func Close(db *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// quietWhenAbandoned drops the log line of a query that failed because its
+// context ended (a client that went away, a job being stopped): that is not
+// a database problem, and under load it would bury the lines that are.
+type quietWhenAbandoned struct{ logger.Interface }
+
+func (q quietWhenAbandoned) LogMode(l logger.LogLevel) logger.Interface {
+	return quietWhenAbandoned{q.Interface.LogMode(l)}
+}
+
+func (q quietWhenAbandoned) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if err != nil && ctx.Err() != nil {
+		return
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
 
 type slogWriter struct{}
