@@ -56,11 +56,12 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if r.Context().Err() != nil {
 		// The client went away (navigated off, closed the tab) while the
-		// request ran: whatever failed failed because of that, and nobody
-		// reads the answer. Not a server fault worth an error line.
+		// request ran: whatever failed failed because of that. Not a server
+		// fault worth an error line; the answer still says it failed, for
+		// anything in between that does read it.
 		slog.Debug("api: request abandoned by the client", "method", r.Method, "path", r.URL.Path, "err", err)
-		return
+	} else {
+		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}})
 }

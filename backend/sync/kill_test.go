@@ -48,6 +48,7 @@ func TestKillAgentProcessMidUpload(t *testing.T) {
 		_ = cmd.Wait()
 		s.probe.setGate(nil)
 		close(gate) // releases a PUT still waiting at the gate, if its connection is not gone yet
+		s.probe.settle()
 		e2 := s.restartAfterKill(data)
 		if total, _ := s.probe.counts(); total > len(chunks) {
 			t.Fatalf("%d chunk PUTs for %d chunks: the restart sent again what the server had", total, len(chunks))

@@ -18,6 +18,7 @@ type probe struct {
 	next http.Handler
 
 	mu       gosync.Mutex
+	inflight gosync.WaitGroup // chunk PUTs being handled
 	puts     int
 	files    int
 	gate     chan struct{} // when set, each chunk PUT waits to receive from it
@@ -30,6 +31,8 @@ func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isChunk := r.Method == "PUT" && strings.Contains(path, "/api/v1/drive/uploads/") && strings.Contains(path, "/chunks/")
 	isCommit := r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
 	if isChunk {
+		p.inflight.Add(1)
+		defer p.inflight.Done()
 		p.mu.Lock()
 		gate := p.gate
 		p.mu.Unlock()
@@ -95,6 +98,12 @@ func (p *probe) counts() (puts, files int) {
 	defer p.mu.Unlock()
 	return p.puts, p.files
 }
+
+// settle waits until no chunk PUT is being handled. A killed agent's last
+// PUT may still be finishing on the server (its handler does not stop with
+// the client); counts taken before it ends, or a restart racing it, would
+// see a chunk that is neither sent nor missing.
+func (p *probe) settle() { p.inflight.Wait() }
 
 func (p *probe) setGate(g chan struct{}) {
 	p.mu.Lock()
