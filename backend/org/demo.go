@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 
+	"golang.org/x/text/width"
 	"gorm.io/gorm"
 
 	"tack/backend/store"
@@ -77,12 +78,53 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "demo: loaded %q with %d departments and %d people; every password is %s\n\n",
 		demoDepts[0].name, len(demoDepts), len(demoUsers), DemoPassword)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tTITLE\tROLES")
+	rows := [][]string{{"EMAIL", "NAME", "TITLE", "ROLES"}}
 	for _, u := range demoUsers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", u.email, u.name, u.title, normRoles(u.roles))
+		rows = append(rows, []string{u.email, u.name, u.title, fmt.Sprint(normRoles(u.roles))})
 	}
-	return tw.Flush()
+	_, err = io.WriteString(out, columns(rows))
+	return err
+}
+
+// columns lays rows out in columns two spaces apart. Unlike text/tabwriter
+// it measures terminal cells, not runes: a Chinese name is two cells per
+// character, and the table would otherwise come out ragged.
+func columns(rows [][]string) string {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], cells(c))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-cells(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// cells is the number of terminal cells s takes: two for East Asian wide
+// and full-width characters, one for the rest.
+func cells(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Service) loadDemo(tx *gorm.DB) error {
