@@ -27,4 +27,8 @@ var (
 	ErrBadCursor       = apperr.Invalid("drive.bad_cursor", "the change feed cursor is not valid")
 	ErrTooManyEntries  = apperr.TooLarge("drive.too_many_entries", "too many items to copy at once")
 	ErrSpaceKind       = apperr.Conflict("drive.space_managed", "this space is managed by the organisation and cannot be changed this way")
+	ErrBatchInvalid    = apperr.Invalid("drive.invalid_batch", "the batch upload is not valid")
+	ErrBatchTooMany    = apperr.TooLarge("drive.batch_too_many", "too many files in one batch upload")
+	ErrBatchItemLarge  = apperr.TooLarge("drive.batch_item_too_large", "a file of the batch is too large for a batch upload")
+	ErrBatchTooLarge   = apperr.TooLarge("drive.batch_too_large", "the files of the batch upload are too large together")
 )

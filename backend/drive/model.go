@@ -1,6 +1,9 @@
 package drive
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Space kinds.
 const (
@@ -282,6 +285,41 @@ type UploadState struct {
 	Missing   []string  `json:"missing"`
 	Size      int64     `json:"size"`
 	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// BatchItem is one file of a batch upload: a new file (ParentID+Name) or a
+// new version of EntryID on top of BaseVersion, and the size and SHA-256 of
+// the content that follows in the batch.
+type BatchItem struct {
+	ParentID    string `json:"parent_id,omitempty"`
+	Name        string `json:"name,omitempty"`
+	EntryID     string `json:"entry_id,omitempty"`
+	BaseVersion int64  `json:"base_version,omitempty"`
+	Size        int64  `json:"size"`
+	Hash        string `json:"hash"`
+}
+
+// BatchRequest is the manifest of a batch upload: its files, in the order
+// their contents follow.
+type BatchRequest struct {
+	Items []BatchItem `json:"items"`
+}
+
+// BatchParts hands out the contents of a batch's files in order; Next
+// returns io.EOF after the last one.
+type BatchParts interface {
+	Next() (io.Reader, error)
+}
+
+// BatchResult is what became of one file of a batch upload: Entry when it
+// is stored (Created: a new file; Unchanged: the drive already had this
+// content there, nothing was written), or Err, that file's own error.
+type BatchResult struct {
+	Index     int
+	Entry     *Entry
+	Created   bool
+	Unchanged bool
+	Err       error
 }
 
 // Change is one item of a space's change feed: the entry's current state.

@@ -1,6 +1,8 @@
 package blobstore
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,5 +87,56 @@ func TestStagedIsInvisibleUntilInstalled(t *testing.T) {
 	}
 	if err := s.Install(st); err != nil || !s.Has(st.Hash) {
 		t.Fatalf("install: %v", err)
+	}
+}
+
+// TestBatchWriteSyncInstall: chunks written for a batch are invisible until
+// installed; installing them all (some twice, one already stored) leaves
+// every chunk whole under its name and no temp file behind.
+func TestBatchWriteSyncInstall(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := []byte("already stored")
+	if err := s.Put(HashOf(stored), stored); err != nil {
+		t.Fatal(err)
+	}
+	var staged []Staged
+	var want [][]byte
+	for i := range 50 {
+		data := []byte(fmt.Sprintf("chunk %d of the batch", i))
+		st, err := s.Write(HashOf(data), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		staged, want = append(staged, st), append(want, data)
+	}
+	if st, err := s.Write(HashOf(stored), stored); err != nil {
+		t.Fatal(err)
+	} else {
+		staged = append(staged, st)
+	}
+	if _, err := s.Write(HashOf(want[0]), []byte("not chunk 0")); !errors.Is(err, ErrHashMismatch) {
+		t.Fatalf("Write of mismatching content: %v", err)
+	}
+	for _, d := range want {
+		if s.Has(HashOf(d)) {
+			t.Fatal("a written chunk is visible before Install")
+		}
+	}
+	if err := s.SyncAll(staged); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InstallAll(staged); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range append(want, stored) {
+		if err := s.Verify(HashOf(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
+		t.Fatalf("temp files left: %d", len(ents))
 	}
 }

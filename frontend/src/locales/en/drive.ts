@@ -181,5 +181,9 @@ export const errors = {
     bad_version: 'The version is not valid; refresh the page',
     bad_multipart: 'The upload form is not valid',
     no_file: 'No file was chosen to upload',
+    invalid_batch: 'The batch upload is not valid',
+    batch_too_many: 'A batch upload holds at most {max_items} files; send them in several batches',
+    batch_item_too_large: 'A file is too large for a batch upload; upload large files on their own',
+    batch_too_large: 'The files of this batch upload are too large together; send them in several batches',
   },
 }

@@ -182,5 +182,9 @@ export const errors = {
     bad_version: '版本号无效，请刷新页面',
     bad_multipart: '上传的表单格式不正确',
     no_file: '没有选择要上传的文件',
+    invalid_batch: '批量上传的请求不正确',
+    batch_too_many: '一次批量上传最多 {max_items} 个文件，请分批上传',
+    batch_item_too_large: '批量上传中有文件太大，大文件请单独上传',
+    batch_too_large: '一次批量上传的文件总量太大，请分批上传',
   },
 }
