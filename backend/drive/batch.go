@@ -20,8 +20,9 @@ import (
 // Every file is checked on its own (name, rights, base version, quota) and
 // answered on its own: a file that fails does not hold up the others. The
 // files that pass are written with a few statements in one transaction,
-// their chunks fsynced together (blobstore.SyncAll, InstallAll) rather than
-// two fsyncs each. A file the drive already holds with the same content at
+// their chunks staged and installed together (blobstore.StageAll,
+// InstallAll: fsyncs run several at once, each directory is fsynced once)
+// and outside the database's write lock (claimChunks). A file the drive already holds with the same content at
 // its target (a new file whose name exists with that content, or a file
 // whose current content is it) is answered Unchanged without writing:
 // repeating a batch whose answer was lost is safe, and a different content
@@ -55,7 +56,13 @@ func (s *Service) UploadBatch(ctx context.Context, a org.Actor, req BatchRequest
 		return nil, err
 	}
 	if b.writes() {
-		if err := s.blobs.SyncAll(b.staged); err != nil {
+		if b.staged, err = s.blobs.StageAll(b.fresh); err != nil {
+			return nil, err
+		}
+		if err := s.write(ctx, b.claimChunks); err != nil {
+			return nil, err
+		}
+		if err := b.installChunks(); err != nil {
 			return nil, err
 		}
 		if err := s.write(ctx, b.commit); err != nil {
@@ -94,9 +101,10 @@ type batch struct {
 	w     who
 	items []batchItem
 	seen  map[string]seenEntry // entries whose role was computed, by ID
-	// Chunks to store: staged are new (written to tmp/); have were in the
-	// store when read, their bytes kept in case the collector removes them
-	// before the commit.
+	// Chunks to store: fresh are new (staged, written to tmp/, once every
+	// content is read); have were in the store when read, their bytes kept
+	// in case the collector removes them before the commit.
+	fresh   []blobstore.Chunk
 	staged  []blobstore.Staged
 	staging map[string]bool
 	have    map[string][]byte
@@ -411,8 +419,8 @@ func batchReadError(err error) error {
 	return wrap("read batch", err)
 }
 
-// stage chunks an item's content and writes the chunks the store lacks to
-// temp files (without fsync: SyncAll does them all at once).
+// stage chunks an item's content and notes the chunks the store lacks (the
+// batch stages them all at once: StageAll).
 func (b *batch) stage(it *batchItem, data []byte) error {
 	return chunker.SplitData(bytes.NewReader(data), func(c chunker.Chunk, _ []byte) error {
 		it.chunks = append(it.chunks, VersionChunk{Idx: len(it.chunks), Hash: c.Hash, Size: c.Size, ChunkOffset: c.Offset})
@@ -424,14 +432,67 @@ func (b *batch) stage(it *batchItem, data []byte) error {
 			b.have[c.Hash] = bytes
 			return nil
 		}
-		st, err := b.s.blobs.Write(c.Hash, bytes)
-		if err != nil {
-			return err
-		}
-		b.staged = append(b.staged, st)
+		b.fresh = append(b.fresh, blobstore.Chunk{Hash: c.Hash, Data: bytes})
 		b.staging[c.Hash] = true
 		return nil
 	})
+}
+
+// chunkSizes are the distinct chunks of the pending items, with sizes.
+func (b *batch) chunkSizes() map[string]int {
+	sizes := map[string]int{}
+	for _, it := range b.items {
+		if it.pending() {
+			for _, c := range it.chunks {
+				sizes[c.Hash] = c.Size
+			}
+		}
+	}
+	return sizes
+}
+
+// hashes are the pending items' distinct chunks, sorted.
+func (b *batch) hashes() []string {
+	sizes := b.chunkSizes()
+	out := make([]string, 0, len(sizes))
+	for h := range sizes {
+		out = append(out, h)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// claimChunks records the chunks (in hash order) in a transaction of its
+// own. Once it has committed, the collector leaves them alone (each was
+// last used now, and it deletes only rows unused for the grace period), so
+// their files can be put in place without holding the database's write
+// lock; the entries that refer to them commit after the files are durable.
+func (b *batch) claimChunks(st dbx) error {
+	now := b.s.clock.Now()
+	sizes := b.chunkSizes()
+	hashes := b.hashes()
+	rows := make([]ChunkRow, len(hashes))
+	for i, h := range hashes {
+		rows[i] = ChunkRow{Hash: h, Size: sizes[h], CreatedAt: now, LastUsedAt: now}
+	}
+	return st.upsertChunks(rows)
+}
+
+// installChunks puts the new chunks in place (after claimChunks) and puts
+// back any that were in the store when read but collected before the claim.
+func (b *batch) installChunks() error {
+	if err := b.s.blobs.InstallAll(b.staged); err != nil {
+		return err
+	}
+	sizes := b.chunkSizes()
+	for h, data := range b.have {
+		if sizes[h] > 0 && !b.s.blobs.Has(h) {
+			if err := b.s.blobs.Put(h, data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // commit writes the pending items in the caller's transaction. Lock order,
@@ -441,37 +502,13 @@ func (b *batch) stage(it *batchItem, data []byte) error {
 // another space) fails that item only.
 func (b *batch) commit(st dbx) error {
 	now := b.s.clock.Now()
-	sizes := map[string]int{}
-	for _, it := range b.items {
-		if it.pending() {
-			for _, c := range it.chunks {
-				sizes[c.Hash] = c.Size
-			}
-		}
-	}
-	hashes := make([]string, 0, len(sizes))
-	for h := range sizes {
-		hashes = append(hashes, h)
-	}
-	slices.Sort(hashes)
-	rows := make([]ChunkRow, len(hashes))
-	for i, h := range hashes {
-		rows[i] = ChunkRow{Hash: h, Size: sizes[h], CreatedAt: now, LastUsedAt: now}
-	}
-	if err := st.upsertChunks(rows); err != nil {
+	// Touching the rows again (in hash order, before the spaces: the lock
+	// order of every writer) proves they are still there.
+	hashes := b.hashes()
+	if n, err := st.touchChunks(hashes, now); err != nil {
 		return err
-	}
-	if err := b.s.blobs.InstallAll(b.staged); err != nil {
-		return err
-	}
-	for h, data := range b.have {
-		// Removed by the collector after it was read (its row was old and
-		// unreferenced): the row is ours now, put the file back.
-		if sizes[h] > 0 && !b.s.blobs.Has(h) {
-			if err := b.s.blobs.Put(h, data); err != nil {
-				return err
-			}
-		}
+	} else if n != int64(len(hashes)) {
+		return ErrChunksMissing
 	}
 	spaces, err := b.lockSpaces(st)
 	if err != nil {

@@ -11,15 +11,38 @@ import (
 	"sync"
 )
 
-// syncWorkers is how many fsyncs a batch runs at once. Concurrent fsyncs
-// let the file system commit several files in one journal transaction;
-// one after the other, each waits for its own commit.
+// syncWorkers is how many files a batch writes, fsyncs or renames at once.
+// Concurrent fsyncs let the file system commit several files in one
+// journal transaction; one after the other, each waits for its own commit.
 const syncWorkers = 8
 
-// Write is the first half of Stage for a batch of chunks: it checks the
-// hash and writes data to a temp file, without fsync. Sync the batch's
-// temp files (SyncAll) before installing them; Discard what is not used.
-func (s *Store) Write(hash string, data []byte) (Staged, error) {
+// Chunk is a chunk's content to stage, named by its hash.
+type Chunk struct {
+	Hash string
+	Data []byte
+}
+
+// StageAll is Stage for many chunks: each is checked against its hash,
+// written to a temp file and fsynced, several at once. On error nothing is
+// left staged. Install (InstallAll) or Discard the result.
+func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
+	out := make([]Staged, len(chunks))
+	err := parallel(len(chunks), func(i int) error {
+		st, err := s.stage(chunks[i].Hash, chunks[i].Data)
+		out[i] = st
+		return err
+	})
+	if err != nil {
+		for _, st := range out {
+			s.Discard(st)
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// stage writes one chunk to tmp/ and fsyncs it.
+func (s *Store) stage(hash string, data []byte) (Staged, error) {
 	if !ValidHash(hash) || HashOf(data) != hash {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
@@ -28,64 +51,54 @@ func (s *Store) Write(hash string, data []byte) (Staged, error) {
 	tmp := filepath.Join(s.dir, "tmp", hash[:16]+"-"+hex.EncodeToString(rnd[:]))
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		return Staged{}, fmt.Errorf("blobstore: write: %w", err)
+		return Staged{}, fmt.Errorf("blobstore: stage: %w", err)
 	}
 	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return Staged{}, fmt.Errorf("blobstore: write %s: %w", hash, err)
+		return Staged{}, fmt.Errorf("blobstore: stage %s: %w", hash, err)
 	}
 	return Staged{Hash: hash, Size: len(data), tmp: tmp}, nil
 }
 
-// SyncAll fsyncs the temp files of chunks made by Write, several at once.
-// fsync flushes a file, not a descriptor, so reopening the file is enough.
-func (s *Store) SyncAll(staged []Staged) error {
-	return parallel(len(staged), func(i int) error {
-		f, err := os.OpenFile(staged[i].tmp, os.O_WRONLY, 0)
-		if err != nil {
-			return fmt.Errorf("blobstore: sync %s: %w", staged[i].Hash, err)
-		}
-		err = f.Sync()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("blobstore: sync %s: %w", staged[i].Hash, err)
-		}
-		return nil
-	})
-}
-
-// InstallAll is Install for many staged (and synced) chunks: every rename
-// first, then one fsync per shard directory touched (and per parent of a
+// InstallAll is Install for many staged chunks: the renames first (several
+// at once), then one fsync per shard directory touched (and per parent of a
 // shard directory it had to create), several at once. When it returns nil
 // every chunk is durable under its final name.
 func (s *Store) InstallAll(staged []Staged) error {
+	var mu sync.Mutex
 	dirs := map[string]bool{}
-	for _, st := range staged {
+	err := parallel(len(staged), func(i int) error {
+		st := staged[i]
 		final := s.Path(st.Hash)
 		if _, err := os.Stat(final); err == nil {
 			_ = os.Remove(st.tmp)
-			continue
+			return nil
 		}
 		dir := filepath.Dir(final)
-		if !dirs[dir] {
-			made, err := mkdirs(dir)
-			if err != nil {
-				return err
-			}
-			for _, d := range made {
-				dirs[filepath.Dir(d)] = true
-			}
+		made, err := mkdirs(dir)
+		if err != nil {
+			return err
 		}
 		if err := os.Rename(st.tmp, final); err != nil {
 			return fmt.Errorf("blobstore: install %s: %w", st.Hash, err)
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		dirs[dir] = true
+		for _, d := range made {
+			dirs[filepath.Dir(d)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	list := make([]string, 0, len(dirs))
 	for d := range dirs {

@@ -11,8 +11,8 @@
 // shard directory fsynced: a killed server leaves at most a stray file in
 // tmp/ (removed by Open when old), never a half-written chunk under a final
 // name. A batch of chunks (batch.go) keeps that order with fewer waits:
-// write every temp file, fsync them several at a time, rename them all, then
-// fsync each directory touched once. Files under chunks/ are immutable; a file whose content does not
+// temp files written and fsynced several at a time, then renamed, then each
+// directory touched fsynced once. Files under chunks/ are immutable; a file whose content does not
 // match its name is corruption (Verify detects it).
 //
 // Which chunks are still needed is the database's business (drive_chunks,
@@ -112,17 +112,7 @@ type Staged struct {
 
 // Stage writes data to a temp file and fsyncs it, checking that its SHA-256
 // is hash. Install or Discard the result.
-func (s *Store) Stage(hash string, data []byte) (Staged, error) {
-	st, err := s.Write(hash, data)
-	if err != nil {
-		return Staged{}, err
-	}
-	if err := s.SyncAll([]Staged{st}); err != nil {
-		s.Discard(st)
-		return Staged{}, err
-	}
-	return st, nil
-}
+func (s *Store) Stage(hash string, data []byte) (Staged, error) { return s.stage(hash, data) }
 
 // Install makes a staged chunk visible under its final name (rename, then
 // fsync the shard directory). If the chunk already exists the temp file is

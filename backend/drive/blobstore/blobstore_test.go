@@ -90,10 +90,11 @@ func TestStagedIsInvisibleUntilInstalled(t *testing.T) {
 	}
 }
 
-// TestBatchWriteSyncInstall: chunks written for a batch are invisible until
-// installed; installing them all (some twice, one already stored) leaves
-// every chunk whole under its name and no temp file behind.
-func TestBatchWriteSyncInstall(t *testing.T) {
+// TestStageAllInstallAll: chunks staged as a batch are invisible until
+// installed; installing them all (one already stored) leaves every chunk
+// whole under its name and no temp file behind; a batch with a chunk that
+// does not match its hash stages nothing.
+func TestStageAllInstallAll(t *testing.T) {
 	s, err := Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -102,37 +103,32 @@ func TestBatchWriteSyncInstall(t *testing.T) {
 	if err := s.Put(HashOf(stored), stored); err != nil {
 		t.Fatal(err)
 	}
-	var staged []Staged
-	var want [][]byte
+	var chunks []Chunk
 	for i := range 50 {
 		data := []byte(fmt.Sprintf("chunk %d of the batch", i))
-		st, err := s.Write(HashOf(data), data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		staged, want = append(staged, st), append(want, data)
+		chunks = append(chunks, Chunk{HashOf(data), data})
 	}
-	if st, err := s.Write(HashOf(stored), stored); err != nil {
+	bad := append(append([]Chunk(nil), chunks...), Chunk{HashOf(stored), []byte("not it")})
+	if _, err := s.StageAll(bad); !errors.Is(err, ErrHashMismatch) {
+		t.Fatalf("StageAll of mismatching content: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
+		t.Fatalf("a failed StageAll left %d temp files", len(ents))
+	}
+	staged, err := s.StageAll(append(chunks, Chunk{HashOf(stored), stored}))
+	if err != nil {
 		t.Fatal(err)
-	} else {
-		staged = append(staged, st)
 	}
-	if _, err := s.Write(HashOf(want[0]), []byte("not chunk 0")); !errors.Is(err, ErrHashMismatch) {
-		t.Fatalf("Write of mismatching content: %v", err)
-	}
-	for _, d := range want {
-		if s.Has(HashOf(d)) {
-			t.Fatal("a written chunk is visible before Install")
+	for _, c := range chunks {
+		if s.Has(c.Hash) {
+			t.Fatal("a staged chunk is visible before Install")
 		}
-	}
-	if err := s.SyncAll(staged); err != nil {
-		t.Fatal(err)
 	}
 	if err := s.InstallAll(staged); err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range append(want, stored) {
-		if err := s.Verify(HashOf(d)); err != nil {
+	for _, c := range append(chunks, Chunk{HashOf(stored), stored}) {
+		if err := s.Verify(c.Hash); err != nil {
 			t.Fatal(err)
 		}
 	}
