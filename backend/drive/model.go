@@ -119,6 +119,24 @@ func (e *Entry) normalize() {
 	}
 }
 
+// Departure records an entry that left a space (moved to another space):
+// the space's change feed reports it as deleted at Seq, in its state before
+// the move (ParentID, Name, Path), without telling where it went.
+type Departure struct {
+	SpaceID   string `gorm:"primaryKey"`
+	Seq       int64  `gorm:"primaryKey"`
+	EntryID   string `gorm:"primaryKey"`
+	ParentID  string
+	Kind      string
+	Name      string
+	Path      string
+	Version   int64
+	CreatedAt time.Time
+}
+
+// TableName keeps the table name stable.
+func (Departure) TableName() string { return "drive_departures" }
+
 // FileVersion is one stored content of a file. EntryVersion is the entry's
 // version when it was committed: `content?version=N` serves the content the
 // entry had at version N.
