@@ -11,6 +11,7 @@ export default {
   emptyFolder: 'This folder is empty',
   emptyHint: 'Drop files here, or click Upload',
   moved: '{n} item(s) moved',
+  movedTo: '{n} item(s) moved to “{space}”',
   copied: '{n} item(s) copied',
   trashed: '{n} item(s) moved to the trash',
   confirmTrash: 'Move "{name}" to the trash? You can restore it from there.',
@@ -52,7 +53,9 @@ export default {
   picker: {
     moveTitle: 'Move {n} item(s) to',
     copyTitle: 'Copy {n} item(s) to',
-    moveHint: 'Items move within their space; use Copy to to put them in another space.',
+    moveHint: 'Items move within their space: moving them to another space needs manage rights on them; use Copy to instead.',
+    moveAnyHint: 'Move to any space you can edit; version history and the item’s own sharing go along.',
+    otherSpace: 'Moves to another space, “{space}”: afterwards its access follows the new place, and nothing stays behind.',
     copyHint: 'Copy to any space you can edit.',
     to: 'To: {name}',
   },

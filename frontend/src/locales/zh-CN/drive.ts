@@ -11,6 +11,7 @@ export default {
   emptyFolder: '文件夹是空的',
   emptyHint: '把文件拖到这里，或点击「上传」',
   moved: '已移动 {n} 项',
+  movedTo: '已将 {n} 项移到「{space}」',
   copied: '已复制 {n} 项',
   trashed: '已将 {n} 项移入回收站',
   confirmTrash: '将「{name}」移入回收站？可以在回收站中还原。',
@@ -52,7 +53,9 @@ export default {
   picker: {
     moveTitle: '移动 {n} 项到',
     copyTitle: '复制 {n} 项到',
-    moveHint: '只能在同一空间内移动；要放到其他空间请使用「复制到」。',
+    moveHint: '只能在同一空间内移动：移到其他空间需要对所选项有管理权限，可以改用「复制到」。',
+    moveAnyHint: '可以移到你有编辑权限的任何空间；版本历史和单独设置的共享会一起带过去。',
+    otherSpace: '将移到另一个空间「{space}」：之后按新位置的权限访问，原空间中不再保留。',
     copyHint: '可以复制到任何你有编辑权限的空间。',
     to: '目标：{name}',
   },
