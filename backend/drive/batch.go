@@ -22,11 +22,12 @@ import (
 // files that pass are written with a few statements in one transaction,
 // their chunks staged and installed together (blobstore.StageAll,
 // InstallAll: fsyncs run several at once, each directory is fsynced once)
-// and outside the database's write lock (claimChunks). A file the drive already holds with the same content at
-// its target (a new file whose name exists with that content, or a file
-// whose current content is it) is answered Unchanged without writing:
-// repeating a batch whose answer was lost is safe, and a different content
-// on a stale base is still drive.stale_version, never an overwrite.
+// and outside the database's write lock (claimChunks). A file the drive
+// already holds with the same content at its target (a new file whose name
+// exists with that content, or a file whose current content is it) is
+// answered Unchanged without writing: repeating a batch whose answer was
+// lost is safe, and a different content on a stale base is still
+// drive.stale_version, never an overwrite.
 //
 // Errors of the batch as a whole (too many or too large files, a malformed
 // or cut body) write nothing at all.
