@@ -39,8 +39,9 @@ cp_big=$(secs cp "$work/big/big.bin" "$work/cp-big.bin")
 cpsync_big=$(secs bash -c "cp '$work/big/big.bin' '$work/cp-big2.bin' && sync '$work/cp-big2.bin'")
 rs_big=$(secs rsync -a "$work/big/" "$work/rsync-big/")
 cp_small=$(secs cp -r "$work/small" "$work/cp-small")
+cpsync_small=$(secs bash -c "cp -r '$work/small' '$work/cp-small2' && sync")
 rs_small=$(secs rsync -a "$work/small/" "$work/rsync-small/")
-rm -rf "$work/cp-big.bin" "$work/cp-big2.bin" "$work/rsync-big" "$work/cp-small" "$work/rsync-small"
+rm -rf "$work/cp-big.bin" "$work/cp-big2.bin" "$work/rsync-big" "$work/cp-small" "$work/cp-small2" "$work/rsync-small"
 mbps() { python3 -c "import sys; print('%.0f MiB/s' % (float(sys.argv[1]) / float(sys.argv[2])))" "$BIG_MB" "$1"; }
 fps() { python3 -c "import sys; print('%.0f files/s' % (float(sys.argv[1]) / float(sys.argv[2])))" "$SMALL" "$1"; }
 
@@ -65,5 +66,6 @@ $out
 | \`cp\` + \`sync\` of the ${BIG_MB} MiB file | ${cpsync_big} s = $(mbps "$cpsync_big") |
 | \`rsync -a\` of the ${BIG_MB} MiB file to a local folder | ${rs_big} s = $(mbps "$rs_big") |
 | \`cp -r\` of the $SMALL × 4 KiB tree | ${cp_small} s = $(fps "$cp_small") |
+| \`cp -r\` + \`sync\` of the $SMALL × 4 KiB tree | ${cpsync_small} s = $(fps "$cpsync_small") |
 | \`rsync -a\` of the $SMALL × 4 KiB tree to a local folder | ${rs_small} s = $(fps "$rs_small") |
 MD

@@ -21,7 +21,12 @@ func decode(r *http.Request, dst any) error { return decodeLimit(r, dst, maxJSON
 
 // decodeLimit is decode with its own body limit (an upload's chunk list).
 func decodeLimit(r *http.Request, dst any, limit int64) error {
-	body := http.MaxBytesReader(nil, r.Body, limit)
+	return decodeReader(r.Body, dst, limit)
+}
+
+// decodeReader is decode from any reader (a multipart part).
+func decodeReader(r io.Reader, dst any, limit int64) error {
+	body := http.MaxBytesReader(nil, io.NopCloser(r), limit)
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(dst); err != nil {
 		var mbe *http.MaxBytesError

@@ -36,6 +36,7 @@ func (h *Handler) driveRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/drive/entries/{id}/permissions/{pid}", h.authed(h.driveRevoke))
 	mux.HandleFunc("POST /api/v1/drive/folders", h.authed(h.driveCreateFolder))
 	mux.HandleFunc("POST /api/v1/drive/files", h.authed(h.driveUploadSmall))
+	mux.HandleFunc("POST /api/v1/drive/files/batch", h.authed(h.driveUploadBatch))
 	mux.HandleFunc("GET /api/v1/drive/files/{id}/content", h.authed(h.driveContent))
 	mux.HandleFunc("GET /api/v1/drive/files/{id}/versions", h.authed(h.driveVersions))
 	mux.HandleFunc("POST /api/v1/drive/files/{id}/versions/{vid}/restore", h.authed(h.driveRestoreVersion))

@@ -43,7 +43,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if e.Err != nil {
 			slog.Info("api: request refused", "method", r.Method, "path", r.URL.Path, "code", e.Key, "cause", e.Err)
 		}
-		writeJSON(w, apperr.Status(e.Kind), errorBody{Error: errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}})
+		status, d := errorOf(e)
+		writeJSON(w, status, errorBody{Error: *d})
 		return
 	}
 	if store.IsNotFound(err) {
@@ -64,4 +65,14 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		slog.Error("api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, http.StatusInternalServerError, errorBody{Error: errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}})
+}
+
+// errorOf is the status and error body of a user-facing error (the error of
+// one item of a batch answer). Anything else is an internal error.
+func errorOf(err error) (int, *errorDetail) {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind == apperr.KindInternal {
+		return http.StatusInternalServerError, &errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}
+	}
+	return apperr.Status(e.Kind), &errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}
 }

@@ -150,14 +150,24 @@ func (s *Service) need(ctx context.Context, st dbx, w who, id, role string) (*En
 	if err != nil {
 		return nil, err
 	}
-	if roleLevel(r) < roleLevel(RoleViewer) {
-		return nil, ErrNotFound
-	}
-	if roleLevel(r) < roleLevel(role) {
-		return nil, ErrForbidden
+	if err := allowed(r, role); err != nil {
+		return nil, err
 	}
 	e.Role = r
 	return e, nil
+}
+
+// allowed checks that the role held includes the role wanted. Without read
+// access the entry does not exist for the actor (404); with read access but
+// too weak a role, 403.
+func allowed(held, want string) error {
+	if roleLevel(held) < roleLevel(RoleViewer) {
+		return ErrNotFound
+	}
+	if roleLevel(held) < roleLevel(want) {
+		return ErrForbidden
+	}
+	return nil
 }
 
 // needLive is need for an entry not in the trash.

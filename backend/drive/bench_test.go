@@ -255,4 +255,69 @@ func TestDriveBenchSmallFiles(t *testing.T) {
 		el = time.Since(start)
 		row(fmt.Sprintf("download them (%d in parallel)", workers), fmt.Sprintf("%.2f s = %.0f files/s", el.Seconds(), float64(len(files))/el.Seconds()))
 	}
+	// Files of the same sizes but new content (the server has none of their
+	// chunks), under new names, in batches (POST drive/files/batch), as the
+	// sync agent sends small files.
+	const per = 250
+	for _, workers := range []int{1, 4} {
+		fresh := t.TempDir()
+		var batches [][]sync.BatchFile
+		for i := 0; i < len(files); i += per {
+			var b []sync.BatchFile
+			for j, p := range files[i:min(i+per, len(files))] {
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := 0; k < len(data) && k < 8; k++ {
+					data[k] ^= byte(0x5a + workers + k)
+				}
+				p = filepath.Join(fresh, fmt.Sprintf("%06d", i+j))
+				if err := os.WriteFile(p, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				sum := sha256.Sum256(data)
+				b = append(b, sync.BatchFile{ParentID: folders[filepath.Dir(files[i+j])], Name: fmt.Sprintf("b%d-%s", workers, filepath.Base(files[i+j])),
+					Size: int64(len(data)), Hash: hex.EncodeToString(sum[:]), Path: p})
+			}
+			batches = append(batches, b)
+		}
+		start := time.Now()
+		var wg gosync.WaitGroup
+		next := make(chan []sync.BatchFile)
+		errs := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range next {
+					res, err := c.UploadBatch(ctx, b)
+					for _, r := range res {
+						if r.Err != nil || r.Status != 201 {
+							err = fmt.Errorf("batch item %d: %d %v", r.Index, r.Status, r.Err)
+						}
+					}
+					if err != nil {
+						select {
+						case errs <- err:
+						default:
+						}
+					}
+				}
+			}()
+		}
+		for _, b := range batches {
+			next <- b
+		}
+		close(next)
+		wg.Wait()
+		select {
+		case err := <-errs:
+			t.Fatal(err)
+		default:
+		}
+		el := time.Since(start)
+		row(fmt.Sprintf("upload %d new small files (%d KiB total) in batches of %d files, %d in parallel; %s", len(files), total>>10, per, workers, db),
+			fmt.Sprintf("%.2f s = %.0f files/s", el.Seconds(), float64(len(files))/el.Seconds()))
+	}
 }

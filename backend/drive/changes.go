@@ -1,7 +1,9 @@
 package drive
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +18,8 @@ const feedPage = 1000
 //
 // cursor "" is a full listing: every live entry but the root, and a cursor
 // to continue from. Otherwise the entries changed since the cursor, in
-// order, each in its current state (trashed ones with deleted=true). When
+// order, each in its current state (trashed ones with deleted=true, and
+// those moved to another space as they were here, deleted=true). When
 // nothing changed, the call waits up to wait for a change. A cursor older
 // than a purge of the trash is drive.cursor_expired (404: start over).
 func (s *Service) Changes(ctx context.Context, a org.Actor, spaceID, cursor string, wait time.Duration) (ChangePage, error) {
@@ -96,20 +99,38 @@ func (s *Service) changesAfter(ctx context.Context, sp *Space, from int64) (Chan
 	if err != nil {
 		return ChangePage{}, err
 	}
+	gone, err := st.departuresSince(sp.ID, from, feedPage)
+	if err != nil {
+		return ChangePage{}, err
+	}
+	// Everything up to the sequence read before the queries has committed
+	// (writers of a space commit in sequence order); a full page of either
+	// kind ends the page at its last sequence, whole.
+	upTo := sp.ChangeSeq
+	if len(items) >= feedPage {
+		upTo = min(upTo, items[len(items)-1].Seq)
+	}
+	if len(gone) >= feedPage {
+		upTo = min(upTo, gone[len(gone)-1].Seq)
+	}
 	paths, err := s.paths(st, sp)
 	if err != nil {
 		return ChangePage{}, err
 	}
-	out := ChangePage{Items: make([]Change, len(items)), NextCursor: strconv.FormatInt(from, 10)}
-	for i, e := range items {
-		out.Items[i] = Change{Seq: e.Seq, Entry: e, Path: paths.of(&e)}
-		out.NextCursor = strconv.FormatInt(e.Seq, 10)
+	out := ChangePage{Items: make([]Change, 0, len(items)+len(gone)), NextCursor: strconv.FormatInt(upTo, 10)}
+	for _, d := range gone {
+		if d.Seq <= upTo {
+			// Gone from this space (moved to another): deleted, as it was here.
+			e := Entry{ID: d.EntryID, SpaceID: sp.ID, ParentID: d.ParentID, Kind: d.Kind, Name: d.Name, Version: d.Version, Deleted: true}
+			out.Items = append(out.Items, Change{Seq: d.Seq, Entry: e, Path: d.Path})
+		}
 	}
-	if len(items) < feedPage {
-		// Everything up to the sequence read before the query has committed
-		// (writers of a space commit in sequence order).
-		out.NextCursor = strconv.FormatInt(sp.ChangeSeq, 10)
+	for _, e := range items {
+		if e.Seq <= upTo {
+			out.Items = append(out.Items, Change{Seq: e.Seq, Entry: e, Path: paths.of(&e)})
+		}
 	}
+	slices.SortStableFunc(out.Items, func(a, b Change) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
 }
 

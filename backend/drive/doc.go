@@ -17,7 +17,9 @@
 //     writers of one space, so sequence numbers commit in order and the
 //     change feed never skips an entry that commits late.
 //   - A chunk row is upserted (last_used_at = now) before its file is renamed
-//     into place, in the same transaction; the collector deletes the row
+//     into place, in the same transaction (or, for a batch upload, in one
+//     that commits before the renames: the fresh row alone keeps the
+//     collector off for the grace period); the collector deletes the row
 //     (only when old and unreferenced) before removing the file, in its own
 //     transaction. The row lock orders the two on PostgreSQL, the write lock
 //     on SQLite, so a file is never removed under a chunk that was just

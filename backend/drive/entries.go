@@ -102,6 +102,9 @@ func (s *Service) CreateFolder(ctx context.Context, a org.Actor, req CreateFolde
 		if err != nil {
 			return err
 		}
+		if err := st.inSpace(parent.SpaceID, true, parent.ID); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		out = Entry{ID: newID(), SpaceID: parent.SpaceID, ParentID: parent.ID, Kind: KindFolder, Name: name, NameKey: nameKey(name),
 			Description: req.Description, Version: 1, CreatedBy: a.UserID, CreatedAt: now, ModifiedBy: a.UserID,
@@ -114,9 +117,10 @@ func (s *Service) CreateFolder(ctx context.Context, a org.Actor, req CreateFolde
 	return out, err
 }
 
-// Update renames, moves (within its space) or re-describes an entry
-// (editors of the entry, and of the new parent for a move). Version must be
-// current: a stale version is drive.stale_version (409), never an overwrite.
+// Update renames, moves or re-describes an entry (editors of the entry, and
+// of the new parent for a move; a move to another space needs a manager of
+// the entry: moves.go). Version must be current: a stale version is
+// drive.stale_version (409), never an overwrite.
 func (s *Service) Update(ctx context.Context, a org.Actor, id string, req UpdateEntryRequest) (Entry, error) {
 	var name string
 	if req.Name != nil {
@@ -155,7 +159,11 @@ func (s *Service) Update(ctx context.Context, a org.Actor, id string, req Update
 				return err
 			}
 			if parent.SpaceID != e.SpaceID {
-				return ErrCrossSpace
+				if req.Name != nil {
+					newName = name
+				}
+				out, err = s.moveAcross(ctx, st, w, a, e, parent, newName, req.Description)
+				return err
 			}
 			chain, err := st.ancestry(parent)
 			if err != nil {
@@ -183,6 +191,9 @@ func (s *Service) Update(ctx context.Context, a org.Actor, id string, req Update
 		}
 		seq, err := st.bump(e.SpaceID)
 		if err != nil {
+			return err
+		}
+		if err := st.inSpace(e.SpaceID, true, e.ID, parentID); err != nil {
 			return err
 		}
 		changes["seq"], changes["modified_by"], changes["modified_by_name"], changes["modified_at"] = seq, a.UserID, a.Name, s.clock.Now()
@@ -228,15 +239,18 @@ func (s *Service) Trash(ctx context.Context, a org.Actor, id string, version int
 		if e.Version != version {
 			return ErrStale
 		}
-		ids, err := st.liveDescendants(e.ID)
-		if err != nil {
-			return err
-		}
-		ids = append(ids, e.ID)
 		seq, err := st.bump(e.SpaceID)
 		if err != nil {
 			return err
 		}
+		if err := st.inSpace(e.SpaceID, true, e.ID); err != nil {
+			return err
+		}
+		ids, err := st.liveDescendants(e.ID) // under the lock: what was made inside meanwhile goes too
+		if err != nil {
+			return err
+		}
+		ids = append(ids, e.ID)
 		now := s.clock.Now()
 		return st.updateEntries(ids, map[string]any{"deleted": true, "trashed_at": now, "trashed_by": a.UserID,
 			"trash_root": e.ID, "seq": seq})
@@ -317,6 +331,9 @@ func (s *Service) Copy(ctx context.Context, a org.Actor, id string, req CopyRequ
 		}
 		seq, err := st.bump(parent.SpaceID)
 		if err != nil {
+			return err
+		}
+		if err := st.inSpace(parent.SpaceID, true, parent.ID); err != nil {
 			return err
 		}
 		now := s.clock.Now()

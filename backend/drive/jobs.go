@@ -7,7 +7,8 @@ import (
 )
 
 // Job runs the drive's maintenance every Config.JobInterval: purge expired
-// trash, prune old versions, drop expired uploads, collect garbage chunks.
+// trash, prune old versions, drop expired uploads, forget old departures
+// (moves.go), collect garbage chunks.
 // Running it on several replicas at once is safe (each step re-checks its
 // condition in the transaction that deletes), only wasteful.
 type Job struct{ S *Service }
@@ -33,6 +34,7 @@ type MaintenanceReport struct {
 	TrashPurged    int
 	VersionsPruned int
 	UploadsExpired int
+	SpacesPruned   int // spaces whose old departures were forgotten
 	ChunksRemoved  int
 	OrphanFiles    int
 }
@@ -48,6 +50,9 @@ func (s *Service) Maintain(ctx context.Context) (MaintenanceReport, error) {
 		return r, err
 	}
 	if r.UploadsExpired, err = s.ExpireUploads(ctx); err != nil {
+		return r, err
+	}
+	if r.SpacesPruned, err = s.PruneDepartures(ctx); err != nil {
 		return r, err
 	}
 	r.ChunksRemoved, r.OrphanFiles, err = s.CollectGarbage(ctx)

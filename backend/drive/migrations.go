@@ -116,5 +116,6 @@ CREATE TABLE drive_permissions (
 CREATE UNIQUE INDEX drive_permissions_unique ON drive_permissions (entry_id, principal_type, principal_id);
 CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, principal_id)`},
 		gcHoldsMigration,
+		departuresMigration,
 	}
 }

@@ -1,6 +1,9 @@
 package drive
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Space kinds.
 const (
@@ -115,6 +118,24 @@ func (e *Entry) normalize() {
 		e.TrashedAt = &t
 	}
 }
+
+// Departure records an entry that left a space (moved to another space):
+// the space's change feed reports it as deleted at Seq, in its state before
+// the move (ParentID, Name, Path), without telling where it went.
+type Departure struct {
+	SpaceID   string `gorm:"primaryKey"`
+	Seq       int64  `gorm:"primaryKey"`
+	EntryID   string `gorm:"primaryKey"`
+	ParentID  string
+	Kind      string
+	Name      string
+	Path      string
+	Version   int64
+	CreatedAt time.Time
+}
+
+// TableName keeps the table name stable.
+func (Departure) TableName() string { return "drive_departures" }
 
 // FileVersion is one stored content of a file. EntryVersion is the entry's
 // version when it was committed: `content?version=N` serves the content the
@@ -282,6 +303,41 @@ type UploadState struct {
 	Missing   []string  `json:"missing"`
 	Size      int64     `json:"size"`
 	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// BatchItem is one file of a batch upload: a new file (ParentID+Name) or a
+// new version of EntryID on top of BaseVersion, and the size and SHA-256 of
+// the content that follows in the batch.
+type BatchItem struct {
+	ParentID    string `json:"parent_id,omitempty"`
+	Name        string `json:"name,omitempty"`
+	EntryID     string `json:"entry_id,omitempty"`
+	BaseVersion int64  `json:"base_version,omitempty"`
+	Size        int64  `json:"size"`
+	Hash        string `json:"hash"`
+}
+
+// BatchRequest is the manifest of a batch upload: its files, in the order
+// their contents follow.
+type BatchRequest struct {
+	Items []BatchItem `json:"items"`
+}
+
+// BatchParts hands out the contents of a batch's files in order; Next
+// returns io.EOF after the last one.
+type BatchParts interface {
+	Next() (io.Reader, error)
+}
+
+// BatchResult is what became of one file of a batch upload: Entry when it
+// is stored (Created: a new file; Unchanged: the drive already had this
+// content there, nothing was written), or Err, that file's own error.
+type BatchResult struct {
+	Index     int
+	Entry     *Entry
+	Created   bool
+	Unchanged bool
+	Err       error
 }
 
 // Change is one item of a space's change feed: the entry's current state.

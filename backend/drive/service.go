@@ -23,6 +23,9 @@ type Config struct {
 	MaxFileSize    int64         // largest file, 0 = unlimited
 	MaxSmallUpload int64         // largest single-request upload (default 1 GiB)
 	MaxChunkSize   int           // largest chunk accepted (default 16 MiB)
+	BatchMaxItems  int           // files per batch upload (default 1000)
+	BatchMaxFile   int64         // largest file of a batch upload (default 4 MiB)
+	BatchMaxBytes  int64         // bytes of all files of a batch upload (default 32 MiB)
 	FeedPoll       time.Duration // how often a waiting change feed re-reads the database (default 1 s)
 	JobInterval    time.Duration // how often the maintenance job runs (default 10 min)
 }
@@ -48,6 +51,15 @@ func (c *Config) defaults() {
 	}
 	if c.MaxChunkSize <= 0 {
 		c.MaxChunkSize = 16 << 20
+	}
+	if c.BatchMaxItems <= 0 {
+		c.BatchMaxItems = 1000
+	}
+	if c.BatchMaxFile <= 0 {
+		c.BatchMaxFile = 4 << 20
+	}
+	if c.BatchMaxBytes <= 0 {
+		c.BatchMaxBytes = 32 << 20
 	}
 	if c.FeedPoll <= 0 {
 		c.FeedPoll = time.Second

@@ -202,15 +202,22 @@ func (st dbx) children(parentID string, limit int, after *Entry) ([]Entry, error
 }
 
 // liveDescendants returns the IDs of every live entry below id.
-func (st dbx) liveDescendants(id string) ([]string, error) {
+func (st dbx) liveDescendants(id string) ([]string, error) { return st.descendants(id, true) }
+
+// descendants returns the IDs of every entry below id (only the live ones
+// with live, else the trashed ones too), walking parent links.
+func (st dbx) descendants(id string, live bool) ([]string, error) {
 	var out []string
 	frontier := []string{id}
 	for len(frontier) > 0 {
 		var next []string
 		for i := 0; i < len(frontier); i += 500 {
+			q := st.db.Model(&Entry{}).Where("parent_id IN ?", frontier[i:min(i+500, len(frontier))])
+			if live {
+				q = q.Where("deleted = ?", false)
+			}
 			var ids []string
-			if err := st.db.Model(&Entry{}).Where("parent_id IN ? AND deleted = ?", frontier[i:min(i+500, len(frontier))], false).
-				Pluck("id", &ids).Error; err != nil {
+			if err := q.Pluck("id", &ids).Error; err != nil {
 				return nil, fmt.Errorf("drive: descendants: %w", err)
 			}
 			next = append(next, ids...)

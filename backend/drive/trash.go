@@ -2,6 +2,7 @@ package drive
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"tack/backend/org"
@@ -89,6 +90,12 @@ func (s *Service) Restore(ctx context.Context, a org.Actor, id string, req Resto
 		if err != nil {
 			return err
 		}
+		if err := st.inSpace(e.SpaceID, false, e.ID); err != nil {
+			return err
+		}
+		if err := st.inSpace(e.SpaceID, true, parentID); err != nil {
+			return err
+		}
 		if err := st.updateEntries([]string{e.ID}, map[string]any{"parent_id": parentID, "name": name, "name_key": nameKey(name)}); err != nil {
 			return err
 		}
@@ -146,6 +153,9 @@ func (s *Service) purge(st dbx, root *Entry) error {
 	if _, err := st.bump(root.SpaceID); err != nil {
 		return err
 	}
+	if err := st.inSpace(root.SpaceID, false, root.ID); err != nil {
+		return err
+	}
 	if err := st.purgeEntries(ids); err != nil {
 		return err
 	}
@@ -168,7 +178,11 @@ func (s *Service) PurgeExpiredTrash(ctx context.Context) (int, error) {
 		}
 		for i := range roots {
 			r := roots[i]
-			if err := s.write(ctx, func(st dbx) error { return s.purge(st, &r) }); err != nil {
+			err := s.write(ctx, func(st dbx) error { return s.purge(st, &r) })
+			if errors.Is(err, ErrStale) {
+				continue // moved to another space since the list was read: the next run sees it there
+			}
+			if err != nil {
 				return n, err
 			}
 			n++

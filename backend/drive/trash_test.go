@@ -139,9 +139,12 @@ func TestMoveRenameCopy(t *testing.T) {
 		}
 		wantKey(t, e.Do("PATCH", "/api/v1/drive/entries/"+f.ID, e.admin, map[string]any{"version": f.Version, "name": "x.txt"}), 409, "drive.stale_version")
 		wantKey(t, e.Do("PATCH", "/api/v1/drive/entries/"+root, e.admin, map[string]any{"version": 1, "name": "x"}), 409, "drive.root_immutable")
-		// move across spaces is refused; copy works and shares the content
+		// a move to another space needs manage rights on the item (the rest
+		// is in moves_test.go); copy works for readers and shares the content
 		personal := e.spaces(e.admin)["personal"]
-		wantKey(t, e.Do("PATCH", "/api/v1/drive/entries/"+a.ID, e.admin, map[string]any{"version": a.Version, "parent_id": personal.RootID}), 400, "drive.cross_space_move")
+		ed, etok := e.NewUser(e.admin, "")
+		e.Must(201, "POST", "/api/v1/drive/entries/"+a.ID+"/permissions", e.admin, map[string]any{"principal_type": "user", "principal_id": ed.ID, "role": "editor"})
+		wantKey(t, e.Do("PATCH", "/api/v1/drive/entries/"+a.ID, etok, map[string]any{"version": a.Version, "parent_id": e.spaces(etok)["personal"].RootID}), 403, "drive.cross_space_move")
 		var c drive.Entry
 		e.Must(201, "POST", "/api/v1/drive/entries/"+a.ID+"/copy", e.admin, map[string]any{"parent_id": personal.RootID}).JSON(t, &c)
 		if c.SpaceID != personal.ID || c.Name != "A" || c.ID == a.ID {

@@ -391,6 +391,13 @@ func (s *Service) writeContent(st dbx, a org.Actor, t target, chunks []VersionCh
 	if err != nil {
 		return nil, err
 	}
+	target := t.parent
+	if t.file != nil {
+		target = t.file
+	}
+	if err := st.inSpace(t.spaceID(), true, target.ID); err != nil {
+		return nil, err
+	}
 	var e *Entry
 	delta := size
 	if t.file != nil {

@@ -11,6 +11,7 @@
 //   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
 //   - remote.go: the drive folder's tree, fed by the change feed
 //   - reconcile.go: three-way decisions (local, base, remote) as pure functions
-//   - transfer.go: parallel uploads/downloads, bandwidth limit, progress
+//   - transfer.go: parallel uploads/downloads, small files in batches,
+//     bandwidth limit, progress
 //   - engine.go: pairs, Serve(ctx), status and events
 package sync

@@ -718,38 +718,114 @@ func TestTwoWayRemoteFolderDeleteKeepsLocalEdits(t *testing.T) {
 	})
 }
 
-// Small files, new or changed, go up in one request each (no chunked
-// session), from parallel workers; a change is a new version of the same
-// drive entry.
-func TestSmallFilesOneRequestEachNewOrChanged(t *testing.T) {
+// Small files, new or changed, go up in batches (a few requests for
+// hundreds of files, no chunked session); a change is a new version of the
+// same drive entry.
+func TestSmallFilesGoUpInBatches(t *testing.T) {
 	eachDrive(t, func(t *testing.T, s *syncEnv) {
 		e, _ := s.engine(ModeBackup, func(o *Options) { o.Workers = 4 })
-		for i := range 30 {
-			s.write(fmt.Sprintf("notes/n%02d.txt", i), fmt.Sprintf("note %d", i))
+		for i := range 300 {
+			s.write(fmt.Sprintf("notes/d%d/n%03d.txt", i%3, i), fmt.Sprintf("note %d", i))
 		}
+		s.write("empty.txt", "")
 		s.once(e)
 		puts, files := s.probe.counts()
-		if puts != 0 || files != 30 {
-			t.Fatalf("first backup: %d chunk PUTs, %d file requests; want 0 and 30", puts, files)
+		singles, batches := s.probe.requests()
+		if puts != 0 || files != 301 || singles != 0 || batches < 2 || batches > 3 {
+			t.Fatalf("first backup: %d chunk PUTs, %d files in %d single requests and %d batches; want 0, 301, 0 and 2-3",
+				puts, files, singles, batches)
 		}
 		before := s.remote()
-		for i := range 5 {
-			s.write(fmt.Sprintf("notes/n%02d.txt", i), fmt.Sprintf("note %d, edited", i))
+		for i := range 300 {
+			s.wantRemote(fmt.Sprintf("notes/d%d/n%03d.txt", i%3, i), fmt.Sprintf("note %d", i))
 		}
+		s.wantRemote("empty.txt", "")
+		for i := range 5 {
+			s.write(fmt.Sprintf("notes/d%d/n%03d.txt", i%3, i), fmt.Sprintf("note %d, edited", i))
+		}
+		s.write("notes/new.txt", "new")
 		s.once(e)
 		puts, files = s.probe.counts()
-		if puts != 0 || files != 35 {
-			t.Fatalf("after 5 edits: %d chunk PUTs, %d file requests; want 0 and 35", puts, files)
+		singles, batches2 := s.probe.requests()
+		if puts != 0 || files != 307 || singles != 0 || batches2 != batches+1 {
+			t.Fatalf("after 5 edits and a new file: %d chunk PUTs, %d files, %d singles, %d batches", puts, files, singles, batches2-batches)
 		}
 		after := s.remote()
 		for i := range 5 {
-			p := fmt.Sprintf("notes/n%02d.txt", i)
+			p := fmt.Sprintf("notes/d%d/n%03d.txt", i%3, i)
 			if after[p].EntryID != before[p].EntryID || after[p].Version <= before[p].Version {
 				t.Fatalf("%s: %+v then %+v, want a new version of the same entry", p, before[p], after[p])
 			}
 			s.wantRemote(p, fmt.Sprintf("note %d, edited", i))
 		}
+		s.wantRemote("notes/new.txt", "new")
+		if p := s.probe; p != nil {
+			s.once(e) // nothing left to do
+			if _, f := p.counts(); f != 307 {
+				t.Fatalf("an idle pass stored %d more files", f-307)
+			}
+		}
 	})
+}
+
+// A batch whose answer is lost is sent again by the client: the files it
+// stored are answered unchanged, nothing is stored twice, and the engine
+// records them all.
+func TestBatchAnswerLostIsSafeToRepeat(t *testing.T) {
+	eachDrive(t, func(t *testing.T, s *syncEnv) {
+		e, _ := s.engine(ModeTwoWay)
+		for i := range 40 {
+			s.write(fmt.Sprintf("f%02d.txt", i), fmt.Sprintf("file %d", i))
+		}
+		s.probe.mu.Lock()
+		s.probe.loseBatches = 1
+		s.probe.mu.Unlock()
+		s.once(e)
+		if _, files := s.probe.counts(); files != 40 {
+			t.Fatalf("%d files stored, want 40 (each once)", files)
+		}
+		_, batches := s.probe.requests()
+		if batches != 2 {
+			t.Fatalf("%d batch requests, want 2 (the lost one and its repeat)", batches)
+		}
+		rem := s.remote()
+		for i := range 40 {
+			p := fmt.Sprintf("f%02d.txt", i)
+			s.wantRemote(p, fmt.Sprintf("file %d", i))
+			if rem[p].Version != 1 {
+				t.Fatalf("%s at version %d after the repeat", p, rem[p].Version)
+			}
+		}
+		// The engine recorded them: a colleague's edit comes down, no conflict.
+		s.remoteWrite("f07.txt", "edited on the drive")
+		s.once(e)
+		s.wantLocal("f07.txt", "edited on the drive")
+		if ents, _ := os.ReadDir(s.dir); len(ents) != 40 {
+			t.Fatalf("%d local files, want 40 (no conflict copies)", len(ents))
+		}
+	})
+}
+
+// Against a server without batch uploads the engine sends small files one
+// by one, after asking once.
+func TestNoBatchServerFallsBackToSingleUploads(t *testing.T) {
+	s := newFakeEnv(t)
+	s.fake.noBatch = true
+	e, _ := s.engine(ModeBackup)
+	for i := range 30 {
+		s.write(fmt.Sprintf("n%02d.txt", i), fmt.Sprintf("note %d", i))
+	}
+	s.once(e)
+	singles, batches := s.probe.requests()
+	if _, files := s.probe.counts(); files != 30 || singles != 30 || batches != 0 {
+		t.Fatalf("%d files in %d single requests and %d batches", files, singles, batches)
+	}
+	for i := range 30 {
+		s.wantRemote(fmt.Sprintf("n%02d.txt", i), fmt.Sprintf("note %d", i))
+	}
+	if !e.noBatch.Load() {
+		t.Fatal("the engine did not remember that the server takes no batches")
+	}
 }
 
 // More than 100 deletes in one go wait for confirmation even when they are

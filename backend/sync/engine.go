@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -38,7 +39,7 @@ type Options struct {
 	RescanInterval time.Duration // full metadata rescan (default 15 min)
 	PollInterval   time.Duration // rescan of unwatched subtrees (default 1 min)
 	FeedWait       int           // change feed long-poll seconds (default 25)
-	SmallFile      int64         // new files up to this size go up in one request (default 256 KiB)
+	SmallFile      int64         // files up to this size go up in one request, many together (default 256 KiB)
 	BandwidthLimit int64         // bytes/s for transfers, 0 = unlimited
 	NoWatch        bool          // no fsnotify (SyncOnce, tests)
 }
@@ -106,6 +107,9 @@ type Engine struct {
 	index   *Index
 	limiter *RateLimiter
 	events  chan Event
+
+	// noBatch: the server answered that it has no batch uploads.
+	noBatch atomic.Bool
 
 	mu      gosync.Mutex
 	runners map[string]*pairRunner

@@ -1,11 +1,14 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -39,6 +42,8 @@ type fakeDrive struct {
 	// blockChunks, when set, holds every chunk PUT until it can receive (to
 	// stop the agent mid-upload).
 	blockChunks chan struct{}
+	// noBatch plays a server from before batch uploads (no such route).
+	noBatch bool
 }
 
 type fakeUpload struct {
@@ -237,6 +242,8 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		delete(d.uploads, parts[1])
 		reply(w, 200, d.store(u.req.EntryID, u.req.ParentID, u.req.Name, hashes, u.req.Size, u.req.Hash, u.user))
+	case r.Method == "POST" && p == "files/batch" && !d.noBatch:
+		d.batch(w, r, body, user)
 	case r.Method == "POST" && p == "files" && q.Get("entry_id") != "":
 		e := d.entries[q.Get("entry_id")]
 		if e == nil || e.Deleted {
@@ -290,6 +297,79 @@ func (d *fakeDrive) store(entryID, parent, name string, chunks []string, size in
 	d.content[e.ID] = chunks
 	d.emit(e)
 	return e
+}
+
+// batch is POST drive/files/batch: each item as its own upload would be,
+// plus the contract's idempotence (same content at the target: unchanged).
+func (d *fakeDrive) batch(w http.ResponseWriter, r *http.Request, body []byte, user string) {
+	_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "manifest" {
+		fail(w, 400, "drive.invalid_batch")
+		return
+	}
+	var man struct{ Items []BatchFile }
+	if err := json.NewDecoder(part).Decode(&man); err != nil {
+		fail(w, 400, "invalid_json")
+		return
+	}
+	type result struct {
+		Index     int               `json:"index"`
+		Status    int               `json:"status"`
+		Entry     *Entry            `json:"entry,omitempty"`
+		Unchanged bool              `json:"unchanged,omitempty"`
+		Error     map[string]string `json:"error,omitempty"`
+	}
+	out := make([]result, len(man.Items))
+	for i, it := range man.Items {
+		part, err := mr.NextPart()
+		if err != nil {
+			fail(w, 400, "drive.invalid_batch")
+			return
+		}
+		data, _ := io.ReadAll(part)
+		res := result{Index: i}
+		refuse := func(status int, key string) {
+			res.Status, res.Error = status, map[string]string{"code": "x", "key": key, "message": key}
+		}
+		sum := sha256.Sum256(data)
+		h := hex.EncodeToString(sum[:])
+		var cur *Entry
+		if it.EntryID != "" {
+			cur = d.entries[it.EntryID]
+		} else {
+			for _, e := range d.byParent[it.ParentID] {
+				if !e.Deleted && e.ParentID == it.ParentID && strings.EqualFold(e.Name, it.Name) {
+					cur = e
+				}
+			}
+		}
+		switch {
+		case h != it.Hash || int64(len(data)) != it.Size:
+			refuse(400, "drive.hash_mismatch")
+		case cur != nil && !cur.Deleted && cur.Kind == "file" && cur.Hash == h:
+			c := *cur
+			res.Status, res.Entry, res.Unchanged = 200, &c, true
+		case it.EntryID != "" && (cur == nil || cur.Deleted):
+			refuse(404, "drive.not_found")
+		case it.EntryID != "" && cur.Version != it.BaseVersion:
+			refuse(409, "drive.stale_version")
+		case it.EntryID == "" && cur != nil:
+			refuse(409, "drive.name_taken")
+		default:
+			d.chunks[h] = data
+			parent, name := it.ParentID, it.Name
+			res.Status = 201
+			if cur != nil {
+				parent, name, res.Status = cur.ParentID, cur.Name, 200
+			}
+			c := *d.store(it.EntryID, parent, name, []string{h}, int64(len(data)), h, user)
+			res.Entry = &c
+		}
+		out[i] = res
+	}
+	reply(w, 200, map[string]any{"items": out})
 }
 
 func (d *fakeDrive) trash(e *Entry) {

@@ -20,16 +20,22 @@ type probe struct {
 	mu       gosync.Mutex
 	inflight gosync.WaitGroup // chunk PUTs being handled
 	puts     int
-	files    int
+	files    int           // files committed (single requests, chunked commits and batch items)
+	singles  int           // single-file requests that committed (POST drive/files, chunked commits)
+	batches  int           // batch upload requests answered 200
 	gate     chan struct{} // when set, each chunk PUT waits to receive from it
 	dlGate   chan struct{} // when set, each download sends half its body, then waits
 	onCommit func(name string)
+	// loseBatches: how many batch answers to replace with a 502 after the
+	// server has handled the batch (an answer lost on the way).
+	loseBatches int
 }
 
 func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	isChunk := r.Method == "PUT" && strings.Contains(path, "/api/v1/drive/uploads/") && strings.Contains(path, "/chunks/")
-	isCommit := r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
+	isBatch := r.Method == "POST" && path == "/api/v1/drive/files/batch"
+	isCommit := isBatch || r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
 	if isChunk {
 		p.inflight.Add(1)
 		defer p.inflight.Done()
@@ -73,24 +79,53 @@ func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
-	w.WriteHeader(rec.Code)
 	body := rec.Body.Bytes()
-	_, _ = io.Copy(w, bytes.NewReader(body))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if isBatch && rec.Code == http.StatusOK && p.loseBatches > 0 {
+		p.loseBatches--
+		w.WriteHeader(http.StatusBadGateway)
+	} else {
+		w.WriteHeader(rec.Code)
+		_, _ = io.Copy(w, bytes.NewReader(body))
+	}
 	if rec.Code >= 300 {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	if isChunk {
 		p.puts++
 		return
 	}
-	p.files++
-	if p.onCommit != nil {
+	var stored []Entry
+	if isBatch {
+		p.batches++
+		var out struct{ Items []BatchResult }
+		_ = json.Unmarshal(body, &out)
+		for _, it := range out.Items {
+			if it.Entry != nil && !it.Unchanged {
+				stored = append(stored, *it.Entry)
+			}
+		}
+	} else {
+		p.singles++
 		var e Entry
 		_ = json.Unmarshal(body, &e)
-		p.onCommit(e.Name)
+		stored = append(stored, e)
 	}
+	p.files += len(stored)
+	if p.onCommit != nil {
+		for _, e := range stored {
+			p.onCommit(e.Name)
+		}
+	}
+}
+
+// requests counts the single-file upload requests and the batch requests
+// that stored something.
+func (p *probe) requests() (singles, batches int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.singles, p.batches
 }
 
 func (p *probe) counts() (puts, files int) {

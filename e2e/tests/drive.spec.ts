@@ -7,6 +7,7 @@
 // the API refuses — and does not see the department space); renames (a bad
 // name gets the translated reason), moves with the folder picker, searches,
 // revokes the share, then deletes the folder and restores it from the trash.
+// Several small files dropped at once go up in one batch request.
 // Self-contained: runs the first-run setup and creates people through the API
 // against the harness's baseURL (fresh data dir per spec).
 import { readFileSync } from 'node:fs'
@@ -129,10 +130,10 @@ test('department drive: folder, upload, versions, restore, preview, share read-o
   await expect(me.locator('.el-message-box')).toContainText('将第 1 版还原为最新版本')
   await confirmBox(me)
   await expect(versions.locator('[data-test=version-row]')).toHaveCount(3)
-  await expect(me.locator('.el-message')).toContainText('已还原第 1 版')
+  await expect(me.locator('.el-message', { hasText: '已还原第 1 版' })).toBeVisible() // an earlier message may still be fading
   await expect(versions.locator('[data-test=version-list] .el-loading-mask')).toBeHidden()
   await noRawKeys(me)
-  await expect(me.locator('.el-message')).toBeHidden()
+  await expect(me.locator('.el-message')).toHaveCount(0) // every message gone before the screenshot
   await me.screenshot({ path: 'artifacts/drive-versions.png' })
   const [dl] = await Promise.all([
     me.waitForEvent('download'),
@@ -143,7 +144,9 @@ test('department drive: folder, upload, versions, restore, preview, share read-o
   await versions.locator('.el-drawer__close-btn').click()
   await expect(row(me, '报价单.txt')).toContainText(String(Buffer.byteLength(V1)) + ' B')
 
-  // An image previews in the browser.
+  // Several small files dropped at once go up together, in one batch request.
+  const batches: string[] = []
+  me.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/drive/files/batch')) batches.push(r.url()) })
   await dropFiles(me, [
     { name: '门店照片.png', canvas: '钉盘 Tack', type: 'image/png' },
     { name: '客户名单.csv', text: '姓名,电话\n张三,13900000001\n', type: 'text/csv' },
@@ -152,6 +155,9 @@ test('department drive: folder, upload, versions, restore, preview, share read-o
   for (const n of ['门店照片.png', '客户名单.csv', '季度总结.docx']) {
     await expect(me.locator(`[data-test=upload-item][data-name="${n}"]`)).toHaveAttribute('data-status', 'done')
   }
+  expect(batches).toHaveLength(1)
+
+  // An image previews in the browser.
   await me.locator('[data-test=upload-close]').click()
   await expect(me.locator('[data-test=upload-panel]')).toBeHidden()
   await row(me, '门店照片.png').locator('[data-test=entry-open]').click()

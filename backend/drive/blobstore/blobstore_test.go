@@ -1,6 +1,8 @@
 package blobstore
 
 import (
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,5 +87,52 @@ func TestStagedIsInvisibleUntilInstalled(t *testing.T) {
 	}
 	if err := s.Install(st); err != nil || !s.Has(st.Hash) {
 		t.Fatalf("install: %v", err)
+	}
+}
+
+// TestStageAllInstallAll: chunks staged as a batch are invisible until
+// installed; installing them all (one already stored) leaves every chunk
+// whole under its name and no temp file behind; a batch with a chunk that
+// does not match its hash stages nothing.
+func TestStageAllInstallAll(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := []byte("already stored")
+	if err := s.Put(HashOf(stored), stored); err != nil {
+		t.Fatal(err)
+	}
+	var chunks []Chunk
+	for i := range 50 {
+		data := []byte(fmt.Sprintf("chunk %d of the batch", i))
+		chunks = append(chunks, Chunk{HashOf(data), data})
+	}
+	bad := append(append([]Chunk(nil), chunks...), Chunk{HashOf(stored), []byte("not it")})
+	if _, err := s.StageAll(bad); !errors.Is(err, ErrHashMismatch) {
+		t.Fatalf("StageAll of mismatching content: %v", err)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
+		t.Fatalf("a failed StageAll left %d temp files", len(ents))
+	}
+	staged, err := s.StageAll(append(chunks, Chunk{HashOf(stored), stored}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chunks {
+		if s.Has(c.Hash) {
+			t.Fatal("a staged chunk is visible before Install")
+		}
+	}
+	if err := s.InstallAll(staged); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range append(chunks, Chunk{HashOf(stored), stored}) {
+		if err := s.Verify(c.Hash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
+		t.Fatalf("temp files left: %d", len(ents))
 	}
 }

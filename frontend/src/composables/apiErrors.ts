@@ -10,10 +10,10 @@ import { isApiError } from '../api/client'
 type T = (key: string, named?: Record<string, unknown>) => string
 type TE = (key: string) => boolean
 
-/** errorText is the translated message of any thrown value (ApiError or not). */
+/** errorText is the translated message of any thrown value (ApiError or not); the error's fields fill the message's placeholders ({max_items}). */
 export function errorText(t: T, te: TE, e: unknown): string {
   const err = e as { key?: string; message?: string } | null
-  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key)
+  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key, isApiError(e) ? e.fields : {})
   if (isApiError(e) && e.status >= 500) return t('errors.internal')
   return err?.message || String(e)
 }

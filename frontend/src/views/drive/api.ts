@@ -1,6 +1,7 @@
 // Typed calls for the drive API (backend/api/drive_handlers.go over backend/drive).
-import { api, uploadWithProgress } from '../../api/client'
-import type { ChunkedApi, UploadState } from './chunked'
+import { ApiError, api, uploadWithProgress } from '../../api/client'
+import { hashBuffer, type ChunkedApi, type UploadState } from './chunked'
+import type { BatchOutcome, UploadTarget } from './upload'
 
 export type SpaceKind = 'company' | 'department' | 'project' | 'personal'
 export type Role = 'viewer' | 'editor' | 'manager'
@@ -54,6 +55,26 @@ export function smallUploadUrl(t: { parentId: string; name: string } | { entryId
   return `${V}/files?parent_id=${enc(t.parentId)}&name=${enc(t.name)}`
 }
 
+/** BatchAnswer is one file's answer in a batch upload (backend/drive/API.md). */
+interface BatchAnswer {
+  index: number; status: number; entry?: Entry; unchanged?: boolean
+  error?: { code: string; key: string; message: string; fields?: Record<string, string> }
+}
+
+/** batchForm builds the body of POST drive/files/batch: the manifest (each file's target, size and SHA-256), then the files in order. */
+export async function batchForm(files: { file: Blob; target: UploadTarget }[]): Promise<FormData> {
+  const items = []
+  for (const { file, target } of files) {
+    const hash = await hashBuffer(new Uint8Array(await file.arrayBuffer()))
+    const t = 'entryId' in target ? { entry_id: target.entryId, base_version: target.baseVersion } : { parent_id: target.parentId, name: target.name }
+    items.push({ ...t, size: file.size, hash })
+  }
+  const form = new FormData()
+  form.append('manifest', JSON.stringify({ items }))
+  for (const { file } of files) form.append('file', file)
+  return form
+}
+
 export const driveApi = {
   spaces: () => api.get<Page<Space>>(`${V}/spaces`).then((p) => p.items),
   space: (id: string) => api.get<Space>(`${V}/spaces/${enc(id)}`),
@@ -93,6 +114,14 @@ export const driveApi = {
   /** upload sends one file in one request with upload progress (see smallUploadUrl). */
   upload: (url: string, file: Blob, onProgress?: (sent: number, total: number) => void, signal?: AbortSignal) =>
     uploadWithProgress<Entry>(url, file, onProgress, { signal, headers: { 'Content-Type': 'application/octet-stream' } }),
+  /** uploadBatch sends several small files in one request with upload progress; each file gets its own outcome. */
+  uploadBatch: async (files: { file: Blob; target: UploadTarget }[], onProgress: (sent: number, total: number) => void,
+    signal: AbortSignal): Promise<BatchOutcome<Entry>[]> => {
+    const form = await batchForm(files)
+    if (signal.aborted) throw new DOMException('upload aborted', 'AbortError')
+    const ans = await uploadWithProgress<{ items: BatchAnswer[] }>(`${V}/files/batch`, form, onProgress, { signal })
+    return ans.items.map((a) => (a.error ? { error: new ApiError(a.status, a.error) } : { ok: a.entry as Entry }))
+  },
   /** chunked is the resumable chunked upload (POST uploads → PUT missing chunks → commit), used for large files. */
   chunked: {
     start: (req, signal) => api.post<UploadState>(`${V}/uploads`, req, { signal }),

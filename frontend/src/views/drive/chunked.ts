@@ -96,7 +96,7 @@ async function hashChunks(file: Blob, progress: ChunkProgress, signal: AbortSign
     if (signal.aborted) throw aborted()
     const data = new Uint8Array(await file.slice(offset, offset + CHUNK_SIZE).arrayBuffer())
     whole.update(data)
-    out.push({ offset, size: data.length, hash: await chunkHash(data) })
+    out.push({ offset, size: data.length, hash: await hashBuffer(data) })
     progress(offset + data.length, file.size, 'check')
     await new Promise((r) => setTimeout(r, 0)) // let the page paint the progress between chunks
   }
@@ -107,7 +107,8 @@ async function hashChunks(file: Blob, progress: ChunkProgress, signal: AbortSign
 // secure context (https, localhost): about ten times the speed of the
 // TypeScript hash (bench/RESULTS.md). The whole-file hash must stream, so it
 // always uses Sha256.
-async function chunkHash(data: Uint8Array): Promise<string> {
+/** hashBuffer is the hex SHA-256 of a whole buffer (WebCrypto when the page may use it). */
+export async function hashBuffer(data: Uint8Array): Promise<string> {
   const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle
   if (!subtle) return sha256Hex(data)
   const d = new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>))

@@ -6,6 +6,9 @@ import { CHUNKED_ABOVE, sendChunked } from './chunked'
 import { nameKey } from './format'
 import { UploadQueue, targetOf, type UploadItem } from './upload'
 
+/** BATCH_UP_TO: files up to this size go several in one request (drive/files/batch) when many are queued. */
+export const BATCH_UP_TO = 1 << 20
+
 type Listener = (it: UploadItem<File, Entry>) => void
 const listeners = new Set<Listener>()
 
@@ -14,6 +17,10 @@ export const uploads = reactive(new UploadQueue<File, Entry>({
   send: (it, progress, signal) => it.file.size > CHUNKED_ABOVE
     ? sendChunked(it.file, targetOf(it), driveApi.chunked, progress, signal)
     : driveApi.upload(smallUploadUrl(targetOf(it)), it.file, progress, signal),
+  // Many small files (a folder of documents dropped at once): one request
+  // for up to 100 of them instead of one each.
+  sendBatch: (items, progress, signal) => driveApi.uploadBatch(items.map((it) => ({ file: it.file, target: targetOf(it) })), progress, signal),
+  batchable: (it) => it.file.size <= BATCH_UP_TO,
   resolve: async (parentId, name) => {
     const kids = await driveApi.children(parentId)
     return kids.find((k) => nameKey(k.name) === nameKey(name)) ?? null

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { reactive } from 'vue'
 import { ApiError } from '../../api/client'
-import { UploadQueue, percentOf, targetOf, type Sender, type UploadFile, type UploadItem } from './upload'
+import { UploadQueue, percentOf, targetOf, type BatchOutcome, type BatchSender, type Sender, type UploadFile, type UploadItem } from './upload'
 
 type R = { id: string; version: number }
 
@@ -135,5 +135,82 @@ describe('UploadQueue', () => {
     await q.whenIdle()
     q.clearFinished()
     expect(q.items).toEqual([])
+  })
+
+  describe('batches of small files', () => {
+    // A controllable batch sender, like harness().
+    function batchHarness() {
+      const calls: { items: UploadItem<UploadFile, R>[]; targets: unknown[]; progress: (s: number, t: number) => void; signal: AbortSignal
+        resolve: (r: BatchOutcome<R>[]) => void; reject: (e: unknown) => void }[] = []
+      const sendBatch: BatchSender<UploadFile, R> = (items, progress, signal) => new Promise((resolve, reject) => {
+        calls.push({ items, targets: items.map(targetOf), progress, signal, resolve, reject })
+        signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+      })
+      return { calls, sendBatch }
+    }
+    const opts = (h: ReturnType<typeof harness>, b: ReturnType<typeof batchHarness>) => ({
+      send: h.send, sendBatch: b.sendBatch, batchable: (it: UploadItem<UploadFile, R>) => it.total <= 1000, batchFiles: 3, concurrency: 2,
+    })
+
+    it('sends small files several per request and settles each with its own answer', async () => {
+      const h = harness(), b = batchHarness()
+      const q = reactive(new UploadQueue<UploadFile, R>({ ...opts(h, b),
+        resolve: async (_p, name) => ({ id: 'e-' + name, kind: 'file', name, version: 4 }) })) as UploadQueue<UploadFile, R>
+      q.add([f('a'), f('b'), f('big', 5000), f('c'), f('d'), f('e')], 'p')
+      await tick()
+      // Two at once: a batch of the first three small files and the big one alone.
+      expect(b.calls.map((c) => c.items.map((i) => i.name))).toEqual([['a', 'b', 'c']])
+      expect(h.calls.map((c) => c.it.name)).toEqual(['big'])
+      b.calls[0].progress(50, 200) // a quarter of the request
+      expect(q.items.filter((i) => i.name !== 'big').map((i) => i.sent)).toEqual([25, 25, 25, 0, 0])
+      b.calls[0].resolve([{ ok: { id: 'n-a', version: 1 } }, { error: new ApiError(413, { code: 'too_large', key: 'drive.quota_exceeded', message: '' }) },
+        { error: new ApiError(409, { code: 'conflict', key: 'drive.name_taken', message: '' }) }])
+      await tick(); await tick()
+      const st = (n: string) => q.items.find((i) => i.name === n)!
+      expect(st('a').status).toBe('done')
+      expect(st('a').result).toEqual({ id: 'n-a', version: 1 })
+      expect(st('b').status).toBe('error')
+      expect((st('b').error as ApiError).key).toBe('drive.quota_exceeded')
+      // c: the name was taken by other content; it goes again, alone, as a new version of that file.
+      expect(st('c').mode).toBe('version')
+      expect(h.calls.map((c) => c.target)).toEqual([{ parentId: 'p', name: 'big' }, { entryId: 'e-c', baseVersion: 4 }])
+      h.calls[0].resolve({ id: 'n-big', version: 1 })
+      await tick(); await tick()
+      expect(b.calls[1].items.map((i) => i.name)).toEqual(['d', 'e'])
+      b.calls[1].resolve([{ ok: { id: 'n-d', version: 1 } }, { ok: { id: 'n-e', version: 1 } }])
+      h.calls[1].resolve({ id: 'e-c', version: 5 })
+      await q.whenIdle()
+      expect(q.items.map((i) => i.status)).toEqual(['done', 'error', 'done', 'done', 'done', 'done'])
+    })
+
+    it('cancelling a file of a running batch stops that request and queues the others again', async () => {
+      const h = harness(), b = batchHarness()
+      const q = new UploadQueue<UploadFile, R>({ ...opts(h, b), concurrency: 1 })
+      const [a] = q.add([f('a'), f('b'), f('c')], 'p')
+      await tick()
+      q.cancel(a.id)
+      expect(b.calls[0].signal.aborted).toBe(true)
+      await tick(); await tick()
+      expect(b.calls[1].items.map((i) => i.name)).toEqual(['b', 'c'])
+      b.calls[1].resolve([{ ok: { id: 'n-b', version: 1 } }, { ok: { id: 'n-c', version: 1 } }])
+      await q.whenIdle()
+      expect(q.items.map((i) => i.status)).toEqual(['cancelled', 'done', 'done'])
+    })
+
+    it('a batch refused as a whole sends its files one by one', async () => {
+      const h = harness(), b = batchHarness()
+      const q = new UploadQueue<UploadFile, R>({ ...opts(h, b), concurrency: 1 })
+      q.add([f('a'), f('b')], 'p')
+      await tick()
+      b.calls[0].reject(new ApiError(404, { code: 'not_found', key: 'route_not_found', message: '' }))
+      await tick(); await tick()
+      expect(h.calls.map((c) => c.it.name)).toEqual(['a'])
+      h.calls[0].resolve({ id: 'n-a', version: 1 })
+      await tick(); await tick()
+      h.calls[1].resolve({ id: 'n-b', version: 1 })
+      await q.whenIdle()
+      expect(q.items.map((i) => i.status)).toEqual(['done', 'done'])
+      expect(b.calls).toHaveLength(1)
+    })
   })
 })

@@ -34,6 +34,8 @@ export interface UploadItem<F extends UploadFile = UploadFile, R = unknown> {
   total: number
   error: unknown
   result: R | null
+  /** single: send this item on its own (a batch it was in was refused as a whole). */
+  single?: boolean
 }
 
 /** targetOf is the API target of an item. */
@@ -52,6 +54,12 @@ export function percentOf(it: { status: UploadStatus; sent: number; total: numbe
 /** onProgress: phase 'check' while the file is read to hash it (sent = bytes read), otherwise bytes sent. */
 export type Sender<F extends UploadFile, R> = (it: UploadItem<F, R>, onProgress: (sent: number, total: number, phase?: 'check' | 'send') => void,
   signal: AbortSignal) => Promise<R>
+/** BatchOutcome is one item's answer in a batch: its result, or its own error. */
+export type BatchOutcome<R> = { ok: R } | { error: unknown }
+/** BatchSender sends several small files in one request; it answers one outcome per item, in order, and throws when the batch as a whole failed. */
+export type BatchSender<F extends UploadFile, R> = (items: UploadItem<F, R>[], onProgress: (sent: number, total: number) => void,
+  signal: AbortSignal) => Promise<BatchOutcome<R>[]>
+
 /** Resolver finds the live entry named name in a folder now (after a drive.name_taken answer). */
 export type Resolver = (parentId: string, name: string) => Promise<Existing | null>
 
@@ -61,6 +69,11 @@ export interface QueueOptions<F extends UploadFile, R> {
   concurrency?: number
   /** Called when an item finishes (done or error). */
   onSettled?: (it: UploadItem<F, R>) => void
+  /** sendBatch, when set, sends queued items that batchable() accepts several at a time (up to batchFiles items, batchBytes bytes). */
+  sendBatch?: BatchSender<F, R>
+  batchable?: (it: UploadItem<F, R>) => boolean
+  batchFiles?: number
+  batchBytes?: number
 }
 
 let nextId = 1
@@ -141,12 +154,88 @@ export class UploadQueue<F extends UploadFile = UploadFile, R extends { version?
     while (this.running < max) {
       const it = this.items.find((i) => i.status === 'queued')
       if (!it) break
+      const group = this.batchOf(it)
+      for (const g of group) g.status = 'uploading' // taken: the next round of the loop looks further
       this.running++
-      void this.run(it).finally(() => {
+      void (group.length > 1 ? this.runBatch(group) : this.run(it)).finally(() => {
         this.running--
         this.pump()
         if (this.active === 0) this.idle.splice(0).forEach((r) => r())
       })
+    }
+  }
+
+  private canBatch(it: UploadItem<F, R>): boolean {
+    return !!this.opts.sendBatch && !it.single && (this.opts.batchable?.(it) ?? true)
+  }
+
+  /** batchOf is it and the queued items that go with it in one batch (just it when it goes alone). */
+  private batchOf(it: UploadItem<F, R>): UploadItem<F, R>[] {
+    if (!this.canBatch(it)) return [it]
+    const maxFiles = this.opts.batchFiles ?? 100
+    const maxBytes = this.opts.batchBytes ?? 4 << 20
+    const out = [it]
+    let bytes = it.total
+    for (const o of this.items) {
+      if (out.length >= maxFiles) break
+      if (o === it || o.status !== 'queued' || !this.canBatch(o) || bytes + o.total > maxBytes) continue
+      out.push(o)
+      bytes += o.total
+    }
+    return out
+  }
+
+  /**
+   * runBatch sends items in one request. Each item settles with its own
+   * answer (a name_taken one is turned into a new version, as in run). When
+   * the batch is cancelled (one of its items was) the others are queued
+   * again; when the batch as a whole fails they are queued to go one by one.
+   */
+  private async runBatch(group: UploadItem<F, R>[]) {
+    const items = group.map((g) => this.items.find((i) => i.id === g.id) ?? g)
+    const ctl = new AbortController()
+    for (const it of items) {
+      this.aborts.set(it.id, ctl)
+      Object.assign(it, { status: 'uploading', sent: 0, error: null })
+    }
+    const live = () => items.filter((i) => i.status !== 'cancelled')
+    let out: BatchOutcome<R>[]
+    try {
+      out = await this.opts.sendBatch!(items, (sent, of) => {
+        // The share of the whole request sent, for each of its files.
+        const frac = of ? Math.min(1, sent / of) : 0
+        for (const it of live()) {
+          it.sent = Math.floor(it.total * frac)
+          if (frac >= 1) it.status = 'processing'
+        }
+      }, ctl.signal)
+    } catch (e) {
+      const cancelled = items.some((i) => i.status === 'cancelled')
+      for (const it of live()) Object.assign(it, { status: 'queued', sent: 0, single: it.single || !cancelled })
+      return
+    } finally {
+      for (const it of items) this.aborts.delete(it.id)
+    }
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]
+      const o = out[i]
+      if (it.status === 'cancelled' || !o) continue
+      if ('ok' in o) {
+        Object.assign(it, { status: 'done', sent: it.total, result: o.ok })
+        this.opts.onSettled?.(it)
+        continue
+      }
+      const e = o.error
+      if (it.mode === 'new' && this.opts.resolve && isApiError(e) && e.key === 'drive.name_taken') {
+        const ex = await this.opts.resolve(it.parentId, it.name).catch(() => null)
+        if (ex?.kind === 'file') {
+          // A file with other content took the name: a new version of it, once, on its own.
+          Object.assign(it, { mode: 'version', entryId: ex.id, baseVersion: ex.version, status: 'queued', sent: 0, single: true })
+          continue
+        }
+      }
+      Object.assign(it, { status: 'error', error: e })
+      this.opts.onSettled?.(it)
     }
   }
 
