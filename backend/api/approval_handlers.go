@@ -189,18 +189,16 @@ func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a org.
 		writeError(w, r, err)
 		return
 	}
-	if f.Box == "" {
-		f.Box = "all"
-	}
+	lang := r.URL.Query().Get("lang")
 	name := "approvals-" + time.Now().UTC().Format("20060102")
 	if r.URL.Query().Get("format") == "xlsx" {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-		err = h.deps.Approval.ExportXLSX(r.Context(), a, f, &lazyWriter{w: w})
+		err = h.deps.Approval.ExportXLSX(r.Context(), a, f, lang, &lazyWriter{w: w})
 	} else {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		err = h.deps.Approval.ExportCSV(r.Context(), a, f, &lazyWriter{w: w})
+		err = h.deps.Approval.ExportCSV(r.Context(), a, f, lang, &lazyWriter{w: w})
 	}
 	if err != nil {
 		w.Header().Del("Content-Disposition")

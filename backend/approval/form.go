@@ -139,8 +139,20 @@ func validateValue(f Field, x any, path string, v *apperr.Validator) (any, bool)
 		}
 		s, _ := m["start"].(string)
 		e, _ := m["end"].(string)
-		sh, _ := m["start_half"].(string) // "am"|"pm"|""
+		sh, _ := m["start_half"].(string) // "am"|"pm"; a whole day by default
 		eh, _ := m["end_half"].(string)
+		if f.HalfDay {
+			if sh == "" {
+				sh = "am"
+			}
+			if eh == "" {
+				eh = "pm"
+			}
+			if (sh != "am" && sh != "pm") || (eh != "am" && eh != "pm") {
+				v.Check(false, path, "invalid")
+				return nil, false
+			}
+		}
 		days, err := RangeDays(s, e, sh, eh, f.HalfDay)
 		if err != nil {
 			v.Check(false, path, "bad_range")

@@ -1,6 +1,10 @@
 package approval
 
-import "tack/backend/store"
+import (
+	"gorm.io/gorm"
+
+	"tack/backend/store"
+)
 
 // Migrations returns this package's schema steps in order. Add new ones at the end.
 func Migrations() []store.Migration {
@@ -112,5 +116,65 @@ CREATE TABLE approval_calendar_days (
 	note TEXT NOT NULL DEFAULT '',
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
+		{ID: "approval-0002-english-titles", SQL: `
+ALTER TABLE approval_instances ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT ''`},
+		{ID: "approval-0003-retitle", Func: retitle},
 	}
+}
+
+// retitle rebuilds the titles of existing instances: earlier versions put
+// raw select values ("annual") into them instead of the option labels
+// ("年假"), and had no English title.
+func retitle(tx *gorm.DB) error {
+	type row struct {
+		ID, TemplateID, TemplateVersionID, ApplicantID string
+		Form                                           map[string]any `gorm:"serializer:json"`
+	}
+	var rows []row
+	if err := tx.Table("approval_instances").Select("id, template_id, template_version_id, applicant_id, form").Find(&rows).Error; err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	n := Names{Users: map[string]string{}, Departments: map[string]string{}}
+	type named struct{ ID, Name string }
+	var us, ds []named
+	if err := tx.Table("users").Select("id, name").Find(&us).Error; err != nil {
+		return err
+	}
+	if err := tx.Table("departments").Select("id, name").Find(&ds).Error; err != nil {
+		return err
+	}
+	for _, u := range us {
+		n.Users[u.ID] = u.Name
+	}
+	for _, d := range ds {
+		n.Departments[d.ID] = d.Name
+	}
+	tpls := map[string]Template{}
+	vers := map[string]TemplateVersion{}
+	for _, r := range rows {
+		t, ok := tpls[r.TemplateID]
+		if !ok {
+			if err := tx.First(&t, "id = ?", r.TemplateID).Error; err != nil {
+				return err
+			}
+			tpls[r.TemplateID] = t
+		}
+		v, ok := vers[r.TemplateVersionID]
+		if !ok {
+			if err := tx.First(&v, "id = ?", r.TemplateVersionID).Error; err != nil {
+				return err
+			}
+			vers[r.TemplateVersionID] = v
+		}
+		zh, en := Titles(t, n.Users[r.ApplicantID], v.Fields, r.Form, n)
+		if err := tx.Table("approval_instances").Where("id = ?", r.ID).
+			Updates(map[string]any{"title": zh, "title_en": en, "template_name_en": t.NameEn}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

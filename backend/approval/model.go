@@ -83,7 +83,9 @@ type Instance struct {
 	TemplateID        string         `json:"template_id"`
 	TemplateVersionID string         `json:"template_version_id"`
 	TemplateName      string         `json:"template_name"`
+	TemplateNameEn    string         `gorm:"column:template_name_en" json:"template_name_en"`
 	Title             string         `json:"title"`
+	TitleEn           string         `gorm:"column:title_en" json:"title_en"`
 	ApplicantID       string         `json:"applicant_id"`
 	DepartmentID      string         `json:"department_id"`
 	Form              map[string]any `gorm:"serializer:json" json:"form"`

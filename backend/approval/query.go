@@ -30,6 +30,19 @@ func (s *Service) headedSubtree(ctx context.Context, userID string) ([]string, e
 
 func seesArchive(a org.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR) }
 
+// archiveBox is the widest box the actor may count and export: everything
+// for admins and HR, their departments for department heads, otherwise
+// their own requests.
+func (s *Service) archiveBox(ctx context.Context, actor org.Actor) string {
+	if seesArchive(actor) {
+		return "all"
+	}
+	if heads, err := s.headedSubtree(ctx, actor.UserID); err == nil && len(heads) > 0 {
+		return "all"
+	}
+	return "mine"
+}
+
 // viewable loads an instance the actor may see: applicant, approver or CC,
 // admin/HR, or head of the instance's department (or an ancestor).
 func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Instance, error) {
@@ -80,6 +93,7 @@ type Detail struct {
 	Timeline    []TimelineEntry      `json:"timeline"`
 	Comments    []Comment            `json:"comments"`
 	Users       map[string]UserBrief `json:"users"`
+	Departments map[string]string    `json:"departments"` // names of the departments the form refers to
 	Permissions Permissions          `json:"permissions"`
 	MyTaskID    string               `json:"my_task_id"`
 }
@@ -122,9 +136,16 @@ func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Detail, 
 	for _, n := range inst.Route {
 		ids = append(ids, n.Approvers...)
 	}
+	var deptIDs []string
+	referencedIDs(ver.Fields, inst.Form, &ids, &deptIDs)
 	if d.Users, err = s.briefs(ctx, ids); err != nil {
 		return Detail{}, err
 	}
+	names, err := s.namesFor(ctx, ver.Fields, inst.Form)
+	if err != nil {
+		return Detail{}, err
+	}
+	d.Departments = names.Departments
 	if inst.Status == StatusPending {
 		for _, t := range d.Tasks {
 			if t.AssigneeID == actor.UserID && t.Status == TaskPending && t.Kind == KindApprove && t.NodeIndex == inst.CurrentNode {
@@ -188,7 +209,7 @@ func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) 
 	}
 	if f.Query != "" {
 		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("(LOWER(title) LIKE ? OR LOWER(number) LIKE ?)", like, like)
+		q = q.Where("(LOWER(title) LIKE ? OR LOWER(title_en) LIKE ? OR LOWER(number) LIKE ?)", like, like, like)
 	}
 	if f.TemplateID != "" {
 		q = q.Where("template_id = ?", f.TemplateID)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -45,6 +44,7 @@ type prepared struct {
 	ver   TemplateVersion
 	user  org.User
 	form  map[string]any
+	names Names
 	route []RouteNode
 }
 
@@ -67,6 +67,11 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	}
 	var v apperr.Validator
 	form := ValidateForm(ver.Fields, req.Form, &v)
+	names, err := s.namesFor(ctx, ver.Fields, form)
+	if err != nil {
+		return p, err
+	}
+	checkRefs(ver.Fields, form, names, "form.", &v)
 	flat := Flatten(ver.Flow.Nodes, form, a)
 	for _, n := range flat {
 		if n.Approvers.Kind == ApproverApplicant {
@@ -80,7 +85,7 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	if err != nil {
 		return p, err
 	}
-	return prepared{tpl: t, ver: ver, user: u, form: form, route: route}, nil
+	return prepared{tpl: t, ver: ver, user: u, form: form, names: names, route: route}, nil
 }
 
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
@@ -114,22 +119,31 @@ func (s *Service) briefs(ctx context.Context, ids []string) (map[string]UserBrie
 	return out, nil
 }
 
-func instanceTitle(t Template, u org.User, fields []Field, form map[string]any) string {
-	parts := []string{u.Name + "的" + t.NameZh}
+// checkRefs refuses person and department values that name no one: a
+// person must be an active user, a department must exist.
+func checkRefs(fields []Field, form map[string]any, n Names, path string, v *apperr.Validator) {
 	for _, f := range fields {
-		if !f.Title {
-			continue
-		}
-		switch x := form[f.Key].(type) {
-		case string:
-			parts = append(parts, x)
-		case map[string]any:
-			if d, ok := x["days"]; ok {
-				parts = append(parts, fmt.Sprintf("%v天", d))
+		p := path + f.Key
+		switch f.Type {
+		case FieldPerson:
+			if id, ok := form[f.Key].(string); ok {
+				_, found := n.Users[id]
+				v.Check(found, p, "not_found")
+			}
+		case FieldDepartment:
+			if id, ok := form[f.Key].(string); ok {
+				_, found := n.Departments[id]
+				v.Check(found, p, "not_found")
+			}
+		case FieldTable:
+			rows, _ := form[f.Key].([]any)
+			for i, r := range rows {
+				if rm, ok := r.(map[string]any); ok {
+					checkRefs(f.Columns, rm, n, fmt.Sprintf("%s.%d.", p, i), v)
+				}
 			}
 		}
 	}
-	return strings.Join(parts, " · ")
 }
 
 // Submit starts an instance. The form is validated whole before anything is
@@ -141,8 +155,9 @@ func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest
 		return Instance{}, err
 	}
 	now := s.clock.Now()
+	zh, en := Titles(p.tpl, p.user.Name, p.ver.Fields, p.form, p.names)
 	inst := Instance{ID: store.NewID(), TemplateID: p.tpl.ID, TemplateVersionID: p.ver.ID, TemplateName: p.tpl.NameZh,
-		Title: instanceTitle(p.tpl, p.user, p.ver.Fields, p.form), ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
+		TemplateNameEn: p.tpl.NameEn, Title: zh, TitleEn: en, ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
 		Form: p.form, Route: p.route, Status: StatusPending, Version: 1, SubmittedAt: now, UpdatedAt: now}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		in := inst

@@ -1,0 +1,4 @@
+package approval
+
+// Retitle exposes the title backfill migration to the tests.
+var Retitle = retitle
