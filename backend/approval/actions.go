@@ -53,7 +53,12 @@ func checkComment(c string) error {
 }
 
 // act runs one action on a pending instance in a transaction and saves it.
-func (s *Service) act(ctx context.Context, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+// An instance the actor may not see does not exist for them (404, not a
+// hint that the ID is real).
+func (s *Service) act(ctx context.Context, actor org.Actor, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	var out Instance
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		inst, err := loadForAction(tx, id)
@@ -96,7 +101,7 @@ func (s *Service) Approve(ctx context.Context, actor org.Actor, id string, req A
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		return s.approveTask(tx, inst, actor, req.TaskID, req.Comment)
 	})
 }
@@ -126,7 +131,7 @@ func (s *Service) Reject(ctx context.Context, actor org.Actor, id string, req Ac
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -151,13 +156,16 @@ func (s *Service) activeUser(ctx context.Context, id string) error {
 
 // Transfer hands the actor's task to another user (转交).
 func (s *Service) Transfer(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err
 	}
 	if req.UserID == actor.UserID {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "transfer to someone else").WithField("user_id", "invalid")
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -196,13 +204,16 @@ func (s *Service) reassign(tx *gorm.DB, inst *Instance, t *Task, userID, actorID
 // AddApprover adds an approver before (they approve first, then the actor)
 // or after (the actor approves now, they approve next) the actor (加签).
 func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err
 	}
 	if req.Position != "before" && req.Position != "after" {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "position is before or after").WithField("position", "invalid")
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -256,11 +267,14 @@ func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, r
 
 // Return sends the instance back to an earlier approver node (退回).
 func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if req.NodeIndex == nil {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "choose the node to return to").WithField("node_index", "required")
 	}
 	target := *req.NodeIndex
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -287,7 +301,7 @@ func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req Ac
 
 // Withdraw lets the applicant take back a pending instance (撤销).
 func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID {
 			return errForbidden
 		}
@@ -314,10 +328,7 @@ func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req A
 	if err := v.Err("approval.invalid_action", "write a comment"); err != nil {
 		return Instance{}, err
 	}
-	if _, err := s.viewable(ctx, actor, id); err != nil {
-		return Instance{}, err
-	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		atts := req.Attachments
 		if atts == nil {
 			atts = []string{}
@@ -341,7 +352,7 @@ func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req A
 // Remind nudges the current approvers (催办): the applicant or an admin, at
 // most once an hour per instance.
 func (s *Service) Remind(ctx context.Context, actor org.Actor, id string) (Instance, error) {
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID && !actor.IsAdmin() {
 			return errForbidden
 		}

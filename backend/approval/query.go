@@ -43,8 +43,8 @@ func (s *Service) archiveBox(ctx context.Context, actor org.Actor) string {
 	return "mine"
 }
 
-// viewable loads an instance the actor may see: applicant, approver or CC,
-// admin/HR, or head of the instance's department (or an ancestor).
+// viewable loads an instance the actor may see: applicant, approver (of any
+// step) or CC, admin/HR, or head of the instance's department (or an ancestor).
 func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Instance, error) {
 	var inst Instance
 	if err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error; err != nil {
@@ -62,6 +62,12 @@ func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Ins
 	}
 	if n > 0 {
 		return inst, nil
+	}
+	// Approvers of later steps are involved too (CC recipients only once copied).
+	for _, rn := range inst.Route {
+		if rn.Type == NodeApprover && slices.Contains(rn.Approvers, actor.UserID) {
+			return inst, nil
+		}
 	}
 	heads, err := s.headedSubtree(ctx, actor.UserID)
 	if err != nil {

@@ -30,6 +30,9 @@ const (
 	NoteEscalateManager = "escalated_to_manager"
 	NoteEscalateAdmin   = "escalated_to_admin"
 	NoteInactiveSkipped = "inactive_approver_replaced"
+	// NoteDepartedReplaced: the approver left after submission; their
+	// successor approves instead (or, for a CC, no one is copied).
+	NoteDepartedReplaced = "departed_approver_replaced"
 )
 
 // Preview is the resolved route for a form.

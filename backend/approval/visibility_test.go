@@ -40,6 +40,11 @@ func TestAPIVisibility(t *testing.T) {
 		if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/comment", c.otherT, map[string]any{"comment": "hi"}); r.Status != 404 {
 			t.Fatalf("other comment: %d", r.Status)
 		}
+		for _, action := range []string{"approve", "reject", "withdraw", "remind", "transfer", "return"} {
+			if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/"+action, c.otherT, map[string]any{"user_id": c.other.ID, "node_index": 0}); r.Status != 404 {
+				t.Fatalf("uninvolved %s: %d, want 404", action, r.Status)
+			}
+		}
 		if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/approve", c.headT, nil); r.Status != 409 {
 			t.Fatalf("head approve without task: %d", r.Status)
 		}
