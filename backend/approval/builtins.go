@@ -62,7 +62,8 @@ type builtin struct {
 func builtins() []builtin {
 	reason := fld("reason", FieldTextarea, "事由", "Reason", true)
 	atts := fld("attachments", FieldAttachment, "附件", "Attachments", false)
-	leaveRange := titled(Field{Key: "period", Type: FieldDateRange, LabelZh: "请假时间", LabelEn: "Period", Required: true, HalfDay: true})
+	// Leave is counted in working days of the company calendar (法定节假日、周末不计).
+	leaveRange := titled(Field{Key: "period", Type: FieldDateRange, LabelZh: "请假时间", LabelEn: "Period", Required: true, HalfDay: true, DayCount: DaysWorking})
 	return []builtin{
 		{"leave", "QJ", "请假", "Leave", "不满3天由部门负责人审批；3天及以上还需总经理审批；抄送人事", "Under 3 days: department head; 3 days or more: also the general manager; HR is CC'd", "attendance", "calendar",
 			[]Field{titled(opts(fld("leave_type", FieldSelect, "请假类型", "Leave type", true),

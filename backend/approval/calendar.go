@@ -58,6 +58,32 @@ func (c Calendar) AddWorkingHours(from time.Time, h float64) time.Time {
 	return t.UTC()
 }
 
+// WorkingDays counts the working days from start to end inclusive (dates
+// "YYYY-MM-DD"); with halves, starting in the afternoon or ending in the
+// morning of a working day takes off half a day (pure). Bad dates count 0.
+func (c Calendar) WorkingDays(start, end, startHalf, endHalf string, halfDay bool) float64 {
+	s, err1 := time.ParseInLocation(time.DateOnly, start, c.Loc)
+	e, err2 := time.ParseInLocation(time.DateOnly, end, c.Loc)
+	if err1 != nil || err2 != nil || e.Before(s) {
+		return 0
+	}
+	var days float64
+	for d, i := s, 0; !d.After(e) && i < 3660; d, i = d.AddDate(0, 0, 1), i+1 {
+		if c.IsWorkingDay(d) {
+			days++
+		}
+	}
+	if halfDay {
+		if startHalf == "pm" && c.IsWorkingDay(s) {
+			days -= 0.5
+		}
+		if endHalf == "am" && c.IsWorkingDay(e) {
+			days -= 0.5
+		}
+	}
+	return max(days, 0)
+}
+
 // WorkingHoursBetween counts working time between a and b (pure).
 func (c Calendar) WorkingHoursBetween(a, b time.Time) time.Duration {
 	var total time.Duration

@@ -1,11 +1,13 @@
 package approval_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"tack/backend/approval"
 	"tack/backend/notify"
+	"tack/backend/org"
 	"tack/backend/server/servertest"
 )
 
@@ -126,6 +128,61 @@ func TestFormReferencesChecked(t *testing.T) {
 		e.Must(201, "POST", "/api/v1/approvals", c.empT, map[string]any{"template_id": tpl, "form": map[string]any{"who": c.other.ID, "dept": c.dept.ID}}).JSON(t, &inst)
 		if want := c.emp.Name + "的测试 · " + c.other.Name + " · Sales"; inst.Title != want {
 			t.Fatalf("title %q, want %q", inst.Title, want)
+		}
+	})
+}
+
+// Leave counts working days: Friday to Monday is 2 days, so it stays with
+// the department head; installed leave templates are upgraded by migration.
+func TestLeaveCountsWorkingDays(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		var inst approval.Instance
+		e.Must(201, "POST", "/api/v1/approvals", c.empT, map[string]any{"template_id": c.leaveID, "form": leaveForm("2026-01-09", "2026-01-12")}).JSON(t, &inst)
+		if p := pendingOf(t, e, inst.ID); !same(p, []string{c.head.ID}) || len(inst.Route) != 2 {
+			t.Fatalf("Fri–Mon leave routed to %v (%d nodes)", p, len(inst.Route))
+		}
+		if d := inst.Form["period"].(map[string]any)["days"]; d != 2.0 {
+			t.Fatalf("days %v", d)
+		}
+		// The preview shows the computed days and, before the period is filled, that the route depends on it.
+		var pv approval.Preview
+		e.Must(200, "POST", "/api/v1/approval/templates/"+c.leaveID+"/preview", c.empT, map[string]any{"form": map[string]any{}}).JSON(t, &pv)
+		if len(pv.Undecided) != 1 || pv.Undecided[0] != "period" {
+			t.Fatalf("undecided %v", pv.Undecided)
+		}
+		e.Must(200, "POST", "/api/v1/approval/templates/"+c.leaveID+"/preview", c.empT, map[string]any{"form": leaveForm("2026-01-09", "2026-01-16")}).JSON(t, &pv)
+		if len(pv.Undecided) != 0 || pv.Form["period"].(map[string]any)["days"] != 6.0 {
+			t.Fatalf("preview %+v", pv)
+		}
+
+		// An installation from before: the leave template's period counted calendar days.
+		admin := actor(t, e, adminID(t, e, c))
+		tp, _ := e.Server.Approval.Template(ctx, admin, c.leaveID)
+		fields := slices.Clone(tp.Fields)
+		for i := range fields {
+			fields[i].DayCount = ""
+		}
+		old, err := e.Server.Approval.UpdateTemplate(ctx, admin, c.leaveID, approval.TemplateInput{Fields: fields, Version: tp.Version})
+		if err != nil {
+			t.Fatal(err)
+		}
+		running := submit(t, e, c.emp, c.leaveID, leaveForm("2026-01-09", "2026-01-12"), nil)
+		if d := running.Form["period"].(map[string]any)["days"]; d != 4.0 {
+			t.Fatalf("calendar days %v", d)
+		}
+		for i := 0; i < 2; i++ { // idempotent
+			if err := approval.LeaveWorkingDays(e.Server.DB); err != nil {
+				t.Fatal(err)
+			}
+		}
+		up, _ := e.Server.Approval.Template(ctx, admin, c.leaveID)
+		if up.CurrentVersion != old.CurrentVersion+1 || up.Fields[1].DayCount != approval.DaysWorking {
+			t.Fatalf("upgraded template v%d %+v", up.CurrentVersion, up.Fields[1])
+		}
+		d, _ := e.Server.Approval.Get(ctx, org.System, running.ID)
+		if d.Fields[1].DayCount != "" {
+			t.Fatal("the running instance lost its version")
 		}
 	})
 }

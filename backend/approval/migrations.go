@@ -1,6 +1,8 @@
 package approval
 
 import (
+	"time"
+
 	"gorm.io/gorm"
 
 	"tack/backend/store"
@@ -120,7 +122,43 @@ CREATE TABLE approval_calendar_days (
 ALTER TABLE approval_instances ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
 ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT ''`},
 		{ID: "approval-0003-retitle", Func: retitle},
+		{ID: "approval-0004-leave-working-days", Func: leaveWorkingDays},
 	}
+}
+
+// leaveWorkingDays gives the installed built-in leave template a new version
+// whose period counts working days (weekends and holidays do not count
+// towards "3 days or more"). Running instances keep their version; a leave
+// template whose period an admin already changed is left alone.
+func leaveWorkingDays(tx *gorm.DB) error {
+	var t Template
+	err := tx.Where("builtin_key = ?", "leave").First(&t).Error
+	if store.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var cur TemplateVersion
+	if err := tx.Where("template_id = ? AND number = ?", t.ID, t.CurrentVersion).First(&cur).Error; err != nil {
+		return err
+	}
+	changed := false
+	for i := range cur.Fields {
+		f := &cur.Fields[i]
+		if f.Key == "period" && f.Type == FieldDateRange && f.DayCount == "" {
+			f.DayCount, changed = DaysWorking, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	nv := TemplateVersion{ID: store.NewID(), TemplateID: t.ID, Number: t.CurrentVersion + 1, Fields: cur.Fields, Flow: cur.Flow,
+		CreatedBy: "system", CreatedAt: time.Now().UTC()}
+	if err := tx.Create(&nv).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Template{}).Where("id = ?", t.ID).Updates(map[string]any{"current_version": nv.Number, "version": t.Version + 1}).Error
 }
 
 // retitle rebuilds the titles of existing instances: earlier versions put

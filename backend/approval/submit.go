@@ -49,7 +49,8 @@ type prepared struct {
 }
 
 // prepare validates a submission and resolves its route; it writes nothing.
-func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest) (prepared, error) {
+// A draft (the live route preview) routes on whatever is valid so far.
+func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest, draft bool) (prepared, error) {
 	var p prepared
 	t, ver, err := s.templateWithVersion(ctx, req.TemplateID, 0)
 	if err != nil {
@@ -65,8 +66,12 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	if !canStart(t, a) {
 		return p, errCannotStart
 	}
+	cal, err := s.calendar(s.db.WithContext(ctx))
+	if err != nil {
+		return p, err
+	}
 	var v apperr.Validator
-	form := ValidateForm(ver.Fields, req.Form, &v)
+	form := ValidateForm(ver.Fields, req.Form, &cal, &v)
 	names, err := s.namesFor(ctx, ver.Fields, form)
 	if err != nil {
 		return p, err
@@ -78,10 +83,10 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 			v.Check(len(req.Approvers[n.ID]) > 0, "approvers."+n.ID, "required")
 		}
 	}
-	if err := v.Err("approval.invalid_form", "check the highlighted fields"); err != nil {
+	if err := v.Err("approval.invalid_form", "check the highlighted fields"); err != nil && !draft {
 		return p, err
 	}
-	route, err := s.resolveRoute(ctx, t, ver.Flow, u, a, form, req.Approvers)
+	route, err := s.resolveRoute(ctx, t, ver.Flow, u, a, form, req.Approvers, draft)
 	if err != nil {
 		return p, err
 	}
@@ -91,11 +96,18 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
 func (s *Service) PreviewRoute(ctx context.Context, actor org.Actor, templateID string, req SubmitRequest) (Preview, error) {
 	req.TemplateID = templateID
-	p, err := s.prepare(ctx, actor, req)
+	p, err := s.prepare(ctx, actor, req, true)
 	if err != nil {
 		return Preview{}, err
 	}
-	out := Preview{Nodes: p.route, CC: []string{}}
+	_, a, err := s.applicantOf(ctx, actor.UserID)
+	if err != nil {
+		return Preview{}, err
+	}
+	out := Preview{Nodes: p.route, CC: []string{}, Form: p.form, Undecided: UndecidedFields(p.ver.Flow.Nodes, p.form, a)}
+	if out.Undecided == nil {
+		out.Undecided = []string{}
+	}
 	var ids []string
 	for _, n := range p.route {
 		ids = append(ids, n.Approvers...)
@@ -150,7 +162,7 @@ func checkRefs(fields []Field, form map[string]any, n Names, path string, v *app
 // written; the number, the instance, its first tasks, the timeline and the
 // events are written in one transaction.
 func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest) (Instance, error) {
-	p, err := s.prepare(ctx, actor, req)
+	p, err := s.prepare(ctx, actor, req, false)
 	if err != nil {
 		return Instance{}, err
 	}

@@ -91,6 +91,7 @@ func validateFields(fields []Field, path string, v *apperr.Validator, nested boo
 		if f.Type == FieldSelect || f.Type == FieldMultiSelect {
 			v.Check(len(f.Options) > 0, p+".options", "required")
 		}
+		v.Check(f.DayCount == "" || (f.Type == FieldDateRange && (f.DayCount == DaysCalendar || f.DayCount == DaysWorking)), p+".day_count", "invalid")
 		if f.Type == FieldTable {
 			v.Check(len(f.Columns) > 0, p+".columns", "required")
 			validateFields(f.Columns, p+".columns", v, true)
