@@ -123,7 +123,17 @@ func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor org.Actor, task
 	if err := s.timeline(tx, inst, actor.UserID, "approved", inst.CurrentNode, comment, nil); err != nil {
 		return err
 	}
-	return s.advance(tx, inst, actor.UserID)
+	node := inst.CurrentNode
+	if err := s.advance(tx, inst, actor.UserID); err != nil {
+		return err
+	}
+	if inst.Status != StatusPending {
+		return nil // the applicant hears the outcome (approval.decided)
+	}
+	// A step on the way: the applicant follows their request moving on.
+	rn := inst.Route[node]
+	return s.emit(tx, inst, "approval.progressed", actor.UserID, []string{inst.ApplicantID},
+		map[string]any{"step": rn.NameZh, "step_en": rn.NameEn, "by": actor.UserID})
 }
 
 // Reject ends the instance as rejected.
