@@ -1,7 +1,10 @@
 package api
 
 import (
+	"io"
+	"mime"
 	"net/http"
+	"path"
 	"time"
 
 	"tack/backend/apperr"
@@ -27,7 +30,9 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/approvals", h.authed(h.submitApproval))
 	mux.HandleFunc("GET /api/v1/approvals/export", h.authed(h.exportApprovals))
 	mux.HandleFunc("POST /api/v1/approvals/bulk-approve", h.authed(h.bulkApprove))
+	mux.HandleFunc("POST /api/v1/approval/attachments", h.authed(h.uploadApprovalAttachment))
 	mux.HandleFunc("GET /api/v1/approvals/{id}", h.authed(h.getApproval))
+	mux.HandleFunc("GET /api/v1/approvals/{id}/attachments/{file}", h.authed(h.approvalAttachment))
 	mux.HandleFunc("POST /api/v1/approvals/{id}/{action}", h.authed(h.approvalAction))
 }
 
@@ -239,6 +244,52 @@ func (h *Handler) setApprovalCalendarDay(w http.ResponseWriter, r *http.Request,
 
 func (h *Handler) deleteApprovalCalendarDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	approvalRespond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteCalendarDay(r.Context(), a, r.PathValue("date")))
+}
+
+// uploadApprovalAttachment stores a file for a request being filled in: the
+// first file part of a multipart/form-data body, or the raw body with ?name=.
+func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	name, body := r.URL.Query().Get("name"), io.Reader(r.Body)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		part, err := firstFilePart(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		defer part.Close()
+		if name == "" {
+			name = part.FileName()
+		}
+		body = part
+	}
+	att, err := h.deps.Approval.UploadAttachment(r.Context(), a, name, body)
+	approvalRespond(w, r, http.StatusCreated, att, err)
+}
+
+// approvalAttachment downloads a file of an approval the caller may see.
+func (h *Handler) approvalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	c, err := h.deps.Approval.OpenAttachment(r.Context(), a, r.PathValue("id"), r.PathValue("file"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	defer c.Body.Close()
+	ct := mime.TypeByExtension(path.Ext(c.Name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	disp := "attachment"
+	if r.URL.Query().Get("inline") == "1" && inlineType(ct) {
+		disp = "inline"
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", ct)
+	hd.Set("ETag", `"`+c.Hash+`"`)
+	hd.Set("Content-Disposition", contentDisposition(disp, c.Name))
+	hd.Set("Cache-Control", "private, no-cache")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "sandbox allow-downloads; default-src 'none'")
+	http.ServeContent(w, r, "", c.ModTime, c.Body)
 }
 
 func approvalRespond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {

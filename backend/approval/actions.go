@@ -329,25 +329,41 @@ func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req 
 	})
 }
 
-// Comment adds a remark (with optional drive attachments) to a pending instance.
+// Comment adds a remark (with optional files, archived with the request) to
+// a pending instance.
 func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
 	var v apperr.Validator
-	v.Check(req.Comment != "", "comment", "required")
+	v.Check(req.Comment != "" || len(req.Attachments) > 0, "comment", "required")
 	v.Check(len([]rune(req.Comment)) <= 2000, "comment", "too_long")
-	v.Check(len(req.Attachments) <= 20, "attachments", "too_large")
+	v.Check(len(req.Attachments) <= maxAttachments, "attachments", "too_large")
 	if err := v.Err("approval.invalid_action", "write a comment"); err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
-		atts := req.Attachments
-		if atts == nil {
-			atts = []string{}
+	inst, err := s.viewable(ctx, actor, id)
+	if err != nil {
+		return Instance{}, err
+	}
+	if inst.Status != StatusPending {
+		return Instance{}, errFinished
+	}
+	files := []Attachment{}
+	if len(req.Attachments) > 0 {
+		if s.files == nil {
+			return Instance{}, errNoFiles
 		}
-		c := Comment{ID: store.NewID(), InstanceID: inst.ID, AuthorID: actor.UserID, Body: req.Comment, Attachments: atts, CreatedAt: s.clock.Now()}
+		if files, err = s.files.ArchiveAttachments(ctx, actor, id, uniq(req.Attachments)); err != nil {
+			if apperr.IsKind(err, apperr.KindNotFound) || apperr.IsKind(err, apperr.KindForbidden) {
+				return Instance{}, apperr.Invalid("approval.invalid_action", "an attached file cannot be read").WithField("attachments", "not_found")
+			}
+			return Instance{}, err
+		}
+	}
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
+		c := Comment{ID: store.NewID(), InstanceID: inst.ID, AuthorID: actor.UserID, Body: req.Comment, Attachments: []string{}, Files: files, CreatedAt: s.clock.Now()}
 		if err := tx.Create(&c).Error; err != nil {
 			return fmt.Errorf("approval: comment: %w", err)
 		}
-		if err := s.timeline(tx, inst, actor.UserID, "commented", inst.CurrentNode, req.Comment, map[string]any{"attachments": atts}); err != nil {
+		if err := s.timeline(tx, inst, actor.UserID, "commented", inst.CurrentNode, req.Comment, map[string]any{"files": files}); err != nil {
 			return err
 		}
 		var to []string

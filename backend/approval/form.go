@@ -187,6 +187,10 @@ func validateValue(f Field, x any, path string, cal *Calendar, v *apperr.Validat
 			v.Check(false, path, "invalid")
 			return nil, false
 		}
+		if f.Type == FieldAttachment && len(arr) > maxAttachments {
+			v.Check(false, path, "too_large")
+			return nil, false
+		}
 		ss := make([]any, 0, len(arr))
 		for _, a := range arr {
 			s, ok := a.(string)

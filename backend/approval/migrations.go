@@ -123,6 +123,7 @@ ALTER TABLE approval_instances ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
 ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT ''`},
 		{ID: "approval-0003-retitle", Func: retitle},
 		{ID: "approval-0004-leave-working-days", Func: leaveWorkingDays},
+		{ID: "approval-0005-comment-files", SQL: `ALTER TABLE approval_comments ADD COLUMN files TEXT NOT NULL DEFAULT '[]'`},
 	}
 }
 

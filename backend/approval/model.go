@@ -142,14 +142,16 @@ type TimelineEntry struct {
 // TableName keeps the table name stable.
 func (TimelineEntry) TableName() string { return "approval_timeline" }
 
-// Comment is a remark on an instance, optionally with drive attachments.
+// Comment is a remark on an instance, optionally with files.
 type Comment struct {
-	ID          string    `gorm:"primaryKey" json:"id"`
-	InstanceID  string    `json:"instance_id"`
-	AuthorID    string    `json:"author_id"`
-	Body        string    `json:"body"`
-	Attachments []string  `gorm:"serializer:json" json:"attachments"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string   `gorm:"primaryKey" json:"id"`
+	InstanceID  string   `json:"instance_id"`
+	AuthorID    string   `json:"author_id"`
+	Body        string   `json:"body"`
+	Attachments []string `gorm:"serializer:json" json:"attachments"` // drive IDs (comments from before archiving)
+	// Files are the archived copies of the attached files.
+	Files     []Attachment `gorm:"serializer:json" json:"files"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 // TableName keeps the table name stable.

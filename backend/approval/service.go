@@ -29,6 +29,7 @@ type Service struct {
 	clock clock.Clock
 	org   *org.Service
 	loc   *time.Location
+	files Files
 }
 
 // NewService builds the approval service. tz is the company time zone of the

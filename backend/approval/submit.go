@@ -171,6 +171,9 @@ func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest
 	inst := Instance{ID: store.NewID(), TemplateID: p.tpl.ID, TemplateVersionID: p.ver.ID, TemplateName: p.tpl.NameZh,
 		TemplateNameEn: p.tpl.NameEn, Title: zh, TitleEn: en, ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
 		Form: p.form, Route: p.route, Status: StatusPending, Version: 1, SubmittedAt: now, UpdatedAt: now}
+	if err := s.archiveForm(ctx, actor, inst.ID, p.ver.Fields, inst.Form); err != nil {
+		return Instance{}, attachmentError(err, p.ver.Fields, inst.Form)
+	}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		in := inst
 		num, err := s.nextNumber(tx, p.tpl.Prefix, now.In(s.loc).Year())
@@ -214,4 +217,20 @@ func (s *Service) nextNumber(tx *gorm.DB, prefix string, year int) (string, erro
 		return "", fmt.Errorf("approval: counter: %w", err)
 	}
 	return fmt.Sprintf("%s-%06d", key, n), nil
+}
+
+// attachmentError turns "you cannot read that file" from the drive into a
+// field error of the form's first attachment field.
+func attachmentError(err error, fields []Field, form map[string]any) error {
+	if !apperr.IsKind(err, apperr.KindNotFound) && !apperr.IsKind(err, apperr.KindForbidden) {
+		return err
+	}
+	path := "attachments"
+	for _, f := range fields {
+		if f.Type == FieldAttachment && len(attachmentIDs(form[f.Key])) > 0 {
+			path = "form." + f.Key
+			break
+		}
+	}
+	return apperr.Invalid("approval.invalid_form", "an attached file cannot be read").WithField(path, "not_found")
 }
