@@ -23,6 +23,8 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/approval/templates/{id}/preview", h.authed(h.previewApproval))
 	mux.HandleFunc("GET /api/v1/approval/stats", h.authed(h.approvalStats))
 	mux.HandleFunc("GET /api/v1/approval/calendar", h.authed(h.getApprovalCalendar))
+	mux.HandleFunc("PUT /api/v1/approval/calendar/settings", h.authed(h.setApprovalCalendarSettings))
+	mux.HandleFunc("POST /api/v1/approval/calendar/range", h.authed(h.setApprovalCalendarRange))
 	mux.HandleFunc("PUT /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
 	mux.HandleFunc("POST /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
 	mux.HandleFunc("DELETE /api/v1/approval/calendar/{date}", h.authed(h.deleteApprovalCalendarDay))
@@ -240,6 +242,26 @@ func (h *Handler) setApprovalCalendarDay(w http.ResponseWriter, r *http.Request,
 	in.Date = r.PathValue("date")
 	d, err := h.deps.Approval.SetCalendarDay(r.Context(), a, in)
 	approvalRespond(w, r, http.StatusOK, d, err)
+}
+
+func (h *Handler) setApprovalCalendarSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var in approval.CalendarSettings
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	st, err := h.deps.Approval.SetCalendarSettings(r.Context(), a, in)
+	approvalRespond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handler) setApprovalCalendarRange(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var in approval.CalendarRange
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	days, err := h.deps.Approval.SetCalendarRange(r.Context(), a, in)
+	approvalPage(w, r, days, "", err)
 }
 
 func (h *Handler) deleteApprovalCalendarDay(w http.ResponseWriter, r *http.Request, a org.Actor) {

@@ -124,6 +124,14 @@ ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT
 		{ID: "approval-0003-retitle", Func: retitle},
 		{ID: "approval-0004-leave-working-days", Func: leaveWorkingDays},
 		{ID: "approval-0005-comment-files", SQL: `ALTER TABLE approval_comments ADD COLUMN files TEXT NOT NULL DEFAULT '[]'`},
+		{ID: "approval-0006-calendar-settings", SQL: `
+CREATE TABLE approval_calendar_settings (
+	id INTEGER PRIMARY KEY,
+	work_days TEXT NOT NULL,
+	work_start TEXT NOT NULL,
+	work_end TEXT NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+)`},
 	}
 }
 

@@ -135,3 +135,22 @@ func TestWorkingDaysRange(t *testing.T) {
 		t.Fatalf("weekend-only leave accepted: %v", v2.Err("k", "m"))
 	}
 }
+
+// A six-day week with a shorter day: Saturday works, the day ends at 17:30.
+func TestAddWorkingHoursCustomWeek(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := Calendar{Loc: sh, Overrides: map[string]bool{}, WorkDays: []int{1, 2, 3, 4, 5, 6}, Start: 8*time.Hour + 30*time.Minute, End: 17*time.Hour + 30*time.Minute}
+	at := func(d, h, min int) time.Time { return time.Date(2026, 1, d, h, min, 0, 0, sh) }
+	if got := c.AddWorkingHours(at(9, 16, 30), 4); !got.Equal(at(10, 11, 30)) { // Friday → Saturday
+		t.Errorf("six-day week: %v", got.In(sh))
+	}
+	if got := c.AddWorkingHours(at(10, 16, 30), 2); !got.Equal(at(12, 9, 30)) { // Saturday → Monday
+		t.Errorf("over Sunday: %v", got.In(sh))
+	}
+	if !c.IsWorkingDay(at(10, 12, 0)) || c.IsWorkingDay(at(11, 12, 0)) {
+		t.Error("Saturday/Sunday")
+	}
+	if d := c.WorkingDays("2026-01-09", "2026-01-12", "am", "pm", true); d != 3 {
+		t.Errorf("Friday to Monday in a six-day week: %v", d)
+	}
+}
