@@ -31,6 +31,7 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/approvals", h.authed(h.listApprovals))
 	mux.HandleFunc("POST /api/v1/approvals", h.authed(h.submitApproval))
 	mux.HandleFunc("GET /api/v1/approvals/export", h.authed(h.exportApprovals))
+	mux.HandleFunc("GET /api/v1/approvals/counts", h.authed(h.approvalCounts))
 	mux.HandleFunc("POST /api/v1/approvals/bulk-approve", h.authed(h.bulkApprove))
 	mux.HandleFunc("POST /api/v1/approval/attachments", h.authed(h.uploadApprovalAttachment))
 	mux.HandleFunc("GET /api/v1/approvals/{id}", h.authed(h.getApproval))
@@ -178,6 +179,11 @@ func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Acto
 	}
 	res, err := h.deps.Approval.BulkApprove(r.Context(), a, in.IDs, in.Comment)
 	approvalRespond(w, r, http.StatusOK, map[string]any{"results": res}, err)
+}
+
+func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	c, err := h.deps.Approval.Counts(r.Context(), a)
+	approvalRespond(w, r, http.StatusOK, c, err)
 }
 
 func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Actor) {

@@ -299,3 +299,24 @@ func (s *Service) BulkApprove(ctx context.Context, actor org.Actor, ids []string
 	}
 	return out, nil
 }
+
+// InboxCounts are the badges of the inbox tabs.
+type InboxCounts struct {
+	Todo    int64 `json:"todo"`    // pending tasks of mine
+	Overdue int64 `json:"overdue"` // of those, past their SLA limit
+}
+
+// Counts returns the actor's inbox badges.
+func (s *Service) Counts(ctx context.Context, actor org.Actor) (InboxCounts, error) {
+	var c InboxCounts
+	q := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Task{}).Where("assignee_id = ? AND kind = ? AND status = ?", actor.UserID, KindApprove, TaskPending)
+	}
+	if err := q().Distinct("instance_id").Count(&c.Todo).Error; err != nil {
+		return c, fmt.Errorf("approval: counts: %w", err)
+	}
+	if err := q().Where("overdue = ?", true).Distinct("instance_id").Count(&c.Overdue).Error; err != nil {
+		return c, fmt.Errorf("approval: counts: %w", err)
+	}
+	return c, nil
+}

@@ -44,6 +44,11 @@ func TestStatsAndExport(t *testing.T) {
 			t.Fatalf("sla %d %v", n, err)
 		}
 
+		var counts approval.InboxCounts
+		e.Must(200, "GET", "/api/v1/approvals/counts", c.headT, nil).JSON(t, &counts)
+		if counts.Todo != 1 || counts.Overdue != 1 {
+			t.Fatalf("head's inbox counts %+v", counts)
+		}
 		var st approval.Stats
 		e.Must(200, "GET", "/api/v1/approval/stats", c.admin, nil).JSON(t, &st)
 		if st.Total != 3 || st.Pending != 1 || st.Overdue != 1 || st.OverdueSteps != 1 {
