@@ -83,7 +83,7 @@ func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a org.
 	approvalRespond(w, r, http.StatusOK, p, err)
 }
 
-func approvalFilter(r *http.Request) (approval.ListFilter, error) {
+func approvalFilter(r *http.Request, loc *time.Location) (approval.ListFilter, error) {
 	q := r.URL.Query()
 	f := approval.ListFilter{Box: q.Get("box"), Query: q.Get("q"), TemplateID: q.Get("template_id"), Status: q.Get("status")}
 	f.Limit, f.Cursor = pageParams(r)
@@ -95,10 +95,15 @@ func approvalFilter(r *http.Request) (approval.ListFilter, error) {
 		if s := q.Get(p.name); s != "" {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				t, err = time.Parse(time.DateOnly, s)
+				// A date is a day of the company's calendar; "to" includes it.
+				t, err = time.ParseInLocation(time.DateOnly, s, loc)
+				if err == nil && p.name == "to" {
+					t = t.AddDate(0, 0, 1)
+				}
 			}
 			v.Check(err == nil, p.name, "invalid")
 			if err == nil {
+				t = t.UTC() // SQLite compares times as text: one zone for all
 				*p.dst = &t
 			}
 		}
@@ -107,7 +112,7 @@ func approvalFilter(r *http.Request) (approval.ListFilter, error) {
 }
 
 func (h *Handler) listApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -187,7 +192,7 @@ func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a org.A
 }
 
 func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -197,7 +202,7 @@ func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Ac
 }
 
 func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return

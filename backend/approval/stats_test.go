@@ -44,6 +44,14 @@ func TestStatsAndExport(t *testing.T) {
 			t.Fatalf("sla %d %v", n, err)
 		}
 
+		// Date filters are days of the company calendar (Asia/Shanghai), "to" included.
+		for q, want := range map[string]int{"from=2026-01-05&to=2026-01-05": 2, "from=2026-01-06&to=2026-01-06": 1, "from=2026-01-06": 1, "to=2026-01-04": 0} {
+			var page struct{ Items []approval.ListItem }
+			e.Must(200, "GET", "/api/v1/approvals?box=all&"+q, c.admin, nil).JSON(t, &page)
+			if len(page.Items) != want {
+				t.Fatalf("%s: %d, want %d", q, len(page.Items), want)
+			}
+		}
 		var counts approval.InboxCounts
 		e.Must(200, "GET", "/api/v1/approvals/counts", c.headT, nil).JSON(t, &counts)
 		if counts.Todo != 1 || counts.Overdue != 1 {
