@@ -58,7 +58,7 @@ func demoRequests() []demoRequest {
 			return map[string]any{"place": "印刷厂", "start": d(0), "reason": "确认宣传册打样"}
 		}, []demoStep{ok("lintao@demo.tack", 0.3, "")}},
 		{"zhulin@demo.tack", "leave", 330, func(d func(int) string) map[string]any {
-			return map[string]any{"leave_type": "annual", "period": rng(d, 7, 10), "reason": "回老家探亲"}
+			return map[string]any{"leave_type": "annual", "period": rng(d, 7, 11), "reason": "回老家探亲"}
 		}, []demoStep{ok("machao@demo.tack", 1, "同意，出发前交接好值班"), ok("wangjianguo@demo.tack", 6, "同意")}},
 		{"guofang@demo.tack", "seal", 300, func(d func(int) string) map[string]any {
 			return map[string]any{"seal_type": "contract", "document": "外包测试服务合同", "copies": 2.0, "reason": "合同签署"}

@@ -100,8 +100,10 @@ type Detail struct {
 	Comments    []Comment            `json:"comments"`
 	Users       map[string]UserBrief `json:"users"`
 	Departments map[string]string    `json:"departments"` // names of the departments the form refers to
-	Permissions Permissions          `json:"permissions"`
-	MyTaskID    string               `json:"my_task_id"`
+	// DepartmentName is the applicant's department at submission.
+	DepartmentName string      `json:"department_name"`
+	Permissions    Permissions `json:"permissions"`
+	MyTaskID       string      `json:"my_task_id"`
 }
 
 // Get returns the detail of an instance the actor may see.
@@ -152,6 +154,9 @@ func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Detail, 
 		return Detail{}, err
 	}
 	d.Departments = names.Departments
+	if dep, err := s.org.Department(ctx, inst.DepartmentID); err == nil {
+		d.DepartmentName = dep.Name
+	}
 	if inst.Status == StatusPending {
 		for _, t := range d.Tasks {
 			if t.AssigneeID == actor.UserID && t.Status == TaskPending && t.Kind == KindApprove && t.NodeIndex == inst.CurrentNode {

@@ -2,7 +2,7 @@
 import { api, uploadWithProgress } from '../../api/client'
 import type { ChunkedApi, UploadState } from './chunked'
 
-export type SpaceKind = 'company' | 'department' | 'project' | 'personal'
+export type SpaceKind = 'company' | 'department' | 'project' | 'personal' | 'archive'
 export type Role = 'viewer' | 'editor' | 'manager'
 export type PrincipalType = 'user' | 'department' | 'role' | 'everyone'
 
