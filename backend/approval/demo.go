@@ -80,7 +80,7 @@ func demoRequests() []demoRequest {
 		}, []demoStep{{"hexue@demo.tack", "withdraw", 1, "事情已解决"}}},
 		// Still open: the general manager's to-do, an overdue one, fresh ones.
 		{"xuting@demo.tack", "leave", 30, func(d func(int) string) map[string]any {
-			return map[string]any{"leave_type": "annual", "period": rng(d, 14, 18), "reason": "国庆后错峰出游"}
+			return map[string]any{"leave_type": "annual", "period": rng(d, 14, 18), "reason": "年底错峰出游"}
 		}, []demoStep{ok("wuhao@demo.tack", 1, "同意，注意交接工作")}},
 		{"zhulin@demo.tack", "expense", 54, func(d func(int) string) map[string]any {
 			return map[string]any{"amount": money(1280), "expense_type": "travel", "reason": "上海客户现场支持差旅",
@@ -94,6 +94,25 @@ func demoRequests() []demoRequest {
 			return map[string]any{"date": d(-1), "kind": "in", "reason": "门禁故障"}
 		}, nil},
 	}
+}
+
+// officeHour moves t into the working day people act in (09:00–18:00 on a
+// weekday, company zone): a time in the night becomes the next morning, a
+// weekend the Monday; never later than now.
+func (s *Service) officeHour(t, now time.Time) time.Time {
+	l := t.In(s.loc)
+	if l.Hour() >= 18 {
+		l = time.Date(l.Year(), l.Month(), l.Day()+1, 9, 0, 0, 0, s.loc).Add(time.Duration(l.Minute()) * time.Minute)
+	} else if l.Hour() < 9 {
+		l = time.Date(l.Year(), l.Month(), l.Day(), 9, 0, 0, 0, s.loc).Add(time.Duration(l.Minute()) * time.Minute)
+	}
+	for l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
+		l = l.AddDate(0, 0, 1)
+	}
+	if l.After(now) {
+		return t
+	}
+	return l.UTC()
 }
 
 // LoadDemo writes a few weeks of approvals for the demo company (org demo
@@ -137,7 +156,7 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 	d.clock = clk
 	reqs := demoRequests()
 	for _, r := range reqs {
-		clk.t = now.Add(-time.Duration(r.ago * float64(time.Hour)))
+		clk.t = s.officeHour(now.Add(-time.Duration(r.ago*float64(time.Hour))), now)
 		// Dates n days from the submission, moved off weekends (later for
 		// future dates, earlier for past ones) so every leave has working days.
 		day := func(n int) string {
@@ -162,7 +181,7 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 			return fmt.Errorf("approval: demo %s: %w", r.key, err)
 		}
 		for _, st := range r.steps {
-			clk.t = clk.t.Add(time.Duration(st.after * float64(time.Hour)))
+			clk.t = s.officeHour(clk.t.Add(time.Duration(st.after*float64(time.Hour))), now)
 			req := ActionRequest{Comment: st.comment}
 			switch st.action {
 			case "reject":

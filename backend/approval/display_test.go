@@ -129,6 +129,12 @@ func TestFormReferencesChecked(t *testing.T) {
 		if want := c.emp.Name + "的测试 · " + c.other.Name + " · Sales"; inst.Title != want {
 			t.Fatalf("title %q, want %q", inst.Title, want)
 		}
+		// The detail names them, so the page never shows an ID.
+		var d approval.Detail
+		e.Must(200, "GET", "/api/v1/approvals/"+inst.ID, c.empT, nil).JSON(t, &d)
+		if d.Users[c.other.ID].Name != c.other.Name || d.Departments[c.dept.ID] != "Sales" || d.DepartmentName != "Sales" {
+			t.Fatalf("detail names %+v %+v %q", d.Users, d.Departments, d.DepartmentName)
+		}
 	})
 }
 
