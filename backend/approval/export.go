@@ -52,7 +52,7 @@ type exportSheet struct {
 func (s *Service) exportTable(ctx context.Context, actor org.Actor, f ListFilter, lang string) (exportSheet, error) {
 	lang = NormLang(lang)
 	if f.Box == "" {
-		f.Box = s.archiveBox(ctx, actor)
+		f.Box, _ = s.archiveBox(ctx, actor)
 	}
 	var cols []Field
 	if f.TemplateID != "" {

@@ -32,15 +32,29 @@ func seesArchive(a org.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR)
 
 // archiveBox is the widest box the actor may count and export: everything
 // for admins and HR, their departments for department heads, otherwise
-// their own requests.
-func (s *Service) archiveBox(ctx context.Context, actor org.Actor) string {
+// their own requests. scope says what that covers: "company" (also for the
+// head of the top department), "departments" or "mine".
+func (s *Service) archiveBox(ctx context.Context, actor org.Actor) (box, scope string) {
 	if seesArchive(actor) {
-		return "all"
+		return "all", "company"
 	}
-	if heads, err := s.headedSubtree(ctx, actor.UserID); err == nil && len(heads) > 0 {
-		return "all"
+	all, err := s.org.Departments(ctx)
+	if err != nil {
+		return "mine", "mine"
 	}
-	return "mine"
+	heads := false
+	for _, d := range all {
+		if d.HeadID != nil && *d.HeadID == actor.UserID {
+			heads = true
+			if d.ParentID == nil {
+				return "all", "company"
+			}
+		}
+	}
+	if heads {
+		return "all", "departments"
+	}
+	return "mine", "mine"
 }
 
 // viewable loads an instance the actor may see: applicant, approver (of any

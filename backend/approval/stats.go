@@ -23,6 +23,7 @@ type Turnaround struct {
 
 // Stats is the approval statistics page.
 type Stats struct {
+	Scope        string       `json:"scope"` // what the numbers cover: company, departments, mine (or the box asked for)
 	Total        int          `json:"total"`
 	Pending      int          `json:"pending"`
 	Overdue      int          `json:"overdue"`       // pending steps past their SLA limit now
@@ -53,8 +54,9 @@ func summarize(key, name string, ds []float64) Turnaround {
 // Stats computes counts and turnaround (admins and HR see all; department
 // heads their departments; others their own submissions).
 func (s *Service) Stats(ctx context.Context, actor org.Actor, f ListFilter) (Stats, error) {
+	scope := f.Box
 	if f.Box == "" {
-		f.Box = s.archiveBox(ctx, actor)
+		f.Box, scope = s.archiveBox(ctx, actor)
 	}
 	q, err := s.listQuery(ctx, actor, f)
 	if err != nil {
@@ -64,7 +66,7 @@ func (s *Service) Stats(ctx context.Context, actor org.Actor, f ListFilter) (Sta
 	if err := q.Select("id, template_id, template_name, status, submitted_at, finished_at").Find(&insts).Error; err != nil {
 		return Stats{}, fmt.Errorf("approval: stats: %w", err)
 	}
-	var st Stats
+	st := Stats{Scope: scope}
 	byT := map[string][]float64{}
 	counts, pendingT, overdueT := map[string]int{}, map[string]int{}, map[string]int{}
 	tplOf := map[string]string{}

@@ -59,7 +59,7 @@ func TestStatsAndExport(t *testing.T) {
 		}
 		var st approval.Stats
 		e.Must(200, "GET", "/api/v1/approval/stats", c.admin, nil).JSON(t, &st)
-		if st.Total != 3 || st.Pending != 1 || st.Overdue != 1 || st.OverdueSteps != 1 {
+		if st.Scope != "company" || st.Total != 3 || st.Pending != 1 || st.Overdue != 1 || st.OverdueSteps != 1 {
 			t.Fatalf("totals %+v", st)
 		}
 		byT := map[string]approval.Turnaround{}
@@ -149,6 +149,15 @@ func TestStatsAndExport(t *testing.T) {
 			t.Fatalf("header row not frozen: %+v %v", panes, err)
 		}
 
+		var hs approval.Stats
+		e.Must(200, "GET", "/api/v1/approval/stats", c.headT, nil).JSON(t, &hs)
+		if hs.Scope != "departments" || hs.Total != 3 {
+			t.Fatalf("head's stats %s %d", hs.Scope, hs.Total)
+		}
+		e.Must(200, "GET", "/api/v1/approval/stats", c.otherT, nil).JSON(t, &hs)
+		if hs.Scope != "mine" || hs.Total != 0 {
+			t.Fatalf("member's stats %s %d", hs.Scope, hs.Total)
+		}
 		// A member exports only their own requests; the head their department's.
 		r = e.Must(200, "GET", "/api/v1/approvals/export?format=csv", c.otherT, nil)
 		if rows, _ := csv.NewReader(bytes.NewReader(r.Body[3:])).ReadAll(); len(rows) != 1 {

@@ -86,7 +86,7 @@ export default {
     title: 'Statistics', total: 'Total', pending: 'Pending', overdue: 'Overdue now', overdueSteps: 'Overdue steps (all)', byTemplate: 'By type', byApprover: 'By approver',
     count: 'Count', finished: 'Finished', overdueCol: 'Overdue', decisions: 'Decided', waiting: 'Waiting', avg: 'Average', p90: '90th percentile', approver: 'Approver',
     exportCsv: 'Export CSV', exportXlsx: 'Export Excel', allTypes: 'All types',
-    scope: { all: 'Covers the whole company', department: 'Covers the departments you head', mine: 'Covers your own requests' },
+    scope: { company: 'Covers the whole company', departments: 'Covers the departments you head', mine: 'Covers your own requests' },
     note: 'Times are calendar time: per type from submission to the end, per approver from assignment to decision. Overdue means past the template\'s working-hour limit.',
   },
   admin: {

@@ -98,7 +98,7 @@ export default {
     title: '审批统计', total: '审批总数', pending: '审批中', overdue: '当前超时', overdueSteps: '超时环节（累计）', byTemplate: '按审批类型', byApprover: '按审批人',
     count: '数量', finished: '已完成', overdueCol: '超时', decisions: '处理数', waiting: '待处理', avg: '平均用时', p90: '90% 用时', approver: '审批人',
     exportCsv: '导出 CSV', exportXlsx: '导出 Excel', allTypes: '全部类型',
-    scope: { all: '统计范围：全公司', department: '统计范围：你负责的部门', mine: '统计范围：你发起的审批' },
+    scope: { company: '统计范围：全公司', departments: '统计范围：你负责的部门', mine: '统计范围：你发起的审批' },
     note: '用时按自然时间计算：审批类型为提交到结束，审批人为收到到处理。超时指超过模板设置的工作时长仍未处理。',
   },
   admin: {

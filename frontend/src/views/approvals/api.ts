@@ -37,7 +37,7 @@ export interface Detail extends Instance {
   departments: Record<string, string>; department_name: string; permissions: Permissions; my_task_id: string
 }
 export interface Turnaround { key: string; name: string; name_en?: string; count: number; finished: number; pending: number; overdue: number; avg_seconds: number; p90_seconds: number }
-export interface Stats { total: number; pending: number; overdue: number; overdue_steps: number; by_template: Turnaround[]; by_approver: Turnaround[] }
+export interface Stats { scope: string; total: number; pending: number; overdue: number; overdue_steps: number; by_template: Turnaround[]; by_approver: Turnaround[] }
 export interface CalendarDay { date: string; working: boolean; note: string }
 export interface CalendarView { time_zone: string; work_start: string; work_end: string; work_days: number[]; days: CalendarDay[] }
 export interface CalendarSettings { work_days: number[]; work_start: string; work_end: string }
