@@ -454,6 +454,11 @@ func TestTemplateVersioning(t *testing.T) {
 		if _, err := svc.UpdateTemplate(ctx, actor(t, e, c.emp.ID), c.leaveID, approval.TemplateInput{Version: up.Version}); !apperr.IsKind(err, apperr.KindForbidden) {
 			t.Fatal(err)
 		}
+		// Numbers are counted per prefix: one prefix, one template.
+		_, err = svc.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "QJ", NameZh: "另一种请假", Fields: []approval.Field{}, Flow: &flow})
+		if ae, ok := apperr.As(err); !ok || ae.Fields["prefix"] != "duplicate" {
+			t.Fatalf("duplicate prefix %v", err)
+		}
 		_, err = svc.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "bad", Fields: []approval.Field{{Key: "A", Type: "nope"}}, Flow: &approval.Flow{}})
 		if ae, ok := apperr.As(err); !ok || ae.Fields["prefix"] != "invalid" || ae.Fields["fields.0.type"] != "invalid" || ae.Fields["name_zh"] != "required" {
 			t.Fatalf("invalid template %v", err)
