@@ -1,7 +1,10 @@
 package api
 
 import (
+	"io"
+	"mime"
 	"net/http"
+	"path"
 	"time"
 
 	"tack/backend/apperr"
@@ -20,14 +23,19 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/approval/templates/{id}/preview", h.authed(h.previewApproval))
 	mux.HandleFunc("GET /api/v1/approval/stats", h.authed(h.approvalStats))
 	mux.HandleFunc("GET /api/v1/approval/calendar", h.authed(h.getApprovalCalendar))
+	mux.HandleFunc("PUT /api/v1/approval/calendar/settings", h.authed(h.setApprovalCalendarSettings))
+	mux.HandleFunc("POST /api/v1/approval/calendar/range", h.authed(h.setApprovalCalendarRange))
 	mux.HandleFunc("PUT /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
 	mux.HandleFunc("POST /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
 	mux.HandleFunc("DELETE /api/v1/approval/calendar/{date}", h.authed(h.deleteApprovalCalendarDay))
 	mux.HandleFunc("GET /api/v1/approvals", h.authed(h.listApprovals))
 	mux.HandleFunc("POST /api/v1/approvals", h.authed(h.submitApproval))
 	mux.HandleFunc("GET /api/v1/approvals/export", h.authed(h.exportApprovals))
+	mux.HandleFunc("GET /api/v1/approvals/counts", h.authed(h.approvalCounts))
 	mux.HandleFunc("POST /api/v1/approvals/bulk-approve", h.authed(h.bulkApprove))
+	mux.HandleFunc("POST /api/v1/approval/attachments", h.authed(h.uploadApprovalAttachment))
 	mux.HandleFunc("GET /api/v1/approvals/{id}", h.authed(h.getApproval))
+	mux.HandleFunc("GET /api/v1/approvals/{id}/attachments/{file}", h.authed(h.approvalAttachment))
 	mux.HandleFunc("POST /api/v1/approvals/{id}/{action}", h.authed(h.approvalAction))
 }
 
@@ -75,7 +83,7 @@ func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a org.
 	approvalRespond(w, r, http.StatusOK, p, err)
 }
 
-func approvalFilter(r *http.Request) (approval.ListFilter, error) {
+func approvalFilter(r *http.Request, loc *time.Location) (approval.ListFilter, error) {
 	q := r.URL.Query()
 	f := approval.ListFilter{Box: q.Get("box"), Query: q.Get("q"), TemplateID: q.Get("template_id"), Status: q.Get("status")}
 	f.Limit, f.Cursor = pageParams(r)
@@ -87,10 +95,15 @@ func approvalFilter(r *http.Request) (approval.ListFilter, error) {
 		if s := q.Get(p.name); s != "" {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
-				t, err = time.Parse(time.DateOnly, s)
+				// A date is a day of the company's calendar; "to" includes it.
+				t, err = time.ParseInLocation(time.DateOnly, s, loc)
+				if err == nil && p.name == "to" {
+					t = t.AddDate(0, 0, 1)
+				}
 			}
 			v.Check(err == nil, p.name, "invalid")
 			if err == nil {
+				t = t.UTC() // SQLite compares times as text: one zone for all
 				*p.dst = &t
 			}
 		}
@@ -99,7 +112,7 @@ func approvalFilter(r *http.Request) (approval.ListFilter, error) {
 }
 
 func (h *Handler) listApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -173,8 +186,13 @@ func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Acto
 	approvalRespond(w, r, http.StatusOK, map[string]any{"results": res}, err)
 }
 
+func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	c, err := h.deps.Approval.Counts(r.Context(), a)
+	approvalRespond(w, r, http.StatusOK, c, err)
+}
+
 func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -184,23 +202,21 @@ func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Ac
 }
 
 func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	f, err := approvalFilter(r)
+	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if f.Box == "" {
-		f.Box = "all"
-	}
+	lang := r.URL.Query().Get("lang")
 	name := "approvals-" + time.Now().UTC().Format("20060102")
 	if r.URL.Query().Get("format") == "xlsx" {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-		err = h.deps.Approval.ExportXLSX(r.Context(), a, f, &lazyWriter{w: w})
+		err = h.deps.Approval.ExportXLSX(r.Context(), a, f, lang, &lazyWriter{w: w})
 	} else {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		err = h.deps.Approval.ExportCSV(r.Context(), a, f, &lazyWriter{w: w})
+		err = h.deps.Approval.ExportCSV(r.Context(), a, f, lang, &lazyWriter{w: w})
 	}
 	if err != nil {
 		w.Header().Del("Content-Disposition")
@@ -239,8 +255,74 @@ func (h *Handler) setApprovalCalendarDay(w http.ResponseWriter, r *http.Request,
 	approvalRespond(w, r, http.StatusOK, d, err)
 }
 
+func (h *Handler) setApprovalCalendarSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var in approval.CalendarSettings
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	st, err := h.deps.Approval.SetCalendarSettings(r.Context(), a, in)
+	approvalRespond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handler) setApprovalCalendarRange(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var in approval.CalendarRange
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	days, err := h.deps.Approval.SetCalendarRange(r.Context(), a, in)
+	approvalPage(w, r, days, "", err)
+}
+
 func (h *Handler) deleteApprovalCalendarDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	approvalRespond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteCalendarDay(r.Context(), a, r.PathValue("date")))
+}
+
+// uploadApprovalAttachment stores a file for a request being filled in: the
+// first file part of a multipart/form-data body, or the raw body with ?name=.
+func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	name, body := r.URL.Query().Get("name"), io.Reader(r.Body)
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		part, err := firstFilePart(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		defer part.Close()
+		if name == "" {
+			name = part.FileName()
+		}
+		body = part
+	}
+	att, err := h.deps.Approval.UploadAttachment(r.Context(), a, name, body)
+	approvalRespond(w, r, http.StatusCreated, att, err)
+}
+
+// approvalAttachment downloads a file of an approval the caller may see.
+func (h *Handler) approvalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	c, err := h.deps.Approval.OpenAttachment(r.Context(), a, r.PathValue("id"), r.PathValue("file"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	defer c.Body.Close()
+	ct := mime.TypeByExtension(path.Ext(c.Name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	disp := "attachment"
+	if r.URL.Query().Get("inline") == "1" && inlineType(ct) {
+		disp = "inline"
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", ct)
+	hd.Set("ETag", `"`+c.Hash+`"`)
+	hd.Set("Content-Disposition", contentDisposition(disp, c.Name))
+	hd.Set("Cache-Control", "private, no-cache")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "sandbox allow-downloads; default-src 'none'")
+	http.ServeContent(w, r, "", c.ModTime, c.Body)
 }
 
 func approvalRespond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {

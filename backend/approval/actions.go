@@ -53,7 +53,12 @@ func checkComment(c string) error {
 }
 
 // act runs one action on a pending instance in a transaction and saves it.
-func (s *Service) act(ctx context.Context, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+// An instance the actor may not see does not exist for them (404, not a
+// hint that the ID is real).
+func (s *Service) act(ctx context.Context, actor org.Actor, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	var out Instance
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
 		inst, err := loadForAction(tx, id)
@@ -96,7 +101,7 @@ func (s *Service) Approve(ctx context.Context, actor org.Actor, id string, req A
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		return s.approveTask(tx, inst, actor, req.TaskID, req.Comment)
 	})
 }
@@ -118,7 +123,17 @@ func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor org.Actor, task
 	if err := s.timeline(tx, inst, actor.UserID, "approved", inst.CurrentNode, comment, nil); err != nil {
 		return err
 	}
-	return s.advance(tx, inst, actor.UserID)
+	node := inst.CurrentNode
+	if err := s.advance(tx, inst, actor.UserID); err != nil {
+		return err
+	}
+	if inst.Status != StatusPending {
+		return nil // the applicant hears the outcome (approval.decided)
+	}
+	// A step on the way: the applicant follows their request moving on.
+	rn := inst.Route[node]
+	return s.emit(tx, inst, "approval.progressed", actor.UserID, []string{inst.ApplicantID},
+		map[string]any{"step": rn.NameZh, "step_en": rn.NameEn, "by": actor.UserID})
 }
 
 // Reject ends the instance as rejected.
@@ -126,7 +141,7 @@ func (s *Service) Reject(ctx context.Context, actor org.Actor, id string, req Ac
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -151,13 +166,16 @@ func (s *Service) activeUser(ctx context.Context, id string) error {
 
 // Transfer hands the actor's task to another user (转交).
 func (s *Service) Transfer(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err
 	}
 	if req.UserID == actor.UserID {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "transfer to someone else").WithField("user_id", "invalid")
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -196,13 +214,16 @@ func (s *Service) reassign(tx *gorm.DB, inst *Instance, t *Task, userID, actorID
 // AddApprover adds an approver before (they approve first, then the actor)
 // or after (the actor approves now, they approve next) the actor (加签).
 func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err
 	}
 	if req.Position != "before" && req.Position != "after" {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "position is before or after").WithField("position", "invalid")
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -256,11 +277,14 @@ func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, r
 
 // Return sends the instance back to an earlier approver node (退回).
 func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+	if _, err := s.viewable(ctx, actor, id); err != nil {
+		return Instance{}, err
+	}
 	if req.NodeIndex == nil {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "choose the node to return to").WithField("node_index", "required")
 	}
 	target := *req.NodeIndex
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -287,7 +311,7 @@ func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req Ac
 
 // Withdraw lets the applicant take back a pending instance (撤销).
 func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID {
 			return errForbidden
 		}
@@ -305,28 +329,41 @@ func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req 
 	})
 }
 
-// Comment adds a remark (with optional drive attachments) to a pending instance.
+// Comment adds a remark (with optional files, archived with the request) to
+// a pending instance.
 func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
 	var v apperr.Validator
-	v.Check(req.Comment != "", "comment", "required")
+	v.Check(req.Comment != "" || len(req.Attachments) > 0, "comment", "required")
 	v.Check(len([]rune(req.Comment)) <= 2000, "comment", "too_long")
-	v.Check(len(req.Attachments) <= 20, "attachments", "too_large")
+	v.Check(len(req.Attachments) <= maxAttachments, "attachments", "too_large")
 	if err := v.Err("approval.invalid_action", "write a comment"); err != nil {
 		return Instance{}, err
 	}
-	if _, err := s.viewable(ctx, actor, id); err != nil {
+	inst, err := s.viewable(ctx, actor, id)
+	if err != nil {
 		return Instance{}, err
 	}
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
-		atts := req.Attachments
-		if atts == nil {
-			atts = []string{}
+	if inst.Status != StatusPending {
+		return Instance{}, errFinished
+	}
+	files := []Attachment{}
+	if len(req.Attachments) > 0 {
+		if s.files == nil {
+			return Instance{}, errNoFiles
 		}
-		c := Comment{ID: store.NewID(), InstanceID: inst.ID, AuthorID: actor.UserID, Body: req.Comment, Attachments: atts, CreatedAt: s.clock.Now()}
+		if files, err = s.files.ArchiveAttachments(ctx, actor, id, uniq(req.Attachments)); err != nil {
+			if apperr.IsKind(err, apperr.KindNotFound) || apperr.IsKind(err, apperr.KindForbidden) {
+				return Instance{}, apperr.Invalid("approval.invalid_action", "an attached file cannot be read").WithField("attachments", "not_found")
+			}
+			return Instance{}, err
+		}
+	}
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
+		c := Comment{ID: store.NewID(), InstanceID: inst.ID, AuthorID: actor.UserID, Body: req.Comment, Attachments: []string{}, Files: files, CreatedAt: s.clock.Now()}
 		if err := tx.Create(&c).Error; err != nil {
 			return fmt.Errorf("approval: comment: %w", err)
 		}
-		if err := s.timeline(tx, inst, actor.UserID, "commented", inst.CurrentNode, req.Comment, map[string]any{"attachments": atts}); err != nil {
+		if err := s.timeline(tx, inst, actor.UserID, "commented", inst.CurrentNode, req.Comment, map[string]any{"files": files}); err != nil {
 			return err
 		}
 		var to []string
@@ -341,7 +378,7 @@ func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req A
 // Remind nudges the current approvers (催办): the applicant or an admin, at
 // most once an hour per instance.
 func (s *Service) Remind(ctx context.Context, actor org.Actor, id string) (Instance, error) {
-	return s.act(ctx, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID && !actor.IsAdmin() {
 			return errForbidden
 		}

@@ -142,12 +142,12 @@ func TestAPILeaveFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		xrows, _ := x.GetRows("Approvals")
+		xrows, _ := x.GetRows("审批")
 		if len(xrows) != 2 || xrows[1][0] != inst.Number || !strings.Contains(xrows[1][2], "请假") {
 			t.Fatalf("xlsx %v", xrows)
 		}
 		// A member cannot export the archive.
-		if r := e.Do("GET", "/api/v1/approvals/export?format=csv", c.otherT, nil); r.Status != 403 {
+		if r := e.Do("GET", "/api/v1/approvals/export?format=csv&box=all", c.otherT, nil); r.Status != 403 {
 			t.Fatalf("member export: %d", r.Status)
 		}
 	})

@@ -16,7 +16,9 @@ import (
 
 // BenchmarkSubmitApprove measures one submit (employee) + one approve
 // (department head) over HTTP on loopback with 200 concurrent clients; it
-// reports throughput (pairs/s) and the p99 latency of a single request.
+// reports throughput (pairs/s) and the p99 latency of a single request, and
+// as a reference measured in the same run the throughput and p99 of a plain
+// signed-in GET /api/v1/me at the same concurrency.
 //
 //	TACK_TEST_POSTGRES_DSN=... go test -run '^$' -bench SubmitApprove -benchtime 2000x ./backend/approval/
 func BenchmarkSubmitApprove(b *testing.B) {
@@ -64,6 +66,32 @@ func benchSubmitApprove(b *testing.B, e *servertest.Env) {
 		}
 		return r, true
 	}
+	// Reference in the same run: the same clients doing b.N*2 signed-in
+	// GET /api/v1/me (auth, session lookup, JSON; no approval work) show
+	// what the server stack itself costs on this machine right now.
+	refN, refLats := int64(b.N*2), make([]time.Duration, 0, b.N*2)
+	var refNext atomic.Int64
+	refStart := time.Now()
+	var rwg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		rwg.Add(1)
+		go func() {
+			defer rwg.Done()
+			for refNext.Add(1) <= refN {
+				t0 := time.Now()
+				if r := e.Do("GET", "/api/v1/me", emps[c%len(emps)], nil); r.Status != http.StatusOK {
+					fail.Add(1)
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				refLats = append(refLats, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	rwg.Wait()
+	refEl := time.Since(refStart)
+	slices.Sort(refLats)
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -91,6 +119,8 @@ func benchSubmitApprove(b *testing.B, e *servertest.Env) {
 	b.ReportMetric(float64(p(0.5).Microseconds())/1000, "p50_ms")
 	b.ReportMetric(float64(p(0.99).Microseconds())/1000, "p99_ms")
 	b.ReportMetric(float64(fail.Load()), "failures")
+	b.ReportMetric(float64(refN)/refEl.Seconds(), "ref_me_req/s")
+	b.ReportMetric(float64(refLats[int(float64(len(refLats)-1)*0.99)].Microseconds())/1000, "ref_me_p99_ms")
 	if fail.Load() > 0 {
 		b.Error(fmt.Sprintf("%d failed requests", fail.Load()))
 	}

@@ -62,7 +62,8 @@ type builtin struct {
 func builtins() []builtin {
 	reason := fld("reason", FieldTextarea, "事由", "Reason", true)
 	atts := fld("attachments", FieldAttachment, "附件", "Attachments", false)
-	leaveRange := titled(Field{Key: "period", Type: FieldDateRange, LabelZh: "请假时间", LabelEn: "Period", Required: true, HalfDay: true})
+	// Leave is counted in working days of the company calendar (法定节假日、周末不计).
+	leaveRange := titled(Field{Key: "period", Type: FieldDateRange, LabelZh: "请假时间", LabelEn: "Period", Required: true, HalfDay: true, DayCount: DaysWorking})
 	return []builtin{
 		{"leave", "QJ", "请假", "Leave", "不满3天由部门负责人审批；3天及以上还需总经理审批；抄送人事", "Under 3 days: department head; 3 days or more: also the general manager; HR is CC'd", "attendance", "calendar",
 			[]Field{titled(opts(fld("leave_type", FieldSelect, "请假类型", "Leave type", true),
@@ -104,14 +105,14 @@ func builtins() []builtin {
 			[]Field{titled(fld("destination", FieldText, "目的地", "Destination", true)), fld("date", FieldDate, "用车日期", "Date", true), fld("passengers", FieldNumber, "乘车人数", "Passengers", false), reason},
 			[]Node{deptHead("head"), cc("cc_admin", org.RoleAdmin)}},
 		{"regularisation", "ZZ", "转正", "Regularisation", "试用期转正申请", "End of probation", "hr", "user-check",
-			[]Field{fld("join_date", FieldDate, "入职日期", "Joined", true), fld("regular_date", FieldDate, "转正日期", "Regular from", true), fld("summary", FieldTextarea, "试用期总结", "Probation summary", true)},
+			[]Field{fld("join_date", FieldDate, "入职日期", "Joined", true), titled(fld("regular_date", FieldDate, "转正日期", "Regular from", true)), fld("summary", FieldTextarea, "试用期总结", "Probation summary", true)},
 			[]Node{manager("manager"), deptHead("head"), approver("hr", "人事", "HR", ApproverSpec{Kind: ApproverRole, Role: org.RoleHR}, ModeAny)}},
 		{"recruitment", "ZP", "招聘", "Recruitment", "招聘需求申请", "Hiring request", "hr", "user-plus",
 			[]Field{titled(fld("position", FieldText, "招聘岗位", "Position", true)), fld("headcount", FieldNumber, "人数", "Headcount", true), fld("department", FieldDepartment, "用人部门", "Department", true),
 				fld("salary", FieldText, "薪资范围", "Salary range", false), fld("requirements", FieldTextarea, "任职要求", "Requirements", true)},
 			[]Node{deptHead("head"), gm("gm"), cc("cc_hr", org.RoleHR)}},
 		{"makeup_clock", "BK", "补卡", "Makeup clock-in", "忘记打卡补卡申请", "Missed clock-in correction", "attendance", "clock",
-			[]Field{fld("date", FieldDate, "补卡日期", "Date", true), opts(fld("kind", FieldSelect, "补卡类型", "Type", true), "in", "上班卡", "Clock in", "out", "下班卡", "Clock out"), reason},
+			[]Field{titled(fld("date", FieldDate, "补卡日期", "Date", true)), titled(opts(fld("kind", FieldSelect, "补卡类型", "Type", true), "in", "上班卡", "Clock in", "out", "下班卡", "Clock out")), reason},
 			[]Node{manager("manager"), cc("cc_hr", org.RoleHR)}},
 	}
 }

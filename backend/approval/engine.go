@@ -24,6 +24,7 @@ func (s *Service) emit(tx *gorm.DB, inst *Instance, typ, actorID string, to []st
 		data = map[string]any{}
 	}
 	data["title"] = inst.Title
+	data["title_en"] = inst.TitleEn
 	data["link"] = s.link(inst)
 	data["number"] = inst.Number
 	return notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "approval", SubjectID: inst.ID,

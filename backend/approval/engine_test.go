@@ -2,6 +2,7 @@ package approval_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -453,9 +454,54 @@ func TestTemplateVersioning(t *testing.T) {
 		if _, err := svc.UpdateTemplate(ctx, actor(t, e, c.emp.ID), c.leaveID, approval.TemplateInput{Version: up.Version}); !apperr.IsKind(err, apperr.KindForbidden) {
 			t.Fatal(err)
 		}
+		// Numbers are counted per prefix: one prefix, one template.
+		_, err = svc.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "QJ", NameZh: "另一种请假", Fields: []approval.Field{}, Flow: &flow})
+		if ae, ok := apperr.As(err); !ok || ae.Fields["prefix"] != "duplicate" {
+			t.Fatalf("duplicate prefix %v", err)
+		}
 		_, err = svc.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "bad", Fields: []approval.Field{{Key: "A", Type: "nope"}}, Flow: &approval.Flow{}})
 		if ae, ok := apperr.As(err); !ok || ae.Fields["prefix"] != "invalid" || ae.Fields["fields.0.type"] != "invalid" || ae.Fields["name_zh"] != "required" {
 			t.Fatalf("invalid template %v", err)
+		}
+	})
+}
+
+// An approver who leaves before their step is reached must not receive it:
+// the step goes to their successor, and a CC to them is dropped.
+func TestDeactivationReroutesLaterSteps(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		// A second HR person stays, the first leaves; the GM leaves with a manager set.
+		hr2, _ := e.NewUser(c.admin, "", org.RoleHR)
+		inst := submit(t, e, c.emp, c.leaveID, leaveForm("2026-01-12", "2026-01-16"), nil)
+		admin := actor(t, e, adminID(t, e, c))
+		mgr := c.other.ID
+		if _, err := e.Server.Org.UpdateUser(ctx, admin, c.gm.ID, org.UpdateUserRequest{ManagerID: org.SetID(mgr), Version: c.gm.Version}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{c.gm.ID, c.hr.ID} {
+			if _, err := e.Server.Org.Deactivate(ctx, admin, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		approve(t, e, c.head, inst.ID)
+		if p := pendingOf(t, e, inst.ID); !same(p, []string{mgr}) {
+			t.Fatalf("GM step went to %v, want the GM's manager", p)
+		}
+		d, _ := e.Server.Approval.Get(ctx, org.System, inst.ID)
+		cc := d.Route[len(d.Route)-1]
+		if cc.Type != approval.NodeCC || slices.Contains(cc.Approvers, c.hr.ID) || !slices.Contains(cc.Approvers, hr2.ID) ||
+			!slices.Contains(d.Route[d.CurrentNode].Notes, approval.NoteDepartedReplaced) {
+			t.Fatalf("route after offboarding %+v", d.Route)
+		}
+		inst = approve(t, e, c.other, inst.ID)
+		if inst.Status != approval.StatusApproved {
+			t.Fatal(inst.Status)
+		}
+		var n int64
+		e.Server.DB.Model(&approval.Task{}).Where("instance_id = ? AND assignee_id IN ?", inst.ID, []string{c.gm.ID, c.hr.ID}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d tasks for people who left", n)
 		}
 	})
 }

@@ -166,3 +166,40 @@ func Flatten(nodes []Node, form map[string]any, a Applicant) []Node {
 	}
 	return out
 }
+
+// UndecidedFields lists the form fields that condition nodes on the route
+// ask about but the form does not fill yet, in order: the route shown
+// before they are filled may still change (pure).
+func UndecidedFields(nodes []Node, form map[string]any, a Applicant) []string {
+	var out []string
+	for _, n := range nodes {
+		if n.Type != NodeCondition {
+			continue
+		}
+		for _, b := range n.Branches {
+			for _, c := range b.Conditions {
+				if c.Kind == CondField && isEmpty(form[c.Field]) && !slices.Contains(out, c.Field) {
+					out = append(out, c.Field)
+				}
+			}
+		}
+		for _, b := range n.Branches {
+			ok := true
+			for _, c := range b.Conditions {
+				if !c.Matches(form, a) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				for _, f := range UndecidedFields(b.Nodes, form, a) {
+					if !slices.Contains(out, f) {
+						out = append(out, f)
+					}
+				}
+				break
+			}
+		}
+	}
+	return out
+}

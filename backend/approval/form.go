@@ -43,21 +43,32 @@ type Field struct {
 	Min       *float64 `json:"min,omitempty"`
 	Max       *float64 `json:"max,omitempty"`
 	MaxLength int      `json:"max_length,omitempty"`
-	HalfDay   bool     `json:"half_day,omitempty"` // daterange: allow AM/PM halves
+	HalfDay   bool     `json:"half_day,omitempty"`  // daterange: allow AM/PM halves
+	DayCount  string   `json:"day_count,omitempty"` // daterange: "working" counts working days of the calendar, else calendar days
 	Columns   []Field  `json:"columns,omitempty"`
 	Title     bool     `json:"title,omitempty"` // value shown in the instance title
 }
 
+// Day count modes of a date range.
+const (
+	DaysCalendar = "calendar"
+	DaysWorking  = "working" // weekends and holidays do not count, make-up days do
+)
+
 // ValidateForm checks values against fields and returns a normalised copy
 // (daterange gets "days", money amounts become integers). Field errors are
-// keyed "form.<key>" or "form.<table>.<row>.<col>".
-func ValidateForm(fields []Field, values map[string]any, v *apperr.Validator) map[string]any {
+// keyed "form.<key>" or "form.<table>.<row>.<col>". cal counts the days of
+// "working" date ranges (nil: the default Monday–Friday week).
+func ValidateForm(fields []Field, values map[string]any, cal *Calendar, v *apperr.Validator) map[string]any {
 	out := map[string]any{}
 	if values == nil {
 		values = map[string]any{}
 	}
+	if cal == nil {
+		cal = &Calendar{Loc: time.UTC}
+	}
 	for _, f := range fields {
-		if nv, ok := validateValue(f, values[f.Key], "form."+f.Key, v); ok {
+		if nv, ok := validateValue(f, values[f.Key], "form."+f.Key, cal, v); ok {
 			out[f.Key] = nv
 		}
 	}
@@ -78,7 +89,7 @@ func isEmpty(x any) bool {
 	return false
 }
 
-func validateValue(f Field, x any, path string, v *apperr.Validator) (any, bool) {
+func validateValue(f Field, x any, path string, cal *Calendar, v *apperr.Validator) (any, bool) {
 	if isEmpty(x) {
 		v.Check(!f.Required, path, "required")
 		return nil, false
@@ -139,9 +150,28 @@ func validateValue(f Field, x any, path string, v *apperr.Validator) (any, bool)
 		}
 		s, _ := m["start"].(string)
 		e, _ := m["end"].(string)
-		sh, _ := m["start_half"].(string) // "am"|"pm"|""
+		sh, _ := m["start_half"].(string) // "am"|"pm"; a whole day by default
 		eh, _ := m["end_half"].(string)
+		if f.HalfDay {
+			if sh == "" {
+				sh = "am"
+			}
+			if eh == "" {
+				eh = "pm"
+			}
+			if (sh != "am" && sh != "pm") || (eh != "am" && eh != "pm") {
+				v.Check(false, path, "invalid")
+				return nil, false
+			}
+		}
 		days, err := RangeDays(s, e, sh, eh, f.HalfDay)
+		if err == nil && f.DayCount == DaysWorking {
+			days = cal.WorkingDays(s, e, sh, eh, f.HalfDay)
+			if days <= 0 {
+				v.Check(false, path, "no_working_days")
+				return nil, false
+			}
+		}
 		if err != nil {
 			v.Check(false, path, "bad_range")
 			return nil, false
@@ -155,6 +185,10 @@ func validateValue(f Field, x any, path string, v *apperr.Validator) (any, bool)
 		arr, ok := x.([]any)
 		if !ok {
 			v.Check(false, path, "invalid")
+			return nil, false
+		}
+		if f.Type == FieldAttachment && len(arr) > maxAttachments {
+			v.Check(false, path, "too_large")
 			return nil, false
 		}
 		ss := make([]any, 0, len(arr))
@@ -183,7 +217,7 @@ func validateValue(f Field, x any, path string, v *apperr.Validator) (any, bool)
 			}
 			row := map[string]any{}
 			for _, c := range f.Columns {
-				if nv, ok := validateValue(c, rm[c.Key], fmt.Sprintf("%s.%d.%s", path, i, c.Key), v); ok {
+				if nv, ok := validateValue(c, rm[c.Key], fmt.Sprintf("%s.%d.%s", path, i, c.Key), cal, v); ok {
 					row[c.Key] = nv
 				}
 			}

@@ -1,6 +1,12 @@
 package approval
 
-import "tack/backend/store"
+import (
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/store"
+)
 
 // Migrations returns this package's schema steps in order. Add new ones at the end.
 func Migrations() []store.Migration {
@@ -112,5 +118,110 @@ CREATE TABLE approval_calendar_days (
 	note TEXT NOT NULL DEFAULT '',
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
+		{ID: "approval-0002-english-titles", SQL: `
+ALTER TABLE approval_instances ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
+ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT ''`},
+		{ID: "approval-0003-retitle", Func: retitle},
+		{ID: "approval-0004-leave-working-days", Func: leaveWorkingDays},
+		{ID: "approval-0005-comment-files", SQL: `ALTER TABLE approval_comments ADD COLUMN files TEXT NOT NULL DEFAULT '[]'`},
+		{ID: "approval-0006-calendar-settings", SQL: `
+CREATE TABLE approval_calendar_settings (
+	id INTEGER PRIMARY KEY,
+	work_days TEXT NOT NULL,
+	work_start TEXT NOT NULL,
+	work_end TEXT NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL
+)`},
 	}
+}
+
+// leaveWorkingDays gives the installed built-in leave template a new version
+// whose period counts working days (weekends and holidays do not count
+// towards "3 days or more"). Running instances keep their version; a leave
+// template whose period an admin already changed is left alone.
+func leaveWorkingDays(tx *gorm.DB) error {
+	var t Template
+	err := tx.Where("builtin_key = ?", "leave").First(&t).Error
+	if store.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var cur TemplateVersion
+	if err := tx.Where("template_id = ? AND number = ?", t.ID, t.CurrentVersion).First(&cur).Error; err != nil {
+		return err
+	}
+	changed := false
+	for i := range cur.Fields {
+		f := &cur.Fields[i]
+		if f.Key == "period" && f.Type == FieldDateRange && f.DayCount == "" {
+			f.DayCount, changed = DaysWorking, true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	nv := TemplateVersion{ID: store.NewID(), TemplateID: t.ID, Number: t.CurrentVersion + 1, Fields: cur.Fields, Flow: cur.Flow,
+		CreatedBy: "system", CreatedAt: time.Now().UTC()}
+	if err := tx.Create(&nv).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Template{}).Where("id = ?", t.ID).Updates(map[string]any{"current_version": nv.Number, "version": t.Version + 1}).Error
+}
+
+// retitle rebuilds the titles of existing instances: earlier versions put
+// raw select values ("annual") into them instead of the option labels
+// ("年假"), and had no English title.
+func retitle(tx *gorm.DB) error {
+	type row struct {
+		ID, TemplateID, TemplateVersionID, ApplicantID string
+		Form                                           map[string]any `gorm:"serializer:json"`
+	}
+	var rows []row
+	if err := tx.Table("approval_instances").Select("id, template_id, template_version_id, applicant_id, form").Find(&rows).Error; err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	n := Names{Users: map[string]string{}, Departments: map[string]string{}}
+	type named struct{ ID, Name string }
+	var us, ds []named
+	if err := tx.Table("users").Select("id, name").Find(&us).Error; err != nil {
+		return err
+	}
+	if err := tx.Table("departments").Select("id, name").Find(&ds).Error; err != nil {
+		return err
+	}
+	for _, u := range us {
+		n.Users[u.ID] = u.Name
+	}
+	for _, d := range ds {
+		n.Departments[d.ID] = d.Name
+	}
+	tpls := map[string]Template{}
+	vers := map[string]TemplateVersion{}
+	for _, r := range rows {
+		t, ok := tpls[r.TemplateID]
+		if !ok {
+			if err := tx.First(&t, "id = ?", r.TemplateID).Error; err != nil {
+				return err
+			}
+			tpls[r.TemplateID] = t
+		}
+		v, ok := vers[r.TemplateVersionID]
+		if !ok {
+			if err := tx.First(&v, "id = ?", r.TemplateVersionID).Error; err != nil {
+				return err
+			}
+			vers[r.TemplateVersionID] = v
+		}
+		zh, en := Titles(t, n.Users[r.ApplicantID], v.Fields, r.Form, n)
+		if err := tx.Table("approval_instances").Where("id = ?", r.ID).
+			Updates(map[string]any{"title": zh, "title_en": en, "template_name_en": t.NameEn}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -83,7 +83,9 @@ type Instance struct {
 	TemplateID        string         `json:"template_id"`
 	TemplateVersionID string         `json:"template_version_id"`
 	TemplateName      string         `json:"template_name"`
+	TemplateNameEn    string         `gorm:"column:template_name_en" json:"template_name_en"`
 	Title             string         `json:"title"`
+	TitleEn           string         `gorm:"column:title_en" json:"title_en"`
 	ApplicantID       string         `json:"applicant_id"`
 	DepartmentID      string         `json:"department_id"`
 	Form              map[string]any `gorm:"serializer:json" json:"form"`
@@ -140,14 +142,16 @@ type TimelineEntry struct {
 // TableName keeps the table name stable.
 func (TimelineEntry) TableName() string { return "approval_timeline" }
 
-// Comment is a remark on an instance, optionally with drive attachments.
+// Comment is a remark on an instance, optionally with files.
 type Comment struct {
-	ID          string    `gorm:"primaryKey" json:"id"`
-	InstanceID  string    `json:"instance_id"`
-	AuthorID    string    `json:"author_id"`
-	Body        string    `json:"body"`
-	Attachments []string  `gorm:"serializer:json" json:"attachments"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string   `gorm:"primaryKey" json:"id"`
+	InstanceID  string   `json:"instance_id"`
+	AuthorID    string   `json:"author_id"`
+	Body        string   `json:"body"`
+	Attachments []string `gorm:"serializer:json" json:"attachments"` // drive IDs (comments from before archiving)
+	// Files are the archived copies of the attached files.
+	Files     []Attachment `gorm:"serializer:json" json:"files"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 // TableName keeps the table name stable.

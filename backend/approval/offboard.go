@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -11,8 +12,13 @@ import (
 
 // OnUserDeactivated is the org offboarding hook: the leaving user's open
 // approval tasks move to their manager (or the admin org chose), each with a
-// timeline entry. It reads and writes through tx only.
+// timeline entry, and the later steps of pending approvals that name them
+// are rerouted the same way, so no approval waits for someone who has left.
+// It reads and writes through tx only.
 func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.User, manager *org.User) error {
+	if err := s.rerouteLater(tx, user, manager); err != nil {
+		return err
+	}
 	var tasks []Task
 	if err := tx.Where("assignee_id = ? AND kind = ? AND status IN ?", user.ID, KindApprove, []string{TaskPending, TaskWaiting}).
 		Order("id").Find(&tasks).Error; err != nil {
@@ -35,6 +41,46 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 		}
 		if err := s.saveInstance(tx, &inst); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// rerouteLater replaces the leaver in the not-yet-reached nodes of pending
+// instances: as an approver by the successor, as a CC recipient by no one.
+func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) error {
+	var insts []Instance
+	// The route is JSON text: LIKE narrows the scan portably, the loop decides.
+	if err := tx.Where("status = ? AND route LIKE ?", StatusPending, "%\""+user.ID+"\"%").Order("id").Find(&insts).Error; err != nil {
+		return fmt.Errorf("approval: offboard routes: %w", err)
+	}
+	for i := range insts {
+		inst := &insts[i]
+		changed := false
+		for n := inst.CurrentNode + 1; n < len(inst.Route); n++ {
+			rn := &inst.Route[n]
+			if rn.Skipped || !slices.Contains(rn.Approvers, user.ID) {
+				continue
+			}
+			ids := slices.DeleteFunc(slices.Clone(rn.Approvers), func(id string) bool { return id == user.ID })
+			if rn.Type == NodeApprover {
+				if manager == nil {
+					return fmt.Errorf("approval: no one to take over %s's approvals", user.ID)
+				}
+				if !slices.Contains(ids, manager.ID) {
+					ids = append(ids, manager.ID)
+				}
+			} else if len(ids) == 0 {
+				rn.Skipped, rn.SkipReason = true, ReasonNoApprover
+			}
+			rn.Approvers = ids
+			rn.Notes = append(rn.Notes, NoteDepartedReplaced)
+			changed = true
+		}
+		if changed {
+			if err := s.saveInstance(tx, inst); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -51,7 +51,7 @@ func TestValidateForm(t *testing.T) {
 		"n": 2.0, "m": map[string]any{"amount": 1234.0}, "r": map[string]any{"start": "2026-01-05", "end": "2026-01-07", "start_half": "pm"},
 		"s": "a", "ms": []any{"a", "b"}, "tb": []any{map[string]any{"x": "pen", "amt": map[string]any{"amount": 100.0, "currency": "cny"}}},
 		"d": "2026-01-05", "att": []any{"e1"},
-	}, &v)
+	}, nil, &v)
 	if !v.Valid() {
 		t.Fatalf("valid form refused: %v", v.Err("k", "m"))
 	}
@@ -60,7 +60,7 @@ func TestValidateForm(t *testing.T) {
 	}
 	var v2 apperr.Validator
 	ValidateForm(fields, map[string]any{"n": 0.0, "m": map[string]any{"amount": 1.5}, "r": map[string]any{"start": "2026-01-07", "end": "2026-01-05"},
-		"s": "z", "ms": []any{"q"}, "tb": []any{map[string]any{}}, "d": "5 Jan"}, &v2)
+		"s": "z", "ms": []any{"q"}, "tb": []any{map[string]any{}}, "d": "5 Jan"}, nil, &v2)
 	e, _ := apperr.As(v2.Err("approval.invalid_form", "x"))
 	want := map[string]string{"form.n": "too_small", "form.m": "invalid", "form.r": "bad_range", "form.s": "invalid", "form.ms": "invalid", "form.tb.0.x": "required", "form.d": "invalid"}
 	for k, w := range want {
@@ -98,5 +98,59 @@ func TestSummarize(t *testing.T) {
 	}
 	if s := summarize("k", "n", []float64{42}); s.P90Seconds != 42 {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// Leave counts working days: weekends and holidays are free, make-up
+// Saturdays count, halves apply only to working days.
+func TestWorkingDaysRange(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := Calendar{Loc: sh, Overrides: map[string]bool{"2026-10-01": false, "2026-10-02": false, "2026-10-10": true}}
+	cases := []struct {
+		start, end, sh, eh string
+		want               float64
+	}{
+		{"2026-01-09", "2026-01-12", "am", "pm", 2}, // Friday to Monday
+		{"2026-01-05", "2026-01-09", "pm", "am", 4}, // a week, half days off at both ends
+		{"2026-01-10", "2026-01-11", "am", "pm", 0}, // a weekend only
+		{"2026-09-30", "2026-10-02", "am", "pm", 1}, // two holidays in it
+		{"2026-10-10", "2026-10-10", "am", "pm", 1}, // a make-up Saturday
+		{"2026-01-10", "2026-01-12", "pm", "pm", 1}, // pm of a Saturday takes nothing off
+		{"2026-01-12", "2026-01-09", "am", "pm", 0}, // backwards
+	}
+	for _, tc := range cases {
+		if got := c.WorkingDays(tc.start, tc.end, tc.sh, tc.eh, true); got != tc.want {
+			t.Errorf("WorkingDays(%s %s, %s %s) = %v, want %v", tc.start, tc.sh, tc.end, tc.eh, got, tc.want)
+		}
+	}
+	f := []Field{{Key: "p", Type: FieldDateRange, HalfDay: true, DayCount: DaysWorking}}
+	var v apperr.Validator
+	out := ValidateForm(f, map[string]any{"p": map[string]any{"start": "2026-01-09", "end": "2026-01-12"}}, &c, &v)
+	if !v.Valid() || out["p"].(map[string]any)["days"] != 2.0 {
+		t.Fatalf("working-day leave %v %v", out, v.Err("k", "m"))
+	}
+	var v2 apperr.Validator
+	ValidateForm(f, map[string]any{"p": map[string]any{"start": "2026-01-10", "end": "2026-01-11"}}, &c, &v2)
+	if e, _ := apperr.As(v2.Err("k", "m")); e == nil || e.Fields["form.p"] != "no_working_days" {
+		t.Fatalf("weekend-only leave accepted: %v", v2.Err("k", "m"))
+	}
+}
+
+// A six-day week with a shorter day: Saturday works, the day ends at 17:30.
+func TestAddWorkingHoursCustomWeek(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	c := Calendar{Loc: sh, Overrides: map[string]bool{}, WorkDays: []int{1, 2, 3, 4, 5, 6}, Start: 8*time.Hour + 30*time.Minute, End: 17*time.Hour + 30*time.Minute}
+	at := func(d, h, min int) time.Time { return time.Date(2026, 1, d, h, min, 0, 0, sh) }
+	if got := c.AddWorkingHours(at(9, 16, 30), 4); !got.Equal(at(10, 11, 30)) { // Friday → Saturday
+		t.Errorf("six-day week: %v", got.In(sh))
+	}
+	if got := c.AddWorkingHours(at(10, 16, 30), 2); !got.Equal(at(12, 9, 30)) { // Saturday → Monday
+		t.Errorf("over Sunday: %v", got.In(sh))
+	}
+	if !c.IsWorkingDay(at(10, 12, 0)) || c.IsWorkingDay(at(11, 12, 0)) {
+		t.Error("Saturday/Sunday")
+	}
+	if d := c.WorkingDays("2026-01-09", "2026-01-12", "am", "pm", true); d != 3 {
+		t.Errorf("Friday to Monday in a six-day week: %v", d)
 	}
 }

@@ -30,8 +30,35 @@ func (s *Service) headedSubtree(ctx context.Context, userID string) ([]string, e
 
 func seesArchive(a org.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR) }
 
-// viewable loads an instance the actor may see: applicant, approver or CC,
-// admin/HR, or head of the instance's department (or an ancestor).
+// archiveBox is the widest box the actor may count and export: everything
+// for admins and HR, their departments for department heads, otherwise
+// their own requests. scope says what that covers: "company" (also for the
+// head of the top department), "departments" or "mine".
+func (s *Service) archiveBox(ctx context.Context, actor org.Actor) (box, scope string) {
+	if seesArchive(actor) {
+		return "all", "company"
+	}
+	all, err := s.org.Departments(ctx)
+	if err != nil {
+		return "mine", "mine"
+	}
+	heads := false
+	for _, d := range all {
+		if d.HeadID != nil && *d.HeadID == actor.UserID {
+			heads = true
+			if d.ParentID == nil {
+				return "all", "company"
+			}
+		}
+	}
+	if heads {
+		return "all", "departments"
+	}
+	return "mine", "mine"
+}
+
+// viewable loads an instance the actor may see: applicant, approver (of any
+// step) or CC, admin/HR, or head of the instance's department (or an ancestor).
 func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Instance, error) {
 	var inst Instance
 	if err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error; err != nil {
@@ -49,6 +76,12 @@ func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Ins
 	}
 	if n > 0 {
 		return inst, nil
+	}
+	// Approvers of later steps are involved too (CC recipients only once copied).
+	for _, rn := range inst.Route {
+		if rn.Type == NodeApprover && slices.Contains(rn.Approvers, actor.UserID) {
+			return inst, nil
+		}
 	}
 	heads, err := s.headedSubtree(ctx, actor.UserID)
 	if err != nil {
@@ -80,8 +113,11 @@ type Detail struct {
 	Timeline    []TimelineEntry      `json:"timeline"`
 	Comments    []Comment            `json:"comments"`
 	Users       map[string]UserBrief `json:"users"`
-	Permissions Permissions          `json:"permissions"`
-	MyTaskID    string               `json:"my_task_id"`
+	Departments map[string]string    `json:"departments"` // names of the departments the form refers to
+	// DepartmentName is the applicant's department at submission.
+	DepartmentName string      `json:"department_name"`
+	Permissions    Permissions `json:"permissions"`
+	MyTaskID       string      `json:"my_task_id"`
 }
 
 // Get returns the detail of an instance the actor may see.
@@ -122,8 +158,18 @@ func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Detail, 
 	for _, n := range inst.Route {
 		ids = append(ids, n.Approvers...)
 	}
+	var deptIDs []string
+	referencedIDs(ver.Fields, inst.Form, &ids, &deptIDs)
 	if d.Users, err = s.briefs(ctx, ids); err != nil {
 		return Detail{}, err
+	}
+	names, err := s.namesFor(ctx, ver.Fields, inst.Form)
+	if err != nil {
+		return Detail{}, err
+	}
+	d.Departments = names.Departments
+	if dep, err := s.org.Department(ctx, inst.DepartmentID); err == nil {
+		d.DepartmentName = dep.Name
 	}
 	if inst.Status == StatusPending {
 		for _, t := range d.Tasks {
@@ -188,7 +234,7 @@ func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) 
 	}
 	if f.Query != "" {
 		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("(LOWER(title) LIKE ? OR LOWER(number) LIKE ?)", like, like)
+		q = q.Where("(LOWER(title) LIKE ? OR LOWER(title_en) LIKE ? OR LOWER(number) LIKE ?)", like, like, like)
 	}
 	if f.TemplateID != "" {
 		q = q.Where("template_id = ?", f.TemplateID)
@@ -271,4 +317,25 @@ func (s *Service) BulkApprove(ctx context.Context, actor org.Actor, ids []string
 		}
 	}
 	return out, nil
+}
+
+// InboxCounts are the badges of the inbox tabs.
+type InboxCounts struct {
+	Todo    int64 `json:"todo"`    // pending tasks of mine
+	Overdue int64 `json:"overdue"` // of those, past their SLA limit
+}
+
+// Counts returns the actor's inbox badges.
+func (s *Service) Counts(ctx context.Context, actor org.Actor) (InboxCounts, error) {
+	var c InboxCounts
+	q := func() *gorm.DB {
+		return s.db.WithContext(ctx).Model(&Task{}).Where("assignee_id = ? AND kind = ? AND status = ?", actor.UserID, KindApprove, TaskPending)
+	}
+	if err := q().Distinct("instance_id").Count(&c.Todo).Error; err != nil {
+		return c, fmt.Errorf("approval: counts: %w", err)
+	}
+	if err := q().Where("overdue = ?", true).Distinct("instance_id").Count(&c.Overdue).Error; err != nil {
+		return c, fmt.Errorf("approval: counts: %w", err)
+	}
+	return c, nil
 }

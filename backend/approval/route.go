@@ -30,6 +30,9 @@ const (
 	NoteEscalateManager = "escalated_to_manager"
 	NoteEscalateAdmin   = "escalated_to_admin"
 	NoteInactiveSkipped = "inactive_approver_replaced"
+	// NoteDepartedReplaced: the approver left after submission; their
+	// successor approves instead (or, for a CC, no one is copied).
+	NoteDepartedReplaced = "departed_approver_replaced"
 )
 
 // Preview is the resolved route for a form.
@@ -37,6 +40,10 @@ type Preview struct {
 	Nodes []RouteNode          `json:"nodes"`
 	CC    []string             `json:"cc"`
 	Users map[string]UserBrief `json:"users"`
+	// Form is the form as the server reads it (computed days, normalised money).
+	Form map[string]any `json:"form"`
+	// Undecided are condition fields still empty: the route may change once filled.
+	Undecided []string `json:"undecided"`
 }
 
 // UserBrief is the name card of a user in a route or timeline.
@@ -65,7 +72,9 @@ func (s *Service) applicantOf(ctx context.Context, userID string) (org.User, App
 
 // resolveRoute turns a flow into concrete nodes for the applicant and form.
 // It reads the directory and must run outside a write transaction.
-func (s *Service) resolveRoute(ctx context.Context, t Template, flow Flow, applicant org.User, a Applicant, form map[string]any, chosen map[string][]string) ([]RouteNode, error) {
+// In a draft, an "applicant chooses" node not chosen yet stays empty
+// instead of escalating.
+func (s *Service) resolveRoute(ctx context.Context, t Template, flow Flow, applicant org.User, a Applicant, form map[string]any, chosen map[string][]string, draft bool) ([]RouteNode, error) {
 	var out []RouteNode
 	var prev []string
 	for _, n := range Flatten(flow.Nodes, form, a) {
@@ -84,6 +93,11 @@ func (s *Service) resolveRoute(ctx context.Context, t Template, flow Flow, appli
 			if rn.Skipped {
 				rn.SkipReason = ReasonNoApprover
 			}
+			out = append(out, rn)
+			continue
+		}
+		if len(ids) == 0 && draft && n.Approvers.Kind == ApproverApplicant {
+			rn.Approvers = []string{}
 			out = append(out, rn)
 			continue
 		}

@@ -29,6 +29,7 @@ type Service struct {
 	clock clock.Clock
 	org   *org.Service
 	loc   *time.Location
+	files Files
 }
 
 // NewService builds the approval service. tz is the company time zone of the
@@ -43,6 +44,9 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string) (*
 	}
 	return &Service{db: db, clock: clk, org: orgSvc, loc: loc}, nil
 }
+
+// Location is the company time zone of the working calendar.
+func (s *Service) Location() *time.Location { return s.loc }
 
 // inTx runs fn in one transaction, retrying (a few times) when an optimistic
 // guard lost a race; the retry re-reads state, so a loser whose task is gone

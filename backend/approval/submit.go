@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -45,11 +44,13 @@ type prepared struct {
 	ver   TemplateVersion
 	user  org.User
 	form  map[string]any
+	names Names
 	route []RouteNode
 }
 
 // prepare validates a submission and resolves its route; it writes nothing.
-func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest) (prepared, error) {
+// A draft (the live route preview) routes on whatever is valid so far.
+func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest, draft bool) (prepared, error) {
 	var p prepared
 	t, ver, err := s.templateWithVersion(ctx, req.TemplateID, 0)
 	if err != nil {
@@ -65,32 +66,48 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	if !canStart(t, a) {
 		return p, errCannotStart
 	}
+	cal, err := s.calendar(s.db.WithContext(ctx))
+	if err != nil {
+		return p, err
+	}
 	var v apperr.Validator
-	form := ValidateForm(ver.Fields, req.Form, &v)
+	form := ValidateForm(ver.Fields, req.Form, &cal, &v)
+	names, err := s.namesFor(ctx, ver.Fields, form)
+	if err != nil {
+		return p, err
+	}
+	checkRefs(ver.Fields, form, names, "form.", &v)
 	flat := Flatten(ver.Flow.Nodes, form, a)
 	for _, n := range flat {
 		if n.Approvers.Kind == ApproverApplicant {
 			v.Check(len(req.Approvers[n.ID]) > 0, "approvers."+n.ID, "required")
 		}
 	}
-	if err := v.Err("approval.invalid_form", "check the highlighted fields"); err != nil {
+	if err := v.Err("approval.invalid_form", "check the highlighted fields"); err != nil && !draft {
 		return p, err
 	}
-	route, err := s.resolveRoute(ctx, t, ver.Flow, u, a, form, req.Approvers)
+	route, err := s.resolveRoute(ctx, t, ver.Flow, u, a, form, req.Approvers, draft)
 	if err != nil {
 		return p, err
 	}
-	return prepared{tpl: t, ver: ver, user: u, form: form, route: route}, nil
+	return prepared{tpl: t, ver: ver, user: u, form: form, names: names, route: route}, nil
 }
 
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
 func (s *Service) PreviewRoute(ctx context.Context, actor org.Actor, templateID string, req SubmitRequest) (Preview, error) {
 	req.TemplateID = templateID
-	p, err := s.prepare(ctx, actor, req)
+	p, err := s.prepare(ctx, actor, req, true)
 	if err != nil {
 		return Preview{}, err
 	}
-	out := Preview{Nodes: p.route, CC: []string{}}
+	_, a, err := s.applicantOf(ctx, actor.UserID)
+	if err != nil {
+		return Preview{}, err
+	}
+	out := Preview{Nodes: p.route, CC: []string{}, Form: p.form, Undecided: UndecidedFields(p.ver.Flow.Nodes, p.form, a)}
+	if out.Undecided == nil {
+		out.Undecided = []string{}
+	}
 	var ids []string
 	for _, n := range p.route {
 		ids = append(ids, n.Approvers...)
@@ -114,36 +131,49 @@ func (s *Service) briefs(ctx context.Context, ids []string) (map[string]UserBrie
 	return out, nil
 }
 
-func instanceTitle(t Template, u org.User, fields []Field, form map[string]any) string {
-	parts := []string{u.Name + "的" + t.NameZh}
+// checkRefs refuses person and department values that name no one: a
+// person must be an active user, a department must exist.
+func checkRefs(fields []Field, form map[string]any, n Names, path string, v *apperr.Validator) {
 	for _, f := range fields {
-		if !f.Title {
-			continue
-		}
-		switch x := form[f.Key].(type) {
-		case string:
-			parts = append(parts, x)
-		case map[string]any:
-			if d, ok := x["days"]; ok {
-				parts = append(parts, fmt.Sprintf("%v天", d))
+		p := path + f.Key
+		switch f.Type {
+		case FieldPerson:
+			if id, ok := form[f.Key].(string); ok {
+				_, found := n.Users[id]
+				v.Check(found, p, "not_found")
+			}
+		case FieldDepartment:
+			if id, ok := form[f.Key].(string); ok {
+				_, found := n.Departments[id]
+				v.Check(found, p, "not_found")
+			}
+		case FieldTable:
+			rows, _ := form[f.Key].([]any)
+			for i, r := range rows {
+				if rm, ok := r.(map[string]any); ok {
+					checkRefs(f.Columns, rm, n, fmt.Sprintf("%s.%d.", p, i), v)
+				}
 			}
 		}
 	}
-	return strings.Join(parts, " · ")
 }
 
 // Submit starts an instance. The form is validated whole before anything is
 // written; the number, the instance, its first tasks, the timeline and the
 // events are written in one transaction.
 func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest) (Instance, error) {
-	p, err := s.prepare(ctx, actor, req)
+	p, err := s.prepare(ctx, actor, req, false)
 	if err != nil {
 		return Instance{}, err
 	}
 	now := s.clock.Now()
+	zh, en := Titles(p.tpl, p.user.Name, p.ver.Fields, p.form, p.names)
 	inst := Instance{ID: store.NewID(), TemplateID: p.tpl.ID, TemplateVersionID: p.ver.ID, TemplateName: p.tpl.NameZh,
-		Title: instanceTitle(p.tpl, p.user, p.ver.Fields, p.form), ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
+		TemplateNameEn: p.tpl.NameEn, Title: zh, TitleEn: en, ApplicantID: p.user.ID, DepartmentID: p.user.DepartmentID,
 		Form: p.form, Route: p.route, Status: StatusPending, Version: 1, SubmittedAt: now, UpdatedAt: now}
+	if err := s.archiveForm(ctx, actor, inst.ID, p.ver.Fields, inst.Form); err != nil {
+		return Instance{}, attachmentError(err, p.ver.Fields, inst.Form)
+	}
 	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		in := inst
 		num, err := s.nextNumber(tx, p.tpl.Prefix, now.In(s.loc).Year())
@@ -187,4 +217,20 @@ func (s *Service) nextNumber(tx *gorm.DB, prefix string, year int) (string, erro
 		return "", fmt.Errorf("approval: counter: %w", err)
 	}
 	return fmt.Sprintf("%s-%06d", key, n), nil
+}
+
+// attachmentError turns "you cannot read that file" from the drive into a
+// field error of the form's first attachment field.
+func attachmentError(err error, fields []Field, form map[string]any) error {
+	if !apperr.IsKind(err, apperr.KindNotFound) && !apperr.IsKind(err, apperr.KindForbidden) {
+		return err
+	}
+	path := "attachments"
+	for _, f := range fields {
+		if f.Type == FieldAttachment && len(attachmentIDs(form[f.Key])) > 0 {
+			path = "form." + f.Key
+			break
+		}
+	}
+	return apperr.Invalid("approval.invalid_form", "an attached file cannot be read").WithField(path, "not_found")
 }

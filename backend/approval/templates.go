@@ -91,6 +91,7 @@ func validateFields(fields []Field, path string, v *apperr.Validator, nested boo
 		if f.Type == FieldSelect || f.Type == FieldMultiSelect {
 			v.Check(len(f.Options) > 0, p+".options", "required")
 		}
+		v.Check(f.DayCount == "" || (f.Type == FieldDateRange && (f.DayCount == DaysCalendar || f.DayCount == DaysWorking)), p+".day_count", "invalid")
 		if f.Type == FieldTable {
 			v.Check(len(f.Columns) > 0, p+".columns", "required")
 			validateFields(f.Columns, p+".columns", v, true)
@@ -153,6 +154,9 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 		SLAHours: DefaultSLAHours, SkipSelf: true, SkipRepeat: true, Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 	applyTemplateInput(&t, in)
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		if err := prefixTaken(tx, t.Prefix, t.ID); err != nil {
+			return err
+		}
 		if err := createTemplate(tx, &t, in.Fields, *in.Flow, actor.UserID); err != nil {
 			return err
 		}
@@ -160,6 +164,19 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 	})
 	t.Fields, t.Flow = in.Fields, *in.Flow
 	return t, err
+}
+
+// prefixTaken refuses a number prefix another template uses: numbers are
+// counted per prefix, so two templates sharing one would share a sequence.
+func prefixTaken(tx *gorm.DB, prefix, exceptID string) error {
+	var n int64
+	if err := tx.Model(&Template{}).Where("prefix = ? AND id <> ?", prefix, exceptID).Count(&n).Error; err != nil {
+		return fmt.Errorf("approval: prefix: %w", err)
+	}
+	if n > 0 {
+		return apperr.Invalid("approval.invalid_template", "another template uses this number prefix").WithField("prefix", "duplicate")
+	}
+	return nil
 }
 
 func createTemplate(tx *gorm.DB, t *Template, fields []Field, flow Flow, by string) error {
@@ -234,6 +251,11 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 		}
 		if in.Version != t.Version {
 			return errTemplateStale
+		}
+		if in.Prefix != "" && in.Prefix != t.Prefix {
+			if err := prefixTaken(tx, in.Prefix, t.ID); err != nil {
+				return err
+			}
 		}
 		applyTemplateInput(&t, in)
 		now := s.clock.Now()

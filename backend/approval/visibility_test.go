@@ -40,11 +40,21 @@ func TestAPIVisibility(t *testing.T) {
 		if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/comment", c.otherT, map[string]any{"comment": "hi"}); r.Status != 404 {
 			t.Fatalf("other comment: %d", r.Status)
 		}
+		for _, action := range []string{"approve", "reject", "withdraw", "remind", "transfer", "return"} {
+			if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/"+action, c.otherT, map[string]any{"user_id": c.other.ID, "node_index": 0}); r.Status != 404 {
+				t.Fatalf("uninvolved %s: %d, want 404", action, r.Status)
+			}
+		}
 		if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/approve", c.headT, nil); r.Status != 409 {
 			t.Fatalf("head approve without task: %d", r.Status)
 		}
 		// Comments with attachments by the involved head reach the applicant.
-		e.Must(200, "POST", "/api/v1/approvals/"+inst.ID+"/comment", c.gmT, map[string]any{"comment": "请补充", "attachments": []string{"entry1"}})
+		if r := e.Do("POST", "/api/v1/approvals/"+inst.ID+"/comment", c.gmT, map[string]any{"comment": "请补充", "attachments": []string{"entry1"}}); r.Status != 400 {
+			t.Fatalf("comment with a made-up file: %d", r.Status)
+		}
+		var file approval.Attachment
+		e.Must(201, "POST", "/api/v1/approval/attachments?name=note.txt", c.gmT, "see this").JSON(t, &file)
+		e.Must(200, "POST", "/api/v1/approvals/"+inst.ID+"/comment", c.gmT, map[string]any{"comment": "请补充", "attachments": []string{file.ID}})
 		var d approval.Detail
 		e.Must(200, "GET", "/api/v1/approvals/"+inst.ID, c.empT, nil).JSON(t, &d)
 		if d.Timeline[len(d.Timeline)-1].Action != "commented" || !d.Permissions.CanWithdraw || d.Permissions.CanApprove {

@@ -15,6 +15,7 @@ var bodies = map[string]string{
 	"approval.withdrawn":        "Approval withdrawn: %s",
 	"approval.returned":         "Approval returned: %s",
 	"approval.comment":          "New comment on approval: %s",
+	"approval.progressed":       "Your approval moved to the next step: %s",
 	"meeting.invited":           "You are invited to a meeting: %s",
 	"meeting.changed":           "Meeting changed: %s",
 	"meeting.cancelled":         "Meeting cancelled: %s",

@@ -16,7 +16,8 @@ type CalendarSource interface {
 }
 
 // WorkHours reports working hours from the approval working calendar:
-// working days (with overrides) 09:00–18:00 in the calendar's zone. When the
+// working days (the working week, with overrides) within the working hours
+// (default 09:00–18:00) in the calendar's zone. When the
 // calendar cannot be read it falls back to notify.DefaultWorkHours.
 func WorkHours(src CalendarSource) func(t time.Time) bool {
 	return func(t time.Time) bool {
@@ -28,7 +29,7 @@ func WorkHours(src CalendarSource) func(t time.Time) bool {
 		if err != nil {
 			return notify.DefaultWorkHours(t)
 		}
-		c := approval.Calendar{Loc: loc, Overrides: map[string]bool{}}
+		c := approval.Calendar{Loc: loc, Overrides: map[string]bool{}, WorkDays: cv.WorkDays}
 		for _, d := range cv.Days {
 			c.Overrides[d.Date] = d.Working
 		}

@@ -17,7 +17,7 @@ export default {
   confirmTrash: 'Move "{name}" to the trash? You can restore it from there.',
   confirmTrashMany: 'Move the {n} selected items to the trash? You can restore them from there.',
   bulkFailed: '{n} item(s) failed: {msg}',
-  kinds: { personal: 'Personal', company: 'Company', department: 'Departments', project: 'Projects', other: 'Other' },
+  kinds: { personal: 'Personal', company: 'Company', department: 'Departments', project: 'Projects', archive: 'Approval attachments', other: 'Other' },
   roles: { viewer: 'Can view', editor: 'Can edit', manager: 'Can manage', none: 'No access' },
   columns: { name: 'Name', size: 'Size', modified: 'Modified', modifiedBy: 'Modified by', location: 'Space', myRole: 'My access' },
   fields: { name: 'Name', folderName: 'Folder name', description: 'Description' },

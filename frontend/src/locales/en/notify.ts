@@ -22,6 +22,7 @@ export default {
     approval_withdrawn: 'Approval withdrawn: {title}',
     approval_returned: 'Approval returned: {title}',
     approval_comment: 'New comment on approval: {title}',
+    approval_progressed: 'Your request moved to the next step: {title}',
     meeting_invited: 'You are invited to a meeting: {title}',
     meeting_changed: 'Meeting changed: {title}',
     meeting_cancelled: 'Meeting cancelled: {title}',

@@ -17,7 +17,7 @@ export default {
   confirmTrash: '将「{name}」移入回收站？可以在回收站中还原。',
   confirmTrashMany: '将选中的 {n} 项移入回收站？可以在回收站中还原。',
   bulkFailed: '有 {n} 项未能完成：{msg}',
-  kinds: { personal: '个人', company: '公司', department: '部门', project: '项目', other: '其他' },
+  kinds: { personal: '个人', company: '公司', department: '部门', project: '项目', archive: '审批附件归档', other: '其他' },
   roles: { viewer: '可查看', editor: '可编辑', manager: '可管理', none: '无权限' },
   columns: { name: '名称', size: '大小', modified: '修改时间', modifiedBy: '修改人', location: '所在空间', myRole: '我的权限' },
   fields: { name: '名称', folderName: '文件夹名称', description: '描述' },

@@ -22,6 +22,7 @@ export default {
     approval_withdrawn: '审批已撤回：{title}',
     approval_returned: '审批被退回：{title}',
     approval_comment: '审批有新评论：{title}',
+    approval_progressed: '你的审批已通过一步，进入下一环节：{title}',
     meeting_invited: '你被邀请参加会议：{title}',
     meeting_changed: '会议有变更：{title}',
     meeting_cancelled: '会议已取消：{title}',

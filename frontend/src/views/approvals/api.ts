@@ -1,12 +1,17 @@
 // Typed calls for the approvals API (see backend/api/approval_handlers.go).
-import { api } from '../../api/client'
+import { api, uploadWithProgress } from '../../api/client'
+import type { FileRef } from './format'
+export { label } from './format'
 
 export interface Option { value: string; label_zh: string; label_en: string }
 export interface Field {
   key: string; type: string; label_zh: string; label_en: string; required: boolean; options?: Option[]
-  min?: number; max?: number; max_length?: number; half_day?: boolean; columns?: Field[]; title?: boolean
+  min?: number; max?: number; max_length?: number; half_day?: boolean; day_count?: '' | 'calendar' | 'working'; columns?: Field[]; title?: boolean
 }
-export interface FlowNode { id: string; type: string; name_zh: string; name_en: string; approvers: { kind: string; levels?: number; role?: string; user_ids?: string[] }; mode?: string; branches?: unknown[] }
+export interface Condition { kind: string; field?: string; op?: string; value?: unknown; values?: string[]; department_id?: string; role?: string }
+export interface Branch { name_zh: string; name_en: string; conditions: Condition[]; nodes: FlowNode[] }
+export interface ApproverSpec { kind: string; levels?: number; role?: string; user_ids?: string[] }
+export interface FlowNode { id: string; type: string; name_zh: string; name_en: string; approvers: ApproverSpec; mode?: string; branches?: Branch[] }
 export interface Starters { everyone: boolean; departments: string[]; roles: string[] }
 export interface Template {
   id: string; builtin_key: string; prefix: string; name_zh: string; name_en: string; description_zh: string; description_en: string
@@ -15,9 +20,10 @@ export interface Template {
 }
 export interface RouteNode { id: string; type: string; name_zh: string; name_en: string; mode: string; approvers: string[]; skipped: boolean; skip_reason?: string; notes?: string[] }
 export interface UserBrief { id: string; name: string; title: string; active: boolean }
-export interface Preview { nodes: RouteNode[]; cc: string[]; users: Record<string, UserBrief> }
+export interface Preview { nodes: RouteNode[]; cc: string[]; users: Record<string, UserBrief>; form: Record<string, unknown>; undecided: string[] }
 export interface Instance {
-  id: string; number: string; template_id: string; template_name: string; title: string; applicant_id: string; department_id: string
+  id: string; number: string; template_id: string; template_name: string; template_name_en: string; title: string; title_en: string
+  applicant_id: string; department_id: string
   form: Record<string, unknown>; route: RouteNode[]; current_node: number; status: string; archived: boolean; version: number
   submitted_at: string; finished_at: string | null
 }
@@ -25,11 +31,18 @@ export interface ListItem extends Instance { applicant_name: string; overdue: bo
 export interface Task { id: string; node_index: number; stage: number; kind: string; assignee_id: string; status: string; comment: string; assigned_at: string | null; acted_at: string | null; due_at: string | null; overdue: boolean }
 export interface TimelineEntry { id: string; actor_id: string; action: string; node_index: number; comment: string; data: Record<string, unknown>; created_at: string }
 export interface Permissions { can_approve: boolean; can_reject: boolean; can_transfer: boolean; can_add_approver: boolean; can_return: boolean; can_withdraw: boolean; can_remind: boolean; can_comment: boolean }
-export interface Detail extends Instance { fields: Field[]; tasks: Task[]; timeline: TimelineEntry[]; users: Record<string, UserBrief>; permissions: Permissions; my_task_id: string }
-export interface Turnaround { key: string; name: string; count: number; avg_seconds: number; p90_seconds: number }
-export interface Stats { total: number; pending: number; overdue: number; by_template: Turnaround[]; by_approver: Turnaround[] }
+export interface Comment { id: string; author_id: string; body: string; attachments: string[]; files: FileRef[]; created_at: string }
+export interface Detail extends Instance {
+  fields: Field[]; tasks: Task[]; timeline: TimelineEntry[]; comments: Comment[]; users: Record<string, UserBrief>
+  departments: Record<string, string>; department_name: string; permissions: Permissions; my_task_id: string
+}
+export interface Turnaround { key: string; name: string; name_en?: string; count: number; finished: number; pending: number; overdue: number; avg_seconds: number; p90_seconds: number }
+export interface Stats { scope: string; total: number; pending: number; overdue: number; overdue_steps: number; by_template: Turnaround[]; by_approver: Turnaround[] }
 export interface CalendarDay { date: string; working: boolean; note: string }
-export interface CalendarView { time_zone: string; work_start: string; work_end: string; days: CalendarDay[] }
+export interface CalendarView { time_zone: string; work_start: string; work_end: string; work_days: number[]; days: CalendarDay[] }
+export interface CalendarSettings { work_days: number[]; work_start: string; work_end: string }
+export interface InboxCounts { todo: number; overdue: number }
+export type { FileRef }
 export interface ActionBody { comment?: string; user_id?: string; position?: 'before' | 'after'; node_index?: number; attachments?: string[] }
 interface Page<T> { items: T[]; next_cursor: string }
 
@@ -54,8 +67,16 @@ export const approvalsApi = {
   act: (id: string, action: string, body: ActionBody = {}) => api.post<Instance>(`/api/v1/approvals/${id}/${action}`, body),
   bulkApprove: (ids: string[], comment = '') => api.post<{ results: Record<string, string> }>('/api/v1/approvals/bulk-approve', { ids, comment }),
   stats: (f: Partial<ListQuery>) => api.get<Stats>('/api/v1/approval/stats?' + listParams(f as ListQuery)),
-  exportUrl: (format: 'csv' | 'xlsx', f: Partial<ListQuery>) => `/api/v1/approvals/export?format=${format}&` + listParams(f as ListQuery),
+  counts: () => api.get<InboxCounts>('/api/v1/approvals/counts'),
+  exportUrl: (format: 'csv' | 'xlsx', f: Partial<ListQuery>, lang: string) =>
+    `/api/v1/approvals/export?format=${format}&lang=${encodeURIComponent(lang)}&` + listParams(f as ListQuery),
+  attachmentUrl: (instanceId: string, fileId: string) => `/api/v1/approvals/${instanceId}/attachments/${fileId}`,
+  upload: (file: File, onProgress?: (sent: number, total: number) => void) =>
+    uploadWithProgress<FileRef>('/api/v1/approval/attachments?name=' + encodeURIComponent(file.name), file, onProgress,
+      { headers: { 'Content-Type': 'application/octet-stream' } }),
   calendar: () => api.get<CalendarView>('/api/v1/approval/calendar'),
+  setCalendarSettings: (s: CalendarSettings) => api.put<CalendarSettings>('/api/v1/approval/calendar/settings', s),
+  setRange: (r: { start: string; end: string; working: boolean; note: string }) => api.post<Page<CalendarDay>>('/api/v1/approval/calendar/range', r),
   setDay: (d: CalendarDay) => api.post<CalendarDay>('/api/v1/approval/calendar/' + d.date, d),
   deleteDay: (date: string) => api.del<void>('/api/v1/approval/calendar/' + date),
   users: (q = '') => api.get<Page<UserBrief>>('/api/v1/users?limit=200&q=' + encodeURIComponent(q)).then((p) => p.items),
@@ -68,12 +89,3 @@ export function errorText(t: (k: string) => string, te: (k: string) => boolean, 
   return err?.message ?? String(e)
 }
 
-export function label(locale: string, zh: string, en: string): string {
-  return locale.startsWith('zh') ? zh || en : en || zh
-}
-
-export function money(v: unknown): string {
-  const m = v as { amount?: number; currency?: string } | undefined
-  if (!m || typeof m.amount !== 'number') return ''
-  return `${(m.amount / 100).toFixed(2)} ${m.currency ?? 'CNY'}`
-}

@@ -3,7 +3,7 @@ import { ApiError, api, uploadWithProgress } from '../../api/client'
 import { hashBuffer, type ChunkedApi, type UploadState } from './chunked'
 import type { BatchOutcome, UploadTarget } from './upload'
 
-export type SpaceKind = 'company' | 'department' | 'project' | 'personal'
+export type SpaceKind = 'company' | 'department' | 'project' | 'personal' | 'archive'
 export type Role = 'viewer' | 'editor' | 'manager'
 export type PrincipalType = 'user' | 'department' | 'role' | 'everyone'
 

@@ -9,7 +9,7 @@ const loaded = ref(false)
 const loading = ref(false)
 let inflight: Promise<void> | null = null
 
-export const KIND_ORDER: SpaceKind[] = ['personal', 'company', 'department', 'project']
+export const KIND_ORDER: SpaceKind[] = ['personal', 'company', 'department', 'project', 'archive']
 
 export function useSpaces() {
   async function load(force = false) {

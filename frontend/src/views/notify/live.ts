@@ -59,7 +59,7 @@ function dispatch(m: MessageEvent) {
 
 export const KNOWN_TYPES = [
   'approval.task_assigned', 'approval.decided', 'approval.cc', 'approval.reminder', 'approval.overdue',
-  'approval.withdrawn', 'approval.returned', 'approval.comment', 'meeting.invited', 'meeting.changed',
+  'approval.withdrawn', 'approval.returned', 'approval.comment', 'approval.progressed', 'meeting.invited', 'meeting.changed',
   'meeting.cancelled', 'meeting.reminder', 'meeting.minutes_published', 'task.assigned', 'task.overdue',
   'drive.shared', 'ding.received', 'announcement.published', 'org.user_deactivated',
 ]

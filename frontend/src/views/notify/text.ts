@@ -2,14 +2,17 @@
 // event data, falling back to the server's English body.
 import type { Composer } from 'vue-i18n'
 import type { Notification } from './api'
+import { currentLocale } from '../../locales'
 
 export function notificationText(t: Composer['t'], te: Composer['te'], n: Notification): string {
   // vue-i18n reads dots as paths: approval.task_assigned → types.approval_task_assigned
   const key = 'notify.types.' + n.type.replace(/\./g, '_')
   if (!te(key)) return n.body || n.title
   const outcome = String(n.data?.outcome ?? '')
+  // Approvals send their title in both languages.
+  const en = currentLocale.value === 'en' && typeof n.data?.title_en === 'string' && n.data.title_en
   return t(key, {
-    title: n.title,
+    title: en || n.title,
     outcome: outcome && te('notify.outcome.' + outcome) ? t('notify.outcome.' + outcome) : outcome,
     sender: String(n.data?.sender_name ?? ''),
   })
