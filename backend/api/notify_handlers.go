@@ -262,8 +262,23 @@ func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a o
 	writeJSON(w, http.StatusCreated, d)
 }
 
+// streamEvent is what an SSE client receives of an event: everything but the
+// recipient list, which would tell each receiver who else was told (and, for
+// an announcement to the whole company, make every message as large as the
+// company).
+type streamEvent struct {
+	ID          int64          `json:"id"`
+	Type        string         `json:"type"`
+	SubjectType string         `json:"subject_type"`
+	SubjectID   string         `json:"subject_id"`
+	ActorID     string         `json:"actor_id"`
+	Data        map[string]any `json:"data"`
+	CreatedAt   time.Time      `json:"created_at"`
+}
+
 func eventJSON(ev notify.Event) []byte {
-	b, _ := json.Marshal(ev)
+	b, _ := json.Marshal(streamEvent{ID: ev.ID, Type: ev.Type, SubjectType: ev.SubjectType, SubjectID: ev.SubjectID,
+		ActorID: ev.ActorID, Data: ev.Data, CreatedAt: ev.CreatedAt})
 	return b
 }
 

@@ -21,7 +21,7 @@ export interface AnnouncementReceipt { user_id: string; name: string; read_at: s
 export interface Receipts { read: AnnouncementReceipt[]; acknowledged: AnnouncementReceipt[]; not_yet: AnnouncementReceipt[] }
 export interface TackEvent {
   id: number; type: string; subject_type: string; subject_id: string; actor_id: string
-  recipients: string[]; data: Record<string, unknown>; created_at: string
+  data: Record<string, unknown>; created_at: string
 }
 export interface UserLite { id: string; name: string; email: string; department_id: string }
 export interface Department { id: string; name: string; parent_id: string | null }
