@@ -156,9 +156,10 @@ func (Task) TableName() string { return "tasks" }
 
 // calendarToken is the hash of a user's private feed token.
 type calendarToken struct {
-	UserID    string `gorm:"primaryKey"`
-	TokenHash string
-	CreatedAt time.Time
+	UserID     string `gorm:"primaryKey"`
+	TokenHash  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 func (calendarToken) TableName() string { return "calendar_tokens" }
