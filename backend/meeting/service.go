@@ -50,6 +50,8 @@ type Service struct {
 	clock     clock.Clock
 	org       *org.Service
 	publisher DocumentPublisher
+	// dayOverrides are the working calendar's holidays and make-up days.
+	dayOverrides DayOverrides
 }
 
 // NewService builds the meeting service. publisher may be nil until the drive
