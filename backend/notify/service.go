@@ -41,8 +41,11 @@ type Directory interface {
 
 // Config tunes the notification policies.
 type Config struct {
-	DingDailyLimit int      // DINGs one person may send per day (default 20)
-	PublisherRoles []string // roles allowed to publish announcements (default admin, hr)
+	DingDailyLimit int // DINGs one person may send per day (default 20)
+	// EscalationDailyLimit is how many automatic DINGs (escalation policy)
+	// one person receives per day at most (default 5).
+	EscalationDailyLimit int
+	PublisherRoles       []string // roles allowed to publish announcements (default admin, hr)
 	// WorkHours says whether a moment is inside working hours (default
 	// Mon–Fri 09:00–18:00 Asia/Shanghai). Escalation waits 2 h inside, 12 h outside.
 	WorkHours func(t time.Time) bool
@@ -62,6 +65,9 @@ type Service struct {
 func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Service {
 	if cfg.DingDailyLimit <= 0 {
 		cfg.DingDailyLimit = 20
+	}
+	if cfg.EscalationDailyLimit <= 0 {
+		cfg.EscalationDailyLimit = 5
 	}
 	if len(cfg.PublisherRoles) == 0 {
 		cfg.PublisherRoles = []string{"admin", "hr"}

@@ -44,6 +44,10 @@ export default {
   },
   ding: {
     autoUnread: 'You have not read: {title}',
+    autoUnreadMany: 'You have {n} unread important notices: {titles}',
+    listSep: '; ',
+    about: 'About',
+    open: 'Open',
     pleaseRead: 'Please read: {title}',
     nav: 'DING',
     send: 'Send a DING',

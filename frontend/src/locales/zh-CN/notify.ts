@@ -44,6 +44,10 @@ export default {
   },
   ding: {
     autoUnread: '你有未读的重要通知：{title}',
+    autoUnreadMany: '你有 {n} 条未读的重要通知：{titles}',
+    listSep: '；',
+    about: '关于',
+    open: '打开',
     pleaseRead: '请阅读公告：{title}',
     nav: 'DING',
     send: '发 DING',
