@@ -210,7 +210,7 @@ func (s *Service) renderICS(ctx context.Context, calName string, ms []Meeting) (
 			}
 			where := m.Place
 			if r, ok := rooms[m.RoomID]; ok {
-				where = strings.TrimSpace(r.Name + " " + r.Location)
+				where = roomLabel(r)
 			}
 			if where != "" {
 				w.line("LOCATION:" + escapeText(where))

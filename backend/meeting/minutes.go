@@ -296,7 +296,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 				data["link"] = "/meetings/" + m.ID + "?occurrence=" + url.QueryEscape(key.Format(time.RFC3339))
 			}
 			return notify.Emit(tx, &notify.Event{Type: "meeting.minutes_published", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: actor.UserID, Recipients: rcpt, Data: m.eventData(data)})
+				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, data)})
 		}
 		return nil
 	})
@@ -351,7 +351,7 @@ func (s *Service) renderMinutes(ctx context.Context, m *Meeting, mn *Minutes) (s
 	if m.RoomID != "" {
 		var r Room
 		if s.db.WithContext(ctx).First(&r, "id = ?", m.RoomID).Error == nil {
-			place = strings.TrimSpace(r.Name + " " + r.Location)
+			place = roomLabel(r)
 		}
 	}
 	if m.OnlineURL != "" {

@@ -13,6 +13,15 @@ export default {
   back: 'Back',
   cancel: 'Cancel',
   outcome: { approved: 'approved', rejected: 'rejected' },
+  detail: {
+    changed: 'New {what}',
+    change: { time: 'time', place: 'place', details: 'details' },
+    sep: ', ',
+    onlyThisOne: 'this sitting only',
+    online: 'online',
+    due: 'due {due}',
+    sharedBy: 'shared by {name}',
+  },
   types: {
     approval_task_assigned: 'An approval is waiting for you: {title}',
     approval_decided: 'Your approval was {outcome}: {title}',

@@ -13,6 +13,15 @@ export default {
   back: '返回',
   cancel: '取消',
   outcome: { approved: '通过', rejected: '驳回' },
+  detail: {
+    changed: '{what}有变',
+    change: { time: '时间', place: '地点', details: '内容' },
+    sep: '、',
+    onlyThisOne: '仅这一次',
+    online: '线上会议',
+    due: '截止 {due}',
+    sharedBy: '{name} 共享',
+  },
   types: {
     approval_task_assigned: '有一条审批待你处理：{title}',
     approval_decided: '你的审批已{outcome}：{title}',

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../locales'
-import { dingLink, dingText } from './text'
+import { dingLink, dingText, notificationDetail } from './text'
+import type { Notification } from './api'
 
 const t = i18n.global.t
+const te = i18n.global.te
+const note = (type: string, data: Record<string, unknown>) => ({ type, data, title: 'x' }) as unknown as Notification
 
 describe('DING text and link', () => {
   it('shows the policy DINGs in the reader\'s language', () => {
@@ -22,5 +25,39 @@ describe('DING text and link', () => {
     expect(dingLink({ auto: true, subject_type: 'announcement', subject_id: 'n1' })).toBe('/announcements/n1')
     expect(dingLink({ auto: true, subject_type: '', subject_id: '' })).toBe('/notifications')
     expect(dingLink({ auto: false, subject_type: '', subject_id: '' })).toBe('')
+  })
+})
+
+describe('notification detail', () => {
+  // The test runs in TZ=UTC unless set; the times below are read back in the same zone.
+  const hm = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false })
+
+  it('says what changed, when and where', () => {
+    setLocale('zh-CN')
+    const d = notificationDetail(t, te, 'zh-CN', note('meeting.changed', {
+      start: '2026-12-08T07:00:00Z', end: '2026-12-08T08:00:00Z', where: '松 · 大会议室 3F 东', changes: ['time', 'place'] }))
+    expect(d.startsWith('时间、地点有变 · ')).toBe(true)
+    expect(d).toContain(`${hm('2026-12-08T07:00:00Z')}–${hm('2026-12-08T08:00:00Z')}`)
+    expect(d.endsWith(' · 松 · 大会议室 3F 东')).toBe(true)
+  })
+
+  it('names the sitting of a series, and an online meeting as such', () => {
+    const d = notificationDetail(t, te, 'zh-CN', note('meeting.reminder', {
+      start: '2026-12-07T02:00:00Z', end: '2026-12-07T03:00:00Z', occurrence_start: '2026-12-14T02:30:00Z',
+      occurrence_end: '2026-12-14T03:30:00Z', where: '', online_url: 'https://meet.example.com/x' }))
+    expect(d).toContain(`${hm('2026-12-14T02:30:00Z')}–${hm('2026-12-14T03:30:00Z')}`)
+    expect(d.endsWith(' · 线上会议')).toBe(true)
+    const cancelled = notificationDetail(t, te, 'zh-CN', note('meeting.cancelled', {
+      start: '2026-12-07T02:00:00Z', end: '2026-12-07T03:00:00Z', occurrence_start: '2026-12-14T02:00:00Z', occurrence_cancelled: true, where: '竹' }))
+    expect(cancelled.startsWith('仅这一次 · ')).toBe(true)
+  })
+
+  it('gives a task its due date and a shared file its sharer, in English too', () => {
+    expect(notificationDetail(t, te, 'zh-CN', note('task.assigned', { due: '2026-12-10' }))).toBe('截止 2026-12-10')
+    expect(notificationDetail(t, te, 'zh-CN', note('approval.task_assigned', {}))).toBe('')
+    setLocale('en')
+    expect(notificationDetail(t, te, 'en', note('drive.shared', { by: '王芳' }))).toBe('shared by 王芳')
+    expect(notificationDetail(t, te, 'en', note('meeting.changed', { start: '2026-12-08T07:00:00Z', changes: ['details'] })).startsWith('New details · ')).toBe(true)
+    setLocale('zh-CN')
   })
 })
