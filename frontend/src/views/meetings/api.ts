@@ -69,4 +69,3 @@ export const meetingsApi = {
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=200&q=${encodeURIComponent(q)}`).then((p) => p.items),
 }
 
-export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai'
