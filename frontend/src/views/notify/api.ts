@@ -54,6 +54,7 @@ export const notifyApi = {
   emailSettings: () => api.get<EmailSettings>('/api/v1/settings/email'),
   setEmailSettings: (s: EmailSettings) => api.put<EmailSettings>('/api/v1/settings/email', s),
   me: () => api.get<Me>('/api/v1/me'),
+  user: (id: string) => api.get<UserLite>('/api/v1/users/' + id),
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=50&q=${encodeURIComponent(q)}`).then((p) => p.items),
   departments: () => api.get<Page<Department>>('/api/v1/departments').then((p) => p.items),
 }
