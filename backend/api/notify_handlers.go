@@ -32,6 +32,7 @@ func (h *Handler) notifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/announcements/{id}/remind", h.authed(h.remindAnnouncement))
 	mux.HandleFunc("GET /api/v1/settings/email", h.authed(h.getEmailSettings))
 	mux.HandleFunc("PUT /api/v1/settings/email", h.authed(h.putEmailSettings))
+	mux.HandleFunc("POST /api/v1/settings/email/test", h.authed(h.testEmailSettings))
 }
 
 func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -303,4 +304,17 @@ func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org
 		return
 	}
 	writeJSON(w, http.StatusOK, es)
+}
+
+func (h *Handler) testEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var req notify.EmailSettings
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := h.deps.Notify.SendTestEmail(r.Context(), notifyorg.Actor(a), req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
 	"slices"
 	"time"
 
@@ -28,6 +29,7 @@ type Person struct {
 	Email        string
 	DepartmentID string
 	Active       bool
+	Locale       string // "zh-CN", "en" or "" (Chinese)
 }
 
 // Directory is the slice of the org directory notify needs (implemented over
@@ -59,6 +61,9 @@ type Service struct {
 	dir Directory
 	cfg Config
 	hub *Hub
+	// emailTLS verifies the mail server (nil: the system's roots); tests
+	// set it to trust their own server.
+	emailTLS *tls.Config
 }
 
 // NewService builds the service. cfg may be zero for the defaults.

@@ -96,6 +96,13 @@ export default {
     password: 'Password',
     passwordKept: 'Set (leave empty to keep it)',
     from: 'From address',
+    security: 'Encryption',
+    securityMode: { auto: 'Automatic (STARTTLS when offered)', starttls: 'STARTTLS (required)', tls: 'SSL/TLS (usually port 465)', none: 'None (local relay only)' },
+    siteUrl: 'Tack address',
+    siteUrlHint: 'The address colleagues open Tack at in the browser; links in emails start with it. Without it emails give the page path only.',
+    test: 'Send a test email',
+    testSent: 'Test email sent: check your inbox',
+    problem: { connect: 'Cannot reach the mail server (check the server and port)', tls: 'The encrypted connection failed (check the encryption, the port or the server certificate)', auth: 'The mail server refused the login (check user and password)', rejected: 'The mail server refused the message (check the sender address)' },
     save: 'Save',
     saved: 'Saved',
   },
@@ -149,6 +156,7 @@ export const errors = {
   },
   settings: {
     forbidden: 'Administrators only',
+    email_failed: 'The test email could not be sent',
     invalid_email: 'The email settings have errors',
   },
 }

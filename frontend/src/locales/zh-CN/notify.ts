@@ -96,6 +96,13 @@ export default {
     password: '密码',
     passwordKept: '已设置（留空则不修改）',
     from: '发件人地址',
+    security: '加密方式',
+    securityMode: { auto: '自动（服务器支持时用 STARTTLS）', starttls: 'STARTTLS（必须加密）', tls: 'SSL/TLS（通常端口 465）', none: '不加密（仅限内网中继）' },
+    siteUrl: 'Tack 访问地址',
+    siteUrlHint: '同事在浏览器中打开 Tack 的地址，邮件里的链接以它开头；不填则只给出页面路径。',
+    test: '发送测试邮件',
+    testSent: '测试邮件已发出，请查收你的邮箱',
+    problem: { connect: '连不上邮件服务器（检查服务器地址和端口）', tls: '加密连接失败（检查加密方式和端口，或服务器证书）', auth: '登录邮件服务器失败（检查用户名和密码）', rejected: '邮件服务器拒收（检查发件人地址）' },
     save: '保存',
     saved: '已保存',
   },
@@ -149,6 +156,7 @@ export const errors = {
   },
   settings: {
     forbidden: '只有管理员可以修改设置',
+    email_failed: '测试邮件发送失败',
     invalid_email: '邮件设置有误',
   },
 }
