@@ -163,13 +163,13 @@ func (s *Service) SendTestEmail(ctx context.Context, a Actor, in EmailSettings) 
 		return err
 	}
 	if err := deliverMail(ctx, in, s.emailTLS, p.Email, msg); err != nil {
-		step := "connect"
+		step, detail := "connect", err.Error()
 		var mp *MailProblem
 		if errors.As(err, &mp) {
-			step = mp.Step
+			step, detail = mp.Step, mp.Err.Error()
 		}
 		// The server's own words help the administrator; they are no secret of Tack's.
-		return apperr.Invalid("settings.email_failed", err.Error()).WithField("smtp", step)
+		return apperr.Invalid("settings.email_failed", detail).WithField("smtp", step)
 	}
 	return nil
 }
