@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -251,6 +252,9 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 		res = SaveResult{Meeting: *m, Warnings: w}
 		return err
 	})
+	if err == nil {
+		res.Warnings = append(res.Warnings, s.shareAttachments(ctx, actor, &res.Meeting)...)
+	}
 	return res, err
 }
 
@@ -390,7 +394,37 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 		res = SaveResult{Meeting: *m, Warnings: w}
 		return err
 	})
+	if err == nil {
+		res.Warnings = append(res.Warnings, s.shareAttachments(ctx, actor, &res.Meeting)...)
+	}
 	return res, err
+}
+
+// driveEntryPrefix starts the app route of a drive file or folder.
+const driveEntryPrefix = "/drive/entries/"
+
+// shareAttachments lets everyone in m read its drive attachments, once the
+// meeting is saved (the drive writes in its own transaction). What the
+// actor may not share comes back as warnings; the meeting stands.
+func (s *Service) shareAttachments(ctx context.Context, actor org.Actor, m *Meeting) []Warning {
+	if s.sharer == nil {
+		return nil
+	}
+	var out []Warning
+	people := append([]string{m.OrganizerID}, m.attendeeIDs()...)
+	for _, a := range m.Attachments {
+		id, ok := strings.CutPrefix(a, driveEntryPrefix)
+		if !ok || id == "" || strings.Contains(id, "/") {
+			continue
+		}
+		if err := s.sharer.ShareAttachment(ctx, actor, id, people); err != nil {
+			if _, ok := apperr.As(err); !ok {
+				slog.Error("meeting: share attachment", "meeting", m.ID, "entry", id, "err", err)
+			}
+			out = append(out, Warning{Code: "attachment_not_shared", Attachment: a})
+		}
+	}
+	return out
 }
 
 // saveMeeting writes every column of m if its version is still oldVersion.

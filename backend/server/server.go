@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
 	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
 	s.Meeting.SetPublisher(s.Drive)
+	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,

@@ -68,6 +68,14 @@ export default {
   updated: 'Meeting updated; attendees were told',
   attachmentHint: 'Drive link (/drive/entries/…) or https:// address',
   addAttachment: 'Add attachment',
+  attachments: {
+    upload: 'Upload files',
+    folder: 'Meeting attachments',
+    help: 'Uploaded files go to the "Meeting attachments" folder of your drive; once the meeting is saved, the attendees can open its drive attachments read-only.',
+    tooLarge: '"{name}" is over 64 MB: upload it to the drive first, then paste its link',
+    notShared: 'You may not share these drive attachments: attendees without access cannot open them',
+    noAccess: 'Drive file (you have no access)',
+  },
   fields: {
     title: 'Title',
     time: 'Time',

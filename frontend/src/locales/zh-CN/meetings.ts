@@ -68,6 +68,14 @@ export default {
   updated: '会议已更新，已通知参会人',
   attachmentHint: '网盘文件链接（/drive/entries/…）或 https:// 网址',
   addAttachment: '添加附件',
+  attachments: {
+    upload: '上传文件',
+    folder: '会议附件',
+    help: '上传的文件存进你网盘的「会议附件」文件夹；保存会议后，参会人可以只读查看附件中的网盘文件。',
+    tooLarge: '「{name}」超过 64 MB，请先上传到网盘，再粘贴它的链接',
+    notShared: '以下网盘附件你无权共享，没有权限的参会人打不开',
+    noAccess: '网盘文件（你无权查看）',
+  },
   fields: {
     title: '主题',
     time: '时间',

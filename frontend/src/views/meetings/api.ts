@@ -13,7 +13,9 @@ export interface Occurrence {
   meeting_id: string; original_start: string; start: string; end: string; title: string; room_id: string
   recurring: boolean; moved: boolean; busy_only: boolean; response?: string
 }
-export interface Warning { code: string; user_id: string; meeting_id: string; start: string; end: string }
+export interface Warning {
+  code: 'attendee_busy' | 'attachment_not_shared'; user_id?: string; meeting_id?: string; start?: string; end?: string; attachment?: string
+}
 export interface SaveResult { meeting: Meeting; warnings: Warning[] }
 export interface Interval { start: string; end: string }
 export interface FreeBusy { users: Record<string, Interval[]>; rooms: Record<string, Interval[]> }
