@@ -170,6 +170,15 @@ func (s *Service) eventData(db *gorm.DB, m *Meeting, extra map[string]any) map[s
 	return d
 }
 
+// occurrenceLink opens one sitting of a series (its minutes, its moved
+// time); a single meeting has just its page.
+func occurrenceLink(m *Meeting, orig time.Time) string {
+	if m.RRule == "" {
+		return "/meetings/" + m.ID
+	}
+	return "/meetings/" + m.ID + "?occurrence=" + url.QueryEscape(orig.UTC().Format(time.RFC3339))
+}
+
 // where names the meeting's location: its room (name and location) or place.
 func (s *Service) where(db *gorm.DB, m *Meeting) string {
 	if m.RoomID != "" {
@@ -551,7 +560,7 @@ func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string
 		}
 		if rcpt := without(append(m.attendeeIDs(), m.OrganizerID), actor.UserID); len(rcpt) > 0 {
 			if err := notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "meeting", SubjectID: m.ID, ActorID: actor.UserID,
-				Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"occurrence": orig.Format(time.RFC3339),
+				Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"occurrence": orig.Format(time.RFC3339), "link": occurrenceLink(m, orig),
 					"occurrence_start": ex.StartAt.Format(time.RFC3339), "occurrence_end": ex.EndAt.Format(time.RFC3339),
 					"occurrence_cancelled": in.Cancelled})}); err != nil {
 				return err

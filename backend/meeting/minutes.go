@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -292,9 +291,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 		}
 		if rcpt := without(viewers, actor.UserID); len(rcpt) > 0 {
 			data := map[string]any{"document_id": docID, "occurrence_start": key.Format(time.RFC3339), "document_name": name}
-			if m.RRule != "" { // open the minutes of this sitting, not of the series' first
-				data["link"] = "/meetings/" + m.ID + "?occurrence=" + url.QueryEscape(key.Format(time.RFC3339))
-			}
+			data["link"] = occurrenceLink(m, key) // the minutes of this sitting, not of the series' first
 			return notify.Emit(tx, &notify.Event{Type: "meeting.minutes_published", SubjectType: "meeting", SubjectID: m.ID,
 				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, data)})
 		}
