@@ -74,12 +74,14 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		working := s.cfg.WorkHours(now)
 		due := map[string][]Notification{}
 		var users []string
-		after := ""
+		var afterAt time.Time
+		afterID := ""
 		for {
 			var page []Notification
-			// 2 h is the shortest delay: anything younger cannot be due.
-			if err := db.Where("id > ? AND read_at IS NULL AND escalated_at IS NULL AND type IN ? AND created_at <= ?",
-				after, escalateTypes, now.Add(-2*time.Hour)).Order("id").Limit(500).Find(&page).Error; err != nil {
+			// 2 h is the shortest delay: anything younger cannot be due. Paged
+			// by (created_at, id) along the unread index.
+			if err := db.Where("read_at IS NULL AND escalated_at IS NULL AND type IN ? AND created_at <= ? AND (created_at, id) > (?, ?)",
+				escalateTypes, now.Add(-2*time.Hour), afterAt, afterID).Order("created_at, id").Limit(500).Find(&page).Error; err != nil {
 				return fmt.Errorf("notify: escalation scan: %w", err)
 			}
 			for _, nt := range page {
@@ -95,7 +97,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			if len(page) < 500 {
 				break
 			}
-			after = page[len(page)-1].ID
+			afterAt, afterID = page[len(page)-1].CreatedAt, page[len(page)-1].ID
 		}
 		people, err := s.dir.People(ctx, users)
 		if err != nil {

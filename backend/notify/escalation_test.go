@@ -106,3 +106,33 @@ func TestEscalationOneDingPerRunAndDailyLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestEscalationPagesThroughABacklog: more due notices than one page of the
+// scan (500) all end up in the person's DING, each marked once.
+func TestEscalationPagesThroughABacklog(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, admin := e.Setup()
+		u, _ := e.NewUser(adminTok, "")
+		for i := range 520 {
+			emit(t, e, &notify.Event{Type: "approval.task_assigned", ActorID: admin.ID, Recipients: []string{u.ID},
+				Data: map[string]any{"title": fmt.Sprintf("A%03d", i)}})
+			if i == 260 {
+				e.Clock.Advance(time.Second) // two creation times, so the pages cross one
+				dispatch(t, e)
+			}
+		}
+		dispatch(t, e)
+		e.Clock.Advance(2*time.Hour + time.Minute) // all due (17:00 + 2 h), none late
+		if n, err := e.Server.Notify.Escalate(context.Background()); err != nil || n != 1 {
+			t.Fatalf("DINGs %d %v, want 1", n, err)
+		}
+		var left int64
+		e.Server.DB.Model(&notify.Notification{}).Where("user_id = ? AND escalated_at IS NULL", u.ID).Count(&left)
+		var d notify.Ding
+		e.Server.DB.Where("auto = ?", true).Take(&d)
+		if left != 0 || !strings.HasPrefix(d.Message, "Unread (520): A000; A001") {
+			t.Fatalf("%d not escalated; DING %q", left, d.Message)
+		}
+	})
+}
