@@ -33,7 +33,9 @@ func (h *Handler) meetingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/freebusy", h.authed(h.freeBusy))
 	mux.HandleFunc("GET /api/v1/tasks", h.authed(h.listTasks))
 	mux.HandleFunc("PATCH /api/v1/tasks/{id}", h.authed(h.updateTask))
+	mux.HandleFunc("GET /api/v1/calendar/token", h.authed(h.calendarFeedStatus))
 	mux.HandleFunc("POST /api/v1/calendar/token", h.authed(h.calendarToken))
+	mux.HandleFunc("DELETE /api/v1/calendar/token", h.authed(h.revokeCalendarFeed))
 	mux.HandleFunc("GET /api/v1/calendar/{file}", h.calendarFeed) // the token is the credential
 }
 
@@ -248,6 +250,19 @@ func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a org.Actor
 func (h *Handler) calendarToken(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	token, err := h.deps.Meeting.CalendarToken(r.Context(), a)
 	meetingRespond(w, r, http.StatusOK, map[string]string{"token": token, "path": "/api/v1/calendar/" + token + ".ics"}, err)
+}
+
+func (h *Handler) calendarFeedStatus(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	st, err := h.deps.Meeting.CalendarFeed(r.Context(), a)
+	meetingRespond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handler) revokeCalendarFeed(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	if err := h.deps.Meeting.RevokeCalendarFeed(r.Context(), a); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (h *Handler) calendarFeed(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,7 @@ func (h *Handler) notifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/announcements/{id}/remind", h.authed(h.remindAnnouncement))
 	mux.HandleFunc("GET /api/v1/settings/email", h.authed(h.getEmailSettings))
 	mux.HandleFunc("PUT /api/v1/settings/email", h.authed(h.putEmailSettings))
+	mux.HandleFunc("POST /api/v1/settings/email/test", h.authed(h.testEmailSettings))
 }
 
 func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -262,8 +263,23 @@ func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a o
 	writeJSON(w, http.StatusCreated, d)
 }
 
+// streamEvent is what an SSE client receives of an event: everything but the
+// recipient list, which would tell each receiver who else was told (and, for
+// an announcement to the whole company, make every message as large as the
+// company).
+type streamEvent struct {
+	ID          int64          `json:"id"`
+	Type        string         `json:"type"`
+	SubjectType string         `json:"subject_type"`
+	SubjectID   string         `json:"subject_id"`
+	ActorID     string         `json:"actor_id"`
+	Data        map[string]any `json:"data"`
+	CreatedAt   time.Time      `json:"created_at"`
+}
+
 func eventJSON(ev notify.Event) []byte {
-	b, _ := json.Marshal(ev)
+	b, _ := json.Marshal(streamEvent{ID: ev.ID, Type: ev.Type, SubjectType: ev.SubjectType, SubjectID: ev.SubjectID,
+		ActorID: ev.ActorID, Data: ev.Data, CreatedAt: ev.CreatedAt})
 	return b
 }
 
@@ -288,4 +304,17 @@ func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org
 		return
 	}
 	writeJSON(w, http.StatusOK, es)
+}
+
+func (h *Handler) testEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	var req notify.EmailSettings
+	if err := decode(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := h.deps.Notify.SendTestEmail(r.Context(), notifyorg.Actor(a), req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

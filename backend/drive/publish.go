@@ -100,3 +100,49 @@ func (s *Service) ensureFolder(ctx context.Context, parentID, name string) (*Ent
 	}
 	return &e, nil
 }
+
+// ShareAttachment implements meeting.AttachmentSharer: it lets each of
+// userIDs read entryID, a file or folder attached to a meeting. The actor
+// must be able to share the entry (manager of it); people who can read it
+// already keep the access they have (a grant never lowers a role). No
+// drive.shared notice: the meeting's invitation is the notice.
+func (s *Service) ShareAttachment(ctx context.Context, actor org.Actor, entryID string, userIDs []string) error {
+	w, err := s.who(ctx, actor)
+	if err != nil {
+		return err
+	}
+	// Who each person is in the drive (their departments), read before the write.
+	readers := make([]who, 0, len(userIDs))
+	for _, uid := range userIDs {
+		ua, err := s.org.ActorFor(ctx, uid)
+		if err != nil {
+			continue // left the company
+		}
+		uw, err := s.who(ctx, ua)
+		if err != nil {
+			return err
+		}
+		readers = append(readers, uw)
+	}
+	return s.write(ctx, func(st dbx) error {
+		e, err := s.needLive(ctx, st, w, entryID, RoleManager)
+		if err != nil {
+			return err
+		}
+		for _, uw := range readers {
+			r, err := s.roleOn(ctx, st, uw, e)
+			if err != nil {
+				return err
+			}
+			if roleLevel(r) >= roleLevel(RoleViewer) {
+				continue
+			}
+			p := Permission{ID: newID(), EntryID: e.ID, SpaceID: e.SpaceID, PrincipalType: PrincipalUser, PrincipalID: uw.Actor.UserID,
+				Role: RoleViewer, CreatedBy: actor.UserID, CreatedAt: s.clock.Now()}
+			if err := st.upsertPermission(&p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

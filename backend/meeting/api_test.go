@@ -394,8 +394,13 @@ func TestRemindersOncePerOccurrence(t *testing.T) {
 			t.Fatalf("day 2: %+v", st)
 		}
 		evs := events(t, e, "meeting.reminder", s.Meeting.ID)
-		if len(evs) != 2 || len(evs[0].Recipients) != 2 || evs[1].Data["occurrence_start"] != "2026-01-07T01:00:00Z" {
+		// A series' reminder opens that sitting.
+		if len(evs) != 2 || len(evs[0].Recipients) != 2 || evs[1].Data["occurrence_start"] != "2026-01-07T01:00:00Z" ||
+			evs[1].Data["link"] != "/meetings/"+s.Meeting.ID+"?occurrence=2026-01-07T01%3A00%3A00Z" {
 			t.Fatalf("reminders %+v", evs)
+		}
+		if evs := events(t, e, "meeting.reminder", one.Meeting.ID); len(evs) != 1 || evs[0].Data["link"] != "/meetings/"+one.Meeting.ID {
+			t.Fatalf("single reminders %+v", evs)
 		}
 		if n := len(events(t, e, "meeting.reminder", one.Meeting.ID)); n != 1 {
 			t.Fatalf("single reminders %d", n)

@@ -34,8 +34,8 @@ type Suggestion struct {
 // slotStep is the grid slots start on.
 const slotStep = 30 * time.Minute
 
-// FindTime suggests the earliest slots within working hours (Mon–Fri
-// 09:00–18:00 in the organizer's zone) where the actor and all attendees are
+// FindTime suggests the earliest slots within working hours (09:00–18:00 in
+// the organizer's zone on working days of the company calendar) where the actor and all attendees are
 // free and, unless NoRoom, a room with enough capacity is free.
 func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInput) ([]Suggestion, error) {
 	if in.TimeZone == "" {
@@ -92,6 +92,10 @@ func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInpu
 	if err != nil {
 		return nil, err
 	}
+	days, err := s.overrides(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var all []Interval
 	for _, iv := range ub {
 		all = append(all, iv...)
@@ -99,7 +103,7 @@ func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInpu
 	union := merge(all)
 	dur := time.Duration(in.DurationMinutes) * time.Minute
 	out := []Suggestion{}
-	for _, span := range workSpans(from, to, loc) {
+	for _, span := range workSpans(from, to, loc, days) {
 		start := alignUp(span.Start, loc)
 		for ; !start.Add(dur).After(span.End); start = start.Add(slotStep) {
 			end := start.Add(dur)

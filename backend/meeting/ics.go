@@ -29,7 +29,8 @@ func (s *Service) ICS(ctx context.Context, actor org.Actor, id string) (string, 
 }
 
 // CalendarToken makes a new private feed token for the actor, replacing
-// (and so revoking) the previous one. Only its hash is stored.
+// (and so revoking) the previous one. Only its hash is stored, so the
+// address cannot be shown again later: a user who lost it makes a new one.
 func (s *Service) CalendarToken(ctx context.Context, actor org.Actor) (string, error) {
 	var raw [24]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -38,11 +39,47 @@ func (s *Service) CalendarToken(ctx context.Context, actor org.Actor) (string, e
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	ct := calendarToken{UserID: actor.UserID, TokenHash: hashToken(token), CreatedAt: s.clock.Now()}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"token_hash", "created_at"})}).Create(&ct).Error
+		DoUpdates: clause.AssignmentColumns([]string{"token_hash", "created_at", "last_used_at"})}).Create(&ct).Error
 	if err != nil {
 		return "", fmt.Errorf("meeting: save calendar token: %w", err)
 	}
 	return token, nil
+}
+
+// FeedStatus says whether the actor has a private calendar feed, since
+// when, and when a calendar client last fetched it.
+type FeedStatus struct {
+	Active     bool       `json:"active"`
+	CreatedAt  *time.Time `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// CalendarFeed returns the actor's feed status (never the address itself).
+func (s *Service) CalendarFeed(ctx context.Context, actor org.Actor) (FeedStatus, error) {
+	var ct calendarToken
+	err := s.db.WithContext(ctx).First(&ct, "user_id = ?", actor.UserID).Error
+	if store.IsNotFound(err) {
+		return FeedStatus{}, nil
+	}
+	if err != nil {
+		return FeedStatus{}, fmt.Errorf("meeting: calendar feed: %w", err)
+	}
+	created := ct.CreatedAt.UTC()
+	st := FeedStatus{Active: true, CreatedAt: &created}
+	if ct.LastUsedAt != nil {
+		used := ct.LastUsedAt.UTC()
+		st.LastUsedAt = &used
+	}
+	return st, nil
+}
+
+// RevokeCalendarFeed turns the actor's private feed off: its address stops
+// working at once. Revoking when there is none is not an error.
+func (s *Service) RevokeCalendarFeed(ctx context.Context, actor org.Actor) error {
+	if err := s.db.WithContext(ctx).Where("user_id = ?", actor.UserID).Delete(&calendarToken{}).Error; err != nil {
+		return fmt.Errorf("meeting: revoke calendar feed: %w", err)
+	}
+	return nil
 }
 
 func hashToken(t string) string {
@@ -67,6 +104,10 @@ func (s *Service) Feed(ctx context.Context, token string) (string, error) {
 	actor, err := s.org.ActorFor(ctx, ct.UserID)
 	if err != nil {
 		return "", ErrBadToken
+	}
+	// Calendar clients poll every few minutes at most; one write per fetch is cheap.
+	if err := db.Model(&calendarToken{}).Where("user_id = ?", ct.UserID).Update("last_used_at", s.clock.Now()).Error; err != nil {
+		return "", fmt.Errorf("meeting: feed used: %w", err)
 	}
 	since := s.clock.Now().Add(-30 * 24 * time.Hour)
 	var ms []Meeting
@@ -169,7 +210,7 @@ func (s *Service) renderICS(ctx context.Context, calName string, ms []Meeting) (
 			}
 			where := m.Place
 			if r, ok := rooms[m.RoomID]; ok {
-				where = strings.TrimSpace(r.Name + " " + r.Location)
+				where = roomLabel(r)
 			}
 			if where != "" {
 				w.line("LOCATION:" + escapeText(where))

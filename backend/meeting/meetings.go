@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strings"
@@ -157,13 +158,58 @@ func (m *Meeting) apply(val *validated) {
 	m.StartAt, m.EndAt, m.ReminderMinutes, m.MinuteTakerID = val.start, val.end, val.reminder, in.MinuteTakerID
 }
 
-func (m *Meeting) eventData(extra map[string]any) map[string]any {
+// eventData is what a meeting event carries for the notification text:
+// title, link, times and where (the room's name and location, or the place).
+func (s *Service) eventData(db *gorm.DB, m *Meeting, extra map[string]any) map[string]any {
 	d := map[string]any{"title": m.Title, "link": "/meetings/" + m.ID, "start": m.StartAt.Format(time.RFC3339),
-		"end": m.EndAt.Format(time.RFC3339), "room_id": m.RoomID, "time_zone": m.TimeZone, "rrule": m.RRule}
+		"end": m.EndAt.Format(time.RFC3339), "room_id": m.RoomID, "time_zone": m.TimeZone, "rrule": m.RRule,
+		"where": s.where(db, m), "online_url": m.OnlineURL}
 	for k, v := range extra {
 		d[k] = v
 	}
 	return d
+}
+
+// occurrenceLink opens one sitting of a series (its minutes, its moved
+// time); a single meeting has just its page.
+func occurrenceLink(m *Meeting, orig time.Time) string {
+	if m.RRule == "" {
+		return "/meetings/" + m.ID
+	}
+	return "/meetings/" + m.ID + "?occurrence=" + url.QueryEscape(orig.UTC().Format(time.RFC3339))
+}
+
+// where names the meeting's location: its room (name and location) or place.
+func (s *Service) where(db *gorm.DB, m *Meeting) string {
+	if m.RoomID != "" {
+		var r Room
+		if db.Select("name", "location").First(&r, "id = ?", m.RoomID).Error == nil {
+			return roomLabel(r)
+		}
+	}
+	return m.Place
+}
+
+// roomLabel is a room as people find it: "松 · 大会议室 3F 东".
+func roomLabel(r Room) string { return strings.TrimSpace(r.Name + " " + r.Location) }
+
+// changes lists what of a meeting an update changed, as the notification
+// says it: "time" (start, end, repeat or zone), "place" (room, place or
+// online link) and "details" (title, agenda, attachments, minute-taker,
+// reminder). Attendees joining or leaving are told by their own events.
+func changes(old, m *Meeting) []string {
+	out := []string{}
+	if !old.StartAt.Equal(m.StartAt) || !old.EndAt.Equal(m.EndAt) || old.RRule != m.RRule || old.TimeZone != m.TimeZone {
+		out = append(out, "time")
+	}
+	if old.RoomID != m.RoomID || old.Place != m.Place || old.OnlineURL != m.OnlineURL {
+		out = append(out, "place")
+	}
+	if old.Title != m.Title || old.Agenda != m.Agenda || !slices.Equal(old.Attachments, m.Attachments) ||
+		old.MinuteTakerID != m.MinuteTakerID || old.ReminderMinutes != m.ReminderMinutes {
+		out = append(out, "details")
+	}
+	return out
 }
 
 func without(ids []string, drop string) []string {
@@ -207,7 +253,7 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 		}
 		if rcpt := without(m.attendeeIDs(), actor.UserID); len(rcpt) > 0 {
 			if err := notify.Emit(tx, &notify.Event{Type: "meeting.invited", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: actor.UserID, Recipients: rcpt, Data: m.eventData(map[string]any{"organizer": actor.Name})}); err != nil {
+				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name})}); err != nil {
 				return err
 			}
 		}
@@ -215,6 +261,9 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 		res = SaveResult{Meeting: *m, Warnings: w}
 		return err
 	})
+	if err == nil {
+		res.Warnings = append(res.Warnings, s.shareAttachments(ctx, actor, &res.Meeting)...)
+	}
 	return res, err
 }
 
@@ -281,10 +330,17 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 				}
 			}
 		}
+		changed := changes(&old, m)
+		// A new time asks everyone again: an answer for Monday 10:00 says
+		// nothing about Tuesday 15:00.
+		retime := slices.Contains(changed, "time")
 		m.Attendees = nil
 		var added, kept, removed []string
 		for _, uid := range val.attendees {
 			if a, ok := oldAttendees[uid]; ok {
+				if retime {
+					a.Response, a.RespondedAt = ResponsePending, nil
+				}
 				m.Attendees = append(m.Attendees, a)
 				kept = append(kept, uid)
 				delete(oldAttendees, uid)
@@ -311,6 +367,12 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 				return fmt.Errorf("meeting: remove attendees: %w", err)
 			}
 		}
+		if retime && len(kept) > 0 {
+			if err := tx.Model(&Attendee{}).Where("meeting_id = ? AND user_id IN ?", m.ID, kept).
+				Updates(map[string]any{"response": ResponsePending, "responded_at": nil}).Error; err != nil {
+				return fmt.Errorf("meeting: ask attendees again: %w", err)
+			}
+		}
 		for _, a := range m.Attendees {
 			if slices.Contains(added, a.UserID) {
 				if err := tx.Create(&a).Error; err != nil {
@@ -318,10 +380,14 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 				}
 			}
 		}
+		var toldOfChange []string
+		if len(changed) > 0 {
+			toldOfChange = without(append(kept, m.OrganizerID), actor.UserID)
+		}
 		emits := []struct {
 			typ  string
 			rcpt []string
-		}{{"meeting.changed", without(append(kept, m.OrganizerID), actor.UserID)},
+		}{{"meeting.changed", toldOfChange},
 			{"meeting.invited", without(added, actor.UserID)},
 			{"meeting.cancelled", without(removed, actor.UserID)}}
 		for _, e := range emits {
@@ -329,7 +395,7 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 				continue
 			}
 			if err := notify.Emit(tx, &notify.Event{Type: e.typ, SubjectType: "meeting", SubjectID: m.ID, ActorID: actor.UserID,
-				Recipients: e.rcpt, Data: m.eventData(map[string]any{"organizer": actor.Name})}); err != nil {
+				Recipients: e.rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name, "changes": changed})}); err != nil {
 				return err
 			}
 		}
@@ -337,7 +403,37 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 		res = SaveResult{Meeting: *m, Warnings: w}
 		return err
 	})
+	if err == nil {
+		res.Warnings = append(res.Warnings, s.shareAttachments(ctx, actor, &res.Meeting)...)
+	}
 	return res, err
+}
+
+// driveEntryPrefix starts the app route of a drive file or folder.
+const driveEntryPrefix = "/drive/entries/"
+
+// shareAttachments lets everyone in m read its drive attachments, once the
+// meeting is saved (the drive writes in its own transaction). What the
+// actor may not share comes back as warnings; the meeting stands.
+func (s *Service) shareAttachments(ctx context.Context, actor org.Actor, m *Meeting) []Warning {
+	if s.sharer == nil {
+		return nil
+	}
+	var out []Warning
+	people := append([]string{m.OrganizerID}, m.attendeeIDs()...)
+	for _, a := range m.Attachments {
+		id, ok := strings.CutPrefix(a, driveEntryPrefix)
+		if !ok || id == "" || strings.Contains(id, "/") {
+			continue
+		}
+		if err := s.sharer.ShareAttachment(ctx, actor, id, people); err != nil {
+			if _, ok := apperr.As(err); !ok {
+				slog.Error("meeting: share attachment", "meeting", m.ID, "entry", id, "err", err)
+			}
+			out = append(out, Warning{Code: "attachment_not_shared", Attachment: a})
+		}
+	}
+	return out
 }
 
 // saveMeeting writes every column of m if its version is still oldVersion.
@@ -388,7 +484,7 @@ func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, versio
 			return nil
 		}
 		return notify.Emit(tx, &notify.Event{Type: "meeting.cancelled", SubjectType: "meeting", SubjectID: m.ID,
-			ActorID: actor.UserID, Recipients: rcpt, Data: m.eventData(map[string]any{"organizer": actor.Name})})
+			ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name})})
 	})
 	return out, err
 }
@@ -464,8 +560,9 @@ func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string
 		}
 		if rcpt := without(append(m.attendeeIDs(), m.OrganizerID), actor.UserID); len(rcpt) > 0 {
 			if err := notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "meeting", SubjectID: m.ID, ActorID: actor.UserID,
-				Recipients: rcpt, Data: m.eventData(map[string]any{"occurrence": orig.Format(time.RFC3339),
-					"occurrence_start": ex.StartAt.Format(time.RFC3339), "occurrence_cancelled": in.Cancelled})}); err != nil {
+				Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"occurrence": orig.Format(time.RFC3339), "link": occurrenceLink(m, orig),
+					"occurrence_start": ex.StartAt.Format(time.RFC3339), "occurrence_end": ex.EndAt.Format(time.RFC3339),
+					"occurrence_cancelled": in.Cancelled})}); err != nil {
 				return err
 			}
 		}

@@ -103,5 +103,7 @@ CREATE TABLE calendar_tokens (
 	token_hash TEXT NOT NULL UNIQUE,
 	created_at TIMESTAMPTZ NOT NULL
 )`},
+		// When a calendar client last fetched the feed, so its owner can see the subscription works.
+		{ID: "meeting-0002-calendar-token-used", SQL: `ALTER TABLE calendar_tokens ADD COLUMN last_used_at TIMESTAMPTZ`},
 	}
 }

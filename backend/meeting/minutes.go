@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -292,11 +291,9 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 		}
 		if rcpt := without(viewers, actor.UserID); len(rcpt) > 0 {
 			data := map[string]any{"document_id": docID, "occurrence_start": key.Format(time.RFC3339), "document_name": name}
-			if m.RRule != "" { // open the minutes of this sitting, not of the series' first
-				data["link"] = "/meetings/" + m.ID + "?occurrence=" + url.QueryEscape(key.Format(time.RFC3339))
-			}
+			data["link"] = occurrenceLink(m, key) // the minutes of this sitting, not of the series' first
 			return notify.Emit(tx, &notify.Event{Type: "meeting.minutes_published", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: actor.UserID, Recipients: rcpt, Data: m.eventData(data)})
+				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, data)})
 		}
 		return nil
 	})
@@ -351,7 +348,7 @@ func (s *Service) renderMinutes(ctx context.Context, m *Meeting, mn *Minutes) (s
 	if m.RoomID != "" {
 		var r Room
 		if s.db.WithContext(ctx).First(&r, "id = ?", m.RoomID).Error == nil {
-			place = strings.TrimSpace(r.Name + " " + r.Location)
+			place = roomLabel(r)
 		}
 	}
 	if m.OnlineURL != "" {

@@ -156,9 +156,10 @@ func (Task) TableName() string { return "tasks" }
 
 // calendarToken is the hash of a user's private feed token.
 type calendarToken struct {
-	UserID    string `gorm:"primaryKey"`
-	TokenHash string
-	CreatedAt time.Time
+	UserID     string `gorm:"primaryKey"`
+	TokenHash  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 func (calendarToken) TableName() string { return "calendar_tokens" }
@@ -230,11 +231,15 @@ type SaveResult struct {
 	Warnings []Warning `json:"warnings"`
 }
 
-// Warning says an attendee is busy with another meeting at the same time.
+// Warning is something about a saved meeting its organizer should know:
+// "attendee_busy" (UserID has MeetingID at the same time) or
+// "attachment_not_shared" (the drive Attachment could not be shared with
+// the attendees: the organizer may not share it).
 type Warning struct {
-	Code      string    `json:"code"` // "attendee_busy"
-	UserID    string    `json:"user_id"`
-	MeetingID string    `json:"meeting_id"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
+	Code       string    `json:"code"`
+	UserID     string    `json:"user_id,omitempty"`
+	MeetingID  string    `json:"meeting_id,omitempty"`
+	Start      time.Time `json:"start,omitzero"`
+	End        time.Time `json:"end,omitzero"`
+	Attachment string    `json:"attachment,omitempty"`
 }

@@ -47,7 +47,7 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, u org.User
 			return fmt.Errorf("meeting: hand over meeting: %w", err)
 		}
 		if err := notify.Emit(tx, &notify.Event{Type: "meeting.changed", SubjectType: "meeting", SubjectID: m.ID, ActorID: "system",
-			Recipients: []string{manager.ID}, Data: m.eventData(map[string]any{"organizer_handover_from": u.Name})}); err != nil {
+			Recipients: []string{manager.ID}, Data: s.eventData(tx, &m, map[string]any{"organizer_handover_from": u.Name})}); err != nil {
 			return err
 		}
 	}

@@ -104,8 +104,8 @@ func (s *Service) sendReminders(tx *gorm.DB) (int, error) {
 				continue // already sent
 			}
 			err := notify.Emit(tx, &notify.Event{Type: "meeting.reminder", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: "system", Recipients: m.people(), Data: m.eventData(map[string]any{
-					"occurrence_start": o.Start.Format(time.RFC3339), "occurrence_end": o.End.Format(time.RFC3339),
+				ActorID: "system", Recipients: m.people(), Data: s.eventData(tx, m, map[string]any{
+					"occurrence_start": o.Start.Format(time.RFC3339), "occurrence_end": o.End.Format(time.RFC3339), "link": occurrenceLink(m, o.OriginalStart),
 					"minutes_before": m.ReminderMinutes})})
 			if err != nil {
 				return sent, err

@@ -44,12 +44,22 @@ func (f PublisherFunc) PublishMinutes(ctx context.Context, actor org.Actor, doc 
 	return f(ctx, actor, doc)
 }
 
+// AttachmentSharer lets the people of a meeting read the drive files and
+// folders attached to it (drive.Service, wired by the server). It fails when
+// the actor may not share the entry.
+type AttachmentSharer interface {
+	ShareAttachment(ctx context.Context, actor org.Actor, entryID string, userIDs []string) error
+}
+
 // Service is the meetings domain.
 type Service struct {
 	db        *gorm.DB
 	clock     clock.Clock
 	org       *org.Service
 	publisher DocumentPublisher
+	// dayOverrides are the working calendar's holidays and make-up days.
+	dayOverrides DayOverrides
+	sharer       AttachmentSharer
 }
 
 // NewService builds the meeting service. publisher may be nil until the drive
@@ -162,6 +172,9 @@ func newID() string { return store.NewID() }
 
 // SetPublisher sets the drive publisher (at wiring time, or in tests).
 func (s *Service) SetPublisher(p DocumentPublisher) { s.publisher = p }
+
+// SetAttachmentSharer sets what shares drive attachments with attendees.
+func (s *Service) SetAttachmentSharer(sh AttachmentSharer) { s.sharer = sh }
 
 // writeTx runs fn in one transaction. On SQLite it takes the write lock with
 // its first statement: the driver ignores _txlock=immediate when

@@ -140,6 +140,7 @@ type sseEvent struct {
 	ID   int64
 	Type string
 	Data notify.Event
+	Raw  string // the data line as sent
 }
 
 func openStream(t *testing.T, ctx context.Context, baseURL, token, lastID string) (<-chan sseEvent, *http.Response) {
@@ -169,6 +170,7 @@ func openStream(t *testing.T, ctx context.Context, baseURL, token, lastID string
 				cur.Type = line[7:]
 			case strings.HasPrefix(line, "data: "):
 				_ = json.Unmarshal([]byte(line[6:]), &cur.Data)
+				cur.Raw = line[6:]
 			case line == "" && cur.ID != 0 && cur.Type != "":
 				ch <- cur
 				cur = sseEvent{}
@@ -224,9 +226,14 @@ func TestSSELiveAndResume(t *testing.T) {
 		if ev2.Data.Data["title"] != "two" || ev3.Data.Data["title"] != "three" || ev2.ID <= ev1.ID || ev3.ID <= ev2.ID {
 			t.Fatalf("replay %+v %+v", ev2, ev3)
 		}
-		emit(t, e, &notify.Event{Type: "approval.cc", ActorID: admin.ID, Recipients: []string{u.ID}, Data: map[string]any{"title": "four"}})
-		if ev4 := next(t, ch2); ev4.Data.Data["title"] != "four" {
+		// An event to several people does not tell each who else got it.
+		emit(t, e, &notify.Event{Type: "approval.cc", ActorID: admin.ID, Recipients: []string{u.ID, other.ID}, Data: map[string]any{"title": "four"}})
+		ev4 := next(t, ch2)
+		if ev4.Data.Data["title"] != "four" {
 			t.Fatalf("live after replay %+v", ev4)
+		}
+		if strings.Contains(ev4.Raw, other.ID) || strings.Contains(ev2.Raw, "recipients") {
+			t.Fatalf("the stream shows the recipients: %s / %s", ev4.Raw, ev2.Raw)
 		}
 	})
 }

@@ -99,7 +99,8 @@ func TestDingEscalationWorkingHours(t *testing.T) {
 			return n
 		}
 		// Monday 2026-01-05 09:00 UTC = 17:00 Asia/Shanghai: working hours.
-		emit(t, e, &notify.Event{Type: "approval.task_assigned", ActorID: admin.ID, Recipients: []string{u.ID}, Data: map[string]any{"title": "Leave"}})
+		emit(t, e, &notify.Event{Type: "approval.task_assigned", SubjectType: "approval", SubjectID: "ap1", ActorID: admin.ID,
+			Recipients: []string{u.ID}, Data: map[string]any{"title": "Leave", "link": "/approvals/ap1"}})
 		emit(t, e, &notify.Event{Type: "meeting.changed", ActorID: admin.ID, Recipients: []string{u.ID}, Data: map[string]any{"title": "not must-read"}})
 		dispatch(t, e)
 		e.Clock.Advance(2*time.Hour - time.Minute)
@@ -115,7 +116,9 @@ func TestDingEscalationWorkingHours(t *testing.T) {
 		}
 		var page struct{ Items []notify.Ding }
 		e.Must(200, "GET", "/api/v1/ding?box=received", uTok, nil).JSON(t, &page)
-		if len(page.Items) != 1 || !page.Items[0].Auto || page.Items[0].SubjectType != "notification" {
+		// The DING is about the approval itself, so it opens the approval.
+		if len(page.Items) != 1 || !page.Items[0].Auto || page.Items[0].SubjectType != "approval" || page.Items[0].SubjectID != "ap1" ||
+			page.Items[0].Message != "Unread: Leave" {
 			t.Fatalf("auto ding %+v", page.Items)
 		}
 

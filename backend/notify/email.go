@@ -3,12 +3,11 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
-	"net"
-	"net/smtp"
-	"strconv"
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,12 +22,16 @@ import (
 // EmailSettings configure the optional SMTP channel. The password is stored
 // in the database (protect the database) and never returned by the API.
 type EmailSettings struct {
-	Enabled     bool   `json:"enabled"`
-	Host        string `json:"host"`
-	Port        int    `json:"port"`
-	User        string `json:"user"`
-	Password    string `json:"password,omitempty"`
-	From        string `json:"from"`
+	Enabled  bool   `json:"enabled"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Security string `json:"security"` // SecurityAuto, SecurityStartTLS, SecurityTLS or SecurityNone
+	User     string `json:"user"`
+	Password string `json:"password,omitempty"`
+	From     string `json:"from"`
+	// SiteURL is Tack's address as people open it ("https://tack.example.com"):
+	// the links in emails start with it.
+	SiteURL     string `json:"site_url"`
 	PasswordSet bool   `json:"password_set"`
 }
 
@@ -82,26 +85,13 @@ func (s *Service) SetEmailSettings(ctx context.Context, a Actor, in EmailSetting
 	if !a.IsAdmin() {
 		return EmailSettings{}, apperr.Forbidden("settings.forbidden", "administrators only")
 	}
-	in.Host = strings.TrimSpace(in.Host)
-	in.From = strings.TrimSpace(in.From)
-	v := &apperr.Validator{}
-	v.Check(!in.Enabled || in.Host != "", "host", "required")
-	v.Check(in.Port >= 0 && in.Port <= 65535, "port", "invalid")
-	v.Check(!in.Enabled || strings.Contains(in.From, "@"), "from", "invalid_email")
-	if err := v.Err("settings.invalid_email", "invalid email settings"); err != nil {
-		return EmailSettings{}, err
-	}
-	if in.Port == 0 {
-		in.Port = 587
-	}
 	old, err := s.loadEmail(ctx)
 	if err != nil {
 		return EmailSettings{}, err
 	}
-	if in.Password == "" {
-		in.Password = old.Password
+	if err := checkEmailSettings(&in, old); err != nil {
+		return EmailSettings{}, err
 	}
-	in.PasswordSet = false
 	b, _ := json.Marshal(in)
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
@@ -109,12 +99,79 @@ func (s *Service) SetEmailSettings(ctx context.Context, a Actor, in EmailSetting
 			return err
 		}
 		return audit.Record(tx, audit.Entry{ActorID: a.UserID, Action: "settings.email", TargetType: "settings", TargetID: "email",
-			Detail: map[string]any{"enabled": in.Enabled, "host": in.Host, "port": in.Port, "user": in.User, "from": in.From}})
+			Detail: map[string]any{"enabled": in.Enabled, "host": in.Host, "port": in.Port, "security": in.Security, "user": in.User,
+				"from": in.From, "site_url": in.SiteURL}})
 	})
 	if err != nil {
 		return EmailSettings{}, fmt.Errorf("notify: save email settings: %w", err)
 	}
 	return s.EmailSettings(ctx, a)
+}
+
+// checkEmailSettings validates in (an empty password keeps old's) and fills
+// the defaults, before anything is saved or sent.
+func checkEmailSettings(in *EmailSettings, old EmailSettings) error {
+	in.Host = strings.TrimSpace(in.Host)
+	in.From = strings.TrimSpace(in.From)
+	in.SiteURL = strings.TrimRight(strings.TrimSpace(in.SiteURL), "/")
+	v := &apperr.Validator{}
+	v.Check(!in.Enabled || in.Host != "", "host", "required")
+	v.Check(in.Port >= 0 && in.Port <= 65535, "port", "invalid")
+	_, ferr := mail.ParseAddress(in.From)
+	v.Check((!in.Enabled && in.From == "") || ferr == nil, "from", "invalid_email")
+	v.Check(slices.Contains([]string{SecurityAuto, SecurityStartTLS, SecurityTLS, SecurityNone}, in.Security), "security", "invalid")
+	v.Check(in.SiteURL == "" || validSiteURL(in.SiteURL), "site_url", "invalid")
+	if err := v.Err("settings.invalid_email", "invalid email settings"); err != nil {
+		return err
+	}
+	if in.Port == 0 {
+		in.Port = 587
+		if in.Security == SecurityTLS {
+			in.Port = 465
+		}
+	}
+	if in.Password == "" {
+		in.Password = old.Password
+	}
+	in.PasswordSet = false
+	return nil
+}
+
+// SendTestEmail sends a test message to the actor's own address with the
+// settings given (not yet saved; an empty password uses the saved one), so
+// an administrator sees at once whether they work. Admin only.
+func (s *Service) SendTestEmail(ctx context.Context, a Actor, in EmailSettings) error {
+	if !a.IsAdmin() {
+		return apperr.Forbidden("settings.forbidden", "administrators only")
+	}
+	old, err := s.loadEmail(ctx)
+	if err != nil {
+		return err
+	}
+	in.Enabled = true // validate as if on
+	if err := checkEmailSettings(&in, old); err != nil {
+		return err
+	}
+	people, err := s.dir.People(ctx, []string{a.UserID})
+	if err != nil {
+		return err
+	}
+	p := people[a.UserID]
+	l := lang(p.Locale)
+	msg, err := buildMessage(in.From, p.Email, word(l, "testSub"), word(l, "testBody")+"\n", s.clk.Now())
+	if err != nil {
+		return err
+	}
+	if err := deliverMail(ctx, in, s.emailTLS, p.Email, msg); err != nil {
+		step, detail := "connect", err.Error()
+		var mp *MailProblem
+		if errors.As(err, &mp) {
+			step, detail = mp.Step, mp.Err.Error()
+		}
+		// The server's own words help the administrator; they are no secret of Tack's.
+		return apperr.Invalid("settings.email_failed", detail).WithField("smtp", step)
+	}
+	return nil
 }
 
 // TouchPresence records that userID has a live stream now.
@@ -149,8 +206,10 @@ func (j EmailJob) Serve(ctx context.Context) error {
 	}
 }
 
-// SendEmails mails each notification unread for 15 minutes whose user has
-// no live connection (on any replica) and returns how many it sent.
+// SendEmails mails people who are offline their notifications unread for
+// 15 minutes: one email per person per run, and not sooner than 15 minutes
+// after their last one (what arrives meanwhile waits for the next). It
+// returns how many emails it sent.
 func (s *Service) SendEmails(ctx context.Context) (int, error) {
 	es, err := s.loadEmail(ctx)
 	if err != nil || !es.Enabled || es.Host == "" {
@@ -162,30 +221,44 @@ func (s *Service) SendEmails(ctx context.Context) (int, error) {
 		var due []Notification
 		err := db.Where("read_at IS NULL AND emailed_at IS NULL AND created_at <= ? AND created_at > ?", now.Add(-emailDelay), now.Add(-7*24*time.Hour)).
 			Where("user_id NOT IN (?)", s.db.Table("notify_presence").Select("user_id").Where("seen_at > ?", now.Add(-presenceTTL))).
-			Order("id").Limit(200).Find(&due).Error
+			Where("user_id NOT IN (?)", s.db.Model(&Notification{}).Select("user_id").Where("emailed_at > ?", now.Add(-emailDelay))).
+			Order("id").Limit(500).Find(&due).Error
 		if err != nil {
 			return fmt.Errorf("notify: email scan: %w", err)
 		}
-		ids := make([]string, len(due))
-		for i, n := range due {
-			ids[i] = n.UserID
+		var users []string
+		byUser := map[string][]Notification{}
+		for _, n := range due {
+			if _, ok := byUser[n.UserID]; !ok {
+				users = append(users, n.UserID)
+			}
+			byUser[n.UserID] = append(byUser[n.UserID], n)
 		}
-		people, err := s.dir.People(ctx, ids)
+		people, err := s.dir.People(ctx, users)
 		if err != nil {
 			return err
 		}
-		for _, n := range due {
-			p := people[n.UserID]
-			res := db.Model(&Notification{}).Where("id = ? AND emailed_at IS NULL", n.ID).Update("emailed_at", now)
-			if res.Error != nil {
-				return res.Error
+		for _, uid := range users {
+			notes := byUser[uid]
+			ids := make([]string, len(notes))
+			for i, n := range notes {
+				ids[i] = n.ID
 			}
-			if res.RowsAffected == 0 || !p.Active || !strings.Contains(p.Email, "@") || s.hub.Online(n.UserID) {
+			p := people[uid]
+			if err := db.Model(&Notification{}).Where("id IN ? AND emailed_at IS NULL", ids).Update("emailed_at", now).Error; err != nil {
+				return err
+			}
+			if !p.Active || !strings.Contains(p.Email, "@") || s.hub.Online(uid) {
 				continue
 			}
-			if err := sendMail(es, p.Email, n); err != nil {
+			subject, body := renderMail(es, p, notes)
+			msg, err := buildMessage(es.From, p.Email, subject, body, now)
+			if err == nil {
+				err = deliverMail(ctx, es, s.emailTLS, p.Email, msg)
+			}
+			if err != nil {
 				slog.Warn("notify: email send", "to", p.Email, "err", err)
-				db.Model(&Notification{}).Where("id = ?", n.ID).Update("emailed_at", nil)
+				db.Model(&Notification{}).Where("id IN ?", ids).Update("emailed_at", nil)
 				return nil // SMTP trouble: retry next run
 			}
 			sent++
@@ -193,20 +266,4 @@ func (s *Service) SendEmails(ctx context.Context) (int, error) {
 		return nil
 	})
 	return sent, err
-}
-
-func sendMail(es EmailSettings, to string, n Notification) error {
-	subject := "[Tack] " + n.Title
-	var b strings.Builder
-	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n",
-		es.From, to, mime.QEncoding.Encode("UTF-8", subject))
-	b.WriteString(n.Body + "\r\n")
-	if n.Link != "" {
-		b.WriteString("\r\n" + n.Link + "\r\n")
-	}
-	var auth smtp.Auth
-	if es.User != "" {
-		auth = smtp.PlainAuth("", es.User, es.Password, es.Host)
-	}
-	return smtp.SendMail(net.JoinHostPort(es.Host, strconv.Itoa(es.Port)), auth, es.From, []string{to}, []byte(b.String()))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -52,59 +53,125 @@ func (s *Service) EscalationDelay(t time.Time) time.Duration {
 	return 12 * time.Hour
 }
 
-// Escalate DINGs, once each, the must-read notifications left unread past
-// their delay and returns how many it DINGed. On PostgreSQL one replica works
+// escalationLate is how far past its due time a notice may be DINGed at any
+// hour. Later than that (it waited for the daily limit, or the server was
+// down) it waits for working hours: nobody is woken for yesterday's backlog.
+const escalationLate = 10 * time.Minute
+
+// maxTitlesPerDing bounds how many notice titles one automatic DING lists.
+const maxTitlesPerDing = 10
+
+// Escalate DINGs the must-read notifications left unread past their delay
+// and returns how many DINGs it sent. Each person gets one DING per run for
+// everything of theirs that fell due, and at most Config.EscalationDailyLimit
+// automatic DINGs a day; what is held back by the limit is DINGed on a later
+// day, inside working hours, if still unread. On PostgreSQL one replica works
 // at a time (advisory lock); the escalated_at marker makes it exactly-once.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	n := 0
 	_, err := store.WithJobLock(ctx, s.db, escalationLockName, func(db *gorm.DB) error {
 		now := s.clk.Now()
-		after := ""
+		working := s.cfg.WorkHours(now)
+		due := map[string][]Notification{}
+		var users []string
+		var afterAt time.Time
+		afterID := ""
 		for {
-			var due []Notification
-			// 2 h is the shortest delay: anything younger cannot be due.
-			if err := db.Where("id > ? AND read_at IS NULL AND escalated_at IS NULL AND type IN ? AND created_at <= ?",
-				after, escalateTypes, now.Add(-2*time.Hour)).Order("id").Limit(500).Find(&due).Error; err != nil {
+			var page []Notification
+			// 2 h is the shortest delay: anything younger cannot be due. Paged
+			// by (created_at, id) along the unread index.
+			if err := db.Where("read_at IS NULL AND escalated_at IS NULL AND type IN ? AND created_at <= ? AND (created_at, id) > (?, ?)",
+				escalateTypes, now.Add(-2*time.Hour), afterAt, afterID).Order("created_at, id").Limit(500).Find(&page).Error; err != nil {
 				return fmt.Errorf("notify: escalation scan: %w", err)
 			}
-			ids := make([]string, len(due))
-			for i, nt := range due {
-				ids[i] = nt.UserID
-			}
-			people, err := s.dir.People(ctx, ids)
-			if err != nil {
-				return err
-			}
-			for _, nt := range due {
-				if now.Sub(nt.CreatedAt) < s.EscalationDelay(nt.CreatedAt) {
+			for _, nt := range page {
+				at := nt.CreatedAt.Add(s.EscalationDelay(nt.CreatedAt))
+				if now.Before(at) || (!working && now.Sub(at) > escalationLate) {
 					continue
 				}
-				if !people[nt.UserID].Active { // left the company: never DING, stop scanning it
-					if err := db.Model(&Notification{}).Where("id = ?", nt.ID).Update("escalated_at", now).Error; err != nil {
-						return fmt.Errorf("notify: escalation skip: %w", err)
-					}
-					continue
+				if _, ok := due[nt.UserID]; !ok {
+					users = append(users, nt.UserID)
 				}
-				err := db.Transaction(func(tx *gorm.DB) error {
-					res := tx.Model(&Notification{}).Where("id = ? AND escalated_at IS NULL AND read_at IS NULL", nt.ID).Update("escalated_at", now)
-					if res.Error != nil || res.RowsAffected == 0 {
-						return res.Error
-					}
-					d := Ding{ID: store.NewID(), SenderID: "system", SenderName: "Tack", Auto: true,
-						Message: "Unread: " + nt.Title, SubjectType: "notification", SubjectID: nt.ID, CreatedAt: now}
-					n++
-					return s.createDing(tx, &d, []string{nt.UserID})
-				})
-				if err != nil {
-					return fmt.Errorf("notify: escalate %s: %w", nt.ID, err)
-				}
+				due[nt.UserID] = append(due[nt.UserID], nt)
 			}
-			if len(due) < 500 {
+			if len(page) < 500 {
 				break
 			}
-			after = due[len(due)-1].ID
+			afterAt, afterID = page[len(page)-1].CreatedAt, page[len(page)-1].ID
+		}
+		people, err := s.dir.People(ctx, users)
+		if err != nil {
+			return err
+		}
+		for _, uid := range users {
+			sent, err := s.escalateFor(db, now, people[uid], due[uid])
+			if err != nil {
+				return fmt.Errorf("notify: escalate for %s: %w", uid, err)
+			}
+			if sent {
+				n++
+			}
 		}
 		return nil
 	})
 	return n, err
+}
+
+// escalateFor sends one person one automatic DING about their due notices,
+// unless they left the company (the notices are then never DINGed) or have
+// had their automatic DINGs for today.
+func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notification) (bool, error) {
+	ids := make([]string, len(due))
+	for i, nt := range due {
+		ids[i] = nt.ID
+	}
+	if !p.Active { // left the company: never DING, stop scanning these
+		return false, db.Model(&Notification{}).Where("id IN ?", ids).Update("escalated_at", now).Error
+	}
+	sent := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		// Serialise with other DINGs to this person so the daily count holds.
+		if err := store.XactLock(tx, "autoding:"+p.ID); err != nil {
+			return err
+		}
+		l := now.In(shanghai)
+		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
+		var today int64
+		if err := tx.Model(&DingReceipt{}).Where("user_id = ? AND ding_id IN (?)", p.ID,
+			tx.Model(&Ding{}).Select("id").Where("auto = ? AND created_at >= ?", true, dayStart)).Count(&today).Error; err != nil {
+			return fmt.Errorf("notify: auto DINGs today: %w", err)
+		}
+		if today >= int64(s.cfg.EscalationDailyLimit) {
+			return nil // held back; a later day, in working hours
+		}
+		// Only notices still unread and not escalated by someone else.
+		var left []Notification
+		if err := tx.Where("id IN ? AND escalated_at IS NULL AND read_at IS NULL", ids).Order("id").Find(&left).Error; err != nil {
+			return err
+		}
+		if len(left) == 0 {
+			return nil
+		}
+		keep := make([]string, len(left))
+		for i, nt := range left {
+			keep[i] = nt.ID
+		}
+		if err := tx.Model(&Notification{}).Where("id IN ?", keep).Update("escalated_at", now).Error; err != nil {
+			return err
+		}
+		d := Ding{ID: store.NewID(), SenderID: "system", SenderName: "Tack", Auto: true, CreatedAt: now}
+		if len(left) == 1 {
+			// About the notice's own subject, so the DING opens the approval or announcement.
+			d.Message, d.SubjectType, d.SubjectID = "Unread: "+left[0].Title, left[0].SubjectType, left[0].SubjectID
+		} else {
+			titles := make([]string, 0, maxTitlesPerDing)
+			for _, nt := range left[:min(len(left), maxTitlesPerDing)] {
+				titles = append(titles, nt.Title)
+			}
+			d.Message = fmt.Sprintf("Unread (%d): %s", len(left), strings.Join(titles, "; "))
+		}
+		sent = true
+		return s.createDing(tx, &d, []string{p.ID})
+	})
+	return sent, err
 }

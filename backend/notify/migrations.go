@@ -102,6 +102,12 @@ CREATE TABLE notify_presence (
 	user_id TEXT PRIMARY KEY,
 	seen_at TIMESTAMPTZ NOT NULL
 )`},
+		// The escalation and email jobs look every minute for unread notices by
+		// age, and the email job for who was emailed lately: without these they
+		// read the whole (ever growing) notifications table each time.
+		{ID: "notify-0007-scan-indexes", SQL: `
+CREATE INDEX notifications_unread_created ON notifications (created_at, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_emailed ON notifications (emailed_at) WHERE emailed_at IS NOT NULL`},
 	}
 }
 

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
 	"slices"
 	"time"
 
@@ -28,6 +29,7 @@ type Person struct {
 	Email        string
 	DepartmentID string
 	Active       bool
+	Locale       string // "zh-CN", "en" or "" (Chinese)
 }
 
 // Directory is the slice of the org directory notify needs (implemented over
@@ -41,8 +43,11 @@ type Directory interface {
 
 // Config tunes the notification policies.
 type Config struct {
-	DingDailyLimit int      // DINGs one person may send per day (default 20)
-	PublisherRoles []string // roles allowed to publish announcements (default admin, hr)
+	DingDailyLimit int // DINGs one person may send per day (default 20)
+	// EscalationDailyLimit is how many automatic DINGs (escalation policy)
+	// one person receives per day at most (default 5).
+	EscalationDailyLimit int
+	PublisherRoles       []string // roles allowed to publish announcements (default admin, hr)
 	// WorkHours says whether a moment is inside working hours (default
 	// Mon–Fri 09:00–18:00 Asia/Shanghai). Escalation waits 2 h inside, 12 h outside.
 	WorkHours func(t time.Time) bool
@@ -56,12 +61,18 @@ type Service struct {
 	dir Directory
 	cfg Config
 	hub *Hub
+	// emailTLS verifies the mail server (nil: the system's roots); tests
+	// set it to trust their own server.
+	emailTLS *tls.Config
 }
 
 // NewService builds the service. cfg may be zero for the defaults.
 func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Service {
 	if cfg.DingDailyLimit <= 0 {
 		cfg.DingDailyLimit = 20
+	}
+	if cfg.EscalationDailyLimit <= 0 {
+		cfg.EscalationDailyLimit = 5
 	}
 	if len(cfg.PublisherRoles) == 0 {
 		cfg.PublisherRoles = []string{"admin", "hr"}

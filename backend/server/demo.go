@@ -2,7 +2,11 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
+
+	"tack/backend/notify/notifyorg"
+	"tack/backend/org"
 )
 
 // LoadDemo fills an empty workspace with a demo company so a newcomer sees a
@@ -17,5 +21,19 @@ func LoadDemo(ctx context.Context, s *Server, out io.Writer) error {
 	if err := s.Approval.LoadDemo(ctx, out); err != nil {
 		return err
 	}
-	return s.Drive.LoadDemo(ctx, s.Org, out)
+	if err := s.Drive.LoadDemo(ctx, s.Org, out); err != nil {
+		return err
+	}
+	var admin org.User
+	if err := s.DB.WithContext(ctx).Where("email = ?", "admin@demo.tack").Limit(1).Find(&admin).Error; err != nil {
+		return fmt.Errorf("server: demo admin: %w", err)
+	}
+	if admin.ID == "" {
+		return nil // no demo company
+	}
+	a, err := s.Org.ActorFor(ctx, admin.ID)
+	if err != nil {
+		return err
+	}
+	return s.Notify.LoadDemo(ctx, notifyorg.Actor(a), out)
 }

@@ -96,6 +96,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		return nil, err
 	}
 	s.AddJob(approval.Job{S: s.Approval})
+	s.Meeting.SetDayOverrides(approvalDayOverrides(s.Approval))
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: notifyorg.WorkHours(s.Approval)})
@@ -111,6 +112,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
 	s.Meeting.SetPublisher(s.Drive)
 	s.Approval.SetFiles(s.Drive)
+	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,

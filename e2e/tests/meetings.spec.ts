@@ -91,6 +91,9 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
     await expect(grid.locator('.fb-row', { hasText: '王芳' }).locator('.fb-busy')).toHaveCount(1)
   }
   await expect(zhang.locator('[data-test=room]')).toContainText('松山厅')
+  // The agenda goes along as a file: uploaded into 张伟's drive, attached by name.
+  await zhang.locator('[data-test=attachment-file]').setInputFiles({ name: '评审议程.md', mimeType: 'text/markdown', buffer: Buffer.from('# 2.0 评审议程\n') })
+  await expect(zhang.locator('[data-test=attachment]')).toHaveText('评审议程.md')
   await noRawKeys(zhang)
   await zhang.locator('.el-dialog').screenshot({ path: 'artifacts/meetings-booking.png' })
   await zhang.click('[data-test=save]')
@@ -137,6 +140,11 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   await openBell(wangPage, `你被邀请参加会议：${TITLE}`)
   await expect(wangPage).toHaveURL(new RegExp('/meetings/' + meetingId))
   await expect(wangPage.locator('[data-test=meeting-title]')).toHaveText(TITLE)
+  // The attachment opens for her, read-only, though it lives in 张伟's own drive.
+  const att = wangPage.locator('[data-test=attachment] a')
+  await expect(att).toHaveText('评审议程.md')
+  const attId = (await att.getAttribute('href'))!.replace('/drive/entries/', '')
+  expect((await (await wangPage.request.get('/api/v1/drive/entries/' + attId)).json()).role).toBe('viewer')
   await wangPage.locator('[data-test=rsvp] label', { hasText: '接受' }).click()
   await expect(wangPage.locator('[data-test=attendee]', { hasText: '王芳' })).toContainText('接受')
   await expect(wangPage.locator('[data-test=minutes]')).toContainText('纪要尚未发布')
@@ -214,6 +222,7 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   expect((await chen.request.get(`/api/v1/meetings/${meetingId}/minutes`)).status()).toBe(404)
   expect((await chen.request.get('/api/v1/drive/entries/' + docId)).status()).toBe(404)
   expect((await chen.request.get(`/api/v1/drive/files/${docId}/content`)).status()).toBe(404)
+  expect((await chen.request.get('/api/v1/drive/entries/' + attId)).status()).toBe(404)
   await chen.goto('/meetings/' + meetingId)
   await expect(chen.locator('.el-alert')).toContainText('会议不存在')
   await expect(chen.locator('body')).not.toContainText('2.0 版本')

@@ -59,3 +59,35 @@ test('announcement with acknowledgement and a DING, live', async ({ browser, req
   const sent = await call(request, 'GET', '/api/v1/ding?box=sent', setup.token)
   expect(sent.items[0].receipts[0].acked_at).toBeTruthy()
 })
+
+test('DING about an approval from its page, to the approver whose turn it is', async ({ browser, request, baseURL }) => {
+  // The company of the first test: its admin, plus a sales department with a head and an employee.
+  const tok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'admin@notify.test', password: PASSWORD })).token
+  const root = (await call(request, 'GET', '/api/v1/departments', tok)).items[0]
+  const mk = async (email: string, name: string, dept: string, phone: string) =>
+    (await call(request, 'POST', '/api/v1/users', tok, { email, name, department_id: dept, title: '职员', phone, roles: [], password: PASSWORD })).user
+  const head = await mk('head@notify.test', '林主管', root.id, '13900000011')
+  const sales = await call(request, 'POST', '/api/v1/departments', tok, { name: '销售部', parent_id: root.id, head_id: head.id })
+  await mk('emp@notify.test', '周杰', sales.id, '13900000012')
+  const empTok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'emp@notify.test', password: PASSWORD })).token
+  const leave = (await call(request, 'GET', '/api/v1/approval/templates', empTok)).items.find((x: { builtin_key: string }) => x.builtin_key === 'leave')
+  const ap = await call(request, 'POST', '/api/v1/approvals', empTok, { template_id: leave.id,
+    form: { leave_type: 'annual', period: { start: '2026-12-21', end: '2026-12-22' }, reason: '家中有事' } })
+
+  const headPage = await (await signedIn(browser, baseURL!, 'head@notify.test')).newPage()
+  await headPage.goto('/')
+  const emp = await (await signedIn(browser, baseURL!, 'emp@notify.test')).newPage()
+  await emp.goto('/approvals/' + ap.id)
+  await emp.click('[data-test=ding-about]')
+  await expect(emp.locator('[data-test=ding-recipients]')).toContainText('林主管')
+  await expect(emp.locator('[data-test=ding-text]')).toHaveValue(`请尽快处理我的审批「${ap.title}」`)
+  await emp.click('[data-test=ding-send]')
+  await expect(headPage.locator('[data-test=ding-message]')).toHaveText(`请尽快处理我的审批「${ap.title}」`, { timeout: 10_000 })
+  await headPage.waitForTimeout(400)
+  await headPage.screenshot({ path: 'artifacts/notify-ding-approval.png' })
+  await headPage.getByRole('button', { name: '确认并查看' }).click()
+  await expect(headPage).toHaveURL(new RegExp('/approvals/' + ap.id))
+  const sent = await call(request, 'GET', '/api/v1/ding?box=sent', empTok)
+  expect(sent.items[0]).toMatchObject({ subject_type: 'approval', subject_id: ap.id })
+  expect(sent.items[0].receipts[0].acked_at).toBeTruthy()
+})

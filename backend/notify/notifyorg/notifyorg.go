@@ -18,7 +18,7 @@ func Actor(a org.Actor) notify.Actor {
 }
 
 func person(u org.User) notify.Person {
-	return notify.Person{ID: u.ID, Name: u.Name, Email: u.Email, DepartmentID: u.DepartmentID, Active: u.Active}
+	return notify.Person{ID: u.ID, Name: u.Name, Email: u.Email, DepartmentID: u.DepartmentID, Active: u.Active, Locale: u.Locale}
 }
 
 // People looks users up by ID.

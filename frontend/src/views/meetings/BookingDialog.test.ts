@@ -48,4 +48,24 @@ describe('editing a meeting in the booking dialog', () => {
     expect(sent.some((s) => s.key === 'POST /api/v1/meetings')).toBe(false)
     expect(w.emitted('saved')).toHaveLength(1)
   }, 30_000) // the whole dialog (date pickers, selects) renders slowly in jsdom
+
+  it('shows and sends the times in the meeting\'s own zone, not the browser\'s', async () => {
+    const tokyo = { ...meeting, time_zone: 'Asia/Tokyo', start: '2026-01-06T01:00:00Z', end: '2026-01-06T02:30:00Z', rrule: '' } as Meeting
+    const sent = routes({
+      'GET /api/v1/users': [200, { items: [{ id: 'u1', name: '张伟' }, { id: 'u2', name: '李娜' }] }],
+      'GET /api/v1/me': [200, { id: 'u1' }],
+      'PATCH /api/v1/meetings/m1': [200, { meeting: { ...tokyo, version: 4 }, warnings: [] }],
+    })
+    setLocale('zh-CN')
+    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting: tokyo }, global: { plugins: [i18n, ElementPlus] }, attachTo: document.body })
+    await (w.vm as unknown as { reset: () => Promise<void> }).reset()
+    await flushPromises()
+    // 01:00 UTC is 10:00 in Tokyo, whatever zone the test runs in.
+    expect((document.querySelector('[data-test=start] input') as HTMLInputElement).value).toBe('2026-01-06 10:00')
+    expect((document.querySelector('[data-test=end] input') as HTMLInputElement).value).toBe('2026-01-06 11:30')
+    ;(document.querySelector('[data-test=save]') as HTMLElement).click()
+    await flushPromises()
+    expect(sent.find((x) => x.key === 'PATCH /api/v1/meetings/m1')?.body).toMatchObject({
+      time_zone: 'Asia/Tokyo', start: '2026-01-06T01:00:00.000Z', end: '2026-01-06T02:30:00.000Z' })
+  }, 30_000)
 })

@@ -13,7 +13,9 @@ export interface Occurrence {
   meeting_id: string; original_start: string; start: string; end: string; title: string; room_id: string
   recurring: boolean; moved: boolean; busy_only: boolean; response?: string
 }
-export interface Warning { code: string; user_id: string; meeting_id: string; start: string; end: string }
+export interface Warning {
+  code: 'attendee_busy' | 'attachment_not_shared'; user_id?: string; meeting_id?: string; start?: string; end?: string; attachment?: string
+}
 export interface SaveResult { meeting: Meeting; warnings: Warning[] }
 export interface Interval { start: string; end: string }
 export interface FreeBusy { users: Record<string, Interval[]>; rooms: Record<string, Interval[]> }
@@ -24,6 +26,7 @@ export interface Minutes {
   decisions: string[]; action_items: ActionItem[]; status: 'draft' | 'published'; document_id: string; version: number
 }
 export interface Task { id: string; owner_id: string; title: string; due: string; status: 'open' | 'done'; meeting_id: string; version: number; overdue: boolean }
+export interface FeedStatus { active: boolean; created_at: string | null; last_used_at: string | null }
 export interface UserLite { id: string; name: string; email: string; department_id: string; title: string }
 interface Page<T> { items: T[]; next_cursor: string }
 
@@ -63,7 +66,8 @@ export const meetingsApi = {
   tasks: (status = '', mine = true) => api.get<Page<Task>>(`/api/v1/tasks?status=${status}&mine=${mine ? 1 : 0}&limit=200`).then((p) => p.items),
   updateTask: (id: string, body: Partial<Task> & { version: number }) => api.patch<Task>('/api/v1/tasks/' + id, body),
   calendarToken: () => api.post<{ token: string; path: string }>('/api/v1/calendar/token', {}),
+  feedStatus: () => api.get<FeedStatus>('/api/v1/calendar/token'),
+  revokeFeed: () => api.del<void>('/api/v1/calendar/token'),
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=200&q=${encodeURIComponent(q)}`).then((p) => p.items),
 }
 
-export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai'

@@ -21,11 +21,14 @@ export interface AnnouncementReceipt { user_id: string; name: string; read_at: s
 export interface Receipts { read: AnnouncementReceipt[]; acknowledged: AnnouncementReceipt[]; not_yet: AnnouncementReceipt[] }
 export interface TackEvent {
   id: number; type: string; subject_type: string; subject_id: string; actor_id: string
-  recipients: string[]; data: Record<string, unknown>; created_at: string
+  data: Record<string, unknown>; created_at: string
 }
 export interface UserLite { id: string; name: string; email: string; department_id: string }
 export interface Department { id: string; name: string; parent_id: string | null }
-export interface EmailSettings { enabled: boolean; host: string; port: number; user: string; password: string; from: string; password_set: boolean }
+export interface EmailSettings {
+  enabled: boolean; host: string; port: number; security: '' | 'starttls' | 'tls' | 'none'; user: string; password: string; from: string
+  site_url: string; password_set: boolean
+}
 export interface Me { id: string; name: string; roles: string[] }
 
 export const notifyApi = {
@@ -53,7 +56,9 @@ export const notifyApi = {
 
   emailSettings: () => api.get<EmailSettings>('/api/v1/settings/email'),
   setEmailSettings: (s: EmailSettings) => api.put<EmailSettings>('/api/v1/settings/email', s),
+  testEmail: (s: EmailSettings) => api.post<void>('/api/v1/settings/email/test', s),
   me: () => api.get<Me>('/api/v1/me'),
+  user: (id: string) => api.get<UserLite>('/api/v1/users/' + id),
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=50&q=${encodeURIComponent(q)}`).then((p) => p.items),
   departments: () => api.get<Page<Department>>('/api/v1/departments').then((p) => p.items),
 }

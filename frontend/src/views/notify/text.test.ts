@@ -1,9 +1,68 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../locales'
-import { notificationText } from './text'
+import { dingLink, dingText, notificationDetail, notificationText } from './text'
 import type { Notification } from './api'
 
-const n = (data: Record<string, unknown>): Notification => ({
+const t = i18n.global.t
+const te = i18n.global.te
+const note = (type: string, data: Record<string, unknown>) => ({ type, data, title: 'x' }) as unknown as Notification
+
+describe('DING text and link', () => {
+  it('shows the policy DINGs in the reader\'s language', () => {
+    setLocale('zh-CN')
+    expect(dingText(t, 'Unread: 年会通知')).toBe('你有未读的重要通知：年会通知')
+    expect(dingText(t, 'Unread (3): 年会通知; 请假审批; 安全培训')).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
+    expect(dingText(t, 'Please read: 年会通知')).toBe('请阅读公告：年会通知')
+    expect(dingText(t, '下午三点开会')).toBe('下午三点开会')
+    setLocale('en')
+    expect(dingText(t, 'Unread (2): A; B')).toBe('You have 2 unread important notices: A; B')
+    setLocale('zh-CN')
+  })
+
+  it('opens what the DING is about', () => {
+    expect(dingLink({ auto: true, subject_type: 'approval', subject_id: 'a1' })).toBe('/approvals/a1')
+    expect(dingLink({ auto: false, subject_type: 'meeting', subject_id: 'm1' })).toBe('/meetings/m1')
+    expect(dingLink({ auto: true, subject_type: 'announcement', subject_id: 'n1' })).toBe('/announcements/n1')
+    expect(dingLink({ auto: true, subject_type: '', subject_id: '' })).toBe('/notifications')
+    expect(dingLink({ auto: false, subject_type: '', subject_id: '' })).toBe('')
+  })
+})
+
+describe('notification detail', () => {
+  // The test runs in TZ=UTC unless set; the times below are read back in the same zone.
+  const hm = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false })
+
+  it('says what changed, when and where', () => {
+    setLocale('zh-CN')
+    const d = notificationDetail(t, te, 'zh-CN', note('meeting.changed', {
+      start: '2026-12-08T07:00:00Z', end: '2026-12-08T08:00:00Z', where: '松 · 大会议室 3F 东', changes: ['time', 'place'] }))
+    expect(d.startsWith('时间、地点有变 · ')).toBe(true)
+    expect(d).toContain(`${hm('2026-12-08T07:00:00Z')}–${hm('2026-12-08T08:00:00Z')}`)
+    expect(d.endsWith(' · 松 · 大会议室 3F 东')).toBe(true)
+  })
+
+  it('names the sitting of a series, and an online meeting as such', () => {
+    const d = notificationDetail(t, te, 'zh-CN', note('meeting.reminder', {
+      start: '2026-12-07T02:00:00Z', end: '2026-12-07T03:00:00Z', occurrence_start: '2026-12-14T02:30:00Z',
+      occurrence_end: '2026-12-14T03:30:00Z', where: '', online_url: 'https://meet.example.com/x' }))
+    expect(d).toContain(`${hm('2026-12-14T02:30:00Z')}–${hm('2026-12-14T03:30:00Z')}`)
+    expect(d.endsWith(' · 线上会议')).toBe(true)
+    const cancelled = notificationDetail(t, te, 'zh-CN', note('meeting.cancelled', {
+      start: '2026-12-07T02:00:00Z', end: '2026-12-07T03:00:00Z', occurrence_start: '2026-12-14T02:00:00Z', occurrence_cancelled: true, where: '竹' }))
+    expect(cancelled.startsWith('仅这一次 · ')).toBe(true)
+  })
+
+  it('gives a task its due date and a shared file its sharer, in English too', () => {
+    expect(notificationDetail(t, te, 'zh-CN', note('task.assigned', { due: '2026-12-10' }))).toBe('截止 2026-12-10')
+    expect(notificationDetail(t, te, 'zh-CN', note('approval.task_assigned', {}))).toBe('')
+    setLocale('en')
+    expect(notificationDetail(t, te, 'en', note('drive.shared', { by: '王芳' }))).toBe('shared by 王芳')
+    expect(notificationDetail(t, te, 'en', note('meeting.changed', { start: '2026-12-08T07:00:00Z', changes: ['details'] })).startsWith('New details · ')).toBe(true)
+    setLocale('zh-CN')
+  })
+})
+
+const approvalNote = (data: Record<string, unknown>): Notification => ({
   id: '1', user_id: 'u', event_id: 1, type: 'approval.task_assigned', subject_type: 'approval', subject_id: 'a', actor_id: 'x',
   title: '李娜的请假 · 年假 · 5天', body: 'An approval is waiting for you: 李娜的请假 · 年假 · 5天', link: '/approvals/a', data, created_at: '', read_at: null,
 } as unknown as Notification)
@@ -11,7 +70,7 @@ const n = (data: Record<string, unknown>): Notification => ({
 describe('approval notification text', () => {
   afterEach(() => setLocale('zh-CN'))
   it('uses the English title in English and the Chinese one in Chinese', () => {
-    const note = n({ title: '李娜的请假 · 年假 · 5天', title_en: "李娜's Leave · Annual leave · 5 days" })
+    const note = approvalNote({ title: '李娜的请假 · 年假 · 5天', title_en: "李娜's Leave · Annual leave · 5 days" })
     const { t, te } = i18n.global
     setLocale('zh-CN')
     expect(notificationText(t, te, note)).toBe('有一条审批待你处理：李娜的请假 · 年假 · 5天')
@@ -21,6 +80,6 @@ describe('approval notification text', () => {
   it('falls back to the title when an event has no English one', () => {
     setLocale('en')
     const { t, te } = i18n.global
-    expect(notificationText(t, te, n({}))).toBe('An approval is waiting for you: 李娜的请假 · 年假 · 5天')
+    expect(notificationText(t, te, approvalNote({}))).toBe('An approval is waiting for you: 李娜的请假 · 年假 · 5天')
   })
 })

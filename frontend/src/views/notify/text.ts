@@ -1,7 +1,7 @@
 // Notification text in the user's language: notify.types.<type with _ for .> with the
 // event data, falling back to the server's English body.
 import type { Composer } from 'vue-i18n'
-import type { Notification } from './api'
+import type { Ding, Notification } from './api'
 import { currentLocale } from '../../locales'
 
 export function notificationText(t: Composer['t'], te: Composer['te'], n: Notification): string {
@@ -18,10 +18,63 @@ export function notificationText(t: Composer['t'], te: Composer['te'], n: Notifi
   })
 }
 
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+// When a meeting notice is about: the sitting it names (a moved or cancelled
+// one, a reminder's) or the meeting's first, as weekday, date and hours in
+// the reader's zone and language.
+function meetingWhen(locale: string, n: Notification): string {
+  const start = str(n.data?.occurrence_start) || str(n.data?.start)
+  if (!start) return ''
+  const s = new Date(start)
+  const end = str(n.data?.occurrence_end) || (str(n.data?.start) && str(n.data?.end)
+    ? new Date(s.getTime() + new Date(str(n.data.end)).getTime() - new Date(str(n.data.start)).getTime()).toISOString() : '')
+  const day = s.toLocaleDateString(locale, { month: 'numeric', day: 'numeric', weekday: 'short' })
+  const hm: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false }
+  const from = s.toLocaleTimeString(locale, hm)
+  return end ? `${day} ${from}–${new Date(end).toLocaleTimeString(locale, hm)}` : `${day} ${from}`
+}
+
+/**
+ * notificationDetail is the second line of a notification: for a meeting,
+ * what changed, when and where; for a task, its due date; '' when there is
+ * nothing to add.
+ */
+export function notificationDetail(t: Composer['t'], te: Composer['te'], locale: string, n: Notification): string {
+  if (n.type.startsWith('meeting.')) {
+    const parts: string[] = []
+    const changes = Array.isArray(n.data?.changes) ? (n.data.changes as string[]) : []
+    if (n.type === 'meeting.changed' && changes.length) {
+      parts.push(t('notify.detail.changed', { what: changes.map((c) => (te('notify.detail.change.' + c) ? t('notify.detail.change.' + c) : c)).join(t('notify.detail.sep')) }))
+    }
+    if (n.data?.occurrence_cancelled === true) parts.push(t('notify.detail.onlyThisOne'))
+    const when = meetingWhen(locale, n)
+    if (when) parts.push(when)
+    if (str(n.data?.where)) parts.push(str(n.data.where))
+    else if (str(n.data?.online_url)) parts.push(t('notify.detail.online'))
+    return parts.join(' · ')
+  }
+  if (n.type.startsWith('task.') && str(n.data?.due)) return t('notify.detail.due', { due: str(n.data.due) })
+  if (n.type === 'drive.shared' && str(n.data?.by)) return t('notify.detail.sharedBy', { name: str(n.data.by) })
+  return ''
+}
+
 // DING text: the server writes automatic and reminder DINGs in English with a
 // fixed prefix; show them in the user's language.
 export function dingText(t: Composer['t'], message: string): string {
   if (message.startsWith('Unread: ')) return t('notify.ding.autoUnread', { title: message.slice(8) })
+  const many = /^Unread \((\d+)\): ([\s\S]*)$/.exec(message)
+  if (many) return t('notify.ding.autoUnreadMany', { n: Number(many[1]), titles: many[2].split('; ').join(t('notify.ding.listSep')) })
   if (message.startsWith('Please read: ')) return t('notify.ding.pleaseRead', { title: message.slice(13) })
   return message
+}
+
+// The page a DING is about: its approval, meeting or announcement; an
+// automatic DING about several unread notices opens the notification center.
+export function dingLink(d: Pick<Ding, 'auto' | 'subject_type' | 'subject_id'>): string {
+  if (d.subject_type === 'approval') return '/approvals/' + d.subject_id
+  if (d.subject_type === 'meeting') return '/meetings/' + d.subject_id
+  if (d.subject_type === 'announcement') return '/announcements/' + d.subject_id
+  if (d.auto) return '/notifications'
+  return ''
 }
