@@ -27,6 +27,7 @@ type App struct {
 	Sync      *Sync // folder sync facade (bound to the window, shown in the tray)
 
 	ctx   context.Context
+	lang  shellLang // of the tray and OS notifications
 	mu    sync.Mutex
 	conn  Connection
 	local *Local

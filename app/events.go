@@ -11,13 +11,6 @@ import (
 	"time"
 )
 
-// notifyTypes are the events that raise an OS notification.
-var notifyTypes = map[string]string{
-	"approval.task_assigned": "New approval waiting for you",
-	"ding.received":          "DING",
-	"meeting.reminder":       "Meeting soon",
-}
-
 // streamEvent is the part of an SSE event the desktop needs.
 type streamEvent struct {
 	ID   int64          `json:"id"`
@@ -37,8 +30,12 @@ type Watcher struct {
 	Server   Doer
 	Notifier Notifier
 	OnEvent  func(typ string) // e.g. refresh the tray's counts; may be nil
-	MaxWait  time.Duration    // backoff ceiling; default 1 minute
-	lastID   int64
+	// OnConnect runs each time the stream is reached (e.g. re-read the
+	// account's language); may be nil.
+	OnConnect func()
+	Lang      func() string // language of the notifications; nil: Chinese
+	MaxWait   time.Duration // backoff ceiling; default 1 minute
+	lastID    int64
 }
 
 // Run follows the stream until ctx ends.
@@ -78,6 +75,9 @@ func (w *Watcher) follow(ctx context.Context) (got bool, err error) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		return false, fmt.Errorf("app: events: status %d", resp.StatusCode)
 	}
+	if w.OnConnect != nil {
+		w.OnConnect()
+	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var data strings.Builder
@@ -114,11 +114,17 @@ func (w *Watcher) handle(b []byte) {
 	if w.OnEvent != nil {
 		w.OnEvent(ev.Type)
 	}
-	title, ok := notifyTypes[ev.Type]
-	if !ok || w.Notifier == nil {
+	if w.Notifier == nil {
 		return
 	}
-	body, _ := ev.Data["title"].(string)
+	lang := langZH
+	if w.Lang != nil {
+		lang = w.Lang()
+	}
+	title, body, ok := notice(lang, ev)
+	if !ok {
+		return
+	}
 	link, _ := ev.Data["link"].(string)
-	_ = w.Notifier.Notify("Tack: "+title, body, link)
+	_ = w.Notifier.Notify(title, body, link)
 }

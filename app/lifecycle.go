@@ -18,7 +18,8 @@ func (a *App) startup(ctx context.Context) {
 		slog.Error("desktop: restore connection", "err", err)
 	}
 	a.tray = StartTray(ctx, a)
-	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, OnEvent: func(string) { a.tray.Refresh() }}
+	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, Lang: a.lang.Get,
+		OnEvent: func(string) { a.tray.Refresh() }, OnConnect: func() { a.refreshLang(ctx) }}
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()

@@ -45,7 +45,7 @@ func TestOSNotificationOnApprovalTask(t *testing.T) {
 			if len(m.Body) >= 5 {
 				summary, _ := m.Body[3].(string)
 				body, _ := m.Body[4].(string)
-				if strings.Contains(summary, "approval") && strings.Contains(body, "Leave request from Li Lei") {
+				if strings.Contains(summary, "新的审批待你处理") && strings.Contains(body, "Leave request from Li Lei") {
 					t.Logf("notification raised: %q / %q (app %v)", summary, body, m.Body[0])
 					return
 				}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -115,21 +114,39 @@ func syncDataDir(configDir, mode string, target *url.URL) string {
 	return filepath.Join(configDir, "sync", hex.EncodeToString(sum[:6]))
 }
 
+// me is what the shell needs of the signed-in account; ok is false when
+// nobody is signed in or the server does not answer.
+type me struct {
+	Name   string `json:"name"`
+	Locale string `json:"locale"`
+}
+
+func (a *App) me(ctx context.Context) (me, bool) {
+	var m me
+	resp, err := a.Proxy.Do(ctx, http.MethodGet, "/api/v1/me")
+	if err != nil {
+		return m, false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&m) != nil {
+		return m, false
+	}
+	return m, true
+}
+
 // userName is the signed-in user's display name (conflict copies of local
 // edits carry it); "" when the server does not say.
 func (a *App) userName(ctx context.Context) string {
-	resp, err := a.Proxy.Do(ctx, http.MethodGet, "/api/v1/me")
-	if err != nil {
-		return ""
+	m, _ := a.me(ctx)
+	return m.Name
+}
+
+// refreshLang takes the shell's language from the account (set from the
+// web UI's language menu), so tray and notifications speak it too.
+func (a *App) refreshLang(ctx context.Context) {
+	if m, ok := a.me(ctx); ok {
+		a.lang.Set(m.Locale)
 	}
-	defer resp.Body.Close()
-	var me struct {
-		Name string `json:"name"`
-	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&me) != nil {
-		return ""
-	}
-	return me.Name
 }
 
 // noticeHeldDeletes raises an OS notification when the engine starts holding
@@ -145,8 +162,8 @@ func (a *App) noticeHeldDeletes(held map[string]int, st tsync.PairStatus) {
 	if n == 0 || a.Notifier == nil {
 		return
 	}
-	body := fmt.Sprintf("%d files deleted in %s are held until you confirm (Folder sync).", n, st.LocalPath)
-	if err := a.Notifier.Notify("Tack: deletes wait for your confirmation", body, "/sync"); err != nil {
+	lang := a.lang.Get()
+	if err := a.Notifier.Notify(tr(lang, "notice.held"), tr(lang, "notice.held.body", n, st.LocalPath), "/sync"); err != nil {
 		slog.Warn("desktop: notify held deletes", "err", err)
 	}
 }

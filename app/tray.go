@@ -26,8 +26,8 @@ type Tray struct {
 	end      func()
 	once     sync.Once
 
-	approvals, sync, pause *systray.MenuItem
-	paused                 atomic.Bool
+	open, approvals, sync, pause, quit *systray.MenuItem
+	paused                             atomic.Bool
 }
 
 // StartTray starts the tray with an external loop (Wails owns the main loop).
@@ -43,18 +43,19 @@ func (t *Tray) ready() {
 	systray.SetIcon(trayIcon)
 	systray.SetTitle("Tack")
 	systray.SetTooltip("Tack")
-	open := systray.AddMenuItem("Open Tack", "Show the window")
-	t.approvals = systray.AddMenuItem("Approvals waiting (0)", "Open your approval inbox")
+	lang := t.app.lang.Get()
+	t.open = systray.AddMenuItem(tr(lang, "tray.open"), tr(lang, "tray.open.tip"))
+	t.approvals = systray.AddMenuItem(tr(lang, "tray.approvals", 0), tr(lang, "tray.approvals.tip"))
 	// Sync status and pause come from the sync facade; while no engine runs
 	// they stay disabled rather than pretending (see syncMenu).
-	t.sync = systray.AddMenuItem("Sync: not running", "Folder sync status")
+	t.sync = systray.AddMenuItem(tr(lang, "sync.not_running"), tr(lang, "tray.sync.tip"))
 	t.sync.Disable()
-	t.pause = systray.AddMenuItem("Pause sync", "Pause or resume folder sync")
+	t.pause = systray.AddMenuItem(tr(lang, "sync.pause"), tr(lang, "tray.pause.tip"))
 	t.pause.Disable()
 	systray.AddSeparator()
-	quit := systray.AddMenuItem("Quit", "Quit Tack")
+	t.quit = systray.AddMenuItem(tr(lang, "tray.quit"), tr(lang, "tray.quit.tip"))
 	t.up.Store(trayHostAvailable()) // hide-on-close only when the icon can be seen
-	go t.loop(open, quit)
+	go t.loop(t.open, t.quit)
 	t.Refresh()
 }
 
@@ -99,14 +100,21 @@ func (t *Tray) Refresh() {
 		return
 	}
 	go func() {
+		// The account's language may have changed in the window since the
+		// menu was drawn: every item is re-titled in it.
+		t.app.refreshLang(t.ctx)
+		lang := t.app.lang.Get()
+		t.open.SetTitle(tr(lang, "tray.open"))
+		t.quit.SetTitle(tr(lang, "tray.quit"))
 		if n, ok := t.count("/api/v1/notifications/unread-count", "count"); ok {
-			systray.SetTooltip(fmt.Sprintf("Tack — %d unread", n))
+			systray.SetTooltip(tr(lang, "tray.unread", n))
 			systray.SetTitle(fmt.Sprintf("Tack (%d)", n))
 		}
-		if n, ok := t.count("/api/v1/approvals?box=todo&limit=100", "items"); ok {
-			t.approvals.SetTitle(fmt.Sprintf("Approvals waiting (%d)", n))
+		if n, ok := t.count("/api/v1/approvals/counts", "todo"); ok {
+			t.approvals.SetTitle(tr(lang, "tray.approvals", n))
 		}
-		it := syncMenu(t.app.Sync.SyncStatus())
+		ov, err := t.app.Sync.SyncStatus()
+		it := syncMenu(lang, ov, err)
 		t.sync.SetTitle(it.Status)
 		t.pause.SetTitle(it.Pause)
 		t.paused.Store(it.Paused)

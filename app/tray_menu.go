@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	tsync "tack/backend/sync"
 )
 
@@ -15,19 +13,24 @@ type syncItems struct {
 	Paused        bool
 }
 
-func syncMenu(ov SyncOverview, err error) syncItems {
+// stateKeys name the tray's words for each overall sync state.
+var stateKeys = map[tsync.State]string{tsync.StateSynced: "sync.state.synced", tsync.StateSyncing: "sync.state.syncing",
+	tsync.StatePaused: "sync.state.paused", tsync.StateNeedsConfirmation: "sync.state.confirm",
+	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error"}
+
+func syncMenu(lang string, ov SyncOverview, err error) syncItems {
+	pause := tr(lang, "sync.pause")
 	if err != nil {
-		return syncItems{Status: "Sync: not running", Pause: "Pause sync"}
+		return syncItems{Status: tr(lang, "sync.not_running"), Pause: pause}
 	}
 	if len(ov.Pairs) == 0 {
-		return syncItems{Status: "Sync: no folders", Pause: "Pause sync"}
+		return syncItems{Status: tr(lang, "sync.no_folders"), Pause: pause}
 	}
-	label := map[tsync.State]string{tsync.StateSynced: "up to date", tsync.StateSyncing: "syncing", tsync.StatePaused: "paused",
-		tsync.StateNeedsConfirmation: "needs confirmation", tsync.StateDegraded: "degraded", tsync.StateError: "error"}[ov.Overall]
-	if label == "" {
-		label = string(ov.Overall)
+	label := string(ov.Overall)
+	if k, ok := stateKeys[ov.Overall]; ok {
+		label = tr(lang, k)
 	}
-	it := syncItems{Status: fmt.Sprintf("Sync: %s (%d folders)", label, len(ov.Pairs)), Pause: "Pause sync", Enabled: true}
+	it := syncItems{Status: tr(lang, "sync.status", label, len(ov.Pairs)), Pause: pause, Enabled: true}
 	held := 0
 	for _, p := range ov.Pairs {
 		held += p.PendingDelete
@@ -35,10 +38,10 @@ func syncMenu(ov SyncOverview, err error) syncItems {
 	if held > 0 {
 		// The engine holds a mass delete until the user says yes; the item
 		// opens the settings page where the confirmation is.
-		it.Status = fmt.Sprintf("Sync: %d deletes wait for your confirmation (open to review)", held)
+		it.Status = tr(lang, "sync.held", held)
 	}
 	if ov.Overall == tsync.StatePaused {
-		it.Pause, it.Paused = "Resume sync", true
+		it.Pause, it.Paused = tr(lang, "sync.resume"), true
 	}
 	return it
 }

@@ -1,0 +1,119 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+)
+
+// The desktop shell's own texts (tray menu, OS notifications) in the two
+// UI languages. The web UI has its catalogs in frontend/src/locales; these
+// few live here because they are drawn by the OS, not by the page.
+const (
+	langZH = "zh-CN"
+	langEN = "en"
+)
+
+// shellTexts maps a key to its zh-CN and en text (fmt verbs allowed).
+var shellTexts = map[string][2]string{
+	"tray.open":               {"打开 Tack", "Open Tack"},
+	"tray.open.tip":           {"显示窗口", "Show the window"},
+	"tray.approvals":          {"待我审批（%d）", "Approvals waiting (%d)"},
+	"tray.approvals.tip":      {"打开审批待办", "Open your approval inbox"},
+	"tray.sync.tip":           {"文件夹同步状态", "Folder sync status"},
+	"tray.pause.tip":          {"暂停或继续文件夹同步", "Pause or resume folder sync"},
+	"tray.quit":               {"退出", "Quit"},
+	"tray.quit.tip":           {"退出 Tack", "Quit Tack"},
+	"tray.unread":             {"Tack — %d 条未读", "Tack — %d unread"},
+	"sync.not_running":        {"同步：未运行", "Sync: not running"},
+	"sync.no_folders":         {"同步：没有文件夹", "Sync: no folders"},
+	"sync.status":             {"同步：%s（%d 个文件夹）", "Sync: %s (%d folders)"},
+	"sync.held":               {"同步：%d 个删除等待你确认（点击查看）", "Sync: %d deletes wait for your confirmation (open to review)"},
+	"sync.pause":              {"暂停同步", "Pause sync"},
+	"sync.resume":             {"继续同步", "Resume sync"},
+	"sync.state.synced":       {"已是最新", "up to date"},
+	"sync.state.syncing":      {"正在同步", "syncing"},
+	"sync.state.paused":       {"已暂停", "paused"},
+	"sync.state.confirm":      {"等待确认", "needs confirmation"},
+	"sync.state.degraded":     {"监听受限", "degraded"},
+	"sync.state.error":        {"出错", "error"},
+	"notice.approval":         {"Tack：新的审批待你处理", "Tack: New approval waiting for you"},
+	"notice.ding":             {"Tack：DING", "Tack: DING"},
+	"notice.ding.from":        {"Tack：%s 的 DING", "Tack: DING from %s"},
+	"notice.meeting":          {"Tack：会议即将开始", "Tack: Meeting soon"},
+	"notice.held":             {"Tack：删除等待你确认", "Tack: deletes wait for your confirmation"},
+	"notice.held.body":        {"%[2]s 中删除的 %[1]d 个文件暂不同步，等你确认（文件夹同步）。", "%[1]d files deleted in %[2]s are held until you confirm (Folder sync)."},
+	"ding.unread":             {"你有未读的重要通知：%s", "Unread important notice: %s"},
+	"ding.unread_many":        {"你有 %d 条未读的重要通知：%s", "You have %d unread important notices: %s"},
+	"ding.please_read":        {"请阅读公告：%s", "Please read: %s"},
+	"list.sep":                {"；", "; "},
+	"meeting.where_online":    {"线上会议", "online"},
+	"meeting.body.when_where": {"%s\n%s · %s", "%s\n%s · %s"},
+	"meeting.body.when":       {"%s\n%s", "%s\n%s"},
+}
+
+// tr returns the text of key in lang (zh-CN unless lang is en), formatted
+// with args; an unknown key is returned as is, so a slip shows, not blank.
+func tr(lang, key string, args ...any) string {
+	t, ok := shellTexts[key]
+	if !ok {
+		return key
+	}
+	s := t[0]
+	if lang == langEN {
+		s = t[1]
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// shellLang is the language of the shell's texts: the signed-in account's
+// choice once known, before that the system's (LANG and friends), and
+// Chinese when neither says — the product's default.
+type shellLang struct{ v atomic.Value }
+
+// Get returns zh-CN or en.
+func (l *shellLang) Get() string {
+	if s, ok := l.v.Load().(string); ok {
+		return s
+	}
+	return systemLang()
+}
+
+// Set records the account's language; "" (no choice made) keeps the
+// system's.
+func (l *shellLang) Set(s string) {
+	if s = normLang(s); s != "" {
+		l.v.Store(s)
+	}
+}
+
+// systemLang reads the POSIX locale variables in their order of precedence.
+// Windows and macOS apps rarely have them; there the default is Chinese.
+func systemLang() string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(k); v != "" && v != "C" && v != "POSIX" {
+			if l := normLang(v); l != "" {
+				return l
+			}
+			return langEN
+		}
+	}
+	return langZH
+}
+
+// normLang maps "zh_CN.UTF-8", "zh-TW", "en_US" ... to zh-CN or en; ""
+// for anything else.
+func normLang(s string) string {
+	s = strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(s, "zh"):
+		return langZH
+	case strings.HasPrefix(s, "en"):
+		return langEN
+	}
+	return ""
+}

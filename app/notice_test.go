@@ -1,0 +1,99 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"tack/backend/server/servertest"
+)
+
+func TestNoticeInTheUsersLanguage(t *testing.T) {
+	start := time.Date(2026, 12, 7, 9, 50, 0, 0, time.Local)
+	meeting := map[string]any{"title": "周会", "occurrence_start": start.Format(time.RFC3339),
+		"occurrence_end": start.Add(time.Hour).Format(time.RFC3339), "where": "3F 大会议室"}
+	leave := map[string]any{"title": "李娜的请假 · 年假 · 5天", "title_en": "李娜's Leave · Annual leave · 5 days"}
+	scenarios := []struct {
+		name, lang, typ string
+		data            map[string]any
+		title, body     string
+	}{
+		{"approval zh", langZH, "approval.task_assigned", leave, "Tack：新的审批待你处理", "李娜的请假 · 年假 · 5天"},
+		{"approval en", langEN, "approval.task_assigned", leave, "Tack: New approval waiting for you", "李娜's Leave · Annual leave · 5 days"},
+		{"approval en without an English title", langEN, "approval.task_assigned", map[string]any{"title": "采购申请"}, "Tack: New approval waiting for you", "采购申请"},
+		{"person's DING", langZH, "ding.received", map[string]any{"message": "下午三点开会", "sender_name": "王总"}, "Tack：王总 的 DING", "下午三点开会"},
+		{"policy DING zh", langZH, "ding.received", map[string]any{"message": "Unread: 年会通知", "sender_name": "系统", "auto": true}, "Tack：DING", "你有未读的重要通知：年会通知"},
+		{"policy DING, several", langZH, "ding.received", map[string]any{"message": "Unread (2): 年会通知; 请假审批", "auto": true}, "Tack：DING", "你有 2 条未读的重要通知：年会通知；请假审批"},
+		{"policy DING en", langEN, "ding.received", map[string]any{"message": "Please read: Safety", "auto": true}, "Tack: DING", "Please read: Safety"},
+		{"meeting zh", langZH, "meeting.reminder", meeting, "Tack：会议即将开始", "周会\n09:50–10:50 · 3F 大会议室"},
+		{"meeting online en", langEN, "meeting.reminder", map[string]any{"title": "Sync", "occurrence_start": start.Format(time.RFC3339), "online_url": "https://meet.example/x"},
+			"Tack: Meeting soon", "Sync\n09:50 · online"},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			title, body, ok := notice(s.lang, streamEvent{Type: s.typ, Data: s.data})
+			if !ok || title != s.title || body != s.body {
+				t.Fatalf("got %q / %q (%v), want %q / %q", title, body, ok, s.title, s.body)
+			}
+		})
+	}
+	if _, _, ok := notice(langZH, streamEvent{Type: "approval.decided"}); ok {
+		t.Fatal("approval.decided raised an OS notification")
+	}
+}
+
+func TestShellLanguage(t *testing.T) {
+	scenarios := []struct {
+		name, lcAll, lang, account, want string
+	}{
+		{"nothing set: Chinese", "", "", "", langZH},
+		{"English system", "", "en_US.UTF-8", "", langEN},
+		{"Chinese system", "", "zh_CN.UTF-8", "", langZH},
+		{"other system language: English", "", "de_DE.UTF-8", "", langEN},
+		{"LC_ALL wins", "zh_TW.UTF-8", "en_US.UTF-8", "", langZH},
+		{"C locale is no choice", "C", "", "", langZH},
+		{"the account wins", "", "en_US.UTF-8", "zh-CN", langZH},
+		{"account without a choice keeps the system's", "", "en_US.UTF-8", "", langEN},
+	}
+	for _, s := range scenarios {
+		t.Run(s.name, func(t *testing.T) {
+			t.Setenv("LC_ALL", s.lcAll)
+			t.Setenv("LC_MESSAGES", "")
+			t.Setenv("LANG", s.lang)
+			var l shellLang
+			l.Set(s.account)
+			if got := l.Get(); got != s.want {
+				t.Fatalf("got %s, want %s", got, s.want)
+			}
+		})
+	}
+}
+
+// The shell speaks the language the user chose in the window: it follows the
+// account's locale on the real server, through the window's own session.
+func TestShellLanguageFollowsTheAccount(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "")
+	env := servertest.New(t)
+	env.Clock.Set(time.Now()) // the cookie jar expires cookies by the wall clock
+	admin, me := env.Setup()
+	p := proxyTo(t, env.HTTP.URL)
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+	a := &App{Proxy: p}
+	ctx := context.Background()
+
+	a.refreshLang(ctx) // signed out: the system's (here: none, so Chinese)
+	if got := a.lang.Get(); got != langZH {
+		t.Fatalf("signed out: %s", got)
+	}
+	signIn(t, front.URL)
+	env.Must(http.StatusOK, "PATCH", "/api/v1/users/"+me.ID, admin, map[string]any{"locale": "en", "version": me.Version})
+	a.refreshLang(ctx)
+	if got := a.lang.Get(); got != langEN {
+		t.Fatalf("account in English: %s", got)
+	}
+}
