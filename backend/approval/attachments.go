@@ -57,19 +57,34 @@ func (s *Service) UploadAttachment(ctx context.Context, actor org.Actor, name st
 	return s.files.UploadAttachment(ctx, actor, name, body)
 }
 
-// attachmentIDs reads the IDs of an attachment value: new uploads are IDs,
-// already archived ones {id,name,size}.
-func attachmentIDs(v any) []string {
+// attachmentRef is one entry of an attachment value: new uploads are bare
+// IDs, already archived ones {id,name,size}.
+type attachmentRef struct{ ID, Name string }
+
+func attachmentRefs(v any) []attachmentRef {
 	arr, _ := v.([]any)
-	var out []string
+	var out []attachmentRef
 	for _, a := range arr {
 		switch t := a.(type) {
 		case string:
-			out = append(out, t)
+			out = append(out, attachmentRef{ID: t})
 		case map[string]any:
-			if id, _ := t["id"].(string); id != "" {
-				out = append(out, id)
+			id, _ := t["id"].(string)
+			name, _ := t["name"].(string)
+			if id != "" || name != "" {
+				out = append(out, attachmentRef{ID: id, Name: name})
 			}
+		}
+	}
+	return out
+}
+
+// attachmentIDs reads the IDs of an attachment value.
+func attachmentIDs(v any) []string {
+	var out []string
+	for _, r := range attachmentRefs(v) {
+		if r.ID != "" {
+			out = append(out, r.ID)
 		}
 	}
 	return out

@@ -102,33 +102,15 @@ func halfText(h, lang string) string {
 	return ""
 }
 
-func toFloat(x any) (float64, bool) {
-	switch t := x.(type) {
-	case float64:
-		return t, true
-	case int64:
-		return float64(t), true
-	case int:
-		return float64(t), true
-	}
-	return 0, false
-}
-
-// attachmentNames reads an attachment value: archived attachments
-// ({id,name,size}) or, in instances from before archiving, bare entry IDs.
+// attachmentNames reads an attachment value as people see it: the file
+// names, or the entry ID where an instance from before archiving has no name.
 func attachmentNames(v any) []string {
-	arr, _ := v.([]any)
 	var out []string
-	for _, a := range arr {
-		switch t := a.(type) {
-		case string:
-			out = append(out, t)
-		case map[string]any:
-			if n, _ := t["name"].(string); n != "" {
-				out = append(out, n)
-			} else if id, _ := t["id"].(string); id != "" {
-				out = append(out, id)
-			}
+	for _, r := range attachmentRefs(v) {
+		if r.Name != "" {
+			out = append(out, r.Name)
+		} else {
+			out = append(out, r.ID)
 		}
 	}
 	return out
@@ -155,12 +137,12 @@ func DisplayValue(f Field, v any, lang string, n Names) string {
 		}
 		return strings.Join(parts, sep)
 	case FieldNumber:
-		if x, ok := toFloat(v); ok {
+		if x, ok := numericValue(v); ok {
 			return strconv.FormatFloat(x, 'f', -1, 64)
 		}
 	case FieldMoney:
 		m, _ := v.(map[string]any)
-		if amt, ok := toFloat(m["amount"]); ok {
+		if amt, ok := numericValue(m["amount"]); ok {
 			cur, _ := m["currency"].(string)
 			return FormatMoney(int64(math.Round(amt)), cur)
 		}
@@ -172,7 +154,7 @@ func DisplayValue(f Field, v any, lang string, n Names) string {
 		eh, _ := m["end_half"].(string)
 		out := strings.TrimSpace(s + " " + halfText(sh, lang))
 		out += " – " + strings.TrimSpace(e+" "+halfText(eh, lang))
-		if d, ok := toFloat(m["days"]); ok {
+		if d, ok := numericValue(m["days"]); ok {
 			if lang == LangEn {
 				out += " (" + FormatDays(d, lang) + ")"
 			} else {
@@ -220,7 +202,7 @@ func DisplayValue(f Field, v any, lang string, n Names) string {
 func titleValue(f Field, v any, lang string, n Names) string {
 	if f.Type == FieldDateRange {
 		m, _ := v.(map[string]any)
-		if d, ok := toFloat(m["days"]); ok {
+		if d, ok := numericValue(m["days"]); ok {
 			return FormatDays(d, lang)
 		}
 		return ""

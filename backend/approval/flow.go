@@ -150,21 +150,30 @@ func Flatten(nodes []Node, form map[string]any, a Applicant) []Node {
 			out = append(out, n)
 			continue
 		}
-		for _, b := range n.Branches {
-			ok := true
-			for _, c := range b.Conditions {
-				if !c.Matches(form, a) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				out = append(out, Flatten(b.Nodes, form, a)...)
-				break
-			}
+		if b := takenBranch(n, form, a); b != nil {
+			out = append(out, Flatten(b.Nodes, form, a)...)
 		}
 	}
 	return out
+}
+
+// takenBranch is the first branch of condition node n whose conditions all
+// match, or nil: branches are ordered, so the first match wins (pure).
+func takenBranch(n Node, form map[string]any, a Applicant) *Branch {
+	for i := range n.Branches {
+		b := &n.Branches[i]
+		ok := true
+		for _, c := range b.Conditions {
+			if !c.Matches(form, a) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return b
+		}
+	}
+	return nil
 }
 
 // UndecidedFields lists the form fields that condition nodes on the route
@@ -183,21 +192,11 @@ func UndecidedFields(nodes []Node, form map[string]any, a Applicant) []string {
 				}
 			}
 		}
-		for _, b := range n.Branches {
-			ok := true
-			for _, c := range b.Conditions {
-				if !c.Matches(form, a) {
-					ok = false
-					break
+		if b := takenBranch(n, form, a); b != nil {
+			for _, f := range UndecidedFields(b.Nodes, form, a) {
+				if !slices.Contains(out, f) {
+					out = append(out, f)
 				}
-			}
-			if ok {
-				for _, f := range UndecidedFields(b.Nodes, form, a) {
-					if !slices.Contains(out, f) {
-						out = append(out, f)
-					}
-				}
-				break
 			}
 		}
 	}
