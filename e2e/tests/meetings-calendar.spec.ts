@@ -94,7 +94,7 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
   await liPage.click('[data-test=bell]')
   const changed = liPage.locator('[data-test=bell-item]', { hasText: '会议有变更：东京分公司周会' })
   await expect(changed.locator('[data-test=bell-detail]')).toContainText('时间有变')
-  await expect(changed.locator('[data-test=bell-detail]')).toContainText('10:00–11:00') // 李娜's browser reads Shanghai time: Tokyo's 11:00 is 10:00 here
+  await expect(changed.locator('[data-test=bell-detail]')).toContainText('10:00–11:00 (Asia/Shanghai)') // 李娜's browser reads Shanghai time: Tokyo's 11:00 is 10:00 here, and says so
   await expect(changed.locator('[data-test=bell-detail]')).toContainText('松山厅 3 楼东侧')
   await expect(liPage.locator('[data-test=bell-item]', { hasText: '你被邀请参加会议：东京分公司周会' }).locator('[data-test=bell-detail]'))
     .toContainText('09:00–10:00') // the invitation was for the first time

@@ -52,6 +52,16 @@ describe('notification detail', () => {
     expect(cancelled.startsWith('仅这一次 · ')).toBe(true)
   })
 
+  it('names the reader\'s zone when the meeting was booked in another', () => {
+    setLocale('zh-CN')
+    const data = { start: '2026-12-08T02:00:00Z', end: '2026-12-08T03:00:00Z', time_zone: 'Asia/Tokyo', where: '' }
+    const other = notificationDetail(t, te, 'zh-CN', note('meeting.invited', data), 'Asia/Shanghai')
+    expect(other).toContain('10:00–11:00 (Asia/Shanghai)')
+    const same = notificationDetail(t, te, 'zh-CN', note('meeting.invited', data), 'Asia/Tokyo')
+    expect(same).not.toContain('(')
+    expect(same).toContain('11:00–12:00')
+  })
+
   it('gives a task its due date and a shared file its sharer, in English too', () => {
     expect(notificationDetail(t, te, 'zh-CN', note('task.assigned', { due: '2026-12-10' }))).toBe('截止 2026-12-10')
     expect(notificationDetail(t, te, 'zh-CN', note('approval.task_assigned', {}))).toBe('')

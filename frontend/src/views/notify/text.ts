@@ -3,6 +3,7 @@
 import type { Composer } from 'vue-i18n'
 import type { Ding, Notification } from './api'
 import { currentLocale } from '../../locales'
+import { browserTimeZone } from '../meetings/zone'
 
 export function notificationText(t: Composer['t'], te: Composer['te'], n: Notification): string {
   // vue-i18n reads dots as paths: approval.task_assigned → types.approval_task_assigned
@@ -22,17 +23,21 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 // When a meeting notice is about: the sitting it names (a moved or cancelled
 // one, a reminder's) or the meeting's first, as weekday, date and hours in
-// the reader's zone and language.
-function meetingWhen(locale: string, n: Notification): string {
+// the reader's zone and language. A meeting booked in another zone (the
+// Tokyo team's call) names the reader's zone, so the hours are not read as
+// the meeting's own.
+function meetingWhen(locale: string, n: Notification, readerZone: string): string {
   const start = str(n.data?.occurrence_start) || str(n.data?.start)
   if (!start) return ''
   const s = new Date(start)
   const end = str(n.data?.occurrence_end) || (str(n.data?.start) && str(n.data?.end)
     ? new Date(s.getTime() + new Date(str(n.data.end)).getTime() - new Date(str(n.data.start)).getTime()).toISOString() : '')
-  const day = s.toLocaleDateString(locale, { month: 'numeric', day: 'numeric', weekday: 'short' })
-  const hm: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false }
+  const day = s.toLocaleDateString(locale, { month: 'numeric', day: 'numeric', weekday: 'short', timeZone: readerZone })
+  const hm: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: readerZone }
   const from = s.toLocaleTimeString(locale, hm)
-  return end ? `${day} ${from}–${new Date(end).toLocaleTimeString(locale, hm)}` : `${day} ${from}`
+  const when = end ? `${day} ${from}–${new Date(end).toLocaleTimeString(locale, hm)}` : `${day} ${from}`
+  const zone = str(n.data?.time_zone)
+  return zone && zone !== readerZone ? `${when} (${readerZone})` : when
 }
 
 /**
@@ -40,7 +45,8 @@ function meetingWhen(locale: string, n: Notification): string {
  * what changed, when and where; for a task, its due date; '' when there is
  * nothing to add.
  */
-export function notificationDetail(t: Composer['t'], te: Composer['te'], locale: string, n: Notification): string {
+export function notificationDetail(t: Composer['t'], te: Composer['te'], locale: string, n: Notification,
+  readerZone: string = browserTimeZone()): string {
   if (n.type.startsWith('meeting.')) {
     const parts: string[] = []
     const changes = Array.isArray(n.data?.changes) ? (n.data.changes as string[]) : []
@@ -48,7 +54,7 @@ export function notificationDetail(t: Composer['t'], te: Composer['te'], locale:
       parts.push(t('notify.detail.changed', { what: changes.map((c) => (te('notify.detail.change.' + c) ? t('notify.detail.change.' + c) : c)).join(t('notify.detail.sep')) }))
     }
     if (n.data?.occurrence_cancelled === true) parts.push(t('notify.detail.onlyThisOne'))
-    const when = meetingWhen(locale, n)
+    const when = meetingWhen(locale, n, readerZone)
     if (when) parts.push(when)
     if (str(n.data?.where)) parts.push(str(n.data.where))
     else if (str(n.data?.online_url)) parts.push(t('notify.detail.online'))
