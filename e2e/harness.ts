@@ -19,7 +19,10 @@ export function specServers(dir = path.join(__dirname, 'tests')): SpecServer[] {
   return readdirSync(dir).filter((f) => f.endsWith('.spec.ts')).sort().map((file, i) => {
     const name = file.replace(/\.spec\.ts$/, '')
     const port = BASE + i
-    return { name, file, port, baseURL: `http://127.0.0.1:${port}`, dataDir: path.join(tmpdir(), 'tack-e2e', name) }
+    // The data dir is named by port too: Playwright starts every project's server
+    // even for a run of one spec, and wipes its dir, so a second run in the same
+    // machine (another port base) must not wipe the first run's data under it.
+    return { name, file, port, baseURL: `http://127.0.0.1:${port}`, dataDir: path.join(tmpdir(), 'tack-e2e', `${port}-${name}`) }
   })
 }
 

@@ -274,13 +274,15 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id string, req Up
 			if err := setRoles(tx, id, *req.Roles); err != nil {
 				return err
 			}
-			changed = append(changed, "roles")
+			if !sameRoles(u.Roles, *req.Roles) {
+				changed = append(changed, "roles")
+			}
 		}
 		if out, err = loadUser(tx, id); err != nil {
 			return err
 		}
-		if self && onlySelfFields {
-			return nil
+		if (self && onlySelfFields) || len(changed) == 0 {
+			return nil // a save that changed nothing is not an admin action
 		}
 		return s.audit(tx, actor, "user.update", "user", id, map[string]any{"fields": changed, "roles": out.Roles})
 	})
@@ -292,7 +294,14 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 	var v apperr.Validator
 	changes := map[string]any{}
 	var changed []string
-	set := func(col string, val any) { changes[col] = val; changed = append(changed, col) }
+	// Every column sent is written (the dialog sends the whole profile); only
+	// those whose value differs are named as changed in the audit log.
+	set := func(col string, val any, same bool) {
+		changes[col] = val
+		if !same {
+			changed = append(changed, col)
+		}
+	}
 	if req.Email != nil {
 		e := normEmail(*req.Email)
 		switch {
@@ -307,27 +316,27 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 			}
 			v.Check(!taken, "email", "duplicate")
 		}
-		set("email", e)
+		set("email", e, e == u.Email)
 	}
 	if req.Name != nil {
 		n := strings.TrimSpace(*req.Name)
 		check(&v, "name", textProblem(n, maxNameLen))
-		set("name", n)
+		set("name", n, n == u.Name)
 	}
 	if req.Title != nil {
 		t := strings.TrimSpace(*req.Title)
 		check(&v, "title", textProblem(t, maxTitleLen))
-		set("title", t)
+		set("title", t, t == u.Title)
 	}
 	if req.Phone != nil {
 		p := strings.TrimSpace(*req.Phone)
 		v.Check(p != "", "phone", "required")
 		v.Check(p == "" || validPhone(p), "phone", "invalid_phone")
-		set("phone", p)
+		set("phone", p, p == u.Phone)
 	}
 	if req.Locale != nil {
 		v.Check(slices.Contains([]string{"", "zh-CN", "en"}, *req.Locale), "locale", "invalid")
-		set("locale", *req.Locale)
+		set("locale", *req.Locale, *req.Locale == u.Locale)
 	}
 	if req.DepartmentID != nil {
 		ok, err := exists(tx, &Department{}, *req.DepartmentID)
@@ -335,11 +344,11 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 			return nil, nil, err
 		}
 		v.Check(ok, "department_id", "not_found")
-		set("department_id", *req.DepartmentID)
+		set("department_id", *req.DepartmentID, *req.DepartmentID == u.DepartmentID)
 	}
 	if req.ManagerID.Set {
 		if req.ManagerID.ID == "" {
-			set("manager_id", nil)
+			set("manager_id", nil, u.ManagerID == nil)
 		} else {
 			ok, err := activeUser(tx, req.ManagerID.ID)
 			if err != nil {
@@ -353,7 +362,7 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 				}
 				v.Check(!cyc, "manager_id", "invalid")
 			}
-			set("manager_id", req.ManagerID.ID)
+			set("manager_id", req.ManagerID.ID, u.ManagerID != nil && *u.ManagerID == req.ManagerID.ID)
 		}
 	}
 	if req.Roles != nil {
@@ -457,3 +466,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 	}
 	return pw, nil
 }
+
+// sameRoles reports whether two role lists hold the same roles (member is
+// implied for everyone).
+func sameRoles(a, b []string) bool { return slices.Equal(normRoles(a), normRoles(b)) }

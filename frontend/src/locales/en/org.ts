@@ -140,7 +140,7 @@ export default {
       approval_calendar_delete: 'Calendar day removed',
       settings_email: 'Email settings changed',
     },
-    fields: { name: 'Name', email: 'Email', department_id: 'Department', parent_id: 'Parent', head_id: 'Head', manager_id: 'Manager', roles: 'Roles', title: 'Title', phone: 'Phone', company_name: 'Company', admin_email: 'Admin email', version: 'Version', sort_order: 'Order', locale: 'Language', day: 'Day' },
+    fields: { fields: 'Changed', sessions_revoked: 'Sessions ended', cleared_head_of: 'No longer head of', name: 'Name', email: 'Email', department_id: 'Department', parent_id: 'Parent', head_id: 'Head', manager_id: 'Manager', roles: 'Roles', title: 'Title', phone: 'Phone', company_name: 'Company', admin_email: 'Admin email', version: 'Version', sort_order: 'Order', locale: 'Language', day: 'Day' },
     types: {
       company: 'Company', role: 'Role', room: 'Room', approval_template: 'Template', calendar_day: 'Calendar', settings: 'Settings',
     },

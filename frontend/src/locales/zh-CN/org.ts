@@ -140,7 +140,7 @@ export default {
       approval_calendar_delete: '删除日历例外',
       settings_email: '修改邮件设置',
     },
-    fields: { name: '名称', email: '邮箱', department_id: '部门', parent_id: '上级部门', head_id: '负责人', manager_id: '上级', roles: '角色', title: '职位', phone: '手机号', company_name: '公司名称', admin_email: '管理员邮箱', version: '版本', sort_order: '排序', locale: '语言', day: '日期' },
+    fields: { fields: '修改内容', sessions_revoked: '退出的登录', cleared_head_of: '卸任负责人', name: '名称', email: '邮箱', department_id: '部门', parent_id: '上级部门', head_id: '负责人', manager_id: '上级', roles: '角色', title: '职位', phone: '手机号', company_name: '公司名称', admin_email: '管理员邮箱', version: '版本', sort_order: '排序', locale: '语言', day: '日期' },
     types: {
       company: '企业', role: '角色', room: '会议室', approval_template: '审批模板', calendar_day: '日历', settings: '设置',
     },
