@@ -63,7 +63,7 @@ func noWorkForLeavers(t *testing.T, e *servertest.Env) {
 // waitBlocked waits until a deactivation is waiting for a user row lock
 // (PostgreSQL: a tuple lock on users is held while waiting) or is done. On
 // SQLite the deactivation waits for the write lock; a pause lets it get there.
-func waitBlocked(t *testing.T, e *servertest.Env, done <-chan error) {
+func waitBlocked(t *testing.T, e *servertest.Env, done chan error) {
 	t.Helper()
 	if !store.IsPostgres(e.Server.DB) {
 		time.Sleep(200 * time.Millisecond)
@@ -73,6 +73,7 @@ func waitBlocked(t *testing.T, e *servertest.Env, done <-chan error) {
 		select {
 		case err := <-done:
 			t.Logf("deactivation finished without waiting: %v", err)
+			done <- err
 			return
 		default:
 		}
