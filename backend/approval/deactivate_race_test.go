@@ -223,3 +223,37 @@ func TestSubmitsDuringDeactivationStress(t *testing.T) {
 		noWorkForLeavers(t, e)
 	})
 }
+
+// The GM leaves while HR, the GM's manager and so their successor, leaves
+// too: the GM's work must not land on HR after HR's own offboarding looked.
+func TestLeaverAndSuccessorLeaveTogether(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		{
+			c, tpl := raceSetup(t, e)
+			admin := actor(t, e, adminID(t, e, c))
+			var err error
+			if c.hr, err = e.Server.Org.UpdateUser(ctx, admin, c.hr.ID, org.UpdateUserRequest{ManagerID: org.SetID(c.head.ID), Version: c.hr.Version}); err != nil {
+				t.Fatal(err)
+			}
+			for range 10 {
+				submit(t, e, c.emp, tpl, nil, nil)
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, id := range []string{c.gm.ID, c.hr.ID} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = e.Server.Org.Deactivate(ctx, admin, id)
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			noWorkForLeavers(t, e)
+		}
+	})
+}
