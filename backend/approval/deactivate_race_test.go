@@ -257,3 +257,33 @@ func TestLeaverAndSuccessorLeaveTogether(t *testing.T) {
 		}
 	})
 }
+
+// Returning an approval to a step whose approver has left gives that step to
+// their successor: the step is in the past when they leave, but not for good.
+func TestReturnToStepOfLeaver(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		admin := actor(t, e, adminID(t, e, c))
+		var err error
+		if c.head, err = e.Server.Org.UpdateUser(ctx, admin, c.head.ID, org.UpdateUserRequest{ManagerID: org.SetID(c.hr.ID), Version: c.head.Version}); err != nil {
+			t.Fatal(err)
+		}
+		tpl := mkTemplate(t, e, c, []approval.Node{
+			node("first", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverUsers, UserIDs: []string{c.head.ID}}, ""),
+			node("second", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverUsers, UserIDs: []string{c.gm.ID}}, ""),
+		}, nil)
+		inst := submit(t, e, c.emp, tpl, nil, nil)
+		approve(t, e, c.head, inst.ID)
+		if _, err := e.Server.Org.Deactivate(ctx, admin, c.head.ID); err != nil {
+			t.Fatal(err)
+		}
+		zero := 0
+		if _, err := e.Server.Approval.Return(ctx, actor(t, e, c.gm.ID), inst.ID, approval.ActionRequest{NodeIndex: &zero}); err != nil {
+			t.Fatal(err)
+		}
+		if p := pendingOf(t, e, inst.ID); !same(p, []string{c.hr.ID}) {
+			t.Fatalf("returned step is with %v, want the leaver's manager", p)
+		}
+		noWorkForLeavers(t, e)
+	})
+}

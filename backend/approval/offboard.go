@@ -71,8 +71,9 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 	return nil
 }
 
-// rerouteLater replaces the leaver in the not-yet-reached nodes of pending
-// instances: as an approver by the successor, as a CC recipient by no one.
+// rerouteLater replaces the leaver in the routes of pending instances: in
+// every approver step by the successor, in a CC step not yet reached by no
+// one.
 func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) error {
 	var insts []Instance
 	// The route is JSON text: LIKE narrows the scan portably, the loop decides.
@@ -85,9 +86,15 @@ func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) er
 	for i := range insts {
 		inst := &insts[i]
 		changed := false
-		for n := inst.CurrentNode + 1; n < len(inst.Route); n++ {
+		for n := range inst.Route {
 			rn := &inst.Route[n]
 			if rn.Skipped || !slices.Contains(rn.Approvers, user.ID) {
+				continue
+			}
+			// Approver steps are rewritten wherever they are: an earlier (or
+			// the current) one becomes active again when the instance is
+			// returned to it. CC steps already sent stay as history.
+			if rn.Type != NodeApprover && n <= inst.CurrentNode {
 				continue
 			}
 			ids := slices.DeleteFunc(slices.Clone(rn.Approvers), func(id string) bool { return id == user.ID })
