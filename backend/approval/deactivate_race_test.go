@@ -287,3 +287,54 @@ func TestReturnToStepOfLeaver(t *testing.T) {
 		noWorkForLeavers(t, e)
 	})
 }
+
+// Approvals advancing into the GM's step while the GM leaves: each advance
+// either commits first (the hook moves its new task) or retries on the
+// rerouted step, and the deactivation itself does not fail on a stale version.
+func TestAdvanceDuringDeactivationStress(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		admin := actor(t, e, adminID(t, e, c))
+		tpl := mkTemplate(t, e, c, []approval.Node{
+			node("first", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverUsers, UserIDs: []string{c.other.ID}}, ""),
+			node("second", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverUsers, UserIDs: []string{c.gm.ID}}, ""),
+		}, nil)
+		const n = 30
+		var ids []string
+		for range n {
+			ids = append(ids, submit(t, e, c.emp, tpl, nil, nil).ID)
+		}
+		other := actor(t, e, c.other.ID)
+		errs := make([]error, n)
+		var deactivateErr error
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, errs[i] = e.Server.Approval.Approve(ctx, other, ids[i], approval.ActionRequest{})
+			}()
+			if i == n/2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					_, deactivateErr = e.Server.Org.Deactivate(ctx, admin, c.gm.ID)
+				}()
+			}
+		}
+		close(start)
+		wg.Wait()
+		if deactivateErr != nil {
+			t.Fatalf("deactivate: %v", deactivateErr)
+		}
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("approve %d: %v", i, err)
+			}
+		}
+		noWorkForLeavers(t, e)
+	})
+}
