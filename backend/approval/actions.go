@@ -56,11 +56,36 @@ func checkComment(c string) error {
 // An instance the actor may not see does not exist for them (404, not a
 // hint that the ID is real).
 func (s *Service) act(ctx context.Context, actor org.Actor, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+	return s.actAssigning(ctx, actor, id, "", fn)
+}
+
+// actAssigning is act for an action that gives a task to assignee (transfer,
+// add approver). Their activity was checked before the transaction; it is
+// checked again under org.LockActive so a deactivation committing meanwhile
+// cannot miss the new task. The user row is locked before the instance is
+// claimed: Deactivate locks the user and then rewrites instances, and taking
+// the two in the same order means the two transactions cannot deadlock.
+func (s *Service) actAssigning(ctx context.Context, actor org.Actor, id, assignee string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
 	if _, err := s.viewable(ctx, actor, id); err != nil {
 		return Instance{}, err
 	}
+	if assignee != "" && s.testAssigneesRead != nil {
+		s.testAssigneesRead()
+	}
 	var out Instance
 	err := s.inTx(ctx, func(tx *gorm.DB) error {
+		if assignee != "" {
+			gone, err := org.LockActive(tx, []string{assignee})
+			if err != nil {
+				return err
+			}
+			if len(gone) > 0 {
+				return errInactiveAssignee
+			}
+			if s.testAssigneesLocked != nil {
+				s.testAssigneesLocked()
+			}
+		}
 		inst, err := loadForAction(tx, id)
 		if err != nil {
 			return err
@@ -156,10 +181,14 @@ func (s *Service) Reject(ctx context.Context, actor org.Actor, id string, req Ac
 	})
 }
 
+var errInactiveAssignee = apperr.Invalid("approval.invalid_action", "choose an active user").WithField("user_id", "not_found")
+
+// activeUser is the early check (nothing opened yet); actAssigning repeats
+// it under a lock.
 func (s *Service) activeUser(ctx context.Context, id string) error {
 	u, err := s.org.User(ctx, id)
 	if err != nil || !u.Active {
-		return apperr.Invalid("approval.invalid_action", "choose an active user").WithField("user_id", "not_found")
+		return errInactiveAssignee
 	}
 	return nil
 }
@@ -175,7 +204,7 @@ func (s *Service) Transfer(ctx context.Context, actor org.Actor, id string, req 
 	if req.UserID == actor.UserID {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "transfer to someone else").WithField("user_id", "invalid")
 	}
-	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.actAssigning(ctx, actor, id, req.UserID, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err
@@ -223,7 +252,7 @@ func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, r
 	if req.Position != "before" && req.Position != "after" {
 		return Instance{}, apperr.Invalid("approval.invalid_action", "position is before or after").WithField("position", "invalid")
 	}
-	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
+	return s.actAssigning(ctx, actor, id, req.UserID, func(tx *gorm.DB, inst *Instance) error {
 		t, err := myTask(tx, inst, actor, req.TaskID)
 		if err != nil {
 			return err

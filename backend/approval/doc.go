@@ -3,5 +3,6 @@
 // CC and condition nodes, the inbox, the working-hours SLA job, statistics and
 // export. Routes are resolved once at submit time and stored on the instance,
 // so later steps never depend on org changes made mid-flight (deactivation
-// reassigns tasks explicitly through the OnDeactivate hook).
+// reassigns tasks and reroutes approver steps explicitly through the
+// OnDeactivate hook; writers that assign lock the assignees, org.LockActive).
 package approval

@@ -1,6 +1,7 @@
 package approval
 
 import (
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -132,7 +133,51 @@ CREATE TABLE approval_calendar_settings (
 	work_end TEXT NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
+		{ID: "approval-0007-unique-prefix", Func: uniquePrefixes},
 	}
+}
+
+// uniquePrefixes makes a number prefix belong to one template in the
+// schema, not only in CreateTemplate's check (which two concurrent
+// transactions can both pass). Templates made before that check may share a
+// prefix: the first (built-in, then oldest) keeps it, the others get a free
+// one of the same shape (QJ -> QJA), so their next numbers start a sequence
+// of their own; numbers already given stay. An empty prefix means "SP" (see
+// nextNumber) and is left out of the index: it is no one's choice, only
+// legacy rows have it.
+func uniquePrefixes(tx *gorm.DB) error {
+	type row struct{ ID, Prefix string }
+	var rows []row
+	if err := tx.Table("approval_templates").Select("id, prefix").Where("prefix <> ''").
+		Order("CASE WHEN builtin_key <> '' THEN 0 ELSE 1 END, created_at, id").Find(&rows).Error; err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	for _, r := range rows {
+		used[r.Prefix] = true
+	}
+	kept := map[string]bool{}
+	for _, r := range rows {
+		if !kept[r.Prefix] {
+			kept[r.Prefix] = true
+			continue
+		}
+		base := r.Prefix[:min(len(r.Prefix), 5)]
+		free := ""
+		for c := 'A'; c <= 'Z' && free == ""; c++ {
+			if !used[base+string(c)] {
+				free = base + string(c)
+			}
+		}
+		if free == "" {
+			return fmt.Errorf("no free prefix for template %s (%s)", r.ID, r.Prefix)
+		}
+		used[free] = true
+		if err := tx.Table("approval_templates").Where("id = ?", r.ID).Updates(map[string]any{"prefix": free, "version": gorm.Expr("version + 1")}).Error; err != nil {
+			return err
+		}
+	}
+	return tx.Exec("CREATE UNIQUE INDEX approval_templates_prefix ON approval_templates (prefix) WHERE prefix <> ''").Error
 }
 
 // leaveWorkingDays gives the installed built-in leave template a new version

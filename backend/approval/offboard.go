@@ -6,15 +6,32 @@ import (
 	"slices"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"tack/backend/org"
+	"tack/backend/store"
 )
+
+// forUpdate locks the rows a query reads until the transaction ends on
+// PostgreSQL; SQLite's single writer needs no row locks.
+func forUpdate(tx *gorm.DB) *gorm.DB {
+	if store.IsPostgres(tx) {
+		return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+	}
+	return tx
+}
 
 // OnUserDeactivated is the org offboarding hook: the leaving user's open
 // approval tasks move to their manager (or the admin org chose), each with a
 // timeline entry, and the later steps of pending approvals that name them
 // are rerouted the same way, so no approval waits for someone who has left.
-// It reads and writes through tx only.
+// It reads and writes through tx only, and runs after org has locked the
+// user's row: every transaction that gave them work committed before (and is
+// seen here) or will find them inactive (see org.LockActive). Advancing an
+// instance to a later step needs no user lock: the step's approvers come
+// from the stored route, which rerouteLater rewrites under the instance's
+// lock and version, so an advance either commits first (its new tasks are
+// found below) or retries on the rewritten route.
 func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.User, manager *org.User) error {
 	if err := s.rerouteLater(tx, user, manager); err != nil {
 		return err
@@ -33,8 +50,16 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 	for i := range tasks {
 		t := &tasks[i]
 		var inst Instance
-		if err := tx.First(&inst, "id = ?", t.InstanceID).Error; err != nil {
+		if err := forUpdate(tx).First(&inst, "id = ?", t.InstanceID).Error; err != nil {
 			return fmt.Errorf("approval: offboard instance: %w", err)
+		}
+		// Re-read the task under the instance lock: an action that held the
+		// lock may have closed it (an or-sign) since the list was read.
+		if err := tx.First(t, "id = ?", t.ID).Error; err != nil {
+			return fmt.Errorf("approval: offboard task: %w", err)
+		}
+		if inst.Status != StatusPending || (t.Status != TaskPending && t.Status != TaskWaiting) {
+			continue
 		}
 		if err := s.reassign(tx, &inst, t, manager.ID, org.System.UserID, "reassigned", ""); err != nil {
 			return err
@@ -46,20 +71,30 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 	return nil
 }
 
-// rerouteLater replaces the leaver in the not-yet-reached nodes of pending
-// instances: as an approver by the successor, as a CC recipient by no one.
+// rerouteLater replaces the leaver in the routes of pending instances: in
+// every approver step by the successor, in a CC step not yet reached by no
+// one.
 func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) error {
 	var insts []Instance
 	// The route is JSON text: LIKE narrows the scan portably, the loop decides.
-	if err := tx.Where("status = ? AND route LIKE ?", StatusPending, "%\""+user.ID+"\"%").Order("id").Find(&insts).Error; err != nil {
+	// Locked (PostgreSQL) so that an action on one of them that is in flight
+	// finishes first and is read as it committed, rather than making the
+	// version guard below fail the whole deactivation.
+	if err := forUpdate(tx).Where("status = ? AND route LIKE ?", StatusPending, "%\""+user.ID+"\"%").Order("id").Find(&insts).Error; err != nil {
 		return fmt.Errorf("approval: offboard routes: %w", err)
 	}
 	for i := range insts {
 		inst := &insts[i]
 		changed := false
-		for n := inst.CurrentNode + 1; n < len(inst.Route); n++ {
+		for n := range inst.Route {
 			rn := &inst.Route[n]
 			if rn.Skipped || !slices.Contains(rn.Approvers, user.ID) {
+				continue
+			}
+			// Approver steps are rewritten wherever they are: an earlier (or
+			// the current) one becomes active again when the instance is
+			// returned to it. CC steps already sent stay as history.
+			if rn.Type != NodeApprover && n <= inst.CurrentNode {
 				continue
 			}
 			ids := slices.DeleteFunc(slices.Clone(rn.Approvers), func(id string) bool { return id == user.ID })

@@ -30,6 +30,11 @@ type Service struct {
 	org   *org.Service
 	loc   *time.Location
 	files Files
+
+	// Test hooks (export_test.go): run when a submit or an assigning action
+	// has checked its assignees and is about to open its transaction, and
+	// inside that transaction once it has locked them.
+	testAssigneesRead, testAssigneesLocked func()
 }
 
 // NewService builds the approval service. tz is the company time zone of the

@@ -3,8 +3,10 @@ package approval
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -43,6 +45,7 @@ type prepared struct {
 	tpl   Template
 	ver   TemplateVersion
 	user  org.User
+	a     Applicant
 	form  map[string]any
 	names Names
 	route []RouteNode
@@ -90,7 +93,7 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	if err != nil {
 		return p, err
 	}
-	return prepared{tpl: t, ver: ver, user: u, form: form, names: names, route: route}, nil
+	return prepared{tpl: t, ver: ver, user: u, a: a, form: form, names: names, route: route}, nil
 }
 
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
@@ -174,29 +177,73 @@ func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest
 	if err := s.archiveForm(ctx, actor, inst.ID, p.ver.Fields, inst.Form); err != nil {
 		return Instance{}, attachmentError(err, p.ver.Fields, inst.Form)
 	}
-	err = s.inTx(ctx, func(tx *gorm.DB) error {
-		in := inst
-		num, err := s.nextNumber(tx, p.tpl.Prefix, now.In(s.loc).Year())
-		if err != nil {
-			return err
+	for attempt := 0; ; attempt++ {
+		if s.testAssigneesRead != nil {
+			s.testAssigneesRead()
 		}
-		in.Number = num
-		if err := tx.Create(&in).Error; err != nil {
-			return fmt.Errorf("approval: create instance: %w", err)
+		err = s.inTx(ctx, func(tx *gorm.DB) error { return s.create(tx, &inst, actor, p.tpl.Prefix, now) })
+		if !errors.Is(err, errRouteLeft) {
+			return inst, err
 		}
-		if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
-			return err
+		if attempt == 3 {
+			return Instance{}, errStaleConflict
 		}
-		if err := s.activateFrom(tx, &in, 0, actor.UserID); err != nil {
-			return err
+		// Someone on the route was deactivated after it was resolved: resolve
+		// it again (same version and form) by the usual rules, which skip
+		// inactive users and escalate an empty step.
+		if inst.Route, err = s.resolveRoute(ctx, p.tpl, p.ver.Flow, p.user, p.a, p.form, req.Approvers, false); err != nil {
+			return Instance{}, err
 		}
-		if err := s.saveInstance(tx, &in); err != nil {
-			return err
+	}
+}
+
+// errRouteLeft is internal: a user on the route is no longer active.
+var errRouteLeft = errors.New("approval: route names an inactive user")
+
+// create writes a submitted instance, its number, timeline and first tasks.
+// The route was resolved outside the transaction, so first it locks the
+// users it names (org.LockActive) and refuses (errRouteLeft) if one has left
+// meanwhile. With the lock held a concurrent deactivation waits for this
+// commit and its hook then finds this instance's tasks and later steps, so
+// an approval never waits for someone who left. Every node is checked, not
+// only the first: later steps are activated from the stored route.
+func (s *Service) create(tx *gorm.DB, inst *Instance, actor org.Actor, prefix string, now time.Time) error {
+	var ids []string
+	for _, n := range inst.Route {
+		if !n.Skipped {
+			ids = append(ids, n.Approvers...)
 		}
-		inst = in
-		return nil
-	})
-	return inst, err
+	}
+	gone, err := org.LockActive(tx, ids)
+	if err != nil {
+		return err
+	}
+	if len(gone) > 0 {
+		return errRouteLeft
+	}
+	if s.testAssigneesLocked != nil {
+		s.testAssigneesLocked()
+	}
+	in := *inst
+	num, err := s.nextNumber(tx, prefix, now.In(s.loc).Year())
+	if err != nil {
+		return err
+	}
+	in.Number = num
+	if err := tx.Create(&in).Error; err != nil {
+		return fmt.Errorf("approval: create instance: %w", err)
+	}
+	if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
+		return err
+	}
+	if err := s.activateFrom(tx, &in, 0, actor.UserID); err != nil {
+		return err
+	}
+	if err := s.saveInstance(tx, &in); err != nil {
+		return err
+	}
+	*inst = in
+	return nil
 }
 
 // nextNumber takes the next number of prefix+year; the counter row is

@@ -158,6 +158,11 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 			return err
 		}
 		if err := createTemplate(tx, &t, in.Fields, *in.Flow, actor.UserID); err != nil {
+			if isConflict(err) {
+				// A custom template has no builtin key and a fresh ID: the
+				// only unique value it can collide on is its prefix.
+				return errPrefixTaken
+			}
 			return err
 		}
 		return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: "approval.template_create", TargetType: "approval_template", TargetID: t.ID, Detail: map[string]any{"name": t.NameZh}})
@@ -174,10 +179,16 @@ func prefixTaken(tx *gorm.DB, prefix, exceptID string) error {
 		return fmt.Errorf("approval: prefix: %w", err)
 	}
 	if n > 0 {
-		return apperr.Invalid("approval.invalid_template", "another template uses this number prefix").WithField("prefix", "duplicate")
+		return errPrefixTaken
 	}
 	return nil
 }
+
+// errPrefixTaken is what both guards of a prefix answer: prefixTaken, and
+// the unique index approval_templates_prefix for the writer that passed the
+// check concurrently (PostgreSQL READ COMMITTED lets two transactions both
+// count zero; the index lets only one commit).
+var errPrefixTaken = apperr.Invalid("approval.invalid_template", "another template uses this number prefix").WithField("prefix", "duplicate")
 
 func createTemplate(tx *gorm.DB, t *Template, fields []Field, flow Flow, by string) error {
 	if err := tx.Create(t).Error; err != nil {
@@ -268,6 +279,9 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 				nv.Flow = *in.Flow
 			}
 			if err := tx.Create(&nv).Error; err != nil {
+				if store.IsDuplicate(err) {
+					return errTemplateStale // a concurrent edit saved this version number first
+				}
 				return fmt.Errorf("approval: template version: %w", err)
 			}
 			t.CurrentVersion = nv.Number
@@ -278,6 +292,9 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 			"description_en": t.DescriptionEn, "category": t.Category, "icon": t.Icon, "starters": mustJSON(t.Starters),
 			"sla_hours": t.SLAHours, "skip_self": t.SkipSelf, "skip_repeat": t.SkipRepeat, "active": t.Active,
 			"current_version": t.CurrentVersion, "version": t.Version + 1, "updated_at": now})
+		if store.IsDuplicate(res.Error) {
+			return errPrefixTaken // the prefix is the only unique column updated here
+		}
 		if res.Error != nil {
 			return fmt.Errorf("approval: update template: %w", res.Error)
 		}

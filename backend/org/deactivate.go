@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -29,6 +30,24 @@ func (s *Service) Deactivate(ctx context.Context, actor Actor, id string) (User,
 	if !u.Active {
 		return User{}, apperr.Conflict("org.already_inactive", "this account is already deactivated")
 	}
+	// The successor is chosen outside the transaction; if they leave before
+	// it commits, choose again (a chain of leavers is short).
+	for attempt := 0; ; attempt++ {
+		out, err := s.deactivate(ctx, actor, u)
+		if !errors.Is(err, errSuccessorLeft) {
+			return out, err
+		}
+		if attempt == 3 {
+			return User{}, ErrStale
+		}
+	}
+}
+
+// errSuccessorLeft is internal: the chosen successor was deactivated meanwhile.
+var errSuccessorLeft = errors.New("org: successor deactivated")
+
+func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, error) {
+	id := u.ID
 	manager, err := s.successor(ctx, u)
 	if err != nil {
 		return User{}, err
@@ -39,6 +58,10 @@ func (s *Service) Deactivate(ctx context.Context, actor Actor, id string) (User,
 			return err
 		}
 		now := s.clock.Now()
+		// This UPDATE is Deactivate's half of the LockActive protocol: it
+		// row-locks the user before the hooks run, so a transaction that is
+		// giving them work either commits first (the hooks see that work) or
+		// waits and then finds them inactive. Keep it before the hooks.
 		res := tx.Model(&User{}).Where("id = ? AND active = ?", id, true).Updates(map[string]any{
 			"active": false, "deactivated_at": now, "updated_at": now, "version": gorm.Expr("version + 1")})
 		if res.Error != nil {
@@ -59,6 +82,17 @@ func (s *Service) Deactivate(ctx context.Context, actor Actor, id string) (User,
 			if err := tx.Model(&Department{}).Where("id IN ?", headed).Updates(map[string]any{
 				"head_id": nil, "updated_at": now, "version": gorm.Expr("version + 1")}).Error; err != nil {
 				return fmt.Errorf("org: clear heads: %w", err)
+			}
+		}
+		if manager != nil {
+			// The hooks hand the leaver's work to the successor: the same
+			// protocol keeps it off someone who is leaving concurrently.
+			gone, err := LockActive(tx, []string{manager.ID})
+			if err != nil {
+				return err
+			}
+			if len(gone) > 0 {
+				return errSuccessorLeft
 			}
 		}
 		if out, err = loadUser(tx, id); err != nil {

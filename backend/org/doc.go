@@ -5,7 +5,8 @@
 // Other domains read the org through Service (directory.go): who a user's
 // manager is, who heads a department, who holds a role. Offboarding runs
 // hooks that other domains register (OnDeactivate), because org must not
-// import them.
+// import them. A domain that gives users work its hook would move locks them
+// first with LockActive, so the work is never written after the hook looked.
 //
 // Who may do what (checked here, not only in the UI):
 //   - everyone signed in reads the directory (active users, departments,
