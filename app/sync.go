@@ -119,7 +119,12 @@ func (s *Sync) SyncStatus() (SyncOverview, error) {
 	if err != nil {
 		return SyncOverview{}, err
 	}
-	return SyncOverview{Overall: e.Overall(), Pairs: e.Status()}, nil
+	pairs := e.Status()
+	if pairs == nil {
+		// The window reads pairs as a list: null (no pair yet) blanked the page.
+		pairs = []tsync.PairStatus{}
+	}
+	return SyncOverview{Overall: e.Overall(), Pairs: pairs}, nil
 }
 
 // Preferences returns this computer's sync preferences (they can be read and

@@ -175,6 +175,22 @@ func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
 	}
 }
 
+// Before the first pair the settings page gets an empty list, not null: the
+// window's table and held-deletes filter read pairs as an array, and null
+// left the whole page blank in the desktop window.
+func TestSyncStatusWithoutPairsIsAnEmptyList(t *testing.T) {
+	r := startAgent(t)
+	r.signInAndWait(t)
+	ov, err := r.app.Sync.SyncStatus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(ov)
+	if !strings.Contains(string(b), `"pairs":[]`) {
+		t.Fatalf("status without pairs = %s, want \"pairs\":[]", b)
+	}
+}
+
 // Pairs name one server's folders, so each server has its own index; the
 // workspace on this computer keeps its index across restarts although it
 // listens on a new port each time.

@@ -44,6 +44,7 @@ suite "go test" gotest
 suite "frontend (vitest + typecheck)" frontend_test
 suite "e2e (playwright, chromium)" e2e_test
 suite "desktop smoke (xvfb)" e2e/desktop/smoke.sh
+suite "desktop folder sync (xvfb, xdotool)" e2e/desktop/sync.sh
 suite "desktop OS notification (dbus)" e2e/desktop/notify.sh
 
 echo
