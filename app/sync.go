@@ -119,12 +119,9 @@ func (s *Sync) SyncStatus() (SyncOverview, error) {
 	if err != nil {
 		return SyncOverview{}, err
 	}
-	pairs := e.Status()
-	if pairs == nil {
-		// The window reads pairs as a list: null (no pair yet) blanked the page.
-		pairs = []tsync.PairStatus{}
-	}
-	return SyncOverview{Overall: e.Overall(), Pairs: pairs}, nil
+	// Status is never nil: the window reads pairs as a list, and null (no
+	// pair yet) once blanked the page.
+	return SyncOverview{Overall: e.Overall(), Pairs: e.Status()}, nil
 }
 
 // Preferences returns this computer's sync preferences (they can be read and

@@ -278,8 +278,9 @@ func (e *Engine) ConfirmDeletes(id string) error {
 
 // Status returns every pair's status.
 func (e *Engine) Status() []PairStatus {
-	var out []PairStatus
-	for _, p := range e.Pairs() {
+	pairs := e.Pairs()
+	out := make([]PairStatus, 0, len(pairs)) // a list, never null, in JSON: no pair yet is []
+	for _, p := range pairs {
 		if r, err := e.runner(p.ID); err == nil {
 			out = append(out, r.statusCopy())
 		}
