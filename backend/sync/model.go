@@ -123,6 +123,8 @@ const (
 type PairStatus struct {
 	PairID        string    `json:"pair_id"`
 	LocalPath     string    `json:"local_path"`
+	SpaceID       string    `json:"space_id"`
+	FolderID      string    `json:"remote_folder_id"` // the drive folder the pair syncs with
 	Mode          Mode      `json:"mode"`
 	State         State     `json:"state"`
 	Pending       int       `json:"pending"`         // files still to transfer in this pass

@@ -175,6 +175,7 @@ func (r *pairRunner) statusCopy() PairStatus {
 	s := r.status
 	s.Mode = r.pair.Mode
 	s.LocalPath = r.pair.LocalPath
+	s.SpaceID, s.FolderID = r.pair.SpaceID, r.pair.RemoteFolderID
 	s.Clashes = append([]string(nil), s.Clashes...)
 	switch {
 	case r.pair.Paused:

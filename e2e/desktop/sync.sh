@@ -117,12 +117,12 @@ colour_is() {
   return 1
 }
 # row_tag HEX...: finds the first table row's status tag by its colour in
-# the pixel column x=684 (the row is taller when the path wraps); sets ROW_Y
+# the pixel column x=772 (the row is taller when the path wraps); sets ROW_Y
 # to the tag's middle, where the row's 暂停/继续 button is as well.
 ROW_Y=""
 row_tag() {
   import -window root "$TMP/now.png" 2>/dev/null || return 1
-  ROW_Y=$(convert "$TMP/now.png" -crop 1x112+684+188 +repage txt:- | awk -v want=" $* " '
+  ROW_Y=$(convert "$TMP/now.png" -crop 1x112+772+188 +repage txt:- | awk -v want=" $* " '
     NR > 1 { split($1, a, /[,:]/); hex = substr($3, 2, 6)
              if (index(want, " " hex " ")) { if (first == "") first = a[2]; last = a[2] } }
     END { if (first != "") print 188 + int((first + last) / 2) }')

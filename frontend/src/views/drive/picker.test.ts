@@ -19,6 +19,10 @@ describe('pickerSpaces', () => {
     expect(ids(pickerSpaces(spaces, 'copy', 'co', false))).toEqual(['mine', 'sales', 'proj'])
     expect(ids(pickerSpaces(spaces, 'copy', 'sales', false))).toEqual(['sales', 'mine', 'proj'])
   })
+  it('offers a folder sync pair every space the user edits, or for a download-only mirror every space they read', () => {
+    expect(ids(pickerSpaces(spaces, 'sync', '', false))).toEqual(['mine', 'sales', 'proj'])
+    expect(ids(pickerSpaces(spaces, 'sync', '', true))).toEqual(['mine', 'co', 'sales', 'proj'])
+  })
 })
 
 describe('canLeaveSpace', () => {

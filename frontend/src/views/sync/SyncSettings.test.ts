@@ -9,7 +9,7 @@ import SyncSettings from './SyncSettings.vue'
 // are replaced by a test double that records the calls and answers with the
 // status the test sets.
 function pair(over: Partial<PairStatus>): PairStatus {
-  return { pair_id: 'p1', local_path: '/home/li/Work', mode: 'backup', state: 'synced', pending: 0, files_done: 0, files_total: 0,
+  return { pair_id: 'p1', local_path: '/home/li/Work', space_id: '', remote_folder_id: '', mode: 'backup', state: 'synced', pending: 0, files_done: 0, files_total: 0,
     bytes_done: 0, bytes_total: 0, last_sync: '2026-12-01T10:00:00Z', ...over }
 }
 
@@ -82,6 +82,37 @@ describe('folder sync settings', () => {
     expect((q('input[data-test=sync-local-path], [data-test=sync-local-path] input') as HTMLInputElement).value).toBe('/home/li/项目资料')
     await click('[data-test=sync-add-ok]')
     expect(called('AddPair')[0].args[0]).toEqual({ local_path: '/home/li/项目资料', space_id: 's1', remote_folder_id: 'root1', mode: 'backup' })
+  }, 20_000)
+
+  it('chooses the drive folder in the drive\'s folder picker, and says where each pair goes', async () => {
+    status = { overall: 'synced', pairs: [pair({ pair_id: 'a', space_id: 's2', remote_folder_id: 'f9' })] }
+    const space = (id: string, name: string, kind: string, role: string) => ({ id, name, kind, role, root_id: 'root-' + id })
+    const routes: Record<string, unknown> = {
+      '/api/v1/drive/spaces': { items: [space('s1', '全公司', 'company', 'viewer'), space('s2', '销售部', 'department', 'editor')] },
+      '/api/v1/drive/entries/f9/path': { items: [{ id: 'root-s2', name: '销售部' }, { id: 'f9', name: '合同' }] },
+      '/api/v1/drive/entries/root-s2/children': { items: [{ id: 'f9', name: '合同', kind: 'folder' }, { id: 'x', name: 'a.txt', kind: 'file' }], next_cursor: '' },
+    }
+    vi.stubGlobal('fetch', vi.fn(async (path: string) => {
+      const body = routes[path.split('?')[0]]
+      return new Response(JSON.stringify(body ?? { error: { code: 'not_found', key: 'x', message: path } }), { status: body ? 200 : 404, headers: { 'Content-Type': 'application/json' } })
+    }))
+    await mountView(SyncSettings, '/')
+    await vi.waitFor(() => expect(q('[data-test=sync-drive-a]')?.textContent).toBe('销售部 / 合同'))
+
+    await click('[data-test=sync-add]')
+    await click('[data-test=sync-choose]')
+    expect((q('input[data-test=sync-drive-folder]') as HTMLInputElement).value).toBe('空间根目录')
+    await click('[data-test=sync-choose-drive]')
+    // A backup goes to a space the user can edit: 全公司 (read only) is not offered.
+    await vi.waitFor(() => expect([...document.querySelectorAll('[data-test=picker-node]')].map((n) => n.getAttribute('data-name'))).toEqual(['销售部']))
+    ;(document.querySelector('.el-tree-node__expand-icon') as HTMLElement).click()
+    await vi.waitFor(() => expect(document.querySelector('[data-test=picker-node][data-name=合同]')).not.toBeNull())
+    ;(document.querySelector('[data-test=picker-node][data-name=合同]') as HTMLElement).click()
+    await flushPromises()
+    await click('[data-test=picker-ok]')
+    await vi.waitFor(() => expect((q('input[data-test=sync-drive-folder]') as HTMLInputElement).value).toBe('销售部 / 合同'))
+    await click('[data-test=sync-add-ok]')
+    expect(called('AddPair')[0].args[0]).toEqual({ local_path: '/home/li/项目资料', space_id: 's2', remote_folder_id: 'f9', mode: 'backup' })
   }, 20_000)
 
   it('shows each pair as synced, syncing N files, or an error with its reason', async () => {

@@ -16,6 +16,9 @@ export interface SyncPair {
 export interface PairStatus {
   pair_id: string
   local_path: string
+  space_id: string
+  /** The drive folder the pair syncs with. */
+  remote_folder_id: string
   mode: SyncMode
   state: SyncState
   pending: number
