@@ -192,24 +192,15 @@ func TestSubmitsDuringDeactivationStress(t *testing.T) {
 		admin := actor(t, e, adminID(t, e, c))
 		emp := actor(t, e, c.emp.ID)
 		const n = 40
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				if i == n/2 {
-					_, errs[i] = e.Server.Org.Deactivate(ctx, admin, c.gm.ID)
-					return
-				}
-				_, errs[i] = e.Server.Approval.Submit(ctx, emp, approval.SubmitRequest{TemplateID: tpl,
-					Form: map[string]any{"amount": map[string]any{"amount": float64(100 * (i + 1))}}})
-			}()
-		}
-		close(start)
-		wg.Wait()
+		errs := atOnce(n, func(i int) error {
+			if i == n/2 {
+				_, err := e.Server.Org.Deactivate(ctx, admin, c.gm.ID)
+				return err
+			}
+			_, err := e.Server.Approval.Submit(ctx, emp, approval.SubmitRequest{TemplateID: tpl,
+				Form: map[string]any{"amount": map[string]any{"amount": float64(100 * (i + 1))}}})
+			return err
+		})
 		for i, err := range errs {
 			if err != nil {
 				t.Fatalf("call %d: %v", i, err)
@@ -238,17 +229,11 @@ func TestLeaverAndSuccessorLeaveTogether(t *testing.T) {
 			for range 10 {
 				submit(t, e, c.emp, tpl, nil, nil)
 			}
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for i, id := range []string{c.gm.ID, c.hr.ID} {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, errs[i] = e.Server.Org.Deactivate(ctx, admin, id)
-				}()
-			}
-			wg.Wait()
-			for _, err := range errs {
+			leavers := []string{c.gm.ID, c.hr.ID}
+			for _, err := range atOnce(len(leavers), func(i int) error {
+				_, err := e.Server.Org.Deactivate(ctx, admin, leavers[i])
+				return err
+			}) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -305,32 +290,19 @@ func TestAdvanceDuringDeactivationStress(t *testing.T) {
 			ids = append(ids, submit(t, e, c.emp, tpl, nil, nil).ID)
 		}
 		other := actor(t, e, c.other.ID)
-		errs := make([]error, n)
-		var deactivateErr error
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				_, errs[i] = e.Server.Approval.Approve(ctx, other, ids[i], approval.ActionRequest{})
-			}()
-			if i == n/2 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					_, deactivateErr = e.Server.Org.Deactivate(ctx, admin, c.gm.ID)
-				}()
+		// n approvals, and the deactivation released with them as call n.
+		errs := atOnce(n+1, func(i int) error {
+			if i == n {
+				_, err := e.Server.Org.Deactivate(ctx, admin, c.gm.ID)
+				return err
 			}
+			_, err := e.Server.Approval.Approve(ctx, other, ids[i], approval.ActionRequest{})
+			return err
+		})
+		if errs[n] != nil {
+			t.Fatalf("deactivate: %v", errs[n])
 		}
-		close(start)
-		wg.Wait()
-		if deactivateErr != nil {
-			t.Fatalf("deactivate: %v", deactivateErr)
-		}
-		for i, err := range errs {
+		for i, err := range errs[:n] {
 			if err != nil {
 				t.Fatalf("approve %d: %v", i, err)
 			}

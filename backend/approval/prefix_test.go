@@ -2,7 +2,6 @@ package approval_test
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,26 +38,10 @@ func TestConcurrentTemplatePrefix(t *testing.T) {
 				t.Fatalf("%s: %d of %d succeeded, want exactly 1", what, ok, len(errs))
 			}
 		}
-		race := func(n int, fn func(i int) error) []error {
-			errs := make([]error, n)
-			var wg sync.WaitGroup
-			start := make(chan struct{})
-			for i := range n {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					errs[i] = fn(i)
-				}()
-			}
-			close(start)
-			wg.Wait()
-			return errs
-		}
 		const n = 8
 		for round := range 3 {
 			prefix := fmt.Sprintf("RC%c", 'A'+round)
-			check("create "+prefix, race(n, func(i int) error {
+			check("create "+prefix, atOnce(n, func(i int) error {
 				_, err := e.Server.Approval.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: prefix,
 					NameZh: fmt.Sprintf("并发%d", i), Fields: []approval.Field{}, Flow: &flow})
 				return err
@@ -74,7 +57,7 @@ func TestConcurrentTemplatePrefix(t *testing.T) {
 			}
 			ids = append(ids, tp.ID)
 		}
-		check("update", race(n, func(i int) error {
+		check("update", atOnce(n, func(i int) error {
 			_, err := e.Server.Approval.UpdateTemplate(ctx, admin, ids[i], approval.TemplateInput{Prefix: "UPZ", Version: 1})
 			return err
 		}))
