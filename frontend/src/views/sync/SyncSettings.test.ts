@@ -113,6 +113,27 @@ describe('folder sync settings', () => {
     await vi.waitFor(() => expect((q('input[data-test=sync-drive-folder]') as HTMLInputElement).value).toBe('销售部 / 合同'))
     await click('[data-test=sync-add-ok]')
     expect(called('AddPair')[0].args[0]).toEqual({ local_path: '/home/li/项目资料', space_id: 's2', remote_folder_id: 'f9', mode: 'backup' })
+
+    // Another space chosen in the list afterwards: the folder picked in the old one no longer applies.
+    await click('[data-test=sync-add]')
+    await click('[data-test=sync-choose]')
+    await click('[data-test=sync-choose-drive]')
+    const last = (sel: string) => [...document.querySelectorAll(sel)].pop() as HTMLElement | undefined
+    await vi.waitFor(() => expect(last('[data-test=picker-node][data-name=销售部]')).toBeTruthy())
+    last('.el-tree-node__expand-icon')!.click()
+    await vi.waitFor(() => expect(last('[data-test=picker-node][data-name=合同]')).toBeTruthy())
+    last('[data-test=picker-node][data-name=合同]')!.click()
+    await flushPromises()
+    const oks = document.querySelectorAll('[data-test=picker-ok]')
+    ;(oks[oks.length - 1] as HTMLElement).click()
+    await vi.waitFor(() => expect((q('input[data-test=sync-drive-folder]') as HTMLInputElement).value).toBe('销售部 / 合同'))
+    await click('[data-test=sync-space]')
+    const opt = [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent?.includes('全公司')) as HTMLElement
+    opt.click()
+    await flushPromises()
+    expect((q('input[data-test=sync-drive-folder]') as HTMLInputElement).value).toBe('空间根目录')
+    await click('[data-test=sync-add-ok]')
+    expect(called('AddPair')[1].args[0]).toEqual({ local_path: '/home/li/项目资料', space_id: 's1', remote_folder_id: 'root-s1', mode: 'backup' })
   }, 20_000)
 
   it('shows each pair as synced, syncing N files, or an error with its reason', async () => {
