@@ -3,6 +3,7 @@ package approval
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"gorm.io/gorm"
 
@@ -137,6 +138,17 @@ func (s *Service) EnsureBuiltins(ctx context.Context) error {
 			Category: b.category, Icon: b.icon, Starters: Starters{Everyone: true}, SLAHours: DefaultSLAHours, SkipSelf: true, SkipRepeat: true,
 			Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 		err := s.writeTx(ctx, func(tx *gorm.DB) error {
+			// A built-in added by an upgrade may find its prefix taken by an
+			// admin's template: numbers are counted per prefix, so it takes a
+			// free one of the same shape rather than share or be left out.
+			if prefixTaken(tx, t.Prefix, t.ID) != nil {
+				free := freePrefix(t.Prefix, func(p string) bool { return prefixTaken(tx, p, t.ID) != nil })
+				if free == "" {
+					return fmt.Errorf("approval: no free number prefix for built-in %s", b.key)
+				}
+				slog.Warn("approval: built-in template's prefix is taken; using another", "template", b.key, "prefix", b.prefix, "instead", free)
+				t.Prefix = free
+			}
 			return createTemplate(tx, &t, b.fields, Flow{Nodes: b.nodes}, org.System.UserID)
 		})
 		if err != nil && !isConflict(err) {

@@ -162,13 +162,7 @@ func uniquePrefixes(tx *gorm.DB) error {
 			kept[r.Prefix] = true
 			continue
 		}
-		base := r.Prefix[:min(len(r.Prefix), 5)]
-		free := ""
-		for c := 'A'; c <= 'Z' && free == ""; c++ {
-			if !used[base+string(c)] {
-				free = base + string(c)
-			}
-		}
+		free := freePrefix(r.Prefix, func(p string) bool { return used[p] })
 		if free == "" {
 			return fmt.Errorf("no free prefix for template %s (%s)", r.ID, r.Prefix)
 		}
@@ -178,6 +172,18 @@ func uniquePrefixes(tx *gorm.DB) error {
 		}
 	}
 	return tx.Exec("CREATE UNIQUE INDEX approval_templates_prefix ON approval_templates (prefix) WHERE prefix <> ''").Error
+}
+
+// freePrefix is a prefix of the same shape as taken that is not used yet:
+// taken's first five letters and one more (QJ -> QJA, QJB …); "" if none is.
+func freePrefix(taken string, used func(string) bool) string {
+	base := taken[:min(len(taken), 5)]
+	for c := 'A'; c <= 'Z'; c++ {
+		if !used(base + string(c)) {
+			return base + string(c)
+		}
+	}
+	return ""
 }
 
 // leaveWorkingDays gives the installed built-in leave template a new version

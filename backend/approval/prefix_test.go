@@ -118,3 +118,37 @@ func TestUniquePrefixMigration(t *testing.T) {
 		}
 	})
 }
+
+// A built-in added by an upgrade whose prefix an admin's template already
+// uses is installed with a free prefix of the same shape, not left out.
+func TestBuiltinTakesAFreePrefixWhenItsOwnIsTaken(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		admin := actor(t, e, adminID(t, e, c))
+		// As before the upgrade that brought the leave template: it is not installed.
+		var leave approval.Template
+		if err := e.Server.DB.Where("builtin_key = ?", "leave").First(&leave).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"DELETE FROM approval_template_versions WHERE template_id = ?", "DELETE FROM approval_templates WHERE id = ?"} {
+			if err := e.Server.DB.Exec(q, leave.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		flow := approval.Flow{Nodes: []approval.Node{node("a", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverManager}, "")}}
+		if _, err := e.Server.Approval.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: leave.Prefix, NameZh: "请假（旧）",
+			Fields: []approval.Field{}, Flow: &flow}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Server.Approval.EnsureBuiltins(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got approval.Template
+		if err := e.Server.DB.Where("builtin_key = ?", "leave").First(&got).Error; err != nil {
+			t.Fatalf("the leave template was not installed: %v", err)
+		}
+		if got.Prefix != leave.Prefix+"A" {
+			t.Fatalf("leave prefix %q, want %q", got.Prefix, leave.Prefix+"A")
+		}
+	})
+}
