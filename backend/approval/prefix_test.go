@@ -152,3 +152,24 @@ func TestBuiltinTakesAFreePrefixWhenItsOwnIsTaken(t *testing.T) {
 		}
 	})
 }
+
+// Templates from before prefixes were required number as SP: a new template
+// may not take SP while one of them exists, or the two would share numbers.
+func TestSPIsTakenByTemplatesWithoutAPrefix(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		admin := actor(t, e, adminID(t, e, c))
+		flow := approval.Flow{Nodes: []approval.Node{node("a", approval.NodeApprover, approval.ApproverSpec{Kind: approval.ApproverManager}, "")}}
+		old, err := e.Server.Approval.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "OLD", NameZh: "旧模板", Fields: []approval.Field{}, Flow: &flow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Server.DB.Exec("UPDATE approval_templates SET prefix = '' WHERE id = ?", old.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.Server.Approval.CreateTemplate(ctx, admin, approval.TemplateInput{Prefix: "SP", NameZh: "新模板", Fields: []approval.Field{}, Flow: &flow})
+		if ae, ok := apperr.As(err); !ok || ae.Fields["prefix"] != "duplicate" {
+			t.Fatalf("SP with a prefix-less template present: %v, want prefix: duplicate", err)
+		}
+	})
+}

@@ -246,11 +246,14 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor org.Actor, prefix st
 	return nil
 }
 
+// defaultPrefix numbers templates from before a prefix was required.
+const defaultPrefix = "SP"
+
 // nextNumber takes the next number of prefix+year; the counter row is
 // updated in the caller's transaction (the row lock serialises submitters).
 func (s *Service) nextNumber(tx *gorm.DB, prefix string, year int) (string, error) {
 	if prefix == "" {
-		prefix = "SP"
+		prefix = defaultPrefix
 	}
 	key := fmt.Sprintf("%s-%d", prefix, year)
 	if err := tx.Exec("INSERT INTO approval_counters (id, value) VALUES (?, 0) ON CONFLICT (id) DO NOTHING", key).Error; err != nil {

@@ -175,7 +175,12 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 // counted per prefix, so two templates sharing one would share a sequence.
 func prefixTaken(tx *gorm.DB, prefix, exceptID string) error {
 	var n int64
-	if err := tx.Model(&Template{}).Where("prefix = ? AND id <> ?", prefix, exceptID).Count(&n).Error; err != nil {
+	q := tx.Model(&Template{}).Where("prefix = ? AND id <> ?", prefix, exceptID)
+	if prefix == defaultPrefix {
+		// Templates from before prefixes were required number as SP (nextNumber).
+		q = tx.Model(&Template{}).Where("prefix IN ? AND id <> ?", []string{prefix, ""}, exceptID)
+	}
+	if err := q.Count(&n).Error; err != nil {
 		return fmt.Errorf("approval: prefix: %w", err)
 	}
 	if n > 0 {
