@@ -25,6 +25,30 @@ export async function setupCompany(req: APIRequestContext, domain: string) {
   return { token: setup.token as string, user: setup.user as { id: string }, root: root as { id: string } }
 }
 
+/**
+ * salesTeam runs the first-run setup and adds a general manager 王总 (gm@domain) in the company
+ * root, a department 销售部 headed by 林主管 (head@domain, dept_head, reporting to 王总) and an
+ * employee 李娜 (emp@domain) in it. mk adds more people (root department unless given).
+ */
+export async function salesTeam(req: APIRequestContext, domain: string) {
+  const setup = await setupCompany(req, domain)
+  const mk = async (email: string, name: string, title: string, roles: string[], dept = setup.root.id) =>
+    (await call(req, 'POST', '/api/v1/users', setup.token, { email, name, department_id: dept, title, phone: '139' + String(Math.random()).slice(2, 10), roles, password: PASSWORD })).user
+  const gm = await mk('gm@' + domain, '王总', '总经理', ['general_manager'])
+  const head = await mk('head@' + domain, '林主管', '销售总监', ['dept_head'])
+  const sales = await call(req, 'POST', '/api/v1/departments', setup.token, { name: '销售部', parent_id: setup.root.id, head_id: head.id })
+  await call(req, 'PATCH', '/api/v1/users/' + head.id, setup.token, { department_id: sales.id, manager_id: gm.id, version: head.version })
+  const emp = await mk('emp@' + domain, '李娜', '销售', [], sales.id)
+  const empToken = (await call(req, 'POST', '/api/v1/auth/login', '', { email: 'emp@' + domain, password: PASSWORD })).token as string
+  return { ...setup, mk, gm, head, sales, emp, empToken }
+}
+
+/** submitLeave submits a leave request (type personal) as the holder of token; start and end are dates. */
+export async function submitLeave(req: APIRequestContext, token: string, start: string, end: string, reason: string) {
+  const leave = (await call(req, 'GET', '/api/v1/approval/templates', token)).items.find((x: { builtin_key: string }) => x.builtin_key === 'leave')
+  return call(req, 'POST', '/api/v1/approvals', token, { template_id: leave.id, form: { leave_type: 'personal', period: { start, end }, reason } })
+}
+
 /** signedIn is a new browser context (opts plus baseURL) whose cookie jar is signed in as email. */
 export async function signedIn(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({ ...opts, baseURL })

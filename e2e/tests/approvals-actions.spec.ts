@@ -6,7 +6,7 @@
 // Self-contained: the first-run setup and the people go through the API
 // against the harness's baseURL (fresh data dir per spec).
 import { test, expect, type APIRequestContext, type Browser, type Page } from '@playwright/test'
-import { call, PASSWORD, setupCompany, signedInPage } from '../lib'
+import { call, salesTeam, signedInPage, submitLeave } from '../lib'
 
 const page = (browser: Browser, baseURL: string, email: string) =>
   signedInPage(browser, baseURL, email, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
@@ -17,20 +17,10 @@ const area = (p: Page, name: string) => p.locator(`textarea[data-test=${name}]`)
 const status = async (req: APIRequestContext, tok: string, id: string) => (await call(req, 'GET', '/api/v1/approvals/' + id, tok)).status
 
 test('bulk approve, transfer, return to the department head, withdraw', async ({ browser, request, baseURL }) => {
-  const setup = await setupCompany(request, 'act.test')
-  const tok = setup.token
-  const mk = async (email: string, name: string, title: string, roles: string[], dept = setup.root.id) =>
-    (await call(request, 'POST', '/api/v1/users', tok, { email, name, department_id: dept, title, phone: '139' + String(Math.random()).slice(2, 10), roles, password: PASSWORD })).user
-  const gm = await mk('gm@act.test', '王总', '总经理', ['general_manager'])
-  const head = await mk('head@act.test', '林主管', '销售总监', ['dept_head'])
-  const sales = await call(request, 'POST', '/api/v1/departments', tok, { name: '销售部', parent_id: setup.root.id, head_id: head.id })
-  await call(request, 'PATCH', '/api/v1/users/' + head.id, tok, { department_id: sales.id, manager_id: gm.id, version: head.version })
-  await mk('emp@act.test', '李娜', '销售', [], sales.id)
-  await mk('deputy@act.test', '赵六', '销售副总监', [], sales.id)
-  const empTok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'emp@act.test', password: PASSWORD })).token
-  const leave = (await call(request, 'GET', '/api/v1/approval/templates', empTok)).items.find((x: { builtin_key: string }) => x.builtin_key === 'leave')
-  const submit = (start: string, end: string, reason: string) => call(request, 'POST', '/api/v1/approvals', empTok,
-    { template_id: leave.id, form: { leave_type: 'personal', period: { start, end }, reason } })
+  const team = await salesTeam(request, 'act.test')
+  await team.mk('deputy@act.test', '赵六', '销售副总监', [], team.sales.id)
+  const empTok = team.empToken
+  const submit = (start: string, end: string, reason: string) => submitLeave(request, empTok, start, end, reason)
   const a = await submit('2026-12-14', '2026-12-14', '办理证件')
   const b = await submit('2026-12-15', '2026-12-15', '家中有事')
   const c = await submit('2026-12-16', '2026-12-16', '看病')

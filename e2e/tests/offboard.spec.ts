@@ -7,25 +7,15 @@
 // both actions.
 // Self-contained against the harness's baseURL (fresh data dir per spec).
 import { test, expect, type Browser } from '@playwright/test'
-import { call, PASSWORD, setupCompany, signedInPage } from '../lib'
+import { call, PASSWORD, salesTeam, signedInPage, submitLeave } from '../lib'
 
 const page = (browser: Browser, baseURL: string, email: string) =>
   signedInPage(browser, baseURL, email, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
 
 test('a custom role is given out; a department head leaves and their approval moves to their manager', async ({ browser, request, baseURL }) => {
-  const setup = await setupCompany(request, 'off.test')
-  const tok = setup.token
-  const mk = async (email: string, name: string, title: string, roles: string[], dept = setup.root.id) =>
-    (await call(request, 'POST', '/api/v1/users', tok, { email, name, department_id: dept, title, phone: '139' + String(Math.random()).slice(2, 10), roles, password: PASSWORD })).user
-  const gm = await mk('gm@off.test', '王总', '总经理', ['general_manager'])
-  const head = await mk('head@off.test', '林主管', '销售总监', ['dept_head'])
-  const sales = await call(request, 'POST', '/api/v1/departments', tok, { name: '销售部', parent_id: setup.root.id, head_id: head.id })
-  await call(request, 'PATCH', '/api/v1/users/' + head.id, tok, { department_id: sales.id, manager_id: gm.id, version: head.version })
-  await mk('emp@off.test', '李娜', '销售', [], sales.id)
-  const empTok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'emp@off.test', password: PASSWORD })).token
-  const leave = (await call(request, 'GET', '/api/v1/approval/templates', empTok)).items.find((x: { builtin_key: string }) => x.builtin_key === 'leave')
-  const ap = await call(request, 'POST', '/api/v1/approvals', empTok, { template_id: leave.id,
-    form: { leave_type: 'annual', period: { start: '2026-12-21', end: '2026-12-21' }, reason: '家中有事' } })
+  const team = await salesTeam(request, 'off.test')
+  const tok = team.token
+  const ap = await submitLeave(request, team.empToken, '2026-12-21', '2026-12-21', '家中有事')
 
   // The head has the request waiting, in an open page.
   const headPage = await page(browser, baseURL!, 'head@off.test')
