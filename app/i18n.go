@@ -95,7 +95,9 @@ func (l *shellLang) Set(s string) {
 // Windows and macOS apps rarely have them; there the default is Chinese.
 func systemLang() string {
 	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(k); v != "" && v != "C" && v != "POSIX" {
+		// C and POSIX (C.UTF-8 too: the default of minimal systems and
+		// containers) say nothing about the user's language.
+		if v := os.Getenv(k); v != "" && !noLanguage(v) {
 			if l := normLang(v); l != "" {
 				return l
 			}
@@ -103,6 +105,11 @@ func systemLang() string {
 		}
 	}
 	return langZH
+}
+
+func noLanguage(v string) bool {
+	base, _, _ := strings.Cut(v, ".")
+	return base == "C" || base == "POSIX"
 }
 
 // normLang maps "zh_CN.UTF-8", "zh-TW", "en_US" ... to zh-CN or en; ""

@@ -54,6 +54,8 @@ func TestShellLanguage(t *testing.T) {
 		{"other system language: English", "", "de_DE.UTF-8", "", langEN},
 		{"LC_ALL wins", "zh_TW.UTF-8", "en_US.UTF-8", "", langZH},
 		{"C locale is no choice", "C", "", "", langZH},
+		{"C.UTF-8 (containers, minimal systems) is no choice either", "", "C.UTF-8", "", langZH},
+		{"nor POSIX", "", "POSIX", "", langZH},
 		{"the account wins", "", "en_US.UTF-8", "zh-CN", langZH},
 		{"account without a choice keeps the system's", "", "en_US.UTF-8", "", langEN},
 	}

@@ -93,6 +93,10 @@ func (r *agentRig) signInAndWait(t *testing.T) {
 // up a real folder to the real server, signing out stops it, and signing in
 // again finds the pair in that server's index.
 func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
+	// The notice is checked in English: say so rather than rely on the machine's locale.
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "en_US.UTF-8")
 	r := startAgent(t)
 	env, adminTok, a, notes := r.env, r.admin, r.app, r.notes
 

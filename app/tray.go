@@ -21,7 +21,7 @@ import (
 type Tray struct {
 	app      *App
 	ctx      context.Context
-	up       atomic.Bool
+	started  atomic.Bool // the menu exists (whether or not a panel shows it)
 	quitting atomic.Bool
 	end      func()
 	once     sync.Once
@@ -54,7 +54,7 @@ func (t *Tray) ready() {
 	t.pause.Disable()
 	systray.AddSeparator()
 	t.quit = systray.AddMenuItem(tr(lang, "tray.quit"), tr(lang, "tray.quit.tip"))
-	t.up.Store(trayHostAvailable()) // hide-on-close only when the icon can be seen
+	t.started.Store(true)
 	go t.loop(t.open, t.quit)
 	t.Refresh()
 }
@@ -95,8 +95,10 @@ func (t *Tray) loop(open, quit *systray.MenuItem) {
 }
 
 // Refresh updates the counts from the server in use (quietly on errors).
+// The menu is kept current even while no panel shows it: a panel started
+// later (or a test reading the menu over DBus) must not see stale items.
 func (t *Tray) Refresh() {
-	if t == nil || !t.up.Load() {
+	if t == nil || !t.started.Load() {
 		return
 	}
 	go func() {
@@ -150,8 +152,10 @@ func (t *Tray) count(path, field string) (int, bool) {
 	return 0, false
 }
 
-// Up reports whether the icon is shown. Quitting is set by the Quit item.
-func (t *Tray) Up() bool       { return t != nil && t.up.Load() }
+// Up reports whether the icon is shown: the menu exists and a panel hosts it
+// now (asked at each call: a panel may start or stop while Tack runs).
+// Closing the window hides it only then. Quitting is set by the Quit item.
+func (t *Tray) Up() bool       { return t != nil && t.started.Load() && trayHostAvailable() }
 func (t *Tray) Quitting() bool { return t != nil && t.quitting.Load() }
 
 // Stop removes the icon.
@@ -159,5 +163,5 @@ func (t *Tray) Stop() {
 	if t == nil {
 		return
 	}
-	t.once.Do(func() { t.up.Store(false); t.end() })
+	t.once.Do(func() { t.started.Store(false); t.end() })
 }

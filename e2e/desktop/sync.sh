@@ -9,7 +9,9 @@
 #   3. files (Chinese names, a subfolder) written into that folder must reach
 #      the drive with the same sha256, checked over the embedded server's API;
 #   4. screenshot of the pair shown as synced: e2e/artifacts/desktop-sync.png;
-#   5. 暂停 in the page: a changed file must not upload; 继续: it must.
+#   5. 暂停 in the page: a changed file must not upload; 继续: it must;
+#   6. the tray menu, read and clicked over DBus as a panel would: it says
+#      sync is up to date, and its 暂停同步/继续同步 pause and resume the pair.
 # States are waited for by polling (the proxied /api log of the window, the
 # drive API, window lists, the colour of known pixels), never by fixed sleeps;
 # a failed step prints why and saves e2e/artifacts/desktop-sync-fail.png.
@@ -33,7 +35,7 @@ if [[ -z "${TACK_SYNC_INNER:-}" ]]; then
   if [[ -z "${TACK_DESKTOP_BIN:-}" ]]; then
     CGO_ENABLED=1 go build -tags desktop,production,webkit2_41 -o "$BIN" .
   fi
-  for t in xvfb-run dbus-run-session xdotool import convert curl jq sha256sum; do
+  for t in xvfb-run dbus-run-session dbus-send xdotool import convert curl jq sha256sum; do
     command -v "$t" >/dev/null || { echo "desktop sync: missing $t (run scripts/install-deps.sh)"; exit 1; }
   done
   mkdir -p "$ART"
@@ -261,6 +263,39 @@ click 1051 "$ROW_Y" # 继续
 until_ok 60 "the changed readme.txt on the drive after 继续" has readme.txt
 until_ok 20 "the pair's 已同步 tag after 继续" row_tag F0F9EB
 import -window root "$ART/desktop-sync-resumed.png"
+
+# ---- 6. the tray: its menu (StatusNotifierItem + com.canonical.dbusmenu on
+# the session bus, as a panel reads it) says how sync is, and its pause item
+# pauses and resumes every pair, which the page then shows.
+step "the tray menu says sync is up to date"
+TRAY=org.kde.StatusNotifierItem-$pid-1
+# tray_menu: the tray menu's items as "ID<TAB>label" lines (GetLayout, whole tree).
+tray_menu() {
+  dbus-send --session --print-reply --dest="$TRAY" /StatusNotifierItem/menu com.canonical.dbusmenu.GetLayout \
+    int32:0 int32:-1 array:string: 2>/dev/null | awk '
+      $1 == "int32" { id = $2 }
+      want && $1 == "variant" && $2 == "string" { sub(/^[^"]*"/, ""); sub(/"$/, ""); print id "\t" $0; want = 0; next }
+      { want = ($1 == "string" && $2 == "\"label\"") }'
+}
+tray_has() { tray_menu | cut -f2 | grep -qxF "$1"; }
+tray_click() { # label: sends the panel's "clicked" event for the item
+  local id
+  id=$(tray_menu | awk -F'\t' -v l="$1" '$2 == l { print $1; exit }')
+  [[ -n $id ]] || fail "the tray menu has no item \"$1\": $(tray_menu | cut -f2 | tr '\n' '|')"
+  dbus-send --session --print-reply --dest="$TRAY" /StatusNotifierItem/menu com.canonical.dbusmenu.Event \
+    int32:"$id" string:clicked variant:int32:0 uint32:0 >/dev/null || fail "clicking \"$1\" in the tray failed"
+}
+until_ok 20 "the tray item 同步：已是最新（1 个文件夹）" tray_has "同步：已是最新（1 个文件夹）"
+tray_has "暂停同步" || fail "the tray menu has no 暂停同步: $(tray_menu | cut -f2 | tr '\n' '|')"
+tray_has "待我审批（0）" || fail "the tray menu has no 待我审批（0）: $(tray_menu | cut -f2 | tr '\n' '|')"
+step "暂停同步 in the tray pauses the pair"
+tray_click "暂停同步"
+until_ok 10 "the page's 已暂停 tag after the tray's 暂停同步" row_tag F4F4F5
+until_ok 10 "the tray item 继续同步" tray_has "继续同步"
+step "继续同步 in the tray resumes it"
+tray_click "继续同步"
+until_ok 10 "the page's 已同步 tag after the tray's 继续同步" row_tag F0F9EB
+until_ok 10 "the tray item 暂停同步 again" tray_has "暂停同步"
 
 echo "desktop sync: screenshots e2e/artifacts/desktop-sync.png, e2e/artifacts/desktop-sync-resumed.png"
 echo "desktop sync: PASS"
