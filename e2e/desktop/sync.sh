@@ -11,7 +11,8 @@
 #   4. screenshot of the pair shown as synced: e2e/artifacts/desktop-sync.png;
 #   5. 暂停 in the page: a changed file must not upload; 继续: it must;
 #   6. the tray menu, read and clicked over DBus as a panel would: it says
-#      sync is up to date, and its 暂停同步/继续同步 pause and resume the pair.
+#      sync is up to date, its 暂停同步/继续同步 pause and resume the pair, and
+#      a new approval waiting for the admin raises its 待我审批 count.
 # States are waited for by polling (the proxied /api log of the window, the
 # drive API, window lists, the colour of known pixels), never by fixed sleeps;
 # a failed step prints why and saves e2e/artifacts/desktop-sync-fail.png.
@@ -296,6 +297,17 @@ step "继续同步 in the tray resumes it"
 tray_click "继续同步"
 until_ok 10 "the page's 已同步 tag after the tray's 继续同步" row_tag F0F9EB
 until_ok 10 "the tray item 暂停同步 again" tray_has "暂停同步"
+step "a new approval for the admin shows in the tray's count"
+post() { # path token json: POST, prints the answer, fails unless 2xx
+  curl -fsS -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3" ||
+    fail "POST $1 failed"
+}
+ROOT_DEPT=$(api /api/v1/departments | jq -r '.items[0].id')
+post /api/v1/users "$TOKEN" '{"email":"li@example.com","name":"李娜","department_id":"'"$ROOT_DEPT"'","title":"销售","phone":"13900000001","roles":[],"password":"'"$PASS"'"}' >/dev/null
+LI=$(post /api/v1/auth/login "" '{"email":"li@example.com","password":"'"$PASS"'"}' | jq -r .token)
+LEAVE=$(curl -fsS -H "Authorization: Bearer $LI" "$URL/api/v1/approval/templates" | jq -r '.items[] | select(.builtin_key == "leave") | .id')
+post /api/v1/approvals "$LI" '{"template_id":"'"$LEAVE"'","form":{"leave_type":"personal","period":{"start":"2026-12-21","end":"2026-12-21"},"reason":"家中有事"}}' >/dev/null
+until_ok 20 "the tray item 待我审批（1） (the admin heads the company)" tray_has "待我审批（1）"
 
 echo "desktop sync: screenshots e2e/artifacts/desktop-sync.png, e2e/artifacts/desktop-sync-resumed.png"
 echo "desktop sync: PASS"
