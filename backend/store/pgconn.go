@@ -25,7 +25,10 @@ const connectTimeout = 10 * time.Second
 // failing with "dial tcp: operation was canceled"). Worse, a pooled
 // connection must never carry state left by a context that ended during its
 // handshake: under load a later, healthy request once failed on PostgreSQL
-// with "timeout: read tcp ...: i/o timeout". The query itself still follows
+// with "timeout: read tcp ...: i/o timeout". (The same error from an
+// established connection was pgx's background reader keeping the timeout of
+// an abandoned query for the next one; pgx v5.12 fixed it, hence go.mod's
+// floor.) The query itself still follows
 // its request's context, so an abandoned request stops at once; only the
 // connection outlives it, ready for the next caller.
 func openPostgresPool(dsn string) (*sql.DB, error) {
