@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Desktop smoke test: builds the Wails binary, runs it under Xvfb with a
+# Desktop smoke test: builds the Wails binary, checks it explains itself
+# when there is no display, runs it under Xvfb with a
 # fresh config dir pre-seeded for a local workspace, checks the embedded
 # server answers healthz, screenshots the screen and checks it is not blank.
 # Output: e2e/artifacts/desktop.png
@@ -20,6 +21,16 @@ mkdir -p "$TMP/config/tack"
 echo '{"mode":"local"}' >"$TMP/config/tack/desktop.json"
 
 export HOME=$TMP XDG_CONFIG_HOME=$TMP/config BIN ROOT TMP TACK_DESKTOP_LOG_API=1
+
+# Without a display the binary must say why and how to get a server instead
+# (exit status 1), not crash in GTK.
+set +e
+out=$(env -u DISPLAY -u WAYLAND_DISPLAY timeout 30 "$BIN" 2>&1)
+rc=$?
+set -e
+[[ $rc == 1 && $out == *"no display"*"tack serve"* ]] \
+  || { echo "desktop smoke: FAIL without a display: status $rc, said: $out"; exit 1; }
+echo "desktop smoke: without a display it says: $out"
 # WebKitGTK's bubblewrap sandbox does not work as root in containers.
 export WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 LIBGL_ALWAYS_SOFTWARE=1
 xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- bash -c '
