@@ -38,6 +38,7 @@ type authzWorld struct {
 	announcement                                string
 	feedToken                                   string
 	bobRoot                                     string // root folder of bob's personal space
+	minutesDoc                                  string // the published minutes in department A's drive
 	bobSpace                                    string
 	bobFile                                     drive.Entry
 	bobApproval                                 approval.Instance
@@ -207,16 +208,16 @@ func (w *authzWorld) putAs(t *testing.T, token string, q url.Values, content str
 func (w *authzWorld) meetingObjects(t *testing.T) {
 	e := w.e
 	var res meeting.SaveResult
-	e.Must(http.StatusCreated, "POST", "/api/v1/meetings", w.aliceT, map[string]any{"title": "Alice's 1:1", "start": "2026-01-06T10:00",
-		"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai", "place": "3F", "attendee_ids": []string{w.head.ID},
+	e.Must(http.StatusCreated, "POST", "/api/v1/meetings", w.aliceT, map[string]any{"title": "Alice 1on1 pay review", "start": "2026-01-06T10:00",
+		"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai", "room_id": w.roomID, "place": "3F", "attendee_ids": []string{w.head.ID},
 		"minute_taker_id": w.alice.ID}).JSON(t, &res)
 	w.meeting = res.Meeting
 	var mn meeting.Minutes
 	e.Must(http.StatusOK, "PUT", "/api/v1/meetings/"+w.meeting.ID+"/minutes", w.aliceT, map[string]any{"discussion": "pay rise",
 		"decisions": []string{"yes"}, "action_items": []map[string]any{{"title": "sign contract", "owner_id": w.alice.ID}}, "version": 0}).JSON(t, &mn)
 	e.Must(http.StatusOK, "POST", "/api/v1/meetings/"+w.meeting.ID+"/minutes/publish", w.aliceT, map[string]any{"version": mn.Version}).JSON(t, &mn)
-	w.task = mn.ActionItems[0].TaskID
-	if w.task == "" {
+	w.task, w.minutesDoc = mn.ActionItems[0].TaskID, mn.DocumentID
+	if w.task == "" || w.minutesDoc == "" {
 		t.Fatalf("published minutes without a task: %+v", mn)
 	}
 }
