@@ -1,13 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"tack/backend/server/servertest"
 )
@@ -48,6 +51,8 @@ var (
 	approvalID   = func(w *authzWorld) string { return w.approval.ID }
 	templateID   = func(w *authzWorld) string { return w.leaveTpl }
 	attachment   = func(w *authzWorld) string { return w.attachment }
+	upload1      = func(w *authzWorld) string { return w.upload1 }
+	minutesDoc   = func(w *authzWorld) string { return w.minutesDoc }
 	personalID   = func(w *authzWorld) string { return w.personal.ID }
 	deptSpaceID  = func(w *authzWorld) string { return w.deptSpace.ID }
 	folderID     = func(w *authzWorld) string { return w.folder.ID }
@@ -112,6 +117,12 @@ func sweepCases() []sweepCase {
 		{route: "DELETE /api/v1/drive/entries/{id}/permissions/{pid}", path: p("/api/v1/drive/entries/%/permissions/%", folderID, grantID), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", fileID), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", deptFileID), want: hidden},
+		// The approvals archive and the published minutes live in the drive too.
+		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", attachment), want: hidden},
+		{route: "GET /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", attachment), want: hidden},
+		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", upload1), want: hidden},
+		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", minutesDoc), want: hidden},
+		{route: "GET /api/v1/drive/entries/{id}/path", path: p("/api/v1/drive/entries/%/path", minutesDoc), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/versions", path: p("/api/v1/drive/files/%/versions", fileID), want: hidden},
 		{route: "POST /api/v1/drive/files/{id}/versions/{vid}/restore", path: p("/api/v1/drive/files/%/versions/%/restore", fileID, versionID),
 			body: map[string]any{"version": 2}, want: hidden},
@@ -163,6 +174,12 @@ func sweepCases() []sweepCase {
 		{route: "POST /api/v1/users/{id}/reset-password", path: p("/api/v1/users/%/reset-password", aliceID), want: refused},
 		{route: "PATCH /api/v1/roles/{id}", path: p("/api/v1/roles/%", roleID), body: map[string]any{"name": "Boss"}, want: refused},
 		{route: "DELETE /api/v1/roles/{id}", path: p("/api/v1/roles/%", roleID), want: refused},
+
+		// Routes on bob's own things: he may call them; the snapshot proves
+		// alice's notifications and calendar feed are untouched.
+		{route: "POST /api/v1/notifications/read-all", path: p("/api/v1/notifications/read-all"), want: 200, why: "marks bob's own notifications"},
+		{route: "POST /api/v1/calendar/token", path: p("/api/v1/calendar/token"), want: 200, why: "bob's own feed"},
+		{route: "DELETE /api/v1/calendar/token", path: p("/api/v1/calendar/token"), want: 204, why: "revokes bob's own feed"},
 
 		// Admin-only routes without an ID.
 		{route: "POST /api/v1/approval/templates", path: p("/api/v1/approval/templates"), body: map[string]any{"name_zh": "x", "name_en": "x"}, want: refused},
@@ -432,11 +449,31 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 			}
 		}
 	}
+	// The event stream replays only bob's own events (the head's, for
+	// contrast, carries alice's DING).
+	if ev := w.eventReplay(t, w.headT); !strings.Contains(ev, w.ding) {
+		t.Errorf("the head's event stream lacks alice's DING: %q", ev)
+	}
+	if ev := w.eventReplay(t, w.bobT); !strings.Contains(ev, ": connected") {
+		t.Errorf("bob's event stream: %q", ev)
+	} else {
+		for _, id := range private {
+			if strings.Contains(ev, id) {
+				t.Errorf("bob's event stream shows alice's private %s: %s", id, ev)
+			}
+		}
+	}
 	// The archive of everyone's approvals is for admins, HR and heads.
 	for _, l := range []string{"/api/v1/approvals?box=all", "/api/v1/approval/stats?box=all", "/api/v1/approvals/export?box=all&format=csv"} {
 		if r := w.e.Do("GET", l, w.bobT, nil); r.Status != http.StatusForbidden || !errorShape(r.Status, r.Body) {
 			t.Errorf("bob's %s: %d %s", l, r.Status, r.Body)
 		}
+	}
+	// Bob's statistics count his own leave only.
+	var st struct{ Total int }
+	w.e.Must(http.StatusOK, "GET", "/api/v1/approval/stats", w.bobT, nil).JSON(t, &st)
+	if st.Total != 1 {
+		t.Errorf("bob's approval stats count %d requests, want his 1", st.Total)
 	}
 	// Free/busy tells when, never what.
 	fb := w.e.Must(http.StatusOK, "GET", "/api/v1/freebusy?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&users="+w.alice.ID+"&rooms="+w.roomID, w.bobT, nil)
@@ -460,4 +497,23 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 			t.Errorf("alice's calendar (%s) as bob: %s", q, r.Body)
 		}
 	}
+}
+
+// eventReplay reads what the event stream sends token's user from the first
+// event on, until it has been quiet for a moment.
+func (w *authzWorld) eventReplay(t *testing.T, token string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", w.e.HTTP.URL+"/api/v1/events?last_event_id=0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := w.e.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body) // ends with the context's deadline
+	return string(b)
 }
