@@ -48,32 +48,34 @@ func p(format string, ids ...func(w *authzWorld) string) func(w *authzWorld) str
 }
 
 var (
-	approvalID   = func(w *authzWorld) string { return w.approval.ID }
-	templateID   = func(w *authzWorld) string { return w.leaveTpl }
-	attachment   = func(w *authzWorld) string { return w.attachment }
-	upload1      = func(w *authzWorld) string { return w.upload1 }
-	minutesDoc   = func(w *authzWorld) string { return w.minutesDoc }
-	personalID   = func(w *authzWorld) string { return w.personal.ID }
-	deptSpaceID  = func(w *authzWorld) string { return w.deptSpace.ID }
-	folderID     = func(w *authzWorld) string { return w.folder.ID }
-	fileID       = func(w *authzWorld) string { return w.file.ID }
-	deptFileID   = func(w *authzWorld) string { return w.deptFile.ID }
-	deptFolderID = func(w *authzWorld) string { return w.deptFolder.ID }
-	trashedID    = func(w *authzWorld) string { return w.trashed.ID }
-	grantID      = func(w *authzWorld) string { return w.grant }
-	versionID    = func(w *authzWorld) string { return w.oldVersion }
-	uploadID     = func(w *authzWorld) string { return w.upload }
-	chunkHash    = func(w *authzWorld) string { return w.chunk }
-	meetingID    = func(w *authzWorld) string { return w.meeting.ID }
-	taskID       = func(w *authzWorld) string { return w.task }
-	roomID       = func(w *authzWorld) string { return w.roomID }
-	dingID       = func(w *authzWorld) string { return w.ding }
-	notifID      = func(w *authzWorld) string { return w.notification }
-	annID        = func(w *authzWorld) string { return w.announcement }
-	deptAID      = func(w *authzWorld) string { return w.deptA.ID }
-	aliceID      = func(w *authzWorld) string { return w.alice.ID }
-	carolID      = func(w *authzWorld) string { return w.carol.ID }
-	roleID       = func(w *authzWorld) string { return w.roleID }
+	approvalID      = func(w *authzWorld) string { return w.approval.ID }
+	templateID      = func(w *authzWorld) string { return w.leaveTpl }
+	attachment      = func(w *authzWorld) string { return w.attachment }
+	upload1         = func(w *authzWorld) string { return w.upload1 }
+	minutesDoc      = func(w *authzWorld) string { return w.minutesDoc }
+	adminMinutesDoc = func(w *authzWorld) string { return w.adminMinutesDoc }
+	adminMeetingID  = func(w *authzWorld) string { return w.adminMeeting }
+	personalID      = func(w *authzWorld) string { return w.personal.ID }
+	deptSpaceID     = func(w *authzWorld) string { return w.deptSpace.ID }
+	folderID        = func(w *authzWorld) string { return w.folder.ID }
+	fileID          = func(w *authzWorld) string { return w.file.ID }
+	deptFileID      = func(w *authzWorld) string { return w.deptFile.ID }
+	deptFolderID    = func(w *authzWorld) string { return w.deptFolder.ID }
+	trashedID       = func(w *authzWorld) string { return w.trashed.ID }
+	grantID         = func(w *authzWorld) string { return w.grant }
+	versionID       = func(w *authzWorld) string { return w.oldVersion }
+	uploadID        = func(w *authzWorld) string { return w.upload }
+	chunkHash       = func(w *authzWorld) string { return w.chunk }
+	meetingID       = func(w *authzWorld) string { return w.meeting.ID }
+	taskID          = func(w *authzWorld) string { return w.task }
+	roomID          = func(w *authzWorld) string { return w.roomID }
+	dingID          = func(w *authzWorld) string { return w.ding }
+	notifID         = func(w *authzWorld) string { return w.notification }
+	annID           = func(w *authzWorld) string { return w.announcement }
+	deptAID         = func(w *authzWorld) string { return w.deptA.ID }
+	aliceID         = func(w *authzWorld) string { return w.alice.ID }
+	carolID         = func(w *authzWorld) string { return w.carol.ID }
+	roleID          = func(w *authzWorld) string { return w.roleID }
 )
 
 func sweepCases() []sweepCase {
@@ -123,6 +125,8 @@ func sweepCases() []sweepCase {
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", upload1), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", minutesDoc), want: hidden},
 		{route: "GET /api/v1/drive/entries/{id}/path", path: p("/api/v1/drive/entries/%/path", minutesDoc), want: hidden},
+		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", adminMinutesDoc), want: hidden},
+		{route: "GET /api/v1/meetings/{id}/minutes", path: p("/api/v1/meetings/%/minutes", adminMeetingID), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/versions", path: p("/api/v1/drive/files/%/versions", fileID), want: hidden},
 		{route: "POST /api/v1/drive/files/{id}/versions/{vid}/restore", path: p("/api/v1/drive/files/%/versions/%/restore", fileID, versionID),
 			body: map[string]any{"version": 2}, want: hidden},
@@ -425,7 +429,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 func (w *authzWorld) checkBobsLists(t *testing.T) {
 	private := []string{w.approval.ID, w.approval.Number, w.personal.ID, w.deptSpace.ID, w.folder.ID, w.file.ID, w.trashed.ID,
 		w.deptFolder.ID, w.deptFile.ID, w.meeting.ID, w.task, w.ding, w.notification, w.announcement, w.carol.ID,
-		w.upload1, w.attachment, w.minutesDoc, w.upload}
+		w.upload1, w.attachment, w.minutesDoc, w.upload, w.adminMeeting, w.adminMinutesDoc}
 	lists := []string{
 		"/api/v1/approvals?box=todo", "/api/v1/approvals?box=done", "/api/v1/approvals?box=mine", "/api/v1/approvals?box=cc",
 		"/api/v1/approval/stats", "/api/v1/approvals/export?format=csv",

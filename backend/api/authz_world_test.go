@@ -38,6 +38,7 @@ type authzWorld struct {
 	announcement                                string
 	feedToken                                   string
 	bobRoot                                     string // root folder of bob's personal space
+	adminMeeting, adminMinutesDoc               string // a meeting of the root department's admin, and its minutes
 	minutesDoc                                  string // the published minutes in department A's drive
 	bobSpace                                    string
 	bobFile                                     drive.Entry
@@ -220,6 +221,16 @@ func (w *authzWorld) meetingObjects(t *testing.T) {
 	if w.task == "" || w.minutesDoc == "" {
 		t.Fatalf("published minutes without a task: %+v", mn)
 	}
+	// The admin sits in the root department, which has no department
+	// space of its own: her minutes must not land where everyone reads.
+	e.Must(http.StatusCreated, "POST", "/api/v1/meetings", w.admin, map[string]any{"title": "Reorganisation", "start": "2026-01-07T10:00",
+		"end": "2026-01-07T11:00", "time_zone": "Asia/Shanghai", "place": "GM office", "attendee_ids": []string{w.head.ID}}).JSON(t, &res)
+	w.adminMeeting = res.Meeting.ID
+	e.Must(http.StatusOK, "PUT", "/api/v1/meetings/"+w.adminMeeting+"/minutes", w.admin, map[string]any{"discussion": "close department A",
+		"version": 0}).JSON(t, &mn)
+	e.Must(http.StatusOK, "POST", "/api/v1/meetings/"+w.adminMeeting+"/minutes/publish", w.admin, map[string]any{"version": mn.Version}).JSON(t, &mn)
+	w.adminMinutesDoc = mn.DocumentID
+	e.Must(http.StatusOK, "GET", "/api/v1/drive/files/"+w.adminMinutesDoc+"/content", w.headT, nil) // an attendee reads them
 }
 
 // notifyObjects: a DING alice sent the head, a notification of hers, and an
