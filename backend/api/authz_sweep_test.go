@@ -56,6 +56,8 @@ var (
 	adminMinutesDoc = func(w *authzWorld) string { return w.adminMinutesDoc }
 	adminMeetingID  = func(w *authzWorld) string { return w.adminMeeting }
 	personalID      = func(w *authzWorld) string { return w.personal.ID }
+	projectID       = func(w *authzWorld) string { return w.project.ID }
+	projectRoot     = func(w *authzWorld) string { return w.project.RootID }
 	deptSpaceID     = func(w *authzWorld) string { return w.deptSpace.ID }
 	folderID        = func(w *authzWorld) string { return w.folder.ID }
 	fileID          = func(w *authzWorld) string { return w.file.ID }
@@ -99,6 +101,9 @@ func sweepCases() []sweepCase {
 		// Drive: alice's personal space and department A's space.
 		{route: "GET /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", personalID), want: hidden},
 		{route: "GET /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", deptSpaceID), want: hidden},
+		{route: "GET /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", projectID), want: hidden},
+		{route: "PATCH /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", projectID), body: map[string]any{"name": "Bob's project", "version": 1}, want: hidden},
+		{route: "GET /api/v1/drive/entries/{id}/children", path: p("/api/v1/drive/entries/%/children", projectRoot), want: hidden},
 		{route: "PATCH /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", deptSpaceID), body: map[string]any{"name": "B's now", "version": 1}, want: hidden},
 		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes", personalID), want: hidden},
 		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes", deptSpaceID), want: hidden},
@@ -398,6 +403,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 		"/api/v1/approval/calendar":                              w.admin,
 		"/api/v1/drive/spaces/" + w.personal.ID:                  w.aliceT,
 		"/api/v1/drive/spaces/" + w.deptSpace.ID:                 w.aliceT,
+		"/api/v1/drive/spaces/" + w.project.ID:                   w.aliceT,
 		"/api/v1/drive/entries/" + w.folder.ID + "/children":     w.aliceT,
 		"/api/v1/drive/entries/" + w.deptFolder.ID + "/children": w.aliceT,
 		"/api/v1/drive/entries/" + w.folder.ID + "/permissions":  w.aliceT,
@@ -427,7 +433,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 
 // checkBobsLists: none of bob's lists holds alice's private objects.
 func (w *authzWorld) checkBobsLists(t *testing.T) {
-	private := []string{w.approval.ID, w.approval.Number, w.personal.ID, w.deptSpace.ID, w.folder.ID, w.file.ID, w.trashed.ID,
+	private := []string{w.approval.ID, w.approval.Number, w.personal.ID, w.deptSpace.ID, w.project.ID, w.folder.ID, w.file.ID, w.trashed.ID,
 		w.deptFolder.ID, w.deptFile.ID, w.meeting.ID, w.task, w.ding, w.notification, w.announcement, w.carol.ID,
 		w.upload1, w.attachment, w.minutesDoc, w.upload, w.adminMeeting, w.adminMinutesDoc}
 	lists := []string{
@@ -449,7 +455,7 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 		}
 		for _, id := range private {
 			if strings.Contains(string(r.Body), id) {
-				t.Errorf("bob's list %s shows alice's private %s: %s", l, id, r.Body)
+				t.Errorf("bob's list %s shows the private %s: %s", l, id, r.Body)
 			}
 		}
 	}
@@ -463,7 +469,7 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 	} else {
 		for _, id := range private {
 			if strings.Contains(ev, id) {
-				t.Errorf("bob's event stream shows alice's private %s: %s", id, ev)
+				t.Errorf("bob's event stream shows the private %s: %s", id, ev)
 			}
 		}
 	}

@@ -37,9 +37,10 @@ type authzWorld struct {
 	task, ding, notification                    string
 	announcement                                string
 	feedToken                                   string
-	bobRoot                                     string // root folder of bob's personal space
-	adminMeeting, adminMinutesDoc               string // a meeting of the root department's admin, and its minutes
-	minutesDoc                                  string // the published minutes in department A's drive
+	bobRoot                                     string      // root folder of bob's personal space
+	project                                     drive.Space // a project space of alice's with the head in it
+	adminMeeting, adminMinutesDoc               string      // a meeting of the root department's admin, and its minutes
+	minutesDoc                                  string      // the published minutes in department A's drive
 	bobSpace                                    string
 	bobFile                                     drive.Entry
 	bobApproval                                 approval.Instance
@@ -164,6 +165,9 @@ func (w *authzWorld) driveObjects(t *testing.T) {
 	var st drive.UploadState
 	e.Must(http.StatusCreated, "POST", "/api/v1/drive/uploads", w.aliceT, req).JSON(t, &st)
 	w.upload, w.chunk = st.ID, req.Chunks[0].Hash
+
+	e.Must(http.StatusCreated, "POST", "/api/v1/drive/spaces", w.aliceT, map[string]any{"name": "Secret project",
+		"members": []map[string]string{{"principal_type": "user", "principal_id": w.head.ID, "role": "editor"}}}).JSON(t, &w.project)
 
 	w.deptFolder = w.mkdir(t, w.deptSpace.RootID, "A plans")
 	w.deptFile = w.put(t, url.Values{"parent_id": {w.deptFolder.ID}, "name": {"a-plan.txt"}}, "plan", http.StatusCreated)
