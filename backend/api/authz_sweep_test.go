@@ -1,9 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -339,6 +344,7 @@ func TestAuthzSweep(t *testing.T) {
 				t.Errorf("%s %s as bob: %d %s, want %s", c.route, path, r.Status, r.Body, wantText(c.want))
 			}
 		}
+		w.batchAsBob(t)
 		after := w.snapshot(t)
 		for k, v := range before {
 			if after[k] != v {
@@ -526,4 +532,60 @@ func (w *authzWorld) eventReplay(t *testing.T, token string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body) // ends with the context's deadline
 	return string(b)
+}
+
+// batchAsBob sends a batch upload naming alice's folder and file (with her
+// file's own content, which the drive could take for "unchanged"): each item
+// must fail on its own as a 403 or 404, with no entry in the answer.
+func (w *authzWorld) batchAsBob(t *testing.T) {
+	content := []byte("v2") // what alice's salary.txt holds
+	sum := sha256.Sum256(content)
+	hash := hex.EncodeToString(sum[:])
+	items := []map[string]any{
+		{"entry_id": w.file.ID, "base_version": 2, "size": len(content), "hash": hash},
+		{"parent_id": w.folder.ID, "name": "salary.txt", "size": len(content), "hash": hash},
+		{"parent_id": w.deptFolder.ID, "name": "a-plan.txt", "size": len(content), "hash": hash},
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	manifest, _ := json.Marshal(map[string]any{"items": items})
+	if err := mw.WriteField("manifest", string(manifest)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range items {
+		part, err := mw.CreateFormFile("file", fmt.Sprint(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = part.Write(content)
+	}
+	_ = mw.Close()
+	req, err := http.NewRequest("POST", w.e.HTTP.URL+"/api/v1/drive/files/batch", &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+w.bobT)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := w.e.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var ans struct {
+		Items []struct {
+			Status int             `json:"status"`
+			Entry  json.RawMessage `json:"entry"`
+			Error  json.RawMessage `json:"error"`
+		}
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &ans) != nil || len(ans.Items) != len(items) {
+		t.Fatalf("bob's batch: %d %s", resp.StatusCode, b)
+	}
+	for i, it := range ans.Items {
+		if (it.Status != http.StatusForbidden && it.Status != http.StatusNotFound) || it.Entry != nil ||
+			!errorShape(it.Status, []byte(`{"error":`+string(it.Error)+`}`)) {
+			t.Errorf("bob's batch item %d: %s", i, b)
+		}
+	}
 }
