@@ -82,6 +82,7 @@ var (
 	deptAID         = func(w *authzWorld) string { return w.deptA.ID }
 	aliceID         = func(w *authzWorld) string { return w.alice.ID }
 	carolID         = func(w *authzWorld) string { return w.carol.ID }
+	bobID           = func(w *authzWorld) string { return w.bob.ID }
 	roleID          = func(w *authzWorld) string { return w.roleID }
 )
 
@@ -183,6 +184,10 @@ func sweepCases() []sweepCase {
 		{route: "GET /api/v1/users/{id}", path: p("/api/v1/users/%", carolID), want: 200,
 			why: "a former colleague's name still labels her approvals, files and minutes"},
 		{route: "PATCH /api/v1/users/{id}", path: p("/api/v1/users/%", aliceID), body: map[string]any{"title": "CEO", "version": 1}, want: refused},
+		// Bob edits his own phone and locale, never his roles or department
+		// (joining A would open its drive to him).
+		{route: "PATCH /api/v1/users/{id}", path: p("/api/v1/users/%", bobID), body: map[string]any{"roles": []string{"admin"}, "version": 1}, want: refused},
+		{route: "PATCH /api/v1/users/{id}", path: p("/api/v1/users/%", bobID), body: map[string]any{"department_id": "{deptA}", "version": 1}, want: refused},
 		{route: "POST /api/v1/users/{id}/deactivate", path: p("/api/v1/users/%/deactivate", aliceID), want: refused},
 		{route: "POST /api/v1/users/{id}/reactivate", path: p("/api/v1/users/%/reactivate", carolID), want: refused},
 		{route: "POST /api/v1/users/{id}/reset-password", path: p("/api/v1/users/%/reset-password", aliceID), want: refused},
@@ -383,6 +388,8 @@ func (w *authzWorld) fill(body any) any {
 			v = w.bob.ID
 		case "{deptB}":
 			v = w.deptB.ID
+		case "{deptA}":
+			v = w.deptA.ID
 		case "{aliceFolder}":
 			v = w.folder.ID
 		case "{aliceFile}":
