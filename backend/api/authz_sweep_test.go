@@ -446,7 +446,9 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 
 // checkBobsLists: none of bob's lists holds alice's private objects.
 func (w *authzWorld) checkBobsLists(t *testing.T) {
-	private := []string{w.approval.ID, w.approval.Number, w.personal.ID, w.deptSpace.ID, w.project.ID, w.folder.ID, w.file.ID, w.trashed.ID,
+	// Not alice's personal space ID: the file she shared with bob carries
+	// it (space_id), and every route on it answers bob 404.
+	private := []string{w.approval.ID, w.approval.Number, w.deptSpace.ID, w.project.ID, w.folder.ID, w.file.ID, w.trashed.ID,
 		w.deptFolder.ID, w.deptFile.ID, w.meeting.ID, w.task, w.ding, w.notification, w.announcement, w.carol.ID,
 		w.upload1, w.attachment, w.minutesDoc, w.upload, w.adminMeeting, w.adminMinutesDoc}
 	lists := []string{
@@ -491,6 +493,13 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 		if r := w.e.Do("GET", l, w.bobT, nil); r.Status != http.StatusForbidden || !errorShape(r.Status, r.Body) {
 			t.Errorf("bob's %s: %d %s", l, r.Status, r.Body)
 		}
+	}
+	// A file shared with bob alone: its path starts at the file, without
+	// the names of the folders above it.
+	var path struct{ Items []struct{ ID, Name string } }
+	w.e.Must(http.StatusOK, "GET", "/api/v1/drive/entries/"+w.sharedWithBob.ID+"/path", w.bobT, nil).JSON(t, &path)
+	if len(path.Items) != 1 || path.Items[0].ID != w.sharedWithBob.ID {
+		t.Errorf("path of a file shared with bob: %+v", path.Items)
 	}
 	// Bob's statistics count his own leave only.
 	var st struct{ Total int }

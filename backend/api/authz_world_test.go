@@ -23,27 +23,29 @@ import (
 // department A (head, member alice, and carol who has left); department B
 // (member bob, an outsider to A). Alice owns one of each kind of object.
 type authzWorld struct {
-	e                                           *servertest.Env
-	admin, headT, aliceT, bobT                  string
-	head, alice, bob, carol                     org.User
-	deptA, deptB                                org.Department
-	leaveTpl, roleID, roomID                    string
+	e                          *servertest.Env
+	admin, headT, aliceT, bobT string
+	head, alice, bob, carol    org.User // carol has left
+	deptA, deptB               org.Department
+	leaveTpl, roleID, roomID   string
+
+	// alice's
 	approval                                    approval.Instance
-	upload1, attachment                         string // alice's uploaded file, its archived copy on her leave
-	personal, deptSpace                         drive.Space
+	upload1, attachment                         string // her uploaded file, its archived copy on her leave
+	personal, deptSpace, project                drive.Space
 	folder, file, deptFolder, deptFile, trashed drive.Entry
+	sharedWithBob                               drive.Entry // two folders below her personal root
 	oldVersion, grant, upload, chunk            string
 	meeting                                     meeting.Meeting
-	task, ding, notification                    string
-	announcement                                string
+	minutesDoc                                  string // its published minutes, in department A's drive
+	task, ding, notification, announcement      string
 	feedToken                                   string
-	bobRoot                                     string      // root folder of bob's personal space
-	project                                     drive.Space // a project space of alice's with the head in it
-	adminMeeting, adminMinutesDoc               string      // a meeting of the root department's admin, and its minutes
-	minutesDoc                                  string      // the published minutes in department A's drive
-	bobSpace                                    string
-	bobFile                                     drive.Entry
-	bobApproval                                 approval.Instance
+	adminMeeting, adminMinutesDoc               string // a meeting of the root department's admin, and its minutes
+
+	// bob's own, to smuggle alice's IDs into
+	bobRoot, bobSpace string
+	bobFile           drive.Entry
+	bobApproval       approval.Instance
 }
 
 func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
@@ -150,6 +152,11 @@ func (w *authzWorld) driveObjects(t *testing.T) {
 	e.Must(http.StatusCreated, "POST", "/api/v1/drive/entries/"+w.folder.ID+"/permissions", w.aliceT,
 		map[string]string{"principal_type": "user", "principal_id": w.head.ID, "role": "viewer"}).JSON(t, &p)
 	w.grant = p.ID
+	// A file alice shares with bob alone, two folders down.
+	sub := w.mkdir(t, w.folder.ID, "Lawyer")
+	w.sharedWithBob = w.put(t, url.Values{"parent_id": {sub.ID}, "name": {"for-bob.txt"}}, "hi bob", http.StatusCreated)
+	e.Must(http.StatusCreated, "POST", "/api/v1/drive/entries/"+w.sharedWithBob.ID+"/permissions", w.aliceT,
+		map[string]string{"principal_type": "user", "principal_id": w.bob.ID, "role": "viewer"})
 	w.trashed = w.put(t, url.Values{"parent_id": {w.folder.ID}, "name": {"old.txt"}}, "old", http.StatusCreated)
 	e.Must(http.StatusNoContent, "DELETE", "/api/v1/drive/entries/"+w.trashed.ID+"?version=1", w.aliceT, nil)
 
