@@ -48,6 +48,7 @@ var (
 	projectRoot     = func(w *authzWorld) string { return w.project.RootID }
 	deptSpaceID     = func(w *authzWorld) string { return w.deptSpace.ID }
 	folderID        = func(w *authzWorld) string { return w.folder.ID }
+	sharedID        = func(w *authzWorld) string { return w.sharedWithBob.ID }
 	fileID          = func(w *authzWorld) string { return w.file.ID }
 	deptFileID      = func(w *authzWorld) string { return w.deptFile.ID }
 	deptFolderID    = func(w *authzWorld) string { return w.deptFolder.ID }
@@ -113,6 +114,12 @@ func sweepCases() []sweepCase {
 		{route: "DELETE /api/v1/drive/entries/{id}/permissions/{pid}", path: p("/api/v1/drive/entries/%/permissions/%", folderID, grantID), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", fileID), want: hidden},
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", deptFileID), want: hidden},
+		// The file alice shared with bob: he reads it, and may do nothing more.
+		{route: "PATCH /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", sharedID), body: map[string]any{"name": "mine.txt", "version": 1}, want: refused},
+		{route: "DELETE /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%?version=1", sharedID), want: refused},
+		{route: "POST /api/v1/drive/entries/{id}/permissions", path: p("/api/v1/drive/entries/%/permissions", sharedID),
+			body: map[string]any{"principal_type": "everyone", "role": "viewer"}, want: refused},
+		{route: "POST /api/v1/drive/files", path: p("/api/v1/drive/files?base_version=1&entry_id=%", sharedID), body: "bob was here", want: refused},
 		// The approvals archive and the published minutes live in the drive too.
 		{route: "GET /api/v1/drive/files/{id}/content", path: p("/api/v1/drive/files/%/content", attachment), want: hidden},
 		{route: "GET /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", attachment), want: hidden},
