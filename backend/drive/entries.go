@@ -23,7 +23,10 @@ func (s *Service) Entry(ctx context.Context, a org.Actor, id string) (Entry, err
 }
 
 // Path returns the folders from the space root down to the entry, the entry
-// last (breadcrumbs).
+// last (breadcrumbs); for an entry shared without its space, from the
+// highest folder the actor may read. The folders above that are closed to
+// the actor: a file shared alone must not tell its reader the names of the
+// owner's other folders.
 func (s *Service) Path(ctx context.Context, a org.Actor, id string) ([]Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
@@ -38,11 +41,38 @@ func (s *Service) Path(ctx context.Context, a org.Actor, id string) ([]Entry, er
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Entry, 0, len(chain))
-	for i := len(chain) - 1; i >= 0; i-- {
+	top, err := s.topReadable(ctx, st, w, chain)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, top+1)
+	for i := top; i >= 0; i-- {
 		out = append(out, *chain[i])
 	}
 	return out, nil
+}
+
+// topReadable is the index in chain (an entry the actor reads, then its
+// ancestors) of the highest one the actor may read. Grants are inherited
+// down the tree, so what the actor reads is an unbroken run from the entry
+// up: a readable root means the whole chain.
+func (s *Service) topReadable(ctx context.Context, st dbx, w who, chain []*Entry) (int, error) {
+	last := len(chain) - 1
+	if r, err := s.roleOn(ctx, st, w, chain[last]); err != nil || roleLevel(r) >= roleLevel(RoleViewer) {
+		return last, err
+	}
+	top := 0
+	for top < last {
+		r, err := s.roleOn(ctx, st, w, chain[top+1])
+		if err != nil {
+			return 0, err
+		}
+		if roleLevel(r) < roleLevel(RoleViewer) {
+			break
+		}
+		top++
+	}
+	return top, nil
 }
 
 // Children lists a folder's live children, folders first then by name.

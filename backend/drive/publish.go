@@ -10,9 +10,9 @@ import (
 
 // PublishMinutes implements meeting.DocumentPublisher: it writes the
 // minutes into the Folder (created when missing) of the department's space
-// (the company space for the root department), as a new file or a new
-// version of the file of that name, and grants each viewer read-only
-// access to it. The meeting service has already checked the actor may
+// (the organizer's personal space for the root department, see
+// minutesSpace), as a new file or a new version of the file of that name,
+// and grants each viewer read-only access to it. The meeting service has already checked the actor may
 // publish; the drive writes as the system, recording the actor as author.
 func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeting.MinutesDocument) (string, error) {
 	name, err := CleanName(doc.Name)
@@ -23,7 +23,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeti
 	if err != nil {
 		return "", err
 	}
-	sp, err := s.spaceOfDepartment(ctx, doc.DepartmentID)
+	sp, err := s.minutesSpace(ctx, doc)
 	if err != nil {
 		return "", err
 	}
@@ -72,18 +72,29 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeti
 	return e.ID, nil
 }
 
-func (s *Service) spaceOfDepartment(ctx context.Context, deptID string) (*Space, error) {
-	if deptID == "" {
-		return s.CompanySpace(ctx)
+// minutesSpace is where minutes go: the organizer's department space,
+// whose members read them (as they read the rest of their department's
+// files). The root department has no space of its own: the company space
+// stands for it, and every account reads that, so the minutes of a meeting
+// organized there (the admin's, the general manager's, HR's) would reach
+// the whole company while the meeting service shows them to its people
+// only. Those go to the organizer's personal space, where the viewer grants
+// are the only way in.
+func (s *Service) minutesSpace(ctx context.Context, doc meeting.MinutesDocument) (*Space, error) {
+	if doc.DepartmentID != "" {
+		d, err := s.org.Department(ctx, doc.DepartmentID)
+		if err != nil {
+			return nil, wrap("department", err)
+		}
+		if d.ParentID != nil {
+			return s.DepartmentSpace(ctx, d)
+		}
 	}
-	d, err := s.org.Department(ctx, deptID)
+	u, err := s.org.User(ctx, doc.OrganizerID)
 	if err != nil {
-		return nil, wrap("department", err)
+		return nil, wrap("organizer", err)
 	}
-	if d.ParentID == nil {
-		return s.CompanySpace(ctx)
-	}
-	return s.DepartmentSpace(ctx, d)
+	return s.PersonalSpace(ctx, org.Actor{UserID: u.ID, Name: u.Name})
 }
 
 // ensureFolder returns the live folder name under parentID, creating it.

@@ -208,7 +208,8 @@ func (s *Service) validateMinutes(ctx context.Context, m *Meeting, in *MinutesIn
 }
 
 // PublishMinutes writes the minutes into the drive ("Meetings" folder of the
-// organizer's department space, readable by the attendees), marks them
+// organizer's department space, or of their personal space when they sit in
+// the root department; readable by the attendees), marks them
 // published, turns new action items into tasks and tells everyone. Publishing
 // again (after corrections) stores a new version and adds only new tasks.
 func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID string, occ time.Time, version int) (Minutes, error) {
@@ -250,7 +251,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 	}
 	viewers := append([]string{m.OrganizerID}, m.attendeeIDs()...)
 	name := fmt.Sprintf("%s %s 纪要.md", key.In(m.location()).Format("2006-01-02"), safeName(m.Title))
-	docID, err := s.publisher.PublishMinutes(ctx, actor, MinutesDocument{DepartmentID: organizer.DepartmentID,
+	docID, err := s.publisher.PublishMinutes(ctx, actor, MinutesDocument{DepartmentID: organizer.DepartmentID, OrganizerID: organizer.ID,
 		Folder: "Meetings", Name: name, Content: []byte(content), Viewers: viewers})
 	if err != nil {
 		return Minutes{}, err

@@ -21,9 +21,11 @@ const DefaultTimeZone = "Asia/Shanghai"
 const DefaultReminderMinutes = 10
 
 // MinutesDocument is what publishing minutes asks the drive to store: a file
-// Name in the Folder of the department's space, readable by Viewers.
+// Name in the Folder of the organizer's department space (their personal
+// space when that department is the root), readable by Viewers.
 type MinutesDocument struct {
-	DepartmentID string
+	DepartmentID string // the organizer's department
+	OrganizerID  string
 	Folder       string
 	Name         string
 	Content      []byte
