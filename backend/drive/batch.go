@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -352,19 +353,7 @@ func (b *batch) precheckQuota(st dbx) error {
 }
 
 // delta is how much the item adds to its space's usage.
-func (it *batchItem) delta() int64 {
-	if it.t.file != nil {
-		return it.Size - it.t.file.Size
-	}
-	return it.Size
-}
-
-func quotaCheck(sp *Space, used, delta int64) error {
-	if sp.QuotaBytes > 0 && delta > 0 && used+delta > sp.QuotaBytes {
-		return ErrQuota.WithField("quota_bytes", itoa64(sp.QuotaBytes))
-	}
-	return nil
-}
+func (it *batchItem) delta() int64 { return it.t.delta(it.Size) }
 
 // isUserError: an answer for the item, not a failure of the batch.
 func isUserError(err error) bool {
@@ -453,15 +442,7 @@ func (b *batch) chunkSizes() map[string]int {
 }
 
 // hashes are the pending items' distinct chunks, sorted.
-func (b *batch) hashes() []string {
-	sizes := b.chunkSizes()
-	out := make([]string, 0, len(sizes))
-	for h := range sizes {
-		out = append(out, h)
-	}
-	slices.Sort(out)
-	return out
-}
+func (b *batch) hashes() []string { return slices.Sorted(maps.Keys(b.chunkSizes())) }
 
 // claimChunks records the chunks (in hash order) in a transaction of its
 // own. Once it has committed, the collector leaves them alone (each was
@@ -471,7 +452,7 @@ func (b *batch) hashes() []string {
 func (b *batch) claimChunks(st dbx) error {
 	now := b.s.clock.Now()
 	sizes := b.chunkSizes()
-	hashes := b.hashes()
+	hashes := slices.Sorted(maps.Keys(sizes))
 	rows := make([]ChunkRow, len(hashes))
 	for i, h := range hashes {
 		rows[i] = ChunkRow{Hash: h, Size: sizes[h], CreatedAt: now, LastUsedAt: now}

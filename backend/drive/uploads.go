@@ -93,6 +93,15 @@ func (t target) spaceID() string {
 	return t.parent.SpaceID
 }
 
+// delta is how much writing size bytes there adds to the space's usage: a
+// new version replaces the current one's size.
+func (t target) delta(size int64) int64 {
+	if t.file != nil {
+		return size - t.file.Size
+	}
+	return size
+}
+
 func (s *Service) checkSize(st dbx, t target, size int64) error {
 	if s.cfg.MaxFileSize > 0 && size > s.cfg.MaxFileSize {
 		return ErrTooLarge
@@ -101,11 +110,13 @@ func (s *Service) checkSize(st dbx, t target, size int64) error {
 	if err != nil {
 		return err
 	}
-	delta := size
-	if t.file != nil {
-		delta -= t.file.Size
-	}
-	if sp.QuotaBytes > 0 && delta > 0 && sp.UsedBytes+delta > sp.QuotaBytes {
+	return quotaCheck(sp, sp.UsedBytes, t.delta(size))
+}
+
+// quotaCheck refuses delta more bytes in sp when used already counts what
+// the space holds (a delta that frees space always passes).
+func quotaCheck(sp *Space, used, delta int64) error {
+	if sp.QuotaBytes > 0 && delta > 0 && used+delta > sp.QuotaBytes {
 		return ErrQuota.WithField("quota_bytes", itoa64(sp.QuotaBytes))
 	}
 	return nil
@@ -399,9 +410,8 @@ func (s *Service) writeContent(st dbx, a org.Actor, t target, chunks []VersionCh
 		return nil, err
 	}
 	var e *Entry
-	delta := size
+	delta := t.delta(size)
 	if t.file != nil {
-		delta -= t.file.Size
 		if err := st.updateEntry(t.file.ID, t.base, map[string]any{"size": size, "hash": hash, "seq": seq,
 			"modified_by": a.UserID, "modified_by_name": a.Name, "modified_at": now}); err != nil {
 			return nil, err
