@@ -2,7 +2,6 @@ package drive
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"tack/backend/org"
@@ -103,11 +102,11 @@ func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a org.Actor, e,
 	if err := quotaCheck(sp, sp.UsedBytes, size); err != nil {
 		return nil, err
 	}
-	deps, err := departures(st, e, all, from, seqs[from], s.clock.Now())
+	now := s.clock.Now()
+	deps, err := departures(st, e, all, from, seqs[from], now)
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock.Now()
 	changes := map[string]any{"parent_id": parent.ID, "name": name, "name_key": nameKey(name), "space_id": to, "seq": seqs[to],
 		"modified_by": a.UserID, "modified_by_name": a.Name, "modified_at": now}
 	if desc != nil {
@@ -142,35 +141,27 @@ func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a org.Actor, e,
 }
 
 // departures are the rows the old space's feed reports: every moved entry
-// as it was there (its folder, name and path), at seq.
+// as it was there (its folder, name and path), at seq. Paths come from the
+// feed's own pathIndex, fed with e's ancestors and the moved folders only
+// (not the whole space's folders).
 func departures(st dbx, e *Entry, all map[string]*Entry, spaceID string, seq int64, now time.Time) ([]Departure, error) {
 	chain, err := st.ancestry(e)
 	if err != nil {
 		return nil, err
 	}
-	var parts []string
-	for i := len(chain) - 1; i >= 0; i-- {
-		if chain[i].ParentID != "" { // not the space root
-			parts = append(parts, chain[i].Name)
-		}
+	idx := pathIndex{root: chain[len(chain)-1].ID, folders: map[string]folderRow{}}
+	for _, x := range chain[1:] {
+		idx.folders[x.ID] = folderRow{ID: x.ID, ParentID: x.ParentID, Name: x.Name}
 	}
-	paths := map[string]string{e.ID: strings.Join(parts, "/")}
-	var pathOf func(x *Entry, depth int) string
-	pathOf = func(x *Entry, depth int) string {
-		if p, ok := paths[x.ID]; ok {
-			return p
+	for _, x := range all {
+		if x.IsDir() {
+			idx.folders[x.ID] = folderRow{ID: x.ID, ParentID: x.ParentID, Name: x.Name}
 		}
-		p := x.Name
-		if par, ok := all[x.ParentID]; ok && depth < 256 {
-			p = pathOf(par, depth+1) + "/" + x.Name
-		}
-		paths[x.ID] = p
-		return p
 	}
 	out := make([]Departure, 0, len(all))
 	for _, x := range all {
 		out = append(out, Departure{SpaceID: spaceID, Seq: seq, EntryID: x.ID, ParentID: x.ParentID, Kind: x.Kind, Name: x.Name,
-			Path: pathOf(x, 0), Version: x.Version + 1, CreatedAt: now})
+			Path: idx.of(x), Version: x.Version + 1, CreatedAt: now})
 	}
 	return out, nil
 }
