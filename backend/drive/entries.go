@@ -346,12 +346,7 @@ func (s *Service) Copy(ctx context.Context, a org.Actor, id string, req CopyRequ
 		if err != nil {
 			return err
 		}
-		var total int64
-		for _, e := range all {
-			if !e.IsDir() {
-				total += e.Size
-			}
-		}
+		total := fileBytes(all)
 		sp, err := st.space(parent.SpaceID)
 		if err != nil {
 			return err
@@ -444,4 +439,15 @@ func distinctHashes(chunks []VersionChunk) []string {
 		}
 	}
 	return out
+}
+
+// fileBytes is what the files among entries take of a space's quota.
+func fileBytes(entries map[string]*Entry) int64 {
+	var n int64
+	for _, e := range entries {
+		if !e.IsDir() {
+			n += e.Size
+		}
+	}
+	return n
 }

@@ -89,12 +89,7 @@ func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a org.Actor, e,
 	if err != nil {
 		return nil, err
 	}
-	var size int64
-	for _, x := range all {
-		if !x.IsDir() {
-			size += x.Size
-		}
-	}
+	size := fileBytes(all)
 	sp, err := st.space(to)
 	if err != nil {
 		return nil, err
