@@ -6,20 +6,10 @@ import (
 	"slices"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"tack/backend/org"
 	"tack/backend/store"
 )
-
-// forUpdate locks the rows a query reads until the transaction ends on
-// PostgreSQL; SQLite's single writer needs no row locks.
-func forUpdate(tx *gorm.DB) *gorm.DB {
-	if store.IsPostgres(tx) {
-		return tx.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
-	}
-	return tx
-}
 
 // OnUserDeactivated is the org offboarding hook: the leaving user's open
 // approval tasks move to their manager (or the admin org chose), each with a
@@ -50,7 +40,7 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 	for i := range tasks {
 		t := &tasks[i]
 		var inst Instance
-		if err := forUpdate(tx).First(&inst, "id = ?", t.InstanceID).Error; err != nil {
+		if err := store.ForUpdate(tx).First(&inst, "id = ?", t.InstanceID).Error; err != nil {
 			return fmt.Errorf("approval: offboard instance: %w", err)
 		}
 		// Re-read the task under the instance lock: an action that held the
@@ -80,7 +70,7 @@ func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) er
 	// Locked (PostgreSQL) so that an action on one of them that is in flight
 	// finishes first and is read as it committed, rather than making the
 	// version guard below fail the whole deactivation.
-	if err := forUpdate(tx).Where("status = ? AND route LIKE ?", StatusPending, "%\""+user.ID+"\"%").Order("id").Find(&insts).Error; err != nil {
+	if err := store.ForUpdate(tx).Where("status = ? AND route LIKE ?", StatusPending, "%\""+user.ID+"\"%").Order("id").Find(&insts).Error; err != nil {
 		return fmt.Errorf("approval: offboard routes: %w", err)
 	}
 	for i := range insts {

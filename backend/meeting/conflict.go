@@ -22,14 +22,8 @@ func lockRoom(tx *gorm.DB, roomID string) error {
 		return nil
 	}
 	var r Room
-	q := tx
-	if store.IsPostgres(tx) {
-		q = q.Raw("SELECT id, capacity, active FROM meeting_rooms WHERE id = ? FOR UPDATE", roomID).Scan(&r)
-	} else {
-		q = q.Raw("SELECT id, capacity, active FROM meeting_rooms WHERE id = ?", roomID).Scan(&r)
-	}
-	if q.Error != nil {
-		return fmt.Errorf("meeting: lock room: %w", q.Error)
+	if err := store.ForUpdate(tx).Model(&Room{}).Select("id, capacity, active").Where("id = ?", roomID).Limit(1).Find(&r).Error; err != nil {
+		return fmt.Errorf("meeting: lock room: %w", err)
 	}
 	if r.ID == "" || !r.Active {
 		return apperr.Invalid("meeting.invalid", "the meeting is not valid").WithField("room_id", "not_found")

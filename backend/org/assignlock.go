@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"tack/backend/store"
 )
@@ -38,11 +37,7 @@ func LockActive(tx *gorm.DB, ids []string) ([]string, error) {
 		Active bool
 	}
 	var rows []row
-	q := tx.Model(&User{}).Select("id, active").Where("id IN ?", ids).Order("id")
-	if store.IsPostgres(tx) {
-		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthShare})
-	}
-	if err := q.Find(&rows).Error; err != nil {
+	if err := store.ForShare(tx).Model(&User{}).Select("id, active").Where("id IN ?", ids).Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("org: lock users: %w", err)
 	}
 	active := map[string]bool{}
