@@ -122,20 +122,38 @@ func (s *Service) roleOn(ctx context.Context, st dbx, w who, e *Entry) (string, 
 	if err != nil {
 		return "", err
 	}
+	roles, err := rolesAlong(st, w, role, chain)
+	if err != nil {
+		return "", err
+	}
+	return roles[0], nil
+}
+
+// rolesAlong is the actor's role on each entry of chain (an entry, then its
+// ancestors up to the space root), starting from the space's implicit
+// role: a grant on an entry counts for it and everything below it.
+func rolesAlong(st dbx, w who, implicit string, chain []*Entry) ([]string, error) {
 	ids := make([]string, len(chain))
 	for i, c := range chain {
 		ids[i] = c.ID
 	}
 	perms, err := st.permissionsOn(ids)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	granted := map[string]string{}
 	for _, p := range perms {
 		if w.matches(p) {
-			role = maxRole(role, p.Role)
+			granted[p.EntryID] = maxRole(granted[p.EntryID], p.Role)
 		}
 	}
-	return role, nil
+	roles := make([]string, len(chain))
+	role := implicit
+	for i := len(chain) - 1; i >= 0; i-- {
+		role = maxRole(role, granted[chain[i].ID])
+		roles[i] = role
+	}
+	return roles, nil
 }
 
 // need loads an entry and checks the actor holds at least role on it.

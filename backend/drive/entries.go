@@ -41,7 +41,7 @@ func (s *Service) Path(ctx context.Context, a org.Actor, id string) ([]Entry, er
 	if err != nil {
 		return nil, err
 	}
-	top, err := s.topReadable(ctx, st, w, chain)
+	top, err := s.topReadable(st, w, chain)
 	if err != nil {
 		return nil, err
 	}
@@ -55,24 +55,22 @@ func (s *Service) Path(ctx context.Context, a org.Actor, id string) ([]Entry, er
 // topReadable is the index in chain (an entry the actor reads, then its
 // ancestors) of the highest one the actor may read. Grants are inherited
 // down the tree, so what the actor reads is an unbroken run from the entry
-// up: a readable root means the whole chain.
-func (s *Service) topReadable(ctx context.Context, st dbx, w who, chain []*Entry) (int, error) {
-	last := len(chain) - 1
-	if r, err := s.roleOn(ctx, st, w, chain[last]); err != nil || roleLevel(r) >= roleLevel(RoleViewer) {
-		return last, err
+// up; the roles of the whole chain come from one read of its grants.
+func (s *Service) topReadable(st dbx, w who, chain []*Entry) (int, error) {
+	sp, err := st.space(chain[0].SpaceID)
+	if err != nil {
+		return 0, err
 	}
-	top := 0
-	for top < last {
-		r, err := s.roleOn(ctx, st, w, chain[top+1])
-		if err != nil {
-			return 0, err
-		}
-		if roleLevel(r) < roleLevel(RoleViewer) {
-			break
-		}
-		top++
+	roles, err := rolesAlong(st, w, s.implicitRole(w, sp), chain)
+	if err != nil {
+		return 0, err
 	}
-	return top, nil
+	for i := len(roles) - 1; i > 0; i-- {
+		if roleLevel(roles[i]) >= roleLevel(RoleViewer) {
+			return i, nil
+		}
+	}
+	return 0, nil // the entry itself, which need checked
 }
 
 // Children lists a folder's live children, folders first then by name.
