@@ -9,8 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -153,10 +151,7 @@ func TestResumeAfterCutConnection(t *testing.T) {
 		}
 		// The session is gone after commit.
 		wantKey(t, e.Do("GET", "/api/v1/drive/uploads/"+st.ID, e.admin, nil), 404, "drive.upload_not_found")
-		tmp, _ := os.ReadDir(filepath.Join(blobs.Dir(), "tmp"))
-		if len(tmp) != 0 {
-			t.Fatalf("temp files left in the blob store: %d", len(tmp))
-		}
+		noTemp(t, se)
 	})
 }
 
