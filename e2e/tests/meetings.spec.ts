@@ -102,8 +102,11 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   const occ = mine.items.find((o: { title: string }) => o.title === TITLE)
   expect(occ, 'the booked meeting is in 李娜\'s calendar').toBeTruthy()
   const meetingId: string = occ.meeting_id
-  // The week (or the next one, late in the week) shows the meeting.
-  for (let i = 0; i < 3 && !(await zhang.locator('.fc-event', { hasText: TITLE }).isVisible()); i++) await zhang.click('.fc-next-button')
+  // The week (or the next one, late in the week) shows the meeting. Each week's
+  // events arrive after its fetch: wait for them before paging on, or a slow
+  // fetch pages past the meeting's week.
+  const shown = () => zhang.locator('.fc-event', { hasText: TITLE }).waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)
+  for (let i = 0; i < 3 && !(await shown()); i++) await zhang.click('.fc-next-button')
   await expect(zhang.locator('.fc-event', { hasText: TITLE })).toBeVisible()
   await zhang.screenshot({ path: 'artifacts/meetings-calendar.png' })
   // The room's own calendar shows the booking too.
