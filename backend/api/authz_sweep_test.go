@@ -41,7 +41,7 @@ func registeredRoutes(t *testing.T) []string {
 	return out
 }
 
-// errorShape checks the DESIGN.md error body of a refusal.
+// errorShape checks the error body of a refusal (docs/ARCHITECTURE.md, Errors).
 func errorShape(status int, body []byte) bool {
 	var b struct {
 		Error struct {

@@ -41,7 +41,7 @@ func decodeReader(r io.Reader, dst any, limit int64) error {
 	return nil
 }
 
-// pageParams reads the DESIGN.md list parameters: limit (1..200, default 50) and cursor.
+// pageParams reads the list parameters (docs/ARCHITECTURE.md, API conventions): limit (1..200, default 50) and cursor.
 func pageParams(r *http.Request) (limit int, cursor string) {
 	limit = 50
 	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 && v <= 200 {

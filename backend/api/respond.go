@@ -21,7 +21,7 @@ type errorDetail struct {
 	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// Page is the list envelope of DESIGN.md.
+// Page is the list envelope (docs/ARCHITECTURE.md, API conventions).
 type Page[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`

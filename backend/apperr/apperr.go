@@ -7,10 +7,10 @@ import (
 )
 
 // Kind is the coarse class of an error; it decides the HTTP status and is the
-// "code" of the API error body (see DESIGN.md, API conventions).
+// "code" of the API error body (see docs/ARCHITECTURE.md, Errors).
 type Kind string
 
-// The kinds of DESIGN.md. Keep in step with Status.
+// The kinds of docs/ARCHITECTURE.md (Errors). Keep in step with Status.
 const (
 	KindInvalid         Kind = "invalid"
 	KindUnauthenticated Kind = "unauthenticated"

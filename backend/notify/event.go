@@ -11,7 +11,7 @@ import (
 // SSE clients can resume with Last-Event-ID.
 type Event struct {
 	ID          int64          `gorm:"primaryKey" json:"id"`
-	Type        string         `json:"type"`         // e.g. "approval.task_created"
+	Type        string         `json:"type"`         // e.g. "approval.task_assigned"
 	SubjectType string         `json:"subject_type"` // e.g. "approval"
 	SubjectID   string         `json:"subject_id"`
 	ActorID     string         `json:"actor_id"`

@@ -6,7 +6,7 @@
 // the server's {code,key,message,fields}, so views translate errors.<key> and
 // show fields next to their inputs.
 
-/** The error body of DESIGN.md: {"error":{code,key,message,fields}}. */
+/** The error body of docs/ARCHITECTURE.md (Errors): {"error":{code,key,message,fields}}. */
 export interface ErrorDetail {
   code: string
   key?: string
