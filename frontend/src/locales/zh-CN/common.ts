@@ -31,6 +31,7 @@ export default {
     too_short: '内容过短',
     too_large: '数值过大',
     too_small: '数值过小',
+    control_character: '不能包含控制字符或换行',
   },
 }
 
@@ -42,4 +43,6 @@ export const errors = {
   invalid_json: '请求格式不正确，请刷新页面后重试',
   request_too_large: '提交的内容太大',
   network: '无法连接服务器，请检查网络',
+  invalid_text: '内容中含有无法保存的字符（空字符或损坏的字符），请删除后重试',
+  invalid_utf8: '请求不是有效的 UTF-8 文本，请刷新页面后重试',
 }
