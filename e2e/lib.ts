@@ -7,7 +7,10 @@ export const PASSWORD = 'password123'
 
 /** call sends one API request (token '' for none), fails the test unless it succeeds, and returns its JSON. */
 export async function call(req: APIRequestContext, method: string, path: string, token: string, data?: unknown) {
-  const r = await req.fetch(path, { method, data, headers: token ? { Authorization: 'Bearer ' + token } : {} })
+  // X-Tack-Request as the UI sends it: sign-in and setup require it.
+  const headers: Record<string, string> = { 'X-Tack-Request': '1' }
+  if (token) headers.Authorization = 'Bearer ' + token
+  const r = await req.fetch(path, { method, data, headers })
   expect(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`).toBeTruthy()
   return r.json()
 }
@@ -52,7 +55,7 @@ export async function submitLeave(req: APIRequestContext, token: string, start: 
 /** signedIn is a new browser context (opts plus baseURL) whose cookie jar is signed in as email. */
 export async function signedIn(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({ ...opts, baseURL })
-  const r = await ctx.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } })
+  const r = await ctx.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD }, headers: { 'X-Tack-Request': '1' } })
   expect(r.ok(), `login ${email}: ${r.status()}`).toBeTruthy()
   return ctx
 }

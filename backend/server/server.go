@@ -115,15 +115,17 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
-		DB:         db,
-		Org:        s.Org,
-		Meeting:    s.Meeting,
-		Approval:   s.Approval,
-		Notify:     s.Notify,
-		Drive:      s.Drive,
-		UI:         ui,
-		TrustProxy: cfg.TrustProxy,
-		Version:    cfg.Version,
+		DB:       db,
+		Org:      s.Org,
+		Meeting:  s.Meeting,
+		Approval: s.Approval,
+		Notify:   s.Notify,
+		Drive:    s.Drive,
+		UI:       ui,
+		Version:  cfg.Version,
+
+		TrustedProxies:  cfg.TrustedProxies,
+		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,
 	})
 	return s, nil
 }
