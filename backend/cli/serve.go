@@ -22,6 +22,8 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)
 		return err
 	})
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS; a renewed file is picked up without a restart")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 	fs.IntVar(&cfg.MaxEventStreams, "max-event-streams", 0, "live event streams this server holds open at most (default 2000)")
 	fs.IntVar(&cfg.MaxEventStreamsPerUser, "max-event-streams-per-user", 0, "live event streams one account may hold open (default 8)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "deprecated: same as --trusted-proxies 127.0.0.1/8,::1 (a proxy on this machine)")
@@ -82,6 +84,6 @@ func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context
 	if srv.Config.DSN != "" {
 		where = "PostgreSQL"
 	}
-	fmt.Fprintf(env.Stdout, "Tack %s is running at http://%s  (data: %s; Ctrl+C to stop)\n", env.Version, ln.Addr(), where)
+	fmt.Fprintf(env.Stdout, "Tack %s is running at %s://%s  (data: %s; Ctrl+C to stop)\n", env.Version, srv.Scheme(), ln.Addr(), where)
 	return srv.Serve(ctx, ln)
 }

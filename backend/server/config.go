@@ -22,6 +22,9 @@ type Config struct {
 	// switch, kept as "the proxy runs on this machine": it adds loopback.
 	TrustedProxies []netip.Prefix
 	TrustProxy     bool
+	// TLSCert and TLSKey are PEM files; with them the server speaks HTTPS
+	// only, and picks up renewed files without a restart.
+	TLSCert, TLSKey string
 	// MaxEventStreams and MaxEventStreamsPerUser cap the live event
 	// streams one process holds open (0 = the api package's defaults).
 	MaxEventStreams, MaxEventStreamsPerUser int
@@ -54,6 +57,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" && c.DSN == "" {
 		return errors.New("server: need --data-dir or --db")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("server: --tls-cert and --tls-key go together")
 	}
 	if c.TrustProxy {
 		c.TrustedProxies = append(c.TrustedProxies, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
