@@ -9,9 +9,12 @@
 // not invited can read neither the minutes nor the document.
 // Self-contained against the harness's baseURL (fresh data dir per spec).
 import { test, expect, type Browser, type Page } from '@playwright/test'
-import { call, PASSWORD, setupCompany, shanghai, signedInPage } from '../lib'
+import { call, cspViolations, PASSWORD, setupCompany, shanghai, signedInPage } from '../lib'
 
 const TITLE = '产品评审会'
+
+// Nothing the meeting pages need is blocked by the Content-Security-Policy.
+test.afterEach(() => { expect(cspViolations, 'blocked by the Content-Security-Policy').toEqual([]) })
 
 const signedIn = (browser: Browser, baseURL: string, email: string) =>
   signedInPage(browser, baseURL, email, { viewport: { width: 1280, height: 860 } })
