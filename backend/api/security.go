@@ -65,13 +65,23 @@ func (h *Handler) secured(next http.Handler) http.Handler {
 	})
 }
 
-// sameOrigin reports whether r has no Origin header (not a browser, or a
-// same-origin GET-like navigation) or one naming this server. "null" (a
-// sandboxed frame, a data: page) is another site. Only the host and port
-// are compared: behind a proxy that ends TLS the scheme the server sees is
-// not the browser's. Behind a trusted proxy its X-Forwarded-Host counts too,
-// for proxies that do not pass the Host header through.
+// sameOrigin reports whether r comes from this server's own pages (or from
+// no browser at all). A browser's Sec-Fetch-Site, which no page can set,
+// decides when present (as in Go's http.CrossOriginProtection): it holds
+// behind a proxy that rewrites Host. Without it, an Origin header must name
+// this server: "null" (a sandboxed frame, a data: page) is another site;
+// only host and port are compared, since behind a proxy that ends TLS the
+// scheme the server sees is not the browser's; behind a trusted proxy its
+// X-Forwarded-Host counts too. No Origin at all is not a browser's
+// cross-site request (scripts, the sync client, the desktop proxy).
 func (h *Handler) sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default: // same-site (another port or subdomain), cross-site
+		return false
+	}
 	o := r.Header.Get("Origin")
 	if o == "" {
 		return true

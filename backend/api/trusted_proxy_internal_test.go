@@ -77,3 +77,44 @@ func TestForwardedProtoOnlyFromTrustedProxy(t *testing.T) {
 		}
 	}
 }
+
+// TestSameOrigin: which requests count as coming from the server's own
+// pages. Sec-Fetch-Site decides when a browser sends it (it survives a proxy
+// that rewrites Host); otherwise Origin must name the Host (or, from a
+// trusted proxy, X-Forwarded-Host).
+func TestSameOrigin(t *testing.T) {
+	t.Parallel()
+	h := &Handler{deps: Deps{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}}
+	cases := []struct {
+		name, peer, host, origin, fetchSite, fwdHost string
+		want                                         bool
+	}{
+		{"no browser headers", "203.0.113.7:1", "tack.example", "", "", "", true},
+		{"same origin", "203.0.113.7:1", "tack.example", "https://tack.example", "", "", true},
+		{"same origin, explicit default port", "203.0.113.7:1", "tack.example", "https://tack.example:443", "", "", true},
+		{"host header with the port", "203.0.113.7:1", "tack.example:443", "https://tack.example", "", "", true},
+		{"other port", "203.0.113.7:1", "tack.example:8080", "http://tack.example:9090", "", "", false},
+		{"other site", "203.0.113.7:1", "tack.example", "https://evil.example", "", "", false},
+		{"subdomain", "203.0.113.7:1", "tack.example", "https://x.tack.example", "", "", false},
+		{"opaque", "203.0.113.7:1", "tack.example", "null", "", "", false},
+		{"not http", "203.0.113.7:1", "tack.example", "file://tack.example", "", "", false},
+		{"fetch metadata cross-site, no Origin", "203.0.113.7:1", "tack.example", "", "cross-site", "", false},
+		{"fetch metadata same-site", "203.0.113.7:1", "tack.example", "https://x.tack.example", "same-site", "", false},
+		{"fetch metadata same-origin behind a Host-rewriting proxy", "10.0.0.2:1", "127.0.0.1:8080", "https://tack.example", "same-origin", "", true},
+		{"Host rewritten, no fetch metadata", "10.0.0.2:1", "127.0.0.1:8080", "https://tack.example", "", "", false},
+		{"Host rewritten, trusted X-Forwarded-Host", "10.0.0.2:1", "127.0.0.1:8080", "https://tack.example", "", "tack.example", true},
+		{"X-Forwarded-Host from an untrusted peer", "203.0.113.7:1", "127.0.0.1:8080", "https://evil.example", "", "evil.example", false},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest("POST", "/api/v1/departments", nil)
+		r.RemoteAddr, r.Host = c.peer, c.host
+		for k, v := range map[string]string{"Origin": c.origin, "Sec-Fetch-Site": c.fetchSite, "X-Forwarded-Host": c.fwdHost} {
+			if v != "" {
+				r.Header.Set(k, v)
+			}
+		}
+		if got := h.sameOrigin(r); got != c.want {
+			t.Errorf("%s: sameOrigin %v, want %v", c.name, got, c.want)
+		}
+	}
+}
