@@ -14,21 +14,22 @@ import (
 
 // Config is everything a server needs. Zero values get defaults in Validate.
 type Config struct {
-	Addr    string // listen address, default 127.0.0.1:8080
-	DataDir string // SQLite file and the drive's chunks (<DataDir>/drive); default <user config dir>/tack/server
-	DSN     string // PostgreSQL DSN; empty means SQLite in DataDir
+	Addr       string // listen address, default 127.0.0.1:8080
+	DataDir    string // SQLite file and the drive's chunks (<DataDir>/drive); default <user config dir>/tack/server
+	DSN        string // PostgreSQL DSN; empty means SQLite in DataDir
+	TrustProxy bool   // deprecated: Validate turns it into TrustedProxies loopback (a proxy on this machine)
+	Version    string
+
 	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
-	// X-Forwarded-For / -Proto / -Host are believed. TrustProxy is the old
-	// switch, kept as "the proxy runs on this machine": it adds loopback.
+	// X-Forwarded-For / -Proto / -Host are believed; none by default.
 	TrustedProxies []netip.Prefix
-	TrustProxy     bool
 	// TLSCert and TLSKey are PEM files; with them the server speaks HTTPS
 	// only, and picks up renewed files without a restart.
 	TLSCert, TLSKey string
 	// MaxEventStreams and MaxEventStreamsPerUser cap the live event
 	// streams one process holds open (0 = the api package's defaults).
 	MaxEventStreams, MaxEventStreamsPerUser int
-	Version                                 string
+
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
 	// PostgreSQL replicas, DataDir must be storage all replicas share.
