@@ -26,9 +26,12 @@ const uiCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-i
 	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // apiCSP is the policy of API answers: JSON is never a document, so it may
-// load nothing and run nothing if a browser is ever made to render one. A
-// handler that serves content sets its own (drive content: a sandbox).
-const apiCSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
+// load nothing and run nothing if a browser is ever made to render one. The
+// sandbox allows downloads because some answers are files opened by a plain
+// link (a meeting's .ics, exports), and Chromium cancels a download made
+// under a sandbox without allow-downloads. A handler that serves content
+// sets its own (drive content).
+const apiCSP = "sandbox allow-downloads; default-src 'none'; frame-ancestors 'none'"
 
 var (
 	errCrossOrigin = apperr.Forbidden("auth.cross_origin", "the request came from another site")

@@ -80,7 +80,7 @@ func TestAPIHeaders(t *testing.T) {
 				t.Fatalf("%s: %d", c.path, r.Status)
 			}
 			checkCommonHeaders(t, c.path, r.Header)
-			if d := cspDirectives(r.Header.Get("Content-Security-Policy")); d["default-src"] != "'none'" {
+			if d := cspDirectives(r.Header.Get("Content-Security-Policy")); d["default-src"] != "'none'" || d["sandbox"] != "allow-downloads" {
 				t.Errorf("%s: CSP %q", c.path, r.Header.Get("Content-Security-Policy"))
 			}
 		}
