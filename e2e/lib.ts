@@ -7,7 +7,10 @@ export const PASSWORD = 'password123'
 
 /** call sends one API request (token '' for none), fails the test unless it succeeds, and returns its JSON. */
 export async function call(req: APIRequestContext, method: string, path: string, token: string, data?: unknown) {
-  const r = await req.fetch(path, { method, data, headers: token ? { Authorization: 'Bearer ' + token } : {} })
+  // X-Tack-Request as the UI sends it: sign-in and setup require it.
+  const headers: Record<string, string> = { 'X-Tack-Request': '1' }
+  if (token) headers.Authorization = 'Bearer ' + token
+  const r = await req.fetch(path, { method, data, headers })
   expect(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`).toBeTruthy()
   return r.json()
 }
@@ -49,10 +52,23 @@ export async function submitLeave(req: APIRequestContext, token: string, start: 
   return call(req, 'POST', '/api/v1/approvals', token, { template_id: leave.id, form: { leave_type: 'personal', period: { start, end }, reason } })
 }
 
+/**
+ * cspViolations collects what the server's Content-Security-Policy blocked in
+ * the pages of signedIn contexts (Chromium reports each on the console); a
+ * spec asserts it stays empty (see drive.spec.ts).
+ */
+export const cspViolations: string[] = []
+
+/** watchCSP records the CSP violations of every page of ctx in cspViolations. */
+export function watchCSP(ctx: BrowserContext) {
+  ctx.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()) })
+}
+
 /** signedIn is a new browser context (opts plus baseURL) whose cookie jar is signed in as email. */
 export async function signedIn(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({ ...opts, baseURL })
-  const r = await ctx.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } })
+  watchCSP(ctx)
+  const r = await ctx.request.post('/api/v1/auth/login', { data: { email, password: PASSWORD }, headers: { 'X-Tack-Request': '1' } })
   expect(r.ok(), `login ${email}: ${r.status()}`).toBeTruthy()
   return ctx
 }

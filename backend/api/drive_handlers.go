@@ -306,7 +306,7 @@ func (h *Handler) driveContent(w http.ResponseWriter, r *http.Request, a org.Act
 	hd.Set("X-Content-Type-Options", "nosniff")
 	// Sandboxed, loading nothing, but allowed to download: Chromium cancels
 	// a download whose response carries a sandbox without allow-downloads.
-	hd.Set("Content-Security-Policy", "sandbox allow-downloads; default-src 'none'")
+	hd.Set("Content-Security-Policy", "sandbox allow-downloads; default-src 'none'; frame-ancestors 'none'")
 	hd.Set("X-Tack-Version", strconv.FormatInt(c.Version.EntryVersion, 10))
 	http.ServeContent(w, r, "", c.ModTime(), c)
 }

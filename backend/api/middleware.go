@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -63,20 +62,6 @@ func (h *Handler) authed(fn ActorHandler) http.HandlerFunc {
 		ctx := context.WithValue(r.Context(), actorKey{}, actor)
 		fn(w, r.WithContext(ctx), actor)
 	}
-}
-
-// clientIP is the peer address; behind a proxy the operator sets TrustProxy.
-func (h *Handler) clientIP(r *http.Request) string {
-	if h.deps.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 type statusRecorder struct {

@@ -77,6 +77,10 @@ func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a
 // missed after Last-Event-ID (or ?last_event_id=), then streams live events
 // from the hub, with a heartbeat comment every 20 s.
 func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	if !h.openStream(w, r, a.UserID) {
+		return
+	}
+	defer h.streams.release(a.UserID)
 	ctx := r.Context()
 	svc := h.deps.Notify
 	sub := svc.Hub().Subscribe(a.UserID) // before replay, so nothing falls between

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -23,8 +24,11 @@ func TestSessionCookieSecureOnlyOverTLS(t *testing.T) {
 		{"proxy https, not trusted", false, "https", false, false},
 	}
 	for _, c := range cases {
-		h := &Handler{deps: Deps{TrustProxy: c.trustProxy}}
-		r := httptest.NewRequest("POST", "/api/v1/auth/login", nil)
+		h := &Handler{deps: Deps{}}
+		if c.trustProxy {
+			h.deps.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+		}
+		r := httptest.NewRequest("POST", "/api/v1/auth/login", nil) // from 192.0.2.1
 		if c.tls {
 			r.TLS = &tls.ConnectionState{}
 		}

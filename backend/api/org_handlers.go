@@ -58,10 +58,6 @@ func (h *Handler) setSessionCookie(w http.ResponseWriter, r *http.Request, token
 	http.SetCookie(w, c)
 }
 
-func (h *Handler) isTLS(r *http.Request) bool {
-	return r.TLS != nil || (h.deps.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
-}
-
 func (h *Handler) setupStatus(w http.ResponseWriter, r *http.Request) {
 	needed, err := h.deps.Org.SetupNeeded(r.Context())
 	if err != nil {
@@ -73,6 +69,10 @@ func (h *Handler) setupStatus(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 	var req org.SetupRequest
+	if err := requireJSONRequest(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
 		return
@@ -88,6 +88,10 @@ func (h *Handler) setup(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	var req org.LoginRequest
+	if err := requireJSONRequest(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
 		return

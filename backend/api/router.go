@@ -3,6 +3,7 @@ package api
 import (
 	"io/fs"
 	"net/http"
+	"net/netip"
 
 	"gorm.io/gorm"
 
@@ -16,25 +17,32 @@ import (
 // Deps are the services the handlers call. Each domain adds its service here
 // and registers its routes in NewRouter.
 type Deps struct {
-	DB         *gorm.DB // for healthz only; handlers never query directly
-	Org        *org.Service
-	Meeting    *meeting.Service
-	Approval   *approval.Service
-	Notify     *notify.Service
-	Drive      *drive.Service
-	UI         fs.FS // built frontend (index.html at its root); nil serves a notice
-	TrustProxy bool
-	Version    string
+	DB       *gorm.DB // for healthz only; handlers never query directly
+	Org      *org.Service
+	Meeting  *meeting.Service
+	Approval *approval.Service
+	Notify   *notify.Service
+	Drive    *drive.Service
+	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
+	Version  string
+
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
+	// -Proto and -Host are believed (see clientIP); none by default.
+	TrustedProxies []netip.Prefix
+	// MaxEventStreamsPerUser and MaxEventStreams cap the open event
+	// streams of this process (0 = the defaults).
+	MaxEventStreamsPerUser, MaxEventStreams int
 }
 
 // Handler holds the dependencies of every route.
 type Handler struct {
-	deps Deps
+	deps    Deps
+	streams *streamLimiter
 }
 
 // NewRouter returns the HTTP handler for the API and the UI.
 func NewRouter(deps Deps) http.Handler {
-	h := &Handler{deps: deps}
+	h := &Handler{deps: deps, streams: newStreamLimiter(deps.MaxEventStreamsPerUser, deps.MaxEventStreams)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/healthz", h.healthz)
 	h.orgRoutes(mux)
@@ -48,7 +56,7 @@ func NewRouter(deps Deps) http.Handler {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})
 	})
 	mux.Handle("/", uiHandler(deps.UI))
-	return logged(mux)
+	return logged(h.secured(mux))
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {

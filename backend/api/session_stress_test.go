@@ -193,6 +193,7 @@ func login(e *servertest.Env, email string) (string, error) {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Tack-Request", "1")
 	resp, err := e.HTTP.Client().Do(req)
 	if err != nil {
 		return "", err

@@ -1,5 +1,10 @@
 package apperr
 
+import (
+	"strings"
+	"unicode"
+)
+
 // Validator collects field errors so a request is checked whole before any
 // write, and the user sees every problem at once.
 type Validator struct {
@@ -31,3 +36,18 @@ func (v *Validator) Err(key, msg string) error {
 	e.Fields = v.fields
 	return e
 }
+
+// SingleLine reports whether s is free of control characters (C0, DEL, C1)
+// and of the bidirectional overrides that make a name read differently from
+// what it is ("invoice\u202Efdp.exe"). Names and titles are shown on one
+// line in lists, notifications, CSV exports and logs, where a hidden
+// character misleads: a newline forges a log line, a NUL truncates. The
+// field-level key for a failure is ControlCharacter.
+func SingleLine(s string) bool {
+	return !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+	})
+}
+
+// ControlCharacter is the field-level key of a name or title that fails SingleLine.
+const ControlCharacter = "control_character"

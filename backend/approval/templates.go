@@ -125,6 +125,7 @@ func validateNodes(nodes []Node, path string, v *apperr.Validator, seen map[stri
 func validateTemplate(in TemplateInput, creating bool, v *apperr.Validator) {
 	v.Check(!creating || in.NameZh != "", "name_zh", "required")
 	v.Check(len([]rune(in.NameZh)) <= 50 && len([]rune(in.NameEn)) <= 80, "name_zh", "too_long")
+	v.Check(apperr.SingleLine(in.NameZh) && apperr.SingleLine(in.NameEn), "name_zh", apperr.ControlCharacter)
 	v.Check((!creating && in.Prefix == "") || prefixRe.MatchString(in.Prefix), "prefix", "invalid")
 	v.Check(in.SLAHours == nil || (*in.SLAHours > 0 && *in.SLAHours <= 240), "sla_hours", "invalid")
 	if creating || in.Fields != nil {

@@ -17,7 +17,16 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir("server"), "data directory (SQLite database, file blobs)")
 	fs.StringVar(&cfg.DSN, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
-	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "trust X-Forwarded-For (only behind your own reverse proxy)")
+	fs.Func("trusted-proxies", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed", func(v string) error {
+		p, err := server.ParsePrefixes(v)
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)
+		return err
+	})
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS; a renewed file is picked up without a restart")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
+	fs.IntVar(&cfg.MaxEventStreams, "max-event-streams", 0, "live event streams this server holds open at most (default 2000)")
+	fs.IntVar(&cfg.MaxEventStreamsPerUser, "max-event-streams-per-user", 0, "live event streams one account may hold open (default 8)")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "deprecated: same as --trusted-proxies 127.0.0.1/8,::1 (a proxy on this machine)")
 	days := func(dst *time.Duration, zero time.Duration) func(string) error {
 		return func(v string) error {
 			n, err := strconv.Atoi(v)
@@ -46,6 +55,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	cfg.Version = env.Version
+	if cfg.TrustProxy {
+		fmt.Fprintln(env.Stderr, "tack serve: --trust-proxy is deprecated and now trusts only a proxy on this machine (loopback); name your proxies with --trusted-proxies CIDR,...")
+	}
 	return serve(ctx, env, cfg, nil)
 }
 
@@ -72,6 +84,6 @@ func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context
 	if srv.Config.DSN != "" {
 		where = "PostgreSQL"
 	}
-	fmt.Fprintf(env.Stdout, "Tack %s is running at http://%s  (data: %s; Ctrl+C to stop)\n", env.Version, ln.Addr(), where)
+	fmt.Fprintf(env.Stdout, "Tack %s is running at %s://%s  (data: %s; Ctrl+C to stop)\n", env.Version, srv.Scheme(), ln.Addr(), where)
 	return srv.Serve(ctx, ln)
 }

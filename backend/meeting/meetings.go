@@ -60,6 +60,8 @@ func (s *Service) validate(ctx context.Context, organizerID string, in MeetingIn
 	v.Check(in.Title != "", "title", "required")
 	v.Check(len([]rune(in.Title)) <= 200, "title", "too_long")
 	v.Check(len([]rune(in.Place)) <= 200, "place", "too_long")
+	v.Check(apperr.SingleLine(in.Title), "title", apperr.ControlCharacter)
+	v.Check(apperr.SingleLine(in.Place), "place", apperr.ControlCharacter)
 	v.Check(len(in.Agenda) <= 20000, "agenda", "too_long")
 	loc, err := time.LoadLocation(in.TimeZone)
 	v.Check(err == nil && in.TimeZone != "Local", "time_zone", "invalid")

@@ -180,6 +180,7 @@ func (s *Service) validateMinutes(ctx context.Context, m *Meeting, in *MinutesIn
 		it.TaskID = ""
 		v.Check(it.Title != "", "action_items", "required")
 		v.Check(len([]rune(it.Title)) <= 500, "action_items", "too_long")
+		v.Check(apperr.SingleLine(it.Title), "action_items", apperr.ControlCharacter)
 		v.Check(it.OwnerID != "", "action_items", "required")
 		_, ok := dueAt(it.Due, time.UTC)
 		v.Check(ok, "action_items", "invalid")

@@ -40,6 +40,8 @@ func validateRoom(in *RoomInput) error {
 	var v apperr.Validator
 	v.Check(in.Name != "", "name", "required")
 	v.Check(len([]rune(in.Name)) <= 100, "name", "too_long")
+	v.Check(apperr.SingleLine(in.Name), "name", apperr.ControlCharacter)
+	v.Check(apperr.SingleLine(in.Location), "location", apperr.ControlCharacter)
 	v.Check(in.Capacity >= 1, "capacity", "too_small")
 	v.Check(in.Capacity <= 10000, "capacity", "too_large")
 	v.Check(len([]rune(in.Location)) <= 200, "location", "too_long")

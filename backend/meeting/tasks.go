@@ -105,6 +105,7 @@ func (s *Service) UpdateTask(ctx context.Context, actor org.Actor, id string, p 
 			title := strings.TrimSpace(*p.Title)
 			v.Check(title != "", "title", "required")
 			v.Check(len([]rune(title)) <= 500, "title", "too_long")
+			v.Check(apperr.SingleLine(title), "title", apperr.ControlCharacter)
 			upd["title"], t.Title = title, title
 		}
 		if p.Due != nil {

@@ -37,6 +37,7 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	v := &apperr.Validator{}
 	v.Check(req.Title != "", "title", "required")
 	v.Check(utf8.RuneCountInString(req.Title) <= 200, "title", "too_long")
+	v.Check(apperr.SingleLine(req.Title), "title", apperr.ControlCharacter)
 	v.Check(strings.TrimSpace(req.Body) != "", "body", "required")
 	v.Check(len(req.Body) <= 100_000, "body", "too_long")
 	v.Check(req.Format == "markdown" || req.Format == "plain", "format", "invalid")

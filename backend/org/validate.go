@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"tack/backend/apperr"
 )
 
 // Field limits.
@@ -57,6 +59,8 @@ func textProblem(s string, max int) string {
 		return "required"
 	case utf8.RuneCountInString(s) > max:
 		return "too_long"
+	case !apperr.SingleLine(s):
+		return apperr.ControlCharacter
 	}
 	return ""
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"tack/backend/drive"
 )
@@ -15,8 +17,19 @@ type Config struct {
 	Addr       string // listen address, default 127.0.0.1:8080
 	DataDir    string // SQLite file and the drive's chunks (<DataDir>/drive); default <user config dir>/tack/server
 	DSN        string // PostgreSQL DSN; empty means SQLite in DataDir
-	TrustProxy bool   // honour X-Forwarded-For (only behind your own proxy)
+	TrustProxy bool   // deprecated: Validate turns it into TrustedProxies loopback (a proxy on this machine)
 	Version    string
+
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
+	// X-Forwarded-For / -Proto / -Host are believed; none by default.
+	TrustedProxies []netip.Prefix
+	// TLSCert and TLSKey are PEM files; with them the server speaks HTTPS
+	// only, and picks up renewed files without a restart.
+	TLSCert, TLSKey string
+	// MaxEventStreams and MaxEventStreamsPerUser cap the live event
+	// streams one process holds open (0 = the api package's defaults).
+	MaxEventStreams, MaxEventStreamsPerUser int
+
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
 	// PostgreSQL replicas, DataDir must be storage all replicas share.
@@ -46,8 +59,39 @@ func (c *Config) Validate() error {
 	if c.DataDir == "" && c.DSN == "" {
 		return errors.New("server: need --data-dir or --db")
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("server: --tls-cert and --tls-key go together")
+	}
+	if c.TrustProxy {
+		c.TrustedProxies = append(c.TrustedProxies, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
+		c.TrustProxy = false // applied; Validate may run again
+	}
 	if c.Version == "" {
 		c.Version = "dev"
 	}
 	return nil
+}
+
+// ParsePrefixes reads a comma-separated list of addresses and CIDRs
+// ("10.0.0.0/8, 192.168.1.5, ::1") as prefixes; a bare address is a /32
+// (or /128).
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("server: %q is neither an address nor a CIDR", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -39,6 +40,7 @@ type Server struct {
 	Drive    *drive.Service
 	handler  http.Handler
 	jobs     []Job
+	certs    *certReloader // nil: plain HTTP
 }
 
 // Job is a background loop (reminders, escalation, GC). It returns when ctx ends.
@@ -83,6 +85,12 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		return nil, err
 	}
 	s := &Server{Config: cfg, DB: db, Clock: clk}
+	if cfg.TLSCert != "" {
+		if s.certs, err = newCertReloader(cfg.TLSCert, cfg.TLSKey); err != nil {
+			_ = store.Close(db)
+			return nil, err
+		}
+	}
 	s.Org = org.NewService(db, clk)
 	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
 	s.AddJob(meeting.Job{S: s.Meeting})
@@ -115,15 +123,17 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
-		DB:         db,
-		Org:        s.Org,
-		Meeting:    s.Meeting,
-		Approval:   s.Approval,
-		Notify:     s.Notify,
-		Drive:      s.Drive,
-		UI:         ui,
-		TrustProxy: cfg.TrustProxy,
-		Version:    cfg.Version,
+		DB:       db,
+		Org:      s.Org,
+		Meeting:  s.Meeting,
+		Approval: s.Approval,
+		Notify:   s.Notify,
+		Drive:    s.Drive,
+		UI:       ui,
+		Version:  cfg.Version,
+
+		TrustedProxies:  cfg.TrustedProxies,
+		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,
 	})
 	return s, nil
 }
@@ -149,14 +159,26 @@ func (s *Server) RunJobs(ctx context.Context) {
 	wg.Wait()
 }
 
-// Listen binds the configured address. Separate from Serve so callers can
-// print the real URL (port 0 picks a free port) before serving.
+// Listen binds the configured address, with TLS when a certificate is
+// configured. Separate from Serve so callers can print the real URL (port 0
+// picks a free port) before serving.
 func (s *Server) Listen() (net.Listener, error) {
 	ln, err := net.Listen("tcp", s.Config.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("server: listen %s: %w", s.Config.Addr, err)
 	}
+	if s.certs != nil {
+		ln = tls.NewListener(ln, s.certs.tlsConfig())
+	}
 	return ln, nil
+}
+
+// Scheme is "https" when the server speaks TLS, else "http".
+func (s *Server) Scheme() string {
+	if s.certs != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // Serve serves HTTP on ln and runs the jobs until ctx ends, then shuts down

@@ -140,7 +140,7 @@ step "seed the workspace (first-run setup over the API)"
 seed=$!
 seed_url() { grep -o 'http://127.0.0.1:[0-9]*' "$TMP/seed.log" | head -1; }
 until_ok 30 "tack serve to print its URL" seed_url
-code=$(curl -sS -o "$TMP/setup.json" -w '%{http_code}' -X POST "$(seed_url)/api/v1/setup" -H 'Content-Type: application/json' \
+code=$(curl -sS -o "$TMP/setup.json" -w '%{http_code}' -X POST "$(seed_url)/api/v1/setup" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' \
   -d '{"company_name":"同步测试公司","admin":{"name":"王管理","email":"'"$EMAIL"'","password":"'"$PASS"'","phone":"13800000000","title":"管理员"}}')
 [[ $code == 201 ]] || fail "POST /api/v1/setup answered $code: $(cat "$TMP/setup.json")"
 stop_pid "$seed"
@@ -215,7 +215,7 @@ grep -rqa "$SRC" "$CONF/sync" || fail "the sync index under $CONF/sync does not 
 
 # ---- 3. files reach the drive with the same content
 step "files reach the drive"
-TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -H 'Content-Type: application/json' \
+TOKEN=$(curl -fsS -X POST "$URL/api/v1/auth/login" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' \
   -d '{"email":"'"$EMAIL"'","password":"'"$PASS"'"}' | jq -r .token)
 [[ -n $TOKEN && $TOKEN != null ]] || fail "API sign-in failed"
 api() { curl -fsS -H "Authorization: Bearer $TOKEN" "$URL$1"; }
@@ -299,7 +299,7 @@ until_ok 10 "the page's 已同步 tag after the tray's 继续同步" row_tag F0F
 until_ok 10 "the tray item 暂停同步 again" tray_has "暂停同步"
 step "a new approval for the admin shows in the tray's count"
 post() { # path token json: POST, prints the answer, fails unless 2xx
-  curl -fsS -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$3" ||
+  curl -fsS -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' -d "$3" ||
     fail "POST $1 failed"
 }
 ROOT_DEPT=$(api /api/v1/departments | jq -r '.items[0].id')

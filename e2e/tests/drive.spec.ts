@@ -12,7 +12,12 @@
 // against the harness's baseURL (fresh data dir per spec).
 import { readFileSync } from 'node:fs'
 import { test, expect, type Browser, type Page } from '@playwright/test'
-import { call, entryRow as row, PASSWORD, setupCompany, signedInPage } from '../lib'
+import { call, cspViolations, entryRow as row, PASSWORD, setupCompany, signedInPage } from '../lib'
+
+// Every page of the spec runs under the server's Content-Security-Policy:
+// nothing it needs (Element Plus' inline styles, blob previews, downloads)
+// may be blocked.
+test.afterEach(() => { expect(cspViolations, 'blocked by the Content-Security-Policy').toEqual([]) })
 
 const V1 = '报价单 第一版：单价 100 元\n'
 const V2 = '报价单 第二版：单价 120 元（已调整）\n'
@@ -279,4 +284,48 @@ test('department drive: folder, upload, versions, restore, preview, share read-o
   await expect(row(me, '报价单.txt')).toBeVisible()
   await expect(row(me, '门店照片.png')).toBeVisible()
   await me.screenshot({ path: 'artifacts/drive-browser.png' })
+})
+
+// The previews that load differently (a PDF in an iframe from a blob: URL,
+// an SVG image from a blob: URL, text read with fetch, a download) work
+// under the Content-Security-Policy, and the page cannot be framed.
+test('previews and downloads under the Content-Security-Policy', async ({ browser, request, baseURL }) => {
+  const tok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'lina@dr.test', password: PASSWORD })).token
+  const spaces = (await call(request, 'GET', '/api/v1/drive/spaces', tok)).items as { kind: string; root_id: string; id: string }[]
+  const mine = spaces.find((s) => s.kind === 'personal')!
+  const pdf = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj ' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#409eff"/></svg>'
+  for (const [name, body] of [['说明.pdf', pdf], ['图标.svg', svg], ['备注.txt', '第一行\n第二行\n']]) {
+    const r = await request.post(`/api/v1/drive/files?parent_id=${mine.root_id}&name=${encodeURIComponent(name)}`,
+      { data: Buffer.from(body), headers: { Authorization: 'Bearer ' + tok, 'Content-Type': 'application/octet-stream' } })
+    expect(r.status(), await r.text()).toBe(201)
+  }
+  const me = await signIn(browser, baseURL!, 'lina@dr.test')
+  const headers = (await me.goto('/drive/s/' + mine.id))!.headers()
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'")
+  expect(headers['x-content-type-options']).toBe('nosniff')
+  await expect(row(me, '说明.pdf')).toBeVisible()
+
+  await row(me, '说明.pdf').locator('[data-test=entry-open]').click()
+  await expect(me.locator('[data-test=preview-pdf]')).toHaveAttribute('src', /^blob:/)
+  await me.locator('[data-test=preview] .el-dialog__headerbtn').click()
+
+  await row(me, '图标.svg').locator('[data-test=entry-open]').click()
+  const img = me.locator('[data-test=preview-image]')
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(64)
+  await me.locator('[data-test=preview] .el-dialog__headerbtn').click()
+
+  await row(me, '备注.txt').locator('[data-test=entry-open]').click()
+  await expect(me.locator('[data-test=preview-text]')).toContainText('第二行')
+  const [download] = await Promise.all([me.waitForEvent('download'), me.locator('[data-test=preview-download]').click()])
+  expect(readFileSync((await download.path())!, 'utf8')).toBe('第一行\n第二行\n')
+  await me.screenshot({ path: 'artifacts/drive-csp-preview.png' })
+
+  // The policy does block what it should, and the watcher sees it: an
+  // injected inline script does not run.
+  await me.evaluate(() => { const s = document.createElement('script'); s.textContent = 'window.__injected = 1'; document.head.appendChild(s) })
+  await expect.poll(() => cspViolations.length).toBe(1)
+  expect(await me.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined()
+  cspViolations.length = 0
 })

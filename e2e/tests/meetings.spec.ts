@@ -8,10 +8,14 @@
 // the task under 我的待办, and a colleague from another department who was
 // not invited can read neither the minutes nor the document.
 // Self-contained against the harness's baseURL (fresh data dir per spec).
+import { readFileSync } from 'node:fs'
 import { test, expect, type Browser, type Page } from '@playwright/test'
-import { call, PASSWORD, setupCompany, shanghai, signedInPage } from '../lib'
+import { call, cspViolations, PASSWORD, setupCompany, shanghai, signedInPage } from '../lib'
 
 const TITLE = '产品评审会'
+
+// Nothing the meeting pages need is blocked by the Content-Security-Policy.
+test.afterEach(() => { expect(cspViolations, 'blocked by the Content-Security-Policy').toEqual([]) })
 
 const signedIn = (browser: Browser, baseURL: string, email: string) =>
   signedInPage(browser, baseURL, email, { viewport: { width: 1280, height: 860 } })
@@ -229,4 +233,19 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   await chen.goto('/meetings/' + meetingId)
   await expect(chen.locator('.el-alert')).toContainText('会议不存在')
   await expect(chen.locator('body')).not.toContainText('2.0 版本')
+})
+
+// The calendar file downloads from the meeting page through a plain link, so
+// the API's Content-Security-Policy sandbox must allow downloads (Chromium
+// cancels a download whose answer is sandboxed without allow-downloads).
+test('the meeting page downloads its calendar file', async ({ browser, request, baseURL }) => {
+  const tok = (await call(request, 'POST', '/api/v1/auth/login', '', { email: 'zhang@meet.test', password: PASSWORD })).token
+  const day = new Date(Date.now() + 3 * 24 * 3600e3).toISOString().slice(0, 10)
+  const id = (await call(request, 'POST', '/api/v1/meetings', tok, { title: '日历文件', start: day + 'T15:00', end: day + 'T16:00', time_zone: 'Asia/Shanghai' })).meeting.id
+  const page = await signedIn(browser, baseURL!, 'zhang@meet.test')
+  await page.goto('/meetings/' + id)
+  await expect(page.locator('[data-test=meeting-title]')).toHaveText('日历文件')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`a[href="/api/v1/meetings/${id}.ics"]`).click()])
+  expect(await download.failure()).toBeNull()
+  expect(readFileSync((await download.path())!, 'utf8')).toContain('BEGIN:VCALENDAR')
 })

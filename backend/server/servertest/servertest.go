@@ -47,6 +47,22 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, NewPostgres(t)) })
 }
 
+// EachWith is Each with servers whose Config configure changes first
+// (trusted proxies, limits).
+func EachWith(t *testing.T, configure func(*server.Config), fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		cfg := server.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+		configure(&cfg)
+		fn(t, start(t, cfg))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		cfg := server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresDSN(t), Addr: "127.0.0.1:0"}
+		configure(&cfg)
+		fn(t, start(t, cfg))
+	})
+}
+
 func start(t testing.TB, cfg server.Config) *Env {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)) // a Monday, 09:00 UTC
@@ -112,6 +128,7 @@ func (e *Env) Do(method, path, token string, body any) Response {
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("X-Tack-Request", "1") // as the UI and the sync client send it
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -31,6 +31,7 @@ export default {
     too_short: 'Too short',
     too_large: 'Too large',
     too_small: 'Too small',
+    control_character: 'Cannot contain control characters or line breaks',
   },
 }
 
@@ -42,4 +43,12 @@ export const errors = {
   invalid_json: 'The request was malformed; reload the page and try again',
   request_too_large: 'What you sent is too large',
   network: 'Cannot reach the server; check your connection',
+  invalid_text: 'The text contains a character that cannot be saved (a NUL or a broken character); remove it and try again',
+  invalid_utf8: 'The request is not valid UTF-8 text; reload the page and try again',
+  json_required: 'The request must be sent as JSON; reload the page and try again',
+  events: {
+    too_many_streams: 'Too many live connections are open for your account; close some tabs or windows (updates arrive every 30 seconds meanwhile)',
+    server_busy: 'The server has too many live connections; updates arrive every 30 seconds until it has room',
+  },
+  auth: { cross_origin: 'The request came from another site and was refused; open Tack at its own address and try again' },
 }

@@ -31,6 +31,7 @@ export default {
     too_short: '内容过短',
     too_large: '数值过大',
     too_small: '数值过小',
+    control_character: '不能包含控制字符或换行',
   },
 }
 
@@ -42,4 +43,12 @@ export const errors = {
   invalid_json: '请求格式不正确，请刷新页面后重试',
   request_too_large: '提交的内容太大',
   network: '无法连接服务器，请检查网络',
+  invalid_text: '内容中含有无法保存的字符（空字符或损坏的字符），请删除后重试',
+  invalid_utf8: '请求不是有效的 UTF-8 文本，请刷新页面后重试',
+  json_required: '请求必须以 JSON 格式发送，请刷新页面后重试',
+  events: {
+    too_many_streams: '你的账号打开的实时连接过多，请关闭部分标签页或窗口（在此期间每 30 秒刷新一次）',
+    server_busy: '服务器的实时连接已满，在有空位之前每 30 秒刷新一次',
+  },
+  auth: { cross_origin: '请求来自其他网站，已被拒绝；请直接打开 Tack 的地址后重试' },
 }

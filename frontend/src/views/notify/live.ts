@@ -38,15 +38,35 @@ export function startLive() {
   void refreshUnread()
   startPolling()
   if (typeof EventSource === 'undefined') return
-  source = new EventSource('/api/v1/events')
-  source.onopen = () => { connected.value = true; stopPolling(); void refreshUnread() }
-  source.onerror = () => { connected.value = false; startPolling() } // EventSource reconnects by itself
-  source.onmessage = (m) => dispatch(m)
+  connect()
+}
+
+/** RECONNECT_MS is how long a tab waits before opening a stream the server refused. */
+export const RECONNECT_MS = 60_000
+let retry: ReturnType<typeof setTimeout> | null = null
+
+function connect() {
+  const es = new EventSource('/api/v1/events')
+  source = es
+  es.onopen = () => { connected.value = true; stopPolling(); void refreshUnread() }
+  es.onerror = () => {
+    connected.value = false
+    startPolling()
+    // After a dropped connection EventSource reconnects by itself; after an
+    // HTTP error it gives up for good (429: the account or the server has
+    // too many live streams). Try again later; the poller keeps the count
+    // fresh meanwhile.
+    if (es.readyState === EventSource.CLOSED && !retry) {
+      retry = setTimeout(() => { retry = null; if (started && source === es) connect() }, RECONNECT_MS)
+    }
+  }
+  es.onmessage = (m) => dispatch(m)
   // Named events (event: <type>) do not reach onmessage; listen to every type we know.
-  for (const type of KNOWN_TYPES) source.addEventListener(type, (m) => dispatch(m as MessageEvent))
+  for (const type of KNOWN_TYPES) es.addEventListener(type, (m) => dispatch(m as MessageEvent))
 }
 
 export function stopLive() {
+  if (retry) { clearTimeout(retry); retry = null }
   source?.close(); source = null; stopPolling(); started = false; connected.value = false
 }
 

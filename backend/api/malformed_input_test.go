@@ -1,0 +1,113 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"tack/backend/approval"
+	"tack/backend/org"
+	"tack/backend/server/servertest"
+)
+
+// TestMalformedBodiesRefused: whatever a handler decodes, a body that is not
+// exactly one well-formed JSON value of real text is a translated 400 and
+// changes nothing, on both databases (PostgreSQL used to answer 500 to a NUL).
+func TestMalformedBodiesRefused(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		admin, _ := e.Setup()
+		root := e.RootDepartment(admin)
+		dept := func(name string) string { return `{"name":` + name + `,"parent_id":"` + root.ID + `"}` }
+		var tpls struct{ Items []approval.Template }
+		e.Must(http.StatusOK, "GET", "/api/v1/approval/templates", admin, nil).JSON(t, &tpls)
+		var leave string
+		for _, tp := range tpls.Items {
+			if tp.BuiltinKey == "leave" {
+				leave = tp.ID
+			}
+		}
+		leaveWith := func(reason string) string {
+			return `{"template_id":"` + leave + `","form":{"leave_type":"annual","period":{"start":"2026-01-12","end":"2026-01-12"},"reason":` + reason + `}}`
+		}
+		cases := []struct {
+			name, path, body, key string
+		}{
+			{"NUL escape in a name", "/api/v1/departments", dept(`"Sales\u0000"`), "invalid_text"},
+			{"NUL escape in a key", "/api/v1/departments", `{"name":"Sales","parent_id":"` + root.ID + `","x\u0000":1}`, "invalid_text"},
+			{"NUL in an approval reason", "/api/v1/approvals", leaveWith(`"ill\u0000"`), "invalid_text"},
+			{"NUL in a meeting title", "/api/v1/meetings", `{"title":"a\u0000b","start":"2026-01-06T10:00","end":"2026-01-06T11:00","time_zone":"Asia/Shanghai"}`, "invalid_text"},
+			{"lone high surrogate", "/api/v1/departments", dept(`"Sales\ud800"`), "invalid_text"},
+			{"lone low surrogate", "/api/v1/departments", dept(`"Sales\udc00x"`), "invalid_text"},
+			{"high surrogate then a letter", "/api/v1/departments", dept(`"\ud800\u0041"`), "invalid_text"},
+			{"invalid UTF-8 bytes", "/api/v1/departments", dept("\"Sales\xff\xfe\""), "invalid_utf8"},
+			{"overlong UTF-8", "/api/v1/departments", dept("\"\xc0\xafSales\""), "invalid_utf8"},
+			{"second object", "/api/v1/departments", dept(`"Sales"`) + `{"name":"Other"}`, "invalid_json"},
+			{"trailing garbage", "/api/v1/departments", dept(`"Sales"`) + ` garbage`, "invalid_json"},
+			{"trailing bracket", "/api/v1/departments", dept(`"Sales"`) + `]`, "invalid_json"},
+			{"empty body", "/api/v1/departments", ``, "invalid_json"},
+		}
+		for _, c := range cases {
+			r := e.Do("POST", c.path, admin, c.body)
+			if code, key, _ := r.ErrorCode(); r.Status != http.StatusBadRequest || code != "invalid" || key != c.key {
+				t.Errorf("%s: %d %s, want 400 %s", c.name, r.Status, r.Body, c.key)
+			}
+		}
+		var depts struct{ Items []org.Department }
+		e.Must(http.StatusOK, "GET", "/api/v1/departments", admin, nil).JSON(t, &depts)
+		if len(depts.Items) != 1 {
+			t.Errorf("a refused body created departments: %+v", depts.Items)
+		}
+		var mine struct{ Items []approval.Instance }
+		e.Must(http.StatusOK, "GET", "/api/v1/approvals?box=mine", admin, nil).JSON(t, &mine)
+		if len(mine.Items) != 0 {
+			t.Errorf("a refused body submitted a request: %+v", mine.Items)
+		}
+
+		// Real text still goes through: a surrogate pair, escapes, a
+		// multi-line reason, trailing white space.
+		var d org.Department
+		e.Must(http.StatusCreated, "POST", "/api/v1/departments", admin, dept(`"Sales \ud83d\ude00 \u00e9"`)+"\n\t ").JSON(t, &d)
+		if d.Name != "Sales 😀 é" {
+			t.Errorf("name %q", d.Name)
+		}
+		e.Must(http.StatusCreated, "POST", "/api/v1/approvals", admin, leaveWith(`"line one\nline \"two\"\\u0000"`))
+	})
+}
+
+// TestNamesRefuseControlCharacters: names and titles are shown on one line;
+// a control character or a bidirectional override in one is a field error.
+func TestNamesRefuseControlCharacters(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		admin, _ := e.Setup()
+		user, _ := e.NewUser(admin, "")
+		root := e.RootDepartment(admin)
+		cases := []struct {
+			name, method, path string
+			body               map[string]any
+			field              string
+		}{
+			{"department name with a newline", "POST", "/api/v1/departments", map[string]any{"name": "Sales\nForged", "parent_id": root.ID}, "name"},
+			{"department name with BEL", "POST", "/api/v1/departments", map[string]any{"name": "Sales\a", "parent_id": root.ID}, "name"},
+			{"user name with ESC", "PATCH", "/api/v1/users/" + user.ID, map[string]any{"name": "Li\x1b[31m", "version": user.Version}, "name"},
+			{"user title with a C1 control", "PATCH", "/api/v1/users/" + user.ID, map[string]any{"title": "Sta\u0085ff", "version": user.Version}, "title"},
+			{"role name with a right-to-left override", "POST", "/api/v1/roles", map[string]any{"id": "aud", "name": "Audi\u202Etor"}, "name"},
+			{"room name with a tab", "POST", "/api/v1/rooms", map[string]any{"name": "Pine\tRoom", "capacity": 4}, "name"},
+			{"meeting title with a carriage return", "POST", "/api/v1/meetings", map[string]any{"title": "Sync\rForged", "start": "2026-01-06T10:00",
+				"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai"}, "title"},
+			{"announcement title with DEL", "POST", "/api/v1/announcements", map[string]any{"title": "News\x7f", "body": "text", "everyone": true}, "title"},
+		}
+		for _, c := range cases {
+			r := e.Do(c.method, c.path, admin, c.body)
+			code, _, fields := r.ErrorCode()
+			if r.Status != http.StatusBadRequest || code != "invalid" || fields[c.field] != "control_character" {
+				t.Errorf("%s: %d %s, want 400 with %s=control_character", c.name, r.Status, r.Body, c.field)
+			}
+		}
+		var got org.User
+		e.Must(http.StatusOK, "GET", "/api/v1/users/"+user.ID, admin, nil).JSON(t, &got)
+		if got.Name != user.Name || got.Title != user.Title {
+			t.Errorf("a refused edit changed the user: %+v", got)
+		}
+	})
+}
