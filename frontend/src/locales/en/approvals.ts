@@ -67,6 +67,8 @@ export default {
     escalated_to_admin: 'no approver found: sent to an administrator',
     inactive_approver_replaced: 'a named approver has left and was skipped',
     departed_approver_replaced: 'the approver has left; their manager approves instead',
+    applicant_self_up: 'the approver is the applicant: passed to their leader',
+    applicant_self_user: 'the approver is the applicant: passed to the named approver',
   },
   tl: {
     submitted: 'submitted', approved: 'approved', rejected: 'rejected', transferred: 'transferred to', reassigned: 'left; task handed to',
@@ -149,5 +151,6 @@ export const errors = {
     template_duplicate: 'The template exists',
     attachments_unavailable: 'Attachments are not available on this server',
     attachment_not_found: 'Attachment not found',
+    applicant_cannot_approve: 'The applicant cannot approve their own request',
   },
 }

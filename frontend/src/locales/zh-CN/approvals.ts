@@ -67,6 +67,8 @@ export default {
     escalated_to_admin: '未找到审批人，已转给管理员',
     inactive_approver_replaced: '指定的审批人已离职，已跳过',
     departed_approver_replaced: '原审批人已离职，由其上级接替',
+    applicant_self_up: '审批人是申请人本人，已转给其上级',
+    applicant_self_user: '审批人是申请人本人，已转给指定审批人',
   },
   tl: {
     submitted: '提交了申请',
@@ -160,5 +162,6 @@ export const errors = {
     template_duplicate: '模板已存在',
     attachments_unavailable: '此服务器未启用附件',
     attachment_not_found: '附件不存在或无权查看',
+    applicant_cannot_approve: '不能把审批交给申请人本人',
   },
 }
