@@ -58,6 +58,7 @@ export default {
   route: {
     title: 'Route', cc: 'CC', skipped: 'Skipped', fillForm: 'Fill in the form to see the approvers', loading: 'Working out the approvers…', toChoose: 'chosen by the applicant',
     undecided: 'The approvers also depend on: {fields}',
+    selfMark: ' (applicant)', self: { up: 'their leader', user: 'named approver' },
   },
   reason: {
     applicant_is_approver: 'the applicant is the approver: approved automatically',
@@ -100,6 +101,12 @@ export default {
     jsonHint: 'The template\'s form and flow (read-only, to check or copy).',
     save: 'Save (new version)', create: 'Create template', newTemplate: 'New template', version: 'Current version v{n}',
     saved: 'Saved as v{n}; running requests keep their version', savedSettings: 'Settings saved', created: 'Template created',
+    selfApproval: 'When the approver is the applicant',
+    selfRule: { up: 'Pass to the applicant\'s leader', auto: 'Approve automatically', user: 'Pass to a named approver' },
+    selfHint: {
+      up: 'The leader is the applicant\'s manager or the head of the department above; else the general manager, else an administrator.', auto: 'This step is approved without anyone looking at it.',
+      user: 'Requests of the named approver themselves go to their leader.',
+    },
   },
   designer: {
     formHint: 'Each field can be required or shown in the request title. Submitted requests keep the form version they were submitted with.',

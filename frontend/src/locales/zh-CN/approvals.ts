@@ -58,6 +58,7 @@ export default {
   route: {
     title: '审批流程', cc: '抄送', skipped: '自动跳过', fillForm: '填写表单后显示审批人', loading: '正在计算审批人…', toChoose: '待申请人选择',
     undecided: '审批人还将根据「{fields}」确定',
+    selfMark: '（本人）', self: { up: '上级', user: '指定审批人' },
   },
   reason: {
     applicant_is_approver: '审批人是申请人本人，自动通过',
@@ -111,6 +112,12 @@ export default {
     jsonHint: '模板的表单和流程（只读，便于核对或复制）。',
     save: '保存（生成新版本）', create: '创建模板', newTemplate: '新建模板', version: '当前版本 v{n}',
     saved: '已保存为 v{n}，进行中的审批仍按原版本', savedSettings: '设置已保存', created: '模板已创建',
+    selfApproval: '审批人是申请人本人时',
+    selfRule: { up: '转给申请人的上级审批', auto: '自动通过', user: '转给指定人员审批' },
+    selfHint: {
+      up: '上级是申请人的直属主管或上级部门负责人；都没有时转给总经理，再没有转给管理员。', auto: '这一步直接通过，不经任何人审批。',
+      user: '指定人员本人提交的申请转给其上级。',
+    },
   },
   designer: {
     formHint: '每个字段可设为必填，或显示在审批标题中。已提交的审批保留提交时的表单版本。',
