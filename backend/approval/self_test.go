@@ -61,10 +61,18 @@ func TestHeadsOwnLeaveGoesToTheirLeader(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		passedOn := false
 		for _, tl := range d.Timeline {
 			if tl.Action == "auto_approved" {
 				t.Fatalf("a step was approved automatically: %+v", tl)
 			}
+			if tl.Action == "self_escalated" {
+				to, _ := tl.Data["to"].([]any)
+				passedOn = len(to) == 1 && to[0] == c.gm.ID
+			}
+		}
+		if !passedOn {
+			t.Fatalf("the timeline does not say the step went to the GM: %+v", d.Timeline)
 		}
 
 		// Without a manager the leader is the head of the department above

@@ -76,6 +76,7 @@ export default {
     added_approver: 'added an approver', returned: 'returned to', withdrawn: 'withdrew', commented: 'commented', reminded: 'reminded',
     auto_approved: 'approved automatically', escalated: 'approver missing, escalated', cc: 'copied to', finished: 'finished',
     overdue: 'overdue reminder to', escalated_overdue: 'overdue, escalated:',
+    self_escalated: 'passed the applicant\'s own step to',
   },
   form: {
     start: 'Start', end: 'End', am: 'AM', pm: 'PM', days: '{n} days', workingDays: 'working days (no weekends or holidays)', addRow: 'Add row', remove: 'Remove',

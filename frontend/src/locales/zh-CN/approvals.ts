@@ -88,6 +88,7 @@ export default {
     finished: '审批结束',
     overdue: '超时提醒',
     escalated_overdue: '超时升级提醒',
+    self_escalated: '将申请人本人的审批步骤转给',
   },
   form: {
     start: '开始日期', end: '结束日期', am: '上午', pm: '下午', days: '共 {n} 天', workingDays: '按工作日计算（不含周末和节假日）', addRow: '添加明细', remove: '删除',
@@ -112,7 +113,7 @@ export default {
     jsonHint: '模板的表单和流程（只读，便于核对或复制）。',
     save: '保存（生成新版本）', create: '创建模板', newTemplate: '新建模板', version: '当前版本 v{n}',
     saved: '已保存为 v{n}，进行中的审批仍按原版本', savedSettings: '设置已保存', created: '模板已创建',
-    selfApproval: '审批人是申请人本人时',
+    selfApproval: '审批人是本人时',
     selfRule: { up: '转给申请人的上级审批', auto: '自动通过', user: '转给指定人员审批' },
     selfHint: {
       up: '上级是申请人的直属主管或上级部门负责人；都没有时转给总经理，再没有转给管理员。', auto: '这一步直接通过，不经任何人审批。',
