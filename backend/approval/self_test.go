@@ -236,3 +236,36 @@ func TestSelfApprovalMigration(t *testing.T) {
 		}
 	})
 }
+
+// When an approver leaves and their successor is the applicant (a head's
+// request waiting on a member of their own department), the step goes to
+// the applicant's leader instead, for the open task and for later steps
+// (issue 12, item 9).
+func TestLeaversWorkDoesNotFallToTheApplicant(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setupCompany(t, e)
+		reportsTo(t, e, c, c.head, c.gm.ID)
+		users := func(ids ...string) approval.ApproverSpec {
+			return approval.ApproverSpec{Kind: approval.ApproverUsers, UserIDs: ids}
+		}
+		now := mkTemplate(t, e, c, []approval.Node{node("emp", approval.NodeApprover, users(c.emp.ID), "")}, nil)
+		later := mkTemplate(t, e, c, []approval.Node{node("hr", approval.NodeApprover, users(c.hr.ID), ""), node("emp", approval.NodeApprover, users(c.emp.ID), "")},
+			func(in *approval.TemplateInput) { in.Prefix = "TL" })
+		a := submit(t, e, c.head, now, nil, nil)
+		b := submit(t, e, c.head, later, nil, nil)
+		e.Must(http.StatusOK, "POST", "/api/v1/users/"+c.emp.ID+"/deactivate", c.admin, nil)
+
+		if p := pendingOf(t, e, a.ID); !same(p, []string{c.gm.ID}) {
+			t.Fatalf("the leaver's open task went to %v, want the applicant's leader (GM)", p)
+		}
+		approve(t, e, c.hr, b.ID)
+		if p := pendingOf(t, e, b.ID); !same(p, []string{c.gm.ID}) {
+			t.Fatalf("the leaver's later step went to %v, want the applicant's leader (GM)", p)
+		}
+		for _, id := range []string{a.ID, b.ID} {
+			if r := e.Do("POST", "/api/v1/approvals/"+id+"/approve", c.headT, map[string]any{}); r.Status < 400 {
+				t.Fatalf("the applicant approved their own request %s", id)
+			}
+		}
+	})
+}
