@@ -3,6 +3,10 @@ package safecsv
 import (
 	"bytes"
 	"encoding/csv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +51,38 @@ func TestWriterEscapesEveryField(t *testing.T) {
 	}
 	if rec[0] != "'=a" || rec[1] != "b" || rec[2] != "'@c" {
 		t.Fatalf("record %q", rec)
+	}
+}
+
+// Every CSV the product writes goes through this package: no other
+// non-test Go file imports encoding/csv.
+func TestNoOtherCSVWriter(t *testing.T) {
+	var offenders []string
+	for _, root := range []string{"..", "../../app"} {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "safecsv") {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(string(b), `"encoding/csv"`) {
+				offenders = append(offenders, p)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(offenders) > 0 {
+		t.Fatalf("these write CSV without safecsv: %v", offenders)
 	}
 }
