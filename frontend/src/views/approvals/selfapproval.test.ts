@@ -8,6 +8,7 @@ import { fetchReplies, mountView, settle } from '../../test/mount'
 import RouteSteps from './RouteSteps.vue'
 import SelfApprovalSetting from './SelfApprovalSetting.vue'
 import TemplateAdmin from './TemplateAdmin.vue'
+import DetailView from './DetailView.vue'
 
 const leave = {
   id: 't1', builtin_key: 'leave', prefix: 'QJ', name_zh: '请假', name_en: 'Leave', description_zh: '', description_en: '', category: 'attendance', icon: '',
@@ -64,4 +65,27 @@ describe('self approval', () => {
     expect(wrapper.text()).toContain('Department head (applicant)')
     expect(wrapper.find('[data-test=route-self]').text()).toBe('→ their leader: 张总')
   })
+
+  it('transfer never offers the applicant', async () => {
+    const detail = {
+      id: 'i1', number: 'QJ-2026-000001', template_id: 't1', template_name: '请假', template_name_en: 'Leave', title: '李娜的请假', title_en: "李娜's Leave",
+      applicant_id: 'u1', department_id: 'd1', form: {}, route: [{ id: 'head', type: 'approver', name_zh: '部门负责人', name_en: 'Department head', mode: 'sequential', approvers: ['u2'], skipped: false }],
+      current_node: 0, status: 'pending', archived: false, version: 2, submitted_at: '2026-12-01T02:00:00Z', finished_at: null, fields: [],
+      tasks: [{ id: 'k1', node_index: 0, stage: 0, kind: 'approve', assignee_id: 'u2', status: 'pending', comment: '', assigned_at: null, acted_at: null, due_at: null, overdue: false }],
+      timeline: [], comments: [], users: { u1: { id: 'u1', name: '李娜', title: '', active: true }, u2: { id: 'u2', name: '林主管', title: '', active: true } },
+      departments: {}, department_name: '销售部', my_task_id: 'k1',
+      permissions: { can_approve: true, can_reject: true, can_transfer: true, can_add_approver: true, can_return: false, can_withdraw: false, can_remind: false, can_comment: true },
+    }
+    fetchReplies([200, detail], [200, { items: [{ id: 'u1', name: '李娜', title: '销售', active: true }, { id: 'u3', name: '张三', title: '销售', active: true }], next_cursor: '' }])
+    const { wrapper } = await mountView(DetailView)
+    await settle()
+    await wrapper.find('[data-test=transfer]').trigger('click')
+    await settle()
+    await (document.querySelector('[data-test=pick-user] .el-select__wrapper') as HTMLElement).click()
+    await settle()
+    const options = [...document.querySelectorAll('.el-select-dropdown__item')].map((o) => o.textContent ?? '')
+    expect(options.some((o) => o.includes('张三'))).toBe(true)
+    expect(options.some((o) => o.includes('李娜'))).toBe(false)
+    wrapper.unmount()
+  }, 20_000)
 })
