@@ -183,6 +183,10 @@ func (s *Service) Reject(ctx context.Context, actor org.Actor, id string, req Ac
 
 var errInactiveAssignee = apperr.Invalid("approval.invalid_action", "choose an active user").WithField("user_id", "not_found")
 
+// errApplicantAssignee refuses handing a step to the applicant: they would
+// then approve their own request.
+var errApplicantAssignee = apperr.Invalid("approval.applicant_cannot_approve", "the applicant cannot approve their own request").WithField("user_id", "applicant")
+
 // activeUser is the early check (nothing opened yet); actAssigning repeats
 // it under a lock.
 func (s *Service) activeUser(ctx context.Context, id string) error {
@@ -195,8 +199,12 @@ func (s *Service) activeUser(ctx context.Context, id string) error {
 
 // Transfer hands the actor's task to another user (转交).
 func (s *Service) Transfer(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
-	if _, err := s.viewable(ctx, actor, id); err != nil {
+	inst, err := s.viewable(ctx, actor, id)
+	if err != nil {
 		return Instance{}, err
+	}
+	if req.UserID == inst.ApplicantID {
+		return Instance{}, errApplicantAssignee
 	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err
@@ -243,8 +251,12 @@ func (s *Service) reassign(tx *gorm.DB, inst *Instance, t *Task, userID, actorID
 // AddApprover adds an approver before (they approve first, then the actor)
 // or after (the actor approves now, they approve next) the actor (加签).
 func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
-	if _, err := s.viewable(ctx, actor, id); err != nil {
+	inst, err := s.viewable(ctx, actor, id)
+	if err != nil {
 		return Instance{}, err
+	}
+	if req.UserID == inst.ApplicantID {
+		return Instance{}, errApplicantAssignee
 	}
 	if err := s.activeUser(ctx, req.UserID); err != nil {
 		return Instance{}, err

@@ -135,7 +135,7 @@ func (s *Service) EnsureBuiltins(ctx context.Context) error {
 		}
 		now := s.clock.Now()
 		t := Template{ID: store.NewID(), BuiltinKey: b.key, Prefix: b.prefix, NameZh: b.zh, NameEn: b.en, DescriptionZh: b.descZh, DescriptionEn: b.descEn,
-			Category: b.category, Icon: b.icon, Starters: Starters{Everyone: true}, SLAHours: DefaultSLAHours, SkipSelf: true, SkipRepeat: true,
+			Category: b.category, Icon: b.icon, Starters: Starters{Everyone: true}, SLAHours: DefaultSLAHours, SelfApproval: SelfUp, SkipRepeat: true,
 			Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 		err := s.writeTx(ctx, func(tx *gorm.DB) error {
 			// A built-in added by an upgrade may find its prefix taken by an

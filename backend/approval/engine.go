@@ -159,7 +159,12 @@ func (s *Service) activateFrom(tx *gorm.DB, inst *Instance, idx int, actorID str
 			continue
 		}
 		if len(n.Notes) > 0 {
-			if err := s.timeline(tx, inst, "system", "escalated", idx, "", map[string]any{"notes": n.Notes, "approvers": n.Approvers}); err != nil {
+			action, data := "escalated", map[string]any{"notes": n.Notes, "approvers": n.Approvers}
+			if n.Self != "" {
+				// Not a missing approver: the step was the applicant's own.
+				action, data["to"] = "self_escalated", n.Approvers
+			}
+			if err := s.timeline(tx, inst, "system", action, idx, "", data); err != nil {
 				return err
 			}
 		}

@@ -210,13 +210,14 @@ func TestConditionsManagerNAndRole(t *testing.T) {
 func TestSkipRulesAndEscalation(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setupCompany(t, e)
-		// The head submits a 5-day leave: the head step is auto-approved (applicant is approver).
+		// The head submits a 5-day leave: the head step would land on the
+		// applicant and goes up to their leader (the admin heads the root).
 		inst := submit(t, e, c.head, c.leaveID, leaveForm("2026-01-12", "2026-01-16"), nil)
-		if !inst.Route[0].Skipped || inst.Route[0].SkipReason != approval.ReasonSelf {
-			t.Fatalf("self skip %+v", inst.Route)
+		if inst.Route[0].Skipped || inst.Route[0].Self != approval.SelfUp {
+			t.Fatalf("self step %+v", inst.Route)
 		}
-		if p := pendingOf(t, e, inst.ID); !same(p, []string{c.gm.ID}) {
-			t.Fatalf("after self skip %v", p)
+		if p := pendingOf(t, e, inst.ID); !same(p, []string{adminID(t, e, c)}) {
+			t.Fatalf("after the self step went up %v", p)
 		}
 		// Same approver twice in a row: head then GM where GM == head.
 		tpl := mkTemplate(t, e, c, []approval.Node{

@@ -2,7 +2,6 @@ package approval
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tack/backend/org"
+	"tack/backend/safecsv"
 )
 
 // maxExportRows bounds one export.
@@ -204,7 +204,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor org.Actor, f ListFilter, 
 	if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w) // form values are typed by employees: no formulas
 	_ = cw.Write(sh.header)
 	for _, r := range sh.rows {
 		_ = cw.Write(r)

@@ -134,6 +134,15 @@ CREATE TABLE approval_calendar_settings (
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
 		{ID: "approval-0007-unique-prefix", Func: uniquePrefixes},
+		// A step that lands on the applicant: built-in templates go up to the
+		// applicant's leader (their own leave used to approve itself), and
+		// so do custom ones that kept the applicant on the step (skip_self
+		// off: they approved their own request). The others keep
+		// auto-approving, as their admins set them.
+		{ID: "approval-0008-self-approval", SQL: `
+ALTER TABLE approval_templates ADD COLUMN self_approval TEXT NOT NULL DEFAULT 'auto';
+ALTER TABLE approval_templates ADD COLUMN self_approval_user TEXT NOT NULL DEFAULT '';
+UPDATE approval_templates SET self_approval = 'up', skip_self = FALSE, version = version + 1 WHERE builtin_key <> '' OR skip_self = FALSE`},
 	}
 }
 
@@ -192,7 +201,11 @@ func freePrefix(taken string, used func(string) bool) string {
 // template whose period an admin already changed is left alone.
 func leaveWorkingDays(tx *gorm.DB) error {
 	var t Template
-	err := tx.Where("builtin_key = ?", "leave").First(&t).Error
+	// Named columns, not SELECT *: on PostgreSQL a statement prepared here
+	// stays cached on the connection, and a later migration that adds a
+	// column to the table would make its next use fail ("cached plan must
+	// not change result type").
+	err := tx.Select("id", "current_version", "version").Where("builtin_key = ?", "leave").First(&t).Error
 	if store.IsNotFound(err) {
 		return nil
 	}

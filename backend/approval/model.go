@@ -36,24 +36,29 @@ type Starters struct {
 // Template is an approval kind (请假, 报销...). Its form and flow live in
 // versions; saving creates a new version, instances keep the one they started with.
 type Template struct {
-	ID             string    `gorm:"primaryKey" json:"id"`
-	BuiltinKey     string    `json:"builtin_key"`
-	Prefix         string    `json:"prefix"`
-	NameZh         string    `gorm:"column:name_zh" json:"name_zh"`
-	NameEn         string    `gorm:"column:name_en" json:"name_en"`
-	DescriptionZh  string    `gorm:"column:description_zh" json:"description_zh"`
-	DescriptionEn  string    `gorm:"column:description_en" json:"description_en"`
-	Category       string    `json:"category"`
-	Icon           string    `json:"icon"`
-	Starters       Starters  `gorm:"serializer:json" json:"starters"`
-	SLAHours       float64   `gorm:"column:sla_hours" json:"sla_hours"`
-	SkipSelf       bool      `json:"skip_self"`
-	SkipRepeat     bool      `json:"skip_repeat"`
-	Active         bool      `json:"active"`
-	CurrentVersion int       `json:"current_version"`
-	Version        int       `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID            string   `gorm:"primaryKey" json:"id"`
+	BuiltinKey    string   `json:"builtin_key"`
+	Prefix        string   `json:"prefix"`
+	NameZh        string   `gorm:"column:name_zh" json:"name_zh"`
+	NameEn        string   `gorm:"column:name_en" json:"name_en"`
+	DescriptionZh string   `gorm:"column:description_zh" json:"description_zh"`
+	DescriptionEn string   `gorm:"column:description_en" json:"description_en"`
+	Category      string   `json:"category"`
+	Icon          string   `json:"icon"`
+	Starters      Starters `gorm:"serializer:json" json:"starters"`
+	SLAHours      float64  `gorm:"column:sla_hours" json:"sla_hours"`
+	// SkipSelf is SelfApproval == SelfAuto, kept for older clients.
+	SkipSelf   bool `json:"skip_self"`
+	SkipRepeat bool `json:"skip_repeat"`
+	// SelfApproval says where a step that lands on the applicant goes
+	// (SelfUp, SelfAuto, SelfUser); SelfApprovalUser is SelfUser's approver.
+	SelfApproval     string    `json:"self_approval"`
+	SelfApprovalUser string    `json:"self_approval_user"`
+	Active           bool      `json:"active"`
+	CurrentVersion   int       `json:"current_version"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 
 	Fields []Field `gorm:"-" json:"fields"`
 	Flow   Flow    `gorm:"-" json:"flow"`
@@ -188,19 +193,21 @@ type ActionRequest struct {
 
 // TemplateInput creates or edits a template (a new version when fields or flow change).
 type TemplateInput struct {
-	Prefix        string    `json:"prefix"`
-	NameZh        string    `json:"name_zh"`
-	NameEn        string    `json:"name_en"`
-	DescriptionZh string    `json:"description_zh"`
-	DescriptionEn string    `json:"description_en"`
-	Category      string    `json:"category"`
-	Icon          string    `json:"icon"`
-	Starters      *Starters `json:"starters"`
-	SLAHours      *float64  `json:"sla_hours"`
-	SkipSelf      *bool     `json:"skip_self"`
-	SkipRepeat    *bool     `json:"skip_repeat"`
-	Active        *bool     `json:"active"`
-	Fields        []Field   `json:"fields"`
-	Flow          *Flow     `json:"flow"`
-	Version       int       `json:"version"`
+	Prefix           string    `json:"prefix"`
+	NameZh           string    `json:"name_zh"`
+	NameEn           string    `json:"name_en"`
+	DescriptionZh    string    `json:"description_zh"`
+	DescriptionEn    string    `json:"description_en"`
+	Category         string    `json:"category"`
+	Icon             string    `json:"icon"`
+	Starters         *Starters `json:"starters"`
+	SLAHours         *float64  `json:"sla_hours"`
+	SkipSelf         *bool     `json:"skip_self"` // older clients: true = SelfAuto, false = SelfUp
+	SkipRepeat       *bool     `json:"skip_repeat"`
+	SelfApproval     *string   `json:"self_approval"`
+	SelfApprovalUser *string   `json:"self_approval_user"`
+	Active           *bool     `json:"active"`
+	Fields           []Field   `json:"fields"`
+	Flow             *Flow     `json:"flow"`
+	Version          int       `json:"version"`
 }

@@ -23,7 +23,7 @@ import (
 // lock and version, so an advance either commits first (its new tasks are
 // found below) or retries on the rewritten route.
 func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.User, manager *org.User) error {
-	if err := s.rerouteLater(tx, user, manager); err != nil {
+	if err := s.rerouteLater(ctx, tx, user, manager); err != nil {
 		return err
 	}
 	var tasks []Task
@@ -51,7 +51,11 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 		if inst.Status != StatusPending || (t.Status != TaskPending && t.Status != TaskWaiting) {
 			continue
 		}
-		if err := s.reassign(tx, &inst, t, manager.ID, org.System.UserID, "reassigned", ""); err != nil {
+		to, err := s.successorIn(ctx, tx, &inst, user, manager)
+		if err != nil {
+			return err
+		}
+		if err := s.reassign(tx, &inst, t, to, org.System.UserID, "reassigned", ""); err != nil {
 			return err
 		}
 		if err := s.saveInstance(tx, &inst); err != nil {
@@ -64,7 +68,7 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, user org.U
 // rerouteLater replaces the leaver in the routes of pending instances: in
 // every approver step by the successor, in a CC step not yet reached by no
 // one.
-func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) error {
+func (s *Service) rerouteLater(ctx context.Context, tx *gorm.DB, user org.User, manager *org.User) error {
 	var insts []Instance
 	// The route is JSON text: LIKE narrows the scan portably, the loop decides.
 	// Locked (PostgreSQL) so that an action on one of them that is in flight
@@ -89,11 +93,12 @@ func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) er
 			}
 			ids := slices.DeleteFunc(slices.Clone(rn.Approvers), func(id string) bool { return id == user.ID })
 			if rn.Type == NodeApprover {
-				if manager == nil {
-					return fmt.Errorf("approval: no one to take over %s's approvals", user.ID)
+				to, err := s.successorIn(ctx, tx, inst, user, manager)
+				if err != nil {
+					return err
 				}
-				if !slices.Contains(ids, manager.ID) {
-					ids = append(ids, manager.ID)
+				if !slices.Contains(ids, to) {
+					ids = append(ids, to)
 				}
 			} else if len(ids) == 0 {
 				rn.Skipped, rn.SkipReason = true, ReasonNoApprover
@@ -109,4 +114,48 @@ func (s *Service) rerouteLater(tx *gorm.DB, user org.User, manager *org.User) er
 		}
 	}
 	return nil
+}
+
+// successorIn is who takes over the leaver's part in inst: their successor,
+// unless that is the applicant, who never approves their own request: then
+// the applicant's leader (or the general manager, or an administrator) as
+// for a step that lands on the applicant (selfApprovers; a template that
+// approves such steps automatically still needs someone here, so it goes
+// up too). Directory reads happen outside tx (the leaver still reads as
+// active there and is skipped); the one chosen is locked active in tx.
+func (s *Service) successorIn(ctx context.Context, tx *gorm.DB, inst *Instance, leaver org.User, manager *org.User) (string, error) {
+	if manager == nil {
+		return "", fmt.Errorf("approval: no one to take over %s's approvals", leaver.ID)
+	}
+	if manager.ID != inst.ApplicantID {
+		return manager.ID, nil
+	}
+	var t Template
+	if err := tx.Select("id", "self_approval", "self_approval_user").First(&t, "id = ?", inst.TemplateID).Error; err != nil {
+		return "", fmt.Errorf("approval: offboard template: %w", err)
+	}
+	if t.SelfApproval != SelfUser || t.SelfApprovalUser == leaver.ID {
+		t.SelfApproval = SelfUp
+	}
+	applicant, err := s.org.User(ctx, inst.ApplicantID)
+	if err != nil {
+		return "", err
+	}
+	ids, _, _, err := s.selfApprovers(ctx, t, applicant)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		if id == leaver.ID {
+			continue
+		}
+		gone, err := org.LockActive(tx, []string{id})
+		if err != nil {
+			return "", err
+		}
+		if len(gone) == 0 {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("approval: no one but the applicant to take over %s's step of %s", leaver.ID, inst.ID)
 }

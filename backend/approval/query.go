@@ -233,8 +233,8 @@ func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) 
 		return nil, errForbidden
 	}
 	if f.Query != "" {
-		like := "%" + strings.ToLower(f.Query) + "%"
-		q = q.Where("(LOWER(title) LIKE ? OR LOWER(title_en) LIKE ? OR LOWER(number) LIKE ?)", like, like, like)
+		like := store.Contains(strings.ToLower(f.Query))
+		q = q.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(title_en) LIKE ? ESCAPE '\' OR LOWER(number) LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	if f.TemplateID != "" {
 		q = q.Where("template_id = ?", f.TemplateID)

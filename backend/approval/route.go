@@ -20,6 +20,9 @@ type RouteNode struct {
 	Skipped    bool     `json:"skipped"`
 	SkipReason string   `json:"skip_reason,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+	// Self is set when the step would have landed on the applicant and went
+	// elsewhere: SelfUp (their leader) or SelfUser (the template's fallback).
+	Self string `json:"self,omitempty"`
 }
 
 // Skip and escalation reasons (i18n keys under approvals.reason).
@@ -109,10 +112,21 @@ func (s *Service) resolveRoute(ctx context.Context, t Template, flow Flow, appli
 			}
 			rn.Notes = append(rn.Notes, notes...)
 		}
-		if t.SkipSelf && slices.Contains(ids, applicant.ID) {
+		if slices.Contains(ids, applicant.ID) {
+			// Nobody approves their own request: whatever the step's kind,
+			// the applicant is taken off it, and a step left empty goes
+			// where the template says (selfApprovers).
 			ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == applicant.ID })
 			if len(ids) == 0 {
-				rn.Skipped, rn.SkipReason = true, ReasonSelf
+				var selfNotes []string
+				ids, rn.Self, selfNotes, err = s.selfApprovers(ctx, t, applicant)
+				if err != nil {
+					return nil, err
+				}
+				rn.Notes = append(rn.Notes, selfNotes...)
+				if len(ids) == 0 {
+					rn.Skipped, rn.SkipReason = true, ReasonSelf
+				}
 			}
 		}
 		if !rn.Skipped && t.SkipRepeat && len(prev) > 0 && subset(ids, prev) {

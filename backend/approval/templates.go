@@ -152,9 +152,12 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 	now := s.clock.Now()
 	t := Template{ID: store.NewID(), Prefix: in.Prefix, NameZh: in.NameZh, NameEn: in.NameEn, DescriptionZh: in.DescriptionZh,
 		DescriptionEn: in.DescriptionEn, Category: in.Category, Icon: in.Icon, Starters: Starters{Everyone: true},
-		SLAHours: DefaultSLAHours, SkipSelf: true, SkipRepeat: true, Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
+		SLAHours: DefaultSLAHours, SelfApproval: SelfUp, SkipRepeat: true, Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 	applyTemplateInput(&t, in)
 	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		if err := checkSelfRule(tx, &t); err != nil {
+			return err
+		}
 		if err := prefixTaken(tx, t.Prefix, t.ID); err != nil {
 			return err
 		}
@@ -238,8 +241,17 @@ func applyTemplateInput(t *Template, in TemplateInput) {
 	if in.SLAHours != nil {
 		t.SLAHours = *in.SLAHours
 	}
-	if in.SkipSelf != nil {
-		t.SkipSelf = *in.SkipSelf
+	if in.SkipSelf != nil && in.SelfApproval == nil {
+		t.SelfApproval = SelfUp
+		if *in.SkipSelf {
+			t.SelfApproval = SelfAuto
+		}
+	}
+	if in.SelfApproval != nil {
+		t.SelfApproval = *in.SelfApproval
+	}
+	if in.SelfApprovalUser != nil {
+		t.SelfApprovalUser = *in.SelfApprovalUser
 	}
 	if in.SkipRepeat != nil {
 		t.SkipRepeat = *in.SkipRepeat
@@ -275,6 +287,9 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 			}
 		}
 		applyTemplateInput(&t, in)
+		if err := checkSelfRule(tx, &t); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		if in.Fields != nil || in.Flow != nil {
 			nv := TemplateVersion{ID: store.NewID(), TemplateID: t.ID, Number: t.CurrentVersion + 1, Fields: cur.Fields, Flow: cur.Flow, CreatedBy: actor.UserID, CreatedAt: now}
@@ -297,6 +312,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 			"prefix": t.Prefix, "name_zh": t.NameZh, "name_en": t.NameEn, "description_zh": t.DescriptionZh,
 			"description_en": t.DescriptionEn, "category": t.Category, "icon": t.Icon, "starters": mustJSON(t.Starters),
 			"sla_hours": t.SLAHours, "skip_self": t.SkipSelf, "skip_repeat": t.SkipRepeat, "active": t.Active,
+			"self_approval": t.SelfApproval, "self_approval_user": t.SelfApprovalUser,
 			"current_version": t.CurrentVersion, "version": t.Version + 1, "updated_at": now})
 		if store.IsDuplicate(res.Error) {
 			return errPrefixTaken // the prefix is the only unique column updated here

@@ -85,6 +85,9 @@ func (s *Service) validate(ctx context.Context, organizerID string, in MeetingIn
 		v.Check(err == nil, "rrule", "invalid")
 		if err == nil {
 			in.RRule = r.OrigOptions.RRuleString() // canonical form; UNTIL in UTC as RFC 5545 asks
+			if p := ruleProblem(r, out.start.In(loc)); p != "" {
+				v.Check(false, "rrule", p)
+			}
 		}
 		v.Check(len(in.RRule) <= 500, "rrule", "too_long")
 	}

@@ -17,6 +17,79 @@ const maxExpand = 5000
 // ConflictHorizon is how far ahead series occurrences are checked for clashes.
 const ConflictHorizon = 366 * 24 * time.Hour
 
+// A repeat rule must produce a meeting within firstOccurrenceYears of its
+// start, and its UNTIL may be at most maxUntilYears after it.
+const (
+	firstOccurrenceYears = 10
+	maxUntilYears        = 20
+)
+
+// rruleMaxYear is where rrule-go stops looking for an occurrence (its MAXYEAR).
+const rruleMaxYear = 9999
+
+// ruleProblem is the field error of a rule anchored at dtstart that no one
+// can meet by (too far an UNTIL, no meeting within firstOccurrenceYears), or "".
+func ruleProblem(r *rrule.RRule, dtstart time.Time) string {
+	opt := r.OrigOptions
+	if !opt.Until.IsZero() && opt.Until.After(dtstart.AddDate(maxUntilYears, 0, 0)) {
+		return "until_too_far"
+	}
+	if !hasOccurrenceWithin(opt, dtstart, firstOccurrenceYears) {
+		return "no_occurrence"
+	}
+	return ""
+}
+
+// hasOccurrenceWithin reports whether the rule produces an occurrence within
+// years of dtstart (and by its UNTIL). Its cost is bounded whatever the rule.
+//
+// rrule-go finds the next occurrence period by period and, for a rule that
+// never matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31), stops only at the year
+// 9999: about three million days, a second of CPU. The Gregorian calendar
+// repeats every 400 years (146097 days, whole weeks: weekdays, leap years
+// and week numbers all repeat), so the rule anchored whole cycles later
+// yields the same dates shifted by those cycles; anchored as late as the
+// window allows, the search ends at 9999 after at most years+400 years.
+func hasOccurrenceWithin(opt rrule.ROption, dtstart time.Time, years int) bool {
+	first, ok := firstOccurrence(opt, dtstart, years)
+	return ok && first.Before(dtstart.AddDate(years, 0, 0)) && (opt.Until.IsZero() || !first.After(opt.Until))
+}
+
+// firstOccurrence is the rule's first occurrence, found by the shifted
+// search (see hasOccurrenceWithin): false when there is none within at
+// least years of dtstart.
+func firstOccurrence(opt rrule.ROption, dtstart time.Time, years int) (time.Time, bool) {
+	shift := max(0, (rruleMaxYear-years-1-dtstart.Year())/400) * 400
+	opt.Dtstart = dtstart.AddDate(shift, 0, 0)
+	opt.Count, opt.Until = 0, time.Time{}
+	r, err := rrule.NewRRule(opt)
+	if err != nil {
+		return time.Time{}, false
+	}
+	t, ok := r.Iterator()()
+	if !ok {
+		return time.Time{}, false
+	}
+	return t.AddDate(-shift, 0, 0), true
+}
+
+// ruleVerdicts caches never's answer per rule, zone and start: rules saved
+// before they were checked may have no occurrence, and every calendar and
+// free/busy read of every attendee expands them.
+var ruleVerdicts sync.Map
+
+// never reports whether m's rule r produces no meeting within
+// firstOccurrenceYears: such a series has no occurrences at all.
+func (m *Meeting) never(r *rrule.RRule) bool {
+	key := m.RRule + "|" + m.TimeZone + "|" + m.StartAt.UTC().Format(time.RFC3339)
+	if v, ok := ruleVerdicts.Load(key); ok {
+		return v.(bool)
+	}
+	never := !hasOccurrenceWithin(r.OrigOptions, m.StartAt.In(m.location()), firstOccurrenceYears)
+	ruleVerdicts.Store(key, never)
+	return never
+}
+
 // parseRule parses an RRULE value ("FREQ=WEEKLY;BYDAY=MO" with or without
 // the "RRULE:" prefix) anchored at dtstart, which must be in the meeting's
 // location: occurrences keep dtstart's wall-clock time across DST changes,
@@ -68,7 +141,7 @@ func (m *Meeting) originalStarts(from, to time.Time) []time.Time {
 		return nil
 	}
 	r, err := parseRule(m.RRule, m.StartAt.In(m.location()))
-	if err != nil {
+	if err != nil || m.never(r) {
 		return nil
 	}
 	var out []time.Time
@@ -140,7 +213,9 @@ func (m *Meeting) computeSpan() {
 	endless := false
 	if m.RRule != "" {
 		r, err := parseRule(m.RRule, m.StartAt.In(m.location()))
-		if err == nil && (r.OrigOptions.Count > 0 || !r.OrigOptions.Until.IsZero()) {
+		if err == nil && m.never(r) {
+			endless = false // no occurrences: the span is the first meeting's
+		} else if err == nil && (r.OrigOptions.Count > 0 || !r.OrigOptions.Until.IsZero()) {
 			next := r.Iterator()
 			n := 0
 			var last time.Time

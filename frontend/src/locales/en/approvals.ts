@@ -58,6 +58,7 @@ export default {
   route: {
     title: 'Route', cc: 'CC', skipped: 'Skipped', fillForm: 'Fill in the form to see the approvers', loading: 'Working out the approvers…', toChoose: 'chosen by the applicant',
     undecided: 'The approvers also depend on: {fields}',
+    selfMark: ' (applicant)', self: { up: 'their leader', user: 'named approver' },
   },
   reason: {
     applicant_is_approver: 'the applicant is the approver: approved automatically',
@@ -67,12 +68,15 @@ export default {
     escalated_to_admin: 'no approver found: sent to an administrator',
     inactive_approver_replaced: 'a named approver has left and was skipped',
     departed_approver_replaced: 'the approver has left; their manager approves instead',
+    applicant_self_up: 'the approver is the applicant: passed to their leader',
+    applicant_self_user: 'the approver is the applicant: passed to the named approver',
   },
   tl: {
     submitted: 'submitted', approved: 'approved', rejected: 'rejected', transferred: 'transferred to', reassigned: 'left; task handed to',
     added_approver: 'added an approver', returned: 'returned to', withdrawn: 'withdrew', commented: 'commented', reminded: 'reminded',
     auto_approved: 'approved automatically', escalated: 'approver missing, escalated', cc: 'copied to', finished: 'finished',
     overdue: 'overdue reminder to', escalated_overdue: 'overdue, escalated:',
+    self_escalated: 'passed the applicant\'s own step to',
   },
   form: {
     start: 'Start', end: 'End', am: 'AM', pm: 'PM', days: '{n} days', workingDays: 'working days (no weekends or holidays)', addRow: 'Add row', remove: 'Remove',
@@ -98,6 +102,12 @@ export default {
     jsonHint: 'The template\'s form and flow (read-only, to check or copy).',
     save: 'Save (new version)', create: 'Create template', newTemplate: 'New template', version: 'Current version v{n}',
     saved: 'Saved as v{n}; running requests keep their version', savedSettings: 'Settings saved', created: 'Template created',
+    selfApproval: 'When the approver is the applicant',
+    selfRule: { up: 'Pass to the applicant\'s leader', auto: 'Approve automatically', user: 'Pass to a named approver' },
+    selfHint: {
+      up: 'The leader is the applicant\'s manager or the head of the department above; else the general manager, else an administrator.', auto: 'This step is approved without anyone looking at it.',
+      user: 'Requests of the named approver themselves go to their leader.',
+    },
   },
   designer: {
     formHint: 'Each field can be required or shown in the request title. Submitted requests keep the form version they were submitted with.',
@@ -149,5 +159,6 @@ export const errors = {
     template_duplicate: 'The template exists',
     attachments_unavailable: 'Attachments are not available on this server',
     attachment_not_found: 'Attachment not found',
+    applicant_cannot_approve: 'The applicant cannot approve their own request',
   },
 }

@@ -100,6 +100,8 @@ export default {
     in_past: 'in the past',
     bad_range: 'end must be after start',
     conflict: 'clashes',
+    no_occurrence: 'This rule gives no meeting within ten years',
+    until_too_far: 'The series may end at most 20 years after it starts',
   },
   repeat: {
     none: 'Does not repeat',

@@ -58,6 +58,7 @@ export default {
   route: {
     title: '审批流程', cc: '抄送', skipped: '自动跳过', fillForm: '填写表单后显示审批人', loading: '正在计算审批人…', toChoose: '待申请人选择',
     undecided: '审批人还将根据「{fields}」确定',
+    selfMark: '（本人）', self: { up: '上级', user: '指定审批人' },
   },
   reason: {
     applicant_is_approver: '审批人是申请人本人，自动通过',
@@ -67,6 +68,8 @@ export default {
     escalated_to_admin: '未找到审批人，已转给管理员',
     inactive_approver_replaced: '指定的审批人已离职，已跳过',
     departed_approver_replaced: '原审批人已离职，由其上级接替',
+    applicant_self_up: '审批人是申请人本人，已转给其上级',
+    applicant_self_user: '审批人是申请人本人，已转给指定审批人',
   },
   tl: {
     submitted: '提交了申请',
@@ -85,6 +88,7 @@ export default {
     finished: '审批结束',
     overdue: '超时提醒',
     escalated_overdue: '超时升级提醒',
+    self_escalated: '将申请人本人的审批步骤转给',
   },
   form: {
     start: '开始日期', end: '结束日期', am: '上午', pm: '下午', days: '共 {n} 天', workingDays: '按工作日计算（不含周末和节假日）', addRow: '添加明细', remove: '删除',
@@ -109,6 +113,12 @@ export default {
     jsonHint: '模板的表单和流程（只读，便于核对或复制）。',
     save: '保存（生成新版本）', create: '创建模板', newTemplate: '新建模板', version: '当前版本 v{n}',
     saved: '已保存为 v{n}，进行中的审批仍按原版本', savedSettings: '设置已保存', created: '模板已创建',
+    selfApproval: '审批人是本人时',
+    selfRule: { up: '转给申请人的上级审批', auto: '自动通过', user: '转给指定人员审批' },
+    selfHint: {
+      up: '上级是申请人的直属主管或上级部门负责人；都没有时转给总经理，再没有转给管理员。', auto: '这一步直接通过，不经任何人审批。',
+      user: '指定人员本人提交的申请转给其上级。',
+    },
   },
   designer: {
     formHint: '每个字段可设为必填，或显示在审批标题中。已提交的审批保留提交时的表单版本。',
@@ -160,5 +170,6 @@ export const errors = {
     template_duplicate: '模板已存在',
     attachments_unavailable: '此服务器未启用附件',
     attachment_not_found: '附件不存在或无权查看',
+    applicant_cannot_approve: '不能把审批交给申请人本人',
   },
 }

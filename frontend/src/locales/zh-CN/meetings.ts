@@ -100,6 +100,8 @@ export default {
     in_past: '不能早于现在',
     bad_range: '结束时间须晚于开始时间',
     conflict: '时间冲突',
+    no_occurrence: '该重复规则十年内不会产生任何会议',
+    until_too_far: '重复截止日期不能晚于开始后 20 年',
   },
   repeat: {
     none: '不重复',

@@ -16,9 +16,13 @@ export interface Starters { everyone: boolean; departments: string[]; roles: str
 export interface Template {
   id: string; builtin_key: string; prefix: string; name_zh: string; name_en: string; description_zh: string; description_en: string
   category: string; icon: string; starters: Starters; sla_hours: number; skip_self: boolean; skip_repeat: boolean; active: boolean
+  /** where a step that would land on the applicant goes: up (their leader), auto (approved), user (self_approval_user) */
+  self_approval: string; self_approval_user: string
   current_version: number; version: number; fields: Field[]; flow: { nodes: FlowNode[] }
 }
-export interface RouteNode { id: string; type: string; name_zh: string; name_en: string; mode: string; approvers: string[]; skipped: boolean; skip_reason?: string; notes?: string[] }
+export interface RouteNode { id: string; type: string; name_zh: string; name_en: string; mode: string; approvers: string[]; skipped: boolean; skip_reason?: string; notes?: string[]
+  /** set when the step would have landed on the applicant: up (their leader) or user (the template's fallback approver) */
+  self?: string }
 export interface UserBrief { id: string; name: string; title: string; active: boolean }
 export interface Preview { nodes: RouteNode[]; cc: string[]; users: Record<string, UserBrief>; form: Record<string, unknown>; undecided: string[] }
 export interface Instance {
