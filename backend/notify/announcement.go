@@ -79,8 +79,21 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	return an, nil
 }
 
-// canManage: the publisher and admins see receipts and send reminders.
-func canManage(a Actor, an Announcement) bool { return a.IsAdmin() || an.PublisherID == a.UserID }
+// CanManage reports whether the actor sees the announcement's receipts and
+// may remind its audience: its publisher and admins.
+func (s *Service) CanManage(a Actor, an Announcement) bool { return s.canManage(a, an) }
+
+func (s *Service) canManage(a Actor, an Announcement) bool {
+	return a.IsAdmin() || an.PublisherID == a.UserID
+}
+
+// seesAnnouncement: its audience, its publisher and admins may see it.
+func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement) (bool, error) {
+	if a.IsAdmin() || an.PublisherID == a.UserID {
+		return true, nil
+	}
+	return s.hasReceipt(ctx, an.ID, a.UserID)
+}
 
 // GetAnnouncement returns an announcement to its audience, publisher or an admin.
 func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Announcement, error) {
@@ -94,7 +107,7 @@ func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Anno
 	if err != nil && !store.IsNotFound(err) {
 		return an, fmt.Errorf("notify: receipt: %w", err)
 	}
-	if err != nil && !canManage(a, an) {
+	if err != nil && !a.IsAdmin() && an.PublisherID != a.UserID {
 		return Announcement{}, errAnnouncementNotFound
 	}
 	an.ReadAt, an.AckedAt = r.ReadAt, r.AckedAt
@@ -185,7 +198,17 @@ func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) 
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
 		return Receipts{}, errAnnouncementNotFound.Wrap(err)
 	}
-	if !canManage(a, an) {
+	// Those who may not see the announcement get the same 404 as from
+	// GET announcements/{id}, so this route does not confirm it exists;
+	// its audience knows it does and is told why not (403).
+	sees, err := s.seesAnnouncement(ctx, a, an)
+	if err != nil {
+		return Receipts{}, err
+	}
+	if !sees {
+		return Receipts{}, errAnnouncementNotFound
+	}
+	if !s.canManage(a, an) {
 		return Receipts{}, apperr.Forbidden("announcement.forbidden", "only the publisher or an admin sees receipts")
 	}
 	var rs []AnnouncementReceipt

@@ -14,7 +14,10 @@ import (
 	"tack/backend/store"
 )
 
-var dingSubjects = []string{"", "approval", "meeting", "announcement", "notification"}
+// dingSubjects are what a person's DING may be about. ("notification" is
+// only for the escalation policy's own DINGs: a notification is its one
+// recipient's, so nobody else could open it.)
+var dingSubjects = []string{"", "approval", "meeting", "announcement"}
 
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
@@ -45,6 +48,9 @@ func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding,
 		}
 	}
 	if err := v.Err("ding.invalid", "invalid DING"); err != nil {
+		return Ding{}, err
+	}
+	if err := s.checkDingSubject(ctx, a, req.SubjectType, req.SubjectID, rec); err != nil {
 		return Ding{}, err
 	}
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,

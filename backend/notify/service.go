@@ -61,6 +61,8 @@ type Service struct {
 	dir Directory
 	cfg Config
 	hub *Hub
+	// subjects decide who may see a DING's approval or meeting (SetSubjectAccess).
+	subjects map[string]SubjectAccess
 	// emailTLS verifies the mail server (nil: the system's roots); tests
 	// set it to trust their own server.
 	emailTLS *tls.Config
