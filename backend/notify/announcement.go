@@ -80,11 +80,13 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 }
 
 // CanManage reports whether the actor sees the announcement's receipts and
-// may remind its audience: its publisher and admins.
+// may remind its audience: admins, and its publisher while they may still
+// publish (HR who moved to another job no longer follows who read what, nor
+// DINGs the company about it).
 func (s *Service) CanManage(a Actor, an Announcement) bool { return s.canManage(a, an) }
 
 func (s *Service) canManage(a Actor, an Announcement) bool {
-	return a.IsAdmin() || an.PublisherID == a.UserID
+	return a.IsAdmin() || an.PublisherID == a.UserID && s.CanPublish(a)
 }
 
 // seesAnnouncement: its audience, its publisher and admins may see it.

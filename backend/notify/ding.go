@@ -116,8 +116,8 @@ func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error)
 	return s.GetDing(ctx, a, id)
 }
 
-// GetDing returns a DING to its sender (with every receipt), to an admin, or
-// to a receiver (with their own acknowledgement).
+// GetDing returns a DING to its sender and to admins with every receipt, or
+// to a receiver with their own receipt only.
 func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error) {
 	var d Ding
 	db := s.db.WithContext(ctx)
@@ -134,6 +134,13 @@ func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error)
 	}
 	if mine >= 0 {
 		d.AckedAt, d.Receiver = rs[mine].AckedAt, true
+	}
+	if d.SenderID != a.UserID && !a.IsAdmin() {
+		// A receiver sees their own receipt only: who else was DINGed, and
+		// who has acknowledged, is the sender's to follow. (An announcement
+		// reminder goes to everyone who has not read it: the list would be
+		// the receipts only the publisher may see.)
+		rs = rs[mine : mine+1]
 	}
 	if err := s.nameReceipts(ctx, rs); err != nil {
 		return d, err
@@ -158,7 +165,7 @@ func (s *Service) nameReceipts(ctx context.Context, rs []DingReceipt) error {
 }
 
 // ListDings lists DINGs the actor sent (box "sent") or received ("received"),
-// newest first, with receipts.
+// newest first, with the receipts GetDing shows the actor.
 func (s *Service) ListDings(ctx context.Context, a Actor, box string, limit int, cursor string) ([]Ding, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50

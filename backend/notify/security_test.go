@@ -1,0 +1,108 @@
+package notify_test
+
+import (
+	"testing"
+
+	"tack/backend/notify"
+	"tack/backend/org"
+	"tack/backend/server/servertest"
+)
+
+// A DING's receiver sees their own receipt, not who else was DINGed: an
+// announcement reminder goes to everyone who has not read it, and that list
+// is the publisher's (GET announcements/{id}/receipts answers the audience 403).
+func TestDingReceiverSeesOnlyOwnReceipt(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, _ := e.Setup()
+		sales := e.NewDepartment(adminTok, "Sales", "", nil)
+		_, hrTok := e.NewUser(adminTok, "", "hr")
+		s1, s1Tok := e.NewUser(adminTok, sales.ID)
+		s2, s2Tok := e.NewUser(adminTok, sales.ID)
+		s3, _ := e.NewUser(adminTok, sales.ID)
+		var an notify.Announcement
+		e.Must(201, "POST", "/api/v1/announcements", hrTok, map[string]any{"title": "New expense rules", "body": "read me",
+			"department_ids": []string{sales.ID}}).JSON(t, &an)
+		e.Must(403, "GET", "/api/v1/announcements/"+an.ID+"/receipts", s1Tok, nil)
+		var d notify.Ding
+		e.Must(201, "POST", "/api/v1/announcements/"+an.ID+"/remind", hrTok, nil).JSON(t, &d)
+		if len(d.Receipts) != 3 {
+			t.Fatalf("the publisher sees %d receipts, want 3", len(d.Receipts))
+		}
+		e.Must(200, "GET", "/api/v1/ding/"+d.ID, adminTok, nil).JSON(t, &d)
+		if len(d.Receipts) != 3 {
+			t.Fatalf("an admin sees %d receipts, want 3", len(d.Receipts))
+		}
+		for _, u := range []struct {
+			id, tok string
+		}{{s1.ID, s1Tok}, {s2.ID, s2Tok}} {
+			var got notify.Ding
+			e.Must(200, "GET", "/api/v1/ding/"+d.ID, u.tok, nil).JSON(t, &got)
+			if len(got.Receipts) != 1 || got.Receipts[0].UserID != u.id || !got.Receiver {
+				t.Errorf("a receiver sees the receipts %+v, want only their own", got.Receipts)
+			}
+			var page struct{ Items []notify.Ding }
+			e.Must(200, "GET", "/api/v1/ding?box=received", u.tok, nil).JSON(t, &page)
+			if len(page.Items) != 1 || len(page.Items[0].Receipts) != 1 || page.Items[0].Receipts[0].UserID != u.id {
+				t.Errorf("a receiver's box shows the receipts %+v", page.Items)
+			}
+			for _, r := range append(got.Receipts, page.Items[0].Receipts...) {
+				if r.UserID == s3.ID {
+					t.Errorf("a receiver learns that s3 has not read it")
+				}
+			}
+		}
+	})
+}
+
+// Managing an announcement (its receipts, reminders by DING) follows the
+// publishing role, not authorship: HR who loses the role stops following who
+// read it and can no longer DING its audience, though they still see it.
+func TestFormerPublisherNoLongerManages(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, _ := e.Setup()
+		hr, hrTok := e.NewUser(adminTok, "", "hr")
+		other, _ := e.NewUser(adminTok, "")
+		var an notify.Announcement
+		e.Must(201, "POST", "/api/v1/announcements", hrTok, map[string]any{"title": "Holiday", "body": "closed",
+			"everyone": true}).JSON(t, &an)
+		var view struct {
+			CanManage bool `json:"can_manage"`
+		}
+		e.Must(200, "GET", "/api/v1/announcements/"+an.ID, hrTok, nil).JSON(t, &view)
+		if !view.CanManage {
+			t.Fatal("the publisher cannot manage")
+		}
+		e.Must(200, "GET", "/api/v1/announcements/"+an.ID+"/receipts", hrTok, nil)
+
+		// HR moves to sales: the admin takes the role away.
+		var u org.User
+		e.Must(200, "GET", "/api/v1/users/"+hr.ID, adminTok, nil).JSON(t, &u)
+		e.Must(200, "PATCH", "/api/v1/users/"+hr.ID, adminTok, map[string]any{"roles": []string{}, "version": u.Version})
+
+		e.Must(200, "GET", "/api/v1/announcements/"+an.ID, hrTok, nil).JSON(t, &view)
+		if view.CanManage {
+			t.Error("a former publisher still manages the announcement")
+		}
+		for _, req := range []struct{ method, path string }{
+			{"GET", "/api/v1/announcements/" + an.ID + "/receipts"},
+			{"POST", "/api/v1/announcements/" + an.ID + "/remind"},
+		} {
+			r := e.Do(req.method, req.path, hrTok, nil)
+			if _, key, _ := r.ErrorCode(); r.Status != 403 || key != "announcement.forbidden" {
+				t.Errorf("a former publisher %s %s: %d %s, want 403", req.method, req.path, r.Status, r.Body)
+			}
+		}
+		r := e.Do("POST", "/api/v1/ding", hrTok, map[string]any{"recipients": []string{other.ID}, "message": "read it",
+			"subject_type": "announcement", "subject_id": an.ID})
+		if r.Status != 403 {
+			t.Errorf("a former publisher DINGs about it: %d %s", r.Status, r.Body)
+		}
+		var sent struct{ Items []notify.Ding }
+		e.Must(200, "GET", "/api/v1/ding?box=sent", hrTok, nil).JSON(t, &sent)
+		if len(sent.Items) != 0 {
+			t.Errorf("a former publisher sent %d DINGs", len(sent.Items))
+		}
+	})
+}
