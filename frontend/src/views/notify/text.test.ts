@@ -9,14 +9,23 @@ const note = (type: string, data: Record<string, unknown>) => ({ type, data, tit
 
 describe('DING text and link', () => {
   it('shows the policy DINGs in the reader\'s language', () => {
+    const auto = (message: string) => ({ message, auto: true, subject_type: '' })
     setLocale('zh-CN')
-    expect(dingText(t, 'Unread: 年会通知')).toBe('你有未读的重要通知：年会通知')
-    expect(dingText(t, 'Unread (3): 年会通知; 请假审批; 安全培训')).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
-    expect(dingText(t, 'Please read: 年会通知')).toBe('请阅读公告：年会通知')
-    expect(dingText(t, '下午三点开会')).toBe('下午三点开会')
+    expect(dingText(t, auto('Unread: 年会通知'))).toBe('你有未读的重要通知：年会通知')
+    expect(dingText(t, auto('Unread (3): 年会通知; 请假审批; 安全培训'))).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
+    expect(dingText(t, { message: 'Please read: 年会通知', auto: false, subject_type: 'announcement' })).toBe('请阅读公告：年会通知')
+    expect(dingText(t, { message: '下午三点开会', auto: false, subject_type: '' })).toBe('下午三点开会')
     setLocale('en')
-    expect(dingText(t, 'Unread (2): A; B')).toBe('You have 2 unread important notices: A; B')
+    expect(dingText(t, auto('Unread (2): A; B'))).toBe('You have 2 unread important notices: A; B')
     setLocale('zh-CN')
+  })
+
+  it('shows a colleague\'s words as typed, even when they look like the policy\'s', () => {
+    setLocale('zh-CN')
+    for (const message of ['Unread: 工资调整通知', 'Unread (2): 工资; 奖金', 'Please read: 新的报销规定']) {
+      expect(dingText(t, { message, auto: false, subject_type: '' })).toBe(message)
+    }
+    expect(dingText(t, { message: 'Please read: 新的报销规定', auto: false, subject_type: 'approval' })).toBe('Please read: 新的报销规定')
   })
 
   it('opens what the DING is about', () => {
