@@ -1,9 +1,12 @@
 package notify_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"tack/backend/notify"
+	"tack/backend/notify/smtptest"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
 )
@@ -103,6 +106,64 @@ func TestFormerPublisherNoLongerManages(t *testing.T) {
 		e.Must(200, "GET", "/api/v1/ding?box=sent", hrTok, nil).JSON(t, &sent)
 		if len(sent.Items) != 0 {
 			t.Errorf("a former publisher sent %d DINGs", len(sent.Items))
+		}
+	})
+}
+
+// One address the mail server refuses (a typo in a profile, a closed mailbox)
+// does not hold up everyone else's email: refused for good (5xx) it is
+// skipped, refused for now (4xx) it is tried again next run, and the others
+// are mailed in the same run either way.
+func TestEmailRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, admin := e.Setup()
+		sink := smtptest.Start(t, smtptest.Plain)
+		e.Must(200, "PUT", "/api/v1/settings/email", adminTok, map[string]any{"enabled": true, "host": "127.0.0.1", "port": sink.Port,
+			"security": "none", "from": "tack@test.tack"})
+		withEmail := func(email string) org.User {
+			u, _ := e.NewUser(adminTok, "")
+			e.Must(200, "PATCH", "/api/v1/users/"+u.ID, adminTok, map[string]any{"email": email, "version": u.Version}).JSON(t, &u)
+			return u
+		}
+		// In this order, so the refused ones come first in every run.
+		gone := withEmail("unknown-zhang@test.tack")
+		full := withEmail("full-li@test.tack")
+		good := withEmail("wang@test.tack")
+		for _, u := range []org.User{gone, full, good} {
+			emit(t, e, &notify.Event{Type: "approval.task_assigned", ActorID: admin.ID, Recipients: []string{u.ID},
+				Data: map[string]any{"title": "Leave 2d", "link": "/approvals/1"}})
+		}
+		dispatch(t, e)
+		ctx := context.Background()
+		send := func() int {
+			t.Helper()
+			n, err := e.Server.Notify.SendEmails(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		e.Clock.Advance(16 * time.Minute)
+		if n := send(); n != 1 {
+			t.Fatalf("sent %d emails, want 1 (to %s)", n, good.Email)
+		}
+		if msgs := sink.Messages(); len(msgs) != 1 || msgs[0].To[0] != good.Email {
+			t.Fatalf("mail %+v", msgs)
+		}
+		// The full mailbox is emptied; the closed one stays closed.
+		e.Must(200, "PATCH", "/api/v1/users/"+full.ID, adminTok, map[string]any{"email": "li@test.tack", "version": full.Version})
+		e.Clock.Advance(time.Minute)
+		if n := send(); n != 1 {
+			t.Fatalf("second run sent %d emails, want 1 (to li@test.tack)", n)
+		}
+		msgs := sink.Messages()
+		if len(msgs) != 2 || msgs[1].To[0] != "li@test.tack" {
+			t.Fatalf("mail %+v", msgs)
+		}
+		e.Clock.Advance(20 * time.Minute)
+		if n := send(); n != 0 {
+			t.Fatalf("third run sent %d emails: the refused address was tried again", n)
 		}
 	})
 }
