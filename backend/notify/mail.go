@@ -50,7 +50,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	"task.assigned":             {"你有一项新任务：%s", "A task was assigned to you: %s"},
 	"task.overdue":              {"任务已逾期：%s", "Task overdue: %s"},
 	"drive.shared":              {"有文件共享给你：%s", "A file was shared with you: %s"},
-	"ding.received":             {"DING：%s", "DING: %s"},
+	"ding.received":             {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
 	"announcement.published":    {"新公告：%s", "New announcement: %s"},
 	"org.user_deactivated":      {"用户已停用：%s", "User deactivated: %s"},
 }
@@ -96,6 +96,13 @@ func noteText(l int, n Notification) string {
 			outcome = w[l]
 		}
 		return fmt.Sprintf(t[l], n.Title, outcome)
+	}
+	if n.Type == "ding.received" {
+		// Who sent it: a colleague's DING arrives from Tack's own address,
+		// and without the name it would read as the system's (a message
+		// asking to "sign in again at <link>" is phishing).
+		sender, _ := n.Data["sender_name"].(string)
+		return fmt.Sprintf(t[l], n.Title, sender)
 	}
 	return fmt.Sprintf(t[l], n.Title)
 }

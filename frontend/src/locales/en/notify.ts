@@ -40,7 +40,7 @@ export default {
     task_assigned: 'A task was assigned to you: {title}',
     task_overdue: 'Task overdue: {title}',
     drive_shared: 'A file was shared with you: {title}',
-    ding_received: 'DING: {title}',
+    ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
     org_user_deactivated: 'User deactivated: {title}',
   },

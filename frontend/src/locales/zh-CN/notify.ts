@@ -40,7 +40,7 @@ export default {
     task_assigned: '你有一项新任务：{title}',
     task_overdue: '任务已逾期：{title}',
     drive_shared: '有文件共享给你：{title}',
-    ding_received: 'DING：{title}',
+    ding_received: '{sender} 的 DING：{title}',
     announcement_published: '新公告：{title}',
     org_user_deactivated: '用户已停用：{title}',
   },

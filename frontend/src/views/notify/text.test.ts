@@ -28,6 +28,15 @@ describe('DING text and link', () => {
     expect(dingText(t, { message: 'Please read: 新的报销规定', auto: false, subject_type: 'approval' })).toBe('Please read: 新的报销规定')
   })
 
+  it('names who sent a DING in the notification list', () => {
+    setLocale('zh-CN')
+    const n = { ...note('ding.received', { sender_name: '张伟' }), title: '请重新登录' } as Notification
+    expect(notificationText(t, te, n)).toBe('张伟 的 DING：请重新登录')
+    setLocale('en')
+    expect(notificationText(t, te, n)).toBe('DING from 张伟: 请重新登录')
+    setLocale('zh-CN')
+  })
+
   it('opens what the DING is about', () => {
     expect(dingLink({ auto: true, subject_type: 'approval', subject_id: 'a1' })).toBe('/approvals/a1')
     expect(dingLink({ auto: false, subject_type: 'meeting', subject_id: 'm1' })).toBe('/meetings/m1')
