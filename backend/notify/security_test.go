@@ -2,10 +2,12 @@ package notify_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"tack/backend/notify"
+	"tack/backend/notify/notifyorg"
 	"tack/backend/notify/smtptest"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
@@ -164,6 +166,51 @@ func TestEmailRefusedAddressDoesNotHoldUpOthers(t *testing.T) {
 		e.Clock.Advance(20 * time.Minute)
 		if n := send(); n != 0 {
 			t.Fatalf("third run sent %d emails: the refused address was tried again", n)
+		}
+	})
+}
+
+// A stream that reconnects "from 0" (or with a Last-Event-ID it made up) is
+// replayed from the newest Config.ReplayWindow events only, so no client can
+// make each reconnect read the whole events table; one a few events behind
+// still gets exactly what it missed.
+func TestEventReplayLooksBackAWindowOnly(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, admin := e.Setup()
+		u, _ := e.NewUser(adminTok, "")
+		other, _ := e.NewUser(adminTok, "")
+		for i := range 12 {
+			to := u.ID
+			if i%3 == 2 {
+				to = other.ID
+			}
+			emit(t, e, &notify.Event{Type: "ding.received", ActorID: admin.ID, Recipients: []string{to}, Data: map[string]any{"title": "x"}})
+		}
+		svc := notify.NewService(e.Server.DB, e.Clock, notifyorg.Directory{Org: e.Server.Org}, notify.Config{ReplayWindow: 6})
+		ctx := context.Background()
+		newest, err := svc.LastEventID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := svc.EventsAfter(ctx, u.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 4 { // of the newest 6 events, 4 are u's
+			t.Errorf("a replay from 0 returned %d events, want the 4 of u's among the newest 6", len(all))
+		}
+		for _, ev := range all {
+			if ev.ID <= newest-6 || !slices.Contains(ev.Recipients, u.ID) {
+				t.Errorf("replayed event %d (newest %d) to %v", ev.ID, newest, ev.Recipients)
+			}
+		}
+		recent, err := svc.EventsAfter(ctx, u.ID, newest-2, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recent) != 1 || recent[0].ID != newest-1 { // the last event is other's
+			t.Errorf("a reconnect two events behind got %+v", recent)
 		}
 	})
 }
