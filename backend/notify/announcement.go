@@ -13,6 +13,10 @@ import (
 	"tack/backend/store"
 )
 
+// maxAudienceDepartments is how many departments one announcement may name
+// (sub-departments come with them, so a real audience needs few).
+const maxAudienceDepartments = 200
+
 // CanPublish reports whether the actor may publish announcements.
 func (s *Service) CanPublish(a Actor) bool {
 	for _, r := range s.cfg.PublisherRoles {
@@ -41,6 +45,9 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	v.Check(len(req.Body) <= 100_000, "body", "too_long")
 	v.Check(req.Format == "markdown" || req.Format == "plain", "format", "invalid")
 	v.Check(req.Everyone || len(req.DepartmentIDs) > 0, "department_ids", "required")
+	// Each department costs a walk of the tree: a bound keeps a huge list
+	// (a script, a stolen HR session) from tying up the server.
+	v.Check(req.Everyone || len(req.DepartmentIDs) <= maxAudienceDepartments, "department_ids", "too_large")
 	if err := v.Err("announcement.invalid", "invalid announcement"); err != nil {
 		return Announcement{}, err
 	}

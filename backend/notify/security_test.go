@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -211,6 +212,30 @@ func TestEventReplayLooksBackAWindowOnly(t *testing.T) {
 		}
 		if len(recent) != 1 || recent[0].ID != newest-1 { // the last event is other's
 			t.Errorf("a reconnect two events behind got %+v", recent)
+		}
+	})
+}
+
+// An announcement names at most 200 departments (their sub-departments come
+// with them): each costs a walk of the tree, and a list of thousands from a
+// script or a stolen HR session would tie the server up. Nothing is published.
+func TestAnnouncementDepartmentListIsBounded(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, _ := e.Setup()
+		_, hrTok := e.NewUser(adminTok, "", "hr")
+		ids := make([]string, 201)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("dept-%d", i)
+		}
+		r := e.Must(400, "POST", "/api/v1/announcements", hrTok, map[string]any{"title": "x", "body": "y", "department_ids": ids})
+		if _, key, f := r.ErrorCode(); key != "announcement.invalid" || f["department_ids"] != "too_large" {
+			t.Fatalf("201 departments: %s", r.Body)
+		}
+		var list struct{ Items []notify.Announcement }
+		e.Must(200, "GET", "/api/v1/announcements", adminTok, nil).JSON(t, &list)
+		if len(list.Items) != 0 {
+			t.Fatalf("published %d", len(list.Items))
 		}
 	})
 }
