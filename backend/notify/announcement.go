@@ -277,6 +277,8 @@ func (s *Service) RemindAnnouncement(ctx context.Context, a Actor, id string) (D
 	for i, r := range pending {
 		ids[i] = r.UserID
 	}
-	return s.SendDing(ctx, a, DingRequest{Recipients: ids, Message: "Please read: " + an.Title,
-		SubjectType: "announcement", SubjectID: an.ID})
+	// The whole audience that has not read it, past SendDing's 200: a
+	// company-wide notice must be remindable in one go.
+	return s.sendDing(ctx, a, DingRequest{Recipients: ids, Message: "Please read: " + an.Title,
+		SubjectType: "announcement", SubjectID: an.ID}, len(ids))
 }

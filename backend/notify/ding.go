@@ -19,9 +19,19 @@ import (
 // recipient's, so nobody else could open it.)
 var dingSubjects = []string{"", "approval", "meeting", "announcement"}
 
+// maxDingRecipients is how many people one DING reaches: a DING is a
+// nudge to named people, not a broadcast (announcements are those).
+const maxDingRecipients = 200
+
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
 func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
+	return s.sendDing(ctx, a, req, maxDingRecipients)
+}
+
+// sendDing is SendDing with a bound on the recipients: an announcement
+// reminder goes to its whole audience that has not read it, however large.
+func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int) (Ding, error) {
 	req.Message = strings.TrimSpace(req.Message)
 	var rec []string
 	for _, r := range req.Recipients {
@@ -31,7 +41,7 @@ func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding,
 	}
 	v := &apperr.Validator{}
 	v.Check(len(rec) > 0, "recipients", "required")
-	v.Check(len(rec) <= 200, "recipients", "too_large")
+	v.Check(len(rec) <= maxRecipients, "recipients", "too_large")
 	v.Check(req.Message != "", "message", "required")
 	v.Check(utf8.RuneCountInString(req.Message) <= 1000, "message", "too_long")
 	v.Check(slices.Contains(dingSubjects, req.SubjectType), "subject_type", "invalid")
@@ -86,7 +96,7 @@ func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
 	for i, id := range rec {
 		rs[i] = DingReceipt{DingID: d.ID, UserID: id}
 	}
-	if err := tx.Create(&rs).Error; err != nil {
+	if err := tx.CreateInBatches(&rs, 500).Error; err != nil { // a reminder may go to thousands
 		return fmt.Errorf("notify: create ding receipts: %w", err)
 	}
 	return Emit(tx, &Event{Type: "ding.received", SubjectType: "ding", SubjectID: d.ID, ActorID: d.SenderID,

@@ -239,3 +239,40 @@ func TestAnnouncementDepartmentListIsBounded(t *testing.T) {
 		}
 	})
 }
+
+// "Notices must be read": a reminder reaches everyone in the audience who has
+// not read it, also past the 200 people one DING may name, as one DING.
+func TestRemindReachesALargeAudience(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminTok, _ := e.Setup()
+		root := e.RootDepartment(adminTok)
+		// Written directly: 250 sign-ups through the API would hash 250 passwords.
+		now := e.Clock.Now()
+		users := make([]org.User, 250)
+		for i := range users {
+			users[i] = org.User{ID: fmt.Sprintf("bulk-%03d", i), Email: fmt.Sprintf("bulk%03d@test.tack", i), Name: fmt.Sprintf("Bulk %03d", i),
+				DepartmentID: root.ID, Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+		}
+		if err := e.Server.DB.CreateInBatches(&users, 100).Error; err != nil {
+			t.Fatal(err)
+		}
+		var an notify.Announcement
+		e.Must(201, "POST", "/api/v1/announcements", adminTok, map[string]any{"title": "Fire drill", "body": "Friday 3 pm",
+			"everyone": true}).JSON(t, &an)
+		var d notify.Ding
+		e.Must(201, "POST", "/api/v1/announcements/"+an.ID+"/remind", adminTok, nil).JSON(t, &d)
+		if len(d.Receipts) != 250 { // everyone but the admin, who sends it
+			t.Fatalf("the reminder reached %d, want 250", len(d.Receipts))
+		}
+		// A DING someone writes still names at most 200.
+		ids := make([]string, 201)
+		for i := range ids {
+			ids[i] = users[i].ID
+		}
+		r := e.Must(400, "POST", "/api/v1/ding", adminTok, map[string]any{"recipients": ids, "message": "hi"})
+		if _, _, f := r.ErrorCode(); f["recipients"] != "too_large" {
+			t.Fatalf("201 recipients: %s", r.Body)
+		}
+	})
+}

@@ -61,10 +61,18 @@ func (s *Service) checkDingSubject(ctx context.Context, a Actor, typ, id string,
 		if !s.canManage(a, an) {
 			return errDingSubjectManage
 		}
-		// The audience was fixed at publishing: those are the people to remind.
-		canSee = func(userID string) (bool, error) {
-			return s.hasReceipt(ctx, an.ID, userID)
+		// The audience was fixed at publishing: those are the people to
+		// remind (read in one query: a reminder may go to thousands).
+		var audience []string
+		if err := s.db.WithContext(ctx).Model(&AnnouncementReceipt{}).Where("announcement_id = ?", an.ID).
+			Pluck("user_id", &audience).Error; err != nil {
+			return fmt.Errorf("notify: ding subject: %w", err)
 		}
+		in := make(map[string]bool, len(audience))
+		for _, id := range audience {
+			in[id] = true
+		}
+		canSee = func(userID string) (bool, error) { return in[userID], nil }
 	} else {
 		acc := s.subjects[typ]
 		if acc == nil {
