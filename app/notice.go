@@ -29,7 +29,7 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 		if msg == "" {
 			msg = str("title")
 		}
-		return title, dingBody(lang, msg), true
+		return title, dingBody(lang, msg, ev.Data["auto"] == true, str("subject_type")), true
 	case "meeting.reminder":
 		return tr(lang, "notice.meeting"), meetingBody(lang, str("title"), str("occurrence_start"), str("occurrence_end"), str("where"), str("online_url")), true
 	}
@@ -40,12 +40,18 @@ var unreadMany = regexp.MustCompile(`^Unread \((\d+)\): ([\s\S]*)$`)
 
 // dingBody shows the server's automatic DINGs (written in English with a
 // fixed prefix, as the web UI's dingText reads them) in lang; a person's own
-// message stays as written.
-func dingBody(lang, msg string) string {
-	if rest, ok := strings.CutPrefix(msg, "Unread: "); ok {
+// message stays as written, even one that starts like the policy's ("Unread:
+// …" typed by a colleague is not dressed up as a notice from Tack). Only the
+// policy's DINGs (auto) and announcement reminders (about an announcement,
+// which only its publisher may send) are read that way.
+func dingBody(lang, msg string, auto bool, subjectType string) string {
+	if !auto && subjectType != "announcement" {
+		return msg
+	}
+	if rest, ok := strings.CutPrefix(msg, "Unread: "); ok && auto {
 		return tr(lang, "ding.unread", rest)
 	}
-	if m := unreadMany.FindStringSubmatch(msg); m != nil {
+	if m := unreadMany.FindStringSubmatch(msg); m != nil && auto {
 		n, _ := strconv.Atoi(m[1])
 		return tr(lang, "ding.unread_many", n, strings.Join(strings.Split(m[2], "; "), tr(lang, "list.sep")))
 	}

@@ -235,7 +235,7 @@ func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a org.
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"announcement": an, "can_manage": a.IsAdmin() || an.PublisherID == a.UserID})
+	writeJSON(w, http.StatusOK, map[string]any{"announcement": an, "can_manage": h.deps.Notify.CanManage(notifyorg.Actor(a), an)})
 }
 
 func (h *Handler) readAnnouncement(ack bool) ActorHandler {

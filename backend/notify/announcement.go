@@ -13,6 +13,10 @@ import (
 	"tack/backend/store"
 )
 
+// maxAudienceDepartments is how many departments one announcement may name
+// (sub-departments come with them, so a real audience needs few).
+const maxAudienceDepartments = 200
+
 // CanPublish reports whether the actor may publish announcements.
 func (s *Service) CanPublish(a Actor) bool {
 	for _, r := range s.cfg.PublisherRoles {
@@ -42,6 +46,9 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	v.Check(len(req.Body) <= 100_000, "body", "too_long")
 	v.Check(req.Format == "markdown" || req.Format == "plain", "format", "invalid")
 	v.Check(req.Everyone || len(req.DepartmentIDs) > 0, "department_ids", "required")
+	// Each department costs a walk of the tree: a bound keeps a huge list
+	// (a script, a stolen HR session) from tying up the server.
+	v.Check(req.Everyone || len(req.DepartmentIDs) <= maxAudienceDepartments, "department_ids", "too_large")
 	if err := v.Err("announcement.invalid", "invalid announcement"); err != nil {
 		return Announcement{}, err
 	}
@@ -80,8 +87,23 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	return an, nil
 }
 
-// canManage: the publisher and admins see receipts and send reminders.
-func canManage(a Actor, an Announcement) bool { return a.IsAdmin() || an.PublisherID == a.UserID }
+// CanManage reports whether the actor sees the announcement's receipts and
+// may remind its audience: admins, and its publisher while they may still
+// publish (HR who moved to another job no longer follows who read what, nor
+// DINGs the company about it).
+func (s *Service) CanManage(a Actor, an Announcement) bool { return s.canManage(a, an) }
+
+func (s *Service) canManage(a Actor, an Announcement) bool {
+	return a.IsAdmin() || an.PublisherID == a.UserID && s.CanPublish(a)
+}
+
+// seesAnnouncement: its audience, its publisher and admins may see it.
+func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement) (bool, error) {
+	if a.IsAdmin() || an.PublisherID == a.UserID {
+		return true, nil
+	}
+	return s.hasReceipt(ctx, an.ID, a.UserID)
+}
 
 // GetAnnouncement returns an announcement to its audience, publisher or an admin.
 func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Announcement, error) {
@@ -95,7 +117,7 @@ func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Anno
 	if err != nil && !store.IsNotFound(err) {
 		return an, fmt.Errorf("notify: receipt: %w", err)
 	}
-	if err != nil && !canManage(a, an) {
+	if err != nil && !a.IsAdmin() && an.PublisherID != a.UserID {
 		return Announcement{}, errAnnouncementNotFound
 	}
 	an.ReadAt, an.AckedAt = r.ReadAt, r.AckedAt
@@ -186,7 +208,17 @@ func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) 
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
 		return Receipts{}, errAnnouncementNotFound.Wrap(err)
 	}
-	if !canManage(a, an) {
+	// Those who may not see the announcement get the same 404 as from
+	// GET announcements/{id}, so this route does not confirm it exists;
+	// its audience knows it does and is told why not (403).
+	sees, err := s.seesAnnouncement(ctx, a, an)
+	if err != nil {
+		return Receipts{}, err
+	}
+	if !sees {
+		return Receipts{}, errAnnouncementNotFound
+	}
+	if !s.canManage(a, an) {
 		return Receipts{}, apperr.Forbidden("announcement.forbidden", "only the publisher or an admin sees receipts")
 	}
 	var rs []AnnouncementReceipt
@@ -246,6 +278,8 @@ func (s *Service) RemindAnnouncement(ctx context.Context, a Actor, id string) (D
 	for i, r := range pending {
 		ids[i] = r.UserID
 	}
-	return s.SendDing(ctx, a, DingRequest{Recipients: ids, Message: "Please read: " + an.Title,
-		SubjectType: "announcement", SubjectID: an.ID})
+	// The whole audience that has not read it, past SendDing's 200: a
+	// company-wide notice must be remindable in one go.
+	return s.sendDing(ctx, a, DingRequest{Recipients: ids, Message: "Please read: " + an.Title,
+		SubjectType: "announcement", SubjectID: an.ID}, len(ids))
 }

@@ -14,11 +14,24 @@ import (
 	"tack/backend/store"
 )
 
-var dingSubjects = []string{"", "approval", "meeting", "announcement", "notification"}
+// dingSubjects are what a person's DING may be about. ("notification" is
+// only for the escalation policy's own DINGs: a notification is its one
+// recipient's, so nobody else could open it.)
+var dingSubjects = []string{"", "approval", "meeting", "announcement"}
+
+// maxDingRecipients is how many people one DING reaches: a DING is a
+// nudge to named people, not a broadcast (announcements are those).
+const maxDingRecipients = 200
 
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
 func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
+	return s.sendDing(ctx, a, req, maxDingRecipients)
+}
+
+// sendDing is SendDing with a bound on the recipients: an announcement
+// reminder goes to its whole audience that has not read it, however large.
+func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int) (Ding, error) {
 	req.Message = strings.TrimSpace(req.Message)
 	var rec []string
 	for _, r := range req.Recipients {
@@ -28,7 +41,7 @@ func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding,
 	}
 	v := &apperr.Validator{}
 	v.Check(len(rec) > 0, "recipients", "required")
-	v.Check(len(rec) <= 200, "recipients", "too_large")
+	v.Check(len(rec) <= maxRecipients, "recipients", "too_large")
 	v.Check(req.Message != "", "message", "required")
 	v.Check(utf8.RuneCountInString(req.Message) <= 1000, "message", "too_long")
 	v.Check(slices.Contains(dingSubjects, req.SubjectType), "subject_type", "invalid")
@@ -45,6 +58,9 @@ func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding,
 		}
 	}
 	if err := v.Err("ding.invalid", "invalid DING"); err != nil {
+		return Ding{}, err
+	}
+	if err := s.checkDingSubject(ctx, a, req.SubjectType, req.SubjectID, rec); err != nil {
 		return Ding{}, err
 	}
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
@@ -80,7 +96,7 @@ func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
 	for i, id := range rec {
 		rs[i] = DingReceipt{DingID: d.ID, UserID: id}
 	}
-	if err := tx.Create(&rs).Error; err != nil {
+	if err := tx.CreateInBatches(&rs, 500).Error; err != nil { // a reminder may go to thousands
 		return fmt.Errorf("notify: create ding receipts: %w", err)
 	}
 	return Emit(tx, &Event{Type: "ding.received", SubjectType: "ding", SubjectID: d.ID, ActorID: d.SenderID,
@@ -110,8 +126,8 @@ func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error)
 	return s.GetDing(ctx, a, id)
 }
 
-// GetDing returns a DING to its sender (with every receipt), to an admin, or
-// to a receiver (with their own acknowledgement).
+// GetDing returns a DING to its sender and to admins with every receipt, or
+// to a receiver with their own receipt only.
 func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error) {
 	var d Ding
 	db := s.db.WithContext(ctx)
@@ -128,6 +144,13 @@ func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error)
 	}
 	if mine >= 0 {
 		d.AckedAt, d.Receiver = rs[mine].AckedAt, true
+	}
+	if d.SenderID != a.UserID && !a.IsAdmin() {
+		// A receiver sees their own receipt only: who else was DINGed, and
+		// who has acknowledged, is the sender's to follow. (An announcement
+		// reminder goes to everyone who has not read it: the list would be
+		// the receipts only the publisher may see.)
+		rs = rs[mine : mine+1]
 	}
 	if err := s.nameReceipts(ctx, rs); err != nil {
 		return d, err
@@ -152,7 +175,7 @@ func (s *Service) nameReceipts(ctx context.Context, rs []DingReceipt) error {
 }
 
 // ListDings lists DINGs the actor sent (box "sent") or received ("received"),
-// newest first, with receipts.
+// newest first, with the receipts GetDing shows the actor.
 func (s *Service) ListDings(ctx context.Context, a Actor, box string, limit int, cursor string) ([]Ding, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50

@@ -24,8 +24,7 @@ func TestDingAckReceiptsAndRateLimit(t *testing.T) {
 		e.Must(400, "POST", "/api/v1/ding", aTok, map[string]any{"recipients": []string{"nobody"}, "message": "x"})
 
 		var d notify.Ding
-		e.Must(201, "POST", "/api/v1/ding", aTok, map[string]any{"recipients": []string{b.ID, c.ID}, "message": "Please approve my leave",
-			"subject_type": "approval", "subject_id": "ap1"}).JSON(t, &d)
+		e.Must(201, "POST", "/api/v1/ding", aTok, map[string]any{"recipients": []string{b.ID, c.ID}, "message": "Please approve my leave"}).JSON(t, &d)
 		if len(d.Receipts) != 2 || d.Receipts[0].AckedAt != nil {
 			t.Fatalf("ding %+v", d)
 		}

@@ -258,7 +258,18 @@ func (s *Service) SendEmails(ctx context.Context) (int, error) {
 			}
 			if err != nil {
 				slog.Warn("notify: email send", "to", p.Email, "err", err)
+				var mp *MailProblem
+				if errors.As(err, &mp) && mp.Recipient && mp.permanent() {
+					// This address is refused for good (a typo, a mailbox
+					// that was closed): skip it, or the same refusal would
+					// come first on every run and nobody after it would get
+					// mail until the notices were a week old.
+					continue
+				}
 				db.Model(&Notification{}).Where("id IN ?", ids).Update("emailed_at", nil)
+				if errors.As(err, &mp) && mp.Recipient {
+					continue // refused for now: this person again next run, the others now
+				}
 				return nil // SMTP trouble: retry next run
 			}
 			sent++

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	"task.assigned":             {"你有一项新任务：%s", "A task was assigned to you: %s"},
 	"task.overdue":              {"任务已逾期：%s", "Task overdue: %s"},
 	"drive.shared":              {"有文件共享给你：%s", "A file was shared with you: %s"},
-	"ding.received":             {"DING：%s", "DING: %s"},
+	"ding.received":             {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
 	"announcement.published":    {"新公告：%s", "New announcement: %s"},
 	"org.user_deactivated":      {"用户已停用：%s", "User deactivated: %s"},
 }
@@ -95,6 +96,13 @@ func noteText(l int, n Notification) string {
 			outcome = w[l]
 		}
 		return fmt.Sprintf(t[l], n.Title, outcome)
+	}
+	if n.Type == "ding.received" {
+		// Who sent it: a colleague's DING arrives from Tack's own address,
+		// and without the name it would read as the system's (a message
+		// asking to "sign in again at <link>" is phishing).
+		sender, _ := n.Data["sender_name"].(string)
+		return fmt.Sprintf(t[l], n.Title, sender)
 	}
 	return fmt.Sprintf(t[l], n.Title)
 }
@@ -218,6 +226,16 @@ func buildMessage(from, to, subject, body string, now time.Time) ([]byte, error)
 type MailProblem struct {
 	Step string
 	Err  error
+	// Recipient: the server refused this one recipient (RCPT), not the
+	// connection, the login or the sender; other people's mail still goes.
+	Recipient bool
+}
+
+// permanent reports whether the server refused for good (an SMTP 5xx reply),
+// so trying again would only repeat it.
+func (e *MailProblem) permanent() bool {
+	var tp *textproto.Error
+	return errors.As(e.Err, &tp) && tp.Code >= 500
 }
 
 func (e *MailProblem) Error() string { return "notify: mail " + e.Step + ": " + e.Err.Error() }
@@ -235,7 +253,7 @@ func deliverMail(ctx context.Context, es EmailSettings, tlsConf *tls.Config, to 
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return &MailProblem{"connect", err}
+		return &MailProblem{Step: "connect", Err: err}
 	}
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
@@ -243,49 +261,49 @@ func deliverMail(ctx context.Context, es EmailSettings, tlsConf *tls.Config, to 
 	if es.Security == SecurityTLS {
 		tc := tls.Client(conn, tlsConf)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return &MailProblem{"tls", err}
+			return &MailProblem{Step: "tls", Err: err}
 		}
 		conn = tc
 	}
 	c, err := smtp.NewClient(conn, es.Host)
 	if err != nil {
-		return &MailProblem{"connect", err}
+		return &MailProblem{Step: "connect", Err: err}
 	}
 	defer c.Close()
 	if es.Security == SecurityAuto || es.Security == SecurityStartTLS {
 		if ok, _ := c.Extension("STARTTLS"); ok {
 			if err := c.StartTLS(tlsConf); err != nil {
-				return &MailProblem{"tls", err}
+				return &MailProblem{Step: "tls", Err: err}
 			}
 		} else if es.Security == SecurityStartTLS {
-			return &MailProblem{"tls", errors.New("the server does not offer STARTTLS")}
+			return &MailProblem{Step: "tls", Err: errors.New("the server does not offer STARTTLS")}
 		}
 	}
 	if es.User != "" {
 		// PlainAuth refuses to send the password unencrypted except to localhost.
 		if err := c.Auth(smtp.PlainAuth("", es.User, es.Password, es.Host)); err != nil {
-			return &MailProblem{"auth", err}
+			return &MailProblem{Step: "auth", Err: err}
 		}
 	}
 	fa, err := mail.ParseAddress(es.From)
 	if err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err}
 	}
 	if err := c.Mail(fa.Address); err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err}
 	}
 	if err := c.Rcpt(to); err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err, Recipient: true}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err}
 	}
 	if _, err := w.Write(msg); err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err}
 	}
 	if err := w.Close(); err != nil {
-		return &MailProblem{"rejected", err}
+		return &MailProblem{Step: "rejected", Err: err}
 	}
 	return c.Quit()
 }

@@ -118,6 +118,16 @@ func TestRenderMail(t *testing.T) {
 		t.Fatalf("English mail %q\n%s", subject, body)
 	}
 
+	// A colleague's DING names them: it comes from Tack's own address.
+	ding := Notification{Type: "ding.received", Title: "请重新登录 http://evil.example/login", Link: "/ding/d1",
+		Data: map[string]any{"sender_name": "张伟", "auto": false}}
+	if subject, _ := renderMail(EmailSettings{}, Person{}, []Notification{ding}); subject != "[Tack] 张伟 的 DING：请重新登录 http://evil.example/login" {
+		t.Errorf("DING mail subject %q", subject)
+	}
+	if subject, _ := renderMail(EmailSettings{}, Person{Locale: "en"}, []Notification{ding}); subject != "[Tack] DING from 张伟: 请重新登录 http://evil.example/login" {
+		t.Errorf("DING mail subject %q", subject)
+	}
+
 	raw, err := buildMessage("Tack <tack@corp.test>", "li@corp.test", subject, body, time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)

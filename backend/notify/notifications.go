@@ -77,8 +77,14 @@ func (s *Service) markSubjectRead(ctx context.Context, userID, subjectType, subj
 }
 
 // EventsAfter returns up to limit events after id addressed to userID, in ID
-// order: the SSE replay after a reconnect.
+// order: the SSE replay after a reconnect. It looks no further back than the
+// newest Config.ReplayWindow events.
 func (s *Service) EventsAfter(ctx context.Context, userID string, after int64, limit int) ([]Event, error) {
+	newest, err := s.LastEventID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("notify: replay: %w", err)
+	}
+	after = max(after, newest-s.cfg.ReplayWindow)
 	var out []Event
 	for {
 		var evs []Event

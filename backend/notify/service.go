@@ -52,6 +52,13 @@ type Config struct {
 	// Mon–Fri 09:00–18:00 Asia/Shanghai). Escalation waits 2 h inside, 12 h outside.
 	WorkHours func(t time.Time) bool
 	DSN       string // PostgreSQL DSN for LISTEN/NOTIFY; empty on SQLite
+	// ReplayWindow is how many of the newest events a reconnecting stream's
+	// replay looks through at most (default 10,000), whatever Last-Event-ID
+	// the client sends: recipients are matched in a JSON text column, so an
+	// unbounded replay would read the whole events table on every
+	// reconnect of any client that says "from 0". A client further behind
+	// misses only live pokes; its notifications are rows of its own.
+	ReplayWindow int64
 }
 
 // Service owns notifications, the live hub, DING and announcements.
@@ -61,6 +68,8 @@ type Service struct {
 	dir Directory
 	cfg Config
 	hub *Hub
+	// subjects decide who may see a DING's approval or meeting (SetSubjectAccess).
+	subjects map[string]SubjectAccess
 	// emailTLS verifies the mail server (nil: the system's roots); tests
 	// set it to trust their own server.
 	emailTLS *tls.Config
@@ -76,6 +85,9 @@ func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Servic
 	}
 	if len(cfg.PublisherRoles) == 0 {
 		cfg.PublisherRoles = []string{"admin", "hr"}
+	}
+	if cfg.ReplayWindow <= 0 {
+		cfg.ReplayWindow = 10_000
 	}
 	if cfg.WorkHours == nil {
 		cfg.WorkHours = DefaultWorkHours

@@ -108,6 +108,8 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: notifyorg.WorkHours(s.Approval)})
+	s.Notify.SetSubjectAccess("approval", notifyorg.Approvals{Org: s.Org, Approval: s.Approval})
+	s.Notify.SetSubjectAccess("meeting", notifyorg.Meetings{Org: s.Org, Meeting: s.Meeting})
 	s.AddJob(s.Notify.NewDispatcher())
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})

@@ -58,6 +58,15 @@ test('announcement with acknowledgement and a DING, live', async ({ browser, req
 
   const sent = await call(request, 'GET', '/api/v1/ding?box=sent', setup.token)
   expect(sent.items[0].receipts[0].acked_at).toBeTruthy()
+
+  // The receiver's page of the DING shows their own acknowledgement, not the
+  // receipts of the others (who else was DINGed is the sender's to follow).
+  await user.goto('/ding/' + sent.items[0].id)
+  await expect(user.locator('[data-test=ding-my-ack]')).toBeVisible()
+  await expect(user.locator('[data-test=ding-receipts]')).toHaveCount(0)
+  await user.screenshot({ path: 'artifacts/notify-ding-receiver.png' })
+  await admin.goto('/ding/' + sent.items[0].id)
+  await expect(admin.locator('[data-test=ding-receipts]')).toContainText('李娜')
 })
 
 test('DING about an approval from its page, to the approver whose turn it is', async ({ browser, request, baseURL }) => {

@@ -1,7 +1,8 @@
 // Package smtptest is a small SMTP server on 127.0.0.1 for tests: it keeps
 // each message it accepts and can speak TLS from the start (SMTPS) or offer
 // STARTTLS, with a certificate of its own that Client trusts, and take AUTH
-// PLAIN.
+// PLAIN. It refuses recipients whose address starts with "unknown" for good
+// (550) and those starting with "full" for now (452).
 package smtptest
 
 import (
@@ -130,7 +131,16 @@ func (s *Server) serve(c net.Conn) {
 			cur.From = strings.Trim(line[len("MAIL FROM:"):], "<> ")
 			w("250 ok")
 		case strings.HasPrefix(cmd, "RCPT TO:"):
-			cur.To = append(cur.To, strings.Trim(line[len("RCPT TO:"):], "<> "))
+			to := strings.Trim(line[len("RCPT TO:"):], "<> ")
+			switch {
+			case strings.HasPrefix(to, "unknown"):
+				w("550 5.1.1 no such mailbox")
+				continue
+			case strings.HasPrefix(to, "full"):
+				w("452 4.2.2 mailbox full, try later")
+				continue
+			}
+			cur.To = append(cur.To, to)
 			w("250 ok")
 		case cmd == "DATA":
 			w("354 go on")

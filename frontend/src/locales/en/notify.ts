@@ -40,7 +40,7 @@ export default {
     task_assigned: 'A task was assigned to you: {title}',
     task_overdue: 'Task overdue: {title}',
     drive_shared: 'A file was shared with you: {title}',
-    ding_received: 'DING: {title}',
+    ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
     org_user_deactivated: 'User deactivated: {title}',
   },
@@ -51,6 +51,7 @@ export default {
     invalid: 'Invalid',
     invalid_email: 'Not a valid email address',
     not_found: 'Not found',
+    not_involved: 'Someone here cannot open what this DING is about',
   },
   ding: {
     autoUnread: 'You have not read: {title}',
@@ -146,6 +147,8 @@ export const errors = {
     not_found: 'DING not found',
     rate_limited: 'You have sent the most DINGs allowed today',
     invalid_box: 'Invalid list',
+    subject_not_found: 'What this DING is about was not found',
+    subject_forbidden: 'Only the publisher or an administrator may DING about an announcement',
   },
   notify: { not_found: 'Notification not found' },
   announcement: {

@@ -40,7 +40,7 @@ export default {
     task_assigned: '你有一项新任务：{title}',
     task_overdue: '任务已逾期：{title}',
     drive_shared: '有文件共享给你：{title}',
-    ding_received: 'DING：{title}',
+    ding_received: '{sender} 的 DING：{title}',
     announcement_published: '新公告：{title}',
     org_user_deactivated: '用户已停用：{title}',
   },
@@ -51,6 +51,7 @@ export default {
     invalid: '无效',
     invalid_email: '邮箱格式不正确',
     not_found: '不存在',
+    not_involved: '有接收人无权查看此 DING 关联的内容',
   },
   ding: {
     autoUnread: '你有未读的重要通知：{title}',
@@ -146,6 +147,8 @@ export const errors = {
     not_found: 'DING 不存在',
     rate_limited: '今天发送的 DING 已达上限',
     invalid_box: '无效的列表类型',
+    subject_not_found: 'DING 关联的审批、会议或公告不存在',
+    subject_forbidden: '只有公告发布人或管理员可以就公告发送 DING',
   },
   notify: { not_found: '通知不存在' },
   announcement: {

@@ -9,13 +9,31 @@ const note = (type: string, data: Record<string, unknown>) => ({ type, data, tit
 
 describe('DING text and link', () => {
   it('shows the policy DINGs in the reader\'s language', () => {
+    const auto = (message: string) => ({ message, auto: true, subject_type: '' })
     setLocale('zh-CN')
-    expect(dingText(t, 'Unread: 年会通知')).toBe('你有未读的重要通知：年会通知')
-    expect(dingText(t, 'Unread (3): 年会通知; 请假审批; 安全培训')).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
-    expect(dingText(t, 'Please read: 年会通知')).toBe('请阅读公告：年会通知')
-    expect(dingText(t, '下午三点开会')).toBe('下午三点开会')
+    expect(dingText(t, auto('Unread: 年会通知'))).toBe('你有未读的重要通知：年会通知')
+    expect(dingText(t, auto('Unread (3): 年会通知; 请假审批; 安全培训'))).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
+    expect(dingText(t, { message: 'Please read: 年会通知', auto: false, subject_type: 'announcement' })).toBe('请阅读公告：年会通知')
+    expect(dingText(t, { message: '下午三点开会', auto: false, subject_type: '' })).toBe('下午三点开会')
     setLocale('en')
-    expect(dingText(t, 'Unread (2): A; B')).toBe('You have 2 unread important notices: A; B')
+    expect(dingText(t, auto('Unread (2): A; B'))).toBe('You have 2 unread important notices: A; B')
+    setLocale('zh-CN')
+  })
+
+  it('shows a colleague\'s words as typed, even when they look like the policy\'s', () => {
+    setLocale('zh-CN')
+    for (const message of ['Unread: 工资调整通知', 'Unread (2): 工资; 奖金', 'Please read: 新的报销规定']) {
+      expect(dingText(t, { message, auto: false, subject_type: '' })).toBe(message)
+    }
+    expect(dingText(t, { message: 'Please read: 新的报销规定', auto: false, subject_type: 'approval' })).toBe('Please read: 新的报销规定')
+  })
+
+  it('names who sent a DING in the notification list', () => {
+    setLocale('zh-CN')
+    const n = { ...note('ding.received', { sender_name: '张伟' }), title: '请重新登录' } as Notification
+    expect(notificationText(t, te, n)).toBe('张伟 的 DING：请重新登录')
+    setLocale('en')
+    expect(notificationText(t, te, n)).toBe('DING from 张伟: 请重新登录')
     setLocale('zh-CN')
   })
 

@@ -66,12 +66,16 @@ export function notificationDetail(t: Composer['t'], te: Composer['te'], locale:
 }
 
 // DING text: the server writes automatic and reminder DINGs in English with a
-// fixed prefix; show them in the user's language.
-export function dingText(t: Composer['t'], message: string): string {
-  if (message.startsWith('Unread: ')) return t('notify.ding.autoUnread', { title: message.slice(8) })
-  const many = /^Unread \((\d+)\): ([\s\S]*)$/.exec(message)
+// fixed prefix; show them in the user's language. Only the policy's own DINGs
+// (auto) and announcement reminders (only publishers send those) are read
+// that way: a colleague who types "Unread: …" gets their words shown as typed,
+// not dressed up as a notice from the system.
+export function dingText(t: Composer['t'], d: Pick<Ding, 'message' | 'auto' | 'subject_type'>): string {
+  const message = d.message
+  if (d.auto && message.startsWith('Unread: ')) return t('notify.ding.autoUnread', { title: message.slice(8) })
+  const many = d.auto ? /^Unread \((\d+)\): ([\s\S]*)$/.exec(message) : null
   if (many) return t('notify.ding.autoUnreadMany', { n: Number(many[1]), titles: many[2].split('; ').join(t('notify.ding.listSep')) })
-  if (message.startsWith('Please read: ')) return t('notify.ding.pleaseRead', { title: message.slice(13) })
+  if (d.subject_type === 'announcement' && message.startsWith('Please read: ')) return t('notify.ding.pleaseRead', { title: message.slice(13) })
   return message
 }
 
