@@ -100,11 +100,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
 	}
 	for k, vs := range resp.Header {
-		if k == "Set-Cookie" { // kept in our jar
+		if dropHeaders[k] {
 			continue
 		}
 		w.Header()[k] = vs
 	}
+	confine(w.Header(), resp)
 	w.WriteHeader(resp.StatusCode)
 	stream(w, resp.Body)
 }
