@@ -97,7 +97,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer resp.Body.Close()
 	if p.Log {
-		slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+		slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode, "query", r.URL.RawQuery)
 	}
 	for k, vs := range resp.Header {
 		if dropHeaders[k] {
