@@ -177,3 +177,36 @@ func TestConflictNameKeepsServerUserNameOutOfThePath(t *testing.T) {
 		t.Errorf("plain name: %q", got)
 	}
 }
+
+// TestCraftedNameOnTheRealServerIsRefused: the real server never stores
+// "../escape.txt", but its database may be tampered with (a restored backup,
+// a compromised server): a row renamed behind the server's back is refused
+// by the agent like any malicious server's name, and the rest syncs.
+func TestCraftedNameOnTheRealServerIsRefused(t *testing.T) {
+	s := newServerEnv(t)
+	base := t.TempDir()
+	s.dir = filepath.Join(base, "synced")
+	if err := os.Mkdir(s.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s.remoteWrite("good.txt", "fine")
+	s.remoteWrite("docs/evil.txt", "owned")
+	s.remoteWrite("docs/kept.txt", "kept")
+	if err := s.server.Server.DB.Exec("UPDATE drive_entries SET name = ? WHERE name = ?", "../../escape.txt", "evil.txt").Error; err != nil {
+		t.Fatal(err)
+	}
+	e, _ := s.engine(ModeMirror)
+	s.once(e)
+	s.wantLocal("good.txt", "fine")
+	s.wantLocal("docs/kept.txt", "kept")
+	if got := listTree(t, base); strings.Join(got, " ") != "synced synced/docs synced/docs/kept.txt synced/good.txt" {
+		t.Errorf("beside and in the folder: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(base), "escape.txt")); err == nil {
+		t.Error("escape.txt written two levels up")
+	}
+	st := e.Status()[0]
+	if len(st.Refused) != 1 || st.Refused[0] != (RefusedName{Folder: "docs", Name: "../../escape.txt", Problem: "slash"}) {
+		t.Errorf("refused: %+v", st.Refused)
+	}
+}
