@@ -101,8 +101,9 @@ fetch('/api/v1/healthz').then(r => r.json().then(b => [r.status, b])).then(([s, 
 
 // cspProbeJS checks, in the real window, that the page runs under the
 // index.html Content-Security-Policy: it reports through the /api proxy
-// (logged with TACK_DESKTOP_LOG_API=1) whether the policy is there and
-// whether an inline script and eval were blocked. The desktop smoke test
+// (logged with TACK_DESKTOP_LOG_API=1) whether the policy is there,
+// whether an inline script and eval were blocked, and whether a link to
+// another site was kept out of the window. The desktop smoke test
 // (e2e/desktop/smoke.sh) sets TACK_DESKTOP_CSP_PROBE=1 and reads the log.
 // The probe itself runs as the shell's own script, which a page policy does
 // not govern; what it tries on the page's behalf is.
@@ -118,4 +119,16 @@ const cspProbeJS = `(function () {
   try { evalRan = (0, window['ev' + 'al'])('true') } catch (e) {}
   report(evalRan ? 'eval-ran' : 'eval-blocked');
   setTimeout(function () { report(window.__tackInline ? 'inline-ran' : 'inline-blocked') }, 300);
+  // A link to another site must not open in the window (frontend/src/desktop/links.ts).
+  // (The system browser is stood in for, so the probe opens nothing.)
+  var rt = window.runtime || {}, open = rt.BrowserOpenURL, sent = '';
+  rt.BrowserOpenURL = function (u) { sent = u };
+  var a = document.createElement('a');
+  a.href = 'https://example.invalid/';
+  document.body.appendChild(a);
+  var click = new MouseEvent('click', { bubbles: true, cancelable: true });
+  a.dispatchEvent(click);
+  a.remove();
+  rt.BrowserOpenURL = open;
+  report(click.defaultPrevented && sent === 'https://example.invalid/' ? 'link-kept' : 'link-followed');
 })()`

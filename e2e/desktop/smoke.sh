@@ -3,8 +3,9 @@
 # when there is no display, runs it under Xvfb with a
 # fresh config dir pre-seeded for a local workspace, checks the embedded
 # server answers healthz, checks the page in the window runs under the
-# index.html Content-Security-Policy (an inline script and eval are blocked:
-# TACK_DESKTOP_CSP_PROBE reports it through the /api proxy log), screenshots
+# index.html Content-Security-Policy (an inline script and eval are blocked,
+# a link to another site stays out of the window: TACK_DESKTOP_CSP_PROBE
+# reports it through the /api proxy log), screenshots
 # the screen and checks it is not blank.
 # Output: e2e/artifacts/desktop.png
 set -euo pipefail
@@ -60,16 +61,16 @@ xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- bash -c '
   # The window'"'"'s CSP, as the real WebKit enforces it: the policy is in the
   # page, and what the probe tried on the page'"'"'s behalf was blocked.
   for _ in $(seq 1 60); do
-    n=$(grep -cE "query=.?csp_probe=(meta-ok|inline-blocked|eval-blocked)" "$TMP/tack.log" || true)
-    [[ $n -ge 3 ]] && break
-    grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran)" "$TMP/tack.log" && break
+    n=$(grep -cE "query=.?csp_probe=(meta-ok|inline-blocked|eval-blocked|link-kept)" "$TMP/tack.log" || true)
+    [[ $n -ge 4 ]] && break
+    grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran|link-followed)" "$TMP/tack.log" && break
     sleep 0.5
   done
   grep -oE "csp_probe=[a-z-]+" "$TMP/tack.log" | sort -u | sed "s/^/desktop smoke: CSP probe /"
-  for want in meta-ok inline-blocked eval-blocked; do
+  for want in meta-ok inline-blocked eval-blocked link-kept; do
     grep -qE "query=.?csp_probe=$want" "$TMP/tack.log" || { echo "desktop smoke: FAIL the window CSP probe did not report $want"; exit 1; }
   done
-  if grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran)" "$TMP/tack.log"; then
+  if grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran|link-followed)" "$TMP/tack.log"; then
     echo "desktop smoke: FAIL the window runs without its Content-Security-Policy"; exit 1
   fi
   grep -iE "error|panic|fatal" "$TMP/tack.log" | grep -v dbus-daemon | head -5 || true
