@@ -35,6 +35,9 @@ type App struct {
 	stop  context.CancelFunc
 	// syncDone is closed when the sync agent has stopped its engine.
 	syncDone chan struct{}
+	// openDir is the native folder chooser (nil: the Wails dialog; tests
+	// put a stand-in for the user's choice).
+	openDir func(title string) (string, error)
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).
@@ -58,8 +61,11 @@ func (a *App) CreateLocalWorkspace() (Connection, error) { return a.useLocal(tru
 // Disconnect forgets the server (the local workspace data is kept).
 func (a *App) Disconnect() (Connection, error) { return a.disconnect() }
 
-// PickFolder opens the native folder chooser; "" when cancelled.
-func (a *App) PickFolder(title string) (string, error) {
+// PickFolder opens the native folder chooser; "" when cancelled. The folder
+// chosen is the only one Sync.AddPair then takes (pick.go).
+func (a *App) PickFolder(title string) (string, error) { return a.pickFolder(title) }
+
+func (a *App) nativeOpenDir(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: title})
 }
 

@@ -126,5 +126,8 @@ func (w *Watcher) handle(b []byte) {
 		return
 	}
 	link, _ := ev.Data["link"].(string)
+	if !uiRoute(link) {
+		link = "" // nothing to open: the bubble gets no click action
+	}
 	_ = w.Notifier.Notify(title, body, link)
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -39,6 +40,9 @@ func (a *App) openLink(link string) {
 
 // domReady is OnDomReady: without a server the window shows the connect screen.
 func (a *App) domReady(ctx context.Context) {
+	if os.Getenv("TACK_DESKTOP_CSP_PROBE") == "1" {
+		runtime.WindowExecJS(ctx, cspProbeJS)
+	}
 	if a.connection().Mode == ModeNone {
 		runtime.WindowExecJS(ctx, `if(!location.pathname.startsWith('/desktop')){history.replaceState(null,'','/desktop/connect');location.reload()}`)
 	}
@@ -94,3 +98,37 @@ fetch('/api/v1/healthz').then(r => r.json().then(b => [r.status, b])).then(([s, 
   document.getElementById('api').textContent = s === 200 ? 'Server in use: ' + b.status + ' (version ' + b.version + ')' : 'Server: ' + ((b.error && b.error.message) || s)
 }).catch(e => { document.getElementById('api').textContent = 'Server: ' + e })
 </script></body></html>`
+
+// cspProbeJS checks, in the real window, that the page runs under the
+// index.html Content-Security-Policy: it reports through the /api proxy
+// (logged with TACK_DESKTOP_LOG_API=1) whether the policy is there,
+// whether an inline script and eval were blocked, and whether a link to
+// another site was kept out of the window. The desktop smoke test
+// (e2e/desktop/smoke.sh) sets TACK_DESKTOP_CSP_PROBE=1 and reads the log.
+// The probe itself runs as the shell's own script, which a page policy does
+// not govern; what it tries on the page's behalf is.
+const cspProbeJS = `(function () {
+  var report = function (what) { fetch('/api/v1/healthz?csp_probe=' + what).catch(function () {}) };
+  var meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  report(meta && /(^|;)\s*script-src 'self'\s*(;|$)/.test(meta.content) ? 'meta-ok' : 'meta-missing');
+  window.__tackInline = false;
+  var s = document.createElement('script');
+  s.textContent = 'window.__tackInline = true';
+  document.head.appendChild(s);
+  var evalRan = false;
+  try { evalRan = (0, window['ev' + 'al'])('true') } catch (e) {}
+  report(evalRan ? 'eval-ran' : 'eval-blocked');
+  setTimeout(function () { report(window.__tackInline ? 'inline-ran' : 'inline-blocked') }, 300);
+  // A link to another site must not open in the window (frontend/src/desktop/links.ts).
+  // (The system browser is stood in for, so the probe opens nothing.)
+  var rt = window.runtime || {}, open = rt.BrowserOpenURL, sent = '';
+  rt.BrowserOpenURL = function (u) { sent = u };
+  var a = document.createElement('a');
+  a.href = 'https://example.invalid/';
+  document.body.appendChild(a);
+  var click = new MouseEvent('click', { bubbles: true, cancelable: true });
+  a.dispatchEvent(click);
+  a.remove();
+  rt.BrowserOpenURL = open;
+  report(click.defaultPrevented && sent === 'https://example.invalid/' ? 'link-kept' : 'link-followed');
+})()`

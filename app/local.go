@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path/filepath"
 
@@ -35,6 +36,8 @@ func StartLocal(ctx context.Context, configDir string, ui fs.FS, version string)
 		srv.Close()
 		return nil, err
 	}
+	hosts := loopbackHosts(ln.Addr().String())
+	srv.Wrap(func(h http.Handler) http.Handler { return hostGuard(hosts, h) })
 	l := &Local{URL: &url.URL{Scheme: "http", Host: ln.Addr().String()}, cancel: cancel, done: make(chan error, 1), srv: srv}
 	go func() { l.done <- srv.Serve(ctx, ln) }()
 	return l, nil

@@ -2,8 +2,11 @@ package app
 
 import (
 	"encoding/json"
+	"net/url"
+	"path"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/gen2brain/beeep"
 )
@@ -53,10 +56,10 @@ func (n *OSNotifier) Notify(title, body, link string) error {
 }
 
 // navigateJS is the script that takes the window to an in-app link. Only
-// paths of this app are followed ("/approvals/x", not "//host" or
-// "javascript:"); the link is JSON-quoted, so it cannot break out of the string.
+// routes of the UI are followed (uiRoute); the link is JSON-quoted, so it
+// cannot break out of the string.
 func navigateJS(link string) (string, bool) {
-	if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") || strings.ContainsAny(link, "\\\r\n") {
+	if !uiRoute(link) {
 		return "", false
 	}
 	b, err := json.Marshal(link)
@@ -87,4 +90,28 @@ func (f *FakeNotifier) All() []Notification {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]Notification(nil), f.Sent...)
+}
+
+// uiRoute reports whether a link from the server (a notification's) is a
+// route of the UI: a path of this origin ("/approvals/x"), not another site
+// ("//host", "https:", "javascript:"), and not the /api/ proxy or the Wails
+// runtime, which would show the server's answer as a page of the app's own
+// origin, the one that may call the bindings. The path is compared as the
+// webview resolves it (dot segments, percent-escapes).
+func uiRoute(link string) bool {
+	if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") ||
+		strings.ContainsFunc(link, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return false
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" {
+		return false
+	}
+	p := strings.ToLower(path.Clean(u.Path))
+	for _, bad := range []string{"/api", "/wails"} {
+		if p == bad || strings.HasPrefix(p, bad+"/") {
+			return false
+		}
+	}
+	return true
 }

@@ -18,6 +18,19 @@ func TestNavigateJS(t *testing.T) {
 		{"https://evil.example", "", false},
 		{"", "", false},
 		{"/a\nb", "", false},
+		// The /api proxy and the Wails runtime are not UI routes: a server's
+		// text/html there would run on the app's origin.
+		{"/api/v1/drive/files/x/content", "", false},
+		{"/api", "", false},
+		{"/API/v1/x", "", false},
+		{"/./api/v1/x", "", false},
+		{"/approvals/../api/v1/x", "", false},
+		{"/%61pi/v1/x", "", false},
+		{"/api%2fv1/x", "", false},
+		{"/wails/runtime.js", "", false},
+		{"/a\\b", "", false},
+		{"/a\tb", "", false},
+		{"/apis-overview", `location.assign("/apis-overview")`, true},
 	} {
 		js, ok := navigateJS(c.link)
 		if js != c.js || ok != c.ok {

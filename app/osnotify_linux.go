@@ -5,6 +5,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/godbus/dbus/v5"
@@ -65,7 +66,7 @@ func (n *fdoNotifier) notify(appName, icon, title, body, link string) error {
 		actions = []string{"default", "Open"}
 	}
 	var id uint32
-	err := n.conn.Object(fdoName, fdoPath).Call(fdoIface+".Notify", 0, appName, uint32(0), icon, title, body, actions,
+	err := n.conn.Object(fdoName, fdoPath).Call(fdoIface+".Notify", 0, appName, uint32(0), icon, title, fdoText(body), actions,
 		map[string]dbus.Variant{}, int32(-1)).Store(&id)
 	if err != nil {
 		return fmt.Errorf("app: notify: %w", err)
@@ -106,3 +107,12 @@ func (n *fdoNotifier) follow(ch <-chan *dbus.Signal) {
 
 // Close drops the bus connection (tests).
 func (n *fdoNotifier) Close() error { return n.conn.Close() }
+
+// fdoText escapes a body for the notification daemon, which reads bodies as
+// markup (<b>, <a href>, <img src>): the body is the server's text (an
+// approval's title, a DING's message), and a server must not put a link to
+// another site, or a picture from anywhere, into the bubble. "R&D <周会>" is
+// shown as written.
+func fdoText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

@@ -97,14 +97,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer resp.Body.Close()
 	if p.Log {
-		slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode)
+		slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", resp.StatusCode, "query", r.URL.RawQuery)
 	}
 	for k, vs := range resp.Header {
-		if k == "Set-Cookie" { // kept in our jar
+		if dropHeaders[k] {
 			continue
 		}
 		w.Header()[k] = vs
 	}
+	confine(w.Header(), resp)
 	w.WriteHeader(resp.StatusCode)
 	stream(w, resp.Body)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	gosync "sync"
+	"time"
 
 	tsync "tack/backend/sync"
 )
@@ -18,6 +19,7 @@ type Sync struct {
 	mu     gosync.Mutex
 	ctx    context.Context
 	engine *tsync.Engine
+	picked pickedFolder // the folder last chosen in the native chooser
 }
 
 // NewSync is the facade with no engine yet (the sync agent sets it);
@@ -76,13 +78,21 @@ func (s *Sync) ListPairs() ([]tsync.Pair, error) {
 	return e.Pairs(), nil
 }
 
-// AddPair starts syncing a local folder with a drive folder.
+// AddPair starts syncing a local folder with a drive folder. The local
+// folder must be the one the user just chose with App.PickFolder.
 func (s *Sync) AddPair(req AddPairRequest) (tsync.Pair, error) {
 	ctx, e, err := s.current()
 	if err != nil {
 		return tsync.Pair{}, err
 	}
-	return e.AddPair(ctx, tsync.Pair{LocalPath: req.LocalPath, SpaceID: req.SpaceID, RemoteFolderID: req.RemoteFolderID, Mode: tsync.Mode(req.Mode)})
+	if !s.picked.is(req.LocalPath, time.Now()) {
+		return tsync.Pair{}, errFolderNotPicked
+	}
+	p, err := e.AddPair(ctx, tsync.Pair{LocalPath: req.LocalPath, SpaceID: req.SpaceID, RemoteFolderID: req.RemoteFolderID, Mode: tsync.Mode(req.Mode)})
+	if err == nil {
+		s.picked.forget()
+	}
+	return p, err
 }
 
 // RemovePair stops syncing a pair; no file is deleted on either side.

@@ -119,6 +119,10 @@ func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	a.openDir = func(string) (string, error) { return dir, nil } // the user chooses dir
+	if _, err := a.PickFolder("choose"); err != nil {
+		t.Fatal(err)
+	}
 	pair, err := a.Sync.AddPair(AddPairRequest{LocalPath: dir, SpaceID: company.ID, RemoteFolderID: company.RootID, Mode: "backup"})
 	if err != nil {
 		t.Fatal(err)

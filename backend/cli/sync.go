@@ -202,6 +202,17 @@ func describe(s tsync.PairStatus) string {
 	if len(s.Clashes) > 0 {
 		line += fmt.Sprintf(" [case clashes, not synced: %s]", strings.Join(s.Clashes, ", "))
 	}
+	if len(s.Refused) > 0 {
+		names := make([]string, 0, len(s.Refused))
+		for _, r := range s.Refused {
+			where := ""
+			if r.Folder != "" {
+				where = " in " + r.Folder
+			}
+			names = append(names, fmt.Sprintf("%q%s (%s)", r.Name, where, r.Problem))
+		}
+		line += fmt.Sprintf(" [drive names that cannot be local file names, not synced: %s]", strings.Join(names, ", "))
+	}
 	return line
 }
 

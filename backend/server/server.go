@@ -143,6 +143,10 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 // Handler is the HTTP handler (API + UI), for httptest and the desktop AssetServer.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// Wrap puts mw in front of the handler; call it before Serve (the desktop's
+// workspace server admits only its own loopback Host this way).
+func (s *Server) Wrap(mw func(http.Handler) http.Handler) { s.handler = mw(s.handler) }
+
 // AddJob registers a background job; call before Run.
 func (s *Server) AddJob(j Job) { s.jobs = append(s.jobs, j) }
 

@@ -10,6 +10,9 @@
 //   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
 //   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
 //   - remote.go: the drive folder's tree, fed by the change feed
+//   - names.go: every name a server sends passes the drive's name rules
+//     (drive/entryname) or is refused and listed on the status; the
+//     executor reaches files only through an os.Root of the pair folder
 //   - reconcile.go: three-way decisions (local, base, remote) as pure functions
 //   - transfer.go: parallel uploads/downloads, small files in batches,
 //     bandwidth limit, progress

@@ -17,6 +17,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"tack/backend/clock"
+	"tack/backend/server/servertest"
 )
 
 // syncEnv is a drive server (fake or real), a local folder and a second
@@ -31,7 +32,8 @@ type syncEnv struct {
 	dataDir string
 	otherC  *Client
 	clk     *clock.Fake
-	fake    *fakeDrive // nil against the real server
+	fake    *fakeDrive      // nil against the real server
+	server  *servertest.Env // nil against the fake
 	probe   *probe
 	other   string // the other user's display name
 }

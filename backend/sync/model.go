@@ -137,6 +137,10 @@ type PairStatus struct {
 	PendingDelete int       `json:"pending_delete,omitempty"` // deletes waiting for ConfirmDeletes
 	Clashes       []string  `json:"clashes,omitempty"`        // case clashes, not synced
 	LastSync      time.Time `json:"last_sync"`
+
+	// Refused: drive entries whose names cannot be local file names
+	// (names.go); they and what is under them are not synced.
+	Refused []RefusedName `json:"refused,omitempty"`
 }
 
 // Event is pushed on the engine's events channel for the UI/tray.

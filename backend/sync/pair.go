@@ -177,6 +177,7 @@ func (r *pairRunner) statusCopy() PairStatus {
 	s.LocalPath = r.pair.LocalPath
 	s.SpaceID, s.FolderID = r.pair.SpaceID, r.pair.RemoteFolderID
 	s.Clashes = append([]string(nil), s.Clashes...)
+	s.Refused = r.tree.Refused()
 	switch {
 	case r.pair.Paused:
 		s.State = StatePaused

@@ -239,7 +239,9 @@ func ConflictName(p, user string, now time.Time) string {
 		ext = ""
 	}
 	stem := strings.TrimSuffix(base, ext)
-	if user == "" {
+	// The user is the last writer's display name as the server sent it: it
+	// must not bring a separator (or "..") into the path.
+	if user = labelForName(user); user == "" {
 		user = "unknown"
 	}
 	return dir + fmt.Sprintf("%s (conflict %s %s)%s", stem, user, now.Format("2006-01-02 1504"), ext)

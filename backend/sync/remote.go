@@ -30,6 +30,8 @@ type RemoteTree struct {
 	kids   map[string]map[string]string // parent ID → NFC name → child ID
 	cursor string
 	loaded bool
+	// refused: entries whose name breaks the name rules (names.go), by ID.
+	refused map[string]refusedEntry
 }
 
 // NewRemoteTree returns an empty tree for the folder rootID.
@@ -49,6 +51,7 @@ func (t *RemoteTree) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.byID, t.kids, t.cursor, t.loaded = map[string]*remoteEntry{}, map[string]map[string]string{}, "", false
+	t.refused = nil
 }
 
 // Loaded reports whether the full listing has been applied.
@@ -149,6 +152,9 @@ func (e *remoteEntry) file(p string) *RemoteFile {
 
 func (t *RemoteTree) setLocked(e Entry) {
 	t.removeLocked(e.ID)
+	if t.refuseLocked(e) {
+		return // never part of a path: not it, nothing under it
+	}
 	re := &remoteEntry{ID: e.ID, ParentID: e.ParentID, Name: norm.NFC.String(e.Name), Hash: e.Hash, Size: e.Size, Version: e.Version, Dir: e.IsDir()}
 	if par, ok := t.byID[e.ParentID]; ok {
 		re.ParentID = par.ID
@@ -173,6 +179,7 @@ func (t *RemoteTree) setLocked(e Entry) {
 }
 
 func (t *RemoteTree) removeLocked(id string) {
+	delete(t.refused, id)
 	old, ok := t.byID[id]
 	if !ok {
 		return

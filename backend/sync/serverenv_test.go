@@ -46,5 +46,5 @@ func newServerEnv(t *testing.T) *syncEnv {
 	hs := httptest.NewServer(p)
 	t.Cleanup(hs.Close)
 	return &syncEnv{t: t, url: hs.URL, token: adminTok, space: sp.ID, root: folder.ID, dir: t.TempDir(), dataDir: t.TempDir(),
-		otherC: NewClient(hs.URL, otherTok), clk: clock.NewFake(time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)), probe: p, other: other.Name}
+		otherC: NewClient(hs.URL, otherTok), clk: clock.NewFake(time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)), probe: p, other: other.Name, server: e}
 }

@@ -39,21 +39,29 @@ type executor struct {
 	retry   []string // paths to rescan soon (skipped: changed or 409)
 	errs    []error
 	created []string // conflict copies created locally: upload them next pass
+	// root is the pair folder, opened for the pass: every file the executor
+	// writes, renames, removes or reads is reached through it, so no path
+	// (a name a malicious server sent, a base an older agent recorded, a
+	// symlink left in the folder pointing elsewhere) leads outside the folder.
+	root *os.Root
 }
 
 func newExecutor(r *pairRunner, prog *progress) *executor {
 	return &executor{r: r, prog: prog, puts: map[string]*FileRecord{}, dels: map[string]bool{}}
 }
 
-func (x *executor) abs(p string) string {
-	return filepath.Join(x.r.pair.LocalPath, filepath.FromSlash(p))
+// rel is the pair-relative slash path p in the OS's form, for x.root.
+func (x *executor) rel(p string) string {
+	return filepath.FromSlash(p)
 }
 
-func (x *executor) osAbs(a Action) string {
+// osRel is the action's path as the scan found it on disk (its name may
+// differ from the NFC path, e.g. NFD on macOS).
+func (x *executor) osRel(a Action) string {
 	if a.Local != nil && a.Local.OSPath != "" && a.Local.Path == a.Path {
-		return filepath.Join(x.r.pair.LocalPath, a.Local.OSPath)
+		return a.Local.OSPath
 	}
-	return x.abs(a.Path)
+	return x.rel(a.Path)
 }
 
 // put records a new base for p.
@@ -111,6 +119,12 @@ func (x *executor) flush(ctx context.Context) error {
 
 func (x *executor) run(ctx context.Context, plan *Plan) error {
 	defer func() { _ = x.flush(ctx) }()
+	root, err := os.OpenRoot(x.r.pair.LocalPath)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	x.root = root
 	for _, a := range plan.Moves {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -282,12 +296,14 @@ func (x *executor) uploadBatch(ctx context.Context, acts []Action) {
 	files := make([]BatchFile, 0, len(acts))
 	sent := make([]Action, 0, len(acts))
 	for _, a := range acts {
-		abs := x.osAbs(a)
-		if err := x.checkLocal(abs, a.Local); err != nil {
+		rel := x.osRel(a)
+		if err := x.checkLocal(rel, a.Local); err != nil {
 			x.skip(a.Path, err)
 			continue
 		}
-		f := BatchFile{Size: a.Local.Size, Hash: a.Local.Hash, Path: abs}
+		// The client reads the file by its absolute path: a file the scan
+		// found (the scan follows no symlink), only ever read.
+		f := BatchFile{Size: a.Local.Size, Hash: a.Local.Hash, Path: filepath.Join(x.r.pair.LocalPath, rel)}
 		if a.Remote != nil {
 			f.EntryID, f.BaseVersion = a.Remote.EntryID, a.Remote.Version
 		} else {
@@ -365,10 +381,10 @@ func (x *executor) transfer(ctx context.Context, a Action) error {
 		x.mu.Unlock()
 		return x.upload(ctx, a, a.Remote)
 	case ActKeepLocal:
-		if err := x.checkLocal(x.osAbs(a), a.Local); err != nil {
+		if err := x.checkLocal(x.osRel(a), a.Local); err != nil {
 			return err
 		}
-		if err := os.Rename(x.osAbs(a), x.abs(a.ConflictPath)); err != nil {
+		if err := x.root.Rename(x.osRel(a), x.rel(a.ConflictPath)); err != nil {
 			return err
 		}
 		return x.download(ctx, a.Path, a.Remote, nil)
@@ -376,10 +392,10 @@ func (x *executor) transfer(ctx context.Context, a Action) error {
 	return nil
 }
 
-// checkLocal verifies the file still looks like what the plan saw (nil =
-// must not exist).
-func (x *executor) checkLocal(abs string, want *LocalFile) error {
-	fi, err := os.Lstat(abs)
+// checkLocal verifies the file at rel still looks like what the plan saw
+// (nil = must not exist).
+func (x *executor) checkLocal(rel string, want *LocalFile) error {
+	fi, err := x.root.Lstat(rel)
 	if want == nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
@@ -422,7 +438,7 @@ func (x *executor) recordDir(p, entryID string, version int64) {
 	if b := x.r.getBase(p); b != nil && b.Dir && b.EntryID == entryID {
 		return
 	}
-	fi, err := os.Lstat(x.abs(p))
+	fi, err := x.root.Lstat(x.rel(p))
 	if err != nil || !fi.IsDir() {
 		return
 	}
@@ -430,11 +446,11 @@ func (x *executor) recordDir(p, entryID string, version int64) {
 }
 
 func (x *executor) mkdirLocal(p string) error {
-	abs := x.abs(p)
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	rel := x.rel(p)
+	if err := x.root.MkdirAll(rel, 0o755); err != nil {
 		return err
 	}
-	fi, err := os.Lstat(abs)
+	fi, err := x.root.Lstat(rel)
 	if err != nil {
 		return err
 	}
@@ -460,18 +476,18 @@ func (x *executor) moveRemote(ctx context.Context, a Action) error {
 }
 
 func (x *executor) moveLocal(a Action) error {
-	to := x.abs(a.Path)
-	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
+	to := x.rel(a.Path)
+	if _, err := x.root.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
 		return errLocalChanged
 	}
-	from := x.abs(a.From)
+	from := x.rel(a.From)
 	if a.Local != nil && a.Local.OSPath != "" {
-		from = filepath.Join(x.r.pair.LocalPath, a.Local.OSPath)
+		from = a.Local.OSPath
 	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+	if err := x.root.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
 	}
-	if err := os.Rename(from, to); err != nil {
+	if err := x.root.Rename(from, to); err != nil {
 		return err
 	}
 	e := Entry{ID: a.Remote.EntryID, Version: a.Remote.Version}
@@ -518,9 +534,9 @@ func (x *executor) delete(ctx context.Context, a Action) error {
 		x.r.tree.Remove(r.EntryID)
 		x.drop(a.Path, a.Dir)
 	case ActDeleteLocal:
-		abs := x.osAbs(a)
+		rel := x.osRel(a)
 		if a.Dir {
-			if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			if err := x.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				// Not empty (ignored or new files inside): keep it, stop syncing it.
 				x.drop(a.Path, false)
 				return nil
@@ -529,10 +545,10 @@ func (x *executor) delete(ctx context.Context, a Action) error {
 			return nil
 		}
 		// Never delete a local change the drive does not have.
-		if err := x.checkLocal(abs, a.Local); err != nil {
+		if err := x.checkLocal(rel, a.Local); err != nil {
 			return err
 		}
-		if err := os.Remove(abs); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := x.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		x.drop(a.Path, false)
@@ -548,8 +564,8 @@ func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) err
 	if l == nil {
 		return errLocalChanged
 	}
-	abs := x.osAbs(a)
-	if err := x.checkLocal(abs, l); err != nil {
+	rel := x.osRel(a)
+	if err := x.checkLocal(rel, l); err != nil {
 		return err
 	}
 	var (
@@ -559,9 +575,9 @@ func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) err
 	if l.Size <= x.r.e.opts.SmallFile {
 		// One request for a small file, new or changed (many small files
 		// go in batches instead: uploadBatch).
-		e, err = x.uploadSmall(ctx, a.Path, abs, l, remote)
+		e, err = x.uploadSmall(ctx, a.Path, rel, l, remote)
 	} else {
-		e, err = x.uploadChunked(ctx, a.Path, abs, l, remote)
+		e, err = x.uploadChunked(ctx, a.Path, rel, l, remote)
 	}
 	if err != nil {
 		return err
@@ -574,8 +590,8 @@ func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) err
 	return nil
 }
 
-func (x *executor) uploadSmall(ctx context.Context, p, abs string, l *LocalFile, remote *RemoteFile) (Entry, error) {
-	data, err := os.ReadFile(abs)
+func (x *executor) uploadSmall(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+	data, err := x.root.ReadFile(rel)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -599,7 +615,7 @@ func (x *executor) uploadSmall(ctx context.Context, p, abs string, l *LocalFile,
 	return e, err
 }
 
-func (x *executor) uploadChunked(ctx context.Context, p, abs string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
 	var state UploadState
@@ -638,7 +654,7 @@ func (x *executor) uploadChunked(ctx context.Context, p, abs string, l *LocalFil
 	for _, h := range state.Missing {
 		missing[h] = true
 	}
-	f, err := os.Open(abs)
+	f, err := x.root.Open(rel)
 	if err != nil {
 		return Entry{}, err
 	}
@@ -691,18 +707,18 @@ func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expe
 	if r == nil {
 		return nil
 	}
-	target := x.abs(p)
+	target := x.rel(p)
 	if expect != nil && expect.Path == p && expect.OSPath != "" {
-		target = filepath.Join(x.r.pair.LocalPath, expect.OSPath)
+		target = expect.OSPath
 	}
 	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := x.root.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, err := x.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}
@@ -710,7 +726,7 @@ func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expe
 	defer func() {
 		if !ok {
 			f.Close()
-			os.Remove(tmp)
+			x.root.Remove(tmp)
 		}
 	}()
 	body, err := x.r.e.client.Download(ctx, r.EntryID, r.Version)
@@ -735,15 +751,15 @@ func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expe
 	if err := x.checkLocal(target, expect); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, target); err != nil {
+	if err := x.root.Rename(tmp, target); err != nil {
 		return err
 	}
 	ok = true
-	syncDir(dir)
+	syncDir(x.root, dir)
 	if !record {
 		return nil
 	}
-	fi, err := os.Lstat(target)
+	fi, err := x.root.Lstat(target)
 	if err != nil {
 		return err
 	}
@@ -760,8 +776,8 @@ func (w progressWriter) Write(b []byte) (int, error) {
 
 // syncDir makes a rename durable (best effort: not every OS can fsync a
 // directory).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
+func syncDir(root *os.Root, dir string) {
+	if d, err := root.Open(dir); err == nil {
 		_ = d.Sync()
 		_ = d.Close()
 	}

@@ -64,6 +64,9 @@ func (w *walker) subtree(sub string) {
 		return
 	}
 	osRel := filepath.FromSlash(sub)
+	if !filepath.IsLocal(osRel) {
+		return // a dirty path from the change feed never leads out of the folder
+	}
 	fi, err := os.Lstat(filepath.Join(w.s.Root, osRel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return // gone: nothing under it exists

@@ -2,7 +2,11 @@
 # Desktop smoke test: builds the Wails binary, checks it explains itself
 # when there is no display, runs it under Xvfb with a
 # fresh config dir pre-seeded for a local workspace, checks the embedded
-# server answers healthz, screenshots the screen and checks it is not blank.
+# server answers healthz, checks the page in the window runs under the
+# index.html Content-Security-Policy (an inline script and eval are blocked,
+# a link to another site stays out of the window: TACK_DESKTOP_CSP_PROBE
+# reports it through the /api proxy log), screenshots
+# the screen and checks it is not blank.
 # Output: e2e/artifacts/desktop.png
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +24,7 @@ trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/config/tack"
 echo '{"mode":"local"}' >"$TMP/config/tack/desktop.json"
 
-export HOME=$TMP XDG_CONFIG_HOME=$TMP/config BIN ROOT TMP TACK_DESKTOP_LOG_API=1
+export HOME=$TMP XDG_CONFIG_HOME=$TMP/config BIN ROOT TMP TACK_DESKTOP_LOG_API=1 TACK_DESKTOP_CSP_PROBE=1
 
 # Without a display the binary must say why and how to get a server instead
 # (exit status 1), not crash in GTK.
@@ -54,6 +58,21 @@ xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- bash -c '
   # server handler (the UI calls /api/v1/setup or /me; the placeholder healthz).
   grep -E "desktop: api .*path=/api/v1/[a-z]+ status=[0-9]+" "$TMP/tack.log" | head -3 \
     || { echo "desktop smoke: FAIL the window made no /api request through the proxy"; cat "$TMP/tack.log" | tail -20; exit 1; }
+  # The window'"'"'s CSP, as the real WebKit enforces it: the policy is in the
+  # page, and what the probe tried on the page'"'"'s behalf was blocked.
+  for _ in $(seq 1 60); do
+    n=$(grep -cE "query=.?csp_probe=(meta-ok|inline-blocked|eval-blocked|link-kept)" "$TMP/tack.log" || true)
+    [[ $n -ge 4 ]] && break
+    grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran|link-followed)" "$TMP/tack.log" && break
+    sleep 0.5
+  done
+  grep -oE "csp_probe=[a-z-]+" "$TMP/tack.log" | sort -u | sed "s/^/desktop smoke: CSP probe /"
+  for want in meta-ok inline-blocked eval-blocked link-kept; do
+    grep -qE "query=.?csp_probe=$want" "$TMP/tack.log" || { echo "desktop smoke: FAIL the window CSP probe did not report $want"; exit 1; }
+  done
+  if grep -qE "query=.?csp_probe=(meta-missing|inline-ran|eval-ran|link-followed)" "$TMP/tack.log"; then
+    echo "desktop smoke: FAIL the window runs without its Content-Security-Policy"; exit 1
+  fi
   grep -iE "error|panic|fatal" "$TMP/tack.log" | grep -v dbus-daemon | head -5 || true
 '
 sd=$(convert e2e/artifacts/desktop.png -colorspace Gray -format '%[fx:standard_deviation]' info:)

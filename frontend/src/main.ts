@@ -8,7 +8,9 @@ import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'
 import { i18n } from './locales'
+import { keepLinksInApp } from './desktop/links'
 
+keepLinksInApp() // only acts in the desktop window
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)

@@ -23,6 +23,8 @@ export const errors = {
     sync_not_running: 'Folder sync is not running',
     not_desktop: 'Only available in the desktop app',
     bad_bandwidth: 'The speed limit must be between 0 (no limit) and 10485760 KB/s',
+    wrong_host: 'This workspace server only answers on its own loopback address',
+    folder_not_picked: 'Choose the local folder with the Choose… button',
     internal: 'Something went wrong',
   },
 }

@@ -42,6 +42,9 @@ export default {
   heldText: 'Nothing has been deleted yet. Check that this was intended (a moved or unmounted folder looks like a mass delete), then confirm.',
   reason: 'Reason: {reason}',
   cancel: 'Cancel',
+  refused: '{n} items on the drive have names that cannot be file names on this computer; they are not synced:',
+  refusedTop: '“{name}”: {reason}',
+  refusedIn: '“{name}” in {folder}: {reason}',
   speed: {
     title: 'Transfer speed',
     lead: 'Caps the combined upload and download speed of every synced folder on this computer, so sync never floods the office network.',

@@ -23,6 +23,8 @@ export const errors = {
     sync_not_running: '文件夹同步未运行',
     not_desktop: '仅在桌面客户端中可用',
     bad_bandwidth: '限速须在 0（不限速）到 10485760 KB/秒之间',
+    wrong_host: '本机工作区服务器只接受本机回环地址的访问',
+    folder_not_picked: '请用“选择…”按钮选择要同步的本机文件夹',
     internal: '出了点问题',
   },
 }

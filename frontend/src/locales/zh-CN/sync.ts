@@ -42,6 +42,9 @@ export default {
   heldText: '目前还没有删除任何文件。请确认这是有意为之（文件夹被移走或磁盘未挂载也会像大量删除），再点确认。',
   reason: '原因：{reason}',
   cancel: '取消',
+  refused: '云盘上有 {n} 项的名称不能用作本机的文件名，未同步：',
+  refusedTop: '“{name}”：{reason}',
+  refusedIn: '“{name}”（在 {folder} 中）：{reason}',
   speed: {
     title: '传输速度',
     lead: '限制本机所有同步文件夹上传和下载的总速度，避免占满公司网络。',

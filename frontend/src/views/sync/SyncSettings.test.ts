@@ -238,4 +238,32 @@ describe('folder sync settings', () => {
     await click('[data-test=sync-add-ok]')
     expect(document.body.textContent).toContain('该文件夹在已同步的文件夹之内，或包含已同步的文件夹')
   }, 20_000)
+
+  it('lists the drive names it refused, each with its reason, in red', async () => {
+    status = { overall: 'synced', pairs: [pair({ pair_id: 'r', refused: [
+      { folder: '', name: '../escape.txt', problem: 'slash' },
+      { folder: '项目/2027', name: 'CON.txt', problem: 'windows_reserved' },
+    ] })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    const box = q('[data-test=sync-refused-r]')
+    expect(box?.textContent).toContain('云盘上有 2 项的名称不能用作本机的文件名，未同步：')
+    expect(box?.textContent).toContain('“../escape.txt”：名称不能包含 / 或 \\')
+    expect(box?.textContent).toContain('“CON.txt”（在 项目/2027 中）：这是 Windows 的保留名称（如 CON、NUL、COM1），请换一个')
+  }, 20_000)
+
+  it('translates a folder that was not chosen in the native chooser', async () => {
+    fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
+    ;(window as any).go.app.Sync.AddPair = vi.fn(async () => {
+      throw { code: 'invalid', key: 'desktop.folder_not_picked', message: 'choose the folder with the Choose… button' }
+    })
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    await click('[data-test=sync-add]')
+    await click('[data-test=sync-choose]')
+    const field = q('[data-test=sync-local-path]')
+    expect(((field?.tagName === 'INPUT' ? field : field?.querySelector('input')) as HTMLInputElement).readOnly).toBe(true)
+    await click('[data-test=sync-add-ok]')
+    expect(document.body.textContent).toContain('请用“选择…”按钮选择要同步的本机文件夹')
+  }, 20_000)
 })

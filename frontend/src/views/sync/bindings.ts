@@ -31,6 +31,18 @@ export interface PairStatus {
   pending_delete?: number
   clashes?: string[]
   last_sync: string
+  /** Drive entries whose names cannot be local file names: not synced. */
+  refused?: RefusedName[]
+}
+
+/** A drive entry the agent refused (backend/sync/names.go). */
+export interface RefusedName {
+  /** The pair-relative folder it is in ('' = the top). */
+  folder: string
+  /** As the server sent it, unprintable characters escaped. */
+  name: string
+  /** Why: a drive.nameProblem key. */
+  problem: string
 }
 
 export interface SyncOverview {
