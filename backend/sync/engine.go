@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -42,6 +43,12 @@ type Options struct {
 	SmallFile      int64         // files up to this size go up in one request, many together (default 256 KiB)
 	BandwidthLimit int64         // bytes/s for transfers, 0 = unlimited
 	NoWatch        bool          // no fsnotify (SyncOnce, tests)
+	// OnPairStopped is called (on the pair's goroutine) when a pair stops
+	// for good while serving: the desktop notifies the user, `tack sync`
+	// exits non-zero, the heartbeat tells the server.
+	OnPairStopped func(PairStatus)
+
+	openFile func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
 }
 
 func (o *Options) defaults() {
@@ -290,7 +297,7 @@ func (e *Engine) Status() []PairStatus {
 
 // Overall is the worst state of all pairs (for the tray).
 func (e *Engine) Overall() State {
-	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5}
+	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5, StateStopped: 6}
 	worst := StateSynced
 	for _, s := range e.Status() {
 		if rank[s.State] > rank[worst] {
@@ -327,10 +334,33 @@ func (e *Engine) start(ctx context.Context, r *pairRunner) {
 	go func() {
 		defer e.wg.Done()
 		defer close(done)
-		if err := r.serve(rctx); err != nil && !errors.Is(err, context.Canceled) {
-			slog.Error("sync: pair stopped", "pair", r.pair.ID, "err", err)
-		}
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("sync: crashed: %v", p)
+				slog.Error("sync: pair crashed", "pair", r.pair.ID, "panic", p, "stack", string(debug.Stack()))
+			}
+			if err != nil && !errors.Is(err, context.Canceled) && rctx.Err() == nil {
+				e.stopped(r, err)
+			}
+		}()
+		err = r.serve(rctx)
 	}()
+}
+
+// stopped marks a pair whose runner ended for good and tells everyone who
+// watches: until then a pair could stop while the process stayed alive and
+// nothing outside noticed.
+func (e *Engine) stopped(r *pairRunner, err error) {
+	slog.Error("sync: pair stopped", "pair", r.pair.ID, "path", r.pair.LocalPath, "err", err)
+	r.mu.Lock()
+	r.stopped = err.Error()
+	r.stoppedAt = e.opts.Clock.Now()
+	r.mu.Unlock()
+	r.publish()
+	if e.opts.OnPairStopped != nil {
+		e.opts.OnPairStopped(r.statusCopy())
+	}
 }
 
 // SyncOnce brings every pair in step once (full listing, full scan, passes

@@ -35,6 +35,8 @@ type pairRunner struct {
 	status     PairStatus
 	confirmed  bool
 	cancelPass context.CancelFunc
+	stopped    string // why the runner ended for good ("" while it runs)
+	stoppedAt  time.Time
 	stopFn     context.CancelFunc
 	done       chan struct{} // closed when serve returns
 	ignore     atomic.Pointer[Ignore]
@@ -177,7 +179,13 @@ func (r *pairRunner) statusCopy() PairStatus {
 	s.LocalPath = r.pair.LocalPath
 	s.SpaceID, s.FolderID = r.pair.SpaceID, r.pair.RemoteFolderID
 	s.Clashes = append([]string(nil), s.Clashes...)
+	s.Skipped = append([]SkippedItem(nil), s.Skipped...)
 	switch {
+	case r.stopped != "":
+		// Worse than any pass error: nothing will sync until a restart.
+		s.State, s.Error = StateStopped, r.stopped
+		at := r.stoppedAt
+		s.StoppedAt = &at
 	case r.pair.Paused:
 		s.State = StatePaused
 	case s.PendingDelete > 0:
@@ -389,6 +397,24 @@ func (r *pairRunner) serve(ctx context.Context) error {
 	}
 }
 
+// withoutSkipped drops the paths the status lists as skipped.
+func withoutSkipped(paths []string, skipped []SkippedItem) []string {
+	if len(skipped) == 0 {
+		return paths
+	}
+	in := make(map[string]bool, len(skipped))
+	for _, s := range skipped {
+		in[s.Path] = true
+	}
+	out := paths[:0:0]
+	for _, p := range paths {
+		if !in[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (r *pairRunner) markRetry(paths ...string) {
 	r.dirtyMu.Lock()
 	defer r.dirtyMu.Unlock()
@@ -442,12 +468,16 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		delay = time.Second
 		first := !r.tree.Loaded()
 		touched := r.tree.Apply(page)
-		if first {
+		// The drive answers again: its error goes, whether or not the
+		// answer brought changes (it stayed up while sync had resumed).
+		if st := r.statusCopy(); strings.HasPrefix(st.Error, "drive unreachable") {
 			r.update(func(s *PairStatus) {
 				if strings.HasPrefix(s.Error, "drive unreachable") {
 					s.Error = ""
 				}
 			})
+		}
+		if first {
 			r.markDirty("")
 		} else if len(touched) > 0 {
 			r.markRemoteDirty(touched)
@@ -484,6 +514,7 @@ func (r *pairRunner) syncOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		again = withoutSkipped(again, r.statusCopy().Skipped) // listed in the status; tried again by the next run
 		last = nil
 		if len(again) == 0 {
 			st := r.statusCopy()
@@ -536,7 +567,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	region := minimalSubtrees(subtrees)
 	full = region[0] == ""
 	base, baseFiles := r.baseUnder(region)
-	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive}
+	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
 	res, err := sc.Scan(pctx, base, subtrees)
 	if err != nil {
 		r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
@@ -568,12 +599,28 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 			}
 		}
 	}
+	var skipped []SkippedItem
+	if !full {
+		for _, it := range r.statusCopy().Skipped {
+			if !res.Covers(it.Path) {
+				skipped = append(skipped, it)
+			}
+		}
+	}
+	var unreadable []string
 	for p, why := range res.Skip {
-		if strings.HasPrefix(why, "case clash") {
+		it, ok := skipItem(p, why)
+		if !ok {
 			clashes = append(clashes, p)
+			continue
+		}
+		skipped = append(skipped, it)
+		if it.retried() {
+			unreadable = append(unreadable, p) // a locked file may be free at the next pass
 		}
 	}
 	sort.Strings(clashes)
+	sortSkipped(skipped)
 	skip := func(p string) bool {
 		if _, ok := res.Skip[p]; ok {
 			return true
@@ -635,8 +682,12 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	again := append([]string(nil), x.retry...)
 	again = append(again, x.created...)
+	again = append(again, unreadable...)
 	if deferDeletes {
-		again = append(again, "") // the full pass that decides on the deletes
+		// The full pass that decides on the deletes runs next, at once: by
+		// the backoff it could wait up to a minute, showing "synced" while
+		// a mass delete was about to be held.
+		r.markDirty("")
 	}
 	var errText string
 	if len(x.errs) > 0 {
@@ -644,9 +695,13 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	r.update(func(s *PairStatus) {
 		s.State = StateSynced
+		if deferDeletes {
+			s.State = StateSyncing
+		}
 		s.Pending = len(again)
 		s.PendingDelete = held
 		s.Clashes = clashes
+		s.Skipped = skipped
 		s.Error = errText
 		if err == nil && len(x.errs) == 0 {
 			s.LastSync = r.e.opts.Clock.Now()

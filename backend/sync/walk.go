@@ -70,13 +70,15 @@ func (w *walker) subtree(sub string) {
 	}
 	w.mu.Lock()
 	if err != nil {
-		w.res.Skip[sub] = err.Error()
+		w.res.Skip[sub] = readFailure(err)
 		w.mu.Unlock()
 		return
 	}
 	lf := w.entry(sub, "", fi)
 	if lf != nil {
 		w.keep(lf)
+	} else {
+		w.res.Skip[sub] = notSynced(fi.Mode())
 	}
 	w.mu.Unlock()
 	if lf != nil && lf.Dir {
@@ -126,7 +128,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 			return
 		}
 		w.mu.Lock()
-		w.res.Skip[rel] = err.Error()
+		w.res.Skip[rel] = readFailure(err)
 		w.mu.Unlock()
 		return
 	}
@@ -192,11 +194,16 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 			continue
 		}
 		if err != nil {
-			skip[it.rel] = err.Error()
+			skip[it.rel] = readFailure(err)
 			continue
 		}
 		if lf := w.entry(it.rel, it.osPath, fi); lf != nil {
 			found = append(found, lf)
+		} else {
+			// Symlinks are never followed (their target may be outside
+			// the folder, or a loop); they and special files are listed,
+			// not dropped silently.
+			skip[it.rel] = notSynced(fi.Mode())
 		}
 	}
 	w.mu.Lock()
