@@ -70,7 +70,8 @@ func (a *App) startSyncEngine(ctx context.Context, target *url.URL, token string
 		slog.Warn("desktop: sync preferences unreadable, syncing without a speed limit", "err", err)
 	}
 	eng, err := tsync.New(ctx, tsync.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
-		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec(), OnPairStopped: a.noticeStopped})
+		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec(), OnPairStopped: a.noticeStopped,
+		ClientName: "desktop " + a.Version})
 	if err != nil {
 		return nil, err
 	}

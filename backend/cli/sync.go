@@ -80,7 +80,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	defer stopAll()
 	var stopped atomic.Pointer[error]
 	eng, err := tsync.New(ctx, tsync.Options{DataDir: dir, Client: client, UserName: user, CaseSensitive: caseSens,
-		BandwidthLimit: bwlimit << 10, Workers: workers, NoWatch: once,
+		BandwidthLimit: bwlimit << 10, Workers: workers, NoWatch: once, ClientName: "tack sync " + env.Version,
 		OnPairStopped: func(st tsync.PairStatus) {
 			fmt.Fprintf(env.Stderr, "%s sync: pair %s stopped: %s\n", time.Now().Format("15:04:05"), st.LocalPath, st.Error)
 			err := fmt.Errorf("sync: pair %s stopped: %s", st.LocalPath, st.Error)

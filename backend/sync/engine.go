@@ -47,6 +47,15 @@ type Options struct {
 	// for good while serving: the desktop notifies the user, `tack sync`
 	// exits non-zero, the heartbeat tells the server.
 	OnPairStopped func(PairStatus)
+	// The heartbeat to the server: DeviceName (default the host name),
+	// ClientName ("desktop", "cli"), sent HeartbeatDelay after the start
+	// (default 30 s), then every HeartbeatInterval (default 10 min) and when
+	// a pair stops. NoHeartbeat turns it off.
+	DeviceName        string
+	ClientName        string
+	HeartbeatDelay    time.Duration
+	HeartbeatInterval time.Duration
+	NoHeartbeat       bool
 
 	openFile func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
 }
@@ -75,6 +84,18 @@ func (o *Options) defaults() {
 	}
 	if o.FeedWait <= 0 {
 		o.FeedWait = 25
+	}
+	if o.HeartbeatDelay <= 0 {
+		o.HeartbeatDelay = 30 * time.Second
+	}
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = 10 * time.Minute
+	}
+	if o.DeviceName == "" {
+		o.DeviceName, _ = os.Hostname()
+		if o.DeviceName == "" {
+			o.DeviceName = "computer"
+		}
 	}
 	if o.SmallFile == 0 {
 		o.SmallFile = 256 << 10
@@ -315,6 +336,10 @@ func (e *Engine) Serve(ctx context.Context) error {
 		e.start(ctx, r)
 	}
 	e.mu.Unlock()
+	if !e.opts.NoHeartbeat {
+		e.wg.Add(1)
+		go func() { defer e.wg.Done(); e.heartbeatLoop(ctx) }()
+	}
 	<-ctx.Done()
 	e.wg.Wait()
 	e.mu.Lock()
@@ -358,6 +383,10 @@ func (e *Engine) stopped(r *pairRunner, err error) {
 	r.stoppedAt = e.opts.Clock.Now()
 	r.mu.Unlock()
 	r.publish()
+	if !e.opts.NoHeartbeat {
+		// Told before the callback, which may end the process (tack sync).
+		e.reportNow()
+	}
 	if e.opts.OnPairStopped != nil {
 		e.opts.OnPairStopped(r.statusCopy())
 	}

@@ -214,3 +214,67 @@ func TestDeferredMassDeleteIsNotShownSynced(t *testing.T) {
 		t.Fatalf("after the full pass: %+v", st)
 	}
 }
+
+type serverDevices struct {
+	Items []struct {
+		Name         string     `json:"name"`
+		Client       string     `json:"client"`
+		Behind       bool       `json:"behind"`
+		Stopped      int        `json:"stopped"`
+		LastBackupAt *time.Time `json:"last_backup_at"`
+		Pairs        []struct {
+			LocalPath string `json:"local_path"`
+			State     string `json:"state"`
+			Error     string `json:"error"`
+		} `json:"pairs"`
+	} `json:"items"`
+}
+
+// devicesOnServer is what an admin sees (the agent's user is an admin in
+// the server env).
+func (s *syncEnv) devicesOnServer() serverDevices {
+	s.t.Helper()
+	var out serverDevices
+	if err := NewClient(s.url, s.token).do(context.Background(), "GET", "/api/v1/sync/devices", nil, &out); err != nil {
+		s.t.Fatal(err)
+	}
+	return out
+}
+
+// The agent reports to the server: a working pair with its last backup, and
+// a pair that stops at once, so the admin's list shows the desktop behind.
+func TestHeartbeatReachesTheServer(t *testing.T) {
+	s := newServerEnv(t)
+	s.write("a.txt", "alpha")
+	beat := func(o *Options) {
+		o.DeviceName, o.ClientName = "front-desk-pc", "cli test"
+		o.HeartbeatDelay = 50 * time.Millisecond
+	}
+	e0, _ := s.engine(ModeBackup, beat)
+	serveEngine0 := func() func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- e0.Serve(ctx) }()
+		return func() { cancel(); <-done }
+	}()
+	waitFor(t, "a heartbeat with a backup", 20*time.Second, func() bool {
+		d := s.devicesOnServer()
+		return len(d.Items) == 1 && d.Items[0].LastBackupAt != nil && !d.Items[0].Behind
+	})
+	if d := s.devicesOnServer().Items[0]; d.Name != "front-desk-pc" || d.Client != "cli test" || d.Pairs[0].LocalPath != s.dir || d.Pairs[0].State != string(StateSynced) {
+		t.Fatalf("device %+v", d)
+	}
+	serveEngine0()
+	_ = e0.Close()
+
+	corruptIndex(t, s.dataDir)
+	e, _ := s.engine(ModeBackup, beat, func(o *Options) { o.HeartbeatDelay = time.Hour }) // only the stop reports
+	serveEngine(t, e)
+	waitFor(t, "the stop on the server", 20*time.Second, func() bool {
+		d := s.devicesOnServer()
+		return len(d.Items) == 1 && d.Items[0].Stopped == 1 && d.Items[0].Behind
+	})
+	if d := s.devicesOnServer().Items[0]; d.Pairs[0].State != string(StateStopped) || !strings.Contains(d.Pairs[0].Error, "load index") {
+		t.Fatalf("device %+v", d)
+	}
+}
