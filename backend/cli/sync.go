@@ -123,6 +123,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	if once {
 		err := eng.SyncOnce(ctx)
 		printStatus(env, eng)
+		eng.Report()
 		return err
 	}
 	go func() {

@@ -385,7 +385,7 @@ func (e *Engine) stopped(r *pairRunner, err error) {
 	r.publish()
 	if !e.opts.NoHeartbeat {
 		// Told before the callback, which may end the process (tack sync).
-		e.reportNow()
+		e.Report()
 	}
 	if e.opts.OnPairStopped != nil {
 		e.opts.OnPairStopped(r.statusCopy())

@@ -110,8 +110,9 @@ func (e *Engine) heartbeatLoop(ctx context.Context) {
 	}
 }
 
-// reportNow sends a heartbeat and waits for it (a few seconds at most).
-func (e *Engine) reportNow() {
+// Report sends a heartbeat now and waits for it (a few seconds at most):
+// when a pair stops, and after `tack sync --once`, which does not Serve.
+func (e *Engine) Report() {
 	key, err := deviceKey(e.opts.DataDir)
 	if err != nil {
 		return
