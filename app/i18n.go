@@ -40,6 +40,7 @@ var shellTexts = map[string][2]string{
 	"sync.state.error":        {"出错", "error"},
 	"sync.state.stopped":      {"已停止", "stopped"},
 	"sync.stopped":            {"同步：%d 个文件夹已停止同步（点击查看）", "Sync: %d folders stopped syncing (open to see why)"},
+	"sync.overwrites":         {"同步：%d 个文件同时被改写，等待你确认（点击查看）", "Sync: %d files rewritten at once wait for your confirmation (open to review)"},
 	"sync.skipped":            {"同步：%d 个文件未能备份（点击查看）", "Sync: %d files could not be backed up (open to see why)"},
 	"notice.stopped":          {"Tack：文件夹已停止同步", "Tack: a folder stopped syncing"},
 	"notice.stopped.body":     {"%s 已停止同步，不再备份：%s", "%s stopped syncing and is no longer backed up: %s"},

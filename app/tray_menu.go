@@ -31,9 +31,10 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 		label = tr(lang, k)
 	}
 	it := syncItems{Status: tr(lang, "sync.status", label, len(ov.Pairs)), Pause: pause, Enabled: true}
-	held, stopped, skipped := 0, 0, 0
+	held, stopped, skipped, overwrites := 0, 0, 0, 0
 	for _, p := range ov.Pairs {
 		held += p.PendingDelete
+		overwrites += p.PendingOverwrite
 		if p.State == tsync.StateStopped {
 			stopped++
 		}
@@ -48,6 +49,9 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	switch {
 	case stopped > 0:
 		it.Status = tr(lang, "sync.stopped", stopped)
+	case overwrites > 0:
+		// Many files changed at once (ransomware?): held until the user says yes.
+		it.Status = tr(lang, "sync.overwrites", overwrites)
 	case held > 0:
 		// The engine holds a mass delete until the user says yes.
 		it.Status = tr(lang, "sync.held", held)

@@ -29,6 +29,8 @@ func TestTraySyncItems(t *testing.T) {
 			syncItems{Status: "同步：3 个文件未能备份（点击查看）", Pause: "暂停同步", Enabled: true}},
 		{"已停止", langZH, SyncOverview{Overall: tsync.StateStopped, Pairs: []tsync.PairStatus{{State: tsync.StateStopped}}}, nil,
 			syncItems{Status: "同步：1 个文件夹已停止同步（点击查看）", Pause: "暂停同步", Enabled: true}},
+		{"改写", langZH, SyncOverview{Overall: tsync.StateNeedsConfirmation, Pairs: []tsync.PairStatus{{PendingOverwrite: 250}, {PendingDelete: 3}}}, nil,
+			syncItems{Status: "同步：250 个文件同时被改写，等待你确认（点击查看）", Pause: "暂停同步", Enabled: true}},
 		{"没有引擎", langZH, SyncOverview{}, errNoEngine, syncItems{Status: "同步：未运行", Pause: "暂停同步"}},
 		{"已是最新", langZH, SyncOverview{Overall: tsync.StateSynced, Pairs: two}, nil, syncItems{Status: "同步：已是最新（2 个文件夹）", Pause: "暂停同步", Enabled: true}},
 		{"已暂停", langZH, SyncOverview{Overall: tsync.StatePaused, Pairs: two}, nil, syncItems{Status: "同步：已暂停（2 个文件夹）", Pause: "继续同步", Enabled: true, Paused: true}},

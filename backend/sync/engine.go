@@ -37,12 +37,19 @@ type Options struct {
 	DeleteLimit    int
 	DeleteRatio    float64
 	DeleteRatioMin int
-	RescanInterval time.Duration // full metadata rescan (default 15 min)
-	PollInterval   time.Duration // rescan of unwatched subtrees (default 1 min)
-	FeedWait       int           // change feed long-poll seconds (default 25)
-	SmallFile      int64         // files up to this size go up in one request, many together (default 256 KiB)
-	BandwidthLimit int64         // bytes/s for transfers, 0 = unlimited
-	NoWatch        bool          // no fsnotify (SyncOnce, tests)
+	// Mass-overwrite safety (ransomware): new content for more than
+	// OverwriteLimit files (default 100), or more than OverwriteRatio
+	// (default 0.5) of a pair's files and at least OverwriteRatioMin
+	// (default 20), within a minute, waits for ConfirmOverwrites.
+	OverwriteLimit    int
+	OverwriteRatio    float64
+	OverwriteRatioMin int
+	RescanInterval    time.Duration // full metadata rescan (default 15 min)
+	PollInterval      time.Duration // rescan of unwatched subtrees (default 1 min)
+	FeedWait          int           // change feed long-poll seconds (default 25)
+	SmallFile         int64         // files up to this size go up in one request, many together (default 256 KiB)
+	BandwidthLimit    int64         // bytes/s for transfers, 0 = unlimited
+	NoWatch           bool          // no fsnotify (SyncOnce, tests)
 	// OnPairStopped is called (on the pair's goroutine) when a pair stops
 	// for good while serving: the desktop notifies the user, `tack sync`
 	// exits non-zero, the heartbeat tells the server.
@@ -75,6 +82,15 @@ func (o *Options) defaults() {
 	}
 	if o.DeleteRatioMin <= 0 {
 		o.DeleteRatioMin = 10
+	}
+	if o.OverwriteLimit <= 0 {
+		o.OverwriteLimit = 100
+	}
+	if o.OverwriteRatio <= 0 {
+		o.OverwriteRatio = 0.5
+	}
+	if o.OverwriteRatioMin <= 0 {
+		o.OverwriteRatioMin = 20
 	}
 	if o.RescanInterval <= 0 {
 		o.RescanInterval = 15 * time.Minute
@@ -299,6 +315,20 @@ func (e *Engine) ConfirmDeletes(id string) error {
 	}
 	r.mu.Lock()
 	r.confirmed = true
+	r.mu.Unlock()
+	r.markDirty("")
+	return nil
+}
+
+// ConfirmOverwrites lets the held mass overwrite of a pair go up once (each
+// file as a new version: the previous ones stay in the drive's history).
+func (e *Engine) ConfirmOverwrites(id string) error {
+	r, err := e.runner(id)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.confirmedOverwrite = true
 	r.mu.Unlock()
 	r.markDirty("")
 	return nil

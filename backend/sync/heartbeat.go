@@ -81,7 +81,7 @@ func (e *Engine) heartbeat(key string) Heartbeat {
 
 // heartbeatLoop reports at start (once the first passes had a moment) and
 // every HeartbeatInterval until ctx ends (a pair that stops reports at once,
-// by reportNow). A server
+// by Report). A server
 // without the route (404) is not asked again.
 func (e *Engine) heartbeatLoop(ctx context.Context) {
 	key, err := deviceKey(e.opts.DataDir)

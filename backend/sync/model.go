@@ -144,21 +144,24 @@ func (s SkippedItem) retried() bool { return s.Reason == SkipUnreadable || s.Rea
 
 // PairStatus is what the UI and the tray show for one pair.
 type PairStatus struct {
-	PairID        string   `json:"pair_id"`
-	LocalPath     string   `json:"local_path"`
-	SpaceID       string   `json:"space_id"`
-	FolderID      string   `json:"remote_folder_id"` // the drive folder the pair syncs with
-	Mode          Mode     `json:"mode"`
-	State         State    `json:"state"`
-	Pending       int      `json:"pending"`         // files still to transfer in this pass
-	FilesDone     int      `json:"files_done"`      // in the current pass
-	FilesTotal    int      `json:"files_total"`     // in the current pass
-	BytesDone     int64    `json:"bytes_done"`      // in the current pass
-	BytesTotal    int64    `json:"bytes_total"`     // in the current pass
-	Error         string   `json:"error,omitempty"` // last error, English
-	Degraded      string   `json:"degraded,omitempty"`
-	PendingDelete int      `json:"pending_delete,omitempty"` // deletes waiting for ConfirmDeletes
-	Clashes       []string `json:"clashes,omitempty"`        // case clashes, not synced
+	PairID        string `json:"pair_id"`
+	LocalPath     string `json:"local_path"`
+	SpaceID       string `json:"space_id"`
+	FolderID      string `json:"remote_folder_id"` // the drive folder the pair syncs with
+	Mode          Mode   `json:"mode"`
+	State         State  `json:"state"`
+	Pending       int    `json:"pending"`         // files still to transfer in this pass
+	FilesDone     int    `json:"files_done"`      // in the current pass
+	FilesTotal    int    `json:"files_total"`     // in the current pass
+	BytesDone     int64  `json:"bytes_done"`      // in the current pass
+	BytesTotal    int64  `json:"bytes_total"`     // in the current pass
+	Error         string `json:"error,omitempty"` // last error, English
+	Degraded      string `json:"degraded,omitempty"`
+	PendingDelete int    `json:"pending_delete,omitempty"` // deletes waiting for ConfirmDeletes
+	// PendingOverwrite: files whose new content waits for ConfirmOverwrites
+	// (a mass overwrite, as ransomware makes).
+	PendingOverwrite int      `json:"pending_overwrite,omitempty"`
+	Clashes          []string `json:"clashes,omitempty"` // case clashes, not synced
 	// Skipped lists what the last passes left out (unreadable, locked,
 	// symlinks, special files): never silently.
 	Skipped []SkippedItem `json:"skipped,omitempty"`

@@ -29,17 +29,21 @@ type pairRunner struct {
 	e    *Engine
 	tree *RemoteTree
 
-	mu         gosync.Mutex
-	pair       Pair
-	base       map[string]*FileRecord // nil until loaded
-	status     PairStatus
-	confirmed  bool
-	cancelPass context.CancelFunc
-	stopped    string // why the runner ended for good ("" while it runs)
-	stoppedAt  time.Time
-	stopFn     context.CancelFunc
-	done       chan struct{} // closed when serve returns
-	ignore     atomic.Pointer[Ignore]
+	mu        gosync.Mutex
+	pair      Pair
+	base      map[string]*FileRecord // nil until loaded
+	status    PairStatus
+	confirmed bool
+	// confirmedOverwrite: the user let a held mass overwrite go up (for the
+	// next full pass).
+	confirmedOverwrite bool
+	overwrites         []overwriteLog
+	cancelPass         context.CancelFunc
+	stopped            string // why the runner ended for good ("" while it runs)
+	stoppedAt          time.Time
+	stopFn             context.CancelFunc
+	done               chan struct{} // closed when serve returns
+	ignore             atomic.Pointer[Ignore]
 
 	dirtyMu       gosync.Mutex
 	dirty         map[string]bool
@@ -188,7 +192,7 @@ func (r *pairRunner) statusCopy() PairStatus {
 		s.StoppedAt = &at
 	case r.pair.Paused:
 		s.State = StatePaused
-	case s.PendingDelete > 0:
+	case s.PendingDelete > 0 || s.PendingOverwrite > 0:
 		s.State = StateNeedsConfirmation
 	case s.Error != "":
 		s.State = StateError
@@ -648,17 +652,21 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 
 	// Mass-delete safety: hold the deletes until the user confirms.
 	held, deferDeletes := r.checkDeletes(plan, baseFiles, full)
+	// Mass-overwrite safety: hold a folder's worth of new content.
+	heldOver := r.checkOverwrites(plan, baseFiles)
 	r.mu.Lock()
-	confirmed := r.confirmed
-	r.mu.Unlock()
-	if confirmed && full {
-		// A confirmation covers the deletes held when it was given: one full
-		// pass, then the next mass delete asks again.
-		r.mu.Lock()
+	if full {
+		// A confirmation covers what was held when it was given: one full
+		// pass, then the next mass delete or overwrite asks again.
 		r.confirmed = false
-		r.mu.Unlock()
+		r.confirmedOverwrite = false
 	}
-	prevHeld := r.statusCopy().PendingDelete
+	r.mu.Unlock()
+	prev := r.statusCopy()
+	if heldOver == 0 && prev.PendingOverwrite > 0 && !full {
+		heldOver = prev.PendingOverwrite // held outside this region: still waiting
+	}
+	prevHeld := prev.PendingDelete
 	if held == 0 && prevHeld > 0 && !full {
 		// Deletes were held elsewhere: keep showing them, and look at the
 		// whole folder again (they may have been restored meanwhile).
@@ -700,6 +708,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		}
 		s.Pending = len(again)
 		s.PendingDelete = held
+		s.PendingOverwrite = heldOver
 		s.Clashes = clashes
 		s.Skipped = skipped
 		s.Error = errText
