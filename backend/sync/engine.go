@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -65,6 +66,7 @@ type Options struct {
 	NoHeartbeat       bool
 
 	openFile func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
+	lstat    func(name string) (fs.FileInfo, error)   // tests: a case-insensitive file system's lookups (nil = os.Lstat)
 }
 
 func (o *Options) defaults() {

@@ -461,12 +461,22 @@ func (x *executor) moveRemote(ctx context.Context, a Action) error {
 
 func (x *executor) moveLocal(a Action) error {
 	to := x.abs(a.Path)
-	if _, err := os.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
-		return errLocalChanged
-	}
 	from := x.abs(a.From)
 	if a.Local != nil && a.Local.OSPath != "" {
 		from = filepath.Join(x.r.pair.LocalPath, a.Local.OSPath)
+	}
+	lstat := x.r.e.opts.lstat
+	if lstat == nil {
+		lstat = os.Lstat
+	}
+	if toFi, err := lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		// On a case-insensitive file system (macOS, Windows) the new name of
+		// a case-only rename ("Report.txt" → "report.txt") finds the file
+		// itself: that is not something in the way.
+		fromFi, ferr := lstat(from)
+		if err != nil || ferr != nil || !os.SameFile(toFi, fromFi) {
+			return errLocalChanged
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
