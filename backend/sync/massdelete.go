@@ -101,7 +101,11 @@ func (r *pairRunner) checkOverwrites(plan *Plan, files int) int {
 	}
 	r.overwrites = kept
 	o := r.e.opts
-	if all := n + recent; all > o.OverwriteLimit || (all >= o.OverwriteRatioMin && float64(all) > o.OverwriteRatio*float64(files)) {
+	// While a mass overwrite is held, every overwrite waits with it: the
+	// program rewriting the folder may touch a held file again, and one file
+	// at a time must not slip through.
+	holding := r.status.PendingOverwrite > 0
+	if all := n + recent; holding || all > o.OverwriteLimit || (all >= o.OverwriteRatioMin && float64(all) > o.OverwriteRatio*float64(files)) {
 		keep := plan.Transfers[:0]
 		for _, a := range plan.Transfers {
 			if !isOverwrite(a) {

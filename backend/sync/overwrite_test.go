@@ -40,6 +40,15 @@ func TestMassOverwriteIsHeld(t *testing.T) {
 		s.wantRemote("doc01.txt", "report 1, edited")
 		s.once(e) // still held on the next pass
 		s.wantRemote("doc20.txt", "report 20")
+		// The program touches a held file again: a pass over that one file
+		// (as the watcher starts) must not let it through.
+		s.write("doc05.txt", "ENCRYPTED 5 again")
+		r, _ := e.runner(p.ID)
+		if _, err := r.pass(t.Context(), []string{"doc05.txt"}); err != nil {
+			t.Fatal(err)
+		}
+		s.wantRemote("doc05.txt", "report 5")
+		s.write("doc05.txt", "ENCRYPTED 5 !!!")
 		if st := e.Status()[0]; st.PendingOverwrite != 30 {
 			t.Fatalf("the hold went away by itself: %+v", st)
 		}

@@ -663,8 +663,8 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	r.mu.Unlock()
 	prev := r.statusCopy()
-	if heldOver == 0 && prev.PendingOverwrite > 0 && !full {
-		heldOver = prev.PendingOverwrite // held outside this region: still waiting
+	if prev.PendingOverwrite > heldOver && !full {
+		heldOver = prev.PendingOverwrite // held outside this region too: still waiting
 	}
 	prevHeld := prev.PendingDelete
 	if held == 0 && prevHeld > 0 && !full {
