@@ -303,6 +303,7 @@ func (e *Engine) setPaused(ctx context.Context, id string, paused bool) error {
 		return err
 	}
 	if !paused {
+		e.restartStopped(r)
 		r.markDirty("")
 	}
 	r.publish()
@@ -422,6 +423,27 @@ func (e *Engine) stopped(r *pairRunner, err error) {
 	if e.opts.OnPairStopped != nil {
 		e.opts.OnPairStopped(r.statusCopy())
 	}
+}
+
+// restartStopped starts a stopped pair's runner again (Resume is the
+// user's "try again": the cause may be gone, say a disk that came back).
+func (e *Engine) restartStopped(r *pairRunner) {
+	r.mu.Lock()
+	stopped := r.stopped != ""
+	r.mu.Unlock()
+	if !stopped {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.serving == nil {
+		return
+	}
+	r.mu.Lock()
+	r.stopped, r.stoppedAt = "", time.Time{}
+	r.status.Error = ""
+	r.mu.Unlock()
+	e.start(e.serving, r)
 }
 
 // SyncOnce brings every pair in step once (full listing, full scan, passes

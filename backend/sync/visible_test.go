@@ -76,6 +76,24 @@ func TestStoppedPairIsVisible(t *testing.T) {
 	if e.Status()[0].State != StateStopped {
 		t.Fatalf("a paused stopped pair shows %s", e.Status()[0].State)
 	}
+	// Resume tries again: with the cause gone, the pair runs.
+	db, err := store.Open(context.Background(), store.Config{DataDir: filepath.Join(s.dataDir, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`UPDATE sync_files SET chunks = NULL`).Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = store.Close(db)
+	if err := e.Resume(context.Background(), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.write("b.txt", "beta")
+	waitFor(t, "the pair running again", 10*time.Second, func() bool {
+		st := e.Status()[0]
+		return st.State == StateSynced && st.Error == "" && st.StoppedAt == nil
+	})
+	waitFor(t, "b.txt on the drive", 10*time.Second, func() bool { _, ok := s.remoteRead("b.txt"); return ok })
 }
 
 // Files the agent cannot back up are listed with their reason, never

@@ -54,7 +54,7 @@ export default {
   },
   health: {
     stoppedTitle: '{path} stopped syncing',
-    stoppedText: 'This folder is not backed up now. Restarting Tack tries again; if it stops again, tell your administrator the reason below.',
+    stoppedText: 'This folder is not backed up now. Resume (or restarting Tack) tries again; if it stops again, tell your administrator the reason below.',
     overwriteState: 'Mass overwrite needs confirmation',
     overwriteTitle: '{n} files in {path} were rewritten at once and are not uploaded yet',
     overwriteText: 'This is what ransomware does when it encrypts files. The drive still has their previous versions. Confirm only if you made these changes; otherwise do not confirm, and call your administrator.',

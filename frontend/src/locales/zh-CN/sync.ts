@@ -54,7 +54,7 @@ export default {
   },
   health: {
     stoppedTitle: '{path} 已停止同步',
-    stoppedText: '这个文件夹现在没有备份。重启 Tack 会再试一次；如果仍然停止，请把下面的原因告诉管理员。',
+    stoppedText: '这个文件夹现在没有备份。点「继续」（或重启 Tack）会再试一次；如果仍然停止，请把下面的原因告诉管理员。',
     overwriteState: '大量改写等待确认',
     overwriteTitle: '{path} 中有 {n} 个文件同时被改写，暂不上传',
     overwriteText: '勒索软件加密文件时就是这样。网盘上仍是这些文件之前的版本。如果这是你有意的改动，请确认；否则不要确认，并联系管理员。',

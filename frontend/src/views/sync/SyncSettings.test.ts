@@ -177,6 +177,8 @@ describe('folder sync settings', () => {
     expect(q('[data-test=sync-stopped]')?.textContent).toContain('原因：sync: load index: primary key required')
     expect(q('[data-test=sync-status-p1]')?.textContent).toContain('已停止')
     expect(q('[data-test=sync-overall]')?.textContent).toContain('已停止')
+    await click('[data-test=sync-resume-p1]') // try again
+    expect(called('ResumePair').map((c) => c.args[0])).toEqual(['p1'])
   }, 20_000)
 
   it('lists the files that could not be backed up, and symlinks as a note', async () => {
