@@ -123,6 +123,15 @@ func (s *Sync) ConfirmDeletes(id string) error {
 	return e.ConfirmDeletes(id)
 }
 
+// ConfirmOverwrites lets a held mass overwrite go up (as new versions).
+func (s *Sync) ConfirmOverwrites(id string) error {
+	_, e, err := s.current()
+	if err != nil {
+		return err
+	}
+	return e.ConfirmOverwrites(id)
+}
+
 // SyncStatus returns every pair's status and the overall state.
 func (s *Sync) SyncStatus() (SyncOverview, error) {
 	_, e, err := s.current()

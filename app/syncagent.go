@@ -70,7 +70,8 @@ func (a *App) startSyncEngine(ctx context.Context, target *url.URL, token string
 		slog.Warn("desktop: sync preferences unreadable, syncing without a speed limit", "err", err)
 	}
 	eng, err := tsync.New(ctx, tsync.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
-		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec()})
+		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec(), OnPairStopped: a.noticeStopped,
+		ClientName: "desktop " + a.Version})
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +147,20 @@ func (a *App) userName(ctx context.Context) string {
 func (a *App) refreshLang(ctx context.Context) {
 	if m, ok := a.me(ctx); ok {
 		a.lang.Set(m.Locale)
+	}
+}
+
+// noticeStopped raises an OS notification when a pair stops for good: the
+// folder is no longer backed up, and the user must hear it now, not find
+// out when a file is missing. It opens the settings page, which says why.
+func (a *App) noticeStopped(st tsync.PairStatus) {
+	a.tray.Refresh()
+	if a.Notifier == nil {
+		return
+	}
+	lang := a.lang.Get()
+	if err := a.Notifier.Notify(tr(lang, "notice.stopped"), tr(lang, "notice.stopped.body", st.LocalPath, st.Error), "/sync"); err != nil {
+		slog.Warn("desktop: notify stopped pair", "err", err)
 	}
 }
 

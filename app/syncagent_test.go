@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"tack/backend/server/servertest"
+	"tack/backend/store"
 	tsync "tack/backend/sync"
 )
 
@@ -211,5 +212,54 @@ func TestSyncDataDirPerServer(t *testing.T) {
 	}
 	if syncDataDir("/c", ModeRemote, team) == syncDataDir("/c", ModeRemote, u1) || syncDataDir("/c", ModeRemote, team) != syncDataDir("/c", ModeRemote, team) {
 		t.Fatal("team servers must map to distinct, stable indexes")
+	}
+}
+
+// A pair that stops for good (its index is corrupt) raises an OS
+// notification at once, which opens the settings page, and the status says
+// stopped: the desktop no longer backs the folder up without a word.
+func TestDesktopNotifiesAStoppedPair(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	r := startAgent(t)
+	ctx := context.Background()
+	data := syncDataDir(r.app.ConfigDir, "", r.target)
+	ix, err := tsync.OpenIndex(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := ix.SavePair(ctx, tsync.Pair{ID: "p1", LocalPath: dir, SpaceID: "s", RemoteFolderID: "f", Mode: tsync.ModeBackup, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(ctx, "p1", []*tsync.FileRecord{{PairID: "p1", Path: "a.txt", Hash: "h", EntryID: "e", Version: 1}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_ = ix.Close()
+	db, err := store.Open(ctx, store.Config{DataDir: filepath.Join(data, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`UPDATE sync_files SET chunks = '{not json'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = store.Close(db)
+
+	r.signInAndWait(t)
+	waitUntil(t, "OS notification of the stopped pair", func() bool {
+		for _, n := range r.notes.All() {
+			if n.Link == "/sync" && strings.Contains(n.Title, "stopped syncing") && strings.Contains(n.Body, dir) && strings.Contains(n.Body, "load index") {
+				return true
+			}
+		}
+		return false
+	})
+	ov, err := r.app.Sync.SyncStatus()
+	if err != nil || ov.Overall != tsync.StateStopped || ov.Pairs[0].State != tsync.StateStopped {
+		t.Fatalf("status %+v, %v", ov, err)
+	}
+	if it := syncMenu(langEN, ov, nil); it.Status != "Sync: 1 folders stopped syncing (open to see why)" {
+		t.Fatalf("tray says %q", it.Status)
 	}
 }

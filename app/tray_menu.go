@@ -16,7 +16,7 @@ type syncItems struct {
 // stateKeys name the tray's words for each overall sync state.
 var stateKeys = map[tsync.State]string{tsync.StateSynced: "sync.state.synced", tsync.StateSyncing: "sync.state.syncing",
 	tsync.StatePaused: "sync.state.paused", tsync.StateNeedsConfirmation: "sync.state.confirm",
-	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error"}
+	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error", tsync.StateStopped: "sync.state.stopped"}
 
 func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	pause := tr(lang, "sync.pause")
@@ -31,14 +31,32 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 		label = tr(lang, k)
 	}
 	it := syncItems{Status: tr(lang, "sync.status", label, len(ov.Pairs)), Pause: pause, Enabled: true}
-	held := 0
+	held, stopped, skipped, overwrites := 0, 0, 0, 0
 	for _, p := range ov.Pairs {
 		held += p.PendingDelete
+		overwrites += p.PendingOverwrite
+		if p.State == tsync.StateStopped {
+			stopped++
+		}
+		for _, s := range p.Skipped {
+			if s.Reason != tsync.SkipSymlink { // symlinks are skipped by design (a note on the page)
+				skipped++
+			}
+		}
 	}
-	if held > 0 {
-		// The engine holds a mass delete until the user says yes; the item
-		// opens the settings page where the confirmation is.
+	// The most urgent first; each item opens the settings page with the
+	// details.
+	switch {
+	case stopped > 0:
+		it.Status = tr(lang, "sync.stopped", stopped)
+	case overwrites > 0:
+		// Many files changed at once (ransomware?): held until the user says yes.
+		it.Status = tr(lang, "sync.overwrites", overwrites)
+	case held > 0:
+		// The engine holds a mass delete until the user says yes.
 		it.Status = tr(lang, "sync.held", held)
+	case skipped > 0:
+		it.Status = tr(lang, "sync.skipped", skipped)
 	}
 	if ov.Overall == tsync.StatePaused {
 		it.Pause, it.Paused = tr(lang, "sync.resume"), true

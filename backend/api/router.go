@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
+	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
 	"tack/backend/notify"
@@ -23,6 +24,7 @@ type Deps struct {
 	Approval *approval.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
+	Devices  *devices.Service
 	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
 	Version  string
 
@@ -51,6 +53,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.approvalRoutes(mux)
 	h.notifyRoutes(mux)
 	h.driveRoutes(mux)
+	h.syncDeviceRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -72,8 +73,20 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	}
 	tsync.SetAgentMemoryLimit()
 	client := tsync.NewClient(serverURL, token)
+	// A pair that stops for good ends the agent with an error, so a service
+	// manager (systemd, launchd, a scheduled task) sees it and restarts it
+	// or alerts, instead of a process that runs on and backs up nothing.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
+	var stopped atomic.Pointer[error]
 	eng, err := tsync.New(ctx, tsync.Options{DataDir: dir, Client: client, UserName: user, CaseSensitive: caseSens,
-		BandwidthLimit: bwlimit << 10, Workers: workers, NoWatch: once})
+		BandwidthLimit: bwlimit << 10, Workers: workers, NoWatch: once, ClientName: "tack sync " + env.Version,
+		OnPairStopped: func(st tsync.PairStatus) {
+			fmt.Fprintf(env.Stderr, "%s sync: pair %s stopped: %s\n", time.Now().Format("15:04:05"), st.LocalPath, st.Error)
+			err := fmt.Errorf("sync: pair %s stopped: %s", st.LocalPath, st.Error)
+			stopped.CompareAndSwap(nil, &err)
+			stopAll()
+		}})
 	if err != nil {
 		return err
 	}
@@ -110,6 +123,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	if once {
 		err := eng.SyncOnce(ctx)
 		printStatus(env, eng)
+		eng.Report()
 		return err
 	}
 	go func() {
@@ -125,6 +139,9 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "syncing %d pair(s); Ctrl+C to stop\n", len(eng.Pairs()))
 	if err := eng.Serve(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if err := stopped.Load(); err != nil {
+		return *err
 	}
 	return nil
 }
@@ -198,6 +215,16 @@ func describe(s tsync.PairStatus) string {
 	}
 	if s.Degraded != "" {
 		line += " (" + s.Degraded + ")"
+	}
+	if n := len(s.Skipped); n > 0 {
+		var items []string
+		for _, it := range s.Skipped[:min(n, 5)] {
+			items = append(items, it.Path+" ("+it.Reason+")")
+		}
+		if n > 5 {
+			items = append(items, fmt.Sprintf("and %d more", n-5))
+		}
+		line += fmt.Sprintf(" [%d not backed up: %s]", n, strings.Join(items, ", "))
 	}
 	if len(s.Clashes) > 0 {
 		line += fmt.Sprintf(" [case clashes, not synced: %s]", strings.Join(s.Clashes, ", "))

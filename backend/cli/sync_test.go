@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"tack/backend/server/servertest"
+	"tack/backend/store"
 )
 
 // TestSyncOnce runs `tack sync --once` against a real in-process server
@@ -69,5 +71,56 @@ func TestSyncOnce(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("hello.txt not on the drive: %s", b)
+	}
+}
+
+// A pair that stops for good (here: its index is corrupt) ends `tack sync`
+// with a non-zero exit and says why, instead of running on and backing up
+// nothing.
+func TestSyncExitsWhenAPairStops(t *testing.T) {
+	e := servertest.New(t)
+	tok, _ := e.Setup()
+	var spaces struct {
+		Items []struct {
+			ID, Kind string
+			RootID   string `json:"root_id"`
+		}
+	}
+	e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil).JSON(t, &spaces)
+	var spaceID, rootID string
+	for _, s := range spaces.Items {
+		if s.Kind == "company" {
+			spaceID, rootID = s.ID, s.RootID
+		}
+	}
+	local, data := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(local, "hello.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errOut, Version: "test"}
+	base := []string{"sync", "--server", e.HTTP.URL, "--token", tok, "--data-dir", data}
+	if code := Run(context.Background(), env, append(base, "--pair", local+"="+spaceID+"/"+rootID+":backup", "--once")); code != 0 {
+		t.Fatalf("first run: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	db, err := store.Open(context.Background(), store.Config{DataDir: filepath.Join(data, "sync")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`UPDATE sync_files SET chunks = '{not json'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = store.Close(db)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out.Reset()
+	errOut.Reset()
+	code := Run(ctx, env, base) // serving, as a service runs it
+	if ctx.Err() != nil {
+		t.Fatal("tack sync ran on after its only pair stopped")
+	}
+	if code == 0 || !strings.Contains(errOut.String(), "stopped") || !strings.Contains(errOut.String(), "load index") {
+		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"tack/backend/approval"
 	"tack/backend/audit"
 	"tack/backend/clock"
+	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/drive/blobstore"
 	"tack/backend/meeting"
@@ -64,6 +65,7 @@ func Migrations() []store.Migration {
 	all = append(all, meeting.Migrations()...)
 	all = append(all, approval.Migrations()...)
 	all = append(all, drive.Migrations()...)
+	all = append(all, devices.Migrations()...)
 	return all
 }
 
@@ -131,6 +133,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Approval: s.Approval,
 		Notify:   s.Notify,
 		Drive:    s.Drive,
+		Devices:  devices.NewService(db, clk),
 		UI:       ui,
 		Version:  cfg.Version,
 

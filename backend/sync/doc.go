@@ -17,4 +17,14 @@
 //   - transfer.go: parallel uploads/downloads, small files in batches,
 //     bandwidth limit, progress
 //   - engine.go: pairs, Serve(ctx), status and events
+//   - skip.go: what a pass leaves out, and why (unreadable, locked, symlinks,
+//     special files): listed in the status, never dropped silently.
+//     Symbolic links are never followed, so nothing outside the folder is
+//     read through one; unreadable and locked files are tried again.
+//   - massdelete.go: mass deletes and mass overwrites wait for the user
+//   - heartbeat.go: the agent's report to the server (backend/devices)
+//
+// A pair whose runner ends for good (its index cannot be loaded, a crash)
+// is "stopped": the worst state, reported by Options.OnPairStopped and the
+// heartbeat at once.
 package sync

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -36,12 +38,35 @@ type Options struct {
 	DeleteLimit    int
 	DeleteRatio    float64
 	DeleteRatioMin int
-	RescanInterval time.Duration // full metadata rescan (default 15 min)
-	PollInterval   time.Duration // rescan of unwatched subtrees (default 1 min)
-	FeedWait       int           // change feed long-poll seconds (default 25)
-	SmallFile      int64         // files up to this size go up in one request, many together (default 256 KiB)
-	BandwidthLimit int64         // bytes/s for transfers, 0 = unlimited
-	NoWatch        bool          // no fsnotify (SyncOnce, tests)
+	// Mass-overwrite safety (ransomware): new content for more than
+	// OverwriteLimit files (default 100), or more than OverwriteRatio
+	// (default 0.5) of a pair's files and at least OverwriteRatioMin
+	// (default 20), within a minute, waits for ConfirmOverwrites.
+	OverwriteLimit    int
+	OverwriteRatio    float64
+	OverwriteRatioMin int
+	RescanInterval    time.Duration // full metadata rescan (default 15 min)
+	PollInterval      time.Duration // rescan of unwatched subtrees (default 1 min)
+	FeedWait          int           // change feed long-poll seconds (default 25)
+	SmallFile         int64         // files up to this size go up in one request, many together (default 256 KiB)
+	BandwidthLimit    int64         // bytes/s for transfers, 0 = unlimited
+	NoWatch           bool          // no fsnotify (SyncOnce, tests)
+	// OnPairStopped is called (on the pair's goroutine) when a pair stops
+	// for good while serving: the desktop notifies the user, `tack sync`
+	// exits non-zero, the heartbeat tells the server.
+	OnPairStopped func(PairStatus)
+	// The heartbeat to the server: DeviceName (default the host name),
+	// ClientName ("desktop", "cli"), sent HeartbeatDelay after the start
+	// (default 30 s), then every HeartbeatInterval (default 10 min) and when
+	// a pair stops. NoHeartbeat turns it off.
+	DeviceName        string
+	ClientName        string
+	HeartbeatDelay    time.Duration
+	HeartbeatInterval time.Duration
+	NoHeartbeat       bool
+
+	openFile func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
+	lstat    func(name string) (fs.FileInfo, error)   // tests: a case-insensitive file system's lookups (nil = os.Lstat)
 }
 
 func (o *Options) defaults() {
@@ -60,6 +85,15 @@ func (o *Options) defaults() {
 	if o.DeleteRatioMin <= 0 {
 		o.DeleteRatioMin = 10
 	}
+	if o.OverwriteLimit <= 0 {
+		o.OverwriteLimit = 100
+	}
+	if o.OverwriteRatio <= 0 {
+		o.OverwriteRatio = 0.5
+	}
+	if o.OverwriteRatioMin <= 0 {
+		o.OverwriteRatioMin = 20
+	}
 	if o.RescanInterval <= 0 {
 		o.RescanInterval = 15 * time.Minute
 	}
@@ -68,6 +102,18 @@ func (o *Options) defaults() {
 	}
 	if o.FeedWait <= 0 {
 		o.FeedWait = 25
+	}
+	if o.HeartbeatDelay <= 0 {
+		o.HeartbeatDelay = 30 * time.Second
+	}
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = 10 * time.Minute
+	}
+	if o.DeviceName == "" {
+		o.DeviceName, _ = os.Hostname()
+		if o.DeviceName == "" {
+			o.DeviceName = "computer"
+		}
 	}
 	if o.SmallFile == 0 {
 		o.SmallFile = 256 << 10
@@ -257,6 +303,7 @@ func (e *Engine) setPaused(ctx context.Context, id string, paused bool) error {
 		return err
 	}
 	if !paused {
+		e.restartStopped(r)
 		r.markDirty("")
 	}
 	r.publish()
@@ -276,6 +323,20 @@ func (e *Engine) ConfirmDeletes(id string) error {
 	return nil
 }
 
+// ConfirmOverwrites lets the held mass overwrite of a pair go up once (each
+// file as a new version: the previous ones stay in the drive's history).
+func (e *Engine) ConfirmOverwrites(id string) error {
+	r, err := e.runner(id)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.confirmedOverwrite = true
+	r.mu.Unlock()
+	r.markDirty("")
+	return nil
+}
+
 // Status returns every pair's status.
 func (e *Engine) Status() []PairStatus {
 	pairs := e.Pairs()
@@ -290,7 +351,7 @@ func (e *Engine) Status() []PairStatus {
 
 // Overall is the worst state of all pairs (for the tray).
 func (e *Engine) Overall() State {
-	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5}
+	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5, StateStopped: 6}
 	worst := StateSynced
 	for _, s := range e.Status() {
 		if rank[s.State] > rank[worst] {
@@ -308,6 +369,10 @@ func (e *Engine) Serve(ctx context.Context) error {
 		e.start(ctx, r)
 	}
 	e.mu.Unlock()
+	if !e.opts.NoHeartbeat {
+		e.wg.Add(1)
+		go func() { defer e.wg.Done(); e.heartbeatLoop(ctx) }()
+	}
 	<-ctx.Done()
 	e.wg.Wait()
 	e.mu.Lock()
@@ -327,10 +392,58 @@ func (e *Engine) start(ctx context.Context, r *pairRunner) {
 	go func() {
 		defer e.wg.Done()
 		defer close(done)
-		if err := r.serve(rctx); err != nil && !errors.Is(err, context.Canceled) {
-			slog.Error("sync: pair stopped", "pair", r.pair.ID, "err", err)
-		}
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("sync: crashed: %v", p)
+				slog.Error("sync: pair crashed", "pair", r.pair.ID, "panic", p, "stack", string(debug.Stack()))
+			}
+			if err != nil && !errors.Is(err, context.Canceled) && rctx.Err() == nil {
+				e.stopped(r, err)
+			}
+		}()
+		err = r.serve(rctx)
 	}()
+}
+
+// stopped marks a pair whose runner ended for good and tells everyone who
+// watches: until then a pair could stop while the process stayed alive and
+// nothing outside noticed.
+func (e *Engine) stopped(r *pairRunner, err error) {
+	slog.Error("sync: pair stopped", "pair", r.pair.ID, "path", r.pair.LocalPath, "err", err)
+	r.mu.Lock()
+	r.stopped = err.Error()
+	r.stoppedAt = e.opts.Clock.Now()
+	r.mu.Unlock()
+	r.publish()
+	if !e.opts.NoHeartbeat {
+		// Told before the callback, which may end the process (tack sync).
+		e.Report()
+	}
+	if e.opts.OnPairStopped != nil {
+		e.opts.OnPairStopped(r.statusCopy())
+	}
+}
+
+// restartStopped starts a stopped pair's runner again (Resume is the
+// user's "try again": the cause may be gone, say a disk that came back).
+func (e *Engine) restartStopped(r *pairRunner) {
+	r.mu.Lock()
+	stopped := r.stopped != ""
+	r.mu.Unlock()
+	if !stopped {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.serving == nil {
+		return
+	}
+	r.mu.Lock()
+	r.stopped, r.stoppedAt = "", time.Time{}
+	r.status.Error = ""
+	r.mu.Unlock()
+	e.start(e.serving, r)
 }
 
 // SyncOnce brings every pair in step once (full listing, full scan, passes

@@ -2,6 +2,8 @@ package sync
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -75,17 +77,36 @@ func (ix *Index) DeletePair(ctx context.Context, id string) error {
 }
 
 // Files loads the whole base of a pair, keyed by path.
+//
+// One streaming query, scanned by hand: gorm's FindInBatches pages by a
+// single-column primary key and fails on sync_files' (pair_id, path) key
+// after the first batch ("primary key required"), which stopped every pair of
+// more than one batch at its next start.
 func (ix *Index) Files(ctx context.Context, pairID string) (map[string]*FileRecord, error) {
-	out := map[string]*FileRecord{}
-	var batch []*FileRecord
-	err := ix.db.WithContext(ctx).Where("pair_id = ?", pairID).FindInBatches(&batch, 5000, func(*gorm.DB, int) error {
-		for _, r := range batch {
-			r.PairID = pairID // one shared string, not one per row
-			out[r.Path] = r
-		}
-		return nil
-	}).Error
+	rows, err := ix.db.WithContext(ctx).Model(&FileRecord{}).
+		Select("path, dir, size, mtime_ns, inode, hash, chunks, entry_id, version").
+		Where("pair_id = ?", pairID).Rows()
 	if err != nil {
+		return nil, fmt.Errorf("sync: load index: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*FileRecord{}
+	for rows.Next() {
+		r := &FileRecord{PairID: pairID} // one shared string, not one per row
+		var chunks sql.NullString
+		var inode int64
+		if err := rows.Scan(&r.Path, &r.Dir, &r.Size, &r.MtimeNs, &inode, &r.Hash, &chunks, &r.EntryID, &r.Version); err != nil {
+			return nil, fmt.Errorf("sync: load index: %w", err)
+		}
+		r.Inode = uint64(inode)
+		if chunks.Valid && chunks.String != "" && chunks.String != "null" {
+			if err := json.Unmarshal([]byte(chunks.String), &r.Chunks); err != nil {
+				return nil, fmt.Errorf("sync: load index: %s: %w", r.Path, err)
+			}
+		}
+		out[r.Path] = r
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sync: load index: %w", err)
 	}
 	return out, nil

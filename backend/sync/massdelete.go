@@ -54,3 +54,67 @@ func (r *pairRunner) checkDeletes(plan *Plan, files int, full bool) (held int, d
 	r.deletes = append(r.deletes, deleteLog{at: now, n: n})
 	return 0, false
 }
+
+// overwriteLog: content overwrites done recently (guarded by r.mu), for the
+// mass-overwrite window.
+type overwriteLog = deleteLog
+
+// isOverwrite: an upload that replaces the content of a file already backed
+// up (not a new file, not a file only the drive changed).
+func isOverwrite(a Action) bool {
+	return a.Kind == ActUpload && a.Base != nil && !a.Base.Dir && a.Base.Hash != "" && a.Remote != nil && !a.Remote.Dir &&
+		a.Local != nil && a.Local.Hash != a.Base.Hash
+}
+
+// checkOverwrites applies the mass-overwrite safety to a plan: new content
+// for more than OverwriteLimit files, or for more than OverwriteRatio of the
+// pair's files (and at least OverwriteRatioMin), within deleteWindow, is what
+// ransomware does to a folder; those uploads wait for ConfirmOverwrites and
+// the drive keeps every file's previous version as it is. It returns how
+// many uploads it held (they are taken out of the plan).
+//
+// Unlike deletes, a partial pass decides too: an everyday save must reach
+// the drive at once, and the window adds the slices of a big overwrite up.
+func (r *pairRunner) checkOverwrites(plan *Plan, files int) int {
+	n := 0
+	for _, a := range plan.Transfers {
+		if isOverwrite(a) {
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.confirmedOverwrite {
+		return 0
+	}
+	now := r.e.opts.Clock.Now()
+	recent := 0
+	kept := r.overwrites[:0]
+	for _, d := range r.overwrites {
+		if now.Sub(d.at) < deleteWindow {
+			kept = append(kept, d)
+			recent += d.n
+		}
+	}
+	r.overwrites = kept
+	o := r.e.opts
+	// While a mass overwrite is held, every overwrite waits with it: the
+	// program rewriting the folder may touch a held file again, and one file
+	// at a time must not slip through.
+	holding := r.status.PendingOverwrite > 0
+	if all := n + recent; holding || all > o.OverwriteLimit || (all >= o.OverwriteRatioMin && float64(all) > o.OverwriteRatio*float64(files)) {
+		keep := plan.Transfers[:0]
+		for _, a := range plan.Transfers {
+			if !isOverwrite(a) {
+				keep = append(keep, a)
+			}
+		}
+		plan.Transfers = keep
+		return n
+	}
+	r.overwrites = append(r.overwrites, overwriteLog{at: now, n: n})
+	return 0
+}

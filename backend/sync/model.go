@@ -117,26 +117,57 @@ const (
 	StateNeedsConfirmation State = "needs_confirmation"
 	StateDegraded          State = "degraded"
 	StateError             State = "error"
+	// StateStopped: the pair's runner ended for good (its index could not be
+	// loaded, a crash): nothing syncs until the agent restarts it.
+	StateStopped State = "stopped"
 )
+
+// Reasons a path is skipped (SkippedItem.Reason; the settings page
+// translates them).
+const (
+	SkipUnreadable = "unreadable" // no permission, or a read error
+	SkipLocked     = "locked"     // held open exclusively by another program (Windows)
+	SkipSymlink    = "symlink"    // symbolic links are never followed
+	SkipSpecial    = "special"    // pipes, sockets, devices
+)
+
+// SkippedItem is a local path a pass did not back up, and why. Unreadable
+// and locked files are tried again at the next pass.
+type SkippedItem struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail,omitempty"` // the OS error, English
+}
+
+// retried reports whether the engine tries the item again soon by itself.
+func (s SkippedItem) retried() bool { return s.Reason == SkipUnreadable || s.Reason == SkipLocked }
 
 // PairStatus is what the UI and the tray show for one pair.
 type PairStatus struct {
-	PairID        string    `json:"pair_id"`
-	LocalPath     string    `json:"local_path"`
-	SpaceID       string    `json:"space_id"`
-	FolderID      string    `json:"remote_folder_id"` // the drive folder the pair syncs with
-	Mode          Mode      `json:"mode"`
-	State         State     `json:"state"`
-	Pending       int       `json:"pending"`         // files still to transfer in this pass
-	FilesDone     int       `json:"files_done"`      // in the current pass
-	FilesTotal    int       `json:"files_total"`     // in the current pass
-	BytesDone     int64     `json:"bytes_done"`      // in the current pass
-	BytesTotal    int64     `json:"bytes_total"`     // in the current pass
-	Error         string    `json:"error,omitempty"` // last error, English
-	Degraded      string    `json:"degraded,omitempty"`
-	PendingDelete int       `json:"pending_delete,omitempty"` // deletes waiting for ConfirmDeletes
-	Clashes       []string  `json:"clashes,omitempty"`        // case clashes, not synced
-	LastSync      time.Time `json:"last_sync"`
+	PairID        string `json:"pair_id"`
+	LocalPath     string `json:"local_path"`
+	SpaceID       string `json:"space_id"`
+	FolderID      string `json:"remote_folder_id"` // the drive folder the pair syncs with
+	Mode          Mode   `json:"mode"`
+	State         State  `json:"state"`
+	Pending       int    `json:"pending"`         // files still to transfer in this pass
+	FilesDone     int    `json:"files_done"`      // in the current pass
+	FilesTotal    int    `json:"files_total"`     // in the current pass
+	BytesDone     int64  `json:"bytes_done"`      // in the current pass
+	BytesTotal    int64  `json:"bytes_total"`     // in the current pass
+	Error         string `json:"error,omitempty"` // last error, English
+	Degraded      string `json:"degraded,omitempty"`
+	PendingDelete int    `json:"pending_delete,omitempty"` // deletes waiting for ConfirmDeletes
+	// PendingOverwrite: files whose new content waits for ConfirmOverwrites
+	// (a mass overwrite, as ransomware makes).
+	PendingOverwrite int      `json:"pending_overwrite,omitempty"`
+	Clashes          []string `json:"clashes,omitempty"` // case clashes, not synced
+	// Skipped lists what the last passes left out (unreadable, locked,
+	// symlinks, special files): never silently.
+	Skipped []SkippedItem `json:"skipped,omitempty"`
+	// StoppedAt is when the pair stopped for good (State stopped).
+	StoppedAt *time.Time `json:"stopped_at,omitempty"`
+	LastSync  time.Time  `json:"last_sync"`
 
 	// Refused: drive entries whose names cannot be local file names
 	// (names.go); they and what is under them are not synced.

@@ -29,15 +29,21 @@ type pairRunner struct {
 	e    *Engine
 	tree *RemoteTree
 
-	mu         gosync.Mutex
-	pair       Pair
-	base       map[string]*FileRecord // nil until loaded
-	status     PairStatus
-	confirmed  bool
-	cancelPass context.CancelFunc
-	stopFn     context.CancelFunc
-	done       chan struct{} // closed when serve returns
-	ignore     atomic.Pointer[Ignore]
+	mu        gosync.Mutex
+	pair      Pair
+	base      map[string]*FileRecord // nil until loaded
+	status    PairStatus
+	confirmed bool
+	// confirmedOverwrite: the user let a held mass overwrite go up (for the
+	// next full pass).
+	confirmedOverwrite bool
+	overwrites         []overwriteLog
+	cancelPass         context.CancelFunc
+	stopped            string // why the runner ended for good ("" while it runs)
+	stoppedAt          time.Time
+	stopFn             context.CancelFunc
+	done               chan struct{} // closed when serve returns
+	ignore             atomic.Pointer[Ignore]
 
 	dirtyMu       gosync.Mutex
 	dirty         map[string]bool
@@ -178,10 +184,16 @@ func (r *pairRunner) statusCopy() PairStatus {
 	s.SpaceID, s.FolderID = r.pair.SpaceID, r.pair.RemoteFolderID
 	s.Clashes = append([]string(nil), s.Clashes...)
 	s.Refused = r.tree.Refused()
+	s.Skipped = append([]SkippedItem(nil), s.Skipped...)
 	switch {
+	case r.stopped != "":
+		// Worse than any pass error: nothing will sync until a restart.
+		s.State, s.Error = StateStopped, r.stopped
+		at := r.stoppedAt
+		s.StoppedAt = &at
 	case r.pair.Paused:
 		s.State = StatePaused
-	case s.PendingDelete > 0:
+	case s.PendingDelete > 0 || s.PendingOverwrite > 0:
 		s.State = StateNeedsConfirmation
 	case s.Error != "":
 		s.State = StateError
@@ -390,6 +402,24 @@ func (r *pairRunner) serve(ctx context.Context) error {
 	}
 }
 
+// withoutSkipped drops the paths the status lists as skipped.
+func withoutSkipped(paths []string, skipped []SkippedItem) []string {
+	if len(skipped) == 0 {
+		return paths
+	}
+	in := make(map[string]bool, len(skipped))
+	for _, s := range skipped {
+		in[s.Path] = true
+	}
+	out := paths[:0:0]
+	for _, p := range paths {
+		if !in[p] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 func (r *pairRunner) markRetry(paths ...string) {
 	r.dirtyMu.Lock()
 	defer r.dirtyMu.Unlock()
@@ -443,12 +473,16 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		delay = time.Second
 		first := !r.tree.Loaded()
 		touched := r.tree.Apply(page)
-		if first {
+		// The drive answers again: its error goes, whether or not the
+		// answer brought changes (it stayed up while sync had resumed).
+		if st := r.statusCopy(); strings.HasPrefix(st.Error, "drive unreachable") {
 			r.update(func(s *PairStatus) {
 				if strings.HasPrefix(s.Error, "drive unreachable") {
 					s.Error = ""
 				}
 			})
+		}
+		if first {
 			r.markDirty("")
 		} else if len(touched) > 0 {
 			r.markRemoteDirty(touched)
@@ -485,6 +519,7 @@ func (r *pairRunner) syncOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		again = withoutSkipped(again, r.statusCopy().Skipped) // listed in the status; tried again by the next run
 		last = nil
 		if len(again) == 0 {
 			st := r.statusCopy()
@@ -537,7 +572,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	region := minimalSubtrees(subtrees)
 	full = region[0] == ""
 	base, baseFiles := r.baseUnder(region)
-	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive}
+	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
 	res, err := sc.Scan(pctx, base, subtrees)
 	if err != nil {
 		r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
@@ -569,12 +604,28 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 			}
 		}
 	}
+	var skipped []SkippedItem
+	if !full {
+		for _, it := range r.statusCopy().Skipped {
+			if !res.Covers(it.Path) {
+				skipped = append(skipped, it)
+			}
+		}
+	}
+	var unreadable []string
 	for p, why := range res.Skip {
-		if strings.HasPrefix(why, "case clash") {
+		it, ok := skipItem(p, why)
+		if !ok {
 			clashes = append(clashes, p)
+			continue
+		}
+		skipped = append(skipped, it)
+		if it.retried() {
+			unreadable = append(unreadable, p) // a locked file may be free at the next pass
 		}
 	}
 	sort.Strings(clashes)
+	sortSkipped(skipped)
 	skip := func(p string) bool {
 		if _, ok := res.Skip[p]; ok {
 			return true
@@ -602,17 +653,21 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 
 	// Mass-delete safety: hold the deletes until the user confirms.
 	held, deferDeletes := r.checkDeletes(plan, baseFiles, full)
+	// Mass-overwrite safety: hold a folder's worth of new content.
+	heldOver := r.checkOverwrites(plan, baseFiles)
 	r.mu.Lock()
-	confirmed := r.confirmed
-	r.mu.Unlock()
-	if confirmed && full {
-		// A confirmation covers the deletes held when it was given: one full
-		// pass, then the next mass delete asks again.
-		r.mu.Lock()
+	if full {
+		// A confirmation covers what was held when it was given: one full
+		// pass, then the next mass delete or overwrite asks again.
 		r.confirmed = false
-		r.mu.Unlock()
+		r.confirmedOverwrite = false
 	}
-	prevHeld := r.statusCopy().PendingDelete
+	r.mu.Unlock()
+	prev := r.statusCopy()
+	if prev.PendingOverwrite > heldOver && !full {
+		heldOver = prev.PendingOverwrite // held outside this region too: still waiting
+	}
+	prevHeld := prev.PendingDelete
 	if held == 0 && prevHeld > 0 && !full {
 		// Deletes were held elsewhere: keep showing them, and look at the
 		// whole folder again (they may have been restored meanwhile).
@@ -636,8 +691,12 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	again := append([]string(nil), x.retry...)
 	again = append(again, x.created...)
+	again = append(again, unreadable...)
 	if deferDeletes {
-		again = append(again, "") // the full pass that decides on the deletes
+		// The full pass that decides on the deletes runs next, at once: by
+		// the backoff it could wait up to a minute, showing "synced" while
+		// a mass delete was about to be held.
+		r.markDirty("")
 	}
 	var errText string
 	if len(x.errs) > 0 {
@@ -645,9 +704,14 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	r.update(func(s *PairStatus) {
 		s.State = StateSynced
+		if deferDeletes {
+			s.State = StateSyncing
+		}
 		s.Pending = len(again)
 		s.PendingDelete = held
+		s.PendingOverwrite = heldOver
 		s.Clashes = clashes
+		s.Skipped = skipped
 		s.Error = errText
 		if err == nil && len(x.errs) == 0 {
 			s.LastSync = r.e.opts.Clock.Now()

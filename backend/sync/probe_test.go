@@ -18,7 +18,7 @@ type probe struct {
 	next http.Handler
 
 	mu       gosync.Mutex
-	inflight gosync.WaitGroup // chunk PUTs being handled
+	inflight gosync.WaitGroup // chunk PUTs and commits being handled
 	puts     int
 	files    int           // files committed (single requests, chunked commits and batch items)
 	singles  int           // single-file requests that committed (POST drive/files, chunked commits)
@@ -36,9 +36,11 @@ func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isChunk := r.Method == "PUT" && strings.Contains(path, "/api/v1/drive/uploads/") && strings.Contains(path, "/chunks/")
 	isBatch := r.Method == "POST" && path == "/api/v1/drive/files/batch"
 	isCommit := isBatch || r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
-	if isChunk {
+	if isChunk || isCommit {
 		p.inflight.Add(1)
 		defer p.inflight.Done()
+	}
+	if isChunk {
 		p.mu.Lock()
 		gate := p.gate
 		p.mu.Unlock()
@@ -134,8 +136,8 @@ func (p *probe) counts() (puts, files int) {
 	return p.puts, p.files
 }
 
-// settle waits until no chunk PUT is being handled. A killed agent's last
-// PUT may still be finishing on the server (its handler does not stop with
+// settle waits until no chunk PUT or commit is being handled. A killed
+// agent's last PUT or batch may still be finishing on the server (its handler does not stop with
 // the client); counts taken before it ends, or a restart racing it, would
 // see a chunk that is neither sent nor missing.
 func (p *probe) settle() { p.inflight.Wait() }

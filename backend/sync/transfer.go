@@ -477,12 +477,23 @@ func (x *executor) moveRemote(ctx context.Context, a Action) error {
 
 func (x *executor) moveLocal(a Action) error {
 	to := x.rel(a.Path)
-	if _, err := x.root.Lstat(to); !errors.Is(err, fs.ErrNotExist) {
-		return errLocalChanged
-	}
 	from := x.rel(a.From)
 	if a.Local != nil && a.Local.OSPath != "" {
 		from = a.Local.OSPath
+	}
+	lstat := x.root.Lstat
+	if l := x.r.e.opts.lstat; l != nil { // tests: a case-insensitive file system
+		base := x.r.pair.LocalPath
+		lstat = func(name string) (fs.FileInfo, error) { return l(filepath.Join(base, name)) }
+	}
+	if toFi, err := lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		// On a case-insensitive file system (macOS, Windows) the new name of
+		// a case-only rename ("Report.txt" → "report.txt") finds the file
+		// itself: that is not something in the way.
+		fromFi, ferr := lstat(from)
+		if err != nil || ferr != nil || !os.SameFile(toFi, fromFi) {
+			return errLocalChanged
+		}
 	}
 	if err := x.root.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err

@@ -73,13 +73,15 @@ func (w *walker) subtree(sub string) {
 	}
 	w.mu.Lock()
 	if err != nil {
-		w.res.Skip[sub] = err.Error()
+		w.res.Skip[sub] = readFailure(err)
 		w.mu.Unlock()
 		return
 	}
 	lf := w.entry(sub, "", fi)
 	if lf != nil {
 		w.keep(lf)
+	} else {
+		w.res.Skip[sub] = notSynced(fi.Mode())
 	}
 	w.mu.Unlock()
 	if lf != nil && lf.Dir {
@@ -129,7 +131,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 			return
 		}
 		w.mu.Lock()
-		w.res.Skip[rel] = err.Error()
+		w.res.Skip[rel] = readFailure(err)
 		w.mu.Unlock()
 		return
 	}
@@ -195,11 +197,16 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 			continue
 		}
 		if err != nil {
-			skip[it.rel] = err.Error()
+			skip[it.rel] = readFailure(err)
 			continue
 		}
 		if lf := w.entry(it.rel, it.osPath, fi); lf != nil {
 			found = append(found, lf)
+		} else {
+			// Symlinks are never followed (their target may be outside
+			// the folder, or a loop); they and special files are listed,
+			// not dropped silently.
+			skip[it.rel] = notSynced(fi.Mode())
 		}
 	}
 	w.mu.Lock()

@@ -18,6 +18,8 @@ const routes: RouteRecordRaw[] = [
         meta: { admin: true, title: 'org.admin.roles' } },
       { path: 'audit', name: 'admin-audit', component: () => import('../../views/org/AdminAudit.vue'),
         meta: { admin: true, title: 'org.admin.audit' } },
+      { path: 'backups', name: 'admin-backups', component: () => import('../../views/sync/AdminSyncDevices.vue'),
+        meta: { admin: true, title: 'sync.devices.tab' } },
     ] },
 ]
 

@@ -34,6 +34,7 @@ function installBindings() {
         PausePair: rec('PausePair', () => { status.pairs[0].state = 'paused'; status.overall = 'paused' }),
         ResumePair: rec('ResumePair', () => { status.pairs[0].state = 'synced'; status.overall = 'synced' }),
         ConfirmDeletes: rec('ConfirmDeletes', () => { status.pairs[0].pending_delete = 0; status.pairs[0].state = 'synced' }),
+        ConfirmOverwrites: rec('ConfirmOverwrites', () => { status.pairs[0].pending_overwrite = 0; status.pairs[0].state = 'synced' }),
         Preferences: rec('Preferences', () => ({ bandwidth_kbps: prefs })),
         SetBandwidthLimit: rec('SetBandwidthLimit', () => { prefs = calls[calls.length - 1].args[0] as number }),
       },
@@ -166,6 +167,53 @@ describe('folder sync settings', () => {
     await answerBox('.el-message-box__btns .el-button--primary')
     expect(called('ConfirmDeletes').map((c) => c.args[0])).toEqual(['p1'])
     expect(q('[data-test=sync-held]')).toBeNull()
+  }, 20_000)
+
+  it('says at once that a pair stopped, and why', async () => {
+    status = { overall: 'stopped', pairs: [pair({ state: 'stopped', error: 'sync: load index: primary key required', stopped_at: '2026-12-01T10:00:00Z' })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-stopped]')?.textContent).toContain('/home/li/Work 已停止同步')
+    expect(q('[data-test=sync-stopped]')?.textContent).toContain('原因：sync: load index: primary key required')
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('已停止')
+    expect(q('[data-test=sync-overall]')?.textContent).toContain('已停止')
+    await click('[data-test=sync-resume-p1]') // try again
+    expect(called('ResumePair').map((c) => c.args[0])).toEqual(['p1'])
+  }, 20_000)
+
+  it('lists the files that could not be backed up, and symlinks as a note', async () => {
+    status = { overall: 'synced', pairs: [pair({ skipped: [
+      { path: 'mail/outlook.pst', reason: 'locked', detail: 'The process cannot access the file' },
+      { path: 'secret.txt', reason: 'unreadable', detail: 'permission denied' },
+      { path: 'pipe', reason: 'special' },
+      { path: 'link', reason: 'symlink' },
+    ] })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    const skipped = q('[data-test=sync-skipped-p1]')?.textContent ?? ''
+    expect(skipped).toContain('3 个文件未能备份')
+    expect(skipped).toContain('mail/outlook.pst — 被其他程序独占打开')
+    expect(skipped).toContain('secret.txt — 无法读取')
+    expect(skipped).toContain('pipe — 不是普通文件')
+    expect(skipped).toContain('下次同步时会自动重试')
+    expect(skipped).not.toContain('link')
+    expect(q('[data-test=sync-links-p1]')?.textContent).toContain('1 个符号链接未同步')
+    expect(q('[data-test=sync-links-p1]')?.textContent).toContain('符号链接不会被跟随')
+  }, 20_000)
+
+  it('holds a mass overwrite until the user confirms it', async () => {
+    status = { overall: 'needs_confirmation', pairs: [pair({ state: 'needs_confirmation', pending_overwrite: 300 })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-overwrites]')?.textContent).toContain('/home/li/Work 中有 300 个文件同时被改写，暂不上传')
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('大量改写等待确认')
+    await click('[data-test=sync-confirm-overwrites-p1]')
+    await answerBox('.el-message-box__btns .el-button:not(.el-button--primary)')
+    expect(called('ConfirmOverwrites')).toHaveLength(0)
+    await click('[data-test=sync-confirm-overwrites-p1]')
+    await answerBox('.el-message-box__btns .el-button--primary')
+    expect(called('ConfirmOverwrites').map((c) => c.args[0])).toEqual(['p1'])
+    expect(q('[data-test=sync-overwrites]')).toBeNull()
   }, 20_000)
 
   it('pauses and resumes a pair', async () => {

@@ -2,7 +2,17 @@
 // In a plain browser there is no local agent: available() is false.
 
 export type SyncMode = 'backup' | 'two-way' | 'mirror'
-export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error'
+export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error' | 'stopped'
+
+/** Why a local path was not backed up (backend/sync/model.go Skip*). */
+export type SkipReason = 'unreadable' | 'locked' | 'symlink' | 'special'
+
+export interface SkippedItem {
+  path: string
+  reason: SkipReason
+  /** The OS error, in English. */
+  detail?: string
+}
 
 export interface SyncPair {
   id: string
@@ -29,7 +39,12 @@ export interface PairStatus {
   error?: string
   degraded?: string
   pending_delete?: number
+  /** Files rewritten at once (ransomware?) whose upload waits for ConfirmOverwrites. */
+  pending_overwrite?: number
   clashes?: string[]
+  skipped?: SkippedItem[]
+  /** When the pair stopped for good (state stopped). */
+  stopped_at?: string
   last_sync: string
   /** Drive entries whose names cannot be local file names: not synced. */
   refused?: RefusedName[]
@@ -62,6 +77,7 @@ interface SyncBinding {
   PausePair(id: string): Promise<void>
   ResumePair(id: string): Promise<void>
   ConfirmDeletes(id: string): Promise<void>
+  ConfirmOverwrites(id: string): Promise<void>
   SyncStatus(): Promise<SyncOverview>
   Preferences(): Promise<SyncPrefs>
   SetBandwidthLimit(kbps: number): Promise<void>
