@@ -318,6 +318,7 @@ func (r *pairRunner) serve(ctx context.Context) error {
 			r.degradedUntil = r.e.opts.Clock.Now().Add(degradedHold)
 			r.mu.Unlock()
 		})
+		r.watcher.Renamed = agg.AddRename
 		wg.Add(2)
 		go func() { defer wg.Done(); _ = agg.Serve(ctx) }()
 		go func() { defer wg.Done(); _ = r.watcher.Serve(ctx) }()
@@ -541,6 +542,18 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	if err != nil {
 		r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
 		return nil, err
+	}
+	if !full && r.pair.Mode != ModeMirror {
+		// The other side of a move, outside this pass: look at it too.
+		if extra := r.moveSources(res, base, region); len(extra) > 0 {
+			more, err := sc.Scan(pctx, nil, extra)
+			if err != nil {
+				return nil, err
+			}
+			res.add(more)
+			region = minimalSubtrees(append(region, extra...))
+			base, baseFiles = r.baseUnder(region)
+		}
 	}
 	// Passes of a pair never overlap, so a temp file seen now was left by a
 	// download that was killed: remove it.

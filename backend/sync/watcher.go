@@ -29,6 +29,9 @@ type Watcher struct {
 	Dirty func(p string, now bool)
 	// Degraded reports why watching is incomplete ("" when it is whole again).
 	Degraded func(reason string)
+	// Renamed, when set, receives paths renamed away instead of Dirty, so
+	// they can wait for their new name (Aggregator.AddRename).
+	Renamed func(p string)
 
 	mu       gosync.Mutex
 	w        *fsnotify.Watcher
@@ -130,6 +133,10 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 		w.forget(p)
 	}
 	if w.Ignore().Match(p, false) && w.Ignore().Match(p, true) {
+		return
+	}
+	if ev.Has(fsnotify.Rename) && !ev.Has(fsnotify.Create) && w.Renamed != nil {
+		w.Renamed(p)
 		return
 	}
 	w.Dirty(p, false)

@@ -1,8 +1,13 @@
 package sync
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/fsnotify/fsnotify"
 )
@@ -26,4 +31,44 @@ func TestWatcherDropsChmodOnlyEvents(t *testing.T) {
 	if len(dirty) != 1 || dirty[0] != "a.txt" {
 		t.Fatalf("dirty %v, want [a.txt] (write passed on, ignored lock file dropped)", dirty)
 	}
+}
+
+// A folder renamed inside the pair reaches the engine as its old and its
+// new name in one batch, however long watching the moved folder takes.
+func TestWatcherRenamedFolderBothNamesInOneBatch(t *testing.T) {
+	root := t.TempDir()
+	for i := range 50 {
+		writeFile(t, root, fmt.Sprintf("a/d%02d/x.txt", i), "x")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	agg := NewAggregator()
+	w := NewWatcher(root, func() *Ignore { return mustIgnoreT(t) }, func(p string, now bool) { agg.Add(p) }, func(string) {})
+	w.Renamed = agg.AddRename
+	go agg.Serve(ctx)
+	go w.Serve(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for !w.isWatched("a/d49") {
+		if time.Now().After(deadline) {
+			t.Fatal("the folder is not watched")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := os.Rename(filepath.Join(root, "a"), filepath.Join(root, "b")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-agg.C():
+		if !slices.Contains(b, "a") || !slices.Contains(b, "b") {
+			t.Fatalf("batch %v, want a and b together", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch")
+	}
+}
+
+func (w *Watcher) isWatched(p string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.watched[p]
 }
