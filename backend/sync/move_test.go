@@ -156,8 +156,8 @@ func TestFolderRenameWhileRunningIsAMove(t *testing.T) {
 				}
 			}
 			return fmt.Sprintf("%d of %d entry IDs kept, %d entries at the new name, %d left at other paths (%.3v), "+
-				"%d bytes of files uploaded, %d other bytes in %d moves, %d files stored, state %s, %d deletes held",
-				kept, len(want), len(got), len(left), left, upload, other, moves, nowCommitted-committed, st.State, st.PendingDelete)
+				"%d bytes of files uploaded, %d other bytes in %d moves, %d files stored, state %s (%s%s), %d deletes held",
+				kept, len(want), len(got), len(left), left, upload, other, moves, nowCommitted-committed, st.State, st.Error, st.Degraded, st.PendingDelete)
 		}
 		ok := pollFor(45*time.Second, func() bool {
 			rem = s.remote()

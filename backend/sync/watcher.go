@@ -168,6 +168,11 @@ func (w *Watcher) addTree(dir string) {
 			return filepath.SkipDir
 		}
 		if err := w.add(abs, p); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				// Renamed or deleted while we walked: its new name, if any,
+				// comes as an event of its own. Not a watching problem.
+				return filepath.SkipDir
+			}
 			w.mu.Lock()
 			w.unwatchd[p] = true
 			w.mu.Unlock()

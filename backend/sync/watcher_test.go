@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,4 +72,27 @@ func (w *Watcher) isWatched(p string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.watched[p]
+}
+
+// A folder renamed or deleted while the watcher walks the tree to watch it
+// is no watching problem (its new name is an event of its own): the status
+// does not turn degraded and nothing is left to poll.
+func TestWatcherFolderGoneWhileWatchingIsNotDegraded(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a/x.txt", "x")
+	orig := watchAdd
+	watchAdd = func(_ *fsnotify.Watcher, abs string) error {
+		if filepath.Base(abs) == "a" {
+			return fmt.Errorf("inotify_add_watch %s: %w", abs, syscall.ENOENT)
+		}
+		return nil
+	}
+	defer func() { watchAdd = orig }()
+	var degraded []string
+	w := NewWatcher(root, func() *Ignore { return mustIgnoreT(t) }, func(string, bool) {}, func(r string) { degraded = append(degraded, r) })
+	w.addTree("")
+	w.reportDegraded()
+	if un := w.Unwatched(); len(un) != 0 || len(degraded) != 0 {
+		t.Fatalf("unwatched %v, degraded %v: a vanished folder counted as a watching problem", un, degraded)
+	}
 }
