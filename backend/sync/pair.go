@@ -420,7 +420,7 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		if !r.tree.Loaded() {
 			wait = 0
 		}
-		page, err := r.e.client.Changes(ctx, r.pair.SpaceID, r.tree.Cursor(), wait)
+		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, r.tree.Cursor(), wait)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -460,7 +460,7 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 func (r *pairRunner) catchUp(ctx context.Context) error {
 	for i := 0; i < 10000; i++ {
 		cur := r.tree.Cursor()
-		page, err := r.e.client.Changes(ctx, r.pair.SpaceID, cur, 0)
+		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, cur, 0)
 		if err != nil {
 			return err
 		}

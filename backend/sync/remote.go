@@ -88,7 +88,9 @@ func (t *RemoteTree) Apply(p ChangePage) []Touch {
 			}
 		}
 		if c.Entry.Deleted {
-			t.removeLocked(c.Entry.ID)
+			// With everything below it: a folder moved out of a followed
+			// subtree is reported alone, its contents never.
+			t.removeTreeLocked(c.Entry.ID)
 			continue
 		}
 		t.setLocked(c.Entry)
@@ -184,6 +186,14 @@ func (t *RemoteTree) removeLocked(id string) {
 			delete(t.kids, old.ParentID)
 		}
 	}
+}
+
+// removeTreeLocked removes an entry and everything below it.
+func (t *RemoteTree) removeTreeLocked(id string) {
+	for _, kid := range t.kids[id] {
+		t.removeTreeLocked(kid)
+	}
+	t.removeLocked(id)
 }
 
 // Lookup returns the entry at the pair-relative path p, or nil.
