@@ -91,21 +91,28 @@ func (st dbx) movesSince(spaceID string, seq int64, limit int) ([]moveRow, error
 // subtree's, not the space's.
 func (st dbx) liveUnder(spaceID, folderID string) ([]Entry, error) {
 	var out []Entry
+	// Only parent_id in the walk: a condition on space_id lets the planner
+	// pick the (space_id, seq) index and read the whole space at each level.
+	// Children are in their folder's space; the rows are checked below.
 	// UNION, not UNION ALL: it stops at rows already found, so even a
 	// damaged tree with a cycle cannot make the query run forever.
 	err := st.db.Raw(`WITH RECURSIVE sub(id) AS (
-	SELECT id FROM drive_entries WHERE parent_id = ? AND space_id = ? AND deleted = ?
+	SELECT id FROM drive_entries WHERE parent_id = ? AND deleted = ?
 	UNION
-	SELECT e.id FROM drive_entries e JOIN sub ON e.parent_id = sub.id WHERE e.space_id = ? AND e.deleted = ?
+	SELECT e.id FROM drive_entries e JOIN sub ON e.parent_id = sub.id WHERE e.deleted = ?
 )
-SELECT * FROM drive_entries WHERE id IN (SELECT id FROM sub) ORDER BY id`, folderID, spaceID, false, spaceID, false).Scan(&out).Error
+SELECT e.* FROM sub JOIN drive_entries e ON e.id = sub.id ORDER BY e.id`, folderID, false, false).Scan(&out).Error
 	if err != nil {
 		return nil, wrap("list folder", err)
 	}
+	kept := out[:0]
 	for i := range out {
-		out[i].normalize()
+		if out[i].SpaceID == spaceID {
+			out[i].normalize()
+			kept = append(kept, out[i])
+		}
 	}
-	return out, nil
+	return kept, nil
 }
 
 // folderRows loads the id, parent and name of entries by ID.
