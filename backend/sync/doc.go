@@ -13,7 +13,8 @@
 //   - fileid.go, inode_*.go: a file's identity across renames (inode; the
 //     file ID on Windows)
 //   - move.go: a pass pulls in the vanished side of a move it sees half of
-//   - remote.go: the drive folder's tree, fed by the change feed
+//   - remote.go: the drive folder's tree, fed by the folder's change feed
+//     (changes?under=<folder>: cost follows the folder, not its space)
 //   - reconcile.go: three-way decisions (local, base, remote) as pure functions;
 //     a local rename is a drive move (by identity, else by content: a folder
 //     goes where most of its files went)

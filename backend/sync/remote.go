@@ -19,9 +19,10 @@ type RemoteFile struct {
 	User     string // last writer's display name, when known
 }
 
-// RemoteTree mirrors a space from its change feed and answers, for one pair,
-// what lies under the pair's drive folder. Paths are derived from parent
-// links, so a moved folder moves its whole subtree at once.
+// RemoteTree mirrors a pair's drive folder from the change feed of that
+// folder (a server without folder feeds sends its whole space: the tree
+// then answers what lies under the pair's folder). Paths are derived from
+// parent links, so a moved folder moves its whole subtree at once.
 type RemoteTree struct {
 	mu     gosync.Mutex
 	rootID string
