@@ -333,3 +333,26 @@ func TestRenameWithoutFileIDsIsMatchedByContent(t *testing.T) {
 		}
 	})
 }
+
+// An empty folder renamed, its old name reaching the engine in a pass of
+// its own, keeps its drive entry: the old name's delete waits for a pass
+// that sees the whole folder, as file deletes do.
+func TestEmptyFolderRenameSeenInSeparatePassesIsAMove(t *testing.T) {
+	eachDrive(t, func(t *testing.T, s *syncEnv) {
+		if err := os.MkdirAll(filepath.Join(s.dir, "empty"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		s.write("keep.txt", "k")
+		e, _ := s.engine(ModeBackup)
+		s.once(e)
+		id := s.remote()["empty"].EntryID
+		s.renameLocal("empty", "renamed")
+		passOver(t, e, "empty")
+		passOver(t, e, "renamed")
+		s.once(e)
+		rem := s.remote()
+		if r := rem["renamed"]; r == nil || r.EntryID != id || rem["empty"] != nil {
+			t.Fatalf("drive has %v, want the folder moved (entry %s)", keys(rem), id)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -613,7 +614,15 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	local, remote, base, res, skip = nil, nil, nil, nil, nil
 
 	// Mass-delete safety: hold the deletes until the user confirms.
+	// A folder gone from a pass over part of the pair may be the old half of
+	// a rename whose new half comes in the next pass (move.go): its drive
+	// delete waits for a full pass, as file deletes do.
+	dirsDeferred := !full && plan.DeleteFiles == 0 && slices.ContainsFunc(plan.Deletes, func(a Action) bool { return a.Kind == ActDeleteRemote })
+	if dirsDeferred {
+		plan.Deletes = nil
+	}
 	held, deferDeletes := r.checkDeletes(plan, baseFiles, full)
+	deferDeletes = deferDeletes || dirsDeferred
 	r.mu.Lock()
 	confirmed := r.confirmed
 	r.mu.Unlock()
