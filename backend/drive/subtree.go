@@ -3,6 +3,7 @@ package drive
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -408,7 +409,7 @@ func (s *Service) followed(ctx context.Context, w who, spaceID, under string) (S
 	st := s.read(ctx)
 	sub, err := s.needFolder(ctx, st, w, under, RoleViewer)
 	if err != nil {
-		if err == ErrNotFolder {
+		if errors.Is(err, ErrNotFolder) { // a file: there is no such folder to follow
 			return Space{}, nil, ErrNotFound
 		}
 		return Space{}, nil, err

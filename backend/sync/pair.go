@@ -549,6 +549,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		if extra := r.moveSources(res, base, region); len(extra) > 0 {
 			more, err := sc.Scan(pctx, nil, extra)
 			if err != nil {
+				r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
 				return nil, err
 			}
 			res.add(more)
