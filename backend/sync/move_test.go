@@ -96,8 +96,14 @@ func idsUnder(rem map[string]*RemoteFile, dir string) map[string]string {
 // real server) is a move on the drive: every entry keeps its ID, nothing is
 // uploaded, nothing is left behind and no delete waits for confirmation.
 // The rename of the folder and of a folder nested in it is repeated, as the
-// old and the new name reaching the engine in different passes was a race.
+// old and the new name reaching the engine in different passes was a race;
+// and done again as on a file system without inodes or file IDs.
 func TestFolderRenameWhileRunningIsAMove(t *testing.T) {
+	t.Run("inodes", func(t *testing.T) { renameWhileRunning(t) })
+	t.Run("no file IDs", func(t *testing.T) { noFileIDs(t); renameWhileRunning(t) })
+}
+
+func renameWhileRunning(t *testing.T) {
 	s := newServerEnv(t)
 	const n = 1000
 	s.writeTree("proj", n)
