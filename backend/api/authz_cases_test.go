@@ -97,6 +97,8 @@ func sweepCases() []sweepCase {
 		{route: "PATCH /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", deptSpaceID), body: map[string]any{"name": "B's now", "version": 1}, want: hidden},
 		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes", personalID), want: hidden},
 		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes", deptSpaceID), want: hidden},
+		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes?under=%", personalID, folderID), want: hidden},
+		{route: "GET /api/v1/drive/spaces/{id}/changes", path: p("/api/v1/drive/spaces/%/changes?under=%", deptSpaceID, deptFolderID), want: hidden},
 		{route: "GET /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", fileID), want: hidden},
 		{route: "GET /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", deptFileID), want: hidden},
 		{route: "PATCH /api/v1/drive/entries/{id}", path: p("/api/v1/drive/entries/%", fileID), body: map[string]any{"name": "mine.txt", "version": 2}, want: hidden},

@@ -95,7 +95,7 @@ func (h *Handler) driveChanges(w http.ResponseWriter, r *http.Request, a org.Act
 	q := r.URL.Query()
 	wait, _ := strconv.Atoi(q.Get("wait"))
 	wait = min(max(wait, 0), maxFeedWait)
-	p, err := h.deps.Drive.Changes(r.Context(), a, r.PathValue("id"), q.Get("cursor"), time.Duration(wait)*time.Second)
+	p, err := h.deps.Drive.ChangesUnder(r.Context(), a, r.PathValue("id"), q.Get("under"), q.Get("cursor"), time.Duration(wait)*time.Second)
 	if err != nil && r.Context().Err() != nil {
 		return // the client went away during the wait
 	}

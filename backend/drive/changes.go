@@ -23,15 +23,32 @@ const feedPage = 1000
 // nothing changed, the call waits up to wait for a change. A cursor older
 // than a purge of the trash is drive.cursor_expired (404: start over).
 func (s *Service) Changes(ctx context.Context, a org.Actor, spaceID, cursor string, wait time.Duration) (ChangePage, error) {
+	return s.ChangesUnder(ctx, a, spaceID, "", cursor, wait)
+}
+
+// ChangesUnder is Changes limited to the subtree of the folder under
+// (readers of that folder; "" = the whole space): see subtree.go.
+func (s *Service) ChangesUnder(ctx context.Context, a org.Actor, spaceID, under, cursor string, wait time.Duration) (ChangePage, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return ChangePage{}, err
 	}
-	sp, err := s.spaceFor(ctx, s.read(ctx), w, spaceID, RoleViewer)
+	var (
+		sp  Space
+		sub *Entry
+	)
+	if under == "" {
+		sp, err = s.spaceFor(ctx, s.read(ctx), w, spaceID, RoleViewer)
+	} else {
+		sp, sub, err = s.followed(ctx, w, spaceID, under)
+	}
 	if err != nil {
 		return ChangePage{}, err
 	}
 	if cursor == "" {
+		if sub != nil {
+			return s.subtreeListing(ctx, &sp, sub)
+		}
 		return s.listing(ctx, &sp)
 	}
 	from, err := strconv.ParseInt(cursor, 10, 64)
@@ -52,7 +69,19 @@ func (s *Service) Changes(ctx context.Context, a org.Actor, spaceID, cursor stri
 			return ChangePage{}, ErrCursorExpired
 		}
 		if from < cur.ChangeSeq {
-			return s.changesAfter(ctx, cur, from)
+			if sub == nil {
+				return s.changesAfter(ctx, cur, from)
+			}
+			page, err := s.subtreeChangesAfter(ctx, cur, sub, from)
+			if err != nil || len(page.Items) > 0 {
+				return page, err
+			}
+			// Nothing of the folder's: wait on from the new cursor.
+			if from, err = strconv.ParseInt(page.NextCursor, 10, 64); err != nil {
+				return ChangePage{}, err
+			}
+			cursor = page.NextCursor
+			continue
 		}
 		left := time.Until(deadline)
 		if left <= 0 {

@@ -1,8 +1,9 @@
 // Package drive is the company drive (钉盘): spaces (the company space, one
 // per department, project spaces, a personal space per user), folders and
 // files with versions, a trash with retention, per-entry permissions
-// inherited down the tree, quotas, a change feed for the desktop sync agent,
-// and the resumable chunked upload protocol. It knows nothing of HTTP.
+// inherited down the tree, quotas, a change feed for the desktop sync agent
+// (of a space, or of one folder: subtree.go), and the resumable chunked
+// upload protocol. It knows nothing of HTTP.
 //
 // Content lives in a content-addressed chunk store (package blobstore); the
 // database holds which chunks make each file version (drive_version_chunks)

@@ -228,6 +228,11 @@ func (s *Service) Update(ctx context.Context, a org.Actor, id string, req Update
 		if err := st.updateEntry(e.ID, e.Version, changes); err != nil {
 			return err
 		}
+		if parentID != e.ParentID { // for those following a folder: subtree.go
+			if err := st.recordMove(e, seq, s.clock.Now()); err != nil {
+				return err
+			}
+		}
 		role := e.Role
 		if out, err = st.entry(e.ID); err != nil {
 			return err

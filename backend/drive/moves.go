@@ -161,14 +161,22 @@ func departures(st dbx, e *Entry, all map[string]*Entry, spaceID string, seq int
 	return out, nil
 }
 
-// PruneDepartures forgets entries that left a space longer ago than the
-// trash retention: a change feed cursor from before them can no longer be
+// PruneDepartures forgets entries that left a space (and moves within it)
+// longer ago than the trash retention: a change feed cursor from before them can no longer be
 // served (drive.cursor_expired: the client lists the space again), as after
 // a trash purge. It returns how many spaces it pruned.
 func (s *Service) PruneDepartures(ctx context.Context) (int, error) {
-	old, err := s.read(ctx).oldDepartures(s.clock.Now().Add(-s.cfg.TrashRetention))
+	cutoff := s.clock.Now().Add(-s.cfg.TrashRetention)
+	old, err := s.read(ctx).oldDepartures(cutoff)
 	if err != nil {
 		return 0, err
+	}
+	oldMoves, err := s.read(ctx).oldMoves(cutoff) // moves within a space: subtree.go
+	if err != nil {
+		return 0, err
+	}
+	for spaceID, seq := range oldMoves {
+		old[spaceID] = max(old[spaceID], seq)
 	}
 	n := 0
 	for spaceID, seq := range old {
@@ -177,6 +185,9 @@ func (s *Service) PruneDepartures(ctx context.Context) (int, error) {
 				return err
 			}
 			if err := st.deleteDepartures(spaceID, seq); err != nil {
+				return err
+			}
+			if err := st.deleteMoves(spaceID, seq); err != nil {
 				return err
 			}
 			return st.raisePurgedSeq(spaceID, seq)

@@ -21,6 +21,7 @@ var (
 
 type pending struct {
 	first, last time.Time
+	rename      bool // renamed away: waits for its new name (AddRename)
 }
 
 // Aggregator debounces raw change notifications per path: a path is handed
@@ -33,6 +34,8 @@ type Aggregator struct {
 	kick  chan struct{}
 	out   chan []string
 	now   func() time.Time
+	// lastAdd is the time of the latest event of any path.
+	lastAdd time.Time
 }
 
 // NewAggregator returns an aggregator; read batches from C.
@@ -52,6 +55,28 @@ func (a *Aggregator) Add(p string) {
 	} else {
 		a.paths[p] = &pending{first: now, last: now}
 	}
+	a.lastAdd = now
+	a.mu.Unlock()
+	a.poke()
+}
+
+// AddRename notes that p was renamed away. Its new name is another event,
+// which the watcher reports only once the watch on a moved folder is set
+// up; were the two debounced apart, the pass seeing the new name alone
+// would upload it as new. So p waits until the events after it are quiet
+// (notifyMax at most, when nothing follows: moved out of the folder), and
+// goes with everything pending then: both names reach one pass, which sees
+// the move.
+func (a *Aggregator) AddRename(p string) {
+	now := a.now()
+	a.mu.Lock()
+	pd := a.paths[p]
+	if pd == nil {
+		pd = &pending{first: now}
+		a.paths[p] = pd
+	}
+	pd.last, pd.rename = now, true
+	a.lastAdd = now
 	a.mu.Unlock()
 	a.poke()
 }
@@ -103,16 +128,30 @@ func (a *Aggregator) due() ([]string, time.Duration) {
 	defer a.mu.Unlock()
 	var ready []string
 	wait := time.Hour
+	renamed := false
 	for p, pd := range a.paths {
 		deadline := pd.last.Add(notifyQuiet)
+		if pd.rename {
+			deadline = pd.first.Add(notifyMax) // until its new name shows up
+			if a.lastAdd.After(pd.last) {
+				deadline = a.lastAdd.Add(notifyQuiet)
+			}
+		}
 		if hard := pd.first.Add(notifyMax); hard.Before(deadline) {
 			deadline = hard
 		}
 		if !deadline.After(now) {
 			ready = append(ready, p)
 			delete(a.paths, p)
+			renamed = renamed || pd.rename
 		} else if d := deadline.Sub(now); d < wait {
 			wait = d
+		}
+	}
+	if renamed { // the new name goes with the old one, whatever its own debounce
+		for p := range a.paths {
+			ready = append(ready, p)
+			delete(a.paths, p)
 		}
 	}
 	return collapse(ready), wait

@@ -108,3 +108,34 @@ func TestAggregatorAddNowSkipsDebounce(t *testing.T) {
 		t.Fatalf("batch %v", b)
 	}
 }
+
+// A path renamed away waits for its new name, which the watcher reports
+// later than a plain event (after it has watched the moved folder), and
+// both go in one batch: one pass sees the move. With nothing following it
+// (moved out of the folder) it goes after notifyMax.
+func TestAggregatorRenameWaitsForItsNewName(t *testing.T) {
+	a := NewAggregator()
+	now := time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)
+	a.now = func() time.Time { return now }
+	a.AddRename("old")
+	now = now.Add(3 * notifyQuiet) // the watcher is still adding watches in the moved folder
+	if b, _ := a.due(); len(b) != 0 {
+		t.Fatalf("the old name went alone: %v", b)
+	}
+	a.Add("new")
+	now = now.Add(notifyQuiet / 2)
+	a.Add("other/file.txt")
+	now = now.Add(notifyQuiet)
+	if b, _ := a.due(); !reflect.DeepEqual(b, []string{"new", "old", "other/file.txt"}) {
+		t.Fatalf("batch %v, want the old and the new name together", b)
+	}
+	a.AddRename("gone")
+	now = now.Add(notifyMax - time.Millisecond)
+	if b, _ := a.due(); len(b) != 0 {
+		t.Fatalf("batch %v before notifyMax", b)
+	}
+	now = now.Add(time.Millisecond)
+	if b, _ := a.due(); !reflect.DeepEqual(b, []string{"gone"}) {
+		t.Fatalf("batch %v, want the renamed path once notifyMax passed", b)
+	}
+}

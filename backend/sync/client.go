@@ -321,8 +321,19 @@ func batchBody(files []BatchFile) ([]byte, string, error) {
 // Changes reads the change feed from cursor ("" = full listing), waiting up
 // to wait seconds when nothing is new.
 func (c *Client) Changes(ctx context.Context, spaceID, cursor string, wait int) (ChangePage, error) {
+	return c.ChangesUnder(ctx, spaceID, "", cursor, wait)
+}
+
+// ChangesUnder is Changes for the subtree of the folder under only (a
+// pair's own folder): its listing and its changes, moves in and out as
+// creates and deletes. A server without subtree feeds answers the whole
+// space, which the RemoteTree filters by itself.
+func (c *Client) ChangesUnder(ctx context.Context, spaceID, under, cursor string, wait int) (ChangePage, error) {
 	var p ChangePage
 	q := url.Values{"cursor": {cursor}}
+	if under != "" {
+		q.Set("under", under)
+	}
 	if wait > 0 {
 		q.Set("wait", strconv.Itoa(wait))
 	}

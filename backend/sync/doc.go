@@ -9,11 +9,18 @@
 //   - scanner.go: walks a folder, hashes only what changed (one read pass)
 //   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
 //   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
-//   - remote.go: the drive folder's tree, fed by the change feed
+//     (a path renamed away waits for its new name: one pass sees both)
+//   - fileid.go, inode_*.go: a file's identity across renames (inode; the
+//     file ID on Windows)
+//   - move.go: a pass pulls in the vanished side of a move it sees half of
+//   - remote.go: the drive folder's tree, fed by the folder's change feed
+//     (changes?under=<folder>: cost follows the folder, not its space)
 //   - names.go: every name a server sends passes the drive's name rules
 //     (drive/entryname) or is refused and listed on the status; the
 //     executor reaches files only through an os.Root of the pair folder
-//   - reconcile.go: three-way decisions (local, base, remote) as pure functions
+//   - reconcile.go: three-way decisions (local, base, remote) as pure functions;
+//     a local rename is a drive move (by identity, else by content: a folder
+//     goes where most of its files went)
 //   - transfer.go: parallel uploads/downloads, small files in batches,
 //     bandwidth limit, progress
 //   - engine.go: pairs, Serve(ctx), status and events

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -132,8 +133,12 @@ func TestMaliciousServerNamesStayInsideTheFolder(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("refused on the status:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
-			if !strings.Contains(st.Error, "link") {
-				t.Errorf("the symlinked folder's file is not reported: error %q", st.Error)
+			// The symlink is skipped by the scan (never followed) and listed
+			// as such; the drive's file under that name is not written
+			// through it (listTree above).
+			if !slices.ContainsFunc(st.Skipped, func(s SkippedItem) bool { return s.Path == "link" && s.Reason == SkipSymlink }) &&
+				!strings.Contains(st.Error, "link") {
+				t.Errorf("the symlinked folder is not reported: error %q, skipped %+v", st.Error, st.Skipped)
 			}
 
 			// The server renames an entry to a good name: it syncs, and

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	gosync "sync"
@@ -331,6 +332,7 @@ func (r *pairRunner) serve(ctx context.Context) error {
 			r.degradedUntil = r.e.opts.Clock.Now().Add(degradedHold)
 			r.mu.Unlock()
 		})
+		r.watcher.Renamed = agg.AddRename
 		wg.Add(2)
 		go func() { defer wg.Done(); _ = agg.Serve(ctx) }()
 		go func() { defer wg.Done(); _ = r.watcher.Serve(ctx) }()
@@ -450,7 +452,7 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		if !r.tree.Loaded() {
 			wait = 0
 		}
-		page, err := r.e.client.Changes(ctx, r.pair.SpaceID, r.tree.Cursor(), wait)
+		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, r.tree.Cursor(), wait)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -494,7 +496,7 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 func (r *pairRunner) catchUp(ctx context.Context) error {
 	for i := 0; i < 10000; i++ {
 		cur := r.tree.Cursor()
-		page, err := r.e.client.Changes(ctx, r.pair.SpaceID, cur, 0)
+		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, cur, 0)
 		if err != nil {
 			return err
 		}
@@ -578,6 +580,19 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
 		return nil, err
 	}
+	if !full && r.pair.Mode != ModeMirror {
+		// The other side of a move, outside this pass: look at it too.
+		if extra := r.moveSources(res, base, region); len(extra) > 0 {
+			more, err := sc.Scan(pctx, nil, extra)
+			if err != nil {
+				r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
+				return nil, err
+			}
+			res.add(more)
+			region = minimalSubtrees(append(region, extra...))
+			base, baseFiles = r.baseUnder(region)
+		}
+	}
 	// Passes of a pair never overlap, so a temp file seen now was left by a
 	// download that was killed: remove it.
 	for _, tmp := range res.Temps {
@@ -652,7 +667,15 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	local, remote, base, res, skip = nil, nil, nil, nil, nil
 
 	// Mass-delete safety: hold the deletes until the user confirms.
+	// A folder gone from a pass over part of the pair may be the old half of
+	// a rename whose new half comes in the next pass (move.go): its drive
+	// delete waits for a full pass, as file deletes do.
+	dirsDeferred := !full && plan.DeleteFiles == 0 && slices.ContainsFunc(plan.Deletes, func(a Action) bool { return a.Kind == ActDeleteRemote })
+	if dirsDeferred {
+		plan.Deletes = nil
+	}
 	held, deferDeletes := r.checkDeletes(plan, baseFiles, full)
+	deferDeletes = deferDeletes || dirsDeferred
 	// Mass-overwrite safety: hold a folder's worth of new content.
 	heldOver := r.checkOverwrites(plan, baseFiles)
 	r.mu.Lock()

@@ -423,9 +423,11 @@ func rekeyLocal(m map[string]*LocalFile, from, to string) {
 	rekey(m, from, to, func(v *LocalFile, p string) *LocalFile { c := *v; c.Path = p; return &c })
 }
 
-// localMoves finds local renames/moves (same inode, or same content for a
-// file) of things the drive still has unchanged, and replays them as drive
-// moves instead of delete + upload.
+// localMoves finds local renames/moves of things the drive still has
+// unchanged, and replays them as drive moves instead of delete + upload: by
+// inode (the file ID on Windows), else for a file by its content, and for a
+// directory by the content of its files (subtreeMatch: when no inode is
+// known, or the move crossed file systems).
 func (st *planState) localMoves(missing []string) {
 	var gone []string // base paths missing locally whose drive entry is unchanged
 	for _, p := range missing {
@@ -461,9 +463,19 @@ func (st *planState) localMoves(missing []string) {
 		return gone[i] < gone[j]
 	})
 	used := map[string]bool{}
-	for _, from := range gone {
+	var dirMoves [][2]string // old → new path of the directories moved so far
+	var votes *subtreeVotes
+	for _, orig := range gone {
+		// A path inside a directory moved above is looked at under its new
+		// name: a folder renamed inside a renamed folder is a move too.
+		from := orig
+		for _, m := range dirMoves {
+			if isUnder(from, m[0]) {
+				from = m[1] + from[len(m[0]):]
+			}
+		}
 		b := st.Base[from]
-		if b == nil || st.Local[from] != nil { // re-keyed by an earlier directory move
+		if b == nil || st.Local[from] != nil { // moved back where it was, or there after all
 			continue
 		}
 		to := ""
@@ -480,6 +492,16 @@ func (st *planState) localMoves(missing []string) {
 				to = cs[0]
 			}
 		}
+		if to == "" && b.Dir {
+			if votes == nil {
+				votes = st.voteSubtrees(gone, byHash)
+			}
+			if c := votes.best(orig); c != "" && !used[c] && st.Base[c] == nil {
+				if l := st.Local[c]; l != nil && l.Dir {
+					to = c
+				}
+			}
+		}
 		if to == "" || isUnder(to, from) {
 			continue
 		}
@@ -488,7 +510,73 @@ func (st *planState) localMoves(missing []string) {
 		st.own()
 		rekeyBase(st.Base, from, to)
 		rekeyRemote(st.Remote, from, to)
+		if b.Dir {
+			dirMoves = append(dirMoves, [2]string{from, to})
+		}
 	}
+}
+
+// subtreeVotes pairs vanished directories with new ones by their files: a
+// gone file whose name and content are now at a new path votes for the
+// directories of the two paths, level by level from the bottom (d/x/f found
+// at e/y/f: d/x → e/y and d → e), so a folder renamed inside a renamed
+// folder is found as well.
+type subtreeVotes struct {
+	votes  map[[2]string]int
+	files  map[string]int // gone directory → gone files under it
+	chosen map[string]string
+}
+
+// maxCopies: content found at more new paths than this says nothing about
+// where a folder went (empty files, templates copied around).
+const maxCopies = 4
+
+func (st *planState) voteSubtrees(gone []string, byHash map[string][]string) *subtreeVotes {
+	v := &subtreeVotes{votes: map[[2]string]int{}, files: map[string]int{}}
+	for _, p := range gone {
+		b := st.Base[p]
+		if b == nil || b.Dir {
+			continue
+		}
+		ancestors(p, func(d string) { v.files[d]++ })
+		cs := byHash[b.Hash]
+		if len(cs) > maxCopies {
+			continue
+		}
+		for _, c := range cs {
+			if path.Base(c) != path.Base(p) {
+				continue
+			}
+			for fp, cp := parentOf(p), parentOf(c); fp != "" && cp != "" && fp != cp; fp, cp = parentOf(fp), parentOf(cp) {
+				v.votes[[2]string{fp, cp}]++
+			}
+		}
+	}
+	return v
+}
+
+// best is the new directory most of dir's files went to: at least half of
+// them, and more than to any other.
+func (v *subtreeVotes) best(dir string) string {
+	if v.chosen == nil {
+		v.chosen = map[string]string{}
+		top := map[string]int{}
+		tie := map[string]bool{}
+		for k, n := range v.votes {
+			switch {
+			case n > top[k[0]]:
+				top[k[0]], v.chosen[k[0]], tie[k[0]] = n, k[1], false
+			case n == top[k[0]]:
+				tie[k[0]] = true
+			}
+		}
+		for d := range tie {
+			if tie[d] || 2*top[d] < v.files[d] {
+				delete(v.chosen, d)
+			}
+		}
+	}
+	return v.chosen[dir]
 }
 
 // remoteMoves finds drive renames/moves (same entry at a new path) of

@@ -191,3 +191,25 @@ func TestReconcileSkip(t *testing.T) {
 		t.Fatalf("skipped paths must not be touched: %q", got)
 	}
 }
+
+// With no inode known (Windows without file IDs, a move across file
+// systems) a folder is paired with the new one most of its files went to,
+// folders renamed inside it as well; content found in two new folders
+// pairs neither.
+func TestReconcileFolderMoveByContent(t *testing.T) {
+	t.Parallel()
+	base := map[string]*FileRecord{"d": bd("d"), "d/x": bf("d/x", "h1", 1), "d/y": bf("d/y", "h2", 1), "d/s": bd("d/s"), "d/s/z": bf("d/s/z", "h3", 1)}
+	remote := map[string]*RemoteFile{"d": rd("d"), "d/x": rf("d/x", "h1", 1), "d/y": rf("d/y", "h2", 1), "d/s": rd("d/s"), "d/s/z": rf("d/s/z", "h3", 1)}
+	moved := map[string]*LocalFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "e/t": ld("e/t"), "e/t/z": lf("e/t/z", "h3")}
+	in := PlanInput{Mode: ModeBackup, Local: moved, Base: base, Remote: remote}
+	if got := summary(Reconcile(in)); got != "move_remote d -> e; move_remote e/s -> e/t" {
+		t.Fatalf("plan %q", got)
+	}
+	copied := map[string]*LocalFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "f": ld("f"), "f/x": lf("f/x", "h1"), "f/y": lf("f/y", "h2")}
+	in = PlanInput{Mode: ModeBackup, Local: copied, Base: base, Remote: remote}
+	for _, a := range Reconcile(in).Moves {
+		if a.Dir {
+			t.Fatalf("a folder copied twice was paired: %v", a)
+		}
+	}
+}

@@ -19,9 +19,10 @@ type RemoteFile struct {
 	User     string // last writer's display name, when known
 }
 
-// RemoteTree mirrors a space from its change feed and answers, for one pair,
-// what lies under the pair's drive folder. Paths are derived from parent
-// links, so a moved folder moves its whole subtree at once.
+// RemoteTree mirrors a pair's drive folder from the change feed of that
+// folder (a server without folder feeds sends its whole space: the tree
+// then answers what lies under the pair's folder). Paths are derived from
+// parent links, so a moved folder moves its whole subtree at once.
 type RemoteTree struct {
 	mu     gosync.Mutex
 	rootID string
@@ -91,7 +92,9 @@ func (t *RemoteTree) Apply(p ChangePage) []Touch {
 			}
 		}
 		if c.Entry.Deleted {
-			t.removeLocked(c.Entry.ID)
+			// With everything below it: a folder moved out of a followed
+			// subtree is reported alone, its contents never.
+			t.removeTreeLocked(c.Entry.ID)
 			continue
 		}
 		t.setLocked(c.Entry)
@@ -191,6 +194,14 @@ func (t *RemoteTree) removeLocked(id string) {
 			delete(t.kids, old.ParentID)
 		}
 	}
+}
+
+// removeTreeLocked removes an entry and everything below it.
+func (t *RemoteTree) removeTreeLocked(id string) {
+	for _, kid := range t.kids[id] {
+		t.removeTreeLocked(kid)
+	}
+	t.removeLocked(id)
 }
 
 // Lookup returns the entry at the pair-relative path p, or nil.

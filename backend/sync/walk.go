@@ -98,14 +98,29 @@ func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *LocalFile {
 		return nil
 	}
 	lf := &LocalFile{Path: rel, OSPath: osPath, Dir: mode.IsDir(), Inode: inodeOf(fi)}
+	b := w.base[rel]
 	if !lf.Dir {
 		lf.Size = fi.Size()
 		lf.MtimeNs = fi.ModTime().UnixNano()
-		if b := w.base[rel]; b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) && b.Hash != "" {
-			lf.Hash, lf.Chunks = b.Hash, b.Chunks
-		}
+	}
+	if lf.Inode == 0 {
+		lf.Inode = w.fileID(lf, b)
+	}
+	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) && b.Hash != "" {
+		lf.Hash, lf.Chunks = b.Hash, b.Chunks
 	}
 	return lf
+}
+
+// fileID is the identity of an entry whose stat had none (Windows). It
+// costs an open per file, so a file unchanged since its base (size and
+// mtime, what the content check trusts too) keeps the ID the base recorded;
+// a new or changed file, and every directory, is asked.
+func (w *walker) fileID(lf *LocalFile, b *FileRecord) uint64 {
+	if b != nil && b.Inode != 0 && !lf.Dir && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs {
+		return b.Inode
+	}
+	return fileIDAt(filepath.Join(w.s.Root, lf.osRel()))
 }
 
 // keep records lf (w.mu held).

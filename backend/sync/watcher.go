@@ -29,6 +29,9 @@ type Watcher struct {
 	Dirty func(p string, now bool)
 	// Degraded reports why watching is incomplete ("" when it is whole again).
 	Degraded func(reason string)
+	// Renamed, when set, receives paths renamed away instead of Dirty, so
+	// they can wait for their new name (Aggregator.AddRename).
+	Renamed func(p string)
 
 	mu       gosync.Mutex
 	w        *fsnotify.Watcher
@@ -132,6 +135,10 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	if w.Ignore().Match(p, false) && w.Ignore().Match(p, true) {
 		return
 	}
+	if ev.Has(fsnotify.Rename) && !ev.Has(fsnotify.Create) && w.Renamed != nil {
+		w.Renamed(p)
+		return
+	}
 	w.Dirty(p, false)
 }
 
@@ -161,6 +168,11 @@ func (w *Watcher) addTree(dir string) {
 			return filepath.SkipDir
 		}
 		if err := w.add(abs, p); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				// Renamed or deleted while we walked: its new name, if any,
+				// comes as an event of its own. Not a watching problem.
+				return filepath.SkipDir
+			}
 			w.mu.Lock()
 			w.unwatchd[p] = true
 			w.mu.Unlock()
