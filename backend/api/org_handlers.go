@@ -134,12 +134,13 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a org.A
 		writeError(w, r, err)
 		return
 	}
-	token, _ := bearerToken(r)
-	if err := h.deps.Org.ChangePassword(r.Context(), a, token, req); err != nil {
+	res, err := h.deps.Org.ChangePassword(r.Context(), a, req, r.UserAgent(), h.clientIP(r))
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	h.setSessionCookie(w, r, res.Token, res.ExpiresAt) // the old token no longer works
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (h *Handler) totpSetup(w http.ResponseWriter, r *http.Request, a org.Actor) {

@@ -44,24 +44,27 @@ func (Department) TableName() string { return "departments" }
 // User is an account. Name is the real name the policy requires; Email is the
 // login. Roles is loaded from user_roles and not a column.
 type User struct {
-	ID            string     `gorm:"primaryKey" json:"id"`
-	Email         string     `json:"email"`
-	Name          string     `json:"name"`
-	DepartmentID  string     `json:"department_id"`
-	Title         string     `json:"title"`
-	Phone         string     `json:"phone"`
-	ManagerID     *string    `json:"manager_id"`
-	Active        bool       `json:"active"`
-	PasswordHash  string     `json:"-"`
-	TOTPSecret    string     `gorm:"column:totp_secret" json:"-"`
-	TOTPEnabled   bool       `gorm:"column:totp_enabled" json:"totp_enabled"`
-	TOTPLastStep  int64      `gorm:"column:totp_last_step" json:"-"`
-	Locale        string     `json:"locale"`
-	Version       int        `json:"version"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
-	DeactivatedAt *time.Time `json:"deactivated_at"`
-	Roles         []string   `gorm:"-" json:"roles"`
+	ID           string  `gorm:"primaryKey" json:"id"`
+	Email        string  `json:"email"`
+	Name         string  `json:"name"`
+	DepartmentID string  `json:"department_id"`
+	Title        string  `json:"title"`
+	Phone        string  `json:"phone"`
+	ManagerID    *string `json:"manager_id"`
+	Active       bool    `json:"active"`
+	PasswordHash string  `json:"-"`
+	TOTPSecret   string  `gorm:"column:totp_secret" json:"-"`
+	TOTPEnabled  bool    `gorm:"column:totp_enabled" json:"totp_enabled"`
+	TOTPLastStep int64   `gorm:"column:totp_last_step" json:"-"`
+	Locale       string  `json:"locale"`
+	// MustChangePassword is set by a password reset: until the owner
+	// chooses a new password, their sessions may do nothing else.
+	MustChangePassword bool       `json:"must_change_password,omitempty"`
+	Version            int        `json:"version"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+	DeactivatedAt      *time.Time `json:"deactivated_at"`
+	Roles              []string   `gorm:"-" json:"roles"`
 }
 
 // TableName keeps the table name stable.
@@ -69,11 +72,15 @@ func (User) TableName() string { return "users" }
 
 // Role is a named permission set. Built-in roles cannot be deleted.
 type Role struct {
-	ID          string    `gorm:"primaryKey" json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Builtin     bool      `json:"builtin"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          string `gorm:"primaryKey" json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Builtin     bool   `json:"builtin"`
+	// Privileged roles (admin, HR, department head, general manager, and
+	// custom roles unless created otherwise) carry power: approval steps and
+	// drive grants name them. Only administrators grant or revoke them.
+	Privileged bool      `json:"privileged"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // TableName keeps the table name stable.
@@ -110,6 +117,10 @@ type Actor struct {
 	Name         string   `json:"name"`
 	DepartmentID string   `json:"department_id"`
 	Roles        []string `json:"roles"`
+	// SessionID is the hash of the session the request came with ("" for
+	// background jobs); MustChangePassword mirrors the user's flag.
+	SessionID          string `json:"-"`
+	MustChangePassword bool   `json:"-"`
 }
 
 // HasRole reports whether the actor holds role.
@@ -232,11 +243,13 @@ type UpdateDepartmentRequest struct {
 	Version   int        `json:"version"`
 }
 
-// NewRoleRequest creates a custom role.
+// NewRoleRequest creates a custom role. Privileged defaults to true: a
+// custom role can be named by approval steps and drive grants.
 type NewRoleRequest struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	Privileged  *bool  `json:"privileged"`
 }
 
 // UpdateRoleRequest renames a custom role or changes its description; the ID
@@ -244,7 +257,12 @@ type NewRoleRequest struct {
 type UpdateRoleRequest struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	Privileged  *bool  `json:"privileged"` // nil leaves it alone
 }
+
+// ChangePasswordResult is the caller's new session: changing the password
+// ends every session, the current one included, and opens this one.
+type ChangePasswordResult = LoginResult
 
 // ChangePasswordRequest changes the caller's own password.
 type ChangePasswordRequest struct {

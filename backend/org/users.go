@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/notify"
 	"tack/backend/store"
 )
 
@@ -124,7 +125,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		if err := validateNewUser(tx, &v, &req, true); err != nil {
 			return err
 		}
-		if err := checkRoles(tx, &v, actor, nil, req.Roles); err != nil {
+		if err := checkRoles(tx, &v, actor, "", nil, req.Roles); err != nil {
 			return err
 		}
 		if err := v.Err("org.invalid_user", "the user is not valid"); err != nil {
@@ -159,6 +160,7 @@ func (s *Service) GetUser(ctx context.Context, actor Actor, id string) (User, er
 func redact(actor Actor, u User) User {
 	if actor.UserID != u.ID && !actor.IsAdmin() {
 		u.TOTPEnabled = false
+		u.MustChangePassword = false
 	}
 	return u
 }
@@ -366,7 +368,7 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 		}
 	}
 	if req.Roles != nil {
-		if err := checkRoles(tx, &v, actor, u.Roles, *req.Roles); err != nil {
+		if err := checkRoles(tx, &v, actor, u.ID, u.Roles, *req.Roles); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -436,11 +438,17 @@ func loadUser(tx *gorm.DB, id string) (User, error) {
 	return u, nil
 }
 
-// ResetPassword sets a generated password and ends the user's sessions
-// (admins; HR for non-admins). The password is returned once.
+// ResetPassword sets a generated password, ends the user's sessions and
+// makes them choose a new password at their next sign-in; the owner is
+// notified. Admins reset anyone; HR resets people who hold no privileged
+// role and head no department (an approver's password in HR's hands would
+// let HR approve as them). The password is returned once.
 func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (string, error) {
+	if !canManagePeople(actor) {
+		return "", errForbidden
+	}
 	pw := GeneratePassword()
-	hash, err := HashPassword(pw)
+	hash, err := s.hashPassword(ctx, pw)
 	if err != nil {
 		return "", err
 	}
@@ -452,11 +460,25 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 		if !canTouchUser(actor, u) {
 			return errForbidden
 		}
+		if !actor.IsAdmin() {
+			priv, err := holdsPrivilege(tx, u)
+			if err != nil {
+				return err
+			}
+			if priv {
+				return errResetPrivileged
+			}
+		}
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"password_hash": hash, "updated_at": s.clock.Now()}).Error; err != nil {
+			"password_hash": hash, "must_change_password": true, "updated_at": s.clock.Now()}).Error; err != nil {
 			return fmt.Errorf("org: reset password: %w", err)
 		}
-		if err := revokeUserSessions(tx, id); err != nil {
+		if _, err := revokeUserSessions(tx, id, ""); err != nil {
+			return err
+		}
+		if err := notify.Emit(tx, &notify.Event{Type: "org.password_reset", SubjectType: "user", SubjectID: id,
+			ActorID: actor.UserID, Recipients: []string{id}, Data: map[string]any{
+				"title": actor.Name, "link": "/settings", "by_id": actor.UserID, "by_name": actor.Name}}); err != nil {
 			return err
 		}
 		return s.audit(tx, actor, "user.reset_password", "user", id, nil)
@@ -466,6 +488,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 	}
 	return pw, nil
 }
+
+var errResetPrivileged = apperr.Forbidden("org.reset_privileged_admins_only",
+	"only an administrator resets the password of an administrator, an approver or a department head")
 
 // sameRoles reports whether two role lists hold the same roles (member is
 // implied for everyone).

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 
 	"tack/backend/drive"
 )
@@ -16,7 +17,10 @@ type Config struct {
 	DataDir    string // SQLite file and the drive's chunks (<DataDir>/drive); default <user config dir>/tack/server
 	DSN        string // PostgreSQL DSN; empty means SQLite in DataDir
 	TrustProxy bool   // honour X-Forwarded-For (only behind your own proxy)
-	Version    string
+	// SessionLifetime is how long a sign-in lasts at most, however active
+	// (0: org.DefaultSessionLifetime, 30 days).
+	SessionLifetime time.Duration
+	Version         string
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
 	// PostgreSQL replicas, DataDir must be storage all replicas share.
