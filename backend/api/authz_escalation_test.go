@@ -26,6 +26,8 @@ func newEscalationWorld(t *testing.T, e *servertest.Env) *escalationWorld {
 	w.gm, w.gmT = e.NewUser(w.admin, "", org.RoleGeneralManager)
 	w.auditor, w.auditorT = e.NewUser(w.admin, w.deptB.ID, w.roleID) // a custom role: privileged unless said otherwise
 	e.Must(http.StatusCreated, "POST", "/api/v1/roles", w.admin, map[string]any{"id": "fire_warden", "name": "Fire warden", "privileged": false})
+	// Alice becomes bob's manager: she approves his requests' manager steps.
+	e.Must(http.StatusOK, "PATCH", "/api/v1/users/"+w.bob.ID, w.admin, map[string]any{"manager_id": w.alice.ID, "version": w.bob.Version})
 	var d approval.Detail
 	e.Must(http.StatusOK, "GET", "/api/v1/approvals/"+w.approval.ID, w.aliceT, nil).JSON(t, &d)
 	if !slices.ContainsFunc(d.Tasks, func(x approval.Task) bool { return x.AssigneeID == w.head.ID }) {
@@ -60,6 +62,7 @@ func TestAuthzEscalation(t *testing.T) {
 				"title": "x", "phone": "13900000998", "roles": rs, "password": "password123"}
 		}
 		const own, priv, reset, forbidden = "org.own_roles", "org.privileged_role_admins_only", "org.reset_privileged_admins_only", "org.forbidden"
+		const selfManager = "org.self_manager_admins_only"
 		cases := []struct {
 			who, token, method, path string
 			body                     any
@@ -79,6 +82,9 @@ func TestAuthzEscalation(t *testing.T) {
 			{"hr", w.hrT, "POST", u(w.gm.ID) + "/reset-password", nil, reset},
 			{"hr", w.hrT, "POST", u(w.head.ID) + "/reset-password", nil, reset},
 			{"hr", w.hrT, "POST", u(w.auditor.ID) + "/reset-password", nil, reset},
+			{"hr", w.hrT, "POST", u(w.alice.ID) + "/reset-password", nil, reset}, // bob's manager
+			{"hr", w.hrT, "PATCH", u(w.bob.ID), map[string]any{"manager_id": w.hr.ID, "version": user(w.bob.ID).Version}, selfManager},
+			{"hr", w.hrT, "POST", "/api/v1/users", func() map[string]any { b := newUser(); b["manager_id"] = w.hr.ID; return b }(), selfManager},
 			{"hr", w.hrT, "POST", u(w.adminUser(t).ID) + "/reset-password", nil, forbidden},
 			{"hr", w.hrT, "PATCH", "/api/v1/roles/" + w.roleID, map[string]any{"name": "Auditor", "privileged": false}, forbidden},
 			{"hr", w.hrT, "POST", "/api/v1/roles", map[string]any{"id": "boss", "name": "Boss", "privileged": false}, forbidden},

@@ -232,8 +232,9 @@ func privilegedRoles(tx *gorm.DB, ids []string) ([]string, error) {
 	return out, nil
 }
 
-// holdsPrivilege reports whether u holds a privileged role or heads a
-// department: their password may be reset only by an administrator.
+// holdsPrivilege reports whether u approves for others — holds a privileged
+// role, heads a department or is someone's manager: their password may be
+// reset only by an administrator.
 func holdsPrivilege(tx *gorm.DB, u User) (bool, error) {
 	priv, err := privilegedRoles(tx, slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == RoleMember }))
 	if err != nil || len(priv) > 0 {
@@ -243,5 +244,15 @@ func holdsPrivilege(tx *gorm.DB, u User) (bool, error) {
 	if err := tx.Model(&Department{}).Where("head_id = ?", u.ID).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("org: heads: %w", err)
 	}
+	if n == 0 {
+		if err := tx.Model(&User{}).Where("manager_id = ? AND active = ?", u.ID, true).Count(&n).Error; err != nil {
+			return false, fmt.Errorf("org: manages: %w", err)
+		}
+	}
 	return n > 0, nil
 }
+
+// errSelfManager refuses a non-admin who makes themselves someone's manager:
+// the manager approves that person's requests.
+var errSelfManager = apperr.Forbidden("org.self_manager_admins_only",
+	"only an administrator makes you someone's manager (the manager approves their requests)")

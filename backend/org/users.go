@@ -128,6 +128,9 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		if err := checkRoles(tx, &v, actor, "", nil, req.Roles); err != nil {
 			return err
 		}
+		if req.ManagerID != nil && *req.ManagerID == actor.UserID && !actor.IsAdmin() {
+			return errSelfManager
+		}
 		if err := v.Err("org.invalid_user", "the user is not valid"); err != nil {
 			return err
 		}
@@ -352,6 +355,10 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 		if req.ManagerID.ID == "" {
 			set("manager_id", nil, u.ManagerID == nil)
 		} else {
+			if req.ManagerID.ID == actor.UserID && !actor.IsAdmin() &&
+				(u.ManagerID == nil || *u.ManagerID != actor.UserID) {
+				return nil, nil, errSelfManager
+			}
 			ok, err := activeUser(tx, req.ManagerID.ID)
 			if err != nil {
 				return nil, nil, err
@@ -440,9 +447,9 @@ func loadUser(tx *gorm.DB, id string) (User, error) {
 
 // ResetPassword sets a generated password, ends the user's sessions and
 // makes them choose a new password at their next sign-in; the owner is
-// notified. Admins reset anyone; HR resets people who hold no privileged
-// role and head no department (an approver's password in HR's hands would
-// let HR approve as them). The password is returned once.
+// notified. Admins reset anyone; HR resets people who approve for nobody
+// (holdsPrivilege: no privileged role, no department, nobody's manager): an
+// approver's password in HR's hands would let HR approve as them. The password is returned once.
 func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (string, error) {
 	if !canManagePeople(actor) {
 		return "", errForbidden

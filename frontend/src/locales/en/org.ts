@@ -223,6 +223,7 @@ export const errors = {
     admin_role_admins_only: 'Only administrators grant or revoke the admin role',
     own_roles: 'Nobody changes their own roles; ask another administrator',
     privileged_role_admins_only: 'Only administrators grant or revoke privileged roles (administrator, HR, department head, general manager and privileged custom roles)',
-    reset_privileged_admins_only: 'Only an administrator resets the password of an administrator, an approver or a department head',
+    reset_privileged_admins_only: 'Only an administrator resets the password of an administrator, an approver, a manager or a department head',
+    self_manager_admins_only: 'Only an administrator makes you someone\'s manager (the manager approves their requests)',
   },
 }

@@ -10,7 +10,7 @@ import AdminUsers from './AdminUsers.vue'
 const person = (id: string, roles: string[]) => ({ id, name: id, email: id + '@x.test', department_id: 'd1', title: 'T', phone: '1',
   manager_id: null, active: true, totp_enabled: false, locale: '', version: 1, created_at: '', updated_at: '', deactivated_at: null, roles: ['member', ...roles] })
 const users = [person('hr', ['hr']), person('gm', ['general_manager']), person('head', []), person('plain', []),
-  person('warden', ['fire_warden']), person('boss', ['admin'])]
+  person('warden', ['fire_warden']), person('boss', ['admin']), person('lead', []), { ...person('report', []), manager_id: 'lead' }]
 const role = (id: string, privileged: boolean) => ({ id, name: id, description: '', builtin: id !== 'fire_warden', privileged, created_at: '' })
 const roles = [role('admin', true), role('hr', true), role('dept_head', true), role('member', false), role('general_manager', true), role('fire_warden', false)]
 const departments = [{ id: 'd1', name: '销售部', parent_id: null, head_id: 'head', sort_order: 0, version: 1 }]
@@ -31,14 +31,14 @@ describe('AdminUsers', { timeout: 30_000 }, () => {
     const has = (sel: string) => wrapper.find(`[data-test="${sel}"]`).exists()
     expect(has('user-reset-plain@x.test')).toBe(true)
     expect(has('user-reset-warden@x.test')).toBe(true)
-    for (const who of ['gm', 'head', 'hr']) expect(has(`user-reset-${who}@x.test`), who).toBe(false)
+    for (const who of ['gm', 'head', 'hr', 'lead']) expect(has(`user-reset-${who}@x.test`), who).toBe(false)
     expect(has('user-edit-boss@x.test')).toBe(false)
     expect(has('user-deactivate-boss@x.test')).toBe(false)
   })
 
   it('offers an admin every reset', async () => {
     const { wrapper } = await mountAs('boss')
-    for (const who of ['gm', 'head', 'hr', 'plain']) expect(wrapper.find(`[data-test="user-reset-${who}@x.test"]`).exists(), who).toBe(true)
+    for (const who of ['gm', 'head', 'hr', 'plain', 'lead']) expect(wrapper.find(`[data-test="user-reset-${who}@x.test"]`).exists(), who).toBe(true)
   })
 
   it('lets HR tick only roles without power, and nobody their own roles', async () => {
