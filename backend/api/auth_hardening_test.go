@@ -159,6 +159,32 @@ func TestSessionLifetimeAndRotation(t *testing.T) {
 		e.Clock.Advance(time.Hour)
 		e.Must(http.StatusUnauthorized, "GET", "/api/v1/me", login.Token, nil)
 
+		// An administrator sets the workspace's own lifetime; bad values change nothing.
+		e.Server.Org.SetSessionLifetime(30 * 24 * time.Hour)
+		adminT = e.Login(servertest.AdminEmail, servertest.TestPassword)
+		for _, bad := range []any{-1, 366, "7"} {
+			r := e.Must(http.StatusBadRequest, "PUT", "/api/v1/settings/security", adminT, map[string]any{"session_days": bad})
+			if code, _, _ := r.ErrorCode(); code != "invalid" {
+				t.Fatalf("session_days %v: %s", bad, r.Body)
+			}
+		}
+		var set org.SecuritySettings
+		e.Must(http.StatusOK, "GET", "/api/v1/settings/security", adminT, nil).JSON(t, &set)
+		if set != (org.SecuritySettings{SessionDays: 0, DefaultDays: 30}) {
+			t.Fatalf("settings %+v", set)
+		}
+		week := e.Login(u.Email, servertest.TestPassword)
+		e.Clock.Advance(4 * 24 * time.Hour)
+		adminT = e.Login(servertest.AdminEmail, servertest.TestPassword)
+		e.Must(http.StatusOK, "PUT", "/api/v1/settings/security", adminT, map[string]any{"session_days": 3}).JSON(t, &set)
+		if set.SessionDays != 3 {
+			t.Fatalf("settings %+v", set)
+		}
+		e.Must(http.StatusUnauthorized, "GET", "/api/v1/me", week, nil) // 4 days old: past the new lifetime
+		e.Must(http.StatusOK, "GET", "/api/v1/me", adminT, nil)
+		e.Clock.Advance(3 * 24 * time.Hour)
+		e.Must(http.StatusUnauthorized, "GET", "/api/v1/me", adminT, nil)
+
 		tok = e.Login(u.Email, servertest.TestPassword)
 		r := e.Must(http.StatusOK, "POST", "/api/v1/me/password", tok, map[string]string{
 			"current_password": servertest.TestPassword, "new_password": "rotated-pass"})

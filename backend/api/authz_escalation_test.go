@@ -88,6 +88,7 @@ func TestAuthzEscalation(t *testing.T) {
 			{"hr", w.hrT, "POST", u(w.adminUser(t).ID) + "/reset-password", nil, forbidden},
 			{"hr", w.hrT, "PATCH", "/api/v1/roles/" + w.roleID, map[string]any{"name": "Auditor", "privileged": false}, forbidden},
 			{"hr", w.hrT, "POST", "/api/v1/roles", map[string]any{"id": "boss", "name": "Boss", "privileged": false}, forbidden},
+			{"hr", w.hrT, "PUT", "/api/v1/settings/security", map[string]any{"session_days": 365}, forbidden},
 			// The department head, who approves alice's leave.
 			{"head (alice's approver)", w.headT, "PATCH", u(w.head.ID), roles(w.head.ID, org.RoleDeptHead, org.RoleGeneralManager), forbidden},
 			{"head (alice's approver)", w.headT, "PATCH", u(w.alice.ID), roles(w.alice.ID, org.RoleDeptHead), forbidden},

@@ -43,6 +43,8 @@ func (h *Handler) orgRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/roles/{id}", h.authed(h.deleteRole))
 
 	mux.HandleFunc("GET /api/v1/audit", h.authed(h.listAudit))
+	mux.HandleFunc("GET /api/v1/settings/security", h.authed(h.securitySettings))
+	mux.HandleFunc("PUT /api/v1/settings/security", h.authed(h.setSecuritySettings))
 }
 
 var errCSRF = apperr.Forbidden("auth.csrf", "missing "+CSRFHeader+" header")

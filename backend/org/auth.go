@@ -148,6 +148,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 		try.release() // the password was right; the client asks for the code
 		return LoginResult{}, ErrTOTPRequired
 	}
+	s.refreshLife(ctx)
 	var code *attempt
 	if u.TOTPEnabled {
 		if code, err = s.logins.reserve(keyCode + u.ID); err != nil {
@@ -227,6 +228,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, req ChangePas
 	if err != nil {
 		return ChangePasswordResult{}, err
 	}
+	s.refreshLife(ctx)
 	var res ChangePasswordResult
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{

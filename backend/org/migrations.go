@@ -74,5 +74,7 @@ CREATE INDEX sessions_user ON sessions (user_id)`},
 ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE roles ADD COLUMN privileged BOOLEAN NOT NULL DEFAULT TRUE;
 UPDATE roles SET privileged = FALSE WHERE id = 'member'`},
+		// An administrator's own absolute session lifetime (0: the server's).
+		{ID: "org-0004-session-days", SQL: `ALTER TABLE company ADD COLUMN session_days INTEGER NOT NULL DEFAULT 0`},
 	}
 }

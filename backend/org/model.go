@@ -17,9 +17,10 @@ const (
 
 // Company is the single workspace row; its existence means setup is done.
 type Company struct {
-	ID        string    `gorm:"primaryKey" json:"id"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
+	ID          string    `gorm:"primaryKey" json:"id"`
+	Name        string    `json:"name"`
+	SessionDays int       `json:"-"` // SecuritySettings.SessionDays
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // TableName keeps the table name stable.

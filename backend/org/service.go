@@ -34,6 +34,7 @@ type Service struct {
 	// sessionLifetime is the absolute lifetime of a session, however
 	// active (SetSessionLifetime; default DefaultSessionLifetime).
 	sessionLifetime time.Duration
+	lifeCache       lifeCache // the workspace's own setting (settings.go)
 }
 
 // NewService builds the org service.

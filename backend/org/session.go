@@ -23,9 +23,10 @@ const SessionTTL = 30 * 24 * time.Hour
 // a stolen token stops working after it even if it is used every minute.
 const DefaultSessionLifetime = 30 * 24 * time.Hour
 
-// SetSessionLifetime sets the absolute lifetime of new and existing sessions
-// (the server's --session-lifetime; 0 keeps the default). Call it at wiring
-// time, before the server takes requests.
+// SetSessionLifetime sets the server's default absolute lifetime of
+// sessions (--session-days; 0 keeps DefaultSessionLifetime); administrators
+// may set the workspace's own (SetSecuritySettings). Call it at wiring time,
+// before the server takes requests.
 func (s *Service) SetSessionLifetime(d time.Duration) {
 	if d > 0 {
 		s.sessionLifetime = d
@@ -35,7 +36,7 @@ func (s *Service) SetSessionLifetime(d time.Duration) {
 // expiry is when a session created at created and last used at now expires:
 // SessionTTL after its last use, but never past its absolute lifetime.
 func (s *Service) expiry(created, now time.Time) time.Time {
-	end := created.Add(s.sessionLifetime)
+	end := created.Add(s.life())
 	if exp := now.Add(SessionTTL); exp.Before(end) {
 		return exp
 	}
@@ -83,8 +84,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		}
 		return Actor{}, fmt.Errorf("org: authenticate: %w", err)
 	}
+	s.refreshLife(ctx)
 	now := s.clock.Now()
-	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(s.sessionLifetime)) {
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(s.life())) {
 		return Actor{}, ErrBadToken
 	}
 	actor, err := s.ActorFor(ctx, sess.UserID)

@@ -18,6 +18,8 @@ export interface AuditEntry {
   id: string; actor_id: string; action: string; target_type: string; target_id: string
   detail: Record<string, unknown>; created_at: string
 }
+/** session_days: the absolute sign-in lifetime (0: the server's default_days). */
+export interface SecuritySettings { session_days: number; default_days: number }
 export interface Page<T> { items: T[]; next_cursor: string }
 export interface LoginResult { token: string; user: User; expires_at: string }
 export interface NewUser {
@@ -69,6 +71,9 @@ export const orgApi = {
   createRole: (r: { id: string; name: string; description: string; privileged: boolean }) => api.post<Role>('/api/v1/roles', r),
   updateRole: (id: string, r: { name: string; description: string; privileged: boolean }) => api.patch<Role>('/api/v1/roles/' + id, r),
   deleteRole: (id: string) => api.del<void>('/api/v1/roles/' + id),
+
+  securitySettings: () => api.get<SecuritySettings>('/api/v1/settings/security'),
+  setSecuritySettings: (s: { session_days: number }) => api.put<SecuritySettings>('/api/v1/settings/security', s),
 
   audit: (f: { cursor?: string; action?: string; actor_id?: string; limit?: number } = {}) =>
     api.get<Page<AuditEntry>>('/api/v1/audit' + qs({ limit: 50, ...f })),

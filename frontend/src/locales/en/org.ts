@@ -21,7 +21,7 @@ export default {
     inactive: 'Deactivated',
     none: 'None',
   },
-  admin: { nav: 'Admin', title: 'Organization', users: 'Members', departments: 'Departments', roles: 'Roles', audit: 'Audit log' },
+  admin: { nav: 'Admin', title: 'Organization', users: 'Members', departments: 'Departments', roles: 'Roles', audit: 'Audit log', security: 'Sign-in' },
   dept: {
     structure: 'Org chart',
     root: 'Company',
@@ -109,6 +109,13 @@ export default {
       general_manager: 'Approves what exceeds a department\'s authority, such as leave of 3 days or more',
     },
   },
+  security: {
+    lead: 'How long a sign-in lasts at most, however active. After it, everyone signs in again; a sign-in unused for 30 days ends earlier.',
+    sessionDays: 'Sign-in lasts at most',
+    days: 'days',
+    serverDefault: 'Server default ({n} days)',
+    saved: 'Saved; sign-ins older than this end at their next request',
+  },
   audit: {
     allActions: 'All actions',
     anyone: 'Anyone',
@@ -195,6 +202,7 @@ export default {
     id: { invalid: 'A lower-case letter, then 1–31 lower-case letters, digits or _', duplicate: 'This role ID exists' },
     description: { too_long: 'At most 500 characters' },
     locale: { invalid: 'Unsupported language' },
+    session_days: { invalid: 'Between 1 and 365 days' },
   },
 }
 
@@ -221,6 +229,7 @@ export const errors = {
     role_builtin: 'Built-in roles cannot be changed or deleted',
     role_in_use: 'The role is still assigned to people',
     admin_role_admins_only: 'Only administrators grant or revoke the admin role',
+    invalid_settings: 'Check the highlighted fields',
     own_roles: 'Nobody changes their own roles; ask another administrator',
     privileged_role_admins_only: 'Only administrators grant or revoke privileged roles (administrator, HR, department head, general manager and privileged custom roles)',
     reset_privileged_admins_only: 'Only an administrator resets the password of an administrator, an approver, a manager or a department head',

@@ -21,7 +21,7 @@ export default {
     inactive: '已停用',
     none: '无',
   },
-  admin: { nav: '管理', title: '组织管理', users: '成员', departments: '部门', roles: '角色', audit: '操作日志' },
+  admin: { nav: '管理', title: '组织管理', users: '成员', departments: '部门', roles: '角色', audit: '操作日志', security: '登录安全' },
   dept: {
     structure: '组织架构',
     root: '公司',
@@ -109,6 +109,13 @@ export default {
       general_manager: '审批超出部门权限的事项，如 3 天及以上的请假',
     },
   },
+  security: {
+    lead: '登录状态最长保持多久（无论是否一直在用）。到期后所有人须重新登录；连续 30 天未使用的登录会更早失效。',
+    sessionDays: '登录最长保持',
+    days: '天',
+    serverDefault: '服务器默认（{n} 天）',
+    saved: '已保存；超过该时长的登录会在下次请求时失效',
+  },
   audit: {
     allActions: '全部操作',
     anyone: '全部人员',
@@ -195,6 +202,7 @@ export default {
     id: { invalid: '小写字母开头，2–32 位小写字母、数字或下划线', duplicate: '该角色标识已存在' },
     description: { too_long: '说明最多 500 个字' },
     locale: { invalid: '不支持的语言' },
+    session_days: { invalid: '须在 1 到 365 天之间' },
   },
 }
 
@@ -221,6 +229,7 @@ export const errors = {
     role_builtin: '内置角色不能删除或修改',
     role_in_use: '仍有人员担任该角色，不能删除',
     admin_role_admins_only: '只有管理员可以授予或取消管理员角色',
+    invalid_settings: '请检查标红的字段',
     own_roles: '不能修改自己的角色，请找其他管理员',
     privileged_role_admins_only: '只有管理员可以授予或取消特权角色（管理员、人事、部门负责人、总经理及特权自定义角色）',
     reset_privileged_admins_only: '管理员、审批人、直属上级或部门负责人的密码只能由管理员重置',

@@ -18,6 +18,8 @@ const routes: RouteRecordRaw[] = [
         meta: { admin: true, title: 'org.admin.roles' } },
       { path: 'audit', name: 'admin-audit', component: () => import('../../views/org/AdminAudit.vue'),
         meta: { admin: true, title: 'org.admin.audit' } },
+      { path: 'security', name: 'admin-security', component: () => import('../../views/org/AdminSecurity.vue'),
+        meta: { admin: true, title: 'org.admin.security' } },
     ] },
 ]
 
