@@ -32,8 +32,8 @@
 // free failures instead of a hard lock; password hashes run in a few slots
 // (≈ NumCPU) so a burst cannot exhaust memory. An unknown email and a
 // deactivated account answer exactly like a wrong password. Sessions last
-// SessionTTL after their last use and at most their absolute lifetime
-// (SetSessionLifetime); a password change replaces every session of the user
+// SessionTTL after their last use and at most their absolute lifetime (the
+// server's SetSessionLifetime, or an admin's SecuritySettings); a password change replaces every session of the user
 // with one new one; ending sessions (logout, password change or reset,
 // deactivation) closes their event streams on every replica
 // (notify.CloseStreams).
