@@ -17,10 +17,11 @@ const (
 
 // Company is the single workspace row; its existence means setup is done.
 type Company struct {
-	ID          string    `gorm:"primaryKey" json:"id"`
-	Name        string    `json:"name"`
-	SessionDays int       `json:"-"` // SecuritySettings.SessionDays
-	CreatedAt   time.Time `json:"created_at"`
+	ID        string    `gorm:"primaryKey" json:"id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+
+	SessionDays int `json:"-"` // SecuritySettings.SessionDays
 }
 
 // TableName keeps the table name stable.
@@ -45,27 +46,28 @@ func (Department) TableName() string { return "departments" }
 // User is an account. Name is the real name the policy requires; Email is the
 // login. Roles is loaded from user_roles and not a column.
 type User struct {
-	ID           string  `gorm:"primaryKey" json:"id"`
-	Email        string  `json:"email"`
-	Name         string  `json:"name"`
-	DepartmentID string  `json:"department_id"`
-	Title        string  `json:"title"`
-	Phone        string  `json:"phone"`
-	ManagerID    *string `json:"manager_id"`
-	Active       bool    `json:"active"`
-	PasswordHash string  `json:"-"`
-	TOTPSecret   string  `gorm:"column:totp_secret" json:"-"`
-	TOTPEnabled  bool    `gorm:"column:totp_enabled" json:"totp_enabled"`
-	TOTPLastStep int64   `gorm:"column:totp_last_step" json:"-"`
-	Locale       string  `json:"locale"`
+	ID            string     `gorm:"primaryKey" json:"id"`
+	Email         string     `json:"email"`
+	Name          string     `json:"name"`
+	DepartmentID  string     `json:"department_id"`
+	Title         string     `json:"title"`
+	Phone         string     `json:"phone"`
+	ManagerID     *string    `json:"manager_id"`
+	Active        bool       `json:"active"`
+	PasswordHash  string     `json:"-"`
+	TOTPSecret    string     `gorm:"column:totp_secret" json:"-"`
+	TOTPEnabled   bool       `gorm:"column:totp_enabled" json:"totp_enabled"`
+	TOTPLastStep  int64      `gorm:"column:totp_last_step" json:"-"`
+	Locale        string     `json:"locale"`
+	Version       int        `json:"version"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	DeactivatedAt *time.Time `json:"deactivated_at"`
+	Roles         []string   `gorm:"-" json:"roles"`
+
 	// MustChangePassword is set by a password reset: until the owner
 	// chooses a new password, their sessions may do nothing else.
-	MustChangePassword bool       `json:"must_change_password,omitempty"`
-	Version            int        `json:"version"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
-	DeactivatedAt      *time.Time `json:"deactivated_at"`
-	Roles              []string   `gorm:"-" json:"roles"`
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // TableName keeps the table name stable.
@@ -73,15 +75,16 @@ func (User) TableName() string { return "users" }
 
 // Role is a named permission set. Built-in roles cannot be deleted.
 type Role struct {
-	ID          string `gorm:"primaryKey" json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Builtin     bool   `json:"builtin"`
+	ID          string    `gorm:"primaryKey" json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Builtin     bool      `json:"builtin"`
+	CreatedAt   time.Time `json:"created_at"`
+
 	// Privileged roles (admin, HR, department head, general manager, and
 	// custom roles unless created otherwise) carry power: approval steps and
 	// drive grants name them. Only administrators grant or revoke them.
-	Privileged bool      `json:"privileged"`
-	CreatedAt  time.Time `json:"created_at"`
+	Privileged bool `json:"privileged"`
 }
 
 // TableName keeps the table name stable.
