@@ -3,6 +3,7 @@ package org_test
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
@@ -122,6 +123,62 @@ func TestLoginDeactivatedRevealsNothing(t *testing.T) {
 		_, unknown := f.svc.Login(ctx, org.LoginRequest{Email: "nobody@x.com", Password: "password123", IP: "10.0.0.9"})
 		if right == nil || right.Error() != wrong.Error() || right.Error() != unknown.Error() {
 			t.Fatalf("right %v / wrong %v / unknown %v", right, wrong, unknown)
+		}
+	})
+}
+
+// Memory stays bounded under a burst the limiter lets through (every attempt
+// from its own address): argon2id holds 19 MiB per hash, and only the
+// hashing slots' worth is ever live, not one per attempt. Not parallel, so
+// no other test's memory is measured with it.
+func TestLoginBurstMemoryBounded(t *testing.T) {
+	storetest.Each(t, migrations(), func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		slots := max(2, runtime.NumCPU())
+		n := 10 * slots
+		// Collect eagerly, so the heap follows what is live (the hashes)
+		// rather than the collector's pacing.
+		defer debug.SetGCPercent(debug.SetGCPercent(10))
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		var peak uint64
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			for {
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+				select {
+				case <-stop:
+					return
+				case <-time.After(2 * time.Millisecond):
+				}
+			}
+		}()
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := f.svc.Login(ctx, org.LoginRequest{Email: "ada@example.com", Password: "wrong", IP: fmt.Sprintf("10.1.%d.%d", i/250, i%250)})
+				if e, _ := apperr.As(err); e == nil || (e.Key != "auth.bad_credentials" && e.Key != "auth.busy") {
+					t.Errorf("attempt %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		close(stop)
+		<-sampled
+		const hash = 19 << 20
+		limit := base + uint64(2*(slots+1)*hash+32<<20) // live hashes with the collector's headroom, and slack
+		t.Logf("heap peak %d MiB over %d MiB before (limit %d MiB)", (peak-base)>>20, base>>20, (limit-base)>>20)
+		if peak > limit {
+			t.Fatalf("heap peaked at %d MiB over %d MiB before (limit %d MiB; %d attempts would be %d MiB unbounded)",
+				(peak-base)>>20, base>>20, (limit-base)>>20, n, n*hash>>20)
 		}
 	})
 }
