@@ -55,6 +55,37 @@ func TestLoginBurstHashesAtMostTheAllowance(t *testing.T) {
 	})
 }
 
+// A generated first password is seen by whoever opened the account: the new
+// user must replace it before anything else, like a reset one.
+func TestGeneratedPasswordMustBeReplaced(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		adminT, _ := e.Setup()
+		var res struct {
+			User            org.User
+			InitialPassword string `json:"initial_password"`
+		}
+		e.Must(http.StatusCreated, "POST", "/api/v1/users", adminT, map[string]any{"email": "new@test.tack", "name": "New",
+			"department_id": e.RootDepartment(adminT).ID, "title": "x", "phone": "13900000997", "roles": []string{}}).JSON(t, &res)
+		var login struct {
+			Token string
+			User  org.User
+		}
+		e.Must(http.StatusOK, "POST", "/api/v1/auth/login", "", map[string]string{"email": "new@test.tack", "password": res.InitialPassword}).JSON(t, &login)
+		if !login.User.MustChangePassword {
+			t.Fatalf("generated password need not be replaced: %+v", login.User)
+		}
+		r := e.Must(http.StatusForbidden, "GET", "/api/v1/drive/spaces", login.Token, nil)
+		if _, key, _ := r.ErrorCode(); key != "auth.password_change_required" {
+			t.Fatalf("before the change: %s", r.Body)
+		}
+		var changed struct{ Token string }
+		e.Must(http.StatusOK, "POST", "/api/v1/me/password", login.Token, map[string]string{
+			"current_password": res.InitialPassword, "new_password": "my-own-password"}).JSON(t, &changed)
+		e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", changed.Token, nil)
+	})
+}
+
 // A deactivated account's sign-in answers the same with the right and a
 // wrong password.
 func TestDeactivatedLoginIndistinguishable(t *testing.T) {

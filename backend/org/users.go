@@ -114,7 +114,8 @@ func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (
 }
 
 // CreateUser opens an account (admins and HR). Without a password one is
-// generated and returned once.
+// generated and returned once, and the new user must replace it at the first
+// sign-in (whoever saw it cannot keep using it).
 func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserRequest) (NewUserResult, error) {
 	if !canManagePeople(actor) {
 		return NewUserResult{}, errForbidden
@@ -142,6 +143,12 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		u, err := s.insertUser(tx, req, pw)
 		if err != nil {
 			return err
+		}
+		if res.InitialPassword != "" {
+			if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("must_change_password", true).Error; err != nil {
+				return fmt.Errorf("org: must change password: %w", err)
+			}
+			u.MustChangePassword = true
 		}
 		res.User = u
 		return s.audit(tx, actor, "user.create", "user", u.ID, map[string]any{

@@ -65,7 +65,7 @@ export default {
     showInactive: 'Show deactivated',
     resetPassword: 'Reset password',
     resetConfirm: 'Generate a new password for {name}? They are signed out everywhere, must choose their own password at the next sign-in, and are told who reset it.',
-    passwordOnce: 'Password for {name}: {password}  Hand it over in person or over a safe channel; it is shown only this once.',
+    passwordOnce: 'Password for {name}: {password}  Hand it over in person or over a safe channel; it is shown only this once. They choose their own at the next sign-in.',
     createdTitle: 'Account opened',
     created: 'Account opened for {name}',
     saved: 'Saved',

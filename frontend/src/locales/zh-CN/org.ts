@@ -65,7 +65,7 @@ export default {
     showInactive: '显示已停用',
     resetPassword: '重置密码',
     resetConfirm: '为「{name}」生成新密码？其所有设备将退出登录，下次登录须先设置自己的密码，并会收到由谁重置的通知。',
-    passwordOnce: '{name} 的密码：{password}　请当面或通过安全渠道告知本人，此密码只显示这一次。',
+    passwordOnce: '{name} 的密码：{password}　请当面或通过安全渠道告知本人，此密码只显示这一次，本人下次登录时须改设自己的密码。',
     createdTitle: '账号已开通',
     created: '已为 {name} 开通账号',
     saved: '已保存',
