@@ -55,12 +55,13 @@ test('HR resets a password; the owner must choose a new one before anything else
   await emp.click('[data-test=forced-submit]')
   await expect(emp).toHaveURL(/\/drive/, { timeout: 30_000 })
   await expect.poll(async () => {
-    const notes = await (await ctx.request.get('/api/v1/notifications')).json()
-    return notes.items.some((n: { type: string; title: string }) => n.type === 'org.password_reset' && n.title === '陈人事')
+    const r = await ctx.request.get('/api/v1/notifications')
+    if (!r.ok()) return `${r.status()} ${await r.text()}`
+    return (await r.json()).items.some((n: { type: string; title: string }) => n.type === 'org.password_reset' && n.title === '陈人事')
   }, { timeout: 15_000 }).toBe(true)
 
   // Only the new password signs in now.
-  const old = await request.post('/api/v1/auth/login', { data: { email: 'emp@pr.test', password: given } })
+  const old = await request.post('/api/v1/auth/login', { data: { email: 'emp@pr.test', password: given }, headers: { 'X-Tack-Request': '1' } })
   expect(old.status()).toBe(401)
   await call(request, 'POST', '/api/v1/auth/login', '', { email: 'emp@pr.test', password: 'li-na-own-2026' })
   await ctx.close()
