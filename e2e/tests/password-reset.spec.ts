@@ -17,6 +17,7 @@ test('HR resets a password; the owner must choose a new one before anything else
   for (const approver of ['gm@pr.test', 'head@pr.test', 'admin@pr.test']) {
     await expect(hr.locator(`[data-test="user-reset-${approver}"]`)).toHaveCount(0)
   }
+  await hr.screenshot({ path: 'artifacts/password-reset-hr-members.png' })
   await hr.click('[data-test="user-reset-emp@pr.test"]')
   await expect(hr.locator('.el-message-box')).toContainText('下次登录须先设置自己的密码')
   await hr.locator('.el-message-box .el-message-box__btns .el-button--primary').click()
