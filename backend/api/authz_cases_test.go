@@ -207,6 +207,8 @@ func sweepCases() []sweepCase {
 		{route: "GET /api/v1/settings/email", path: p("/api/v1/settings/email"), want: refused},
 		{route: "PUT /api/v1/settings/email", path: p("/api/v1/settings/email"), body: map[string]any{"enabled": true, "host": "evil.test", "port": 25}, want: refused},
 		{route: "POST /api/v1/settings/email/test", path: p("/api/v1/settings/email/test"), body: map[string]any{"host": "evil.test", "port": 25}, want: refused},
+		{route: "GET /api/v1/settings/security", path: p("/api/v1/settings/security"), want: refused},
+		{route: "PUT /api/v1/settings/security", path: p("/api/v1/settings/security"), body: map[string]any{"session_days": 365}, want: refused},
 	}
 	cases = append(cases, smuggledIDCases()...)
 	// Every action on alice's approval: bob holds no task on it.

@@ -160,6 +160,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 		"/api/v1/users?include_inactive=1": w.admin,
 		"/api/v1/roles":                    w.admin,
 		"/api/v1/settings/email":           w.admin,
+		"/api/v1/settings/security":        w.admin,
 	}
 	out := map[string]string{}
 	for path, tok := range reads {

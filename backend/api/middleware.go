@@ -23,6 +23,14 @@ type actorKey struct{}
 // ActorHandler is a handler that runs only for an authenticated actor.
 type ActorHandler func(w http.ResponseWriter, r *http.Request, a org.Actor)
 
+// passwordChangeRoutes are what a session may use while its user must
+// replace a reset password: read who they are, and change it.
+var passwordChangeRoutes = map[string]bool{
+	"GET /api/v1/me": true, "GET /api/v1/company": true, "POST /api/v1/me/password": true}
+
+var errPasswordChangeRequired = apperr.Forbidden("auth.password_change_required",
+	"your password was reset; choose a new password first")
+
 func bearerToken(r *http.Request) (token string, byCookie bool) {
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		return strings.TrimPrefix(h, "Bearer "), false
@@ -57,6 +65,10 @@ func (h *Handler) authed(fn ActorHandler) http.HandlerFunc {
 		actor, err := h.deps.Org.Authenticate(r.Context(), token)
 		if err != nil {
 			writeError(w, r, err)
+			return
+		}
+		if actor.MustChangePassword && !passwordChangeRoutes[r.Method+" "+r.URL.Path] {
+			writeError(w, r, errPasswordChangeRequired)
 			return
 		}
 		ctx := context.WithValue(r.Context(), actorKey{}, actor)

@@ -83,8 +83,16 @@ func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Acto
 	defer h.streams.release(a.UserID)
 	ctx := r.Context()
 	svc := h.deps.Notify
-	sub := svc.Hub().Subscribe(a.UserID) // before replay, so nothing falls between
+	sub := svc.Hub().SubscribeSession(a.UserID, a.SessionID) // before replay, so nothing falls between
 	defer sub.Close()
+	// A session revoked between authentication and Subscribe had its
+	// close event published before this subscription existed: look again.
+	if token, _ := bearerToken(r); token != "" {
+		if _, err := h.deps.Org.Authenticate(ctx, token); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
 	lastID := r.Header.Get("Last-Event-ID")
 	if lastID == "" {
 		lastID = r.URL.Query().Get("last_event_id")
@@ -142,7 +150,7 @@ func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Acto
 			return
 		case ev, ok := <-sub.C:
 			if !ok {
-				return // shutting down
+				return // shutting down, or the session or account ended
 			}
 			if lastID != "" && ev.ID <= last {
 				continue // the client had it before reconnecting

@@ -43,6 +43,8 @@ func (h *Handler) orgRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/roles/{id}", h.authed(h.deleteRole))
 
 	mux.HandleFunc("GET /api/v1/audit", h.authed(h.listAudit))
+	mux.HandleFunc("GET /api/v1/settings/security", h.authed(h.securitySettings))
+	mux.HandleFunc("PUT /api/v1/settings/security", h.authed(h.setSecuritySettings))
 }
 
 var errCSRF = apperr.Forbidden("auth.csrf", "missing "+CSRFHeader+" header")
@@ -138,12 +140,13 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a org.A
 		writeError(w, r, err)
 		return
 	}
-	token, _ := bearerToken(r)
-	if err := h.deps.Org.ChangePassword(r.Context(), a, token, req); err != nil {
+	res, err := h.deps.Org.ChangePassword(r.Context(), a, req, r.UserAgent(), h.clientIP(r))
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	h.setSessionCookie(w, r, res.Token, res.ExpiresAt) // the old token no longer works
+	writeJSON(w, http.StatusOK, res)
 }
 
 func (h *Handler) totpSetup(w http.ResponseWriter, r *http.Request, a org.Actor) {

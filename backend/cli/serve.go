@@ -43,6 +43,7 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.Func("drive-trash-days", "days the drive keeps trashed items (default 30)", days(&cfg.Drive.TrashRetention, 0))
 	fs.Func("drive-version-days", "days the drive keeps old file versions, 0 = forever (default 180)", days(&cfg.Drive.VersionMaxAge, -1))
 	fs.IntVar(&cfg.Drive.MaxVersions, "drive-versions", 50, "file versions the drive keeps per file")
+	fs.Func("session-days", "days a sign-in lasts at most, however active (default 30)", days(&cfg.SessionLifetime, 0))
 	fs.Int64Var(&cfg.Drive.DefaultQuota, "drive-quota", 0, "quota in bytes of each new drive space, 0 = unlimited (admins change it per space)")
 }
 

@@ -14,19 +14,25 @@ type Hub struct {
 	closed bool
 }
 
-// Subscription receives the events addressed to one user.
+// Subscription receives the events addressed to one user. C is closed when
+// the hub shuts down or the user's session ends (TypeStreamsClosed).
 type Subscription struct {
-	UserID string
-	C      chan Event
-	hub    *Hub
+	UserID    string
+	SessionID string // the session that opened it ("" when unknown)
+	C         chan Event
+	hub       *Hub
 }
 
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{subs: map[*Subscription]struct{}{}} }
 
 // Subscribe registers a live subscriber for userID.
-func (h *Hub) Subscribe(userID string) *Subscription {
-	s := &Subscription{UserID: userID, C: make(chan Event, 256), hub: h}
+func (h *Hub) Subscribe(userID string) *Subscription { return h.SubscribeSession(userID, "") }
+
+// SubscribeSession registers a live subscriber for userID opened by the
+// session sessionID, so revoking that session closes it.
+func (h *Hub) SubscribeSession(userID, sessionID string) *Subscription {
+	s := &Subscription{UserID: userID, SessionID: sessionID, C: make(chan Event, 256), hub: h}
 	h.mu.Lock()
 	if h.closed {
 		close(s.C)
@@ -76,6 +82,15 @@ func (h *Hub) Online(userID string) bool {
 func (h *Hub) Publish(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if ev.Type == TypeStreamsClosed {
+		for s := range h.subs {
+			if closes(ev, s) {
+				close(s.C)
+				delete(h.subs, s)
+			}
+		}
+		return
+	}
 	for s := range h.subs {
 		if !slices.Contains(ev.Recipients, s.UserID) {
 			continue

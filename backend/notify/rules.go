@@ -27,6 +27,7 @@ var bodies = map[string]string{
 	"ding.received":             "DING: %s",
 	"announcement.published":    "New announcement: %s",
 	"org.user_deactivated":      "User deactivated: %s",
+	"org.password_reset":        "Your password was reset by %s; choose a new one when you sign in",
 }
 
 // notificationsFor applies the rules: one notification per recipient (never

@@ -23,8 +23,6 @@ var (
 	ErrBadCredentials = apperr.Unauthenticated("auth.bad_credentials", "wrong email or password")
 	// ErrTOTPRequired asks the client for the authenticator code.
 	ErrTOTPRequired = apperr.Unauthenticated("auth.totp_required", "enter the code from your authenticator app")
-	// ErrRateLimited refuses login after too many failures.
-	ErrRateLimited = apperr.RateLimited("auth.rate_limited", "too many failed sign-in attempts; try again in 15 minutes")
 )
 
 // SetupNeeded reports whether the workspace still needs its first-run setup.
@@ -109,7 +107,7 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip str
 		if err != nil {
 			return err
 		}
-		res = LoginResult{Token: token, User: u, ExpiresAt: now.Add(SessionTTL)}
+		res = LoginResult{Token: token, User: u, ExpiresAt: s.expiry(now, now)}
 		return s.audit(tx, Actor{UserID: u.ID}, "setup", "company", companyID,
 			map[string]any{"company_name": req.CompanyName, "admin_email": u.Email})
 	})
@@ -117,32 +115,45 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip str
 }
 
 // Login checks email, password and (when enabled) the TOTP code, and opens a
-// session. Failures are throttled per email and per IP.
+// session. Attempts are throttled per (email, IP) pair and per IP, and
+// authenticator codes per user (ratelimit.go); the attempt is counted before
+// the password is hashed. An unknown email and a deactivated account answer
+// exactly like a wrong password, after the same work.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, error) {
 	email := normEmail(req.Email)
-	if s.logins.blocked(email, req.IP) {
-		return LoginResult{}, ErrRateLimited
+	pairKey, ipKey := keyPair+email+"|"+req.IP, keyIP+req.IP
+	try, err := s.logins.reserve(pairKey, ipKey)
+	if err != nil {
+		return LoginResult{}, err
 	}
 	var u User
-	err := s.db.WithContext(ctx).First(&u, "email = ?", email).Error
+	err = s.db.WithContext(ctx).First(&u, "email = ?", email).Error
 	if err != nil && !store.IsNotFound(err) {
+		try.release()
 		return LoginResult{}, fmt.Errorf("org: login: %w", err)
 	}
+	hash := u.PasswordHash
 	if err != nil {
-		CheckPassword(dummyHash, req.Password) // same work as a real check
-		s.logins.fail(email, req.IP)
-		return LoginResult{}, ErrBadCredentials
+		hash = dummyHash // same work as a real check, so timing hides which emails exist
 	}
-	if !CheckPassword(u.PasswordHash, req.Password) {
-		s.logins.fail(email, req.IP)
-		return LoginResult{}, ErrBadCredentials
+	ok, herr := s.checkPassword(ctx, hash, req.Password)
+	if herr != nil {
+		try.release()
+		return LoginResult{}, herr
 	}
-	if !u.Active {
-		return LoginResult{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
+	if err != nil || !ok || !u.Active {
+		return LoginResult{}, ErrBadCredentials // the reservation stays: a failure
 	}
+	if u.TOTPEnabled && strings.TrimSpace(req.TOTPCode) == "" {
+		try.release() // the password was right; the client asks for the code
+		return LoginResult{}, ErrTOTPRequired
+	}
+	s.refreshLife(ctx)
+	var code *attempt
 	if u.TOTPEnabled {
-		if strings.TrimSpace(req.TOTPCode) == "" {
-			return LoginResult{}, ErrTOTPRequired
+		if code, err = s.logins.reserve(keyCode + u.ID); err != nil {
+			try.release()
+			return LoginResult{}, err
 		}
 	}
 	var res LoginResult
@@ -163,53 +174,80 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 		if u, err = loadUser(tx, u.ID); err != nil {
 			return err
 		}
-		res = LoginResult{Token: token, User: u, ExpiresAt: s.clock.Now().Add(SessionTTL)}
+		now := s.clock.Now()
+		res = LoginResult{Token: token, User: u, ExpiresAt: s.expiry(now, now)}
 		return nil
 	})
-	if errors.Is(err, errBadTOTP) {
-		s.logins.fail(email, req.IP)
+	switch {
+	case errors.Is(err, errBadTOTP):
+		return LoginResult{}, err // both reservations stay
+	case err != nil:
+		try.release()
+		code.release()
 		return LoginResult{}, err
 	}
-	if err == nil {
-		s.logins.succeed(email)
-	}
-	return res, err
+	try.release(pairKey)
+	code.release(keyCode + u.ID)
+	s.logins.remember(pairKey)
+	return res, nil
 }
 
 var errBadTOTP = apperr.Unauthenticated("auth.bad_totp", "the authenticator code is not valid")
 
 // ChangePassword changes the caller's password after checking the current
-// one, and ends every other session (currentToken stays signed in).
-func (s *Service) ChangePassword(ctx context.Context, actor Actor, currentToken string, req ChangePasswordRequest) error {
+// one (throttled per user), clears a reset's must-change flag, ends every
+// session of the caller, the current one included, and opens a new one in
+// its place: a token that leaked before the change stops working.
+func (s *Service) ChangePassword(ctx context.Context, actor Actor, req ChangePasswordRequest, userAgent, ip string) (ChangePasswordResult, error) {
 	u, err := s.User(ctx, actor.UserID)
 	if err != nil {
-		return err
+		return ChangePasswordResult{}, err
 	}
 	var v apperr.Validator
 	v.Check(req.CurrentPassword != "", "current_password", "required")
 	check(&v, "new_password", passwordProblem(req.NewPassword))
+	v.Check(req.NewPassword == "" || req.NewPassword != req.CurrentPassword, "new_password", "same")
 	if err := v.Err("auth.invalid_password_change", "the password change is not valid"); err != nil {
-		return err
+		return ChangePasswordResult{}, err
 	}
-	if s.logins.blocked(u.Email, "") {
-		return ErrRateLimited
-	}
-	if !CheckPassword(u.PasswordHash, req.CurrentPassword) {
-		s.logins.fail(u.Email, "")
-		return apperr.Invalid("auth.wrong_password", "the current password is wrong").WithField("current_password", "invalid")
-	}
-	hash, err := HashPassword(req.NewPassword)
+	key := keyPassword + u.ID
+	try, err := s.logins.reserve(key)
 	if err != nil {
-		return err
+		return ChangePasswordResult{}, err
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	ok, err := s.checkPassword(ctx, u.PasswordHash, req.CurrentPassword)
+	if err != nil {
+		try.release()
+		return ChangePasswordResult{}, err
+	}
+	if !ok {
+		return ChangePasswordResult{}, apperr.Invalid("auth.wrong_password", "the current password is wrong").WithField("current_password", "invalid")
+	}
+	try.release(key)
+	hash, err := s.hashPassword(ctx, req.NewPassword)
+	if err != nil {
+		return ChangePasswordResult{}, err
+	}
+	s.refreshLife(ctx)
+	var res ChangePasswordResult
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
-			"password_hash": hash, "updated_at": s.clock.Now()}).Error; err != nil {
+			"password_hash": hash, "must_change_password": false, "updated_at": s.clock.Now()}).Error; err != nil {
 			return fmt.Errorf("org: change password: %w", err)
 		}
-		if err := tx.Delete(&Session{}, "user_id = ? AND id <> ?", u.ID, hashToken(currentToken)).Error; err != nil {
-			return fmt.Errorf("org: revoke other sessions: %w", err)
+		token, err := s.newSession(tx, u.ID, userAgent, ip)
+		if err != nil {
+			return err
 		}
+		if _, err := revokeUserSessions(tx, u.ID, hashToken(token)); err != nil {
+			return err
+		}
+		if u, err = loadUser(tx, u.ID); err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		res = ChangePasswordResult{Token: token, User: u, ExpiresAt: s.expiry(now, now)}
 		return s.audit(tx, actor, "user.change_password", "user", u.ID, nil)
 	})
+	return res, err
 }

@@ -70,9 +70,14 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 		if res.RowsAffected == 0 {
 			return apperr.Conflict("org.already_inactive", "this account is already deactivated")
 		}
-		sessions := tx.Delete(&Session{}, "user_id = ?", id)
-		if sessions.Error != nil {
-			return fmt.Errorf("org: revoke sessions: %w", sessions.Error)
+		revoked, err := revokeUserSessions(tx, id, "")
+		if err != nil {
+			return err
+		}
+		// Every stream of the user ends, also one whose session expired or
+		// is racing this transaction.
+		if err := notify.CloseStreams(tx, id); err != nil {
+			return err
 		}
 		var headed []string
 		if err := tx.Model(&Department{}).Where("head_id = ?", id).Order("id").Pluck("id", &headed).Error; err != nil {
@@ -103,7 +108,7 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 				return fmt.Errorf("org: deactivate hook: %w", err)
 			}
 		}
-		detail := map[string]any{"email": u.Email, "name": u.Name, "sessions_revoked": sessions.RowsAffected,
+		detail := map[string]any{"email": u.Email, "name": u.Name, "sessions_revoked": revoked,
 			"cleared_head_of": headed, "manager_id": ""}
 		var recipients []string
 		if manager != nil {

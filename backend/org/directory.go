@@ -64,7 +64,8 @@ func (s *Service) ActorFor(ctx context.Context, userID string) (Actor, error) {
 	if !u.Active {
 		return Actor{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
 	}
-	return Actor{UserID: u.ID, Name: u.Name, DepartmentID: u.DepartmentID, Roles: u.Roles}, nil
+	return Actor{UserID: u.ID, Name: u.Name, DepartmentID: u.DepartmentID, Roles: u.Roles,
+		MustChangePassword: u.MustChangePassword}, nil
 }
 
 // Department returns one department.

@@ -67,5 +67,14 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id)`},
 		// The last accepted TOTP time step: a code is accepted once only.
 		{ID: "org-0002-totp-last-step", SQL: `ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0`},
+		// A reset password must be replaced at the next sign-in; only
+		// administrators grant privileged roles (every role but member,
+		// unless an admin marks a custom role otherwise).
+		{ID: "org-0003-privileged-roles", SQL: `
+ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE roles ADD COLUMN privileged BOOLEAN NOT NULL DEFAULT TRUE;
+UPDATE roles SET privileged = FALSE WHERE id = 'member'`},
+		// An administrator's own absolute session lifetime (0: the server's).
+		{ID: "org-0004-session-days", SQL: `ALTER TABLE company ADD COLUMN session_days INTEGER NOT NULL DEFAULT 0`},
 	}
 }

@@ -20,6 +20,8 @@ type Company struct {
 	ID        string    `gorm:"primaryKey" json:"id"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+
+	SessionDays int `json:"-"` // SecuritySettings.SessionDays
 }
 
 // TableName keeps the table name stable.
@@ -62,6 +64,10 @@ type User struct {
 	UpdatedAt     time.Time  `json:"updated_at"`
 	DeactivatedAt *time.Time `json:"deactivated_at"`
 	Roles         []string   `gorm:"-" json:"roles"`
+
+	// MustChangePassword is set by a password reset: until the owner
+	// chooses a new password, their sessions may do nothing else.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // TableName keeps the table name stable.
@@ -74,6 +80,11 @@ type Role struct {
 	Description string    `json:"description"`
 	Builtin     bool      `json:"builtin"`
 	CreatedAt   time.Time `json:"created_at"`
+
+	// Privileged roles (admin, HR, department head, general manager, and
+	// custom roles unless created otherwise) carry power: approval steps and
+	// drive grants name them. Only administrators grant or revoke them.
+	Privileged bool `json:"privileged"`
 }
 
 // TableName keeps the table name stable.
@@ -110,6 +121,10 @@ type Actor struct {
 	Name         string   `json:"name"`
 	DepartmentID string   `json:"department_id"`
 	Roles        []string `json:"roles"`
+	// SessionID is the hash of the session the request came with ("" for
+	// background jobs); MustChangePassword mirrors the user's flag.
+	SessionID          string `json:"-"`
+	MustChangePassword bool   `json:"-"`
 }
 
 // HasRole reports whether the actor holds role.
@@ -232,11 +247,13 @@ type UpdateDepartmentRequest struct {
 	Version   int        `json:"version"`
 }
 
-// NewRoleRequest creates a custom role.
+// NewRoleRequest creates a custom role. Privileged defaults to true: a
+// custom role can be named by approval steps and drive grants.
 type NewRoleRequest struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	Privileged  *bool  `json:"privileged"`
 }
 
 // UpdateRoleRequest renames a custom role or changes its description; the ID
@@ -244,7 +261,12 @@ type NewRoleRequest struct {
 type UpdateRoleRequest struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
+	Privileged  *bool  `json:"privileged"` // nil leaves it alone
 }
+
+// ChangePasswordResult is the caller's new session: changing the password
+// ends every session, the current one included, and opens this one.
+type ChangePasswordResult = LoginResult
 
 // ChangePasswordRequest changes the caller's own password.
 type ChangePasswordRequest struct {

@@ -13,11 +13,11 @@ import (
 
 // builtinRoles are created at setup and cannot be deleted.
 var builtinRoles = []Role{
-	{ID: RoleAdmin, Name: "Administrator", Description: "manages the whole workspace", Builtin: true},
-	{ID: RoleHR, Name: "HR", Description: "onboards and offboards people, edits profiles", Builtin: true},
-	{ID: RoleDeptHead, Name: "Department head", Description: "approves for and views their department", Builtin: true},
+	{ID: RoleAdmin, Name: "Administrator", Description: "manages the whole workspace", Builtin: true, Privileged: true},
+	{ID: RoleHR, Name: "HR", Description: "onboards and offboards people, edits profiles", Builtin: true, Privileged: true},
+	{ID: RoleDeptHead, Name: "Department head", Description: "approves for and views their department", Builtin: true, Privileged: true},
 	{ID: RoleMember, Name: "Member", Description: "every employee", Builtin: true},
-	{ID: RoleGeneralManager, Name: "General manager", Description: "approves what exceeds a department's authority", Builtin: true},
+	{ID: RoleGeneralManager, Name: "General manager", Description: "approves what exceeds a department's authority", Builtin: true, Privileged: true},
 }
 
 func (s *Service) ensureBuiltinRoles(tx *gorm.DB) error {
@@ -59,7 +59,8 @@ func (s *Service) CreateRole(ctx context.Context, actor Actor, req NewRoleReques
 	if err := v.Err("org.invalid_role", "the role is not valid"); err != nil {
 		return Role{}, err
 	}
-	r := Role{ID: req.ID, Name: req.Name, Description: req.Description, CreatedAt: s.clock.Now()}
+	r := Role{ID: req.ID, Name: req.Name, Description: req.Description, Privileged: req.Privileged == nil || *req.Privileged,
+		CreatedAt: s.clock.Now()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Role{}).Where("id = ?", r.ID).Count(&n).Error; err != nil {
@@ -74,7 +75,7 @@ func (s *Service) CreateRole(ctx context.Context, actor Actor, req NewRoleReques
 			}
 			return fmt.Errorf("org: create role: %w", err)
 		}
-		return s.audit(tx, actor, "role.create", "role", r.ID, map[string]any{"name": r.Name})
+		return s.audit(tx, actor, "role.create", "role", r.ID, map[string]any{"name": r.Name, "privileged": r.Privileged})
 	})
 	return r, err
 }
@@ -102,12 +103,16 @@ func (s *Service) UpdateRole(ctx context.Context, actor Actor, id string, req Up
 		if r.Builtin {
 			return apperr.Conflict("org.role_builtin", "built-in roles cannot be changed")
 		}
-		if err := tx.Model(&Role{}).Where("id = ?", id).Updates(map[string]any{
-			"name": req.Name, "description": req.Description}).Error; err != nil {
+		changes := map[string]any{"name": req.Name, "description": req.Description}
+		if req.Privileged != nil {
+			changes["privileged"] = *req.Privileged
+			r.Privileged = *req.Privileged
+		}
+		if err := tx.Model(&Role{}).Where("id = ?", id).Updates(changes).Error; err != nil {
 			return fmt.Errorf("org: update role: %w", err)
 		}
 		r.Name, r.Description = req.Name, req.Description
-		return s.audit(tx, actor, "role.update", "role", id, map[string]any{"name": r.Name})
+		return s.audit(tx, actor, "role.update", "role", id, map[string]any{"name": r.Name, "privileged": r.Privileged})
 	})
 	return r, err
 }
@@ -162,17 +167,92 @@ func normRoles(roles []string) []string {
 	return slices.Compact(out)
 }
 
-// checkRoles validates that every role exists and that actor may grant or
-// revoke the difference between old and new (only admins touch "admin").
-func checkRoles(tx *gorm.DB, v *apperr.Validator, actor Actor, old, roles []string) error {
+// Errors of role changes.
+var (
+	errOwnRoles = apperr.Forbidden("org.own_roles", "nobody changes their own roles; ask another administrator")
+	errPrivRole = apperr.Forbidden("org.privileged_role_admins_only",
+		"only administrators grant or revoke privileged roles (administrator, HR, department head, general manager and custom roles)")
+)
+
+// checkRoles validates that every role exists and that actor may change
+// targetID's roles from old to roles ("" targetID: a new user): nobody
+// changes their own roles, and only admins grant or revoke a privileged role.
+func checkRoles(tx *gorm.DB, v *apperr.Validator, actor Actor, targetID string, old, roles []string) error {
 	roles = normRoles(roles)
-	var n int64
-	if err := tx.Model(&Role{}).Where("id IN ?", roles).Count(&n).Error; err != nil {
+	var found []Role
+	if err := tx.Where("id IN ?", roles).Find(&found).Error; err != nil {
 		return fmt.Errorf("org: check roles: %w", err)
 	}
-	v.Check(int(n) == len(roles), "roles", "not_found")
-	if slices.Contains(old, RoleAdmin) != slices.Contains(roles, RoleAdmin) && !actor.IsAdmin() {
-		return apperr.Forbidden("org.admin_role_admins_only", "only administrators grant or revoke the admin role")
+	v.Check(len(found) == len(roles), "roles", "not_found")
+	var diff []string
+	for _, r := range roles {
+		if !slices.Contains(old, r) {
+			diff = append(diff, r)
+		}
+	}
+	for _, r := range old {
+		if r != RoleMember && !slices.Contains(roles, r) {
+			diff = append(diff, r)
+		}
+	}
+	diff = slices.DeleteFunc(diff, func(r string) bool { return r == RoleMember }) // everyone's
+	if len(diff) == 0 {
+		return nil
+	}
+	if targetID != "" && targetID == actor.UserID {
+		return errOwnRoles
+	}
+	if actor.IsAdmin() {
+		return nil
+	}
+	priv, err := privilegedRoles(tx, diff)
+	if err != nil {
+		return err
+	}
+	if len(priv) > 0 {
+		return errPrivRole
 	}
 	return nil
 }
+
+// privilegedRoles returns those of ids that are privileged. An unknown ID
+// counts as privileged: it may be a role deleted meanwhile.
+func privilegedRoles(tx *gorm.DB, ids []string) ([]string, error) {
+	var rs []Role
+	if err := tx.Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("org: privileged roles: %w", err)
+	}
+	var out []string
+	for _, id := range ids {
+		i := slices.IndexFunc(rs, func(r Role) bool { return r.ID == id })
+		if i < 0 || rs[i].Privileged {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// holdsPrivilege reports whether u approves for others — holds a privileged
+// role, heads a department or is someone's manager: their password may be
+// reset only by an administrator.
+func holdsPrivilege(tx *gorm.DB, u User) (bool, error) {
+	priv, err := privilegedRoles(tx, slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == RoleMember }))
+	if err != nil || len(priv) > 0 {
+		return len(priv) > 0, err
+	}
+	var n int64
+	if err := tx.Model(&Department{}).Where("head_id = ?", u.ID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("org: heads: %w", err)
+	}
+	if n == 0 {
+		if err := tx.Model(&User{}).Where("manager_id = ? AND active = ?", u.ID, true).Count(&n).Error; err != nil {
+			return false, fmt.Errorf("org: manages: %w", err)
+		}
+	}
+	return n > 0, nil
+}
+
+// errSelfManager refuses a non-admin who makes themselves someone's manager:
+// the manager approves that person's requests.
+var errSelfManager = apperr.Forbidden("org.self_manager_admins_only",
+	"only an administrator makes you someone's manager (the manager approves their requests)")

@@ -2,6 +2,7 @@ package org
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -29,11 +30,17 @@ type Service struct {
 	hooks     []DeactivateHook
 	deptHooks []DepartmentHook
 	logins    *limiter
+	hashes    *hashSlots
+	// sessionLifetime is the absolute lifetime of a session, however
+	// active (SetSessionLifetime; default DefaultSessionLifetime).
+	sessionLifetime time.Duration
+	lifeCache       lifeCache // the workspace's own setting (settings.go)
 }
 
 // NewService builds the org service.
 func NewService(db *gorm.DB, clk clock.Clock) *Service {
-	return &Service{db: db, clock: clk, logins: newLimiter(clk)}
+	return &Service{db: db, clock: clk, logins: newLimiter(clk), hashes: newHashSlots(),
+		sessionLifetime: DefaultSessionLifetime}
 }
 
 // OnDeactivate registers a hook run when a user is offboarded. Register hooks

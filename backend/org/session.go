@@ -12,11 +12,36 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/notify"
 	"tack/backend/store"
 )
 
 // SessionTTL is how long a session lives without use.
 const SessionTTL = 30 * 24 * time.Hour
+
+// DefaultSessionLifetime is how long a session lives at most, however busy:
+// a stolen token stops working after it even if it is used every minute.
+const DefaultSessionLifetime = 30 * 24 * time.Hour
+
+// SetSessionLifetime sets the server's default absolute lifetime of
+// sessions (--session-days; 0 keeps DefaultSessionLifetime); administrators
+// may set the workspace's own (SetSecuritySettings). Call it at wiring time,
+// before the server takes requests.
+func (s *Service) SetSessionLifetime(d time.Duration) {
+	if d > 0 {
+		s.sessionLifetime = d
+	}
+}
+
+// expiry is when a session created at created and last used at now expires:
+// SessionTTL after its last use, but never past its absolute lifetime.
+func (s *Service) expiry(created, now time.Time) time.Time {
+	end := created.Add(s.life())
+	if exp := now.Add(SessionTTL); exp.Before(end) {
+		return exp
+	}
+	return end
+}
 
 // ErrBadToken is returned for a missing, unknown or expired token.
 var ErrBadToken = apperr.Unauthenticated("auth.session_expired", "please sign in again")
@@ -35,7 +60,7 @@ func (s *Service) newSession(tx *gorm.DB, userID, userAgent, ip string) (string,
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.clock.Now()
 	sess := Session{ID: hashToken(token), UserID: userID, UserAgent: userAgent, IP: ip,
-		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionTTL)}
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: s.expiry(now, now)}
 	if err := tx.Create(&sess).Error; err != nil {
 		return "", fmt.Errorf("org: create session: %w", err)
 	}
@@ -59,34 +84,55 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		}
 		return Actor{}, fmt.Errorf("org: authenticate: %w", err)
 	}
+	s.refreshLife(ctx)
 	now := s.clock.Now()
-	if !now.Before(sess.ExpiresAt) {
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(s.life())) {
 		return Actor{}, ErrBadToken
 	}
 	actor, err := s.ActorFor(ctx, sess.UserID)
 	if err != nil {
 		return Actor{}, err
 	}
+	actor.SessionID = sess.ID
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).
-			Updates(map[string]any{"last_seen_at": now, "expires_at": now.Add(SessionTTL)})
+			Updates(map[string]any{"last_seen_at": now, "expires_at": s.expiry(sess.CreatedAt, now)})
 	}
 	return actor, nil
 }
 
-// RevokeSession ends the session behind token (logout).
+// RevokeSession ends the session behind token (logout) and closes the event
+// streams it opened, on every replica.
 func (s *Service) RevokeSession(ctx context.Context, token string) error {
-	if err := s.db.WithContext(ctx).Delete(&Session{}, "id = ?", hashToken(token)).Error; err != nil {
-		return fmt.Errorf("org: revoke session: %w", err)
-	}
-	return nil
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sess Session
+		if err := tx.First(&sess, "id = ?", hashToken(token)).Error; err != nil {
+			if store.IsNotFound(err) {
+				return nil
+			}
+			return fmt.Errorf("org: revoke session: %w", err)
+		}
+		if err := tx.Delete(&Session{}, "id = ?", sess.ID).Error; err != nil {
+			return fmt.Errorf("org: revoke session: %w", err)
+		}
+		return notify.CloseStreams(tx, sess.UserID, sess.ID)
+	})
 }
 
-// revokeUserSessions ends every session of a user inside tx (offboarding,
-// password change).
-func revokeUserSessions(tx *gorm.DB, userID string) error {
-	if err := tx.Delete(&Session{}, "user_id = ?", userID).Error; err != nil {
-		return fmt.Errorf("org: revoke sessions of %s: %w", userID, err)
+// revokeUserSessions ends every session of a user inside tx but keepID (""
+// keeps none) and closes the event streams they opened, on every replica
+// (password change and reset). It returns how many sessions ended.
+func revokeUserSessions(tx *gorm.DB, userID, keepID string) (int64, error) {
+	var ids []string
+	if err := tx.Model(&Session{}).Where("user_id = ? AND id <> ?", userID, keepID).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("org: sessions of %s: %w", userID, err)
 	}
-	return nil
+	res := tx.Delete(&Session{}, "user_id = ? AND id <> ?", userID, keepID)
+	if res.Error != nil {
+		return 0, fmt.Errorf("org: revoke sessions of %s: %w", userID, res.Error)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return res.RowsAffected, notify.CloseStreams(tx, userID, ids...)
 }

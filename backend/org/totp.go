@@ -109,17 +109,33 @@ func (s *Service) switchTOTP(ctx context.Context, actor Actor, code string, on b
 		changes["totp_last_step"] = 0
 	}
 	action := map[bool]string{true: "user.totp_enable", false: "user.totp_disable"}[on]
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Codes are throttled per user like at sign-in (the same key): a
+	// stolen session must not be able to try the million codes.
+	key := keyCode + u.ID
+	try, err := s.logins.reserve(key)
+	if err != nil {
+		return err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ok, err := s.useTOTP(tx, u, code)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return apperr.Invalid("auth.bad_totp", "the authenticator code is not valid").WithField("code", "invalid")
+			return errBadTOTPField
 		}
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(changes).Error; err != nil {
 			return fmt.Errorf("org: totp switch: %w", err)
 		}
 		return s.audit(tx, actor, action, "user", u.ID, nil)
 	})
+	switch {
+	case err == nil:
+		try.release(key)
+	case err != errBadTOTPField:
+		try.release() // not a wrong code: do not count it
+	}
+	return err
 }
+
+var errBadTOTPField = apperr.Invalid("auth.bad_totp", "the authenticator code is not valid").WithField("code", "invalid")

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/notify"
 	"tack/backend/store"
 )
 
@@ -113,7 +114,8 @@ func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (
 }
 
 // CreateUser opens an account (admins and HR). Without a password one is
-// generated and returned once.
+// generated and returned once, and the new user must replace it at the first
+// sign-in (whoever saw it cannot keep using it).
 func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserRequest) (NewUserResult, error) {
 	if !canManagePeople(actor) {
 		return NewUserResult{}, errForbidden
@@ -124,8 +126,11 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		if err := validateNewUser(tx, &v, &req, true); err != nil {
 			return err
 		}
-		if err := checkRoles(tx, &v, actor, nil, req.Roles); err != nil {
+		if err := checkRoles(tx, &v, actor, "", nil, req.Roles); err != nil {
 			return err
+		}
+		if req.ManagerID != nil && *req.ManagerID == actor.UserID && !actor.IsAdmin() {
+			return errSelfManager
 		}
 		if err := v.Err("org.invalid_user", "the user is not valid"); err != nil {
 			return err
@@ -138,6 +143,12 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		u, err := s.insertUser(tx, req, pw)
 		if err != nil {
 			return err
+		}
+		if res.InitialPassword != "" {
+			if err := tx.Model(&User{}).Where("id = ?", u.ID).Update("must_change_password", true).Error; err != nil {
+				return fmt.Errorf("org: must change password: %w", err)
+			}
+			u.MustChangePassword = true
 		}
 		res.User = u
 		return s.audit(tx, actor, "user.create", "user", u.ID, map[string]any{
@@ -159,6 +170,7 @@ func (s *Service) GetUser(ctx context.Context, actor Actor, id string) (User, er
 func redact(actor Actor, u User) User {
 	if actor.UserID != u.ID && !actor.IsAdmin() {
 		u.TOTPEnabled = false
+		u.MustChangePassword = false
 	}
 	return u
 }
@@ -350,6 +362,10 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 		if req.ManagerID.ID == "" {
 			set("manager_id", nil, u.ManagerID == nil)
 		} else {
+			if req.ManagerID.ID == actor.UserID && !actor.IsAdmin() &&
+				(u.ManagerID == nil || *u.ManagerID != actor.UserID) {
+				return nil, nil, errSelfManager
+			}
 			ok, err := activeUser(tx, req.ManagerID.ID)
 			if err != nil {
 				return nil, nil, err
@@ -366,7 +382,7 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *Updat
 		}
 	}
 	if req.Roles != nil {
-		if err := checkRoles(tx, &v, actor, u.Roles, *req.Roles); err != nil {
+		if err := checkRoles(tx, &v, actor, u.ID, u.Roles, *req.Roles); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -436,11 +452,17 @@ func loadUser(tx *gorm.DB, id string) (User, error) {
 	return u, nil
 }
 
-// ResetPassword sets a generated password and ends the user's sessions
-// (admins; HR for non-admins). The password is returned once.
+// ResetPassword sets a generated password, ends the user's sessions and
+// makes them choose a new password at their next sign-in; the owner is
+// notified. Admins reset anyone; HR resets people who approve for nobody
+// (holdsPrivilege: no privileged role, no department, nobody's manager): an
+// approver's password in HR's hands would let HR approve as them. The password is returned once.
 func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (string, error) {
+	if !canManagePeople(actor) {
+		return "", errForbidden
+	}
 	pw := GeneratePassword()
-	hash, err := HashPassword(pw)
+	hash, err := s.hashPassword(ctx, pw)
 	if err != nil {
 		return "", err
 	}
@@ -452,11 +474,25 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 		if !canTouchUser(actor, u) {
 			return errForbidden
 		}
+		if !actor.IsAdmin() {
+			priv, err := holdsPrivilege(tx, u)
+			if err != nil {
+				return err
+			}
+			if priv {
+				return errResetPrivileged
+			}
+		}
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"password_hash": hash, "updated_at": s.clock.Now()}).Error; err != nil {
+			"password_hash": hash, "must_change_password": true, "updated_at": s.clock.Now()}).Error; err != nil {
 			return fmt.Errorf("org: reset password: %w", err)
 		}
-		if err := revokeUserSessions(tx, id); err != nil {
+		if _, err := revokeUserSessions(tx, id, ""); err != nil {
+			return err
+		}
+		if err := notify.Emit(tx, &notify.Event{Type: "org.password_reset", SubjectType: "user", SubjectID: id,
+			ActorID: actor.UserID, Recipients: []string{id}, Data: map[string]any{
+				"title": actor.Name, "link": "/settings", "by_id": actor.UserID, "by_name": actor.Name}}); err != nil {
 			return err
 		}
 		return s.audit(tx, actor, "user.reset_password", "user", id, nil)
@@ -466,6 +502,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 	}
 	return pw, nil
 }
+
+var errResetPrivileged = apperr.Forbidden("org.reset_privileged_admins_only",
+	"only an administrator resets the password of an administrator, an approver or a department head")
 
 // sameRoles reports whether two role lists hold the same roles (member is
 // implied for everyone).

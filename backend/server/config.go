@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"tack/backend/drive"
 )
@@ -19,6 +20,9 @@ type Config struct {
 	DSN        string // PostgreSQL DSN; empty means SQLite in DataDir
 	TrustProxy bool   // deprecated: Validate turns it into TrustedProxies loopback (a proxy on this machine)
 	Version    string
+	// SessionLifetime is how long a sign-in lasts at most, however active
+	// (0: org.DefaultSessionLifetime, 30 days).
+	SessionLifetime time.Duration
 
 	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
 	// X-Forwarded-For / -Proto / -Host are believed; none by default.

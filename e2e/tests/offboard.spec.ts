@@ -51,13 +51,14 @@ test('a custom role is given out; a department head leaves and their approval mo
   await admin.locator('[data-test=users-inactive]').click()
   await expect(admin.locator('[data-test=users-table] .el-table__row', { hasText: '林主管' })).toContainText('已停用')
 
-  // The leaver's open page is signed out at its next request, and signing in again is refused.
+  // The leaver's open page is signed out at its next request, and signing in again is refused
+  // exactly like a wrong password (the answer does not tell whether the password was right).
   await headPage.reload()
   await expect(headPage).toHaveURL(/\/login/, { timeout: 15_000 })
   await headPage.fill('[data-test=login-email]', 'head@off.test')
   await headPage.fill('[data-test=login-password]', PASSWORD)
   await headPage.click('[data-test=login-submit]')
-  await expect(headPage.locator('[data-test=login-error]')).toContainText('该账号已停用，请联系管理员')
+  await expect(headPage.locator('[data-test=login-error]')).toContainText('邮箱或密码错误')
   await headPage.screenshot({ path: 'artifacts/org-deactivated-login.png' })
 
   // The request waits for the manager now, says why, and the manager approves it.

@@ -6,15 +6,20 @@ export interface User {
   id: string; email: string; name: string; department_id: string; title: string; phone: string
   manager_id: string | null; active: boolean; totp_enabled: boolean; locale: string; version: number
   created_at: string; updated_at: string; deactivated_at: string | null; roles: string[]
+  /** Set by a password reset: the owner must choose a new password first (seen by them and admins). */
+  must_change_password?: boolean
 }
 export interface Department {
   id: string; name: string; parent_id: string | null; head_id: string | null; sort_order: number; version: number
 }
-export interface Role { id: string; name: string; description: string; builtin: boolean; created_at: string }
+/** privileged: only administrators grant or revoke it (every role but member, unless an admin says otherwise). */
+export interface Role { id: string; name: string; description: string; builtin: boolean; privileged: boolean; created_at: string }
 export interface AuditEntry {
   id: string; actor_id: string; action: string; target_type: string; target_id: string
   detail: Record<string, unknown>; created_at: string
 }
+/** session_days: the absolute sign-in lifetime (0: the server's default_days). */
+export interface SecuritySettings { session_days: number; default_days: number }
 export interface Page<T> { items: T[]; next_cursor: string }
 export interface LoginResult { token: string; user: User; expires_at: string }
 export interface NewUser {
@@ -41,7 +46,7 @@ export const orgApi = {
   me: () => api.get<User>('/api/v1/me', { quiet401: true }),
   company: () => api.get<Company>('/api/v1/company', { quiet401: true }),
   changePassword: (current_password: string, new_password: string) =>
-    api.post<void>('/api/v1/me/password', { current_password, new_password }),
+    api.post<LoginResult>('/api/v1/me/password', { current_password, new_password }), // a new session replaces every old one
   totpSetup: () => api.post<{ secret: string; otpauth_url: string }>('/api/v1/me/totp/setup', {}),
   totpEnable: (code: string) => api.post<void>('/api/v1/me/totp/enable', { code }),
   totpDisable: (code: string) => api.post<void>('/api/v1/me/totp/disable', { code }),
@@ -63,9 +68,12 @@ export const orgApi = {
   resetPassword: (id: string) => api.post<{ password: string }>(`/api/v1/users/${id}/reset-password`, {}),
 
   roles: () => api.get<Page<Role>>('/api/v1/roles').then((p) => p.items),
-  createRole: (r: { id: string; name: string; description: string }) => api.post<Role>('/api/v1/roles', r),
-  updateRole: (id: string, r: { name: string; description: string }) => api.patch<Role>('/api/v1/roles/' + id, r),
+  createRole: (r: { id: string; name: string; description: string; privileged: boolean }) => api.post<Role>('/api/v1/roles', r),
+  updateRole: (id: string, r: { name: string; description: string; privileged: boolean }) => api.patch<Role>('/api/v1/roles/' + id, r),
   deleteRole: (id: string) => api.del<void>('/api/v1/roles/' + id),
+
+  securitySettings: () => api.get<SecuritySettings>('/api/v1/settings/security'),
+  setSecuritySettings: (s: { session_days: number }) => api.put<SecuritySettings>('/api/v1/settings/security', s),
 
   audit: (f: { cursor?: string; action?: string; actor_id?: string; limit?: number } = {}) =>
     api.get<Page<AuditEntry>>('/api/v1/audit' + qs({ limit: 50, ...f })),

@@ -1,6 +1,7 @@
 // Where a navigation may go: the desktop connect screen while the window has
 // no server, the first-run setup while the workspace has no company, the
-// login page while nobody is signed in, and admin pages only for admins.
+// login page while nobody is signed in, the new-password page while a reset
+// password must be replaced, and admin pages only for admins.
 import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router'
 import { setUnauthorizedHandler } from '../api/client'
 import { useSession } from '../stores/session'
@@ -25,6 +26,10 @@ export async function decide(to: RouteLocationNormalized): Promise<Decision> {
   if (to.name === 'login' && s.signedIn) return safeNext(to.query.next)
   if (to.meta.public) return true
   if (!s.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  if (s.me?.must_change_password) {
+    return to.name === 'change-password' ? true : { name: 'change-password', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  }
+  if (to.name === 'change-password') return '/'
   if (!allowed(to.meta, s.roles)) return '/'
   return true
 }

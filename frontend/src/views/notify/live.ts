@@ -82,4 +82,5 @@ export const KNOWN_TYPES = [
   'approval.withdrawn', 'approval.returned', 'approval.comment', 'approval.progressed', 'meeting.invited', 'meeting.changed',
   'meeting.cancelled', 'meeting.reminder', 'meeting.minutes_published', 'task.assigned', 'task.overdue',
   'drive.shared', 'ding.received', 'announcement.published', 'org.user_deactivated',
+  'org.password_reset',
 ]
