@@ -117,5 +117,6 @@ CREATE UNIQUE INDEX drive_permissions_unique ON drive_permissions (entry_id, pri
 CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, principal_id)`},
 		gcHoldsMigration,
 		departuresMigration,
+		uploadReceivedMigration,
 	}
 }

@@ -204,6 +204,7 @@ type UploadChunkRow struct {
 	Idx      int    `gorm:"primaryKey"`
 	Hash     string
 	Size     int
+	Received bool // the owner sent these bytes (content_access.go)
 }
 
 // TableName keeps the table name stable.
