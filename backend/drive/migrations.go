@@ -118,5 +118,6 @@ CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, p
 		gcHoldsMigration,
 		departuresMigration,
 		uploadReceivedMigration,
+		lockMigration,
 	}
 }

@@ -30,6 +30,7 @@ type MinutesDocument struct {
 	Name         string
 	Content      []byte
 	Viewers      []string
+	Writers      []string // the only people who may change the published file (organizer, minute-taker)
 }
 
 // DocumentPublisher writes minutes into the drive (drive.Service, adapted in
