@@ -270,6 +270,9 @@ func (s *Service) CreateSpace(ctx context.Context, a org.Actor, req CreateSpaceR
 // company spaces follow the org and cannot be renamed here) or sets its
 // quota (admins only).
 func (s *Service) UpdateSpace(ctx context.Context, a org.Actor, id string, req UpdateSpaceRequest) (Space, error) {
+	if req.QuotaBytes != nil && req.Name == nil && req.Description == nil && a.IsAdmin() {
+		return s.setQuota(ctx, a, id, req.Version, *req.QuotaBytes) // personal spaces too
+	}
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Space{}, err

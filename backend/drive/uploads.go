@@ -171,12 +171,15 @@ func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadReques
 		if t.parent != nil {
 			u.ParentID, u.Name = t.parent.ID, t.name
 		}
-		if err := st.insertUpload(u, rows); err != nil {
+		// Touching the chunks it will reuse keeps the collector off them
+		// (first: chunk rows before the space, the lock order of writers).
+		if _, err := st.touchChunks(hashes, now); err != nil {
 			return err
 		}
-		// Touching the chunks it will reuse keeps the collector off them.
-		_, err = st.touchChunks(hashes, now)
-		return err
+		if err := s.reserveUpload(st, t, u, rows); err != nil {
+			return err
+		}
+		return st.insertUpload(u, rows)
 	})
 	if err != nil {
 		return UploadState{}, err

@@ -191,6 +191,8 @@ export const errors = {
     batch_item_too_large: '批量上传中有文件太大，大文件请单独上传',
     batch_too_large: '一次批量上传的文件总量太大，请分批上传',
     department_name_invalid: '部门名称也是其网盘文件夹的名称，必须是合法的文件夹名：不能包含斜杠、冒号、引号、竖线、问号、星号、尖括号或控制字符，不能以点或空格结尾，不能是“..”，也不能是 CON 等 Windows 保留名',
+    too_many_uploads: '未完成的上传太多（最多 {max_uploads} 个）；请等它们完成，或等中断的上传过期（24 小时）',
+    uploads_too_large: '未完成的上传总量太大，请先等它们完成',
     locked: '已发布的会议纪要是只读的：只有会议组织者和记录人可以修改、移动或删除（可复制一份再编辑）',
   },
 }
