@@ -32,12 +32,20 @@ import (
 
 // uploadReceivedMigration records which chunks of an upload its owner has
 // actually sent (PutChunk): those count as present for that owner.
+// The chunk index also covers version_id, so that the walk from chunks to
+// the versions holding them (usableChunks) reads the index alone: a chunk
+// kept in 50 versions of a file is 50 index entries, not 50 table rows.
 var uploadReceivedMigration = store.Migration{ID: "drive-0004-upload-received", SQL: `
-ALTER TABLE drive_upload_chunks ADD COLUMN received BOOLEAN NOT NULL DEFAULT FALSE`}
+ALTER TABLE drive_upload_chunks ADD COLUMN received BOOLEAN NOT NULL DEFAULT FALSE;
+DROP INDEX drive_version_chunks_hash;
+CREATE INDEX drive_version_chunks_hash ON drive_version_chunks (hash, version_id)`}
 
 // missingFor returns the hashes the actor must send: those the store lacks
-// and those the actor may not count as present (see above).
-func (s *Service) missingFor(ctx context.Context, w who, hashes []string) ([]string, error) {
+// and those the actor may not count as present (see above). entryID is the
+// file a new version is for ("" for a new file): the chunks of its current
+// version, the usual bulk of an edited file's, are checked first and
+// cheaply (one read of that version's chunk list).
+func (s *Service) missingFor(ctx context.Context, w who, hashes []string, entryID string) ([]string, error) {
 	st := s.read(ctx)
 	have, err := st.presentChunks(hashes)
 	if err != nil {
@@ -49,14 +57,61 @@ func (s *Service) missingFor(ctx context.Context, w who, hashes []string) ([]str
 			stored = append(stored, h)
 		}
 	}
-	usable, err := s.usableChunks(st, w, stored, s.clock.Now())
+	usable := map[string]bool{}
+	if entryID != "" && len(stored) > 0 {
+		if usable, err = s.targetChunks(ctx, st, w, entryID, stored); err != nil {
+			return nil, err
+		}
+	}
+	rest := stored[:0:0]
+	for _, h := range stored {
+		if !usable[h] {
+			rest = append(rest, h)
+		}
+	}
+	more, err := s.usableChunks(st, w, rest, s.clock.Now())
 	if err != nil {
 		return nil, err
 	}
 	out := []string{}
 	for _, h := range hashes {
-		if !usable[h] {
+		if !usable[h] && !more[h] {
 			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// targetChunks returns which of hashes the current version of file entryID
+// holds, when the actor can read that file now (else none).
+func (s *Service) targetChunks(ctx context.Context, st dbx, w who, entryID string, hashes []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	e, err := s.needLive(ctx, st, w, entryID, RoleViewer)
+	if err != nil {
+		if isUserError(err) {
+			return out, nil // not readable (any more): the general check decides
+		}
+		return nil, err
+	}
+	if e.IsDir() {
+		return out, nil
+	}
+	fv, err := st.versionAt(e.ID, 0)
+	if err != nil {
+		if isUserError(err) {
+			return out, nil
+		}
+		return nil, err
+	}
+	for i := 0; i < len(hashes); i += 500 {
+		var got []string
+		err := st.db.Model(&VersionChunk{}).Where("version_id = ? AND hash IN ?", fv.ID, hashes[i:min(i+500, len(hashes))]).
+			Distinct().Pluck("hash", &got).Error
+		if err != nil {
+			return nil, fmt.Errorf("drive: target chunks: %w", err)
+		}
+		for _, h := range got {
+			out[h] = true
 		}
 	}
 	return out, nil
@@ -97,19 +152,22 @@ func (s *Service) usableChunks(st dbx, w who, hashes []string, now time.Time) (m
 	if len(w.Roles) > 0 {
 		grant = append(grant, "(pm.principal_type = 'role' AND pm.principal_id IN @roles)")
 	}
-	q := `WITH RECURSIVE up(hash, id, parent_id, space_id) AS (
-	SELECT vc.hash, e.id, e.parent_id, e.space_id
-	FROM drive_version_chunks vc
-	JOIN drive_versions v ON v.id = vc.version_id
-	JOIN drive_entries e ON e.id = v.entry_id AND e.deleted = @no
-	WHERE vc.hash IN @hashes
+	// Readability is worked out per file, not per chunk: a chunk shared by
+	// many files (copies, versions) would otherwise multiply the walk.
+	q := `WITH RECURSIVE cand(id) AS (
+	SELECT DISTINCT v.entry_id FROM drive_versions v
+	WHERE v.id IN (SELECT version_id FROM drive_version_chunks WHERE hash IN @hashes)
+), up(start, id, parent_id, space_id) AS (
+	SELECT e.id, e.id, e.parent_id, e.space_id FROM cand JOIN drive_entries e ON e.id = cand.id AND e.deleted = @no
 	UNION
-	SELECT up.hash, p.id, p.parent_id, p.space_id
-	FROM up JOIN drive_entries p ON p.id = up.parent_id
+	SELECT up.start, p.id, p.parent_id, p.space_id FROM up JOIN drive_entries p ON p.id = up.parent_id
+), ok(id) AS (
+	SELECT DISTINCT up.start FROM up
+	WHERE EXISTS (SELECT 1 FROM drive_spaces s WHERE s.id = up.space_id AND (` + strings.Join(implicit, " OR ") + `))
+		OR EXISTS (SELECT 1 FROM drive_permissions pm WHERE pm.entry_id = up.id AND (` + strings.Join(grant, " OR ") + `))
 )
-SELECT DISTINCT up.hash FROM up
-WHERE EXISTS (SELECT 1 FROM drive_spaces s WHERE s.id = up.space_id AND (` + strings.Join(implicit, " OR ") + `))
-	OR EXISTS (SELECT 1 FROM drive_permissions pm WHERE pm.entry_id = up.id AND (` + strings.Join(grant, " OR ") + `))
+SELECT DISTINCT vc.hash FROM drive_version_chunks vc
+WHERE vc.hash IN @hashes AND vc.version_id IN (SELECT v.id FROM drive_versions v WHERE v.entry_id IN (SELECT id FROM ok))
 UNION
 SELECT uc.hash FROM drive_upload_chunks uc JOIN drive_uploads u ON u.id = uc.upload_id
 WHERE u.user_id = @user AND u.expires_at > @now AND uc.received = @yes AND uc.hash IN @hashes`

@@ -184,7 +184,7 @@ func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadReques
 	if err != nil {
 		return UploadState{}, err
 	}
-	missing, err := s.missingFor(ctx, w, hashes)
+	missing, err := s.missingFor(ctx, w, hashes, req.EntryID)
 	if err != nil {
 		return UploadState{}, err
 	}
@@ -219,7 +219,7 @@ func (s *Service) UploadStatus(ctx context.Context, a org.Actor, id string) (Upl
 	if err != nil {
 		return UploadState{}, err
 	}
-	missing, err := s.missingFor(ctx, w, uploadHashes(rows))
+	missing, err := s.missingFor(ctx, w, uploadHashes(rows), u.EntryID)
 	if err != nil {
 		return UploadState{}, err
 	}
@@ -317,7 +317,7 @@ func (s *Service) Commit(ctx context.Context, a org.Actor, uploadID string) (Ent
 	}
 	// Checked again: a share revoked since the upload started takes back
 	// the chunks the caller did not send (they resume and send them).
-	if m, err := s.missingFor(ctx, w, uploadHashes(rows)); err != nil {
+	if m, err := s.missingFor(ctx, w, uploadHashes(rows), u.EntryID); err != nil {
 		return Entry{}, err
 	} else if len(m) > 0 {
 		return Entry{}, ErrChunksMissing

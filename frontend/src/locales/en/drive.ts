@@ -148,6 +148,18 @@ export default {
     hint: 'Names in every space you can open',
     empty: 'No file or folder name matches',
   },
+  quotas: {
+    open: 'Space quotas',
+    title: 'Space quotas',
+    hint: 'How much each space may hold, personal spaces included. Unfinished uploads count too. 0 means no limit.',
+    space: 'Space',
+    kind: 'Kind',
+    used: 'Used',
+    quota: 'Quota (GB)',
+    save: 'Save',
+    saved: 'Quota of “{name}” saved',
+    filter: 'Filter by name',
+  },
 }
 
 export const errors = {

@@ -148,6 +148,18 @@ export default {
     hint: '在你能访问的所有空间中按名称查找',
     empty: '没有找到名称匹配的文件或文件夹',
   },
+  quotas: {
+    open: '空间配额',
+    title: '空间配额',
+    hint: '每个空间最多可存放的容量，包括个人空间；未完成的上传也计入。0 表示不限。',
+    space: '空间',
+    kind: '类型',
+    used: '已用',
+    quota: '配额（GB）',
+    save: '保存',
+    saved: '“{name}”的配额已保存',
+    filter: '按名称筛选',
+  },
 }
 
 // Errors of the drive (backend/drive/errors.go and the drive handlers).
