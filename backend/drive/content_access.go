@@ -118,7 +118,8 @@ func (s *Service) targetChunks(ctx context.Context, st dbx, w who, entryID strin
 }
 
 // usableChunks returns which of hashes the actor may use without sending
-// them, in one query per 500 hashes: starting from every file version that
+// them, in one query per 500 hashes (two when the first leaves some):
+// starting from every file version that
 // holds one of the chunks, it walks up each live file's folders and keeps
 // the chunk if the actor's space role or a grant on the way gives read
 // access (grants are inherited down the tree and only add, so one matching
@@ -153,10 +154,13 @@ func (s *Service) usableChunks(st dbx, w who, hashes []string, now time.Time) (m
 		grant = append(grant, "(pm.principal_type = 'role' AND pm.principal_id IN @roles)")
 	}
 	// Readability is worked out per file, not per chunk: a chunk shared by
-	// many files (copies, versions) would otherwise multiply the walk.
-	q := `WITH RECURSIVE cand(id) AS (
-	SELECT DISTINCT v.entry_id FROM drive_versions v
-	WHERE v.id IN (SELECT version_id FROM drive_version_chunks WHERE hash IN @hashes)
+	// many files (copies, versions) would otherwise multiply the walk. The
+	// first pass looks at one file per chunk (the first the index finds:
+	// usually a readable one, as most chunks belong to one file and its
+	// versions); only the chunks it leaves go to the second, which looks at
+	// every file holding them.
+	q := func(cand string) string {
+		return `WITH RECURSIVE cand(id) AS (` + cand + `
 ), up(start, id, parent_id, space_id) AS (
 	SELECT e.id, e.id, e.parent_id, e.space_id FROM cand JOIN drive_entries e ON e.id = cand.id AND e.deleted = @no
 	UNION
@@ -166,25 +170,48 @@ func (s *Service) usableChunks(st dbx, w who, hashes []string, now time.Time) (m
 	WHERE EXISTS (SELECT 1 FROM drive_spaces s WHERE s.id = up.space_id AND (` + strings.Join(implicit, " OR ") + `))
 		OR EXISTS (SELECT 1 FROM drive_permissions pm WHERE pm.entry_id = up.id AND (` + strings.Join(grant, " OR ") + `))
 )
-SELECT DISTINCT vc.hash FROM drive_version_chunks vc
-WHERE vc.hash IN @hashes AND vc.version_id IN (SELECT v.id FROM drive_versions v WHERE v.entry_id IN (SELECT id FROM ok))
+SELECT c.hash FROM drive_chunks c WHERE c.hash IN @hashes AND EXISTS (
+	SELECT 1 FROM drive_version_chunks vc JOIN drive_versions v ON v.id = vc.version_id
+	WHERE vc.hash = c.hash AND v.entry_id IN (SELECT id FROM ok))
 UNION
 SELECT uc.hash FROM drive_upload_chunks uc JOIN drive_uploads u ON u.id = uc.upload_id
 WHERE u.user_id = @user AND u.expires_at > @now AND uc.received = @yes AND uc.hash IN @hashes`
+	}
+	first := q(`
+	SELECT DISTINCT (SELECT v.entry_id FROM drive_version_chunks vc JOIN drive_versions v ON v.id = vc.version_id
+		WHERE vc.hash = c.hash LIMIT 1) FROM drive_chunks c WHERE c.hash IN @hashes`)
+	every := q(`
+	SELECT DISTINCT v.entry_id FROM drive_versions v
+	WHERE v.id IN (SELECT version_id FROM drive_version_chunks WHERE hash IN @hashes)`)
 	heads := make([]string, 0, len(w.heads))
 	for id := range w.heads {
 		heads = append(heads, id)
 	}
-	for i := 0; i < len(hashes); i += 500 {
-		var got []string
-		args := map[string]any{"hashes": hashes[i:min(i+500, len(hashes))], "user": w.UserID, "heads": heads,
-			"depts": w.depts, "roles": w.Roles, "now": now, "yes": true, "no": false}
-		if err := st.db.Raw(q, args).Scan(&got).Error; err != nil {
-			return nil, fmt.Errorf("drive: usable chunks: %w", err)
+	run := func(q string, hashes []string) error {
+		for i := 0; i < len(hashes); i += 500 {
+			var got []string
+			args := map[string]any{"hashes": hashes[i:min(i+500, len(hashes))], "user": w.UserID, "heads": heads,
+				"depts": w.depts, "roles": w.Roles, "now": now, "yes": true, "no": false}
+			if err := st.db.Raw(q, args).Scan(&got).Error; err != nil {
+				return fmt.Errorf("drive: usable chunks: %w", err)
+			}
+			for _, h := range got {
+				out[h] = true
+			}
 		}
-		for _, h := range got {
-			out[h] = true
+		return nil
+	}
+	if err := run(first, hashes); err != nil {
+		return nil, err
+	}
+	var rest []string
+	for _, h := range hashes {
+		if !out[h] {
+			rest = append(rest, h)
 		}
+	}
+	if err := run(every, rest); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
