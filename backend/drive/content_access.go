@@ -35,10 +35,14 @@ import (
 // The chunk index also covers version_id, so that the walk from chunks to
 // the versions holding them (usableChunks) reads the index alone: a chunk
 // kept in 50 versions of a file is 50 index entries, not 50 table rows.
+// Received chunks have an index of their own: the chunks announced by every
+// open upload (most of them never sent, being stored already) stay out of
+// the look-up.
 var uploadReceivedMigration = store.Migration{ID: "drive-0004-upload-received", SQL: `
 ALTER TABLE drive_upload_chunks ADD COLUMN received BOOLEAN NOT NULL DEFAULT FALSE;
 DROP INDEX drive_version_chunks_hash;
-CREATE INDEX drive_version_chunks_hash ON drive_version_chunks (hash, version_id)`}
+CREATE INDEX drive_version_chunks_hash ON drive_version_chunks (hash, version_id);
+CREATE INDEX drive_upload_chunks_received ON drive_upload_chunks (hash, upload_id) WHERE received = TRUE`}
 
 // missingFor returns the hashes the actor must send: those the store lacks
 // and those the actor may not count as present (see above). entryID is the
@@ -175,7 +179,7 @@ SELECT c.hash FROM drive_chunks c WHERE c.hash IN @hashes AND EXISTS (
 	WHERE vc.hash = c.hash AND v.entry_id IN (SELECT id FROM ok))
 UNION
 SELECT uc.hash FROM drive_upload_chunks uc JOIN drive_uploads u ON u.id = uc.upload_id
-WHERE u.user_id = @user AND u.expires_at > @now AND uc.received = @yes AND uc.hash IN @hashes`
+WHERE uc.received = TRUE AND uc.hash IN @hashes AND u.user_id = @user AND u.expires_at > @now` // TRUE, not a parameter: the partial index
 	}
 	first := q(`
 	SELECT DISTINCT (SELECT v.entry_id FROM drive_version_chunks vc JOIN drive_versions v ON v.id = vc.version_id
@@ -191,7 +195,7 @@ WHERE u.user_id = @user AND u.expires_at > @now AND uc.received = @yes AND uc.ha
 		for i := 0; i < len(hashes); i += 500 {
 			var got []string
 			args := map[string]any{"hashes": hashes[i:min(i+500, len(hashes))], "user": w.UserID, "heads": heads,
-				"depts": w.depts, "roles": w.Roles, "now": now, "yes": true, "no": false}
+				"depts": w.depts, "roles": w.Roles, "now": now, "no": false}
 			if err := st.db.Raw(q, args).Scan(&got).Error; err != nil {
 				return fmt.Errorf("drive: usable chunks: %w", err)
 			}
