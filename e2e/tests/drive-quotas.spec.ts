@@ -32,7 +32,7 @@ test('an admin sets the quota of an employee\'s personal space', async ({ browse
 
   const sp = await call(request, 'GET', '/api/v1/drive/spaces/' + personal.id, empTok)
   expect(sp.quota_bytes).toBe(1024 ** 3)
-  const page = await signedInPage(browser, baseURL!, 'emp@quota.test', { viewport: { width: 390, height: 800 }, locale: 'zh-CN' })
+  const page = await signedInPage(browser, baseURL!, 'emp@quota.test', { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' })
   await page.goto('/drive/s/' + personal.id)
   await expect(page.locator('[data-test=quota]')).toContainText('1 GB')
   await expect(page.locator('[data-test=space-quotas]')).toHaveCount(0) // not an admin
