@@ -16,7 +16,8 @@ import (
 // Published meeting minutes are a record: whoever the space lets edit (a
 // department space lets every member edit) must not overwrite them or move
 // them to the trash. Publishing marks the file locked and names its
-// writers (the organizer and the minute-taker); for everyone else the
+// writers (the organizer and the minute-taker), and so for the files
+// attached to the meeting (the material the minutes refer to); for everyone else the
 // entry is read-only whatever the space's grants: their role on it is at
 // most viewer (roleOn), and a folder holding it cannot be trashed or
 // purged by them. The drive itself (org.System, which re-publishes) is
@@ -108,6 +109,37 @@ func (st dbx) lockedInside(w who, ids []string) error {
 		}
 		if n > 0 {
 			return ErrLocked
+		}
+	}
+	return nil
+}
+
+// lockAttachments locks the live files among ids (a meeting's drive
+// attachments) for writers, adding them to the writers the files have (a
+// file attached to several meetings keeps every meeting's writers).
+func (st dbx) lockAttachments(ids, writers []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var files []string
+	err := st.db.Model(&Entry{}).Where("id IN ? AND kind = ? AND deleted = ?", ids, KindFile, false).Pluck("id", &files).Error
+	if err != nil {
+		return fmt.Errorf("drive: attachments: %w", err)
+	}
+	for _, id := range files {
+		if err := st.db.Model(&Entry{}).Where("id = ?", id).Update("locked", true).Error; err != nil {
+			return fmt.Errorf("drive: lock entry: %w", err)
+		}
+		rows := []EntryWriter{}
+		for _, u := range writers {
+			if u != "" && !slices.ContainsFunc(rows, func(r EntryWriter) bool { return r.UserID == u }) {
+				rows = append(rows, EntryWriter{EntryID: id, UserID: u})
+			}
+		}
+		if len(rows) > 0 {
+			if err := st.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+				return fmt.Errorf("drive: entry writers: %w", err)
+			}
 		}
 	}
 	return nil

@@ -18,9 +18,10 @@ import (
 // TestPublishedMinutesAreReadOnly: a colleague of the organizer's
 // department who was not in the meeting (an editor of the department's
 // space) and the department's head (its manager) can read the published
-// minutes but can neither overwrite, rename, share nor trash them, not even
-// by trashing or moving their folder; the organizer still can, and
-// publishing again still writes a new version.
+// minutes and the meeting's drive attachment but can neither overwrite,
+// rename, share nor trash them, not even by trashing or moving their
+// folder; the organizer still can, and publishing again still writes a new
+// version.
 func TestPublishedMinutesAreReadOnly(t *testing.T) {
 	t.Parallel()
 	servertest.Each(t, func(t *testing.T, se *servertest.Env) {
@@ -32,10 +33,12 @@ func TestPublishedMinutesAreReadOnly(t *testing.T) {
 		orgUser, tOrg := e.NewUser(e.admin, sales.ID)
 		taker, tTaker := e.NewUser(e.admin, sales.ID)
 		_, tCol := e.NewUser(e.admin, sales.ID) // not invited
+		// The budget sheet in the department's space, attached to the meeting.
+		sheet := e.mustPut(tOrg, e.spaces(tOrg)["department:Sales"].RootID, "预算.xlsx", []byte("budget v1"))
 		var m meeting.SaveResult
 		e.Must(http.StatusCreated, "POST", "/api/v1/meetings", tOrg, map[string]any{"title": "预算会", "start": "2026-01-06T10:00",
 			"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai", "place": "3F", "attendee_ids": []string{taker.ID},
-			"minute_taker_id": taker.ID}).JSON(t, &m)
+			"minute_taker_id": taker.ID, "attachments": []string{"/drive/entries/" + sheet.ID}}).JSON(t, &m)
 		id := m.Meeting.ID
 		var mn meeting.Minutes
 		e.Must(200, "PUT", "/api/v1/meetings/"+id+"/minutes", tTaker, map[string]any{"present": []string{orgUser.ID, taker.ID},
@@ -53,6 +56,11 @@ func TestPublishedMinutesAreReadOnly(t *testing.T) {
 
 		for who, tok := range map[string]string{"colleague": tCol, "head": tHead} {
 			t.Run(who, func(t *testing.T) {
+				// The attachment is part of the record too.
+				aq := url.Values{"entry_id": {sheet.ID}, "base_version": {strconv.FormatInt(sheet.Version, 10)}}
+				wantKey(t, e.raw("POST", "/api/v1/drive/files?"+aq.Encode(), tok, []byte("budget forged"),
+					map[string]string{"Content-Type": "application/octet-stream"}), 403, "drive.locked")
+				wantKey(t, e.Do("DELETE", fmt.Sprintf("/api/v1/drive/entries/%s?version=%d", sheet.ID, sheet.Version), tok, nil), 403, "drive.locked")
 				q := url.Values{"entry_id": {f.ID}, "base_version": {strconv.FormatInt(f.Version, 10)}}
 				r := e.raw("POST", "/api/v1/drive/files?"+q.Encode(), tok, []byte("forged"), map[string]string{"Content-Type": "application/octet-stream"})
 				wantKey(t, r, 403, "drive.locked")
@@ -94,8 +102,12 @@ func TestPublishedMinutesAreReadOnly(t *testing.T) {
 		if body := e.get(tCol, f.ID, 0).Body; !bytes.Equal(body, original) {
 			t.Fatal("the minutes changed")
 		}
-		// The organizer (an editor of the space) may still change them, and
-		// publishing again writes a new version.
+		// The organizer (an editor of the space) may still change them and
+		// the attachment, and publishing again writes a new version.
+		aq := url.Values{"entry_id": {sheet.ID}, "base_version": {strconv.FormatInt(sheet.Version, 10)}}
+		if r := e.raw("POST", "/api/v1/drive/files?"+aq.Encode(), tOrg, []byte("budget v2"), map[string]string{"Content-Type": "application/octet-stream"}); r.Status != 200 {
+			t.Fatalf("organizer's new version of the attachment: %d %s", r.Status, r.Body)
+		}
 		var renamed drive.Entry
 		e.Must(200, "PATCH", "/api/v1/drive/entries/"+f.ID, tOrg, map[string]any{"version": f.Version, "description": "final"}).JSON(t, &renamed)
 		if renamed.Role != drive.RoleEditor {

@@ -53,6 +53,10 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeti
 		if err := st.lockEntry(e.ID, writers); err != nil {
 			return err
 		}
+		// The files attached to the meeting become part of its record.
+		if err := st.lockAttachments(doc.Attachments, writers); err != nil {
+			return err
+		}
 		existing, err := st.permissionsOn([]string{e.ID})
 		if err != nil {
 			return err

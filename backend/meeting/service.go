@@ -31,6 +31,7 @@ type MinutesDocument struct {
 	Content      []byte
 	Viewers      []string
 	Writers      []string // the only people who may change the published file (organizer, minute-taker)
+	Attachments  []string // drive entry IDs attached to the meeting: locked for Writers too
 }
 
 // DocumentPublisher writes minutes into the drive (drive.Service, adapted in
