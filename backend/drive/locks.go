@@ -17,10 +17,10 @@ import (
 // department space lets every member edit) must not overwrite them or move
 // them to the trash. Publishing marks the file locked and names its
 // writers (the organizer and the minute-taker), and so for the files
-// attached to the meeting (the material the minutes refer to); for everyone else the
-// entry is read-only whatever the space's grants: their role on it is at
-// most viewer (roleOn), and a folder holding it cannot be trashed or
-// purged by them. The drive itself (org.System, which re-publishes) is
+// attached to the meeting (the material the minutes refer to); for
+// everyone else the entry is read-only whatever the space's grants: their
+// role on it is at most viewer (roleOn), and a folder holding it cannot be
+// trashed, purged or moved to another space by them. The drive itself (org.System, which re-publishes) is
 // never locked out. A copy of a locked file is an ordinary file.
 
 // ErrLocked: a non-writer tried to change a locked entry.
