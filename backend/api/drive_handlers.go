@@ -59,6 +59,11 @@ func respond(w http.ResponseWriter, r *http.Request, status int, v any, err erro
 }
 
 func (h *Handler) driveSpaces(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	if r.URL.Query().Get("all") == "1" { // every space, for an admin setting quotas
+		items, err := h.deps.Drive.AdminSpaces(r.Context(), a)
+		respond(w, r, http.StatusOK, Page[drive.Space]{Items: items}, err)
+		return
+	}
 	items, err := h.deps.Drive.Spaces(r.Context(), a)
 	respond(w, r, http.StatusOK, Page[drive.Space]{Items: items}, err)
 }

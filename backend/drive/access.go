@@ -116,7 +116,7 @@ func (s *Service) roleOn(ctx context.Context, st dbx, w who, e *Entry) (string, 
 	}
 	role := s.implicitRole(w, sp)
 	if role == RoleManager {
-		return role, nil
+		return st.capLocked(w, e, role)
 	}
 	chain, err := st.ancestry(e)
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Service) roleOn(ctx context.Context, st dbx, w who, e *Entry) (string, 
 	if err != nil {
 		return "", err
 	}
-	return roles[0], nil
+	return st.capLocked(w, e, roles[0])
 }
 
 // rolesAlong is the actor's role on each entry of chain (an entry, then its
@@ -169,6 +169,11 @@ func (s *Service) need(ctx context.Context, st dbx, w who, id, role string) (*En
 		return nil, err
 	}
 	if err := allowed(r, role); err != nil {
+		if e.Locked && r == RoleViewer {
+			if out, lerr := st.lockedOut(w, e); lerr == nil && out {
+				return nil, ErrLocked
+			}
+		}
 		return nil, err
 	}
 	e.Role = r

@@ -313,7 +313,13 @@ func (b *batch) file(ctx context.Context, st dbx, f *Entry, grants map[string][]
 			role = maxRole(role, p.Role)
 		}
 	}
+	if role, err = st.capLocked(b.w, f, role); err != nil {
+		return nil, err
+	}
 	if err := allowed(role, RoleEditor); err != nil {
+		if f.Locked && role == RoleViewer {
+			return nil, ErrLocked
+		}
 		return nil, err
 	}
 	if f.Deleted {

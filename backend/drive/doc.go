@@ -9,7 +9,11 @@
 // database holds which chunks make each file version (drive_version_chunks)
 // and which chunks exist (drive_chunks). Chunks are deduplicated
 // server-wide; the garbage collector removes chunks no version and no open
-// upload refers to, after a grace period.
+// upload refers to, after a grace period. Deduplication never stands in for
+// access: an upload is spared sending a stored chunk only when the caller
+// can read a file holding it, or sent it themselves (content_access.go).
+// Open uploads reserve their size against quotas (quota.go); published
+// meeting minutes are locked against everyone but their writers (locks.go).
 //
 // Concurrency rules, relied on by the upload commit and the collector:
 //

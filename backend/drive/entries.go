@@ -99,6 +99,9 @@ func (s *Service) Children(ctx context.Context, a org.Actor, id string, limit in
 	}
 	// Grants only add: a child is at least as open as its folder.
 	items, next := pageOf(items, limit, f.Role, func(l Entry) []string { return []string{l.Kind, l.NameKey, l.ID} })
+	if err := st.capLockedList(w, items); err != nil {
+		return nil, "", err
+	}
 	return items, next, nil
 }
 
@@ -284,6 +287,9 @@ func (s *Service) Trash(ctx context.Context, a org.Actor, id string, version int
 			return err
 		}
 		ids = append(ids, e.ID)
+		if err := st.lockedInside(w, ids); err != nil {
+			return err // a folder holding published minutes stays
+		}
 		now := s.clock.Now()
 		return st.updateEntries(ids, map[string]any{"deleted": true, "trashed_at": now, "trashed_by": a.UserID,
 			"trash_root": e.ID, "seq": seq})
@@ -379,7 +385,7 @@ func (s *Service) Copy(ctx context.Context, a org.Actor, id string, req CopyRequ
 			c := *e
 			c.ID, c.SpaceID, c.Version, c.Seq, c.Role = newID(), parent.SpaceID, 1, seq, ""
 			c.CreatedBy, c.CreatedAt, c.ModifiedBy, c.ModifiedByName, c.ModifiedAt = a.UserID, now, a.UserID, a.Name, now
-			c.Deleted, c.TrashedAt, c.TrashedBy, c.TrashRoot = false, nil, "", ""
+			c.Deleted, c.TrashedAt, c.TrashedBy, c.TrashRoot, c.Locked = false, nil, "", "", false
 			if e.ID == src.ID {
 				c.ParentID, c.Name, c.NameKey = parent.ID, name, nameKey(name)
 			} else {

@@ -49,12 +49,13 @@ func TestGarbageCollectionKeepsWhatIsInUse(t *testing.T) {
 			t.Fatalf("collected %d chunks within the grace period", n)
 		}
 		e.Clock.Advance(2 * time.Hour)
-		// a new upload announcing the purged chunk reuses it (dedup) and
-		// protects it, though it is old and no version refers to it
+		// a new upload announcing the purged chunk protects it, though it is
+		// old and no version refers to it; no readable file holds it, so
+		// the caller is asked for the bytes (content_access.go)
 		again := withParent(planOf(t, []byte("purged content")), root, "again.txt")
 		st2 := e.start(e.admin, again)
-		if len(st2.Missing) != 0 {
-			t.Fatalf("stored chunk reported missing: %v", st2.Missing)
+		if len(st2.Missing) != 1 {
+			t.Fatalf("purged chunk counted as present: %v", st2.Missing)
 		}
 		// an orphan chunk file (a crash after rename, before commit): old → swept, fresh → kept
 		oldOrphan, newOrphan := []byte("old orphan"), []byte("new orphan")
@@ -73,6 +74,9 @@ func TestGarbageCollectionKeepsWhatIsInUse(t *testing.T) {
 			if !blobs.Has(h) {
 				t.Fatalf("chunk %s in use was removed", h)
 			}
+		}
+		if r := e.putChunk(e.admin, st2.ID, again, st2.Missing[0]); r.Status != 204 {
+			t.Fatalf("put: %d %s", r.Status, r.Body)
 		}
 		var f drive.Entry
 		e.Must(200, "POST", "/api/v1/drive/uploads/"+st2.ID+"/commit", e.admin, nil).JSON(t, &f)

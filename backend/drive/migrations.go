@@ -118,5 +118,7 @@ CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, p
 		gcHoldsMigration,
 		departuresMigration,
 		movesMigration,
+		uploadReceivedMigration,
+		lockMigration,
 	}
 }

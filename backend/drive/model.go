@@ -102,6 +102,7 @@ type Entry struct {
 	TrashedBy      string     `json:"trashed_by,omitempty"`
 	TrashRoot      string     `json:"-"`
 	Seq            int64      `json:"-"`
+	Locked         bool       `json:"locked,omitempty"` // read-only but to its writers (locks.go)
 	Role           string     `gorm:"-" json:"role,omitempty"`
 }
 
@@ -204,6 +205,7 @@ type UploadChunkRow struct {
 	Idx      int    `gorm:"primaryKey"`
 	Hash     string
 	Size     int
+	Received bool // the owner sent these bytes (content_access.go)
 }
 
 // TableName keeps the table name stable.

@@ -85,6 +85,9 @@ func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a org.Actor, e,
 	if len(below) >= maxMove {
 		return nil, ErrTooManyToMove.WithField("max_items", itoa(maxMove))
 	}
+	if err := st.lockedInside(w, append(below, e.ID)); err != nil {
+		return nil, err // published minutes stay where their readers find them
+	}
 	all, err := st.entriesByID(append(below, e.ID))
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package drive
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -32,6 +33,47 @@ func CleanName(name string) (string, error) {
 		return "", apperr.Invalid("drive.name_invalid", "this name cannot be used for a file or folder").WithField("name", p)
 	}
 	return n, nil
+}
+
+// ErrDepartmentName: a department's name is also its drive space's folder
+// name, so it follows the rules of every other name (fields.name: the
+// problem, as for drive.name_invalid).
+var ErrDepartmentName = apperr.Invalid("drive.department_name_invalid",
+	"a department's name is also the name of its drive folder and cannot be used as one")
+
+// checkDepartmentName refuses a department name that is not a valid folder
+// name (the org hook runs in the department's transaction: nothing is saved).
+func checkDepartmentName(name string) error {
+	if p := nameProblem(norm.NFC.String(name)); p != "" {
+		return ErrDepartmentName.WithField("name", p)
+	}
+	return nil
+}
+
+// folderName turns a name from elsewhere (a company, a person, a department
+// saved before its name was checked) into a valid folder name for a space
+// root: characters no file system takes become "_", trailing dots and
+// spaces go, a Windows device name gets a "_" suffix; fallback when
+// nothing usable is left.
+func folderName(name, fallback string) string {
+	n := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`/\<>:"|?*`, r) {
+			return '_'
+		}
+		return r
+	}, norm.NFC.String(strings.ToValidUTF8(name, "_")))
+	for len(n) > MaxNameBytes {
+		_, size := utf8.DecodeLastRuneInString(n)
+		n = n[:len(n)-size]
+	}
+	n = strings.TrimSpace(strings.TrimRight(n, ". "))
+	if nameProblem(n) == "windows_reserved" && len(n) < MaxNameBytes {
+		n += "_"
+	}
+	if nameProblem(n) != "" {
+		return fallback
+	}
+	return n
 }
 
 // nameKey is the case-insensitive uniqueness key of a clean name: two live

@@ -12,8 +12,11 @@ import (
 // minutes into the Folder (created when missing) of the department's space
 // (the organizer's personal space for the root department, see
 // minutesSpace), as a new file or a new version of the file of that name,
-// and grants each viewer read-only access to it. The meeting service has already checked the actor may
-// publish; the drive writes as the system, recording the actor as author.
+// and grants each viewer read-only access to it. The file is locked
+// (locks.go): only doc.Writers (the organizer and the minute-taker) may
+// change it, whatever the space lets its members do. The meeting service
+// has already checked the actor may publish; the drive writes as the
+// system, recording the actor as author.
 func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeting.MinutesDocument) (string, error) {
 	name, err := CleanName(doc.Name)
 	if err != nil {
@@ -42,7 +45,18 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeti
 	if err != nil {
 		return "", err
 	}
+	writers := doc.Writers
+	if len(writers) == 0 {
+		writers = []string{doc.OrganizerID}
+	}
 	err = s.write(ctx, func(st dbx) error {
+		if err := st.lockEntry(e.ID, writers); err != nil {
+			return err
+		}
+		// The files attached to the meeting become part of its record.
+		if err := st.lockAttachments(doc.Attachments, writers); err != nil {
+			return err
+		}
 		existing, err := st.permissionsOn([]string{e.ID})
 		if err != nil {
 			return err

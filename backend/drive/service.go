@@ -28,6 +28,8 @@ type Config struct {
 	BatchMaxBytes  int64         // bytes of all files of a batch upload (default 32 MiB)
 	FeedPoll       time.Duration // how often a waiting change feed re-reads the database (default 1 s)
 	JobInterval    time.Duration // how often the maintenance job runs (default 10 min)
+	MaxOpenUploads int           // unfinished chunked uploads per person (default 32; quota.go)
+	MaxPendingSize int64         // bytes their unfinished uploads may announce together (default 64 GiB)
 }
 
 func (c *Config) defaults() {
@@ -66,6 +68,12 @@ func (c *Config) defaults() {
 	}
 	if c.JobInterval <= 0 {
 		c.JobInterval = 10 * time.Minute
+	}
+	if c.MaxOpenUploads <= 0 {
+		c.MaxOpenUploads = 32
+	}
+	if c.MaxPendingSize <= 0 {
+		c.MaxPendingSize = 64 << 30
 	}
 }
 

@@ -17,7 +17,8 @@ func (s *Service) newSpace(kind, name, owner, dept, createdBy string) (*Space, *
 	now := s.clock.Now()
 	sp := &Space{ID: newID(), Kind: kind, Name: name, OwnerID: owner, DepartmentID: dept, QuotaBytes: s.cfg.DefaultQuota,
 		Version: 1, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now}
-	root := &Entry{ID: newID(), SpaceID: sp.ID, Kind: KindFolder, Name: name, NameKey: nameKey(name), Version: 1,
+	folder := folderName(name, kind) // the name as a folder (it may be a company's or a person's name)
+	root := &Entry{ID: newID(), SpaceID: sp.ID, Kind: KindFolder, Name: folder, NameKey: nameKey(folder), Version: 1,
 		CreatedBy: createdBy, CreatedAt: now, ModifiedBy: createdBy, ModifiedAt: now}
 	sp.RootID = root.ID
 	return sp, root
@@ -105,6 +106,11 @@ func (s *Service) OnDepartmentChanged(ctx context.Context, tx *gorm.DB, d org.De
 	if err != nil {
 		return err
 	}
+	if sp == nil || sp.Name != d.Name {
+		if err := checkDepartmentName(d.Name); err != nil {
+			return err
+		}
+	}
 	if sp == nil {
 		sp, root := s.newSpace(SpaceDepartment, d.Name, "", d.ID, org.System.UserID)
 		return s.createSpace(st, sp, root, departmentGrants(d.ID))
@@ -119,7 +125,7 @@ func (s *Service) renameSpace(st dbx, sp *Space, name string) error {
 	if err := st.updateSpace(sp.ID, 0, map[string]any{"name": name, "updated_at": s.clock.Now()}); err != nil {
 		return err
 	}
-	return st.renameRoot(sp.RootID, name)
+	return st.renameRoot(sp.RootID, folderName(name, SpaceDepartment))
 }
 
 // syncSpaces creates the spaces that should exist and do not: the company
@@ -264,6 +270,9 @@ func (s *Service) CreateSpace(ctx context.Context, a org.Actor, req CreateSpaceR
 // company spaces follow the org and cannot be renamed here) or sets its
 // quota (admins only).
 func (s *Service) UpdateSpace(ctx context.Context, a org.Actor, id string, req UpdateSpaceRequest) (Space, error) {
+	if req.QuotaBytes != nil && req.Name == nil && req.Description == nil && a.IsAdmin() {
+		return s.setQuota(ctx, a, id, req.Version, *req.QuotaBytes) // personal spaces too
+	}
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Space{}, err
@@ -302,7 +311,7 @@ func (s *Service) UpdateSpace(ctx context.Context, a org.Actor, id string, req U
 			return err
 		}
 		if n, ok := changes["name"].(string); ok {
-			return st.renameRoot(sp.RootID, n)
+			return st.renameRoot(sp.RootID, folderName(n, SpaceProject))
 		}
 		return nil
 	})

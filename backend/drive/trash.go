@@ -130,6 +130,17 @@ func (s *Service) Purge(ctx context.Context, a org.Actor, id string) error {
 		if !e.Deleted || e.TrashRoot != e.ID {
 			return ErrNotTrashed
 		}
+		group, err := st.trashed(e.ID)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(group))
+		for i, g := range group {
+			ids[i] = g.ID
+		}
+		if err := st.lockedInside(w, ids); err != nil {
+			return err
+		}
 		return s.purge(st, e)
 	})
 }

@@ -171,36 +171,24 @@ func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadReques
 		if t.parent != nil {
 			u.ParentID, u.Name = t.parent.ID, t.name
 		}
-		if err := st.insertUpload(u, rows); err != nil {
+		// Touching the chunks it will reuse keeps the collector off them
+		// (first: chunk rows before the space, the lock order of writers).
+		if _, err := st.touchChunks(hashes, now); err != nil {
 			return err
 		}
-		// Touching the chunks it will reuse keeps the collector off them.
-		_, err = st.touchChunks(hashes, now)
-		return err
+		if err := s.reserveUpload(st, t, u, rows); err != nil {
+			return err
+		}
+		return st.insertUpload(u, rows)
 	})
 	if err != nil {
 		return UploadState{}, err
 	}
-	missing, err := s.missing(ctx, hashes)
+	missing, err := s.missingFor(ctx, w, hashes, req.EntryID)
 	if err != nil {
 		return UploadState{}, err
 	}
 	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt}, nil
-}
-
-// missing returns the hashes without a chunk row or without a file.
-func (s *Service) missing(ctx context.Context, hashes []string) ([]string, error) {
-	have, err := s.read(ctx).presentChunks(hashes)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, h := range hashes {
-		if !have[h] || !s.blobs.Has(h) {
-			out = append(out, h)
-		}
-	}
-	return out, nil
 }
 
 // ownUpload loads an upload of the actor's that has not expired.
@@ -227,7 +215,11 @@ func (s *Service) UploadStatus(ctx context.Context, a org.Actor, id string) (Upl
 	if err != nil {
 		return UploadState{}, err
 	}
-	missing, err := s.missing(ctx, uploadHashes(rows))
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return UploadState{}, err
+	}
+	missing, err := s.missingFor(ctx, w, uploadHashes(rows), u.EntryID)
 	if err != nil {
 		return UploadState{}, err
 	}
@@ -276,21 +268,22 @@ func (s *Service) PutChunk(ctx context.Context, a org.Actor, uploadID, hash stri
 	if err != nil {
 		return err
 	}
-	return s.installChunks(ctx, []blobstore.Staged{staged})
-}
-
-// installChunks records staged chunks and makes them visible, in one
-// transaction: the row first (taking the row's lock), then the rename.
-func (s *Service) installChunks(ctx context.Context, staged []blobstore.Staged) error {
-	err := s.write(ctx, func(st dbx) error { return s.installIn(st, staged) })
-	if err != nil {
-		for _, c := range staged {
-			s.blobs.Discard(c)
+	// The bytes were sent and checked: from now on they count as present
+	// for this caller (content_access.go), even when the store had them.
+	err = s.write(ctx, func(st dbx) error {
+		if err := s.installIn(st, []blobstore.Staged{staged}); err != nil {
+			return err
 		}
+		return st.markReceived(uploadID, hash)
+	})
+	if err != nil {
+		s.blobs.Discard(staged)
 	}
 	return err
 }
 
+// installIn records staged chunks and makes them visible, in the caller's
+// transaction: the row first (taking the row's lock), then the rename.
 func (s *Service) installIn(st dbx, staged []blobstore.Staged) error {
 	now := s.clock.Now()
 	for _, c := range staged {
@@ -318,7 +311,13 @@ func (s *Service) Commit(ctx context.Context, a org.Actor, uploadID string) (Ent
 	if err != nil {
 		return Entry{}, err
 	}
-	if m, err := s.missing(ctx, uploadHashes(rows)); err != nil {
+	w, err := s.who(ctx, a)
+	if err != nil {
+		return Entry{}, err
+	}
+	// Checked again: a share revoked since the upload started takes back
+	// the chunks the caller did not send (they resume and send them).
+	if m, err := s.missingFor(ctx, w, uploadHashes(rows), u.EntryID); err != nil {
 		return Entry{}, err
 	} else if len(m) > 0 {
 		return Entry{}, ErrChunksMissing
@@ -330,10 +329,6 @@ func (s *Service) Commit(ctx context.Context, a org.Actor, uploadID string) (Ent
 		off += int64(r.Size)
 	}
 	if err := s.verifyContent(chunks, u.Size, u.Hash); err != nil {
-		return Entry{}, err
-	}
-	w, err := s.who(ctx, a)
-	if err != nil {
 		return Entry{}, err
 	}
 	t, err := s.resolveTarget(ctx, s.read(ctx), w, u.EntryID, u.BaseVersion, u.ParentID, u.Name)

@@ -417,6 +417,17 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 // driveEntryPrefix starts the app route of a drive file or folder.
 const driveEntryPrefix = "/drive/entries/"
 
+// driveAttachmentIDs are the drive entries attached to m.
+func driveAttachmentIDs(m *Meeting) []string {
+	var out []string
+	for _, a := range m.Attachments {
+		if id, ok := strings.CutPrefix(a, driveEntryPrefix); ok && id != "" && !strings.Contains(id, "/") {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // shareAttachments lets everyone in m read its drive attachments, once the
 // meeting is saved (the drive writes in its own transaction). What the
 // actor may not share comes back as warnings; the meeting stands.

@@ -253,7 +253,8 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 	viewers := append([]string{m.OrganizerID}, m.attendeeIDs()...)
 	name := fmt.Sprintf("%s %s 纪要.md", key.In(m.location()).Format("2006-01-02"), safeName(m.Title))
 	docID, err := s.publisher.PublishMinutes(ctx, actor, MinutesDocument{DepartmentID: organizer.DepartmentID, OrganizerID: organizer.ID,
-		Folder: "Meetings", Name: name, Content: []byte(content), Viewers: viewers})
+		Folder: "Meetings", Name: name, Content: []byte(content), Viewers: viewers, Writers: []string{m.OrganizerID, m.MinuteTakerID},
+		Attachments: driveAttachmentIDs(m)})
 	if err != nil {
 		return Minutes{}, err
 	}

@@ -30,6 +30,8 @@ type MinutesDocument struct {
 	Name         string
 	Content      []byte
 	Viewers      []string
+	Writers      []string // the only people who may change the published file (organizer, minute-taker)
+	Attachments  []string // drive entry IDs attached to the meeting: locked for Writers too
 }
 
 // DocumentPublisher writes minutes into the drive (drive.Service, adapted in

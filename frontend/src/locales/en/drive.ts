@@ -148,6 +148,18 @@ export default {
     hint: 'Names in every space you can open',
     empty: 'No file or folder name matches',
   },
+  quotas: {
+    open: 'Space quotas',
+    title: 'Space quotas',
+    hint: 'How much each space may hold, personal spaces included. Unfinished uploads count too. 0 means no limit.',
+    space: 'Space',
+    kind: 'Kind',
+    used: 'Used',
+    quota: 'Quota (GB)',
+    save: 'Save',
+    saved: 'Quota of “{name}” saved',
+    filter: 'Filter by name',
+  },
 }
 
 export const errors = {
@@ -189,5 +201,9 @@ export const errors = {
     batch_too_many: 'A batch upload holds at most {max_items} files; send them in several batches',
     batch_item_too_large: 'A file is too large for a batch upload; upload large files on their own',
     batch_too_large: 'The files of this batch upload are too large together; send them in several batches',
+    department_name_invalid: 'A department\'s name is also the name of its drive folder, so it must be a valid folder name: no slashes, colons, quotes, vertical bars, question marks, asterisks, angle brackets or control characters, no dot or space at the end, not ".." and not a Windows device name such as CON',
+    too_many_uploads: 'You have too many unfinished uploads (at most {max_uploads}); let them finish, or wait until abandoned ones expire (24 hours)',
+    uploads_too_large: 'Your unfinished uploads are too large together; let them finish first',
+    locked: 'Published meeting minutes are read-only: only the meeting\'s organizer and minute-taker can change, move or delete them (make a copy to edit)',
   },
 }

@@ -148,6 +148,18 @@ export default {
     hint: '在你能访问的所有空间中按名称查找',
     empty: '没有找到名称匹配的文件或文件夹',
   },
+  quotas: {
+    open: '空间配额',
+    title: '空间配额',
+    hint: '每个空间最多可存放的容量，包括个人空间；未完成的上传也计入。0 表示不限。',
+    space: '空间',
+    kind: '类型',
+    used: '已用',
+    quota: '配额（GB）',
+    save: '保存',
+    saved: '“{name}”的配额已保存',
+    filter: '按名称筛选',
+  },
 }
 
 // Errors of the drive (backend/drive/errors.go and the drive handlers).
@@ -190,5 +202,9 @@ export const errors = {
     batch_too_many: '一次批量上传最多 {max_items} 个文件，请分批上传',
     batch_item_too_large: '批量上传中有文件太大，大文件请单独上传',
     batch_too_large: '一次批量上传的文件总量太大，请分批上传',
+    department_name_invalid: '部门名称也是其网盘文件夹的名称，必须是合法的文件夹名：不能包含斜杠、冒号、引号、竖线、问号、星号、尖括号或控制字符，不能以点或空格结尾，不能是“..”，也不能是 CON 等 Windows 保留名',
+    too_many_uploads: '未完成的上传太多（最多 {max_uploads} 个）；请等它们完成，或等中断的上传过期（24 小时）',
+    uploads_too_large: '未完成的上传总量太大，请先等它们完成',
+    locked: '已发布的会议纪要是只读的：只有会议组织者和记录人可以修改、移动或删除（可复制一份再编辑）',
   },
 }

@@ -78,6 +78,10 @@ export async function batchForm(files: { file: Blob; target: UploadTarget }[]): 
 export const driveApi = {
   spaces: () => api.get<Page<Space>>(`${V}/spaces`).then((p) => p.items),
   space: (id: string) => api.get<Space>(`${V}/spaces/${enc(id)}`),
+  /** allSpaces lists every space, personal ones included (admins, to set quotas). */
+  allSpaces: () => api.get<Page<Space>>(`${V}/spaces?all=1`).then((p) => p.items),
+  /** setQuota sets a space's quota in bytes, 0 = no limit (admins; any space). */
+  setQuota: (id: string, version: number, quota_bytes: number) => api.patch<Space>(`${V}/spaces/${enc(id)}`, { version, quota_bytes }),
   createSpace: (body: { name: string; description: string; members: Grant[] }) => api.post<Space>(`${V}/spaces`, body),
   entry: (id: string) => api.get<Entry>(`${V}/entries/${enc(id)}`),
   path: (id: string) => api.get<Page<Entry>>(`${V}/entries/${enc(id)}/path`).then((p) => p.items),
