@@ -57,6 +57,9 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 		if err := notLastAdminIfAdmin(tx, u); err != nil {
 			return err
 		}
+		if err := checkPrivilegedTarget(tx, actor, u); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		// This UPDATE is Deactivate's half of the LockActive protocol: it
 		// row-locks the user before the hooks run, so a transaction that is
