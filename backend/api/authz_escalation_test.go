@@ -140,6 +140,12 @@ func TestAuthzEscalation(t *testing.T) {
 		leaver, _ := e.NewUser(w.admin, w.deptB.ID)
 		e.Must(http.StatusOK, "POST", u(leaver.ID)+"/deactivate", w.hrT, nil)
 		e.Must(http.StatusOK, "POST", u(w.auditor.ID)+"/deactivate", w.admin, nil)
+		if r := e.Do("POST", u(w.auditor.ID)+"/reactivate", w.hrT, nil); r.Status != http.StatusForbidden {
+			t.Fatalf("HR reactivates the holder of a privileged role: %d %s", r.Status, r.Body)
+		} else if _, key, _ := r.ErrorCode(); key != privUser {
+			t.Fatalf("HR reactivates the holder of a privileged role: %s", r.Body)
+		}
+		e.Must(http.StatusOK, "POST", u(leaver.ID)+"/reactivate", w.hrT, nil)
 		var pw struct{ Password string }
 		e.Must(http.StatusOK, "POST", u(w.bob.ID)+"/reset-password", w.hrT, nil).JSON(t, &pw)
 		mustChangeBeforeAnythingElse(t, e, w.bob, pw.Password, w.hr.Name)

@@ -173,6 +173,9 @@ func (s *Service) Reactivate(ctx context.Context, actor Actor, id string) (User,
 		if !canTouchUser(actor, u) {
 			return errForbidden
 		}
+		if err := checkPrivilegedTarget(tx, actor, u); err != nil {
+			return err // bringing back an approver is an admin's call
+		}
 		if u.Active {
 			return apperr.Conflict("org.already_active", "this account is active")
 		}
