@@ -50,9 +50,30 @@ func TestExpiredSessionShowsSignInAgainOnce(t *testing.T) {
 	})
 }
 
-// A pair whose own drive folder was moved to the trash stops with a state of
-// its own (not "drive unreachable"), and nothing local is deleted.
+// A pair whose own drive folder was moved to the trash, or to another space,
+// stops with a state of its own (not "drive unreachable"), and nothing local
+// is deleted, even in two-way mode.
 func TestTrashedPairFolderStopsThePair(t *testing.T) {
+	testPairFolderGone(t, func(t *testing.T, srv *servertest.Env, s *syncEnv, folder Entry) {
+		srv.Must(http.StatusNoContent, "DELETE", "/api/v1/drive/entries/"+s.root+"?version="+strconv.FormatInt(folder.Version, 10), s.token, nil)
+	})
+}
+
+func TestPairFolderMovedToAnotherSpaceStopsThePair(t *testing.T) {
+	testPairFolderGone(t, func(t *testing.T, srv *servertest.Env, s *syncEnv, folder Entry) {
+		var spaces struct{ Items []Space }
+		srv.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", s.token, nil).JSON(t, &spaces)
+		for _, sp := range spaces.Items {
+			if sp.Kind == "personal" {
+				srv.Must(http.StatusOK, "PATCH", "/api/v1/drive/entries/"+s.root, s.token, map[string]any{"version": folder.Version, "parent_id": sp.RootID})
+				return
+			}
+		}
+		t.Fatalf("no personal space in %+v", spaces.Items)
+	})
+}
+
+func testPairFolderGone(t *testing.T, remove func(t *testing.T, srv *servertest.Env, s *syncEnv, folder Entry)) {
 	servertest.Each(t, func(t *testing.T, srv *servertest.Env) {
 		s := newServerEnvOn(t, srv)
 		s.write("keep.txt", "mine")
@@ -64,14 +85,12 @@ func TestTrashedPairFolderStopsThePair(t *testing.T) {
 
 		var folder Entry
 		srv.Must(http.StatusOK, "GET", "/api/v1/drive/entries/"+s.root, s.token, nil).JSON(t, &folder)
-		srv.Must(http.StatusNoContent, "DELETE", "/api/v1/drive/entries/"+s.root+"?version="+strconv.FormatInt(folder.Version, 10), s.token, nil)
+		remove(t, srv, s, folder)
 		waitFor(t, "folder gone shown", 20*time.Second, func() bool { return e.Status()[0].State == StateFolderGone })
 		if st := e.Status()[0]; st.Error != errFolderGone.Error() {
 			t.Fatalf("status %+v", st)
 		}
-		if stopped.Load() != 1 {
-			t.Fatalf("OnPairStopped %d times", stopped.Load())
-		}
+		waitFor(t, "OnPairStopped", 10*time.Second, func() bool { return stopped.Load() == 1 })
 		if b, err := os.ReadFile(filepath.Join(s.dir, "keep.txt")); err != nil || string(b) != "mine" {
 			t.Fatalf("local file after the folder was trashed: %q %v", b, err)
 		}
