@@ -543,7 +543,7 @@ func (r *pairRunner) folderGone(ctx context.Context, page ChangePage) bool {
 	if err != nil {
 		return IsNotFound(err)
 	}
-	return ent.Deleted || ent.SpaceID != r.pair.SpaceID
+	return ent.Deleted || (ent.SpaceID != "" && ent.SpaceID != r.pair.SpaceID)
 }
 
 // catchUp reads the feed without waiting until it is current.
