@@ -38,6 +38,9 @@ type App struct {
 	// openDir is the native folder chooser (nil: the Wails dialog; tests
 	// put a stand-in for the user's choice).
 	openDir func(title string) (string, error)
+	// ask is the native yes/no dialog (nil: the Wails one; tests put a
+	// stand-in for the user's answer). See confirm.go.
+	ask func(title, message string) (bool, error)
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).
@@ -46,6 +49,7 @@ func New(configDir string, ui fs.FS, version string) *App {
 	p.Log = os.Getenv("TACK_DESKTOP_LOG_API") == "1"
 	a := &App{ConfigDir: configDir, UI: ui, Version: version, Proxy: p, Sync: NewSync(configDir)}
 	a.Notifier = &OSNotifier{AppName: "Tack", OnClick: a.openLink}
+	a.Sync.confirm = a.confirm
 	return a
 }
 
@@ -53,7 +57,17 @@ func New(configDir string, ui fs.FS, version string) *App {
 func (a *App) GetConnection() (Connection, error) { return a.connection(), nil }
 
 // ConnectRemote checks url is a Tack server (healthz), saves and uses it.
-func (a *App) ConnectRemote(rawURL string) (Connection, error) { return a.connectRemote(rawURL) }
+// The user confirms the address in a native dialog first (confirm.go).
+func (a *App) ConnectRemote(rawURL string) (Connection, error) {
+	u, err := normalizeURL(rawURL)
+	if err != nil {
+		return Connection{}, err
+	}
+	if !a.confirm("confirm.connect", "confirm.connect.body", u.String()) {
+		return Connection{}, errNotConfirmed
+	}
+	return a.connectRemote(rawURL)
+}
 
 // CreateLocalWorkspace starts the embedded server on this computer and uses it.
 func (a *App) CreateLocalWorkspace() (Connection, error) { return a.useLocal(true) }
@@ -64,6 +78,11 @@ func (a *App) Disconnect() (Connection, error) { return a.disconnect() }
 // PickFolder opens the native folder chooser; "" when cancelled. The folder
 // chosen is the only one Sync.AddPair then takes (pick.go).
 func (a *App) PickFolder(title string) (string, error) { return a.pickFolder(title) }
+
+func (a *App) nativeAsk(title, message string) (bool, error) {
+	res, err := runtime.MessageDialog(a.ctx, runtime.MessageDialogOptions{Type: runtime.QuestionDialog, Title: title, Message: message})
+	return strings.EqualFold(res, "Yes") || strings.EqualFold(res, "Ok"), err
+}
 
 func (a *App) nativeOpenDir(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(a.ctx, runtime.OpenDialogOptions{Title: title})

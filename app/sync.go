@@ -20,6 +20,9 @@ type Sync struct {
 	ctx    context.Context
 	engine *tsync.Engine
 	picked pickedFolder // the folder last chosen in the native chooser
+	// confirm asks the user in a native dialog (App.confirm); nil refuses
+	// everything that needs it.
+	confirm func(titleKey, bodyKey string, args ...any) bool
 }
 
 // NewSync is the facade with no engine yet (the sync agent sets it);
@@ -115,12 +118,27 @@ func (s *Sync) ResumePair(id string) error {
 }
 
 // ConfirmDeletes lets a held mass delete go ahead.
+// The user confirms in a native dialog first (confirm.go).
 func (s *Sync) ConfirmDeletes(id string) error {
 	_, e, err := s.current()
 	if err != nil {
 		return err
 	}
+	st, ok := pairStatus(e, id)
+	if !ok || s.confirm == nil || !s.confirm("confirm.deletes", "confirm.deletes.body", st.PendingDelete, st.LocalPath) {
+		return errNotConfirmed
+	}
 	return e.ConfirmDeletes(id)
+}
+
+// pairStatus is the status of pair id ("" or unknown: not ok).
+func pairStatus(e *tsync.Engine, id string) (tsync.PairStatus, bool) {
+	for _, st := range e.Status() {
+		if st.PairID == id {
+			return st, true
+		}
+	}
+	return tsync.PairStatus{}, false
 }
 
 // ConfirmOverwrites lets a held mass overwrite go up (as new versions).
@@ -128,6 +146,10 @@ func (s *Sync) ConfirmOverwrites(id string) error {
 	_, e, err := s.current()
 	if err != nil {
 		return err
+	}
+	st, ok := pairStatus(e, id)
+	if !ok || s.confirm == nil || !s.confirm("confirm.overwrites", "confirm.overwrites.body", st.PendingOverwrite, st.LocalPath) {
+		return errNotConfirmed
 	}
 	return e.ConfirmOverwrites(id)
 }

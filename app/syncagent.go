@@ -71,7 +71,7 @@ func (a *App) startSyncEngine(ctx context.Context, target *url.URL, token string
 	}
 	eng, err := tsync.New(ctx, tsync.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
 		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec(), OnPairStopped: a.noticeStopped,
-		ClientName: "desktop " + a.Version})
+		OnSignedOut: a.noticeSignedOut, ClientName: "desktop " + a.Version})
 	if err != nil {
 		return nil, err
 	}
@@ -180,5 +180,20 @@ func (a *App) noticeHeldDeletes(held map[string]int, st tsync.PairStatus) {
 	lang := a.lang.Get()
 	if err := a.Notifier.Notify(tr(lang, "notice.held"), tr(lang, "notice.held.body", n, st.LocalPath), "/sync"); err != nil {
 		slog.Warn("desktop: notify held deletes", "err", err)
+	}
+}
+
+// noticeSignedOut raises one OS notification when the server ends the sync
+// agent's session (absolute lifetime, revoked): backups must not stop in
+// silence. The engine calls it once; signing in again in the window gives
+// a new token, which starts a new engine (runSyncAgent), so sync resumes.
+func (a *App) noticeSignedOut() {
+	a.tray.Refresh()
+	if a.Notifier == nil {
+		return
+	}
+	lang := a.lang.Get()
+	if err := a.Notifier.Notify(tr(lang, "notice.signed_out"), tr(lang, "notice.signed_out.body"), "/"); err != nil {
+		slog.Warn("desktop: notify signed out", "err", err)
 	}
 }

@@ -16,7 +16,8 @@ type syncItems struct {
 // stateKeys name the tray's words for each overall sync state.
 var stateKeys = map[tsync.State]string{tsync.StateSynced: "sync.state.synced", tsync.StateSyncing: "sync.state.syncing",
 	tsync.StatePaused: "sync.state.paused", tsync.StateNeedsConfirmation: "sync.state.confirm",
-	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error", tsync.StateStopped: "sync.state.stopped"}
+	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error", tsync.StateStopped: "sync.state.stopped",
+	tsync.StateFolderGone: "sync.state.folder_gone", tsync.StateSignedOut: "sync.state.signed_out"}
 
 func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	pause := tr(lang, "sync.pause")
@@ -35,7 +36,7 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	for _, p := range ov.Pairs {
 		held += p.PendingDelete
 		overwrites += p.PendingOverwrite
-		if p.State == tsync.StateStopped {
+		if p.State == tsync.StateStopped || p.State == tsync.StateFolderGone {
 			stopped++
 		}
 		for _, s := range p.Skipped {
@@ -47,6 +48,9 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	// The most urgent first; each item opens the settings page with the
 	// details.
 	switch {
+	case ov.Overall == tsync.StateSignedOut:
+		// The session ended: nothing syncs until the user signs in again.
+		it.Status = tr(lang, "sync.signed_out")
 	case stopped > 0:
 		it.Status = tr(lang, "sync.stopped", stopped)
 	case overwrites > 0:

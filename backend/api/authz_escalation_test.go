@@ -63,6 +63,8 @@ func TestAuthzEscalation(t *testing.T) {
 		}
 		const own, priv, reset, forbidden = "org.own_roles", "org.privileged_role_admins_only", "org.reset_privileged_admins_only", "org.forbidden"
 		const selfManager = "org.self_manager_admins_only"
+		const privUser = "org.privileged_user_admins_only"
+		edit := func(id string, f map[string]any) map[string]any { f["version"] = user(id).Version; return f }
 		cases := []struct {
 			who, token, method, path string
 			body                     any
@@ -86,6 +88,16 @@ func TestAuthzEscalation(t *testing.T) {
 			{"hr", w.hrT, "PATCH", u(w.bob.ID), map[string]any{"manager_id": w.hr.ID, "version": user(w.bob.ID).Version}, selfManager},
 			{"hr", w.hrT, "POST", "/api/v1/users", func() map[string]any { b := newUser(); b["manager_id"] = w.hr.ID; return b }(), selfManager},
 			{"hr", w.hrT, "POST", u(w.adminUser(t).ID) + "/reset-password", nil, forbidden},
+			// HR edits and offboards people, but not those who hold power:
+			// moving or offboarding them changes who approves.
+			{"hr", w.hrT, "PATCH", u(w.gm.ID), edit(w.gm.ID, map[string]any{"title": "Former GM"}), privUser},
+			{"hr", w.hrT, "PATCH", u(w.gm.ID), edit(w.gm.ID, map[string]any{"manager_id": w.bob.ID}), privUser},
+			{"hr", w.hrT, "PATCH", u(w.head.ID), edit(w.head.ID, map[string]any{"department_id": w.deptB.ID}), privUser},
+			{"hr", w.hrT, "PATCH", u(w.auditor.ID), edit(w.auditor.ID, map[string]any{"email": "elsewhere@test.tack"}), privUser},
+			{"hr", w.hrT, "POST", u(w.gm.ID) + "/deactivate", nil, privUser},
+			{"hr", w.hrT, "POST", u(w.head.ID) + "/deactivate", nil, privUser},
+			{"hr", w.hrT, "POST", u(w.auditor.ID) + "/deactivate", nil, privUser},
+			{"hr", w.hrT, "POST", u(w.adminUser(t).ID) + "/deactivate", nil, forbidden},
 			{"hr", w.hrT, "PATCH", "/api/v1/roles/" + w.roleID, map[string]any{"name": "Auditor", "privileged": false}, forbidden},
 			{"hr", w.hrT, "POST", "/api/v1/roles", map[string]any{"id": "boss", "name": "Boss", "privileged": false}, forbidden},
 			{"hr", w.hrT, "PUT", "/api/v1/settings/security", map[string]any{"session_days": 365}, forbidden},
@@ -124,6 +136,16 @@ func TestAuthzEscalation(t *testing.T) {
 		// resets a plain member's password; an admin grants power and resets
 		// an approver's password.
 		e.Must(http.StatusOK, "PATCH", u(w.bob.ID), w.hrT, roles(w.bob.ID, "fire_warden"))
+		e.Must(http.StatusOK, "PATCH", u(w.bob.ID), w.hrT, edit(w.bob.ID, map[string]any{"title": "Senior engineer", "manager_id": w.head.ID}))
+		leaver, _ := e.NewUser(w.admin, w.deptB.ID)
+		e.Must(http.StatusOK, "POST", u(leaver.ID)+"/deactivate", w.hrT, nil)
+		e.Must(http.StatusOK, "POST", u(w.auditor.ID)+"/deactivate", w.admin, nil)
+		if r := e.Do("POST", u(w.auditor.ID)+"/reactivate", w.hrT, nil); r.Status != http.StatusForbidden {
+			t.Fatalf("HR reactivates the holder of a privileged role: %d %s", r.Status, r.Body)
+		} else if _, key, _ := r.ErrorCode(); key != privUser {
+			t.Fatalf("HR reactivates the holder of a privileged role: %s", r.Body)
+		}
+		e.Must(http.StatusOK, "POST", u(leaver.ID)+"/reactivate", w.hrT, nil)
 		var pw struct{ Password string }
 		e.Must(http.StatusOK, "POST", u(w.bob.ID)+"/reset-password", w.hrT, nil).JSON(t, &pw)
 		mustChangeBeforeAnythingElse(t, e, w.bob, pw.Password, w.hr.Name)

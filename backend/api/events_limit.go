@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"sync"
+	"time"
 
 	"tack/backend/apperr"
 )
@@ -19,19 +20,18 @@ const (
 )
 
 var (
-	errTooManyUserStreams = apperr.RateLimited("events.too_many_streams", "too many open live connections for this account; close some tabs or windows")
-	errTooManyStreams     = apperr.RateLimited("events.server_busy", "the server has too many live connections; try again later")
+	errTooManyUserStreams = apperr.RateLimited("events.too_many_streams", "too many open live connections for this account; close some tabs or windows").WithRetryAfter(30 * time.Second)
+	errTooManyStreams     = apperr.RateLimited("events.server_busy", "the server has too many live connections; try again later").WithRetryAfter(30 * time.Second)
 )
 
 // streamLimiter counts the open event streams of this process, per user and
 // in total.
 type streamLimiter struct {
-	mu            sync.Mutex
-	perUser       map[string]int
-	total         int
-	maxPerUser    int
-	maxTotal      int
-	retryAfterSec string
+	mu         sync.Mutex
+	perUser    map[string]int
+	total      int
+	maxPerUser int
+	maxTotal   int
 }
 
 func newStreamLimiter(maxPerUser, maxTotal int) *streamLimiter {
@@ -41,7 +41,7 @@ func newStreamLimiter(maxPerUser, maxTotal int) *streamLimiter {
 	if maxTotal <= 0 {
 		maxTotal = DefaultMaxEventStreams
 	}
-	return &streamLimiter{perUser: map[string]int{}, maxPerUser: maxPerUser, maxTotal: maxTotal, retryAfterSec: "30"}
+	return &streamLimiter{perUser: map[string]int{}, maxPerUser: maxPerUser, maxTotal: maxTotal}
 }
 
 // acquire takes a slot for userID, or says why there is none.
@@ -70,10 +70,9 @@ func (l *streamLimiter) release(userID string) {
 }
 
 // openStream takes a stream slot for userID; when there is none it answers
-// 429 with Retry-After and returns false. The caller defers release.
+// 429 (with Retry-After, as every 429) and returns false. The caller defers release.
 func (h *Handler) openStream(w http.ResponseWriter, r *http.Request, userID string) bool {
 	if err := h.streams.acquire(userID); err != nil {
-		w.Header().Set("Retry-After", h.streams.retryAfterSec)
 		writeError(w, r, err)
 		return false
 	}

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"tack/backend/apperr"
 	"tack/backend/store"
@@ -44,6 +47,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			slog.Info("api: request refused", "method", r.Method, "path", r.URL.Path, "code", e.Key, "cause", e.Err)
 		}
 		status, d := errorOf(e)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", retryAfter(e.RetryAfter))
+		}
 		writeJSON(w, status, errorBody{Error: *d})
 		return
 	}
@@ -75,4 +81,17 @@ func errorOf(err error) (int, *errorDetail) {
 		return http.StatusInternalServerError, &errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}
 	}
 	return apperr.Status(e.Kind), &errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}
+}
+
+// defaultRetryAfter is the wait a 429 names when its error does not say.
+const defaultRetryAfter = time.Minute
+
+// retryAfter is the Retry-After value of a 429 (whole seconds, at least 1):
+// every rate-limited answer tells clients when to come back, so they back
+// off instead of hammering.
+func retryAfter(d time.Duration) string {
+	if d <= 0 {
+		d = defaultRetryAfter
+	}
+	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // Kind is the coarse class of an error; it decides the HTTP status and is the
@@ -31,6 +32,9 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter, on a rate-limited error, is when the caller may try again:
+	// the API sends it as the Retry-After header of the 429.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -51,6 +55,13 @@ func (e *Error) WithField(field, key string) *Error {
 		c.Fields[k] = v
 	}
 	c.Fields[field] = key
+	return &c
+}
+
+// WithRetryAfter returns a copy of e that tells the caller to wait d.
+func (e *Error) WithRetryAfter(d time.Duration) *Error {
+	c := *e
+	c.RetryAfter = d
 	return &c
 }
 

@@ -425,7 +425,7 @@ func (s *Service) Remind(ctx context.Context, actor org.Actor, id string) (Insta
 		}
 		now := s.clock.Now()
 		if inst.LastRemindedAt != nil && now.Sub(*inst.LastRemindedAt) < time.Hour {
-			return errRemindTooSoon
+			return errRemindTooSoon.WithRetryAfter(inst.LastRemindedAt.Add(time.Hour).Sub(now))
 		}
 		inst.LastRemindedAt = &now
 		var to []string

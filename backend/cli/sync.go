@@ -86,6 +86,14 @@ func runSync(ctx context.Context, env Env, args []string) error {
 			err := fmt.Errorf("sync: pair %s stopped: %s", st.LocalPath, st.Error)
 			stopped.CompareAndSwap(nil, &err)
 			stopAll()
+		},
+		OnSignedOut: func() { // the token expired or was revoked: no retry helps
+			err := fmt.Errorf("%w (run tack sync again with a new --token or --email/--password)", tsync.ErrSignedOut)
+			if !once { // --once returns the error itself
+				fmt.Fprintf(env.Stderr, "%s %v\n", time.Now().Format("15:04:05"), err)
+			}
+			stopped.CompareAndSwap(nil, &err)
+			stopAll()
 		}})
 	if err != nil {
 		return err
@@ -124,6 +132,9 @@ func runSync(ctx context.Context, env Env, args []string) error {
 		err := eng.SyncOnce(ctx)
 		printStatus(env, eng)
 		eng.Report()
+		if errors.Is(err, tsync.ErrSignedOut) {
+			return fmt.Errorf("%w (run tack sync again with a new --token or --email/--password)", err)
+		}
 		return err
 	}
 	go func() {

@@ -28,7 +28,7 @@ import (
 // Errors of the reservation.
 var (
 	ErrTooManyUploads = apperr.RateLimited("drive.too_many_uploads",
-		"you have too many unfinished uploads; let them finish or wait until they expire")
+		"you have too many unfinished uploads; let them finish or wait until they expire").WithRetryAfter(time.Minute)
 	ErrPendingTooLarge = apperr.TooLarge("drive.uploads_too_large",
 		"your unfinished uploads are too large together; let them finish first")
 )

@@ -77,7 +77,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 			return err
 		}
 		if sent >= int64(s.cfg.DingDailyLimit) {
-			return errDingRateLimited
+			return errDingRateLimited.WithRetryAfter(dayStart.Add(24 * time.Hour).Sub(d.CreatedAt)) // the next day in Shanghai
 		}
 		return s.createDing(tx, &d, rec)
 	})

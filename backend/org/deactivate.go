@@ -57,6 +57,9 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 		if err := notLastAdminIfAdmin(tx, u); err != nil {
 			return err
 		}
+		if err := checkPrivilegedTarget(tx, actor, u); err != nil {
+			return err
+		}
 		now := s.clock.Now()
 		// This UPDATE is Deactivate's half of the LockActive protocol: it
 		// row-locks the user before the hooks run, so a transaction that is
@@ -169,6 +172,9 @@ func (s *Service) Reactivate(ctx context.Context, actor Actor, id string) (User,
 		}
 		if !canTouchUser(actor, u) {
 			return errForbidden
+		}
+		if err := checkPrivilegedTarget(tx, actor, u); err != nil {
+			return err // bringing back an approver is an admin's call
 		}
 		if u.Active {
 			return apperr.Conflict("org.already_active", "this account is active")

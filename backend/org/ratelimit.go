@@ -150,8 +150,8 @@ func (l *limiter) reserve(keys ...string) (*attempt, error) {
 		if k == "" || strings.HasSuffix(k, ":") || (known && strings.HasPrefix(k, keyIP)) {
 			continue
 		}
-		if l.wait(k) > 0 {
-			return nil, ErrRateLimited
+		if w := l.wait(k); w > 0 {
+			return nil, ErrRateLimited.WithRetryAfter(w)
 		}
 		a.keys = append(a.keys, k)
 	}
@@ -209,7 +209,7 @@ func newHashSlots() *hashSlots {
 }
 
 // ErrBusy refuses a password check when every hashing slot stays taken.
-var ErrBusy = apperr.RateLimited("auth.busy", "the server is busy; try again in a moment")
+var ErrBusy = apperr.RateLimited("auth.busy", "the server is busy; try again in a moment").WithRetryAfter(2 * time.Second)
 
 // run computes fn in a slot.
 func (h *hashSlots) run(ctx context.Context, fn func()) error {

@@ -256,3 +256,33 @@ func holdsPrivilege(tx *gorm.DB, u User) (bool, error) {
 // the manager approves that person's requests.
 var errSelfManager = apperr.Forbidden("org.self_manager_admins_only",
 	"only an administrator makes you someone's manager (the manager approves their requests)")
+
+// errPrivilegedTarget refuses HR who edits or deactivates a holder of power:
+// HR could otherwise move the general manager out of the approval route,
+// take a department head's department, or offboard an administrator's
+// peers and have their approvals handed to someone else.
+var errPrivilegedTarget = apperr.Forbidden("org.privileged_user_admins_only",
+	"only an administrator edits or deactivates an administrator, HR, the general manager, a department head or the holder of a privileged role")
+
+// checkPrivilegedTarget lets admins edit or deactivate anyone, and others
+// (HR) only people who hold no privileged role and head no department.
+func checkPrivilegedTarget(tx *gorm.DB, actor Actor, u User) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	priv, err := privilegedRoles(tx, slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return r == RoleMember }))
+	if err != nil {
+		return err
+	}
+	if len(priv) > 0 {
+		return errPrivilegedTarget
+	}
+	var n int64
+	if err := tx.Model(&Department{}).Where("head_id = ?", u.ID).Count(&n).Error; err != nil {
+		return fmt.Errorf("org: heads: %w", err)
+	}
+	if n > 0 {
+		return errPrivilegedTarget
+	}
+	return nil
+}

@@ -270,6 +270,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id string, req Up
 		if err != nil {
 			return err
 		}
+		if !(self && onlySelfFields) {
+			if err := checkPrivilegedTarget(tx, actor, u); err != nil {
+				return err
+			}
+		}
 		changes["version"] = u.Version + 1
 		changes["updated_at"] = s.clock.Now()
 		res := tx.Model(&User{}).Where("id = ? AND version = ?", id, req.Version).Updates(changes)

@@ -97,6 +97,9 @@ func (e *APIError) Error() string {
 // IsConflict reports a 409 (stale version, name taken).
 func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
 
+// IsUnauthorized reports a 401: the session expired or was revoked.
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
 // IsNotFound reports a 404.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 
@@ -119,6 +122,9 @@ type Client struct {
 	Backoff time.Duration // first retry delay, doubled each time (default 200ms)
 	// Limiter, when set, throttles chunk uploads and downloads.
 	Limiter *RateLimiter
+	// OnUnauthorized, when set, is called whenever the server answers 401:
+	// the token expired or was revoked, and no retry will help.
+	OnUnauthorized func()
 }
 
 // NewClient returns a client for the server at baseURL.
@@ -433,6 +439,9 @@ func (c *Client) send(ctx context.Context, method, path string, body io.Reader, 
 	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, &netError{err}
+	}
+	if resp.StatusCode == http.StatusUnauthorized && c.OnUnauthorized != nil {
+		c.OnUnauthorized()
 	}
 	return resp, nil
 }

@@ -33,5 +33,9 @@
 //
 // A pair whose runner ends for good (its index cannot be loaded, a crash)
 // is "stopped": the worst state, reported by Options.OnPairStopped and the
-// heartbeat at once.
+// heartbeat at once. A pair whose drive folder was trashed or moved to
+// another space stops as "folder_gone" (nothing local is deleted). When the
+// server answers 401 (the session expired or was revoked) every pair shows
+// "signed_out" and Options.OnSignedOut is told once; only a new session
+// (a new engine) syncs again.
 package sync

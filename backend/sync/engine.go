@@ -55,6 +55,9 @@ type Options struct {
 	// for good while serving: the desktop notifies the user, `tack sync`
 	// exits non-zero, the heartbeat tells the server.
 	OnPairStopped func(PairStatus)
+	// OnSignedOut is called once (on its own goroutine) when the server
+	// first answers 401: every pair then shows "sign in again".
+	OnSignedOut func()
 	// The heartbeat to the server: DeviceName (default the host name),
 	// ClientName ("desktop", "cli"), sent HeartbeatDelay after the start
 	// (default 30 s), then every HeartbeatInterval (default 10 min) and when
@@ -156,6 +159,8 @@ type Engine struct {
 
 	// noBatch: the server answered that it has no batch uploads.
 	noBatch atomic.Bool
+	// signedOut: the server answered 401; the token is dead for good.
+	signedOut atomic.Bool
 
 	mu      gosync.Mutex
 	runners map[string]*pairRunner
@@ -176,6 +181,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, client: opts.Client, index: ix, limiter: NewRateLimiter(opts.BandwidthLimit),
 		events: make(chan Event, 64), runners: map[string]*pairRunner{}}
 	e.client.Limiter = e.limiter
+	e.client.OnUnauthorized = e.noteSignedOut
 	pairs, err := ix.Pairs(ctx)
 	if err != nil {
 		_ = ix.Close()
@@ -186,6 +192,29 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// noteSignedOut records the first 401: every pair's status changes at once
+// and OnSignedOut is told once, not at every retry. It runs apart from the
+// caller, which may be a request made under the engine's locks.
+func (e *Engine) noteSignedOut() {
+	if !e.signedOut.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		slog.Warn("sync: the server ended the session; sign in again")
+		for _, p := range e.Pairs() {
+			if r, err := e.runner(p.ID); err == nil {
+				r.publish()
+			}
+		}
+		if e.opts.OnSignedOut != nil {
+			e.opts.OnSignedOut()
+		}
+	}()
+}
+
+// SignedOut reports whether the server has answered 401 to this engine.
+func (e *Engine) SignedOut() bool { return e.signedOut.Load() }
 
 // Close closes the index. Call after Serve has returned.
 func (e *Engine) Close() error { return e.index.Close() }
@@ -351,7 +380,7 @@ func (e *Engine) Status() []PairStatus {
 
 // Overall is the worst state of all pairs (for the tray).
 func (e *Engine) Overall() State {
-	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5, StateStopped: 6}
+	rank := map[State]int{StateSynced: 0, StateSyncing: 1, StatePaused: 2, StateDegraded: 3, StateNeedsConfirmation: 4, StateError: 5, StateStopped: 6, StateFolderGone: 6, StateSignedOut: 7}
 	worst := StateSynced
 	for _, s := range e.Status() {
 		if rank[s.State] > rank[worst] {
@@ -458,6 +487,9 @@ func (e *Engine) SyncOnce(ctx context.Context) error {
 		if err := r.syncOnce(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", p.LocalPath, err))
 		}
+	}
+	if e.signedOut.Load() {
+		return ErrSignedOut // one clear reason, not a 401 per pair
 	}
 	return errors.Join(errs...)
 }

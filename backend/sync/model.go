@@ -120,6 +120,12 @@ const (
 	// StateStopped: the pair's runner ended for good (its index could not be
 	// loaded, a crash): nothing syncs until the agent restarts it.
 	StateStopped State = "stopped"
+	// StateFolderGone: the pair's own drive folder was deleted or moved to
+	// another space; the pair stops and nothing local is deleted.
+	StateFolderGone State = "folder_gone"
+	// StateSignedOut: the server answered 401 (the session expired or was
+	// revoked); nothing syncs until the user signs in again.
+	StateSignedOut State = "signed_out"
 )
 
 // Reasons a path is skipped (SkippedItem.Reason; the settings page

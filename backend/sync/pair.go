@@ -190,8 +190,13 @@ func (r *pairRunner) statusCopy() PairStatus {
 	case r.stopped != "":
 		// Worse than any pass error: nothing will sync until a restart.
 		s.State, s.Error = StateStopped, r.stopped
+		if r.stopped == errFolderGone.Error() {
+			s.State = StateFolderGone
+		}
 		at := r.stoppedAt
 		s.StoppedAt = &at
+	case r.e.signedOut.Load():
+		s.State, s.Error = StateSignedOut, ErrSignedOut.Error()
 	case r.pair.Paused:
 		s.State = StatePaused
 	case s.PendingDelete > 0 || s.PendingOverwrite > 0:
@@ -315,8 +320,14 @@ func (r *pairRunner) serve(ctx context.Context) error {
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	feedErr := make(chan error, 1) // the feed's reason to stop the pair (its folder is gone)
 	wg.Add(1)
-	go func() { defer wg.Done(); r.feedLoop(ctx) }()
+	go func() {
+		defer wg.Done()
+		if err := r.feedLoop(ctx); err != nil {
+			feedErr <- err
+		}
+	}()
 	if !r.e.opts.NoWatch {
 		agg := NewAggregator()
 		r.watcher = NewWatcher(r.pair.LocalPath, r.ignore.Load, func(p string, now bool) {
@@ -360,6 +371,8 @@ func (r *pairRunner) serve(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case err := <-feedErr:
+			return err
 		case <-rescan.C:
 			r.markDirty("")
 		case <-poll.C:
@@ -377,7 +390,7 @@ func (r *pairRunner) serve(ctx context.Context) error {
 		r.mu.Lock()
 		paused := r.pair.Paused
 		r.mu.Unlock()
-		if paused || !r.tree.Loaded() {
+		if paused || !r.tree.Loaded() || r.e.signedOut.Load() {
 			continue // dirty paths stay queued
 		}
 		subtrees := r.takeDirty()
@@ -444,8 +457,10 @@ func (r *pairRunner) takeRetry() []string {
 	return out
 }
 
-// feedLoop follows the space's change feed and marks what it touched.
-func (r *pairRunner) feedLoop(ctx context.Context) {
+// feedLoop follows the space's change feed and marks what it touched. It
+// returns errFolderGone when the pair's drive folder no longer exists in
+// its space (trashed, deleted, moved to another space): the pair stops.
+func (r *pairRunner) feedLoop(ctx context.Context) error {
 	delay := time.Second
 	for ctx.Err() == nil {
 		wait := r.e.opts.FeedWait
@@ -455,7 +470,7 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, r.tree.Cursor(), wait)
 		if err != nil {
 			if ctx.Err() != nil {
-				return
+				return nil
 			}
 			if st := statusOf(err); (st == 400 || st == 404 || st == 410) && r.tree.Cursor() != "" {
 				// The server no longer knows our cursor: start over from a
@@ -463,10 +478,22 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 				r.tree.Reset()
 				continue
 			}
+			if IsNotFound(err) {
+				// Even a full listing is refused: the folder itself is gone
+				// from the space. Stop rather than retry for ever as
+				// "unreachable"; nothing local is touched.
+				return errFolderGone
+			}
+			if IsUnauthorized(err) {
+				// The session ended: the engine shows "sign in again" on
+				// every pair; only a new session (a new engine) helps.
+				<-ctx.Done()
+				return nil
+			}
 			r.update(func(s *PairStatus) { s.Error = "drive unreachable: " + err.Error() })
 			select {
 			case <-ctx.Done():
-				return
+				return nil
 			case <-time.After(delay):
 			}
 			delay = min(delay*2, time.Minute)
@@ -474,6 +501,9 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 		}
 		delay = time.Second
 		first := !r.tree.Loaded()
+		if r.folderGone(ctx, page) {
+			return errFolderGone
+		}
 		touched := r.tree.Apply(page)
 		// The drive answers again: its error goes, whether or not the
 		// answer brought changes (it stayed up while sync had resumed).
@@ -490,6 +520,30 @@ func (r *pairRunner) feedLoop(ctx context.Context) {
 			r.markRemoteDirty(touched)
 		}
 	}
+	return nil
+}
+
+// folderGone reports whether a page that deletes entries does so because
+// the pair's own folder was trashed or moved out of its space: the feed
+// then lists its whole content as deleted, and applying that would delete
+// every local file of a two-way or mirror pair. Checked only for pages with
+// deletions (one request each).
+func (r *pairRunner) folderGone(ctx context.Context, page ChangePage) bool {
+	deletes := false
+	for _, c := range page.Items {
+		if c.Entry.Deleted {
+			deletes = true
+			break
+		}
+	}
+	if !deletes {
+		return false
+	}
+	ent, err := r.e.client.Entry(ctx, r.pair.RemoteFolderID)
+	if err != nil {
+		return IsNotFound(err)
+	}
+	return ent.Deleted || (ent.SpaceID != "" && ent.SpaceID != r.pair.SpaceID)
 }
 
 // catchUp reads the feed without waiting until it is current.
@@ -498,7 +552,13 @@ func (r *pairRunner) catchUp(ctx context.Context) error {
 		cur := r.tree.Cursor()
 		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, cur, 0)
 		if err != nil {
+			if cur == "" && IsNotFound(err) {
+				return errFolderGone
+			}
 			return err
+		}
+		if r.folderGone(ctx, page) {
+			return errFolderGone
 		}
 		r.tree.Apply(page)
 		if len(page.Items) == 0 || page.NextCursor == "" || page.NextCursor == cur {

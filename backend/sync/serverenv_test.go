@@ -22,7 +22,13 @@ func eachDrive(t *testing.T, fn func(t *testing.T, s *syncEnv)) {
 // a fresh folder in the company space.
 func newServerEnv(t *testing.T) *syncEnv {
 	t.Helper()
-	e := servertest.New(t)
+	return newServerEnvOn(t, servertest.New(t))
+}
+
+// newServerEnvOn is newServerEnv on a given server (servertest.Each: both
+// databases).
+func newServerEnvOn(t *testing.T, e *servertest.Env) *syncEnv {
+	t.Helper()
 	adminTok, _ := e.Setup()
 	other, otherTok := e.NewUser(adminTok, "", "admin")
 	r := e.Do("GET", "/api/v1/drive/spaces", adminTok, nil)

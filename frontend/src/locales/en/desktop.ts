@@ -25,6 +25,7 @@ export const errors = {
     bad_bandwidth: 'The speed limit must be between 0 (no limit) and 10485760 KB/s',
     wrong_host: 'This workspace server only answers on its own loopback address',
     folder_not_picked: 'Choose the local folder with the Choose… button',
+    not_confirmed: 'Not confirmed in the dialog; nothing was changed',
     internal: 'Something went wrong',
   },
 }

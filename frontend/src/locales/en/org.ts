@@ -233,6 +233,7 @@ export const errors = {
     own_roles: 'Nobody changes their own roles; ask another administrator',
     privileged_role_admins_only: 'Only administrators grant or revoke privileged roles (administrator, HR, department head, general manager and privileged custom roles)',
     reset_privileged_admins_only: 'Only an administrator resets the password of an administrator, an approver, a manager or a department head',
+    privileged_user_admins_only: 'Only an administrator edits or deactivates an administrator, HR, the general manager, a department head or the holder of a privileged role',
     self_manager_admins_only: 'Only an administrator makes you someone\'s manager (the manager approves their requests)',
   },
 }

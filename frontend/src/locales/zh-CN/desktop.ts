@@ -25,6 +25,7 @@ export const errors = {
     bad_bandwidth: '限速须在 0（不限速）到 10485760 KB/秒之间',
     wrong_host: '本机工作区服务器只接受本机回环地址的访问',
     folder_not_picked: '请用“选择…”按钮选择要同步的本机文件夹',
+    not_confirmed: '未在确认对话框中确认，没有做任何更改',
     internal: '出了点问题',
   },
 }

@@ -233,6 +233,7 @@ export const errors = {
     own_roles: '不能修改自己的角色，请找其他管理员',
     privileged_role_admins_only: '只有管理员可以授予或取消特权角色（管理员、人事、部门负责人、总经理及特权自定义角色）',
     reset_privileged_admins_only: '管理员、审批人、直属上级或部门负责人的密码只能由管理员重置',
+    privileged_user_admins_only: '管理员、人事、总经理、部门负责人或持有特权角色的人，只能由管理员编辑或停用',
     self_manager_admins_only: '只有管理员可以把你设为他人的直属上级（直属上级审批其申请）',
   },
 }

@@ -181,6 +181,27 @@ describe('folder sync settings', () => {
     expect(called('ResumePair').map((c) => c.args[0])).toEqual(['p1'])
   }, 20_000)
 
+  it('asks to sign in again when the session expired, not "unreachable"', async () => {
+    status = { overall: 'signed_out', pairs: [pair({ state: 'signed_out', error: 'sync: the server ended this session (it expired or was signed out): sign in again' })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-signed-out]')?.textContent).toContain('登录已过期，文件夹同步已暂停')
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('需要重新登录')
+    expect(q('[data-test=sync-overall]')?.textContent).toContain('需要重新登录')
+    expect(q('[data-test=sync-stopped]')).toBeNull()
+  }, 20_000)
+
+  it('says the drive folder was deleted or moved, and that nothing local was deleted', async () => {
+    status = { overall: 'folder_gone', pairs: [pair({ state: 'folder_gone', error: 'sync: the drive folder was deleted or moved to another space; nothing on this computer was deleted', stopped_at: '2026-12-01T10:00:00Z' })] }
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-folder-gone]')?.textContent).toContain('/home/li/Work 对应的云盘文件夹已被删除或移到其他空间')
+    expect(q('[data-test=sync-folder-gone]')?.textContent).toContain('本机上的文件没有被删除')
+    expect(q('[data-test=sync-status-p1]')?.textContent).toContain('云盘文件夹已删除或移走')
+    await click('[data-test=sync-resume-p1]') // after restoring it from the trash
+    expect(called('ResumePair').map((c) => c.args[0])).toEqual(['p1'])
+  }, 20_000)
+
   it('lists the files that could not be backed up, and symlinks as a note', async () => {
     status = { overall: 'synced', pairs: [pair({ skipped: [
       { path: 'mail/outlook.pst', reason: 'locked', detail: 'The process cannot access the file' },

@@ -2,7 +2,7 @@
 // In a plain browser there is no local agent: available() is false.
 
 export type SyncMode = 'backup' | 'two-way' | 'mirror'
-export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error' | 'stopped'
+export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error' | 'stopped' | 'folder_gone' | 'signed_out'
 
 /** Why a local path was not backed up (backend/sync/model.go Skip*). */
 export type SkipReason = 'unreadable' | 'locked' | 'symlink' | 'special'
