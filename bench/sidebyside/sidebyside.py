@@ -194,19 +194,25 @@ class CountingProxy:
             threading.Thread(target=self._pump, args=(u, c, False), daemon=True).start()
 
     def _pump(self, src, dst, count):
-        buf = bytearray(1 << 18)
+        # splice(2) through a pipe: the bytes never enter Python, so the proxy costs the
+        # measured tool little CPU (the 1 GiB upload goes through it too).
+        pr, pw = os.pipe()
         try:
             while True:
-                n = src.recv_into(buf)
+                n = os.splice(src.fileno(), pw, 1 << 20)
                 if n == 0:
                     break
-                dst.sendall(memoryview(buf)[:n])
+                left = n
+                while left:
+                    left -= os.splice(pr, dst.fileno(), left)
                 if count:
                     with self.lock:
                         self.sent += n
         except OSError:
             pass
         finally:
+            os.close(pr)
+            os.close(pw)
             for s in (src, dst):
                 try:
                     s.shutdown(socket.SHUT_RDWR)
