@@ -574,7 +574,12 @@ def fmt_b(x):
 
 
 def main():
-    signal.signal(signal.SIGALRM, lambda *a: (_ for _ in ()).throw(TimeoutError("TOTAL_MAX reached")))
+    expired = []
+
+    def on_alarm(*a):
+        expired.append(True)
+        raise TimeoutError("TOTAL_MAX (%d s) reached" % TOTAL_MAX)
+    signal.signal(signal.SIGALRM, on_alarm)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     signal.alarm(TOTAL_MAX)
     work = tempfile.mkdtemp(prefix="tack-sidebyside.", dir=os.environ.get("TMPDIR"))
@@ -606,6 +611,9 @@ def main():
             if cls.name.lower() not in ONLY:
                 continue
             tool = cls.name
+            if expired:
+                put("error", tool, "not run: TOTAL_MAX (%d s) reached before it" % TOTAL_MAX)
+                continue
             mine = os.path.join(work, "src-" + tool.lower())
             subprocess.run(["cp", "-a", src, mine], check=True)
             t = None
@@ -621,16 +629,19 @@ def main():
                     ok(t.close)
                     tools.remove(t)
                 shutil.rmtree(mine, ignore_errors=True)
+                shutil.rmtree(os.path.join(work, tool.lower()), ignore_errors=True)  # its server/receiver copies
     finally:
         signal.alarm(0)
         for p in list(PROCS):
             ok(lambda: stop(p))
+        if results:  # the table first: removing 100,000s of files takes a while on a busy disk
+            print_table(results, load0, open("/proc/loadavg").read().split()[:3], time.time() - t_start)
+            sys.stdout.flush()
         if os.environ.get("KEEP"):
             log("kept", work)
         else:
+            log("removing", work)
             shutil.rmtree(work, ignore_errors=True)
-    load1 = open("/proc/loadavg").read().split()[:3]
-    print_table(results, load0, load1, time.time() - t_start)
 
 
 ROWS = [
@@ -741,14 +752,15 @@ def print_table(results, load0, load1, total):
           "Load average %s at the start and %s at the end (the machine was shared with other work: "
           "compare the tools with each other, not with other sections). The run took %.0f s.\n" % (
               os.cpu_count(), subprocess.run(["go", "env", "GOVERSION"], stdout=subprocess.PIPE).stdout.decode().strip(),
-              ST_VERSION, subprocess.run(["rsync", "--version"], stdout=subprocess.PIPE).stdout.decode().splitlines()[0],
+              ST_VERSION, " ".join(subprocess.run(["rsync", "--version"], stdout=subprocess.PIPE).stdout.decode().split()[:3]),
               " ".join(load0), " ".join(load1), total))
     print("| measurement | " + " | ".join(names) + " |")
     print("| --- | " + " | ".join("---" for _ in names) + " |")
     for row in ROWS + ["error"]:
         if row not in results:
             continue
-        print("| %s | %s |" % (row, " | ".join(results[row].get(n, "not measured (see error row)") for n in names)))
+        missing = "—" if row == "error" else "not measured (see error row)"
+        print("| %s | %s |" % (row, " | ".join(results[row].get(n, missing) for n in names)))
 
 
 if __name__ == "__main__":
