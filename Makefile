@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DESKTOP_TAGS := desktop,production,webkit2_41
 
-.PHONY: run build desktop desktop-windows ui test lint bench deps clean
+.PHONY: run build desktop desktop-windows ui test lint bench bench-sidebyside deps clean
 
 ui:
 	@if [ ! -f frontend/package.json ]; then \
@@ -54,6 +54,10 @@ lint:
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./backend/...
+
+# Tack vs Syncthing vs rsync on loopback (issue 21); SMALL=1 for a quick trial. Not part of test.
+bench-sidebyside:
+	bench/sidebyside/sidebyside.py
 
 clean:
 	rm -rf build/bin .tmp e2e/artifacts
