@@ -498,6 +498,8 @@ func TestKillMidUploadResumes(t *testing.T) {
 		go func() { done <- e1.SyncOnce(ctx) }()
 		gate <- struct{}{}
 		gate <- struct{}{}
+		// Chunks go up several at once: wait for the two let through.
+		waitFor(t, "two chunks stored", 30*time.Second, func() bool { n, _ := s.probe.counts(); return n >= 2 })
 		cancel()
 		s.probe.setGate(nil)
 		close(gate)

@@ -11,7 +11,11 @@ import (
 )
 
 // The agent chunks with the drive's own chunker package, so the chunks it
-// announces are the ones the server stores and deduplicates.
+// announces are the ones the server stores and deduplicates. It always cuts
+// with the current scheme (chunker.Current): an index written before scheme
+// 2 keeps its scheme-1 chunk lists for unchanged files (the server accepts
+// any chunking), and the first edit of such a file is sent whole once,
+// since its old content is gone from the disk by the time the edit is seen.
 
 // hashFile chunks and hashes a file in one read pass: the content-defined
 // chunks (the server's dedup unit) and the SHA-256 of the whole content.

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"testing"
+
+	"tack/backend/drive/chunker"
 )
 
 func TestChunkingIsContentDefined(t *testing.T) {
@@ -25,7 +27,7 @@ func TestChunkingIsContentDefined(t *testing.T) {
 	}
 	var off int64
 	for i, c := range chunks {
-		if c.Offset != off || c.Size > 4<<20 || (c.Size < 256<<10 && i != len(chunks)-1) {
+		if c.Offset != off || c.Size > chunker.MaxSize || (c.Size < chunker.MinSize && i != len(chunks)-1) {
 			t.Fatalf("chunk %d: %+v", i, c)
 		}
 		s := sha256.Sum256(data[c.Offset : c.Offset+int64(c.Size)])
@@ -34,8 +36,8 @@ func TestChunkingIsContentDefined(t *testing.T) {
 		}
 		off += int64(c.Size)
 	}
-	if len(chunks) < 6 || len(chunks) > 48 {
-		t.Fatalf("%d chunks for 24 MiB (avg 1 MiB expected)", len(chunks))
+	if n := len(data) / chunker.AvgSize; len(chunks) < n/4 || len(chunks) > 2*n {
+		t.Fatalf("%d chunks for 24 MiB (avg %d bytes expected)", len(chunks), chunker.AvgSize)
 	}
 	// Insert a few bytes near the start: the boundaries resynchronise, so
 	// only the first chunk(s) change.

@@ -626,6 +626,9 @@ func (x *executor) uploadSmall(ctx context.Context, p, rel string, l *LocalFile,
 	return e, err
 }
 
+// chunkSenders is how many chunks of one file are sent at once.
+const chunkSenders = 4
+
 func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
@@ -670,29 +673,64 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFil
 		return Entry{}, err
 	}
 	defer f.Close()
-	var buf []byte
+	// Up to chunkSenders chunks are in flight at once: the server spends
+	// most of a chunk's time on its fsyncs (the chunk file, its directory,
+	// the database), and the small chunks of scheme 2 (chunker) are four
+	// times as many as before.
+	sendCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       gosync.WaitGroup
+		failOnce gosync.Once
+		failErr  error
+	)
+	fail := func(err error) { failOnce.Do(func() { failErr = err; cancel() }) }
+	slots := make(chan struct{}, chunkSenders)
+send:
 	for _, ch := range chunks {
 		if !missing[ch.Hash] {
 			x.prog.bytesDone.Add(int64(ch.Size))
 			continue
 		}
 		delete(missing, ch.Hash) // a chunk repeated in the file is sent once
-		if cap(buf) < ch.Size {
-			buf = make([]byte, ch.Size)
+		select {
+		case slots <- struct{}{}:
+		case <-sendCtx.Done():
+			break send
 		}
-		buf = buf[:ch.Size]
+		buf := make([]byte, ch.Size)
 		if _, err := f.ReadAt(buf, ch.Offset); err != nil && !(errors.Is(err, io.EOF)) {
-			return Entry{}, err
+			fail(err)
+			<-slots
+			break
 		}
 		sum := sha256.Sum256(buf)
 		if hex.EncodeToString(sum[:]) != ch.Hash {
-			return Entry{}, errLocalChanged
+			fail(errLocalChanged)
+			<-slots
+			break
 		}
-		if err := c.PutChunk(ctx, state.ID, ch.Hash, buf); err != nil {
-			return Entry{}, err
+		wg.Add(1)
+		go func(ch ChunkRef, buf []byte) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			if err := c.PutChunk(sendCtx, state.ID, ch.Hash, buf); err != nil {
+				fail(err)
+				return
+			}
+			x.prog.bytesDone.Add(int64(ch.Size))
+			x.r.publishProgress(x.prog)
+		}(ch, buf)
+	}
+	wg.Wait()
+	if failErr != nil {
+		if ctx.Err() != nil {
+			return Entry{}, ctx.Err()
 		}
-		x.prog.bytesDone.Add(int64(ch.Size))
-		x.r.publishProgress(x.prog)
+		return Entry{}, failErr
+	}
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
 	}
 	e, err := c.Commit(ctx, state.ID)
 	if err != nil {

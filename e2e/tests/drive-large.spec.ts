@@ -1,8 +1,8 @@
 // Large files in the browser: above 64 MiB the drive page uploads with the
-// chunked protocol (hash in 8 MiB chunks, send what the server lacks,
-// commit). Against the real server: a 72 MiB file arrives intact although
+// chunked protocol (cut into the drive's content-defined chunks, about
+// 256 KiB, the same as the sync agent's; send what the server lacks; commit). Against the real server: a 72 MiB file arrives intact although
 // the connection drops during one chunk; a changed copy of it becomes a new
-// version and sends only the chunk that changed.
+// version and sends only the chunks around the change.
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,7 +41,10 @@ test('a 72 MiB file goes up in chunks, survives a dropped connection, and a new 
   await expect(item).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
   await expect(row(page, '季度录像.bin')).toContainText('72')
   expect(dropped).toBe(1)
-  expect(new Set(puts.map((u) => u.split('/chunks/')[1])).size).toBe(9) // 72 MiB in 8 MiB chunks, each sent (one twice)
+  const distinct = new Set(puts.map((u) => u.split('/chunks/')[1])).size
+  expect(distinct).toBeGreaterThanOrEqual(72) // chunks of at most 1 MiB (scheme 2), each sent once...
+  expect(distinct).toBeLessThanOrEqual(72 * 16) // ...and of at least 64 KiB
+  expect(puts).toHaveLength(distinct + 1) // the dropped one twice
 
   // What the server stores is the file, byte for byte.
   const space = (await call(request, 'GET', '/api/v1/drive/spaces', tok)).items.find((s: { kind: string }) => s.kind === 'company')
@@ -52,7 +55,7 @@ test('a 72 MiB file goes up in chunks, survives a dropped connection, and a new 
   expect(body.length).toBe(v1.length)
   expect(createHash('sha256').update(body).digest('hex')).toBe(entry.hash)
 
-  // Change 1 KiB in the fifth chunk and upload the same name: a new version, one chunk sent.
+  // Change 1 KiB in the middle and upload the same name: a new version, only the chunk(s) around it sent.
   const v2 = Buffer.from(v1)
   randomBytes(1024).copy(v2, 4 * 8 * MiB + 100)
   writeFileSync(file, v2)
@@ -61,7 +64,8 @@ test('a 72 MiB file goes up in chunks, survives a dropped connection, and a new 
   const again = page.locator('[data-test=upload-item][data-name="季度录像.bin"]').first()
   await expect(again.locator('[data-test=upload-as-version]')).toBeVisible()
   await expect(again).toHaveAttribute('data-status', 'done', { timeout: 240_000 })
-  expect(puts).toHaveLength(1)
+  expect(puts.length).toBeGreaterThanOrEqual(1)
+  expect(puts.length).toBeLessThanOrEqual(3)
   const now = await call(request, 'GET', `/api/v1/drive/entries/${entry.id}`, tok)
   expect(now.version).toBeGreaterThan(entry.version)
   expect(now.hash).toBe(createHash('sha256').update(v2).digest('hex'))

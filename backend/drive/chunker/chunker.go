@@ -1,14 +1,31 @@
 // Package chunker splits content into content-defined chunks, the drive's
 // unit of deduplication. The desktop sync agent and the server use this one
-// package, so a file chunked on a laptop and the same file uploaded through
-// the browser produce the same chunks and are stored once.
+// package, and the browser has a line-for-line TypeScript copy of the
+// current scheme (frontend/src/views/drive/cdc.ts, checked against
+// testdata/scheme2.json), so a file chunked on a laptop, in a browser or on
+// the server produces the same chunks and is stored once.
 //
 // The algorithm is FastCDC-style: a gear rolling hash over the bytes,
 // normalised chunking (a stricter mask before the average size, a looser one
-// after), min 256 KiB, average 1 MiB, max 4 MiB. An edit inside a big file
-// changes only the chunks around the edit. Changing any constant here
-// changes every chunk hash: existing files stay readable (a version stores
-// its own chunk list) but stop deduplicating against new uploads.
+// after), with a minimum and maximum size. An edit inside a big file changes
+// only the chunks around the edit.
+//
+// Chunking schemes are versioned. The server never needs to know the scheme:
+// a chunk is a content-addressed byte range and a version stores its own
+// chunk list, so files of every scheme stay readable and downloadable.
+// Dedup of an edit needs only that the old and new content were chunked with
+// the same scheme; the first edit of a scheme-1 file is therefore uploaded
+// in full once (its local copy is already overwritten when the agent sees
+// the edit), and deduplicates from then on.
+//
+//   - Scheme 1 (until December 2026): min 256 KiB, average 1 MiB, max 4 MiB,
+//     64-bit gear. A 1 MiB edit sent about 5 MB.
+//   - Scheme 2 (Current): min 64 KiB, average 256 KiB, max 1 MiB, 32-bit
+//     gear (the browser computes it exactly with 32-bit integer arithmetic).
+//     A 1 MiB edit sends about 1.6 MB; a 1 GiB file has about 3,800 chunks
+//     (bench/RESULTS.md, "Chunking scheme 2").
+//
+// Changing any constant of a scheme changes its chunk hashes: add a scheme.
 package chunker
 
 import (
@@ -18,16 +35,50 @@ import (
 	"sync"
 )
 
-// The chunk size bounds.
+// Scheme selects the chunking parameters.
+type Scheme int
+
 const (
-	MinSize = 256 << 10
-	AvgSize = 1 << 20
-	MaxSize = 4 << 20
-	// The gear fingerprint's top bits depend on the last 64 bytes; a cut
-	// needs them zero: 22 bits before the average size, 18 after.
+	Scheme1 Scheme = 1
+	Scheme2 Scheme = 2
+	// Current is what new uploads use, everywhere.
+	Current = Scheme2
+)
+
+// The current scheme's size bounds.
+const (
+	MinSize = 64 << 10
+	AvgSize = 256 << 10
+	MaxSize = 1 << 20
+)
+
+// Scheme 1's bounds and masks: a cut needs the top 22 bits of the 64-bit
+// fingerprint zero before the average size, 18 after.
+const (
+	min1  = 256 << 10
+	avg1  = 1 << 20
+	max1  = 4 << 20
 	maskS = uint64(1<<22-1) << (64 - 22)
 	maskL = uint64(1<<18-1) << (64 - 18)
 )
+
+// Scheme 2's masks on the 32-bit fingerprint (whose top bits depend on the
+// last 32 bytes): 20 bits before the average size, 16 after.
+const (
+	mask2S = uint32(1<<20-1) << (32 - 20)
+	mask2L = uint32(1<<16-1) << (32 - 16)
+)
+
+// LargestChunk is the largest chunk any scheme makes.
+const LargestChunk = max1
+
+// Bounds returns a scheme's minimum, average and maximum chunk size.
+func (s Scheme) Bounds() (minSize, avgSize, maxSize int) {
+	if s == Scheme1 {
+		return min1, avg1, max1
+	}
+	return MinSize, AvgSize, MaxSize
+}
 
 // Chunk is one piece of the content: where it starts, how long it is and
 // the lowercase hex SHA-256 of its bytes.
@@ -37,7 +88,8 @@ type Chunk struct {
 	Hash   string
 }
 
-var gear = func() (g [256]uint64) {
+// gear is scheme 1's table; gear32 (scheme 2) is the top half of each entry.
+var gear, gear32 = func() (g [256]uint64, g32 [256]uint32) {
 	x := uint64(0x9E3779B97F4A7C15) // splitmix64: a fixed table, the same on every client
 	for i := range g {
 		x += 0x9E3779B97F4A7C15
@@ -45,23 +97,24 @@ var gear = func() (g [256]uint64) {
 		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
 		z = (z ^ (z >> 27)) * 0x94D049BB133111EB
 		g[i] = z ^ (z >> 31)
+		g32[i] = uint32(g[i] >> 32)
 	}
-	return g
+	return g, g32
 }()
 
-var bufs = sync.Pool{New: func() any { b := make([]byte, MaxSize); return &b }}
+var bufs = sync.Pool{New: func() any { b := make([]byte, LargestChunk); return &b }}
 
-// cutPoint returns the length of the next chunk of data (data holds at least
-// MaxSize bytes unless the input ends sooner).
-func cutPoint(data []byte) int {
+// cutPoint1 returns the length of scheme 1's next chunk of data (data holds
+// at least max1 bytes unless the input ends sooner).
+func cutPoint1(data []byte) int {
 	n := len(data)
-	if n <= MinSize {
+	if n <= min1 {
 		return n
 	}
-	end := min(n, MaxSize)
-	normal := min(end, AvgSize)
+	end := min(n, max1)
+	normal := min(end, avg1)
 	var fp uint64
-	i := MinSize
+	i := min1
 	for ; i < normal; i++ {
 		fp = (fp << 1) + gear[data[i]]
 		if fp&maskS == 0 {
@@ -77,8 +130,34 @@ func cutPoint(data []byte) int {
 	return end
 }
 
-// Split reads r once and calls fn for each chunk in order. Empty input has
-// no chunks.
+// cutPoint2 is cutPoint1 for scheme 2. Keep it in step with cutPoint in
+// frontend/src/views/drive/cdc.ts.
+func cutPoint2(data []byte) int {
+	n := len(data)
+	if n <= MinSize {
+		return n
+	}
+	end := min(n, MaxSize)
+	normal := min(end, AvgSize)
+	var fp uint32
+	i := MinSize
+	for ; i < normal; i++ {
+		fp = (fp << 1) + gear32[data[i]]
+		if fp&mask2S == 0 {
+			return i + 1
+		}
+	}
+	for ; i < end; i++ {
+		fp = (fp << 1) + gear32[data[i]]
+		if fp&mask2L == 0 {
+			return i + 1
+		}
+	}
+	return end
+}
+
+// Split reads r once and calls fn for each chunk of the current scheme in
+// order. Empty input has no chunks.
 func Split(r io.Reader, fn func(Chunk) error) error {
 	return SplitData(r, func(c Chunk, _ []byte) error { return fn(c) })
 }
@@ -86,9 +165,18 @@ func Split(r io.Reader, fn func(Chunk) error) error {
 // SplitData is Split that also hands fn the chunk's bytes, valid only during
 // the call (the buffer is reused).
 func SplitData(r io.Reader, fn func(c Chunk, data []byte) error) error {
+	return SplitScheme(Current, r, fn)
+}
+
+// SplitScheme is SplitData with the given scheme.
+func SplitScheme(s Scheme, r io.Reader, fn func(c Chunk, data []byte) error) error {
+	cutPoint, maxSize := cutPoint2, MaxSize
+	if s == Scheme1 {
+		cutPoint, maxSize = cutPoint1, max1
+	}
 	bp := bufs.Get().(*[]byte)
 	defer bufs.Put(bp)
-	buf := *bp
+	buf := (*bp)[:maxSize]
 	var (
 		n   int
 		off int64

@@ -1,15 +1,18 @@
 // The chunked browser upload for large files (the protocol of
-// backend/drive/API.md, the one the sync agent uses): hash the file in
-// fixed-size chunks, announce the chunk list, send only the chunks the
+// backend/drive/API.md, the one the sync agent uses): cut the file into
+// content-defined chunks with the drive's own chunker (cdc.ts, the same cuts
+// as the sync agent and the server, so the same file is stored once and an
+// edited file sends only the chunks around the edit), announce the chunk list, send only the chunks the
 // server is missing, then commit. A dropped connection costs one chunk:
 // the upload asks the server what is still missing and goes on. Nothing is
 // visible in the folder until the commit, which checks the whole-file hash.
 import { isApiError } from '../../api/client'
+import { Splitter } from './cdc'
 import { Sha256, sha256Hex } from './sha256'
 import type { UploadTarget } from './upload'
 
-/** CHUNK_SIZE is what the browser cuts files into (the server takes up to 16 MiB). */
-export const CHUNK_SIZE = 8 << 20
+/** READ_SIZE is how much of the file is read at a time while chunking (chunks are up to 1 MiB, cdc.ts). */
+export const READ_SIZE = 8 << 20
 /** CHUNKED_ABOVE: larger files go chunked (resumable, deduplicated); smaller ones in one request. */
 export const CHUNKED_ABOVE = 64 << 20
 
@@ -92,14 +95,19 @@ export async function sendChunked<E>(file: Blob, target: UploadTarget, api: Chun
 async function hashChunks(file: Blob, progress: ChunkProgress, signal: AbortSignal): Promise<{ chunks: Chunk[]; whole: string }> {
   const whole = new Sha256()
   const out: Chunk[] = []
-  for (let offset = 0; offset < file.size; offset += CHUNK_SIZE) {
-    if (signal.aborted) throw aborted()
-    const data = new Uint8Array(await file.slice(offset, offset + CHUNK_SIZE).arrayBuffer())
-    whole.update(data)
-    out.push({ offset, size: data.length, hash: await hashBuffer(data) })
-    progress(offset + data.length, file.size, 'check')
-    await new Promise((r) => setTimeout(r, 0)) // let the page paint the progress between chunks
+  const splitter = new Splitter()
+  const take = async (cs: { offset: number; data: Uint8Array }[]) => {
+    for (const c of cs) out.push({ offset: c.offset, size: c.data.length, hash: await hashBuffer(c.data) })
   }
+  for (let offset = 0; offset < file.size; offset += READ_SIZE) {
+    if (signal.aborted) throw aborted()
+    const data = new Uint8Array(await file.slice(offset, offset + READ_SIZE).arrayBuffer())
+    whole.update(data)
+    await take(splitter.push(data))
+    progress(offset + data.length, file.size, 'check')
+    await new Promise((r) => setTimeout(r, 0)) // let the page paint the progress between blocks
+  }
+  await take(splitter.finish())
   return { chunks: out, whole: whole.hex() }
 }
 
