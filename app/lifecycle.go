@@ -118,17 +118,30 @@ const cspProbeJS = `(function () {
   var evalRan = false;
   try { evalRan = (0, window['ev' + 'al'])('true') } catch (e) {}
   report(evalRan ? 'eval-ran' : 'eval-blocked');
-  setTimeout(function () { report(window.__tackInline ? 'inline-ran' : 'inline-blocked') }, 300);
   // A link to another site must not open in the window (frontend/src/desktop/links.ts).
+  // The rule needs the Wails runtime, which may be injected after DOM ready
+  // on a loaded machine: wait for it (a click before it exists would really
+  // navigate the window away, taking the inline report with it).
   // (The system browser is stood in for, so the probe opens nothing.)
-  var rt = window.runtime || {}, open = rt.BrowserOpenURL, sent = '';
-  rt.BrowserOpenURL = function (u) { sent = u };
-  var a = document.createElement('a');
-  a.href = 'https://example.invalid/';
-  document.body.appendChild(a);
-  var click = new MouseEvent('click', { bubbles: true, cancelable: true });
-  a.dispatchEvent(click);
-  a.remove();
-  rt.BrowserOpenURL = open;
-  report(click.defaultPrevented && sent === 'https://example.invalid/' ? 'link-kept' : 'link-followed');
+  var linkCheck = function (tries) {
+    var rt = window.runtime;
+    if (!rt || !rt.BrowserOpenURL) {
+      if (tries > 0) { setTimeout(function () { linkCheck(tries - 1) }, 100) } else { report('link-unready') }
+      return;
+    }
+    var open = rt.BrowserOpenURL, sent = '';
+    rt.BrowserOpenURL = function (u) { sent = u };
+    var a = document.createElement('a');
+    a.href = 'https://example.invalid/';
+    document.body.appendChild(a);
+    var click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    a.dispatchEvent(click);
+    a.remove();
+    rt.BrowserOpenURL = open;
+    report(click.defaultPrevented && sent === 'https://example.invalid/' ? 'link-kept' : 'link-followed');
+  };
+  setTimeout(function () {
+    report(window.__tackInline ? 'inline-ran' : 'inline-blocked');
+    linkCheck(200);
+  }, 300);
 })()`
