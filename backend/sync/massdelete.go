@@ -37,15 +37,8 @@ func (r *pairRunner) checkDeletes(plan *Plan, files int, full bool) (held int, d
 		return 0, true
 	}
 	now := r.e.opts.Clock.Now()
-	recent := 0
-	kept := r.deletes[:0]
-	for _, d := range r.deletes {
-		if now.Sub(d.at) < deleteWindow {
-			kept = append(kept, d)
-			recent += d.n
-		}
-	}
-	r.deletes = kept
+	var recent int
+	r.deletes, recent = inWindow(r.deletes, now)
 	o := r.e.opts
 	if all := n + recent; all > o.DeleteLimit || (all >= o.DeleteRatioMin && float64(all) > o.DeleteRatio*float64(files+recent)) {
 		plan.Deletes = nil
@@ -53,6 +46,20 @@ func (r *pairRunner) checkDeletes(plan *Plan, files int, full bool) (held int, d
 	}
 	r.deletes = append(r.deletes, deleteLog{at: now, n: n})
 	return 0, false
+}
+
+// inWindow drops the entries of log older than deleteWindow (in place) and
+// sums what is left: the recent deletes or overwrites a new one adds to.
+func inWindow(log []deleteLog, now time.Time) ([]deleteLog, int) {
+	recent := 0
+	kept := log[:0]
+	for _, d := range log {
+		if now.Sub(d.at) < deleteWindow {
+			kept = append(kept, d)
+			recent += d.n
+		}
+	}
+	return kept, recent
 }
 
 // overwriteLog: content overwrites done recently (guarded by r.mu), for the
@@ -91,15 +98,8 @@ func (r *pairRunner) checkOverwrites(plan *Plan, files int) int {
 		return 0
 	}
 	now := r.e.opts.Clock.Now()
-	recent := 0
-	kept := r.overwrites[:0]
-	for _, d := range r.overwrites {
-		if now.Sub(d.at) < deleteWindow {
-			kept = append(kept, d)
-			recent += d.n
-		}
-	}
-	r.overwrites = kept
+	var recent int
+	r.overwrites, recent = inWindow(r.overwrites, now)
 	o := r.e.opts
 	// While a mass overwrite is held, every overwrite waits with it: the
 	// program rewriting the folder may touch a held file again, and one file
