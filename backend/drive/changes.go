@@ -135,13 +135,8 @@ func (s *Service) changesAfter(ctx context.Context, sp *Space, from int64) (Chan
 	// Everything up to the sequence read before the queries has committed
 	// (writers of a space commit in sequence order); a full page of either
 	// kind ends the page at its last sequence, whole.
-	upTo := sp.ChangeSeq
-	if len(items) >= feedPage {
-		upTo = min(upTo, items[len(items)-1].Seq)
-	}
-	if len(gone) >= feedPage {
-		upTo = min(upTo, gone[len(gone)-1].Seq)
-	}
+	upTo := pageEnd(sp.ChangeSeq, items, func(e Entry) int64 { return e.Seq })
+	upTo = pageEnd(upTo, gone, func(d Departure) int64 { return d.Seq })
 	paths, err := s.paths(st, sp)
 	if err != nil {
 		return ChangePage{}, err
@@ -161,6 +156,16 @@ func (s *Service) changesAfter(ctx context.Context, sp *Space, from int64) (Chan
 	}
 	slices.SortStableFunc(out.Items, func(a, b Change) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
+}
+
+// pageEnd ends a feed page at the last sequence of rows when rows filled
+// their query's page (feedPage): later sequences of that kind are unread,
+// so the page may not claim them.
+func pageEnd[T any](upTo int64, rows []T, seq func(T) int64) int64 {
+	if len(rows) >= feedPage {
+		upTo = min(upTo, seq(rows[len(rows)-1]))
+	}
+	return upTo
 }
 
 // pathIndex names entries by their path from the space root.

@@ -253,16 +253,9 @@ func (s *Service) subtreeChangesAfter(ctx context.Context, sp *Space, sub *Entry
 	if err != nil {
 		return ChangePage{}, err
 	}
-	upTo := sp.ChangeSeq
-	if len(items) >= feedPage {
-		upTo = min(upTo, items[len(items)-1].Seq)
-	}
-	if len(gone) >= feedPage {
-		upTo = min(upTo, gone[len(gone)-1].Seq)
-	}
-	if len(moves) >= feedPage {
-		upTo = min(upTo, moves[len(moves)-1].Seq)
-	}
+	upTo := pageEnd(sp.ChangeSeq, items, func(e Entry) int64 { return e.Seq })
+	upTo = pageEnd(upTo, gone, func(d Departure) int64 { return d.Seq })
+	upTo = pageEnd(upTo, moves, func(m moveRow) int64 { return m.Seq })
 	t := newSubtreeTree(st, sp.RootID, sub)
 	// Where the moved entries are now (the page may not hold them: changed
 	// again after upTo).
