@@ -151,15 +151,7 @@ func (s *Service) AdminSpaces(ctx context.Context, a org.Actor) ([]Space, error)
 	if !a.IsAdmin() {
 		return nil, ErrForbidden
 	}
-	if err := s.syncSpaces(ctx, a); err != nil {
-		return nil, err
-	}
-	w, err := s.who(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	st := s.read(ctx)
-	all, err := st.spaces()
+	_, w, all, err := s.everySpace(ctx, a)
 	if err != nil {
 		return nil, err
 	}

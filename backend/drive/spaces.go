@@ -164,18 +164,29 @@ func (s *Service) syncSpaces(ctx context.Context, a org.Actor) error {
 	return nil
 }
 
-// Spaces lists the spaces the actor can open (a role on the root), each
-// with the actor's role.
-func (s *Service) Spaces(ctx context.Context, a org.Actor) ([]Space, error) {
+// everySpace brings the spaces the actor's org facts imply up to date
+// (syncSpaces), then reads every space and who the actor is: what Spaces
+// filters by role and AdminSpaces lists whole.
+func (s *Service) everySpace(ctx context.Context, a org.Actor) (dbx, who, []Space, error) {
 	if err := s.syncSpaces(ctx, a); err != nil {
-		return nil, err
+		return dbx{}, who{}, nil, err
 	}
 	w, err := s.who(ctx, a)
 	if err != nil {
-		return nil, err
+		return dbx{}, who{}, nil, err
 	}
 	st := s.read(ctx)
 	all, err := st.spaces()
+	if err != nil {
+		return dbx{}, who{}, nil, err
+	}
+	return st, w, all, nil
+}
+
+// Spaces lists the spaces the actor can open (a role on the root), each
+// with the actor's role.
+func (s *Service) Spaces(ctx context.Context, a org.Actor) ([]Space, error) {
+	st, w, all, err := s.everySpace(ctx, a)
 	if err != nil {
 		return nil, err
 	}
