@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // fakeDialog answers the native yes/no dialog for the user and records what
@@ -70,9 +70,9 @@ func TestConfirmDeletesAsksTheUserFirst(t *testing.T) {
 	a.ask = d.ask
 	a.Sync.confirm = a.confirm
 	r.signInAndWait(t)
-	var spaces struct{ Items []tsync.Space }
+	var spaces struct{ Items []syncagent.Space }
 	r.env.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", r.admin, nil).JSON(t, &spaces)
-	var company tsync.Space
+	var company syncagent.Space
 	for _, s := range spaces.Items {
 		if s.Kind == "company" {
 			company = s
@@ -92,7 +92,7 @@ func TestConfirmDeletesAsksTheUserFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "synced", func() bool { ov, err := a.Sync.SyncStatus(); return err == nil && ov.Overall == tsync.StateSynced })
+	waitUntil(t, "synced", func() bool { ov, err := a.Sync.SyncStatus(); return err == nil && ov.Overall == syncagent.StateSynced })
 	for i := 1; i < 12; i++ {
 		if err := os.Remove(filepath.Join(dir, "f"+strconv.Itoa(i))); err != nil {
 			t.Fatal(err)
@@ -100,7 +100,7 @@ func TestConfirmDeletesAsksTheUserFirst(t *testing.T) {
 	}
 	waitUntil(t, "held deletes", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		return err == nil && ov.Overall == tsync.StateNeedsConfirmation && ov.Pairs[0].PendingDelete > 0
+		return err == nil && ov.Overall == syncagent.StateNeedsConfirmation && ov.Pairs[0].PendingDelete > 0
 	})
 	if err := a.Sync.ConfirmDeletes(pair.ID); err != errNotConfirmed {
 		t.Fatalf("declined: %v", err)

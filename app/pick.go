@@ -2,7 +2,7 @@ package app
 
 import (
 	"path/filepath"
-	gosync "sync"
+	"sync"
 	"time"
 
 	"tack/backend/apperr"
@@ -22,7 +22,7 @@ var errFolderNotPicked = apperr.Invalid("desktop.folder_not_picked", "choose the
 
 // pickedFolder is the folder last chosen in the native chooser.
 type pickedFolder struct {
-	mu   gosync.Mutex
+	mu   sync.Mutex
 	path string
 	at   time.Time
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // TestAddPairTakesOnlyTheFolderJustPicked: whatever runs in the window can
@@ -19,7 +19,7 @@ func TestAddPairTakesOnlyTheFolderJustPicked(t *testing.T) {
 	r := startAgent(t)
 	a := r.app
 	r.signInAndWait(t)
-	var spaces struct{ Items []tsync.Space }
+	var spaces struct{ Items []syncagent.Space }
 	r.env.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", r.admin, nil).JSON(t, &spaces)
 	company := spaces.Items[0]
 	for _, s := range spaces.Items {

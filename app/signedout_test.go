@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"tack/backend/server/servertest"
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // The window's session reaches the server's absolute lifetime: the sync
@@ -23,9 +23,9 @@ func TestDesktopSyncAsksToSignInAgainAndResumes(t *testing.T) {
 	r := startAgent(t)
 	env, a := r.env, r.app
 	r.signInAndWait(t)
-	var spaces struct{ Items []tsync.Space }
+	var spaces struct{ Items []syncagent.Space }
 	env.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", r.admin, nil).JSON(t, &spaces)
-	var company tsync.Space
+	var company syncagent.Space
 	for _, s := range spaces.Items {
 		if s.Kind == "company" {
 			company = s
@@ -44,7 +44,7 @@ func TestDesktopSyncAsksToSignInAgainAndResumes(t *testing.T) {
 	}
 	waitUntil(t, "synced", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		return err == nil && len(ov.Pairs) == 1 && ov.Overall == tsync.StateSynced
+		return err == nil && len(ov.Pairs) == 1 && ov.Overall == syncagent.StateSynced
 	})
 
 	env.Clock.Advance(31 * 24 * time.Hour) // past the 30-day absolute session lifetime
@@ -54,7 +54,7 @@ func TestDesktopSyncAsksToSignInAgainAndResumes(t *testing.T) {
 	}
 	waitUntil(t, "sign in again on the pair", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		return err == nil && ov.Overall == tsync.StateSignedOut && ov.Pairs[0].State == tsync.StateSignedOut
+		return err == nil && ov.Overall == syncagent.StateSignedOut && ov.Pairs[0].State == syncagent.StateSignedOut
 	})
 	ov, _ := a.Sync.SyncStatus()
 	if it := syncMenu(langEN, ov, nil); it.Status != "Sync: your sign-in expired; sign in again (open Tack)" {
@@ -83,7 +83,7 @@ func TestDesktopSyncAsksToSignInAgainAndResumes(t *testing.T) {
 	})
 	waitUntil(t, "synced again", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		return err == nil && ov.Overall == tsync.StateSynced
+		return err == nil && ov.Overall == syncagent.StateSynced
 	})
 	if n := signedOutNotes(); n != 1 {
 		t.Fatalf("%d sign-in notifications, want 1", n)

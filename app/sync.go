@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"errors"
-	gosync "sync"
+	"sync"
 	"time"
 
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // Sync is the desktop facade of the folder sync engine, bound to the window
@@ -16,9 +16,9 @@ import (
 type Sync struct {
 	configDir string // where sync.json (SyncPrefs) lives
 
-	mu     gosync.Mutex
+	mu     sync.Mutex
 	ctx    context.Context
-	engine *tsync.Engine
+	engine *syncagent.Engine
 	picked pickedFolder // the folder last chosen in the native chooser
 	// confirm asks the user in a native dialog (App.confirm); nil refuses
 	// everything that needs it.
@@ -33,14 +33,14 @@ func NewSync(configDir string) *Sync {
 
 // setEngine swaps the engine the facade drives (nil: none is running, e.g.
 // signed out). ctx is the engine's context.
-func (s *Sync) setEngine(ctx context.Context, engine *tsync.Engine) {
+func (s *Sync) setEngine(ctx context.Context, engine *syncagent.Engine) {
 	s.mu.Lock()
 	s.ctx, s.engine = ctx, engine
 	s.mu.Unlock()
 }
 
 // current is the running engine and its context, or errNoEngine.
-func (s *Sync) current() (context.Context, *tsync.Engine, error) {
+func (s *Sync) current() (context.Context, *syncagent.Engine, error) {
 	if s == nil {
 		return nil, nil, errNoEngine
 	}
@@ -66,14 +66,14 @@ type AddPairRequest struct {
 
 // SyncOverview is the status of every pair plus the overall state for the tray.
 type SyncOverview struct {
-	Overall tsync.State        `json:"overall"`
-	Pairs   []tsync.PairStatus `json:"pairs"`
+	Overall syncagent.State        `json:"overall"`
+	Pairs   []syncagent.PairStatus `json:"pairs"`
 }
 
 var errNoEngine = errors.New("sync: the sync engine is not running")
 
 // ListPairs lists the configured pairs.
-func (s *Sync) ListPairs() ([]tsync.Pair, error) {
+func (s *Sync) ListPairs() ([]syncagent.Pair, error) {
 	_, e, err := s.current()
 	if err != nil {
 		return nil, err
@@ -83,15 +83,15 @@ func (s *Sync) ListPairs() ([]tsync.Pair, error) {
 
 // AddPair starts syncing a local folder with a drive folder. The local
 // folder must be the one the user just chose with App.PickFolder.
-func (s *Sync) AddPair(req AddPairRequest) (tsync.Pair, error) {
+func (s *Sync) AddPair(req AddPairRequest) (syncagent.Pair, error) {
 	ctx, e, err := s.current()
 	if err != nil {
-		return tsync.Pair{}, err
+		return syncagent.Pair{}, err
 	}
 	if !s.picked.is(req.LocalPath, time.Now()) {
-		return tsync.Pair{}, errFolderNotPicked
+		return syncagent.Pair{}, errFolderNotPicked
 	}
-	p, err := e.AddPair(ctx, tsync.Pair{LocalPath: req.LocalPath, SpaceID: req.SpaceID, RemoteFolderID: req.RemoteFolderID, Mode: tsync.Mode(req.Mode)})
+	p, err := e.AddPair(ctx, syncagent.Pair{LocalPath: req.LocalPath, SpaceID: req.SpaceID, RemoteFolderID: req.RemoteFolderID, Mode: syncagent.Mode(req.Mode)})
 	if err == nil {
 		s.picked.forget()
 	}
@@ -109,12 +109,12 @@ func (s *Sync) RemovePair(id string) error {
 
 // PausePair pauses a pair ("" = every pair, for the tray).
 func (s *Sync) PausePair(id string) error {
-	return s.each(id, func(e *tsync.Engine) func(context.Context, string) error { return e.Pause })
+	return s.each(id, func(e *syncagent.Engine) func(context.Context, string) error { return e.Pause })
 }
 
 // ResumePair resumes a pair ("" = every pair).
 func (s *Sync) ResumePair(id string) error {
-	return s.each(id, func(e *tsync.Engine) func(context.Context, string) error { return e.Resume })
+	return s.each(id, func(e *syncagent.Engine) func(context.Context, string) error { return e.Resume })
 }
 
 // ConfirmDeletes lets a held mass delete go ahead.
@@ -132,13 +132,13 @@ func (s *Sync) ConfirmDeletes(id string) error {
 }
 
 // pairStatus is the status of pair id ("" or unknown: not ok).
-func pairStatus(e *tsync.Engine, id string) (tsync.PairStatus, bool) {
+func pairStatus(e *syncagent.Engine, id string) (syncagent.PairStatus, bool) {
 	for _, st := range e.Status() {
 		if st.PairID == id {
 			return st, true
 		}
 	}
-	return tsync.PairStatus{}, false
+	return syncagent.PairStatus{}, false
 }
 
 // ConfirmOverwrites lets a held mass overwrite go up (as new versions).
@@ -188,7 +188,7 @@ func (s *Sync) SetBandwidthLimit(kbps int64) error {
 	return nil
 }
 
-func (s *Sync) each(id string, method func(*tsync.Engine) func(context.Context, string) error) error {
+func (s *Sync) each(id string, method func(*syncagent.Engine) func(context.Context, string) error) error {
 	ctx, e, err := s.current()
 	if err != nil {
 		return err

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // syncAgentPoll is how often the desktop checks which server and session
@@ -64,12 +64,12 @@ func (a *App) runSyncAgent(ctx context.Context) {
 // startSyncEngine opens the server's index, serves it, and returns the stop
 // function (cancel, wait for the passes to end, close the index).
 func (a *App) startSyncEngine(ctx context.Context, target *url.URL, token string) (func(), error) {
-	client := tsync.NewClient(target.String(), token)
+	client := syncagent.NewClient(target.String(), token)
 	prefs, err := LoadSyncPrefs(a.ConfigDir)
 	if err != nil {
 		slog.Warn("desktop: sync preferences unreadable, syncing without a speed limit", "err", err)
 	}
-	eng, err := tsync.New(ctx, tsync.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
+	eng, err := syncagent.New(ctx, syncagent.Options{DataDir: syncDataDir(a.ConfigDir, a.connection().Mode, target), Client: client,
 		UserName: a.userName(ctx), BandwidthLimit: prefs.bytesPerSec(), OnPairStopped: a.noticeStopped,
 		OnSignedOut: a.noticeSignedOut, ClientName: "desktop " + a.Version})
 	if err != nil {
@@ -153,7 +153,7 @@ func (a *App) refreshLang(ctx context.Context) {
 // noticeStopped raises an OS notification when a pair stops for good: the
 // folder is no longer backed up, and the user must hear it now, not find
 // out when a file is missing. It opens the settings page, which says why.
-func (a *App) noticeStopped(st tsync.PairStatus) {
+func (a *App) noticeStopped(st syncagent.PairStatus) {
 	a.tray.Refresh()
 	if a.Notifier == nil {
 		return
@@ -168,7 +168,7 @@ func (a *App) noticeStopped(st tsync.PairStatus) {
 // a mass delete of a pair (or holds a different number): nothing moves until
 // the user confirms in the settings page, which the notification opens.
 // held is the count last told per pair.
-func (a *App) noticeHeldDeletes(held map[string]int, st tsync.PairStatus) {
+func (a *App) noticeHeldDeletes(held map[string]int, st syncagent.PairStatus) {
 	n := st.PendingDelete
 	if n == held[st.PairID] {
 		return

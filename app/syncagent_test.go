@@ -15,7 +15,7 @@ import (
 
 	"tack/backend/server/servertest"
 	"tack/backend/store"
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 func waitUntil(t *testing.T, what string, fn func() bool) {
@@ -106,9 +106,9 @@ func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
 	}
 	r.signInAndWait(t)
 
-	var spaces struct{ Items []tsync.Space }
+	var spaces struct{ Items []syncagent.Space }
 	env.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", adminTok, nil).JSON(t, &spaces)
-	var company tsync.Space
+	var company syncagent.Space
 	for _, s := range spaces.Items {
 		if s.Kind == "company" {
 			company = s
@@ -134,12 +134,12 @@ func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
 	})
 	waitUntil(t, "synced status", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		return err == nil && len(ov.Pairs) == 1 && ov.Pairs[0].State == tsync.StateSynced && ov.Overall == tsync.StateSynced
+		return err == nil && len(ov.Pairs) == 1 && ov.Pairs[0].State == syncagent.StateSynced && ov.Overall == syncagent.StateSynced
 	})
 	if err := a.Sync.PausePair(""); err != nil {
 		t.Fatal(err)
 	}
-	if ov, _ := a.Sync.SyncStatus(); ov.Overall != tsync.StatePaused {
+	if ov, _ := a.Sync.SyncStatus(); ov.Overall != syncagent.StatePaused {
 		t.Fatalf("after pause from the tray: %+v", ov)
 	}
 	if err := a.Sync.ResumePair(""); err != nil {
@@ -157,7 +157,7 @@ func TestDesktopSyncAgentFollowsTheSession(t *testing.T) {
 	held := 0
 	waitUntil(t, "held deletes", func() bool {
 		ov, err := a.Sync.SyncStatus()
-		if err == nil && ov.Overall == tsync.StateNeedsConfirmation {
+		if err == nil && ov.Overall == syncagent.StateNeedsConfirmation {
 			held = ov.Pairs[0].PendingDelete
 		}
 		return held > 0
@@ -225,15 +225,15 @@ func TestDesktopNotifiesAStoppedPair(t *testing.T) {
 	r := startAgent(t)
 	ctx := context.Background()
 	data := syncDataDir(r.app.ConfigDir, "", r.target)
-	ix, err := tsync.OpenIndex(ctx, data)
+	ix, err := syncagent.OpenIndex(ctx, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := ix.SavePair(ctx, tsync.Pair{ID: "p1", LocalPath: dir, SpaceID: "s", RemoteFolderID: "f", Mode: tsync.ModeBackup, CreatedAt: time.Now()}); err != nil {
+	if err := ix.SavePair(ctx, syncagent.Pair{ID: "p1", LocalPath: dir, SpaceID: "s", RemoteFolderID: "f", Mode: syncagent.ModeBackup, CreatedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Apply(ctx, "p1", []*tsync.FileRecord{{PairID: "p1", Path: "a.txt", Hash: "h", EntryID: "e", Version: 1}}, nil); err != nil {
+	if err := ix.Apply(ctx, "p1", []*syncagent.FileRecord{{PairID: "p1", Path: "a.txt", Hash: "h", EntryID: "e", Version: 1}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_ = ix.Close()
@@ -256,7 +256,7 @@ func TestDesktopNotifiesAStoppedPair(t *testing.T) {
 		return false
 	})
 	ov, err := r.app.Sync.SyncStatus()
-	if err != nil || ov.Overall != tsync.StateStopped || ov.Pairs[0].State != tsync.StateStopped {
+	if err != nil || ov.Overall != syncagent.StateStopped || ov.Pairs[0].State != syncagent.StateStopped {
 		t.Fatalf("status %+v, %v", ov, err)
 	}
 	if it := syncMenu(langEN, ov, nil); it.Status != "Sync: 1 folders stopped syncing (open to see why)" {

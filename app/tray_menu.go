@@ -1,7 +1,7 @@
 package app
 
 import (
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 // syncItems is what the tray's two sync items say and whether they can be
@@ -14,10 +14,10 @@ type syncItems struct {
 }
 
 // stateKeys name the tray's words for each overall sync state.
-var stateKeys = map[tsync.State]string{tsync.StateSynced: "sync.state.synced", tsync.StateSyncing: "sync.state.syncing",
-	tsync.StatePaused: "sync.state.paused", tsync.StateNeedsConfirmation: "sync.state.confirm",
-	tsync.StateDegraded: "sync.state.degraded", tsync.StateError: "sync.state.error", tsync.StateStopped: "sync.state.stopped",
-	tsync.StateFolderGone: "sync.state.folder_gone", tsync.StateSignedOut: "sync.state.signed_out"}
+var stateKeys = map[syncagent.State]string{syncagent.StateSynced: "sync.state.synced", syncagent.StateSyncing: "sync.state.syncing",
+	syncagent.StatePaused: "sync.state.paused", syncagent.StateNeedsConfirmation: "sync.state.confirm",
+	syncagent.StateDegraded: "sync.state.degraded", syncagent.StateError: "sync.state.error", syncagent.StateStopped: "sync.state.stopped",
+	syncagent.StateFolderGone: "sync.state.folder_gone", syncagent.StateSignedOut: "sync.state.signed_out"}
 
 func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	pause := tr(lang, "sync.pause")
@@ -36,11 +36,11 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	for _, p := range ov.Pairs {
 		held += p.PendingDelete
 		overwrites += p.PendingOverwrite
-		if p.State == tsync.StateStopped || p.State == tsync.StateFolderGone {
+		if p.State == syncagent.StateStopped || p.State == syncagent.StateFolderGone {
 			stopped++
 		}
 		for _, s := range p.Skipped {
-			if s.Reason != tsync.SkipSymlink { // symlinks are skipped by design (a note on the page)
+			if s.Reason != syncagent.SkipSymlink { // symlinks are skipped by design (a note on the page)
 				skipped++
 			}
 		}
@@ -48,7 +48,7 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	// The most urgent first; each item opens the settings page with the
 	// details.
 	switch {
-	case ov.Overall == tsync.StateSignedOut:
+	case ov.Overall == syncagent.StateSignedOut:
 		// The session ended: nothing syncs until the user signs in again.
 		it.Status = tr(lang, "sync.signed_out")
 	case stopped > 0:
@@ -62,7 +62,7 @@ func syncMenu(lang string, ov SyncOverview, err error) syncItems {
 	case skipped > 0:
 		it.Status = tr(lang, "sync.skipped", skipped)
 	}
-	if ov.Overall == tsync.StatePaused {
+	if ov.Overall == syncagent.StatePaused {
 		it.Pause, it.Paused = tr(lang, "sync.resume"), true
 	}
 	return it

@@ -65,7 +65,7 @@ fi
 echo "running the Go benchmarks ..." >&2
 out=$(SYNC_BENCH_DRIVE=${DRIVE:-fake} SYNC_BENCH_SMALL=$SMALL SYNC_BENCH_BIG_MB=$BIG_MB SYNC_BENCH_RESCAN=$MANY SYNC_BENCH_IDLE_SECS=$IDLE SYNC_BENCH_LATENCY_N=$LAT_N \
   SYNC_BENCH_SMALL_DIR="$work/small" SYNC_BENCH_BIG_DIR="$work/big" SYNC_BENCH_RESCAN_DIR="$work/many" \
-  go test -tags bench -run 'TestSyncBench' -count=1 -timeout 60m -v ./backend/sync 2>/dev/null | grep '^|' || true)
+  go test -tags bench -run 'TestSyncBench' -count=1 -timeout 60m -v ./backend/syncagent 2>/dev/null | grep '^|' || true)
 
 cat <<MD
 ## Sync

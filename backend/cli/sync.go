@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"tack/backend/server"
-	tsync "tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
 type pairFlags []string
@@ -62,7 +62,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if token == "" && email != "" {
-		t, err := tsync.Login(ctx, serverURL, email, password)
+		t, err := syncagent.Login(ctx, serverURL, email, password)
 		if err != nil {
 			return fmt.Errorf("sync: login: %w", err)
 		}
@@ -71,24 +71,24 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	if token == "" {
 		return errors.New("sync: need --token or --email/--password")
 	}
-	tsync.SetAgentMemoryLimit()
-	client := tsync.NewClient(serverURL, token)
+	syncagent.SetAgentMemoryLimit()
+	client := syncagent.NewClient(serverURL, token)
 	// A pair that stops for good ends the agent with an error, so a service
 	// manager (systemd, launchd, a scheduled task) sees it and restarts it
 	// or alerts, instead of a process that runs on and backs up nothing.
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
 	var stopped atomic.Pointer[error]
-	eng, err := tsync.New(ctx, tsync.Options{DataDir: dir, Client: client, UserName: user, CaseSensitive: caseSens,
+	eng, err := syncagent.New(ctx, syncagent.Options{DataDir: dir, Client: client, UserName: user, CaseSensitive: caseSens,
 		BandwidthLimit: bwlimit << 10, Workers: workers, NoWatch: once, ClientName: "tack sync " + env.Version,
-		OnPairStopped: func(st tsync.PairStatus) {
+		OnPairStopped: func(st syncagent.PairStatus) {
 			fmt.Fprintf(env.Stderr, "%s sync: pair %s stopped: %s\n", time.Now().Format("15:04:05"), st.LocalPath, st.Error)
 			err := fmt.Errorf("sync: pair %s stopped: %s", st.LocalPath, st.Error)
 			stopped.CompareAndSwap(nil, &err)
 			stopAll()
 		},
 		OnSignedOut: func() { // the token expired or was revoked: no retry helps
-			err := fmt.Errorf("%w (run tack sync again with a new --token or --email/--password)", tsync.ErrSignedOut)
+			err := fmt.Errorf("%w (run tack sync again with a new --token or --email/--password)", syncagent.ErrSignedOut)
 			if !once { // --once returns the error itself
 				fmt.Fprintf(env.Stderr, "%s %v\n", time.Now().Format("15:04:05"), err)
 			}
@@ -132,7 +132,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 		err := eng.SyncOnce(ctx)
 		printStatus(env, eng)
 		eng.Report()
-		if errors.Is(err, tsync.ErrSignedOut) {
+		if errors.Is(err, syncagent.ErrSignedOut) {
 			return fmt.Errorf("%w (run tack sync again with a new --token or --email/--password)", err)
 		}
 		return err
@@ -158,14 +158,14 @@ func runSync(ctx context.Context, env Env, args []string) error {
 }
 
 // addPairSpec parses LOCAL=REMOTE[:mode] and adds or updates the pair.
-func addPairSpec(ctx context.Context, eng *tsync.Engine, c *tsync.Client, spec string) error {
+func addPairSpec(ctx context.Context, eng *syncagent.Engine, c *syncagent.Client, spec string) error {
 	local, remote, ok := strings.Cut(spec, "=")
 	if !ok || local == "" || remote == "" {
 		return fmt.Errorf("sync: bad --pair %q (want LOCAL=REMOTE_FOLDER_ID[:mode])", spec)
 	}
-	mode := tsync.ModeBackup
+	mode := syncagent.ModeBackup
 	if i := strings.LastIndex(remote, ":"); i >= 0 {
-		m, err := tsync.ParseMode(remote[i+1:])
+		m, err := syncagent.ParseMode(remote[i+1:])
 		if err != nil {
 			return err
 		}
@@ -209,14 +209,14 @@ func addPairSpec(ctx context.Context, eng *tsync.Engine, c *tsync.Client, spec s
 			}
 		}
 	}
-	_, err := eng.AddPair(ctx, tsync.Pair{LocalPath: abs, SpaceID: spaceID, RemoteFolderID: remote, Mode: mode})
+	_, err := eng.AddPair(ctx, syncagent.Pair{LocalPath: abs, SpaceID: spaceID, RemoteFolderID: remote, Mode: mode})
 	return err
 }
 
-func describe(s tsync.PairStatus) string {
+func describe(s syncagent.PairStatus) string {
 	line := fmt.Sprintf("%s [%s] %s", s.LocalPath, s.Mode, s.State)
 	switch {
-	case s.State == tsync.StateSyncing && s.FilesTotal > 0:
+	case s.State == syncagent.StateSyncing && s.FilesTotal > 0:
 		line += fmt.Sprintf(" %d/%d files, %d/%d KiB", s.FilesDone, s.FilesTotal, s.BytesDone>>10, s.BytesTotal>>10)
 	case s.PendingDelete > 0:
 		line += fmt.Sprintf(": %d deletes wait for confirmation", s.PendingDelete)
@@ -254,7 +254,7 @@ func describe(s tsync.PairStatus) string {
 	return line
 }
 
-func printStatus(env Env, eng *tsync.Engine) {
+func printStatus(env Env, eng *syncagent.Engine) {
 	for _, s := range eng.Status() {
 		fmt.Fprintln(env.Stdout, describe(s))
 	}

@@ -26,10 +26,10 @@ import (
 	"tack/backend/drive/chunker"
 	"tack/backend/server"
 	"tack/backend/server/servertest"
-	"tack/backend/sync"
+	"tack/backend/syncagent"
 )
 
-func benchEnv(t *testing.T) (*servertest.Env, *sync.Client, string, string) {
+func benchEnv(t *testing.T) (*servertest.Env, *syncagent.Client, string, string) {
 	var se *servertest.Env
 	if dsn := os.Getenv("DRIVE_BENCH_DSN"); dsn != "" {
 		t.Setenv("TACK_TEST_POSTGRES_DSN", dsn)
@@ -38,7 +38,7 @@ func benchEnv(t *testing.T) (*servertest.Env, *sync.Client, string, string) {
 		se = servertest.New(t)
 	}
 	e := newEnv(t, se)
-	c := sync.NewClient(se.HTTP.URL, e.admin)
+	c := syncagent.NewClient(se.HTTP.URL, e.admin)
 	spaces, err := c.Spaces(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -67,25 +67,25 @@ func mibps(n int64, d time.Duration) string {
 
 // uploadChunked sends a file through the chunked protocol as the sync
 // agent does: chunk+hash in one pass, announce, send missing, commit.
-func uploadChunked(ctx context.Context, c *sync.Client, path, parent, name string) (sync.Entry, int, error) {
+func uploadChunked(ctx context.Context, c *syncagent.Client, path, parent, name string) (syncagent.Entry, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return sync.Entry{}, 0, err
+		return syncagent.Entry{}, 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	var chunks []chunker.Chunk
 	if err := chunker.Split(io.TeeReader(f, h), func(ch chunker.Chunk) error { chunks = append(chunks, ch); return nil }); err != nil {
-		return sync.Entry{}, 0, err
+		return syncagent.Entry{}, 0, err
 	}
-	req := sync.UploadRequest{ParentID: parent, Name: name, Hash: hex.EncodeToString(h.Sum(nil))}
+	req := syncagent.UploadRequest{ParentID: parent, Name: name, Hash: hex.EncodeToString(h.Sum(nil))}
 	for _, ch := range chunks {
-		req.Chunks = append(req.Chunks, sync.UploadChunk{Hash: ch.Hash, Size: ch.Size})
+		req.Chunks = append(req.Chunks, syncagent.UploadChunk{Hash: ch.Hash, Size: ch.Size})
 		req.Size += int64(ch.Size)
 	}
 	st, err := c.StartUpload(ctx, req)
 	if err != nil {
-		return sync.Entry{}, 0, err
+		return syncagent.Entry{}, 0, err
 	}
 	missing := map[string]bool{}
 	for _, m := range st.Missing {
@@ -100,10 +100,10 @@ func uploadChunked(ctx context.Context, c *sync.Client, path, parent, name strin
 		delete(missing, ch.Hash)
 		b := buf[:ch.Size]
 		if _, err := f.ReadAt(b, ch.Offset); err != nil && err != io.EOF {
-			return sync.Entry{}, 0, err
+			return syncagent.Entry{}, 0, err
 		}
 		if err := c.PutChunk(ctx, st.ID, ch.Hash, b); err != nil {
-			return sync.Entry{}, 0, err
+			return syncagent.Entry{}, 0, err
 		}
 		sent++
 	}
@@ -111,7 +111,7 @@ func uploadChunked(ctx context.Context, c *sync.Client, path, parent, name strin
 	return e, sent, err
 }
 
-func download(ctx context.Context, c *sync.Client, id, to string) (int64, error) {
+func download(ctx context.Context, c *syncagent.Client, id, to string) (int64, error) {
 	body, err := c.Download(ctx, id, 0)
 	if err != nil {
 		return 0, err
@@ -207,7 +207,7 @@ func TestDriveBenchSmallFiles(t *testing.T) {
 				for i := range next {
 					data, err := os.ReadFile(files[i])
 					if err == nil {
-						var e sync.Entry
+						var e syncagent.Entry
 						e, err = c.UploadSmall(ctx, folders[filepath.Dir(files[i])], fmt.Sprintf("w%d-%s", workers, filepath.Base(files[i])), data)
 						ids[i] = e.ID
 					}

@@ -38,7 +38,7 @@ func TestDedupLargeFileEdit(t *testing.T) {
 	p2.req.EntryID, p2.req.BaseVersion = f.ID, f.Version
 	f2, sent2 := e.chunked(e.admin, p2)
 	// Chunking scheme 2 (about 256 KiB a chunk): the 1 MiB spans 4-6
-	// chunks (bytes on the wire: backend/sync TestBigFileEditSendsLittle).
+	// chunks (bytes on the wire: backend/syncagent TestBigFileEditSendsLittle).
 	if sent2 == 0 || sent2 > 8 {
 		t.Fatalf("edit of 1 MiB re-sent %d of %d chunks", sent2, len(p2.chunks))
 	}

@@ -4,7 +4,7 @@
 export type SyncMode = 'backup' | 'two-way' | 'mirror'
 export type SyncState = 'synced' | 'syncing' | 'paused' | 'needs_confirmation' | 'degraded' | 'error' | 'stopped' | 'folder_gone' | 'signed_out'
 
-/** Why a local path was not backed up (backend/sync/model.go Skip*). */
+/** Why a local path was not backed up (backend/syncagent/model.go Skip*). */
 export type SkipReason = 'unreadable' | 'locked' | 'symlink' | 'special'
 
 export interface SkippedItem {
@@ -50,7 +50,7 @@ export interface PairStatus {
   refused?: RefusedName[]
 }
 
-/** A drive entry the agent refused (backend/sync/names.go). */
+/** A drive entry the agent refused (backend/syncagent/names.go). */
 export interface RefusedName {
   /** The pair-relative folder it is in ('' = the top). */
   folder: string

@@ -1,0 +1,41 @@
+// Package syncagent is the desktop folder backup and sync engine: it keeps a local
+// folder and a drive folder in step, talking to the server only through the
+// drive HTTP API (client.go), so the desktop client, the headless `tack sync`
+// command and the tests share one code path.
+//
+// One concept per file, after Syncthing:
+//   - client.go: typed HTTP client for the drive protocol (retries, 409s)
+//   - index.go: the local SQLite index (last synced state per path)
+//   - scanner.go: walks a folder, hashes only what changed (one read pass)
+//   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
+//   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
+//     (a path renamed away waits for its new name: one pass sees both)
+//   - fileid.go, inode_*.go: a file's identity across renames (inode; the
+//     file ID on Windows)
+//   - move.go: a pass pulls in the vanished side of a move it sees half of
+//   - remote.go: the drive folder's tree, fed by the folder's change feed
+//     (changes?under=<folder>: cost follows the folder, not its space)
+//   - names.go: every name a server sends passes the drive's name rules
+//     (drive/entryname) or is refused and listed on the status; the
+//     executor reaches files only through an os.Root of the pair folder
+//   - reconcile.go: three-way decisions (local, base, remote) as pure functions;
+//     a local rename is a drive move (by identity, else by content: a folder
+//     goes where most of its files went)
+//   - transfer.go: parallel uploads/downloads, small files in batches,
+//     bandwidth limit, progress
+//   - engine.go: pairs, Serve(ctx), status and events
+//   - skip.go: what a pass leaves out, and why (unreadable, locked, symlinks,
+//     special files): listed in the status, never dropped silently.
+//     Symbolic links are never followed, so nothing outside the folder is
+//     read through one; unreadable and locked files are tried again.
+//   - massdelete.go: mass deletes and mass overwrites wait for the user
+//   - heartbeat.go: the agent's report to the server (backend/devices)
+//
+// A pair whose runner ends for good (its index cannot be loaded, a crash)
+// is "stopped": the worst state, reported by Options.OnPairStopped and the
+// heartbeat at once. A pair whose drive folder was trashed or moved to
+// another space stops as "folder_gone" (nothing local is deleted). When the
+// server answers 401 (the session expired or was revoked) every pair shows
+// "signed_out" and Options.OnSignedOut is told once; only a new session
+// (a new engine) syncs again.
+package syncagent

@@ -1,0 +1,69 @@
+package syncagent
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand/v2"
+	"testing"
+
+	"tack/backend/drive/chunker"
+)
+
+func TestChunkingIsContentDefined(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := make([]byte, 24<<20)
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	size, hash, chunks, err := hashReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if size != int64(len(data)) || hash != hex.EncodeToString(sum[:]) {
+		t.Fatal("file size or hash wrong")
+	}
+	var off int64
+	for i, c := range chunks {
+		if c.Offset != off || c.Size > chunker.MaxSize || (c.Size < chunker.MinSize && i != len(chunks)-1) {
+			t.Fatalf("chunk %d: %+v", i, c)
+		}
+		s := sha256.Sum256(data[c.Offset : c.Offset+int64(c.Size)])
+		if hex.EncodeToString(s[:]) != c.Hash {
+			t.Fatalf("chunk %d hash", i)
+		}
+		off += int64(c.Size)
+	}
+	if n := len(data) / chunker.AvgSize; len(chunks) < n/4 || len(chunks) > 2*n {
+		t.Fatalf("%d chunks for 24 MiB (avg %d bytes expected)", len(chunks), chunker.AvgSize)
+	}
+	// Insert a few bytes near the start: the boundaries resynchronise, so
+	// only the first chunk(s) change.
+	edited := append(append(append([]byte(nil), data[:1000]...), []byte("inserted")...), data[1000:]...)
+	_, _, chunks2, err := hashReader(bytes.NewReader(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]bool{}
+	for _, c := range chunks {
+		old[c.Hash] = true
+	}
+	changed := 0
+	for _, c := range chunks2 {
+		if !old[c.Hash] {
+			changed++
+		}
+	}
+	if changed > 2 {
+		t.Fatalf("%d of %d chunks changed after a small insert", changed, len(chunks2))
+	}
+	// Small files are one chunk; empty files none.
+	if _, _, c, _ := hashReader(bytes.NewReader([]byte("hello"))); len(c) != 1 {
+		t.Fatalf("small file chunks %v", c)
+	}
+	if _, h, c, _ := hashReader(bytes.NewReader(nil)); len(c) != 0 || h == "" {
+		t.Fatalf("empty file chunks %v %q", c, h)
+	}
+}

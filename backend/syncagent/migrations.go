@@ -1,0 +1,43 @@
+package syncagent
+
+import "tack/backend/store"
+
+// Migrations is the schema of the client's local index. It lives in its own
+// database (the sync data dir), never in the server's.
+func Migrations() []store.Migration {
+	return []store.Migration{
+		{ID: "sync-0001-init", SQL: `
+CREATE TABLE sync_pairs (
+	id TEXT PRIMARY KEY,
+	local_path TEXT NOT NULL,
+	space_id TEXT NOT NULL,
+	remote_folder_id TEXT NOT NULL,
+	mode TEXT NOT NULL,
+	paused BOOLEAN NOT NULL DEFAULT FALSE,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE sync_files (
+	pair_id TEXT NOT NULL,
+	path TEXT NOT NULL,
+	dir BOOLEAN NOT NULL DEFAULT FALSE,
+	size BIGINT NOT NULL DEFAULT 0,
+	mtime_ns BIGINT NOT NULL DEFAULT 0,
+	inode BIGINT NOT NULL DEFAULT 0,
+	hash TEXT NOT NULL DEFAULT '',
+	chunks TEXT,
+	entry_id TEXT NOT NULL DEFAULT '',
+	version BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (pair_id, path)
+);
+CREATE INDEX sync_files_inode ON sync_files (pair_id, inode);
+CREATE INDEX sync_files_hash ON sync_files (pair_id, hash);
+CREATE INDEX sync_files_entry ON sync_files (pair_id, entry_id);
+CREATE TABLE sync_uploads (
+	pair_id TEXT NOT NULL,
+	path TEXT NOT NULL,
+	hash TEXT NOT NULL,
+	upload_id TEXT NOT NULL,
+	PRIMARY KEY (pair_id, path)
+)`},
+	}
+}

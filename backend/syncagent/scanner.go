@@ -1,0 +1,197 @@
+package syncagent
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	gosync "sync"
+)
+
+// LocalFile is what the scanner saw at one path.
+type LocalFile struct {
+	Path string // NFC, slash separated, relative to the root
+	// OSPath is the name on disk (may be NFD on macOS), relative, native
+	// separators; "" when it is Path itself (almost always: one string less
+	// per file on a 100,000-file rescan).
+	OSPath  string
+	Dir     bool
+	Size    int64
+	MtimeNs int64
+	Inode   uint64
+	Hash    string
+	Chunks  Chunks
+	Hashed  bool // content was read in this scan (new or changed metadata)
+}
+
+// osRel is the relative name on disk.
+func (l *LocalFile) osRel() string {
+	if l.OSPath != "" {
+		return l.OSPath
+	}
+	return filepath.FromSlash(l.Path)
+}
+
+// ScanResult is the local state of the scanned subtrees.
+type ScanResult struct {
+	Subtrees []string // what was scanned ("" = everything)
+	region   region
+	Files    map[string]*LocalFile // every path found inside Subtrees
+	Skip     map[string]string     // paths not to touch this pass, with the reason (case clash, unreadable)
+	Hashed   int                   // files read
+	Temps    []string              // our temp files (native, relative): left by an interrupted download
+}
+
+// Covers reports whether p lies inside a scanned subtree.
+func (r *ScanResult) Covers(p string) bool {
+	if r.region == nil {
+		r.region = newRegion(r.Subtrees)
+	}
+	return r.region.covers(p)
+}
+
+// region is a set of subtrees with an O(depth) membership test.
+type region map[string]bool
+
+func newRegion(subtrees []string) region {
+	r := make(region, len(subtrees))
+	for _, s := range subtrees {
+		r[s] = true
+	}
+	return r
+}
+
+func (r region) covers(p string) bool {
+	if r[""] || r[p] {
+		return true
+	}
+	for i := len(p) - 1; i > 0; i-- {
+		if p[i] == '/' && r[p[:i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// Scanner walks a local folder and compares what it finds with the index:
+// size, mtime and inode unchanged means content unchanged, so only new or
+// changed files are read (chunked and hashed in one pass).
+type Scanner struct {
+	Root            string
+	Ignore          *Ignore
+	CaseInsensitive bool // the server treats names case-insensitively: report case clashes
+	Workers         int  // hashing workers (default GOMAXPROCS)
+	// open reads a file's content (nil: os.Open). Tests make files
+	// unreadable through it: they run as root, where chmod 000 does not
+	// stop a read, and no file can be locked the Windows way on Linux.
+	open func(name string) (io.ReadCloser, error)
+}
+
+func (s *Scanner) hashFile(name string) (size int64, hash string, chunks Chunks, err error) {
+	if s.open == nil {
+		return hashFile(name)
+	}
+	f, err := s.open(name)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer f.Close()
+	return hashReader(f)
+}
+
+// Scan walks the given subtrees (nil or "" means the whole folder). base is
+// the index of the pair, read only.
+func (s *Scanner) Scan(ctx context.Context, base map[string]*FileRecord, subtrees []string) (*ScanResult, error) {
+	subtrees = minimalSubtrees(subtrees)
+	res := &ScanResult{Subtrees: subtrees, Files: make(map[string]*LocalFile, len(base)), Skip: map[string]string{}}
+	w := newWalker(ctx, s, base, res)
+	for _, st := range subtrees {
+		w.subtree(st)
+	}
+	if err := w.wait(); err != nil {
+		return nil, err
+	}
+	if err := s.hashAll(ctx, w.toHash, res); err != nil {
+		return nil, err
+	}
+	res.Hashed = len(w.toHash)
+	return res, nil
+}
+
+// minimalSubtrees drops subtrees contained in others; nil or "" → [""].
+func minimalSubtrees(in []string) []string {
+	if len(in) == 0 {
+		return []string{""}
+	}
+	s := append([]string(nil), in...)
+	sort.Strings(s)
+	var out []string
+	for _, p := range s {
+		p = strings.Trim(p, "/")
+		if p == "" {
+			return []string{""}
+		}
+		if len(out) > 0 && isUnder(p, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (s *Scanner) hashAll(ctx context.Context, files []*LocalFile, res *ScanResult) error {
+	n := s.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	var (
+		wg   gosync.WaitGroup
+		mu   gosync.Mutex
+		next = make(chan *LocalFile)
+	)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lf := range next {
+				size, hash, chunks, err := s.hashFile(filepath.Join(s.Root, lf.osRel()))
+				mu.Lock()
+				if err != nil {
+					if errors.Is(err, fs.ErrNotExist) {
+						delete(res.Files, lf.Path) // deleted while scanning
+					} else {
+						delete(res.Files, lf.Path)
+						res.Skip[lf.Path] = readFailure(err)
+					}
+				} else {
+					lf.Size, lf.Hash, lf.Chunks, lf.Hashed = size, hash, compactChunks(size, hash, chunks), true
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	var err error
+	for _, lf := range files {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		next <- lf
+	}
+	close(next)
+	wg.Wait()
+	return err
+}
+
+// parentOf returns the slash parent of p ("" for top level).
+func parentOf(p string) string {
+	d := path.Dir(p)
+	if d == "." {
+		return ""
+	}
+	return d
+}

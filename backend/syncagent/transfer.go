@@ -1,0 +1,833 @@
+package syncagent
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	gosync "sync"
+	"sync/atomic"
+)
+
+// errLocalChanged: the local file no longer matches what the plan saw; the
+// action is skipped and the path rescanned.
+var errLocalChanged = errors.New("sync: local file changed since the scan")
+
+// progress counts one pass's transfers for the status.
+type progress struct {
+	filesTotal, filesDone atomic.Int64
+	bytesTotal, bytesDone atomic.Int64
+}
+
+// executor carries out a plan for one pair. Base updates go to the runner's
+// in-memory base at once and to the index in batches.
+type executor struct {
+	r       *pairRunner
+	prog    *progress
+	mu      gosync.Mutex
+	puts    map[string]*FileRecord
+	dels    map[string]bool
+	retry   []string // paths to rescan soon (skipped: changed or 409)
+	errs    []error
+	created []string // conflict copies created locally: upload them next pass
+	// root is the pair folder, opened for the pass: every file the executor
+	// writes, renames, removes or reads is reached through it, so no path
+	// (a name a malicious server sent, a base an older agent recorded, a
+	// symlink left in the folder pointing elsewhere) leads outside the folder.
+	root *os.Root
+}
+
+func newExecutor(r *pairRunner, prog *progress) *executor {
+	return &executor{r: r, prog: prog, puts: map[string]*FileRecord{}, dels: map[string]bool{}}
+}
+
+// rel is the pair-relative slash path p in the OS's form, for x.root.
+func (x *executor) rel(p string) string {
+	return filepath.FromSlash(p)
+}
+
+// osRel is the action's path as the scan found it on disk (its name may
+// differ from the NFC path, e.g. NFD on macOS).
+func (x *executor) osRel(a Action) string {
+	if a.Local != nil && a.Local.OSPath != "" && a.Local.Path == a.Path {
+		return a.Local.OSPath
+	}
+	return x.rel(a.Path)
+}
+
+// put records a new base for p.
+func (x *executor) put(rec *FileRecord) {
+	rec.PairID = x.r.pair.ID
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.r.setBase(rec.Path, rec)
+	x.puts[rec.Path] = rec
+	delete(x.dels, rec.Path)
+}
+
+// drop forgets the base of p (and, for a directory, everything under it).
+func (x *executor) drop(p string, tree bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, q := range x.r.dropBase(p, tree) {
+		x.dels[q] = true
+		delete(x.puts, q)
+	}
+}
+
+func (x *executor) skip(p string, err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Key == "drive.name_taken" {
+		// Another entry has this name on the drive (often one differing
+		// only by case): report it; retrying would not help.
+		x.errs = append(x.errs, fmt.Errorf("%s: a different item with this name exists on the drive", p))
+		return
+	}
+	x.retry = append(x.retry, p)
+	if err != nil && !errors.Is(err, errLocalChanged) && !IsConflict(err) && !errors.Is(err, context.Canceled) {
+		x.errs = append(x.errs, fmt.Errorf("%s: %w", p, err))
+	}
+}
+
+// flush writes the buffered base changes to the index.
+func (x *executor) flush(ctx context.Context) error {
+	x.mu.Lock()
+	puts := make([]*FileRecord, 0, len(x.puts))
+	for _, r := range x.puts {
+		puts = append(puts, r)
+	}
+	dels := make([]string, 0, len(x.dels))
+	for p := range x.dels {
+		dels = append(dels, p)
+	}
+	x.puts, x.dels = map[string]*FileRecord{}, map[string]bool{}
+	x.mu.Unlock()
+	// The index must survive a cancelled pass: what was done is done.
+	return x.r.e.index.Apply(context.WithoutCancel(ctx), x.r.pair.ID, puts, dels)
+}
+
+func (x *executor) run(ctx context.Context, plan *Plan) error {
+	defer func() { _ = x.flush(ctx) }()
+	root, err := os.OpenRoot(x.r.pair.LocalPath)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	x.root = root
+	for _, a := range plan.Moves {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if a.Kind == ActMoveRemote {
+			err = x.moveRemote(ctx, a)
+		} else {
+			err = x.moveLocal(a)
+		}
+		if err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	for _, a := range plan.Mkdirs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if a.Kind == ActMkdirRemote {
+			_, err = x.remoteDir(ctx, a.Path)
+		} else {
+			err = x.mkdirLocal(a.Path)
+		}
+		if err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	if err := x.flush(ctx); err != nil {
+		return err
+	}
+	if err := x.transfers(ctx, plan.Transfers); err != nil {
+		return err
+	}
+	for _, a := range plan.Deletes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := x.delete(ctx, a); err != nil {
+			x.skip(a.Path, err)
+		}
+	}
+	for _, a := range plan.Records {
+		switch a.Kind {
+		case ActRecord:
+			if a.Local != nil && a.Remote != nil {
+				x.put(recordOf(a.Path, a.Local, a.Remote))
+			}
+		case ActForget:
+			x.drop(a.Path, false)
+		}
+	}
+	return ctx.Err()
+}
+
+func recordOf(p string, l *LocalFile, r *RemoteFile) *FileRecord {
+	rec := &FileRecord{Path: p, Dir: l.Dir, Inode: l.Inode, EntryID: r.EntryID, Version: r.Version}
+	if !l.Dir {
+		rec.Size, rec.MtimeNs, rec.Hash, rec.Chunks = l.Size, l.MtimeNs, l.Hash, l.Chunks
+	}
+	return rec
+}
+
+// Small uploads go to the drive in batches (POST drive/files/batch), one
+// request per up to batchFiles files or batchBytes bytes, so that a first
+// backup of thousands of small files costs tens of requests and
+// transactions, not thousands. The server takes up to 1,000 files, 4 MiB
+// each, 32 MiB in all; smaller batches keep several workers busy (one
+// reads files while another's batch commits) and the agent's memory low.
+const (
+	batchFiles   = 250
+	batchBytes   = 4 << 20
+	batchMaxFile = 4 << 20
+)
+
+// job is what a transfer worker does next: one action, or a batch of small
+// uploads.
+type job struct {
+	acts  []Action
+	batch bool
+}
+
+// transfers runs uploads and downloads on parallel workers.
+func (x *executor) transfers(ctx context.Context, acts []Action) error {
+	if len(acts) == 0 {
+		return nil
+	}
+	for _, a := range acts {
+		x.prog.filesTotal.Add(1)
+		switch {
+		case a.Kind == ActUpload && a.Local != nil:
+			x.prog.bytesTotal.Add(a.Local.Size)
+		case a.Remote != nil:
+			x.prog.bytesTotal.Add(a.Remote.Size)
+		}
+	}
+	n := max(x.r.e.opts.Workers, 1)
+	work := make(chan job)
+	var wg gosync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done := 0
+			for j := range work {
+				if j.batch {
+					x.uploadBatch(ctx, j.acts)
+				} else if err := x.transfer(ctx, j.acts[0]); err != nil {
+					x.skip(j.acts[0].Path, err)
+				}
+				x.prog.filesDone.Add(int64(len(j.acts)))
+				x.r.publishProgress(x.prog)
+				if done += len(j.acts); done >= 200 {
+					done = 0
+					_ = x.flush(ctx)
+				}
+			}
+		}()
+	}
+	var pending []Action
+	var pendingBytes int64
+	flushBatch := func() {
+		switch len(pending) {
+		case 0:
+		case 1: // a lone file goes as it always did
+			work <- job{acts: pending}
+		default:
+			work <- job{acts: pending, batch: true}
+		}
+		pending, pendingBytes = nil, 0
+	}
+	for i := range acts {
+		if ctx.Err() != nil {
+			break
+		}
+		a := acts[i]
+		acts[i] = Action{} // the worker has its copy; the plan need not keep the file alive
+		if !x.batchable(a) {
+			work <- job{acts: []Action{a}}
+			continue
+		}
+		pending = append(pending, a)
+		if pendingBytes += a.Local.Size; len(pending) >= batchFiles || pendingBytes >= batchBytes {
+			flushBatch()
+		}
+	}
+	if ctx.Err() == nil {
+		flushBatch()
+	}
+	close(work)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// batchable: a small file to upload, and a server that takes batches.
+func (x *executor) batchable(a Action) bool {
+	return a.Kind == ActUpload && a.Local != nil && !a.Local.Dir && a.Local.Size <= min(x.r.e.opts.SmallFile, batchMaxFile) &&
+		!x.r.e.noBatch.Load()
+}
+
+// uploadBatch sends small files, new or changed, in one request. Each file
+// is answered on its own (a 409 or a file changed since the scan skips that
+// file only). A batch the server does not take as a whole (an older server
+// without batches, a limit it has lower) goes one file per request; a
+// batch that failed on the way (network, server error) is retried by the
+// next pass: sending it again is safe, whatever of it was stored answers
+// unchanged.
+func (x *executor) uploadBatch(ctx context.Context, acts []Action) {
+	files := make([]BatchFile, 0, len(acts))
+	sent := make([]Action, 0, len(acts))
+	for _, a := range acts {
+		rel := x.osRel(a)
+		if err := x.checkLocal(rel, a.Local); err != nil {
+			x.skip(a.Path, err)
+			continue
+		}
+		// The client reads the file by its absolute path: a file the scan
+		// found (the scan follows no symlink), only ever read.
+		f := BatchFile{Size: a.Local.Size, Hash: a.Local.Hash, Path: filepath.Join(x.r.pair.LocalPath, rel)}
+		if a.Remote != nil {
+			f.EntryID, f.BaseVersion = a.Remote.EntryID, a.Remote.Version
+		} else {
+			parentID, err := x.remoteDir(ctx, parentOf(a.Path))
+			if err != nil {
+				x.skip(a.Path, err)
+				continue
+			}
+			f.ParentID, f.Name = parentID, path.Base(a.Path)
+		}
+		files, sent = append(files, f), append(sent, a)
+	}
+	if len(files) == 0 {
+		return
+	}
+	res, err := x.r.e.client.UploadBatch(ctx, files)
+	if err != nil {
+		st := statusOf(err)
+		if st != http.StatusBadRequest && st != http.StatusNotFound && st != http.StatusMethodNotAllowed && st != http.StatusRequestEntityTooLarge {
+			for _, a := range sent {
+				x.skip(a.Path, err)
+			}
+			return
+		}
+		if st == http.StatusNotFound || st == http.StatusMethodNotAllowed {
+			if !x.r.e.noBatch.Swap(true) {
+				slog.Info("sync: the server takes no batch uploads; sending small files one by one", "err", err)
+			}
+		}
+		for _, a := range sent {
+			if err := x.transfer(ctx, a); err != nil {
+				x.skip(a.Path, err)
+			}
+		}
+		return
+	}
+	for i, r := range res {
+		a := sent[i]
+		if r.Err != nil {
+			var err error = r.Err
+			if r.Err.Key == "drive.hash_mismatch" {
+				err = errLocalChanged // the file changed after the scan
+			}
+			x.skip(a.Path, err)
+			continue
+		}
+		if r.Entry == nil {
+			x.skip(a.Path, fmt.Errorf("sync: batch answer without an entry (status %d)", r.Status))
+			continue
+		}
+		e := *r.Entry
+		if e.Hash == a.Local.Hash {
+			e.Hash = a.Local.Hash // the tree and the base share one copy of the hash
+		}
+		x.r.tree.Put(e)
+		x.put(recordOf(a.Path, a.Local, &RemoteFile{EntryID: e.ID, Version: e.Version}))
+		x.prog.bytesDone.Add(a.Local.Size)
+	}
+}
+
+func (x *executor) transfer(ctx context.Context, a Action) error {
+	switch a.Kind {
+	case ActUpload:
+		return x.upload(ctx, a, a.Remote)
+	case ActDownload:
+		return x.download(ctx, a.Path, a.Remote, a.Local)
+	case ActConflict:
+		// Keep both: the drive's version lands next to the local file under
+		// the conflict name, then the local version goes up.
+		if err := x.downloadTo(ctx, a.ConflictPath, a.Remote, nil, false); err != nil {
+			return err
+		}
+		x.mu.Lock()
+		x.created = append(x.created, a.ConflictPath)
+		x.mu.Unlock()
+		return x.upload(ctx, a, a.Remote)
+	case ActKeepLocal:
+		if err := x.checkLocal(x.osRel(a), a.Local); err != nil {
+			return err
+		}
+		if err := x.root.Rename(x.osRel(a), x.rel(a.ConflictPath)); err != nil {
+			return err
+		}
+		return x.download(ctx, a.Path, a.Remote, nil)
+	}
+	return nil
+}
+
+// checkLocal verifies the file at rel still looks like what the plan saw
+// (nil = must not exist).
+func (x *executor) checkLocal(rel string, want *LocalFile) error {
+	fi, err := x.root.Lstat(rel)
+	if want == nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return errLocalChanged
+	}
+	if err != nil || fi.IsDir() != want.Dir || (!want.Dir && (fi.Size() != want.Size || fi.ModTime().UnixNano() != want.MtimeNs)) {
+		return errLocalChanged
+	}
+	return nil
+}
+
+// remoteDir returns the drive folder ID for p, creating missing folders
+// (parents first) and recording them in the base.
+func (x *executor) remoteDir(ctx context.Context, p string) (string, error) {
+	if p == "" {
+		return x.r.pair.RemoteFolderID, nil
+	}
+	if rf := x.r.tree.Lookup(p); rf != nil {
+		if !rf.Dir {
+			return "", fmt.Errorf("sync: %s is a file on the drive", p)
+		}
+		x.recordDir(p, rf.EntryID, rf.Version)
+		return rf.EntryID, nil
+	}
+	parentID, err := x.remoteDir(ctx, parentOf(p))
+	if err != nil {
+		return "", err
+	}
+	e, err := x.r.e.client.CreateFolder(ctx, parentID, path.Base(p))
+	if err != nil {
+		return "", err
+	}
+	x.r.tree.Put(e)
+	x.recordDir(p, e.ID, e.Version)
+	return e.ID, nil
+}
+
+func (x *executor) recordDir(p, entryID string, version int64) {
+	if b := x.r.getBase(p); b != nil && b.Dir && b.EntryID == entryID {
+		return
+	}
+	fi, err := x.root.Lstat(x.rel(p))
+	if err != nil || !fi.IsDir() {
+		return
+	}
+	x.put(&FileRecord{Path: p, Dir: true, Inode: inodeOf(fi), EntryID: entryID, Version: version})
+}
+
+func (x *executor) mkdirLocal(p string) error {
+	rel := x.rel(p)
+	if err := x.root.MkdirAll(rel, 0o755); err != nil {
+		return err
+	}
+	fi, err := x.root.Lstat(rel)
+	if err != nil {
+		return err
+	}
+	if rf := x.r.tree.Lookup(p); rf != nil {
+		x.put(&FileRecord{Path: p, Dir: true, Inode: inodeOf(fi), EntryID: rf.EntryID, Version: rf.Version})
+	}
+	return nil
+}
+
+func (x *executor) moveRemote(ctx context.Context, a Action) error {
+	parentID, err := x.remoteDir(ctx, parentOf(a.Path))
+	if err != nil {
+		return err
+	}
+	r := a.Remote
+	e, err := x.r.e.client.Move(ctx, r.EntryID, r.Version, parentID, path.Base(a.Path))
+	if err != nil {
+		return err
+	}
+	x.r.tree.Put(e)
+	x.rekeyBase(a.From, a.Path, e)
+	return nil
+}
+
+func (x *executor) moveLocal(a Action) error {
+	to := x.rel(a.Path)
+	from := x.rel(a.From)
+	if a.Local != nil && a.Local.OSPath != "" {
+		from = a.Local.OSPath
+	}
+	lstat := x.root.Lstat
+	if l := x.r.e.opts.lstat; l != nil { // tests: a case-insensitive file system
+		base := x.r.pair.LocalPath
+		lstat = func(name string) (fs.FileInfo, error) { return l(filepath.Join(base, name)) }
+	}
+	if toFi, err := lstat(to); !errors.Is(err, fs.ErrNotExist) {
+		// On a case-insensitive file system (macOS, Windows) the new name of
+		// a case-only rename ("Report.txt" → "report.txt") finds the file
+		// itself: that is not something in the way.
+		fromFi, ferr := lstat(from)
+		if err != nil || ferr != nil || !os.SameFile(toFi, fromFi) {
+			return errLocalChanged
+		}
+	}
+	if err := x.root.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	if err := x.root.Rename(from, to); err != nil {
+		return err
+	}
+	e := Entry{ID: a.Remote.EntryID, Version: a.Remote.Version}
+	x.rekeyBase(a.From, a.Path, e)
+	return nil
+}
+
+// rekeyBase moves the base of from (and everything under it) to to; the
+// moved entry itself gets the version the server answered.
+func (x *executor) rekeyBase(from, to string, e Entry) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, old := range x.r.basePathsUnder(from) {
+		b := x.r.getBase(old)
+		nb := *b
+		nb.Path = to + old[len(from):]
+		if old == from && e.Version > 0 {
+			nb.Version = e.Version
+		}
+		x.r.dropBase(old, false)
+		x.dels[old] = true
+		delete(x.puts, old)
+		x.r.setBase(nb.Path, &nb)
+		x.puts[nb.Path] = &nb
+		delete(x.dels, nb.Path)
+	}
+}
+
+func (x *executor) delete(ctx context.Context, a Action) error {
+	switch a.Kind {
+	case ActDeleteRemote:
+		if a.Covered {
+			x.drop(a.Path, a.Dir)
+			return nil
+		}
+		r := a.Remote
+		if r == nil {
+			x.drop(a.Path, a.Dir)
+			return nil
+		}
+		if err := x.r.e.client.Delete(ctx, r.EntryID, r.Version); err != nil && !IsNotFound(err) {
+			return err
+		}
+		x.r.tree.Remove(r.EntryID)
+		x.drop(a.Path, a.Dir)
+	case ActDeleteLocal:
+		rel := x.osRel(a)
+		if a.Dir {
+			if err := x.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				// Not empty (ignored or new files inside): keep it, stop syncing it.
+				x.drop(a.Path, false)
+				return nil
+			}
+			x.drop(a.Path, false)
+			return nil
+		}
+		// Never delete a local change the drive does not have.
+		if err := x.checkLocal(rel, a.Local); err != nil {
+			return err
+		}
+		if err := x.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		x.drop(a.Path, false)
+	}
+	return nil
+}
+
+// upload sends a local file: a new file, or a new version of remote. Only
+// chunks the server lacks are sent, and the session is remembered so an
+// interrupted upload resumes.
+func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) error {
+	l := a.Local
+	if l == nil {
+		return errLocalChanged
+	}
+	rel := x.osRel(a)
+	if err := x.checkLocal(rel, l); err != nil {
+		return err
+	}
+	var (
+		e   Entry
+		err error
+	)
+	if l.Size <= x.r.e.opts.SmallFile {
+		// One request for a small file, new or changed (many small files
+		// go in batches instead: uploadBatch).
+		e, err = x.uploadSmall(ctx, a.Path, rel, l, remote)
+	} else {
+		e, err = x.uploadChunked(ctx, a.Path, rel, l, remote)
+	}
+	if err != nil {
+		return err
+	}
+	if e.Hash == l.Hash {
+		e.Hash = l.Hash // the tree and the base share one copy of the hash
+	}
+	x.r.tree.Put(e)
+	x.put(recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version}))
+	return nil
+}
+
+func (x *executor) uploadSmall(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+	data, err := x.root.ReadFile(rel)
+	if err != nil {
+		return Entry{}, err
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != l.Hash {
+		return Entry{}, errLocalChanged
+	}
+	var e Entry
+	if remote != nil {
+		e, err = x.r.e.client.UploadSmallVersion(ctx, remote.EntryID, remote.Version, data)
+	} else {
+		parentID, perr := x.remoteDir(ctx, parentOf(p))
+		if perr != nil {
+			return Entry{}, perr
+		}
+		e, err = x.r.e.client.UploadSmall(ctx, parentID, path.Base(p), data)
+	}
+	if err == nil {
+		x.prog.bytesDone.Add(int64(len(data)))
+	}
+	return e, err
+}
+
+// chunkSenders is how many chunks of one file are sent at once.
+const chunkSenders = 4
+
+func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
+	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
+	var state UploadState
+	if id, _ := ix.Upload(ctx, pairID, p, l.Hash); id != "" {
+		st, err := c.UploadStatus(ctx, id)
+		if err == nil {
+			state = st
+			slog.Debug("sync: resuming upload", "path", p, "missing", len(st.Missing))
+		}
+	}
+	if state.ID == "" {
+		req := UploadRequest{Size: l.Size, Hash: l.Hash, Chunks: make([]UploadChunk, 0, len(chunks))}
+		for _, ch := range chunks {
+			req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
+		}
+		if remote != nil {
+			req.EntryID, req.BaseVersion = remote.EntryID, remote.Version
+		} else {
+			parentID, err := x.remoteDir(ctx, parentOf(p))
+			if err != nil {
+				return Entry{}, err
+			}
+			req.ParentID, req.Name = parentID, path.Base(p)
+		}
+		st, err := c.StartUpload(ctx, req)
+		if err != nil {
+			return Entry{}, err
+		}
+		state = st
+		// Remember the session before sending anything: a restart resumes it.
+		if err := ix.SaveUpload(ctx, UploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
+			return Entry{}, err
+		}
+	}
+	missing := map[string]bool{}
+	for _, h := range state.Missing {
+		missing[h] = true
+	}
+	f, err := x.root.Open(rel)
+	if err != nil {
+		return Entry{}, err
+	}
+	defer f.Close()
+	// Up to chunkSenders chunks are in flight at once: the server spends
+	// most of a chunk's time on its fsyncs (the chunk file, its directory,
+	// the database), and the small chunks of scheme 2 (chunker) are four
+	// times as many as before.
+	sendCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       gosync.WaitGroup
+		failOnce gosync.Once
+		failErr  error
+	)
+	fail := func(err error) { failOnce.Do(func() { failErr = err; cancel() }) }
+	slots := make(chan struct{}, chunkSenders)
+send:
+	for _, ch := range chunks {
+		if !missing[ch.Hash] {
+			x.prog.bytesDone.Add(int64(ch.Size))
+			continue
+		}
+		delete(missing, ch.Hash) // a chunk repeated in the file is sent once
+		select {
+		case slots <- struct{}{}:
+		case <-sendCtx.Done():
+			break send
+		}
+		buf := make([]byte, ch.Size)
+		if _, err := f.ReadAt(buf, ch.Offset); err != nil && !(errors.Is(err, io.EOF)) {
+			fail(err)
+			<-slots
+			break
+		}
+		sum := sha256.Sum256(buf)
+		if hex.EncodeToString(sum[:]) != ch.Hash {
+			fail(errLocalChanged)
+			<-slots
+			break
+		}
+		wg.Add(1)
+		go func(ch ChunkRef, buf []byte) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			if err := c.PutChunk(sendCtx, state.ID, ch.Hash, buf); err != nil {
+				fail(err)
+				return
+			}
+			x.prog.bytesDone.Add(int64(ch.Size))
+			x.r.publishProgress(x.prog)
+		}(ch, buf)
+	}
+	wg.Wait()
+	if failErr != nil {
+		if ctx.Err() != nil {
+			return Entry{}, ctx.Err()
+		}
+		return Entry{}, failErr
+	}
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
+	e, err := c.Commit(ctx, state.ID)
+	if err != nil {
+		if IsNotFound(err) || IsConflict(err) {
+			_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
+		}
+		return Entry{}, err
+	}
+	_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
+	return e, nil
+}
+
+// download writes a drive file to p through a temp file in the same
+// directory: fsync, verify the hash, and rename into place only if the local
+// path still looks as the plan saw it (absent, or unchanged since the last sync).
+func (x *executor) download(ctx context.Context, p string, r *RemoteFile, expect *LocalFile) error {
+	return x.downloadTo(ctx, p, r, expect, true)
+}
+
+// downloadTo is download; record=false for conflict copies, which are new
+// local files (uploaded by the next pass), not the base of the entry.
+func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expect *LocalFile, record bool) error {
+	if r == nil {
+		return nil
+	}
+	target := x.rel(p)
+	if expect != nil && expect.Path == p && expect.OSPath != "" {
+		target = expect.OSPath
+	}
+	dir := filepath.Dir(target)
+	if err := x.root.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
+	f, err := x.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			x.root.Remove(tmp)
+		}
+	}()
+	body, err := x.r.e.client.Download(ctx, r.EntryID, r.Version)
+	if err != nil {
+		return err
+	}
+	defer body.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h, progressWriter{x.prog}), body)
+	if err != nil {
+		return err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); r.Hash != "" && got != r.Hash {
+		return fmt.Errorf("sync: download %s: hash mismatch", p)
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := x.checkLocal(target, expect); err != nil {
+		return err
+	}
+	if err := x.root.Rename(tmp, target); err != nil {
+		return err
+	}
+	ok = true
+	syncDir(x.root, dir)
+	if !record {
+		return nil
+	}
+	fi, err := x.root.Lstat(target)
+	if err != nil {
+		return err
+	}
+	x.put(&FileRecord{Path: p, Size: n, MtimeNs: fi.ModTime().UnixNano(), Inode: inodeOf(fi), Hash: r.Hash, EntryID: r.EntryID, Version: r.Version})
+	return nil
+}
+
+type progressWriter struct{ p *progress }
+
+func (w progressWriter) Write(b []byte) (int, error) {
+	w.p.bytesDone.Add(int64(len(b)))
+	return len(b), nil
+}
+
+// syncDir makes a rename durable (best effort: not every OS can fsync a
+// directory).
+func syncDir(root *os.Root, dir string) {
+	if d, err := root.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}

@@ -1,0 +1,255 @@
+package syncagent
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	gosync "sync"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// walker lists the scanned subtrees for Scanner.Scan. A rescan of an
+// unchanged folder is one getdents per directory and one lstat per file, so
+// directories are listed in parallel (a few at a time) to keep both cores
+// busy with the system calls, and an unchanged file costs no new strings:
+// its path is the base record's.
+type walker struct {
+	ctx  context.Context
+	s    *Scanner
+	base map[string]*FileRecord
+	sem  chan struct{} // extra goroutines listing directories
+	wg   gosync.WaitGroup
+
+	mu     gosync.Mutex // guards res, toHash and err
+	res    *ScanResult
+	toHash []*LocalFile
+	err    error
+}
+
+func newWalker(ctx context.Context, s *Scanner, base map[string]*FileRecord, res *ScanResult) *walker {
+	n := s.Workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return &walker{ctx: ctx, s: s, base: base, res: res, sem: make(chan struct{}, max(n*2, 2))}
+}
+
+// wait returns once every directory is listed, with the first hard error
+// (cancelled, or the pair root unreadable).
+func (w *walker) wait() error {
+	w.wg.Wait()
+	return w.err
+}
+
+func (w *walker) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+// subtree walks one scanned subtree; its root may be a file, a directory or gone.
+func (w *walker) subtree(sub string) {
+	if sub == "" {
+		w.dir("", "", true)
+		return
+	}
+	if w.s.Ignore.Match(sub, false) && w.s.Ignore.Match(sub, true) {
+		return
+	}
+	osRel := filepath.FromSlash(sub)
+	if !filepath.IsLocal(osRel) {
+		return // a dirty path from the change feed never leads out of the folder
+	}
+	fi, err := os.Lstat(filepath.Join(w.s.Root, osRel))
+	if errors.Is(err, fs.ErrNotExist) {
+		return // gone: nothing under it exists
+	}
+	w.mu.Lock()
+	if err != nil {
+		w.res.Skip[sub] = readFailure(err)
+		w.mu.Unlock()
+		return
+	}
+	lf := w.entry(sub, "", fi)
+	if lf != nil {
+		w.keep(lf)
+	} else {
+		w.res.Skip[sub] = notSynced(fi.Mode())
+	}
+	w.mu.Unlock()
+	if lf != nil && lf.Dir {
+		w.dir(sub, osRel, true)
+	}
+}
+
+// entry makes the LocalFile of one directory entry (nil for what is not
+// synced: symlinks, devices), reusing the base's hash when size, mtime and
+// inode are unchanged.
+func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *LocalFile {
+	mode := fi.Mode()
+	if !mode.IsDir() && !mode.IsRegular() {
+		return nil
+	}
+	lf := &LocalFile{Path: rel, OSPath: osPath, Dir: mode.IsDir(), Inode: inodeOf(fi)}
+	b := w.base[rel]
+	if !lf.Dir {
+		lf.Size = fi.Size()
+		lf.MtimeNs = fi.ModTime().UnixNano()
+	}
+	if lf.Inode == 0 {
+		lf.Inode = w.fileID(lf, b)
+	}
+	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) && b.Hash != "" {
+		lf.Hash, lf.Chunks = b.Hash, b.Chunks
+	}
+	return lf
+}
+
+// fileID is the identity of an entry whose stat had none (Windows). It
+// costs an open per file, so a file unchanged since its base (size and
+// mtime, what the content check trusts too) keeps the ID the base recorded;
+// a new or changed file, and every directory, is asked.
+func (w *walker) fileID(lf *LocalFile, b *FileRecord) uint64 {
+	if b != nil && b.Inode != 0 && !lf.Dir && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs {
+		return b.Inode
+	}
+	return fileIDAt(filepath.Join(w.s.Root, lf.osRel()))
+}
+
+// keep records lf (w.mu held).
+func (w *walker) keep(lf *LocalFile) {
+	w.res.Files[lf.Path] = lf
+	if !lf.Dir && lf.Hash == "" {
+		w.toHash = append(w.toHash, lf)
+	}
+}
+
+// dir lists one directory and goes on with its subdirectories, on another
+// goroutine while one is free. exact: the directory's name on disk is its
+// NFC slash path (so its children's usually are too).
+func (w *walker) dir(rel, osRel string, exact bool) {
+	if err := w.ctx.Err(); err != nil {
+		w.fail(err)
+		return
+	}
+	ents, err := os.ReadDir(filepath.Join(w.s.Root, osRel))
+	if err != nil {
+		if rel == "" {
+			w.fail(err) // the pair root must be readable
+			return
+		}
+		w.mu.Lock()
+		w.res.Skip[rel] = readFailure(err)
+		w.mu.Unlock()
+		return
+	}
+	type item struct {
+		rel, osPath string
+		ent         fs.DirEntry
+	}
+	var (
+		items  = make([]item, 0, len(ents))
+		temps  []string
+		clash  map[string][]string
+		prefix = make([]byte, 0, len(rel)+64)
+	)
+	if rel != "" {
+		prefix = append(append(prefix, rel...), '/')
+	}
+	for _, e := range ents {
+		name := norm.NFC.String(e.Name())
+		if strings.HasPrefix(name, TempPrefix) && !e.IsDir() {
+			temps = append(temps, filepath.Join(osRel, e.Name()))
+			continue
+		}
+		key := append(prefix, name...)
+		var p string
+		if b := w.base[string(key)]; b != nil {
+			p = b.Path // share the base's string: no allocation per unchanged file
+		} else {
+			p = string(key)
+		}
+		if w.s.Ignore.MatchSelf(p, e.IsDir()) {
+			continue
+		}
+		osPath := ""
+		if !exact || name != e.Name() || filepath.Separator != '/' {
+			osPath = filepath.Join(osRel, e.Name())
+		}
+		if w.s.CaseInsensitive {
+			if clash == nil {
+				clash = make(map[string][]string, len(ents))
+			}
+			k := strings.ToLower(name)
+			clash[k] = append(clash[k], p)
+		}
+		items = append(items, item{p, osPath, e})
+	}
+	clashed := map[string]string{}
+	for _, ps := range clash {
+		if len(ps) > 1 {
+			for _, p := range ps {
+				clashed[p] = "case clash: " + strings.Join(ps, ", ")
+			}
+		}
+	}
+	// lstat outside the lock; merge the directory's results at once.
+	found := make([]*LocalFile, 0, len(items))
+	skip := clashed
+	for _, it := range items {
+		if _, bad := clashed[it.rel]; bad {
+			continue
+		}
+		fi, err := it.ent.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			skip[it.rel] = readFailure(err)
+			continue
+		}
+		if lf := w.entry(it.rel, it.osPath, fi); lf != nil {
+			found = append(found, lf)
+		} else {
+			// Symlinks are never followed (their target may be outside
+			// the folder, or a loop); they and special files are listed,
+			// not dropped silently.
+			skip[it.rel] = notSynced(fi.Mode())
+		}
+	}
+	w.mu.Lock()
+	w.res.Temps = append(w.res.Temps, temps...)
+	for p, why := range skip {
+		w.res.Skip[p] = why
+	}
+	for _, lf := range found {
+		w.keep(lf)
+	}
+	w.mu.Unlock()
+	for _, lf := range found {
+		if !lf.Dir {
+			continue
+		}
+		childOS, childExact := lf.OSPath, lf.OSPath == ""
+		if childExact {
+			childOS = filepath.FromSlash(lf.Path)
+		}
+		select {
+		case w.sem <- struct{}{}:
+			w.wg.Add(1)
+			go func() {
+				defer func() { <-w.sem; w.wg.Done() }()
+				w.dir(lf.Path, childOS, childExact)
+			}()
+		default:
+			w.dir(lf.Path, childOS, childExact)
+		}
+	}
+}
