@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tack/backend/event"
 )
 
 // notice is the OS notification an event raises, in lang: its title and
@@ -14,13 +16,13 @@ import (
 func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 	str := func(k string) string { s, _ := ev.Data[k].(string); return s }
 	switch ev.Type {
-	case "approval.task_assigned":
+	case event.ApprovalTaskAssigned:
 		body = str("title")
 		if en := str("title_en"); lang == langEN && en != "" {
 			body = en
 		}
 		return tr(lang, "notice.approval"), body, true
-	case "ding.received":
+	case event.DingReceived:
 		title = tr(lang, "notice.ding")
 		if from := str("sender_name"); from != "" && ev.Data["auto"] != true {
 			title = tr(lang, "notice.ding.from", from)
@@ -30,7 +32,7 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 			msg = str("title")
 		}
 		return title, dingBody(lang, msg, ev.Data["auto"] == true, str("subject_type")), true
-	case "meeting.reminder":
+	case event.MeetingReminder:
 		return tr(lang, "notice.meeting"), meetingBody(lang, str("title"), str("occurrence_start"), str("occurrence_end"), str("where"), str("online_url")), true
 	}
 	return "", "", false

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tack/backend/event"
 )
 
 // Security modes of the SMTP connection.
@@ -34,25 +36,25 @@ const mailTimeout = time.Minute
 // mailTexts are the notification sentences of an email, per language:
 // the same as the web UI's notify.types (email cannot run the UI's i18n).
 var mailTexts = map[string][2]string{ // type → {zh-CN, en}
-	"approval.task_assigned":    {"有一条审批待你处理：%s", "An approval is waiting for you: %s"},
-	"approval.decided":          {"你的审批已%[2]s：%[1]s", "Your approval was %[2]s: %[1]s"},
-	"approval.cc":               {"审批抄送给你：%s", "You were copied on an approval: %s"},
-	"approval.reminder":         {"催办：请尽快处理审批 %s", "Reminder: please handle the approval %s"},
-	"approval.overdue":          {"审批已超时：%s", "Approval is overdue: %s"},
-	"approval.withdrawn":        {"审批已撤回：%s", "Approval withdrawn: %s"},
-	"approval.returned":         {"审批被退回：%s", "Approval returned: %s"},
-	"approval.comment":          {"审批有新评论：%s", "New comment on approval: %s"},
-	"meeting.invited":           {"你被邀请参加会议：%s", "You are invited to a meeting: %s"},
-	"meeting.changed":           {"会议有变更：%s", "Meeting changed: %s"},
-	"meeting.cancelled":         {"会议已取消：%s", "Meeting cancelled: %s"},
-	"meeting.reminder":          {"会议即将开始：%s", "Meeting starting soon: %s"},
-	"meeting.minutes_published": {"会议纪要已发布：%s", "Minutes published: %s"},
-	"task.assigned":             {"你有一项新任务：%s", "A task was assigned to you: %s"},
-	"task.overdue":              {"任务已逾期：%s", "Task overdue: %s"},
-	"drive.shared":              {"有文件共享给你：%s", "A file was shared with you: %s"},
-	"ding.received":             {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
-	"announcement.published":    {"新公告：%s", "New announcement: %s"},
-	"org.user_deactivated":      {"用户已停用：%s", "User deactivated: %s"},
+	event.ApprovalTaskAssigned:    {"有一条审批待你处理：%s", "An approval is waiting for you: %s"},
+	event.ApprovalDecided:         {"你的审批已%[2]s：%[1]s", "Your approval was %[2]s: %[1]s"},
+	event.ApprovalCC:              {"审批抄送给你：%s", "You were copied on an approval: %s"},
+	event.ApprovalReminder:        {"催办：请尽快处理审批 %s", "Reminder: please handle the approval %s"},
+	event.ApprovalOverdue:         {"审批已超时：%s", "Approval is overdue: %s"},
+	event.ApprovalWithdrawn:       {"审批已撤回：%s", "Approval withdrawn: %s"},
+	event.ApprovalReturned:        {"审批被退回：%s", "Approval returned: %s"},
+	event.ApprovalComment:         {"审批有新评论：%s", "New comment on approval: %s"},
+	event.MeetingInvited:          {"你被邀请参加会议：%s", "You are invited to a meeting: %s"},
+	event.MeetingChanged:          {"会议有变更：%s", "Meeting changed: %s"},
+	event.MeetingCancelled:        {"会议已取消：%s", "Meeting cancelled: %s"},
+	event.MeetingReminder:         {"会议即将开始：%s", "Meeting starting soon: %s"},
+	event.MeetingMinutesPublished: {"会议纪要已发布：%s", "Minutes published: %s"},
+	event.TaskAssigned:            {"你有一项新任务：%s", "A task was assigned to you: %s"},
+	event.TaskOverdue:             {"任务已逾期：%s", "Task overdue: %s"},
+	event.DriveShared:             {"有文件共享给你：%s", "A file was shared with you: %s"},
+	event.DingReceived:            {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
+	event.AnnouncementPublished:   {"新公告：%s", "New announcement: %s"},
+	event.OrgUserDeactivated:      {"用户已停用：%s", "User deactivated: %s"},
 }
 
 // mailWords are the other words of an email, per language.
@@ -90,14 +92,14 @@ func noteText(l int, n Notification) string {
 	if !ok {
 		return n.Body
 	}
-	if n.Type == "approval.decided" {
+	if n.Type == event.ApprovalDecided {
 		outcome, _ := n.Data["outcome"].(string)
 		if w, ok := mailWords[outcome]; ok {
 			outcome = w[l]
 		}
 		return fmt.Sprintf(t[l], n.Title, outcome)
 	}
-	if n.Type == "ding.received" {
+	if n.Type == event.DingReceived {
 		// Who sent it: a colleague's DING arrives from Tack's own address,
 		// and without the name it would read as the system's (a message
 		// asking to "sign in again at <link>" is phishing).
