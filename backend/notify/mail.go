@@ -68,8 +68,13 @@ var mailWords = map[string][2]string{
 	"due":      {"截止日期：%s", "Due: %s"},
 	"open":     {"查看：%s", "Open: %s"},
 	"footer":   {"这些通知发出 15 分钟后你仍未读，且当时不在线，所以 Tack 用邮件转告你。请勿直接回复此邮件。", "You had not read these notifications 15 minutes after they arrived and were not online, so Tack sent them by email. Please do not reply to this message."},
-	"testSub":  {"Tack 邮件通知测试", "Tack email test"},
-	"testBody": {"这是一封测试邮件：Tack 可以通过这台邮件服务器发送通知。", "This is a test: Tack can send notifications through this mail server."},
+	// The DINGs Tack writes itself, by event.DingContent kind.
+	"ding.unread":      {"你有未读的重要通知：%s", "You have not read: %s"},
+	"ding.unread_many": {"你有 %d 条未读的重要通知：%s", "You have %d unread important notices: %s"},
+	"ding.please_read": {"请阅读公告：%s", "Please read: %s"},
+	"listSep":          {"；", "; "},
+	"testSub":          {"Tack 邮件通知测试", "Tack email test"},
+	"testBody":         {"这是一封测试邮件：Tack 可以通过这台邮件服务器发送通知。", "This is a test: Tack can send notifications through this mail server."},
 }
 
 // zhWeekdays are the days of the week as Chinese dates name them.
@@ -103,8 +108,8 @@ func noteText(l int, n Notification) string {
 		// Who sent it: a colleague's DING arrives from Tack's own address,
 		// and without the name it would read as the system's (a message
 		// asking to "sign in again at <link>" is phishing).
-		sender, _ := n.Data["sender_name"].(string)
-		return fmt.Sprintf(t[l], n.Title, sender)
+		d, _ := event.Decode[event.Ding](n.Data)
+		return fmt.Sprintf(t[l], dingText(l, n.Title, d.Content), d.SenderName)
 	}
 	return fmt.Sprintf(t[l], n.Title)
 }
@@ -148,7 +153,7 @@ func meetingWhen(l int, d map[string]any) string {
 // meeting, the due date of a task, and the link to open it.
 func noteDetails(l int, n Notification, siteURL string) []string {
 	var out []string
-	if strings.HasPrefix(n.Type, "meeting.") {
+	if strings.HasPrefix(n.Type, "meeting.") { // every event.Meeting* type
 		if w := meetingWhen(l, n.Data); w != "" {
 			out = append(out, fmt.Sprintf(word(l, "when"), w))
 		}
@@ -314,4 +319,28 @@ func deliverMail(ctx context.Context, es EmailSettings, tlsConf *tls.Config, to 
 func validSiteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
+}
+
+// dingText is a DING's message in language l: a DING Tack wrote itself from
+// its content, a person's as written.
+func dingText(l int, message string, c *event.DingContent) string {
+	if c == nil || len(c.Items) == 0 {
+		return message
+	}
+	titles := make([]string, len(c.Items))
+	for i, it := range c.Items {
+		titles[i] = it.Title
+		if l == 1 && it.TitleEn != "" {
+			titles[i] = it.TitleEn
+		}
+	}
+	switch {
+	case c.Kind == event.DingUnread && c.Count > 1:
+		return fmt.Sprintf(word(l, "ding.unread_many"), c.Count, strings.Join(titles, word(l, "listSep")))
+	case c.Kind == event.DingUnread:
+		return fmt.Sprintf(word(l, "ding.unread"), titles[0])
+	case c.Kind == event.DingPleaseRead:
+		return fmt.Sprintf(word(l, "ding.please_read"), titles[0])
+	}
+	return message
 }
