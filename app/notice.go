@@ -45,13 +45,7 @@ func dingBody(lang string, d event.Ding) string {
 	if c == nil || len(c.Items) == 0 {
 		return d.Message
 	}
-	titles := make([]string, len(c.Items))
-	for i, it := range c.Items {
-		titles[i] = it.Title
-		if lang == langEN && it.TitleEn != "" {
-			titles[i] = it.TitleEn
-		}
-	}
+	titles := c.Titles(lang == langEN)
 	switch {
 	case c.Kind == event.DingUnread && c.Count > 1:
 		return tr(lang, "ding.unread_many", c.Count, strings.Join(titles, tr(lang, "list.sep")))

@@ -183,6 +183,19 @@ type DingContent struct {
 	Items []DingItem `json:"items"`
 }
 
+// Titles are the items' titles for a reader of English (an approval's
+// English title where it has one) or not.
+func (c *DingContent) Titles(english bool) []string {
+	out := make([]string, len(c.Items))
+	for i, it := range c.Items {
+		out[i] = it.Title
+		if english && it.TitleEn != "" {
+			out[i] = it.TitleEn
+		}
+	}
+	return out
+}
+
 // DingItem is one notice a DING is about.
 type DingItem struct {
 	Type    string `json:"type,omitempty"` // the notice's event type

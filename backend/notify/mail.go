@@ -327,13 +327,7 @@ func dingText(l int, message string, c *event.DingContent) string {
 	if c == nil || len(c.Items) == 0 {
 		return message
 	}
-	titles := make([]string, len(c.Items))
-	for i, it := range c.Items {
-		titles[i] = it.Title
-		if l == 1 && it.TitleEn != "" {
-			titles[i] = it.TitleEn
-		}
-	}
+	titles := c.Titles(l == 1)
 	switch {
 	case c.Kind == event.DingUnread && c.Count > 1:
 		return fmt.Sprintf(word(l, "ding.unread_many"), c.Count, strings.Join(titles, word(l, "listSep")))
