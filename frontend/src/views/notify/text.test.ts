@@ -30,6 +30,18 @@ describe('DING text and link', () => {
     expect(dingText(t, { message: 'Late: X', content: { kind: 'late' as DingKind, count: 1, items: [{ title: 'X' }] } })).toBe('Late: X')
   })
 
+  it('has a text for every kind of DING Tack writes, in both languages', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      setLocale(locale)
+      for (const kind of Object.values(DingKind)) {
+        const text = dingText(t, { message: 'server English', content: { kind, count: 1, items: [{ title: 'T' }] } })
+        expect(text, `${locale} ${kind}`).not.toBe('server English')
+        expect(text).toContain('T')
+      }
+    }
+    setLocale('zh-CN')
+  })
+
   it('shows a person\'s words as typed, even when they look like Tack\'s', () => {
     setLocale('zh-CN')
     for (const message of ['Unread: 工资调整通知', 'Unread (2): 工资; 奖金', 'Please read: 新的报销规定']) {
