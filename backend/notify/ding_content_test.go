@@ -49,9 +49,11 @@ func TestAutomaticDingsCarryContent(t *testing.T) {
 			t.Fatalf("ding.received data %+v %v", ev.Data, err)
 		}
 
-		// A person's own DING carries no content: their words are shown as typed.
+		// A person's own DING carries no content, even one that sends some:
+		// their words are shown as typed, never dressed up as Tack's.
 		var d notify.Ding
-		e.Must(201, "POST", "/api/v1/ding", adminTok, map[string]any{"recipients": []string{u.ID}, "message": "Unread: my note"}).JSON(t, &d)
+		e.Must(201, "POST", "/api/v1/ding", adminTok, map[string]any{"recipients": []string{u.ID}, "message": "Unread: my note",
+			"content": map[string]any{"kind": "unread", "count": 9, "items": []any{map[string]any{"title": "fake"}}}}).JSON(t, &d)
 		if d.Content != nil {
 			t.Fatalf("a person's DING got content %+v", d.Content)
 		}

@@ -162,7 +162,7 @@ func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notifi
 		}
 		d := Ding{ID: store.NewID(), SenderID: "system", SenderName: "Tack", Auto: true, CreatedAt: now,
 			Content: unreadContent(left)}
-		// Message is the English text, for email and clients older than Content.
+		// Message is the English text, for clients older than Content.
 		if len(left) == 1 {
 			// About the notice's own subject, so the DING opens the approval or announcement.
 			d.Message, d.SubjectType, d.SubjectID = "Unread: "+left[0].Title, left[0].SubjectType, left[0].SubjectID
