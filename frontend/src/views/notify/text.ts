@@ -64,7 +64,7 @@ export function notificationDetail(t: Composer['t'], te: Composer['te'], locale:
     return parts.join(' · ')
   }
   if (n.type.startsWith('task.') && str(n.data?.due)) return t('notify.detail.due', { due: str(n.data.due) })
-  if (n.type === 'drive.shared' && str(n.data?.by)) return t('notify.detail.sharedBy', { name: str(n.data.by) })
+  if (n.type === EventType.DriveShared && str(n.data?.by)) return t('notify.detail.sharedBy', { name: str(n.data.by) })
   return ''
 }
 
