@@ -1,10 +1,10 @@
 package app
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
+
+	"tack/backend/event"
 )
 
 // notice is the OS notification an event raises, in lang: its title and
@@ -12,53 +12,49 @@ import (
 // carries the subject's title (approvals also in English), so nothing here
 // needs another request.
 func notice(lang string, ev streamEvent) (title, body string, ok bool) {
-	str := func(k string) string { s, _ := ev.Data[k].(string); return s }
 	switch ev.Type {
-	case "approval.task_assigned":
-		body = str("title")
-		if en := str("title_en"); lang == langEN && en != "" {
-			body = en
+	case event.ApprovalTaskAssigned:
+		p, _ := event.Decode[event.Approval](ev.Data)
+		body = p.Title
+		if lang == langEN && p.TitleEn != "" {
+			body = p.TitleEn
 		}
 		return tr(lang, "notice.approval"), body, true
-	case "ding.received":
+	case event.DingReceived:
+		d, _ := event.Decode[event.Ding](ev.Data)
 		title = tr(lang, "notice.ding")
-		if from := str("sender_name"); from != "" && ev.Data["auto"] != true {
-			title = tr(lang, "notice.ding.from", from)
+		if d.SenderName != "" && !d.Auto {
+			title = tr(lang, "notice.ding.from", d.SenderName)
 		}
-		msg := str("message")
-		if msg == "" {
-			msg = str("title")
+		if d.Message == "" {
+			d.Message = d.Title
 		}
-		return title, dingBody(lang, msg, ev.Data["auto"] == true, str("subject_type")), true
-	case "meeting.reminder":
-		return tr(lang, "notice.meeting"), meetingBody(lang, str("title"), str("occurrence_start"), str("occurrence_end"), str("where"), str("online_url")), true
+		return title, dingBody(lang, d), true
+	case event.MeetingReminder:
+		m, _ := event.Decode[event.Meeting](ev.Data)
+		return tr(lang, "notice.meeting"), meetingBody(lang, m.Title, m.OccurrenceStart, m.OccurrenceEnd, m.Where, m.OnlineURL), true
 	}
 	return "", "", false
 }
 
-var unreadMany = regexp.MustCompile(`^Unread \((\d+)\): ([\s\S]*)$`)
-
-// dingBody shows the server's automatic DINGs (written in English with a
-// fixed prefix, as the web UI's dingText reads them) in lang; a person's own
-// message stays as written, even one that starts like the policy's ("Unread:
-// …" typed by a colleague is not dressed up as a notice from Tack). Only the
-// policy's DINGs (auto) and announcement reminders (about an announcement,
-// which only its publisher may send) are read that way.
-func dingBody(lang, msg string, auto bool, subjectType string) string {
-	if !auto && subjectType != "announcement" {
-		return msg
+// dingBody is a DING's text in lang: a DING Tack wrote itself (it has
+// Content) from its fields, by the message table's "ding.<kind>" entries;
+// a person's message as written.
+func dingBody(lang string, d event.Ding) string {
+	c := d.Content
+	if c == nil || len(c.Items) == 0 {
+		return d.Message
 	}
-	if rest, ok := strings.CutPrefix(msg, "Unread: "); ok && auto {
-		return tr(lang, "ding.unread", rest)
+	titles := c.Titles(lang == langEN)
+	switch {
+	case c.Kind == event.DingUnread && c.Count > 1:
+		return tr(lang, "ding.unread_many", c.Count, strings.Join(titles, tr(lang, "list.sep")))
+	case c.Kind == event.DingUnread:
+		return tr(lang, "ding.unread", titles[0])
+	case c.Kind == event.DingPleaseRead:
+		return tr(lang, "ding.please_read", titles[0])
 	}
-	if m := unreadMany.FindStringSubmatch(msg); m != nil && auto {
-		n, _ := strconv.Atoi(m[1])
-		return tr(lang, "ding.unread_many", n, strings.Join(strings.Split(m[2], "; "), tr(lang, "list.sep")))
-	}
-	if rest, ok := strings.CutPrefix(msg, "Please read: "); ok {
-		return tr(lang, "ding.please_read", rest)
-	}
-	return msg
+	return d.Message // a kind this client does not know yet: the server's English
 }
 
 // meetingBody is the meeting's title, then its hours on this computer's

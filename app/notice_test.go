@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tack/backend/event"
 	"tack/backend/server/servertest"
 )
 
@@ -24,15 +25,28 @@ func TestNoticeInTheUsersLanguage(t *testing.T) {
 		{"approval en", langEN, "approval.task_assigned", leave, "Tack: New approval waiting for you", "李娜's Leave · Annual leave · 5 days"},
 		{"approval en without an English title", langEN, "approval.task_assigned", map[string]any{"title": "采购申请"}, "Tack: New approval waiting for you", "采购申请"},
 		{"person's DING", langZH, "ding.received", map[string]any{"message": "下午三点开会", "sender_name": "王总"}, "Tack：王总 的 DING", "下午三点开会"},
-		{"policy DING zh", langZH, "ding.received", map[string]any{"message": "Unread: 年会通知", "sender_name": "系统", "auto": true}, "Tack：DING", "你有未读的重要通知：年会通知"},
-		{"policy DING, several", langZH, "ding.received", map[string]any{"message": "Unread (2): 年会通知; 请假审批", "auto": true}, "Tack：DING", "你有 2 条未读的重要通知：年会通知；请假审批"},
-		{"policy DING en", langEN, "ding.received", map[string]any{"message": "Please read: Safety", "auto": true}, "Tack: DING", "Please read: Safety"},
+		{"policy DING zh", langZH, "ding.received", map[string]any{"message": "Unread: 年会通知", "sender_name": "系统", "auto": true,
+			"content": unread(1, "年会通知")}, "Tack：DING", "你有未读的重要通知：年会通知"},
+		{"policy DING, several", langZH, "ding.received", map[string]any{"message": "Unread (2): 年会通知; 请假审批", "auto": true,
+			"content": unread(2, "年会通知", "请假审批")}, "Tack：DING", "你有 2 条未读的重要通知：年会通知；请假审批"},
+		{"policy DING, more than it names", langEN, "ding.received", map[string]any{"auto": true,
+			"content": unread(12, "A", "B")}, "Tack: DING", "You have 12 unread important notices: A; B"},
+		{"policy DING en takes an approval's English title", langEN, "ding.received", map[string]any{"message": "Unread: 请假", "auto": true,
+			"content": map[string]any{"kind": "unread", "count": 1, "items": []any{map[string]any{"title": "请假", "title_en": "Leave"}}}},
+			"Tack: DING", "Unread important notice: Leave"},
 		{"announcement reminder zh", langZH, "ding.received", map[string]any{"message": "Please read: 消防演练", "sender_name": "人事",
-			"subject_type": "announcement"}, "Tack：人事 的 DING", "请阅读公告：消防演练"},
+			"subject_type": "announcement", "content": map[string]any{"kind": "please_read", "count": 1, "items": []any{map[string]any{"title": "消防演练"}}}},
+			"Tack：人事 的 DING", "请阅读公告：消防演练"},
+		{"announcement reminder en", langEN, "ding.received", map[string]any{"message": "Please read: 消防演练", "sender_name": "人事",
+			"subject_type": "announcement", "content": map[string]any{"kind": "please_read", "count": 1, "items": []any{map[string]any{"title": "消防演练"}}}},
+			"Tack: DING from 人事", "Please read: 消防演练"},
+		{"a kind this client does not know: the server's English", langZH, "ding.received", map[string]any{"message": "Late: X", "auto": true,
+			"content": map[string]any{"kind": "late", "count": 1, "items": []any{map[string]any{"title": "X"}}}}, "Tack：DING", "Late: X"},
+		// No content: a person's words, shown as typed even when they look like Tack's.
 		{"a colleague's words that look like the policy's", langZH, "ding.received", map[string]any{"message": "Unread: 工资调整通知",
 			"sender_name": "张三"}, "Tack：张三 的 DING", "Unread: 工资调整通知"},
-		{"a colleague's 'please read' about no announcement", langZH, "ding.received", map[string]any{"message": "Please read: 新规定",
-			"sender_name": "张三", "subject_type": "approval"}, "Tack：张三 的 DING", "Please read: 新规定"},
+		{"a colleague's 'please read' about an announcement", langZH, "ding.received", map[string]any{"message": "Please read: 新规定",
+			"sender_name": "张三", "subject_type": "announcement"}, "Tack：张三 的 DING", "Please read: 新规定"},
 		{"meeting zh", langZH, "meeting.reminder", meeting, "Tack：会议即将开始", "周会\n09:50–10:50 · 3F 大会议室"},
 		{"meeting online en", langEN, "meeting.reminder", map[string]any{"title": "Sync", "occurrence_start": start.Format(time.RFC3339), "online_url": "https://meet.example/x"},
 			"Tack: Meeting soon", "Sync\n09:50 · online"},
@@ -47,6 +61,24 @@ func TestNoticeInTheUsersLanguage(t *testing.T) {
 	}
 	if _, _, ok := notice(langZH, streamEvent{Type: "approval.decided"}); ok {
 		t.Fatal("approval.decided raised an OS notification")
+	}
+}
+
+// unread is an automatic DING's content as the stream carries it.
+func unread(n int, titles ...string) map[string]any {
+	items := []any{}
+	for _, t := range titles {
+		items = append(items, map[string]any{"title": t})
+	}
+	return map[string]any{"kind": "unread", "count": n, "items": items}
+}
+
+// Every kind of DING Tack writes has its text in the shell's message table.
+func TestDingKindsHaveTexts(t *testing.T) {
+	for _, k := range event.DingKinds {
+		if _, ok := shellTexts["ding."+k]; !ok {
+			t.Errorf("no shell text ding.%s", k)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/org"
 	"tack/backend/store"
 )
@@ -157,8 +158,8 @@ func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor org.Actor, task
 	}
 	// A step on the way: the applicant follows their request moving on.
 	rn := inst.Route[node]
-	return s.emit(tx, inst, "approval.progressed", actor.UserID, []string{inst.ApplicantID},
-		map[string]any{"step": rn.NameZh, "step_en": rn.NameEn, "by": actor.UserID})
+	return s.emit(tx, inst, event.ApprovalProgressed, actor.UserID, []string{inst.ApplicantID},
+		event.Approval{Step: rn.NameZh, StepEn: rn.NameEn, By: actor.UserID})
 }
 
 // Reject ends the instance as rejected.
@@ -238,7 +239,7 @@ func (s *Service) reassign(tx *gorm.DB, inst *Instance, t *Task, userID, actorID
 			return err
 		}
 		if status == TaskPending {
-			if err := s.emit(tx, inst, "approval.task_assigned", actorID, []string{nt.AssigneeID}, nil); err != nil {
+			if err := s.emit(tx, inst, event.ApprovalTaskAssigned, actorID, []string{nt.AssigneeID}, event.Approval{}); err != nil {
 				return err
 			}
 		}
@@ -295,7 +296,7 @@ func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, r
 			if err := s.timeline(tx, inst, actor.UserID, "added_approver", inst.CurrentNode, req.Comment, data); err != nil {
 				return err
 			}
-			return s.emit(tx, inst, "approval.task_assigned", actor.UserID, []string{req.UserID}, nil)
+			return s.emit(tx, inst, event.ApprovalTaskAssigned, actor.UserID, []string{req.UserID}, event.Approval{})
 		}
 		hi := t.Stage + stageGap
 		for _, st := range stages {
@@ -343,7 +344,7 @@ func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req Ac
 		if err := s.timeline(tx, inst, actor.UserID, "returned", inst.CurrentNode, req.Comment, map[string]any{"to_node": target}); err != nil {
 			return err
 		}
-		if err := s.emit(tx, inst, "approval.returned", actor.UserID, append([]string{inst.ApplicantID}, inst.Route[target].Approvers...), map[string]any{"to_node": target}); err != nil {
+		if err := s.emit(tx, inst, event.ApprovalReturned, actor.UserID, append([]string{inst.ApplicantID}, inst.Route[target].Approvers...), event.Approval{ToNode: &target}); err != nil {
 			return err
 		}
 		return s.activateFrom(tx, inst, target, actor.UserID)
@@ -366,7 +367,7 @@ func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req 
 		if err := s.timeline(tx, inst, actor.UserID, "withdrawn", inst.CurrentNode, req.Comment, nil); err != nil {
 			return err
 		}
-		return s.emit(tx, inst, "approval.withdrawn", actor.UserID, open, nil)
+		return s.emit(tx, inst, event.ApprovalWithdrawn, actor.UserID, open, event.Approval{})
 	})
 }
 
@@ -412,7 +413,7 @@ func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req A
 			return fmt.Errorf("approval: comment: %w", err)
 		}
 		to = slices.DeleteFunc(append(to, inst.ApplicantID), func(u string) bool { return u == actor.UserID })
-		return s.emit(tx, inst, "approval.comment", actor.UserID, to, map[string]any{"comment": req.Comment})
+		return s.emit(tx, inst, event.ApprovalComment, actor.UserID, to, event.Approval{Comment: req.Comment})
 	})
 }
 
@@ -435,6 +436,6 @@ func (s *Service) Remind(ctx context.Context, actor org.Actor, id string) (Insta
 		if err := s.timeline(tx, inst, actor.UserID, "reminded", inst.CurrentNode, "", map[string]any{"to": to}); err != nil {
 			return err
 		}
-		return s.emit(tx, inst, "approval.reminder", actor.UserID, to, map[string]any{"by": "applicant"})
+		return s.emit(tx, inst, event.ApprovalReminder, actor.UserID, to, event.Approval{By: "applicant"})
 	})
 }

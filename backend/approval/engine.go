@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -16,19 +17,13 @@ const stageGap = 1 << 16
 
 func (s *Service) link(inst *Instance) string { return "/approvals/" + inst.ID }
 
-func (s *Service) emit(tx *gorm.DB, inst *Instance, typ, actorID string, to []string, data map[string]any) error {
+func (s *Service) emit(tx *gorm.DB, inst *Instance, typ, actorID string, to []string, p event.Approval) error {
 	if len(to) == 0 {
 		return nil
 	}
-	if data == nil {
-		data = map[string]any{}
-	}
-	data["title"] = inst.Title
-	data["title_en"] = inst.TitleEn
-	data["link"] = s.link(inst)
-	data["number"] = inst.Number
+	p.Title, p.TitleEn, p.Link, p.Number = inst.Title, inst.TitleEn, s.link(inst), inst.Number
 	return notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "approval", SubjectID: inst.ID,
-		ActorID: actorID, Recipients: uniq(to), Data: data})
+		ActorID: actorID, Recipients: uniq(to), Data: event.Data(p)})
 }
 
 func uniq(ids []string) []string {
@@ -177,7 +172,7 @@ func (s *Service) activateFrom(tx *gorm.DB, inst *Instance, idx int, actorID str
 			if err := s.timeline(tx, inst, "system", "cc", idx, "", map[string]any{"users": n.Approvers}); err != nil {
 				return err
 			}
-			if err := s.emit(tx, inst, "approval.cc", actorID, n.Approvers, nil); err != nil {
+			if err := s.emit(tx, inst, event.ApprovalCC, actorID, n.Approvers, event.Approval{}); err != nil {
 				return err
 			}
 			continue
@@ -198,7 +193,7 @@ func (s *Service) activateFrom(tx *gorm.DB, inst *Instance, idx int, actorID str
 				pending = append(pending, u)
 			}
 		}
-		return s.emit(tx, inst, "approval.task_assigned", actorID, pending, nil)
+		return s.emit(tx, inst, event.ApprovalTaskAssigned, actorID, pending, event.Approval{})
 	}
 	return s.finish(tx, inst, StatusApproved, actorID)
 }
@@ -217,7 +212,7 @@ func (s *Service) finish(tx *gorm.DB, inst *Instance, status, actorID string) er
 	if err := s.timeline(tx, inst, actorID, "finished", inst.CurrentNode, "", map[string]any{"outcome": status}); err != nil {
 		return err
 	}
-	return s.emit(tx, inst, "approval.decided", actorID, []string{inst.ApplicantID}, map[string]any{"outcome": status})
+	return s.emit(tx, inst, event.ApprovalDecided, actorID, []string{inst.ApplicantID}, event.Approval{Outcome: status})
 }
 
 func (s *Service) openTasks(tx *gorm.DB, instID string, node int) ([]Task, error) {
@@ -265,5 +260,5 @@ func (s *Service) advance(tx *gorm.DB, inst *Instance, actorID string) error {
 		}
 		to = append(to, t.AssigneeID)
 	}
-	return s.emit(tx, inst, "approval.task_assigned", actorID, to, nil)
+	return s.emit(tx, inst, event.ApprovalTaskAssigned, actorID, to, event.Approval{})
 }

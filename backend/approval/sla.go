@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tack/backend/event"
 	"tack/backend/org"
 	"tack/backend/store"
 )
@@ -93,18 +94,18 @@ func (s *Service) slaStep(tx *gorm.DB, t Task, manager string, now time.Time) er
 	if res.RowsAffected == 0 {
 		return nil // acted on meanwhile
 	}
-	data := map[string]any{"by": "sla", "task_id": t.ID, "stage": t.SLAStage + 1}
-	if err := s.emit(tx, &inst, "approval.reminder", org.System.UserID, []string{t.AssigneeID}, data); err != nil {
+	data := event.Approval{By: "sla", TaskID: t.ID, Stage: t.SLAStage + 1}
+	if err := s.emit(tx, &inst, event.ApprovalReminder, org.System.UserID, []string{t.AssigneeID}, data); err != nil {
 		return err
 	}
 	if t.SLAStage == 0 {
-		if err := s.emit(tx, &inst, "approval.overdue", org.System.UserID, []string{t.AssigneeID, inst.ApplicantID}, map[string]any{"task_id": t.ID, "approver_id": t.AssigneeID}); err != nil {
+		if err := s.emit(tx, &inst, event.ApprovalOverdue, org.System.UserID, []string{t.AssigneeID, inst.ApplicantID}, event.Approval{TaskID: t.ID, ApproverID: t.AssigneeID}); err != nil {
 			return err
 		}
 		return s.timeline(tx, &inst, org.System.UserID, "overdue", t.NodeIndex, "", map[string]any{"user_id": t.AssigneeID})
 	}
 	if manager != "" && manager != t.AssigneeID {
-		if err := s.emit(tx, &inst, "approval.overdue", org.System.UserID, []string{manager}, map[string]any{"task_id": t.ID, "approver_id": t.AssigneeID, "escalated": true}); err != nil {
+		if err := s.emit(tx, &inst, event.ApprovalOverdue, org.System.UserID, []string{manager}, event.Approval{TaskID: t.ID, ApproverID: t.AssigneeID, Escalated: true}); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
 )
@@ -147,9 +148,9 @@ func (s *Service) emitShared(st dbx, a org.Actor, e *Entry, role string, rcpt []
 	if len(rcpt) == 0 {
 		return nil
 	}
-	return notify.Emit(st.db, &notify.Event{Type: "drive.shared", SubjectType: "drive_entry", SubjectID: e.ID, ActorID: a.UserID,
-		Recipients: rcpt, Data: map[string]any{"title": e.Name, "link": "/drive/entries/" + e.ID, "role": role,
-			"kind": e.Kind, "space_id": e.SpaceID, "by": a.Name}})
+	return notify.Emit(st.db, &notify.Event{Type: event.DriveShared, SubjectType: "drive_entry", SubjectID: e.ID, ActorID: a.UserID,
+		Recipients: rcpt, Data: event.Data(event.DriveShare{Title: e.Name, Link: "/drive/entries/" + e.ID, Role: role,
+			Kind: e.Kind, SpaceID: e.SpaceID, By: a.Name})})
 }
 
 // Revoke removes a grant (managers of the entry it is on).

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
 )
@@ -165,14 +166,13 @@ func (m *Meeting) apply(val *validated) {
 
 // eventData is what a meeting event carries for the notification text:
 // title, link, times and where (the room's name and location, or the place).
-func (s *Service) eventData(db *gorm.DB, m *Meeting, extra map[string]any) map[string]any {
-	d := map[string]any{"title": m.Title, "link": "/meetings/" + m.ID, "start": m.StartAt.Format(time.RFC3339),
-		"end": m.EndAt.Format(time.RFC3339), "room_id": m.RoomID, "time_zone": m.TimeZone, "rrule": m.RRule,
-		"where": s.where(db, m), "online_url": m.OnlineURL}
-	for k, v := range extra {
-		d[k] = v
+func (s *Service) eventData(db *gorm.DB, m *Meeting, p event.Meeting) map[string]any {
+	p.Title, p.Start, p.End = m.Title, m.StartAt.Format(time.RFC3339), m.EndAt.Format(time.RFC3339)
+	p.RoomID, p.TimeZone, p.RRule, p.Where, p.OnlineURL = m.RoomID, m.TimeZone, m.RRule, s.where(db, m), m.OnlineURL
+	if p.Link == "" {
+		p.Link = "/meetings/" + m.ID
 	}
-	return d
+	return event.Data(p)
 }
 
 // occurrenceLink opens one sitting of a series (its minutes, its moved
@@ -257,8 +257,8 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 			}
 		}
 		if rcpt := without(m.attendeeIDs(), actor.UserID); len(rcpt) > 0 {
-			if err := notify.Emit(tx, &notify.Event{Type: "meeting.invited", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name})}); err != nil {
+			if err := notify.Emit(tx, &notify.Event{Type: event.MeetingInvited, SubjectType: "meeting", SubjectID: m.ID,
+				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, event.Meeting{Organizer: actor.Name})}); err != nil {
 				return err
 			}
 		}
@@ -392,15 +392,15 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 		emits := []struct {
 			typ  string
 			rcpt []string
-		}{{"meeting.changed", toldOfChange},
-			{"meeting.invited", without(added, actor.UserID)},
-			{"meeting.cancelled", without(removed, actor.UserID)}}
+		}{{event.MeetingChanged, toldOfChange},
+			{event.MeetingInvited, without(added, actor.UserID)},
+			{event.MeetingCancelled, without(removed, actor.UserID)}}
 		for _, e := range emits {
 			if len(e.rcpt) == 0 {
 				continue
 			}
 			if err := notify.Emit(tx, &notify.Event{Type: e.typ, SubjectType: "meeting", SubjectID: m.ID, ActorID: actor.UserID,
-				Recipients: e.rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name, "changes": changed})}); err != nil {
+				Recipients: e.rcpt, Data: s.eventData(tx, m, event.Meeting{Organizer: actor.Name, Changes: changed})}); err != nil {
 				return err
 			}
 		}
@@ -499,8 +499,8 @@ func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, versio
 		if len(rcpt) == 0 {
 			return nil
 		}
-		return notify.Emit(tx, &notify.Event{Type: "meeting.cancelled", SubjectType: "meeting", SubjectID: m.ID,
-			ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"organizer": actor.Name})})
+		return notify.Emit(tx, &notify.Event{Type: event.MeetingCancelled, SubjectType: "meeting", SubjectID: m.ID,
+			ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, event.Meeting{Organizer: actor.Name})})
 	})
 	return out, err
 }
@@ -570,15 +570,15 @@ func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string
 		if err := s.saveMeeting(tx, m, old); err != nil {
 			return err
 		}
-		typ := "meeting.changed"
+		typ := event.MeetingChanged
 		if in.Cancelled {
-			typ = "meeting.cancelled"
+			typ = event.MeetingCancelled
 		}
 		if rcpt := without(append(m.attendeeIDs(), m.OrganizerID), actor.UserID); len(rcpt) > 0 {
 			if err := notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "meeting", SubjectID: m.ID, ActorID: actor.UserID,
-				Recipients: rcpt, Data: s.eventData(tx, m, map[string]any{"occurrence": orig.Format(time.RFC3339), "link": occurrenceLink(m, orig),
-					"occurrence_start": ex.StartAt.Format(time.RFC3339), "occurrence_end": ex.EndAt.Format(time.RFC3339),
-					"occurrence_cancelled": in.Cancelled})}); err != nil {
+				Recipients: rcpt, Data: s.eventData(tx, m, event.Meeting{Occurrence: orig.Format(time.RFC3339), Link: occurrenceLink(m, orig),
+					OccurrenceStart: ex.StartAt.Format(time.RFC3339), OccurrenceEnd: ex.EndAt.Format(time.RFC3339),
+					OccurrenceCancelled: in.Cancelled})}); err != nil {
 				return err
 			}
 		}

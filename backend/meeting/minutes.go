@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/store"
@@ -286,16 +287,16 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 			if err := tx.Create(&t).Error; err != nil {
 				return fmt.Errorf("meeting: create task: %w", err)
 			}
-			if err := notify.Emit(tx, &notify.Event{Type: "task.assigned", SubjectType: "task", SubjectID: t.ID, ActorID: actor.UserID,
-				Recipients: []string{t.OwnerID}, Data: map[string]any{"title": t.Title, "link": "/tasks", "due": t.DueDate,
-					"meeting_id": m.ID, "meeting_title": m.Title}}); err != nil {
+			if err := notify.Emit(tx, &notify.Event{Type: event.TaskAssigned, SubjectType: "task", SubjectID: t.ID, ActorID: actor.UserID,
+				Recipients: []string{t.OwnerID}, Data: event.Data(event.Task{Title: t.Title, Link: "/tasks", Due: t.DueDate,
+					MeetingID: m.ID, MeetingTitle: m.Title})}); err != nil {
 				return err
 			}
 		}
 		if rcpt := without(viewers, actor.UserID); len(rcpt) > 0 {
-			data := map[string]any{"document_id": docID, "occurrence_start": key.Format(time.RFC3339), "document_name": name}
-			data["link"] = occurrenceLink(m, key) // the minutes of this sitting, not of the series' first
-			return notify.Emit(tx, &notify.Event{Type: "meeting.minutes_published", SubjectType: "meeting", SubjectID: m.ID,
+			data := event.Meeting{DocumentID: docID, OccurrenceStart: key.Format(time.RFC3339), DocumentName: name,
+				Link: occurrenceLink(m, key)} // the minutes of this sitting, not of the series' first
+			return notify.Emit(tx, &notify.Event{Type: event.MeetingMinutesPublished, SubjectType: "meeting", SubjectID: m.ID,
 				ActorID: actor.UserID, Recipients: rcpt, Data: s.eventData(tx, m, data)})
 		}
 		return nil

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
 )
@@ -27,9 +28,9 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, u org.User
 			"version": gorm.Expr("version + 1"), "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("meeting: hand over task: %w", err)
 		}
-		if err := notify.Emit(tx, &notify.Event{Type: "task.assigned", SubjectType: "task", SubjectID: t.ID, ActorID: "system",
-			Recipients: []string{manager.ID}, Data: map[string]any{"title": t.Title, "link": "/tasks", "due": t.DueDate,
-				"meeting_id": t.MeetingID, "from_user": u.Name}}); err != nil {
+		if err := notify.Emit(tx, &notify.Event{Type: event.TaskAssigned, SubjectType: "task", SubjectID: t.ID, ActorID: "system",
+			Recipients: []string{manager.ID}, Data: event.Data(event.Task{Title: t.Title, Link: "/tasks", Due: t.DueDate,
+				MeetingID: t.MeetingID, FromUser: u.Name})}); err != nil {
 			return err
 		}
 	}
@@ -46,8 +47,8 @@ func (s *Service) OnUserDeactivated(ctx context.Context, tx *gorm.DB, u org.User
 		if err := tx.Where("meeting_id = ? AND user_id = ?", m.ID, manager.ID).Delete(&Attendee{}).Error; err != nil {
 			return fmt.Errorf("meeting: hand over meeting: %w", err)
 		}
-		if err := notify.Emit(tx, &notify.Event{Type: "meeting.changed", SubjectType: "meeting", SubjectID: m.ID, ActorID: "system",
-			Recipients: []string{manager.ID}, Data: s.eventData(tx, &m, map[string]any{"organizer_handover_from": u.Name})}); err != nil {
+		if err := notify.Emit(tx, &notify.Event{Type: event.MeetingChanged, SubjectType: "meeting", SubjectID: m.ID, ActorID: "system",
+			Recipients: []string{manager.ID}, Data: s.eventData(tx, &m, event.Meeting{OrganizerHandoverFrom: u.Name})}); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -103,10 +104,10 @@ func (s *Service) sendReminders(tx *gorm.DB) (int, error) {
 			if res.RowsAffected == 0 {
 				continue // already sent
 			}
-			err := notify.Emit(tx, &notify.Event{Type: "meeting.reminder", SubjectType: "meeting", SubjectID: m.ID,
-				ActorID: "system", Recipients: m.people(), Data: s.eventData(tx, m, map[string]any{
-					"occurrence_start": o.Start.Format(time.RFC3339), "occurrence_end": o.End.Format(time.RFC3339), "link": occurrenceLink(m, o.OriginalStart),
-					"minutes_before": m.ReminderMinutes})})
+			err := notify.Emit(tx, &notify.Event{Type: event.MeetingReminder, SubjectType: "meeting", SubjectID: m.ID,
+				ActorID: "system", Recipients: m.people(), Data: s.eventData(tx, m, event.Meeting{
+					OccurrenceStart: o.Start.Format(time.RFC3339), OccurrenceEnd: o.End.Format(time.RFC3339), Link: occurrenceLink(m, o.OriginalStart),
+					MinutesBefore: m.ReminderMinutes})})
 			if err != nil {
 				return sent, err
 			}
@@ -135,8 +136,8 @@ func (s *Service) flagOverdue(tx *gorm.DB) (int, error) {
 		if t.CreatedBy != "" && t.CreatedBy != t.OwnerID {
 			rcpt = append(rcpt, t.CreatedBy)
 		}
-		if err := notify.Emit(tx, &notify.Event{Type: "task.overdue", SubjectType: "task", SubjectID: t.ID, ActorID: "system",
-			Recipients: rcpt, Data: map[string]any{"title": t.Title, "link": "/tasks", "due": t.DueDate, "meeting_id": t.MeetingID}}); err != nil {
+		if err := notify.Emit(tx, &notify.Event{Type: event.TaskOverdue, SubjectType: "task", SubjectID: t.ID, ActorID: "system",
+			Recipients: rcpt, Data: event.Data(event.Task{Title: t.Title, Link: "/tasks", Due: t.DueDate, MeetingID: t.MeetingID})}); err != nil {
 			return n, err
 		}
 		n++

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/store"
 )
 
@@ -77,9 +78,9 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 		if err := tx.CreateInBatches(&rs, 200).Error; err != nil {
 			return err
 		}
-		return Emit(tx, &Event{Type: "announcement.published", SubjectType: "announcement", SubjectID: an.ID,
-			ActorID: a.UserID, Recipients: ids, Data: map[string]any{
-				"title": an.Title, "link": "/announcements/" + an.ID, "require_ack": an.RequireAck, "publisher_name": a.Name}})
+		return Emit(tx, &Event{Type: event.AnnouncementPublished, SubjectType: "announcement", SubjectID: an.ID,
+			ActorID: a.UserID, Recipients: ids, Data: event.Data(event.Announcement{
+				Title: an.Title, Link: "/announcements/" + an.ID, RequireAck: an.RequireAck, PublisherName: a.Name})})
 	})
 	if err != nil {
 		return Announcement{}, fmt.Errorf("notify: publish: %w", err)
@@ -281,5 +282,6 @@ func (s *Service) RemindAnnouncement(ctx context.Context, a Actor, id string) (D
 	// The whole audience that has not read it, past SendDing's 200: a
 	// company-wide notice must be remindable in one go.
 	return s.sendDing(ctx, a, DingRequest{Recipients: ids, Message: "Please read: " + an.Title,
-		SubjectType: "announcement", SubjectID: an.ID}, len(ids))
+		SubjectType: "announcement", SubjectID: an.ID}, len(ids), &event.DingContent{Kind: event.DingPleaseRead, Count: 1,
+		Items: []event.DingItem{{Type: event.AnnouncementPublished, Title: an.Title, Link: "/announcements/" + an.ID}}})
 }

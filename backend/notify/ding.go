@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/store"
 )
 
@@ -26,12 +27,13 @@ const maxDingRecipients = 200
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
 func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
-	return s.sendDing(ctx, a, req, maxDingRecipients)
+	return s.sendDing(ctx, a, req, maxDingRecipients, nil)
 }
 
-// sendDing is SendDing with a bound on the recipients: an announcement
-// reminder goes to its whole audience that has not read it, however large.
-func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int) (Ding, error) {
+// sendDing is SendDing with a bound on the recipients (an announcement
+// reminder goes to its whole audience that has not read it, however large)
+// and, for a DING Tack words itself, its structured content.
+func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int, content *event.DingContent) (Ding, error) {
 	req.Message = strings.TrimSpace(req.Message)
 	var rec []string
 	for _, r := range req.Recipients {
@@ -64,7 +66,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 		return Ding{}, err
 	}
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
-		SubjectType: req.SubjectType, SubjectID: req.SubjectID, CreatedAt: s.clk.Now()}
+		SubjectType: req.SubjectType, SubjectID: req.SubjectID, Content: content, CreatedAt: s.clk.Now()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		l := d.CreatedAt.In(shanghai)
 		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
@@ -99,12 +101,12 @@ func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
 	if err := tx.CreateInBatches(&rs, 500).Error; err != nil { // a reminder may go to thousands
 		return fmt.Errorf("notify: create ding receipts: %w", err)
 	}
-	return Emit(tx, &Event{Type: "ding.received", SubjectType: "ding", SubjectID: d.ID, ActorID: d.SenderID,
-		Recipients: rec, Data: map[string]any{
-			"title": d.Message, "link": "/ding/" + d.ID, "ding_id": d.ID, "message": d.Message,
-			"sender_id": d.SenderID, "sender_name": d.SenderName, "auto": d.Auto,
-			"subject_type": d.SubjectType, "subject_id": d.SubjectID,
-		}})
+	return Emit(tx, &Event{Type: event.DingReceived, SubjectType: "ding", SubjectID: d.ID, ActorID: d.SenderID,
+		Recipients: rec, Data: event.Data(event.Ding{
+			Title: d.Message, Link: "/ding/" + d.ID, DingID: d.ID, Message: d.Message,
+			SenderID: d.SenderID, SenderName: d.SenderName, Auto: d.Auto,
+			SubjectType: d.SubjectType, SubjectID: d.SubjectID, Content: d.Content,
+		})})
 }
 
 // AckDing records the actor's acknowledgement (idempotent).

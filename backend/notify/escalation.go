@@ -9,12 +9,13 @@ import (
 
 	"gorm.io/gorm"
 
+	"tack/backend/event"
 	"tack/backend/store"
 )
 
 // escalateTypes are the notifications that must be read: unread after 2 h
 // (created inside working hours) or 12 h (outside) they are DINGed once.
-var escalateTypes = []string{"approval.task_assigned", "announcement.published"}
+var escalateTypes = []string{event.ApprovalTaskAssigned, event.AnnouncementPublished}
 
 const escalationLockName = "notify.escalation"
 
@@ -159,7 +160,9 @@ func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notifi
 		if err := tx.Model(&Notification{}).Where("id IN ?", keep).Update("escalated_at", now).Error; err != nil {
 			return err
 		}
-		d := Ding{ID: store.NewID(), SenderID: "system", SenderName: "Tack", Auto: true, CreatedAt: now}
+		d := Ding{ID: store.NewID(), SenderID: "system", SenderName: "Tack", Auto: true, CreatedAt: now,
+			Content: unreadContent(left)}
+		// Message is the English text, for clients older than Content.
 		if len(left) == 1 {
 			// About the notice's own subject, so the DING opens the approval or announcement.
 			d.Message, d.SubjectType, d.SubjectID = "Unread: "+left[0].Title, left[0].SubjectType, left[0].SubjectID
@@ -174,4 +177,15 @@ func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notifi
 		return s.createDing(tx, &d, []string{p.ID})
 	})
 	return sent, err
+}
+
+// unreadContent is what an automatic DING says: how many notices are
+// unread and the first maxTitlesPerDing of them, each with its link.
+func unreadContent(left []Notification) *event.DingContent {
+	c := &event.DingContent{Kind: event.DingUnread, Count: len(left), Items: []event.DingItem{}}
+	for _, nt := range left[:min(len(left), maxTitlesPerDing)] {
+		en, _ := nt.Data["title_en"].(string)
+		c.Items = append(c.Items, event.DingItem{Type: nt.Type, Title: nt.Title, TitleEn: en, Link: nt.Link})
+	}
+	return c
 }

@@ -5,13 +5,15 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"tack/backend/event"
 )
 
 // Event is a state change another user must see. ID is a database sequence so
 // SSE clients can resume with Last-Event-ID.
 type Event struct {
 	ID          int64          `gorm:"primaryKey" json:"id"`
-	Type        string         `json:"type"`         // e.g. "approval.task_assigned"
+	Type        string         `json:"type"`         // a constant of backend/event, e.g. event.ApprovalTaskAssigned
 	SubjectType string         `json:"subject_type"` // e.g. "approval"
 	SubjectID   string         `json:"subject_id"`
 	ActorID     string         `json:"actor_id"`
@@ -28,6 +30,9 @@ func (Event) TableName() string { return "events" }
 func Emit(tx *gorm.DB, ev *Event) error {
 	if ev.Type == "" {
 		return fmt.Errorf("notify: emit: empty event type")
+	}
+	if _, ok := event.Payloads[ev.Type]; !ok { // clients would not know it: declare it first
+		return fmt.Errorf("notify: emit: event type %q is not declared in backend/event", ev.Type)
 	}
 	if ev.Recipients == nil {
 		ev.Recipients = []string{}

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tack/backend/event"
 )
 
 // Security modes of the SMTP connection.
@@ -34,25 +36,25 @@ const mailTimeout = time.Minute
 // mailTexts are the notification sentences of an email, per language:
 // the same as the web UI's notify.types (email cannot run the UI's i18n).
 var mailTexts = map[string][2]string{ // type → {zh-CN, en}
-	"approval.task_assigned":    {"有一条审批待你处理：%s", "An approval is waiting for you: %s"},
-	"approval.decided":          {"你的审批已%[2]s：%[1]s", "Your approval was %[2]s: %[1]s"},
-	"approval.cc":               {"审批抄送给你：%s", "You were copied on an approval: %s"},
-	"approval.reminder":         {"催办：请尽快处理审批 %s", "Reminder: please handle the approval %s"},
-	"approval.overdue":          {"审批已超时：%s", "Approval is overdue: %s"},
-	"approval.withdrawn":        {"审批已撤回：%s", "Approval withdrawn: %s"},
-	"approval.returned":         {"审批被退回：%s", "Approval returned: %s"},
-	"approval.comment":          {"审批有新评论：%s", "New comment on approval: %s"},
-	"meeting.invited":           {"你被邀请参加会议：%s", "You are invited to a meeting: %s"},
-	"meeting.changed":           {"会议有变更：%s", "Meeting changed: %s"},
-	"meeting.cancelled":         {"会议已取消：%s", "Meeting cancelled: %s"},
-	"meeting.reminder":          {"会议即将开始：%s", "Meeting starting soon: %s"},
-	"meeting.minutes_published": {"会议纪要已发布：%s", "Minutes published: %s"},
-	"task.assigned":             {"你有一项新任务：%s", "A task was assigned to you: %s"},
-	"task.overdue":              {"任务已逾期：%s", "Task overdue: %s"},
-	"drive.shared":              {"有文件共享给你：%s", "A file was shared with you: %s"},
-	"ding.received":             {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
-	"announcement.published":    {"新公告：%s", "New announcement: %s"},
-	"org.user_deactivated":      {"用户已停用：%s", "User deactivated: %s"},
+	event.ApprovalTaskAssigned:    {"有一条审批待你处理：%s", "An approval is waiting for you: %s"},
+	event.ApprovalDecided:         {"你的审批已%[2]s：%[1]s", "Your approval was %[2]s: %[1]s"},
+	event.ApprovalCC:              {"审批抄送给你：%s", "You were copied on an approval: %s"},
+	event.ApprovalReminder:        {"催办：请尽快处理审批 %s", "Reminder: please handle the approval %s"},
+	event.ApprovalOverdue:         {"审批已超时：%s", "Approval is overdue: %s"},
+	event.ApprovalWithdrawn:       {"审批已撤回：%s", "Approval withdrawn: %s"},
+	event.ApprovalReturned:        {"审批被退回：%s", "Approval returned: %s"},
+	event.ApprovalComment:         {"审批有新评论：%s", "New comment on approval: %s"},
+	event.MeetingInvited:          {"你被邀请参加会议：%s", "You are invited to a meeting: %s"},
+	event.MeetingChanged:          {"会议有变更：%s", "Meeting changed: %s"},
+	event.MeetingCancelled:        {"会议已取消：%s", "Meeting cancelled: %s"},
+	event.MeetingReminder:         {"会议即将开始：%s", "Meeting starting soon: %s"},
+	event.MeetingMinutesPublished: {"会议纪要已发布：%s", "Minutes published: %s"},
+	event.TaskAssigned:            {"你有一项新任务：%s", "A task was assigned to you: %s"},
+	event.TaskOverdue:             {"任务已逾期：%s", "Task overdue: %s"},
+	event.DriveShared:             {"有文件共享给你：%s", "A file was shared with you: %s"},
+	event.DingReceived:            {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
+	event.AnnouncementPublished:   {"新公告：%s", "New announcement: %s"},
+	event.OrgUserDeactivated:      {"用户已停用：%s", "User deactivated: %s"},
 }
 
 // mailWords are the other words of an email, per language.
@@ -66,8 +68,13 @@ var mailWords = map[string][2]string{
 	"due":      {"截止日期：%s", "Due: %s"},
 	"open":     {"查看：%s", "Open: %s"},
 	"footer":   {"这些通知发出 15 分钟后你仍未读，且当时不在线，所以 Tack 用邮件转告你。请勿直接回复此邮件。", "You had not read these notifications 15 minutes after they arrived and were not online, so Tack sent them by email. Please do not reply to this message."},
-	"testSub":  {"Tack 邮件通知测试", "Tack email test"},
-	"testBody": {"这是一封测试邮件：Tack 可以通过这台邮件服务器发送通知。", "This is a test: Tack can send notifications through this mail server."},
+	// The DINGs Tack writes itself, by event.DingContent kind.
+	"ding.unread":      {"你有未读的重要通知：%s", "You have not read: %s"},
+	"ding.unread_many": {"你有 %d 条未读的重要通知：%s", "You have %d unread important notices: %s"},
+	"ding.please_read": {"请阅读公告：%s", "Please read: %s"},
+	"listSep":          {"；", "; "},
+	"testSub":          {"Tack 邮件通知测试", "Tack email test"},
+	"testBody":         {"这是一封测试邮件：Tack 可以通过这台邮件服务器发送通知。", "This is a test: Tack can send notifications through this mail server."},
 }
 
 // zhWeekdays are the days of the week as Chinese dates name them.
@@ -90,19 +97,19 @@ func noteText(l int, n Notification) string {
 	if !ok {
 		return n.Body
 	}
-	if n.Type == "approval.decided" {
+	if n.Type == event.ApprovalDecided {
 		outcome, _ := n.Data["outcome"].(string)
 		if w, ok := mailWords[outcome]; ok {
 			outcome = w[l]
 		}
 		return fmt.Sprintf(t[l], n.Title, outcome)
 	}
-	if n.Type == "ding.received" {
+	if n.Type == event.DingReceived {
 		// Who sent it: a colleague's DING arrives from Tack's own address,
 		// and without the name it would read as the system's (a message
 		// asking to "sign in again at <link>" is phishing).
-		sender, _ := n.Data["sender_name"].(string)
-		return fmt.Sprintf(t[l], n.Title, sender)
+		d, _ := event.Decode[event.Ding](n.Data)
+		return fmt.Sprintf(t[l], dingText(l, n.Title, d.Content), d.SenderName)
 	}
 	return fmt.Sprintf(t[l], n.Title)
 }
@@ -146,7 +153,7 @@ func meetingWhen(l int, d map[string]any) string {
 // meeting, the due date of a task, and the link to open it.
 func noteDetails(l int, n Notification, siteURL string) []string {
 	var out []string
-	if strings.HasPrefix(n.Type, "meeting.") {
+	if strings.HasPrefix(n.Type, "meeting.") { // every event.Meeting* type
 		if w := meetingWhen(l, n.Data); w != "" {
 			out = append(out, fmt.Sprintf(word(l, "when"), w))
 		}
@@ -312,4 +319,22 @@ func deliverMail(ctx context.Context, es EmailSettings, tlsConf *tls.Config, to 
 func validSiteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
+}
+
+// dingText is a DING's message in language l: a DING Tack wrote itself from
+// its content, a person's as written.
+func dingText(l int, message string, c *event.DingContent) string {
+	if c == nil || len(c.Items) == 0 {
+		return message
+	}
+	titles := c.Titles(l == 1)
+	switch {
+	case c.Kind == event.DingUnread && c.Count > 1:
+		return fmt.Sprintf(word(l, "ding.unread_many"), c.Count, strings.Join(titles, word(l, "listSep")))
+	case c.Kind == event.DingUnread:
+		return fmt.Sprintf(word(l, "ding.unread"), titles[0])
+	case c.Kind == event.DingPleaseRead:
+		return fmt.Sprintf(word(l, "ding.please_read"), titles[0])
+	}
+	return message
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"tack/backend/event"
 	"tack/backend/notify/smtptest"
 )
 
@@ -126,6 +127,17 @@ func TestRenderMail(t *testing.T) {
 	}
 	if subject, _ := renderMail(EmailSettings{}, Person{Locale: "en"}, []Notification{ding}); subject != "[Tack] DING from 张伟: 请重新登录 http://evil.example/login" {
 		t.Errorf("DING mail subject %q", subject)
+	}
+
+	// A DING Tack wrote itself is said in the reader's language from its content.
+	auto := Notification{Type: "ding.received", Title: "Unread (2): 请假; 年会", Link: "/ding/d2", Data: event.Data(event.Ding{
+		SenderName: "Tack", Auto: true, Content: &event.DingContent{Kind: event.DingUnread, Count: 2,
+			Items: []event.DingItem{{Title: "请假", TitleEn: "Leave"}, {Title: "年会"}}}})}
+	if subject, _ := renderMail(EmailSettings{}, Person{}, []Notification{auto}); subject != "[Tack] Tack 的 DING：你有 2 条未读的重要通知：请假；年会" {
+		t.Errorf("automatic DING mail subject %q", subject)
+	}
+	if subject, _ := renderMail(EmailSettings{}, Person{Locale: "en"}, []Notification{auto}); subject != "[Tack] DING from Tack: You have 2 unread important notices: Leave; 年会" {
+		t.Errorf("automatic DING mail subject %q", subject)
 	}
 
 	raw, err := buildMessage("Tack <tack@corp.test>", "li@corp.test", subject, body, time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))

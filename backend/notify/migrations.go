@@ -108,6 +108,10 @@ CREATE TABLE notify_presence (
 		{ID: "notify-0007-scan-indexes", SQL: `
 CREATE INDEX notifications_unread_created ON notifications (created_at, id) WHERE read_at IS NULL;
 CREATE INDEX notifications_emailed ON notifications (emailed_at) WHERE emailed_at IS NOT NULL`},
+		// The DINGs Tack writes itself carry their content as fields
+		// (event.DingContent) the clients render in the reader's language;
+		// older rows get theirs from their English sentence, once, here.
+		{ID: "notify-0008-events-ding-content", SQL: `ALTER TABLE dings ADD COLUMN content TEXT NULL`, Func: backfillDingContent},
 	}
 }
 

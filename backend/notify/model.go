@@ -1,6 +1,10 @@
 package notify
 
-import "time"
+import (
+	"time"
+
+	"tack/backend/event"
+)
 
 // Notification is one event as one user sees it in the notification center.
 // Title is the subject's human text (data.title); Body is an English fallback;
@@ -28,15 +32,20 @@ func (Notification) TableName() string { return "notifications" }
 
 // Ding is an urgent reminder that each receiver must acknowledge.
 type Ding struct {
-	ID          string        `gorm:"primaryKey" json:"id"`
-	SenderID    string        `json:"sender_id"`
-	SenderName  string        `json:"sender_name"`
-	Message     string        `json:"message"`
-	SubjectType string        `json:"subject_type"`
-	SubjectID   string        `json:"subject_id"`
-	Auto        bool          `json:"auto"` // sent by the escalation policy
-	CreatedAt   time.Time     `json:"created_at"`
-	Receipts    []DingReceipt `gorm:"-" json:"receipts"`
+	ID          string `gorm:"primaryKey" json:"id"`
+	SenderID    string `json:"sender_id"`
+	SenderName  string `json:"sender_name"`
+	Message     string `json:"message"`
+	SubjectType string `json:"subject_type"`
+	SubjectID   string `json:"subject_id"`
+	Auto        bool   `json:"auto"` // sent by the escalation policy
+	// Content is what a DING Tack writes itself says (an automatic DING,
+	// an announcement reminder), as fields the clients render in the
+	// reader's language; Message is then its English text. Nil on a
+	// person's own DING.
+	Content   *event.DingContent `gorm:"serializer:json" json:"content,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	Receipts  []DingReceipt      `gorm:"-" json:"receipts"`
 	// Acked is the viewer's own acknowledgement time (received box).
 	AckedAt  *time.Time `gorm:"-" json:"acked_at,omitempty"`
 	Receiver bool       `gorm:"-" json:"receiver"` // the viewer is a receiver

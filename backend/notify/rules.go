@@ -3,31 +3,33 @@ package notify
 import (
 	"fmt"
 	"slices"
+
+	"tack/backend/event"
 )
 
 // bodies are the English fallbacks per event type; the UI translates by type.
 var bodies = map[string]string{
-	"approval.task_assigned":    "An approval is waiting for you: %s",
-	"approval.decided":          "Your approval was %[2]s: %[1]s",
-	"approval.cc":               "You were copied on an approval: %s",
-	"approval.reminder":         "Reminder: please handle the approval %s",
-	"approval.overdue":          "Approval is overdue: %s",
-	"approval.withdrawn":        "Approval withdrawn: %s",
-	"approval.returned":         "Approval returned: %s",
-	"approval.comment":          "New comment on approval: %s",
-	"approval.progressed":       "Your approval moved to the next step: %s",
-	"meeting.invited":           "You are invited to a meeting: %s",
-	"meeting.changed":           "Meeting changed: %s",
-	"meeting.cancelled":         "Meeting cancelled: %s",
-	"meeting.reminder":          "Meeting starting soon: %s",
-	"meeting.minutes_published": "Minutes published: %s",
-	"task.assigned":             "A task was assigned to you: %s",
-	"task.overdue":              "Task overdue: %s",
-	"drive.shared":              "A file was shared with you: %s",
-	"ding.received":             "DING: %s",
-	"announcement.published":    "New announcement: %s",
-	"org.user_deactivated":      "User deactivated: %s",
-	"org.password_reset":        "Your password was reset by %s; choose a new one when you sign in",
+	event.ApprovalTaskAssigned:    "An approval is waiting for you: %s",
+	event.ApprovalDecided:         "Your approval was %[2]s: %[1]s",
+	event.ApprovalCC:              "You were copied on an approval: %s",
+	event.ApprovalReminder:        "Reminder: please handle the approval %s",
+	event.ApprovalOverdue:         "Approval is overdue: %s",
+	event.ApprovalWithdrawn:       "Approval withdrawn: %s",
+	event.ApprovalReturned:        "Approval returned: %s",
+	event.ApprovalComment:         "New comment on approval: %s",
+	event.ApprovalProgressed:      "Your approval moved to the next step: %s",
+	event.MeetingInvited:          "You are invited to a meeting: %s",
+	event.MeetingChanged:          "Meeting changed: %s",
+	event.MeetingCancelled:        "Meeting cancelled: %s",
+	event.MeetingReminder:         "Meeting starting soon: %s",
+	event.MeetingMinutesPublished: "Minutes published: %s",
+	event.TaskAssigned:            "A task was assigned to you: %s",
+	event.TaskOverdue:             "Task overdue: %s",
+	event.DriveShared:             "A file was shared with you: %s",
+	event.DingReceived:            "DING: %s",
+	event.AnnouncementPublished:   "New announcement: %s",
+	event.OrgUserDeactivated:      "User deactivated: %s",
+	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
 }
 
 // notificationsFor applies the rules: one notification per recipient (never
@@ -39,7 +41,7 @@ func notificationsFor(ev Event, newID func() string) []Notification {
 	outcome, _ := ev.Data["outcome"].(string)
 	body := title
 	if f, ok := bodies[ev.Type]; ok {
-		if ev.Type == "approval.decided" {
+		if ev.Type == event.ApprovalDecided {
 			body = fmt.Sprintf(f, title, outcome)
 		} else {
 			body = fmt.Sprintf(f, title)
@@ -51,7 +53,7 @@ func notificationsFor(ev Event, newID func() string) []Notification {
 	var out []Notification
 	var seen []string
 	for _, uid := range ev.Recipients {
-		if uid == "" || slices.Contains(seen, uid) || (uid == ev.ActorID && ev.Type != "ding.received") {
+		if uid == "" || slices.Contains(seen, uid) || (uid == ev.ActorID && ev.Type != event.DingReceived) {
 			continue
 		}
 		seen = append(seen, uid)

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"gorm.io/gorm"
+
+	"tack/backend/event"
 )
 
 // TypeStreamsClosed is the event that ends a user's live event streams: their
@@ -12,7 +14,7 @@ import (
 // or turned into a notification; it travels through the outbox like every
 // event, so each replica's dispatcher sees it (PostgreSQL LISTEN/NOTIFY) and
 // closes the matching streams it holds.
-const TypeStreamsClosed = "auth.streams_closed"
+const TypeStreamsClosed = event.StreamsClosed
 
 // CloseStreams emits TypeStreamsClosed inside tx for userID's streams opened
 // by the given sessions (none given: every stream of the user). Call it in
@@ -22,7 +24,7 @@ func CloseStreams(tx *gorm.DB, userID string, sessionIDs ...string) error {
 		sessionIDs = []string{}
 	}
 	return Emit(tx, &Event{Type: TypeStreamsClosed, SubjectType: "user", SubjectID: userID,
-		Data: map[string]any{"user_id": userID, "sessions": sessionIDs}})
+		Data: event.Data(event.Streams{UserID: userID, Sessions: sessionIDs})})
 }
 
 // closes reports whether ev (a TypeStreamsClosed) ends subscription s.

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/notify"
 )
 
@@ -118,9 +119,9 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 			detail["manager_id"] = manager.ID
 			recipients = append(recipients, manager.ID)
 		}
-		if err := notify.Emit(tx, &notify.Event{Type: "org.user_deactivated", SubjectType: "user", SubjectID: id,
-			ActorID: actor.UserID, Recipients: recipients, Data: map[string]any{
-				"title": u.Name, "link": "/contacts/" + id, "user_id": id, "manager_id": detail["manager_id"]}}); err != nil {
+		if err := notify.Emit(tx, &notify.Event{Type: event.OrgUserDeactivated, SubjectType: "user", SubjectID: id,
+			ActorID: actor.UserID, Recipients: recipients, Data: event.Data(event.UserDeactivated{
+				Title: u.Name, Link: "/contacts/" + id, UserID: id, ManagerID: detail["manager_id"].(string)})}); err != nil {
 			return err
 		}
 		return s.audit(tx, actor, "user.deactivate", "user", id, detail)

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -495,9 +496,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 		if _, err := revokeUserSessions(tx, id, ""); err != nil {
 			return err
 		}
-		if err := notify.Emit(tx, &notify.Event{Type: "org.password_reset", SubjectType: "user", SubjectID: id,
-			ActorID: actor.UserID, Recipients: []string{id}, Data: map[string]any{
-				"title": actor.Name, "link": "/settings", "by_id": actor.UserID, "by_name": actor.Name}}); err != nil {
+		if err := notify.Emit(tx, &notify.Event{Type: event.OrgPasswordReset, SubjectType: "user", SubjectID: id,
+			ActorID: actor.UserID, Recipients: []string{id}, Data: event.Data(event.PasswordReset{
+				Title: actor.Name, Link: "/settings", ByID: actor.UserID, ByName: actor.Name})}); err != nil {
 			return err
 		}
 		return s.audit(tx, actor, "user.reset_password", "user", id, nil)

@@ -67,6 +67,19 @@ test('announcement with acknowledgement and a DING, live', async ({ browser, req
   await user.screenshot({ path: 'artifacts/notify-ding-receiver.png' })
   await admin.goto('/ding/' + sent.items[0].id)
   await expect(admin.locator('[data-test=ding-receipts]')).toContainText('李娜')
+
+  // A reminder about an unread announcement is a DING Tack words itself: it
+  // carries fields (kind, the announcement) and reads in the reader's language.
+  const an = await call(request, 'POST', '/api/v1/announcements', setup.token,
+    { title: '消防演练通知', body: '周五下午', format: 'plain', everyone: true })
+  const reminder = await call(request, 'POST', `/api/v1/announcements/${an.id}/remind`, setup.token)
+  expect(reminder.content).toEqual({ kind: 'please_read', count: 1,
+    items: [{ type: 'announcement.published', title: '消防演练通知', link: '/announcements/' + an.id }] })
+  await user.goto('/announcements')
+  await expect(user.locator('[data-test=ding-message]')).toHaveText('请阅读公告：消防演练通知', { timeout: 10_000 })
+  await user.click('[data-test=ding-ack]')
+  await user.goto('/ding/' + reminder.id)
+  await expect(user.locator('[data-test=ding-detail-message]')).toHaveText('请阅读公告：消防演练通知')
 })
 
 test('DING about an approval from its page, to the approver whose turn it is', async ({ browser, request, baseURL }) => {

@@ -1,5 +1,6 @@
 // Typed calls for notifications, DING and announcements (backend/api/notify_handlers.go).
 import { api } from '../../api/client'
+import type { DingContent } from '../../api/events.gen'
 
 export interface Page<T> { items: T[]; next_cursor: string }
 export interface Notification {
@@ -11,6 +12,7 @@ export interface DingReceipt { user_id: string; name: string; acked_at: string |
 export interface Ding {
   id: string; sender_id: string; sender_name: string; message: string; subject_type: string; subject_id: string
   auto: boolean; created_at: string; receipts: DingReceipt[]; acked_at?: string | null; receiver: boolean
+  content?: DingContent | null // set on the DINGs Tack writes itself (backend/event)
 }
 export interface Announcement {
   id: string; title: string; body: string; format: 'markdown' | 'plain'; require_ack: boolean; everyone: boolean

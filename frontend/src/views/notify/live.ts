@@ -4,6 +4,7 @@
 import { ref } from 'vue'
 import type { TackEvent } from './api'
 import { notifyApi } from './api'
+import { EventType } from '../../api/events.gen'
 
 type Listener = (ev: TackEvent) => void
 
@@ -77,10 +78,6 @@ function dispatch(m: MessageEvent) {
   for (const fn of listeners) fn(ev)
 }
 
-export const KNOWN_TYPES = [
-  'approval.task_assigned', 'approval.decided', 'approval.cc', 'approval.reminder', 'approval.overdue',
-  'approval.withdrawn', 'approval.returned', 'approval.comment', 'approval.progressed', 'meeting.invited', 'meeting.changed',
-  'meeting.cancelled', 'meeting.reminder', 'meeting.minutes_published', 'task.assigned', 'task.overdue',
-  'drive.shared', 'ding.received', 'announcement.published', 'org.user_deactivated',
-  'org.password_reset',
-]
+// Every type of the event contract (backend/event); auth.streams_closed has
+// no recipients and never reaches a client.
+export const KNOWN_TYPES: string[] = Object.values(EventType).filter((t) => t !== EventType.StreamsClosed)

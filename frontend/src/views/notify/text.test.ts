@@ -2,30 +2,62 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../locales'
 import { dingLink, dingText, notificationDetail, notificationText } from './text'
 import type { Notification } from './api'
+import { DingKind } from '../../api/events.gen'
 
 const t = i18n.global.t
 const te = i18n.global.te
 const note = (type: string, data: Record<string, unknown>) => ({ type, data, title: 'x' }) as unknown as Notification
 
 describe('DING text and link', () => {
-  it('shows the policy DINGs in the reader\'s language', () => {
-    const auto = (message: string) => ({ message, auto: true, subject_type: '' })
+  it('shows the DINGs Tack writes in the reader\'s language, from their fields', () => {
+    const auto = (count: number, ...titles: string[]) =>
+      ({ message: 'ignored', content: { kind: DingKind.Unread, count, items: titles.map((title) => ({ title })) } })
+    const pleaseRead = { message: 'Please read: 年会通知', content: { kind: DingKind.PleaseRead, count: 1, items: [{ title: '年会通知' }] } }
     setLocale('zh-CN')
-    expect(dingText(t, auto('Unread: 年会通知'))).toBe('你有未读的重要通知：年会通知')
-    expect(dingText(t, auto('Unread (3): 年会通知; 请假审批; 安全培训'))).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
-    expect(dingText(t, { message: 'Please read: 年会通知', auto: false, subject_type: 'announcement' })).toBe('请阅读公告：年会通知')
-    expect(dingText(t, { message: '下午三点开会', auto: false, subject_type: '' })).toBe('下午三点开会')
+    expect(dingText(t, auto(1, '年会通知'))).toBe('你有未读的重要通知：年会通知')
+    expect(dingText(t, auto(3, '年会通知', '请假审批', '安全培训'))).toBe('你有 3 条未读的重要通知：年会通知；请假审批；安全培训')
+    expect(dingText(t, pleaseRead)).toBe('请阅读公告：年会通知')
+    expect(dingText(t, { message: '下午三点开会' })).toBe('下午三点开会')
     setLocale('en')
-    expect(dingText(t, auto('Unread (2): A; B'))).toBe('You have 2 unread important notices: A; B')
+    expect(dingText(t, auto(2, 'A', 'B'))).toBe('You have 2 unread important notices: A; B')
+    expect(dingText(t, auto(12, 'A', 'B'))).toBe('You have 12 unread important notices: A; B')
+    expect(dingText(t, pleaseRead)).toBe('Please read: 年会通知')
+    // An approval's English title, for the English reader.
+    expect(dingText(t, { message: 'x', content: { kind: DingKind.Unread, count: 1, items: [{ title: '请假', title_en: 'Leave' }] } }))
+      .toBe('You have not read: Leave')
+    setLocale('zh-CN')
+    // A kind this UI does not know: the server's English text.
+    expect(dingText(t, { message: 'Late: X', content: { kind: 'late' as DingKind, count: 1, items: [{ title: 'X' }] } })).toBe('Late: X')
+  })
+
+  it('has a text for every kind of DING Tack writes, in both languages', () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      setLocale(locale)
+      for (const kind of Object.values(DingKind)) {
+        const text = dingText(t, { message: 'server English', content: { kind, count: 1, items: [{ title: 'T' }] } })
+        expect(text, `${locale} ${kind}`).not.toBe('server English')
+        expect(text).toContain('T')
+      }
+    }
     setLocale('zh-CN')
   })
 
-  it('shows a colleague\'s words as typed, even when they look like the policy\'s', () => {
+  it('shows a person\'s words as typed, even when they look like Tack\'s', () => {
     setLocale('zh-CN')
     for (const message of ['Unread: 工资调整通知', 'Unread (2): 工资; 奖金', 'Please read: 新的报销规定']) {
-      expect(dingText(t, { message, auto: false, subject_type: '' })).toBe(message)
+      expect(dingText(t, { message })).toBe(message)
+      expect(dingText(t, { message, content: null })).toBe(message)
     }
-    expect(dingText(t, { message: 'Please read: 新的报销规定', auto: false, subject_type: 'approval' })).toBe('Please read: 新的报销规定')
+  })
+
+  it('says an automatic DING in the notification list in the reader\'s language', () => {
+    const n = { ...note('ding.received', { sender_name: 'Tack', auto: true,
+      content: { kind: DingKind.Unread, count: 2, items: [{ title: 'A' }, { title: 'B' }] } }), title: 'Unread (2): A; B' } as Notification
+    setLocale('zh-CN')
+    expect(notificationText(t, te, n)).toBe('Tack 的 DING：你有 2 条未读的重要通知：A；B')
+    setLocale('en')
+    expect(notificationText(t, te, n)).toBe('DING from Tack: You have 2 unread important notices: A; B')
+    setLocale('zh-CN')
   })
 
   it('names who sent a DING in the notification list', () => {

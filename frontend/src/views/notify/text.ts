@@ -4,6 +4,7 @@ import type { Composer } from 'vue-i18n'
 import type { Ding, Notification } from './api'
 import { currentLocale } from '../../locales'
 import { browserTimeZone } from '../meetings/zone'
+import { DingKind, EventType, type DingContent } from '../../api/events.gen'
 
 export function notificationText(t: Composer['t'], te: Composer['te'], n: Notification): string {
   // vue-i18n reads dots as paths: approval.task_assigned → types.approval_task_assigned
@@ -12,8 +13,10 @@ export function notificationText(t: Composer['t'], te: Composer['te'], n: Notifi
   const outcome = String(n.data?.outcome ?? '')
   // Approvals send their title in both languages.
   const en = currentLocale.value === 'en' && typeof n.data?.title_en === 'string' && n.data.title_en
+  // A DING Tack wrote itself names its notices as fields: say it in the reader's language.
+  const content = n.type === EventType.DingReceived ? (n.data?.content as DingContent | undefined) : undefined
   return t(key, {
-    title: en || n.title,
+    title: content ? dingText(t, { message: n.title, content }) : en || n.title,
     outcome: outcome && te('notify.outcome.' + outcome) ? t('notify.outcome.' + outcome) : outcome,
     sender: String(n.data?.sender_name ?? ''),
   })
@@ -50,7 +53,7 @@ export function notificationDetail(t: Composer['t'], te: Composer['te'], locale:
   if (n.type.startsWith('meeting.')) {
     const parts: string[] = []
     const changes = Array.isArray(n.data?.changes) ? (n.data.changes as string[]) : []
-    if (n.type === 'meeting.changed' && changes.length) {
+    if (n.type === EventType.MeetingChanged && changes.length) {
       parts.push(t('notify.detail.changed', { what: changes.map((c) => (te('notify.detail.change.' + c) ? t('notify.detail.change.' + c) : c)).join(t('notify.detail.sep')) }))
     }
     if (n.data?.occurrence_cancelled === true) parts.push(t('notify.detail.onlyThisOne'))
@@ -61,22 +64,25 @@ export function notificationDetail(t: Composer['t'], te: Composer['te'], locale:
     return parts.join(' · ')
   }
   if (n.type.startsWith('task.') && str(n.data?.due)) return t('notify.detail.due', { due: str(n.data.due) })
-  if (n.type === 'drive.shared' && str(n.data?.by)) return t('notify.detail.sharedBy', { name: str(n.data.by) })
+  if (n.type === EventType.DriveShared && str(n.data?.by)) return t('notify.detail.sharedBy', { name: str(n.data.by) })
   return ''
 }
 
-// DING text: the server writes automatic and reminder DINGs in English with a
-// fixed prefix; show them in the user's language. Only the policy's own DINGs
-// (auto) and announcement reminders (only publishers send those) are read
-// that way: a colleague who types "Unread: …" gets their words shown as typed,
-// not dressed up as a notice from the system.
-export function dingText(t: Composer['t'], d: Pick<Ding, 'message' | 'auto' | 'subject_type'>): string {
-  const message = d.message
-  if (d.auto && message.startsWith('Unread: ')) return t('notify.ding.autoUnread', { title: message.slice(8) })
-  const many = d.auto ? /^Unread \((\d+)\): ([\s\S]*)$/.exec(message) : null
-  if (many) return t('notify.ding.autoUnreadMany', { n: Number(many[1]), titles: many[2].split('; ').join(t('notify.ding.listSep')) })
-  if (d.subject_type === 'announcement' && message.startsWith('Please read: ')) return t('notify.ding.pleaseRead', { title: message.slice(13) })
-  return message
+// DING text: a DING Tack wrote itself (an automatic DING, an announcement
+// reminder) carries its content as fields (backend/event DingContent),
+// said here in the reader's language; a person's DING has none and its
+// message shows as typed, even one that looks like Tack's.
+export function dingText(t: Composer['t'], d: Pick<Ding, 'message'> & { content?: DingContent | null }): string {
+  const c = d.content
+  if (!c || !c.items?.length) return d.message
+  const en = currentLocale.value === 'en'
+  const titles = c.items.map((it) => (en && it.title_en) || it.title)
+  if (c.kind === DingKind.Unread && c.count > 1) {
+    return t('notify.ding.autoUnreadMany', { n: c.count, titles: titles.join(t('notify.ding.listSep')) })
+  }
+  if (c.kind === DingKind.Unread) return t('notify.ding.autoUnread', { title: titles[0] })
+  if (c.kind === DingKind.PleaseRead) return t('notify.ding.pleaseRead', { title: titles[0] })
+  return d.message // a kind this UI does not know yet: the server's English
 }
 
 // The page a DING is about: its approval, meeting or announcement; an

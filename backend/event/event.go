@@ -1,0 +1,261 @@
+// Package event is the contract of the events Tack emits: each type is a
+// named constant here with the struct its data is marshalled from. The
+// server's emitters and consumers, the desktop client (app/) and the web UI
+// (frontend/src/api/events.gen.ts, generated from this file) all derive from
+// it, so a type or a field exists in one place. It imports nothing of Tack:
+// every domain and the desktop client may import it.
+//
+// To add an event: a constant and its payload struct here, a line in
+// Payloads, `go generate ./backend/event/` (the test fails while the
+// TypeScript is stale), then emit it with notify.Emit(tx, &notify.Event{Type:
+// event.X, Data: event.Data(event.Y{...})}).
+package event
+
+//go:generate go run ./gen
+
+import "encoding/json"
+
+// The event types. The dotted name is what the events table, the SSE stream
+// and the notification rows carry.
+const (
+	ApprovalTaskAssigned = "approval.task_assigned"
+	ApprovalProgressed   = "approval.progressed"
+	ApprovalDecided      = "approval.decided"
+	ApprovalCC           = "approval.cc"
+	ApprovalReturned     = "approval.returned"
+	ApprovalWithdrawn    = "approval.withdrawn"
+	ApprovalComment      = "approval.comment"
+	ApprovalReminder     = "approval.reminder"
+	ApprovalOverdue      = "approval.overdue"
+
+	MeetingInvited          = "meeting.invited"
+	MeetingChanged          = "meeting.changed"
+	MeetingCancelled        = "meeting.cancelled"
+	MeetingReminder         = "meeting.reminder"
+	MeetingMinutesPublished = "meeting.minutes_published"
+
+	TaskAssigned = "task.assigned"
+	TaskOverdue  = "task.overdue"
+
+	DriveShared = "drive.shared"
+
+	DingReceived          = "ding.received"
+	AnnouncementPublished = "announcement.published"
+
+	OrgUserDeactivated = "org.user_deactivated"
+	OrgPasswordReset   = "org.password_reset"
+
+	// StreamsClosed ends a user's live event streams (account deactivated,
+	// sessions revoked). It has no recipients: never a notification.
+	StreamsClosed = "auth.streams_closed"
+)
+
+// Payloads maps every type to its payload struct (a zero value). The
+// generator and the contract test read it.
+var Payloads = map[string]any{
+	ApprovalTaskAssigned: Approval{}, ApprovalProgressed: Approval{}, ApprovalDecided: Approval{},
+	ApprovalCC: Approval{}, ApprovalReturned: Approval{}, ApprovalWithdrawn: Approval{},
+	ApprovalComment: Approval{}, ApprovalReminder: Approval{}, ApprovalOverdue: Approval{},
+
+	MeetingInvited: Meeting{}, MeetingChanged: Meeting{}, MeetingCancelled: Meeting{},
+	MeetingReminder: Meeting{}, MeetingMinutesPublished: Meeting{},
+
+	TaskAssigned: Task{}, TaskOverdue: Task{},
+	DriveShared: DriveShare{},
+
+	DingReceived:          Ding{},
+	AnnouncementPublished: Announcement{},
+
+	OrgUserDeactivated: UserDeactivated{},
+	OrgPasswordReset:   PasswordReset{},
+	StreamsClosed:      Streams{},
+}
+
+// Every payload but Streams has Title (the subject's human text, shown as
+// is) and Link (the page the notification opens).
+
+// Approval is the data of the approval.* events.
+type Approval struct {
+	Title   string `json:"title"`
+	TitleEn string `json:"title_en"`
+	Link    string `json:"link"`
+	Number  string `json:"number"`
+	// Outcome is the decision of approval.decided: approved, rejected, ...
+	Outcome string `json:"outcome,omitempty"`
+	// ToNode is the step approval.returned sends the request back to.
+	ToNode  *int   `json:"to_node,omitempty"`
+	Comment string `json:"comment,omitempty"`
+	// By is who reminds (approval.reminder: applicant or sla) or, for
+	// approval.progressed, the approver's user ID.
+	By     string `json:"by,omitempty"`
+	Step   string `json:"step,omitempty"` // approval.progressed: the step passed
+	StepEn string `json:"step_en,omitempty"`
+	// Stage counts the SLA reminders of one task.
+	Stage      int    `json:"stage,omitempty"`
+	TaskID     string `json:"task_id,omitempty"`
+	ApproverID string `json:"approver_id,omitempty"`
+	// Escalated marks approval.overdue sent to the approver's manager.
+	Escalated bool `json:"escalated,omitempty"`
+}
+
+// Meeting is the data of the meeting.* events. Times are RFC 3339.
+type Meeting struct {
+	Title     string `json:"title"`
+	Link      string `json:"link"`
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	RoomID    string `json:"room_id"`
+	TimeZone  string `json:"time_zone"`
+	RRule     string `json:"rrule"`
+	Where     string `json:"where"`
+	OnlineURL string `json:"online_url"`
+	Organizer string `json:"organizer,omitempty"`
+	// Changes says what meeting.changed changed: time, place, details.
+	Changes []string `json:"changes,omitempty"`
+	// One sitting of a series: its original start, its hours, and whether
+	// only it was cancelled.
+	Occurrence          string `json:"occurrence,omitempty"`
+	OccurrenceStart     string `json:"occurrence_start,omitempty"`
+	OccurrenceEnd       string `json:"occurrence_end,omitempty"`
+	OccurrenceCancelled bool   `json:"occurrence_cancelled,omitempty"`
+	// OrganizerHandoverFrom names the organizer who left the company.
+	OrganizerHandoverFrom string `json:"organizer_handover_from,omitempty"`
+	MinutesBefore         int    `json:"minutes_before,omitempty"`
+	DocumentID            string `json:"document_id,omitempty"`
+	DocumentName          string `json:"document_name,omitempty"`
+}
+
+// Task is the data of task.assigned and task.overdue.
+type Task struct {
+	Title        string `json:"title"`
+	Link         string `json:"link"`
+	Due          string `json:"due"` // YYYY-MM-DD or ""
+	MeetingID    string `json:"meeting_id"`
+	MeetingTitle string `json:"meeting_title,omitempty"`
+	FromUser     string `json:"from_user,omitempty"` // handed over from someone who left
+}
+
+// DriveShare is the data of drive.shared.
+type DriveShare struct {
+	Title   string `json:"title"`
+	Link    string `json:"link"`
+	Role    string `json:"role"`
+	Kind    string `json:"kind"`
+	SpaceID string `json:"space_id"`
+	By      string `json:"by"` // the sharer's name
+}
+
+// Ding is the data of ding.received.
+type Ding struct {
+	Title       string `json:"title"`
+	Link        string `json:"link"`
+	DingID      string `json:"ding_id"`
+	Message     string `json:"message"`
+	SenderID    string `json:"sender_id"`
+	SenderName  string `json:"sender_name"`
+	Auto        bool   `json:"auto"`
+	SubjectType string `json:"subject_type"`
+	SubjectID   string `json:"subject_id"`
+	// Content is set on the DINGs Tack writes itself; clients render it in
+	// the reader's language. Message is then its English text, for email
+	// and older clients.
+	Content *DingContent `json:"content,omitempty"`
+}
+
+// The kinds of DING Tack writes itself.
+const (
+	// DingUnread: the escalation policy's DING about must-read notices
+	// left unread (Count of them, the first Items).
+	DingUnread = "unread"
+	// DingPleaseRead: an announcement's publisher reminds those who have
+	// not read it (one Item, the announcement).
+	DingPleaseRead = "please_read"
+)
+
+// DingKinds lists the kinds, for the generator and the tests.
+var DingKinds = []string{DingUnread, DingPleaseRead}
+
+// DingContent is what a DING written by Tack says, as fields instead of a
+// sentence: what kind, how many, and which notices (with links).
+type DingContent struct {
+	Kind  string     `json:"kind"`
+	Count int        `json:"count"`
+	Items []DingItem `json:"items"`
+}
+
+// Titles are the items' titles for a reader of English (an approval's
+// English title where it has one) or not.
+func (c *DingContent) Titles(english bool) []string {
+	out := make([]string, len(c.Items))
+	for i, it := range c.Items {
+		out[i] = it.Title
+		if english && it.TitleEn != "" {
+			out[i] = it.TitleEn
+		}
+	}
+	return out
+}
+
+// DingItem is one notice a DING is about.
+type DingItem struct {
+	Type    string `json:"type,omitempty"` // the notice's event type
+	Title   string `json:"title"`
+	TitleEn string `json:"title_en,omitempty"` // approvals have an English title
+	Link    string `json:"link,omitempty"`
+}
+
+// Announcement is the data of announcement.published.
+type Announcement struct {
+	Title         string `json:"title"`
+	Link          string `json:"link"`
+	RequireAck    bool   `json:"require_ack"`
+	PublisherName string `json:"publisher_name"`
+}
+
+// UserDeactivated is the data of org.user_deactivated.
+type UserDeactivated struct {
+	Title     string `json:"title"` // the person's name
+	Link      string `json:"link"`
+	UserID    string `json:"user_id"`
+	ManagerID string `json:"manager_id"` // who takes over their work; "" when nobody
+}
+
+// PasswordReset is the data of org.password_reset.
+type PasswordReset struct {
+	Title  string `json:"title"` // the admin's name
+	Link   string `json:"link"`
+	ByID   string `json:"by_id"`
+	ByName string `json:"by_name"`
+}
+
+// Streams is the data of auth.streams_closed.
+type Streams struct {
+	UserID string `json:"user_id"`
+	// Sessions whose streams end; empty: all of the user's.
+	Sessions []string `json:"sessions"`
+}
+
+// Data turns a payload into the events table's data map (through JSON, so
+// it reads exactly as a consumer will read it back from the table).
+func Data(payload any) map[string]any {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		panic("event: payload does not marshal: " + err.Error()) // only plain structs live here
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic("event: payload is not an object: " + err.Error())
+	}
+	return out
+}
+
+// Decode reads an event's data map back into its payload struct.
+func Decode[T any](data map[string]any) (T, error) {
+	var p T
+	b, err := json.Marshal(data)
+	if err != nil {
+		return p, err
+	}
+	err = json.Unmarshal(b, &p)
+	return p, err
+}
