@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -225,6 +227,33 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.chunks[parts[3]] = body
+		w.WriteHeader(204)
+	case len(parts) == 3 && parts[0] == "uploads" && parts[2] == "chunks" && r.Method == "POST" && !d.noBatch:
+		if d.uploads[parts[1]] == nil {
+			fail(w, 404, "drive.not_found")
+			return
+		}
+		got := map[string][]byte{}
+		for off := 0; off < len(body); {
+			if off+chunkFrameHeader > len(body) {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			h := hex.EncodeToString(body[off : off+sha256.Size])
+			n := int(binary.BigEndian.Uint32(body[off+sha256.Size:]))
+			off += chunkFrameHeader
+			if off+n > len(body) {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			if sum := sha256.Sum256(body[off : off+n]); hex.EncodeToString(sum[:]) != h {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			got[h] = body[off : off+n]
+			off += n
+		}
+		maps.Copy(d.chunks, got)
 		w.WriteHeader(204)
 	case len(parts) == 3 && parts[0] == "uploads" && parts[2] == "commit" && r.Method == "POST":
 		u := d.uploads[parts[1]]
