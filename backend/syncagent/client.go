@@ -77,6 +77,7 @@ type UploadRequest struct {
 	Chunks      []UploadChunk `json:"chunks"`
 	EntryID     string        `json:"entry_id,omitempty"`
 	BaseVersion int64         `json:"base_version,omitempty"`
+	Diff        *ChunkDiff    `json:"chunks_diff,omitempty"` // instead of Chunks (transfer_diff.go)
 }
 
 // UploadState is an upload session and the chunks the server still lacks.

@@ -206,6 +206,10 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, 409, "drive.name_taken")
 			return
 		}
+		if req.Diff != nil && !d.expandDiff(&req) {
+			fail(w, 400, "drive.invalid_upload")
+			return
+		}
 		d.nextID++
 		id := "u" + strconv.Itoa(d.nextID)
 		d.uploads[id] = &fakeUpload{req: req, user: user}
@@ -446,4 +450,31 @@ func (d *fakeDrive) changes(ctx context.Context, w http.ResponseWriter, cursor, 
 	i := sort.Search(len(d.log), func(i int) bool { return d.log[i].Seq > from })
 	items := append([]Change(nil), d.log[i:]...)
 	reply(w, 200, ChangePage{Items: items, NextCursor: strconv.FormatInt(d.seq, 10)})
+}
+
+// expandDiff rebuilds a diff-announced chunk list as the server does
+// (drive.expandDiff); false when it does not fit the entry's content.
+func (d *fakeDrive) expandDiff(req *UploadRequest) bool {
+	var base Chunks
+	for _, h := range d.content[req.EntryID] {
+		base = append(base, ChunkRef{Hash: h, Size: len(d.chunks[h])})
+	}
+	if req.EntryID == "" || chunkListHash(base) != req.Diff.BaseListHash {
+		return false
+	}
+	var out []UploadChunk
+	for _, op := range req.Diff.Ops {
+		if op.Count == 0 {
+			out = append(out, op.Chunks...)
+			continue
+		}
+		if op.From < 0 || op.From+op.Count > len(base) {
+			return false
+		}
+		for _, c := range base[op.From : op.From+op.Count] {
+			out = append(out, UploadChunk{Hash: c.Hash, Size: c.Size})
+		}
+	}
+	req.Chunks, req.Diff = out, nil
+	return true
 }

@@ -590,7 +590,7 @@ func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) err
 		// go in batches instead: uploadBatch).
 		e, err = x.uploadSmall(ctx, a.Path, rel, l, remote)
 	} else {
-		e, err = x.uploadChunked(ctx, a.Path, rel, l, remote)
+		e, err = x.uploadChunked(ctx, a.Path, rel, l, remote, diffBase(a.Base, remote))
 	}
 	if err != nil {
 		return err
@@ -701,7 +701,7 @@ func isUnknownRoute(err error) bool {
 		!strings.HasPrefix(ae.Key, "drive.")
 }
 
-func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile, base Chunks) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
 	var state UploadState
@@ -726,7 +726,22 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFil
 			}
 			req.ParentID, req.Name = parentID, path.Base(p)
 		}
-		st, err := c.StartUpload(ctx, req)
+		var (
+			st  UploadState
+			err error
+		)
+		if len(base) > 0 {
+			full := req.Chunks
+			req.Chunks, req.Diff = nil, diffChunks(base, chunks)
+			st, err = c.StartUpload(ctx, req)
+			if isInvalidUpload(err) {
+				slog.Debug("sync: chunk diff refused, announcing in full", "path", p, "err", err)
+				req.Chunks, req.Diff = full, nil
+			}
+		}
+		if len(base) == 0 || isInvalidUpload(err) {
+			st, err = c.StartUpload(ctx, req)
+		}
 		if err != nil {
 			return Entry{}, err
 		}
