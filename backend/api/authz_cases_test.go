@@ -136,6 +136,8 @@ func sweepCases() []sweepCase {
 		{route: "GET /api/v1/drive/uploads/{id}", path: p("/api/v1/drive/uploads/%", uploadID), want: hidden},
 		{route: "PUT /api/v1/drive/uploads/{id}/chunks/{hash}", path: p("/api/v1/drive/uploads/%/chunks/%", uploadID, chunkHash),
 			body: "an upload alice has not finished", want: hidden},
+		{route: "POST /api/v1/drive/uploads/{id}/chunks", path: p("/api/v1/drive/uploads/%/chunks", uploadID),
+			body: "an upload alice has not finished", want: hidden},
 		{route: "POST /api/v1/drive/uploads/{id}/commit", path: p("/api/v1/drive/uploads/%/commit", uploadID), want: hidden},
 		{route: "DELETE /api/v1/drive/trash/{id}", path: p("/api/v1/drive/trash/%", trashedID), want: hidden},
 

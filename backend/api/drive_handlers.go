@@ -43,6 +43,7 @@ func (h *Handler) driveRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/drive/uploads", h.authed(h.driveStartUpload))
 	mux.HandleFunc("GET /api/v1/drive/uploads/{id}", h.authed(h.driveUploadStatus))
 	mux.HandleFunc("PUT /api/v1/drive/uploads/{id}/chunks/{hash}", h.authed(h.drivePutChunk))
+	mux.HandleFunc("POST /api/v1/drive/uploads/{id}/chunks", h.authed(h.drivePutChunks))
 	mux.HandleFunc("POST /api/v1/drive/uploads/{id}/commit", h.authed(h.driveCommit))
 	mux.HandleFunc("GET /api/v1/drive/trash", h.authed(h.driveTrashList))
 	mux.HandleFunc("DELETE /api/v1/drive/trash/{id}", h.authed(h.drivePurge))
@@ -376,6 +377,16 @@ func (h *Handler) driveUploadStatus(w http.ResponseWriter, r *http.Request, a or
 
 func (h *Handler) drivePutChunk(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	if err := h.deps.Drive.PutChunk(r.Context(), a, r.PathValue("id"), r.PathValue("hash"), r.Body); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// drivePutChunks takes many chunks of an upload in one body (drive.PutChunks).
+func (h *Handler) drivePutChunks(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	body := http.MaxBytesReader(w, r.Body, drive.MaxChunkBatchBytes+drive.MaxChunkBatchItems*drive.ChunkFrameHeader+1)
+	if err := h.deps.Drive.PutChunks(r.Context(), a, r.PathValue("id"), body); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -14,6 +14,7 @@ var (
 	ErrChunksMissing   = apperr.Conflict("drive.chunks_missing", "some chunks of this upload have not been received")
 	ErrQuota           = apperr.TooLarge("drive.quota_exceeded", "this space is full")
 	ErrTooLarge        = apperr.TooLarge("drive.file_too_large", "this file is too large")
+	ErrInvalidUpload   = apperr.Invalid("drive.invalid_upload", "the upload is not valid")
 	ErrBadChunk        = apperr.Invalid("drive.bad_chunk", "the chunk's content does not match its hash")
 	ErrChunkUnknown    = apperr.Invalid("drive.chunk_unknown", "this chunk is not part of the upload")
 	ErrHashMismatch    = apperr.Invalid("drive.hash_mismatch", "the uploaded content does not match the announced size or hash")

@@ -297,6 +297,9 @@ type UploadRequest struct {
 	Chunks      []UploadChunk `json:"chunks"`
 	EntryID     string        `json:"entry_id,omitempty"`
 	BaseVersion int64         `json:"base_version,omitempty"`
+	// Diff announces a new version's chunks against its base instead of
+	// Chunks (uploads_diff.go).
+	Diff *ChunkDiff `json:"chunks_diff,omitempty"`
 }
 
 // UploadState is an upload session and the chunks the server still lacks.

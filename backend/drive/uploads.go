@@ -126,6 +126,15 @@ func quotaCheck(sp *Space, used, delta int64) error {
 // answers which chunks the server lacks. Editors of the parent (new file) or
 // of the file (new version, BaseVersion = its current version) only.
 func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadRequest) (UploadState, error) {
+	if req.Diff != nil {
+		w, err := s.who(ctx, a)
+		if err != nil {
+			return UploadState{}, err
+		}
+		if err := s.expandDiff(ctx, w, &req); err != nil {
+			return UploadState{}, err
+		}
+	}
 	var v apperr.Validator
 	v.Check(blobstore.ValidHash(req.Hash), "hash", "invalid")
 	v.Check(req.Size >= 0, "size", "invalid")

@@ -3,6 +3,9 @@ package syncagent
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,6 +77,7 @@ type UploadRequest struct {
 	Chunks      []UploadChunk `json:"chunks"`
 	EntryID     string        `json:"entry_id,omitempty"`
 	BaseVersion int64         `json:"base_version,omitempty"`
+	Diff        *ChunkDiff    `json:"chunks_diff,omitempty"` // instead of Chunks (transfer_diff.go)
 }
 
 // UploadState is an upload session and the chunks the server still lacks.
@@ -203,6 +207,27 @@ func (c *Client) UploadStatus(ctx context.Context, id string) (UploadState, erro
 // PutChunk sends one chunk's bytes.
 func (c *Client) PutChunk(ctx context.Context, uploadID, hash string, data []byte) error {
 	return c.doRaw(ctx, "PUT", "/api/v1/drive/uploads/"+url.PathEscape(uploadID)+"/chunks/"+url.PathEscape(hash), data, nil)
+}
+
+// PutChunks sends many chunks of an upload in one request: body is frames
+// of the chunk's SHA-256 (32 raw bytes), its size (4 bytes, big-endian) and
+// its bytes (appendChunkFrame). The server checks each one's hash.
+func (c *Client) PutChunks(ctx context.Context, uploadID string, body []byte) error {
+	return c.doRaw(ctx, "POST", "/api/v1/drive/uploads/"+url.PathEscape(uploadID)+"/chunks", body, nil)
+}
+
+// chunkFrameHeader is a PutChunks frame's header: hash and size.
+const chunkFrameHeader = sha256.Size + 4
+
+// appendChunkFrame appends one PutChunks frame to dst.
+func appendChunkFrame(dst []byte, hash string, data []byte) ([]byte, error) {
+	raw, err := hex.DecodeString(hash)
+	if err != nil || len(raw) != sha256.Size {
+		return dst, fmt.Errorf("sync: bad chunk hash %q", hash)
+	}
+	dst = append(dst, raw...)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(data)))
+	return append(dst, data...), nil
 }
 
 // Commit finishes an upload; the new file version appears atomically.

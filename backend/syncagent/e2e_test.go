@@ -490,7 +490,8 @@ func TestKillMidUploadResumes(t *testing.T) {
 		data, chunks := s.bigUpload()
 
 		// First run: let two chunks through, then kill the agent.
-		e1, _ := s.engine(ModeBackup, func(o *Options) { o.Workers = 1 })
+		// Batches of about 1 MiB: several requests for the 9 MiB file.
+		e1, _ := s.engine(ModeBackup, func(o *Options) { o.Workers = 1; o.ChunkBatch = 1 << 20 })
 		gate := make(chan struct{})
 		s.probe.setGate(gate)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -829,6 +830,22 @@ func TestNoBatchServerFallsBackToSingleUploads(t *testing.T) {
 	}
 	if !e.noBatch.Load() {
 		t.Fatal("the engine did not remember that the server takes no batches")
+	}
+}
+
+// Against a server without the chunk batch route (POST drive/uploads/{id}/chunks)
+// a big file's chunks go up one request each, and the file arrives whole.
+func TestNoChunkBatchServerFallsBackToChunkPuts(t *testing.T) {
+	s := newFakeEnv(t)
+	s.fake.noBatch = true
+	data, chunks := s.bigUpload()
+	e, _ := s.engine(ModeBackup)
+	s.once(e)
+	if puts, _ := s.probe.counts(); puts != len(chunks) {
+		t.Fatalf("%d chunk requests for %d chunks", puts, len(chunks))
+	}
+	if got, ok := s.remoteRead("big.bin"); !ok || got != string(data) {
+		t.Fatal("big.bin not whole on the drive")
 	}
 }
 

@@ -49,6 +49,7 @@ type Options struct {
 	PollInterval      time.Duration // rescan of unwatched subtrees (default 1 min)
 	FeedWait          int           // change feed long-poll seconds (default 25)
 	SmallFile         int64         // files up to this size go up in one request, many together (default 256 KiB)
+	ChunkBatch        int           // a big file's missing chunks go up in requests of about this many bytes (default 8 MiB)
 	BandwidthLimit    int64         // bytes/s for transfers, 0 = unlimited
 	NoWatch           bool          // no fsnotify (SyncOnce, tests)
 	// OnPairStopped is called (on the pair's goroutine) when a pair stops
@@ -117,6 +118,9 @@ func (o *Options) defaults() {
 		if o.DeviceName == "" {
 			o.DeviceName = "computer"
 		}
+	}
+	if o.ChunkBatch <= 0 {
+		o.ChunkBatch = chunkBatchBytes
 	}
 	if o.SmallFile == 0 {
 		o.SmallFile = 256 << 10

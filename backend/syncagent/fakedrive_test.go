@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -204,6 +206,10 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, 409, "drive.name_taken")
 			return
 		}
+		if req.Diff != nil && !d.expandDiff(&req) {
+			fail(w, 400, "drive.invalid_upload")
+			return
+		}
 		d.nextID++
 		id := "u" + strconv.Itoa(d.nextID)
 		d.uploads[id] = &fakeUpload{req: req, user: user}
@@ -225,6 +231,33 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.chunks[parts[3]] = body
+		w.WriteHeader(204)
+	case len(parts) == 3 && parts[0] == "uploads" && parts[2] == "chunks" && r.Method == "POST" && !d.noBatch:
+		if d.uploads[parts[1]] == nil {
+			fail(w, 404, "drive.not_found")
+			return
+		}
+		got := map[string][]byte{}
+		for off := 0; off < len(body); {
+			if off+chunkFrameHeader > len(body) {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			h := hex.EncodeToString(body[off : off+sha256.Size])
+			n := int(binary.BigEndian.Uint32(body[off+sha256.Size:]))
+			off += chunkFrameHeader
+			if off+n > len(body) {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			if sum := sha256.Sum256(body[off : off+n]); hex.EncodeToString(sum[:]) != h {
+				fail(w, 400, "drive.bad_chunk")
+				return
+			}
+			got[h] = body[off : off+n]
+			off += n
+		}
+		maps.Copy(d.chunks, got)
 		w.WriteHeader(204)
 	case len(parts) == 3 && parts[0] == "uploads" && parts[2] == "commit" && r.Method == "POST":
 		u := d.uploads[parts[1]]
@@ -417,4 +450,31 @@ func (d *fakeDrive) changes(ctx context.Context, w http.ResponseWriter, cursor, 
 	i := sort.Search(len(d.log), func(i int) bool { return d.log[i].Seq > from })
 	items := append([]Change(nil), d.log[i:]...)
 	reply(w, 200, ChangePage{Items: items, NextCursor: strconv.FormatInt(d.seq, 10)})
+}
+
+// expandDiff rebuilds a diff-announced chunk list as the server does
+// (drive.expandDiff); false when it does not fit the entry's content.
+func (d *fakeDrive) expandDiff(req *UploadRequest) bool {
+	var base Chunks
+	for _, h := range d.content[req.EntryID] {
+		base = append(base, ChunkRef{Hash: h, Size: len(d.chunks[h])})
+	}
+	if req.EntryID == "" || chunkListHash(base) != req.Diff.BaseListHash {
+		return false
+	}
+	var out []UploadChunk
+	for _, op := range req.Diff.Ops {
+		if op.Count == 0 {
+			out = append(out, op.Chunks...)
+			continue
+		}
+		if op.From < 0 || op.From+op.Count > len(base) {
+			return false
+		}
+		for _, c := range base[op.From : op.From+op.Count] {
+			out = append(out, UploadChunk{Hash: c.Hash, Size: c.Size})
+		}
+	}
+	req.Chunks, req.Diff = out, nil
+	return true
 }

@@ -28,13 +28,37 @@ func hashFile(path string) (size int64, hash string, chunks Chunks, err error) {
 	return hashReader(f)
 }
 
+// hashReader runs the whole content's SHA-256 on a goroutine of its own,
+// beside the chunker (which hashes each chunk): the two SHA-256 passes of a
+// big file run on two cores instead of one after the other.
 func hashReader(r io.Reader) (size int64, hash string, chunks Chunks, err error) {
 	h := sha256.New()
-	err = chunker.Split(io.TeeReader(r, h), func(c chunker.Chunk) error {
+	work := make(chan []byte, 4)
+	free := make(chan []byte, 4)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range work {
+			h.Write(b)
+			select {
+			case free <- b:
+			default: // enough buffers in circulation
+			}
+		}
+	}()
+	err = chunker.SplitData(r, func(c chunker.Chunk, data []byte) error {
+		var b []byte
+		select {
+		case b = <-free:
+		default:
+		}
+		work <- append(b[:0], data...) // data is the chunker's buffer, reused
 		chunks = append(chunks, ChunkRef{Offset: c.Offset, Size: c.Size, Hash: c.Hash})
 		size = c.Offset + int64(c.Size)
 		return nil
 	})
+	close(work)
+	<-done
 	if err != nil {
 		return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
 	}

@@ -2,6 +2,8 @@ package syncagent
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -34,6 +36,18 @@ type probe struct {
 func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	isChunk := r.Method == "PUT" && strings.Contains(path, "/api/v1/drive/uploads/") && strings.Contains(path, "/chunks/")
+	// A batch of chunks (POST .../chunks) is gated as one request and
+	// counts as the chunks it carries.
+	frames := 1
+	if r.Method == "POST" && strings.HasPrefix(path, "/api/v1/drive/uploads/") && strings.HasSuffix(path, "/chunks") {
+		isChunk = true
+		raw, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		frames = 0
+		for off := 0; off+chunkFrameHeader <= len(raw); frames++ {
+			off += chunkFrameHeader + int(binary.BigEndian.Uint32(raw[off+sha256.Size:]))
+		}
+	}
 	isBatch := r.Method == "POST" && path == "/api/v1/drive/files/batch"
 	isCommit := isBatch || r.Method == "POST" && (strings.HasSuffix(path, "/commit") || path == "/api/v1/drive/files")
 	if isChunk || isCommit {
@@ -95,7 +109,7 @@ func (p *probe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isChunk {
-		p.puts++
+		p.puts += frames
 		return
 	}
 	var stored []Entry

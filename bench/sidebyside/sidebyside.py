@@ -32,7 +32,8 @@ Measurements (full / SMALL=1):
 Every wait is bounded (WAIT_MAX seconds, default 1800; the whole run TOTAL_MAX, default 5400);
 every process started is stopped and the temp dir removed on exit. Not part of `make test`.
 Env: SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
-the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools).
+the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools), PARTS=small,big,lat,ren,many (a
+subset of the measurements: `big` = the 1 GiB first sync and the 1 MiB edit).
 """
 import json
 import os
@@ -62,6 +63,7 @@ TOTAL_MAX = int(os.environ.get("TOTAL_MAX", 5400))
 ST_VERSION = os.environ.get("SYNCTHING_VERSION", "v1.30.0")
 RENAME_MAX = int(os.environ.get("RENAME_MAX", 180))
 ONLY = set((os.environ.get("ONLY") or "tack,syncthing,rsync").split(","))
+PARTS = set((os.environ.get("PARTS") or "small,big,lat,ren,many").split(","))
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "tack-bench")
 
 PROCS = []  # every Popen we started, stopped in cleanup()
@@ -596,10 +598,14 @@ def main():
         log("work dir", work)
         src = os.path.join(work, "src")
         log("generating trees: %d x 4 KiB, %d MiB, %d x 64 B, %d-file folder ..." % (N_SMALL, BIG_MB, N_MANY, N_RENAME))
-        make_tree(os.path.join(src, "small"), N_SMALL, 4096)
-        make_big(os.path.join(src, "big", "big.bin"), BIG_MB)
-        make_tree(os.path.join(src, "many"), N_MANY, 64, seed=2)
-        make_tree(os.path.join(src, "ren", "folder"), N_RENAME, 4096, per_dir=N_RENAME, seed=3)
+        if "small" in PARTS:
+            make_tree(os.path.join(src, "small"), N_SMALL, 4096)
+        if "big" in PARTS:
+            make_big(os.path.join(src, "big", "big.bin"), BIG_MB)
+        if "many" in PARTS:
+            make_tree(os.path.join(src, "many"), N_MANY, 64, seed=2)
+        if "ren" in PARTS:
+            make_tree(os.path.join(src, "ren", "folder"), N_RENAME, 4096, per_dir=N_RENAME, seed=3)
         if os.path.isdir(os.path.join(src, "ren", "folder", "d0000")):
             os.rename(os.path.join(src, "ren", "folder", "d0000"), os.path.join(src, "ren", "dir"))
             os.rmdir(os.path.join(src, "ren", "folder"))
@@ -659,8 +665,21 @@ ROWS = [
 def run_tool(t, mine, put):
     name = t.name
     # 1. small files
-    dt, b = t.first_sync("small", os.path.join(mine, "small"), N_SMALL)
-    put(ROWS[0], name, "%s (%s sent)" % (fmt_s(dt), fmt_b(b)))
+    if "small" in PARTS:
+        dt, b = t.first_sync("small", os.path.join(mine, "small"), N_SMALL)
+        put(ROWS[0], name, "%s (%s sent)" % (fmt_s(dt), fmt_b(b)))
+    if "big" in PARTS:
+        run_big(t, mine, put)
+    if "lat" in PARTS:
+        run_lat(t, mine, put)
+    if "ren" in PARTS:
+        run_ren(t, mine, put)
+    if "many" in PARTS:
+        run_many(t, mine, put)
+
+
+def run_big(t, mine, put):
+    name = t.name
     # 2-3. big file and an edit in its middle
     big = os.path.join(mine, "big")
     dt, b = t.first_sync("big", big, 1)
@@ -669,6 +688,10 @@ def run_tool(t, mine, put):
     dt, b = t.resync("big", big)
     put(ROWS[2], name, fmt_b(b))
     put(ROWS[3], name, fmt_s(dt))
+
+
+def run_lat(t, mine, put):
+    name = t.name
     # 4. save -> drive
     lat = os.path.join(mine, "lat")
     seed = os.path.join(lat, "seed.txt")
@@ -698,6 +721,10 @@ def run_tool(t, mine, put):
         (" (one rsync run per save: no watcher)" if name == "rsync" else ""))
     if name == "Tack":
         t.unwatch("lat")
+
+
+def run_ren(t, mine, put):
+    name = t.name
     # 5. folder rename
     ren = os.path.join(mine, "ren")
     if name == "Tack":
@@ -726,6 +753,10 @@ def run_tool(t, mine, put):
         put(ROWS[5], name, fmt_b(b) + note)
         if name == "Tack":
             t.unwatch("ren")
+
+
+def run_many(t, mine, put):
+    name = t.name
     # 6. many files: first sync, then restart
     many = os.path.join(mine, "many")
     if name == "Syncthing":  # only this folder, so its restart rescans nothing else
@@ -746,7 +777,7 @@ def run_tool(t, mine, put):
 
 def print_table(results, load0, load1, total):
     names = ["Tack", "Syncthing", "rsync"]
-    cmd = ("SMALL=1 " if SMALLRUN else "") + "bench/sidebyside/sidebyside.py"
+    cmd = ("SMALL=1 " if SMALLRUN else "") + ("PARTS=%s " % os.environ["PARTS"] if os.environ.get("PARTS") else "") + "bench/sidebyside/sidebyside.py"
     print("### %s: side by side (`%s`)\n" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), cmd))
     print("%s shared cores, Go %s, Syncthing %s (built from the module proxy, `-tags noassets`), %s. "
           "Load average %s at the start and %s at the end (the machine was shared with other work: "
