@@ -31,7 +31,7 @@ type Env struct {
 // New starts a server on SQLite.
 func New(t testing.TB) *Env {
 	t.Helper()
-	return start(t, server.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"})
+	return start(t, server.Config{DataDir: storetest.SQLiteDataDir(t, server.Migrations()), Addr: "127.0.0.1:0"})
 }
 
 // NewPostgres starts a server on a fresh PostgreSQL schema (skips without
@@ -53,7 +53,7 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 func EachWith(t *testing.T, configure func(*server.Config), fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
-		cfg := server.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+		cfg := server.Config{DataDir: storetest.SQLiteDataDir(t, server.Migrations()), Addr: "127.0.0.1:0"}
 		configure(&cfg)
 		fn(t, start(t, cfg))
 	})
