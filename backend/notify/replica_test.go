@@ -27,7 +27,15 @@ func TestCrossReplicaDeliveryPostgres(t *testing.T) {
 	hb := startReplicaB(t, ctx, e)
 
 	ch, _ := openStream(t, ctx, hb.URL, uTok, "")
-	time.Sleep(300 * time.Millisecond) // B's startup RunOnce done
+	// B's startup pass is done (its dispatch mark covers every event so far),
+	// so the announcement below can reach B only through NOTIFY.
+	waitFor(t, "B's startup pass", func() bool {
+		var behind int64
+		if err := e.Server.DB.Raw(`SELECT COUNT(*) FROM events WHERE id > (SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = 'dispatched')`).Scan(&behind).Error; err != nil {
+			t.Fatal(err)
+		}
+		return behind == 0
+	})
 	// Replica A publishes an announcement (its own HTTP server and pool).
 	e.Must(201, "POST", "/api/v1/announcements", adminTok, map[string]any{
 		"title": "Fire drill", "body": "Friday 3pm", "everyone": true})
@@ -104,18 +112,22 @@ func startReplicaB(t *testing.T, ctx context.Context, e *servertest.Env) *httpte
 	done := make(chan struct{})
 	go func() { _ = d.Serve(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(t, "replica B's LISTEN", func() bool {
 		var n int64
 		if err := e.Server.DB.Raw("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND query = 'LISTEN tack_events' AND state = 'idle'", name).Scan(&n).Error; err != nil {
 			t.Fatal(err)
 		}
-		if n > 0 {
-			return hb
-		}
+		return n > 0
+	})
+	return hb
+}
+
+// waitFor polls cond until it holds, for 10 s at most.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("replica B never listened")
+			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
