@@ -44,11 +44,11 @@ func (w *Watcher) Run(ctx context.Context) {
 	if maxWait == 0 {
 		maxWait = time.Minute
 	}
-	wait := time.Second
+	wait := min(time.Second, maxWait)
 	for ctx.Err() == nil {
 		got, _ := w.follow(ctx)
 		if got {
-			wait = time.Second
+			wait = min(time.Second, maxWait)
 		}
 		select {
 		case <-ctx.Done():

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -34,20 +37,81 @@ func TestWatcherNotifiesApprovalTask(t *testing.T) {
 	defer cancel()
 	w := &Watcher{Server: p, Notifier: fake}
 	go w.Run(ctx)
-	deadline := time.Now().Add(5 * time.Second)
-	for len(fake.All()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitFor(t, "a notification", func() bool { return len(fake.All()) > 0 })
 	got := fake.All()
 	if len(got) != 1 || got[0].Body != "Leave request from Li Lei" || got[0].Link != "/approvals/abc" {
 		t.Fatalf("notifications: %+v", got)
 	}
 }
 
+// countingDoer counts the watcher's attempts to reach the stream.
+type countingDoer struct {
+	Doer
+	mu    sync.Mutex
+	tries int
+}
+
+func (c *countingDoer) Do(ctx context.Context, method, path string) (*http.Response, error) {
+	c.mu.Lock()
+	c.tries++
+	c.mu.Unlock()
+	return c.Doer.Do(ctx, method, path)
+}
+
+func (c *countingDoer) n() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tries
+}
+
+// TestWatcherRetriesQuietlyWhenNotConnected: before the desktop is signed in
+// anywhere (the proxy has no target) the watcher keeps retrying without a
+// notification or a connect callback, reaches the server once the proxy
+// points at one, and returns when ctx ends.
 func TestWatcherRetriesQuietlyWhenNotConnected(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	(&Watcher{Server: NewProxy(nil), Notifier: &FakeNotifier{}}).Run(ctx) // returns at ctx end, no panic
+	srv := fakeEvents(t)
+	defer srv.Close()
+	p := NewProxy(nil)
+	d := &countingDoer{Doer: p}
+	fake := &FakeNotifier{}
+	var connects atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		(&Watcher{Server: d, Notifier: fake, OnConnect: func() { connects.Add(1) }, MaxWait: 20 * time.Millisecond}).Run(ctx)
+	}()
+	waitFor(t, "three attempts while not connected", func() bool { return d.n() >= 3 })
+	if n := fake.All(); len(n) != 0 || connects.Load() != 0 {
+		t.Fatalf("not connected, yet notifications %+v, connects %d", n, connects.Load())
+	}
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetTarget(u)
+	waitFor(t, "the notification once connected", func() bool { return len(fake.All()) == 1 })
+	if connects.Load() != 1 {
+		t.Fatalf("connects %d, want 1", connects.Load())
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after ctx ended")
+	}
+}
+
+// waitFor polls cond until it holds (a loaded machine gets 10 s).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // TestWatcherResumesFromLastEventID: the first stream only sets the event id

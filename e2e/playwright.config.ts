@@ -10,9 +10,11 @@ const servers = specServers()
 export default defineConfig({
   testDir: 'tests',
   outputDir: 'test-results',
-  timeout: 120_000,
-  // 2 cores run two specs, their servers and Chromium at once: be patient.
-  expect: { timeout: 15_000 },
+  // 2 cores run two specs, their servers and Chromium at once, and `make test`
+  // may share them with other heavy jobs (load average ~20): be patient. A
+  // longer wait hides nothing: a step still fails unless its condition holds.
+  timeout: 300_000,
+  expect: { timeout: 30_000 },
   // Never retry: a spec runs the first-run setup, which succeeds only once per data dir.
   retries: 0,
   workers: 2,
@@ -36,7 +38,7 @@ export default defineConfig({
     command: serverCommand(s),
     url: s.baseURL + '/api/v1/healthz',
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 180_000, // every spec's server starts at once, the first ones while Chromium starts too
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
   })),

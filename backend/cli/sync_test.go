@@ -15,15 +15,11 @@ import (
 	"tack/backend/store"
 )
 
-// TestSyncOnce runs `tack sync --once` against a real in-process server
-// (skipped until the server serves the drive API).
+// TestSyncOnce runs `tack sync --once` against a real in-process server.
 func TestSyncOnce(t *testing.T) {
 	e := servertest.New(t)
 	tok, _ := e.Setup()
-	r := e.Do("GET", "/api/v1/drive/spaces", tok, nil)
-	if r.Status == http.StatusNotFound {
-		t.Skip("the server does not serve the drive API yet")
-	}
+	r := e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil)
 	var spaces struct {
 		Items []struct {
 			ID, Kind string

@@ -25,7 +25,6 @@ type Dispatcher struct {
 	S        *Service
 	Interval time.Duration // poll interval (default 250 ms)
 	GapGrace time.Duration // how long a missing ID may still appear (default 10 s)
-	OnListen func()        // called once LISTEN is active (tests)
 
 	safe    int64          // every ID <= safe is done or given up
 	done    map[int64]bool // processed IDs above safe
@@ -49,7 +48,7 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 	}
 	wake := make(chan struct{}, 1)
 	if d.S.cfg.DSN != "" && store.IsPostgres(d.S.db) {
-		go listen(ctx, d.S.cfg.DSN, wake, d.OnListen)
+		go listen(ctx, d.S.cfg.DSN, wake)
 	}
 	t := time.NewTicker(iv)
 	defer t.Stop()

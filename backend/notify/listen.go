@@ -11,9 +11,9 @@ import (
 // listen holds a dedicated connection LISTENing on tack_events (the insert
 // trigger NOTIFYs at commit, from any replica) and pokes wake for each
 // notification. It reconnects after errors until ctx ends.
-func listen(ctx context.Context, dsn string, wake chan<- struct{}, onListen func()) {
+func listen(ctx context.Context, dsn string, wake chan<- struct{}) {
 	for ctx.Err() == nil {
-		if err := listenOnce(ctx, dsn, wake, onListen); err != nil && ctx.Err() == nil {
+		if err := listenOnce(ctx, dsn, wake); err != nil && ctx.Err() == nil {
 			slog.Warn("notify: listen", "err", err)
 			select {
 			case <-ctx.Done():
@@ -23,7 +23,7 @@ func listen(ctx context.Context, dsn string, wake chan<- struct{}, onListen func
 	}
 }
 
-func listenOnce(ctx context.Context, dsn string, wake chan<- struct{}, onListen func()) error {
+func listenOnce(ctx context.Context, dsn string, wake chan<- struct{}) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -31,9 +31,6 @@ func listenOnce(ctx context.Context, dsn string, wake chan<- struct{}, onListen 
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN tack_events"); err != nil {
 		return err
-	}
-	if onListen != nil {
-		onListen()
 	}
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {

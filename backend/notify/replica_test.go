@@ -2,7 +2,10 @@ package notify_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -19,30 +22,20 @@ func TestCrossReplicaDeliveryPostgres(t *testing.T) {
 	adminTok, _ := e.Setup()
 	u, uTok := e.NewUser(adminTok, "")
 
-	b, err := server.New(context.Background(), e.Server.Config, nil, e.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() { hb.Close(); _ = b.Close() })
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	listening := make(chan struct{})
-	d := b.Notify.NewDispatcher()
-	d.Interval = time.Hour
-	d.OnListen = func() { close(listening) }
-	done := make(chan struct{})
-	go func() { _ = d.Serve(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	select {
-	case <-listening:
-	case <-time.After(10 * time.Second):
-		t.Fatal("replica B never listened")
-	}
+	hb := startReplicaB(t, ctx, e)
 
 	ch, _ := openStream(t, ctx, hb.URL, uTok, "")
-	time.Sleep(300 * time.Millisecond) // B's startup RunOnce done
+	// B's startup pass is done (its dispatch mark covers every event so far),
+	// so the announcement below can reach B only through NOTIFY.
+	waitFor(t, "B's startup pass", func() bool {
+		var behind int64
+		if err := e.Server.DB.Raw(`SELECT COUNT(*) FROM events WHERE id > (SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = 'dispatched')`).Scan(&behind).Error; err != nil {
+			t.Fatal(err)
+		}
+		return behind == 0
+	})
 	// Replica A publishes an announcement (its own HTTP server and pool).
 	e.Must(201, "POST", "/api/v1/announcements", adminTok, map[string]any{
 		"title": "Fire drill", "body": "Friday 3pm", "everyone": true})
@@ -83,5 +76,58 @@ func TestDispatcherWaitsForOutboxGapPostgres(t *testing.T) {
 	}
 	if c := unread(t, e, uTok); c != 2 {
 		t.Fatalf("unread %d", c)
+	}
+}
+
+// startReplicaB starts a second server on e's database whose dispatcher
+// polls only once an hour, so only LISTEN/NOTIFY can wake it, and returns
+// its HTTP server once that dispatcher's LISTEN is active. It waits black-box:
+// B connects under its own application_name, and the test watches
+// pg_stat_activity for that connection's LISTEN (other tests share the
+// database and listen on the same channel).
+func startReplicaB(t *testing.T, ctx context.Context, e *servertest.Env) *httptest.Server {
+	t.Helper()
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	name := "tack-replica-b-" + hex.EncodeToString(rnd[:])
+	cfg := e.Server.Config
+	u, err := url.Parse(cfg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	cfg.DSN = u.String()
+	b, err := server.New(context.Background(), cfg, nil, e.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb := httptest.NewServer(b.Handler())
+	t.Cleanup(func() { hb.Close(); _ = b.Close() })
+
+	d := b.Notify.NewDispatcher()
+	d.Interval = time.Hour
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = d.Serve(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	waitFor(t, "replica B's LISTEN", func() bool {
+		var n int64
+		if err := e.Server.DB.Raw("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND query = 'LISTEN tack_events' AND state = 'idle'", name).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	})
+	return hb
+}
+
+// waitFor polls cond until it holds, for 10 s at most.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }

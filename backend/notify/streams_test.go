@@ -2,12 +2,10 @@ package notify_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"tack/backend/notify"
-	"tack/backend/server"
 	"tack/backend/server/servertest"
 )
 
@@ -71,27 +69,9 @@ func TestStreamsCloseAcrossReplicasPostgres(t *testing.T) {
 	adminTok, _ := e.Setup()
 	u, uTok := e.NewUser(adminTok, "")
 
-	b, err := server.New(context.Background(), e.Server.Config, nil, e.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() { hb.Close(); _ = b.Close() })
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	listening := make(chan struct{})
-	d := b.Notify.NewDispatcher()
-	d.Interval = time.Hour
-	d.OnListen = func() { close(listening) }
-	done := make(chan struct{})
-	go func() { _ = d.Serve(ctx); close(done) }()
-	defer func() { cancel(); <-done }()
-	select {
-	case <-listening:
-	case <-time.After(10 * time.Second):
-		t.Fatal("replica B never listened")
-	}
+	hb := startReplicaB(t, ctx, e)
 	ch, _ := openStream(t, ctx, hb.URL, uTok, "")
 	e.Must(200, "POST", "/api/v1/users/"+u.ID+"/deactivate", adminTok, nil) // through replica A
 	closed(t, ch, "deactivation on another replica")

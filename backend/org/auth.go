@@ -134,7 +134,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 	}
 	hash := u.PasswordHash
 	if err != nil {
-		hash = dummyHash // same work as a real check, so timing hides which emails exist
+		hash = s.dummyHash // same work as a real check, so timing hides which emails exist
 	}
 	ok, herr := s.checkPassword(ctx, hash, req.Password)
 	if herr != nil {

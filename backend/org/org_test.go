@@ -38,10 +38,23 @@ type fixture struct {
 
 var ctx = context.Background()
 
+// cheapHashing is the password cost of the fixtures (servertest's): the
+// default's 19 MiB and two passes per hash were most of this package's CPU
+// time. Tests of the hashing itself use newFixtureCost with the default.
+var cheapHashing = org.PasswordCost{MemoryKiB: 64, Time: 1}
+
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
+	t.Helper()
+	return newFixtureCost(t, db, cheapHashing)
+}
+
+// newFixtureCost is newFixture with the given password cost (zero: the
+// production default).
+func newFixtureCost(t *testing.T, db *gorm.DB, cost org.PasswordCost) *fixture {
 	t.Helper()
 	clk := clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC))
 	svc := org.NewService(db, clk)
+	svc.SetPasswordCost(cost)
 	res, err := svc.Setup(ctx, org.SetupRequest{CompanyName: "Acme", Admin: org.NewUserRequest{
 		Name: "Ada Admin", Email: "Ada@Example.com", Password: "correct horse", Phone: "+86 138 0000 0000", Title: "CTO"}}, "test", "10.0.0.1")
 	if err != nil {
@@ -94,6 +107,37 @@ func wantKey(t *testing.T, err error, key string) {
 	e, ok := apperr.As(err)
 	if !ok || e.Key != key {
 		t.Fatalf("error = %v, want key %s", err, key)
+	}
+}
+
+// A service hashes new passwords at the default cost unless wiring lowers it
+// (test servers only), and accounts hashed at either cost sign in.
+func TestPasswordCost(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name   string
+		cost   org.PasswordCost
+		prefix string
+	}{
+		{"default", org.PasswordCost{}, "$argon2id$v=19$m=19456,t=2,p=1$"},
+		{"cheap", cheapHashing, "$argon2id$v=19$m=64,t=1,p=1$"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, migrations(), func(t *testing.T, db *gorm.DB) {
+				f := newFixtureCost(t, db, c.cost)
+				u := f.user(t, "cost@x.com", "", nil)
+				var hash string
+				if err := db.Table("users").Where("id = ?", u.ID).Select("password_hash").Scan(&hash).Error; err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(hash, c.prefix) {
+					t.Fatalf("hash %q, want prefix %s", hash, c.prefix)
+				}
+				if _, err := f.svc.Login(ctx, org.LoginRequest{Email: "cost@x.com", Password: "password123", IP: "10.0.0.1"}); err != nil {
+					t.Fatalf("login: %v", err)
+				}
+			})
+		})
 	}
 }
 
@@ -420,6 +464,7 @@ func TestLoadDemo(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, migrations(), func(t *testing.T, db *gorm.DB) {
 		svc := org.NewService(db, clock.NewFake(time.Time{}))
+		svc.SetPasswordCost(cheapHashing)
 		var out bytes.Buffer
 		if err := svc.LoadDemo(ctx, &out); err != nil {
 			t.Fatal(err)

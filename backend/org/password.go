@@ -33,12 +33,31 @@ var errBadHash = errors.New("org: malformed password hash")
 
 // HashPassword returns the PHC-style argon2id encoding of pw:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<key> (unpadded base64).
-func HashPassword(pw string) (string, error) {
+func HashPassword(pw string) (string, error) { return hashPassword(defaultArgon, pw) }
+
+// PasswordCost is the argon2id cost of new password hashes: memory in KiB
+// and passes. The zero value is the default (OWASP's 19 MiB, t=2); anything
+// cheaper is for test servers only, which make hundreds of accounts and
+// sign-ins (servertest). Existing hashes keep the cost they were made with.
+type PasswordCost struct{ MemoryKiB, Time uint32 }
+
+// SetPasswordCost sets the cost of the hashes this service makes (the zero
+// value keeps the default). Call it at wiring time, before the server takes
+// requests.
+func (s *Service) SetPasswordCost(c PasswordCost) {
+	if c == (PasswordCost{}) {
+		return
+	}
+	s.argon = argonParams{memory: c.MemoryKiB, time: c.Time, threads: defaultArgon.threads, keyLen: defaultArgon.keyLen}
+	// Unknown emails are checked at the same cost as real accounts.
+	s.dummyHash, _ = hashPassword(s.argon, "tack-dummy-password")
+}
+
+func hashPassword(p argonParams, pw string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("org: salt: %w", err)
 	}
-	p := defaultArgon
 	key := argon2.IDKey([]byte(pw), salt, p.time, p.memory, p.threads, p.keyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.memory, p.time, p.threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil

@@ -243,7 +243,7 @@ func (s *Service) checkPassword(ctx context.Context, encoded, pw string) (bool, 
 func (s *Service) hashPassword(ctx context.Context, pw string) (string, error) {
 	var h string
 	var herr error
-	if err := s.hashes.run(ctx, func() { h, herr = HashPassword(pw) }); err != nil {
+	if err := s.hashes.run(ctx, func() { h, herr = hashPassword(s.argon, pw) }); err != nil {
 		return "", err
 	}
 	return h, herr

@@ -133,7 +133,7 @@ func TestLoginDeactivatedRevealsNothing(t *testing.T) {
 // no other test's memory is measured with it.
 func TestLoginBurstMemoryBounded(t *testing.T) {
 	storetest.Each(t, migrations(), func(t *testing.T, db *gorm.DB) {
-		f := newFixture(t, db)
+		f := newFixtureCost(t, db, org.PasswordCost{}) // the default: 19 MiB per hash
 		slots := max(2, runtime.NumCPU())
 		n := 10 * slots
 		// Collect eagerly, so the heap follows what is live (the hashes)

@@ -34,13 +34,15 @@ type Service struct {
 	// sessionLifetime is the absolute lifetime of a session, however
 	// active (SetSessionLifetime; default DefaultSessionLifetime).
 	sessionLifetime time.Duration
-	lifeCache       lifeCache // the workspace's own setting (settings.go)
+	lifeCache       lifeCache   // the workspace's own setting (settings.go)
+	argon           argonParams // cost of new hashes (SetPasswordCost)
+	dummyHash       string      // checked for unknown emails, at the cost of argon
 }
 
 // NewService builds the org service.
 func NewService(db *gorm.DB, clk clock.Clock) *Service {
 	return &Service{db: db, clock: clk, logins: newLimiter(clk), hashes: newHashSlots(),
-		sessionLifetime: DefaultSessionLifetime}
+		sessionLifetime: DefaultSessionLifetime, argon: defaultArgon, dummyHash: dummyHash}
 }
 
 // OnDeactivate registers a hook run when a user is offboarded. Register hooks

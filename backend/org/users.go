@@ -93,7 +93,7 @@ func activeUser(tx *gorm.DB, id string) (bool, error) {
 
 // insertUser creates the user row and role links inside tx.
 func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (User, error) {
-	hash, err := HashPassword(password)
+	hash, err := hashPassword(s.argon, password)
 	if err != nil {
 		return User{}, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tack/backend/drive"
+	"tack/backend/org"
 )
 
 // Config is everything a server needs. Zero values get defaults in Validate.
@@ -33,6 +34,10 @@ type Config struct {
 	// MaxEventStreams and MaxEventStreamsPerUser cap the live event
 	// streams one process holds open (0 = the api package's defaults).
 	MaxEventStreams, MaxEventStreamsPerUser int
+
+	// PasswordCost is the argon2id cost of new password hashes; zero is
+	// org's default. Only test servers lower it (servertest): no flag sets it.
+	PasswordCost org.PasswordCost
 
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With

@@ -95,6 +95,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	}
 	s.Org = org.NewService(db, clk)
 	s.Org.SetSessionLifetime(cfg.SessionLifetime)
+	s.Org.SetPasswordCost(cfg.PasswordCost)
 	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
 	s.AddJob(meeting.Job{S: s.Meeting})
 	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)

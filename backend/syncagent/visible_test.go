@@ -264,9 +264,11 @@ func (s *syncEnv) devicesOnServer() serverDevices {
 func TestHeartbeatReachesTheServer(t *testing.T) {
 	s := newServerEnv(t)
 	s.write("a.txt", "alpha")
+	// Beat again and again: on a loaded machine the first pass may end after
+	// the first beat, and the backup shows only in a later one.
 	beat := func(o *Options) {
 		o.DeviceName, o.ClientName = "front-desk-pc", "cli test"
-		o.HeartbeatDelay = 50 * time.Millisecond
+		o.HeartbeatDelay, o.HeartbeatInterval = 50*time.Millisecond, 50*time.Millisecond
 	}
 	e0, _ := s.engine(ModeBackup, beat)
 	serveEngine0 := func() func() {
@@ -286,7 +288,7 @@ func TestHeartbeatReachesTheServer(t *testing.T) {
 	_ = e0.Close()
 
 	corruptIndex(t, s.dataDir)
-	e, _ := s.engine(ModeBackup, beat, func(o *Options) { o.HeartbeatDelay = time.Hour }) // only the stop reports
+	e, _ := s.engine(ModeBackup, beat, func(o *Options) { o.HeartbeatDelay, o.HeartbeatInterval = time.Hour, time.Hour }) // only the stop reports
 	serveEngine(t, e)
 	waitFor(t, "the stop on the server", 20*time.Second, func() bool {
 		d := s.devicesOnServer()

@@ -51,12 +51,18 @@ test('bulk approve, transfer, return to the department head, withdraw', async ({
   await hd.locator('[data-test=pick-user]').click()
   await hd.locator('.el-select-dropdown__item:visible', { hasText: '赵六' }).click()
   await area(hd, 'comment').fill('这周我出差，请赵六处理')
+  // The deputy's list below must be read after the transfer is saved: wait for its answer.
+  const transferred = hd.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${c.id}/transfer`) && r.request().method() === 'POST')
   await hd.click('[data-test=dialog-ok]')
+  expect((await transferred).ok()).toBeTruthy()
   await expect(hd.locator('[data-test=timeline]')).toContainText('转交给 赵六')
   await expect(hd.locator('[data-test=waiting]')).toContainText('赵六')
   await expect(hd.locator('[data-test=approve]')).toBeHidden() // no longer the head's turn (a comment still can be left)
   const deputy = await page(browser, baseURL!, 'deputy@act.test')
+  // The list the deputy sees is the one fetched after that (not one from before it).
+  const listed = deputy.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/approvals' && r.request().method() === 'GET')
   await deputy.goto('/approvals')
+  expect((await listed).ok()).toBeTruthy()
   await expect(deputy.locator('[data-test=approval-list]')).toContainText(c.number)
   await deputy.goto('/approvals/' + c.id)
   await deputy.click('[data-test=approve]')

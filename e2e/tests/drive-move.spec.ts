@@ -19,7 +19,7 @@ async function noRawKeys(page: Page) {
 }
 
 test('a draft moves from the personal space into a department space, with its versions', async ({ browser, request, baseURL }) => {
-  test.setTimeout(180_000)
+  test.setTimeout(360_000)
   const { token: tok, root } = await setupCompany(request, 'mv.test')
   const sales = await call(request, 'POST', '/api/v1/departments', tok, { name: '销售部', parent_id: root.id })
   const mk = async (email: string, name: string) =>

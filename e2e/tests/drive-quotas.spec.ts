@@ -7,7 +7,7 @@ import { test, expect } from '@playwright/test'
 import { call, PASSWORD, setupCompany, signedInPage } from '../lib'
 
 test('an admin sets the quota of an employee\'s personal space', async ({ browser, request, baseURL }) => {
-  test.setTimeout(180_000)
+  test.setTimeout(360_000)
   const setup = await setupCompany(request, 'quota.test')
   const emp = (await call(request, 'POST', '/api/v1/users', setup.token, { email: 'emp@quota.test', name: '李娜', department_id: setup.root.id,
     title: '销售', phone: '13900001111', roles: [], password: PASSWORD })).user

@@ -10,7 +10,7 @@ const HOUR = 3600e3
 const DAY = 24 * HOUR
 
 test('move one sitting of a weekly meeting (a taken room refused), cancel another, the rest stays', async ({ browser, request, baseURL }) => {
-  test.setTimeout(180_000)
+  test.setTimeout(360_000)
   const setup = await setupCompany(request, 'rec.test')
   const tok = setup.token
   const root = setup.root

@@ -42,7 +42,7 @@ async function openBell(page: Page, text: string) {
 }
 
 test('book a room, clash refused, RSVP, minutes into the drive, task closed, outsider kept out', async ({ browser, request, baseURL }) => {
-  test.setTimeout(240_000) // six people in six browser contexts on a small machine
+  test.setTimeout(360_000) // six people in six browser contexts on a small machine
   // The company: 销售部 (the organizer and the minute-taker), 研发部 (two attendees and an outsider).
   const setup = await setupCompany(request, 'meet.test')
   const tok = setup.token
@@ -106,11 +106,16 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   const occ = mine.items.find((o: { title: string }) => o.title === TITLE)
   expect(occ, 'the booked meeting is in 李娜\'s calendar').toBeTruthy()
   const meetingId: string = occ.meeting_id
-  // The week (or the next one, late in the week) shows the meeting. Each week's
-  // events arrive after its fetch: wait for them before paging on, or a slow
-  // fetch pages past the meeting's week.
-  const shown = () => zhang.locator('.fc-event', { hasText: TITLE }).waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)
-  for (let i = 0; i < 3 && !(await shown()); i++) await zhang.click('.fc-next-button')
+  // The week (or the next one, late in the week) shows the meeting. Page on until
+  // the meeting's day is on screen (each click waits for the new week's title),
+  // then wait for its events: a guessed wait for a slow fetch used to page past it.
+  const day = zhang.locator(`.fc [data-date="${shanghai(occ.start, false)}"]`)
+  for (let i = 0; i < 3 && (await day.count()) === 0; i++) {
+    const title = await zhang.locator('.fc-toolbar-title').innerText()
+    await zhang.click('.fc-next-button')
+    await expect(zhang.locator('.fc-toolbar-title')).not.toHaveText(title)
+  }
+  await expect(day.first()).toBeVisible()
   await expect(zhang.locator('.fc-event', { hasText: TITLE })).toBeVisible()
   await zhang.screenshot({ path: 'artifacts/meetings-calendar.png' })
   // The room's own calendar shows the booking too.

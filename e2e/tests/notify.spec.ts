@@ -28,7 +28,7 @@ test('announcement with acknowledgement and a DING, live', async ({ browser, req
   await admin.click('[data-test=announcement-submit]')
 
   // the employee's bell badge goes up live (SSE), without a reload
-  await expect(user.locator('[data-test=bell-badge] .el-badge__content')).toHaveText('1', { timeout: 10_000 })
+  await expect(user.locator('[data-test=bell-badge] .el-badge__content')).toHaveText('1')
   await user.click('[data-test=bell]')
   await user.click('[data-test=bell-item]')
   await expect(user.locator('[data-test=announcement-detail-title]')).toHaveText('关于元旦放假安排的通知')
@@ -51,7 +51,7 @@ test('announcement with acknowledgement and a DING, live', async ({ browser, req
   await admin.locator('.el-select-dropdown__item', { hasText: '李娜' }).click()
   await admin.fill('[data-test=ding-text]', '下午 3 点的客户会议请准时参加')
   await admin.click('[data-test=ding-send]')
-  await expect(user.locator('[data-test=ding-message]')).toHaveText('下午 3 点的客户会议请准时参加', { timeout: 10_000 })
+  await expect(user.locator('[data-test=ding-message]')).toHaveText('下午 3 点的客户会议请准时参加')
   await user.screenshot({ path: 'artifacts/notify-ding-received.png' })
   await user.click('[data-test=ding-ack]')
   await expect(user.locator('[data-test=ding-message]')).toBeHidden()
@@ -104,7 +104,7 @@ test('DING about an approval from its page, to the approver whose turn it is', a
   await expect(emp.locator('[data-test=ding-recipients]')).toContainText('林主管')
   await expect(emp.locator('[data-test=ding-text]')).toHaveValue(`请尽快处理我的审批「${ap.title}」`)
   await emp.click('[data-test=ding-send]')
-  await expect(headPage.locator('[data-test=ding-message]')).toHaveText(`请尽快处理我的审批「${ap.title}」`, { timeout: 10_000 })
+  await expect(headPage.locator('[data-test=ding-message]')).toHaveText(`请尽快处理我的审批「${ap.title}」`)
   await headPage.waitForTimeout(400)
   await headPage.screenshot({ path: 'artifacts/notify-ding-approval.png' })
   await headPage.getByRole('button', { name: '确认并查看' }).click()

@@ -54,7 +54,7 @@ test('a custom role is given out; a department head leaves and their approval mo
   // The leaver's open page is signed out at its next request, and signing in again is refused
   // exactly like a wrong password (the answer does not tell whether the password was right).
   await headPage.reload()
-  await expect(headPage).toHaveURL(/\/login/, { timeout: 15_000 })
+  await expect(headPage).toHaveURL(/\/login/)
   await headPage.fill('[data-test=login-email]', 'head@off.test')
   await headPage.fill('[data-test=login-password]', PASSWORD)
   await headPage.click('[data-test=login-submit]')

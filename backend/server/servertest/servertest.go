@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"tack/backend/clock"
+	"tack/backend/org"
 	"tack/backend/server"
 	"tack/backend/store/storetest"
 )
@@ -30,7 +31,7 @@ type Env struct {
 // New starts a server on SQLite.
 func New(t testing.TB) *Env {
 	t.Helper()
-	return start(t, server.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"})
+	return start(t, server.Config{DataDir: storetest.SQLiteDataDir(t, server.Migrations()), Addr: "127.0.0.1:0"})
 }
 
 // NewPostgres starts a server on a fresh PostgreSQL schema (skips without
@@ -52,7 +53,7 @@ func Each(t *testing.T, fn func(t *testing.T, e *Env)) {
 func EachWith(t *testing.T, configure func(*server.Config), fn func(t *testing.T, e *Env)) {
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) {
-		cfg := server.Config{DataDir: t.TempDir(), Addr: "127.0.0.1:0"}
+		cfg := server.Config{DataDir: storetest.SQLiteDataDir(t, server.Migrations()), Addr: "127.0.0.1:0"}
 		configure(&cfg)
 		fn(t, start(t, cfg))
 	})
@@ -63,8 +64,17 @@ func EachWith(t *testing.T, configure func(*server.Config), fn func(t *testing.T
 	})
 }
 
+// PasswordCost is the argon2id cost of test servers' new password hashes:
+// far below the default (19 MiB, two passes), which made hashing most of the
+// test suite's CPU time. The default is tested in org (TestPasswordHash,
+// TestLoginBurstMemoryBounded); a Config that sets its own cost keeps it.
+var PasswordCost = org.PasswordCost{MemoryKiB: 64, Time: 1}
+
 func start(t testing.TB, cfg server.Config) *Env {
 	t.Helper()
+	if cfg.PasswordCost == (org.PasswordCost{}) {
+		cfg.PasswordCost = PasswordCost
+	}
 	clk := clock.NewFake(time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)) // a Monday, 09:00 UTC
 	srv, err := server.New(context.Background(), cfg, nil, clk)
 	if err != nil {

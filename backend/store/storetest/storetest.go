@@ -6,9 +6,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/gorm"
@@ -19,18 +22,95 @@ import (
 // EnvPostgres names the variable holding the PostgreSQL test DSN.
 const EnvPostgres = "TACK_TEST_POSTGRES_DSN"
 
-// SQLite opens a migrated SQLite file in a temp dir.
+// SQLite opens a migrated SQLite file in a temp dir (see SQLiteDataDir).
 func SQLite(t testing.TB, migrations []store.Migration) *gorm.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir()})
+	db, err := store.Open(context.Background(), store.Config{DataDir: SQLiteDataDir(t, migrations)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close(db) })
+	// Applies nothing (the copy is migrated) unless the list grew meanwhile;
+	// it still checks the list, e.g. for duplicate IDs.
 	if err := store.Migrate(db, migrations); err != nil {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// SQLiteDataDir returns a new temp dir holding tack.db already migrated
+// with migrations: a copy of a template migrated once per test process and
+// list, since migrating every test's file took a large share of the suite.
+func SQLiteDataDir(t testing.TB, migrations []store.Migration) string {
+	t.Helper()
+	img, err := sqliteTemplate(migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tack.db"), img, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// templates holds one migrated SQLite file image per migration list (their
+// IDs joined), made on first use.
+var templates struct {
+	sync.Mutex
+	imgs map[string]*template
+}
+
+type template struct {
+	once sync.Once
+	img  []byte
+	err  error
+}
+
+func sqliteTemplate(migrations []store.Migration) ([]byte, error) {
+	ids := make([]string, len(migrations))
+	for i, m := range migrations {
+		ids[i] = m.ID
+	}
+	key := strings.Join(ids, "\n")
+	templates.Lock()
+	if templates.imgs == nil {
+		templates.imgs = map[string]*template{}
+	}
+	tp := templates.imgs[key]
+	if tp == nil {
+		tp = &template{}
+		templates.imgs[key] = tp
+	}
+	templates.Unlock()
+	tp.once.Do(func() { tp.img, tp.err = migrateTemplate(migrations) })
+	return tp.img, tp.err
+}
+
+// migrateTemplate migrates a file in a scratch dir and returns its bytes.
+// The WAL is checkpointed into the main file first, so the file alone is
+// the whole database.
+func migrateTemplate(migrations []store.Migration) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "tack-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	db, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	if err != nil {
+		return nil, err
+	}
+	err = store.Migrate(db, migrations)
+	if err == nil {
+		err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
+	if cerr := store.Close(db); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storetest: migrate template: %w", err)
+	}
+	return os.ReadFile(filepath.Join(dir, "tack.db"))
 }
 
 // PostgresDSN returns a DSN for a new, empty schema in the test database and
