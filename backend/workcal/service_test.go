@@ -113,7 +113,7 @@ func TestServiceEdits(t *testing.T) {
 			at   time.Time
 			want bool
 		}{
-			{time.Date(2026, 1, 6, 8, 30, 0, 0, tk), true},  // Tuesday, the new opening
+			{time.Date(2026, 1, 6, 8, 30, 0, 0, tk), true},   // Tuesday, the new opening
 			{time.Date(2026, 1, 6, 17, 45, 0, 0, tk), false}, // after the new closing
 			{time.Date(2026, 1, 7, 10, 0, 0, 0, tk), false},  // the holiday
 			{time.Date(2026, 1, 8, 10, 0, 0, 0, tk), true},   // removed again
