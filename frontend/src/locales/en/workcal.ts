@@ -7,7 +7,7 @@ export default {
   weekday: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
   special: 'Holidays and make-up days', holiday: 'Holiday', makeup: 'Make-up working day', note: 'Note', notePlaceholder: 'Note, e.g. National Day', add: 'Add',
   start: 'Start date', end: 'End date', remove: 'Remove',
-  date: 'Date', kind: 'Kind', empty: 'No special days this year', count: '{h} holidays, {m} make-up working days',
+  date: 'Date', kind: 'Kind', empty: 'No special days this year', count: 'Holidays: {h}; make-up working days: {m}',
   field: { required: 'Pick at least one day', invalid: 'Invalid', before_start: 'The day must end after it starts', too_large: 'At most 62 days at once', too_long: 'The note is too long' },
 }
 
