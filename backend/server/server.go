@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
 	s.AddJob(meeting.Job{S: s.Meeting})
 	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
-	if s.Approval, err = approval.NewService(db, clk, s.Org, ""); err != nil {
+	if s.Approval, err = approval.NewService(db, clk, s.Org, s.Workcal.Location().String()); err != nil { // one company zone
 		_ = store.Close(db)
 		return nil, err
 	}
