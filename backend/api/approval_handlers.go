@@ -12,8 +12,8 @@ import (
 	"tack/backend/org"
 )
 
-// approvalRoutes registers templates, the inbox, instance actions, stats,
-// export and the working calendar.
+// approvalRoutes registers templates, the inbox, instance actions, stats
+// and export (the working calendar is workcal's: workcal_handlers.go).
 func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/approval/templates", h.authed(h.listApprovalTemplates))
 	mux.HandleFunc("POST /api/v1/approval/templates", h.authed(h.createApprovalTemplate))
@@ -22,12 +22,6 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/approval/templates/{id}", h.authed(h.deleteApprovalTemplate))
 	mux.HandleFunc("POST /api/v1/approval/templates/{id}/preview", h.authed(h.previewApproval))
 	mux.HandleFunc("GET /api/v1/approval/stats", h.authed(h.approvalStats))
-	mux.HandleFunc("GET /api/v1/approval/calendar", h.authed(h.getApprovalCalendar))
-	mux.HandleFunc("PUT /api/v1/approval/calendar/settings", h.authed(h.setApprovalCalendarSettings))
-	mux.HandleFunc("POST /api/v1/approval/calendar/range", h.authed(h.setApprovalCalendarRange))
-	mux.HandleFunc("PUT /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
-	mux.HandleFunc("POST /api/v1/approval/calendar/{date}", h.authed(h.setApprovalCalendarDay))
-	mux.HandleFunc("DELETE /api/v1/approval/calendar/{date}", h.authed(h.deleteApprovalCalendarDay))
 	mux.HandleFunc("GET /api/v1/approvals", h.authed(h.listApprovals))
 	mux.HandleFunc("POST /api/v1/approvals", h.authed(h.submitApproval))
 	mux.HandleFunc("GET /api/v1/approvals/export", h.authed(h.exportApprovals))
@@ -237,46 +231,6 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 		l.w.WriteHeader(http.StatusOK)
 	}
 	return l.w.Write(p)
-}
-
-func (h *Handler) getApprovalCalendar(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	c, err := h.deps.Approval.GetCalendar(r.Context(), a)
-	approvalRespond(w, r, http.StatusOK, c, err)
-}
-
-func (h *Handler) setApprovalCalendarDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	var in approval.CalendarDay
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	in.Date = r.PathValue("date")
-	d, err := h.deps.Approval.SetCalendarDay(r.Context(), a, in)
-	approvalRespond(w, r, http.StatusOK, d, err)
-}
-
-func (h *Handler) setApprovalCalendarSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	var in approval.CalendarSettings
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	st, err := h.deps.Approval.SetCalendarSettings(r.Context(), a, in)
-	approvalRespond(w, r, http.StatusOK, st, err)
-}
-
-func (h *Handler) setApprovalCalendarRange(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	var in approval.CalendarRange
-	if err := decode(r, &in); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	days, err := h.deps.Approval.SetCalendarRange(r.Context(), a, in)
-	approvalPage(w, r, days, "", err)
-}
-
-func (h *Handler) deleteApprovalCalendarDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	approvalRespond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteCalendarDay(r.Context(), a, r.PathValue("date")))
 }
 
 // uploadApprovalAttachment stores a file for a request being filled in: the

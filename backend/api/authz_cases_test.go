@@ -87,6 +87,8 @@ func sweepCases() []sweepCase {
 		{route: "PUT /api/v1/approval/calendar/{date}", path: p("/api/v1/approval/calendar/2026-01-20"), body: map[string]any{"working": false}, want: refused},
 		{route: "POST /api/v1/approval/calendar/{date}", path: p("/api/v1/approval/calendar/2026-01-20"), body: map[string]any{"working": false}, want: refused},
 		{route: "DELETE /api/v1/approval/calendar/{date}", path: p("/api/v1/approval/calendar/2026-01-20"), want: refused},
+		{route: "PUT /api/v1/workcal/{date}", path: p("/api/v1/workcal/2026-01-20"), body: map[string]any{"working": false}, want: refused},
+		{route: "DELETE /api/v1/workcal/{date}", path: p("/api/v1/workcal/2026-01-20"), want: refused},
 
 		// Drive: alice's personal space and department A's space.
 		{route: "GET /api/v1/drive/spaces/{id}", path: p("/api/v1/drive/spaces/%", personalID), want: hidden},
@@ -199,6 +201,10 @@ func sweepCases() []sweepCase {
 		{route: "PUT /api/v1/approval/calendar/settings", path: p("/api/v1/approval/calendar/settings"),
 			body: map[string]any{"work_days": []int{1}, "work_start": "09:00", "work_end": "10:00"}, want: refused},
 		{route: "POST /api/v1/approval/calendar/range", path: p("/api/v1/approval/calendar/range"),
+			body: map[string]any{"start": "2026-02-01", "end": "2026-02-02", "working": false}, want: refused},
+		{route: "PUT /api/v1/workcal/settings", path: p("/api/v1/workcal/settings"),
+			body: map[string]any{"work_days": []int{1}, "work_start": "09:00", "work_end": "10:00"}, want: refused},
+		{route: "POST /api/v1/workcal/range", path: p("/api/v1/workcal/range"),
 			body: map[string]any{"start": "2026-02-01", "end": "2026-02-02", "working": false}, want: refused},
 		{route: "POST /api/v1/rooms", path: p("/api/v1/rooms"), body: map[string]any{"name": "Oak", "capacity": 4}, want: refused},
 		{route: "POST /api/v1/departments", path: p("/api/v1/departments"), body: map[string]any{"name": "C", "parent_id": "{deptB}"}, want: refused},

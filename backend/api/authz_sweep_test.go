@@ -136,6 +136,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 		"/api/v1/approvals/" + w.approval.ID:                           w.aliceT,
 		"/api/v1/approval/templates/" + w.leaveTpl:                     w.admin,
 		"/api/v1/approval/calendar":                                    w.admin,
+		"/api/v1/workcal":                                              w.admin,
 		"/api/v1/drive/spaces/" + w.personal.ID:                        w.aliceT,
 		"/api/v1/drive/spaces/" + w.deptSpace.ID:                       w.aliceT,
 		"/api/v1/drive/spaces/" + w.project.ID:                         w.aliceT,

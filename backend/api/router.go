@@ -13,6 +13,7 @@ import (
 	"tack/backend/meeting"
 	"tack/backend/notify"
 	"tack/backend/org"
+	"tack/backend/workcal"
 )
 
 // Deps are the services the handlers call. Each domain adds its service here
@@ -22,6 +23,7 @@ type Deps struct {
 	Org      *org.Service
 	Meeting  *meeting.Service
 	Approval *approval.Service
+	Workcal  *workcal.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
 	Devices  *devices.Service
@@ -51,6 +53,7 @@ func NewRouter(deps Deps) http.Handler {
 	// Domain route groups are registered here, one line each:
 	h.meetingRoutes(mux)
 	h.approvalRoutes(mux)
+	h.workcalRoutes(mux)
 	h.notifyRoutes(mux)
 	h.driveRoutes(mux)
 	h.syncDeviceRoutes(mux)

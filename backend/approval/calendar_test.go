@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"tack/backend/approval"
-	"tack/backend/notify/notifyorg"
 	"tack/backend/server/servertest"
+	"tack/backend/workcal"
 )
 
 // TestCalendarAdmin: the admin sets the working week and marks a holiday
@@ -28,7 +28,7 @@ func TestCalendarAdmin(t *testing.T) {
 			t.Fatalf("member settings %d", r.Status)
 		}
 		e.Must(200, "PUT", "/api/v1/approval/calendar/settings", c.admin, map[string]any{"work_days": []int{6, 1, 2, 3, 4, 5}, "work_start": "08:30", "work_end": "17:30"})
-		var days struct{ Items []approval.CalendarDay }
+		var days struct{ Items []workcal.Day }
 		e.Must(200, "POST", "/api/v1/approval/calendar/range", c.admin, map[string]any{"start": "2026-02-16", "end": "2026-02-22", "working": false, "note": "春节"}).JSON(t, &days)
 		if len(days.Items) != 7 {
 			t.Fatalf("range %d days", len(days.Items))
@@ -36,7 +36,7 @@ func TestCalendarAdmin(t *testing.T) {
 		if r := e.Do("POST", "/api/v1/approval/calendar/range", c.admin, map[string]any{"start": "2026-01-01", "end": "2026-06-01"}); r.Status != 400 {
 			t.Fatalf("five-month range %d", r.Status)
 		}
-		var cal approval.CalendarView
+		var cal workcal.View
 		e.Must(200, "GET", "/api/v1/approval/calendar", c.empT, nil).JSON(t, &cal)
 		if len(cal.WorkDays) != 6 || cal.WorkDays[0] != 1 || cal.WorkStart != "08:30" || len(cal.Days) != 7 {
 			t.Fatalf("calendar %+v", cal)
@@ -63,7 +63,7 @@ func TestCalendarAdmin(t *testing.T) {
 			t.Fatalf("due %v, want %v", due.In(sh), want)
 		}
 		// Notifications' working hours follow the same calendar.
-		wh := notifyorg.WorkHours(e.Server.Approval)
+		wh := e.Server.Workcal.InWorkingHours
 		if !wh(time.Date(2026, 1, 10, 10, 0, 0, 0, sh)) || wh(time.Date(2026, 1, 11, 10, 0, 0, 0, sh)) || wh(time.Date(2026, 1, 12, 8, 0, 0, 0, sh)) || wh(time.Date(2026, 2, 17, 10, 0, 0, 0, sh)) {
 			t.Fatal("notification working hours ignore the calendar")
 		}

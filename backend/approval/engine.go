@@ -10,6 +10,7 @@ import (
 	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 // stageGap spaces the stages of a node so approvers can be added between.
@@ -117,7 +118,7 @@ func (s *Service) setDue(tx *gorm.DB, inst *Instance, t *Task, now time.Time) er
 	if err != nil {
 		return err
 	}
-	cal, err := s.calendar(tx)
+	cal, err := workcal.Load(tx, s.loc)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
+	"tack/backend/workcal"
 )
 
 var ctx = context.Background()
@@ -391,7 +392,7 @@ func TestSLAAcrossWeekendAndHoliday(t *testing.T) {
 		c := setupCompany(t, e)
 		svc := e.Server.Approval
 		// Monday 2026-01-12 is a holiday; Friday 2026-01-09 16:00 Shanghai (08:00 UTC) submit.
-		if _, err := svc.SetCalendarDay(ctx, actor(t, e, adminID(t, e, c)), approval.CalendarDay{Date: "2026-01-12", Working: false, Note: "假日"}); err != nil {
+		if _, err := e.Server.Workcal.SetDay(ctx, actor(t, e, adminID(t, e, c)), workcal.Day{Date: "2026-01-12", Working: false, Note: "假日"}); err != nil {
 			t.Fatal(err)
 		}
 		e.Clock.Set(time.Date(2026, 1, 9, 8, 0, 0, 0, time.UTC))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
+	"tack/backend/workcal"
 )
 
 // Field types of the form schema.
@@ -59,13 +60,13 @@ const (
 // (daterange gets "days", money amounts become integers). Field errors are
 // keyed "form.<key>" or "form.<table>.<row>.<col>". cal counts the days of
 // "working" date ranges (nil: the default Monday–Friday week).
-func ValidateForm(fields []Field, values map[string]any, cal *Calendar, v *apperr.Validator) map[string]any {
+func ValidateForm(fields []Field, values map[string]any, cal *workcal.Calendar, v *apperr.Validator) map[string]any {
 	out := map[string]any{}
 	if values == nil {
 		values = map[string]any{}
 	}
 	if cal == nil {
-		cal = &Calendar{Loc: time.UTC}
+		cal = &workcal.Calendar{Loc: time.UTC}
 	}
 	for _, f := range fields {
 		if nv, ok := validateValue(f, values[f.Key], "form."+f.Key, cal, v); ok {
@@ -89,7 +90,7 @@ func isEmpty(x any) bool {
 	return false
 }
 
-func validateValue(f Field, x any, path string, cal *Calendar, v *apperr.Validator) (any, bool) {
+func validateValue(f Field, x any, path string, cal *workcal.Calendar, v *apperr.Validator) (any, bool) {
 	if isEmpty(x) {
 		v.Check(!f.Required, path, "required")
 		return nil, false

@@ -12,6 +12,8 @@ import (
 // Migrations returns this package's schema steps in order. Add new ones at the end.
 func Migrations() []store.Migration {
 	return []store.Migration{
+		// approval-0001 also creates approval_calendar_days, now the workcal
+		// package's table (released step: left as it was).
 		{ID: "approval-0001-core", SQL: `
 CREATE TABLE approval_templates (
 	id TEXT PRIMARY KEY,
@@ -125,14 +127,7 @@ ALTER TABLE approval_instances ADD COLUMN template_name_en TEXT NOT NULL DEFAULT
 		{ID: "approval-0003-retitle", Func: retitle},
 		{ID: "approval-0004-leave-working-days", Func: leaveWorkingDays},
 		{ID: "approval-0005-comment-files", SQL: `ALTER TABLE approval_comments ADD COLUMN files TEXT NOT NULL DEFAULT '[]'`},
-		{ID: "approval-0006-calendar-settings", SQL: `
-CREATE TABLE approval_calendar_settings (
-	id INTEGER PRIMARY KEY,
-	work_days TEXT NOT NULL,
-	work_start TEXT NOT NULL,
-	work_end TEXT NOT NULL,
-	updated_at TIMESTAMPTZ NOT NULL
-)`},
+		// approval-0006-calendar-settings moved to workcal.Migrations (same ID).
 		{ID: "approval-0007-unique-prefix", Func: uniquePrefixes},
 		// A step that lands on the applicant: built-in templates go up to the
 		// applicant's leader (their own leave used to approve itself), and

@@ -162,18 +162,6 @@ type Comment struct {
 // TableName keeps the table name stable.
 func (Comment) TableName() string { return "approval_comments" }
 
-// CalendarDay overrides the default working week for one date: a holiday
-// (Working false) or a make-up working day 调休 (Working true).
-type CalendarDay struct {
-	Date      string    `gorm:"primaryKey" json:"date"` // YYYY-MM-DD in the company zone
-	Working   bool      `json:"working"`
-	Note      string    `json:"note"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-// TableName keeps the table name stable.
-func (CalendarDay) TableName() string { return "approval_calendar_days" }
-
 // SubmitRequest starts an instance. Approvers fills "applicant chooses" nodes (node ID → user IDs).
 type SubmitRequest struct {
 	TemplateID string              `json:"template_id"`

@@ -14,10 +14,12 @@ import (
 	"tack/backend/clock"
 	"tack/backend/org"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
-// DefaultTimeZone is the company zone of the working calendar.
-const DefaultTimeZone = "Asia/Shanghai"
+// DefaultTimeZone is the company zone of the working calendar
+// (workcal.DefaultTimeZone; the server passes the calendar's zone).
+const DefaultTimeZone = workcal.DefaultTimeZone
 
 // DefaultSLAHours is the company policy: a step that has not moved for 4
 // working hours gets a reminder.

@@ -11,6 +11,7 @@ import (
 	"tack/backend/event"
 	"tack/backend/org"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 // Job runs the SLA check every interval.
@@ -79,7 +80,7 @@ func (s *Service) slaStep(tx *gorm.DB, t Task, manager string, now time.Time) er
 	if err != nil {
 		return err
 	}
-	cal, err := s.calendar(tx)
+	cal, err := workcal.Load(tx, s.loc)
 	if err != nil {
 		return err
 	}

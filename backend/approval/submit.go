@@ -13,6 +13,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/org"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 func mustJSON(v any) string {
@@ -69,7 +70,7 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 	if !canStart(t, a) {
 		return p, errCannotStart
 	}
-	cal, err := s.calendar(s.db.WithContext(ctx))
+	cal, err := workcal.Load(s.db.WithContext(ctx), s.loc)
 	if err != nil {
 		return p, err
 	}

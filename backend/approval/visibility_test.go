@@ -6,6 +6,7 @@ import (
 	"tack/backend/approval"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
+	"tack/backend/workcal"
 )
 
 func TestAPIVisibility(t *testing.T) {
@@ -82,7 +83,7 @@ func TestAPIVisibility(t *testing.T) {
 			t.Fatalf("member calendar: %d", r.Status)
 		}
 		e.Must(200, "PUT", "/api/v1/approval/calendar/2026-10-01", c.admin, map[string]any{"working": false, "note": "国庆"})
-		var cal approval.CalendarView
+		var cal workcal.View
 		e.Must(200, "GET", "/api/v1/approval/calendar", c.empT, nil).JSON(t, &cal)
 		if len(cal.Days) != 1 || cal.TimeZone != "Asia/Shanghai" {
 			t.Fatalf("calendar %+v", cal)

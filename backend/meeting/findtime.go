@@ -8,6 +8,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/org"
+	"tack/backend/workcal"
 )
 
 // FindTimeInput asks for the earliest slots where everyone is free.
@@ -45,7 +46,16 @@ func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInpu
 	var v apperr.Validator
 	v.Check(err == nil && in.TimeZone != "Local", "time_zone", "invalid")
 	v.Check(in.DurationMinutes >= 5, "duration_minutes", "too_small")
-	v.Check(in.DurationMinutes <= (workDayEndHour-workDayStartHour)*60, "duration_minutes", "too_large")
+	// A meeting fits in one working day (a day of the standard week when
+	// the zone is bad: that error wins below).
+	cal := workcal.Standard(time.UTC)
+	if err == nil {
+		var cerr error
+		if cal, cerr = s.workCalendar(ctx, loc); cerr != nil {
+			return nil, cerr
+		}
+	}
+	v.Check(time.Duration(in.DurationMinutes)*time.Minute <= cal.DayLength(), "duration_minutes", "too_large")
 	v.Check(len(in.AttendeeIDs) <= 200, "attendee_ids", "too_large")
 	v.Check(in.MinCapacity >= 0, "min_capacity", "too_small")
 	if err := v.Err("meeting.invalid_find_time", "the search is not valid"); err != nil {
@@ -92,10 +102,6 @@ func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInpu
 	if err != nil {
 		return nil, err
 	}
-	days, err := s.overrides(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var all []Interval
 	for _, iv := range ub {
 		all = append(all, iv...)
@@ -103,7 +109,7 @@ func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInpu
 	union := merge(all)
 	dur := time.Duration(in.DurationMinutes) * time.Minute
 	out := []Suggestion{}
-	for _, span := range workSpans(from, to, loc, days) {
+	for _, span := range cal.Spans(from, to) {
 		start := alignUp(span.Start, loc)
 		for ; !start.Add(dur).After(span.End); start = start.Add(slotStep) {
 			end := start.Add(dur)

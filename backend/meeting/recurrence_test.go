@@ -3,6 +3,8 @@ package meeting
 import (
 	"testing"
 	"time"
+
+	"tack/backend/workcal"
 )
 
 func mustLoc(t *testing.T, name string) *time.Location {
@@ -148,7 +150,7 @@ func TestWorkSpansAndAlign(t *testing.T) {
 	t.Parallel()
 	sh := mustLoc(t, "Asia/Shanghai")
 	// Friday 2026-01-09 17:00 local to Monday 2026-01-12 10:00 local.
-	spans := workSpans(time.Date(2026, 1, 9, 17, 0, 0, 0, sh), time.Date(2026, 1, 12, 10, 0, 0, 0, sh), sh, nil)
+	spans := workcal.Standard(sh).Spans(time.Date(2026, 1, 9, 17, 0, 0, 0, sh), time.Date(2026, 1, 12, 10, 0, 0, 0, sh))
 	if len(spans) != 2 || spans[0].End.In(sh).Hour() != 18 || spans[1].Start.In(sh).Hour() != 9 || spans[1].End.In(sh).Hour() != 10 {
 		t.Fatalf("spans %v", spans)
 	}

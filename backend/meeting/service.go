@@ -61,9 +61,8 @@ type Service struct {
 	clock     clock.Clock
 	org       *org.Service
 	publisher DocumentPublisher
-	// dayOverrides are the working calendar's holidays and make-up days.
-	dayOverrides DayOverrides
-	sharer       AttachmentSharer
+	workCal   WorkCalendar // nil: the standard week
+	sharer    AttachmentSharer
 }
 
 // NewService builds the meeting service. publisher may be nil until the drive

@@ -3,56 +3,33 @@ package meeting
 import (
 	"context"
 	"time"
+
+	"tack/backend/workcal"
 )
 
-// Working hours for "find a time": 09:00–18:00 in the organizer's zone on
-// working days — Monday to Friday, except the dates the company's working
-// calendar overrides (public holidays off, make-up working days 调休 on).
-const (
-	workDayStartHour = 9
-	workDayEndHour   = 18
-)
-
-// DayOverrides returns the company calendar's exceptions to the Monday–Friday
-// week: date ("2006-01-02") → whether it is a working day. The server wires
-// it to the approvals working calendar, so meetings and approval SLAs agree
-// on which days are worked.
-type DayOverrides func(ctx context.Context) (map[string]bool, error)
-
-// SetDayOverrides sets the working calendar's exceptions (nil: none).
-func (s *Service) SetDayOverrides(f DayOverrides) { s.dayOverrides = f }
-
-// overrides reads the calendar exceptions, or none when not wired.
-func (s *Service) overrides(ctx context.Context) (map[string]bool, error) {
-	if s.dayOverrides == nil {
-		return nil, nil
-	}
-	return s.dayOverrides(ctx)
+// WorkCalendar is the company working calendar "find a time" keeps to: its
+// working weekdays and hours, holidays off and make-up working days 调休 on
+// (workcal.Service), so meetings, approval SLAs and escalation agree on when
+// the company works.
+type WorkCalendar interface {
+	Calendar(ctx context.Context) (workcal.Calendar, error)
 }
 
-// isWorkday reports whether the date of day (midnight in its zone) is worked.
-func isWorkday(day time.Time, overrides map[string]bool) bool {
-	if w, ok := overrides[day.Format(time.DateOnly)]; ok {
-		return w
-	}
-	return day.Weekday() != time.Saturday && day.Weekday() != time.Sunday
-}
+// SetWorkCalendar sets the working calendar (nil: the standard week,
+// Monday–Friday 09:00–18:00).
+func (s *Service) SetWorkCalendar(c WorkCalendar) { s.workCal = c }
 
-// workSpans returns the working-hour spans intersecting [from, to), in loc.
-func workSpans(from, to time.Time, loc *time.Location, overrides map[string]bool) []Interval {
-	var out []Interval
-	d := from.In(loc)
-	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
-		if !isWorkday(day, overrides) {
-			continue
+// workCalendar is the working calendar read in loc, the zone of the search:
+// the company's working hours are clock times, applied where the organizer
+// is looking.
+func (s *Service) workCalendar(ctx context.Context, loc *time.Location) (workcal.Calendar, error) {
+	c := workcal.Standard(loc)
+	if s.workCal != nil {
+		var err error
+		if c, err = s.workCal.Calendar(ctx); err != nil {
+			return workcal.Calendar{}, err
 		}
-		s := time.Date(day.Year(), day.Month(), day.Day(), workDayStartHour, 0, 0, 0, loc).UTC()
-		e := time.Date(day.Year(), day.Month(), day.Day(), workDayEndHour, 0, 0, 0, loc).UTC()
-		s, e = maxTime(s, from), minTime(e, to)
-		if s.Before(e) {
-			out = append(out, Interval{Start: s, End: e})
-		}
+		c.Loc = loc
 	}
-	return out
+	return c, nil
 }

@@ -25,7 +25,7 @@ var dingSubjects = []string{"", "approval", "meeting", "announcement"}
 const maxDingRecipients = 200
 
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
-// A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
+// A person may send at most Config.DingDailyLimit DINGs per day (a day in the company zone, Config.Location).
 func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
 	return s.sendDing(ctx, a, req, maxDingRecipients, nil)
 }
@@ -68,8 +68,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
 		SubjectType: req.SubjectType, SubjectID: req.SubjectID, Content: content, CreatedAt: s.clk.Now()}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		l := d.CreatedAt.In(shanghai)
-		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
+		dayStart := s.dayStart(d.CreatedAt)
 		// Serialise one sender's DINGs so two at once cannot both pass the limit.
 		if err := store.XactLock(tx, "ding:"+a.UserID); err != nil {
 			return err
@@ -79,7 +78,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 			return err
 		}
 		if sent >= int64(s.cfg.DingDailyLimit) {
-			return errDingRateLimited.WithRetryAfter(dayStart.Add(24 * time.Hour).Sub(d.CreatedAt)) // the next day in Shanghai
+			return errDingRateLimited.WithRetryAfter(dayStart.Add(24 * time.Hour).Sub(d.CreatedAt)) // the next day in the company zone
 		}
 		return s.createDing(tx, &d, rec)
 	})

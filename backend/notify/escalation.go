@@ -135,8 +135,7 @@ func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notifi
 		if err := store.XactLock(tx, "autoding:"+p.ID); err != nil {
 			return err
 		}
-		l := now.In(shanghai)
-		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
+		dayStart := s.dayStart(now)
 		var today int64
 		if err := tx.Model(&DingReceipt{}).Where("user_id = ? AND ding_id IN (?)", p.ID,
 			tx.Model(&Ding{}).Select("id").Where("auto = ? AND created_at >= ?", true, dayStart)).Count(&today).Error; err != nil {

@@ -114,6 +114,16 @@ func noteText(l int, n Notification) string {
 	return fmt.Sprintf(t[l], n.Title)
 }
 
+// meetingZone is the zone of a meeting notice that names none (meetings
+// default to Asia/Shanghai, meeting.DefaultTimeZone).
+var meetingZone = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
 // meetingWhen is a meeting notice's time in the meeting's zone:
 // "2026-12-08 周二 10:00–11:00 (Asia/Shanghai)".
 func meetingWhen(l int, d map[string]any) string {
@@ -129,7 +139,7 @@ func meetingWhen(l int, d map[string]any) string {
 	}
 	loc, err := time.LoadLocation(str("time_zone"))
 	if err != nil || str("time_zone") == "" {
-		loc = shanghai
+		loc = meetingZone
 	}
 	end, err := time.Parse(time.RFC3339, endS)
 	if err != nil && str("start") != "" && str("end") != "" { // a sitting named by its start only

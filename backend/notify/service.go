@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/workcal"
 )
 
 // Actor is who acts (org.Actor, copied: org imports notify, so notify cannot
@@ -48,10 +49,15 @@ type Config struct {
 	// one person receives per day at most (default 5).
 	EscalationDailyLimit int
 	PublisherRoles       []string // roles allowed to publish announcements (default admin, hr)
-	// WorkHours says whether a moment is inside working hours (default
-	// Mon–Fri 09:00–18:00 Asia/Shanghai). Escalation waits 2 h inside, 12 h outside.
+	// WorkHours says whether a moment is inside working hours (the server
+	// wires workcal.Service.InWorkingHours; default the standard week,
+	// workcal.Standard, in Location). Escalation waits 2 h inside, 12 h
+	// outside, and never DINGs a backlog outside them.
 	WorkHours func(t time.Time) bool
-	DSN       string // PostgreSQL DSN for LISTEN/NOTIFY; empty on SQLite
+	// Location is the company time zone (workcal.Service.Location): the
+	// DING daily limits count days there. Default Asia/Shanghai.
+	Location *time.Location
+	DSN      string // PostgreSQL DSN for LISTEN/NOTIFY; empty on SQLite
 	// ReplayWindow is how many of the newest events a reconnecting stream's
 	// replay looks through at most (default 10,000), whatever Last-Event-ID
 	// the client sends: recipients are matched in a JSON text column, so an
@@ -89,8 +95,11 @@ func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Servic
 	if cfg.ReplayWindow <= 0 {
 		cfg.ReplayWindow = 10_000
 	}
+	if cfg.Location == nil {
+		cfg.Location, _ = workcal.LoadZone("")
+	}
 	if cfg.WorkHours == nil {
-		cfg.WorkHours = DefaultWorkHours
+		cfg.WorkHours = workcal.Standard(cfg.Location).InWorkingHours
 	}
 	return &Service{db: db, clk: clk, dir: dir, cfg: cfg, hub: NewHub()}
 }
@@ -98,20 +107,8 @@ func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Servic
 // Hub is the in-process fan-out to live SSE subscribers.
 func (s *Service) Hub() *Hub { return s.hub }
 
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
-
-// DefaultWorkHours is Mon–Fri 09:00–18:00 Asia/Shanghai.
-func DefaultWorkHours(t time.Time) bool {
-	l := t.In(shanghai)
-	if l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
-		return false
-	}
-	m := l.Hour()*60 + l.Minute()
-	return m >= 9*60 && m < 18*60
+// dayStart is the start of t's day in the company zone: DING limits are
+// per calendar day there.
+func (s *Service) dayStart(t time.Time) time.Time {
+	return workcal.Standard(s.cfg.Location).DayStart(t).UTC()
 }

@@ -279,3 +279,7 @@ type TOTPSetup struct {
 	Secret     string `json:"secret"`
 	OTPAuthURL string `json:"otpauth_url"`
 }
+
+// ActorID is the acting user's ID (for packages that take an actor as an
+// interface, such as workcal).
+func (a Actor) ActorID() string { return a.UserID }

@@ -27,6 +27,7 @@ import (
 	"tack/backend/notify/notifyorg"
 	"tack/backend/org"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 // Server is a built, migrated Tack instance.
@@ -37,6 +38,7 @@ type Server struct {
 	Org      *org.Service
 	Meeting  *meeting.Service
 	Approval *approval.Service
+	Workcal  *workcal.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
 	handler  http.Handler
@@ -66,6 +68,7 @@ func Migrations() []store.Migration {
 	all = append(all, approval.Migrations()...)
 	all = append(all, drive.Migrations()...)
 	all = append(all, devices.Migrations()...)
+	all = append(all, workcal.Migrations()...)
 	return all
 }
 
@@ -93,13 +96,17 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 			return nil, err
 		}
 	}
+	if s.Workcal, err = workcal.NewService(db, clk, ""); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
 	s.Org = org.NewService(db, clk)
 	s.Org.SetSessionLifetime(cfg.SessionLifetime)
 	s.Org.SetPasswordCost(cfg.PasswordCost)
 	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
 	s.AddJob(meeting.Job{S: s.Meeting})
 	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
-	if s.Approval, err = approval.NewService(db, clk, s.Org, ""); err != nil {
+	if s.Approval, err = approval.NewService(db, clk, s.Org, s.Workcal.Location().String()); err != nil { // one company zone
 		_ = store.Close(db)
 		return nil, err
 	}
@@ -108,10 +115,10 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		return nil, err
 	}
 	s.AddJob(approval.Job{S: s.Approval})
-	s.Meeting.SetDayOverrides(approvalDayOverrides(s.Approval))
+	s.Meeting.SetWorkCalendar(s.Workcal)
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
-		WorkHours: notifyorg.WorkHours(s.Approval)})
+		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
 	s.Notify.SetSubjectAccess("approval", notifyorg.Approvals{Org: s.Org, Approval: s.Approval})
 	s.Notify.SetSubjectAccess("meeting", notifyorg.Meetings{Org: s.Org, Meeting: s.Meeting})
 	s.AddJob(s.Notify.NewDispatcher())
@@ -133,6 +140,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Org:      s.Org,
 		Meeting:  s.Meeting,
 		Approval: s.Approval,
+		Workcal:  s.Workcal,
 		Notify:   s.Notify,
 		Drive:    s.Drive,
 		Devices:  devices.NewService(db, clk),

@@ -80,6 +80,7 @@ test('designer: a new type routes by amount; calendar: a holiday week is not lea
 
   // The working calendar: the Spring Festival week off, a make-up Saturday.
   await admin.goto('/approvals/admin/calendar')
+  await expect(admin).toHaveURL(/\/admin\/calendar$/) // the calendar moved to the admin settings
   const special = admin.locator('[data-test=special-days]')
   const pick = async (from: string, to: string) => {
     await special.getByRole('combobox', { name: '开始日期' }).fill(from)

@@ -128,13 +128,6 @@ export default {
     op: { lt: '<', lte: '≤', gt: '>', gte: '≥', eq: '=', ne: '≠', in: 'is one of' },
     pickField: 'Field', unitYuan: 'CNY', unitDays: 'days',
   },
-  cal: {
-    intro: 'Approval time limits count working hours; leave counts working days (time zone {tz}).',
-    week: 'Working week', hours: 'Hours', saveWeek: 'Save working week', saved: 'Working week saved',
-    weekday: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
-    special: 'Holidays and make-up days', holiday: 'Holiday', makeup: 'Make-up working day', note: 'Note', notePlaceholder: 'Note, e.g. National Day', add: 'Add',
-    date: 'Date', kind: 'Kind', empty: 'No special days this year', count: '{h} holidays, {m} make-up working days',
-  },
 }
 
 export const errors = {
@@ -151,8 +144,6 @@ export const errors = {
     invalid_form: 'Check the highlighted fields',
     invalid_action: 'Check the action',
     invalid_template: 'Check the highlighted settings',
-    invalid_calendar_day: 'Check the dates',
-    invalid_calendar: 'Check the working week',
     invalid_filter: 'Check the filter',
     too_many: 'At most 100 at once',
     too_many_added: 'Too many approvers added here',

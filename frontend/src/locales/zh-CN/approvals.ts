@@ -139,13 +139,6 @@ export default {
     op: { lt: '小于', lte: '小于等于', gt: '大于', gte: '大于等于', eq: '等于', ne: '不等于', in: '属于' },
     pickField: '选择字段', unitYuan: '元', unitDays: '天',
   },
-  cal: {
-    intro: '审批的处理时限按工作时间计算，请假天数按工作日计算（时区 {tz}）。',
-    week: '工作时间', hours: '每天', saveWeek: '保存工作时间', saved: '工作时间已保存',
-    weekday: { 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日' },
-    special: '节假日与调休', holiday: '节假日（休息）', makeup: '调休（上班）', note: '备注', notePlaceholder: '备注，如 国庆节', add: '添加',
-    date: '日期', kind: '类型', empty: '这一年没有特殊日期', count: '节假日 {h} 天，调休上班 {m} 天',
-  },
 }
 
 export const errors = {
@@ -162,8 +155,6 @@ export const errors = {
     invalid_form: '表单填写有误，请检查标红的字段',
     invalid_action: '操作参数有误',
     invalid_template: '模板设置有误，请检查标红的内容',
-    invalid_calendar_day: '日期有误',
-    invalid_calendar: '工作时间设置有误',
     invalid_filter: '筛选条件有误',
     too_many: '一次最多处理 100 条',
     too_many_added: '此处加签人数过多',

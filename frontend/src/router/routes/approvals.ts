@@ -8,8 +8,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/approvals/stats', name: 'approval-stats', component: () => import('../../views/approvals/StatsView.vue'), meta: { title: 'approvals.stats.title' } },
   { path: '/approvals/admin/templates', name: 'approval-templates', component: () => import('../../views/approvals/TemplateAdmin.vue'),
     meta: { admin: true, title: 'approvals.admin.templates' } },
-  { path: '/approvals/admin/calendar', name: 'approval-calendar', component: () => import('../../views/approvals/CalendarAdmin.vue'),
-    meta: { admin: true, title: 'approvals.admin.calendar' } },
+  // The working calendar moved to the admin settings (one calendar for every domain).
+  { path: '/approvals/admin/calendar', redirect: '/admin/calendar' },
   { path: '/approvals/:id', name: 'approval', component: () => import('../../views/approvals/DetailView.vue'), meta: { title: 'approvals.title' } },
   { path: '/approvals/:id/print', name: 'approval-print', component: () => import('../../views/approvals/PrintView.vue'),
     meta: { layout: 'blank', title: 'approvals.print' } },

@@ -20,6 +20,8 @@ const routes: RouteRecordRaw[] = [
         meta: { admin: true, title: 'org.admin.audit' } },
       { path: 'backups', name: 'admin-backups', component: () => import('../../views/sync/AdminSyncDevices.vue'),
         meta: { admin: true, title: 'sync.devices.tab' } },
+      { path: 'calendar', name: 'admin-calendar', component: () => import('../../views/org/AdminWorkCalendar.vue'),
+        meta: { admin: true, title: 'workcal.title' } },
       { path: 'security', name: 'admin-security', component: () => import('../../views/org/AdminSecurity.vue'),
         meta: { admin: true, title: 'org.admin.security' } },
     ] },

@@ -42,9 +42,6 @@ export interface Detail extends Instance {
 }
 export interface Turnaround { key: string; name: string; name_en?: string; count: number; finished: number; pending: number; overdue: number; avg_seconds: number; p90_seconds: number }
 export interface Stats { scope: string; total: number; pending: number; overdue: number; overdue_steps: number; by_template: Turnaround[]; by_approver: Turnaround[] }
-export interface CalendarDay { date: string; working: boolean; note: string }
-export interface CalendarView { time_zone: string; work_start: string; work_end: string; work_days: number[]; days: CalendarDay[] }
-export interface CalendarSettings { work_days: number[]; work_start: string; work_end: string }
 export interface InboxCounts { todo: number; overdue: number }
 export type { FileRef }
 export interface ActionBody { comment?: string; user_id?: string; position?: 'before' | 'after'; node_index?: number; attachments?: string[] }
@@ -78,11 +75,6 @@ export const approvalsApi = {
   upload: (file: File, onProgress?: (sent: number, total: number) => void) =>
     uploadWithProgress<FileRef>('/api/v1/approval/attachments?name=' + encodeURIComponent(file.name), file, onProgress,
       { headers: { 'Content-Type': 'application/octet-stream' } }),
-  calendar: () => api.get<CalendarView>('/api/v1/approval/calendar'),
-  setCalendarSettings: (s: CalendarSettings) => api.put<CalendarSettings>('/api/v1/approval/calendar/settings', s),
-  setRange: (r: { start: string; end: string; working: boolean; note: string }) => api.post<Page<CalendarDay>>('/api/v1/approval/calendar/range', r),
-  setDay: (d: CalendarDay) => api.post<CalendarDay>('/api/v1/approval/calendar/' + d.date, d),
-  deleteDay: (date: string) => api.del<void>('/api/v1/approval/calendar/' + date),
   users: (q = '') => api.get<Page<UserBrief>>('/api/v1/users?limit=200&q=' + encodeURIComponent(q)).then((p) => p.items),
 }
 
