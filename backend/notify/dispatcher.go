@@ -23,7 +23,7 @@ import (
 // has been seen for GapGrace.
 type Dispatcher struct {
 	S        *Service
-	Interval time.Duration // poll interval (default 250 ms)
+	Interval time.Duration // poll interval (default 2 s when woken at commit, else 250 ms)
 	GapGrace time.Duration // how long a missing ID may still appear (default 10 s)
 	OnListen func()        // called once LISTEN is active (tests)
 
@@ -38,18 +38,27 @@ func (s *Service) NewDispatcher() *Dispatcher { return &Dispatcher{S: s} }
 
 const stateDispatched = "dispatched"
 
-// Serve runs until ctx ends: polls every Interval and wakes early on
-// PostgreSQL NOTIFY (events inserted by any replica). When ctx ends it closes
+// Serve runs until ctx ends: wakes on PostgreSQL NOTIFY (events inserted by
+// any replica) or SQLite's commit signal, and polls every Interval. When ctx ends it closes
 // the hub, so open SSE streams end and the HTTP server can shut down.
 func (d *Dispatcher) Serve(ctx context.Context) error {
 	defer d.S.hub.Close()
-	iv := d.Interval
-	if iv <= 0 {
-		iv = 250 * time.Millisecond
-	}
+	// Woken at commit (PostgreSQL: LISTEN, from any replica; SQLite: the
+	// pool's commit signal), the dispatcher polls only as a safety net.
+	iv, woken := d.Interval, false
 	wake := make(chan struct{}, 1)
 	if d.S.cfg.DSN != "" && store.IsPostgres(d.S.db) {
 		go listen(ctx, d.S.cfg.DSN, wake, d.OnListen)
+		woken = true
+	}
+	commits, stop := store.CommitWake(d.S.db)
+	defer stop()
+	woken = woken || commits != nil
+	if iv <= 0 {
+		iv = 250 * time.Millisecond
+		if woken {
+			iv = 2 * time.Second
+		}
 	}
 	t := time.NewTicker(iv)
 	defer t.Stop()
@@ -62,6 +71,7 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		case <-wake:
+		case <-commits:
 		}
 	}
 }
@@ -84,17 +94,19 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err := db.Where("id > ?", d.safe).Order("id").Limit(500).Find(&evs).Error; err != nil {
 			return n, fmt.Errorf("notify: read events: %w", err)
 		}
-		fresh := 0
+		var todo []Event
 		for _, ev := range evs {
-			if d.done[ev.ID] {
-				continue
+			if !d.done[ev.ID] {
+				todo = append(todo, ev)
 			}
-			if err := d.S.deliver(ctx, ev); err != nil {
-				return n, err
-			}
-			d.done[ev.ID] = true
-			fresh++
 		}
+		if err := d.S.deliver(ctx, todo); err != nil {
+			return n, err
+		}
+		for _, ev := range todo {
+			d.done[ev.ID] = true
+		}
+		fresh := len(todo)
 		n += fresh
 		old := d.safe
 		d.advance(evs)
@@ -156,21 +168,35 @@ func (d *Dispatcher) saveMark(db *gorm.DB) error {
 	return nil
 }
 
-// deliver creates ev's notifications (idempotently) and publishes it live.
-func (s *Service) deliver(ctx context.Context, ev Event) error {
-	ns := notificationsFor(ev, store.NewID)
+// notificationBatch bounds the rows of one INSERT (about 15 parameters
+// each, well under SQLite's and PostgreSQL's parameter limits).
+const notificationBatch = 300
+
+// deliver creates the notifications of evs (idempotently) in a few
+// multi-row INSERTs, then publishes each event live. One statement per batch
+// instead of one transaction per event is what keeps the dispatcher ahead of
+// the requests that emit events. Nothing is published before its
+// notifications are stored, so a failure retries the whole batch (the
+// inserts are idempotent) and no client sees an event twice from this run.
+func (s *Service) deliver(ctx context.Context, evs []Event) error {
+	var ns []Notification
 	now := s.clk.Now()
-	for i := range ns {
-		ns[i].CreatedAt = now
+	for _, ev := range evs {
+		for _, n := range notificationsFor(ev, store.NewID) {
+			n.CreatedAt = now
+			ns = append(ns, n)
+		}
 	}
 	if len(ns) > 0 {
 		err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "event_id"}, {Name: "user_id"}}, DoNothing: true,
-		}).Create(&ns).Error
+		}).CreateInBatches(&ns, notificationBatch).Error
 		if err != nil {
-			return fmt.Errorf("notify: create notifications for event %d: %w", ev.ID, err)
+			return fmt.Errorf("notify: create notifications for events %d..%d: %w", evs[0].ID, evs[len(evs)-1].ID, err)
 		}
 	}
-	s.hub.Publish(ev)
+	for _, ev := range evs {
+		s.hub.Publish(ev)
+	}
 	return nil
 }
