@@ -63,11 +63,11 @@ func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 			}
 			path = filepath.Join(cfg.DataDir, "tack.db")
 		}
-		// The SQLite driver parses every statement anew; gorm's statement
-		// cache keeps each distinct SQL prepared per connection (bounded:
-		// IN lists of varying length make new texts). PostgreSQL needs no
-		// such cache: pgx already prepares and caches per connection.
-		gcfg.PrepareStmt, gcfg.PrepareStmtMaxSize = true, 1000
+		// No gorm PrepareStmt here: glebarez/go-sqlite's prepared statement
+		// only keeps the SQL text and compiles it again on every execution,
+		// so the cache would add a prepare per statement in a transaction
+		// and save no parsing. (PostgreSQL: pgx prepares and caches per
+		// connection by itself.)
 		db, err = gorm.Open(sqlite.Dialector{DSN: sqliteDSN(path), Conn: openSQLitePool(sqliteDSN(path))}, gcfg)
 	}
 	if err != nil {
