@@ -151,3 +151,29 @@ func TestEventDeliveryKeepsUpWithBurst(t *testing.T) {
 		rg.Wait()
 	})
 }
+
+// A client that reconnects after missing more than one replay page (1,000
+// events) gets all of them, in order, not just the first page.
+func TestReplayBeyondOnePage(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		const missed = 1100
+		adminTok, admin := e.Setup()
+		u, uTok := e.NewUser(adminTok, "")
+		evs := make([]notify.Event, missed)
+		for i := range evs {
+			evs[i] = notify.Event{Type: "task.assigned", ActorID: admin.ID, Recipients: []string{u.ID}, Data: map[string]any{}}
+		}
+		if err := e.Server.DB.CreateInBatches(&evs, 200).Error; err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ch, _ := openStream(t, ctx, e.HTTP.URL, uTok, fmt.Sprint(evs[0].ID-1))
+		for i := range evs {
+			if ev := next(t, ch); ev.ID != evs[i].ID {
+				t.Fatalf("event %d: got id %d, want %d", i, ev.ID, evs[i].ID)
+			}
+		}
+	})
+}
