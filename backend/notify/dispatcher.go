@@ -26,6 +26,10 @@ type Dispatcher struct {
 	Interval time.Duration // poll interval (default 2 s when woken at commit, else 250 ms)
 	GapGrace time.Duration // how long a missing ID may still appear (default 10 s)
 	OnListen func()        // called once LISTEN is active (tests)
+	// DB is the dispatcher's own small pool (nil: the service's), so its
+	// reads and inserts do not queue behind the requests whose events it
+	// delivers. Commit wake-ups still come from the service's pool.
+	DB *gorm.DB
 
 	safe    int64          // every ID <= safe is done or given up
 	done    map[int64]bool // processed IDs above safe
@@ -78,7 +82,11 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 
 // RunOnce handles the events visible now and returns how many it processed.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	db := d.S.db.WithContext(ctx)
+	pool := d.DB
+	if pool == nil {
+		pool = d.S.db
+	}
+	db := pool.WithContext(ctx)
 	if !d.started {
 		// Start from the shared mark so a restart does not redo old events
 		// (redoing would be harmless: inserts are idempotent).
@@ -100,7 +108,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 				todo = append(todo, ev)
 			}
 		}
-		if err := d.S.deliver(ctx, todo); err != nil {
+		if err := d.S.deliver(db, todo); err != nil {
 			return n, err
 		}
 		for _, ev := range todo {
@@ -178,7 +186,7 @@ const notificationBatch = 300
 // the requests that emit events. Nothing is published before its
 // notifications are stored, so a failure retries the whole batch (the
 // inserts are idempotent) and no client sees an event twice from this run.
-func (s *Service) deliver(ctx context.Context, evs []Event) error {
+func (s *Service) deliver(db *gorm.DB, evs []Event) error {
 	var ns []Notification
 	now := s.clk.Now()
 	for _, ev := range evs {
@@ -188,7 +196,7 @@ func (s *Service) deliver(ctx context.Context, evs []Event) error {
 		}
 	}
 	if len(ns) > 0 {
-		err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		err := db.Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "event_id"}, {Name: "user_id"}}, DoNothing: true,
 		}).CreateInBatches(&ns, notificationBatch).Error
 		if err != nil {
