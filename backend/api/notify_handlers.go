@@ -130,14 +130,23 @@ func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Acto
 		}
 		return rc.Flush()
 	}
-	replay, err := svc.EventsAfter(ctx, a.UserID, last, 1000)
-	if err != nil {
-		return
-	}
-	for _, ev := range replay {
-		if send(ev) != nil {
+	// Replay in pages until caught up: a client that missed more than a
+	// page (e.g. closed by the hub for falling behind) must not lose the
+	// events between the page and the live subscription.
+	for after := last; ; {
+		replay, err := svc.EventsAfter(ctx, a.UserID, after, 1000)
+		if err != nil {
 			return
 		}
+		for _, ev := range replay {
+			if send(ev) != nil {
+				return
+			}
+		}
+		if len(replay) < 1000 {
+			break
+		}
+		after = replay[len(replay)-1].ID
 	}
 	if rc.Flush() != nil {
 		return

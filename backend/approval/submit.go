@@ -257,14 +257,10 @@ func (s *Service) nextNumber(tx *gorm.DB, prefix string, year int) (string, erro
 		prefix = defaultPrefix
 	}
 	key := fmt.Sprintf("%s-%d", prefix, year)
-	if err := tx.Exec("INSERT INTO approval_counters (id, value) VALUES (?, 0) ON CONFLICT (id) DO NOTHING", key).Error; err != nil {
-		return "", fmt.Errorf("approval: counter: %w", err)
-	}
-	if err := tx.Exec("UPDATE approval_counters SET value = value + 1 WHERE id = ?", key).Error; err != nil {
-		return "", fmt.Errorf("approval: counter: %w", err)
-	}
+	// One upsert instead of insert-if-missing, update, read back.
 	var n int64
-	if err := tx.Raw("SELECT value FROM approval_counters WHERE id = ?", key).Scan(&n).Error; err != nil {
+	if err := tx.Raw(`INSERT INTO approval_counters (id, value) VALUES (?, 1)
+		ON CONFLICT (id) DO UPDATE SET value = approval_counters.value + 1 RETURNING value`, key).Scan(&n).Error; err != nil {
 		return "", fmt.Errorf("approval: counter: %w", err)
 	}
 	return fmt.Sprintf("%s-%06d", key, n), nil

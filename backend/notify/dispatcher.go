@@ -23,8 +23,12 @@ import (
 // has been seen for GapGrace.
 type Dispatcher struct {
 	S        *Service
-	Interval time.Duration // poll interval (default 250 ms)
+	Interval time.Duration // poll interval (default 2 s when woken at commit, else 250 ms)
 	GapGrace time.Duration // how long a missing ID may still appear (default 10 s)
+	// DB is the dispatcher's own small pool (nil: the service's), so its
+	// reads and inserts do not queue behind the requests whose events it
+	// delivers. Commit wake-ups still come from the service's pool.
+	DB *gorm.DB
 
 	safe    int64          // every ID <= safe is done or given up
 	done    map[int64]bool // processed IDs above safe
@@ -37,18 +41,27 @@ func (s *Service) NewDispatcher() *Dispatcher { return &Dispatcher{S: s} }
 
 const stateDispatched = "dispatched"
 
-// Serve runs until ctx ends: polls every Interval and wakes early on
-// PostgreSQL NOTIFY (events inserted by any replica). When ctx ends it closes
+// Serve runs until ctx ends: wakes on PostgreSQL NOTIFY (events inserted by
+// any replica) or SQLite's commit signal, and polls every Interval. When ctx ends it closes
 // the hub, so open SSE streams end and the HTTP server can shut down.
 func (d *Dispatcher) Serve(ctx context.Context) error {
 	defer d.S.hub.Close()
-	iv := d.Interval
-	if iv <= 0 {
-		iv = 250 * time.Millisecond
-	}
+	// Woken at commit (PostgreSQL: LISTEN, from any replica; SQLite: the
+	// pool's commit signal), the dispatcher polls only as a safety net.
+	iv, woken := d.Interval, false
 	wake := make(chan struct{}, 1)
 	if d.S.cfg.DSN != "" && store.IsPostgres(d.S.db) {
 		go listen(ctx, d.S.cfg.DSN, wake)
+		woken = true
+	}
+	commits, stop := store.CommitWake(d.S.db)
+	defer stop()
+	woken = woken || commits != nil
+	if iv <= 0 {
+		iv = 250 * time.Millisecond
+		if woken {
+			iv = 2 * time.Second
+		}
 	}
 	t := time.NewTicker(iv)
 	defer t.Stop()
@@ -61,13 +74,18 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		case <-wake:
+		case <-commits:
 		}
 	}
 }
 
 // RunOnce handles the events visible now and returns how many it processed.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	db := d.S.db.WithContext(ctx)
+	pool := d.DB
+	if pool == nil {
+		pool = d.S.db
+	}
+	db := pool.WithContext(ctx)
 	if !d.started {
 		// Start from the shared mark so a restart does not redo old events
 		// (redoing would be harmless: inserts are idempotent).
@@ -83,17 +101,19 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err := db.Where("id > ?", d.safe).Order("id").Limit(500).Find(&evs).Error; err != nil {
 			return n, fmt.Errorf("notify: read events: %w", err)
 		}
-		fresh := 0
+		var todo []Event
 		for _, ev := range evs {
-			if d.done[ev.ID] {
-				continue
+			if !d.done[ev.ID] {
+				todo = append(todo, ev)
 			}
-			if err := d.S.deliver(ctx, ev); err != nil {
-				return n, err
-			}
-			d.done[ev.ID] = true
-			fresh++
 		}
+		if err := d.S.deliver(db, todo); err != nil {
+			return n, err
+		}
+		for _, ev := range todo {
+			d.done[ev.ID] = true
+		}
+		fresh := len(todo)
 		n += fresh
 		old := d.safe
 		d.advance(evs)
@@ -155,21 +175,35 @@ func (d *Dispatcher) saveMark(db *gorm.DB) error {
 	return nil
 }
 
-// deliver creates ev's notifications (idempotently) and publishes it live.
-func (s *Service) deliver(ctx context.Context, ev Event) error {
-	ns := notificationsFor(ev, store.NewID)
+// notificationBatch bounds the rows of one INSERT (about 15 parameters
+// each, well under SQLite's and PostgreSQL's parameter limits).
+const notificationBatch = 300
+
+// deliver creates the notifications of evs (idempotently) in a few
+// multi-row INSERTs, then publishes each event live. One statement per batch
+// instead of one transaction per event is what keeps the dispatcher ahead of
+// the requests that emit events. Nothing is published before its
+// notifications are stored, so a failure retries the whole batch (the
+// inserts are idempotent) and no client sees an event twice from this run.
+func (s *Service) deliver(db *gorm.DB, evs []Event) error {
+	var ns []Notification
 	now := s.clk.Now()
-	for i := range ns {
-		ns[i].CreatedAt = now
-	}
-	if len(ns) > 0 {
-		err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "event_id"}, {Name: "user_id"}}, DoNothing: true,
-		}).Create(&ns).Error
-		if err != nil {
-			return fmt.Errorf("notify: create notifications for event %d: %w", ev.ID, err)
+	for _, ev := range evs {
+		for _, n := range notificationsFor(ev, store.NewID) {
+			n.CreatedAt = now
+			ns = append(ns, n)
 		}
 	}
-	s.hub.Publish(ev)
+	if len(ns) > 0 {
+		err := db.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "event_id"}, {Name: "user_id"}}, DoNothing: true,
+		}).CreateInBatches(&ns, notificationBatch).Error
+		if err != nil {
+			return fmt.Errorf("notify: create notifications for events %d..%d: %w", evs[0].ID, evs[len(evs)-1].ID, err)
+		}
+	}
+	for _, ev := range evs {
+		s.hub.Publish(ev)
+	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 type Hub struct {
 	mu     sync.Mutex
 	subs   map[*Subscription]struct{}
+	byUser map[string][]*Subscription // the same subscriptions, by recipient
 	closed bool
 }
 
@@ -24,7 +25,9 @@ type Subscription struct {
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[*Subscription]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[*Subscription]struct{}{}, byUser: map[string][]*Subscription{}}
+}
 
 // Subscribe registers a live subscriber for userID.
 func (h *Hub) Subscribe(userID string) *Subscription { return h.SubscribeSession(userID, "") }
@@ -38,6 +41,7 @@ func (h *Hub) SubscribeSession(userID, sessionID string) *Subscription {
 		close(s.C)
 	} else {
 		h.subs[s] = struct{}{}
+		h.byUser[userID] = append(h.byUser[userID], s)
 	}
 	h.mu.Unlock()
 	return s
@@ -56,12 +60,27 @@ func (h *Hub) Close() {
 		close(s.C)
 	}
 	clear(h.subs)
+	clear(h.byUser)
+}
+
+// drop unregisters s; the caller holds mu.
+func (h *Hub) drop(s *Subscription) {
+	if _, ok := h.subs[s]; !ok {
+		return
+	}
+	delete(h.subs, s)
+	l := slices.DeleteFunc(h.byUser[s.UserID], func(x *Subscription) bool { return x == s })
+	if len(l) == 0 {
+		delete(h.byUser, s.UserID)
+	} else {
+		h.byUser[s.UserID] = l
+	}
 }
 
 // Close unregisters the subscriber.
 func (s *Subscription) Close() {
 	s.hub.mu.Lock()
-	delete(s.hub.subs, s)
+	s.hub.drop(s)
 	s.hub.mu.Unlock()
 }
 
@@ -69,16 +88,14 @@ func (s *Subscription) Close() {
 func (h *Hub) Online(userID string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs {
-		if s.UserID == userID {
-			return true
-		}
-	}
-	return false
+	return len(h.byUser[userID]) > 0
 }
 
-// Publish delivers ev to the subscribers among its recipients. A subscriber
-// whose buffer is full misses it live; it gets it on reconnect (replay).
+// Publish delivers ev to the subscribers among its recipients and never
+// waits for one. A subscriber whose buffer is full (a client that stopped
+// reading) is closed instead of silently missing the event: its stream ends,
+// the client reconnects with Last-Event-ID and the replay gives it what it
+// missed, so nothing is lost and a slow client cannot hold up the others.
 func (h *Hub) Publish(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -86,18 +103,22 @@ func (h *Hub) Publish(ev Event) {
 		for s := range h.subs {
 			if closes(ev, s) {
 				close(s.C)
-				delete(h.subs, s)
+				h.drop(s)
 			}
 		}
 		return
 	}
-	for s := range h.subs {
-		if !slices.Contains(ev.Recipients, s.UserID) {
+	for i, uid := range ev.Recipients {
+		if slices.Contains(ev.Recipients[:i], uid) {
 			continue
 		}
-		select {
-		case s.C <- ev:
-		default:
+		for _, s := range slices.Clone(h.byUser[uid]) {
+			select {
+			case s.C <- ev:
+			default:
+				close(s.C)
+				h.drop(s)
+			}
 		}
 	}
 }

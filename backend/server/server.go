@@ -44,6 +44,8 @@ type Server struct {
 	handler  http.Handler
 	jobs     []Job
 	certs    *certReloader // nil: plain HTTP
+	// dispatchDB is the event dispatcher's own pool (closed with DB).
+	dispatchDB *gorm.DB
 }
 
 // Job is a background loop (reminders, escalation, GC). It returns when ctx ends.
@@ -121,7 +123,18 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
 	s.Notify.SetSubjectAccess("approval", notifyorg.Approvals{Org: s.Org, Approval: s.Approval})
 	s.Notify.SetSubjectAccess("meeting", notifyorg.Meetings{Org: s.Org, Meeting: s.Meeting})
-	s.AddJob(s.Notify.NewDispatcher())
+	// The dispatcher gets its own two connections: under load it must not
+	// wait in the request pool's queue to deliver what those requests emit.
+	disp := s.Notify.NewDispatcher()
+	if disp.DB, err = store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir}); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	if pool, err := disp.DB.DB(); err == nil {
+		pool.SetMaxOpenConns(2)
+	}
+	s.dispatchDB = disp.DB
+	s.AddJob(disp)
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
@@ -231,4 +244,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // Close releases the database.
-func (s *Server) Close() error { return store.Close(s.DB) }
+func (s *Server) Close() error {
+	if s.dispatchDB != nil {
+		_ = store.Close(s.dispatchDB)
+	}
+	return store.Close(s.DB)
+}

@@ -1,0 +1,105 @@
+package approval_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"tack/backend/approval"
+	"tack/backend/server/servertest"
+)
+
+// stmtCounter records every statement gorm runs on a database (create,
+// query, update, delete, raw and row callbacks; BEGIN/COMMIT are not
+// statements of the action and are not counted).
+type stmtCounter struct {
+	mu   sync.Mutex
+	on   bool
+	sqls []string
+}
+
+func countStatements(t *testing.T, db *gorm.DB) *stmtCounter {
+	c := &stmtCounter{}
+	rec := func(tx *gorm.DB) {
+		c.mu.Lock()
+		if c.on {
+			c.sqls = append(c.sqls, tx.Statement.SQL.String())
+		}
+		c.mu.Unlock()
+	}
+	cb := db.Callback()
+	name := fmt.Sprintf("test:count_%p", c)
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register(name, rec),
+		cb.Query().After("gorm:query").Register(name, rec),
+		cb.Update().After("gorm:update").Register(name, rec),
+		cb.Delete().After("gorm:delete").Register(name, rec),
+		cb.Raw().After("gorm:raw").Register(name, rec),
+		cb.Row().After("gorm:row").Register(name, rec),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// during returns the statements fn ran.
+func (c *stmtCounter) during(fn func()) []string {
+	c.mu.Lock()
+	c.on, c.sqls = true, nil
+	c.mu.Unlock()
+	fn()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.on = false
+	return c.sqls
+}
+
+// Statement budgets of one leave submit and one approve over HTTP on
+// PostgreSQL, authentication included: the figures measured after issue 14's
+// work plus a little room. A change that makes them grow must say why.
+const (
+	submitBudget  = 26
+	approveBudget = 14
+)
+
+func TestStatementsPerSubmitAndApprovePostgres(t *testing.T) {
+	e := servertest.NewPostgres(t)
+	adminTok, _ := e.Setup()
+	head, headTok := e.NewUser(adminTok, "")
+	dept := e.NewDepartment(adminTok, "Sales", "", &head.ID)
+	_, empTok := e.NewUser(adminTok, dept.ID)
+	var page struct{ Items []approval.Template }
+	e.Must(200, "GET", "/api/v1/approval/templates", empTok, nil).JSON(t, &page)
+	tpl := ""
+	for _, tp := range page.Items {
+		if tp.BuiltinKey == "leave" {
+			tpl = tp.ID
+		}
+	}
+	c := countStatements(t, e.Server.DB)
+	submit := func(day string) (string, []string) {
+		var inst approval.Instance
+		sqls := c.during(func() {
+			e.Must(201, "POST", "/api/v1/approvals", empTok, map[string]any{"template_id": tpl,
+				"form": map[string]any{"leave_type": "annual", "period": map[string]any{"start": day, "end": day}, "reason": "rest"}}).JSON(t, &inst)
+		})
+		return inst.ID, sqls
+	}
+	// The first submit warms whatever is cached; the budget is for the steady state.
+	id, _ := submit("2026-01-12")
+	e.Must(200, "POST", "/api/v1/approvals/"+id+"/approve", headTok, map[string]any{})
+	id, sub := submit("2026-01-13")
+	app := c.during(func() { e.Must(200, "POST", "/api/v1/approvals/"+id+"/approve", headTok, map[string]any{}) })
+	t.Logf("submit: %d statements, approve: %d", len(sub), len(app))
+	if len(sub) > submitBudget {
+		t.Errorf("submit ran %d statements, budget %d:\n%s", len(sub), submitBudget, strings.Join(sub, "\n"))
+	}
+	if len(app) > approveBudget {
+		t.Errorf("approve ran %d statements, budget %d:\n%s", len(app), approveBudget, strings.Join(app, "\n"))
+	}
+}
