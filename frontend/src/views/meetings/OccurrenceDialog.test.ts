@@ -4,7 +4,7 @@ import ElementPlus from 'element-plus'
 import { i18n, setLocale } from '../../locales'
 import { fetchReplies } from '../../test/mount'
 import OccurrenceDialog from './OccurrenceDialog.vue'
-import type { Meeting } from './api'
+import type { Meeting } from '@/api/meetings'
 
 const meeting = {
   id: 'm1', title: '周会', start: '2026-01-06T02:00:00Z', end: '2026-01-06T03:00:00Z', rrule: 'FREQ=WEEKLY;COUNT=4', version: 3,

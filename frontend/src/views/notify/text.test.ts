@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../locales'
 import { dingLink, dingText, notificationDetail, notificationText } from './text'
-import type { Notification } from './api'
+import type { Notification } from '@/api/notify'
 
 const t = i18n.global.t
 const te = i18n.global.te

@@ -1,7 +1,7 @@
 // Notification text in the user's language: notify.types.<type with _ for .> with the
 // event data, falling back to the server's English body.
 import type { Composer } from 'vue-i18n'
-import type { Ding, Notification } from './api'
+import type { Ding, Notification } from '@/api/notify'
 import { currentLocale } from '../../locales'
 import { browserTimeZone } from '../meetings/zone'
 

@@ -1,7 +1,5 @@
 // Typed calls for the approvals API (see backend/api/approval_handlers.go).
-import { api, uploadWithProgress } from '../../api/client'
-import type { FileRef } from './format'
-export { label } from './format'
+import { api, uploadWithProgress, type Page } from './client'
 
 export interface Option { value: string; label_zh: string; label_en: string }
 export interface Field {
@@ -46,9 +44,9 @@ export interface CalendarDay { date: string; working: boolean; note: string }
 export interface CalendarView { time_zone: string; work_start: string; work_end: string; work_days: number[]; days: CalendarDay[] }
 export interface CalendarSettings { work_days: number[]; work_start: string; work_end: string }
 export interface InboxCounts { todo: number; overdue: number }
-export type { FileRef }
+/** Attachment is an archived file of a request or comment. */
+export interface FileRef { id: string; name: string; size: number }
 export interface ActionBody { comment?: string; user_id?: string; position?: 'before' | 'after'; node_index?: number; attachments?: string[] }
-interface Page<T> { items: T[]; next_cursor: string }
 
 export interface ListQuery { box: string; q?: string; template_id?: string; status?: string; from?: string; to?: string; cursor?: string }
 export function listParams(f: ListQuery): string {
@@ -85,11 +83,3 @@ export const approvalsApi = {
   deleteDay: (date: string) => api.del<void>('/api/v1/approval/calendar/' + date),
   users: (q = '') => api.get<Page<UserBrief>>('/api/v1/users?limit=200&q=' + encodeURIComponent(q)).then((p) => p.items),
 }
-
-// Errors shown translated: errors.<key>, falling back to the English message.
-export function errorText(t: (k: string) => string, te: (k: string) => boolean, e: unknown): string {
-  const err = e as { key?: string; message?: string }
-  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key)
-  return err?.message ?? String(e)
-}
-
