@@ -12,7 +12,7 @@ export function memoryRouter(): Router {
   const stub = { template: '<div />' }
   return createRouter({ history: createMemoryHistory(), routes: [
     { path: '/', component: stub }, { path: '/login', name: 'login', component: stub }, { path: '/setup', name: 'setup', component: stub },
-    { path: '/contacts', component: stub },
+    { path: '/contacts', component: stub }, { path: '/meetings/:id', component: stub },
   ] })
 }
 
