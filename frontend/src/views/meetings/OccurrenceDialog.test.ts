@@ -24,7 +24,8 @@ const save = async () => {
   await flushPromises()
 }
 
-describe('moving one occurrence', () => {
+// The dialog's date pickers render slowly in jsdom: seconds on a loaded machine, past Vitest's 5 s default.
+describe('moving one occurrence', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
   it('sends the original start and the new time, keeping the duration by default', async () => {
