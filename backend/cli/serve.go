@@ -72,14 +72,17 @@ func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context
 		return err
 	}
 	defer srv.Close()
-	if prepare != nil {
-		if err := prepare(ctx, srv); err != nil {
-			return err
-		}
-	}
+	// Bind before preparing: a busy port must fail before the demo company
+	// is loaded, or its accounts would never be printed.
 	ln, err := srv.Listen()
 	if err != nil {
 		return err
+	}
+	if prepare != nil {
+		if err := prepare(ctx, srv); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	where := "SQLite in " + srv.Config.DataDir
 	if srv.Config.DSN != "" {

@@ -111,11 +111,19 @@ func TestBookingConflictsAndPermissions(t *testing.T) {
 		if len(inv) != 1 || len(inv[0].Recipients) != 2 || inv[0].Data["link"] != "/meetings/"+m1.Meeting.ID {
 			t.Fatalf("invited events %+v", inv)
 		}
-		// Overlap in the same room is refused, naming the clash.
-		_, r = w.book(t, w.tx, map[string]any{"title": "clash", "start": "2026-01-07T10:30:00+08:00", "end": "2026-01-07T11:30:00+08:00", "room_id": w.room.ID})
+		// Overlap in the same room is refused, naming the clash to someone
+		// who may see the meeting in the way (b attends it) ...
+		_, r = w.book(t, w.tb, map[string]any{"title": "clash", "start": "2026-01-07T10:30:00+08:00", "end": "2026-01-07T11:30:00+08:00", "room_id": w.room.ID})
 		code, key, f := r.ErrorCode()
 		if r.Status != http.StatusConflict || code != "conflict" || key != "meeting.room_conflict" || f["conflict_meeting_id"] != m1.Meeting.ID || !strings.Contains(string(r.Body), "周会") {
 			t.Fatalf("clash: %d %s", r.Status, r.Body)
+		}
+		// ... and only "booked, from–to" to someone who may not (x is not invited).
+		_, r = w.book(t, w.tx, map[string]any{"title": "clash", "start": "2026-01-07T10:30:00+08:00", "end": "2026-01-07T11:30:00+08:00", "room_id": w.room.ID})
+		_, key, f = r.ErrorCode()
+		if r.Status != http.StatusConflict || key != "meeting.room_conflict" || f["conflict_start"] != "2026-01-07T02:00:00Z" ||
+			strings.Contains(string(r.Body), "周会") || strings.Contains(string(r.Body), m1.Meeting.ID) {
+			t.Fatalf("clash seen by a non-attendee leaks the meeting: %d %s", r.Status, r.Body)
 		}
 		// Back-to-back is fine; another room at the same time is fine but warns about busy attendees.
 		if _, r = w.book(t, w.tx, map[string]any{"title": "next", "start": "2026-01-07T11:00", "end": "2026-01-07T12:00", "room_id": w.room.ID}); r.Status != http.StatusCreated {
@@ -221,7 +229,8 @@ func TestRecurringConflicts(t *testing.T) {
 		// Moving the 2026-01-28 occurrence onto the single meeting clashes; to 17:00 is fine.
 		orig := "2026-01-28T06:00:00Z"
 		r = e.Must(409, "POST", "/api/v1/meetings/"+s.Meeting.ID+"/occurrences", w.ta, map[string]any{"original_start": orig, "start": "2026-01-21T16:30", "end": "2026-01-21T17:30"})
-		if _, _, f := r.ErrorCode(); f["conflict_meeting_id"] != single.Meeting.ID {
+		// ta does not attend b's single meeting: the clash gives its time only.
+		if _, _, f := r.ErrorCode(); f["conflict_start"] != "2026-01-21T08:00:00Z" || f["conflict_meeting_id"] != "" || strings.Contains(string(r.Body), single.Meeting.ID) {
 			t.Fatalf("move clash %s", r.Body)
 		}
 		e.Must(400, "POST", "/api/v1/meetings/"+s.Meeting.ID+"/occurrences", w.ta, map[string]any{"original_start": "2026-01-28T07:00:00Z", "start": "2026-01-21T17:00", "end": "2026-01-21T18:00"})

@@ -2,12 +2,14 @@ package meeting
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/org"
 	"tack/backend/store"
 )
 
@@ -93,8 +95,11 @@ func clashes(mine, others []Occurrence, limit int) [][2]Occurrence {
 }
 
 // checkRoom returns meeting.room_conflict naming the first clash of m's
-// room with another booking within the conflict horizon.
-func (s *Service) checkRoom(tx *gorm.DB, m *Meeting) error {
+// room with another booking within the conflict horizon. The clashing
+// meeting's title and ID go only to a booker who may see that meeting;
+// anyone else learns that the room is booked and when, as on the room's
+// calendar, so a private meeting's title never leaks through a clash.
+func (s *Service) checkRoom(tx *gorm.DB, a org.Actor, m *Meeting) error {
 	if m.RoomID == "" || m.Status != StatusActive {
 		return nil
 	}
@@ -116,10 +121,16 @@ func (s *Service) checkRoom(tx *gorm.DB, m *Meeting) error {
 		return nil
 	}
 	b := found[0][1]
-	e := apperr.Conflict("meeting.room_conflict",
-		fmt.Sprintf("the room is already booked by %q from %s to %s", b.Title, b.Start.Format(time.RFC3339), b.End.Format(time.RFC3339)))
+	start, end := b.Start.Format(time.RFC3339), b.End.Format(time.RFC3339)
+	i := slices.IndexFunc(others, func(o Meeting) bool { return o.ID == b.MeetingID })
+	if i < 0 || !canSee(a, &others[i]) {
+		e := apperr.Conflict("meeting.room_conflict", fmt.Sprintf("the room is already booked from %s to %s", start, end))
+		e.Fields = map[string]string{"room_id": "conflict", "conflict_start": start, "conflict_end": end}
+		return e
+	}
+	e := apperr.Conflict("meeting.room_conflict", fmt.Sprintf("the room is already booked by %q from %s to %s", b.Title, start, end))
 	e.Fields = map[string]string{"room_id": "conflict", "conflict_meeting_id": b.MeetingID, "conflict_title": b.Title,
-		"conflict_start": b.Start.Format(time.RFC3339), "conflict_end": b.End.Format(time.RFC3339)}
+		"conflict_start": start, "conflict_end": end}
 	return e
 }
 

@@ -245,7 +245,7 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 		if err := lockRoom(tx, m.RoomID); err != nil {
 			return err
 		}
-		if err := s.checkRoom(tx, m); err != nil {
+		if err := s.checkRoom(tx, actor, m); err != nil {
 			return err
 		}
 		if err := tx.Omit("Attendees", "Exceptions").Create(m).Error; err != nil {
@@ -361,7 +361,7 @@ func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in Mee
 		m.computeSpan()
 		m.Version++
 		m.UpdatedAt = s.clock.Now()
-		if err := s.checkRoom(tx, m); err != nil {
+		if err := s.checkRoom(tx, actor, m); err != nil {
 			return err
 		}
 		if err := s.saveMeeting(tx, m, old.Version); err != nil {
@@ -561,7 +561,7 @@ func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string
 		m.computeSpan()
 		m.Version++
 		m.UpdatedAt = s.clock.Now()
-		if err := s.checkRoom(tx, m); err != nil {
+		if err := s.checkRoom(tx, actor, m); err != nil {
 			return err
 		}
 		if err := tx.Save(&ex).Error; err != nil {

@@ -69,8 +69,19 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	if !needed {
-		fmt.Fprintln(out, "demo: this workspace is already set up; nothing loaded")
-		return nil
+		// A re-run on the demo workspace prints its accounts again: whoever
+		// starts it a second time needs them as much as the first time.
+		var demo int64
+		if err := s.db.WithContext(ctx).Model(&User{}).Where("email = ?", demoUsers[0].email).Count(&demo).Error; err != nil {
+			return err
+		}
+		if demo == 0 {
+			fmt.Fprintln(out, "demo: this workspace is already set up; nothing loaded")
+			return nil
+		}
+		fmt.Fprintf(out, "demo: the demo company %q is already loaded; its passwords were %s unless changed since\n\n",
+			demoDepts[0].name, DemoPassword)
+		return demoAccounts(out)
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.loadDemo(tx) })
 	if err != nil {
@@ -78,11 +89,16 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "demo: loaded %q with %d departments and %d people; every password is %s\n\n",
 		demoDepts[0].name, len(demoDepts), len(demoUsers), DemoPassword)
+	return demoAccounts(out)
+}
+
+// demoAccounts prints the demo company's sign-ins as a table.
+func demoAccounts(out io.Writer) error {
 	rows := [][]string{{"EMAIL", "NAME", "TITLE", "ROLES"}}
 	for _, u := range demoUsers {
 		rows = append(rows, []string{u.email, u.name, u.title, fmt.Sprint(normRoles(u.roles))})
 	}
-	_, err = io.WriteString(out, columns(rows))
+	_, err := io.WriteString(out, columns(rows))
 	return err
 }
 

@@ -459,5 +459,9 @@ func TestLoadDemo(t *testing.T) {
 		if err := svc.LoadDemo(ctx, &out); err != nil || count(t, db, "users") != 20 {
 			t.Fatalf("second load: %v", err)
 		}
+		// A second run loads nothing but prints the accounts again.
+		if !strings.Contains(out.String(), "admin@demo.tack") || !strings.Contains(out.String(), "already loaded") {
+			t.Fatalf("second run does not print the demo accounts:\n%s", out.String())
+		}
 	})
 }

@@ -54,6 +54,8 @@ describe('the domain wrappers', () => {
     const e = apiErr(409, 'meeting.room_conflict', 'x', { conflict_title: '周会', conflict_start: '2026-01-06T02:00:00Z', conflict_end: '2026-01-06T03:00:00Z' })
     const text = meetingErrorText(t, te, e)
     expect(text).toMatch(/^会议室已被「周会」占用（.+）$/)
+    const hidden = apiErr(409, 'meeting.room_conflict', 'x', { conflict_start: '2026-01-06T02:00:00Z', conflict_end: '2026-01-06T03:00:00Z' })
+    expect(meetingErrorText(t, te, hidden)).toMatch(/^会议室在该时段已被预订（.+）$/) // a meeting the reader may not see: no title
     expect(meetingErrorText(t, te, apiErr(409, 'meeting.room_conflict'))).toBe('会议室在该时段已被占用') // no fields: the plain text
     expect(meetingErrorText(t, te, apiErr(409, 'org.stale_version'))).toBe(errorText(t, te, apiErr(409, 'org.stale_version')))
   })

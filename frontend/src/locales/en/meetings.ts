@@ -46,6 +46,7 @@ export default {
   save: 'Save',
   booked: 'Meeting booked; attendees were notified',
   attendeesBusy: 'These attendees have another meeting then',
+  roomBooked: 'The room is already booked ({time})',
   roomConflict: 'The room is taken by "{title}" ({time})',
   cancelled: 'Cancelled',
   downloadIcs: 'Export .ics',

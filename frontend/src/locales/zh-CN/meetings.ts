@@ -46,6 +46,7 @@ export default {
   save: '保存',
   booked: '会议已预订，已通知参会人',
   attendeesBusy: '以下参会人在该时段另有会议',
+  roomBooked: '会议室在该时段已被预订（{time}）',
   roomConflict: '会议室已被「{title}」占用（{time}）',
   cancelled: '已取消',
   downloadIcs: '导出 .ics',

@@ -52,4 +52,14 @@ describe('moving one occurrence', { timeout: 30_000 }, () => {
     expect(document.querySelector('[data-test=occ-error]')?.textContent).toContain('会议室已被「客户会」占用')
     expect(w.emitted('saved')).toBeUndefined()
   })
+
+  it('says only "booked" and when for a meeting the server does not name', async () => {
+    fetchReplies([409, { error: { code: 'conflict', key: 'meeting.room_conflict', message: 'x',
+      fields: { room_id: 'conflict', conflict_start: '2026-01-13T02:00:00Z', conflict_end: '2026-01-13T03:00:00Z' } } }])
+    await open('2026-01-13T02:00:00Z')
+    await save()
+    const text = document.querySelector('[data-test=occ-error]')?.textContent ?? ''
+    expect(text).toContain('会议室在该时段已被预订')
+    expect(text).not.toContain('「')
+  })
 })
