@@ -1,6 +1,9 @@
 // A small company for the org views' component tests: three departments,
 // four people, the built-in roles and one custom role.
+import type { Component } from 'vue'
 import type { Department, Role, User } from '@/api/org'
+import { useSession } from '@/stores/session'
+import { fetchRoutes, mountView, settle } from './mount'
 
 export const person = (id: string, name: string, department_id: string, roles: string[] = [], extra: Partial<User> = {}): User => ({
   id, name, email: id + '@x.test', department_id, title: '工程师', phone: '1380000' + id.padStart(4, '0').slice(-4),
@@ -32,4 +35,17 @@ export const directory = {
   'GET /api/v1/departments': [200, { items: departments, next_cursor: '' }] as [number, unknown],
   'GET /api/v1/users': [200, { items: users, next_cursor: '' }] as [number, unknown],
   'GET /api/v1/roles': [200, { items: roles, next_cursor: '' }] as [number, unknown],
+}
+
+/**
+ * mountOrg mounts an org view over this company: fetch answers the directory
+ * plus table (see fetchRoutes), me (if given) is signed in, and the first
+ * loads have settled. It returns the wrapper and the recorded requests.
+ */
+export async function mountOrg(view: Component, table: Parameters<typeof fetchRoutes>[0] = {}, opts: { at?: string; me?: User } = {}) {
+  const calls = fetchRoutes({ ...directory, ...table })
+  const m = await mountView(view, opts.at ?? '/')
+  if (opts.me) useSession().setMe(opts.me)
+  await settle()
+  return { ...m, calls }
 }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchRoutes, mountView, settle } from '../../test/mount'
-import { directory } from '../../test/org'
+import { mountOrg } from '../../test/org'
 import AdminAudit from './AdminAudit.vue'
 
 // The audit log reads as sentences, not JSON: actions translated, people and
@@ -12,12 +11,10 @@ describe('AdminAudit', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
   it('names the actor, the action, the target and the details', async () => {
-    const calls = fetchRoutes({ ...directory, 'GET /api/v1/audit': [200, { items: [
+    const { wrapper, calls } = await mountOrg(AdminAudit, { 'GET /api/v1/audit': [200, { items: [
       entry('a1', 'boss', 'user.update', 'user', 'wang', { department_id: 'east', roles: ['member', 'fire_warden'] }),
       entry('a2', 'system', 'department.delete', 'department', 'old', { name: '旧部门' }),
     ], next_cursor: 'c2' }] })
-    const { wrapper } = await mountView(AdminAudit, '/')
-    await settle()
     expect(calls.find((c) => c.path.startsWith('/api/v1/audit'))?.path).toBe('/api/v1/audit?limit=50')
     const rows = wrapper.findAll('[data-test=audit-table] tbody tr').map((r) => r.text())
     expect(rows[0]).toContain('赵总')

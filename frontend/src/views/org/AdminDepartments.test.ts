@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchRoutes, mountView, settle, typeInto } from '../../test/mount'
-import { directory } from '../../test/org'
+import { settle, typeInto } from '../../test/mount'
+import { mountOrg } from '../../test/org'
 import AdminDepartments from './AdminDepartments.vue'
 
 // The departments page: the tree, a department's head and direct members, and
@@ -8,11 +8,11 @@ import AdminDepartments from './AdminDepartments.vue'
 describe('AdminDepartments', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
-  async function open(table: Parameters<typeof fetchRoutes>[0] = {}) {
-    const calls = fetchRoutes({ ...directory, ...table })
-    const m = await mountView(AdminDepartments, '/')
+  const open = (table: Parameters<typeof mountOrg>[1] = {}) => mountOrg(AdminDepartments, table)
+  async function saveDialog(name: string) {
+    typeInto('[data-test=dept-name]', name)
+    ;(document.querySelector('[data-test=dept-save]') as HTMLElement).click()
     await settle()
-    return { ...m, calls }
   }
   async function pick(wrapper: Awaited<ReturnType<typeof open>>['wrapper'], name: string) {
     await wrapper.find(`[data-test="dept-${name}"]`).trigger('click')
@@ -47,9 +47,7 @@ describe('AdminDepartments', { timeout: 30_000 }, () => {
     await pick(wrapper, '销售部')
     await wrapper.find('[data-test=dept-edit]').trigger('click')
     await settle()
-    typeInto('[data-test=dept-name]', '销售中心')
-    ;(document.querySelector('[data-test=dept-save]') as HTMLElement).click()
-    await settle()
+    await saveDialog('销售中心')
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: '销售中心', sort_order: 1, head_id: 'li', version: 4 })
     expect(document.querySelector('[data-test=dept-dialog]')?.textContent).toContain('该记录已被他人修改，请刷新后重试')
   })
@@ -61,9 +59,7 @@ describe('AdminDepartments', { timeout: 30_000 }, () => {
     await pick(wrapper, '销售部')
     await wrapper.find('[data-test=dept-new-sub]').trigger('click')
     await settle()
-    typeInto('[data-test=dept-name]', '华南组')
-    ;(document.querySelector('[data-test=dept-save]') as HTMLElement).click()
-    await settle()
+    await saveDialog('华南组')
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ name: '华南组', parent_id: 'sales', head_id: null, sort_order: 0 })
     const dialog = document.querySelector('[data-test=dept-dialog]')!.textContent
     expect(dialog).toContain('上级部门不存在')

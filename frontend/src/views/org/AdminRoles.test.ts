@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchRoutes, mountView, settle, typeInto } from '../../test/mount'
-import { directory } from '../../test/org'
+import { settle, typeInto } from '../../test/mount'
+import { mountOrg } from '../../test/org'
 import AdminRoles from './AdminRoles.vue'
 
 // The roles page: built-in roles by their translated names and read-only,
@@ -8,12 +8,7 @@ import AdminRoles from './AdminRoles.vue'
 describe('AdminRoles', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
-  async function open(table: Parameters<typeof fetchRoutes>[0] = {}) {
-    const calls = fetchRoutes({ ...directory, ...table })
-    const m = await mountView(AdminRoles, '/')
-    await settle()
-    return { ...m, calls }
-  }
+  const open = (table: Parameters<typeof mountOrg>[1] = {}) => mountOrg(AdminRoles, table)
   const row = (wrapper: Awaited<ReturnType<typeof open>>['wrapper'], id: string) =>
     wrapper.findAll('[data-test=roles-table] tbody tr').find((r) => r.findAll('td')[1]?.text() === id)!
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchRoutes, mountView, settle } from '../../test/mount'
-import { directory } from '../../test/org'
+import { settle } from '../../test/mount'
+import { mountOrg } from '../../test/org'
 import ContactsView from './ContactsView.vue'
 
 // The people list (contacts): the whole company at first, heads first, a
@@ -8,12 +8,7 @@ import ContactsView from './ContactsView.vue'
 describe('ContactsView', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
-  async function open() {
-    const calls = fetchRoutes(directory)
-    const m = await mountView(ContactsView, '/contacts')
-    await settle()
-    return { ...m, calls }
-  }
+  const open = () => mountOrg(ContactsView, {}, { at: '/contacts' })
   const names = (wrapper: Awaited<ReturnType<typeof open>>['wrapper']) =>
     wrapper.findAll('[data-test=contacts-list] tbody tr .cv-name').map((n) => n.text().replace('部门负责人', ''))
 

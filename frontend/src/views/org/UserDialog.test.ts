@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { fetchRoutes, mountView, settle, typeInto } from '../../test/mount'
-import { directory, users } from '../../test/org'
-import { useSession } from '../../stores/session'
+import { settle, typeInto } from '../../test/mount'
+import { mountOrg, users } from '../../test/org'
 import AdminUsers from './AdminUsers.vue'
 
 // Editing a person and onboarding one, from the members page: the change goes
@@ -10,13 +9,7 @@ import AdminUsers from './AdminUsers.vue'
 describe('UserDialog', { timeout: 60_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
-  async function open(table: Parameters<typeof fetchRoutes>[0]) {
-    const calls = fetchRoutes({ ...directory, ...table })
-    const m = await mountView(AdminUsers, '/')
-    useSession().setMe(users[0]) // 赵总, an admin
-    await settle()
-    return { ...m, calls }
-  }
+  const open = (table: Parameters<typeof mountOrg>[1]) => mountOrg(AdminUsers, table, { me: users[0] }) // 赵总, an admin
   const dialog = () => document.querySelector('[data-test=user-dialog]')?.closest('.el-overlay') as HTMLElement | null
   const save = () => (document.querySelector('[data-test=user-save]') as HTMLElement).click()
 
