@@ -2,6 +2,7 @@
 // Vite builds the UI into dist/, which main.go embeds (//go:embed all:frontend/dist).
 // In dev, /api goes to a local `tack serve` (make run) so cookies stay same-origin.
 import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
@@ -15,6 +16,8 @@ const keepDist: Plugin = {
 
 export default defineConfig({
   plugins: [vue(), keepDist],
+  // @/ is src/: views import their typed calls as @/api/<domain>.
+  resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
     port: 5173,
     proxy: {

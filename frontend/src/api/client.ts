@@ -31,6 +31,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Page is one page of a list answer; next_cursor is '' on the last page (pass it back as ?cursor=). */
+export interface Page<T> { items: T[]; next_cursor: string }
+
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError
 }

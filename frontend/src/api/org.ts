@@ -1,5 +1,5 @@
 // Typed calls for the org API (backend/api/org_handlers.go, org_directory_handlers.go).
-import { api } from './client'
+import { api, type Page } from './client'
 
 export interface Company { id: string; name: string; created_at: string }
 export interface User {
@@ -20,7 +20,6 @@ export interface AuditEntry {
 }
 /** session_days: the absolute sign-in lifetime (0: the server's default_days). */
 export interface SecuritySettings { session_days: number; default_days: number }
-export interface Page<T> { items: T[]; next_cursor: string }
 export interface LoginResult { token: string; user: User; expires_at: string }
 export interface NewUser {
   email: string; name: string; department_id: string; title: string; phone: string

@@ -12,7 +12,7 @@ export function memoryRouter(): Router {
   const stub = { template: '<div />' }
   return createRouter({ history: createMemoryHistory(), routes: [
     { path: '/', component: stub }, { path: '/login', name: 'login', component: stub }, { path: '/setup', name: 'setup', component: stub },
-    { path: '/contacts', component: stub },
+    { path: '/contacts', component: stub }, { path: '/meetings/:id', component: stub },
   ] })
 }
 
@@ -37,6 +37,33 @@ export function fetchReplies(...replies: [number, unknown][]) {
   })
   vi.stubGlobal('fetch', f)
   return calls
+}
+
+/**
+ * fetchRoutes answers fetch by "METHOD /path" (the query left off) from table,
+ * for views that ask several things at once; anything else is a 404. It
+ * records each request: method, full path (with its query) and JSON body.
+ */
+export function fetchRoutes(table: Record<string, [number, unknown] | (() => [number, unknown])>) {
+  const calls: { method: string; path: string; body: unknown }[] = []
+  vi.stubGlobal('fetch', vi.fn(async (path: string, init?: RequestInit) => {
+    const method = init?.method ?? 'GET'
+    calls.push({ method, path, body: init?.body ? JSON.parse(String(init.body)) : undefined })
+    const r = table[method + ' ' + path.split('?')[0]]
+    const [status, body] = (typeof r === 'function' ? r() : r) ?? [404, { error: { code: 'not_found', key: 'not_found', message: method + ' ' + path } }]
+    return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  }))
+  return calls
+}
+
+/** typeInto sets the value of the input at (or under) sel anywhere in the page (dialogs are teleported to body) as typing would. */
+export function typeInto(sel: string, value: string) {
+  // Element Plus puts data-test on the <input> of an el-input, but on the wrapper of most other inputs.
+  const hit = document.querySelector(sel)
+  const el = (hit?.matches('input, textarea') ? hit : hit?.querySelector('input, textarea')) as HTMLInputElement | null
+  if (!el) throw new Error('no input at ' + sel)
+  el.value = value
+  el.dispatchEvent(new Event('input'))
 }
 
 export const flush = () => new Promise((r) => setTimeout(r, 0))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { cleanFields, errorsUnder, freeKey, move, newField, newNode, nodeIds, normalizeFlow } from './designer'
-import type { FlowNode } from './api'
+import type { FlowNode } from '@/api/approvals'
 
 describe('template designer helpers', () => {
   it('makes keys the server accepts and never repeats one', () => {

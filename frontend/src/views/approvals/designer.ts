@@ -1,6 +1,6 @@
 // Pure helpers of the template designer: new fields and nodes with valid,
 // unique keys, moving items, and reading the server's path-keyed errors.
-import type { Branch, Condition, Field, FlowNode } from './api'
+import type { Branch, Condition, Field, FlowNode } from '@/api/approvals'
 
 export const FIELD_TYPES = ['text', 'textarea', 'number', 'money', 'date', 'daterange', 'select', 'multiselect', 'person', 'department', 'attachment', 'table'] as const
 export const APPROVER_KINDS = ['manager', 'manager_n', 'dept_head', 'role', 'users', 'applicant_choose'] as const

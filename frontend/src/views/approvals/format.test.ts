@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { displayValue, duration, files, formatDays, formatMoney, label, missingRequired, submitValues, tableTotals, type Names } from './format'
-import type { Field } from './api'
+import type { Field } from '@/api/approvals'
 
 const names: Names = { users: { u1: { name: '李娜' } }, departments: { d1: '销售部' } }
 const f = (type: string, extra: Partial<Field> = {}): Field => ({ key: 'k', type, label_zh: '字段', label_en: 'Field', required: false, ...extra })

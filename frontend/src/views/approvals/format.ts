@@ -1,7 +1,7 @@
 // How approval values read to people, the same rules as the server's
 // DisplayValue (backend/approval/display.go): option labels (年假), never the
 // stored values (annual); names, not IDs; money and day counts formatted.
-import type { Field } from './api'
+import type { Field, FileRef } from '@/api/approvals'
 
 /** Names resolves the IDs a form refers to. */
 export interface Names {
@@ -9,8 +9,7 @@ export interface Names {
   departments: Record<string, string | undefined>
 }
 
-/** Attachment is an archived file of a request or comment. */
-export interface FileRef { id: string; name: string; size: number }
+export type { FileRef }
 
 export const isEn = (locale: string) => locale.toLowerCase().startsWith('en')
 

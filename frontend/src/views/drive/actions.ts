@@ -1,6 +1,6 @@
 // Which actions an entry offers, from its kind and the caller's role (the
 // server checks again; the UI only hides what would be refused).
-import { roleAtLeast, type Entry } from './api'
+import { roleAtLeast, type Entry } from '@/api/drive'
 import { previewKind } from './format'
 
 export type Action = 'open' | 'preview' | 'download' | 'rename' | 'move' | 'copy' | 'describe' | 'versions' | 'permissions' | 'trash'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError } from '../../api/client'
+import { ApiError } from '@/api/client'
 import { Splitter } from './cdc'
 import fixture from './cdc.fixture.json'
 import { READ_SIZE, sendChunked, type ChunkedApi, type UploadState } from './chunked'
@@ -64,7 +64,13 @@ const MiB = 1 << 20
 const never = new AbortController().signal
 const quick = { backoff: () => 0 }
 
-describe('chunked upload', () => {
+// Each test hashes megabytes in pure JS (the chunker, the SHA-256 of every
+// chunk and of the whole file, and the fake server hashing them again): well
+// under a second on an idle machine, but far over Vitest's 5 s default on a
+// loaded one (issue 13). A timeout here would say nothing about the code.
+const HASHING = 120_000
+
+describe('chunked upload', { timeout: HASHING }, () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('works on a plain-http page too, where WebCrypto is missing', async () => {

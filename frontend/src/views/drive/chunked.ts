@@ -6,7 +6,7 @@
 // server is missing, then commit. A dropped connection costs one chunk:
 // the upload asks the server what is still missing and goes on. Nothing is
 // visible in the folder until the commit, which checks the whole-file hash.
-import { isApiError } from '../../api/client'
+import { isApiError } from '@/api/client'
 import { Splitter } from './cdc'
 import { Sha256, sha256Hex } from './sha256'
 import type { UploadTarget } from './upload'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { i18n } from '../../locales'
-import { ApiError } from '../../api/client'
+import { ApiError } from '@/api/client'
 import { driveErrorText } from './errors'
 
 const { t, te } = i18n.global

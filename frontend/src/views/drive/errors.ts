@@ -1,7 +1,7 @@
 // Drive errors for display: errors.<key> translated; a drive.name_invalid
 // answer also says what is wrong with the name (its fields.name problem).
-import { errorText } from '../../composables/apiErrors'
-import { isApiError } from '../../api/client'
+import { errorText } from '@/composables/apiErrors'
+import { isApiError } from '@/api/client'
 
 type T = (key: string, named?: Record<string, unknown>) => string
 type TE = (key: string) => boolean

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Role, Space, SpaceKind } from './api'
+import type { Role, Space, SpaceKind } from '@/api/drive'
 import { canLeaveSpace, pickerSpaces } from './picker'
 
 const sp = (id: string, kind: SpaceKind, role: Role): Space => ({ id, kind, role, name: id, description: '', root_id: 'r-' + id,

@@ -3,7 +3,7 @@
 // moved item (the server's rule for moving to another space: taking an
 // item out of a space is a manager's decision); then any space they can
 // edit, the item's own space first.
-import { roleAtLeast, type Entry, type Space } from './api'
+import { roleAtLeast, type Entry, type Space } from '@/api/drive'
 import { KIND_ORDER } from './spaces'
 
 export type PickerMode = 'move' | 'copy' | 'sync'

@@ -1,7 +1,7 @@
 // The one upload queue of the page: uploads keep going while the user
 // browses other folders; views subscribe to hear when a file landed.
 import { reactive } from 'vue'
-import { driveApi, smallUploadUrl, type Entry } from './api'
+import { driveApi, smallUploadUrl, type Entry } from '@/api/drive'
 import { CHUNKED_ABOVE, sendChunked } from './chunked'
 import { nameKey } from './format'
 import { UploadQueue, targetOf, type UploadItem } from './upload'

@@ -2,7 +2,7 @@
 // side list, pickers, search results' locations). Loaded once, reloaded
 // after a change (a new project space, an upload that changes the quota).
 import { computed, ref } from 'vue'
-import { driveApi, type Space, type SpaceKind } from './api'
+import { driveApi, type Space, type SpaceKind } from '@/api/drive'
 
 const spaces = ref<Space[]>([])
 const loaded = ref(false)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { reactive } from 'vue'
-import { ApiError } from '../../api/client'
+import { ApiError } from '@/api/client'
 import { UploadQueue, percentOf, targetOf, type BatchOutcome, type BatchSender, type Sender, type UploadFile, type UploadItem } from './upload'
 
 type R = { id: string; version: number }

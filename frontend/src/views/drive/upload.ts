@@ -5,7 +5,7 @@
 // file whose name is already taken in the folder by a file is uploaded as a
 // new version of that file (entry_id + base_version); the server keeps the
 // old content in the history. Pure logic: the sender is injected.
-import { isApiError } from '../../api/client'
+import { isApiError } from '@/api/client'
 import { nameKey } from './format'
 
 export type UploadStatus = 'queued' | 'checking' | 'uploading' | 'processing' | 'done' | 'error' | 'cancelled'

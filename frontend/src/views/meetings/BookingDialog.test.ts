@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
+import { createPinia, setActivePinia, type Pinia } from 'pinia'
+import { useSession } from '@/stores/session'
 import { i18n, setLocale } from '../../locales'
 import BookingDialog from './BookingDialog.vue'
-import type { Meeting } from './api'
+import type { Meeting } from '@/api/meetings'
 
 const meeting = {
   id: 'm1', title: '周会', organizer_id: 'u1', minute_taker_id: 'u2', room_id: 'r1', place: '', online_url: '', agenda: '过进度',
@@ -11,6 +13,14 @@ const meeting = {
   rrule: 'FREQ=WEEKLY;COUNT=4', reminder_minutes: 15, status: 'active', version: 3,
   attendees: [{ user_id: 'u2', response: 'accepted' }], exceptions: [],
 } as unknown as Meeting
+
+/** signedIn is a Pinia whose session store holds u1 (the route guard's load, done). */
+function signedIn(): Pinia {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  useSession().setMe({ id: 'u1', name: '张伟', roles: ['member'] } as never)
+  return pinia
+}
 
 /** routes answers fetch by method and path and records what was sent. */
 function routes(table: Record<string, [number, unknown]>) {
@@ -30,11 +40,10 @@ describe('editing a meeting in the booking dialog', () => {
   it('starts from the meeting and sends a change with its version, rule and people', async () => {
     const sent = routes({
       'GET /api/v1/users': [200, { items: [{ id: 'u1', name: '张伟' }, { id: 'u2', name: '李娜' }] }],
-      'GET /api/v1/me': [200, { id: 'u1' }],
       'PATCH /api/v1/meetings/m1': [200, { meeting: { ...meeting, version: 4 }, warnings: [] }],
     })
     setLocale('zh-CN')
-    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting }, global: { plugins: [i18n, ElementPlus] }, attachTo: document.body })
+    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting }, global: { plugins: [signedIn(), i18n, ElementPlus] }, attachTo: document.body })
     await (w.vm as unknown as { reset: () => Promise<void> }).reset()
     await flushPromises()
     expect(document.querySelector('.el-dialog__title')?.textContent).toBe('修改会议')
@@ -53,11 +62,10 @@ describe('editing a meeting in the booking dialog', () => {
     const tokyo = { ...meeting, time_zone: 'Asia/Tokyo', start: '2026-01-06T01:00:00Z', end: '2026-01-06T02:30:00Z', rrule: '' } as Meeting
     const sent = routes({
       'GET /api/v1/users': [200, { items: [{ id: 'u1', name: '张伟' }, { id: 'u2', name: '李娜' }] }],
-      'GET /api/v1/me': [200, { id: 'u1' }],
       'PATCH /api/v1/meetings/m1': [200, { meeting: { ...tokyo, version: 4 }, warnings: [] }],
     })
     setLocale('zh-CN')
-    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting: tokyo }, global: { plugins: [i18n, ElementPlus] }, attachTo: document.body })
+    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {}, meeting: tokyo }, global: { plugins: [signedIn(), i18n, ElementPlus] }, attachTo: document.body })
     await (w.vm as unknown as { reset: () => Promise<void> }).reset()
     await flushPromises()
     // 01:00 UTC is 10:00 in Tokyo, whatever zone the test runs in.
@@ -67,5 +75,21 @@ describe('editing a meeting in the booking dialog', () => {
     await flushPromises()
     expect(sent.find((x) => x.key === 'PATCH /api/v1/meetings/m1')?.body).toMatchObject({
       time_zone: 'Asia/Tokyo', start: '2026-01-06T01:00:00.000Z', end: '2026-01-06T02:30:00.000Z' })
+  }, 30_000)
+
+  it('counts the signed-in user from the session store in the free/busy, without asking /me', async () => {
+    const sent = routes({
+      'GET /api/v1/users': [200, { items: [{ id: 'u1', name: '张伟' }, { id: 'u2', name: '李娜' }] }],
+      'GET /api/v1/freebusy': [200, { users: { u1: [] }, rooms: {} }],
+    })
+    setLocale('zh-CN')
+    const w = mount(BookingDialog, { props: { modelValue: true, rooms: [], initial: {} }, global: { plugins: [signedIn(), i18n, ElementPlus] }, attachTo: document.body })
+    await (w.vm as unknown as { reset: () => Promise<void> }).reset()
+    await flushPromises()
+    ;(document.querySelector('[data-test=show-freebusy]') as HTMLElement).click()
+    await flushPromises()
+    const calls = (fetch as unknown as { mock: { calls: [string][] } }).mock.calls.map(([p]) => p)
+    expect(calls.find((p) => p.startsWith('/api/v1/freebusy'))).toContain('users=u1&')
+    expect(sent.some((x) => x.key === 'GET /api/v1/me')).toBe(false)
   }, 30_000)
 })

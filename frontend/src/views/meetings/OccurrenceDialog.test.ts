@@ -4,7 +4,7 @@ import ElementPlus from 'element-plus'
 import { i18n, setLocale } from '../../locales'
 import { fetchReplies } from '../../test/mount'
 import OccurrenceDialog from './OccurrenceDialog.vue'
-import type { Meeting } from './api'
+import type { Meeting } from '@/api/meetings'
 
 const meeting = {
   id: 'm1', title: '周会', start: '2026-01-06T02:00:00Z', end: '2026-01-06T03:00:00Z', rrule: 'FREQ=WEEKLY;COUNT=4', version: 3,
@@ -24,7 +24,8 @@ const save = async () => {
   await flushPromises()
 }
 
-describe('moving one occurrence', () => {
+// The dialog's date pickers render slowly in jsdom: seconds on a loaded machine, past Vitest's 5 s default.
+describe('moving one occurrence', { timeout: 30_000 }, () => {
   afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
 
   it('sends the original start and the new time, keeping the duration by default', async () => {

@@ -3,8 +3,8 @@
 // organizer's personal drive space, folder 会议附件 / "Meeting attachments";
 // saving the meeting shares it read-only with the attendees (server side).
 import { reactive } from 'vue'
-import { isApiError } from '../../api/client'
-import { driveApi, smallUploadUrl, type Entry } from '../drive/api'
+import { isApiError } from '@/api/client'
+import { driveApi, smallUploadUrl, type Entry } from '@/api/drive'
 
 export const DRIVE_ENTRY = '/drive/entries/'
 

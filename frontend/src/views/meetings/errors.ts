@@ -1,15 +1,19 @@
-// Translate an API error for display: errors.<key>, falling back to the English message.
-import type { Composer } from 'vue-i18n'
+// Meeting errors for display: the one errorText (composables/apiErrors.ts),
+// except that a room conflict says when the room is taken, formatted in the
+// reader's locale, and names the meeting in the way when the server does (it
+// names it only to those who may see it; the times and title come as fields).
+import { errorText } from '@/composables/apiErrors'
+import { isApiError } from '@/api/client'
 import { fmtRange } from './format'
 
-export function errorText(t: Composer['t'], te: Composer['te'], e: unknown): string {
-  const err = e as { key?: string; message?: string; fields?: Record<string, string> }
-  if (err?.key === 'meeting.room_conflict' && err.fields?.conflict_start !== undefined) {
-    const time = fmtRange(err.fields.conflict_start, err.fields.conflict_end ?? '')
-    // The server names the meeting in the way only to those who may see it.
-    if (err.fields.conflict_title === undefined) return t('meetings.roomBooked', { time })
-    return t('meetings.roomConflict', { title: err.fields.conflict_title, time })
+type T = (key: string, named?: Record<string, unknown>) => string
+type TE = (key: string) => boolean
+
+export function meetingErrorText(t: T, te: TE, e: unknown): string {
+  if (isApiError(e) && e.key === 'meeting.room_conflict' && e.fields.conflict_start !== undefined) {
+    const time = fmtRange(e.fields.conflict_start, e.fields.conflict_end ?? '')
+    if (e.fields.conflict_title === undefined) return t('meetings.roomBooked', { time })
+    return t('meetings.roomConflict', { title: e.fields.conflict_title, time })
   }
-  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key)
-  return err?.message ?? String(e)
+  return errorText(t, te, e)
 }

@@ -1,7 +1,6 @@
 // A small shared cache of user names for the meetings views.
 import { reactive } from 'vue'
-import { api } from '../../api/client'
-import { meetingsApi, type UserLite } from './api'
+import { meetingsApi, type UserLite } from '@/api/meetings'
 
 const cache = reactive<Record<string, UserLite>>({})
 let loaded: Promise<void> | null = null
@@ -14,7 +13,7 @@ export function useUsers() {
   const ensure = async (ids: string[]) => {
     await loaded
     await Promise.all(ids.filter((id) => id && !cache[id]).map((id) =>
-      api.get<UserLite>('/api/v1/users/' + id).then((u) => { cache[u.id] = u }).catch(() => undefined)))
+      meetingsApi.user(id).then((u) => { cache[u.id] = u }).catch(() => undefined)))
   }
   const search = async (q: string) => {
     const us = await meetingsApi.users(q)

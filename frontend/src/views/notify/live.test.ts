@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
-vi.mock('./api', () => ({ notifyApi: { unreadCount: vi.fn(async () => 3) } }))
+vi.mock('@/api/notify', () => ({ notifyApi: { unreadCount: vi.fn(async () => 3) } }))
 
 // A stand-in for the browser's EventSource: the test decides when it opens
 // or fails and in which state it ends up.

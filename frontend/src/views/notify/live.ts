@@ -2,9 +2,9 @@
 // cookie authenticates it; the browser resumes with Last-Event-ID), with a
 // fallback to polling the unread count every 30 s while the stream is down.
 import { ref } from 'vue'
-import type { TackEvent } from './api'
-import { notifyApi } from './api'
-import { EventType } from '../../api/events.gen'
+import type { TackEvent } from '@/api/notify'
+import { notifyApi } from '@/api/notify'
+import { EventType } from '@/api/events.gen'
 
 type Listener = (ev: TackEvent) => void
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, setLocale } from '../../locales'
 import { dingLink, dingText, notificationDetail, notificationText } from './text'
-import type { Notification } from './api'
-import { DingKind } from '../../api/events.gen'
+import type { Notification } from '@/api/notify'
+import { DingKind } from '@/api/events.gen'
 
 const t = i18n.global.t
 const te = i18n.global.te

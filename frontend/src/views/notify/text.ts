@@ -1,10 +1,10 @@
 // Notification text in the user's language: notify.types.<type with _ for .> with the
 // event data, falling back to the server's English body.
 import type { Composer } from 'vue-i18n'
-import type { Ding, Notification } from './api'
+import type { Ding, Notification } from '@/api/notify'
 import { currentLocale } from '../../locales'
 import { browserTimeZone } from '../meetings/zone'
-import { DingKind, EventType, type DingContent } from '../../api/events.gen'
+import { DingKind, EventType, type DingContent } from '@/api/events.gen'
 
 export function notificationText(t: Composer['t'], te: Composer['te'], n: Notification): string {
   // vue-i18n reads dots as paths: approval.task_assigned → types.approval_task_assigned

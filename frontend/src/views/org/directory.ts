@@ -1,7 +1,7 @@
 // The directory every org page needs: departments and people, loaded once per
 // page and refreshed after a change, with name look-ups.
 import { computed, ref } from 'vue'
-import { allUsers, orgApi, type Department, type Role, type User } from '../../api/org'
+import { allUsers, orgApi, type Department, type Role, type User } from '@/api/org'
 import { buildTree, deptPath } from './tree'
 
 export function useDirectory(opts: { includeInactive?: boolean } = {}) {

@@ -1,5 +1,5 @@
 // The department tree from the flat list the API returns (parent_id links).
-import type { Department, User } from '../../api/org'
+import type { Department, User } from '@/api/org'
 
 export interface DeptNode {
   id: string

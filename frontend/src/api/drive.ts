@@ -1,7 +1,7 @@
 // Typed calls for the drive API (backend/api/drive_handlers.go over backend/drive).
-import { ApiError, api, uploadWithProgress } from '../../api/client'
-import { hashBuffer, type ChunkedApi, type UploadState } from './chunked'
-import type { BatchOutcome, UploadTarget } from './upload'
+import { ApiError, api, uploadWithProgress, type Page } from './client'
+import { hashBuffer, type ChunkedApi, type UploadState } from '../views/drive/chunked'
+import type { BatchOutcome, UploadTarget } from '../views/drive/upload'
 
 export type SpaceKind = 'company' | 'department' | 'project' | 'personal' | 'archive'
 export type Role = 'viewer' | 'editor' | 'manager'
@@ -28,7 +28,6 @@ export interface Permission {
   created_by: string; created_at: string; principal_name?: string; inherited: boolean
 }
 export interface Grant { principal_type: PrincipalType; principal_id: string; role: Role }
-export interface Page<T> { items: T[]; next_cursor: string }
 export interface TrashPage extends Page<Entry> { retention_days: number }
 
 const V = '/api/v1/drive'

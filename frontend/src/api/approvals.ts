@@ -1,7 +1,5 @@
 // Typed calls for the approvals API (see backend/api/approval_handlers.go).
-import { api, uploadWithProgress } from '../../api/client'
-import type { FileRef } from './format'
-export { label } from './format'
+import { api, uploadWithProgress, type Page } from './client'
 
 export interface Option { value: string; label_zh: string; label_en: string }
 export interface Field {
@@ -43,9 +41,9 @@ export interface Detail extends Instance {
 export interface Turnaround { key: string; name: string; name_en?: string; count: number; finished: number; pending: number; overdue: number; avg_seconds: number; p90_seconds: number }
 export interface Stats { scope: string; total: number; pending: number; overdue: number; overdue_steps: number; by_template: Turnaround[]; by_approver: Turnaround[] }
 export interface InboxCounts { todo: number; overdue: number }
-export type { FileRef }
+/** Attachment is an archived file of a request or comment. */
+export interface FileRef { id: string; name: string; size: number }
 export interface ActionBody { comment?: string; user_id?: string; position?: 'before' | 'after'; node_index?: number; attachments?: string[] }
-interface Page<T> { items: T[]; next_cursor: string }
 
 export interface ListQuery { box: string; q?: string; template_id?: string; status?: string; from?: string; to?: string; cursor?: string }
 export function listParams(f: ListQuery): string {
@@ -77,11 +75,3 @@ export const approvalsApi = {
       { headers: { 'Content-Type': 'application/octet-stream' } }),
   users: (q = '') => api.get<Page<UserBrief>>('/api/v1/users?limit=200&q=' + encodeURIComponent(q)).then((p) => p.items),
 }
-
-// Errors shown translated: errors.<key>, falling back to the English message.
-export function errorText(t: (k: string) => string, te: (k: string) => boolean, e: unknown): string {
-  const err = e as { key?: string; message?: string }
-  if (err?.key && te('errors.' + err.key)) return t('errors.' + err.key)
-  return err?.message ?? String(e)
-}
-

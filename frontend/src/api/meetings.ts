@@ -1,5 +1,5 @@
 // Typed calls for the meetings API (see backend/api/meeting_handlers.go).
-import { api } from '../../api/client'
+import { api, type Page } from './client'
 
 export interface Room { id: string; name: string; capacity: number; location: string; equipment: string[]; version: number }
 export interface Attendee { user_id: string; response: 'pending' | 'accepted' | 'declined' | 'tentative' }
@@ -28,7 +28,6 @@ export interface Minutes {
 export interface Task { id: string; owner_id: string; title: string; due: string; status: 'open' | 'done'; meeting_id: string; version: number; overdue: boolean }
 export interface FeedStatus { active: boolean; created_at: string | null; last_used_at: string | null }
 export interface UserLite { id: string; name: string; email: string; department_id: string; title: string }
-interface Page<T> { items: T[]; next_cursor: string }
 
 export interface MeetingInput {
   title: string; start: string; end: string; time_zone: string; room_id: string; place: string; online_url: string
@@ -68,6 +67,7 @@ export const meetingsApi = {
   calendarToken: () => api.post<{ token: string; path: string }>('/api/v1/calendar/token', {}),
   feedStatus: () => api.get<FeedStatus>('/api/v1/calendar/token'),
   revokeFeed: () => api.del<void>('/api/v1/calendar/token'),
+  user: (id: string) => api.get<UserLite>('/api/v1/users/' + id),
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=200&q=${encodeURIComponent(q)}`).then((p) => p.items),
 }
 

@@ -1,5 +1,5 @@
 // Typed calls for the sync device heartbeats (backend/api/sync_device_handlers.go).
-import { api } from '../../api/client'
+import { api, type Page } from './client'
 
 export interface DevicePair {
   pair_id: string
@@ -28,5 +28,5 @@ export interface SyncDevice {
 }
 
 export const devicesApi = {
-  list: (behind: boolean) => api.get<{ items: SyncDevice[]; next_cursor: string }>('/api/v1/sync/devices' + (behind ? '?behind=1' : '')),
+  list: (behind: boolean) => api.get<Page<SyncDevice>>('/api/v1/sync/devices' + (behind ? '?behind=1' : '')),
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { batchForm } from './api'
+import { batchForm } from './drive'
 
 describe('batchForm', () => {
   it('puts the manifest first, with each file target, size and SHA-256, then the files in order', async () => {

@@ -1,8 +1,7 @@
 // Typed calls for notifications, DING and announcements (backend/api/notify_handlers.go).
-import { api } from '../../api/client'
-import type { DingContent } from '../../api/events.gen'
+import { api, type Page } from './client'
+import type { DingContent } from './events.gen'
 
-export interface Page<T> { items: T[]; next_cursor: string }
 export interface Notification {
   id: string; user_id: string; event_id: number; type: string; subject_type: string; subject_id: string
   actor_id: string; title: string; body: string; link: string; data: Record<string, unknown>
@@ -31,7 +30,6 @@ export interface EmailSettings {
   enabled: boolean; host: string; port: number; security: '' | 'starttls' | 'tls' | 'none'; user: string; password: string; from: string
   site_url: string; password_set: boolean
 }
-export interface Me { id: string; name: string; roles: string[] }
 
 export const notifyApi = {
   list: (unread = false, cursor = '', limit = 20) =>
@@ -59,7 +57,6 @@ export const notifyApi = {
   emailSettings: () => api.get<EmailSettings>('/api/v1/settings/email'),
   setEmailSettings: (s: EmailSettings) => api.put<EmailSettings>('/api/v1/settings/email', s),
   testEmail: (s: EmailSettings) => api.post<void>('/api/v1/settings/email/test', s),
-  me: () => api.get<Me>('/api/v1/me'),
   user: (id: string) => api.get<UserLite>('/api/v1/users/' + id),
   users: (q = '') => api.get<Page<UserLite>>(`/api/v1/users?limit=50&q=${encodeURIComponent(q)}`).then((p) => p.items),
   departments: () => api.get<Page<Department>>('/api/v1/departments').then((p) => p.items),
