@@ -12,6 +12,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/audit"
 	"tack/backend/org"
+	"tack/backend/store"
 )
 
 // Working day hours of the default calendar (company zone).
@@ -235,7 +236,7 @@ func (s *Service) SetCalendarSettings(ctx context.Context, actor org.Actor, in C
 	}
 	slices.Sort(in.WorkDays)
 	in.ID, in.UpdatedAt = 1, s.clock.Now()
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Save(&in).Error; err != nil {
 			return fmt.Errorf("approval: save calendar settings: %w", err)
 		}
@@ -275,7 +276,7 @@ func (s *Service) SetCalendarRange(ctx context.Context, actor org.Actor, r Calen
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 		out = append(out, CalendarDay{Date: d.Format(time.DateOnly), Working: r.Working, Note: r.Note, UpdatedAt: now})
 	}
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		for i := range out {
 			if err := tx.Save(&out[i]).Error; err != nil {
 				return fmt.Errorf("approval: save calendar day: %w", err)
@@ -300,7 +301,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, actor org.Actor, d Calenda
 		return CalendarDay{}, err
 	}
 	d.UpdatedAt = s.clock.Now()
-	err = s.writeTx(ctx, func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Save(&d).Error; err != nil {
 			return fmt.Errorf("approval: save calendar day: %w", err)
 		}
@@ -315,7 +316,7 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, actor org.Actor, date s
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
-	return s.writeTx(ctx, func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Delete(&CalendarDay{}, "date = ?", date).Error; err != nil {
 			return fmt.Errorf("approval: delete calendar day: %w", err)
 		}

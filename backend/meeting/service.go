@@ -179,20 +179,3 @@ func (s *Service) SetPublisher(p DocumentPublisher) { s.publisher = p }
 
 // SetAttachmentSharer sets what shares drive attachments with attendees.
 func (s *Service) SetAttachmentSharer(sh AttachmentSharer) { s.sharer = sh }
-
-// writeTx runs fn in one transaction. On SQLite it takes the write lock with
-// its first statement: the driver ignores _txlock=immediate when
-// _time_format is also set (glebarez/go-sqlite returns early), so a deferred
-// transaction that read first would fail with SQLITE_BUSY_SNAPSHOT when
-// another writer got in between. A write-first transaction waits (busy_timeout)
-// instead, which also serialises room bookings.
-func (s *Service) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !store.IsPostgres(tx) {
-			if err := tx.Exec("UPDATE meeting_rooms SET version = version WHERE 1 = 0").Error; err != nil {
-				return fmt.Errorf("meeting: take write lock: %w", err)
-			}
-		}
-		return fn(tx)
-	})
-}

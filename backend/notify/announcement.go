@@ -64,7 +64,7 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	}
 	an := Announcement{ID: store.NewID(), Title: req.Title, Body: req.Body, Format: req.Format, RequireAck: req.RequireAck,
 		Everyone: req.Everyone, DepartmentIDs: req.DepartmentIDs, PublisherID: a.UserID, PublisherName: a.Name, CreatedAt: s.clk.Now()}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&an).Error; err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, 
 		return an, nil
 	}
 	now := s.clk.Now()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&AnnouncementReceipt{}).Where("announcement_id = ? AND user_id = ? AND read_at IS NULL", id, a.UserID).Update("read_at", now)
 		if res.Error != nil {
 			return res.Error

@@ -65,7 +65,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 	}
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
 		SubjectType: req.SubjectType, SubjectID: req.SubjectID, CreatedAt: s.clk.Now()}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		l := d.CreatedAt.In(shanghai)
 		dayStart := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, shanghai).UTC()
 		// Serialise one sender's DINGs so two at once cannot both pass the limit.

@@ -93,7 +93,7 @@ func (s *Service) SetEmailSettings(ctx context.Context, a Actor, in EmailSetting
 		return EmailSettings{}, err
 	}
 	b, _ := json.Marshal(in)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
 			Create(&setting{Name: "email", Value: string(b)}).Error; err != nil {
 			return err

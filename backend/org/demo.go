@@ -72,7 +72,7 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 		fmt.Fprintln(out, "demo: this workspace is already set up; nothing loaded")
 		return nil
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.loadDemo(tx) })
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error { return s.loadDemo(tx) })
 	if err != nil {
 		return fmt.Errorf("org: load demo: %w", err)
 	}
