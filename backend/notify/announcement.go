@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -18,7 +19,7 @@ import (
 const maxAudienceDepartments = 200
 
 // CanPublish reports whether the actor may publish announcements.
-func (s *Service) CanPublish(a Actor) bool {
+func (s *Service) CanPublish(a identity.Actor) bool {
 	for _, r := range s.cfg.PublisherRoles {
 		if slices.Contains(a.Roles, r) {
 			return true
@@ -30,7 +31,7 @@ func (s *Service) CanPublish(a Actor) bool {
 // Publish creates an announcement for everyone or for departments (with
 // their sub-departments), one receipt per audience member, and emits
 // announcement.published to them.
-func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest) (Announcement, error) {
+func (s *Service) Publish(ctx context.Context, a identity.Actor, req AnnouncementRequest) (Announcement, error) {
 	if !s.CanPublish(a) {
 		return Announcement{}, errCannotPublish
 	}
@@ -91,14 +92,14 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 // may remind its audience: admins, and its publisher while they may still
 // publish (HR who moved to another job no longer follows who read what, nor
 // DINGs the company about it).
-func (s *Service) CanManage(a Actor, an Announcement) bool { return s.canManage(a, an) }
+func (s *Service) CanManage(a identity.Actor, an Announcement) bool { return s.canManage(a, an) }
 
-func (s *Service) canManage(a Actor, an Announcement) bool {
+func (s *Service) canManage(a identity.Actor, an Announcement) bool {
 	return a.IsAdmin() || an.PublisherID == a.UserID && s.CanPublish(a)
 }
 
 // seesAnnouncement: its audience, its publisher and admins may see it.
-func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement) (bool, error) {
+func (s *Service) seesAnnouncement(ctx context.Context, a identity.Actor, an Announcement) (bool, error) {
 	if a.IsAdmin() || an.PublisherID == a.UserID {
 		return true, nil
 	}
@@ -106,7 +107,7 @@ func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement
 }
 
 // GetAnnouncement returns an announcement to its audience, publisher or an admin.
-func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Announcement, error) {
+func (s *Service) GetAnnouncement(ctx context.Context, a identity.Actor, id string) (Announcement, error) {
 	var an Announcement
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
@@ -126,7 +127,7 @@ func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Anno
 
 // ListAnnouncements lists what the actor may see, newest first: their own
 // audience's, plus (for publishers and admins) what they published / all.
-func (s *Service) ListAnnouncements(ctx context.Context, a Actor, limit int, cursor string) ([]Announcement, string, error) {
+func (s *Service) ListAnnouncements(ctx context.Context, a identity.Actor, limit int, cursor string) ([]Announcement, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -170,7 +171,7 @@ func (s *Service) ListAnnouncements(ctx context.Context, a Actor, limit int, cur
 
 // MarkAnnouncementRead records that the actor opened it (idempotent); ack
 // also acknowledges. Either marks the announcement's notification read.
-func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, ack bool) (Announcement, error) {
+func (s *Service) MarkAnnouncementRead(ctx context.Context, a identity.Actor, id string, ack bool) (Announcement, error) {
 	an, err := s.GetAnnouncement(ctx, a, id)
 	if err != nil {
 		return an, err
@@ -202,7 +203,7 @@ func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, 
 // AnnouncementReceipts groups the audience by state (publisher or admin only).
 // "Acknowledged" holds those who acknowledged; "read" those who read but did
 // not (yet) acknowledge; "not_yet" those who have not opened it.
-func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) (Receipts, error) {
+func (s *Service) AnnouncementReceipts(ctx context.Context, a identity.Actor, id string) (Receipts, error) {
 	var an Announcement
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
@@ -258,7 +259,7 @@ func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) 
 // RemindAnnouncement DINGs everyone who has not read it (or, when it
 // requires acknowledgement, not acknowledged it). Counts as one DING of the
 // actor's daily allowance.
-func (s *Service) RemindAnnouncement(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) RemindAnnouncement(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	rc, err := s.AnnouncementReceipts(ctx, a, id)
 	if err != nil {
 		return Ding{}, err

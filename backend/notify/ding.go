@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -25,13 +26,13 @@ const maxDingRecipients = 200
 
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (Asia/Shanghai).
-func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
+func (s *Service) SendDing(ctx context.Context, a identity.Actor, req DingRequest) (Ding, error) {
 	return s.sendDing(ctx, a, req, maxDingRecipients)
 }
 
 // sendDing is SendDing with a bound on the recipients: an announcement
 // reminder goes to its whole audience that has not read it, however large.
-func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int) (Ding, error) {
+func (s *Service) sendDing(ctx context.Context, a identity.Actor, req DingRequest, maxRecipients int) (Ding, error) {
 	req.Message = strings.TrimSpace(req.Message)
 	var rec []string
 	for _, r := range req.Recipients {
@@ -108,7 +109,7 @@ func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
 }
 
 // AckDing records the actor's acknowledgement (idempotent).
-func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) AckDing(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	var r DingReceipt
 	db := s.db.WithContext(ctx)
 	if err := db.Where("ding_id = ? AND user_id = ?", id, a.UserID).Take(&r).Error; err != nil {
@@ -128,7 +129,7 @@ func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error)
 
 // GetDing returns a DING to its sender and to admins with every receipt, or
 // to a receiver with their own receipt only.
-func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) GetDing(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	var d Ding
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&d).Error; err != nil {
@@ -176,7 +177,7 @@ func (s *Service) nameReceipts(ctx context.Context, rs []DingReceipt) error {
 
 // ListDings lists DINGs the actor sent (box "sent") or received ("received"),
 // newest first, with the receipts GetDing shows the actor.
-func (s *Service) ListDings(ctx context.Context, a Actor, box string, limit int, cursor string) ([]Ding, string, error) {
+func (s *Service) ListDings(ctx context.Context, a identity.Actor, box string, limit int, cursor string) ([]Ding, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
