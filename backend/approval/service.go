@@ -36,9 +36,16 @@ type Service struct {
 	testAssigneesRead, testAssigneesLocked func()
 }
 
+// Deps are what the approval service uses from other domains, wired in
+// server.New when it is built. Without Files (nil) requests with attachments
+// are refused.
+type Deps struct {
+	Files Files
+}
+
 // NewService builds the approval service. tz is the company time zone of the
 // working calendar ("" = Asia/Shanghai).
-func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string) (*Service, error) {
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string, deps Deps) (*Service, error) {
 	if tz == "" {
 		tz = DefaultTimeZone
 	}
@@ -46,7 +53,7 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string) (*
 	if err != nil {
 		return nil, fmt.Errorf("approval: time zone %q: %w", tz, err)
 	}
-	return &Service{db: db, clock: clk, org: orgSvc, loc: loc}, nil
+	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files}, nil
 }
 
 // Location is the company time zone of the working calendar.

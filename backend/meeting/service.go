@@ -66,10 +66,20 @@ type Service struct {
 	sharer       AttachmentSharer
 }
 
-// NewService builds the meeting service. publisher may be nil until the drive
-// is wired (publishing then fails with meeting.drive_unavailable).
-func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, publisher DocumentPublisher) *Service {
-	return &Service{db: db, clock: clk, org: orgSvc, publisher: publisher}
+// Deps are what the meeting service uses from other domains, all wired in
+// server.New when the service is built. A nil field turns its feature off:
+// without Publisher publishing minutes fails with meeting.drive_unavailable,
+// without Sharer attendees are not given the attached drive files, without
+// DayOverrides "find a time" knows no holidays.
+type Deps struct {
+	Publisher    DocumentPublisher
+	Sharer       AttachmentSharer
+	DayOverrides DayOverrides
+}
+
+// NewService builds the meeting service.
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, deps Deps) *Service {
+	return &Service{db: db, clock: clk, org: orgSvc, publisher: deps.Publisher, sharer: deps.Sharer, dayOverrides: deps.DayOverrides}
 }
 
 // canSee reports whether the actor may see the meeting's details.
@@ -173,9 +183,3 @@ func (m *Meeting) normalize() {
 }
 
 func newID() string { return store.NewID() }
-
-// SetPublisher sets the drive publisher (at wiring time, or in tests).
-func (s *Service) SetPublisher(p DocumentPublisher) { s.publisher = p }
-
-// SetAttachmentSharer sets what shares drive attachments with attendees.
-func (s *Service) SetAttachmentSharer(sh AttachmentSharer) { s.sharer = sh }

@@ -19,9 +19,6 @@ const (
 // on which days are worked.
 type DayOverrides func(ctx context.Context) (map[string]bool, error)
 
-// SetDayOverrides sets the working calendar's exceptions (nil: none).
-func (s *Service) SetDayOverrides(f DayOverrides) { s.dayOverrides = f }
-
 // overrides reads the calendar exceptions, or none when not wired.
 func (s *Service) overrides(ctx context.Context) (map[string]bool, error) {
 	if s.dayOverrides == nil {

@@ -95,10 +95,16 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	}
 	s.Org = org.NewService(db, clk)
 	s.Org.SetSessionLifetime(cfg.SessionLifetime)
-	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
-	s.AddJob(meeting.Job{S: s.Meeting})
-	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
-	if s.Approval, err = approval.NewService(db, clk, s.Org, ""); err != nil {
+	// The drive first: approvals and meetings keep their files in it, and
+	// each service gets what it uses from the others in its constructor.
+	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
+	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
+	if s.Approval, err = approval.NewService(db, clk, s.Org, "", approval.Deps{Files: s.Drive}); err != nil {
 		_ = store.Close(db)
 		return nil, err
 	}
@@ -106,8 +112,11 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		_ = store.Close(db)
 		return nil, err
 	}
+	s.Meeting = meeting.NewService(db, clk, s.Org, meeting.Deps{Publisher: s.Drive, Sharer: s.Drive,
+		DayOverrides: approvalDayOverrides(s.Approval)})
+	s.AddJob(meeting.Job{S: s.Meeting})
+	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
 	s.AddJob(approval.Job{S: s.Approval})
-	s.Meeting.SetDayOverrides(approvalDayOverrides(s.Approval))
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: notifyorg.WorkHours(s.Approval)})
@@ -116,16 +125,6 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(s.Notify.NewDispatcher())
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
-	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
-	if err != nil {
-		_ = store.Close(db)
-		return nil, err
-	}
-	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
-	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
-	s.Meeting.SetPublisher(s.Drive)
-	s.Approval.SetFiles(s.Drive)
-	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
 		DB:       db,
