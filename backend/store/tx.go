@@ -31,6 +31,11 @@ const writeTxAttempts = 8
 // change the database and variables it sets afresh on each run (no appending
 // to a slice declared outside it).
 func WriteTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error {
+	if _, inTx := db.Statement.ConnPool.(gorm.TxCommitter); inTx {
+		// Nested (a savepoint): a retryable failure has aborted the outer
+		// transaction too, so only its own WriteTx may run it again.
+		return db.WithContext(ctx).Transaction(fn)
+	}
 	var err error
 	for attempt := 0; attempt < writeTxAttempts; attempt++ {
 		err = db.WithContext(ctx).Transaction(fn)

@@ -180,3 +180,22 @@ func TestWriteTxGivesUp(t *testing.T) {
 		t.Fatalf("err %v after %d runs, want boom after one", err, runs)
 	}
 }
+
+// Inside another transaction WriteTx is a savepoint and leaves retrying to
+// the outer WriteTx: once PostgreSQL has failed a statement, the whole outer
+// transaction is aborted and running the inner part again cannot help.
+func TestWriteTxNestedRunsOnce(t *testing.T) {
+	t.Parallel()
+	db := storetest.SQLite(t, nil)
+	outer, inner := 0, 0
+	err := store.WriteTx(context.Background(), db, func(tx *gorm.DB) error {
+		outer++
+		return store.WriteTx(context.Background(), tx, func(*gorm.DB) error {
+			inner++
+			return &pgconn.PgError{Code: "40001"}
+		})
+	})
+	if !store.IsRetryable(err) || inner != outer || outer < 2 {
+		t.Fatalf("err %v, outer ran %d, inner %d: want the inner once per outer run, the outer retried", err, outer, inner)
+	}
+}
