@@ -40,7 +40,7 @@ func (h *Handler) listApprovalTemplates(w http.ResponseWriter, r *http.Request, 
 
 func (h *Handler) getApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	t, err := h.deps.Approval.Template(r.Context(), a, r.PathValue("id"))
-	approvalRespond(w, r, http.StatusOK, t, err)
+	respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handler) createApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -50,7 +50,7 @@ func (h *Handler) createApprovalTemplate(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	t, err := h.deps.Approval.CreateTemplate(r.Context(), a, in)
-	approvalRespond(w, r, http.StatusCreated, t, err)
+	respond(w, r, http.StatusCreated, t, err)
 }
 
 func (h *Handler) updateApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -60,11 +60,11 @@ func (h *Handler) updateApprovalTemplate(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	t, err := h.deps.Approval.UpdateTemplate(r.Context(), a, r.PathValue("id"), in)
-	approvalRespond(w, r, http.StatusOK, t, err)
+	respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handler) deleteApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	approvalRespond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteTemplate(r.Context(), a, r.PathValue("id")))
+	respond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteTemplate(r.Context(), a, r.PathValue("id")))
 }
 
 func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -74,7 +74,7 @@ func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a org.
 		return
 	}
 	p, err := h.deps.Approval.PreviewRoute(r.Context(), a, r.PathValue("id"), in)
-	approvalRespond(w, r, http.StatusOK, p, err)
+	respond(w, r, http.StatusOK, p, err)
 }
 
 func approvalFilter(r *http.Request, loc *time.Location) (approval.ListFilter, error) {
@@ -122,12 +122,12 @@ func (h *Handler) submitApproval(w http.ResponseWriter, r *http.Request, a org.A
 		return
 	}
 	inst, err := h.deps.Approval.Submit(r.Context(), a, in)
-	approvalRespond(w, r, http.StatusCreated, inst, err)
+	respond(w, r, http.StatusCreated, inst, err)
 }
 
 func (h *Handler) getApproval(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	d, err := h.deps.Approval.Get(r.Context(), a, r.PathValue("id"))
-	approvalRespond(w, r, http.StatusOK, d, err)
+	respond(w, r, http.StatusOK, d, err)
 }
 
 func (h *Handler) approvalAction(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -164,7 +164,7 @@ func (h *Handler) approvalAction(w http.ResponseWriter, r *http.Request, a org.A
 		writeError(w, r, apperr.NotFound("route_not_found", "no such API route"))
 		return
 	}
-	approvalRespond(w, r, http.StatusOK, inst, err)
+	respond(w, r, http.StatusOK, inst, err)
 }
 
 func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -177,12 +177,12 @@ func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Acto
 		return
 	}
 	res, err := h.deps.Approval.BulkApprove(r.Context(), a, in.IDs, in.Comment)
-	approvalRespond(w, r, http.StatusOK, map[string]any{"results": res}, err)
+	respond(w, r, http.StatusOK, map[string]any{"results": res}, err)
 }
 
 func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	c, err := h.deps.Approval.Counts(r.Context(), a)
-	approvalRespond(w, r, http.StatusOK, c, err)
+	respond(w, r, http.StatusOK, c, err)
 }
 
 func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -192,7 +192,7 @@ func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Ac
 		return
 	}
 	st, err := h.deps.Approval.Stats(r.Context(), a, f)
-	approvalRespond(w, r, http.StatusOK, st, err)
+	respond(w, r, http.StatusOK, st, err)
 }
 
 func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -250,7 +250,7 @@ func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Reques
 		body = part
 	}
 	att, err := h.deps.Approval.UploadAttachment(r.Context(), a, name, body)
-	approvalRespond(w, r, http.StatusCreated, att, err)
+	respond(w, r, http.StatusCreated, att, err)
 }
 
 // approvalAttachment downloads a file of an approval the caller may see.
@@ -277,18 +277,6 @@ func (h *Handler) approvalAttachment(w http.ResponseWriter, r *http.Request, a o
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "sandbox allow-downloads; default-src 'none'")
 	http.ServeContent(w, r, "", c.ModTime, c.Body)
-}
-
-func approvalRespond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if status == http.StatusNoContent {
-		w.WriteHeader(status)
-		return
-	}
-	writeJSON(w, status, v)
 }
 
 func approvalPage[T any](w http.ResponseWriter, r *http.Request, items []T, next string, err error) {

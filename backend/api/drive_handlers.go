@@ -51,14 +51,6 @@ func (h *Handler) driveRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/drive/shared", h.authed(h.driveShared))
 }
 
-func respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, v)
-}
-
 func (h *Handler) driveSpaces(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	if r.URL.Query().Get("all") == "1" { // every space, for an admin setting quotas
 		items, err := h.deps.Drive.AdminSpaces(r.Context(), a)

@@ -55,12 +55,12 @@ func (h *Handler) createRoom(w http.ResponseWriter, r *http.Request, a org.Actor
 		return
 	}
 	room, err := h.deps.Meeting.CreateRoom(r.Context(), a, in)
-	meetingRespond(w, r, http.StatusCreated, room, err)
+	respond(w, r, http.StatusCreated, room, err)
 }
 
 func (h *Handler) getRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	room, err := h.deps.Meeting.Room(r.Context(), a, r.PathValue("id"))
-	meetingRespond(w, r, http.StatusOK, room, err)
+	respond(w, r, http.StatusOK, room, err)
 }
 
 func (h *Handler) updateRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -70,7 +70,7 @@ func (h *Handler) updateRoom(w http.ResponseWriter, r *http.Request, a org.Actor
 		return
 	}
 	room, err := h.deps.Meeting.UpdateRoom(r.Context(), a, r.PathValue("id"), in)
-	meetingRespond(w, r, http.StatusOK, room, err)
+	respond(w, r, http.StatusOK, room, err)
 }
 
 func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -101,7 +101,7 @@ func (h *Handler) listMeetings(w http.ResponseWriter, r *http.Request, a org.Act
 		return
 	}
 	occ, err := h.deps.Meeting.List(r.Context(), a, f)
-	meetingRespond(w, r, http.StatusOK, Page[meeting.Occurrence]{Items: occ}, err)
+	respond(w, r, http.StatusOK, Page[meeting.Occurrence]{Items: occ}, err)
 }
 
 func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -111,7 +111,7 @@ func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, a org.Ac
 		return
 	}
 	res, err := h.deps.Meeting.Create(r.Context(), a, in)
-	meetingRespond(w, r, http.StatusCreated, res, err)
+	respond(w, r, http.StatusCreated, res, err)
 }
 
 func (h *Handler) getMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -122,7 +122,7 @@ func (h *Handler) getMeeting(w http.ResponseWriter, r *http.Request, a org.Actor
 		return
 	}
 	m, err := h.deps.Meeting.Get(r.Context(), a, id)
-	meetingRespond(w, r, http.StatusOK, m, err)
+	respond(w, r, http.StatusOK, m, err)
 }
 
 func (h *Handler) updateMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -132,13 +132,13 @@ func (h *Handler) updateMeeting(w http.ResponseWriter, r *http.Request, a org.Ac
 		return
 	}
 	res, err := h.deps.Meeting.Update(r.Context(), a, r.PathValue("id"), in)
-	meetingRespond(w, r, http.StatusOK, res, err)
+	respond(w, r, http.StatusOK, res, err)
 }
 
 func (h *Handler) cancelMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	version, _ := strconv.Atoi(r.URL.Query().Get("version"))
 	m, err := h.deps.Meeting.Cancel(r.Context(), a, r.PathValue("id"), version)
-	meetingRespond(w, r, http.StatusOK, m, err)
+	respond(w, r, http.StatusOK, m, err)
 }
 
 func (h *Handler) editOccurrence(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -148,7 +148,7 @@ func (h *Handler) editOccurrence(w http.ResponseWriter, r *http.Request, a org.A
 		return
 	}
 	res, err := h.deps.Meeting.EditOccurrence(r.Context(), a, r.PathValue("id"), in)
-	meetingRespond(w, r, http.StatusOK, res, err)
+	respond(w, r, http.StatusOK, res, err)
 }
 
 func (h *Handler) rsvp(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -160,7 +160,7 @@ func (h *Handler) rsvp(w http.ResponseWriter, r *http.Request, a org.Actor) {
 		return
 	}
 	m, err := h.deps.Meeting.RSVP(r.Context(), a, r.PathValue("id"), in.Response)
-	meetingRespond(w, r, http.StatusOK, m, err)
+	respond(w, r, http.StatusOK, m, err)
 }
 
 func (h *Handler) getMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -171,7 +171,7 @@ func (h *Handler) getMinutes(w http.ResponseWriter, r *http.Request, a org.Actor
 		return
 	}
 	mn, err := h.deps.Meeting.Minutes(r.Context(), a, r.PathValue("id"), occ)
-	meetingRespond(w, r, http.StatusOK, mn, err)
+	respond(w, r, http.StatusOK, mn, err)
 }
 
 func (h *Handler) saveMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -181,7 +181,7 @@ func (h *Handler) saveMinutes(w http.ResponseWriter, r *http.Request, a org.Acto
 		return
 	}
 	mn, err := h.deps.Meeting.SaveMinutes(r.Context(), a, r.PathValue("id"), in)
-	meetingRespond(w, r, http.StatusOK, mn, err)
+	respond(w, r, http.StatusOK, mn, err)
 }
 
 func (h *Handler) publishMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -194,7 +194,7 @@ func (h *Handler) publishMinutes(w http.ResponseWriter, r *http.Request, a org.A
 		return
 	}
 	mn, err := h.deps.Meeting.PublishMinutes(r.Context(), a, r.PathValue("id"), in.OccurrenceStart, in.Version)
-	meetingRespond(w, r, http.StatusOK, mn, err)
+	respond(w, r, http.StatusOK, mn, err)
 }
 
 func (h *Handler) findTime(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -204,7 +204,7 @@ func (h *Handler) findTime(w http.ResponseWriter, r *http.Request, a org.Actor) 
 		return
 	}
 	sug, err := h.deps.Meeting.FindTime(r.Context(), a, in)
-	meetingRespond(w, r, http.StatusOK, Page[meeting.Suggestion]{Items: sug}, err)
+	respond(w, r, http.StatusOK, Page[meeting.Suggestion]{Items: sug}, err)
 }
 
 func meetingSplitIDs(s string) []string {
@@ -226,7 +226,7 @@ func (h *Handler) freeBusy(w http.ResponseWriter, r *http.Request, a org.Actor) 
 	}
 	q := r.URL.Query()
 	fb, err := h.deps.Meeting.FreeBusy(r.Context(), a, meetingSplitIDs(q.Get("users")), meetingSplitIDs(q.Get("rooms")), from, to)
-	meetingRespond(w, r, http.StatusOK, fb, err)
+	respond(w, r, http.StatusOK, fb, err)
 }
 
 func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -234,7 +234,7 @@ func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, a org.Actor)
 	q := r.URL.Query()
 	ts, next, err := h.deps.Meeting.Tasks(r.Context(), a, meeting.TaskFilter{Status: q.Get("status"),
 		Mine: q.Get("mine") == "1" || q.Get("mine") == "true", Limit: limit, Cursor: cursor})
-	meetingRespond(w, r, http.StatusOK, Page[meeting.Task]{Items: ts, NextCursor: next}, err)
+	respond(w, r, http.StatusOK, Page[meeting.Task]{Items: ts, NextCursor: next}, err)
 }
 
 func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -244,17 +244,17 @@ func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a org.Actor
 		return
 	}
 	t, err := h.deps.Meeting.UpdateTask(r.Context(), a, r.PathValue("id"), in)
-	meetingRespond(w, r, http.StatusOK, t, err)
+	respond(w, r, http.StatusOK, t, err)
 }
 
 func (h *Handler) calendarToken(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	token, err := h.deps.Meeting.CalendarToken(r.Context(), a)
-	meetingRespond(w, r, http.StatusOK, map[string]string{"token": token, "path": "/api/v1/calendar/" + token + ".ics"}, err)
+	respond(w, r, http.StatusOK, map[string]string{"token": token, "path": "/api/v1/calendar/" + token + ".ics"}, err)
 }
 
 func (h *Handler) calendarFeedStatus(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	st, err := h.deps.Meeting.CalendarFeed(r.Context(), a)
-	meetingRespond(w, r, http.StatusOK, st, err)
+	respond(w, r, http.StatusOK, st, err)
 }
 
 func (h *Handler) revokeCalendarFeed(w http.ResponseWriter, r *http.Request, a org.Actor) {
@@ -283,13 +283,4 @@ func meetingWriteICS(w http.ResponseWriter, r *http.Request, ics string, err err
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write([]byte(ics))
-}
-
-// meetingRespond writes v with status, or the error.
-func meetingRespond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, v)
 }

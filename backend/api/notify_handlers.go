@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"tack/backend/notify"
-	"tack/backend/notify/notifyorg"
 	"tack/backend/org"
 )
 
@@ -38,7 +37,7 @@ func (h *Handler) notifyRoutes(mux *http.ServeMux) {
 func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	limit, cursor := pageParams(r)
 	unread := r.URL.Query().Get("unread") == "1" || r.URL.Query().Get("unread") == "true"
-	items, next, err := h.deps.Notify.List(r.Context(), notifyorg.Actor(a), unread, limit, cursor)
+	items, next, err := h.deps.Notify.List(r.Context(), a, unread, limit, cursor)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -47,7 +46,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a or
 }
 
 func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	n, err := h.deps.Notify.UnreadCount(r.Context(), notifyorg.Actor(a))
+	n, err := h.deps.Notify.UnreadCount(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -56,7 +55,7 @@ func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a org.Acto
 }
 
 func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	n, err := h.deps.Notify.MarkRead(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	n, err := h.deps.Notify.MarkRead(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -65,7 +64,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a org
 }
 
 func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	n, err := h.deps.Notify.MarkAllRead(r.Context(), notifyorg.Actor(a))
+	n, err := h.deps.Notify.MarkAllRead(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -182,7 +181,7 @@ func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a org.Actor) 
 		writeError(w, r, err)
 		return
 	}
-	d, err := h.deps.Notify.SendDing(r.Context(), notifyorg.Actor(a), req)
+	d, err := h.deps.Notify.SendDing(r.Context(), a, req)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -192,7 +191,7 @@ func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a org.Actor) 
 
 func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	limit, cursor := pageParams(r)
-	items, next, err := h.deps.Notify.ListDings(r.Context(), notifyorg.Actor(a), r.URL.Query().Get("box"), limit, cursor)
+	items, next, err := h.deps.Notify.ListDings(r.Context(), a, r.URL.Query().Get("box"), limit, cursor)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -201,7 +200,7 @@ func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a org.Actor)
 }
 
 func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	d, err := h.deps.Notify.GetDing(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	d, err := h.deps.Notify.GetDing(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -210,7 +209,7 @@ func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
 }
 
 func (h *Handler) ackDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	d, err := h.deps.Notify.AckDing(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	d, err := h.deps.Notify.AckDing(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -224,7 +223,7 @@ func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a 
 		writeError(w, r, err)
 		return
 	}
-	an, err := h.deps.Notify.Publish(r.Context(), notifyorg.Actor(a), req)
+	an, err := h.deps.Notify.Publish(r.Context(), a, req)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -234,7 +233,7 @@ func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a 
 
 func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	limit, cursor := pageParams(r)
-	items, next, err := h.deps.Notify.ListAnnouncements(r.Context(), notifyorg.Actor(a), limit, cursor)
+	items, next, err := h.deps.Notify.ListAnnouncements(r.Context(), a, limit, cursor)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -243,21 +242,21 @@ func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a or
 }
 
 func (h *Handler) canPublish(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	writeJSON(w, http.StatusOK, map[string]bool{"can_publish": h.deps.Notify.CanPublish(notifyorg.Actor(a))})
+	writeJSON(w, http.StatusOK, map[string]bool{"can_publish": h.deps.Notify.CanPublish(a)})
 }
 
 func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	an, err := h.deps.Notify.GetAnnouncement(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	an, err := h.deps.Notify.GetAnnouncement(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"announcement": an, "can_manage": h.deps.Notify.CanManage(notifyorg.Actor(a), an)})
+	writeJSON(w, http.StatusOK, map[string]any{"announcement": an, "can_manage": h.deps.Notify.CanManage(a, an)})
 }
 
 func (h *Handler) readAnnouncement(ack bool) ActorHandler {
 	return func(w http.ResponseWriter, r *http.Request, a org.Actor) {
-		an, err := h.deps.Notify.MarkAnnouncementRead(r.Context(), notifyorg.Actor(a), r.PathValue("id"), ack)
+		an, err := h.deps.Notify.MarkAnnouncementRead(r.Context(), a, r.PathValue("id"), ack)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -267,7 +266,7 @@ func (h *Handler) readAnnouncement(ack bool) ActorHandler {
 }
 
 func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	rc, err := h.deps.Notify.AnnouncementReceipts(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	rc, err := h.deps.Notify.AnnouncementReceipts(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -276,7 +275,7 @@ func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a
 }
 
 func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	d, err := h.deps.Notify.RemindAnnouncement(r.Context(), notifyorg.Actor(a), r.PathValue("id"))
+	d, err := h.deps.Notify.RemindAnnouncement(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -305,7 +304,7 @@ func eventJSON(ev notify.Event) []byte {
 }
 
 func (h *Handler) getEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
-	es, err := h.deps.Notify.EmailSettings(r.Context(), notifyorg.Actor(a))
+	es, err := h.deps.Notify.EmailSettings(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -319,7 +318,7 @@ func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org
 		writeError(w, r, err)
 		return
 	}
-	es, err := h.deps.Notify.SetEmailSettings(r.Context(), notifyorg.Actor(a), req)
+	es, err := h.deps.Notify.SetEmailSettings(r.Context(), a, req)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -333,7 +332,7 @@ func (h *Handler) testEmailSettings(w http.ResponseWriter, r *http.Request, a or
 		writeError(w, r, err)
 		return
 	}
-	if err := h.deps.Notify.SendTestEmail(r.Context(), notifyorg.Actor(a), req); err != nil {
+	if err := h.deps.Notify.SendTestEmail(r.Context(), a, req); err != nil {
 		writeError(w, r, err)
 		return
 	}

@@ -80,7 +80,7 @@ func errorOf(err error) (int, *errorDetail) {
 	if !ok || e.Kind == apperr.KindInternal {
 		return http.StatusInternalServerError, &errorDetail{Code: apperr.KindInternal, Key: "internal", Message: "internal error"}
 	}
-	return apperr.Status(e.Kind), &errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}
+	return statusOf(e.Kind), &errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}
 }
 
 // defaultRetryAfter is the wait a 429 names when its error does not say.
@@ -94,4 +94,41 @@ func retryAfter(d time.Duration) string {
 		d = defaultRetryAfter
 	}
 	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
+}
+
+// statusOf maps an error kind to its HTTP status. It lives here, not in
+// apperr, so that no domain package needs net/http.
+func statusOf(kind apperr.Kind) int {
+	switch kind {
+	case apperr.KindInvalid:
+		return http.StatusBadRequest
+	case apperr.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case apperr.KindForbidden:
+		return http.StatusForbidden
+	case apperr.KindNotFound:
+		return http.StatusNotFound
+	case apperr.KindConflict:
+		return http.StatusConflict
+	case apperr.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.KindRateLimited:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// respond answers err (writeError) or, without one, v as JSON with status; a
+// 204 has no body.
+func respond(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, v)
 }

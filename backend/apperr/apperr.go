@@ -3,15 +3,15 @@ package apperr
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 )
 
-// Kind is the coarse class of an error; it decides the HTTP status and is the
+// Kind is the coarse class of an error; it decides the HTTP status (api's
+// statusOf) and is the
 // "code" of the API error body (see docs/ARCHITECTURE.md, Errors).
 type Kind string
 
-// The kinds of docs/ARCHITECTURE.md (Errors). Keep in step with Status.
+// The kinds of docs/ARCHITECTURE.md (Errors). Keep in step with api's statusOf.
 const (
 	KindInvalid         Kind = "invalid"
 	KindUnauthenticated Kind = "unauthenticated"
@@ -111,26 +111,4 @@ func As(err error) (*Error, bool) {
 func IsKind(err error, kind Kind) bool {
 	e, ok := As(err)
 	return ok && e.Kind == kind
-}
-
-// Status maps a kind to its HTTP status.
-func Status(kind Kind) int {
-	switch kind {
-	case KindInvalid:
-		return http.StatusBadRequest
-	case KindUnauthenticated:
-		return http.StatusUnauthorized
-	case KindForbidden:
-		return http.StatusForbidden
-	case KindNotFound:
-		return http.StatusNotFound
-	case KindConflict:
-		return http.StatusConflict
-	case KindTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case KindRateLimited:
-		return http.StatusTooManyRequests
-	default:
-		return http.StatusInternalServerError
-	}
 }

@@ -42,10 +42,6 @@ type Files interface {
 	OpenAttachment(ctx context.Context, id string) (AttachmentContent, error)
 }
 
-// SetFiles connects the drive that keeps attachments (wiring; without it
-// requests with attachments are refused).
-func (s *Service) SetFiles(f Files) { s.files = f }
-
 var errNoFiles = apperr.Invalid("approval.attachments_unavailable", "attachments are not available on this server").WithField("attachments", "invalid")
 
 // UploadAttachment stores a file for a request the actor is filling in (or a

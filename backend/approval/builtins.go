@@ -137,7 +137,7 @@ func (s *Service) EnsureBuiltins(ctx context.Context) error {
 		t := Template{ID: store.NewID(), BuiltinKey: b.key, Prefix: b.prefix, NameZh: b.zh, NameEn: b.en, DescriptionZh: b.descZh, DescriptionEn: b.descEn,
 			Category: b.category, Icon: b.icon, Starters: Starters{Everyone: true}, SLAHours: DefaultSLAHours, SelfApproval: SelfUp, SkipRepeat: true,
 			Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
-		err := s.writeTx(ctx, func(tx *gorm.DB) error {
+		err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 			// A built-in added by an upgrade may find its prefix taken by an
 			// admin's template: numbers are counted per prefix, so it takes a
 			// free one of the same shape rather than share or be left out.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 	_ "time/tzdata" // company zone on machines without zoneinfo
 
@@ -39,9 +38,16 @@ type Service struct {
 	testAssigneesRead, testAssigneesLocked func()
 }
 
+// Deps are what the approval service uses from other domains, wired in
+// server.New when it is built. Without Files (nil) requests with attachments
+// are refused.
+type Deps struct {
+	Files Files
+}
+
 // NewService builds the approval service. tz is the company time zone of the
 // working calendar ("" = Asia/Shanghai).
-func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string) (*Service, error) {
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string, deps Deps) (*Service, error) {
 	if tz == "" {
 		tz = DefaultTimeZone
 	}
@@ -49,48 +55,24 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string) (*
 	if err != nil {
 		return nil, fmt.Errorf("approval: time zone %q: %w", tz, err)
 	}
-	return &Service{db: db, clock: clk, org: orgSvc, loc: loc}, nil
+	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files}, nil
 }
 
 // Location is the company time zone of the working calendar.
 func (s *Service) Location() *time.Location { return s.loc }
 
-// inTx runs fn in one transaction, retrying (a few times) when an optimistic
-// guard lost a race; the retry re-reads state, so a loser whose task is gone
-// gets a clear conflict.
+// inTx runs fn in one write transaction (store.WriteTx, which already runs
+// it again after a serialization failure or deadlock), and runs it again a
+// few times when an optimistic guard lost a race (errStale); the retry
+// re-reads state, so a loser whose task is gone gets a clear conflict.
 func (s *Service) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	var err error
 	for attempt := 0; attempt < 8; attempt++ {
-		err = s.writeTx(ctx, fn)
-		if !errors.Is(err, errStale) && !isSerialization(err) {
+		err := store.WriteTx(ctx, s.db, fn)
+		if !errors.Is(err, errStale) {
 			return err
 		}
 		// Back off a little (jittered) so retrying writers do not collide again.
 		time.Sleep(time.Duration(attempt+1) * time.Duration(2+rand.IntN(8)) * time.Millisecond)
 	}
 	return errStaleConflict
-}
-
-func isSerialization(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "could not serialize") || strings.Contains(msg, "deadlock detected") || strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
-}
-
-// writeTx runs fn in one transaction. On SQLite the first statement takes the
-// write lock: the driver ignores _txlock=immediate together with
-// _time_format, and a deferred transaction that read first would fail with
-// SQLITE_BUSY_SNAPSHOT when another writer got in; write-first waits
-// (busy_timeout) instead.
-func (s *Service) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !store.IsPostgres(tx) {
-			if err := tx.Exec("UPDATE approval_counters SET value = value WHERE 1 = 0").Error; err != nil {
-				return fmt.Errorf("approval: take write lock: %w", err)
-			}
-		}
-		return fn(tx)
-	})
 }

@@ -61,7 +61,7 @@ func (s *Service) RunSLA(ctx context.Context) (int, error) {
 					mgr = chain[0].ID
 				}
 			}
-			if err := s.writeTx(ctx, func(tx *gorm.DB) error { return s.slaStep(tx, t, mgr, now) }); err != nil {
+			if err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error { return s.slaStep(tx, t, mgr, now) }); err != nil {
 				return err
 			}
 			moved++

@@ -19,7 +19,7 @@ func TestSLAOnceAcrossReplicas(t *testing.T) {
 			submit(t, e, c.emp, c.leaveID, leaveForm("2026-01-19", "2026-01-20"), nil)
 		}
 		e.Clock.Advance(29 * time.Hour) // well past 4 working hours
-		other, err := approval.NewService(e.Server.DB, e.Clock, e.Server.Org, "")
+		other, err := approval.NewService(e.Server.DB, e.Clock, e.Server.Org, "", approval.Deps{})
 		if err != nil {
 			t.Fatal(err)
 		}

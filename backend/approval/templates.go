@@ -154,7 +154,7 @@ func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in Templa
 		DescriptionEn: in.DescriptionEn, Category: in.Category, Icon: in.Icon, Starters: Starters{Everyone: true},
 		SLAHours: DefaultSLAHours, SelfApproval: SelfUp, SkipRepeat: true, Active: true, CurrentVersion: 1, Version: 1, CreatedAt: now, UpdatedAt: now}
 	applyTemplateInput(&t, in)
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := checkSelfRule(tx, &t); err != nil {
 			return err
 		}
@@ -273,7 +273,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 		return Template{}, err
 	}
 	var out Template
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		t, cur, err := templateWithVersionTx(tx, id, 0)
 		if err != nil {
 			return err
@@ -335,7 +335,7 @@ func (s *Service) DeleteTemplate(ctx context.Context, actor org.Actor, id string
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
-	return s.writeTx(ctx, func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&Template{}).Where("id = ?", id).Updates(map[string]any{"active": false, "version": gorm.Expr("version + 1"), "updated_at": s.clock.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("approval: delete template: %w", res.Error)

@@ -105,7 +105,7 @@ func (s *Service) Heartbeat(ctx context.Context, a org.Actor, req HeartbeatReque
 	}
 	now := s.clk.Now().UTC()
 	var out Device
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var prev Device
 		err := tx.Where("user_id = ? AND device_key = ?", a.UserID, req.DeviceKey).Take(&prev).Error
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {

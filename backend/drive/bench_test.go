@@ -19,7 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	gosync "sync"
+	"sync"
 	"testing"
 	"time"
 
@@ -197,7 +197,7 @@ func TestDriveBenchSmallFiles(t *testing.T) {
 	for _, workers := range []int{1, 4} {
 		ids := make([]string, len(files))
 		start := time.Now()
-		var wg gosync.WaitGroup
+		var wg sync.WaitGroup
 		next := make(chan int)
 		errs := make(chan error, workers)
 		for w := 0; w < workers; w++ {
@@ -261,9 +261,9 @@ func TestDriveBenchSmallFiles(t *testing.T) {
 	const per = 250
 	for _, workers := range []int{1, 4} {
 		fresh := t.TempDir()
-		var batches [][]sync.BatchFile
+		var batches [][]syncagent.BatchFile
 		for i := 0; i < len(files); i += per {
-			var b []sync.BatchFile
+			var b []syncagent.BatchFile
 			for j, p := range files[i:min(i+per, len(files))] {
 				data, err := os.ReadFile(p)
 				if err != nil {
@@ -277,14 +277,14 @@ func TestDriveBenchSmallFiles(t *testing.T) {
 					t.Fatal(err)
 				}
 				sum := sha256.Sum256(data)
-				b = append(b, sync.BatchFile{ParentID: folders[filepath.Dir(files[i+j])], Name: fmt.Sprintf("b%d-%s", workers, filepath.Base(files[i+j])),
+				b = append(b, syncagent.BatchFile{ParentID: folders[filepath.Dir(files[i+j])], Name: fmt.Sprintf("b%d-%s", workers, filepath.Base(files[i+j])),
 					Size: int64(len(data)), Hash: hex.EncodeToString(sum[:]), Path: p})
 			}
 			batches = append(batches, b)
 		}
 		start := time.Now()
-		var wg gosync.WaitGroup
-		next := make(chan []sync.BatchFile)
+		var wg sync.WaitGroup
+		next := make(chan []syncagent.BatchFile)
 		errs := make(chan error, workers)
 		for w := 0; w < workers; w++ {
 			wg.Add(1)

@@ -60,7 +60,7 @@ CREATE TABLE drive_gc_holds (
 // references only chunks that stay on disk while the hold lasts.
 func AcquireGCHold(ctx context.Context, db *gorm.DB, owner string, now time.Time, ttl time.Duration) (GCHold, error) {
 	h := GCHold{ID: store.NewID(), Owner: owner, CreatedAt: now.UTC(), ExpiresAt: now.Add(ttl).UTC()}
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, db, func(tx *gorm.DB) error {
 		if err := store.XactLock(tx, gcHoldLockName); err != nil {
 			return err
 		}

@@ -18,19 +18,9 @@ import (
 // pool or a transaction.
 type dbx struct{ db *gorm.DB }
 
-// write runs fn in one transaction. On SQLite the first statement takes the
-// write lock (the driver starts transactions deferred), so a transaction
-// that reads first cannot fail with SQLITE_BUSY_SNAPSHOT when another writer
-// commits in between; it waits on busy_timeout instead.
+// write runs fn in one write transaction (store.WriteTx).
 func (s *Service) write(ctx context.Context, fn func(st dbx) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !store.IsPostgres(tx) {
-			if err := tx.Exec("UPDATE drive_spaces SET version = version WHERE 1 = 0").Error; err != nil {
-				return fmt.Errorf("drive: take write lock: %w", err)
-			}
-		}
-		return fn(dbx{tx})
-	})
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error { return fn(dbx{tx}) })
 }
 
 // read gives fn the pool (no transaction).

@@ -435,7 +435,7 @@ func TestMinutesPublishAndTasks(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		w := newWorld(t, e)
 		drive := &fakeDrive{}
-		e.Server.Meeting.SetPublisher(drive)
+		meeting.SetPublisher(e.Server.Meeting, drive)
 		m, _ := w.book(t, w.ta, map[string]any{"title": "评审会", "start": "2026-01-06T10:00", "end": "2026-01-06T11:00",
 			"room_id": w.room.ID, "attendee_ids": []string{w.b.ID, w.c.ID}, "minute_taker_id": w.b.ID})
 		id := m.Meeting.ID
@@ -530,7 +530,7 @@ func TestMinutesOfOneOccurrence(t *testing.T) {
 	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		w := newWorld(t, e)
-		e.Server.Meeting.SetPublisher(&fakeDrive{})
+		meeting.SetPublisher(e.Server.Meeting, &fakeDrive{})
 		m, r := w.book(t, w.ta, map[string]any{"title": "周会", "start": "2026-01-06T10:00", "end": "2026-01-06T11:00", "place": "x",
 			"rrule": "FREQ=WEEKLY;COUNT=3", "attendee_ids": []string{w.b.ID}})
 		if r.Status != 201 {

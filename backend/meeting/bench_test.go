@@ -109,7 +109,7 @@ func BenchmarkFindTime(b *testing.B) {
 			start := time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)
 			ids, _ := seedOrg(b, db, start)
 			clk := clock.NewFake(start)
-			svc := meeting.NewService(db, clk, org.NewService(db, clk), nil)
+			svc := meeting.NewService(db, clk, org.NewService(db, clk), meeting.Deps{})
 			rng := rand.New(rand.NewPCG(3, 4))
 			ctx := context.Background()
 			b.ResetTimer()

@@ -16,6 +16,7 @@ import (
 	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
+	"tack/backend/store"
 )
 
 func mustJSON(v any) string {
@@ -241,7 +242,7 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 	m.Exceptions = []Exception{}
 	m.computeSpan()
 	var res SaveResult
-	err = s.writeTx(ctx, func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := lockRoom(tx, m.RoomID); err != nil {
 			return err
 		}
@@ -289,7 +290,7 @@ func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Meeting,
 // Changing the start time or the rule drops single-occurrence exceptions.
 func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in MeetingInput) (SaveResult, error) {
 	var res SaveResult
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
 		if err != nil {
 			return err
@@ -472,7 +473,7 @@ func (s *Service) saveMeeting(tx *gorm.DB, m *Meeting, oldVersion int) error {
 // version 0 skips the version check.
 func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, version int) (Meeting, error) {
 	var out Meeting
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
 		if err != nil {
 			return err
@@ -510,7 +511,7 @@ func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, versio
 // with another booking of the room.
 func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string, in OccurrenceInput) (SaveResult, error) {
 	var res SaveResult
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
 		if err != nil {
 			return err
@@ -597,7 +598,7 @@ func (s *Service) RSVP(ctx context.Context, actor org.Actor, id, response string
 		return Meeting{}, apperr.Invalid("meeting.invalid_rsvp", "answer accepted, declined or tentative").WithField("response", "invalid")
 	}
 	var out Meeting
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
 		if err != nil {
 			return err

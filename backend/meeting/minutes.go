@@ -87,7 +87,7 @@ func (s *Service) minutes(db *gorm.DB, meetingID string, key time.Time) (Minutes
 // SaveMinutes stores a draft (minute-taker, organizer or admin; optimistic locking).
 func (s *Service) SaveMinutes(ctx context.Context, actor org.Actor, meetingID string, in MinutesInput) (Minutes, error) {
 	var out Minutes
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, meetingID)
 		if err != nil {
 			return err
@@ -259,11 +259,14 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 	if err != nil {
 		return Minutes{}, err
 	}
-	err = s.writeTx(ctx, func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		now := s.clock.Now()
+		// A copy, so a run that store.WriteTx retries starts again from
+		// action items without task IDs.
+		items := slices.Clone(mn.ActionItems)
 		var newTasks []Task
-		for i := range mn.ActionItems {
-			it := &mn.ActionItems[i]
+		for i := range items {
+			it := &items[i]
 			if it.TaskID != "" {
 				continue
 			}
@@ -275,7 +278,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 		}
 		res := tx.Model(&Minutes{}).Where("meeting_id = ? AND occurrence_start = ? AND version = ?", m.ID, key, version).
 			Updates(map[string]any{"status": "published", "document_id": docID, "published_at": now,
-				"action_items": mustJSON(mn.ActionItems), "version": version + 1, "updated_at": now, "updated_by": actor.UserID})
+				"action_items": mustJSON(items), "version": version + 1, "updated_at": now, "updated_by": actor.UserID})
 		if res.Error != nil {
 			return fmt.Errorf("meeting: publish minutes: %w", res.Error)
 		}
@@ -283,6 +286,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID
 			return ErrMinutesStale
 		}
 		mn.Status, mn.DocumentID, mn.PublishedAt, mn.Version, mn.UpdatedAt, mn.UpdatedBy = "published", docID, &now, version+1, now, actor.UserID
+		mn.ActionItems = items
 		for _, t := range newTasks {
 			if err := tx.Create(&t).Error; err != nil {
 				return fmt.Errorf("meeting: create task: %w", err)

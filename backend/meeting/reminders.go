@@ -59,7 +59,7 @@ type JobStats struct {
 // advisory lock works; the sent-markers make each reminder exactly-once.
 func (s *Service) RunJobOnce(ctx context.Context) (JobStats, error) {
 	var st JobStats
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		ok, err := store.TryXactLock(tx, jobLockName)
 		if err != nil {
 			return err

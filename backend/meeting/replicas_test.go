@@ -34,13 +34,13 @@ func TestRemindersOnceAcrossReplicas(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := org.Actor{UserID: u.ID, Name: "A", DepartmentID: dept.ID}
-		svc1 := meeting.NewService(db, clk, org.NewService(db, clk), nil)
+		svc1 := meeting.NewService(db, clk, org.NewService(db, clk), meeting.Deps{})
 		// The second replica has its own connection pool.
 		db2, err := gorm.Open(db.Dialector, &gorm.Config{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc2 := meeting.NewService(db2, clk, org.NewService(db2, clk), nil)
+		svc2 := meeting.NewService(db2, clk, org.NewService(db2, clk), meeting.Deps{})
 		for i := 0; i < 5; i++ {
 			if _, err := svc1.Create(context.Background(), a, meeting.MeetingInput{Title: "m", TimeZone: "UTC", Place: "x",
 				Start: start.Add(time.Duration(i)*time.Minute + 5*time.Minute).Format(time.RFC3339),

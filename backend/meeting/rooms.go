@@ -68,7 +68,7 @@ func (s *Service) CreateRoom(ctx context.Context, actor org.Actor, in RoomInput)
 	now := s.clock.Now()
 	r := Room{ID: store.NewID(), Name: in.Name, Capacity: in.Capacity, Location: in.Location,
 		Equipment: in.Equipment, Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := s.checkRoomName(tx, r.Name, ""); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Service) UpdateRoom(ctx context.Context, actor org.Actor, id string, in
 		return Room{}, err
 	}
 	var out Room
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var r Room
 		if err := tx.First(&r, "id = ? AND active = ?", id, true).Error; err != nil {
 			if store.IsNotFound(err) {
@@ -136,7 +136,7 @@ func (s *Service) DeleteRoom(ctx context.Context, actor org.Actor, id string) er
 	if !actor.IsAdmin() {
 		return ErrAdminOnly
 	}
-	return s.writeTx(ctx, func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		now := s.clock.Now()
 		res := tx.Model(&Room{}).Where("id = ? AND active = ?", id, true).
 			Updates(map[string]any{"active": false, "updated_at": now, "version": gorm.Expr("version + 1")})

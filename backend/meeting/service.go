@@ -65,10 +65,21 @@ type Service struct {
 	sharer    AttachmentSharer
 }
 
-// NewService builds the meeting service. publisher may be nil until the drive
-// is wired (publishing then fails with meeting.drive_unavailable).
-func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, publisher DocumentPublisher) *Service {
-	return &Service{db: db, clock: clk, org: orgSvc, publisher: publisher}
+// Deps are what the meeting service uses from other domains, all wired in
+// server.New when the service is built. A nil field turns its feature off:
+// without Publisher publishing minutes fails with meeting.drive_unavailable,
+// without Sharer attendees are not given the attached drive files, without
+// WorkCalendar "find a time" keeps to the standard week (Monday–Friday
+// 09:00–18:00, no holidays).
+type Deps struct {
+	Publisher    DocumentPublisher
+	Sharer       AttachmentSharer
+	WorkCalendar WorkCalendar
+}
+
+// NewService builds the meeting service.
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, deps Deps) *Service {
+	return &Service{db: db, clock: clk, org: orgSvc, publisher: deps.Publisher, sharer: deps.Sharer, workCal: deps.WorkCalendar}
 }
 
 // canSee reports whether the actor may see the meeting's details.
@@ -172,26 +183,3 @@ func (m *Meeting) normalize() {
 }
 
 func newID() string { return store.NewID() }
-
-// SetPublisher sets the drive publisher (at wiring time, or in tests).
-func (s *Service) SetPublisher(p DocumentPublisher) { s.publisher = p }
-
-// SetAttachmentSharer sets what shares drive attachments with attendees.
-func (s *Service) SetAttachmentSharer(sh AttachmentSharer) { s.sharer = sh }
-
-// writeTx runs fn in one transaction. On SQLite it takes the write lock with
-// its first statement: the driver ignores _txlock=immediate when
-// _time_format is also set (glebarez/go-sqlite returns early), so a deferred
-// transaction that read first would fail with SQLITE_BUSY_SNAPSHOT when
-// another writer got in between. A write-first transaction waits (busy_timeout)
-// instead, which also serialises room bookings.
-func (s *Service) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if !store.IsPostgres(tx) {
-			if err := tx.Exec("UPDATE meeting_rooms SET version = version WHERE 1 = 0").Error; err != nil {
-				return fmt.Errorf("meeting: take write lock: %w", err)
-			}
-		}
-		return fn(tx)
-	})
-}

@@ -87,7 +87,7 @@ func (s *Service) Tasks(ctx context.Context, actor org.Actor, f TaskFilter) ([]T
 // UpdateTask changes a task's title, due date or status (owner, creator or admin).
 func (s *Service) UpdateTask(ctx context.Context, actor org.Actor, id string, p TaskPatch) (Task, error) {
 	var out Task
-	err := s.writeTx(ctx, func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var t Task
 		if err := tx.First(&t, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {

@@ -15,10 +15,6 @@ type WorkCalendar interface {
 	Calendar(ctx context.Context) (workcal.Calendar, error)
 }
 
-// SetWorkCalendar sets the working calendar (nil: the standard week,
-// Monday–Friday 09:00–18:00).
-func (s *Service) SetWorkCalendar(c WorkCalendar) { s.workCal = c }
-
 // workCalendar is the working calendar read in loc, the zone of the search:
 // the company's working hours are clock times, applied where the organizer
 // is looking.

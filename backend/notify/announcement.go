@@ -11,6 +11,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -19,7 +20,7 @@ import (
 const maxAudienceDepartments = 200
 
 // CanPublish reports whether the actor may publish announcements.
-func (s *Service) CanPublish(a Actor) bool {
+func (s *Service) CanPublish(a identity.Actor) bool {
 	for _, r := range s.cfg.PublisherRoles {
 		if slices.Contains(a.Roles, r) {
 			return true
@@ -31,7 +32,7 @@ func (s *Service) CanPublish(a Actor) bool {
 // Publish creates an announcement for everyone or for departments (with
 // their sub-departments), one receipt per audience member, and emits
 // announcement.published to them.
-func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest) (Announcement, error) {
+func (s *Service) Publish(ctx context.Context, a identity.Actor, req AnnouncementRequest) (Announcement, error) {
 	if !s.CanPublish(a) {
 		return Announcement{}, errCannotPublish
 	}
@@ -65,7 +66,7 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 	}
 	an := Announcement{ID: store.NewID(), Title: req.Title, Body: req.Body, Format: req.Format, RequireAck: req.RequireAck,
 		Everyone: req.Everyone, DepartmentIDs: req.DepartmentIDs, PublisherID: a.UserID, PublisherName: a.Name, CreatedAt: s.clk.Now()}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Create(&an).Error; err != nil {
 			return err
 		}
@@ -92,14 +93,14 @@ func (s *Service) Publish(ctx context.Context, a Actor, req AnnouncementRequest)
 // may remind its audience: admins, and its publisher while they may still
 // publish (HR who moved to another job no longer follows who read what, nor
 // DINGs the company about it).
-func (s *Service) CanManage(a Actor, an Announcement) bool { return s.canManage(a, an) }
+func (s *Service) CanManage(a identity.Actor, an Announcement) bool { return s.canManage(a, an) }
 
-func (s *Service) canManage(a Actor, an Announcement) bool {
+func (s *Service) canManage(a identity.Actor, an Announcement) bool {
 	return a.IsAdmin() || an.PublisherID == a.UserID && s.CanPublish(a)
 }
 
 // seesAnnouncement: its audience, its publisher and admins may see it.
-func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement) (bool, error) {
+func (s *Service) seesAnnouncement(ctx context.Context, a identity.Actor, an Announcement) (bool, error) {
 	if a.IsAdmin() || an.PublisherID == a.UserID {
 		return true, nil
 	}
@@ -107,7 +108,7 @@ func (s *Service) seesAnnouncement(ctx context.Context, a Actor, an Announcement
 }
 
 // GetAnnouncement returns an announcement to its audience, publisher or an admin.
-func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Announcement, error) {
+func (s *Service) GetAnnouncement(ctx context.Context, a identity.Actor, id string) (Announcement, error) {
 	var an Announcement
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
@@ -127,7 +128,7 @@ func (s *Service) GetAnnouncement(ctx context.Context, a Actor, id string) (Anno
 
 // ListAnnouncements lists what the actor may see, newest first: their own
 // audience's, plus (for publishers and admins) what they published / all.
-func (s *Service) ListAnnouncements(ctx context.Context, a Actor, limit int, cursor string) ([]Announcement, string, error) {
+func (s *Service) ListAnnouncements(ctx context.Context, a identity.Actor, limit int, cursor string) ([]Announcement, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -171,7 +172,7 @@ func (s *Service) ListAnnouncements(ctx context.Context, a Actor, limit int, cur
 
 // MarkAnnouncementRead records that the actor opened it (idempotent); ack
 // also acknowledges. Either marks the announcement's notification read.
-func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, ack bool) (Announcement, error) {
+func (s *Service) MarkAnnouncementRead(ctx context.Context, a identity.Actor, id string, ack bool) (Announcement, error) {
 	an, err := s.GetAnnouncement(ctx, a, id)
 	if err != nil {
 		return an, err
@@ -180,7 +181,7 @@ func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, 
 		return an, nil
 	}
 	now := s.clk.Now()
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		res := tx.Model(&AnnouncementReceipt{}).Where("announcement_id = ? AND user_id = ? AND read_at IS NULL", id, a.UserID).Update("read_at", now)
 		if res.Error != nil {
 			return res.Error
@@ -203,7 +204,7 @@ func (s *Service) MarkAnnouncementRead(ctx context.Context, a Actor, id string, 
 // AnnouncementReceipts groups the audience by state (publisher or admin only).
 // "Acknowledged" holds those who acknowledged; "read" those who read but did
 // not (yet) acknowledge; "not_yet" those who have not opened it.
-func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) (Receipts, error) {
+func (s *Service) AnnouncementReceipts(ctx context.Context, a identity.Actor, id string) (Receipts, error) {
 	var an Announcement
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&an).Error; err != nil {
@@ -259,7 +260,7 @@ func (s *Service) AnnouncementReceipts(ctx context.Context, a Actor, id string) 
 // RemindAnnouncement DINGs everyone who has not read it (or, when it
 // requires acknowledgement, not acknowledged it). Counts as one DING of the
 // actor's daily allowance.
-func (s *Service) RemindAnnouncement(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) RemindAnnouncement(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	rc, err := s.AnnouncementReceipts(ctx, a, id)
 	if err != nil {
 		return Ding{}, err

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"tack/backend/identity"
 )
 
 // LoadDemo publishes a company notice for the demo company (by publisher,
 // the demo administrator), so the announcements page, its read receipts
 // and the bell show something. It does nothing when there are announcements.
-func (s *Service) LoadDemo(ctx context.Context, publisher Actor, out io.Writer) error {
+func (s *Service) LoadDemo(ctx context.Context, publisher identity.Actor, out io.Writer) error {
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&Announcement{}).Count(&n).Error; err != nil {
 		return fmt.Errorf("notify: demo: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -26,14 +27,14 @@ const maxDingRecipients = 200
 
 // SendDing sends an urgent reminder; each recipient must acknowledge it.
 // A person may send at most Config.DingDailyLimit DINGs per day (a day in the company zone, Config.Location).
-func (s *Service) SendDing(ctx context.Context, a Actor, req DingRequest) (Ding, error) {
+func (s *Service) SendDing(ctx context.Context, a identity.Actor, req DingRequest) (Ding, error) {
 	return s.sendDing(ctx, a, req, maxDingRecipients, nil)
 }
 
 // sendDing is SendDing with a bound on the recipients (an announcement
 // reminder goes to its whole audience that has not read it, however large)
 // and, for a DING Tack words itself, its structured content.
-func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRecipients int, content *event.DingContent) (Ding, error) {
+func (s *Service) sendDing(ctx context.Context, a identity.Actor, req DingRequest, maxRecipients int, content *event.DingContent) (Ding, error) {
 	req.Message = strings.TrimSpace(req.Message)
 	var rec []string
 	for _, r := range req.Recipients {
@@ -67,7 +68,7 @@ func (s *Service) sendDing(ctx context.Context, a Actor, req DingRequest, maxRec
 	}
 	d := Ding{ID: store.NewID(), SenderID: a.UserID, SenderName: a.Name, Message: req.Message,
 		SubjectType: req.SubjectType, SubjectID: req.SubjectID, Content: content, CreatedAt: s.clk.Now()}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		dayStart := s.dayStart(d.CreatedAt)
 		// Serialise one sender's DINGs so two at once cannot both pass the limit.
 		if err := store.XactLock(tx, "ding:"+a.UserID); err != nil {
@@ -109,7 +110,7 @@ func (s *Service) createDing(tx *gorm.DB, d *Ding, rec []string) error {
 }
 
 // AckDing records the actor's acknowledgement (idempotent).
-func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) AckDing(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	var r DingReceipt
 	db := s.db.WithContext(ctx)
 	if err := db.Where("ding_id = ? AND user_id = ?", id, a.UserID).Take(&r).Error; err != nil {
@@ -129,7 +130,7 @@ func (s *Service) AckDing(ctx context.Context, a Actor, id string) (Ding, error)
 
 // GetDing returns a DING to its sender and to admins with every receipt, or
 // to a receiver with their own receipt only.
-func (s *Service) GetDing(ctx context.Context, a Actor, id string) (Ding, error) {
+func (s *Service) GetDing(ctx context.Context, a identity.Actor, id string) (Ding, error) {
 	var d Ding
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ?", id).Take(&d).Error; err != nil {
@@ -177,7 +178,7 @@ func (s *Service) nameReceipts(ctx context.Context, rs []DingReceipt) error {
 
 // ListDings lists DINGs the actor sent (box "sent") or received ("received"),
 // newest first, with the receipts GetDing shows the actor.
-func (s *Service) ListDings(ctx context.Context, a Actor, box string, limit int, cursor string) ([]Ding, string, error) {
+func (s *Service) ListDings(ctx context.Context, a identity.Actor, box string, limit int, cursor string) ([]Ding, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}

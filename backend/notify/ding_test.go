@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/server/servertest"
 )
@@ -142,7 +143,7 @@ func TestDingEscalationWorkingHours(t *testing.T) {
 		if n := escalate(); n != 1 {
 			t.Fatalf("outside hours escalated %d after 12h, want 1", n)
 		}
-		if !svc.NewDispatcher().S.CanPublish(notify.Actor{Roles: []string{"hr"}}) {
+		if !svc.NewDispatcher().S.CanPublish(identity.Actor{Roles: []string{"hr"}}) {
 			t.Fatal("hr cannot publish")
 		}
 	})

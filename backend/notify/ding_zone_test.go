@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/notify/notifyorg"
 	"tack/backend/server/servertest"
@@ -26,7 +27,7 @@ func TestDingDailyLimitCountsDaysInCompanyZone(t *testing.T) {
 		}
 		svc := notify.NewService(e.Server.DB, e.Clock, notifyorg.Directory{Org: e.Server.Org}, notify.Config{DingDailyLimit: 1, Location: sp})
 		ctx := context.Background()
-		me := notify.Actor{UserID: admin.ID, Name: admin.Name, Roles: []string{"admin"}}
+		me := identity.Actor{UserID: admin.ID, Name: admin.Name, Roles: []string{"admin"}}
 		ding := func() error {
 			_, err := svc.SendDing(ctx, me, notify.DingRequest{Recipients: []string{u.ID}, Message: "call me"})
 			return err

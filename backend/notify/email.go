@@ -16,6 +16,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/audit"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -69,7 +70,7 @@ func (s *Service) loadEmail(ctx context.Context) (EmailSettings, error) {
 }
 
 // EmailSettings returns the SMTP settings without the password (admin only).
-func (s *Service) EmailSettings(ctx context.Context, a Actor) (EmailSettings, error) {
+func (s *Service) EmailSettings(ctx context.Context, a identity.Actor) (EmailSettings, error) {
 	if !a.IsAdmin() {
 		return EmailSettings{}, apperr.Forbidden("settings.forbidden", "administrators only")
 	}
@@ -81,7 +82,7 @@ func (s *Service) EmailSettings(ctx context.Context, a Actor) (EmailSettings, er
 
 // SetEmailSettings saves the SMTP settings (admin only). An empty password
 // keeps the stored one.
-func (s *Service) SetEmailSettings(ctx context.Context, a Actor, in EmailSettings) (EmailSettings, error) {
+func (s *Service) SetEmailSettings(ctx context.Context, a identity.Actor, in EmailSettings) (EmailSettings, error) {
 	if !a.IsAdmin() {
 		return EmailSettings{}, apperr.Forbidden("settings.forbidden", "administrators only")
 	}
@@ -93,7 +94,7 @@ func (s *Service) SetEmailSettings(ctx context.Context, a Actor, in EmailSetting
 		return EmailSettings{}, err
 	}
 	b, _ := json.Marshal(in)
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}}, DoUpdates: clause.AssignmentColumns([]string{"value"})}).
 			Create(&setting{Name: "email", Value: string(b)}).Error; err != nil {
 			return err
@@ -140,7 +141,7 @@ func checkEmailSettings(in *EmailSettings, old EmailSettings) error {
 // SendTestEmail sends a test message to the actor's own address with the
 // settings given (not yet saved; an empty password uses the saved one), so
 // an administrator sees at once whether they work. Admin only.
-func (s *Service) SendTestEmail(ctx context.Context, a Actor, in EmailSettings) error {
+func (s *Service) SendTestEmail(ctx context.Context, a identity.Actor, in EmailSettings) error {
 	if !a.IsAdmin() {
 		return apperr.Forbidden("settings.forbidden", "administrators only")
 	}

@@ -130,7 +130,8 @@ func (s *Service) escalateFor(db *gorm.DB, now time.Time, p Person, due []Notifi
 		return false, db.Model(&Notification{}).Where("id IN ?", ids).Update("escalated_at", now).Error
 	}
 	sent := false
-	err := db.Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(db.Statement.Context, db, func(tx *gorm.DB) error {
+		sent = false // again on a retried run
 		// Serialise with other DINGs to this person so the daily count holds.
 		if err := store.XactLock(tx, "autoding:"+p.ID); err != nil {
 			return err

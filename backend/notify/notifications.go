@@ -6,10 +6,11 @@ import (
 	"slices"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 )
 
 // List returns the actor's notifications, newest first (keyset by ID).
-func (s *Service) List(ctx context.Context, a Actor, unreadOnly bool, limit int, cursor string) ([]Notification, string, error) {
+func (s *Service) List(ctx context.Context, a identity.Actor, unreadOnly bool, limit int, cursor string) ([]Notification, string, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -33,7 +34,7 @@ func (s *Service) List(ctx context.Context, a Actor, unreadOnly bool, limit int,
 }
 
 // UnreadCount counts the actor's unread notifications.
-func (s *Service) UnreadCount(ctx context.Context, a Actor) (int64, error) {
+func (s *Service) UnreadCount(ctx context.Context, a identity.Actor) (int64, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Count(&n).Error
 	if err != nil {
@@ -43,7 +44,7 @@ func (s *Service) UnreadCount(ctx context.Context, a Actor) (int64, error) {
 }
 
 // MarkRead marks one of the actor's notifications read (idempotent).
-func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notification, error) {
+func (s *Service) MarkRead(ctx context.Context, a identity.Actor, id string) (Notification, error) {
 	var n Notification
 	db := s.db.WithContext(ctx)
 	if err := db.Where("id = ? AND user_id = ?", id, a.UserID).Take(&n).Error; err != nil {
@@ -60,7 +61,7 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string) (Notificatio
 }
 
 // MarkAllRead marks every unread notification of the actor read.
-func (s *Service) MarkAllRead(ctx context.Context, a Actor) (int64, error) {
+func (s *Service) MarkAllRead(ctx context.Context, a identity.Actor) (int64, error) {
 	res := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Update("read_at", s.clk.Now())
 	if res.Error != nil {
 		return 0, fmt.Errorf("notify: mark all read: %w", res.Error)

@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"crypto/tls"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,17 +10,6 @@ import (
 	"tack/backend/clock"
 	"tack/backend/workcal"
 )
-
-// Actor is who acts (org.Actor, copied: org imports notify, so notify cannot
-// import org; notifyorg adapts).
-type Actor struct {
-	UserID string
-	Name   string
-	Roles  []string
-}
-
-// IsAdmin reports whether the actor holds the admin role.
-func (a Actor) IsAdmin() bool { return slices.Contains(a.Roles, "admin") }
 
 // Person is a directory entry.
 type Person struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -38,7 +39,7 @@ var (
 // manage (403: reminding its audience is the publisher's); then every
 // recipient must be able to open it too, else the DING points them at a
 // page they cannot read (400 field recipients: not_involved).
-func (s *Service) checkDingSubject(ctx context.Context, a Actor, typ, id string, rec []string) error {
+func (s *Service) checkDingSubject(ctx context.Context, a identity.Actor, typ, id string, rec []string) error {
 	if typ == "" {
 		return nil
 	}

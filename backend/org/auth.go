@@ -51,7 +51,7 @@ func (s *Service) Company(ctx context.Context) (Company, error) {
 // the root department), and signs them in. Refused once done.
 func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip string) (LoginResult, error) {
 	var res LoginResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Company{}).Count(&n).Error; err != nil {
 			return fmt.Errorf("org: setup: %w", err)
@@ -157,7 +157,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, err
 		}
 	}
 	var res LoginResult
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if u.TOTPEnabled {
 			ok, err := s.useTOTP(tx, u, req.TOTPCode)
 			if err != nil {
@@ -230,7 +230,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor Actor, req ChangePas
 	}
 	s.refreshLife(ctx)
 	var res ChangePasswordResult
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
 			"password_hash": hash, "must_change_password": false, "updated_at": s.clock.Now()}).Error; err != nil {
 			return fmt.Errorf("org: change password: %w", err)

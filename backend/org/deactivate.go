@@ -10,6 +10,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/event"
 	"tack/backend/notify"
+	"tack/backend/store"
 )
 
 // Deactivate offboards a user (admins; HR for non-admins). In one
@@ -54,7 +55,7 @@ func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, er
 		return User{}, err
 	}
 	var out User
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := notLastAdminIfAdmin(tx, u); err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func notLastAdminIfAdmin(tx *gorm.DB, u User) error {
 // Reactivate lets a deactivated user sign in again (admins; HR for non-admins).
 func (s *Service) Reactivate(ctx context.Context, actor Actor, id string) (User, error) {
 	var out User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err

@@ -83,7 +83,7 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 			demoDepts[0].name, DemoPassword)
 		return demoAccounts(out)
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.loadDemo(tx) })
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error { return s.loadDemo(tx) })
 	if err != nil {
 		return fmt.Errorf("org: load demo: %w", err)
 	}

@@ -19,7 +19,7 @@ func (s *Service) CreateDepartment(ctx context.Context, actor Actor, req NewDepa
 		return Department{}, errForbidden
 	}
 	var d Department
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var v apperr.Validator
 		req.Name = strings.TrimSpace(req.Name)
 		check(&v, "name", textProblem(req.Name, maxNameLen))
@@ -73,7 +73,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, actor Actor, id string, 
 		return Department{}, errForbidden
 	}
 	var d Department
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.First(&d, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {
 				return ErrDepartmentNotFound
@@ -165,7 +165,7 @@ func (s *Service) DeleteDepartment(ctx context.Context, actor Actor, id string) 
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var d Department
 		if err := tx.First(&d, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {

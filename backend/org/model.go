@@ -2,13 +2,13 @@ package org
 
 import (
 	"encoding/json"
-	"slices"
+	"tack/backend/identity"
 	"time"
 )
 
 // Built-in role IDs. Custom roles (e.g. "general_manager") are rows in roles.
 const (
-	RoleAdmin          = "admin"
+	RoleAdmin          = identity.RoleAdmin
 	RoleHR             = "hr"
 	RoleDeptHead       = "dept_head"
 	RoleMember         = "member"
@@ -114,24 +114,10 @@ type Session struct {
 // TableName keeps the table name stable.
 func (Session) TableName() string { return "sessions" }
 
-// Actor is the authenticated caller every service method receives, so
-// permission checks live in the services.
-type Actor struct {
-	UserID       string   `json:"user_id"`
-	Name         string   `json:"name"`
-	DepartmentID string   `json:"department_id"`
-	Roles        []string `json:"roles"`
-	// SessionID is the hash of the session the request came with ("" for
-	// background jobs); MustChangePassword mirrors the user's flag.
-	SessionID          string `json:"-"`
-	MustChangePassword bool   `json:"-"`
-}
-
-// HasRole reports whether the actor holds role.
-func (a Actor) HasRole(role string) bool { return slices.Contains(a.Roles, role) }
-
-// IsAdmin reports whether the actor is an administrator.
-func (a Actor) IsAdmin() bool { return a.HasRole(RoleAdmin) }
+// Actor is identity.Actor, under the name the domains have used since
+// before it moved to a leaf package (so notify, which org imports, can use
+// it too). New code names identity.Actor.
+type Actor = identity.Actor
 
 // System is the actor for background jobs (reminders, escalation, migrations).
 var System = Actor{UserID: "system", Name: "Tack", Roles: []string{RoleAdmin}}
@@ -279,7 +265,3 @@ type TOTPSetup struct {
 	Secret     string `json:"secret"`
 	OTPAuthURL string `json:"otpauth_url"`
 }
-
-// ActorID is the acting user's ID (for packages that take an actor as an
-// interface, such as workcal).
-func (a Actor) ActorID() string { return a.UserID }

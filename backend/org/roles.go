@@ -61,7 +61,7 @@ func (s *Service) CreateRole(ctx context.Context, actor Actor, req NewRoleReques
 	}
 	r := Role{ID: req.ID, Name: req.Name, Description: req.Description, Privileged: req.Privileged == nil || *req.Privileged,
 		CreatedAt: s.clock.Now()}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Role{}).Where("id = ?", r.ID).Count(&n).Error; err != nil {
 			return fmt.Errorf("org: role exists: %w", err)
@@ -93,7 +93,7 @@ func (s *Service) UpdateRole(ctx context.Context, actor Actor, id string, req Up
 		return Role{}, err
 	}
 	var r Role
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.First(&r, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {
 				return apperr.NotFound("org.role_not_found", "role not found")
@@ -122,7 +122,7 @@ func (s *Service) DeleteRole(ctx context.Context, actor Actor, id string) error 
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var r Role
 		if err := tx.First(&r, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {

@@ -126,7 +126,7 @@ type authRow struct {
 // RevokeSession ends the session behind token (logout) and closes the event
 // streams it opened, on every replica.
 func (s *Service) RevokeSession(ctx context.Context, token string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var sess Session
 		if err := tx.First(&sess, "id = ?", hashToken(token)).Error; err != nil {
 			if store.IsNotFound(err) {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/store"
 )
 
 // SecuritySettings are the sign-in rules an administrator sets for the
@@ -83,7 +84,7 @@ func (s *Service) SetSecuritySettings(ctx context.Context, actor Actor, req Secu
 	if err := v.Err("org.invalid_settings", "the settings are not valid"); err != nil {
 		return SecuritySettings{}, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		if err := tx.Model(&Company{}).Where("id = ?", companyID).Update("session_days", req.SessionDays).Error; err != nil {
 			return fmt.Errorf("org: save security settings: %w", err)
 		}

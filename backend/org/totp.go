@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/store"
 )
 
 // TOTPOptions are the authenticator parameters every app understands:
@@ -116,7 +117,7 @@ func (s *Service) switchTOTP(ctx context.Context, actor Actor, code string, on b
 	if err != nil {
 		return err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		ok, err := s.useTOTP(tx, u, code)
 		if err != nil {
 			return err

@@ -122,7 +122,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 		return NewUserResult{}, errForbidden
 	}
 	var res NewUserResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var v apperr.Validator
 		if err := validateNewUser(tx, &v, &req, true); err != nil {
 			return err
@@ -256,7 +256,7 @@ func (s *Service) headsOf(ctx context.Context, userID, departmentID string) (boo
 // a user may change their own phone and locale.
 func (s *Service) UpdateUser(ctx context.Context, actor Actor, id string, req UpdateUserRequest) (User, error) {
 	var out User
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err
@@ -472,7 +472,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (st
 	if err != nil {
 		return "", err
 	}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err

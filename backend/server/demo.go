@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"tack/backend/notify/notifyorg"
 	"tack/backend/org"
 )
 
@@ -35,5 +34,5 @@ func LoadDemo(ctx context.Context, s *Server, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return s.Notify.LoadDemo(ctx, notifyorg.Actor(a), out)
+	return s.Notify.LoadDemo(ctx, a, out)
 }

@@ -105,10 +105,16 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org = org.NewService(db, clk)
 	s.Org.SetSessionLifetime(cfg.SessionLifetime)
 	s.Org.SetPasswordCost(cfg.PasswordCost)
-	s.Meeting = meeting.NewService(db, clk, s.Org, nil)
-	s.AddJob(meeting.Job{S: s.Meeting})
-	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
-	if s.Approval, err = approval.NewService(db, clk, s.Org, s.Workcal.Location().String()); err != nil { // one company zone
+	// The drive first: approvals and meetings keep their files in it, and
+	// each service gets what it uses from the others in its constructor.
+	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
+	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
+	if s.Approval, err = approval.NewService(db, clk, s.Org, s.Workcal.Location().String(), approval.Deps{Files: s.Drive}); err != nil { // one company zone
 		_ = store.Close(db)
 		return nil, err
 	}
@@ -116,8 +122,11 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		_ = store.Close(db)
 		return nil, err
 	}
+	s.Meeting = meeting.NewService(db, clk, s.Org, meeting.Deps{Publisher: s.Drive, Sharer: s.Drive,
+		WorkCalendar: s.Workcal})
+	s.AddJob(meeting.Job{S: s.Meeting})
+	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
 	s.AddJob(approval.Job{S: s.Approval})
-	s.Meeting.SetWorkCalendar(s.Workcal)
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
@@ -137,16 +146,6 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(disp)
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
-	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
-	if err != nil {
-		_ = store.Close(db)
-		return nil, err
-	}
-	s.Drive = drive.NewService(db, clk, s.Org, blobs, cfg.Drive)
-	s.Org.OnDepartmentChanged(s.Drive.OnDepartmentChanged)
-	s.Meeting.SetPublisher(s.Drive)
-	s.Approval.SetFiles(s.Drive)
-	s.Meeting.SetAttachmentSharer(s.Drive)
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
 		DB:       db,

@@ -11,5 +11,6 @@
 // approval_calendar_settings and approval_calendar_days: the names predate
 // this package and are kept so no data moves) and lets admins edit it; every
 // edit is audited. workcal imports no domain package (org imports notify and
-// notify reads the calendar), so the editor is any Actor: org.Actor is one.
+// notify reads the calendar), so the editor is an identity.Actor, the type
+// org.Actor names too.
 package workcal

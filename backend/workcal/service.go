@@ -12,14 +12,9 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/audit"
 	"tack/backend/clock"
+	"tack/backend/identity"
+	"tack/backend/store"
 )
-
-// Actor is who reads or edits the calendar; org.Actor satisfies it.
-// (workcal cannot import org: org imports notify, which reads the calendar.)
-type Actor interface {
-	IsAdmin() bool
-	ActorID() string
-}
 
 var errForbidden = apperr.Forbidden("workcal.forbidden", "only an administrator may change the working calendar")
 
@@ -135,15 +130,13 @@ const (
 	auditDelete   = "approval.calendar_delete"
 )
 
-// write runs fn in one transaction. Every step inside writes first (no
-// read-then-write), so SQLite's deferred transaction takes the write lock on
-// its first statement and there is no lock upgrade to fail.
+// write runs fn in one write transaction (store.WriteTx).
 func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	return store.WriteTx(ctx, s.db, fn)
 }
 
 // SetSettings changes the working week and hours (admin).
-func (s *Service) SetSettings(ctx context.Context, actor Actor, in Settings) (Settings, error) {
+func (s *Service) SetSettings(ctx context.Context, actor identity.Actor, in Settings) (Settings, error) {
 	if !actor.IsAdmin() {
 		return Settings{}, errForbidden
 	}
@@ -172,14 +165,14 @@ func (s *Service) SetSettings(ctx context.Context, actor Actor, in Settings) (Se
 		if err := tx.Save(&in).Error; err != nil {
 			return fmt.Errorf("workcal: save settings: %w", err)
 		}
-		return audit.Record(tx, audit.Entry{ActorID: actor.ActorID(), Action: auditSettings, TargetType: "calendar", TargetID: "week",
+		return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: auditSettings, TargetType: "calendar", TargetID: "week",
 			Detail: map[string]any{"work_days": in.WorkDays, "work_start": in.WorkStart, "work_end": in.WorkEnd}})
 	})
 	return in, err
 }
 
 // SetRange marks a range of dates in one step (admin).
-func (s *Service) SetRange(ctx context.Context, actor Actor, r Range) ([]Day, error) {
+func (s *Service) SetRange(ctx context.Context, actor identity.Actor, r Range) ([]Day, error) {
 	if !actor.IsAdmin() {
 		return nil, errForbidden
 	}
@@ -205,14 +198,14 @@ func (s *Service) SetRange(ctx context.Context, actor Actor, r Range) ([]Day, er
 				return fmt.Errorf("workcal: save day: %w", err)
 			}
 		}
-		return audit.Record(tx, audit.Entry{ActorID: actor.ActorID(), Action: auditSet, TargetType: "calendar_day", TargetID: r.Start + ".." + r.End,
+		return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: auditSet, TargetType: "calendar_day", TargetID: r.Start + ".." + r.End,
 			Detail: map[string]any{"working": r.Working, "note": r.Note, "days": len(out)}})
 	})
 	return out, err
 }
 
 // SetDay marks a date as holiday or make-up working day (admin).
-func (s *Service) SetDay(ctx context.Context, actor Actor, d Day) (Day, error) {
+func (s *Service) SetDay(ctx context.Context, actor identity.Actor, d Day) (Day, error) {
 	if !actor.IsAdmin() {
 		return Day{}, errForbidden
 	}
@@ -228,14 +221,14 @@ func (s *Service) SetDay(ctx context.Context, actor Actor, d Day) (Day, error) {
 		if err := tx.Save(&d).Error; err != nil {
 			return fmt.Errorf("workcal: save day: %w", err)
 		}
-		return audit.Record(tx, audit.Entry{ActorID: actor.ActorID(), Action: auditSet, TargetType: "calendar_day", TargetID: d.Date,
+		return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: auditSet, TargetType: "calendar_day", TargetID: d.Date,
 			Detail: map[string]any{"working": d.Working, "note": d.Note}})
 	})
 	return d, err
 }
 
 // DeleteDay returns a date to the working week (admin).
-func (s *Service) DeleteDay(ctx context.Context, actor Actor, date string) error {
+func (s *Service) DeleteDay(ctx context.Context, actor identity.Actor, date string) error {
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
@@ -243,6 +236,6 @@ func (s *Service) DeleteDay(ctx context.Context, actor Actor, date string) error
 		if err := tx.Delete(&Day{}, "date = ?", date).Error; err != nil {
 			return fmt.Errorf("workcal: delete day: %w", err)
 		}
-		return audit.Record(tx, audit.Entry{ActorID: actor.ActorID(), Action: auditDelete, TargetType: "calendar_day", TargetID: date})
+		return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: auditDelete, TargetType: "calendar_day", TargetID: date})
 	})
 }

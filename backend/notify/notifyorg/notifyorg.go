@@ -12,11 +12,6 @@ import (
 // Directory is notify.Directory over org.Service.
 type Directory struct{ Org *org.Service }
 
-// Actor converts an org actor.
-func Actor(a org.Actor) notify.Actor {
-	return notify.Actor{UserID: a.UserID, Name: a.Name, Roles: a.Roles}
-}
-
 func person(u org.User) notify.Person {
 	return notify.Person{ID: u.ID, Name: u.Name, Email: u.Email, DepartmentID: u.DepartmentID, Active: u.Active, Locale: u.Locale}
 }
