@@ -62,6 +62,9 @@ type pairRunner struct {
 	// disk, and when (remotesnap.go; guarded by mu).
 	savedCursor string
 	savedAt     time.Time
+	// changedDrive: a pass sent something to the drive since the feed was
+	// last read to the end (syncOnce).
+	changedDrive atomic.Bool
 }
 
 func newPairRunner(e *Engine, p Pair) *pairRunner {
@@ -142,6 +145,7 @@ func (r *pairRunner) getBase(p string) *FileRecord {
 }
 
 func (r *pairRunner) setBase(p string, rec *FileRecord) {
+	markRacy(rec, time.Now())
 	r.mu.Lock()
 	r.base[p] = rec
 	r.mu.Unlock()
@@ -611,6 +615,14 @@ func (r *pairRunner) syncOnce(ctx context.Context) error {
 			if st.Error != "" {
 				return errors.New(st.Error)
 			}
+			if r.changedDrive.Swap(false) {
+				// Read the echo of this run's own changes before the tree
+				// is saved, so the next start's one feed call is not
+				// that echo (after a first backup: every file again).
+				if err := r.catchUp(ctx); err != nil {
+					return err
+				}
+			}
 			return nil
 		}
 		last = fmt.Errorf("sync: %d path(s) still pending", len(again))
@@ -817,6 +829,9 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		for _, a := range plan.All() {
 			slog.Info("plan", "pair", r.pair.ID, "action", a.String())
 		}
+	}
+	if !plan.Empty() {
+		r.changedDrive.Store(true)
 	}
 	prog := &progress{}
 	x := newExecutor(r, prog)
