@@ -324,11 +324,14 @@ func (r *pairRunner) takeDirty() []string {
 // --- running ---
 
 func (r *pairRunner) serve(ctx context.Context) error {
-	if err := r.loadBase(ctx); err != nil {
+	restored := make(chan struct{})
+	go func() { r.restoreRemote(); close(restored) }() // beside the index load
+	err := r.loadBase(ctx)
+	<-restored
+	if err != nil {
 		r.update(func(s *PairStatus) { s.Error = err.Error() })
 		return err
 	}
-	r.restoreRemote()
 	defer r.saveRemoteIfChanged(0) // after the feed has stopped (defers run last first)
 	var wg gosync.WaitGroup
 	defer wg.Wait()
@@ -590,19 +593,32 @@ func (r *pairRunner) catchUp(ctx context.Context) error {
 }
 
 func (r *pairRunner) syncOnce(ctx context.Context) error {
-	if err := r.loadBase(ctx); err != nil {
-		return err
+	// The index and the drive tree load side by side (each about half a
+	// restart of an unchanged 100,000-file pair on one core).
+	feedErr := make(chan error, 1)
+	go func() {
+		t0 := time.Now()
+		r.restoreRemote()
+		err := r.catchUp(ctx)
+		if os.Getenv("SYNC_DEBUG") != "" {
+			slog.Info("sync: feed caught up", "pair", r.pair.ID, "took", time.Since(t0))
+		}
+		feedErr <- err
+	}()
+	baseErr := r.loadBase(ctx)
+	if err := <-feedErr; baseErr == nil && err != nil {
+		baseErr = err
 	}
-	r.restoreRemote()
+	if baseErr != nil {
+		return baseErr
+	}
 	defer r.saveRemoteIfChanged(0)
 	var last error
 	for round := 0; round < 5; round++ {
-		t0 := time.Now()
-		if err := r.catchUp(ctx); err != nil {
-			return err
-		}
-		if os.Getenv("SYNC_DEBUG") != "" {
-			slog.Info("sync: feed caught up", "pair", r.pair.ID, "took", time.Since(t0))
+		if round > 0 {
+			if err := r.catchUp(ctx); err != nil {
+				return err
+			}
 		}
 		again, err := r.pass(ctx, nil)
 		if err != nil {

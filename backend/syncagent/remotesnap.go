@@ -39,6 +39,9 @@ func remoteSnapPath(dataDir, pairID string) string {
 	return filepath.Join(dataDir, "sync", "remote-"+pairID+".tree")
 }
 
+// remoteSnapTemp is the pattern of a pair's temp files while it saves.
+func remoteSnapTemp(pairID string) string { return ".remote-" + pairID + "-*.tmp" }
+
 // encodeSnapshot writes the tree and the cursor it returns (nothing before
 // the first listing).
 func (t *RemoteTree) encodeSnapshot(w io.Writer) (string, error) {
@@ -185,7 +188,7 @@ func (t *RemoteTree) decodeSnapshot(data []byte) error {
 // saveRemote writes the pair's drive tree to disk (see the top of the file).
 func (r *pairRunner) saveRemote() error {
 	path := remoteSnapPath(r.e.opts.DataDir, r.pair.ID)
-	f, err := os.CreateTemp(filepath.Dir(path), ".remote-*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), remoteSnapTemp(r.pair.ID))
 	if err != nil {
 		return fmt.Errorf("sync: save remote tree: %w", err)
 	}
@@ -216,6 +219,13 @@ func (r *pairRunner) saveRemote() error {
 func (r *pairRunner) restoreRemote() {
 	if r.tree.Cursor() != "" || r.tree.Loaded() {
 		return
+	}
+	// A save killed half way left its temp file: this pair saves nothing
+	// before it has restored, so any temp file of its own is such a one.
+	if old, _ := filepath.Glob(filepath.Join(r.e.opts.DataDir, "sync", remoteSnapTemp(r.pair.ID))); len(old) > 0 {
+		for _, f := range old {
+			_ = os.Remove(f)
+		}
 	}
 	t0 := time.Now()
 	data, err := os.ReadFile(remoteSnapPath(r.e.opts.DataDir, r.pair.ID))

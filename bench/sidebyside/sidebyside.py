@@ -32,7 +32,8 @@ Measurements (full / SMALL=1):
 Every wait is bounded (WAIT_MAX seconds, default 1800; the whole run TOTAL_MAX, default 5400);
 every process started is stopped and the temp dir removed on exit. Not part of `make test`.
 Env: SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
-the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools).
+the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools), MANY_ONLY=1 (only measurement 6:
+the N_MANY-file first sync and restart).
 """
 import json
 import os
@@ -62,6 +63,7 @@ TOTAL_MAX = int(os.environ.get("TOTAL_MAX", 5400))
 ST_VERSION = os.environ.get("SYNCTHING_VERSION", "v1.30.0")
 RENAME_MAX = int(os.environ.get("RENAME_MAX", 180))
 ONLY = set((os.environ.get("ONLY") or "tack,syncthing,rsync").split(","))
+MANY_ONLY = bool(os.environ.get("MANY_ONLY"))  # only the N_MANY-file first sync and restart rows
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "tack-bench")
 
 PROCS = []  # every Popen we started, stopped in cleanup()
@@ -596,14 +598,15 @@ def main():
         log("work dir", work)
         src = os.path.join(work, "src")
         log("generating trees: %d x 4 KiB, %d MiB, %d x 64 B, %d-file folder ..." % (N_SMALL, BIG_MB, N_MANY, N_RENAME))
-        make_tree(os.path.join(src, "small"), N_SMALL, 4096)
-        make_big(os.path.join(src, "big", "big.bin"), BIG_MB)
         make_tree(os.path.join(src, "many"), N_MANY, 64, seed=2)
-        make_tree(os.path.join(src, "ren", "folder"), N_RENAME, 4096, per_dir=N_RENAME, seed=3)
-        if os.path.isdir(os.path.join(src, "ren", "folder", "d0000")):
-            os.rename(os.path.join(src, "ren", "folder", "d0000"), os.path.join(src, "ren", "dir"))
-            os.rmdir(os.path.join(src, "ren", "folder"))
-        os.makedirs(os.path.join(src, "lat"))
+        if not MANY_ONLY:
+            make_tree(os.path.join(src, "small"), N_SMALL, 4096)
+            make_big(os.path.join(src, "big", "big.bin"), BIG_MB)
+            make_tree(os.path.join(src, "ren", "folder"), N_RENAME, 4096, per_dir=N_RENAME, seed=3)
+            if os.path.isdir(os.path.join(src, "ren", "folder", "d0000")):
+                os.rename(os.path.join(src, "ren", "folder", "d0000"), os.path.join(src, "ren", "dir"))
+                os.rmdir(os.path.join(src, "ren", "folder"))
+            os.makedirs(os.path.join(src, "lat"))
 
         # Each tool gets its own copy of the source trees: a tool may write into its folder
         # (Syncthing's .stfolder marker) and the edits/renames happen on the copy.
@@ -657,6 +660,12 @@ ROWS = [
 
 
 def run_tool(t, mine, put):
+    if not MANY_ONLY:
+        run_rows_1_to_5(t, mine, put)
+    run_many(t, mine, put)
+
+
+def run_rows_1_to_5(t, mine, put):
     name = t.name
     # 1. small files
     dt, b = t.first_sync("small", os.path.join(mine, "small"), N_SMALL)
@@ -726,9 +735,13 @@ def run_tool(t, mine, put):
         put(ROWS[5], name, fmt_b(b) + note)
         if name == "Tack":
             t.unwatch("ren")
+
+
+def run_many(t, mine, put):
+    name = t.name
     # 6. many files: first sync, then restart
     many = os.path.join(mine, "many")
-    if name == "Syncthing":  # only this folder, so its restart rescans nothing else
+    if name == "Syncthing" and not MANY_ONLY:  # only this folder, so its restart rescans nothing else
         for k in ("small", "big", "lat", "ren"):
             t.drop(k)
     dt, b = t.first_sync("many", many, N_MANY)
@@ -746,7 +759,7 @@ def run_tool(t, mine, put):
 
 def print_table(results, load0, load1, total):
     names = ["Tack", "Syncthing", "rsync"]
-    cmd = ("SMALL=1 " if SMALLRUN else "") + "bench/sidebyside/sidebyside.py"
+    cmd = ("SMALL=1 " if SMALLRUN else "") + ("MANY_ONLY=1 " if MANY_ONLY else "") + "bench/sidebyside/sidebyside.py"
     print("### %s: side by side (`%s`)\n" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), cmd))
     print("%s shared cores, Go %s, Syncthing %s (built from the module proxy, `-tags noassets`), %s. "
           "Load average %s at the start and %s at the end (the machine was shared with other work: "
