@@ -324,14 +324,11 @@ func (r *pairRunner) takeDirty() []string {
 // --- running ---
 
 func (r *pairRunner) serve(ctx context.Context) error {
-	restored := make(chan struct{})
-	go func() { r.restoreRemote(); close(restored) }() // beside the index load
-	err := r.loadBase(ctx)
-	<-restored
-	if err != nil {
+	if err := r.loadBase(ctx); err != nil {
 		r.update(func(s *PairStatus) { s.Error = err.Error() })
 		return err
 	}
+	r.restoreRemote()
 	defer r.saveRemoteIfChanged(0) // after the feed has stopped (defers run last first)
 	var wg gosync.WaitGroup
 	defer wg.Wait()
@@ -742,7 +739,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		local = make(map[string]*LocalFile, len(base)+len(res.Files))
 		for p, b := range base {
 			if !res.Covers(p) {
-				local[p] = &LocalFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
+				local[p] = &LocalFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, CtimeNs: b.CtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
 			}
 		}
 		for p, l := range res.Files {

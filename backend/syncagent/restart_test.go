@@ -91,14 +91,21 @@ func TestRestartOfUnchangedPairReadsNothing(t *testing.T) {
 }
 
 // Files changed while the agent was down are uploaded by the restart: a
-// size change, a same-size change with a new mtime, and a same-size change
-// with the mtime put back, caught because the file was racy (written within
-// the racy window of its record: walk.go) when it was last recorded.
+// size change, a same-size change with a new mtime, and same-size changes
+// with the mtime put back: caught by the change time (ctime) where the
+// system has one, and, for a file that was racy when it was last recorded
+// (its mtime within the racy window of its record: walk.go), everywhere.
 func TestRestartUploadsFilesChangedWhileDown(t *testing.T) {
 	eachDrive(t, func(t *testing.T, s *syncEnv) {
 		s.writeOld("grow.txt", "one", time.Hour)
 		s.writeOld("same-size.txt", "aaaa", time.Hour)
 		s.writeOld("kept.txt", "kept", time.Hour)
+		s.writeOld("mtime-back.txt", "mmmm", time.Hour)
+		backPath := filepath.Join(s.dir, "mtime-back.txt")
+		back, err := os.Stat(backPath)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// Racy when recorded: its mtime is not older than the record by
 		// the racy window. A minute ahead, so a slow machine cannot make
 		// it old enough before the backup records it.
@@ -120,6 +127,14 @@ func TestRestartUploadsFilesChangedWhileDown(t *testing.T) {
 		if err := os.Chtimes(racyPath, fi.ModTime(), fi.ModTime()); err != nil {
 			t.Fatal(err)
 		}
+		s.write("mtime-back.txt", "MMMM")
+		if err := os.Chtimes(backPath, back.ModTime(), back.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		changed := 4
+		if ctimeOf(back) == 0 {
+			changed = 3 // no change time here: size and mtime cannot see that edit
+		}
 
 		var p restartProbe
 		e2, _ := s.engine(ModeBackup, p.tweak)
@@ -128,13 +143,16 @@ func TestRestartUploadsFilesChangedWhileDown(t *testing.T) {
 		s.wantRemote("same-size.txt", "bbbb")
 		s.wantRemote("racy.txt", "RRRR")
 		s.wantRemote("kept.txt", "kept")
+		if changed == 4 {
+			s.wantRemote("mtime-back.txt", "MMMM")
+		}
 		for _, name := range p.read {
 			if filepath.Base(name) == "kept.txt" {
 				t.Fatalf("the unchanged file was read again: %v", p.read)
 			}
 		}
-		if len(p.read) != 3 {
-			t.Fatalf("read %v, want the three changed files", p.read)
+		if len(p.read) != changed {
+			t.Fatalf("read %v, want the %d changed files", p.read, changed)
 		}
 	})
 }

@@ -103,11 +103,17 @@ func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *LocalFile {
 	if !lf.Dir {
 		lf.Size = fi.Size()
 		lf.MtimeNs = fi.ModTime().UnixNano()
+		lf.CtimeNs = ctimeOf(fi)
 	}
 	if lf.Inode == 0 {
 		lf.Inode = w.fileID(lf, b)
 	}
-	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) && b.Hash != "" {
+	// The change time catches what size and mtime hide (an edit whose
+	// mtime was put back, as some editors and archive tools do); 0 is
+	// unknown (Windows; rows from before it was kept) and trusted, as
+	// git trusts ctime.
+	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) &&
+		(b.CtimeNs == lf.CtimeNs || b.CtimeNs == 0 || lf.CtimeNs == 0) && b.Hash != "" {
 		lf.Hash, lf.Chunks = b.Hash, b.Chunks
 	}
 	return lf
