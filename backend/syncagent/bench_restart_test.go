@@ -116,7 +116,7 @@ func newRestartPair(b testing.TB, n int) *restartPair {
 		}
 		r.Inode = inodeOf(fi)
 		if !r.Dir {
-			r.MtimeNs = fi.ModTime().UnixNano()
+			r.MtimeNs, r.CtimeNs = fi.ModTime().UnixNano(), ctimeOf(fi)
 		}
 	}
 	insertEntries(b, se.Server.DB, sp, entries)
