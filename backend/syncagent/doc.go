@@ -7,7 +7,7 @@
 //   - client.go: typed HTTP client for the drive protocol (retries, 409s)
 //   - index.go: the local SQLite index (last synced state per path)
 //   - scanner.go, walk.go: walks a folder, hashes only what changed (one
-//     read pass): size, mtime and inode unchanged means unchanged, except
+//     read pass): size, mtime, inode and ctime unchanged means unchanged, except
 //     for a file recorded within 2 s of its mtime (git's racy-mtime rule)
 //   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
 //   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
