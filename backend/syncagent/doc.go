@@ -6,7 +6,9 @@
 // One concept per file, after Syncthing:
 //   - client.go: typed HTTP client for the drive protocol (retries, 409s)
 //   - index.go: the local SQLite index (last synced state per path)
-//   - scanner.go: walks a folder, hashes only what changed (one read pass)
+//   - scanner.go, walk.go: walks a folder, hashes only what changed (one
+//     read pass): size, mtime, inode and ctime unchanged means unchanged, except
+//     for a file recorded within 2 s of its mtime (git's racy-mtime rule)
 //   - ignore.go: .tackignore (gitignore syntax) and built-in patterns
 //   - watcher.go, aggregator.go: recursive fsnotify and per-path debounce
 //     (a path renamed away waits for its new name: one pass sees both)
@@ -15,6 +17,9 @@
 //   - move.go: a pass pulls in the vanished side of a move it sees half of
 //   - remote.go: the drive folder's tree, fed by the folder's change feed
 //     (changes?under=<folder>: cost follows the folder, not its space)
+//   - remotesnap.go: that tree and its feed cursor saved between runs, so a
+//     restart reads the feed from where it stopped (one call when nothing
+//     changed) instead of listing the folder again
 //   - names.go: every name a server sends passes the drive's name rules
 //     (drive/entryname) or is refused and listed on the status; the
 //     executor reaches files only through an os.Root of the pair folder

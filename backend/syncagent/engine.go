@@ -300,6 +300,7 @@ func (e *Engine) RemovePair(ctx context.Context, id string) error {
 		return fmt.Errorf("sync: no pair %s", id)
 	}
 	r.stop() // waits for a running pass to end before the index is dropped
+	removeRemote(e.opts.DataDir, id)
 	return e.index.DeletePair(ctx, id)
 }
 

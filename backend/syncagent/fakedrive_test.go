@@ -441,7 +441,11 @@ func (d *fakeDrive) changes(ctx context.Context, w http.ResponseWriter, cursor, 
 		reply(w, 200, ChangePage{Items: items, NextCursor: strconv.FormatInt(d.seq, 10)})
 		return
 	}
-	from, _ := strconv.ParseInt(cursor, 10, 64)
+	from, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || from > d.seq {
+		fail(w, 400, "drive.bad_cursor") // as the server: a cursor it never gave
+		return
+	}
 	ws, _ := strconv.Atoi(wait)
 	deadline := time.Now().Add(time.Duration(ws) * time.Second)
 	for d.seq <= from && time.Now().Before(deadline) && ctx.Err() == nil {

@@ -84,7 +84,7 @@ func (ix *Index) DeletePair(ctx context.Context, id string) error {
 // more than one batch at its next start.
 func (ix *Index) Files(ctx context.Context, pairID string) (map[string]*FileRecord, error) {
 	rows, err := ix.db.WithContext(ctx).Model(&FileRecord{}).
-		Select("path, dir, size, mtime_ns, inode, hash, chunks, entry_id, version").
+		Select("path, dir, size, mtime_ns, ctime_ns, inode, hash, chunks, entry_id, version").
 		Where("pair_id = ?", pairID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("sync: load index: %w", err)
@@ -95,7 +95,7 @@ func (ix *Index) Files(ctx context.Context, pairID string) (map[string]*FileReco
 		r := &FileRecord{PairID: pairID} // one shared string, not one per row
 		var chunks sql.NullString
 		var inode int64
-		if err := rows.Scan(&r.Path, &r.Dir, &r.Size, &r.MtimeNs, &inode, &r.Hash, &chunks, &r.EntryID, &r.Version); err != nil {
+		if err := rows.Scan(&r.Path, &r.Dir, &r.Size, &r.MtimeNs, &r.CtimeNs, &inode, &r.Hash, &chunks, &r.EntryID, &r.Version); err != nil {
 			return nil, fmt.Errorf("sync: load index: %w", err)
 		}
 		r.Inode = uint64(inode)

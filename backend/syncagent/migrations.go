@@ -39,5 +39,8 @@ CREATE TABLE sync_uploads (
 	upload_id TEXT NOT NULL,
 	PRIMARY KEY (pair_id, path)
 )`},
+		// The inode change time, trusted with size, mtime and inode (0 =
+		// unknown: Windows, and rows written before it).
+		{ID: "sync-0002-syncrestart-ctime", SQL: `ALTER TABLE sync_files ADD COLUMN ctime_ns BIGINT NOT NULL DEFAULT 0`},
 	}
 }

@@ -57,6 +57,7 @@ type FileRecord struct {
 	Size    int64  `gorm:"column:size"`
 	MtimeNs int64  `gorm:"column:mtime_ns"`
 	Inode   uint64 `gorm:"column:inode"`
+	CtimeNs int64  `gorm:"column:ctime_ns"` // inode change time (0 = unknown)
 	Hash    string `gorm:"column:hash"`
 	Chunks  Chunks `gorm:"column:chunks;serializer:json"`
 	EntryID string `gorm:"column:entry_id"`

@@ -58,6 +58,13 @@ type pairRunner struct {
 	remoteDirty map[string]Touch
 	// deletes: recent file deletes, for the mass-delete window (guarded by mu).
 	deletes []deleteLog
+	// savedCursor, savedAt: the cursor of the drive tree last saved to
+	// disk, and when (remotesnap.go; guarded by mu).
+	savedCursor string
+	savedAt     time.Time
+	// changedDrive: a pass sent something to the drive since the feed was
+	// last read to the end (syncOnce).
+	changedDrive atomic.Bool
 }
 
 func newPairRunner(e *Engine, p Pair) *pairRunner {
@@ -90,9 +97,13 @@ func (r *pairRunner) loadBase(ctx context.Context) error {
 	if loaded {
 		return nil
 	}
+	t0 := time.Now()
 	b, err := r.e.index.Files(ctx, r.pair.ID)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("SYNC_DEBUG") != "" {
+		slog.Info("sync: index loaded", "pair", r.pair.ID, "records", len(b), "took", time.Since(t0))
 	}
 	r.mu.Lock()
 	r.base = b
@@ -134,6 +145,7 @@ func (r *pairRunner) getBase(p string) *FileRecord {
 }
 
 func (r *pairRunner) setBase(p string, rec *FileRecord) {
+	markRacy(rec, time.Now())
 	r.mu.Lock()
 	r.base[p] = rec
 	r.mu.Unlock()
@@ -316,6 +328,8 @@ func (r *pairRunner) serve(ctx context.Context) error {
 		r.update(func(s *PairStatus) { s.Error = err.Error() })
 		return err
 	}
+	r.restoreRemote()
+	defer r.saveRemoteIfChanged(0) // after the feed has stopped (defers run last first)
 	var wg gosync.WaitGroup
 	defer wg.Wait()
 	ctx, cancel := context.WithCancel(ctx)
@@ -405,6 +419,7 @@ func (r *pairRunner) serve(ctx context.Context) error {
 			slog.Warn("sync: pass failed", "pair", r.pair.ID, "err", err)
 			r.markRetry(subtrees...)
 		}
+		r.saveRemoteIfChanged(remoteSaveEvery)
 		if len(again) > 0 || err != nil {
 			// Back off while passes keep leaving work behind (a file held
 			// open, a permission error), so a stuck path does not spin.
@@ -552,6 +567,12 @@ func (r *pairRunner) catchUp(ctx context.Context) error {
 		cur := r.tree.Cursor()
 		page, err := r.e.client.ChangesUnder(ctx, r.pair.SpaceID, r.pair.RemoteFolderID, cur, 0)
 		if err != nil {
+			if st := statusOf(err); (st == 400 || st == 404 || st == 410) && cur != "" {
+				// A saved cursor the server no longer serves: start over
+				// from a full listing (as feedLoop does).
+				r.tree.Reset()
+				continue
+			}
 			if cur == "" && IsNotFound(err) {
 				return errFolderGone
 			}
@@ -569,13 +590,32 @@ func (r *pairRunner) catchUp(ctx context.Context) error {
 }
 
 func (r *pairRunner) syncOnce(ctx context.Context) error {
-	if err := r.loadBase(ctx); err != nil {
-		return err
+	// The index and the drive tree load side by side (each about half a
+	// restart of an unchanged 100,000-file pair on one core).
+	feedErr := make(chan error, 1)
+	go func() {
+		t0 := time.Now()
+		r.restoreRemote()
+		err := r.catchUp(ctx)
+		if os.Getenv("SYNC_DEBUG") != "" {
+			slog.Info("sync: feed caught up", "pair", r.pair.ID, "took", time.Since(t0))
+		}
+		feedErr <- err
+	}()
+	baseErr := r.loadBase(ctx)
+	if err := <-feedErr; baseErr == nil && err != nil {
+		baseErr = err
 	}
+	if baseErr != nil {
+		return baseErr
+	}
+	defer r.saveRemoteIfChanged(0)
 	var last error
 	for round := 0; round < 5; round++ {
-		if err := r.catchUp(ctx); err != nil {
-			return err
+		if round > 0 {
+			if err := r.catchUp(ctx); err != nil {
+				return err
+			}
 		}
 		again, err := r.pass(ctx, nil)
 		if err != nil {
@@ -588,11 +628,43 @@ func (r *pairRunner) syncOnce(ctx context.Context) error {
 			if st.Error != "" {
 				return errors.New(st.Error)
 			}
+			if r.changedDrive.Swap(false) {
+				// Read the echo of this run's own changes before the tree
+				// is saved, so the next start's one feed call is not
+				// that echo (after a first backup: every file again).
+				if err := r.catchUp(ctx); err != nil {
+					return err
+				}
+			}
 			return nil
 		}
 		last = fmt.Errorf("sync: %d path(s) still pending", len(again))
 	}
 	return last
+}
+
+// remoteSaveEvery bounds how often a running pair writes its drive tree to
+// disk while the feed keeps changing it (a 100,000-entry tree is ~15 MB).
+const remoteSaveEvery = time.Minute
+
+// saveRemoteIfChanged saves the drive tree when its cursor moved since the
+// last save and that save is at least every old. A failed save only costs
+// the next start a full listing.
+func (r *pairRunner) saveRemoteIfChanged(every time.Duration) {
+	cur := r.tree.Cursor()
+	r.mu.Lock()
+	skip := cur == "" || cur == r.savedCursor || time.Since(r.savedAt) < every
+	r.mu.Unlock()
+	if skip || !r.tree.Loaded() {
+		return
+	}
+	if err := r.saveRemote(); err != nil {
+		slog.Warn("sync: save remote tree", "pair", r.pair.ID, "err", err)
+		return
+	}
+	r.mu.Lock()
+	r.savedAt = time.Now()
+	r.mu.Unlock()
 }
 
 // pass scans, reconciles and executes once. It returns paths to look at
@@ -635,7 +707,11 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	full = region[0] == ""
 	base, baseFiles := r.baseUnder(region)
 	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
+	debugT := time.Now()
 	res, err := sc.Scan(pctx, base, subtrees)
+	if os.Getenv("SYNC_DEBUG") != "" && err == nil {
+		slog.Info("sync: scanned", "pair", r.pair.ID, "files", len(res.Files), "hashed", res.Hashed, "took", time.Since(debugT))
+	}
 	if err != nil {
 		r.update(func(s *PairStatus) { s.Error = "scan: " + err.Error(); s.State = StateSynced })
 		return nil, err
@@ -663,7 +739,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		local = make(map[string]*LocalFile, len(base)+len(res.Files))
 		for p, b := range base {
 			if !res.Covers(p) {
-				local[p] = &LocalFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
+				local[p] = &LocalFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, CtimeNs: b.CtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
 			}
 		}
 		for p, l := range res.Files {
@@ -717,8 +793,12 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		dir := (local[p] != nil && local[p].Dir) || (remote[p] != nil && remote[p].Dir) || (base[p] != nil && base[p].Dir)
 		return ig.Match(p, dir)
 	}
+	debugT = time.Now()
 	plan := Reconcile(PlanInput{Mode: r.pair.Mode, Local: local, Base: base, Remote: remote, Skip: skip,
 		Now: r.e.opts.Clock.Now(), LocalUser: r.e.opts.UserName})
+	if os.Getenv("SYNC_DEBUG") != "" {
+		slog.Info("sync: reconciled", "pair", r.pair.ID, "actions", len(plan.All()), "took", time.Since(debugT))
+	}
 	big := len(base)+len(res.Files) >= bigPass
 	// The scan and the snapshots are garbage once the plan exists: let them
 	// go, so a first backup of 100,000 files frees each file's scan record as
@@ -763,9 +843,16 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 			slog.Info("plan", "pair", r.pair.ID, "action", a.String())
 		}
 	}
+	if !plan.Empty() {
+		r.changedDrive.Store(true)
+	}
 	prog := &progress{}
 	x := newExecutor(r, prog)
+	debugT = time.Now()
 	err = x.run(pctx, plan)
+	if os.Getenv("SYNC_DEBUG") != "" {
+		slog.Info("sync: executed", "pair", r.pair.ID, "took", time.Since(debugT))
+	}
 	if big {
 		// A pass over a big folder leaves a lot of garbage (scan results,
 		// snapshots, the plan); hand it back to the OS now rather than

@@ -269,7 +269,7 @@ func (st *planState) file(p string, l *LocalFile, b *FileRecord, r *RemoteFile) 
 		st.markKept(p)
 		switch {
 		case l.Hash == r.Hash:
-			if b == nil || b.Version != r.Version || b.EntryID != r.EntryID || b.Hash != l.Hash || b.Size != l.Size || b.MtimeNs != l.MtimeNs || b.Inode != l.Inode {
+			if b == nil || b.Version != r.Version || b.EntryID != r.EntryID || b.Hash != l.Hash || b.Size != l.Size || b.MtimeNs != l.MtimeNs || b.CtimeNs != l.CtimeNs || b.Inode != l.Inode {
 				st.add(&pl.Records, Action{Kind: ActRecord, Path: p})
 			}
 		case !lChanged && rChanged:

@@ -24,6 +24,7 @@ type LocalFile struct {
 	Size    int64
 	MtimeNs int64
 	Inode   uint64
+	CtimeNs int64 // inode change time: any write, chmod or touch moves it (0 = unknown)
 	Hash    string
 	Chunks  Chunks
 	Hashed  bool // content was read in this scan (new or changed metadata)

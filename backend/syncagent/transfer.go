@@ -185,7 +185,7 @@ func (x *executor) run(ctx context.Context, plan *Plan) error {
 func recordOf(p string, l *LocalFile, r *RemoteFile) *FileRecord {
 	rec := &FileRecord{Path: p, Dir: l.Dir, Inode: l.Inode, EntryID: r.EntryID, Version: r.Version}
 	if !l.Dir {
-		rec.Size, rec.MtimeNs, rec.Hash, rec.Chunks = l.Size, l.MtimeNs, l.Hash, l.Chunks
+		rec.Size, rec.MtimeNs, rec.CtimeNs, rec.Hash, rec.Chunks = l.Size, l.MtimeNs, l.CtimeNs, l.Hash, l.Chunks
 	}
 	return rec
 }
@@ -916,7 +916,7 @@ func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expe
 	if err != nil {
 		return err
 	}
-	x.put(&FileRecord{Path: p, Size: n, MtimeNs: fi.ModTime().UnixNano(), Inode: inodeOf(fi), Hash: r.Hash, EntryID: r.EntryID, Version: r.Version})
+	x.put(&FileRecord{Path: p, Size: n, MtimeNs: fi.ModTime().UnixNano(), CtimeNs: ctimeOf(fi), Inode: inodeOf(fi), Hash: r.Hash, EntryID: r.EntryID, Version: r.Version})
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	gosync "sync"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -102,14 +103,41 @@ func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *LocalFile {
 	if !lf.Dir {
 		lf.Size = fi.Size()
 		lf.MtimeNs = fi.ModTime().UnixNano()
+		lf.CtimeNs = ctimeOf(fi)
 	}
 	if lf.Inode == 0 {
 		lf.Inode = w.fileID(lf, b)
 	}
-	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) && b.Hash != "" {
+	// The change time catches what size and mtime hide (an edit whose
+	// mtime was put back, as some editors and archive tools do); 0 is
+	// unknown (Windows; rows from before it was kept) and trusted, as
+	// git trusts ctime.
+	if !lf.Dir && b != nil && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs && (b.Inode == lf.Inode || b.Inode == 0 || lf.Inode == 0) &&
+		(b.CtimeNs == lf.CtimeNs || b.CtimeNs == 0 || lf.CtimeNs == 0) && b.Hash != "" {
 		lf.Hash, lf.Chunks = b.Hash, b.Chunks
 	}
 	return lf
+}
+
+// racyWindow: a file whose mtime is less than this older than the moment
+// its record is written is "racy" (git's word). A write in the same clock
+// tick as our read leaves the mtime as it was (coarse timestamps: 2 s on
+// FAT, 1 s on HFS+ and in some network file systems, a kernel tick
+// elsewhere), so size and mtime alone could hide it for good.
+const racyWindow = 2 * time.Second
+
+// markRacy applies git's racy-mtime rule (Documentation/technical/racy-git.txt): a racy
+// record is stored with mtime 0, which no scan can match, so the next scan
+// that looks at the file reads it again (and, its content unchanged,
+// records its mtime, by then old enough to trust). Every other file
+// unchanged in size, mtime and inode (file ID) is trusted without reading
+// it, which is what keeps a restart of 100,000 unchanged files at a stat
+// each. now is the wall clock, as the file system's times are, never a
+// test's clock.
+func markRacy(rec *FileRecord, now time.Time) {
+	if !rec.Dir && rec.MtimeNs > now.Add(-racyWindow).UnixNano() {
+		rec.MtimeNs = 0
+	}
 }
 
 // fileID is the identity of an entry whose stat had none (Windows). It

@@ -64,6 +64,8 @@ ST_VERSION = os.environ.get("SYNCTHING_VERSION", "v1.30.0")
 RENAME_MAX = int(os.environ.get("RENAME_MAX", 180))
 ONLY = set((os.environ.get("ONLY") or "tack,syncthing,rsync").split(","))
 PARTS = set((os.environ.get("PARTS") or "small,big,lat,ren,many").split(","))
+if os.environ.get("MANY_ONLY"):  # older spelling of PARTS=many
+    PARTS = {"many"}
 CACHE = os.path.join(os.path.expanduser("~"), ".cache", "tack-bench")
 
 PROCS = []  # every Popen we started, stopped in cleanup()
@@ -663,6 +665,10 @@ ROWS = [
 
 
 def run_tool(t, mine, put):
+    run_rows(t, mine, put)
+
+
+def run_rows(t, mine, put):
     name = t.name
     # 1. small files
     if "small" in PARTS:
@@ -759,7 +765,7 @@ def run_many(t, mine, put):
     name = t.name
     # 6. many files: first sync, then restart
     many = os.path.join(mine, "many")
-    if name == "Syncthing":  # only this folder, so its restart rescans nothing else
+    if name == "Syncthing" and PARTS != {"many"}:  # only this folder, so its restart rescans nothing else
         for k in ("small", "big", "lat", "ren"):
             t.drop(k)
     dt, b = t.first_sync("many", many, N_MANY)
