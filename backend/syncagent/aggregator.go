@@ -24,11 +24,11 @@ type pending struct {
 	rename      bool // renamed away: waits for its new name (AddRename)
 }
 
-// Aggregator debounces raw change notifications per path: a path is handed
+// aggregator debounces raw change notifications per path: a path is handed
 // on after notifyQuiet without new events, or after notifyMax at most while
 // it keeps changing. Many paths in one directory collapse to the directory,
 // too many paths collapse to the whole folder ("").
-type Aggregator struct {
+type aggregator struct {
 	mu    gosync.Mutex
 	paths map[string]*pending
 	kick  chan struct{}
@@ -38,16 +38,16 @@ type Aggregator struct {
 	lastAdd time.Time
 }
 
-// NewAggregator returns an aggregator; read batches from C.
-func NewAggregator() *Aggregator {
-	return &Aggregator{paths: map[string]*pending{}, kick: make(chan struct{}, 1), out: make(chan []string, 16), now: time.Now}
+// newAggregator returns an aggregator; read batches from C.
+func newAggregator() *aggregator {
+	return &aggregator{paths: map[string]*pending{}, kick: make(chan struct{}, 1), out: make(chan []string, 16), now: time.Now}
 }
 
 // C delivers batches of dirty paths (slash separated, relative; "" = everything).
-func (a *Aggregator) C() <-chan []string { return a.out }
+func (a *aggregator) C() <-chan []string { return a.out }
 
 // Add notes a change at p.
-func (a *Aggregator) Add(p string) {
+func (a *aggregator) Add(p string) {
 	now := a.now()
 	a.mu.Lock()
 	if pd := a.paths[p]; pd != nil {
@@ -67,7 +67,7 @@ func (a *Aggregator) Add(p string) {
 // (notifyMax at most, when nothing follows: moved out of the folder), and
 // goes with everything pending then: both names reach one pass, which sees
 // the move.
-func (a *Aggregator) AddRename(p string) {
+func (a *aggregator) AddRename(p string) {
 	now := a.now()
 	a.mu.Lock()
 	pd := a.paths[p]
@@ -82,7 +82,7 @@ func (a *Aggregator) AddRename(p string) {
 }
 
 // AddNow marks p dirty and hands it on without debounce (overflow, failed watch).
-func (a *Aggregator) AddNow(p string) {
+func (a *aggregator) AddNow(p string) {
 	old := a.now().Add(-notifyMax - time.Second)
 	a.mu.Lock()
 	a.paths[p] = &pending{first: old, last: old}
@@ -90,7 +90,7 @@ func (a *Aggregator) AddNow(p string) {
 	a.poke()
 }
 
-func (a *Aggregator) poke() {
+func (a *aggregator) poke() {
 	select {
 	case a.kick <- struct{}{}:
 	default:
@@ -98,7 +98,7 @@ func (a *Aggregator) poke() {
 }
 
 // Serve runs the debounce loop until ctx ends.
-func (a *Aggregator) Serve(ctx context.Context) error {
+func (a *aggregator) Serve(ctx context.Context) error {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -122,7 +122,7 @@ func (a *Aggregator) Serve(ctx context.Context) error {
 }
 
 // due pops the paths that are ready and says how long until the next one is.
-func (a *Aggregator) due() ([]string, time.Duration) {
+func (a *aggregator) due() ([]string, time.Duration) {
 	now := a.now()
 	a.mu.Lock()
 	defer a.mu.Unlock()

@@ -19,7 +19,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func recvBatch(t *testing.T, a *Aggregator, within time.Duration) []string {
+func recvBatch(t *testing.T, a *aggregator, within time.Duration) []string {
 	t.Helper()
 	select {
 	case b := <-a.C():
@@ -33,7 +33,7 @@ func recvBatch(t *testing.T, a *Aggregator, within time.Duration) []string {
 func TestAggregatorQuietDebounce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a := NewAggregator()
+	a := newAggregator()
 	go a.Serve(ctx)
 	start := time.Now()
 	a.Add("a.txt")
@@ -51,7 +51,7 @@ func TestAggregatorQuietDebounce(t *testing.T) {
 func TestAggregatorMaxDelayWhileBusy(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a := NewAggregator()
+	a := newAggregator()
 	go a.Serve(ctx)
 	stop := time.After(2 * notifyMax)
 	got := make(chan []string, 1)
@@ -81,7 +81,7 @@ loop:
 func TestAggregatorCollapse(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a := NewAggregator()
+	a := newAggregator()
 	go a.Serve(ctx)
 	for i := range maxFilesPerDir + 1 {
 		a.Add(fmt.Sprintf("dir/f%d", i))
@@ -101,7 +101,7 @@ func TestAggregatorCollapse(t *testing.T) {
 func TestAggregatorAddNowSkipsDebounce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a := NewAggregator()
+	a := newAggregator()
 	go a.Serve(ctx)
 	a.AddNow("sub")
 	if b := recvBatch(t, a, notifyQuiet/2); !reflect.DeepEqual(b, []string{"sub"}) {
@@ -114,7 +114,7 @@ func TestAggregatorAddNowSkipsDebounce(t *testing.T) {
 // both go in one batch: one pass sees the move. With nothing following it
 // (moved out of the folder) it goes after notifyMax.
 func TestAggregatorRenameWaitsForItsNewName(t *testing.T) {
-	a := NewAggregator()
+	a := newAggregator()
 	now := time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)
 	a.now = func() time.Time { return now }
 	a.AddRename("old")

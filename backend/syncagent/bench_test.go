@@ -93,7 +93,7 @@ func TestSyncBenchFirstBackupSmallFiles(t *testing.T) {
 	}
 
 	// first index: walk + chunk + hash, empty index
-	sc := &Scanner{Root: s.dir, Ignore: mustIgnore(t)}
+	sc := &scanner{Root: s.dir, Ignore: mustIgnore(t)}
 	start := time.Now()
 	res, err := sc.Scan(context.Background(), map[string]*FileRecord{}, nil)
 	if err != nil {
@@ -113,8 +113,8 @@ func TestSyncBenchFirstBackupSmallFiles(t *testing.T) {
 	row(t, fmt.Sprintf("first backup of %d × 4 KiB files (index+upload+commit, in-process drive)", n), fmt.Sprintf("%.2f s = %.0f files/s", el.Seconds(), float64(n)/el.Seconds()), "—")
 }
 
-func mustIgnore(t testing.TB) *Ignore {
-	ig, err := NewIgnore(nil)
+func mustIgnore(t testing.TB) *ignore {
+	ig, err := newIgnore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSyncBenchFirstBackupBigFile(t *testing.T) {
 		}
 		f.Close()
 	}
-	sc := &Scanner{Root: s.dir, Ignore: mustIgnore(t)}
+	sc := &scanner{Root: s.dir, Ignore: mustIgnore(t)}
 	start := time.Now()
 	if _, err := sc.Scan(context.Background(), map[string]*FileRecord{}, nil); err != nil {
 		t.Fatal(err)
@@ -212,7 +212,7 @@ func TestSyncBenchRescanUnchanged(t *testing.T) {
 		root = t.TempDir()
 		makeTree(t, root, n, 64)
 	}
-	sc := &Scanner{Root: root, Ignore: mustIgnore(t), CaseInsensitive: true}
+	sc := &scanner{Root: root, Ignore: mustIgnore(t), CaseInsensitive: true}
 	res, err := sc.Scan(context.Background(), map[string]*FileRecord{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestSyncBenchRescanUnchanged(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan := Reconcile(PlanInput{Mode: ModeTwoWay, Local: res.Files, Base: base, Remote: remote})
+		plan := reconcile(planInput{Mode: ModeTwoWay, Local: res.Files, Base: base, Remote: remote})
 		el := time.Since(start)
 		if res.Hashed != 0 || !plan.Empty() {
 			t.Fatalf("unchanged rescan hashed %d files, plan %d actions", res.Hashed, len(plan.All()))

@@ -358,7 +358,7 @@ func (c *Client) Changes(ctx context.Context, spaceID, cursor string, wait int) 
 // ChangesUnder is Changes for the subtree of the folder under only (a
 // pair's own folder): its listing and its changes, moves in and out as
 // creates and deletes. A server without subtree feeds answers the whole
-// space, which the RemoteTree filters by itself.
+// space, which the remoteTree filters by itself.
 func (c *Client) ChangesUnder(ctx context.Context, spaceID, under, cursor string, wait int) (ChangePage, error) {
 	var p ChangePage
 	q := url.Values{"cursor": {cursor}}

@@ -97,7 +97,7 @@ func (s *syncEnv) read(rel string) (string, bool) {
 // remote lists the drive folder as the other user sees it: path → entry.
 func (s *syncEnv) remote() map[string]*RemoteFile {
 	s.t.Helper()
-	tree := NewRemoteTree(s.root)
+	tree := newRemoteTree(s.root)
 	page, err := s.otherC.Changes(context.Background(), s.space, "", 0)
 	if err != nil {
 		s.t.Fatal(err)
@@ -189,7 +189,7 @@ func (s *syncEnv) wantLocal(rel, content string) {
 func (s *syncEnv) noTempFiles() {
 	s.t.Helper()
 	_ = filepath.WalkDir(s.dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), TempPrefix) {
+		if err == nil && strings.HasPrefix(d.Name(), tempPrefix) {
 			s.t.Errorf("temp file left behind: %s", p)
 		}
 		return nil
@@ -648,7 +648,7 @@ func TestDownloadGoesThroughTempFileAndRename(t *testing.T) {
 		// While half the body has arrived: a temp file in the same folder,
 		// nothing at the real name.
 		waitFor(t, "temp file", 5*time.Second, func() bool {
-			m, _ := filepath.Glob(filepath.Join(s.dir, "docs", TempPrefix+"*"))
+			m, _ := filepath.Glob(filepath.Join(s.dir, "docs", tempPrefix+"*"))
 			return len(m) == 1
 		})
 		if _, ok := s.read("docs/big.txt"); ok {
@@ -666,11 +666,11 @@ func TestDownloadGoesThroughTempFileAndRename(t *testing.T) {
 func TestStaleTempFilesAreRemoved(t *testing.T) {
 	s := newFakeEnv(t)
 	e, _ := s.engine(ModeBackup)
-	s.write("d/"+TempPrefix+"abc", "left by a killed agent")
+	s.write("d/"+tempPrefix+"abc", "left by a killed agent")
 	s.write("keep.txt", "x")
 	s.once(e)
 	s.noTempFiles()
-	if s.remote()["d/"+TempPrefix+"abc"] != nil {
+	if s.remote()["d/"+tempPrefix+"abc"] != nil {
 		t.Fatal("temp file uploaded")
 	}
 }

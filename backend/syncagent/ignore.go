@@ -9,17 +9,17 @@ import (
 	"strings"
 )
 
-// IgnoreFile is the per-pair ignore file, in gitignore syntax, at the pair root.
-const IgnoreFile = ".tackignore"
+// ignoreFile is the per-pair ignore file, in gitignore syntax, at the pair root.
+const ignoreFile = ".tackignore"
 
-// TempPrefix starts the name of every temp file the engine writes; such files
+// tempPrefix starts the name of every temp file the engine writes; such files
 // are always ignored.
-const TempPrefix = ".tack-tmp-"
+const tempPrefix = ".tack-tmp-"
 
 // builtinIgnores are never synced: Office and LibreOffice lock files, OS
 // metadata, editor swap files and our own temp files.
 var builtinIgnores = []string{
-	"~$*", ".~lock.*#", ".DS_Store", "Thumbs.db", "desktop.ini", "*.tmp", "*.swp", TempPrefix + "*",
+	"~$*", ".~lock.*#", ".DS_Store", "Thumbs.db", "desktop.ini", "*.tmp", "*.swp", tempPrefix + "*",
 }
 
 type ignoreRule struct {
@@ -44,18 +44,18 @@ func (r *ignoreRule) matches(p string) bool {
 	return len(base) >= len(r.prefix)+len(r.suffix) && strings.HasPrefix(base, r.prefix) && strings.HasSuffix(base, r.suffix)
 }
 
-// Ignore matches slash-separated paths relative to the pair root against
+// ignore matches slash-separated paths relative to the pair root against
 // gitignore rules: "!" negation, a trailing "/" for directories only, a "/"
 // inside or at the start anchoring to the root, "*", "?", "[...]" and "**".
 // As in git, a path inside an ignored directory is ignored whatever later
 // rules say. The zero value ignores only the built-ins after Compile.
-type Ignore struct {
+type ignore struct {
 	rules []ignoreRule
 }
 
-// NewIgnore compiles the built-ins followed by the given gitignore lines.
-func NewIgnore(lines []string) (*Ignore, error) {
-	ig := &Ignore{}
+// newIgnore compiles the built-ins followed by the given gitignore lines.
+func newIgnore(lines []string) (*ignore, error) {
+	ig := &ignore{}
 	for _, l := range append(append([]string(nil), builtinIgnores...), lines...) {
 		if err := ig.add(l); err != nil {
 			return nil, err
@@ -64,21 +64,21 @@ func NewIgnore(lines []string) (*Ignore, error) {
 	return ig, nil
 }
 
-// LoadIgnore reads root/.tackignore (missing is fine) on top of the built-ins.
-func LoadIgnore(root string) (*Ignore, error) {
-	f, err := os.Open(root + string(os.PathSeparator) + IgnoreFile)
+// loadIgnore reads root/.tackignore (missing is fine) on top of the built-ins.
+func loadIgnore(root string) (*ignore, error) {
+	f, err := os.Open(root + string(os.PathSeparator) + ignoreFile)
 	if os.IsNotExist(err) {
-		return NewIgnore(nil)
+		return newIgnore(nil)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sync: read %s: %w", IgnoreFile, err)
+		return nil, fmt.Errorf("sync: read %s: %w", ignoreFile, err)
 	}
 	defer f.Close()
 	lines, err := readLines(f)
 	if err != nil {
-		return nil, fmt.Errorf("sync: read %s: %w", IgnoreFile, err)
+		return nil, fmt.Errorf("sync: read %s: %w", ignoreFile, err)
 	}
-	return NewIgnore(lines)
+	return newIgnore(lines)
 }
 
 func readLines(r io.Reader) ([]string, error) {
@@ -90,7 +90,7 @@ func readLines(r io.Reader) ([]string, error) {
 	return lines, s.Err()
 }
 
-func (ig *Ignore) add(line string) error {
+func (ig *ignore) add(line string) error {
 	line = strings.TrimSuffix(line, "\r")
 	if !strings.HasSuffix(line, `\ `) {
 		line = strings.TrimRight(line, " \t")
@@ -178,7 +178,7 @@ func globToRegexp(p string) string {
 }
 
 // match evaluates the rules on one path alone; the last matching rule wins.
-func (ig *Ignore) match(p string, dir bool) bool {
+func (ig *ignore) match(p string, dir bool) bool {
 	ignored := false
 	for _, r := range ig.rules {
 		if r.dirOnly && !dir {
@@ -193,7 +193,7 @@ func (ig *Ignore) match(p string, dir bool) bool {
 
 // Match reports whether the path (relative, slash separated) is ignored.
 // Ancestors are checked too: nothing inside an ignored directory is synced.
-func (ig *Ignore) Match(p string, dir bool) bool {
+func (ig *ignore) Match(p string, dir bool) bool {
 	if ig == nil {
 		return false
 	}
@@ -207,7 +207,7 @@ func (ig *Ignore) Match(p string, dir bool) bool {
 
 // MatchSelf is Match without the ancestor check, for walkers that already
 // skipped ignored directories.
-func (ig *Ignore) MatchSelf(p string, dir bool) bool {
+func (ig *ignore) MatchSelf(p string, dir bool) bool {
 	if ig == nil {
 		return false
 	}

@@ -4,7 +4,7 @@ import "testing"
 
 func TestIgnore(t *testing.T) {
 	t.Parallel()
-	ig, err := NewIgnore([]string{
+	ig, err := newIgnore([]string{
 		"# comment",
 		"*.log",
 		"!keep.log",
@@ -65,7 +65,7 @@ func TestIgnore(t *testing.T) {
 
 func TestIgnoreNegationInsideIgnoredDir(t *testing.T) {
 	t.Parallel()
-	ig, err := NewIgnore([]string{"logs/", "!logs/keep.txt", "*.bak", "!important.bak"})
+	ig, err := newIgnore([]string{"logs/", "!logs/keep.txt", "*.bak", "!important.bak"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func OpenIndex(ctx context.Context, dataDir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sync: open index: %w", err)
 	}
-	if err := store.Migrate(db, Migrations()); err != nil {
+	if err := store.Migrate(db, migrations()); err != nil {
 		_ = store.Close(db)
 		return nil, fmt.Errorf("sync: migrate index: %w", err)
 	}
@@ -67,7 +67,7 @@ func (ix *Index) SavePair(ctx context.Context, p Pair) error {
 // DeletePair forgets a pair and its index (local and remote files stay).
 func (ix *Index) DeletePair(ctx context.Context, id string) error {
 	return ix.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, m := range []any{&FileRecord{}, &UploadRecord{}} {
+		for _, m := range []any{&FileRecord{}, &uploadRecord{}} {
 			if err := tx.Where("pair_id = ?", id).Delete(m).Error; err != nil {
 				return fmt.Errorf("sync: delete pair: %w", err)
 			}
@@ -135,7 +135,7 @@ func (ix *Index) Apply(ctx context.Context, pairID string, put []*FileRecord, de
 
 // Upload returns the open upload session for a path and content hash, or "".
 func (ix *Index) Upload(ctx context.Context, pairID, path, hash string) (string, error) {
-	var u UploadRecord
+	var u uploadRecord
 	err := ix.db.WithContext(ctx).Where("pair_id = ? AND path = ?", pairID, path).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", nil
@@ -150,7 +150,7 @@ func (ix *Index) Upload(ctx context.Context, pairID, path, hash string) (string,
 }
 
 // SaveUpload remembers an upload session (persisted before any chunk is sent).
-func (ix *Index) SaveUpload(ctx context.Context, u UploadRecord) error {
+func (ix *Index) SaveUpload(ctx context.Context, u uploadRecord) error {
 	if err := ix.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&u).Error; err != nil {
 		return fmt.Errorf("sync: save upload: %w", err)
 	}
@@ -159,7 +159,7 @@ func (ix *Index) SaveUpload(ctx context.Context, u UploadRecord) error {
 
 // DeleteUpload forgets an upload session.
 func (ix *Index) DeleteUpload(ctx context.Context, pairID, path string) error {
-	return ix.db.WithContext(ctx).Where("pair_id = ? AND path = ?", pairID, path).Delete(&UploadRecord{}).Error
+	return ix.db.WithContext(ctx).Where("pair_id = ? AND path = ?", pairID, path).Delete(&uploadRecord{}).Error
 }
 
 // isUnder reports whether p is dir or inside it (slash paths).

@@ -44,7 +44,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	if len(files) != 1 || files["a.txt"].Version != 2 || len(files["a.txt"].Chunks) != 1 {
 		t.Fatalf("files = %+v", files)
 	}
-	if err := ix.SaveUpload(ctx, UploadRecord{PairID: "p1", Path: "a.txt", Hash: "h2", UploadID: "u1"}); err != nil {
+	if err := ix.SaveUpload(ctx, uploadRecord{PairID: "p1", Path: "a.txt", Hash: "h2", UploadID: "u1"}); err != nil {
 		t.Fatal(err)
 	}
 	if id, _ := ix.Upload(ctx, "p1", "a.txt", "h2"); id != "u1" {

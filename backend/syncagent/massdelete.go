@@ -22,7 +22,7 @@ type deleteLog struct {
 // one feed page sees one slice of a big delete, each slice under the limits,
 // so its deletes wait for a full pass (soon after, by the retry) that sees
 // the whole of it.
-func (r *pairRunner) checkDeletes(plan *Plan, files int, full bool) (held int, deferred bool) {
+func (r *pairRunner) checkDeletes(plan *plan, files int, full bool) (held int, deferred bool) {
 	n := plan.DeleteFiles
 	if n == 0 {
 		return 0, false
@@ -68,8 +68,8 @@ type overwriteLog = deleteLog
 
 // isOverwrite: an upload that replaces the content of a file already backed
 // up (not a new file, not a file only the drive changed).
-func isOverwrite(a Action) bool {
-	return a.Kind == ActUpload && a.Base != nil && !a.Base.Dir && a.Base.Hash != "" && a.Remote != nil && !a.Remote.Dir &&
+func isOverwrite(a action) bool {
+	return a.Kind == actUpload && a.Base != nil && !a.Base.Dir && a.Base.Hash != "" && a.Remote != nil && !a.Remote.Dir &&
 		a.Local != nil && a.Local.Hash != a.Base.Hash
 }
 
@@ -82,7 +82,7 @@ func isOverwrite(a Action) bool {
 //
 // Unlike deletes, a partial pass decides too: an everyday save must reach
 // the drive at once, and the window adds the slices of a big overwrite up.
-func (r *pairRunner) checkOverwrites(plan *Plan, files int) int {
+func (r *pairRunner) checkOverwrites(plan *plan, files int) int {
 	n := 0
 	for _, a := range plan.Transfers {
 		if isOverwrite(a) {

@@ -2,9 +2,9 @@ package syncagent
 
 import "tack/backend/store"
 
-// Migrations is the schema of the client's local index. It lives in its own
+// migrations is the schema of the client's local index. It lives in its own
 // database (the sync data dir), never in the server's.
-func Migrations() []store.Migration {
+func migrations() []store.Migration {
 	return []store.Migration{
 		{ID: "sync-0001-init", SQL: `
 CREATE TABLE sync_pairs (

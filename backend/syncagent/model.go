@@ -95,9 +95,9 @@ func expandChunks(size int64, hash string, c Chunks) Chunks {
 	return c
 }
 
-// UploadRecord remembers a server upload session so an interrupted upload
+// uploadRecord remembers a server upload session so an interrupted upload
 // resumes instead of starting over.
-type UploadRecord struct {
+type uploadRecord struct {
 	PairID   string `gorm:"column:pair_id;primaryKey"`
 	Path     string `gorm:"column:path;primaryKey"`
 	Hash     string `gorm:"column:hash"`
@@ -105,7 +105,7 @@ type UploadRecord struct {
 }
 
 // TableName is the gorm table.
-func (UploadRecord) TableName() string { return "sync_uploads" }
+func (uploadRecord) TableName() string { return "sync_uploads" }
 
 // State is a pair's (or the engine's) coarse status.
 type State string

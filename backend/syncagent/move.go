@@ -17,7 +17,7 @@ import (
 // identity (inode, file ID) as a new entry, or a file with the same content,
 // that is gone from disk, is pulled into the pass: as its outermost vanished
 // folder, so that the reconcile sees both sides and moves the folder whole.
-func (r *pairRunner) moveSources(res *ScanResult, base map[string]*FileRecord, region []string) []string {
+func (r *pairRunner) moveSources(res *scanResult, base map[string]*FileRecord, region []string) []string {
 	ids := map[uint64]bool{}
 	hashes := map[string]bool{}
 	for p, l := range res.Files {
@@ -76,7 +76,7 @@ func (r *pairRunner) moveSources(res *ScanResult, base map[string]*FileRecord, r
 }
 
 // add merges the scan of more subtrees into r.
-func (r *ScanResult) add(o *ScanResult) {
+func (r *scanResult) add(o *scanResult) {
 	for p, l := range o.Files {
 		r.Files[p] = l
 	}

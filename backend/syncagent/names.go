@@ -40,7 +40,7 @@ type refusedEntry struct {
 
 // refuseLocked records e as refused when its name breaks the rules; it
 // reports whether it did. t.mu held.
-func (t *RemoteTree) refuseLocked(e Entry) bool {
+func (t *remoteTree) refuseLocked(e Entry) bool {
 	name := norm.NFC.String(e.Name)
 	p := entryname.Problem(name)
 	if p == "" {
@@ -60,7 +60,7 @@ func (t *RemoteTree) refuseLocked(e Entry) bool {
 // Refused lists the refused entries inside the pair folder (entries of the
 // space elsewhere are another pair's business), sorted, at most
 // maxRefusedShown.
-func (t *RemoteTree) Refused() []RefusedName {
+func (t *remoteTree) Refused() []RefusedName {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []RefusedName

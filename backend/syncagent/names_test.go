@@ -169,7 +169,7 @@ func TestMaliciousServerNamesStayInsideTheFolder(t *testing.T) {
 func TestConflictNameKeepsServerUserNameOutOfThePath(t *testing.T) {
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.UTC)
 	for _, user := range []string{"../../../../.config/autostart/x", `..\..\evil`, "张三/销售", "a:b|c*d?\"<>", "bell\a\x00", strings.Repeat("长", 200), "  ", ""} {
-		p := ConflictName("docs/plan.txt", user, now)
+		p := conflictName("docs/plan.txt", user, now)
 		dir, name, _ := strings.Cut(p, "/")
 		if dir != "docs" || strings.ContainsAny(name, `/\`) {
 			t.Errorf("user %q: conflict path %q leaves docs/", user, p)
@@ -178,7 +178,7 @@ func TestConflictNameKeepsServerUserNameOutOfThePath(t *testing.T) {
 			t.Errorf("user %q: conflict name %q: %s", user, name, prob)
 		}
 	}
-	if got := ConflictName("plan.txt", "李四", now); got != "plan (conflict 李四 2026-12-07 0930).txt" {
+	if got := conflictName("plan.txt", "李四", now); got != "plan (conflict 李四 2026-12-07 0930).txt" {
 		t.Errorf("plain name: %q", got)
 	}
 }

@@ -28,7 +28,7 @@ var degradedHold = time.Minute
 // one pair never overlap.
 type pairRunner struct {
 	e    *Engine
-	tree *RemoteTree
+	tree *remoteTree
 
 	mu        gosync.Mutex
 	pair      Pair
@@ -44,18 +44,18 @@ type pairRunner struct {
 	stoppedAt          time.Time
 	stopFn             context.CancelFunc
 	done               chan struct{} // closed when serve returns
-	ignore             atomic.Pointer[Ignore]
+	ignore             atomic.Pointer[ignore]
 
 	dirtyMu       gosync.Mutex
 	dirty         map[string]bool
 	kick          chan struct{}
-	watcher       *Watcher
+	watcher       *watcher
 	degradedUntil time.Time
 	// retryPaths are rescanned after a short delay (guarded by dirtyMu).
 	retryPaths map[string]bool
 	// remoteDirty: what the change feed touched, checked against the base
 	// when the next pass takes it (guarded by dirtyMu).
-	remoteDirty map[string]Touch
+	remoteDirty map[string]touch
 	// deletes: recent file deletes, for the mass-delete window (guarded by mu).
 	deletes []deleteLog
 	// savedCursor, savedAt: the cursor of the drive tree last saved to
@@ -68,9 +68,9 @@ type pairRunner struct {
 }
 
 func newPairRunner(e *Engine, p Pair) *pairRunner {
-	r := &pairRunner{e: e, pair: p, tree: NewRemoteTree(p.RemoteFolderID), dirty: map[string]bool{}, kick: make(chan struct{}, 1)}
+	r := &pairRunner{e: e, pair: p, tree: newRemoteTree(p.RemoteFolderID), dirty: map[string]bool{}, kick: make(chan struct{}, 1)}
 	r.status = PairStatus{PairID: p.ID, LocalPath: p.LocalPath, Mode: p.Mode, State: StateSyncing}
-	ig, _ := NewIgnore(nil)
+	ig, _ := newIgnore(nil)
 	r.ignore.Store(ig)
 	return r
 }
@@ -271,10 +271,10 @@ func (r *pairRunner) markDirty(paths ...string) {
 // markRemoteDirty asks for a pass over what the change feed touched. Which
 // of it this engine did itself is only known once the pass that did it has
 // recorded it, so the check waits for takeDirty.
-func (r *pairRunner) markRemoteDirty(touched []Touch) {
+func (r *pairRunner) markRemoteDirty(touched []touch) {
 	r.dirtyMu.Lock()
 	if r.remoteDirty == nil {
-		r.remoteDirty = map[string]Touch{}
+		r.remoteDirty = map[string]touch{}
 	}
 	for _, t := range touched {
 		r.remoteDirty[t.Path] = t
@@ -290,7 +290,7 @@ func (r *pairRunner) markRemoteDirty(touched []Touch) {
 // feed echoing an upload, mkdir, move or delete of this engine that arrived
 // before the engine's own answer. After a backup of 100,000 files most of
 // the echo is such a race, and rescanning it would be one more full pass.
-func (r *pairRunner) ownEcho(t Touch) bool {
+func (r *pairRunner) ownEcho(t touch) bool {
 	b := r.base[t.Path] // r.mu held
 	if t.Deleted {
 		return b == nil || b.EntryID != t.EntryID
@@ -343,8 +343,8 @@ func (r *pairRunner) serve(ctx context.Context) error {
 		}
 	}()
 	if !r.e.opts.NoWatch {
-		agg := NewAggregator()
-		r.watcher = NewWatcher(r.pair.LocalPath, r.ignore.Load, func(p string, now bool) {
+		agg := newAggregator()
+		r.watcher = newWatcher(r.pair.LocalPath, r.ignore.Load, func(p string, now bool) {
 			if now {
 				agg.AddNow(p)
 			} else {
@@ -683,12 +683,12 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	full := len(minimalSubtrees(subtrees)) == 1 && minimalSubtrees(subtrees)[0] == ""
 	reloadIgnore := full
 	for _, s := range subtrees {
-		if s == IgnoreFile {
+		if s == ignoreFile {
 			reloadIgnore = true
 		}
 	}
 	if reloadIgnore {
-		ig, err := LoadIgnore(r.pair.LocalPath)
+		ig, err := loadIgnore(r.pair.LocalPath)
 		if err != nil {
 			r.update(func(s *PairStatus) { s.Error = err.Error() })
 			return nil, err
@@ -699,14 +699,14 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	r.update(func(s *PairStatus) { s.State = StateSyncing })
 	ig := r.ignore.Load()
-	// Reconcile only the region that may have changed: the scanned subtrees
+	// reconcile only the region that may have changed: the scanned subtrees
 	// (watch events and the change feed both name the old and the new path of
 	// a move, so moves stay inside the region). Missing parent folders are
 	// created on demand by the transfers.
 	region := minimalSubtrees(subtrees)
 	full = region[0] == ""
 	base, baseFiles := r.baseUnder(region)
-	sc := &Scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
+	sc := &scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
 	debugT := time.Now()
 	res, err := sc.Scan(pctx, base, subtrees)
 	if os.Getenv("SYNC_DEBUG") != "" && err == nil {
@@ -736,10 +736,10 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	}
 	local := res.Files // a full scan saw every local path: no copy of 100,000 entries
 	if !full {
-		local = make(map[string]*LocalFile, len(base)+len(res.Files))
+		local = make(map[string]*localFile, len(base)+len(res.Files))
 		for p, b := range base {
 			if !res.Covers(p) {
-				local[p] = &LocalFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, CtimeNs: b.CtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
+				local[p] = &localFile{Path: p, Dir: b.Dir, Size: b.Size, MtimeNs: b.MtimeNs, CtimeNs: b.CtimeNs, Inode: b.Inode, Hash: b.Hash, Chunks: b.Chunks}
 			}
 		}
 		for p, l := range res.Files {
@@ -794,7 +794,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 		return ig.Match(p, dir)
 	}
 	debugT = time.Now()
-	plan := Reconcile(PlanInput{Mode: r.pair.Mode, Local: local, Base: base, Remote: remote, Skip: skip,
+	plan := reconcile(planInput{Mode: r.pair.Mode, Local: local, Base: base, Remote: remote, Skip: skip,
 		Now: r.e.opts.Clock.Now(), LocalUser: r.e.opts.UserName})
 	if os.Getenv("SYNC_DEBUG") != "" {
 		slog.Info("sync: reconciled", "pair", r.pair.ID, "actions", len(plan.All()), "took", time.Since(debugT))
@@ -810,7 +810,7 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	// A folder gone from a pass over part of the pair may be the old half of
 	// a rename whose new half comes in the next pass (move.go): its drive
 	// delete waits for a full pass, as file deletes do.
-	dirsDeferred := !full && plan.DeleteFiles == 0 && slices.ContainsFunc(plan.Deletes, func(a Action) bool { return a.Kind == ActDeleteRemote })
+	dirsDeferred := !full && plan.DeleteFiles == 0 && slices.ContainsFunc(plan.Deletes, func(a action) bool { return a.Kind == actDeleteRemote })
 	if dirsDeferred {
 		plan.Deletes = nil
 	}

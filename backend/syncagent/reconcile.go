@@ -9,32 +9,32 @@ import (
 	"time"
 )
 
-// ActKind is what the engine does to one path.
-type ActKind string
+// actKind is what the engine does to one path.
+type actKind string
 
-// Action kinds.
+// action kinds.
 const (
-	ActRecord       ActKind = "record"        // both sides agree: write the base
-	ActForget       ActKind = "forget"        // gone on both sides: drop the base
-	ActUpload       ActKind = "upload"        // local → drive (new file, or new version of Remote)
-	ActDownload     ActKind = "download"      // drive → local (never over an unsynced local change)
-	ActConflict     ActKind = "conflict"      // two-way: drive copy saved as ConflictPath, local uploaded
-	ActKeepLocal    ActKind = "keep_local"    // mirror: local edit renamed to ConflictPath, then download
-	ActMkdirRemote  ActKind = "mkdir_remote"  //
-	ActMkdirLocal   ActKind = "mkdir_local"   //
-	ActDeleteRemote ActKind = "delete_remote" // to the drive's trash
-	ActDeleteLocal  ActKind = "delete_local"  // only what the drive still has
-	ActMoveRemote   ActKind = "move_remote"   // local rename/move replayed on the drive
-	ActMoveLocal    ActKind = "move_local"    // drive rename/move replayed locally
+	actRecord       actKind = "record"        // both sides agree: write the base
+	actForget       actKind = "forget"        // gone on both sides: drop the base
+	actUpload       actKind = "upload"        // local → drive (new file, or new version of Remote)
+	actDownload     actKind = "download"      // drive → local (never over an unsynced local change)
+	actConflict     actKind = "conflict"      // two-way: drive copy saved as ConflictPath, local uploaded
+	actKeepLocal    actKind = "keep_local"    // mirror: local edit renamed to ConflictPath, then download
+	actMkdirRemote  actKind = "mkdir_remote"  //
+	actMkdirLocal   actKind = "mkdir_local"   //
+	actDeleteRemote actKind = "delete_remote" // to the drive's trash
+	actDeleteLocal  actKind = "delete_local"  // only what the drive still has
+	actMoveRemote   actKind = "move_remote"   // local rename/move replayed on the drive
+	actMoveLocal    actKind = "move_local"    // drive rename/move replayed locally
 )
 
-// Action is one step of a plan.
-type Action struct {
-	Kind         ActKind
+// action is one step of a plan.
+type action struct {
+	Kind         actKind
 	Path         string
 	From         string // moves: the old path
 	Dir          bool
-	Local        *LocalFile
+	Local        *localFile
 	Base         *FileRecord
 	Remote       *RemoteFile
 	ConflictPath string
@@ -43,44 +43,44 @@ type Action struct {
 	Covered bool
 }
 
-func (a Action) String() string {
+func (a action) String() string {
 	if a.From != "" {
 		return fmt.Sprintf("%s %s -> %s", a.Kind, a.From, a.Path)
 	}
 	return fmt.Sprintf("%s %s", a.Kind, a.Path)
 }
 
-// Plan is the outcome of a reconcile, in execution order.
-type Plan struct {
-	Moves     []Action // first, in order
-	Mkdirs    []Action // parents before children
-	Transfers []Action // uploads, downloads, conflicts (parallel)
-	Deletes   []Action // files, then directories deepest first
-	Records   []Action // base-only updates
+// plan is the outcome of a reconcile, in execution order.
+type plan struct {
+	Moves     []action // first, in order
+	Mkdirs    []action // parents before children
+	Transfers []action // uploads, downloads, conflicts (parallel)
+	Deletes   []action // files, then directories deepest first
+	Records   []action // base-only updates
 	// DeleteFiles counts the files the deletes remove on either side (for the
 	// mass-delete safety check).
 	DeleteFiles int
 }
 
 // All returns every action, in order.
-func (p *Plan) All() []Action {
-	var out []Action
-	for _, l := range [][]Action{p.Moves, p.Mkdirs, p.Transfers, p.Deletes, p.Records} {
+func (p *plan) All() []action {
+	var out []action
+	for _, l := range [][]action{p.Moves, p.Mkdirs, p.Transfers, p.Deletes, p.Records} {
 		out = append(out, l...)
 	}
 	return out
 }
 
 // Empty reports whether there is nothing to do.
-func (p *Plan) Empty() bool {
+func (p *plan) Empty() bool {
 	return len(p.Moves)+len(p.Mkdirs)+len(p.Transfers)+len(p.Deletes)+len(p.Records) == 0
 }
 
-// PlanInput is the three-way state. Local must hold every path (scanned paths
+// planInput is the three-way state. Local must hold every path (scanned paths
 // from the scanner, the others from the base as unchanged).
-type PlanInput struct {
+type planInput struct {
 	Mode      Mode
-	Local     map[string]*LocalFile
+	Local     map[string]*localFile
 	Base      map[string]*FileRecord
 	Remote    map[string]*RemoteFile
 	Skip      func(p string) bool // ignored, case clash, unreadable: not touched
@@ -88,9 +88,9 @@ type PlanInput struct {
 	LocalUser string // display name of this side (conflict copies of local edits in mirror mode)
 }
 
-// Reconcile decides, without side effects, what to do with every path.
-func Reconcile(in PlanInput) *Plan {
-	st := &planState{PlanInput: in, plan: &Plan{}, keptLocal: map[string]bool{}, keptRemote: map[string]bool{}}
+// reconcile decides, without side effects, what to do with every path.
+func reconcile(in planInput) *plan {
+	st := &planState{planInput: in, plan: &plan{}, keptLocal: map[string]bool{}, keptRemote: map[string]bool{}}
 	if st.Skip == nil {
 		st.Skip = func(string) bool { return false }
 	}
@@ -127,9 +127,9 @@ func Reconcile(in PlanInput) *Plan {
 }
 
 type planState struct {
-	PlanInput
+	planInput
 	owned      bool // the maps are copies (move detection re-keys paths)
-	plan       *Plan
+	plan       *plan
 	keptLocal  map[string]bool // directories with something inside after the plan (local)
 	keptRemote map[string]bool
 }
@@ -154,7 +154,7 @@ func copyMap[V any](m map[string]*V) map[string]*V {
 // sides is one path with what each side has there.
 type sides struct {
 	p string
-	l *LocalFile
+	l *localFile
 	b *FileRecord
 	r *RemoteFile
 }
@@ -223,7 +223,7 @@ func markAncestors(kept map[string]bool, p string) {
 	}
 }
 
-func (st *planState) add(list *[]Action, a Action) {
+func (st *planState) add(list *[]action, a action) {
 	a.Local, a.Base, a.Remote = st.Local[a.Path], st.Base[a.Path], st.Remote[a.Path]
 	if a.From != "" {
 		a.Base = st.Base[a.Path]
@@ -231,8 +231,8 @@ func (st *planState) add(list *[]Action, a Action) {
 	*list = append(*list, a)
 }
 
-// ConflictName is "name (conflict USER YYYY-MM-DD HHMM).ext" next to p.
-func ConflictName(p, user string, now time.Time) string {
+// conflictName is "name (conflict USER YYYY-MM-DD HHMM).ext" next to p.
+func conflictName(p, user string, now time.Time) string {
 	dir, base := path.Split(p)
 	ext := path.Ext(base)
 	if ext == base { // ".bashrc": no extension
@@ -255,7 +255,7 @@ func (st *planState) remoteUser(r *RemoteFile) string {
 }
 
 // file decides one file path.
-func (st *planState) file(p string, l *LocalFile, b *FileRecord, r *RemoteFile) {
+func (st *planState) file(p string, l *localFile, b *FileRecord, r *RemoteFile) {
 	if (l != nil && l.Dir) || (r != nil && r.Dir) {
 		// A file on one side and a folder on the other: leave both alone.
 		st.markKept(p)
@@ -270,24 +270,24 @@ func (st *planState) file(p string, l *LocalFile, b *FileRecord, r *RemoteFile) 
 		switch {
 		case l.Hash == r.Hash:
 			if b == nil || b.Version != r.Version || b.EntryID != r.EntryID || b.Hash != l.Hash || b.Size != l.Size || b.MtimeNs != l.MtimeNs || b.CtimeNs != l.CtimeNs || b.Inode != l.Inode {
-				st.add(&pl.Records, Action{Kind: ActRecord, Path: p})
+				st.add(&pl.Records, action{Kind: actRecord, Path: p})
 			}
 		case !lChanged && rChanged:
 			if st.Mode != ModeBackup {
-				st.add(&pl.Transfers, Action{Kind: ActDownload, Path: p})
+				st.add(&pl.Transfers, action{Kind: actDownload, Path: p})
 			}
 		case lChanged && !rChanged:
 			if st.Mode == ModeMirror {
 				st.keepLocal(p, l)
 			} else {
-				st.add(&pl.Transfers, Action{Kind: ActUpload, Path: p})
+				st.add(&pl.Transfers, action{Kind: actUpload, Path: p})
 			}
 		default: // both changed
 			switch st.Mode {
 			case ModeTwoWay:
-				st.add(&pl.Transfers, Action{Kind: ActConflict, Path: p, ConflictPath: ConflictName(p, st.remoteUser(r), st.Now)})
+				st.add(&pl.Transfers, action{Kind: actConflict, Path: p, ConflictPath: conflictName(p, st.remoteUser(r), st.Now)})
 			case ModeBackup:
-				st.add(&pl.Transfers, Action{Kind: ActUpload, Path: p})
+				st.add(&pl.Transfers, action{Kind: actUpload, Path: p})
 			default:
 				st.keepLocal(p, l)
 			}
@@ -298,12 +298,12 @@ func (st *planState) file(p string, l *LocalFile, b *FileRecord, r *RemoteFile) 
 			st.markLocal(p)
 		case b == nil || st.Mode == ModeBackup || (lChanged && st.Mode == ModeTwoWay):
 			st.markKept(p)
-			st.add(&pl.Transfers, Action{Kind: ActUpload, Path: p})
+			st.add(&pl.Transfers, action{Kind: actUpload, Path: p})
 		case lChanged: // mirror: keep the local edit as a local-only file
 			st.markLocal(p)
-			st.add(&pl.Records, Action{Kind: ActForget, Path: p})
+			st.add(&pl.Records, action{Kind: actForget, Path: p})
 		default:
-			st.add(&pl.Deletes, Action{Kind: ActDeleteLocal, Path: p})
+			st.add(&pl.Deletes, action{Kind: actDeleteLocal, Path: p})
 			pl.DeleteFiles++
 		}
 	case r != nil: // not local
@@ -312,21 +312,21 @@ func (st *planState) file(p string, l *LocalFile, b *FileRecord, r *RemoteFile) 
 			st.markRemote(p)
 		case b == nil || st.Mode == ModeMirror || (rChanged && st.Mode == ModeTwoWay):
 			st.markKept(p)
-			st.add(&pl.Transfers, Action{Kind: ActDownload, Path: p})
+			st.add(&pl.Transfers, action{Kind: actDownload, Path: p})
 		default:
-			st.add(&pl.Deletes, Action{Kind: ActDeleteRemote, Path: p})
+			st.add(&pl.Deletes, action{Kind: actDeleteRemote, Path: p})
 			pl.DeleteFiles++
 		}
 	case b != nil:
-		st.add(&pl.Records, Action{Kind: ActForget, Path: p})
+		st.add(&pl.Records, action{Kind: actForget, Path: p})
 	}
 }
 
 // keepLocal (mirror mode): the unsynced local edit is renamed to a conflict
 // copy that stays local, and the drive's version is downloaded.
-func (st *planState) keepLocal(p string, l *LocalFile) {
+func (st *planState) keepLocal(p string, l *localFile) {
 	st.markKept(p)
-	st.add(&st.plan.Transfers, Action{Kind: ActKeepLocal, Path: p, ConflictPath: ConflictName(p, st.LocalUser, st.Now)})
+	st.add(&st.plan.Transfers, action{Kind: actKeepLocal, Path: p, ConflictPath: conflictName(p, st.LocalUser, st.Now)})
 }
 
 // dir decides one directory, after everything inside it.
@@ -337,7 +337,7 @@ func (st *planState) dir(p string) {
 	case l != nil && r != nil:
 		st.markKept(p)
 		if b == nil || b.EntryID != r.EntryID || b.Inode != l.Inode || !b.Dir {
-			st.add(&pl.Records, Action{Kind: ActRecord, Path: p, Dir: true})
+			st.add(&pl.Records, action{Kind: actRecord, Path: p, Dir: true})
 		}
 	case l != nil:
 		switch {
@@ -345,12 +345,12 @@ func (st *planState) dir(p string) {
 			st.markLocal(p)
 		case b == nil || st.Mode == ModeBackup || (st.Mode == ModeTwoWay && st.keptLocal[p]):
 			st.markKept(p)
-			st.add(&pl.Mkdirs, Action{Kind: ActMkdirRemote, Path: p, Dir: true})
+			st.add(&pl.Mkdirs, action{Kind: actMkdirRemote, Path: p, Dir: true})
 		case st.keptLocal[p]: // mirror, something local-only inside
 			st.markLocal(p)
-			st.add(&pl.Records, Action{Kind: ActForget, Path: p, Dir: true})
+			st.add(&pl.Records, action{Kind: actForget, Path: p, Dir: true})
 		default:
-			st.add(&pl.Deletes, Action{Kind: ActDeleteLocal, Path: p, Dir: true})
+			st.add(&pl.Deletes, action{Kind: actDeleteLocal, Path: p, Dir: true})
 		}
 	case r != nil:
 		switch {
@@ -358,12 +358,12 @@ func (st *planState) dir(p string) {
 			st.markRemote(p)
 		case b == nil || st.Mode == ModeMirror || (st.Mode == ModeTwoWay && st.keptRemote[p]):
 			st.markKept(p)
-			st.add(&pl.Mkdirs, Action{Kind: ActMkdirLocal, Path: p, Dir: true})
+			st.add(&pl.Mkdirs, action{Kind: actMkdirLocal, Path: p, Dir: true})
 		default:
-			st.add(&pl.Deletes, Action{Kind: ActDeleteRemote, Path: p, Dir: true})
+			st.add(&pl.Deletes, action{Kind: actDeleteRemote, Path: p, Dir: true})
 		}
 	case b != nil:
-		st.add(&pl.Records, Action{Kind: ActForget, Path: p, Dir: true})
+		st.add(&pl.Records, action{Kind: actForget, Path: p, Dir: true})
 	}
 }
 
@@ -375,13 +375,13 @@ func (st *planState) finish() {
 	sort.SliceStable(pl.Mkdirs, func(i, j int) bool { return pl.Mkdirs[i].Path < pl.Mkdirs[j].Path })
 	remoteDirGone := map[string]bool{}
 	for _, a := range pl.Deletes {
-		if a.Kind == ActDeleteRemote && a.Dir {
+		if a.Kind == actDeleteRemote && a.Dir {
 			remoteDirGone[a.Path] = true
 		}
 	}
-	var files, dirs []Action
+	var files, dirs []action
 	for _, a := range pl.Deletes {
-		if a.Kind == ActDeleteRemote {
+		if a.Kind == actDeleteRemote {
 			covered := false
 			ancestors(a.Path, func(d string) {
 				if remoteDirGone[d] {
@@ -419,8 +419,8 @@ func rekeyBase(m map[string]*FileRecord, from, to string) {
 func rekeyRemote(m map[string]*RemoteFile, from, to string) {
 	rekey(m, from, to, func(v *RemoteFile, p string) *RemoteFile { c := *v; c.Path = p; return &c })
 }
-func rekeyLocal(m map[string]*LocalFile, from, to string) {
-	rekey(m, from, to, func(v *LocalFile, p string) *LocalFile { c := *v; c.Path = p; return &c })
+func rekeyLocal(m map[string]*localFile, from, to string) {
+	rekey(m, from, to, func(v *localFile, p string) *localFile { c := *v; c.Path = p; return &c })
 }
 
 // localMoves finds local renames/moves of things the drive still has
@@ -506,7 +506,7 @@ func (st *planState) localMoves(missing []string) {
 			continue
 		}
 		used[to] = true
-		st.plan.Moves = append(st.plan.Moves, Action{Kind: ActMoveRemote, Path: to, From: from, Dir: b.Dir, Base: b, Remote: st.Remote[from], Local: st.Local[to]})
+		st.plan.Moves = append(st.plan.Moves, action{Kind: actMoveRemote, Path: to, From: from, Dir: b.Dir, Base: b, Remote: st.Remote[from], Local: st.Local[to]})
 		st.own()
 		rekeyBase(st.Base, from, to)
 		rekeyRemote(st.Remote, from, to)
@@ -619,7 +619,7 @@ func (st *planState) remoteMoves() {
 		if st.Local[to] != nil || isUnder(to, from) {
 			continue
 		}
-		st.plan.Moves = append(st.plan.Moves, Action{Kind: ActMoveLocal, Path: to, From: from, Dir: b.Dir, Base: b, Remote: st.Remote[to], Local: st.Local[from]})
+		st.plan.Moves = append(st.plan.Moves, action{Kind: actMoveLocal, Path: to, From: from, Dir: b.Dir, Base: b, Remote: st.Remote[to], Local: st.Local[from]})
 		st.own()
 		rekeyBase(st.Base, from, to)
 		rekeyLocal(st.Local, from, to)

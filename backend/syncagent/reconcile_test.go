@@ -8,8 +8,8 @@ import (
 )
 
 // state builders: "h1" is a content hash; versions are small integers.
-func lf(p, hash string) *LocalFile { return &LocalFile{Path: p, Hash: hash, Size: 1} }
-func ld(p string) *LocalFile       { return &LocalFile{Path: p, Dir: true} }
+func lf(p, hash string) *localFile { return &localFile{Path: p, Hash: hash, Size: 1} }
+func ld(p string) *localFile       { return &localFile{Path: p, Dir: true} }
 func bf(p, hash string, v int64) *FileRecord {
 	return &FileRecord{Path: p, Hash: hash, Size: 1, EntryID: "e-" + p, Version: v}
 }
@@ -19,7 +19,7 @@ func rf(p, hash string, v int64) *RemoteFile {
 }
 func rd(p string) *RemoteFile { return &RemoteFile{Path: p, Dir: true, EntryID: "e-" + p, Version: 1} }
 
-func summary(p *Plan) string {
+func summary(p *plan) string {
 	var out []string
 	for _, a := range p.All() {
 		if a.Covered {
@@ -37,7 +37,7 @@ func TestReconcileFileTable(t *testing.T) {
 	now := time.Date(2026, 11, 22, 14, 5, 0, 0, time.UTC)
 	scenarios := []struct {
 		name string
-		l    *LocalFile
+		l    *localFile
 		b    *FileRecord
 		r    *RemoteFile
 		want map[Mode]string
@@ -59,7 +59,7 @@ func TestReconcileFileTable(t *testing.T) {
 	for _, s := range scenarios {
 		for mode, want := range s.want {
 			t.Run(s.name+"/"+string(mode), func(t *testing.T) {
-				in := PlanInput{Mode: mode, Local: map[string]*LocalFile{}, Base: map[string]*FileRecord{}, Remote: map[string]*RemoteFile{}, Now: now}
+				in := planInput{Mode: mode, Local: map[string]*localFile{}, Base: map[string]*FileRecord{}, Remote: map[string]*RemoteFile{}, Now: now}
 				if s.l != nil {
 					in.Local[p] = s.l
 				}
@@ -69,7 +69,7 @@ func TestReconcileFileTable(t *testing.T) {
 				if s.r != nil {
 					in.Remote[p] = s.r
 				}
-				if got := summary(Reconcile(in)); got != want {
+				if got := summary(reconcile(in)); got != want {
 					t.Errorf("got %q, want %q", got, want)
 				}
 			})
@@ -81,12 +81,12 @@ func TestReconcileNeverDeletesUnsyncedLocalChange(t *testing.T) {
 	t.Parallel()
 	// Whatever the mode, a local edit the drive does not have is never deleted.
 	for _, mode := range []Mode{ModeBackup, ModeTwoWay, ModeMirror} {
-		in := PlanInput{Mode: mode,
-			Local:  map[string]*LocalFile{"a": lf("a", "new")},
+		in := planInput{Mode: mode,
+			Local:  map[string]*localFile{"a": lf("a", "new")},
 			Base:   map[string]*FileRecord{"a": bf("a", "old", 1)},
 			Remote: map[string]*RemoteFile{}}
-		for _, a := range Reconcile(in).All() {
-			if a.Kind == ActDeleteLocal {
+		for _, a := range reconcile(in).All() {
+			if a.Kind == actDeleteLocal {
 				t.Errorf("%s: %v", mode, a)
 			}
 		}
@@ -103,8 +103,8 @@ func TestConflictName(t *testing.T) {
 		"x.tar.gz":      "x.tar (conflict 张三 2026-11-22 0907).gz",
 	}
 	for in, want := range scenarios {
-		if got := ConflictName(in, "张三", now); got != want {
-			t.Errorf("ConflictName(%q) = %q, want %q", in, got, want)
+		if got := conflictName(in, "张三", now); got != want {
+			t.Errorf("conflictName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -115,11 +115,11 @@ func TestReconcileLocalRenameIsAMove(t *testing.T) {
 	old.Inode = 42
 	nl := lf("new.txt", "h1")
 	nl.Inode = 42
-	in := PlanInput{Mode: ModeTwoWay,
-		Local:  map[string]*LocalFile{"new.txt": nl},
+	in := planInput{Mode: ModeTwoWay,
+		Local:  map[string]*localFile{"new.txt": nl},
 		Base:   map[string]*FileRecord{"old.txt": old},
 		Remote: map[string]*RemoteFile{"old.txt": rf("old.txt", "h1", 3)}}
-	if got := summary(Reconcile(in)); got != "move_remote old.txt -> new.txt" {
+	if got := summary(reconcile(in)); got != "move_remote old.txt -> new.txt" {
 		t.Fatalf("plan %q", got)
 	}
 }
@@ -130,11 +130,11 @@ func TestReconcileDirectoryMove(t *testing.T) {
 	b.Inode = 7
 	nd := ld("e")
 	nd.Inode = 7
-	in := PlanInput{Mode: ModeBackup,
-		Local:  map[string]*LocalFile{"e": nd, "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2")},
+	in := planInput{Mode: ModeBackup,
+		Local:  map[string]*localFile{"e": nd, "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2")},
 		Base:   map[string]*FileRecord{"d": b, "d/x": bf("d/x", "h1", 1), "d/y": bf("d/y", "h2", 1)},
 		Remote: map[string]*RemoteFile{"d": rd("d"), "d/x": rf("d/x", "h1", 1), "d/y": rf("d/y", "h2", 1)}}
-	if got := summary(Reconcile(in)); got != "move_remote d -> e" {
+	if got := summary(reconcile(in)); got != "move_remote d -> e" {
 		t.Fatalf("plan %q", got)
 	}
 }
@@ -143,11 +143,11 @@ func TestReconcileRemoteRenameMovesLocally(t *testing.T) {
 	t.Parallel()
 	r := rf("renamed.txt", "h1", 2)
 	r.EntryID = "e-a.txt"
-	in := PlanInput{Mode: ModeTwoWay,
-		Local:  map[string]*LocalFile{"a.txt": lf("a.txt", "h1")},
+	in := planInput{Mode: ModeTwoWay,
+		Local:  map[string]*localFile{"a.txt": lf("a.txt", "h1")},
 		Base:   map[string]*FileRecord{"a.txt": bf("a.txt", "h1", 1)},
 		Remote: map[string]*RemoteFile{"renamed.txt": r}}
-	got := summary(Reconcile(in))
+	got := summary(reconcile(in))
 	if got != "move_local a.txt -> renamed.txt; record renamed.txt" {
 		t.Fatalf("plan %q", got)
 	}
@@ -155,10 +155,10 @@ func TestReconcileRemoteRenameMovesLocally(t *testing.T) {
 
 func TestReconcileDeletedFolderGoesToTrashWhole(t *testing.T) {
 	t.Parallel()
-	in := PlanInput{Mode: ModeTwoWay, Local: map[string]*LocalFile{},
+	in := planInput{Mode: ModeTwoWay, Local: map[string]*localFile{},
 		Base:   map[string]*FileRecord{"d": bd("d"), "d/x": bf("d/x", "h1", 1), "d/s": bd("d/s"), "d/s/y": bf("d/s/y", "h2", 1)},
 		Remote: map[string]*RemoteFile{"d": rd("d"), "d/x": rf("d/x", "h1", 1), "d/s": rd("d/s"), "d/s/y": rf("d/s/y", "h2", 1)}}
-	p := Reconcile(in)
+	p := reconcile(in)
 	if got := summary(p); got != "delete_remote d" {
 		t.Fatalf("plan %q", got)
 	}
@@ -171,23 +171,23 @@ func TestReconcileFolderKeptWhenRemoteChildChanged(t *testing.T) {
 	t.Parallel()
 	// Two-way: the folder was deleted locally but someone edited a file in it
 	// on the drive: the edit wins, the folder comes back.
-	in := PlanInput{Mode: ModeTwoWay, Local: map[string]*LocalFile{},
+	in := planInput{Mode: ModeTwoWay, Local: map[string]*localFile{},
 		Base:   map[string]*FileRecord{"d": bd("d"), "d/x": bf("d/x", "h1", 1), "d/y": bf("d/y", "h1", 1)},
 		Remote: map[string]*RemoteFile{"d": rd("d"), "d/x": rf("d/x", "h2", 2), "d/y": rf("d/y", "h1", 1)}}
-	if got := summary(Reconcile(in)); got != "delete_remote d/y; download d/x; mkdir_local d" {
+	if got := summary(reconcile(in)); got != "delete_remote d/y; download d/x; mkdir_local d" {
 		t.Fatalf("plan %q", got)
 	}
 }
 
 func TestReconcileSkip(t *testing.T) {
 	t.Parallel()
-	in := PlanInput{Mode: ModeTwoWay,
-		Local:  map[string]*LocalFile{"A.txt": lf("A.txt", "h1"), "a.txt": lf("a.txt", "h2")},
+	in := planInput{Mode: ModeTwoWay,
+		Local:  map[string]*localFile{"A.txt": lf("A.txt", "h1"), "a.txt": lf("a.txt", "h2")},
 		Base:   map[string]*FileRecord{"ignored.tmp": bf("ignored.tmp", "h", 1)},
 		Remote: map[string]*RemoteFile{"ignored.tmp": rf("ignored.tmp", "h", 1)},
 		Skip:   func(p string) bool { return p != "" },
 	}
-	if got := summary(Reconcile(in)); got != "" {
+	if got := summary(reconcile(in)); got != "" {
 		t.Fatalf("skipped paths must not be touched: %q", got)
 	}
 }
@@ -200,14 +200,14 @@ func TestReconcileFolderMoveByContent(t *testing.T) {
 	t.Parallel()
 	base := map[string]*FileRecord{"d": bd("d"), "d/x": bf("d/x", "h1", 1), "d/y": bf("d/y", "h2", 1), "d/s": bd("d/s"), "d/s/z": bf("d/s/z", "h3", 1)}
 	remote := map[string]*RemoteFile{"d": rd("d"), "d/x": rf("d/x", "h1", 1), "d/y": rf("d/y", "h2", 1), "d/s": rd("d/s"), "d/s/z": rf("d/s/z", "h3", 1)}
-	moved := map[string]*LocalFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "e/t": ld("e/t"), "e/t/z": lf("e/t/z", "h3")}
-	in := PlanInput{Mode: ModeBackup, Local: moved, Base: base, Remote: remote}
-	if got := summary(Reconcile(in)); got != "move_remote d -> e; move_remote e/s -> e/t" {
+	moved := map[string]*localFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "e/t": ld("e/t"), "e/t/z": lf("e/t/z", "h3")}
+	in := planInput{Mode: ModeBackup, Local: moved, Base: base, Remote: remote}
+	if got := summary(reconcile(in)); got != "move_remote d -> e; move_remote e/s -> e/t" {
 		t.Fatalf("plan %q", got)
 	}
-	copied := map[string]*LocalFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "f": ld("f"), "f/x": lf("f/x", "h1"), "f/y": lf("f/y", "h2")}
-	in = PlanInput{Mode: ModeBackup, Local: copied, Base: base, Remote: remote}
-	for _, a := range Reconcile(in).Moves {
+	copied := map[string]*localFile{"e": ld("e"), "e/x": lf("e/x", "h1"), "e/y": lf("e/y", "h2"), "f": ld("f"), "f/x": lf("f/x", "h1"), "f/y": lf("f/y", "h2")}
+	in = planInput{Mode: ModeBackup, Local: copied, Base: base, Remote: remote}
+	for _, a := range reconcile(in).Moves {
 		if a.Dir {
 			t.Fatalf("a folder copied twice was paired: %v", a)
 		}

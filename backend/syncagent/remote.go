@@ -19,11 +19,11 @@ type RemoteFile struct {
 	User     string // last writer's display name, when known
 }
 
-// RemoteTree mirrors a pair's drive folder from the change feed of that
+// remoteTree mirrors a pair's drive folder from the change feed of that
 // folder (a server without folder feeds sends its whole space: the tree
 // then answers what lies under the pair's folder). Paths are derived from
 // parent links, so a moved folder moves its whole subtree at once.
-type RemoteTree struct {
+type remoteTree struct {
 	mu     gosync.Mutex
 	rootID string
 	byID   map[string]*remoteEntry
@@ -35,20 +35,20 @@ type RemoteTree struct {
 	refused map[string]refusedEntry
 }
 
-// NewRemoteTree returns an empty tree for the folder rootID.
-func NewRemoteTree(rootID string) *RemoteTree {
-	return &RemoteTree{rootID: rootID, byID: map[string]*remoteEntry{}, kids: map[string]map[string]string{}, users: map[string]string{}}
+// newRemoteTree returns an empty tree for the folder rootID.
+func newRemoteTree(rootID string) *remoteTree {
+	return &remoteTree{rootID: rootID, byID: map[string]*remoteEntry{}, kids: map[string]map[string]string{}, users: map[string]string{}}
 }
 
 // Cursor is where to continue the change feed ("" before the first listing).
-func (t *RemoteTree) Cursor() string {
+func (t *remoteTree) Cursor() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.cursor
 }
 
 // Reset forgets everything; the next read of the feed is a full listing.
-func (t *RemoteTree) Reset() {
+func (t *remoteTree) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.byID, t.kids, t.cursor, t.loaded = map[string]*remoteEntry{}, map[string]map[string]string{}, "", false
@@ -56,15 +56,15 @@ func (t *RemoteTree) Reset() {
 }
 
 // Loaded reports whether the full listing has been applied.
-func (t *RemoteTree) Loaded() bool {
+func (t *remoteTree) Loaded() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.loaded
 }
 
-// Touch is a pair-relative path a feed page changed, with the entry as the
+// touch is a pair-relative path a feed page changed, with the entry as the
 // page left it (Deleted: it is gone from that path).
-type Touch struct {
+type touch struct {
 	Path    string
 	EntryID string
 	Version int64
@@ -73,10 +73,10 @@ type Touch struct {
 
 // Apply applies a feed page and returns the paths it touched (before and
 // after a move), so the engine can rescan exactly those.
-func (t *RemoteTree) Apply(p ChangePage) []Touch {
+func (t *remoteTree) Apply(p ChangePage) []touch {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var touched []Touch
+	var touched []touch
 	for _, c := range p.Items {
 		if t.sameLocked(c.Entry) {
 			// The echo of a change this engine made itself (Put after an
@@ -88,7 +88,7 @@ func (t *RemoteTree) Apply(p ChangePage) []Touch {
 		}
 		if old, ok := t.byID[c.Entry.ID]; ok {
 			if rel, ok := t.pathLocked(old.ID); ok {
-				touched = append(touched, Touch{Path: rel, EntryID: old.ID, Version: c.Entry.Version, Deleted: true})
+				touched = append(touched, touch{Path: rel, EntryID: old.ID, Version: c.Entry.Version, Deleted: true})
 			}
 		}
 		if c.Entry.Deleted {
@@ -99,7 +99,7 @@ func (t *RemoteTree) Apply(p ChangePage) []Touch {
 		}
 		t.setLocked(c.Entry)
 		if rel, ok := t.pathLocked(c.Entry.ID); ok {
-			touched = append(touched, Touch{Path: rel, EntryID: c.Entry.ID, Version: c.Entry.Version})
+			touched = append(touched, touch{Path: rel, EntryID: c.Entry.ID, Version: c.Entry.Version})
 		}
 	}
 	if p.NextCursor != "" {
@@ -110,7 +110,7 @@ func (t *RemoteTree) Apply(p ChangePage) []Touch {
 }
 
 // sameLocked reports whether e is exactly what the tree holds for its ID.
-func (t *RemoteTree) sameLocked(e Entry) bool {
+func (t *remoteTree) sameLocked(e Entry) bool {
 	old, ok := t.byID[e.ID]
 	if !ok || e.Deleted {
 		return false
@@ -121,7 +121,7 @@ func (t *RemoteTree) sameLocked(e Entry) bool {
 
 // Put records an entry the engine itself just created or changed, so the
 // rest of the pass sees it before the feed echoes it.
-func (t *RemoteTree) Put(e Entry) {
+func (t *remoteTree) Put(e Entry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if e.Deleted {
@@ -135,7 +135,7 @@ func (t *RemoteTree) Put(e Entry) {
 }
 
 // Remove forgets an entry the engine deleted.
-func (t *RemoteTree) Remove(id string) {
+func (t *remoteTree) Remove(id string) {
 	t.mu.Lock()
 	t.removeLocked(id)
 	t.mu.Unlock()
@@ -153,7 +153,7 @@ func (e *remoteEntry) file(p string) *RemoteFile {
 	return &RemoteFile{Path: p, EntryID: e.ID, ParentID: e.ParentID, Dir: e.Dir, Size: e.Size, Hash: e.Hash, Version: e.Version, User: e.User}
 }
 
-func (t *RemoteTree) setLocked(e Entry) {
+func (t *remoteTree) setLocked(e Entry) {
 	t.removeLocked(e.ID)
 	if t.refuseLocked(e) {
 		return // never part of a path: not it, nothing under it
@@ -181,7 +181,7 @@ func (t *RemoteTree) setLocked(e Entry) {
 	k[re.Name] = re.ID
 }
 
-func (t *RemoteTree) removeLocked(id string) {
+func (t *remoteTree) removeLocked(id string) {
 	delete(t.refused, id)
 	old, ok := t.byID[id]
 	if !ok {
@@ -197,7 +197,7 @@ func (t *RemoteTree) removeLocked(id string) {
 }
 
 // removeTreeLocked removes an entry and everything below it.
-func (t *RemoteTree) removeTreeLocked(id string) {
+func (t *remoteTree) removeTreeLocked(id string) {
 	for _, kid := range t.kids[id] {
 		t.removeTreeLocked(kid)
 	}
@@ -205,7 +205,7 @@ func (t *RemoteTree) removeTreeLocked(id string) {
 }
 
 // Lookup returns the entry at the pair-relative path p, or nil.
-func (t *RemoteTree) Lookup(p string) *RemoteFile {
+func (t *remoteTree) Lookup(p string) *RemoteFile {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	id, ok := t.lookupLocked(p)
@@ -217,7 +217,7 @@ func (t *RemoteTree) Lookup(p string) *RemoteFile {
 
 // pathLocked walks parent links up to the pair root; ok is false for entries
 // outside the pair folder (and for the root itself).
-func (t *RemoteTree) pathLocked(id string) (string, bool) {
+func (t *remoteTree) pathLocked(id string) (string, bool) {
 	var parts []string
 	for i := 0; i < 256; i++ {
 		if id == t.rootID {
@@ -242,7 +242,7 @@ func (t *RemoteTree) pathLocked(id string) (string, bool) {
 
 // SnapshotUnder returns the entries at or under the given subtrees ("" =
 // everything), keyed by path.
-func (t *RemoteTree) SnapshotUnder(subtrees []string) map[string]*RemoteFile {
+func (t *remoteTree) SnapshotUnder(subtrees []string) map[string]*RemoteFile {
 	for _, s := range subtrees {
 		if s == "" {
 			return t.Snapshot()
@@ -270,7 +270,7 @@ func (t *RemoteTree) SnapshotUnder(subtrees []string) map[string]*RemoteFile {
 	return out
 }
 
-func (t *RemoteTree) lookupLocked(p string) (string, bool) {
+func (t *remoteTree) lookupLocked(p string) (string, bool) {
 	id := t.rootID
 	for _, part := range strings.Split(p, "/") {
 		cid, ok := t.kids[id][part]
@@ -283,7 +283,7 @@ func (t *RemoteTree) lookupLocked(p string) (string, bool) {
 }
 
 // Snapshot returns every entry under the pair folder, keyed by path.
-func (t *RemoteTree) Snapshot() map[string]*RemoteFile {
+func (t *remoteTree) Snapshot() map[string]*RemoteFile {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make(map[string]*RemoteFile, len(t.byID))

@@ -44,7 +44,7 @@ func remoteSnapTemp(pairID string) string { return ".remote-" + pairID + "-*.tmp
 
 // encodeSnapshot writes the tree and the cursor it returns (nothing before
 // the first listing).
-func (t *RemoteTree) encodeSnapshot(w io.Writer) (string, error) {
+func (t *remoteTree) encodeSnapshot(w io.Writer) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.loaded || t.cursor == "" {
@@ -98,7 +98,7 @@ func (t *RemoteTree) encodeSnapshot(w io.Writer) (string, error) {
 
 // decodeSnapshot replaces the tree with a saved one (cursor set, not
 // loaded). It changes nothing when the data is not a tree of this folder.
-func (t *RemoteTree) decodeSnapshot(data []byte) error {
+func (t *remoteTree) decodeSnapshot(data []byte) error {
 	bad := errors.New("sync: remote tree snapshot: corrupt")
 	if !bytes.HasPrefix(data, []byte(remoteSnapMagic)) {
 		return bad

@@ -168,7 +168,7 @@ func TestRestartWithUnusableSavedTreeListsAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A cursor from the future: the server answers 400 (bad cursor).
-		tree := NewRemoteTree(s.root)
+		tree := newRemoteTree(s.root)
 		data, err := os.ReadFile(remoteSnapPath(s.dataDir, p1.ID))
 		if err != nil {
 			t.Fatal(err)
@@ -218,7 +218,7 @@ func TestRestartWithUnusableSavedTreeListsAgain(t *testing.T) {
 
 // The saved tree round-trips: same entries, paths, cursor and refused names.
 func TestRemoteSnapshotRoundTrip(t *testing.T) {
-	tr := NewRemoteTree("root")
+	tr := newRemoteTree("root")
 	tr.Apply(ChangePage{NextCursor: "42", Items: []Change{
 		{Entry: Entry{ID: "d1", ParentID: "root", Name: "Docs", Kind: "folder", Version: 1}},
 		{Entry: Entry{ID: "f1", ParentID: "d1", Name: "a.txt", Kind: "file", Size: 3, Hash: "h1", Version: 2, ModifiedByName: "李四"}},
@@ -230,7 +230,7 @@ func TestRemoteSnapshotRoundTrip(t *testing.T) {
 	if err != nil || cur != "42" {
 		t.Fatalf("encode: %q %v", cur, err)
 	}
-	got := NewRemoteTree("root")
+	got := newRemoteTree("root")
 	if err := got.decodeSnapshot([]byte(buf.String())); err != nil {
 		t.Fatal(err)
 	}
@@ -249,10 +249,10 @@ func TestRemoteSnapshotRoundTrip(t *testing.T) {
 	if len(got.Refused()) != len(tr.Refused()) {
 		t.Fatalf("refused: got %v, want %v", got.Refused(), tr.Refused())
 	}
-	if err := NewRemoteTree("other").decodeSnapshot([]byte(buf.String())); err == nil {
+	if err := newRemoteTree("other").decodeSnapshot([]byte(buf.String())); err == nil {
 		t.Fatal("another folder's tree was accepted")
 	}
-	if err := NewRemoteTree("root").decodeSnapshot([]byte(buf.String()[:buf.Len()-3])); err == nil {
+	if err := newRemoteTree("root").decodeSnapshot([]byte(buf.String()[:buf.Len()-3])); err == nil {
 		t.Fatal("a truncated tree was accepted")
 	}
 }

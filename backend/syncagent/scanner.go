@@ -13,8 +13,8 @@ import (
 	gosync "sync"
 )
 
-// LocalFile is what the scanner saw at one path.
-type LocalFile struct {
+// localFile is what the scanner saw at one path.
+type localFile struct {
 	Path string // NFC, slash separated, relative to the root
 	// OSPath is the name on disk (may be NFD on macOS), relative, native
 	// separators; "" when it is Path itself (almost always: one string less
@@ -31,25 +31,25 @@ type LocalFile struct {
 }
 
 // osRel is the relative name on disk.
-func (l *LocalFile) osRel() string {
+func (l *localFile) osRel() string {
 	if l.OSPath != "" {
 		return l.OSPath
 	}
 	return filepath.FromSlash(l.Path)
 }
 
-// ScanResult is the local state of the scanned subtrees.
-type ScanResult struct {
+// scanResult is the local state of the scanned subtrees.
+type scanResult struct {
 	Subtrees []string // what was scanned ("" = everything)
 	region   region
-	Files    map[string]*LocalFile // every path found inside Subtrees
+	Files    map[string]*localFile // every path found inside Subtrees
 	Skip     map[string]string     // paths not to touch this pass, with the reason (case clash, unreadable)
 	Hashed   int                   // files read
 	Temps    []string              // our temp files (native, relative): left by an interrupted download
 }
 
 // Covers reports whether p lies inside a scanned subtree.
-func (r *ScanResult) Covers(p string) bool {
+func (r *scanResult) Covers(p string) bool {
 	if r.region == nil {
 		r.region = newRegion(r.Subtrees)
 	}
@@ -79,12 +79,12 @@ func (r region) covers(p string) bool {
 	return false
 }
 
-// Scanner walks a local folder and compares what it finds with the index:
+// scanner walks a local folder and compares what it finds with the index:
 // size, mtime and inode unchanged means content unchanged, so only new or
 // changed files are read (chunked and hashed in one pass).
-type Scanner struct {
+type scanner struct {
 	Root            string
-	Ignore          *Ignore
+	Ignore          *ignore
 	CaseInsensitive bool // the server treats names case-insensitively: report case clashes
 	Workers         int  // hashing workers (default GOMAXPROCS)
 	// open reads a file's content (nil: os.Open). Tests make files
@@ -93,7 +93,7 @@ type Scanner struct {
 	open func(name string) (io.ReadCloser, error)
 }
 
-func (s *Scanner) hashFile(name string) (size int64, hash string, chunks Chunks, err error) {
+func (s *scanner) hashFile(name string) (size int64, hash string, chunks Chunks, err error) {
 	if s.open == nil {
 		return hashFile(name)
 	}
@@ -107,9 +107,9 @@ func (s *Scanner) hashFile(name string) (size int64, hash string, chunks Chunks,
 
 // Scan walks the given subtrees (nil or "" means the whole folder). base is
 // the index of the pair, read only.
-func (s *Scanner) Scan(ctx context.Context, base map[string]*FileRecord, subtrees []string) (*ScanResult, error) {
+func (s *scanner) Scan(ctx context.Context, base map[string]*FileRecord, subtrees []string) (*scanResult, error) {
 	subtrees = minimalSubtrees(subtrees)
-	res := &ScanResult{Subtrees: subtrees, Files: make(map[string]*LocalFile, len(base)), Skip: map[string]string{}}
+	res := &scanResult{Subtrees: subtrees, Files: make(map[string]*localFile, len(base)), Skip: map[string]string{}}
 	w := newWalker(ctx, s, base, res)
 	for _, st := range subtrees {
 		w.subtree(st)
@@ -145,7 +145,7 @@ func minimalSubtrees(in []string) []string {
 	return out
 }
 
-func (s *Scanner) hashAll(ctx context.Context, files []*LocalFile, res *ScanResult) error {
+func (s *scanner) hashAll(ctx context.Context, files []*localFile, res *scanResult) error {
 	n := s.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -153,7 +153,7 @@ func (s *Scanner) hashAll(ctx context.Context, files []*LocalFile, res *ScanResu
 	var (
 		wg   gosync.WaitGroup
 		mu   gosync.Mutex
-		next = make(chan *LocalFile)
+		next = make(chan *localFile)
 	)
 	for range n {
 		wg.Add(1)

@@ -24,7 +24,7 @@ func TestScannerHashesOnlyWhatChanged(t *testing.T) {
 	writeFile(t, root, "a.txt", "one")
 	writeFile(t, root, "d/b.txt", "two")
 	writeFile(t, root, "d/ignored.tmp", "x")
-	sc := &Scanner{Root: root, Ignore: mustIgnoreT(t)}
+	sc := &scanner{Root: root, Ignore: mustIgnoreT(t)}
 	ctx := context.Background()
 	res, err := sc.Scan(ctx, nil, nil)
 	if err != nil {
@@ -62,12 +62,12 @@ func TestScannerHashesOnlyWhatChanged(t *testing.T) {
 func TestScannerCaseClash(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	writeFile(t, root, "Plan.xlsx", "1")
+	writeFile(t, root, "plan.xlsx", "1")
 	writeFile(t, root, "PLAN.xlsx", "2")
 	if _, err := os.Stat(filepath.Join(root, "plan.xlsx")); err == nil {
 		t.Skip("case-insensitive file system")
 	}
-	res, err := (&Scanner{Root: root, Ignore: mustIgnoreT(t), CaseInsensitive: true}).Scan(context.Background(), nil, nil)
+	res, err := (&scanner{Root: root, Ignore: mustIgnoreT(t), CaseInsensitive: true}).Scan(context.Background(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +87,8 @@ func TestMinimalSubtrees(t *testing.T) {
 	}
 }
 
-func mustIgnoreT(t *testing.T) *Ignore {
-	ig, err := NewIgnore(nil)
+func mustIgnoreT(t *testing.T) *ignore {
+	ig, err := newIgnore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,14 @@ import (
 	"strings"
 )
 
-// The scanner records a skipped path in ScanResult.Skip as "reason: detail"
+// The scanner records a skipped path in scanResult.Skip as "reason: detail"
 // (reason one of the Skip* codes, or "case clash"), so reconcile leaves the
 // path alone and the pass can list it in the status.
 
-// skipText is the ScanResult.Skip value for a reason and its detail.
+// skipText is the scanResult.Skip value for a reason and its detail.
 func skipText(reason, detail string) string { return reason + ": " + detail }
 
-// skipItem parses a ScanResult.Skip value; ok is false for case clashes
+// skipItem parses a scanResult.Skip value; ok is false for case clashes
 // (reported as PairStatus.Clashes).
 func skipItem(p, why string) (SkippedItem, bool) {
 	reason, detail, _ := strings.Cut(why, ": ")

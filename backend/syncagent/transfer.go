@@ -59,7 +59,7 @@ func (x *executor) rel(p string) string {
 
 // osRel is the action's path as the scan found it on disk (its name may
 // differ from the NFC path, e.g. NFD on macOS).
-func (x *executor) osRel(a Action) string {
+func (x *executor) osRel(a action) string {
 	if a.Local != nil && a.Local.OSPath != "" && a.Local.Path == a.Path {
 		return a.Local.OSPath
 	}
@@ -119,7 +119,7 @@ func (x *executor) flush(ctx context.Context) error {
 	return x.r.e.index.Apply(context.WithoutCancel(ctx), x.r.pair.ID, puts, dels)
 }
 
-func (x *executor) run(ctx context.Context, plan *Plan) error {
+func (x *executor) run(ctx context.Context, plan *plan) error {
 	defer func() { _ = x.flush(ctx) }()
 	root, err := os.OpenRoot(x.r.pair.LocalPath)
 	if err != nil {
@@ -132,7 +132,7 @@ func (x *executor) run(ctx context.Context, plan *Plan) error {
 			return err
 		}
 		var err error
-		if a.Kind == ActMoveRemote {
+		if a.Kind == actMoveRemote {
 			err = x.moveRemote(ctx, a)
 		} else {
 			err = x.moveLocal(a)
@@ -146,7 +146,7 @@ func (x *executor) run(ctx context.Context, plan *Plan) error {
 			return err
 		}
 		var err error
-		if a.Kind == ActMkdirRemote {
+		if a.Kind == actMkdirRemote {
 			_, err = x.remoteDir(ctx, a.Path)
 		} else {
 			err = x.mkdirLocal(a.Path)
@@ -171,18 +171,18 @@ func (x *executor) run(ctx context.Context, plan *Plan) error {
 	}
 	for _, a := range plan.Records {
 		switch a.Kind {
-		case ActRecord:
+		case actRecord:
 			if a.Local != nil && a.Remote != nil {
 				x.put(recordOf(a.Path, a.Local, a.Remote))
 			}
-		case ActForget:
+		case actForget:
 			x.drop(a.Path, false)
 		}
 	}
 	return ctx.Err()
 }
 
-func recordOf(p string, l *LocalFile, r *RemoteFile) *FileRecord {
+func recordOf(p string, l *localFile, r *RemoteFile) *FileRecord {
 	rec := &FileRecord{Path: p, Dir: l.Dir, Inode: l.Inode, EntryID: r.EntryID, Version: r.Version}
 	if !l.Dir {
 		rec.Size, rec.MtimeNs, rec.CtimeNs, rec.Hash, rec.Chunks = l.Size, l.MtimeNs, l.CtimeNs, l.Hash, l.Chunks
@@ -205,19 +205,19 @@ const (
 // job is what a transfer worker does next: one action, or a batch of small
 // uploads.
 type job struct {
-	acts  []Action
+	acts  []action
 	batch bool
 }
 
 // transfers runs uploads and downloads on parallel workers.
-func (x *executor) transfers(ctx context.Context, acts []Action) error {
+func (x *executor) transfers(ctx context.Context, acts []action) error {
 	if len(acts) == 0 {
 		return nil
 	}
 	for _, a := range acts {
 		x.prog.filesTotal.Add(1)
 		switch {
-		case a.Kind == ActUpload && a.Local != nil:
+		case a.Kind == actUpload && a.Local != nil:
 			x.prog.bytesTotal.Add(a.Local.Size)
 		case a.Remote != nil:
 			x.prog.bytesTotal.Add(a.Remote.Size)
@@ -246,7 +246,7 @@ func (x *executor) transfers(ctx context.Context, acts []Action) error {
 			}
 		}()
 	}
-	var pending []Action
+	var pending []action
 	var pendingBytes int64
 	flushBatch := func() {
 		switch len(pending) {
@@ -263,9 +263,9 @@ func (x *executor) transfers(ctx context.Context, acts []Action) error {
 			break
 		}
 		a := acts[i]
-		acts[i] = Action{} // the worker has its copy; the plan need not keep the file alive
+		acts[i] = action{} // the worker has its copy; the plan need not keep the file alive
 		if !x.batchable(a) {
-			work <- job{acts: []Action{a}}
+			work <- job{acts: []action{a}}
 			continue
 		}
 		pending = append(pending, a)
@@ -282,8 +282,8 @@ func (x *executor) transfers(ctx context.Context, acts []Action) error {
 }
 
 // batchable: a small file to upload, and a server that takes batches.
-func (x *executor) batchable(a Action) bool {
-	return a.Kind == ActUpload && a.Local != nil && !a.Local.Dir && a.Local.Size <= min(x.r.e.opts.SmallFile, batchMaxFile) &&
+func (x *executor) batchable(a action) bool {
+	return a.Kind == actUpload && a.Local != nil && !a.Local.Dir && a.Local.Size <= min(x.r.e.opts.SmallFile, batchMaxFile) &&
 		!x.r.e.noBatch.Load()
 }
 
@@ -294,9 +294,9 @@ func (x *executor) batchable(a Action) bool {
 // batch that failed on the way (network, server error) is retried by the
 // next pass: sending it again is safe, whatever of it was stored answers
 // unchanged.
-func (x *executor) uploadBatch(ctx context.Context, acts []Action) {
+func (x *executor) uploadBatch(ctx context.Context, acts []action) {
 	files := make([]BatchFile, 0, len(acts))
-	sent := make([]Action, 0, len(acts))
+	sent := make([]action, 0, len(acts))
 	for _, a := range acts {
 		rel := x.osRel(a)
 		if err := x.checkLocal(rel, a.Local); err != nil {
@@ -366,13 +366,13 @@ func (x *executor) uploadBatch(ctx context.Context, acts []Action) {
 	}
 }
 
-func (x *executor) transfer(ctx context.Context, a Action) error {
+func (x *executor) transfer(ctx context.Context, a action) error {
 	switch a.Kind {
-	case ActUpload:
+	case actUpload:
 		return x.upload(ctx, a, a.Remote)
-	case ActDownload:
+	case actDownload:
 		return x.download(ctx, a.Path, a.Remote, a.Local)
-	case ActConflict:
+	case actConflict:
 		// Keep both: the drive's version lands next to the local file under
 		// the conflict name, then the local version goes up.
 		if err := x.downloadTo(ctx, a.ConflictPath, a.Remote, nil, false); err != nil {
@@ -382,7 +382,7 @@ func (x *executor) transfer(ctx context.Context, a Action) error {
 		x.created = append(x.created, a.ConflictPath)
 		x.mu.Unlock()
 		return x.upload(ctx, a, a.Remote)
-	case ActKeepLocal:
+	case actKeepLocal:
 		if err := x.checkLocal(x.osRel(a), a.Local); err != nil {
 			return err
 		}
@@ -396,7 +396,7 @@ func (x *executor) transfer(ctx context.Context, a Action) error {
 
 // checkLocal verifies the file at rel still looks like what the plan saw
 // (nil = must not exist).
-func (x *executor) checkLocal(rel string, want *LocalFile) error {
+func (x *executor) checkLocal(rel string, want *localFile) error {
 	fi, err := x.root.Lstat(rel)
 	if want == nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -462,7 +462,7 @@ func (x *executor) mkdirLocal(p string) error {
 	return nil
 }
 
-func (x *executor) moveRemote(ctx context.Context, a Action) error {
+func (x *executor) moveRemote(ctx context.Context, a action) error {
 	parentID, err := x.remoteDir(ctx, parentOf(a.Path))
 	if err != nil {
 		return err
@@ -477,7 +477,7 @@ func (x *executor) moveRemote(ctx context.Context, a Action) error {
 	return nil
 }
 
-func (x *executor) moveLocal(a Action) error {
+func (x *executor) moveLocal(a action) error {
 	to := x.rel(a.Path)
 	from := x.rel(a.From)
 	if a.Local != nil && a.Local.OSPath != "" {
@@ -529,9 +529,9 @@ func (x *executor) rekeyBase(from, to string, e Entry) {
 	}
 }
 
-func (x *executor) delete(ctx context.Context, a Action) error {
+func (x *executor) delete(ctx context.Context, a action) error {
 	switch a.Kind {
-	case ActDeleteRemote:
+	case actDeleteRemote:
 		if a.Covered {
 			x.drop(a.Path, a.Dir)
 			return nil
@@ -546,7 +546,7 @@ func (x *executor) delete(ctx context.Context, a Action) error {
 		}
 		x.r.tree.Remove(r.EntryID)
 		x.drop(a.Path, a.Dir)
-	case ActDeleteLocal:
+	case actDeleteLocal:
 		rel := x.osRel(a)
 		if a.Dir {
 			if err := x.root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -572,7 +572,7 @@ func (x *executor) delete(ctx context.Context, a Action) error {
 // upload sends a local file: a new file, or a new version of remote. Only
 // chunks the server lacks are sent, and the session is remembered so an
 // interrupted upload resumes.
-func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) error {
+func (x *executor) upload(ctx context.Context, a action, remote *RemoteFile) error {
 	l := a.Local
 	if l == nil {
 		return errLocalChanged
@@ -603,7 +603,7 @@ func (x *executor) upload(ctx context.Context, a Action, remote *RemoteFile) err
 	return nil
 }
 
-func (x *executor) uploadSmall(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile) (Entry, error) {
+func (x *executor) uploadSmall(ctx context.Context, p, rel string, l *localFile, remote *RemoteFile) (Entry, error) {
 	data, err := x.root.ReadFile(rel)
 	if err != nil {
 		return Entry{}, err
@@ -701,7 +701,7 @@ func isUnknownRoute(err error) bool {
 		!strings.HasPrefix(ae.Key, "drive.")
 }
 
-func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFile, remote *RemoteFile, base Chunks) (Entry, error) {
+func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFile, remote *RemoteFile, base Chunks) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
 	var state UploadState
@@ -747,7 +747,7 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFil
 		}
 		state = st
 		// Remember the session before sending anything: a restart resumes it.
-		if err := ix.SaveUpload(ctx, UploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
+		if err := ix.SaveUpload(ctx, uploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
 			return Entry{}, err
 		}
 	}
@@ -850,13 +850,13 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *LocalFil
 // download writes a drive file to p through a temp file in the same
 // directory: fsync, verify the hash, and rename into place only if the local
 // path still looks as the plan saw it (absent, or unchanged since the last sync).
-func (x *executor) download(ctx context.Context, p string, r *RemoteFile, expect *LocalFile) error {
+func (x *executor) download(ctx context.Context, p string, r *RemoteFile, expect *localFile) error {
 	return x.downloadTo(ctx, p, r, expect, true)
 }
 
 // downloadTo is download; record=false for conflict copies, which are new
 // local files (uploaded by the next pass), not the base of the entry.
-func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expect *LocalFile, record bool) error {
+func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expect *localFile, record bool) error {
 	if r == nil {
 		return nil
 	}
@@ -870,7 +870,7 @@ func (x *executor) downloadTo(ctx context.Context, p string, r *RemoteFile, expe
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
+	tmp := filepath.Join(dir, tempPrefix+hex.EncodeToString(rnd[:]))
 	f, err := x.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err

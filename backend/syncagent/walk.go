@@ -14,25 +14,25 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// walker lists the scanned subtrees for Scanner.Scan. A rescan of an
+// walker lists the scanned subtrees for scanner.Scan. A rescan of an
 // unchanged folder is one getdents per directory and one lstat per file, so
 // directories are listed in parallel (a few at a time) to keep both cores
 // busy with the system calls, and an unchanged file costs no new strings:
 // its path is the base record's.
 type walker struct {
 	ctx  context.Context
-	s    *Scanner
+	s    *scanner
 	base map[string]*FileRecord
 	sem  chan struct{} // extra goroutines listing directories
 	wg   gosync.WaitGroup
 
 	mu     gosync.Mutex // guards res, toHash and err
-	res    *ScanResult
-	toHash []*LocalFile
+	res    *scanResult
+	toHash []*localFile
 	err    error
 }
 
-func newWalker(ctx context.Context, s *Scanner, base map[string]*FileRecord, res *ScanResult) *walker {
+func newWalker(ctx context.Context, s *scanner, base map[string]*FileRecord, res *scanResult) *walker {
 	n := s.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -90,15 +90,15 @@ func (w *walker) subtree(sub string) {
 	}
 }
 
-// entry makes the LocalFile of one directory entry (nil for what is not
+// entry makes the localFile of one directory entry (nil for what is not
 // synced: symlinks, devices), reusing the base's hash when size, mtime and
 // inode are unchanged.
-func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *LocalFile {
+func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *localFile {
 	mode := fi.Mode()
 	if !mode.IsDir() && !mode.IsRegular() {
 		return nil
 	}
-	lf := &LocalFile{Path: rel, OSPath: osPath, Dir: mode.IsDir(), Inode: inodeOf(fi)}
+	lf := &localFile{Path: rel, OSPath: osPath, Dir: mode.IsDir(), Inode: inodeOf(fi)}
 	b := w.base[rel]
 	if !lf.Dir {
 		lf.Size = fi.Size()
@@ -144,7 +144,7 @@ func markRacy(rec *FileRecord, now time.Time) {
 // costs an open per file, so a file unchanged since its base (size and
 // mtime, what the content check trusts too) keeps the ID the base recorded;
 // a new or changed file, and every directory, is asked.
-func (w *walker) fileID(lf *LocalFile, b *FileRecord) uint64 {
+func (w *walker) fileID(lf *localFile, b *FileRecord) uint64 {
 	if b != nil && b.Inode != 0 && !lf.Dir && !b.Dir && b.Size == lf.Size && b.MtimeNs == lf.MtimeNs {
 		return b.Inode
 	}
@@ -152,7 +152,7 @@ func (w *walker) fileID(lf *LocalFile, b *FileRecord) uint64 {
 }
 
 // keep records lf (w.mu held).
-func (w *walker) keep(lf *LocalFile) {
+func (w *walker) keep(lf *localFile) {
 	w.res.Files[lf.Path] = lf
 	if !lf.Dir && lf.Hash == "" {
 		w.toHash = append(w.toHash, lf)
@@ -193,7 +193,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 	}
 	for _, e := range ents {
 		name := norm.NFC.String(e.Name())
-		if strings.HasPrefix(name, TempPrefix) && !e.IsDir() {
+		if strings.HasPrefix(name, tempPrefix) && !e.IsDir() {
 			temps = append(temps, filepath.Join(osRel, e.Name()))
 			continue
 		}
@@ -229,7 +229,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 		}
 	}
 	// lstat outside the lock; merge the directory's results at once.
-	found := make([]*LocalFile, 0, len(items))
+	found := make([]*localFile, 0, len(items))
 	skip := clashed
 	for _, it := range items {
 		if _, bad := clashed[it.rel]; bad {

@@ -15,22 +15,22 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Watcher adds the recursive layer fsnotify lacks: it watches every
+// watcher adds the recursive layer fsnotify lacks: it watches every
 // directory of a pair, adds a watch on each new directory before that
 // directory is scanned (so nothing created in between is missed), drops
 // Chmod-only events, and turns everything it cannot watch (event overflow,
 // watch limit, a failed watch) into a dirty subtree plus a visible
 // degraded status instead of silence.
-type Watcher struct {
+type watcher struct {
 	Root   string
-	Ignore func() *Ignore
-	// Dirty receives changed paths (debounced by an Aggregator); now=true
+	Ignore func() *ignore
+	// Dirty receives changed paths (debounced by an aggregator); now=true
 	// asks for a scan without debounce.
 	Dirty func(p string, now bool)
 	// Degraded reports why watching is incomplete ("" when it is whole again).
 	Degraded func(reason string)
 	// Renamed, when set, receives paths renamed away instead of Dirty, so
-	// they can wait for their new name (Aggregator.AddRename).
+	// they can wait for their new name (aggregator.AddRename).
 	Renamed func(p string)
 
 	mu       gosync.Mutex
@@ -41,19 +41,19 @@ type Watcher struct {
 	noSpace  bool // a watch failed with ENOSPC: the inotify limit
 }
 
-// NewWatcher returns a watcher for root.
-func NewWatcher(root string, ignore func() *Ignore, dirty func(string, bool), degraded func(string)) *Watcher {
-	return &Watcher{Root: root, Ignore: ignore, Dirty: dirty, Degraded: degraded,
+// newWatcher returns a watcher for root.
+func newWatcher(root string, ignore func() *ignore, dirty func(string, bool), degraded func(string)) *watcher {
+	return &watcher{Root: root, Ignore: ignore, Dirty: dirty, Degraded: degraded,
 		watched: map[string]bool{}, unwatchd: map[string]bool{}, inject: make(chan error, 4)}
 }
 
 // InjectError feeds an error as if fsnotify had reported it (tests, and the
 // overflow simulation).
-func (w *Watcher) InjectError(err error) { w.inject <- err }
+func (w *watcher) InjectError(err error) { w.inject <- err }
 
 // Unwatched returns the subtrees that could not be watched; the engine
 // rescans them periodically.
-func (w *Watcher) Unwatched() []string {
+func (w *watcher) Unwatched() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out := make([]string, 0, len(w.unwatchd))
@@ -64,7 +64,7 @@ func (w *Watcher) Unwatched() []string {
 }
 
 // Serve watches until ctx ends.
-func (w *Watcher) Serve(ctx context.Context) error {
+func (w *watcher) Serve(ctx context.Context) error {
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		w.Degraded("watching degraded: " + err.Error() + "; rescanning periodically")
@@ -97,7 +97,7 @@ func (w *Watcher) Serve(ctx context.Context) error {
 	}
 }
 
-func (w *Watcher) rel(abs string) (string, bool) {
+func (w *watcher) rel(abs string) (string, bool) {
 	r, err := filepath.Rel(w.Root, abs)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
 		return "", false
@@ -108,7 +108,7 @@ func (w *Watcher) rel(abs string) (string, bool) {
 	return norm.NFC.String(filepath.ToSlash(r)), true
 }
 
-func (w *Watcher) handle(ev fsnotify.Event) {
+func (w *watcher) handle(ev fsnotify.Event) {
 	if ev.Op == fsnotify.Chmod {
 		return // metadata only: content and names did not change
 	}
@@ -142,7 +142,7 @@ func (w *Watcher) handle(ev fsnotify.Event) {
 	w.Dirty(p, false)
 }
 
-func (w *Watcher) handleError(err error) {
+func (w *watcher) handleError(err error) {
 	switch {
 	case errors.Is(err, fsnotify.ErrEventOverflow):
 		w.Degraded("watching degraded: event overflow; rescanning the folder")
@@ -154,7 +154,7 @@ func (w *Watcher) handleError(err error) {
 }
 
 // addTree watches dir and every directory below it.
-func (w *Watcher) addTree(dir string) {
+func (w *watcher) addTree(dir string) {
 	ig := w.Ignore()
 	_ = filepath.WalkDir(filepath.Join(w.Root, filepath.FromSlash(dir)), func(abs string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -186,7 +186,7 @@ func (w *Watcher) addTree(dir string) {
 // watchAdd is the fsnotify call, a seam for tests that simulate ENOSPC.
 var watchAdd = func(fw *fsnotify.Watcher, abs string) error { return fw.Add(abs) }
 
-func (w *Watcher) add(abs, p string) error {
+func (w *watcher) add(abs, p string) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.watched[p] {
@@ -203,7 +203,7 @@ func (w *Watcher) add(abs, p string) error {
 	return nil
 }
 
-func (w *Watcher) forget(p string) {
+func (w *watcher) forget(p string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if !w.watched[p] && !w.unwatchd[p] {
@@ -224,7 +224,7 @@ func (w *Watcher) forget(p string) {
 
 // Retry tries again to watch the subtrees that failed (after the user raised
 // the limit, or a directory became readable).
-func (w *Watcher) Retry() {
+func (w *watcher) Retry() {
 	for _, p := range w.Unwatched() {
 		w.mu.Lock()
 		delete(w.unwatchd, p)
@@ -234,7 +234,7 @@ func (w *Watcher) Retry() {
 	w.reportDegraded()
 }
 
-func (w *Watcher) reportDegraded() {
+func (w *watcher) reportDegraded() {
 	un := w.Unwatched()
 	if len(un) == 0 {
 		return

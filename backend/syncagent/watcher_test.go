@@ -21,7 +21,7 @@ func TestWatcherDropsChmodOnlyEvents(t *testing.T) {
 	root := t.TempDir()
 	writeFile(t, root, "a.txt", "x")
 	var dirty []string
-	w := NewWatcher(root, func() *Ignore { return mustIgnoreT(t) }, func(p string, _ bool) { dirty = append(dirty, p) }, func(string) {})
+	w := newWatcher(root, func() *ignore { return mustIgnoreT(t) }, func(p string, _ bool) { dirty = append(dirty, p) }, func(string) {})
 	abs := filepath.Join(root, "a.txt")
 	w.handle(fsnotify.Event{Name: abs, Op: fsnotify.Chmod})
 	if len(dirty) != 0 {
@@ -43,8 +43,8 @@ func TestWatcherRenamedFolderBothNamesInOneBatch(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	agg := NewAggregator()
-	w := NewWatcher(root, func() *Ignore { return mustIgnoreT(t) }, func(p string, now bool) { agg.Add(p) }, func(string) {})
+	agg := newAggregator()
+	w := newWatcher(root, func() *ignore { return mustIgnoreT(t) }, func(p string, now bool) { agg.Add(p) }, func(string) {})
 	w.Renamed = agg.AddRename
 	go agg.Serve(ctx)
 	go w.Serve(ctx)
@@ -68,7 +68,7 @@ func TestWatcherRenamedFolderBothNamesInOneBatch(t *testing.T) {
 	}
 }
 
-func (w *Watcher) isWatched(p string) bool {
+func (w *watcher) isWatched(p string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.watched[p]
@@ -89,7 +89,7 @@ func TestWatcherFolderGoneWhileWatchingIsNotDegraded(t *testing.T) {
 	}
 	defer func() { watchAdd = orig }()
 	var degraded []string
-	w := NewWatcher(root, func() *Ignore { return mustIgnoreT(t) }, func(string, bool) {}, func(r string) { degraded = append(degraded, r) })
+	w := newWatcher(root, func() *ignore { return mustIgnoreT(t) }, func(string, bool) {}, func(r string) { degraded = append(degraded, r) })
 	w.addTree("")
 	w.reportDegraded()
 	if un := w.Unwatched(); len(un) != 0 || len(degraded) != 0 {
