@@ -9,7 +9,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/approval"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // approvalRoutes registers templates, the inbox, instance actions, stats
@@ -33,17 +33,17 @@ func (h *Handler) approvalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/approvals/{id}/{action}", h.authed(h.approvalAction))
 }
 
-func (h *Handler) listApprovalTemplates(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listApprovalTemplates(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	ts, err := h.deps.Approval.Templates(r.Context(), a)
 	approvalPage(w, r, ts, "", err)
 }
 
-func (h *Handler) getApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getApprovalTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	t, err := h.deps.Approval.Template(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, t, err)
 }
 
-func (h *Handler) createApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createApprovalTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in approval.TemplateInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -53,7 +53,7 @@ func (h *Handler) createApprovalTemplate(w http.ResponseWriter, r *http.Request,
 	respond(w, r, http.StatusCreated, t, err)
 }
 
-func (h *Handler) updateApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateApprovalTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in approval.TemplateInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -63,11 +63,11 @@ func (h *Handler) updateApprovalTemplate(w http.ResponseWriter, r *http.Request,
 	respond(w, r, http.StatusOK, t, err)
 }
 
-func (h *Handler) deleteApprovalTemplate(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deleteApprovalTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	respond(w, r, http.StatusNoContent, nil, h.deps.Approval.DeleteTemplate(r.Context(), a, r.PathValue("id")))
 }
 
-func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) previewApproval(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in approval.SubmitRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -105,7 +105,7 @@ func approvalFilter(r *http.Request, loc *time.Location) (approval.ListFilter, e
 	return f, v.Err("approval.invalid_filter", "check the filter")
 }
 
-func (h *Handler) listApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listApprovals(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
@@ -115,7 +115,7 @@ func (h *Handler) listApprovals(w http.ResponseWriter, r *http.Request, a org.Ac
 	approvalPage(w, r, items, next, err)
 }
 
-func (h *Handler) submitApproval(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) submitApproval(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in approval.SubmitRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -125,12 +125,12 @@ func (h *Handler) submitApproval(w http.ResponseWriter, r *http.Request, a org.A
 	respond(w, r, http.StatusCreated, inst, err)
 }
 
-func (h *Handler) getApproval(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getApproval(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Approval.Get(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, d, err)
 }
 
-func (h *Handler) approvalAction(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) approvalAction(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in approval.ActionRequest
 	if r.ContentLength != 0 {
 		if err := decode(r, &in); err != nil {
@@ -167,7 +167,7 @@ func (h *Handler) approvalAction(w http.ResponseWriter, r *http.Request, a org.A
 	respond(w, r, http.StatusOK, inst, err)
 }
 
-func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in struct {
 		IDs     []string `json:"ids"`
 		Comment string   `json:"comment"`
@@ -180,12 +180,12 @@ func (h *Handler) bulkApprove(w http.ResponseWriter, r *http.Request, a org.Acto
 	respond(w, r, http.StatusOK, map[string]any{"results": res}, err)
 }
 
-func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) approvalCounts(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	c, err := h.deps.Approval.Counts(r.Context(), a)
 	respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
@@ -195,7 +195,7 @@ func (h *Handler) approvalStats(w http.ResponseWriter, r *http.Request, a org.Ac
 	respond(w, r, http.StatusOK, st, err)
 }
 
-func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) exportApprovals(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	f, err := approvalFilter(r, h.deps.Approval.Location())
 	if err != nil {
 		writeError(w, r, err)
@@ -235,7 +235,7 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 
 // uploadApprovalAttachment stores a file for a request being filled in: the
 // first file part of a multipart/form-data body, or the raw body with ?name=.
-func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	name, body := r.URL.Query().Get("name"), io.Reader(r.Body)
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		part, err := firstFilePart(r)
@@ -254,7 +254,7 @@ func (h *Handler) uploadApprovalAttachment(w http.ResponseWriter, r *http.Reques
 }
 
 // approvalAttachment downloads a file of an approval the caller may see.
-func (h *Handler) approvalAttachment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) approvalAttachment(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	c, err := h.deps.Approval.OpenAttachment(r.Context(), a, r.PathValue("id"), r.PathValue("file"))
 	if err != nil {
 		writeError(w, r, err)

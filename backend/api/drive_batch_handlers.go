@@ -8,7 +8,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/drive"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // batchOverhead is what a batch body may hold besides the files' bytes:
@@ -19,7 +19,7 @@ const batchOverhead = 8 << 20
 // a first part "manifest" (JSON drive.BatchRequest), then one part per item
 // with its content, in the manifest's order. The answer lists every item's
 // own outcome; the status is 200 whenever the batch itself was valid.
-func (h *Handler) driveUploadBatch(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveUploadBatch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	cfg := h.deps.Drive.Config()
 	r.Body = http.MaxBytesReader(w, r.Body, cfg.BatchMaxBytes+batchOverhead)
 	mr, err := r.MultipartReader()

@@ -12,7 +12,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/drive"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // driveRoutes registers the company drive: spaces, entries, folders,
@@ -51,7 +51,7 @@ func (h *Handler) driveRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/drive/shared", h.authed(h.driveShared))
 }
 
-func (h *Handler) driveSpaces(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveSpaces(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if r.URL.Query().Get("all") == "1" { // every space, for an admin setting quotas
 		items, err := h.deps.Drive.AdminSpaces(r.Context(), a)
 		respond(w, r, http.StatusOK, Page[drive.Space]{Items: items}, err)
@@ -61,7 +61,7 @@ func (h *Handler) driveSpaces(w http.ResponseWriter, r *http.Request, a org.Acto
 	respond(w, r, http.StatusOK, Page[drive.Space]{Items: items}, err)
 }
 
-func (h *Handler) driveCreateSpace(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveCreateSpace(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.CreateSpaceRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -71,12 +71,12 @@ func (h *Handler) driveCreateSpace(w http.ResponseWriter, r *http.Request, a org
 	respond(w, r, http.StatusCreated, sp, err)
 }
 
-func (h *Handler) driveSpace(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveSpace(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	sp, err := h.deps.Drive.Space(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, sp, err)
 }
 
-func (h *Handler) driveUpdateSpace(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveUpdateSpace(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.UpdateSpaceRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -89,7 +89,7 @@ func (h *Handler) driveUpdateSpace(w http.ResponseWriter, r *http.Request, a org
 // maxFeedWait caps the long-poll of the change feed (seconds).
 const maxFeedWait = 60
 
-func (h *Handler) driveChanges(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveChanges(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	q := r.URL.Query()
 	wait, _ := strconv.Atoi(q.Get("wait"))
 	wait = min(max(wait, 0), maxFeedWait)
@@ -100,12 +100,12 @@ func (h *Handler) driveChanges(w http.ResponseWriter, r *http.Request, a org.Act
 	respond(w, r, http.StatusOK, p, err)
 }
 
-func (h *Handler) driveEntry(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveEntry(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	e, err := h.deps.Drive.Entry(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, e, err)
 }
 
-func (h *Handler) driveUpdateEntry(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveUpdateEntry(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.UpdateEntryRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -128,7 +128,7 @@ func queryVersion(r *http.Request) (int64, error) {
 	return v, nil
 }
 
-func (h *Handler) driveTrash(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveTrash(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	v, err := queryVersion(r)
 	if err == nil {
 		err = h.deps.Drive.Trash(r.Context(), a, r.PathValue("id"), v)
@@ -140,18 +140,18 @@ func (h *Handler) driveTrash(w http.ResponseWriter, r *http.Request, a org.Actor
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) driveChildren(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveChildren(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	items, next, err := h.deps.Drive.Children(r.Context(), a, r.PathValue("id"), limit, cursor)
 	respond(w, r, http.StatusOK, Page[drive.Entry]{Items: items, NextCursor: next}, err)
 }
 
-func (h *Handler) drivePath(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) drivePath(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	items, err := h.deps.Drive.Path(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, Page[drive.Entry]{Items: items}, err)
 }
 
-func (h *Handler) driveCopy(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveCopy(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.CopyRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -161,7 +161,7 @@ func (h *Handler) driveCopy(w http.ResponseWriter, r *http.Request, a org.Actor)
 	respond(w, r, http.StatusCreated, e, err)
 }
 
-func (h *Handler) driveRestore(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveRestore(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.RestoreRequest
 	if r.ContentLength != 0 {
 		if err := decode(r, &in); err != nil {
@@ -173,12 +173,12 @@ func (h *Handler) driveRestore(w http.ResponseWriter, r *http.Request, a org.Act
 	respond(w, r, http.StatusOK, e, err)
 }
 
-func (h *Handler) drivePermissions(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) drivePermissions(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	items, err := h.deps.Drive.Permissions(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, Page[drive.Permission]{Items: items}, err)
 }
 
-func (h *Handler) driveGrant(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveGrant(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.GrantRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -188,7 +188,7 @@ func (h *Handler) driveGrant(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusCreated, p, err)
 }
 
-func (h *Handler) driveRevoke(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveRevoke(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Drive.Revoke(r.Context(), a, r.PathValue("id"), r.PathValue("pid")); err != nil {
 		writeError(w, r, err)
 		return
@@ -196,7 +196,7 @@ func (h *Handler) driveRevoke(w http.ResponseWriter, r *http.Request, a org.Acto
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) driveCreateFolder(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveCreateFolder(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.CreateFolderRequest
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -210,7 +210,7 @@ func (h *Handler) driveCreateFolder(w http.ResponseWriter, r *http.Request, a or
 // first file part of a multipart/form-data body (whose file name is used
 // when ?name= is absent). ?parent_id=&name= makes a new file;
 // ?entry_id=&base_version= a new version.
-func (h *Handler) driveUploadSmall(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveUploadSmall(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	q := r.URL.Query()
 	in := drive.SmallUpload{ParentID: q.Get("parent_id"), Name: q.Get("name"), EntryID: q.Get("entry_id"), Body: r.Body}
 	if v := q.Get("base_version"); v != "" {
@@ -276,7 +276,7 @@ func inlineType(ct string) bool {
 
 // driveContent serves a file version with Range, ETag (the content's
 // SHA-256), If-None-Match and a UTF-8 Content-Disposition.
-func (h *Handler) driveContent(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveContent(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	v, err := queryVersion(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -331,12 +331,12 @@ func contentDisposition(kind, name string) string {
 	return kind + `; filename="` + ascii.String() + `"; filename*=UTF-8''` + enc.String()
 }
 
-func (h *Handler) driveVersions(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveVersions(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	items, err := h.deps.Drive.Versions(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, Page[drive.FileVersion]{Items: items}, err)
 }
 
-func (h *Handler) driveRestoreVersion(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveRestoreVersion(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in struct {
 		Version int64 `json:"version"`
 	}
@@ -352,7 +352,7 @@ func (h *Handler) driveRestoreVersion(w http.ResponseWriter, r *http.Request, a 
 // has about a million chunks of ~80 bytes of JSON each).
 const maxUploadJSON = 128 << 20
 
-func (h *Handler) driveStartUpload(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveStartUpload(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in drive.UploadRequest
 	if err := decodeLimit(r, &in, maxUploadJSON); err != nil {
 		writeError(w, r, err)
@@ -362,12 +362,12 @@ func (h *Handler) driveStartUpload(w http.ResponseWriter, r *http.Request, a org
 	respond(w, r, http.StatusCreated, st, err)
 }
 
-func (h *Handler) driveUploadStatus(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveUploadStatus(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	st, err := h.deps.Drive.UploadStatus(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, st, err)
 }
 
-func (h *Handler) drivePutChunk(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) drivePutChunk(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Drive.PutChunk(r.Context(), a, r.PathValue("id"), r.PathValue("hash"), r.Body); err != nil {
 		writeError(w, r, err)
 		return
@@ -376,7 +376,7 @@ func (h *Handler) drivePutChunk(w http.ResponseWriter, r *http.Request, a org.Ac
 }
 
 // drivePutChunks takes many chunks of an upload in one body (drive.PutChunks).
-func (h *Handler) drivePutChunks(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) drivePutChunks(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	body := http.MaxBytesReader(w, r.Body, drive.MaxChunkBatchBytes+drive.MaxChunkBatchItems*drive.ChunkFrameHeader+1)
 	if err := h.deps.Drive.PutChunks(r.Context(), a, r.PathValue("id"), body); err != nil {
 		writeError(w, r, err)
@@ -385,12 +385,12 @@ func (h *Handler) drivePutChunks(w http.ResponseWriter, r *http.Request, a org.A
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) driveCommit(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveCommit(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	e, err := h.deps.Drive.Commit(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, e, err)
 }
 
-func (h *Handler) driveTrashList(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveTrashList(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	items, next, err := h.deps.Drive.TrashList(r.Context(), a, r.URL.Query().Get("space_id"), limit, cursor)
 	days := int(h.deps.Drive.Config().TrashRetention / (24 * time.Hour))
@@ -404,7 +404,7 @@ type trashPage struct {
 	RetentionDays int `json:"retention_days"`
 }
 
-func (h *Handler) drivePurge(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) drivePurge(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Drive.Purge(r.Context(), a, r.PathValue("id")); err != nil {
 		writeError(w, r, err)
 		return
@@ -412,14 +412,14 @@ func (h *Handler) drivePurge(w http.ResponseWriter, r *http.Request, a org.Actor
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) driveSearch(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveSearch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, _ := pageParams(r)
 	q := r.URL.Query()
 	items, err := h.deps.Drive.Search(r.Context(), a, drive.SearchFilter{Query: q.Get("q"), SpaceID: q.Get("space_id"), Limit: limit})
 	respond(w, r, http.StatusOK, Page[drive.Entry]{Items: items}, err)
 }
 
-func (h *Handler) driveShared(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) driveShared(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, _ := pageParams(r)
 	items, err := h.deps.Drive.Shared(r.Context(), a, limit)
 	respond(w, r, http.StatusOK, Page[drive.Entry]{Items: items}, err)

@@ -3,10 +3,10 @@ package api
 import (
 	"net/http"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
-func (h *Handler) me(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) me(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	u, err := h.deps.Org.User(r.Context(), a.UserID)
 	if err != nil {
 		writeError(w, r, err)

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/meeting"
-	"tack/backend/org"
 )
 
 // meetingRoutes registers rooms, meetings, free/busy, find-a-time, minutes,
@@ -39,7 +39,7 @@ func (h *Handler) meetingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/calendar/{file}", h.calendarFeed) // the token is the credential
 }
 
-func (h *Handler) listRooms(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listRooms(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	rooms, err := h.deps.Meeting.Rooms(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -48,7 +48,7 @@ func (h *Handler) listRooms(w http.ResponseWriter, r *http.Request, a org.Actor)
 	writeJSON(w, http.StatusOK, Page[meeting.Room]{Items: rooms})
 }
 
-func (h *Handler) createRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createRoom(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.RoomInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -58,12 +58,12 @@ func (h *Handler) createRoom(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusCreated, room, err)
 }
 
-func (h *Handler) getRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getRoom(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	room, err := h.deps.Meeting.Room(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, room, err)
 }
 
-func (h *Handler) updateRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateRoom(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.RoomInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -73,7 +73,7 @@ func (h *Handler) updateRoom(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusOK, room, err)
 }
 
-func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deleteRoom(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Meeting.DeleteRoom(r.Context(), a, r.PathValue("id")); err != nil {
 		writeError(w, r, err)
 		return
@@ -92,7 +92,7 @@ func meetingQueryTime(r *http.Request, name string, v *apperr.Validator) time.Ti
 	return t
 }
 
-func (h *Handler) listMeetings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listMeetings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var v apperr.Validator
 	f := meeting.ListFilter{From: meetingQueryTime(r, "from", &v), To: meetingQueryTime(r, "to", &v),
 		RoomID: r.URL.Query().Get("room_id"), UserID: r.URL.Query().Get("user_id")}
@@ -104,7 +104,7 @@ func (h *Handler) listMeetings(w http.ResponseWriter, r *http.Request, a org.Act
 	respond(w, r, http.StatusOK, Page[meeting.Occurrence]{Items: occ}, err)
 }
 
-func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.MeetingInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -114,7 +114,7 @@ func (h *Handler) createMeeting(w http.ResponseWriter, r *http.Request, a org.Ac
 	respond(w, r, http.StatusCreated, res, err)
 }
 
-func (h *Handler) getMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getMeeting(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	id := r.PathValue("id")
 	if strings.HasSuffix(id, ".ics") {
 		ics, err := h.deps.Meeting.ICS(r.Context(), a, strings.TrimSuffix(id, ".ics"))
@@ -125,7 +125,7 @@ func (h *Handler) getMeeting(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handler) updateMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateMeeting(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.MeetingInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -135,13 +135,13 @@ func (h *Handler) updateMeeting(w http.ResponseWriter, r *http.Request, a org.Ac
 	respond(w, r, http.StatusOK, res, err)
 }
 
-func (h *Handler) cancelMeeting(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) cancelMeeting(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	version, _ := strconv.Atoi(r.URL.Query().Get("version"))
 	m, err := h.deps.Meeting.Cancel(r.Context(), a, r.PathValue("id"), version)
 	respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handler) editOccurrence(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) editOccurrence(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.OccurrenceInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -151,7 +151,7 @@ func (h *Handler) editOccurrence(w http.ResponseWriter, r *http.Request, a org.A
 	respond(w, r, http.StatusOK, res, err)
 }
 
-func (h *Handler) rsvp(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) rsvp(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in struct {
 		Response string `json:"response"`
 	}
@@ -163,7 +163,7 @@ func (h *Handler) rsvp(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	respond(w, r, http.StatusOK, m, err)
 }
 
-func (h *Handler) getMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getMinutes(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var v apperr.Validator
 	occ := meetingQueryTime(r, "occurrence", &v)
 	if err := v.Err("meeting.invalid_minutes", "bad occurrence"); err != nil {
@@ -174,7 +174,7 @@ func (h *Handler) getMinutes(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusOK, mn, err)
 }
 
-func (h *Handler) saveMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) saveMinutes(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.MinutesInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -184,7 +184,7 @@ func (h *Handler) saveMinutes(w http.ResponseWriter, r *http.Request, a org.Acto
 	respond(w, r, http.StatusOK, mn, err)
 }
 
-func (h *Handler) publishMinutes(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) publishMinutes(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in struct {
 		OccurrenceStart time.Time `json:"occurrence_start"`
 		Version         int       `json:"version"`
@@ -197,7 +197,7 @@ func (h *Handler) publishMinutes(w http.ResponseWriter, r *http.Request, a org.A
 	respond(w, r, http.StatusOK, mn, err)
 }
 
-func (h *Handler) findTime(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) findTime(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.FindTimeInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -217,7 +217,7 @@ func meetingSplitIDs(s string) []string {
 	return out
 }
 
-func (h *Handler) freeBusy(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) freeBusy(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var v apperr.Validator
 	from, to := meetingQueryTime(r, "from", &v), meetingQueryTime(r, "to", &v)
 	if err := v.Err("meeting.invalid_window", "the time window is not valid"); err != nil {
@@ -229,7 +229,7 @@ func (h *Handler) freeBusy(w http.ResponseWriter, r *http.Request, a org.Actor) 
 	respond(w, r, http.StatusOK, fb, err)
 }
 
-func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	q := r.URL.Query()
 	ts, next, err := h.deps.Meeting.Tasks(r.Context(), a, meeting.TaskFilter{Status: q.Get("status"),
@@ -237,7 +237,7 @@ func (h *Handler) listTasks(w http.ResponseWriter, r *http.Request, a org.Actor)
 	respond(w, r, http.StatusOK, Page[meeting.Task]{Items: ts, NextCursor: next}, err)
 }
 
-func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in meeting.TaskPatch
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -247,17 +247,17 @@ func (h *Handler) updateTask(w http.ResponseWriter, r *http.Request, a org.Actor
 	respond(w, r, http.StatusOK, t, err)
 }
 
-func (h *Handler) calendarToken(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) calendarToken(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	token, err := h.deps.Meeting.CalendarToken(r.Context(), a)
 	respond(w, r, http.StatusOK, map[string]string{"token": token, "path": "/api/v1/calendar/" + token + ".ics"}, err)
 }
 
-func (h *Handler) calendarFeedStatus(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) calendarFeedStatus(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	st, err := h.deps.Meeting.CalendarFeed(r.Context(), a)
 	respond(w, r, http.StatusOK, st, err)
 }
 
-func (h *Handler) revokeCalendarFeed(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) revokeCalendarFeed(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Meeting.RevokeCalendarFeed(r.Context(), a); err != nil {
 		writeError(w, r, err)
 		return

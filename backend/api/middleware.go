@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // SessionCookie is the name of the session cookie.
@@ -21,7 +21,7 @@ const CSRFHeader = "X-Tack-Request"
 type actorKey struct{}
 
 // ActorHandler is a handler that runs only for an authenticated actor.
-type ActorHandler func(w http.ResponseWriter, r *http.Request, a org.Actor)
+type ActorHandler func(w http.ResponseWriter, r *http.Request, a identity.Actor)
 
 // passwordChangeRoutes are what a session may use while its user must
 // replace a reset password: read who they are, and change it.

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"tack/backend/identity"
 	"tack/backend/notify"
-	"tack/backend/org"
 )
 
 func (h *Handler) notifyRoutes(mux *http.ServeMux) {
@@ -34,7 +34,7 @@ func (h *Handler) notifyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/settings/email/test", h.authed(h.testEmailSettings))
 }
 
-func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	unread := r.URL.Query().Get("unread") == "1" || r.URL.Query().Get("unread") == "true"
 	items, next, err := h.deps.Notify.List(r.Context(), a, unread, limit, cursor)
@@ -45,7 +45,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request, a or
 	writeJSON(w, http.StatusOK, Page[notify.Notification]{Items: items, NextCursor: next})
 }
 
-func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	n, err := h.deps.Notify.UnreadCount(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -54,7 +54,7 @@ func (h *Handler) unreadCount(w http.ResponseWriter, r *http.Request, a org.Acto
 	writeJSON(w, http.StatusOK, map[string]int64{"count": n})
 }
 
-func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	n, err := h.deps.Notify.MarkRead(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -63,7 +63,7 @@ func (h *Handler) readNotification(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusOK, n)
 }
 
-func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	n, err := h.deps.Notify.MarkAllRead(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -75,7 +75,7 @@ func (h *Handler) readAllNotifications(w http.ResponseWriter, r *http.Request, a
 // eventStream is the SSE stream of the actor's events: replays what was
 // missed after Last-Event-ID (or ?last_event_id=), then streams live events
 // from the hub, with a heartbeat comment every 20 s.
-func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if !h.openStream(w, r, a.UserID) {
 		return
 	}
@@ -175,7 +175,7 @@ func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a org.Acto
 	}
 }
 
-func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req notify.DingRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -189,7 +189,7 @@ func (h *Handler) sendDing(w http.ResponseWriter, r *http.Request, a org.Actor) 
 	writeJSON(w, http.StatusCreated, d)
 }
 
-func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	items, next, err := h.deps.Notify.ListDings(r.Context(), a, r.URL.Query().Get("box"), limit, cursor)
 	if err != nil {
@@ -199,7 +199,7 @@ func (h *Handler) listDings(w http.ResponseWriter, r *http.Request, a org.Actor)
 	writeJSON(w, http.StatusOK, Page[notify.Ding]{Items: items, NextCursor: next})
 }
 
-func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Notify.GetDing(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -208,7 +208,7 @@ func (h *Handler) getDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-func (h *Handler) ackDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) ackDing(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Notify.AckDing(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -217,7 +217,7 @@ func (h *Handler) ackDing(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	writeJSON(w, http.StatusOK, d)
 }
 
-func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req notify.AnnouncementRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -231,7 +231,7 @@ func (h *Handler) publishAnnouncement(w http.ResponseWriter, r *http.Request, a 
 	writeJSON(w, http.StatusCreated, an)
 }
 
-func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	items, next, err := h.deps.Notify.ListAnnouncements(r.Context(), a, limit, cursor)
 	if err != nil {
@@ -241,11 +241,11 @@ func (h *Handler) listAnnouncements(w http.ResponseWriter, r *http.Request, a or
 	writeJSON(w, http.StatusOK, Page[notify.Announcement]{Items: items, NextCursor: next})
 }
 
-func (h *Handler) canPublish(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) canPublish(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	writeJSON(w, http.StatusOK, map[string]bool{"can_publish": h.deps.Notify.CanPublish(a)})
 }
 
-func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	an, err := h.deps.Notify.GetAnnouncement(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -255,7 +255,7 @@ func (h *Handler) getAnnouncement(w http.ResponseWriter, r *http.Request, a org.
 }
 
 func (h *Handler) readAnnouncement(ack bool) ActorHandler {
-	return func(w http.ResponseWriter, r *http.Request, a org.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 		an, err := h.deps.Notify.MarkAnnouncementRead(r.Context(), a, r.PathValue("id"), ack)
 		if err != nil {
 			writeError(w, r, err)
@@ -265,7 +265,7 @@ func (h *Handler) readAnnouncement(ack bool) ActorHandler {
 	}
 }
 
-func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	rc, err := h.deps.Notify.AnnouncementReceipts(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -274,7 +274,7 @@ func (h *Handler) announcementReceipts(w http.ResponseWriter, r *http.Request, a
 	writeJSON(w, http.StatusOK, rc)
 }
 
-func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) remindAnnouncement(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Notify.RemindAnnouncement(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -303,7 +303,7 @@ func eventJSON(ev notify.Event) []byte {
 	return b
 }
 
-func (h *Handler) getEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getEmailSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	es, err := h.deps.Notify.EmailSettings(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -312,7 +312,7 @@ func (h *Handler) getEmailSettings(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusOK, es)
 }
 
-func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req notify.EmailSettings
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -326,7 +326,7 @@ func (h *Handler) putEmailSettings(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusOK, es)
 }
 
-func (h *Handler) testEmailSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) testEmailSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req notify.EmailSettings
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)

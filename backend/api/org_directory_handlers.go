@@ -3,12 +3,13 @@ package api
 import (
 	"net/http"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
 // Departments, users and roles: the directory and its administration.
 
-func (h *Handler) listDepartments(w http.ResponseWriter, r *http.Request, _ org.Actor) {
+func (h *Handler) listDepartments(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
 	ds, err := h.deps.Org.Departments(r.Context())
 	if err != nil {
 		writeError(w, r, err)
@@ -17,7 +18,7 @@ func (h *Handler) listDepartments(w http.ResponseWriter, r *http.Request, _ org.
 	writeJSON(w, http.StatusOK, Page[org.Department]{Items: ds})
 }
 
-func (h *Handler) getDepartment(w http.ResponseWriter, r *http.Request, _ org.Actor) {
+func (h *Handler) getDepartment(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
 	d, err := h.deps.Org.Department(r.Context(), r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -26,7 +27,7 @@ func (h *Handler) getDepartment(w http.ResponseWriter, r *http.Request, _ org.Ac
 	writeJSON(w, http.StatusOK, d)
 }
 
-func (h *Handler) createDepartment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createDepartment(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.NewDepartmentRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -40,7 +41,7 @@ func (h *Handler) createDepartment(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusCreated, d)
 }
 
-func (h *Handler) updateDepartment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateDepartment(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.UpdateDepartmentRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -54,7 +55,7 @@ func (h *Handler) updateDepartment(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusOK, d)
 }
 
-func (h *Handler) deleteDepartment(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deleteDepartment(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Org.DeleteDepartment(r.Context(), a, r.PathValue("id")); err != nil {
 		writeError(w, r, err)
 		return
@@ -62,7 +63,7 @@ func (h *Handler) deleteDepartment(w http.ResponseWriter, r *http.Request, a org
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	q := r.URL.Query()
 	users, next, err := h.deps.Org.ListUsers(r.Context(), a, org.UserFilter{
@@ -75,7 +76,7 @@ func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, a org.Actor)
 	writeJSON(w, http.StatusOK, Page[org.User]{Items: users, NextCursor: next})
 }
 
-func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.NewUserRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -89,7 +90,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request, a org.Actor
 	writeJSON(w, http.StatusCreated, res)
 }
 
-func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	u, err := h.deps.Org.GetUser(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -98,7 +99,7 @@ func (h *Handler) getUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
 	writeJSON(w, http.StatusOK, u)
 }
 
-func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.UpdateUserRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -112,7 +113,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request, a org.Actor
 	writeJSON(w, http.StatusOK, u)
 }
 
-func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	u, err := h.deps.Org.Deactivate(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -121,7 +122,7 @@ func (h *Handler) deactivateUser(w http.ResponseWriter, r *http.Request, a org.A
 	writeJSON(w, http.StatusOK, u)
 }
 
-func (h *Handler) reactivateUser(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) reactivateUser(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	u, err := h.deps.Org.Reactivate(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -130,7 +131,7 @@ func (h *Handler) reactivateUser(w http.ResponseWriter, r *http.Request, a org.A
 	writeJSON(w, http.StatusOK, u)
 }
 
-func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	pw, err := h.deps.Org.ResetPassword(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
@@ -139,7 +140,7 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request, a org.Ac
 	writeJSON(w, http.StatusOK, map[string]string{"password": pw})
 }
 
-func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request, _ org.Actor) {
+func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
 	roles, err := h.deps.Org.Roles(r.Context())
 	if err != nil {
 		writeError(w, r, err)
@@ -148,7 +149,7 @@ func (h *Handler) listRoles(w http.ResponseWriter, r *http.Request, _ org.Actor)
 	writeJSON(w, http.StatusOK, Page[org.Role]{Items: roles})
 }
 
-func (h *Handler) createRole(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) createRole(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.NewRoleRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -162,7 +163,7 @@ func (h *Handler) createRole(w http.ResponseWriter, r *http.Request, a org.Actor
 	writeJSON(w, http.StatusCreated, role)
 }
 
-func (h *Handler) updateRole(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) updateRole(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.UpdateRoleRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -176,7 +177,7 @@ func (h *Handler) updateRole(w http.ResponseWriter, r *http.Request, a org.Actor
 	writeJSON(w, http.StatusOK, role)
 }
 
-func (h *Handler) deleteRole(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deleteRole(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Org.DeleteRole(r.Context(), a, r.PathValue("id")); err != nil {
 		writeError(w, r, err)
 		return

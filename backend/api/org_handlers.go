@@ -7,6 +7,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/audit"
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -125,7 +126,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) company(w http.ResponseWriter, r *http.Request, _ org.Actor) {
+func (h *Handler) company(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
 	c, err := h.deps.Org.Company(r.Context())
 	if err != nil {
 		writeError(w, r, err)
@@ -134,7 +135,7 @@ func (h *Handler) company(w http.ResponseWriter, r *http.Request, _ org.Actor) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.ChangePasswordRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -149,7 +150,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request, a org.A
 	writeJSON(w, http.StatusOK, res)
 }
 
-func (h *Handler) totpSetup(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) totpSetup(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	res, err := h.deps.Org.SetupTOTP(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -162,15 +163,15 @@ type totpCodeRequest struct {
 	Code string `json:"code"`
 }
 
-func (h *Handler) totpEnable(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) totpEnable(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	h.totpSwitch(w, r, a, h.deps.Org.EnableTOTP)
 }
 
-func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) totpDisable(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	h.totpSwitch(w, r, a, h.deps.Org.DisableTOTP)
 }
 
-func (h *Handler) totpSwitch(w http.ResponseWriter, r *http.Request, a org.Actor, fn func(context.Context, org.Actor, string) error) {
+func (h *Handler) totpSwitch(w http.ResponseWriter, r *http.Request, a identity.Actor, fn func(context.Context, identity.Actor, string) error) {
 	var req totpCodeRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -183,7 +184,7 @@ func (h *Handler) totpSwitch(w http.ResponseWriter, r *http.Request, a org.Actor
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listAudit(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	limit, cursor := pageParams(r)
 	q := r.URL.Query()
 	items, next, err := h.deps.Org.AuditLog(r.Context(), a, audit.Filter{ActorID: q.Get("actor_id"),

@@ -3,10 +3,11 @@ package api
 import (
 	"net/http"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
-func (h *Handler) securitySettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) securitySettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	res, err := h.deps.Org.SecuritySettings(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
@@ -15,7 +16,7 @@ func (h *Handler) securitySettings(w http.ResponseWriter, r *http.Request, a org
 	writeJSON(w, http.StatusOK, res)
 }
 
-func (h *Handler) setSecuritySettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) setSecuritySettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req org.SecuritySettings
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"tack/backend/devices"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // The desktop sync agents' heartbeats and the admin's view of them.
@@ -13,7 +13,7 @@ func (h *Handler) syncDeviceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/sync/devices", h.authed(h.listSyncDevices))
 }
 
-func (h *Handler) syncHeartbeat(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) syncHeartbeat(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var req devices.HeartbeatRequest
 	if err := decode(r, &req); err != nil {
 		writeError(w, r, err)
@@ -27,7 +27,7 @@ func (h *Handler) syncHeartbeat(w http.ResponseWriter, r *http.Request, a org.Ac
 	writeJSON(w, http.StatusOK, d)
 }
 
-func (h *Handler) listSyncDevices(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) listSyncDevices(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	behind := r.URL.Query().Get("behind") == "1" || r.URL.Query().Get("behind") == "true"
 	items, err := h.deps.Devices.List(r.Context(), a, behind)
 	if err != nil {

@@ -3,7 +3,7 @@ package api
 import (
 	"net/http"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/workcal"
 )
 
@@ -25,12 +25,12 @@ func (h *Handler) workcalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/approval/calendar/{date}", h.authed(h.deleteWorkcalDay))
 }
 
-func (h *Handler) getWorkcal(w http.ResponseWriter, r *http.Request, _ org.Actor) {
+func (h *Handler) getWorkcal(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
 	c, err := h.deps.Workcal.Get(r.Context())
 	respond(w, r, http.StatusOK, c, err)
 }
 
-func (h *Handler) setWorkcalSettings(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) setWorkcalSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in workcal.Settings
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -40,7 +40,7 @@ func (h *Handler) setWorkcalSettings(w http.ResponseWriter, r *http.Request, a o
 	respond(w, r, http.StatusOK, st, err)
 }
 
-func (h *Handler) setWorkcalRange(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) setWorkcalRange(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in workcal.Range
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -53,7 +53,7 @@ func (h *Handler) setWorkcalRange(w http.ResponseWriter, r *http.Request, a org.
 	respond(w, r, http.StatusOK, Page[workcal.Day]{Items: days}, err)
 }
 
-func (h *Handler) setWorkcalDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) setWorkcalDay(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in workcal.Day
 	if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
@@ -64,7 +64,7 @@ func (h *Handler) setWorkcalDay(w http.ResponseWriter, r *http.Request, a org.Ac
 	respond(w, r, http.StatusOK, d, err)
 }
 
-func (h *Handler) deleteWorkcalDay(w http.ResponseWriter, r *http.Request, a org.Actor) {
+func (h *Handler) deleteWorkcalDay(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	if err := h.deps.Workcal.DeleteDay(r.Context(), a, r.PathValue("date")); err != nil {
 		writeError(w, r, err)
 		return

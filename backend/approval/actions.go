@@ -10,6 +10,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
 )
@@ -30,7 +31,7 @@ func loadForAction(tx *gorm.DB, id string) (*Instance, error) {
 }
 
 // myTask finds the actor's pending approval task on the current node.
-func myTask(tx *gorm.DB, inst *Instance, actor org.Actor, taskID string) (*Task, error) {
+func myTask(tx *gorm.DB, inst *Instance, actor identity.Actor, taskID string) (*Task, error) {
 	var ts []Task
 	q := tx.Where("instance_id = ? AND node_index = ? AND kind = ? AND status = ? AND assignee_id = ?",
 		inst.ID, inst.CurrentNode, KindApprove, TaskPending, actor.UserID)
@@ -56,7 +57,7 @@ func checkComment(c string) error {
 // act runs one action on a pending instance in a transaction and saves it.
 // An instance the actor may not see does not exist for them (404, not a
 // hint that the ID is real).
-func (s *Service) act(ctx context.Context, actor org.Actor, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+func (s *Service) act(ctx context.Context, actor identity.Actor, id string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
 	return s.actAssigning(ctx, actor, id, "", fn)
 }
 
@@ -66,7 +67,7 @@ func (s *Service) act(ctx context.Context, actor org.Actor, id string, fn func(t
 // cannot miss the new task. The user row is locked before the instance is
 // claimed: Deactivate locks the user and then rewrites instances, and taking
 // the two in the same order means the two transactions cannot deadlock.
-func (s *Service) actAssigning(ctx context.Context, actor org.Actor, id, assignee string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
+func (s *Service) actAssigning(ctx context.Context, actor identity.Actor, id, assignee string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
 	if _, err := s.viewable(ctx, actor, id); err != nil {
 		return Instance{}, err
 	}
@@ -123,7 +124,7 @@ func (s *Service) claim(tx *gorm.DB, inst *Instance) error {
 
 // Approve approves the actor's pending task. In an any-one (或签) stage the
 // other approvers' tasks are closed; the loser of a race gets a conflict.
-func (s *Service) Approve(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Approve(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
@@ -132,7 +133,7 @@ func (s *Service) Approve(ctx context.Context, actor org.Actor, id string, req A
 	})
 }
 
-func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor org.Actor, taskID, comment string) error {
+func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor identity.Actor, taskID, comment string) error {
 	t, err := myTask(tx, inst, actor, taskID)
 	if err != nil {
 		return err
@@ -163,7 +164,7 @@ func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor org.Actor, task
 }
 
 // Reject ends the instance as rejected.
-func (s *Service) Reject(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Reject(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	if err := checkComment(req.Comment); err != nil {
 		return Instance{}, err
 	}
@@ -199,7 +200,7 @@ func (s *Service) activeUser(ctx context.Context, id string) error {
 }
 
 // Transfer hands the actor's task to another user (转交).
-func (s *Service) Transfer(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Transfer(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	inst, err := s.viewable(ctx, actor, id)
 	if err != nil {
 		return Instance{}, err
@@ -251,7 +252,7 @@ func (s *Service) reassign(tx *gorm.DB, inst *Instance, t *Task, userID, actorID
 
 // AddApprover adds an approver before (they approve first, then the actor)
 // or after (the actor approves now, they approve next) the actor (加签).
-func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) AddApprover(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	inst, err := s.viewable(ctx, actor, id)
 	if err != nil {
 		return Instance{}, err
@@ -318,7 +319,7 @@ func (s *Service) AddApprover(ctx context.Context, actor org.Actor, id string, r
 }
 
 // Return sends the instance back to an earlier approver node (退回).
-func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Return(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	if _, err := s.viewable(ctx, actor, id); err != nil {
 		return Instance{}, err
 	}
@@ -352,7 +353,7 @@ func (s *Service) Return(ctx context.Context, actor org.Actor, id string, req Ac
 }
 
 // Withdraw lets the applicant take back a pending instance (撤销).
-func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Withdraw(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID {
 			return errForbidden
@@ -373,7 +374,7 @@ func (s *Service) Withdraw(ctx context.Context, actor org.Actor, id string, req 
 
 // Comment adds a remark (with optional files, archived with the request) to
 // a pending instance.
-func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req ActionRequest) (Instance, error) {
+func (s *Service) Comment(ctx context.Context, actor identity.Actor, id string, req ActionRequest) (Instance, error) {
 	var v apperr.Validator
 	v.Check(req.Comment != "" || len(req.Attachments) > 0, "comment", "required")
 	v.Check(len([]rune(req.Comment)) <= 2000, "comment", "too_long")
@@ -419,7 +420,7 @@ func (s *Service) Comment(ctx context.Context, actor org.Actor, id string, req A
 
 // Remind nudges the current approvers (催办): the applicant or an admin, at
 // most once an hour per instance.
-func (s *Service) Remind(ctx context.Context, actor org.Actor, id string) (Instance, error) {
+func (s *Service) Remind(ctx context.Context, actor identity.Actor, id string) (Instance, error) {
 	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
 		if inst.ApplicantID != actor.UserID && !actor.IsAdmin() {
 			return errForbidden

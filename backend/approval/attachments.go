@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // maxAttachments bounds the files of one attachment field or comment.
@@ -34,10 +34,10 @@ type AttachmentContent struct {
 // Files is what approvals need from the drive (drive.Service implements it).
 type Files interface {
 	// UploadAttachment stores a file the actor uploads for a request.
-	UploadAttachment(ctx context.Context, a org.Actor, name string, body io.Reader) (Attachment, error)
+	UploadAttachment(ctx context.Context, a identity.Actor, name string, body io.Reader) (Attachment, error)
 	// ArchiveAttachments copies files the actor may read into the approvals
 	// archive, under folder, and returns the copies.
-	ArchiveAttachments(ctx context.Context, a org.Actor, folder string, ids []string) ([]Attachment, error)
+	ArchiveAttachments(ctx context.Context, a identity.Actor, folder string, ids []string) ([]Attachment, error)
 	// OpenAttachment opens an archived attachment.
 	OpenAttachment(ctx context.Context, id string) (AttachmentContent, error)
 }
@@ -46,7 +46,7 @@ var errNoFiles = apperr.Invalid("approval.attachments_unavailable", "attachments
 
 // UploadAttachment stores a file for a request the actor is filling in (or a
 // comment they are writing); the form then names it by ID.
-func (s *Service) UploadAttachment(ctx context.Context, actor org.Actor, name string, body io.Reader) (Attachment, error) {
+func (s *Service) UploadAttachment(ctx context.Context, actor identity.Actor, name string, body io.Reader) (Attachment, error) {
 	if s.files == nil {
 		return Attachment{}, errNoFiles
 	}
@@ -108,7 +108,7 @@ func walkAttachments(fields []Field, form map[string]any, fn func(v any) any) {
 
 // archiveForm copies the form's attachments into the archive folder of the
 // instance and replaces their IDs with the archived {id,name,size}.
-func (s *Service) archiveForm(ctx context.Context, actor org.Actor, folder string, fields []Field, form map[string]any) error {
+func (s *Service) archiveForm(ctx context.Context, actor identity.Actor, folder string, fields []Field, form map[string]any) error {
 	var ids []string
 	walkAttachments(fields, form, func(v any) any { ids = append(ids, attachmentIDs(v)...); return v })
 	if len(ids) == 0 {
@@ -138,7 +138,7 @@ func (s *Service) archiveForm(ctx context.Context, actor org.Actor, folder strin
 
 // OpenAttachment opens a file of an instance the actor may see: one of its
 // form's attachments or a comment's.
-func (s *Service) OpenAttachment(ctx context.Context, actor org.Actor, instanceID, fileID string) (AttachmentContent, error) {
+func (s *Service) OpenAttachment(ctx context.Context, actor identity.Actor, instanceID, fileID string) (AttachmentContent, error) {
 	inst, err := s.viewable(ctx, actor, instanceID)
 	if err != nil {
 		return AttachmentContent{}, err

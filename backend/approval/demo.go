@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -131,7 +132,7 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 	if err := s.db.WithContext(ctx).Where("email LIKE ?", "%@demo.tack").Find(&people).Error; err != nil {
 		return fmt.Errorf("approval: demo people: %w", err)
 	}
-	by := map[string]org.Actor{}
+	by := map[string]identity.Actor{}
 	for _, u := range people {
 		a, err := s.org.ActorFor(ctx, u.ID)
 		if err != nil {

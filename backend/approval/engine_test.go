@@ -9,6 +9,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/approval"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
@@ -17,7 +18,7 @@ import (
 
 var ctx = context.Background()
 
-func actor(t *testing.T, e *servertest.Env, id string) org.Actor {
+func actor(t *testing.T, e *servertest.Env, id string) identity.Actor {
 	t.Helper()
 	a, err := e.Server.Org.ActorFor(ctx, id)
 	if err != nil {

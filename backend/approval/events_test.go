@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tack/backend/approval"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/server/servertest"
@@ -47,7 +48,7 @@ func TestEveryActionEmits(t *testing.T) {
 				t.Fatalf("%s: %v", step, err)
 			}
 		}
-		a := func(u org.User) org.Actor { return actor(t, e, u.ID) }
+		a := func(u org.User) identity.Actor { return actor(t, e, u.ID) }
 
 		inst := submit(t, e, c.emp, c.leaveID, leaveForm("2026-01-12", "2026-01-16"), nil)
 		expect("submit", ev("task_assigned", c.head))

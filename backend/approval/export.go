@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/safecsv"
 )
 
@@ -49,7 +49,7 @@ type exportSheet struct {
 // template, every form field gets its own column (labels of the template's
 // current version; values read with each instance's own version); otherwise
 // one column holds the whole form as "label: value" lines.
-func (s *Service) exportTable(ctx context.Context, actor org.Actor, f ListFilter, lang string) (exportSheet, error) {
+func (s *Service) exportTable(ctx context.Context, actor identity.Actor, f ListFilter, lang string) (exportSheet, error) {
 	lang = NormLang(lang)
 	if f.Box == "" {
 		f.Box, _ = s.archiveBox(ctx, actor)
@@ -196,7 +196,7 @@ func (s *Service) exportPage(ctx context.Context, items []ListItem, cols []Field
 
 // ExportCSV writes the filtered list as CSV with a UTF-8 BOM (so Excel reads
 // the Chinese), in lang.
-func (s *Service) ExportCSV(ctx context.Context, actor org.Actor, f ListFilter, lang string, w io.Writer) error {
+func (s *Service) ExportCSV(ctx context.Context, actor identity.Actor, f ListFilter, lang string, w io.Writer) error {
 	sh, err := s.exportTable(ctx, actor, f, lang)
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func (s *Service) ExportCSV(ctx context.Context, actor org.Actor, f ListFilter, 
 
 // ExportXLSX writes the filtered list as an Excel workbook in lang: a bold,
 // frozen header row, sensible column widths, long text wrapped.
-func (s *Service) ExportXLSX(ctx context.Context, actor org.Actor, f ListFilter, lang string, w io.Writer) error {
+func (s *Service) ExportXLSX(ctx context.Context, actor identity.Actor, f ListFilter, lang string, w io.Writer) error {
 	sh, err := s.exportTable(ctx, actor, f, lang)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
 )
@@ -28,13 +29,13 @@ func (s *Service) headedSubtree(ctx context.Context, userID string) ([]string, e
 	return uniq(out), nil
 }
 
-func seesArchive(a org.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR) }
+func seesArchive(a identity.Actor) bool { return a.IsAdmin() || a.HasRole(org.RoleHR) }
 
 // archiveBox is the widest box the actor may count and export: everything
 // for admins and HR, their departments for department heads, otherwise
 // their own requests. scope says what that covers: "company" (also for the
 // head of the top department), "departments" or "mine".
-func (s *Service) archiveBox(ctx context.Context, actor org.Actor) (box, scope string) {
+func (s *Service) archiveBox(ctx context.Context, actor identity.Actor) (box, scope string) {
 	if seesArchive(actor) {
 		return "all", "company"
 	}
@@ -59,7 +60,7 @@ func (s *Service) archiveBox(ctx context.Context, actor org.Actor) (box, scope s
 
 // viewable loads an instance the actor may see: applicant, approver (of any
 // step) or CC, admin/HR, or head of the instance's department (or an ancestor).
-func (s *Service) viewable(ctx context.Context, actor org.Actor, id string) (Instance, error) {
+func (s *Service) viewable(ctx context.Context, actor identity.Actor, id string) (Instance, error) {
 	var inst Instance
 	if err := s.db.WithContext(ctx).First(&inst, "id = ?", id).Error; err != nil {
 		if store.IsNotFound(err) {
@@ -121,7 +122,7 @@ type Detail struct {
 }
 
 // Get returns the detail of an instance the actor may see.
-func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Detail, error) {
+func (s *Service) Get(ctx context.Context, actor identity.Actor, id string) (Detail, error) {
 	inst, err := s.viewable(ctx, actor, id)
 	if err != nil {
 		return Detail{}, err
@@ -203,7 +204,7 @@ type ListItem struct {
 	Overdue       bool   `json:"overdue"`
 }
 
-func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) (*gorm.DB, error) {
+func (s *Service) listQuery(ctx context.Context, actor identity.Actor, f ListFilter) (*gorm.DB, error) {
 	db := s.db.WithContext(ctx)
 	q := db.Model(&Instance{})
 	sub := func(kind string, statuses []string) *gorm.DB {
@@ -252,7 +253,7 @@ func (s *Service) listQuery(ctx context.Context, actor org.Actor, f ListFilter) 
 }
 
 // List returns a page of the actor's box, newest first.
-func (s *Service) List(ctx context.Context, actor org.Actor, f ListFilter) ([]ListItem, string, error) {
+func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) ([]ListItem, string, error) {
 	q, err := s.listQuery(ctx, actor, f)
 	if err != nil {
 		return nil, "", err
@@ -304,7 +305,7 @@ func (s *Service) items(ctx context.Context, insts []Instance) ([]ListItem, erro
 
 // BulkApprove approves each listed instance where the actor has a pending
 // task; it reports per instance.
-func (s *Service) BulkApprove(ctx context.Context, actor org.Actor, ids []string, comment string) (map[string]string, error) {
+func (s *Service) BulkApprove(ctx context.Context, actor identity.Actor, ids []string, comment string) (map[string]string, error) {
 	if len(ids) > 100 {
 		return nil, errTooMany
 	}
@@ -326,7 +327,7 @@ type InboxCounts struct {
 }
 
 // Counts returns the actor's inbox badges.
-func (s *Service) Counts(ctx context.Context, actor org.Actor) (InboxCounts, error) {
+func (s *Service) Counts(ctx context.Context, actor identity.Actor) (InboxCounts, error) {
 	var c InboxCounts
 	q := func() *gorm.DB {
 		return s.db.WithContext(ctx).Model(&Task{}).Where("assignee_id = ? AND kind = ? AND status = ?", actor.UserID, KindApprove, TaskPending)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Turnaround is count, average and p90 durations (seconds) of a group.
@@ -53,7 +53,7 @@ func summarize(key, name string, ds []float64) Turnaround {
 
 // Stats computes counts and turnaround (admins and HR see all; department
 // heads their departments; others their own submissions).
-func (s *Service) Stats(ctx context.Context, actor org.Actor, f ListFilter) (Stats, error) {
+func (s *Service) Stats(ctx context.Context, actor identity.Actor, f ListFilter) (Stats, error) {
 	scope := f.Box
 	if f.Box == "" {
 		f.Box, scope = s.archiveBox(ctx, actor)

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
 	"tack/backend/workcal"
@@ -54,7 +55,7 @@ type prepared struct {
 
 // prepare validates a submission and resolves its route; it writes nothing.
 // A draft (the live route preview) routes on whatever is valid so far.
-func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitRequest, draft bool) (prepared, error) {
+func (s *Service) prepare(ctx context.Context, actor identity.Actor, req SubmitRequest, draft bool) (prepared, error) {
 	var p prepared
 	t, ver, err := s.templateWithVersion(ctx, req.TemplateID, 0)
 	if err != nil {
@@ -98,7 +99,7 @@ func (s *Service) prepare(ctx context.Context, actor org.Actor, req SubmitReques
 }
 
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
-func (s *Service) PreviewRoute(ctx context.Context, actor org.Actor, templateID string, req SubmitRequest) (Preview, error) {
+func (s *Service) PreviewRoute(ctx context.Context, actor identity.Actor, templateID string, req SubmitRequest) (Preview, error) {
 	req.TemplateID = templateID
 	p, err := s.prepare(ctx, actor, req, true)
 	if err != nil {
@@ -165,7 +166,7 @@ func checkRefs(fields []Field, form map[string]any, n Names, path string, v *app
 // Submit starts an instance. The form is validated whole before anything is
 // written; the number, the instance, its first tasks, the timeline and the
 // events are written in one transaction.
-func (s *Service) Submit(ctx context.Context, actor org.Actor, req SubmitRequest) (Instance, error) {
+func (s *Service) Submit(ctx context.Context, actor identity.Actor, req SubmitRequest) (Instance, error) {
 	p, err := s.prepare(ctx, actor, req, false)
 	if err != nil {
 		return Instance{}, err
@@ -208,7 +209,7 @@ var errRouteLeft = errors.New("approval: route names an inactive user")
 // commit and its hook then finds this instance's tasks and later steps, so
 // an approval never waits for someone who left. Every node is checked, not
 // only the first: later steps are activated from the stored route.
-func (s *Service) create(tx *gorm.DB, inst *Instance, actor org.Actor, prefix string, now time.Time) error {
+func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, prefix string, now time.Time) error {
 	var ids []string
 	for _, n := range inst.Route {
 		if !n.Skipped {

@@ -10,7 +10,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/audit"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -45,7 +45,7 @@ func templateWithVersionTx(db *gorm.DB, id string, n int) (Template, TemplateVer
 }
 
 // Templates lists the templates the actor may start (admins see all, inactive included).
-func (s *Service) Templates(ctx context.Context, actor org.Actor) ([]Template, error) {
+func (s *Service) Templates(ctx context.Context, actor identity.Actor) ([]Template, error) {
 	var ts []Template
 	q := s.db.WithContext(ctx).Order("category, prefix, id")
 	if !actor.IsAdmin() {
@@ -74,7 +74,7 @@ func (s *Service) Templates(ctx context.Context, actor org.Actor) ([]Template, e
 }
 
 // Template returns a template with its current form and flow.
-func (s *Service) Template(ctx context.Context, actor org.Actor, id string) (Template, error) {
+func (s *Service) Template(ctx context.Context, actor identity.Actor, id string) (Template, error) {
 	t, _, err := s.templateWithVersion(ctx, id, 0)
 	return t, err
 }
@@ -140,7 +140,7 @@ func validateTemplate(in TemplateInput, creating bool, v *apperr.Validator) {
 }
 
 // CreateTemplate adds a custom template (admin).
-func (s *Service) CreateTemplate(ctx context.Context, actor org.Actor, in TemplateInput) (Template, error) {
+func (s *Service) CreateTemplate(ctx context.Context, actor identity.Actor, in TemplateInput) (Template, error) {
 	if !actor.IsAdmin() {
 		return Template{}, errForbidden
 	}
@@ -263,7 +263,7 @@ func applyTemplateInput(t *Template, in TemplateInput) {
 
 // UpdateTemplate edits a template (admin). Changing fields or flow saves a
 // new version; running instances keep theirs.
-func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string, in TemplateInput) (Template, error) {
+func (s *Service) UpdateTemplate(ctx context.Context, actor identity.Actor, id string, in TemplateInput) (Template, error) {
 	if !actor.IsAdmin() {
 		return Template{}, errForbidden
 	}
@@ -331,7 +331,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor org.Actor, id string
 }
 
 // DeleteTemplate deactivates a template (admin); instances keep it.
-func (s *Service) DeleteTemplate(ctx context.Context, actor org.Actor, id string) error {
+func (s *Service) DeleteTemplate(ctx context.Context, actor identity.Actor, id string) error {
 	if !actor.IsAdmin() {
 		return errForbidden
 	}

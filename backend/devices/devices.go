@@ -15,7 +15,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/clock"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -99,7 +99,7 @@ var (
 // Heartbeat records the report of the actor's device (the actor's own: a
 // device key is scoped to the account that reports it, so nobody can
 // overwrite another person's device).
-func (s *Service) Heartbeat(ctx context.Context, a org.Actor, req HeartbeatRequest) (Device, error) {
+func (s *Service) Heartbeat(ctx context.Context, a identity.Actor, req HeartbeatRequest) (Device, error) {
 	if err := validate(&req); err != nil {
 		return Device{}, err
 	}
@@ -188,7 +188,7 @@ func validate(req *HeartbeatRequest) error {
 
 // List returns every device, the most behind first; behindOnly keeps those
 // that have not backed up for a day (or have a stopped pair). Admins only.
-func (s *Service) List(ctx context.Context, a org.Actor, behindOnly bool) ([]DeviceView, error) {
+func (s *Service) List(ctx context.Context, a identity.Actor, behindOnly bool) ([]DeviceView, error) {
 	if !a.IsAdmin() {
 		return nil, errAdminOnly
 	}

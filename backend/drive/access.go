@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -14,12 +15,12 @@ import (
 // before any transaction: permission checks inside one then need no other
 // database connection.
 type who struct {
-	org.Actor
+	identity.Actor
 	depts []string
 	heads map[string]bool
 }
 
-func (s *Service) who(ctx context.Context, a org.Actor) (who, error) {
+func (s *Service) who(ctx context.Context, a identity.Actor) (who, error) {
 	w := who{Actor: a, heads: map[string]bool{}}
 	if a.UserID == "" || a.UserID == org.System.UserID {
 		return w, nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"tack/backend/approval"
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) freeName(ctx context.Context, folderID, name string) (string, 
 // UploadAttachment stores a file the actor uploads for an approval in the
 // "审批附件" folder of their own drive and returns it; submitting the request
 // then archives a copy (ArchiveAttachments).
-func (s *Service) UploadAttachment(ctx context.Context, a org.Actor, name string, body io.Reader) (approval.Attachment, error) {
+func (s *Service) UploadAttachment(ctx context.Context, a identity.Actor, name string, body io.Reader) (approval.Attachment, error) {
 	name, err := CleanName(name)
 	if err != nil {
 		return approval.Attachment{}, err
@@ -77,7 +78,7 @@ func (s *Service) UploadAttachment(ctx context.Context, a org.Actor, name string
 // ArchiveAttachments copies files the actor may read into the approvals
 // archive, under folder (one per approval), and returns the copies. File
 // copies share their chunks, so this costs no space.
-func (s *Service) ArchiveAttachments(ctx context.Context, a org.Actor, folder string, ids []string) ([]approval.Attachment, error) {
+func (s *Service) ArchiveAttachments(ctx context.Context, a identity.Actor, folder string, ids []string) ([]approval.Attachment, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

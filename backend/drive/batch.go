@@ -12,7 +12,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/drive/blobstore"
 	"tack/backend/drive/chunker"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // UploadBatch stores many small files sent in one request: the manifest
@@ -32,7 +32,7 @@ import (
 //
 // Errors of the batch as a whole (too many or too large files, a malformed
 // or cut body) write nothing at all.
-func (s *Service) UploadBatch(ctx context.Context, a org.Actor, req BatchRequest, parts BatchParts) ([]BatchResult, error) {
+func (s *Service) UploadBatch(ctx context.Context, a identity.Actor, req BatchRequest, parts BatchParts) ([]BatchResult, error) {
 	if err := s.checkBatch(req); err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Service) checkBatch(req BatchRequest) error {
 // batch is one UploadBatch call in progress.
 type batch struct {
 	s     *Service
-	a     org.Actor
+	a     identity.Actor
 	w     who
 	items []batchItem
 	seen  map[string]seenEntry // entries whose role was computed, by ID

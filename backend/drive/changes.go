@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // feedPage bounds an incremental page of the change feed.
@@ -22,13 +22,13 @@ const feedPage = 1000
 // those moved to another space as they were here, deleted=true). When
 // nothing changed, the call waits up to wait for a change. A cursor older
 // than a purge of the trash is drive.cursor_expired (404: start over).
-func (s *Service) Changes(ctx context.Context, a org.Actor, spaceID, cursor string, wait time.Duration) (ChangePage, error) {
+func (s *Service) Changes(ctx context.Context, a identity.Actor, spaceID, cursor string, wait time.Duration) (ChangePage, error) {
 	return s.ChangesUnder(ctx, a, spaceID, "", cursor, wait)
 }
 
 // ChangesUnder is Changes limited to the subtree of the folder under
 // (readers of that folder; "" = the whole space): see subtree.go.
-func (s *Service) ChangesUnder(ctx context.Context, a org.Actor, spaceID, under, cursor string, wait time.Duration) (ChangePage, error) {
+func (s *Service) ChangesUnder(ctx context.Context, a identity.Actor, spaceID, under, cursor string, wait time.Duration) (ChangePage, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return ChangePage{}, err

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"tack/backend/drive/blobstore"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Content is an open file version for download. It is an io.ReadSeeker
@@ -32,7 +32,7 @@ func (c *Content) ModTime() time.Time { return c.Version.CreatedAt }
 // OpenContent opens a file's content for reading (viewers). version is an
 // entry version: 0 is the current content, N the content the entry had at
 // version N (the newest stored version committed at or before N).
-func (s *Service) OpenContent(ctx context.Context, a org.Actor, id string, version int64) (*Content, error) {
+func (s *Service) OpenContent(ctx context.Context, a identity.Actor, id string, version int64) (*Content, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, err

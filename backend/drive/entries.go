@@ -5,12 +5,12 @@ import (
 	"slices"
 	"strings"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Entry returns an entry the actor can read (trashed entries too, so the
 // trash can show them), with the actor's role.
-func (s *Service) Entry(ctx context.Context, a org.Actor, id string) (Entry, error) {
+func (s *Service) Entry(ctx context.Context, a identity.Actor, id string) (Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Entry{}, err
@@ -27,7 +27,7 @@ func (s *Service) Entry(ctx context.Context, a org.Actor, id string) (Entry, err
 // highest folder the actor may read. The folders above that are closed to
 // the actor: a file shared alone must not tell its reader the names of the
 // owner's other folders.
-func (s *Service) Path(ctx context.Context, a org.Actor, id string) ([]Entry, error) {
+func (s *Service) Path(ctx context.Context, a identity.Actor, id string) ([]Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (s *Service) topReadable(st dbx, w who, chain []*Entry) (int, error) {
 
 // Children lists a folder's live children, folders first then by name.
 // cursor is the previous page's next cursor.
-func (s *Service) Children(ctx context.Context, a org.Actor, id string, limit int, cursor string) ([]Entry, string, error) {
+func (s *Service) Children(ctx context.Context, a identity.Actor, id string, limit int, cursor string) ([]Entry, string, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, "", err
@@ -106,7 +106,7 @@ func (s *Service) Children(ctx context.Context, a org.Actor, id string, limit in
 }
 
 // CreateFolder makes a folder (editors of the parent).
-func (s *Service) CreateFolder(ctx context.Context, a org.Actor, req CreateFolderRequest) (Entry, error) {
+func (s *Service) CreateFolder(ctx context.Context, a identity.Actor, req CreateFolderRequest) (Entry, error) {
 	name, err := CleanName(req.Name)
 	if err != nil {
 		return Entry{}, err
@@ -152,7 +152,7 @@ func (s *Service) CreateFolder(ctx context.Context, a org.Actor, req CreateFolde
 // of the new parent for a move; a move to another space needs a manager of
 // the entry: moves.go). Version must be current: a stale version is
 // drive.stale_version (409), never an overwrite.
-func (s *Service) Update(ctx context.Context, a org.Actor, id string, req UpdateEntryRequest) (Entry, error) {
+func (s *Service) Update(ctx context.Context, a identity.Actor, id string, req UpdateEntryRequest) (Entry, error) {
 	var name string
 	if req.Name != nil {
 		n, err := CleanName(*req.Name)
@@ -259,7 +259,7 @@ func (s *Service) Update(ctx context.Context, a org.Actor, id string, req Update
 // Trash moves an entry, and everything in a folder, to the trash (editors).
 // Version must be current. Trashed items keep their space's quota until
 // purged; the change feed reports each as deleted.
-func (s *Service) Trash(ctx context.Context, a org.Actor, id string, version int64) error {
+func (s *Service) Trash(ctx context.Context, a identity.Actor, id string, version int64) error {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return err
@@ -306,7 +306,7 @@ const maxCopy = 10000
 // Copy copies an entry (a folder with its live contents) under a folder of
 // any space the actor can edit. File copies share the source's chunks (no
 // content is duplicated) but count against the target space's quota.
-func (s *Service) Copy(ctx context.Context, a org.Actor, id string, req CopyRequest) (Entry, error) {
+func (s *Service) Copy(ctx context.Context, a identity.Actor, id string, req CopyRequest) (Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Entry{}, err

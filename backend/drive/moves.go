@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -54,7 +54,7 @@ const maxMove = 10000
 // inside the caller's transaction. e and parent were checked (editor) by
 // Update; the manager check and every other is here, under both spaces'
 // locks.
-func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a org.Actor, e, parent *Entry, name string, desc *string) (*Entry, error) {
+func (s *Service) moveAcross(ctx context.Context, st dbx, w who, a identity.Actor, e, parent *Entry, name string, desc *string) (*Entry, error) {
 	if allowed(e.Role, RoleManager) != nil {
 		return nil, ErrCrossSpace
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"tack/backend/identity"
 	"tack/backend/meeting"
 	"tack/backend/org"
 )
@@ -17,7 +18,7 @@ import (
 // change it, whatever the space lets its members do. The meeting service
 // has already checked the actor may publish; the drive writes as the
 // system, recording the actor as author.
-func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, doc meeting.MinutesDocument) (string, error) {
+func (s *Service) PublishMinutes(ctx context.Context, actor identity.Actor, doc meeting.MinutesDocument) (string, error) {
 	name, err := CleanName(doc.Name)
 	if err != nil {
 		return "", err
@@ -108,7 +109,7 @@ func (s *Service) minutesSpace(ctx context.Context, doc meeting.MinutesDocument)
 	if err != nil {
 		return nil, wrap("organizer", err)
 	}
-	return s.PersonalSpace(ctx, org.Actor{UserID: u.ID, Name: u.Name})
+	return s.PersonalSpace(ctx, identity.Actor{UserID: u.ID, Name: u.Name})
 }
 
 // ensureFolder returns the live folder name under parentID, creating it.
@@ -131,7 +132,7 @@ func (s *Service) ensureFolder(ctx context.Context, parentID, name string) (*Ent
 // must be able to share the entry (manager of it); people who can read it
 // already keep the access they have (a grant never lowers a role). No
 // drive.shared notice: the meeting's invitation is the notice.
-func (s *Service) ShareAttachment(ctx context.Context, actor org.Actor, entryID string, userIDs []string) error {
+func (s *Service) ShareAttachment(ctx context.Context, actor identity.Actor, entryID string, userIDs []string) error {
 	w, err := s.who(ctx, actor)
 	if err != nil {
 		return err

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Pending uploads and quotas.
@@ -147,7 +147,7 @@ func (s *Service) reserveUpload(st dbx, t target, u *Upload, rows []UploadChunkR
 // AdminSpaces lists every space, personal ones included, for an
 // administrator setting quotas; Role is the admin's own role ("" on the
 // personal spaces of others: they set the quota, nothing more).
-func (s *Service) AdminSpaces(ctx context.Context, a org.Actor) ([]Space, error) {
+func (s *Service) AdminSpaces(ctx context.Context, a identity.Actor) ([]Space, error) {
 	if !a.IsAdmin() {
 		return nil, ErrForbidden
 	}
@@ -163,7 +163,7 @@ func (s *Service) AdminSpaces(ctx context.Context, a org.Actor) ([]Space, error)
 
 // setQuota sets a space's quota (administrators, any space: a personal one
 // too, on which they have no other right).
-func (s *Service) setQuota(ctx context.Context, a org.Actor, id string, version int, quota int64) (Space, error) {
+func (s *Service) setQuota(ctx context.Context, a identity.Actor, id string, version int, quota int64) (Space, error) {
 	if !a.IsAdmin() {
 		return Space{}, ErrForbidden
 	}

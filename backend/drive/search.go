@@ -5,13 +5,13 @@ import (
 	"strings"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Search finds live files and folders whose name contains the query
 // (case-insensitive), among what the actor can read, most recently changed
 // first.
-func (s *Service) Search(ctx context.Context, a org.Actor, f SearchFilter) ([]Entry, error) {
+func (s *Service) Search(ctx context.Context, a identity.Actor, f SearchFilter) ([]Entry, error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" {
 		return nil, apperr.Invalid("drive.query_required", "type something to search for").WithField("q", "required")

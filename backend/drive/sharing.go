@@ -6,6 +6,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/org"
 )
@@ -65,7 +66,7 @@ func (s *Service) recipients(ctx context.Context, p Permission) ([]string, error
 
 // Permissions lists who has access to an entry (viewers may look): grants
 // on the entry and, marked inherited, on its ancestors.
-func (s *Service) Permissions(ctx context.Context, a org.Actor, id string) ([]Permission, error) {
+func (s *Service) Permissions(ctx context.Context, a identity.Actor, id string) ([]Permission, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, err
@@ -113,7 +114,7 @@ func (s *Service) principalName(ctx context.Context, p Permission) string {
 // Grant gives a principal a role on an entry and everything below it
 // (managers of the entry). Granting again changes the role. The users it
 // reaches get a drive.shared notification.
-func (s *Service) Grant(ctx context.Context, a org.Actor, id string, req GrantRequest) (Permission, error) {
+func (s *Service) Grant(ctx context.Context, a identity.Actor, id string, req GrantRequest) (Permission, error) {
 	p, err := s.checkGrant(ctx, req)
 	if err != nil {
 		return Permission{}, err
@@ -144,7 +145,7 @@ func (s *Service) Grant(ctx context.Context, a org.Actor, id string, req GrantRe
 	return p, nil
 }
 
-func (s *Service) emitShared(st dbx, a org.Actor, e *Entry, role string, rcpt []string) error {
+func (s *Service) emitShared(st dbx, a identity.Actor, e *Entry, role string, rcpt []string) error {
 	if len(rcpt) == 0 {
 		return nil
 	}
@@ -154,7 +155,7 @@ func (s *Service) emitShared(st dbx, a org.Actor, e *Entry, role string, rcpt []
 }
 
 // Revoke removes a grant (managers of the entry it is on).
-func (s *Service) Revoke(ctx context.Context, a org.Actor, entryID, permID string) error {
+func (s *Service) Revoke(ctx context.Context, a identity.Actor, entryID, permID string) error {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return err
@@ -177,7 +178,7 @@ func (s *Service) Revoke(ctx context.Context, a org.Actor, entryID, permID strin
 
 // Shared lists live entries granted to the actor personally (the "shared
 // with me" view), newest change first.
-func (s *Service) Shared(ctx context.Context, a org.Actor, limit int) ([]Entry, error) {
+func (s *Service) Shared(ctx context.Context, a identity.Actor, limit int) ([]Entry, error) {
 	items, err := s.read(ctx).sharedWithUser(a.UserID, limit)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -74,7 +75,7 @@ func (s *Service) CompanySpace(ctx context.Context) (*Space, error) {
 }
 
 // PersonalSpace returns the actor's personal space, creating it on first use.
-func (s *Service) PersonalSpace(ctx context.Context, a org.Actor) (*Space, error) {
+func (s *Service) PersonalSpace(ctx context.Context, a identity.Actor) (*Space, error) {
 	return s.ensure(ctx, SpacePersonal, "owner_id", a.UserID, func() (*Space, *Entry, []Permission) {
 		sp, root := s.newSpace(SpacePersonal, a.Name, a.UserID, "", a.UserID)
 		return sp, root, nil
@@ -131,7 +132,7 @@ func (s *Service) renameSpace(st dbx, sp *Space, name string) error {
 // syncSpaces creates the spaces that should exist and do not: the company
 // space, the actor's personal space, and one per department (a department
 // made before the drive existed, or while the hook was not wired).
-func (s *Service) syncSpaces(ctx context.Context, a org.Actor) error {
+func (s *Service) syncSpaces(ctx context.Context, a identity.Actor) error {
 	if _, err := s.CompanySpace(ctx); err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func (s *Service) syncSpaces(ctx context.Context, a org.Actor) error {
 // everySpace brings the spaces the actor's org facts imply up to date
 // (syncSpaces), then reads every space and who the actor is: what Spaces
 // filters by role and AdminSpaces lists whole.
-func (s *Service) everySpace(ctx context.Context, a org.Actor) (dbx, who, []Space, error) {
+func (s *Service) everySpace(ctx context.Context, a identity.Actor) (dbx, who, []Space, error) {
 	if err := s.syncSpaces(ctx, a); err != nil {
 		return dbx{}, who{}, nil, err
 	}
@@ -185,7 +186,7 @@ func (s *Service) everySpace(ctx context.Context, a org.Actor) (dbx, who, []Spac
 
 // Spaces lists the spaces the actor can open (a role on the root), each
 // with the actor's role.
-func (s *Service) Spaces(ctx context.Context, a org.Actor) ([]Space, error) {
+func (s *Service) Spaces(ctx context.Context, a identity.Actor) ([]Space, error) {
 	st, w, all, err := s.everySpace(ctx, a)
 	if err != nil {
 		return nil, err
@@ -209,7 +210,7 @@ func (s *Service) Spaces(ctx context.Context, a org.Actor) ([]Space, error) {
 }
 
 // Space returns one space the actor can open.
-func (s *Service) Space(ctx context.Context, a org.Actor, id string) (Space, error) {
+func (s *Service) Space(ctx context.Context, a identity.Actor, id string) (Space, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Space{}, err
@@ -248,7 +249,7 @@ func spaceNameProblem(n string) string {
 
 // CreateSpace creates a project space; the creator manages it and the
 // listed members get their roles.
-func (s *Service) CreateSpace(ctx context.Context, a org.Actor, req CreateSpaceRequest) (Space, error) {
+func (s *Service) CreateSpace(ctx context.Context, a identity.Actor, req CreateSpaceRequest) (Space, error) {
 	req.Name = strings.TrimSpace(req.Name)
 	var v apperr.Validator
 	p := spaceNameProblem(req.Name)
@@ -280,7 +281,7 @@ func (s *Service) CreateSpace(ctx context.Context, a org.Actor, req CreateSpaceR
 // UpdateSpace renames or re-describes a space (managers; department and
 // company spaces follow the org and cannot be renamed here) or sets its
 // quota (admins only).
-func (s *Service) UpdateSpace(ctx context.Context, a org.Actor, id string, req UpdateSpaceRequest) (Space, error) {
+func (s *Service) UpdateSpace(ctx context.Context, a identity.Actor, id string, req UpdateSpaceRequest) (Space, error) {
 	if req.QuotaBytes != nil && req.Name == nil && req.Description == nil && a.IsAdmin() {
 		return s.setQuota(ctx, a, id, req.Version, *req.QuotaBytes) // personal spaces too
 	}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"time"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Trash lists what was put in a space's trash (readers of the space),
 // newest first.
-func (s *Service) TrashList(ctx context.Context, a org.Actor, spaceID string, limit int, cursor string) ([]Entry, string, error) {
+func (s *Service) TrashList(ctx context.Context, a identity.Actor, spaceID string, limit int, cursor string) ([]Entry, string, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, "", err
@@ -44,7 +44,7 @@ func (s *Service) TrashList(ctx context.Context, a org.Actor, spaceID string, li
 // with it) back to its folder, or to the space root when that folder is
 // itself gone. A name taken meanwhile is drive.name_taken unless req.Name
 // gives a new one. Editors.
-func (s *Service) Restore(ctx context.Context, a org.Actor, id string, req RestoreRequest) (Entry, error) {
+func (s *Service) Restore(ctx context.Context, a identity.Actor, id string, req RestoreRequest) (Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Entry{}, err
@@ -117,7 +117,7 @@ func (s *Service) Restore(ctx context.Context, a org.Actor, id string, req Resto
 
 // Purge deletes a trashed entry for good, now (editors). Its content is
 // freed by the garbage collector once no other version refers to it.
-func (s *Service) Purge(ctx context.Context, a org.Actor, id string) error {
+func (s *Service) Purge(ctx context.Context, a identity.Actor, id string) error {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return err

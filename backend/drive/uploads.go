@@ -10,7 +10,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/drive/blobstore"
 	"tack/backend/drive/chunker"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // maxChunks bounds one upload's chunk list (4 TiB at the average chunk size).
@@ -125,7 +125,7 @@ func quotaCheck(sp *Space, used, delta int64) error {
 // StartUpload opens an upload session for the announced chunk list and
 // answers which chunks the server lacks. Editors of the parent (new file) or
 // of the file (new version, BaseVersion = its current version) only.
-func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadRequest) (UploadState, error) {
+func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadRequest) (UploadState, error) {
 	if req.Diff != nil {
 		w, err := s.who(ctx, a)
 		if err != nil {
@@ -201,7 +201,7 @@ func (s *Service) StartUpload(ctx context.Context, a org.Actor, req UploadReques
 }
 
 // ownUpload loads an upload of the actor's that has not expired.
-func (s *Service) ownUpload(ctx context.Context, st dbx, a org.Actor, id string) (*Upload, error) {
+func (s *Service) ownUpload(ctx context.Context, st dbx, a identity.Actor, id string) (*Upload, error) {
 	u, err := st.upload(id)
 	if err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (s *Service) ownUpload(ctx context.Context, st dbx, a org.Actor, id string)
 
 // UploadStatus answers which chunks an upload still lacks (to resume after
 // an interruption).
-func (s *Service) UploadStatus(ctx context.Context, a org.Actor, id string) (UploadState, error) {
+func (s *Service) UploadStatus(ctx context.Context, a identity.Actor, id string) (UploadState, error) {
 	st := s.read(ctx)
 	u, err := s.ownUpload(ctx, st, a, id)
 	if err != nil {
@@ -250,7 +250,7 @@ func uploadHashes(rows []UploadChunkRow) []string {
 // PutChunk stores one announced chunk of an upload. The body is read whole
 // and checked against the hash before anything becomes visible: a cut
 // connection stores nothing.
-func (s *Service) PutChunk(ctx context.Context, a org.Actor, uploadID, hash string, body io.Reader) error {
+func (s *Service) PutChunk(ctx context.Context, a identity.Actor, uploadID, hash string, body io.Reader) error {
 	st := s.read(ctx)
 	if _, err := s.ownUpload(ctx, st, a, uploadID); err != nil {
 		return err
@@ -310,7 +310,7 @@ func (s *Service) installIn(st dbx, staged []blobstore.Staged) error {
 // content to verify the announced size and SHA-256, then in one transaction
 // creates the file or its new version (a base version that is no longer
 // current is drive.stale_version, 409: never a silent overwrite).
-func (s *Service) Commit(ctx context.Context, a org.Actor, uploadID string) (Entry, error) {
+func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string) (Entry, error) {
 	st := s.read(ctx)
 	u, err := s.ownUpload(ctx, st, a, uploadID)
 	if err != nil {
@@ -391,7 +391,7 @@ func (s *Service) verifyContent(chunks []VersionChunk, size int64, hash string) 
 // writeContent stores chunks as the new content of t, inside the caller's
 // transaction: quota, the entry (created, or its version checked and
 // bumped), the version and its chunk list, version pruning.
-func (s *Service) writeContent(st dbx, a org.Actor, t target, chunks []VersionChunk, size int64, hash string) (*Entry, error) {
+func (s *Service) writeContent(st dbx, a identity.Actor, t target, chunks []VersionChunk, size int64, hash string) (*Entry, error) {
 	if err := s.checkSize(st, t, size); err != nil {
 		return nil, err
 	}
@@ -463,7 +463,7 @@ type SmallUpload struct {
 // streams (the same chunks the sync agent would announce, so it
 // deduplicates), each chunk staged on disk; then one transaction records the
 // chunks and creates the file or version. A body cut short stores nothing.
-func (s *Service) UploadSmall(ctx context.Context, a org.Actor, in SmallUpload) (Entry, error) {
+func (s *Service) UploadSmall(ctx context.Context, a identity.Actor, in SmallUpload) (Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Entry{}, err
@@ -476,7 +476,7 @@ func (s *Service) UploadSmall(ctx context.Context, a org.Actor, in SmallUpload) 
 }
 
 // uploadSmall writes as author, checking permissions as w.
-func (s *Service) uploadSmall(ctx context.Context, a org.Actor, w who, in SmallUpload) (Entry, error) {
+func (s *Service) uploadSmall(ctx context.Context, a identity.Actor, w who, in SmallUpload) (Entry, error) {
 	t, err := s.resolveTarget(ctx, s.read(ctx), w, in.EntryID, in.BaseVersion, in.ParentID, in.Name)
 	if err != nil {
 		return Entry{}, err // fail fast, before reading the body

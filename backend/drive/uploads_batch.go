@@ -9,7 +9,7 @@ import (
 	"io"
 
 	"tack/backend/drive/blobstore"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Many chunks of an upload in one request.
@@ -51,7 +51,7 @@ func AppendChunkFrame(dst []byte, hash string, data []byte) ([]byte, error) {
 // (frames, above). Any bad frame (unknown chunk, wrong size, bytes that do
 // not hash to the hash, a body over the limits or cut short) refuses the
 // whole request and stores nothing of it.
-func (s *Service) PutChunks(ctx context.Context, a org.Actor, uploadID string, body io.Reader) error {
+func (s *Service) PutChunks(ctx context.Context, a identity.Actor, uploadID string, body io.Reader) error {
 	st := s.read(ctx)
 	if _, err := s.ownUpload(ctx, st, a, uploadID); err != nil {
 		return err

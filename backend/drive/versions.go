@@ -3,13 +3,13 @@ package drive
 import (
 	"context"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // Versions lists a file's stored versions, newest first (viewers). Each
 // item's version is the entry version it was committed at: the value to
 // pass as ?version= to download it.
-func (s *Service) Versions(ctx context.Context, a org.Actor, id string) ([]FileVersion, error) {
+func (s *Service) Versions(ctx context.Context, a identity.Actor, id string) ([]FileVersion, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return nil, err
@@ -35,7 +35,7 @@ func (s *Service) Versions(ctx context.Context, a org.Actor, id string) ([]FileV
 // RestoreVersion makes an old version the file's content again by writing
 // it as a new version (history is kept). base is the entry's current
 // version (stale → 409). Editors.
-func (s *Service) RestoreVersion(ctx context.Context, a org.Actor, id, versionID string, base int64) (Entry, error) {
+func (s *Service) RestoreVersion(ctx context.Context, a identity.Actor, id, versionID string, base int64) (Entry, error) {
 	w, err := s.who(ctx, a)
 	if err != nil {
 		return Entry{}, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/emersion/go-ical"
 
+	"tack/backend/identity"
 	"tack/backend/meeting"
 	"tack/backend/notify"
 	"tack/backend/org"
@@ -423,7 +424,7 @@ type fakeDrive struct {
 	docs []meeting.MinutesDocument
 }
 
-func (f *fakeDrive) PublishMinutes(ctx context.Context, actor org.Actor, doc meeting.MinutesDocument) (string, error) {
+func (f *fakeDrive) PublishMinutes(ctx context.Context, actor identity.Actor, doc meeting.MinutesDocument) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.docs = append(f.docs, doc)

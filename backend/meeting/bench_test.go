@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/identity"
 	"tack/backend/meeting"
 	"tack/backend/org"
 	"tack/backend/server"
@@ -119,7 +120,7 @@ func BenchmarkFindTime(b *testing.B) {
 				for j := range att {
 					att[j] = ids[rng.IntN(len(ids))]
 				}
-				actor := org.Actor{UserID: att[0]}
+				actor := identity.Actor{UserID: att[0]}
 				sug, err := svc.FindTime(ctx, actor, meeting.FindTimeInput{AttendeeIDs: att[1:], DurationMinutes: 60,
 					From: start, To: start.Add(14 * 24 * time.Hour), MinCapacity: 20, TimeZone: "Asia/Shanghai"})
 				if err != nil {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 )
 
 // MaxWindow bounds calendar, free/busy and find-a-time queries.
@@ -32,7 +32,7 @@ type ListFilter struct {
 
 // List expands the meetings in the window into occurrences. Meetings the
 // actor is not part of appear as busy blocks without details.
-func (s *Service) List(ctx context.Context, actor org.Actor, f ListFilter) ([]Occurrence, error) {
+func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) ([]Occurrence, error) {
 	if err := checkWindow(f.From, f.To); err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ type FreeBusy struct {
 
 // FreeBusy returns merged busy intervals (no details) for each user and room.
 // A meeting someone declined does not make them busy.
-func (s *Service) FreeBusy(ctx context.Context, actor org.Actor, users, rooms []string, from, to time.Time) (FreeBusy, error) {
+func (s *Service) FreeBusy(ctx context.Context, actor identity.Actor, users, rooms []string, from, to time.Time) (FreeBusy, error) {
 	if err := checkWindow(from, to); err != nil {
 		return FreeBusy{}, err
 	}

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -99,7 +99,7 @@ func clashes(mine, others []Occurrence, limit int) [][2]Occurrence {
 // meeting's title and ID go only to a booker who may see that meeting;
 // anyone else learns that the room is booked and when, as on the room's
 // calendar, so a private meeting's title never leaks through a clash.
-func (s *Service) checkRoom(tx *gorm.DB, a org.Actor, m *Meeting) error {
+func (s *Service) checkRoom(tx *gorm.DB, a identity.Actor, m *Meeting) error {
 	if m.RoomID == "" || m.Status != StatusActive {
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/workcal"
 )
 
@@ -38,7 +38,7 @@ const slotStep = 30 * time.Minute
 // FindTime suggests the earliest slots within working hours (09:00–18:00 in
 // the organizer's zone on working days of the company calendar) where the actor and all attendees are
 // free and, unless NoRoom, a room with enough capacity is free.
-func (s *Service) FindTime(ctx context.Context, actor org.Actor, in FindTimeInput) ([]Suggestion, error) {
+func (s *Service) FindTime(ctx context.Context, actor identity.Actor, in FindTimeInput) ([]Suggestion, error) {
 	if in.TimeZone == "" {
 		in.TimeZone = DefaultTimeZone
 	}

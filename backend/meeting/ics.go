@@ -13,14 +13,14 @@ import (
 
 	"gorm.io/gorm/clause"
 
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
 // ICS returns one meeting as an iCalendar object (RFC 5545): the series
 // VEVENT with RRULE/EXDATE, one VEVENT per moved occurrence (RECURRENCE-ID)
 // and a VTIMEZONE for its zone.
-func (s *Service) ICS(ctx context.Context, actor org.Actor, id string) (string, error) {
+func (s *Service) ICS(ctx context.Context, actor identity.Actor, id string) (string, error) {
 	m, err := s.Get(ctx, actor, id)
 	if err != nil {
 		return "", err
@@ -31,7 +31,7 @@ func (s *Service) ICS(ctx context.Context, actor org.Actor, id string) (string, 
 // CalendarToken makes a new private feed token for the actor, replacing
 // (and so revoking) the previous one. Only its hash is stored, so the
 // address cannot be shown again later: a user who lost it makes a new one.
-func (s *Service) CalendarToken(ctx context.Context, actor org.Actor) (string, error) {
+func (s *Service) CalendarToken(ctx context.Context, actor identity.Actor) (string, error) {
 	var raw [24]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", fmt.Errorf("meeting: calendar token: %w", err)
@@ -55,7 +55,7 @@ type FeedStatus struct {
 }
 
 // CalendarFeed returns the actor's feed status (never the address itself).
-func (s *Service) CalendarFeed(ctx context.Context, actor org.Actor) (FeedStatus, error) {
+func (s *Service) CalendarFeed(ctx context.Context, actor identity.Actor) (FeedStatus, error) {
 	var ct calendarToken
 	err := s.db.WithContext(ctx).First(&ct, "user_id = ?", actor.UserID).Error
 	if store.IsNotFound(err) {
@@ -75,7 +75,7 @@ func (s *Service) CalendarFeed(ctx context.Context, actor org.Actor) (FeedStatus
 
 // RevokeCalendarFeed turns the actor's private feed off: its address stops
 // working at once. Revoking when there is none is not an error.
-func (s *Service) RevokeCalendarFeed(ctx context.Context, actor org.Actor) error {
+func (s *Service) RevokeCalendarFeed(ctx context.Context, actor identity.Actor) error {
 	if err := s.db.WithContext(ctx).Where("user_id = ?", actor.UserID).Delete(&calendarToken{}).Error; err != nil {
 		return fmt.Errorf("meeting: revoke calendar feed: %w", err)
 	}

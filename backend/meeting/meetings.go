@@ -14,8 +14,8 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/notify"
-	"tack/backend/org"
 	"tack/backend/store"
 )
 
@@ -224,7 +224,7 @@ func without(ids []string, drop string) []string {
 
 // Create books a meeting. The room must be free (meeting.room_conflict
 // otherwise); attendees who are busy are returned as warnings.
-func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) (SaveResult, error) {
+func (s *Service) Create(ctx context.Context, actor identity.Actor, in MeetingInput) (SaveResult, error) {
 	val, err := s.validate(ctx, actor.UserID, in)
 	if err != nil {
 		return SaveResult{}, err
@@ -275,7 +275,7 @@ func (s *Service) Create(ctx context.Context, actor org.Actor, in MeetingInput) 
 
 // Get returns a meeting with attendees and exceptions to the people in it
 // (and admins); others get meeting.not_found.
-func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Meeting, error) {
+func (s *Service) Get(ctx context.Context, actor identity.Actor, id string) (Meeting, error) {
 	m, err := s.load(s.db.WithContext(ctx), id)
 	if err != nil {
 		return Meeting{}, err
@@ -288,7 +288,7 @@ func (s *Service) Get(ctx context.Context, actor org.Actor, id string) (Meeting,
 
 // Update replaces a meeting's fields (organizer or admin; version must match).
 // Changing the start time or the rule drops single-occurrence exceptions.
-func (s *Service) Update(ctx context.Context, actor org.Actor, id string, in MeetingInput) (SaveResult, error) {
+func (s *Service) Update(ctx context.Context, actor identity.Actor, id string, in MeetingInput) (SaveResult, error) {
 	var res SaveResult
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
@@ -432,7 +432,7 @@ func driveAttachmentIDs(m *Meeting) []string {
 // shareAttachments lets everyone in m read its drive attachments, once the
 // meeting is saved (the drive writes in its own transaction). What the
 // actor may not share comes back as warnings; the meeting stands.
-func (s *Service) shareAttachments(ctx context.Context, actor org.Actor, m *Meeting) []Warning {
+func (s *Service) shareAttachments(ctx context.Context, actor identity.Actor, m *Meeting) []Warning {
 	if s.sharer == nil {
 		return nil
 	}
@@ -471,7 +471,7 @@ func (s *Service) saveMeeting(tx *gorm.DB, m *Meeting, oldVersion int) error {
 
 // Cancel cancels a whole meeting or series and tells the attendees.
 // version 0 skips the version check.
-func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, version int) (Meeting, error) {
+func (s *Service) Cancel(ctx context.Context, actor identity.Actor, id string, version int) (Meeting, error) {
 	var out Meeting
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
@@ -509,7 +509,7 @@ func (s *Service) Cancel(ctx context.Context, actor org.Actor, id string, versio
 // EditOccurrence moves or cancels one occurrence of a series (keyed by its
 // original start, like RECURRENCE-ID). A moved occurrence must not clash
 // with another booking of the room.
-func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string, in OccurrenceInput) (SaveResult, error) {
+func (s *Service) EditOccurrence(ctx context.Context, actor identity.Actor, id string, in OccurrenceInput) (SaveResult, error) {
 	var res SaveResult
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, id)
@@ -591,7 +591,7 @@ func (s *Service) EditOccurrence(ctx context.Context, actor org.Actor, id string
 }
 
 // RSVP records an attendee's answer for the meeting (the whole series).
-func (s *Service) RSVP(ctx context.Context, actor org.Actor, id, response string) (Meeting, error) {
+func (s *Service) RSVP(ctx context.Context, actor identity.Actor, id, response string) (Meeting, error) {
 	switch response {
 	case ResponseAccepted, ResponseDeclined, ResponseTentative:
 	default:

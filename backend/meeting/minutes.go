@@ -11,8 +11,8 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/notify"
-	"tack/backend/org"
 	"tack/backend/store"
 )
 
@@ -28,7 +28,7 @@ type MinutesInput struct {
 	Version         int          `json:"version"`
 }
 
-func canWriteMinutes(a org.Actor, m *Meeting) bool {
+func canWriteMinutes(a identity.Actor, m *Meeting) bool {
 	return a.UserID == m.MinuteTakerID || a.UserID == m.OrganizerID || a.IsAdmin()
 }
 
@@ -45,7 +45,7 @@ func occurrenceKey(m *Meeting, t time.Time) (time.Time, error) {
 
 // Minutes returns the minutes of an occurrence to the people in the meeting;
 // an empty draft (version 0) when none were written yet.
-func (s *Service) Minutes(ctx context.Context, actor org.Actor, meetingID string, occ time.Time) (Minutes, error) {
+func (s *Service) Minutes(ctx context.Context, actor identity.Actor, meetingID string, occ time.Time) (Minutes, error) {
 	m, err := s.load(s.db.WithContext(ctx), meetingID)
 	if err != nil {
 		return Minutes{}, err
@@ -85,7 +85,7 @@ func (s *Service) minutes(db *gorm.DB, meetingID string, key time.Time) (Minutes
 }
 
 // SaveMinutes stores a draft (minute-taker, organizer or admin; optimistic locking).
-func (s *Service) SaveMinutes(ctx context.Context, actor org.Actor, meetingID string, in MinutesInput) (Minutes, error) {
+func (s *Service) SaveMinutes(ctx context.Context, actor identity.Actor, meetingID string, in MinutesInput) (Minutes, error) {
 	var out Minutes
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		m, err := s.load(tx, meetingID)
@@ -214,7 +214,7 @@ func (s *Service) validateMinutes(ctx context.Context, m *Meeting, in *MinutesIn
 // the root department; readable by the attendees), marks them
 // published, turns new action items into tasks and tells everyone. Publishing
 // again (after corrections) stores a new version and adds only new tasks.
-func (s *Service) PublishMinutes(ctx context.Context, actor org.Actor, meetingID string, occ time.Time, version int) (Minutes, error) {
+func (s *Service) PublishMinutes(ctx context.Context, actor identity.Actor, meetingID string, occ time.Time, version int) (Minutes, error) {
 	db := s.db.WithContext(ctx)
 	m, err := s.load(db, meetingID)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/identity"
 	"tack/backend/meeting"
 	"tack/backend/notify"
 	"tack/backend/org"
@@ -33,7 +34,7 @@ func TestRemindersOnceAcrossReplicas(t *testing.T) {
 		if err := db.Create(&u).Error; err != nil {
 			t.Fatal(err)
 		}
-		a := org.Actor{UserID: u.ID, Name: "A", DepartmentID: dept.ID}
+		a := identity.Actor{UserID: u.ID, Name: "A", DepartmentID: dept.ID}
 		svc1 := meeting.NewService(db, clk, org.NewService(db, clk), meeting.Deps{})
 		// The second replica has its own connection pool.
 		db2, err := gorm.Open(db.Dialector, &gorm.Config{})

@@ -9,12 +9,12 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/audit"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
 // Rooms lists the active rooms by name.
-func (s *Service) Rooms(ctx context.Context, actor org.Actor) ([]Room, error) {
+func (s *Service) Rooms(ctx context.Context, actor identity.Actor) ([]Room, error) {
 	var rooms []Room
 	if err := s.db.WithContext(ctx).Where("active = ?", true).Order("name, id").Find(&rooms).Error; err != nil {
 		return nil, fmt.Errorf("meeting: list rooms: %w", err)
@@ -23,7 +23,7 @@ func (s *Service) Rooms(ctx context.Context, actor org.Actor) ([]Room, error) {
 }
 
 // Room returns one room.
-func (s *Service) Room(ctx context.Context, actor org.Actor, id string) (Room, error) {
+func (s *Service) Room(ctx context.Context, actor identity.Actor, id string) (Room, error) {
 	var r Room
 	if err := s.db.WithContext(ctx).First(&r, "id = ?", id).Error; err != nil {
 		if store.IsNotFound(err) {
@@ -58,7 +58,7 @@ func validateRoom(in *RoomInput) error {
 }
 
 // CreateRoom adds a room (admins only).
-func (s *Service) CreateRoom(ctx context.Context, actor org.Actor, in RoomInput) (Room, error) {
+func (s *Service) CreateRoom(ctx context.Context, actor identity.Actor, in RoomInput) (Room, error) {
 	if !actor.IsAdmin() {
 		return Room{}, ErrAdminOnly
 	}
@@ -93,7 +93,7 @@ func (s *Service) checkRoomName(tx *gorm.DB, name, exceptID string) error {
 }
 
 // UpdateRoom changes a room (admins only; optimistic locking by version).
-func (s *Service) UpdateRoom(ctx context.Context, actor org.Actor, id string, in RoomInput) (Room, error) {
+func (s *Service) UpdateRoom(ctx context.Context, actor identity.Actor, id string, in RoomInput) (Room, error) {
 	if !actor.IsAdmin() {
 		return Room{}, ErrAdminOnly
 	}
@@ -132,7 +132,7 @@ func (s *Service) UpdateRoom(ctx context.Context, actor org.Actor, id string, in
 
 // DeleteRoom retires a room (admins only). Existing bookings keep their
 // history; the room can no longer be booked.
-func (s *Service) DeleteRoom(ctx context.Context, actor org.Actor, id string) error {
+func (s *Service) DeleteRoom(ctx context.Context, actor identity.Actor, id string) error {
 	if !actor.IsAdmin() {
 		return ErrAdminOnly
 	}

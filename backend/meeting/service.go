@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
 )
@@ -37,14 +38,14 @@ type MinutesDocument struct {
 // DocumentPublisher writes minutes into the drive (drive.Service, adapted in
 // server wiring). It returns the drive entry ID.
 type DocumentPublisher interface {
-	PublishMinutes(ctx context.Context, actor org.Actor, doc MinutesDocument) (string, error)
+	PublishMinutes(ctx context.Context, actor identity.Actor, doc MinutesDocument) (string, error)
 }
 
 // PublisherFunc adapts a function to DocumentPublisher.
-type PublisherFunc func(ctx context.Context, actor org.Actor, doc MinutesDocument) (string, error)
+type PublisherFunc func(ctx context.Context, actor identity.Actor, doc MinutesDocument) (string, error)
 
 // PublishMinutes calls f.
-func (f PublisherFunc) PublishMinutes(ctx context.Context, actor org.Actor, doc MinutesDocument) (string, error) {
+func (f PublisherFunc) PublishMinutes(ctx context.Context, actor identity.Actor, doc MinutesDocument) (string, error) {
 	return f(ctx, actor, doc)
 }
 
@@ -52,7 +53,7 @@ func (f PublisherFunc) PublishMinutes(ctx context.Context, actor org.Actor, doc 
 // folders attached to it (drive.Service, wired by the server). It fails when
 // the actor may not share the entry.
 type AttachmentSharer interface {
-	ShareAttachment(ctx context.Context, actor org.Actor, entryID string, userIDs []string) error
+	ShareAttachment(ctx context.Context, actor identity.Actor, entryID string, userIDs []string) error
 }
 
 // Service is the meetings domain.
@@ -83,7 +84,7 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, deps Deps) *S
 }
 
 // canSee reports whether the actor may see the meeting's details.
-func canSee(a org.Actor, m *Meeting) bool {
+func canSee(a identity.Actor, m *Meeting) bool {
 	return a.IsAdmin() || isParticipant(a.UserID, m)
 }
 
@@ -94,7 +95,7 @@ func isParticipant(userID string, m *Meeting) bool {
 	return slices.ContainsFunc(m.Attendees, func(at Attendee) bool { return at.UserID == userID })
 }
 
-func canEdit(a org.Actor, m *Meeting) bool { return a.IsAdmin() || a.UserID == m.OrganizerID }
+func canEdit(a identity.Actor, m *Meeting) bool { return a.IsAdmin() || a.UserID == m.OrganizerID }
 
 // people returns the organizer and attendees who have not declined.
 func (m *Meeting) people() []string {

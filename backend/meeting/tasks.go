@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
-	"tack/backend/org"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -52,7 +52,7 @@ func (s *Service) markOverdue(ts []Task) {
 }
 
 // Tasks lists tasks, ordered by ID (creation).
-func (s *Service) Tasks(ctx context.Context, actor org.Actor, f TaskFilter) ([]Task, string, error) {
+func (s *Service) Tasks(ctx context.Context, actor identity.Actor, f TaskFilter) ([]Task, string, error) {
 	if f.Status != "" && f.Status != TaskOpen && f.Status != TaskDone {
 		return nil, "", apperr.Invalid("meeting.invalid_task", "status is open or done").WithField("status", "invalid")
 	}
@@ -85,7 +85,7 @@ func (s *Service) Tasks(ctx context.Context, actor org.Actor, f TaskFilter) ([]T
 }
 
 // UpdateTask changes a task's title, due date or status (owner, creator or admin).
-func (s *Service) UpdateTask(ctx context.Context, actor org.Actor, id string, p TaskPatch) (Task, error) {
+func (s *Service) UpdateTask(ctx context.Context, actor identity.Actor, id string, p TaskPatch) (Task, error) {
 	var out Task
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var t Task

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"tack/backend/audit"
+	"tack/backend/identity"
 )
 
 // AuditLog lists audit entries newest first (admins only). cursor is the
 // last ID of the previous page; next is "" on the last page.
-func (s *Service) AuditLog(ctx context.Context, actor Actor, f audit.Filter) (entries []audit.Entry, next string, err error) {
+func (s *Service) AuditLog(ctx context.Context, actor identity.Actor, f audit.Filter) (entries []audit.Entry, next string, err error) {
 	if !actor.IsAdmin() {
 		return nil, "", errForbidden
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -108,7 +109,7 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip str
 			return err
 		}
 		res = LoginResult{Token: token, User: u, ExpiresAt: s.expiry(now, now)}
-		return s.audit(tx, Actor{UserID: u.ID}, "setup", "company", companyID,
+		return s.audit(tx, identity.Actor{UserID: u.ID}, "setup", "company", companyID,
 			map[string]any{"company_name": req.CompanyName, "admin_email": u.Email})
 	})
 	return res, err
@@ -198,7 +199,7 @@ var errBadTOTP = apperr.Unauthenticated("auth.bad_totp", "the authenticator code
 // one (throttled per user), clears a reset's must-change flag, ends every
 // session of the caller, the current one included, and opens a new one in
 // its place: a token that leaked before the change stops working.
-func (s *Service) ChangePassword(ctx context.Context, actor Actor, req ChangePasswordRequest, userAgent, ip string) (ChangePasswordResult, error) {
+func (s *Service) ChangePassword(ctx context.Context, actor identity.Actor, req ChangePasswordRequest, userAgent, ip string) (ChangePasswordResult, error) {
 	u, err := s.User(ctx, actor.UserID)
 	if err != nil {
 		return ChangePasswordResult{}, err

@@ -9,6 +9,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -18,7 +19,7 @@ import (
 // head of any department they head, runs the registered OnDeactivate hooks
 // with their manager (first of ManagerChain, else an administrator), emits
 // org.user_deactivated and records the audit entry. Their data is kept.
-func (s *Service) Deactivate(ctx context.Context, actor Actor, id string) (User, error) {
+func (s *Service) Deactivate(ctx context.Context, actor identity.Actor, id string) (User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return User{}, err
@@ -48,7 +49,7 @@ func (s *Service) Deactivate(ctx context.Context, actor Actor, id string) (User,
 // errSuccessorLeft is internal: the chosen successor was deactivated meanwhile.
 var errSuccessorLeft = errors.New("org: successor deactivated")
 
-func (s *Service) deactivate(ctx context.Context, actor Actor, u User) (User, error) {
+func (s *Service) deactivate(ctx context.Context, actor identity.Actor, u User) (User, error) {
 	id := u.ID
 	manager, err := s.successor(ctx, u)
 	if err != nil {
@@ -165,7 +166,7 @@ func notLastAdminIfAdmin(tx *gorm.DB, u User) error {
 }
 
 // Reactivate lets a deactivated user sign in again (admins; HR for non-admins).
-func (s *Service) Reactivate(ctx context.Context, actor Actor, id string) (User, error) {
+func (s *Service) Reactivate(ctx context.Context, actor identity.Actor, id string) (User, error) {
 	var out User
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)

@@ -9,12 +9,13 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
 // CreateDepartment adds a department under req.ParentID (admins only). A
 // head, when given, must be an active user and gets the dept_head role.
-func (s *Service) CreateDepartment(ctx context.Context, actor Actor, req NewDepartmentRequest) (Department, error) {
+func (s *Service) CreateDepartment(ctx context.Context, actor identity.Actor, req NewDepartmentRequest) (Department, error) {
 	if !actor.IsAdmin() {
 		return Department{}, errForbidden
 	}
@@ -68,7 +69,7 @@ func (s *Service) CreateDepartment(ctx context.Context, actor Actor, req NewDepa
 
 // UpdateDepartment renames, moves (refusing cycles) or changes the head of a
 // department (admins only), checking the version.
-func (s *Service) UpdateDepartment(ctx context.Context, actor Actor, id string, req UpdateDepartmentRequest) (Department, error) {
+func (s *Service) UpdateDepartment(ctx context.Context, actor identity.Actor, id string, req UpdateDepartmentRequest) (Department, error) {
 	if !actor.IsAdmin() {
 		return Department{}, errForbidden
 	}
@@ -161,7 +162,7 @@ func (s *Service) checkMove(tx *gorm.DB, v *apperr.Validator, d Department, pare
 
 // DeleteDepartment removes an empty department (admins only): one with
 // members (active or not) or sub-departments is refused with 409.
-func (s *Service) DeleteDepartment(ctx context.Context, actor Actor, id string) error {
+func (s *Service) DeleteDepartment(ctx context.Context, actor identity.Actor, id string) error {
 	if !actor.IsAdmin() {
 		return errForbidden
 	}

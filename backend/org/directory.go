@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -56,15 +57,15 @@ func (s *Service) UsersByID(ctx context.Context, ids []string) (map[string]User,
 }
 
 // ActorFor builds the Actor of an active user.
-func (s *Service) ActorFor(ctx context.Context, userID string) (Actor, error) {
+func (s *Service) ActorFor(ctx context.Context, userID string) (identity.Actor, error) {
 	u, err := s.User(ctx, userID)
 	if err != nil {
-		return Actor{}, err
+		return identity.Actor{}, err
 	}
 	if !u.Active {
-		return Actor{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
+		return identity.Actor{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
 	}
-	return Actor{UserID: u.ID, Name: u.Name, DepartmentID: u.DepartmentID, Roles: u.Roles,
+	return identity.Actor{UserID: u.ID, Name: u.Name, DepartmentID: u.DepartmentID, Roles: u.Roles,
 		MustChangePassword: u.MustChangePassword}, nil
 }
 

@@ -2,8 +2,9 @@ package org
 
 import (
 	"encoding/json"
-	"tack/backend/identity"
 	"time"
+
+	"tack/backend/identity"
 )
 
 // Built-in role IDs. Custom roles (e.g. "general_manager") are rows in roles.
@@ -114,13 +115,8 @@ type Session struct {
 // TableName keeps the table name stable.
 func (Session) TableName() string { return "sessions" }
 
-// Actor is identity.Actor, under the name the domains have used since
-// before it moved to a leaf package (so notify, which org imports, can use
-// it too). New code names identity.Actor.
-type Actor = identity.Actor
-
 // System is the actor for background jobs (reminders, escalation, migrations).
-var System = Actor{UserID: "system", Name: "Tack", Roles: []string{RoleAdmin}}
+var System = identity.Actor{UserID: "system", Name: "Tack", Roles: []string{RoleAdmin}}
 
 // SetupRequest is the first-run form: the company and its first administrator.
 type SetupRequest struct {

@@ -14,6 +14,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/audit"
 	"tack/backend/clock"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/store"
@@ -32,7 +33,7 @@ type fixture struct {
 	db    *gorm.DB
 	clk   *clock.Fake
 	svc   *org.Service
-	admin org.Actor
+	admin identity.Actor
 	root  org.Department
 }
 
@@ -84,7 +85,7 @@ func (f *fixture) user(t *testing.T, email, dept string, manager *string, roles 
 	return res.User
 }
 
-func (f *fixture) actor(t *testing.T, id string) org.Actor {
+func (f *fixture) actor(t *testing.T, id string) identity.Actor {
 	t.Helper()
 	a, err := f.svc.ActorFor(ctx, id)
 	if err != nil {
@@ -313,7 +314,7 @@ func TestUsersPermissionsAndLocking(t *testing.T) {
 		}
 		cases := []struct {
 			name  string
-			actor org.Actor
+			actor identity.Actor
 			req   org.NewUserRequest
 			key   string
 		}{
@@ -372,7 +373,7 @@ func TestUsersPermissionsAndLocking(t *testing.T) {
 		wantKey(t, err, "org.forbidden")
 		headA, plain := f.actor(t, member.ID), f.actor(t, f.user(t, "plain@x.com", sub.ID, nil).ID)
 		for _, c := range []struct {
-			who  org.Actor
+			who  identity.Actor
 			want int
 		}{{hrA, 2}, {headA, 2}, {plain, 1}} {
 			us, _, err := f.svc.ListUsers(ctx, c.who, org.UserFilter{DepartmentID: sub.ID, IncludeInactive: true})

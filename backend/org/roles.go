@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -48,7 +49,7 @@ func (s *Service) Roles(ctx context.Context) ([]Role, error) {
 }
 
 // CreateRole adds a custom role (admins only).
-func (s *Service) CreateRole(ctx context.Context, actor Actor, req NewRoleRequest) (Role, error) {
+func (s *Service) CreateRole(ctx context.Context, actor identity.Actor, req NewRoleRequest) (Role, error) {
 	if !actor.IsAdmin() {
 		return Role{}, errForbidden
 	}
@@ -82,7 +83,7 @@ func (s *Service) CreateRole(ctx context.Context, actor Actor, req NewRoleReques
 
 // UpdateRole renames a custom role or edits its description (admins only).
 // Built-in roles keep their names: the UI translates them by ID.
-func (s *Service) UpdateRole(ctx context.Context, actor Actor, id string, req UpdateRoleRequest) (Role, error) {
+func (s *Service) UpdateRole(ctx context.Context, actor identity.Actor, id string, req UpdateRoleRequest) (Role, error) {
 	if !actor.IsAdmin() {
 		return Role{}, errForbidden
 	}
@@ -118,7 +119,7 @@ func (s *Service) UpdateRole(ctx context.Context, actor Actor, id string, req Up
 }
 
 // DeleteRole removes a custom role that nobody holds (admins only).
-func (s *Service) DeleteRole(ctx context.Context, actor Actor, id string) error {
+func (s *Service) DeleteRole(ctx context.Context, actor identity.Actor, id string) error {
 	if !actor.IsAdmin() {
 		return errForbidden
 	}
@@ -177,7 +178,7 @@ var (
 // checkRoles validates that every role exists and that actor may change
 // targetID's roles from old to roles ("" targetID: a new user): nobody
 // changes their own roles, and only admins grant or revoke a privileged role.
-func checkRoles(tx *gorm.DB, v *apperr.Validator, actor Actor, targetID string, old, roles []string) error {
+func checkRoles(tx *gorm.DB, v *apperr.Validator, actor identity.Actor, targetID string, old, roles []string) error {
 	roles = normRoles(roles)
 	var found []Role
 	if err := tx.Where("id IN ?", roles).Find(&found).Error; err != nil {
@@ -266,7 +267,7 @@ var errPrivilegedTarget = apperr.Forbidden("org.privileged_user_admins_only",
 
 // checkPrivilegedTarget lets admins edit or deactivate anyone, and others
 // (HR) only people who hold no privileged role and head no department.
-func checkPrivilegedTarget(tx *gorm.DB, actor Actor, u User) error {
+func checkPrivilegedTarget(tx *gorm.DB, actor identity.Actor, u User) error {
 	if actor.IsAdmin() {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -76,9 +77,9 @@ func (s *Service) newSession(tx *gorm.DB, userID, userAgent, ip string) (string,
 // Session, user and roles come from one statement (a join, one row per role)
 // read fresh on every request, so a deactivation, a role change or a revoked
 // session takes effect at once on every replica.
-func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error) {
+func (s *Service) Authenticate(ctx context.Context, token string) (identity.Actor, error) {
 	if token == "" {
-		return Actor{}, ErrBadToken
+		return identity.Actor{}, ErrBadToken
 	}
 	var rows []authRow
 	err := s.db.WithContext(ctx).Raw(`SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
@@ -86,21 +87,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_roles r ON r.user_id = u.id
 		WHERE s.id = ? ORDER BY r.role_id`, hashToken(token)).Scan(&rows).Error
 	if err != nil {
-		return Actor{}, fmt.Errorf("org: authenticate: %w", err)
+		return identity.Actor{}, fmt.Errorf("org: authenticate: %w", err)
 	}
 	if len(rows) == 0 {
-		return Actor{}, ErrBadToken
+		return identity.Actor{}, ErrBadToken
 	}
 	sess := rows[0]
 	s.refreshLife(ctx)
 	now := s.clock.Now()
 	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(s.life())) {
-		return Actor{}, ErrBadToken
+		return identity.Actor{}, ErrBadToken
 	}
 	if !sess.Active {
-		return Actor{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
+		return identity.Actor{}, apperr.Unauthenticated("org.user_inactive", "this account has been deactivated")
 	}
-	actor := Actor{UserID: sess.UserID, Name: sess.Name, DepartmentID: sess.DepartmentID, Roles: []string{},
+	actor := identity.Actor{UserID: sess.UserID, Name: sess.Name, DepartmentID: sess.DepartmentID, Roles: []string{},
 		MustChangePassword: sess.MustChangePassword, SessionID: sess.ID}
 	for _, r := range rows {
 		if r.RoleID != nil {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -61,7 +62,7 @@ func (s *Service) storeLife(days int) {
 }
 
 // SecuritySettings returns the workspace's sign-in rules (admins only).
-func (s *Service) SecuritySettings(ctx context.Context, actor Actor) (SecuritySettings, error) {
+func (s *Service) SecuritySettings(ctx context.Context, actor identity.Actor) (SecuritySettings, error) {
 	if !actor.IsAdmin() {
 		return SecuritySettings{}, errForbidden
 	}
@@ -75,7 +76,7 @@ func (s *Service) SecuritySettings(ctx context.Context, actor Actor) (SecuritySe
 // SetSecuritySettings changes the workspace's sign-in rules (admins only).
 // A shorter session lifetime also ends existing sessions older than it at
 // their next request.
-func (s *Service) SetSecuritySettings(ctx context.Context, actor Actor, req SecuritySettings) (SecuritySettings, error) {
+func (s *Service) SetSecuritySettings(ctx context.Context, actor identity.Actor, req SecuritySettings) (SecuritySettings, error) {
 	if !actor.IsAdmin() {
 		return SecuritySettings{}, errForbidden
 	}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/store"
 )
 
@@ -57,7 +58,7 @@ func (s *Service) useTOTP(tx *gorm.DB, u User, code string) (bool, error) {
 
 // SetupTOTP makes a new secret for the caller; it takes effect only after
 // EnableTOTP confirms a code from it.
-func (s *Service) SetupTOTP(ctx context.Context, actor Actor) (TOTPSetup, error) {
+func (s *Service) SetupTOTP(ctx context.Context, actor identity.Actor) (TOTPSetup, error) {
 	u, err := s.User(ctx, actor.UserID)
 	if err != nil {
 		return TOTPSetup{}, err
@@ -78,16 +79,16 @@ func (s *Service) SetupTOTP(ctx context.Context, actor Actor) (TOTPSetup, error)
 }
 
 // EnableTOTP turns two-factor sign-in on once code matches the pending secret.
-func (s *Service) EnableTOTP(ctx context.Context, actor Actor, code string) error {
+func (s *Service) EnableTOTP(ctx context.Context, actor identity.Actor, code string) error {
 	return s.switchTOTP(ctx, actor, code, true)
 }
 
 // DisableTOTP turns two-factor sign-in off; it needs a current code.
-func (s *Service) DisableTOTP(ctx context.Context, actor Actor, code string) error {
+func (s *Service) DisableTOTP(ctx context.Context, actor identity.Actor, code string) error {
 	return s.switchTOTP(ctx, actor, code, false)
 }
 
-func (s *Service) switchTOTP(ctx context.Context, actor Actor, code string, on bool) error {
+func (s *Service) switchTOTP(ctx context.Context, actor identity.Actor, code string, on bool) error {
 	u, err := s.User(ctx, actor.UserID)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/event"
+	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/store"
 )
@@ -117,7 +118,7 @@ func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (
 // CreateUser opens an account (admins and HR). Without a password one is
 // generated and returned once, and the new user must replace it at the first
 // sign-in (whoever saw it cannot keep using it).
-func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserRequest) (NewUserResult, error) {
+func (s *Service) CreateUser(ctx context.Context, actor identity.Actor, req NewUserRequest) (NewUserResult, error) {
 	if !canManagePeople(actor) {
 		return NewUserResult{}, errForbidden
 	}
@@ -159,7 +160,7 @@ func (s *Service) CreateUser(ctx context.Context, actor Actor, req NewUserReques
 }
 
 // GetUser returns one user as actor may see it (the directory is open to everyone).
-func (s *Service) GetUser(ctx context.Context, actor Actor, id string) (User, error) {
+func (s *Service) GetUser(ctx context.Context, actor identity.Actor, id string) (User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
 		return User{}, err
@@ -168,7 +169,7 @@ func (s *Service) GetUser(ctx context.Context, actor Actor, id string) (User, er
 }
 
 // redact hides account-security state from other users.
-func redact(actor Actor, u User) User {
+func redact(actor identity.Actor, u User) User {
 	if actor.UserID != u.ID && !actor.IsAdmin() {
 		u.TOTPEnabled = false
 		u.MustChangePassword = false
@@ -180,7 +181,7 @@ func redact(actor Actor, u User) User {
 // department (optionally with sub-departments) and a search over name, email,
 // phone and title. Inactive users are listed for admins and HR, and for a
 // department head within their department.
-func (s *Service) ListUsers(ctx context.Context, actor Actor, f UserFilter) ([]User, string, error) {
+func (s *Service) ListUsers(ctx context.Context, actor identity.Actor, f UserFilter) ([]User, string, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -254,7 +255,7 @@ func (s *Service) headsOf(ctx context.Context, userID, departmentID string) (boo
 
 // UpdateUser patches a profile. Admins and HR edit anyone (HR not admins);
 // a user may change their own phone and locale.
-func (s *Service) UpdateUser(ctx context.Context, actor Actor, id string, req UpdateUserRequest) (User, error) {
+func (s *Service) UpdateUser(ctx context.Context, actor identity.Actor, id string, req UpdateUserRequest) (User, error) {
 	var out User
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
@@ -308,7 +309,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor Actor, id string, req Up
 }
 
 // validateUserPatch checks req against u and returns the column changes.
-func (s *Service) validateUserPatch(tx *gorm.DB, actor Actor, u User, req *UpdateUserRequest) (map[string]any, []string, error) {
+func (s *Service) validateUserPatch(tx *gorm.DB, actor identity.Actor, u User, req *UpdateUserRequest) (map[string]any, []string, error) {
 	var v apperr.Validator
 	changes := map[string]any{}
 	var changed []string
@@ -463,7 +464,7 @@ func loadUser(tx *gorm.DB, id string) (User, error) {
 // notified. Admins reset anyone; HR resets people who approve for nobody
 // (holdsPrivilege: no privileged role, no department, nobody's manager): an
 // approver's password in HR's hands would let HR approve as them. The password is returned once.
-func (s *Service) ResetPassword(ctx context.Context, actor Actor, id string) (string, error) {
+func (s *Service) ResetPassword(ctx context.Context, actor identity.Actor, id string) (string, error) {
 	if !canManagePeople(actor) {
 		return "", errForbidden
 	}

@@ -11,6 +11,6 @@
 // approval_calendar_settings and approval_calendar_days: the names predate
 // this package and are kept so no data moves) and lets admins edit it; every
 // edit is audited. workcal imports no domain package (org imports notify and
-// notify reads the calendar), so the editor is an identity.Actor, the type
-// org.Actor names too.
+// notify reads the calendar); the editor is an identity.Actor like
+// everywhere else.
 package workcal

@@ -10,6 +10,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/audit"
 	"tack/backend/clock"
+	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
 	"tack/backend/store/storetest"
@@ -32,8 +33,8 @@ func TestServiceEdits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		admin := org.Actor{UserID: "u-admin", Roles: []string{org.RoleAdmin}}
-		member := org.Actor{UserID: "u-member", Roles: []string{"member"}}
+		admin := identity.Actor{UserID: "u-admin", Roles: []string{org.RoleAdmin}}
+		member := identity.Actor{UserID: "u-member", Roles: []string{"member"}}
 		audits := func() int64 {
 			var n int64
 			if err := db.Model(&audit.Entry{}).Count(&n).Error; err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"tack/backend/apperr"
+	"tack/backend/identity"
 	"tack/backend/meeting"
 	"tack/backend/notify"
 	"tack/backend/org"
@@ -11,13 +12,13 @@ import (
 
 // ApprovalVisibility is the approval service's visibility check.
 type ApprovalVisibility interface {
-	Visible(ctx context.Context, actor org.Actor, id string) error
+	Visible(ctx context.Context, actor identity.Actor, id string) error
 }
 
 // MeetingReader is the meeting service's read, which applies its
 // visibility rules (organizer, attendees, minute-taker, admins).
 type MeetingReader interface {
-	Get(ctx context.Context, actor org.Actor, id string) (meeting.Meeting, error)
+	Get(ctx context.Context, actor identity.Actor, id string) (meeting.Meeting, error)
 }
 
 // Approvals answers notify.SubjectAccess for approvals by the approval
@@ -29,7 +30,7 @@ type Approvals struct {
 
 // CanSee implements notify.SubjectAccess.
 func (s Approvals) CanSee(ctx context.Context, userID, id string) (bool, error) {
-	return canSee(ctx, s.Org, userID, func(a org.Actor) error { return s.Approval.Visible(ctx, a, id) })
+	return canSee(ctx, s.Org, userID, func(a identity.Actor) error { return s.Approval.Visible(ctx, a, id) })
 }
 
 // Meetings answers notify.SubjectAccess for meetings by the meeting
@@ -41,7 +42,7 @@ type Meetings struct {
 
 // CanSee implements notify.SubjectAccess.
 func (s Meetings) CanSee(ctx context.Context, userID, id string) (bool, error) {
-	return canSee(ctx, s.Org, userID, func(a org.Actor) error {
+	return canSee(ctx, s.Org, userID, func(a identity.Actor) error {
 		_, err := s.Meeting.Get(ctx, a, id)
 		return err
 	})
@@ -55,7 +56,7 @@ var (
 // canSee asks check as userID's current actor (roles and department as they
 // are now, not as a session remembers them): a refusal (not found,
 // forbidden) or a user who has left is false; anything else is an error.
-func canSee(ctx context.Context, o *org.Service, userID string, check func(org.Actor) error) (bool, error) {
+func canSee(ctx context.Context, o *org.Service, userID string, check func(identity.Actor) error) (bool, error) {
 	a, err := o.ActorFor(ctx, userID)
 	if err != nil {
 		if refused(err) {
