@@ -62,7 +62,7 @@ func NewRouter(deps Deps) http.Handler {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})
 	})
 	mux.Handle("/", uiHandler(deps.UI))
-	return logged(h.secured(mux))
+	return logged(h.secured(compressed(mux)))
 }
 
 func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
