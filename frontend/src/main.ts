@@ -1,9 +1,14 @@
-// Entry: Element Plus, Pinia, the router and i18n; mounted once the first
-// navigation (and so the session check) has settled, so no page flashes.
+// Entry: Pinia, the router and i18n. Element Plus components are imported by
+// the views that render them (build/elementPlusOnDemand.ts); only the styles
+// of the ones called as functions (ElMessage, ElMessageBox, ElNotification)
+// are global. index.html paints a skeleton until the first navigation (and so
+// the session check) has settled, so no page flashes and nothing is blank.
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+import 'element-plus/es/components/base/style/css'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import 'element-plus/es/components/notification/style/css'
 import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'
@@ -14,6 +19,5 @@ keepLinksInApp() // only acts in the desktop window
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
-app.use(ElementPlus)
 app.use(router)
 void router.isReady().then(() => app.mount('#app'))
