@@ -83,7 +83,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	out.ContentLength = r.ContentLength
 	for k, vs := range r.Header {
-		if k == "Cookie" || k == "Host" || k == "Origin" || k == "Referer" {
+		// Accept-Encoding stays behind: the server gzips large answers, and the
+		// webview's custom-scheme response is not decoded the way a network one
+		// is. Without it the client's transport asks for gzip and decodes.
+		if k == "Cookie" || k == "Host" || k == "Origin" || k == "Referer" || k == "Accept-Encoding" {
 			continue
 		}
 		out.Header[k] = vs

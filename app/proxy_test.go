@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -123,4 +124,33 @@ func proxyTo(t *testing.T, rawURL string) *Proxy {
 	p := NewProxy(nil)
 	p.SetTarget(u)
 	return p
+}
+
+// The server gzips large answers for a client that accepts gzip; the window
+// must still get plain bytes, since a webview's custom-scheme response is not
+// decoded like a network one.
+func TestProxyDecodesCompressedAnswers(t *testing.T) {
+	body := strings.Repeat(`{"name":"张三"},`, 200)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			io.WriteString(w, body)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		io.WriteString(zw, body)
+		zw.Close()
+	}))
+	defer upstream.Close()
+	p := NewProxy(indexHandler(nil))
+	u, _ := url.Parse(upstream.URL)
+	p.SetTarget(u)
+	req := httptest.NewRequest("GET", "/api/v1/users", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	rec := httptest.NewRecorder()
+	p.ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "" || rec.Body.String() != body {
+		t.Fatalf("window got encoding %q and %d bytes, want plain %d bytes", rec.Header().Get("Content-Encoding"), rec.Body.Len(), len(body))
+	}
 }
