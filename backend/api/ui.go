@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"path"
 	"strings"
-	"time"
 )
 
 // uiHandler serves the built single-page app: real files as they are, any
@@ -91,11 +90,9 @@ func servePrecompressed(w http.ResponseWriter, r *http.Request, ui fs.FS, p stri
 		}
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("Content-Encoding", c.enc)
-		modtime := time.Time{}
-		if !st.ModTime().IsZero() {
-			modtime = st.ModTime()
-		}
-		http.ServeContent(w, r, p, modtime, rs)
+		// Embedded files have no modification time: ServeContent then sends
+		// no Last-Modified, and the hashed names do the caching.
+		http.ServeContent(w, r, p, st.ModTime(), rs)
 		return true
 	}
 	return false
