@@ -46,6 +46,7 @@ type runHashes struct {
 	m       map[string]*runHash
 	pending atomic.Int64 // early chunk bytes held over all uploads
 	reread  atomic.Int64 // bytes read back from the store at commit (tests)
+	stored  atomic.Int64 // bytes read from the store, at commit or before (tests)
 }
 
 type runHash struct {
@@ -199,6 +200,7 @@ func (r *runHash) advance(all bool) {
 			m, err = io.Copy(r.h, f)
 			f.Close()
 			r.n += m
+			r.set.stored.Add(m)
 			if all {
 				r.set.reread.Add(m)
 			}
