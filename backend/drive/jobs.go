@@ -71,6 +71,9 @@ func (s *Service) ExpireUploads(ctx context.Context) (int, error) {
 		if err := s.write(ctx, func(st dbx) error { return st.deleteUploads(ids) }); err != nil {
 			return n, err
 		}
+		for _, id := range ids {
+			s.runs.forget(id)
+		}
 		n += len(ids)
 	}
 }

@@ -2,6 +2,7 @@ package drive
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"gorm.io/gorm"
@@ -85,13 +86,15 @@ type Service struct {
 	blobs *blobstore.Store
 	cfg   Config
 	feed  *waker
+	runs  *runHashes // uploads' whole-content hashes (uploads_runhash.go)
 }
 
 // NewService builds the drive service over a migrated database and a blob
 // store (see blobstore.Open).
 func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, blobs *blobstore.Store, cfg Config) *Service {
 	cfg.defaults()
-	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker()}
+	open := func(h string) (io.ReadCloser, error) { return blobs.Open(h) }
+	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker(), runs: newRunHashes(open)}
 }
 
 // Blobs is the chunk store (for backup tooling).

@@ -197,6 +197,11 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 	if err != nil {
 		return UploadState{}, err
 	}
+	order := make([]string, len(rows))
+	for i, r := range rows {
+		order[i] = r.Hash
+	}
+	s.runs.start(u.ID, order, missing, now, u.ExpiresAt)
 	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt}, nil
 }
 
@@ -287,8 +292,10 @@ func (s *Service) PutChunk(ctx context.Context, a identity.Actor, uploadID, hash
 	})
 	if err != nil {
 		s.blobs.Discard(staged)
+		return err
 	}
-	return err
+	s.runs.received(uploadID, s.clock.Now(), map[string][]byte{hash: data[:size]})
+	return nil
 }
 
 // installIn records staged chunks and makes them visible, in the caller's
@@ -337,8 +344,12 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 		chunks[i] = VersionChunk{Idx: i, Hash: r.Hash, Size: r.Size, ChunkOffset: off}
 		off += int64(r.Size)
 	}
-	if err := s.verifyContent(chunks, u.Size, u.Hash); err != nil {
-		return Entry{}, err
+	// The running hash when it has one (uploads_runhash.go); a mismatch
+	// there is checked again by the full re-read before it refuses.
+	if match, ok := s.runs.finish(u.ID, u.Size, u.Hash); !match || !ok {
+		if err := s.verifyContent(chunks, u.Size, u.Hash); err != nil {
+			return Entry{}, err
+		}
 	}
 	t, err := s.resolveTarget(ctx, s.read(ctx), w, u.EntryID, u.BaseVersion, u.ParentID, u.Name)
 	if err != nil {
@@ -358,6 +369,7 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 	if err != nil {
 		return Entry{}, err
 	}
+	s.runs.forget(u.ID)
 	s.feed.wake()
 	out.Role = RoleEditor
 	return *out, nil
@@ -382,6 +394,7 @@ func (s *Service) verifyContent(chunks []VersionChunk, size int64, hash string) 
 		}
 		n += m
 	}
+	s.runs.reread.Add(n)
 	if n != size || hex.EncodeToString(h.Sum(nil)) != hash {
 		return ErrHashMismatch
 	}

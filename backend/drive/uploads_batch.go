@@ -100,8 +100,14 @@ func (s *Service) PutChunks(ctx context.Context, a identity.Actor, uploadID stri
 		for _, c := range staged {
 			s.blobs.Discard(c)
 		}
+		return err
 	}
-	return err
+	got := make(map[string][]byte, len(chunks))
+	for _, c := range chunks {
+		got[c.Hash] = c.Data
+	}
+	s.runs.received(uploadID, now, got)
+	return nil
 }
 
 // readChunkFrames reads a PutChunks body whole, checking each frame against

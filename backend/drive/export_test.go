@@ -1,0 +1,5 @@
+package drive
+
+// RereadBytes is how many bytes commits of this service read back from the
+// blob store to verify whole contents (uploads_runhash.go).
+func (s *Service) RereadBytes() int64 { return s.runs.reread.Load() }
