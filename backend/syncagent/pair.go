@@ -746,7 +746,11 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 			local[p] = l
 		}
 	}
-	remote := r.tree.SnapshotUnder(region)
+	debugT = time.Now()
+	remote := r.tree.SnapshotUnder(region, base)
+	if os.Getenv("SYNC_DEBUG") != "" {
+		slog.Info("sync: drive snapshot", "pair", r.pair.ID, "entries", len(remote), "took", time.Since(debugT))
+	}
 	var clashes []string
 	if !full { // keep what earlier passes found outside this region
 		for _, p := range r.statusCopy().Clashes {
