@@ -324,12 +324,16 @@ func (t *remoteTree) snapshotSharing(base map[string]*FileRecord) map[string]*Re
 		}
 		return p, true
 	}
+	// One allocation for every entry's copy, not one each: the snapshot is
+	// garbage as a whole once the pass has its plan.
+	files := make([]RemoteFile, 0, len(t.byID))
 	for id, e := range t.byID {
 		p, ok := pathOf(id, 0)
 		if !ok || p == "" {
 			continue
 		}
-		out[p] = e.file(p)
+		files = append(files, RemoteFile{Path: p, EntryID: e.ID, ParentID: e.ParentID, Dir: e.Dir, Size: e.Size, Hash: e.Hash, Version: e.Version, User: e.User})
+		out[p] = &files[len(files)-1]
 	}
 	return out
 }
