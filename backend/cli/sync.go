@@ -71,7 +71,7 @@ func runSync(ctx context.Context, env Env, args []string) error {
 	if token == "" {
 		return errors.New("sync: need --token or --email/--password")
 	}
-	syncagent.SetAgentMemoryLimit()
+	syncagent.SetAgentMemoryLimit(once)
 	client := syncagent.NewClient(serverURL, token)
 	// A pair that stops for good ends the agent with an error, so a service
 	// manager (systemd, launchd, a scheduled task) sees it and restarts it

@@ -42,6 +42,7 @@ func BenchmarkPairRestart(b *testing.B) {
 		n = v
 	}
 	env := newRestartPair(b, n)
+	SetAgentMemoryLimit(true) // as tack sync --once does
 	b.ResetTimer()
 	var st restartStats
 	for range b.N {

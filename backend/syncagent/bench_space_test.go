@@ -153,7 +153,7 @@ func TestAgentStartChild(t *testing.T) {
 	if os.Getenv("SYNC_TEST_START_CHILD") == "" {
 		t.Skip("the agent child of BenchmarkPairStartInBigSpace")
 	}
-	SetAgentMemoryLimit()
+	SetAgentMemoryLimit(false)
 	e, err := New(context.Background(), Options{DataDir: os.Getenv("SYNC_TEST_DATA"), Client: NewClient(os.Getenv("SYNC_TEST_URL"), os.Getenv("SYNC_TEST_TOKEN")), NoWatch: true, FeedWait: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -283,7 +283,7 @@ func TestSyncBenchIdle(t *testing.T) {
 
 func benchChild(t *testing.T) {
 	restoreNotifyDefaults()
-	SetAgentMemoryLimit() // as `tack sync` does
+	SetAgentMemoryLimit(false) // as `tack sync` does
 	serveChildProfiles(t)
 	c := NewClient(os.Getenv("SYNC_BENCH_URL"), os.Getenv("SYNC_BENCH_TOKEN"))
 	e, err := New(context.Background(), Options{DataDir: os.Getenv("SYNC_BENCH_DATA"), Client: c})

@@ -746,7 +746,11 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 			local[p] = l
 		}
 	}
-	remote := r.tree.SnapshotUnder(region)
+	debugT = time.Now()
+	remote := r.tree.SnapshotUnder(region, base)
+	if os.Getenv("SYNC_DEBUG") != "" {
+		slog.Info("sync: drive snapshot", "pair", r.pair.ID, "entries", len(remote), "took", time.Since(debugT))
+	}
 	var clashes []string
 	if !full { // keep what earlier passes found outside this region
 		for _, p := range r.statusCopy().Clashes {
@@ -853,10 +857,12 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	if os.Getenv("SYNC_DEBUG") != "" {
 		slog.Info("sync: executed", "pair", r.pair.ID, "took", time.Since(debugT))
 	}
-	if big {
+	if big && !r.e.opts.NoWatch {
 		// A pass over a big folder leaves a lot of garbage (scan results,
 		// snapshots, the plan); hand it back to the OS now rather than
-		// idling with it.
+		// idling with it. An engine that does not watch does not idle
+		// (tack sync --once exits next): the forced collection would only
+		// add to its time.
 		defer debug.FreeOSMemory()
 	}
 	again := append([]string(nil), x.retry...)

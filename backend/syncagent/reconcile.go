@@ -94,7 +94,7 @@ func reconcile(in planInput) *plan {
 	if st.Skip == nil {
 		st.Skip = func(string) bool { return false }
 	}
-	all, goneLocal, remoteMoved := st.sidesOf()
+	all, same, goneLocal, remoteMoved := st.sidesOf()
 	if in.Mode != ModeMirror && len(goneLocal) > 0 {
 		st.localMoves(goneLocal)
 	}
@@ -102,7 +102,12 @@ func reconcile(in planInput) *plan {
 		st.remoteMoves()
 	}
 	if st.owned { // moves re-keyed the maps
-		all, _, _ = st.sidesOf()
+		all, same, _, _ = st.sidesOf()
+	}
+	// An unchanged file plans nothing, skipped or not: it only keeps its
+	// folders on both sides.
+	for _, p := range same {
+		st.markKept(p)
 	}
 	slices.SortFunc(all, func(a, b sides) int { return strings.Compare(a.p, b.p) })
 	var dirs []string
@@ -165,9 +170,12 @@ type sides struct {
 // paths are on all three sides, so Local's are listed with their base and
 // drive entry, and the base and the drive are walked again only when they
 // hold paths Local has not: an unchanged rescan of 100,000 files costs two
-// map lookups per path, the whole of the reconcile's lookups.
-func (st *planState) sidesOf() (all []sides, goneLocal []string, remoteMoved bool) {
-	all = make([]sides, 0, len(st.Local)+len(st.Base)/16+len(st.Remote)/16)
+// map lookups per path, the whole of the reconcile's lookups. Files
+// unchanged on both sides (unchangedFile) go to same, not all: they need
+// neither the sort nor a decision, which was most of a restart's reconcile.
+func (st *planState) sidesOf() (all []sides, same []string, goneLocal []string, remoteMoved bool) {
+	all = make([]sides, 0, len(st.Local)/16+len(st.Base)/16+len(st.Remote)/16)
+	same = make([]string, 0, len(st.Local))
 	baseSeen, remoteSeen := 0, 0
 	for p, l := range st.Local {
 		b, r := st.Base[p], st.Remote[p]
@@ -177,6 +185,10 @@ func (st *planState) sidesOf() (all []sides, goneLocal []string, remoteMoved boo
 		}
 		if r != nil {
 			remoteSeen++
+		}
+		if unchangedFile(l, b, r) {
+			same = append(same, p)
+			continue
 		}
 		all = append(all, sides{p, l, b, r})
 	}
@@ -201,7 +213,18 @@ func (st *planState) sidesOf() (all []sides, goneLocal []string, remoteMoved boo
 			}
 		}
 	}
-	return all, goneLocal, remoteMoved
+	return all, same, goneLocal, remoteMoved
+}
+
+// unchangedFile: a file whose local stat and content match its record and
+// whose drive entry is the recorded entry at the recorded version, with the
+// same content. file() plans nothing for it (not even a record) and only
+// marks its folders kept, whatever the mode and whether it is skipped; the
+// test keeps exactly file()'s conditions for that.
+func unchangedFile(l *localFile, b *FileRecord, r *RemoteFile) bool {
+	return l != nil && b != nil && r != nil && !l.Dir && !b.Dir && !r.Dir &&
+		l.Hash == r.Hash && b.Hash == l.Hash && b.Version == r.Version && b.EntryID == r.EntryID &&
+		b.Size == l.Size && b.MtimeNs == l.MtimeNs && b.CtimeNs == l.CtimeNs && b.Inode == l.Inode
 }
 
 func ancestors(p string, fn func(string)) {

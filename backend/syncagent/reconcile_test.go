@@ -213,3 +213,44 @@ func TestReconcileFolderMoveByContent(t *testing.T) {
 		}
 	}
 }
+
+// unchangedFile lets a file skip the sort and the decision; any one field
+// that differs from the record must send it through file() again.
+func TestReconcileUnchangedFastPath(t *testing.T) {
+	t.Parallel()
+	const p = "d/f.txt"
+	same := func() (*localFile, *FileRecord, *RemoteFile) {
+		l := &localFile{Path: p, Hash: "h1", Size: 1, MtimeNs: 10, CtimeNs: 11, Inode: 7}
+		b := &FileRecord{Path: p, Hash: "h1", Size: 1, MtimeNs: 10, CtimeNs: 11, Inode: 7, EntryID: "e-" + p, Version: 1}
+		return l, b, rf(p, "h1", 1)
+	}
+	cases := []struct {
+		name   string
+		change func(*localFile, *FileRecord, *RemoteFile)
+		want   string
+	}{
+		{"unchanged", func(*localFile, *FileRecord, *RemoteFile) {}, ""},
+		{"drive edit", func(_ *localFile, _ *FileRecord, r *RemoteFile) { r.Hash, r.Version = "h2", 2 }, "download d/f.txt"},
+		{"drive version only", func(_ *localFile, _ *FileRecord, r *RemoteFile) { r.Version = 2 }, "record d/f.txt"},
+		{"drive entry replaced", func(_ *localFile, _ *FileRecord, r *RemoteFile) { r.EntryID = "other" }, "record d/f.txt"},
+		{"local edit", func(l *localFile, _ *FileRecord, _ *RemoteFile) { l.Hash = "h2" }, "upload d/f.txt"},
+		{"local mtime", func(l *localFile, _ *FileRecord, _ *RemoteFile) { l.MtimeNs = 20 }, "record d/f.txt"},
+		{"local ctime", func(l *localFile, _ *FileRecord, _ *RemoteFile) { l.CtimeNs = 20 }, "record d/f.txt"},
+		{"local inode", func(l *localFile, _ *FileRecord, _ *RemoteFile) { l.Inode = 8 }, "record d/f.txt"},
+		{"local size", func(l *localFile, _ *FileRecord, _ *RemoteFile) { l.Size = 2 }, "record d/f.txt"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l, b, r := same()
+			c.change(l, b, r)
+			in := planInput{Mode: ModeTwoWay,
+				Local:  map[string]*localFile{"d": ld("d"), p: l, "d/g.txt": lf("d/g.txt", "hg")},
+				Base:   map[string]*FileRecord{"d": bd("d"), p: b, "d/g.txt": bf("d/g.txt", "hg", 1)},
+				Remote: map[string]*RemoteFile{"d": rd("d"), p: r, "d/g.txt": rf("d/g.txt", "hg", 1)},
+			}
+			if got := summary(reconcile(in)); got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -241,11 +241,11 @@ func (t *remoteTree) pathLocked(id string) (string, bool) {
 }
 
 // SnapshotUnder returns the entries at or under the given subtrees ("" =
-// everything), keyed by path.
-func (t *remoteTree) SnapshotUnder(subtrees []string) map[string]*RemoteFile {
+// everything), keyed by path; a full snapshot shares base's path strings.
+func (t *remoteTree) SnapshotUnder(subtrees []string, base map[string]*FileRecord) map[string]*RemoteFile {
 	for _, s := range subtrees {
 		if s == "" {
-			return t.Snapshot()
+			return t.snapshotSharing(base)
 		}
 	}
 	t.mu.Lock()
@@ -283,11 +283,18 @@ func (t *remoteTree) lookupLocked(p string) (string, bool) {
 }
 
 // Snapshot returns every entry under the pair folder, keyed by path.
-func (t *remoteTree) Snapshot() map[string]*RemoteFile {
+func (t *remoteTree) Snapshot() map[string]*RemoteFile { return t.snapshotSharing(nil) }
+
+// snapshotSharing is Snapshot, with each path string taken from base where
+// base has that path: a pass over an unchanged 100,000-file pair then builds
+// no new path strings (and the reconcile compares keys that are one string).
+// Only folders' paths are memoized: a file's is its folder's plus its name.
+func (t *remoteTree) snapshotSharing(base map[string]*FileRecord) map[string]*RemoteFile {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make(map[string]*RemoteFile, len(t.byID))
 	memo := map[string]string{t.rootID: ""}
+	var buf []byte
 	var pathOf func(id string, depth int) (string, bool)
 	pathOf = func(id string, depth int) (string, bool) {
 		if p, ok := memo[id]; ok {
@@ -301,19 +308,32 @@ func (t *remoteTree) Snapshot() map[string]*RemoteFile {
 		if !ok {
 			return "", false
 		}
-		p := e.Name
-		if pp != "" {
-			p = pp + "/" + p
+		var p string
+		if pp == "" {
+			p = e.Name
+		} else {
+			buf = append(append(append(buf[:0], pp...), '/'), e.Name...)
+			if b := base[string(buf)]; b != nil { // no allocation for the lookup
+				p = b.Path
+			} else {
+				p = string(buf)
+			}
 		}
-		memo[id] = p
+		if e.Dir {
+			memo[id] = p
+		}
 		return p, true
 	}
+	// One allocation for every entry's copy, not one each: the snapshot is
+	// garbage as a whole once the pass has its plan.
+	files := make([]RemoteFile, 0, len(t.byID))
 	for id, e := range t.byID {
 		p, ok := pathOf(id, 0)
 		if !ok || p == "" {
 			continue
 		}
-		out[p] = e.file(p)
+		files = append(files, RemoteFile{Path: p, EntryID: e.ID, ParentID: e.ParentID, Dir: e.Dir, Size: e.Size, Hash: e.Hash, Version: e.Version, User: e.User})
+		out[p] = &files[len(files)-1]
 	}
 	return out
 }

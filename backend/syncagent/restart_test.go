@@ -256,3 +256,34 @@ func TestRemoteSnapshotRoundTrip(t *testing.T) {
 		t.Fatal("a truncated tree was accepted")
 	}
 }
+
+// The reconcile's fast path for unchanged files (unchangedFile) still sees
+// what changed while the agent was down, on either side: a restart of a
+// two-way pair downloads the drive's edit and uploads the local one, and
+// touches nothing else.
+func TestRestartSeesChangesOnBothSidesAmongUnchanged(t *testing.T) {
+	eachDrive(t, func(t *testing.T, s *syncEnv) {
+		for i := range 50 {
+			s.writeOld(fmt.Sprintf("d%d/f%02d.txt", i%3, i), fmt.Sprintf("file %d", i), time.Hour)
+		}
+		e1, _ := s.engine(ModeTwoWay)
+		s.once(e1)
+		if err := e1.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		s.remoteWrite("d1/f01.txt", "edited on the drive")
+		s.writeOld("d2/f02.txt", "edited here", 30*time.Minute)
+
+		var p restartProbe
+		e2, _ := s.engine(ModeTwoWay, p.tweak)
+		s.once(e2)
+		s.wantLocal("d1/f01.txt", "edited on the drive")
+		s.wantRemote("d2/f02.txt", "edited here")
+		s.wantLocal("d0/f00.txt", "file 0")
+		s.wantRemote("d0/f00.txt", "file 0")
+		if len(p.read) != 1 || filepath.Base(p.read[0]) != "f02.txt" {
+			t.Fatalf("read %v, want only the local edit", p.read)
+		}
+	})
+}
