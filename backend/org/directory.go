@@ -90,21 +90,39 @@ func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 	return ds, nil
 }
 
-// DepartmentChain returns the department and its ancestors, nearest first.
+// DepartmentChain returns the department and its ancestors, nearest first,
+// in one statement (a recursive walk up parent_id; issue 14: a submit read
+// each level separately, twice). The depth bound and the seen set keep a
+// cycle in bad data from looping; a missing department or ancestor is
+// ErrDepartmentNotFound, as before.
 func (s *Service) DepartmentChain(ctx context.Context, id string) ([]Department, error) {
+	if id == "" {
+		return nil, nil
+	}
+	var rows []Department
+	err := s.db.WithContext(ctx).Raw(`WITH RECURSIVE up(id, depth) AS (
+		SELECT id, 0 FROM departments WHERE id = ?
+		UNION ALL
+		SELECT d.parent_id, up.depth + 1 FROM departments d JOIN up ON d.id = up.id
+		WHERE d.parent_id IS NOT NULL AND up.depth < 64)
+		SELECT departments.* FROM departments JOIN up ON departments.id = up.id ORDER BY up.depth`, id).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("org: department chain %s: %w", id, err)
+	}
 	var chain []Department
 	seen := map[string]bool{}
-	for id != "" && !seen[id] {
-		seen[id] = true // a cycle in bad data must not loop forever
-		d, err := s.Department(ctx, id)
-		if err != nil {
-			return nil, err
+	for _, d := range rows {
+		if seen[d.ID] {
+			return chain, nil // a cycle: stop where it closes
 		}
+		seen[d.ID] = true
 		chain = append(chain, d)
-		if d.ParentID == nil {
-			break
-		}
-		id = *d.ParentID
+	}
+	if len(chain) == 0 {
+		return nil, ErrDepartmentNotFound
+	}
+	if last := chain[len(chain)-1]; last.ParentID != nil && !seen[*last.ParentID] && len(chain) <= 64 {
+		return nil, ErrDepartmentNotFound
 	}
 	return chain, nil
 }
