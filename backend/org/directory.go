@@ -34,6 +34,24 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	return u, nil
 }
 
+// Names returns the display names of the given users, keyed by ID, from
+// one narrow read (no roles, no other columns): what lists need to show who.
+// Unknown IDs are absent.
+func (s *Service) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.db.WithContext(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("org: names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
 // UsersByID returns the users with the given IDs, roles loaded, keyed by ID.
 // Unknown IDs are absent from the map.
 func (s *Service) UsersByID(ctx context.Context, ids []string) (map[string]User, error) {
