@@ -153,6 +153,13 @@ func (s *Service) DepartmentHead(ctx context.Context, departmentID string) (*Use
 	if err != nil {
 		return nil, err
 	}
+	return s.HeadIn(ctx, chain)
+}
+
+// HeadIn is DepartmentHead over a chain the caller already read with
+// DepartmentChain (a submit reads the applicant's chain once for both the
+// flow's conditions and the head).
+func (s *Service) HeadIn(ctx context.Context, chain []Department) (*User, error) {
 	for _, d := range chain {
 		if d.HeadID == nil {
 			continue
