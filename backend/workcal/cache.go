@@ -34,8 +34,12 @@ func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
 	if err := db.Raw(`SELECT version FROM workcal_version WHERE id = 1`).Scan(&vs).Error; err != nil {
 		return Calendar{}, fmt.Errorf("workcal: version: %w", err)
 	}
+	v := int64(0) // no row: never edited since the counter came
+	if len(vs) == 1 {
+		v = vs[0]
+	}
 	c.mu.Lock()
-	if len(vs) == 1 && c.valid && c.version == vs[0] {
+	if c.valid && c.version == v {
 		cal := c.cal
 		c.mu.Unlock()
 		return cal, nil
@@ -45,18 +49,17 @@ func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
 	if err != nil {
 		return Calendar{}, err
 	}
-	if len(vs) == 1 {
-		c.mu.Lock()
-		c.version, c.cal, c.valid = vs[0], cal, true
-		c.mu.Unlock()
-	}
+	c.mu.Lock()
+	c.version, c.cal, c.valid = v, cal, true
+	c.mu.Unlock()
 	return cal, nil
 }
 
 // bumpVersion marks the calendar changed; it runs inside each edit's
 // transaction so the new version and the new calendar commit together.
 func bumpVersion(tx *gorm.DB) error {
-	if err := tx.Exec(`UPDATE workcal_version SET version = version + 1 WHERE id = 1`).Error; err != nil {
+	if err := tx.Exec(`INSERT INTO workcal_version (id, version) VALUES (1, 1)
+		ON CONFLICT (id) DO UPDATE SET version = workcal_version.version + 1`).Error; err != nil {
 		return fmt.Errorf("workcal: bump version: %w", err)
 	}
 	return nil

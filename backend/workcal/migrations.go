@@ -1,10 +1,6 @@
 package workcal
 
-import (
-	"gorm.io/gorm"
-
-	"tack/backend/store"
-)
+import "tack/backend/store"
 
 // Migrations returns this package's schema steps in order. Add new ones at
 // the end.
@@ -33,15 +29,11 @@ CREATE TABLE approval_calendar_settings (
 	work_end TEXT NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
-		// One counter row every calendar edit bumps in its own transaction,
-		// so each replica's Cache knows from one tiny read whether its copy
-		// is still the calendar (issue 14: a submit read the whole calendar
-		// twice).
-		{ID: "workcal-0002-version", Func: func(tx *gorm.DB) error {
-			if err := tx.Exec(`CREATE TABLE workcal_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)`).Error; err != nil {
-				return err
-			}
-			return tx.Exec(`INSERT INTO workcal_version (id, version) VALUES (1, 0)`).Error
-		}},
+		// One counter row every calendar edit bumps (creating it on the
+		// first edit) in its own transaction, so each replica's Cache knows
+		// from one tiny read whether its copy is still the calendar (issue
+		// 14: a submit read the whole calendar twice). The migration seeds
+		// no row: a restore copies every table into a migrated database.
+		{ID: "workcal-0002-version", SQL: `CREATE TABLE workcal_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)`},
 	}
 }
