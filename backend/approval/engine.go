@@ -10,7 +10,6 @@ import (
 	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/store"
-	"tack/backend/workcal"
 )
 
 // stageGap spaces the stages of a node so approvers can be added between.
@@ -118,7 +117,7 @@ func (s *Service) setDue(tx *gorm.DB, inst *Instance, t *Task, now time.Time) er
 	if err != nil {
 		return err
 	}
-	cal, err := workcal.Load(tx, s.loc)
+	cal, err := s.cal.Load(tx)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package approval
 
 import (
 	"slices"
+
+	"tack/backend/org"
 )
 
 // Node types.
@@ -93,6 +95,8 @@ type Applicant struct {
 	UserID      string
 	Departments []string
 	Roles       []string
+
+	chain []org.Department // the chain Departments came from, when applicantOf read it
 }
 
 // Matches evaluates c; a pure function of the form and the applicant.

@@ -66,7 +66,7 @@ func (s *Service) applicantOf(ctx context.Context, userID string) (org.User, App
 	if err != nil {
 		return org.User{}, Applicant{}, err
 	}
-	a := Applicant{UserID: u.ID, Roles: u.Roles}
+	a := Applicant{UserID: u.ID, Roles: u.Roles, chain: chain}
 	for _, d := range chain {
 		a.Departments = append(a.Departments, d.ID)
 	}
@@ -85,7 +85,7 @@ func (s *Service) resolveRoute(ctx context.Context, t Template, flow Flow, appli
 		if rn.Mode == "" {
 			rn.Mode = ModeSequential
 		}
-		ids, notes, err := s.resolveApprovers(ctx, n.Approvers, applicant, chosen[n.ID])
+		ids, notes, err := s.resolveApprovers(ctx, n.Approvers, applicant, a.chain, chosen[n.ID])
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +168,8 @@ func (s *Service) escalate(ctx context.Context, applicant org.User) ([]string, [
 	return []string{admins[0].ID}, []string{NoteEscalateAdmin}, nil
 }
 
-func (s *Service) resolveApprovers(ctx context.Context, spec ApproverSpec, applicant org.User, chosen []string) ([]string, []string, error) {
+// chain is the applicant's department chain when already read (nil: read it).
+func (s *Service) resolveApprovers(ctx context.Context, spec ApproverSpec, applicant org.User, chain []org.Department, chosen []string) ([]string, []string, error) {
 	var ids, notes []string
 	switch spec.Kind {
 	case ApproverManager, ApproverManagerN:
@@ -184,7 +185,13 @@ func (s *Service) resolveApprovers(ctx context.Context, spec ApproverSpec, appli
 			ids = append(ids, u.ID)
 		}
 	case ApproverDeptHead:
-		h, err := s.org.DepartmentHead(ctx, applicant.DepartmentID)
+		var h *org.User
+		var err error
+		if len(chain) > 0 && chain[0].ID == applicant.DepartmentID {
+			h, err = s.org.HeadIn(ctx, chain)
+		} else {
+			h, err = s.org.DepartmentHead(ctx, applicant.DepartmentID)
+		}
 		if err != nil {
 			return nil, nil, err
 		}

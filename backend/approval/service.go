@@ -31,6 +31,7 @@ type Service struct {
 	org   *org.Service
 	loc   *time.Location
 	files Files
+	cal   *workcal.Cache // the working calendar, reloaded only after an edit
 
 	// Test hooks (export_test.go): run when a submit or an assigning action
 	// has checked its assignees and is about to open its transaction, and
@@ -55,7 +56,7 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string, de
 	if err != nil {
 		return nil, fmt.Errorf("approval: time zone %q: %w", tz, err)
 	}
-	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files}, nil
+	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files, cal: workcal.NewCache(loc)}, nil
 }
 
 // Location is the company time zone of the working calendar.

@@ -11,7 +11,6 @@ import (
 	"tack/backend/event"
 	"tack/backend/org"
 	"tack/backend/store"
-	"tack/backend/workcal"
 )
 
 // Job runs the SLA check every interval.
@@ -80,7 +79,7 @@ func (s *Service) slaStep(tx *gorm.DB, t Task, manager string, now time.Time) er
 	if err != nil {
 		return err
 	}
-	cal, err := workcal.Load(tx, s.loc)
+	cal, err := s.cal.Load(tx)
 	if err != nil {
 		return err
 	}

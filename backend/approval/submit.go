@@ -14,7 +14,6 @@ import (
 	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
-	"tack/backend/workcal"
 )
 
 func mustJSON(v any) string {
@@ -71,7 +70,7 @@ func (s *Service) prepare(ctx context.Context, actor identity.Actor, req SubmitR
 	if !canStart(t, a) {
 		return p, errCannotStart
 	}
-	cal, err := workcal.Load(s.db.WithContext(ctx), s.loc)
+	cal, err := s.cal.Load(s.db.WithContext(ctx))
 	if err != nil {
 		return p, err
 	}

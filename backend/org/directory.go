@@ -34,6 +34,24 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	return u, nil
 }
 
+// Names returns the display names of the given users, keyed by ID, from
+// one narrow read (no roles, no other columns): what lists need to show who.
+// Unknown IDs are absent.
+func (s *Service) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.db.WithContext(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("org: names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
 // UsersByID returns the users with the given IDs, roles loaded, keyed by ID.
 // Unknown IDs are absent from the map.
 func (s *Service) UsersByID(ctx context.Context, ids []string) (map[string]User, error) {
@@ -90,21 +108,39 @@ func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 	return ds, nil
 }
 
-// DepartmentChain returns the department and its ancestors, nearest first.
+// DepartmentChain returns the department and its ancestors, nearest first,
+// in one statement (a recursive walk up parent_id; issue 14: a submit read
+// each level separately, twice). The depth bound and the seen set keep a
+// cycle in bad data from looping; a missing department or ancestor is
+// ErrDepartmentNotFound, as before.
 func (s *Service) DepartmentChain(ctx context.Context, id string) ([]Department, error) {
+	if id == "" {
+		return nil, nil
+	}
+	var rows []Department
+	err := s.db.WithContext(ctx).Raw(`WITH RECURSIVE up(id, depth) AS (
+		SELECT id, 0 FROM departments WHERE id = ?
+		UNION ALL
+		SELECT d.parent_id, up.depth + 1 FROM departments d JOIN up ON d.id = up.id
+		WHERE d.parent_id IS NOT NULL AND up.depth < 64)
+		SELECT departments.* FROM departments JOIN up ON departments.id = up.id ORDER BY up.depth`, id).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("org: department chain %s: %w", id, err)
+	}
 	var chain []Department
 	seen := map[string]bool{}
-	for id != "" && !seen[id] {
-		seen[id] = true // a cycle in bad data must not loop forever
-		d, err := s.Department(ctx, id)
-		if err != nil {
-			return nil, err
+	for _, d := range rows {
+		if seen[d.ID] {
+			return chain, nil // a cycle: stop where it closes
 		}
+		seen[d.ID] = true
 		chain = append(chain, d)
-		if d.ParentID == nil {
-			break
-		}
-		id = *d.ParentID
+	}
+	if len(chain) == 0 {
+		return nil, ErrDepartmentNotFound
+	}
+	if last := chain[len(chain)-1]; last.ParentID != nil && !seen[*last.ParentID] && len(chain) <= 64 {
+		return nil, ErrDepartmentNotFound
 	}
 	return chain, nil
 }
@@ -117,6 +153,13 @@ func (s *Service) DepartmentHead(ctx context.Context, departmentID string) (*Use
 	if err != nil {
 		return nil, err
 	}
+	return s.HeadIn(ctx, chain)
+}
+
+// HeadIn is DepartmentHead over a chain the caller already read with
+// DepartmentChain (a submit reads the applicant's chain once for both the
+// flow's conditions and the head).
+func (s *Service) HeadIn(ctx context.Context, chain []Department) (*User, error) {
 	for _, d := range chain {
 		if d.HeadID == nil {
 			continue

@@ -29,5 +29,11 @@ CREATE TABLE approval_calendar_settings (
 	work_end TEXT NOT NULL,
 	updated_at TIMESTAMPTZ NOT NULL
 )`},
+		// One counter row every calendar edit bumps (creating it on the
+		// first edit) in its own transaction, so each replica's Cache knows
+		// from one tiny read whether its copy is still the calendar (issue
+		// 14: a submit read the whole calendar twice). The migration seeds
+		// no row: a restore copies every table into a migrated database.
+		{ID: "workcal-0002-version", SQL: `CREATE TABLE workcal_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)`},
 	}
 }

@@ -24,6 +24,7 @@ type Service struct {
 	db    *gorm.DB
 	clock clock.Clock
 	loc   *time.Location
+	cache *Cache
 }
 
 // NewService builds the service. tz is the company time zone ("" =
@@ -33,7 +34,7 @@ func NewService(db *gorm.DB, clk clock.Clock, tz string) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, clock: clk, loc: loc}, nil
+	return &Service{db: db, clock: clk, loc: loc, cache: NewCache(loc)}, nil
 }
 
 // LoadZone loads the company zone ("" = Asia/Shanghai).
@@ -51,9 +52,10 @@ func LoadZone(tz string) (*time.Location, error) {
 // Location is the company time zone.
 func (s *Service) Location() *time.Location { return s.loc }
 
-// Calendar reads the calendar for the maths.
+// Calendar reads the calendar for the maths (cached: one one-row read while
+// no replica has edited it).
 func (s *Service) Calendar(ctx context.Context) (Calendar, error) {
-	return Load(s.db.WithContext(ctx), s.loc)
+	return s.cache.Load(s.db.WithContext(ctx))
 }
 
 // InWorkingHours reports whether t is inside the company's working hours;
@@ -130,9 +132,15 @@ const (
 	auditDelete   = "approval.calendar_delete"
 )
 
-// write runs fn in one write transaction (store.WriteTx).
+// write runs fn in one write transaction (store.WriteTx) that also bumps
+// the calendar's version, so every replica's Cache reloads.
 func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return store.WriteTx(ctx, s.db, fn)
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return bumpVersion(tx)
+	})
 }
 
 // SetSettings changes the working week and hours (admin).

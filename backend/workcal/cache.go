@@ -1,0 +1,66 @@
+package workcal
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Cache keeps the last calendar read and the workcal_version it was read
+// at. Load costs one one-row read while the calendar is unchanged and reads
+// the whole calendar only after an edit — on any replica, since every edit
+// bumps the counter in its own transaction (bumpVersion). The Calendar it
+// returns shares its Overrides map with the cache: read it, never write it.
+type Cache struct {
+	loc *time.Location
+
+	mu      sync.Mutex
+	version int64
+	cal     Calendar
+	valid   bool
+}
+
+// NewCache makes an empty cache for the calendar in zone loc.
+func NewCache(loc *time.Location) *Cache { return &Cache{loc: loc} }
+
+// Load returns the calendar as db (a caller's transaction, or the pool)
+// sees it. The version is read first: an edit committing between the two
+// reads leaves a newer calendar cached under the older version, which only
+// costs one more reload, never a stale answer.
+func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
+	var vs []int64
+	if err := db.Raw(`SELECT version FROM workcal_version WHERE id = 1`).Scan(&vs).Error; err != nil {
+		return Calendar{}, fmt.Errorf("workcal: version: %w", err)
+	}
+	v := int64(0) // no row: never edited since the counter came
+	if len(vs) == 1 {
+		v = vs[0]
+	}
+	c.mu.Lock()
+	if c.valid && c.version == v {
+		cal := c.cal
+		c.mu.Unlock()
+		return cal, nil
+	}
+	c.mu.Unlock()
+	cal, err := Load(db, c.loc)
+	if err != nil {
+		return Calendar{}, err
+	}
+	c.mu.Lock()
+	c.version, c.cal, c.valid = v, cal, true
+	c.mu.Unlock()
+	return cal, nil
+}
+
+// bumpVersion marks the calendar changed; it runs inside each edit's
+// transaction so the new version and the new calendar commit together.
+func bumpVersion(tx *gorm.DB) error {
+	if err := tx.Exec(`INSERT INTO workcal_version (id, version) VALUES (1, 1)
+		ON CONFLICT (id) DO UPDATE SET version = workcal_version.version + 1`).Error; err != nil {
+		return fmt.Errorf("workcal: bump version: %w", err)
+	}
+	return nil
+}
