@@ -60,13 +60,34 @@ func PostgresMigratedDSN(t testing.TB, migrations []store.Migration) string {
 	if err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tmpl).Error; err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		// FORCE: a server a test left running must not keep its database.
-		if err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").Error; err != nil {
-			t.Errorf("storetest: drop %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { pgDropLater(admin, name) })
 	return withSearchPath(withDatabase(base, name), pgSchema)
+}
+
+// pgDrops queues clones to drop. DROP DATABASE waits for a checkpoint
+// (1-3 s on a loaded machine), so one goroutine drops them one after
+// another while the next tests run, instead of each test waiting for its
+// own drop. The queue is short so that a test waits once drops fall
+// behind: then at most pgDropBacklog+1 clones are left when the process
+// exits, which the next test process drops (dropDeadProcesses).
+const pgDropBacklog = 4
+
+var pgDrops struct {
+	once sync.Once
+	ch   chan string
+}
+
+func pgDropLater(admin *gorm.DB, name string) {
+	pgDrops.once.Do(func() {
+		pgDrops.ch = make(chan string, pgDropBacklog)
+		go func() {
+			for n := range pgDrops.ch {
+				// FORCE: a server a test left running must not keep it.
+				_ = admin.Exec("DROP DATABASE IF EXISTS " + n + " WITH (FORCE)").Error
+			}
+		}()
+	})
+	pgDrops.ch <- name
 }
 
 // pgAdmin is one connection pool per process to the test database, for
