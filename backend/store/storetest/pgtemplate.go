@@ -28,8 +28,8 @@ import (
 // Names carry the test process's pid: go test runs packages in parallel
 // processes, each with its own templates, and a process that finds a
 // database of a process no longer running drops it, since a test process
-// has no hook at exit to drop its own templates (clones are dropped by each
-// test's cleanup).
+// has no hook at exit to drop its own templates (clones are dropped after
+// each test, see pgDrops).
 const (
 	pgTemplatePrefix = "tacktmpl_"
 	pgClonePrefix    = "tacktest_"
