@@ -34,11 +34,12 @@ func New(t testing.TB) *Env {
 	return start(t, server.Config{DataDir: storetest.SQLiteDataDir(t, server.Migrations()), Addr: "127.0.0.1:0"})
 }
 
-// NewPostgres starts a server on a fresh PostgreSQL schema (skips without
+// NewPostgres starts a server on a fresh PostgreSQL database, a clone of one
+// migrated once per test process (skips without
 // TACK_TEST_POSTGRES_DSN, fails under CI=true).
 func NewPostgres(t testing.TB) *Env {
 	t.Helper()
-	return start(t, server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresDSN(t), Addr: "127.0.0.1:0"})
+	return start(t, server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresMigratedDSN(t, server.Migrations()), Addr: "127.0.0.1:0"})
 }
 
 // Each runs fn against a SQLite server and a PostgreSQL server.
@@ -58,7 +59,7 @@ func EachWith(t *testing.T, configure func(*server.Config), fn func(t *testing.T
 		fn(t, start(t, cfg))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		cfg := server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresDSN(t), Addr: "127.0.0.1:0"}
+		cfg := server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresMigratedDSN(t, server.Migrations()), Addr: "127.0.0.1:0"}
 		configure(&cfg)
 		fn(t, start(t, cfg))
 	})

@@ -1,5 +1,7 @@
 // Package storetest opens real databases for tests: a SQLite file under
-// t.TempDir(), and a fresh PostgreSQL schema when TACK_TEST_POSTGRES_DSN is set.
+// t.TempDir(), and a fresh PostgreSQL database or schema when
+// TACK_TEST_POSTGRES_DSN is set. Migrated databases of both kinds are copies
+// of a template migrated once per test process and migration list.
 package storetest
 
 import (
@@ -68,11 +70,7 @@ type template struct {
 }
 
 func sqliteTemplate(migrations []store.Migration) ([]byte, error) {
-	ids := make([]string, len(migrations))
-	for i, m := range migrations {
-		ids[i] = m.ID
-	}
-	key := strings.Join(ids, "\n")
+	key := migrationKey(migrations)
 	templates.Lock()
 	if templates.imgs == nil {
 		templates.imgs = map[string]*template{}
@@ -119,13 +117,7 @@ func migrateTemplate(migrations []store.Migration) ([]byte, error) {
 // always exercise the PostgreSQL path.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(EnvPostgres)
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s must be set in CI", EnvPostgres)
-		}
-		t.Skipf("%s not set", EnvPostgres)
-	}
+	base := postgresBase(t)
 	admin, err := store.Open(context.Background(), store.Config{DSN: base})
 	if err != nil {
 		t.Fatal(err)
@@ -143,14 +135,25 @@ func PostgresDSN(t testing.TB) string {
 	return withSearchPath(base, schema)
 }
 
-// Postgres opens a migrated, isolated PostgreSQL schema (see PostgresDSN).
+// Postgres opens a migrated, isolated PostgreSQL database: with a non-empty
+// migration list a clone of a template (see PostgresMigratedDSN), with none
+// a new empty schema of the test database (see PostgresDSN; the lock tests
+// compare schemas of one database).
 func Postgres(t testing.TB, migrations []store.Migration) *gorm.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Config{DSN: PostgresDSN(t)})
+	dsn := ""
+	if len(migrations) > 0 {
+		dsn = PostgresMigratedDSN(t, migrations)
+	} else {
+		dsn = PostgresDSN(t)
+	}
+	db, err := store.Open(context.Background(), store.Config{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = store.Close(db) })
+	// Applies nothing (the clone is migrated) unless the list grew meanwhile;
+	// it still checks the list, e.g. for duplicate IDs.
 	if err := store.Migrate(db, migrations); err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +165,18 @@ func Each(t *testing.T, migrations []store.Migration, fn func(t *testing.T, db *
 	t.Helper()
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t, migrations)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t, migrations)) })
+}
+
+func postgresBase(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvPostgres)
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s must be set in CI", EnvPostgres)
+		}
+		t.Skipf("%s not set", EnvPostgres)
+	}
+	return base
 }
 
 func withSearchPath(dsn, schema string) string {
