@@ -39,6 +39,9 @@ async function settled(page: Page, ready: string) {
 async function noSideScroll(page: Page, what: string) {
   const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
   expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
+  // The shell scrolls its content pane, not the document: that pane must not scroll sideways either.
+  const main = await page.evaluate(() => { const m = document.querySelector('.tk-main'); return m ? [m.scrollWidth, m.clientWidth] : [0, 0] })
+  expect(main[0], `${what}: content pane scrollWidth ${main[0]} > ${main[1]}`).toBeLessThanOrEqual(main[1])
 }
 
 test('every main page fits a phone and a desktop; tab bar on the phone, sidebar on the desktop', async ({ browser, request, baseURL }) => {

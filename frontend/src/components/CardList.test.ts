@@ -13,10 +13,10 @@ function mountList(items: Row[], extra: Record<string, unknown> = {}) {
   return mount(CardList, {
     props: { items, rowKey: 'id', ...extra },
     slots: {
-      title: ({ item }: { item: Row }) => item.title,
-      meta: ({ item }: { item: Row }) => item.who,
+      title: (p: { item: unknown }) => (p.item as Row).title,
+      meta: (p: { item: unknown }) => (p.item as Row).who,
       tag: () => h('b', { class: 'tag' }, '审批中'),
-      actions: ({ item }: { item: Row }) => h('button', { class: 'act', 'data-id': item.id }, '同意'),
+      actions: (p: { item: unknown }) => h('button', { class: 'act', 'data-id': (p.item as Row).id }, '同意'),
     },
     global: { plugins: [i18n, ElementPlus] },
   })
