@@ -20,6 +20,7 @@ export default {
   finishedAt: 'Finished',
   archived: 'Archived',
   empty: 'Nothing here',
+  emptyHint: 'Tap “New approval” to submit one.',
   more: 'Load more',
   overdue: 'Overdue',
   dueBy: 'due {time}',

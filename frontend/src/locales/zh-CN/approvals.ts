@@ -20,6 +20,7 @@ export default {
   finishedAt: '完成时间',
   archived: '已归档',
   empty: '暂无审批',
+  emptyHint: '点击「发起审批」提交一份申请。',
   more: '加载更多',
   overdue: '已超时',
   dueBy: '{time} 前处理',

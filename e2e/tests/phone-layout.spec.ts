@@ -1,0 +1,129 @@
+// Every main page at a phone (390×844, touch) and a desktop (1280×800)
+// viewport: nothing scrolls sideways, the phone has the bottom tab bar instead
+// of the sidebar (and 我的 holds the other sections), lists are cards, the leave
+// form keeps its route visible below it, dialogs are full-screen sheets; the
+// desktop keeps the sidebar and remembers folding it. Screenshots go to
+// artifacts/layout-<viewport>-<page>.png.
+import { test, expect, type Page } from '@playwright/test'
+import { call, salesTeam, signedInPage, submitLeave } from '../lib'
+
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
+const DESKTOP = { viewport: { width: 1280, height: 800 } }
+
+// The pages an admin walks, and what shows once each has loaded.
+const PAGES: [name: string, path: string, ready: string][] = [
+  ['home', '/', '[data-test=company-name]'],
+  ['approvals', '/approvals?box=all', '[data-test=row-title]'],
+  ['drive', '/drive', '.tk-main'],
+  ['notifications', '/notifications', '.tk-main'],
+  ['ding', '/ding', '[data-test=dings]'],
+  ['announcements', '/announcements', '[data-test=announcements]'],
+  ['contacts', '/contacts', '.tk-main'],
+  ['meetings', '/meetings', '.tk-main'],
+  ['tasks', '/tasks', '.tk-main'],
+  ['profile', '/profile', '.tk-main'],
+  ['admin-users', '/admin/users', '.tk-main'],
+  ['admin-departments', '/admin/departments', '.tk-main'],
+  ['admin-roles', '/admin/roles', '.tk-main'],
+  ['admin-audit', '/admin/audit', '[data-test=audit-table]'],
+  ['admin-calendar', '/admin/calendar', '[data-test=work-week]'],
+]
+
+async function settled(page: Page, ready: string) {
+  await expect(page.locator(ready).first()).toBeVisible()
+  // Wait for the page's requests to finish (the live event stream is not counted once connected).
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined)
+  await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
+}
+
+async function noSideScroll(page: Page, what: string) {
+  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
+  // The shell scrolls its content pane, not the document: that pane must not scroll sideways either.
+  const main = await page.evaluate(() => { const m = document.querySelector('.tk-main'); return m ? [m.scrollWidth, m.clientWidth] : [0, 0] })
+  expect(main[0], `${what}: content pane scrollWidth ${main[0]} > ${main[1]}`).toBeLessThanOrEqual(main[1])
+}
+
+test('every main page fits a phone and a desktop; tab bar on the phone, sidebar on the desktop', async ({ browser, request, baseURL }) => {
+  const team = await salesTeam(request, 'layout.test')
+  await submitLeave(request, team.empToken, '2027-03-01', '2027-03-02', '家中有事')
+  const an = await call(request, 'POST', '/api/v1/announcements', team.token, { title: '消防演练通知', body: '周五下午', format: 'plain', everyone: true })
+  await call(request, 'POST', `/api/v1/announcements/${an.id}/remind`, team.token)
+  const leave = (await call(request, 'GET', '/api/v1/approval/templates', team.token)).items.find((x: { builtin_key: string }) => x.builtin_key === 'leave')
+
+  for (const [kind, opts] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    const phone = kind === 'phone'
+    // The sign-in page, signed out.
+    const anon = await (await browser.newContext({ ...opts, baseURL })).newPage()
+    await anon.goto('/login')
+    await expect(anon.locator('input').first()).toBeVisible()
+    await noSideScroll(anon, kind + ' login')
+    await anon.screenshot({ path: `artifacts/layout-${kind}-login.png` })
+
+    const page = await signedInPage(browser, baseURL!, 'admin@layout.test', opts)
+    for (const [name, path, ready] of PAGES) {
+      await page.goto(path)
+      await settled(page, ready)
+      await noSideScroll(page, `${kind} ${name}`)
+      if (phone) {
+        await expect(page.locator('[data-test=tabbar]')).toBeVisible()
+        await expect(page.locator('[data-test=sidebar]')).toHaveCount(0)
+      } else {
+        await expect(page.locator('[data-test=tabbar]')).toHaveCount(0)
+        await expect(page.locator('[data-test=sidebar]')).toBeVisible()
+      }
+      await page.screenshot({ path: `artifacts/layout-${kind}-${name}.png`, fullPage: true })
+    }
+
+    // Lists are cards on a phone and tables on a desktop.
+    await page.goto('/approvals?box=all')
+    await expect(page.locator('[data-test=row-title]')).toContainText('李娜的请假')
+    await expect(page.locator('[data-test=card-list]')).toHaveCount(phone ? 1 : 0)
+
+    // The leave form: full width on a phone, the route stays visible below it.
+    await page.goto('/approvals/new/' + leave.id)
+    const form = page.locator('[data-test=approval-form]')
+    await expect(form).toBeVisible()
+    await expect(page.locator('[data-test=route-preview]')).toBeVisible()
+    const fw = (await form.boundingBox())!.width
+    if (phone) expect(fw).toBeGreaterThan(300)
+    await page.locator('[data-test=route-preview]').scrollIntoViewIfNeeded()
+    await expect(page.locator('[data-test=route-preview]')).toBeInViewport()
+    await noSideScroll(page, kind + ' leave form')
+    await page.screenshot({ path: `artifacts/layout-${kind}-leave.png`, fullPage: true })
+
+    // The DING dialog is a full-screen sheet on a phone.
+    await page.goto('/ding')
+    await page.click('[data-test=ding-new]')
+    const dialog = page.locator('.el-dialog:visible')
+    await expect(dialog).toBeVisible()
+    await expect(dialog).toHaveClass(phone ? /is-fullscreen/ : /el-dialog/)
+    if (!phone) await expect(dialog).not.toHaveClass(/is-fullscreen/)
+    await noSideScroll(page, kind + ' ding dialog')
+    await page.screenshot({ path: `artifacts/layout-${kind}-ding-dialog.png` })
+
+    if (phone) {
+      // 我的 lists profile and the sections that have no tab; one opens the admin pages.
+      await page.goto('/')
+      await page.locator('[data-test=tab-me]').tap()
+      const sheet = page.locator('[data-test=me-sheet]')
+      await expect(sheet.locator('[data-test=me-profile]')).toBeVisible()
+      await expect(sheet.locator('[data-test=me-drive]')).toBeVisible()
+      await page.screenshot({ path: `artifacts/layout-phone-me.png` })
+      await sheet.locator('[data-test="me-/admin"]').tap()
+      await expect(page).toHaveURL(/\/admin\//)
+      await page.locator('[data-test=tab-approvals]').tap()
+      await expect(page).toHaveURL(/\/approvals$/)
+      await expect(page.locator('[data-test=tab-approvals]')).toHaveClass(/is-active/)
+    } else {
+      // The folded menu is remembered across a reload.
+      await page.goto('/')
+      await page.click('[data-test=nav-collapse]')
+      await expect(page.locator('[data-test=sidebar]')).toHaveCSS('width', '64px')
+      await page.reload()
+      await expect(page.locator('[data-test=sidebar]')).toHaveCSS('width', '64px')
+      await page.click('[data-test=nav-collapse]')
+      await expect(page.locator('[data-test=sidebar]')).toHaveCSS('width', '208px')
+    }
+  }
+})
