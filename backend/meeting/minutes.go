@@ -209,7 +209,12 @@ func (s *Service) validateMinutes(ctx context.Context, m *Meeting, in *MinutesIn
 	return v.Err("meeting.invalid_minutes", "the minutes are not valid")
 }
 
-// PublishMinutes writes the minutes into the drive ("Meetings" folder of the
+// MinutesFolder is the drive folder minutes are published into, named in the
+// company's language as the README promises (before: "Meetings", which the
+// drive keeps using where it already holds a meeting's minutes).
+const MinutesFolder = "会议纪要"
+
+// PublishMinutes writes the minutes into the drive (MinutesFolder of the
 // organizer's department space, or of their personal space when they sit in
 // the root department; readable by the attendees), marks them
 // published, turns new action items into tasks and tells everyone. Publishing
@@ -254,7 +259,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor identity.Actor, meet
 	viewers := append([]string{m.OrganizerID}, m.attendeeIDs()...)
 	name := fmt.Sprintf("%s %s 纪要.md", key.In(m.location()).Format("2006-01-02"), safeName(m.Title))
 	docID, err := s.publisher.PublishMinutes(ctx, actor, MinutesDocument{DepartmentID: organizer.DepartmentID, OrganizerID: organizer.ID,
-		Folder: "Meetings", Name: name, Content: []byte(content), Viewers: viewers, Writers: []string{m.OrganizerID, m.MinuteTakerID},
+		Folder: MinutesFolder, Name: name, Content: []byte(content), Viewers: viewers, Writers: []string{m.OrganizerID, m.MinuteTakerID},
 		Attachments: driveAttachmentIDs(m)})
 	if err != nil {
 		return Minutes{}, err
