@@ -68,9 +68,9 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
 
   // The detail page reads Tokyo's clock, and the reader's.
   await zhang.goto('/meetings/' + id)
-  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('10:00 – 11:00 (Asia/Tokyo)')
+  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('10:00 – 11:00 (日本标准时间 (GMT+09:00))')
   await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('你的时间')
-  await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('09:00 – 10:00（Asia/Shanghai）')
+  await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('09:00 – 10:00（中国标准时间 (GMT+08:00)）')
   await expect(zhang.locator('[data-test=repeat]')).toHaveText('不重复')
 
   // 李娜 accepts.
@@ -86,7 +86,7 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
   await setPicker(zhang, 'end', tokyo(tue + 2 * HOUR))
   await zhang.click('[data-test=save]')
   await expect(zhang.locator('.el-message--success').last()).toContainText('会议已更新')
-  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('11:00 – 12:00 (Asia/Tokyo)')
+  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('11:00 – 12:00 (日本标准时间 (GMT+09:00))')
   await expect(zhang.locator('[data-test=attendee]', { hasText: '李娜' })).toContainText('未答复')
 
   await liPage.goto('/')
