@@ -369,7 +369,7 @@ func (s *Service) renderMinutes(ctx context.Context, m *Meeting, mn *Minutes) (s
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s 纪要\n\n", m.Title)
-	fmt.Fprintf(&b, "- 时间：%s–%s（%s）\n", start.Format("2006-01-02 15:04"), end.Format("15:04"), m.TimeZone)
+	fmt.Fprintf(&b, "- 时间：%s–%s（%s）\n", start.Format("2006-01-02 15:04"), end.Format("15:04"), zoneNameZH(m.TimeZone))
 	if place != "" {
 		fmt.Fprintf(&b, "- 地点：%s\n", place)
 	}
@@ -409,3 +409,20 @@ func orDash(s string) string {
 }
 
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
+
+// zoneNamesZH are the Chinese names of the common zones (the same names the
+// web UI shows through Intl; Go has no CLDR names). Others keep their id.
+var zoneNamesZH = map[string]string{
+	"Asia/Shanghai": "中国标准时间", "Asia/Hong_Kong": "香港时间", "Asia/Taipei": "台北时间",
+	"Asia/Singapore": "新加坡标准时间", "Asia/Tokyo": "日本标准时间", "Asia/Seoul": "韩国时间",
+	"Europe/London": "英国时间", "Europe/Berlin": "德国时间", "America/New_York": "北美东部时间",
+	"America/Los_Angeles": "北美太平洋时间", "UTC": "协调世界时",
+}
+
+// zoneNameZH is how the published minutes (a Chinese document) name zone.
+func zoneNameZH(zone string) string {
+	if n, ok := zoneNamesZH[zone]; ok {
+		return n
+	}
+	return zone
+}
