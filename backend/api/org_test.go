@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -271,7 +272,7 @@ func TestOrgPermissionMatrix(t *testing.T) {
 		newUser := func() map[string]any {
 			n++
 			return map[string]any{"email": "p" + string(rune('a'+n)) + "@test.tack", "name": "P", "department_id": dept.ID,
-				"title": "T", "phone": "13800000000"}
+				"title": "T", "phone": "1370000" + strconv.Itoa(1000+n)}
 		}
 		cases := []struct {
 			who, method, path string

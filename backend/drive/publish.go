@@ -31,9 +31,14 @@ func (s *Service) PublishMinutes(ctx context.Context, actor identity.Actor, doc 
 	if err != nil {
 		return "", err
 	}
-	folder, err := s.ensureFolder(ctx, sp.RootID, folderName)
+	folder, err := s.legacyMinutesFolder(ctx, sp.RootID, name)
 	if err != nil {
 		return "", err
+	}
+	if folder == nil {
+		if folder, err = s.ensureFolder(ctx, sp.RootID, folderName); err != nil {
+			return "", err
+		}
 	}
 	in := SmallUpload{ParentID: folder.ID, Name: name, Body: bytes.NewReader(doc.Content)}
 	st := s.read(ctx)
@@ -110,6 +115,26 @@ func (s *Service) minutesSpace(ctx context.Context, doc meeting.MinutesDocument)
 		return nil, wrap("organizer", err)
 	}
 	return s.PersonalSpace(ctx, identity.Actor{UserID: u.ID, Name: u.Name})
+}
+
+// legacyFolderName is the folder minutes went to before they were published
+// into meeting.MinutesFolder.
+const legacyFolderName = "Meetings"
+
+// legacyMinutesFolder returns the old "Meetings" folder under rootID when it
+// holds a file called name: minutes published there before the rename get
+// their new version in place (the attendees' links and grants stay valid)
+// rather than a second copy in the new folder. Otherwise nil.
+func (s *Service) legacyMinutesFolder(ctx context.Context, rootID, name string) (*Entry, error) {
+	st := s.read(ctx)
+	f, err := st.liveChild(rootID, nameKey(legacyFolderName), "")
+	if err != nil || f == nil {
+		return nil, err
+	}
+	if cur, err := st.liveChild(f.ID, nameKey(name), ""); err != nil || cur == nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // ensureFolder returns the live folder name under parentID, creating it.

@@ -469,8 +469,8 @@ func TestMinutesPublishAndTasks(t *testing.T) {
 			t.Fatalf("attendee's view of the published minutes %+v", seen)
 		}
 		doc := drive.docs[0]
-		if doc.Folder != "Meetings" || doc.Name != "2026-01-06 评审会 纪要.md" || doc.DepartmentID != w.a.DepartmentID || len(doc.Viewers) != 3 ||
-			!strings.Contains(string(doc.Content), "采用方案 A") || !strings.Contains(string(doc.Content), "| 写设计文档 | "+w.c.Name+" | 2026-01-08 |") {
+		if doc.Folder != "会议纪要" || doc.Name != "2026-01-06 评审会 纪要.md" || doc.DepartmentID != w.a.DepartmentID || len(doc.Viewers) != 3 ||
+			!strings.Contains(string(doc.Content), "采用方案 A") || !strings.Contains(string(doc.Content), "（中国标准时间）") || !strings.Contains(string(doc.Content), "| 写设计文档 | "+w.c.Name+" | 2026-01-08 |") {
 			t.Fatalf("document %+v\n%s", doc, doc.Content)
 		}
 		if evs := events(t, e, "meeting.minutes_published", id); len(evs) != 1 || len(evs[0].Recipients) != 2 {

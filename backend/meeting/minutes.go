@@ -209,7 +209,12 @@ func (s *Service) validateMinutes(ctx context.Context, m *Meeting, in *MinutesIn
 	return v.Err("meeting.invalid_minutes", "the minutes are not valid")
 }
 
-// PublishMinutes writes the minutes into the drive ("Meetings" folder of the
+// MinutesFolder is the drive folder minutes are published into, named in the
+// company's language as the README promises (before: "Meetings", which the
+// drive keeps using where it already holds a meeting's minutes).
+const MinutesFolder = "会议纪要"
+
+// PublishMinutes writes the minutes into the drive (MinutesFolder of the
 // organizer's department space, or of their personal space when they sit in
 // the root department; readable by the attendees), marks them
 // published, turns new action items into tasks and tells everyone. Publishing
@@ -254,7 +259,7 @@ func (s *Service) PublishMinutes(ctx context.Context, actor identity.Actor, meet
 	viewers := append([]string{m.OrganizerID}, m.attendeeIDs()...)
 	name := fmt.Sprintf("%s %s 纪要.md", key.In(m.location()).Format("2006-01-02"), safeName(m.Title))
 	docID, err := s.publisher.PublishMinutes(ctx, actor, MinutesDocument{DepartmentID: organizer.DepartmentID, OrganizerID: organizer.ID,
-		Folder: "Meetings", Name: name, Content: []byte(content), Viewers: viewers, Writers: []string{m.OrganizerID, m.MinuteTakerID},
+		Folder: MinutesFolder, Name: name, Content: []byte(content), Viewers: viewers, Writers: []string{m.OrganizerID, m.MinuteTakerID},
 		Attachments: driveAttachmentIDs(m)})
 	if err != nil {
 		return Minutes{}, err
@@ -364,7 +369,7 @@ func (s *Service) renderMinutes(ctx context.Context, m *Meeting, mn *Minutes) (s
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s 纪要\n\n", m.Title)
-	fmt.Fprintf(&b, "- 时间：%s–%s（%s）\n", start.Format("2006-01-02 15:04"), end.Format("15:04"), m.TimeZone)
+	fmt.Fprintf(&b, "- 时间：%s–%s（%s）\n", start.Format("2006-01-02 15:04"), end.Format("15:04"), zoneNameZH(m.TimeZone))
 	if place != "" {
 		fmt.Fprintf(&b, "- 地点：%s\n", place)
 	}
@@ -404,3 +409,20 @@ func orDash(s string) string {
 }
 
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
+
+// zoneNamesZH are the Chinese names of the common zones (the same names the
+// web UI shows through Intl; Go has no CLDR names). Others keep their id.
+var zoneNamesZH = map[string]string{
+	"Asia/Shanghai": "中国标准时间", "Asia/Hong_Kong": "香港时间", "Asia/Taipei": "台北时间",
+	"Asia/Singapore": "新加坡标准时间", "Asia/Tokyo": "日本标准时间", "Asia/Seoul": "韩国时间",
+	"Europe/London": "英国时间", "Europe/Berlin": "德国时间", "America/New_York": "北美东部时间",
+	"America/Los_Angeles": "北美太平洋时间", "UTC": "协调世界时",
+}
+
+// zoneNameZH is how the published minutes (a Chinese document) name zone.
+func zoneNameZH(zone string) string {
+	if n, ok := zoneNamesZH[zone]; ok {
+		return n
+	}
+	return zone
+}

@@ -20,8 +20,9 @@ const companyID = "company"
 var (
 	// ErrSetupDone refuses a second setup.
 	ErrSetupDone = apperr.Conflict("setup.already_done", "this workspace is already set up")
-	// ErrBadCredentials is the one answer for an unknown email or a wrong password.
-	ErrBadCredentials = apperr.Unauthenticated("auth.bad_credentials", "wrong email or password")
+	// ErrBadCredentials is the one answer for an unknown email or phone
+	// number or a wrong password.
+	ErrBadCredentials = apperr.Unauthenticated("auth.bad_credentials", "wrong email, phone number or password")
 	// ErrTOTPRequired asks the client for the authenticator code.
 	ErrTOTPRequired = apperr.Unauthenticated("auth.totp_required", "enter the code from your authenticator app")
 )
@@ -115,20 +116,24 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip str
 	return res, err
 }
 
-// Login checks email, password and (when enabled) the TOTP code, and opens a
+// Login checks the email or phone number, password and (when enabled) the TOTP code, and opens a
 // session. Attempts are throttled per (email, IP) pair and per IP, and
 // authenticator codes per user (ratelimit.go); the attempt is counted before
 // the password is hashed. An unknown email and a deactivated account answer
 // exactly like a wrong password, after the same work.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (LoginResult, error) {
-	email := normEmail(req.Email)
-	pairKey, ipKey := keyPair+email+"|"+req.IP, keyIP+req.IP
+	name, byPhone := loginName(req)
+	pairKey, ipKey := keyPair+name+"|"+req.IP, keyIP+req.IP
 	try, err := s.logins.reserve(pairKey, ipKey)
 	if err != nil {
 		return LoginResult{}, err
 	}
 	var u User
-	err = s.db.WithContext(ctx).First(&u, "email = ?", email).Error
+	if byPhone {
+		u, err = s.userByPhone(ctx, name)
+	} else {
+		err = s.db.WithContext(ctx).First(&u, "email = ?", name).Error
+	}
 	if err != nil && !store.IsNotFound(err) {
 		try.release()
 		return LoginResult{}, fmt.Errorf("org: login: %w", err)
@@ -251,4 +256,35 @@ func (s *Service) ChangePassword(ctx context.Context, actor identity.Actor, req 
 		return s.audit(tx, actor, "user.change_password", "user", u.ID, nil)
 	})
 	return res, err
+}
+
+// loginName is the normalised sign-in name of req and whether it is a phone
+// number: anything with an @ is an email; anything else that normalises as a
+// phone number is one. What is neither is looked up as an email, so it fails
+// like an unknown account, after the same work.
+func loginName(req LoginRequest) (string, bool) {
+	raw := req.Login
+	if strings.TrimSpace(raw) == "" {
+		raw = req.Email
+	}
+	if !strings.Contains(raw, "@") {
+		if p, ok := normPhone(raw); ok {
+			return p, true
+		}
+	}
+	return normEmail(raw), false
+}
+
+// userByPhone finds the one active user with phone. A number shared by two
+// active accounts (left from before numbers had to be unique, see
+// normalisePhones) signs neither in: it answers not found, like an unknown one.
+func (s *Service) userByPhone(ctx context.Context, phone string) (User, error) {
+	var us []User
+	if err := s.db.WithContext(ctx).Where("phone = ? AND active = ?", phone, true).Limit(2).Find(&us).Error; err != nil {
+		return User{}, err
+	}
+	if len(us) != 1 {
+		return User{}, gorm.ErrRecordNotFound
+	}
+	return us[0], nil
 }

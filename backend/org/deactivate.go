@@ -182,6 +182,16 @@ func (s *Service) Reactivate(ctx context.Context, actor identity.Actor, id strin
 		if u.Active {
 			return apperr.Conflict("org.already_active", "this account is active")
 		}
+		if u.Phone != "" {
+			// Phone numbers sign in, so two active accounts must not share one.
+			taken, err := phoneTaken(tx, u.Phone, u.ID)
+			if err != nil {
+				return err
+			}
+			if taken {
+				return apperr.Conflict("org.phone_taken", "another active account has this phone number; change one of them first")
+			}
+		}
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
 			"active": true, "deactivated_at": nil, "updated_at": s.clock.Now(), "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return fmt.Errorf("org: reactivate: %w", err)

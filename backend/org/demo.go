@@ -94,9 +94,9 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 
 // demoAccounts prints the demo company's sign-ins as a table.
 func demoAccounts(out io.Writer) error {
-	rows := [][]string{{"EMAIL", "NAME", "TITLE", "ROLES"}}
+	rows := [][]string{{"EMAIL", "PHONE", "NAME", "TITLE", "ROLES"}}
 	for _, u := range demoUsers {
-		rows = append(rows, []string{u.email, u.name, u.title, fmt.Sprint(normRoles(u.roles))})
+		rows = append(rows, []string{u.email, u.phone, u.name, u.title, fmt.Sprint(normRoles(u.roles))})
 	}
 	_, err := io.WriteString(out, columns(rows))
 	return err

@@ -76,5 +76,9 @@ ALTER TABLE roles ADD COLUMN privileged BOOLEAN NOT NULL DEFAULT TRUE;
 UPDATE roles SET privileged = FALSE WHERE id = 'member'`},
 		// An administrator's own absolute session lifetime (0: the server's).
 		{ID: "org-0004-session-days", SQL: `ALTER TABLE company ADD COLUMN session_days INTEGER NOT NULL DEFAULT 0`},
+		// Phone numbers are a sign-in name: stored normalised, looked up by
+		// an index (uniqueness among active users is the service's; see
+		// normalisePhones for why not a unique index).
+		{ID: "org-0005-phonefix", SQL: `CREATE INDEX users_phone ON users (phone)`, Func: normalisePhones},
 	}
 }

@@ -125,7 +125,10 @@ type SetupRequest struct {
 }
 
 // LoginRequest signs a user in. TOTPCode is needed when 2FA is on.
+// Login is an email or a phone number; Email is the older name of the same
+// field, still accepted when Login is empty.
 type LoginRequest struct {
+	Login    string `json:"login"`
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	TOTPCode string `json:"totp_code"`

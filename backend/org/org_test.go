@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,12 +80,18 @@ func (f *fixture) user(t *testing.T, email, dept string, manager *string, roles 
 		dept = f.root.ID
 	}
 	res, err := f.svc.CreateUser(ctx, f.admin, org.NewUserRequest{Email: email, Name: strings.Split(email, "@")[0],
-		DepartmentID: dept, Title: "Staff", Phone: "13900000000", ManagerID: manager, Roles: roles, Password: "password123"})
+		DepartmentID: dept, Title: "Staff", Phone: nextPhone(), ManagerID: manager, Roles: roles, Password: "password123"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return res.User
 }
+
+var phoneSeq atomic.Int64
+
+// nextPhone is a phone number no other fixture user has (numbers are unique
+// among active users).
+func nextPhone() string { return fmt.Sprintf("139%08d", phoneSeq.Add(1)) }
 
 func (f *fixture) actor(t *testing.T, id string) identity.Actor {
 	t.Helper()
@@ -310,7 +318,7 @@ func TestUsersPermissionsAndLocking(t *testing.T) {
 		_, err := f.svc.UpdateUser(ctx, f.admin, f.admin.UserID, org.UpdateUserRequest{Roles: &[]string{}, Version: 1})
 		wantKey(t, err, "org.own_roles")
 		newReq := func(email string, roles ...string) org.NewUserRequest {
-			return org.NewUserRequest{Email: email, Name: "N", DepartmentID: f.root.ID, Title: "T", Phone: "13800000000", Roles: roles}
+			return org.NewUserRequest{Email: email, Name: "N", DepartmentID: f.root.ID, Title: "T", Phone: nextPhone(), Roles: roles}
 		}
 		cases := []struct {
 			name  string

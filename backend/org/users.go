@@ -39,8 +39,19 @@ func validateNewUser(tx *gorm.DB, v *apperr.Validator, req *NewUserRequest, chec
 	}
 	check(v, "name", textProblem(req.Name, maxNameLen))
 	check(v, "title", textProblem(req.Title, maxTitleLen))
-	v.Check(req.Phone != "", "phone", "required")
-	v.Check(req.Phone == "" || validPhone(req.Phone), "phone", "invalid_phone")
+	switch p, ok := normPhone(req.Phone); {
+	case req.Phone == "":
+		v.Check(false, "phone", "required")
+	case !ok:
+		v.Check(false, "phone", "invalid_phone")
+	default:
+		req.Phone = p
+		taken, err := phoneTaken(tx, p, "")
+		if err != nil {
+			return err
+		}
+		v.Check(!taken, "phone", "duplicate")
+	}
 	if req.Password != "" {
 		check(v, "password", passwordProblem(req.Password))
 	}
@@ -348,9 +359,19 @@ func (s *Service) validateUserPatch(tx *gorm.DB, actor identity.Actor, u User, r
 		set("title", t, t == u.Title)
 	}
 	if req.Phone != nil {
-		p := strings.TrimSpace(*req.Phone)
-		v.Check(p != "", "phone", "required")
-		v.Check(p == "" || validPhone(p), "phone", "invalid_phone")
+		p, ok := normPhone(*req.Phone)
+		switch {
+		case strings.TrimSpace(*req.Phone) == "":
+			v.Check(false, "phone", "required")
+		case !ok:
+			v.Check(false, "phone", "invalid_phone")
+		case p != u.Phone:
+			taken, err := phoneTaken(tx, p, u.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			v.Check(!taken, "phone", "duplicate")
+		}
 		set("phone", p, p == u.Phone)
 	}
 	if req.Locale != nil {

@@ -17,7 +17,6 @@ const (
 )
 
 var (
-	phoneRE  = regexp.MustCompile(`^\+?[0-9][0-9 ()-]{4,22}[0-9]$`)
 	roleIDRE = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
 )
 
@@ -35,21 +34,6 @@ func validEmail(s string) bool {
 	}
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && strings.Contains(s[at+1:], ".")
-}
-
-// validPhone accepts digits with an optional leading + and spaces, dashes or
-// parentheses between them, 6 to 20 digits in all.
-func validPhone(s string) bool {
-	if !phoneRE.MatchString(s) {
-		return false
-	}
-	n := 0
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			n++
-		}
-	}
-	return n >= 6 && n <= 20
 }
 
 // textProblem returns "required" or "too_long" for a required text field, or "".

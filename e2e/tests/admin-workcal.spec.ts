@@ -19,7 +19,7 @@ test('admin working calendar: hours, a make-up Saturday, find-a-time follows; ph
   await admin.goto('/approvals/admin/calendar')
   await expect(admin).toHaveURL(/\/admin\/calendar$/)
   await expect(admin.locator('[data-test=admin-tab-calendar]')).toHaveText('工作日历')
-  await expect(admin.locator('[data-test=workcal-page]')).toContainText('Asia/Shanghai')
+  await expect(admin.locator('[data-test=workcal-page]')).toContainText('中国标准时间 (GMT+08:00)')
 
   // No working day at all: a translated error, nothing saved.
   const days = admin.locator('[data-test=work-days]')

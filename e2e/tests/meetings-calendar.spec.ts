@@ -45,7 +45,7 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
   await zhang.fill('[data-test=title]', '东京分公司周会')
   await zhang.click('.el-select[data-test=time-zone]')
   await zhang.keyboard.type('Asia/Tokyo')
-  await zhang.locator('.el-select-dropdown__item:visible', { hasText: /^Asia\/Tokyo$/ }).click()
+  await zhang.locator('.el-select-dropdown__item:visible', { hasText: /^日本标准时间 \(GMT\+09:00\)$/ }).click()
   await setPicker(zhang, 'start', tokyo(tue))
   await setPicker(zhang, 'end', tokyo(tue + HOUR))
   await zhang.click('[data-test=attendees]')
@@ -68,9 +68,9 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
 
   // The detail page reads Tokyo's clock, and the reader's.
   await zhang.goto('/meetings/' + id)
-  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('10:00 – 11:00 (Asia/Tokyo)')
+  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('10:00 – 11:00 (日本标准时间 (GMT+09:00))')
   await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('你的时间')
-  await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('09:00 – 10:00（Asia/Shanghai）')
+  await expect(zhang.locator('[data-test=meeting-local-time]')).toContainText('09:00 – 10:00（中国标准时间 (GMT+08:00)）')
   await expect(zhang.locator('[data-test=repeat]')).toHaveText('不重复')
 
   // 李娜 accepts.
@@ -86,7 +86,7 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
   await setPicker(zhang, 'end', tokyo(tue + 2 * HOUR))
   await zhang.click('[data-test=save]')
   await expect(zhang.locator('.el-message--success').last()).toContainText('会议已更新')
-  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('11:00 – 12:00 (Asia/Tokyo)')
+  await expect(zhang.locator('[data-test=meeting-time]')).toContainText('11:00 – 12:00 (日本标准时间 (GMT+09:00))')
   await expect(zhang.locator('[data-test=attendee]', { hasText: '李娜' })).toContainText('未答复')
 
   await liPage.goto('/')
@@ -104,7 +104,7 @@ test('a Tokyo call: booked in its zone, changed, DINGed, and subscribed to from 
   // 张伟 DINGs the attendees from the meeting; 李娜 must acknowledge, and can open the meeting from it.
   await zhang.click('[data-test=ding-about]')
   await expect(zhang.locator('[data-test=ding-recipients]')).toContainText('李娜')
-  await expect(zhang.locator('[data-test=ding-text]')).toHaveValue(/请准时参加会议「东京分公司周会」：.*11:00 – 12:00 \(Asia\/Tokyo\)$/)
+  await expect(zhang.locator('[data-test=ding-text]')).toHaveValue(/请准时参加会议「东京分公司周会」：.*11:00 – 12:00 \(日本标准时间 \(GMT\+09:00\)\)$/)
   await zhang.waitForTimeout(400)
   await zhang.screenshot({ path: 'artifacts/meetings-ding.png' })
   await zhang.click('[data-test=ding-send]')

@@ -168,7 +168,8 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   const liPage = await signedIn(browser, baseURL!, 'li@meet.test')
   await liPage.goto('/meetings/' + meetingId)
   await liPage.locator('.mt-att', { hasText: '刘洋' }).locator('label', { hasText: '缺席' }).click()
-  await liPage.fill('[data-test=discussion]', '评审了 2.0 版本的需求范围和上线计划。')
+  // With markup that must stay text in the rendered document (no XSS).
+  await liPage.fill('[data-test=discussion]', '评审了 2.0 版本的需求范围和上线计划。<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">')
   await liPage.click('[data-test=add-decision]')
   await liPage.locator('[data-test=decision]').fill('2.0 版本 12 月底上线')
   await liPage.click('[data-test=add-action]')
@@ -194,9 +195,19 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   await expect(doc.locator('[data-test=minutes-document-name]')).toContainText(`${TITLE} 纪要.md`)
   await expect(doc.locator('[data-test=minutes-document-role]')).toHaveText('只读')
   const body = doc.locator('[data-test=minutes-document-body]')
-  for (const s of ['出席：张伟、李娜、王芳', '缺席：刘洋', '评审了 2.0 版本', '2.0 版本 12 月底上线', `| 整理上线检查清单 | 王芳 | ${due} |`]) {
+  for (const s of ['出席：张伟、李娜、王芳', '缺席：刘洋', '评审了 2.0 版本', '2.0 版本 12 月底上线']) {
     await expect(body).toContainText(s)
   }
+  // Rendered as a document, not Markdown source: a heading, lists and the action-item table.
+  await expect(body.locator('h2')).toContainText(`${TITLE} 纪要`)
+  await expect(body.locator('h3', { hasText: '决议' })).toBeVisible()
+  await expect(body.locator('ol li')).toContainText(['2.0 版本 12 月底上线'])
+  await expect(body.locator('table tr', { hasText: '整理上线检查清单' }).locator('td')).toHaveText(['整理上线检查清单', '王芳', due])
+  await expect(body).not.toContainText('## ')
+  // The markup in the discussion is shown as text and never ran.
+  await expect(body).toContainText('<script>window.__xss = 1</script>')
+  expect(await body.locator('script, img').count()).toBe(0)
+  expect(await wangPage.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined()
   const minutes = await (await wangPage.request.get(`/api/v1/meetings/${meetingId}/minutes`)).json()
   const docId: string = minutes.document_id
   await expect(doc.locator('[data-test=minutes-document-open]')).toHaveAttribute('href', '/drive/entries/' + docId)

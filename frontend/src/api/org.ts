@@ -40,7 +40,8 @@ function qs(f: Record<string, string | number | boolean | undefined>): string {
 export const orgApi = {
   setupStatus: () => api.get<{ needed: boolean }>('/api/v1/setup'),
   setup: (body: { company_name: string; admin: NewUser }) => api.post<LoginResult>('/api/v1/setup', body),
-  login: (email: string, password: string, totp_code = '') => api.post<LoginResult>('/api/v1/auth/login', { email, password, totp_code }),
+  // login is an email or a phone number.
+  login: (login: string, password: string, totp_code = '') => api.post<LoginResult>('/api/v1/auth/login', { login, password, totp_code }),
   logout: () => api.post<void>('/api/v1/auth/logout', {}),
   me: () => api.get<User>('/api/v1/me', { quiet401: true }),
   company: () => api.get<Company>('/api/v1/company', { quiet401: true }),

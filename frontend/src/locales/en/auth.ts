@@ -9,8 +9,9 @@ export default {
   },
   login: {
     title: 'Sign in',
-    subtitle: 'Use your work email and password',
+    subtitle: 'Use your phone number or work email and password',
     emailPlaceholder: "name{'@'}company.com",
+    loginPlaceholder: 'Phone number or email',
     submit: 'Sign in',
     totpTitle: 'Two-step verification',
     totpHint: 'Enter the 6-digit code from your authenticator app',
@@ -31,6 +32,7 @@ export default {
   },
   fields: {
     email: 'Email',
+    login: 'Phone number or email',
     password: 'Password',
     passwordAgain: 'Confirm password',
     totp: 'Code',
@@ -68,7 +70,7 @@ export const errors = {
     required: 'Please sign in',
     csrf: 'The request was refused; reload the page and try again',
     session_expired: 'Your session has expired; please sign in again',
-    bad_credentials: 'Wrong email or password',
+    bad_credentials: 'Wrong phone number, email or password',
     totp_required: 'Enter the code from your authenticator app',
     bad_totp: 'The code is not valid',
     rate_limited: 'Too many failed attempts; wait a moment and try again',

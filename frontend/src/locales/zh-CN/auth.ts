@@ -9,8 +9,9 @@ export default {
   },
   login: {
     title: '登录',
-    subtitle: '使用公司邮箱和密码登录',
+    subtitle: '使用手机号或公司邮箱和密码登录',
     emailPlaceholder: "name{'@'}company.com",
+    loginPlaceholder: '手机号或邮箱',
     submit: '登录',
     totpTitle: '两步验证',
     totpHint: '请输入身份验证器 App 中显示的 6 位验证码',
@@ -31,6 +32,7 @@ export default {
   },
   fields: {
     email: '邮箱',
+    login: '手机号/邮箱',
     password: '密码',
     passwordAgain: '确认密码',
     totp: '验证码',
@@ -68,7 +70,7 @@ export const errors = {
     required: '请先登录',
     csrf: '请求被拒绝，请刷新页面后重试',
     session_expired: '登录已过期，请重新登录',
-    bad_credentials: '邮箱或密码错误',
+    bad_credentials: '手机号/邮箱或密码错误',
     totp_required: '请输入身份验证器中的验证码',
     bad_totp: '验证码不正确',
     rate_limited: '失败次数过多，请稍候再试',

@@ -49,7 +49,7 @@ export default {
   roomBooked: '会议室在该时段已被预订（{time}）',
   roomConflict: '会议室已被「{title}」占用（{time}）',
   cancelled: '已取消',
-  downloadIcs: '导出 .ics',
+  downloadIcs: '导出日历文件',
   moveOccurrence: '改期本次',
   moveOccurrenceHelp: '只改这一次会议的时间，系列中的其他会议不受影响；参会人会收到变更通知。',
   occurrenceMoved: '本次会议已改期',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { instantFromWall, offsetMinutes, wallInZone, zoneChoices } from './zone'
+import { instantFromWall, offsetMinutes, wallInZone, zoneChoices, zoneName } from './zone'
 
 // The wall Dates are browser-local; these checks read them back through the
 // same local fields, so they hold whatever zone the test runner is in.
@@ -41,5 +41,16 @@ describe('meeting time zones', () => {
     const z = zoneChoices('Asia/Tokyo', 'Asia/Shanghai')
     expect(z.slice(0, 2)).toEqual(['Asia/Tokyo', 'Asia/Shanghai'])
     expect(new Set(z).size).toBe(z.length)
+  })
+})
+
+describe('zoneName', () => {
+  it('names zones in the locale with the offset, never the IANA id', () => {
+    const at = new Date('2026-01-05T00:00:00Z')
+    expect(zoneName('Asia/Shanghai', 'zh-CN', at)).toBe('中国标准时间 (GMT+08:00)')
+    expect(zoneName('Asia/Tokyo', 'zh-CN', at)).toBe('日本标准时间 (GMT+09:00)')
+    expect(zoneName('America/New_York', 'zh-CN', at)).toBe('北美东部时间 (GMT-05:00)')
+    expect(zoneName('Asia/Shanghai', 'en', at)).toContain('China')
+    expect(zoneName('No/Such_Zone', 'zh-CN', at)).toBe('No/Such_Zone')
   })
 })

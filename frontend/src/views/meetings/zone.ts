@@ -61,3 +61,37 @@ export function zoneChoices(...first: string[]): string[] {
     'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'UTC']
   return [...new Set([...first.filter(Boolean), ...common, ...all])]
 }
+
+/**
+ * zoneName is how a person reads zone in locale: its localized name and UTC
+ * offset (zh-CN: "中国标准时间 (GMT+08:00)"), never the IANA id, which is
+ * English. Falls back to the id where the browser has no name for it.
+ */
+export function zoneName(zone: string, locale: string, at?: Date): string {
+  // Cached per zone and locale (a choice list names ~400 zones, and each
+  // Intl.DateTimeFormat is costly); the offset is today's.
+  const key = zone + '|' + locale
+  if (!at) {
+    const hit = zoneNames.get(key)
+    if (hit !== undefined) return hit
+    const name = nameZone(zone, locale, new Date())
+    zoneNames.set(key, name)
+    return name
+  }
+  return nameZone(zone, locale, at)
+}
+
+const zoneNames = new Map<string, string>()
+
+function nameZone(zone: string, locale: string, at: Date): string {
+  try {
+    const part = (style: 'longGeneric' | 'longOffset') => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: style })
+      .formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? ''
+    const name = part('longGeneric')
+    const offset = part('longOffset')
+    if (!name) return zone
+    return name === offset ? name : `${name} (${offset})`
+  } catch {
+    return zone
+  }
+}

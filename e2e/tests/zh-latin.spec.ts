@@ -1,0 +1,33 @@
+// No English in the zh-CN UI: an admin walks the main routes and every
+// visible text is checked for Latin-script words outside an allow-list
+// (product names, units, codes, and what users typed: emails, file names).
+import { test, expect } from '@playwright/test'
+import { salesTeam, signedInPage } from '../lib'
+
+const ROUTES = ['/', '/approvals', '/approvals/new', '/approvals/stats', '/approvals/admin/templates', '/meetings', '/tasks',
+  '/drive', '/announcements', '/notifications', '/ding', '/contacts', '/profile', '/admin/users', '/admin/departments',
+  '/admin/calendar', '/sync', '/settings/email']
+
+// Words that are Chinese UI too: product and protocol names, units, the offset prefix.
+const ALLOWED = new Set(['T' /* the logo mark */, 'Tack', 'DING', 'Wi-Fi', 'GMT', 'UTC', 'KB', 'MB', 'GB', 'TB', 'B', 'App', 'SMTP', 'TLS', 'IP', 'ID',
+  'Excel', 'CSV', 'JSON', 'Microsoft', 'Authenticator', 'PDF', 'Markdown', 'iCal', 'Outlook', 'Google', 'Windows', 'macOS', 'Linux', 'HTTPS', 'URL', 'Demo', 'Tech'])
+
+test('no Latin-script UI text in zh-CN', async ({ browser, request, baseURL }) => {
+  await salesTeam(request, 'latin.test')
+  const page = await signedInPage(browser, baseURL!, 'admin@latin.test')
+  const offenders: string[] = []
+  for (const route of ROUTES) {
+    await page.goto(route)
+    await expect(page.locator('main, .el-main, #app').first()).toBeVisible()
+    await page.waitForLoadState('networkidle')
+    const text = await page.evaluate(() => document.body.innerText)
+    const cleaned = text
+      .replace(/[\w.+-]+@[\w.-]+/g, ' ') // emails
+      .replace(/\b[A-Za-z]{1,4}-?\d[\w-]*/g, ' ') // codes and versions: BG-20260105-0001, v3
+      .replace(/\S+\.(md|txt|pdf|docx?|xlsx?|png|jpe?g|ics|zip|csv)\b/gi, ' ') // file names
+    for (const w of cleaned.match(/[A-Za-z][A-Za-z-]*/g) ?? []) {
+      if (!ALLOWED.has(w)) offenders.push(`${route}: ${w}`)
+    }
+  }
+  expect([...new Set(offenders)]).toEqual([])
+})
