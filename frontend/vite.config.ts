@@ -46,6 +46,12 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
+    // The on-demand plugin imports each component's stylesheet from
+    // element-plus/es; Node cannot load CSS, so Vitest must run element-plus
+    // through Vite (where CSS is handled) instead of externalizing it. In a
+    // checkout whose node_modules is a symlink outside the project this
+    // happened by accident, which hid the problem.
+    server: { deps: { inline: ['element-plus'] } },
     include: ['src/**/*.test.ts', 'build/**/*.test.ts'],
     restoreMocks: true,
   },

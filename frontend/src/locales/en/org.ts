@@ -208,6 +208,7 @@ export default {
 
 export const errors = {
   org: {
+    phone_taken: 'Another active account has this phone number; change one of them first',
     forbidden: 'You are not allowed to do this',
     stale_version: 'Someone else changed this record; reload and try again',
     invalid_user: 'Check the highlighted fields',

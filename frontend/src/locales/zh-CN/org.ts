@@ -208,6 +208,7 @@ export default {
 
 export const errors = {
   org: {
+    phone_taken: '另一个在职账号已使用这个手机号，请先修改其中一个',
     forbidden: '你没有权限执行此操作',
     stale_version: '该记录已被他人修改，请刷新后重试',
     invalid_user: '请检查标红的内容',
