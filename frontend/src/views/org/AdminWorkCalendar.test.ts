@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fetchReplies, mountView, settle } from '../../test/mount'
 import AdminWorkCalendar from './AdminWorkCalendar.vue'
+import { zoneName } from '../meetings/zone'
 
 const calendar = (over: Record<string, unknown> = {}) => ({
   time_zone: 'Asia/Shanghai', work_start: '09:00', work_end: '18:00', work_days: [1, 2, 3, 4, 5],
@@ -18,7 +19,9 @@ describe('AdminWorkCalendar', { timeout: 30_000 }, () => {
     const { wrapper } = await mountView(AdminWorkCalendar, '/')
     await settle()
     expect(calls[0].path).toBe('/api/v1/workcal')
-    expect(wrapper.text()).toContain('Asia/Shanghai')
+    // The zone reads as its localized name (中国标准时间), not its IANA id.
+    expect(wrapper.text()).toContain(zoneName('Asia/Shanghai', 'zh-CN'))
+    expect(wrapper.text()).not.toContain('Asia/Shanghai')
     expect(wrapper.find('[data-test=calendar-days]').text()).toContain('国庆节')
 
     await wrapper.find('[data-test=save-week]').trigger('click')
