@@ -194,7 +194,7 @@ func (c countRequests) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // insertEntries inserts drive entries into a space in one transaction, as
-// one change (bulkEntries' way).
+// one change of the space (the benchmarks' way of building a big drive).
 func insertEntries(b testing.TB, db *gorm.DB, sp Space, entries []drive.Entry) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	err := db.Transaction(func(tx *gorm.DB) error {

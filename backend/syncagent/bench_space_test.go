@@ -224,53 +224,19 @@ func sampleHeap() func() uint64 {
 }
 
 // bulkEntries inserts n entries into the space, in folders of 100 files
-// directly under its root, in one transaction: what the drive API would
-// take minutes to build.
+// directly under its root, in one transaction (insertEntries): what the
+// drive API would take minutes to build.
 func bulkEntries(b *testing.B, db *gorm.DB, sp Space, n int) {
-	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	err := db.Transaction(func(tx *gorm.DB) error {
-		var seq int64
-		if err := tx.Raw("SELECT change_seq FROM drive_spaces WHERE id = ?", sp.ID).Scan(&seq).Error; err != nil {
-			return err
+	entries := make([]drive.Entry, 0, n)
+	folder := ""
+	for i := range n {
+		if i%101 == 0 {
+			folder = store.NewID()
+			entries = append(entries, drive.Entry{ID: folder, ParentID: sp.RootID, Kind: drive.KindFolder, Name: fmt.Sprintf("bulk%05d", i/101)})
+			continue
 		}
-		seq++
-		batch := make([]drive.Entry, 0, 1000)
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			err := tx.CreateInBatches(batch, 500).Error
-			batch = batch[:0]
-			return err
-		}
-		add := func(e drive.Entry) error {
-			e.SpaceID, e.Version, e.Seq, e.CreatedAt, e.ModifiedAt, e.NameKey = sp.ID, 1, seq, now, now, strings.ToLower(e.Name)
-			batch = append(batch, e)
-			if len(batch) == cap(batch) {
-				return flush()
-			}
-			return nil
-		}
-		folder := ""
-		for i := range n {
-			if i%101 == 0 {
-				folder = store.NewID()
-				if err := add(drive.Entry{ID: folder, ParentID: sp.RootID, Kind: drive.KindFolder, Name: fmt.Sprintf("bulk%05d", i/101)}); err != nil {
-					return err
-				}
-				continue
-			}
-			sum := sha256.Sum256([]byte(strconv.Itoa(i)))
-			if err := add(drive.Entry{ID: store.NewID(), ParentID: folder, Kind: drive.KindFile, Name: fmt.Sprintf("file%06d.dat", i), Size: 4096, Hash: hex.EncodeToString(sum[:])}); err != nil {
-				return err
-			}
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		return tx.Exec("UPDATE drive_spaces SET change_seq = ? WHERE id = ?", seq, sp.ID).Error
-	})
-	if err != nil {
-		b.Fatal(err)
+		sum := sha256.Sum256([]byte(strconv.Itoa(i)))
+		entries = append(entries, drive.Entry{ID: store.NewID(), ParentID: folder, Kind: drive.KindFile, Name: fmt.Sprintf("file%06d.dat", i), Size: 4096, Hash: hex.EncodeToString(sum[:])})
 	}
+	insertEntries(b, db, sp, entries)
 }
