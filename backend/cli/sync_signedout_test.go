@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,19 +18,7 @@ import (
 func TestSyncOnceWithAnExpiredSessionSaysSignInAgain(t *testing.T) {
 	e := servertest.New(t)
 	tok, _ := e.Setup()
-	var spaces struct {
-		Items []struct {
-			ID, Kind string
-			RootID   string `json:"root_id"`
-		}
-	}
-	e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil).JSON(t, &spaces)
-	var spaceID, rootID string
-	for _, s := range spaces.Items {
-		if s.Kind == "company" {
-			spaceID, rootID = s.ID, s.RootID
-		}
-	}
+	spaceID, rootID := companySpace(t, e, tok)
 	local := t.TempDir()
 	if err := os.WriteFile(filepath.Join(local, "hello.txt"), []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)
@@ -55,19 +42,7 @@ func TestSyncOnceWithAnExpiredSessionSaysSignInAgain(t *testing.T) {
 func TestSyncServeExitsWhenTheSessionExpires(t *testing.T) {
 	e := servertest.New(t)
 	tok, _ := e.Setup()
-	var spaces struct {
-		Items []struct {
-			ID, Kind string
-			RootID   string `json:"root_id"`
-		}
-	}
-	e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil).JSON(t, &spaces)
-	var spaceID, rootID string
-	for _, s := range spaces.Items {
-		if s.Kind == "company" {
-			spaceID, rootID = s.ID, s.RootID
-		}
-	}
+	spaceID, rootID := companySpace(t, e, tok)
 	local, data := t.TempDir(), t.TempDir()
 	if err := os.WriteFile(filepath.Join(local, "hello.txt"), []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)

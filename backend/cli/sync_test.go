@@ -15,24 +15,30 @@ import (
 	"tack/backend/store"
 )
 
-// TestSyncOnce runs `tack sync --once` against a real in-process server.
-func TestSyncOnce(t *testing.T) {
-	e := servertest.New(t)
-	tok, _ := e.Setup()
-	r := e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil)
+// companySpace returns the company drive space's ID and root folder ID.
+func companySpace(t *testing.T, e *servertest.Env, tok string) (spaceID, rootID string) {
+	t.Helper()
 	var spaces struct {
 		Items []struct {
 			ID, Kind string
 			RootID   string `json:"root_id"`
 		}
 	}
-	r.JSON(t, &spaces)
-	var spaceID, rootID string
+	e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil).JSON(t, &spaces)
 	for _, s := range spaces.Items {
 		if s.Kind == "company" {
-			spaceID, rootID = s.ID, s.RootID
+			return s.ID, s.RootID
 		}
 	}
+	t.Fatal("no company space")
+	return "", ""
+}
+
+// TestSyncOnce runs `tack sync --once` against a real in-process server.
+func TestSyncOnce(t *testing.T) {
+	e := servertest.New(t)
+	tok, _ := e.Setup()
+	spaceID, rootID := companySpace(t, e, tok)
 	var folder struct{ ID string }
 	e.Must(http.StatusCreated, "POST", "/api/v1/drive/folders", tok, map[string]string{"parent_id": rootID, "name": "CLI backup"}).JSON(t, &folder)
 
@@ -76,19 +82,7 @@ func TestSyncOnce(t *testing.T) {
 func TestSyncExitsWhenAPairStops(t *testing.T) {
 	e := servertest.New(t)
 	tok, _ := e.Setup()
-	var spaces struct {
-		Items []struct {
-			ID, Kind string
-			RootID   string `json:"root_id"`
-		}
-	}
-	e.Must(http.StatusOK, "GET", "/api/v1/drive/spaces", tok, nil).JSON(t, &spaces)
-	var spaceID, rootID string
-	for _, s := range spaces.Items {
-		if s.Kind == "company" {
-			spaceID, rootID = s.ID, s.RootID
-		}
-	}
+	spaceID, rootID := companySpace(t, e, tok)
 	local, data := t.TempDir(), t.TempDir()
 	if err := os.WriteFile(filepath.Join(local, "hello.txt"), []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)
