@@ -363,26 +363,23 @@ func (e *Engine) setPaused(ctx context.Context, id string, paused bool) error {
 
 // ConfirmDeletes lets the held mass delete of a pair go ahead once.
 func (e *Engine) ConfirmDeletes(id string) error {
-	r, err := e.runner(id)
-	if err != nil {
-		return err
-	}
-	r.mu.Lock()
-	r.confirmed = true
-	r.mu.Unlock()
-	r.markDirty("")
-	return nil
+	return e.confirm(id, func(r *pairRunner) { r.confirmed = true })
 }
 
 // ConfirmOverwrites lets the held mass overwrite of a pair go up once (each
 // file as a new version: the previous ones stay in the drive's history).
 func (e *Engine) ConfirmOverwrites(id string) error {
+	return e.confirm(id, func(r *pairRunner) { r.confirmedOverwrite = true })
+}
+
+// confirm sets a pair's confirmation under its lock and runs a pass.
+func (e *Engine) confirm(id string, set func(*pairRunner)) error {
 	r, err := e.runner(id)
 	if err != nil {
 		return err
 	}
 	r.mu.Lock()
-	r.confirmedOverwrite = true
+	set(r)
 	r.mu.Unlock()
 	r.markDirty("")
 	return nil
