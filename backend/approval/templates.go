@@ -79,6 +79,13 @@ func (s *Service) Template(ctx context.Context, actor identity.Actor, id string)
 	return t, err
 }
 
+// ValidateFields checks a form schema (what the designer saves) and reports
+// problems under path ("fields.<i>.<what>"). Work report templates use the
+// same schema and call it.
+func ValidateFields(fields []Field, path string, v *apperr.Validator) {
+	validateFields(fields, path, v, false)
+}
+
 func validateFields(fields []Field, path string, v *apperr.Validator, nested bool) {
 	seen := map[string]bool{}
 	for i, f := range fields {

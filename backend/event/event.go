@@ -45,6 +45,9 @@ const (
 	OrgUserDeactivated = "org.user_deactivated"
 	OrgPasswordReset   = "org.password_reset"
 
+	ReportSubmitted = "report.submitted"
+	ReportCommented = "report.commented"
+
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
 	StreamsClosed = "auth.streams_closed"
@@ -69,6 +72,7 @@ var Payloads = map[string]any{
 	OrgUserDeactivated: UserDeactivated{},
 	OrgPasswordReset:   PasswordReset{},
 	StreamsClosed:      Streams{},
+	ReportSubmitted:    Report{}, ReportCommented: Report{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -258,4 +262,20 @@ func Decode[T any](data map[string]any) (T, error) {
 	}
 	err = json.Unmarshal(b, &p)
 	return p, err
+}
+
+// Report is the data of report.submitted (to the recipients) and
+// report.commented (to the writer and the others in the thread).
+type Report struct {
+	Title      string `json:"title"`
+	Link       string `json:"link"`
+	ReportID   string `json:"report_id"`
+	TemplateID string `json:"template_id"`
+	Period     string `json:"period"`
+	WriterID   string `json:"writer_id"`
+	WriterName string `json:"writer_name"`
+	Late       bool   `json:"late,omitempty"`
+	// Comment is report.commented's text (its start), By its author's name.
+	Comment string `json:"comment,omitempty"`
+	By      string `json:"by,omitempty"`
 }

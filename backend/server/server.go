@@ -26,6 +26,7 @@ import (
 	"tack/backend/notify"
 	"tack/backend/notify/notifyorg"
 	"tack/backend/org"
+	"tack/backend/report"
 	"tack/backend/store"
 	"tack/backend/workcal"
 )
@@ -41,6 +42,7 @@ type Server struct {
 	Workcal  *workcal.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
+	Report   *report.Service
 	handler  http.Handler
 	jobs     []Job
 	certs    *certReloader // nil: plain HTTP
@@ -71,6 +73,7 @@ func Migrations() []store.Migration {
 	all = append(all, drive.Migrations()...)
 	all = append(all, devices.Migrations()...)
 	all = append(all, workcal.Migrations()...)
+	all = append(all, report.Migrations()...)
 	return all
 }
 
@@ -147,6 +150,12 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	s.AddJob(drive.Job{S: s.Drive})
+	s.Report = report.NewService(db, clk, s.Org, s.Workcal, report.Deps{Leaves: s.Approval})
+	if err := s.Report.EnsureBuiltins(ctx); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.AddJob(report.Job{S: s.Report})
 	s.handler = api.NewRouter(api.Deps{
 		DB:       db,
 		Org:      s.Org,
@@ -156,6 +165,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Notify:   s.Notify,
 		Drive:    s.Drive,
 		Devices:  devices.NewService(db, clk),
+		Report:   s.Report,
 		UI:       ui,
 		Version:  cfg.Version,
 

@@ -23,6 +23,8 @@ export const EventType = {
   AnnouncementPublished: 'announcement.published',
   OrgUserDeactivated: 'org.user_deactivated',
   OrgPasswordReset: 'org.password_reset',
+  ReportSubmitted: 'report.submitted',
+  ReportCommented: 'report.commented',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -137,6 +139,19 @@ export interface PasswordReset {
   by_name: string
 }
 
+export interface Report {
+  title: string
+  link: string
+  report_id: string
+  template_id: string
+  period: string
+  writer_id: string
+  writer_name: string
+  late?: boolean
+  comment?: string
+  by?: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -164,5 +179,7 @@ export interface EventPayloads {
   'announcement.published': Announcement
   'org.user_deactivated': UserDeactivated
   'org.password_reset': PasswordReset
+  'report.submitted': Report
+  'report.commented': Report
   'auth.streams_closed': Streams
 }

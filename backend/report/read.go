@@ -1,0 +1,166 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"tack/backend/identity"
+)
+
+// ListFilter narrows the sent and received lists.
+type ListFilter struct {
+	Status     string // sent: draft or submitted ("" both)
+	WriterID   string // received: one writer
+	TemplateID string
+	Period     string
+	Unread     bool // received: only unread
+	Limit      int
+	Cursor     string
+}
+
+func (f *ListFilter) limit() int {
+	if f.Limit <= 0 || f.Limit > 200 {
+		return 50
+	}
+	return f.Limit
+}
+
+// Sent lists the actor's own reports, newest first.
+func (s *Service) Sent(ctx context.Context, actor identity.Actor, f ListFilter) ([]Detail, string, error) {
+	q := s.db.WithContext(ctx).Where("writer_id = ?", actor.UserID)
+	if f.Status != "" {
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.TemplateID != "" {
+		q = q.Where("template_id = ?", f.TemplateID)
+	}
+	if f.Period != "" {
+		q = q.Where("period = ?", f.Period)
+	}
+	if f.Cursor != "" {
+		q = q.Where("id < ?", f.Cursor)
+	}
+	var rs []Report
+	if err := q.Order("id DESC").Limit(f.limit() + 1).Find(&rs).Error; err != nil {
+		return nil, "", fmt.Errorf("report: sent: %w", err)
+	}
+	next := ""
+	if len(rs) > f.limit() {
+		rs = rs[:f.limit()]
+		next = rs[len(rs)-1].ID
+	}
+	ds, err := s.details(ctx, actor, rs, true)
+	return ds, next, err
+}
+
+// Received lists the reports sent to the actor: unread first, then newest
+// first. The cursor is "u:<id>" inside the unread part, "r:<id>" after it.
+func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilter) ([]Detail, string, error) {
+	type row struct {
+		ID     string
+		ReadAt *time.Time
+	}
+	q := s.db.WithContext(ctx).Table("report_recipients rr").Select("r.id, rr.read_at").
+		Joins("JOIN reports r ON r.id = rr.report_id").
+		Where("rr.user_id = ? AND r.status = ?", actor.UserID, StatusSubmitted)
+	if f.WriterID != "" {
+		q = q.Where("r.writer_id = ?", f.WriterID)
+	}
+	if f.TemplateID != "" {
+		q = q.Where("r.template_id = ?", f.TemplateID)
+	}
+	if f.Period != "" {
+		q = q.Where("r.period = ?", f.Period)
+	}
+	if f.Unread {
+		q = q.Where("rr.read_at IS NULL")
+	}
+	if part, id, ok := strings.Cut(f.Cursor, ":"); ok {
+		if part == "u" {
+			q = q.Where("(rr.read_at IS NULL AND r.id < ?) OR rr.read_at IS NOT NULL", id)
+		} else {
+			q = q.Where("rr.read_at IS NOT NULL AND r.id < ?", id)
+		}
+	}
+	var rows []row
+	if err := q.Order("CASE WHEN rr.read_at IS NULL THEN 0 ELSE 1 END, r.id DESC").Limit(f.limit() + 1).Scan(&rows).Error; err != nil {
+		return nil, "", fmt.Errorf("report: received: %w", err)
+	}
+	next := ""
+	if len(rows) > f.limit() {
+		rows = rows[:f.limit()]
+		last := rows[len(rows)-1]
+		if last.ReadAt == nil {
+			next = "u:" + last.ID
+		} else {
+			next = "r:" + last.ID
+		}
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var rs []Report
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rs).Error; err != nil {
+			return nil, "", fmt.Errorf("report: received: %w", err)
+		}
+	}
+	byID := map[string]Report{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	ordered := make([]Report, 0, len(ids))
+	for _, id := range ids {
+		ordered = append(ordered, byID[id])
+	}
+	ds, err := s.details(ctx, actor, ordered, false)
+	return ds, next, err
+}
+
+// Week returns one writer's reports of the ISO week holding date that the
+// actor may see (the actor's own, or those sent to the actor), by day: a
+// manager reads a person's week of dailies on one page.
+func (s *Service) Week(ctx context.Context, actor identity.Actor, userID, date string) (WeekView, error) {
+	loc := s.cal.Location()
+	d := s.now().In(loc)
+	if date != "" {
+		var err error
+		if d, err = time.ParseInLocation(time.DateOnly, date, loc); err != nil {
+			return WeekView{}, ErrBadPeriod.WithField("date", "invalid")
+		}
+	}
+	p := PeriodOf(CycleWeekly, d, loc)
+	days := make([]string, 7)
+	for i := range days {
+		days[i] = p.First.AddDate(0, 0, i).Format(time.DateOnly)
+	}
+	q := s.db.WithContext(ctx).Where("writer_id = ? AND status = ? AND period IN ?", userID, StatusSubmitted, append(days, p.Key))
+	if userID != actor.UserID {
+		q = q.Where("id IN (?)", s.db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID))
+	}
+	var rs []Report
+	if err := q.Order("period, id").Find(&rs).Error; err != nil {
+		return WeekView{}, fmt.Errorf("report: week: %w", err)
+	}
+	ds, err := s.details(ctx, actor, rs, false)
+	if err != nil {
+		return WeekView{}, err
+	}
+	names, err := s.org.Names(ctx, []string{userID})
+	if err != nil {
+		return WeekView{}, err
+	}
+	return WeekView{UserID: userID, Name: names[userID], Week: p.Key, Days: days, Reports: ds}, nil
+}
+
+// WeekView is one person's week: the seven dates and the reports.
+type WeekView struct {
+	UserID  string   `json:"user_id"`
+	Name    string   `json:"name"`
+	Week    string   `json:"week"`
+	Days    []string `json:"days"`
+	Reports []Detail `json:"reports"`
+}
