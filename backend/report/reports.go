@@ -333,9 +333,8 @@ func bump(tx *gorm.DB, r *Report, now time.Time) error {
 	old := r.Version
 	r.Version++
 	r.UpdatedAt = now
-	res := tx.Model(&Report{}).Where("id = ? AND version = ?", r.ID, old).Updates(map[string]any{
-		"form": r.Form, "status": r.Status, "submitted_at": r.SubmittedAt, "late": r.Late, "edited_at": r.EditedAt,
-		"version": r.Version, "updated_at": now, "due_at": r.DueAt})
+	res := tx.Model(&Report{}).Where("id = ? AND version = ?", r.ID, old).
+		Select("form", "status", "submitted_at", "late", "edited_at", "version", "updated_at", "due_at").Updates(r)
 	if res.Error != nil {
 		return fmt.Errorf("report: save %s: %w", r.ID, res.Error)
 	}
