@@ -30,6 +30,9 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 			d.Message = d.Title
 		}
 		return title, dingBody(lang, d), true
+	case event.ReportSubmitted:
+		p, _ := event.Decode[event.Report](ev.Data)
+		return tr(lang, "notice.report"), p.Title, true
 	case event.MeetingReminder:
 		m, _ := event.Decode[event.Meeting](ev.Data)
 		return tr(lang, "notice.meeting"), meetingBody(lang, m.Title, m.OccurrenceStart, m.OccurrenceEnd, m.Where, m.OnlineURL), true

@@ -46,6 +46,8 @@ type authzWorld struct {
 	bobRoot, bobSpace string
 	bobFile           drive.Entry
 	bobApproval       approval.Instance
+
+	reports authzReports // authz_report_test.go
 }
 
 func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
@@ -89,6 +91,7 @@ func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
 	var feed struct{ Token string }
 	e.Must(http.StatusOK, "POST", "/api/v1/calendar/token", w.aliceT, nil).JSON(t, &feed)
 	w.feedToken = feed.Token
+	w.reportObjects(t)
 	return w
 }
 

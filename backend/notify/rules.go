@@ -30,6 +30,8 @@ var bodies = map[string]string{
 	event.AnnouncementPublished:   "New announcement: %s",
 	event.OrgUserDeactivated:      "User deactivated: %s",
 	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
+	event.ReportSubmitted:         "New work report: %s",
+	event.ReportCommented:         "New comment on a work report: %s",
 }
 
 // notificationsFor applies the rules: one notification per recipient (never

@@ -1,11 +1,13 @@
 package report_test
 
 import (
-	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"tack/backend/event"
+	"tack/backend/notify"
 	"tack/backend/org"
 	"tack/backend/report"
 	"tack/backend/server/servertest"
@@ -260,6 +262,58 @@ func TestMissingAndLeaders(t *testing.T) {
 		if v.Period != "2026-W02" || v.DueAt == nil || !v.DueAt.Equal(time.Date(2026, 1, 9, 10, 0, 0, 0, time.UTC)) {
 			t.Fatalf("weekly %+v", v)
 		}
-		_ = fmt.Sprint()
+	})
+}
+
+// TestLeaveExemptsAndEvents: a writer on approved leave that day is exempt;
+// submitting and commenting notify the recipients and the writer.
+func TestLeaveExemptsAndEvents(t *testing.T) {
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setup(t, e)
+		var ats struct {
+			Items []struct {
+				ID         string `json:"id"`
+				BuiltinKey string `json:"builtin_key"`
+			}
+		}
+		e.Must(200, "GET", "/api/v1/approval/templates", c.benT, nil).JSON(t, &ats)
+		leave := ""
+		for _, a := range ats.Items {
+			if a.BuiltinKey == "leave" {
+				leave = a.ID
+			}
+		}
+		var inst struct {
+			ID      string `json:"id"`
+			Version int    `json:"version"`
+		}
+		e.Must(201, "POST", "/api/v1/approvals", c.benT, map[string]any{"template_id": leave,
+			"form": map[string]any{"leave_type": "sick", "period": map[string]any{"start": "2026-01-05", "end": "2026-01-05"}, "reason": "发烧"}}).JSON(t, &inst)
+		e.Must(200, "POST", "/api/v1/approvals/"+inst.ID+"/approve", c.leadT, map[string]any{"version": inst.Version})
+		var v report.MissingView
+		e.Must(200, "GET", "/api/v1/report/missing?template_id="+c.daily.ID, c.leadT, nil).JSON(t, &v)
+		states := map[string]string{}
+		for _, r := range v.Rows {
+			states[r.UserID] = r.State + "/" + r.Exempt
+		}
+		if states[c.ben.ID] != "exempt/leave" || states[c.amy.ID] != "pending/" {
+			t.Fatalf("states %v", states)
+		}
+
+		d := write(t, e, c.amyT, c.daily.ID, "a")
+		e.Must(201, "POST", "/api/v1/reports/"+d.ID+"/comments", c.leadT, map[string]any{"body": "收到"})
+		var evs []notify.Event
+		e.Server.DB.Where("type LIKE ?", "report.%").Order("id").Find(&evs)
+		var got []string
+		for _, ev := range evs {
+			if ev.Data["title"] == "" || ev.Data["link"] != "/reports/"+d.ID {
+				t.Fatalf("%s without title or link: %v", ev.Type, ev.Data)
+			}
+			got = append(got, ev.Type+">"+strings.Join(ev.Recipients, ","))
+		}
+		want := []string{event.ReportSubmitted + ">" + c.lead.ID, event.ReportCommented + ">" + c.amy.ID}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("events %v, want %v", got, want)
+		}
 	})
 }

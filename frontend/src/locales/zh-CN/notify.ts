@@ -43,6 +43,8 @@ export default {
     ding_received: '{sender} 的 DING：{title}',
     announcement_published: '新公告：{title}',
     org_user_deactivated: '用户已停用：{title}',
+    report_submitted: '收到新日志：{title}',
+    report_commented: '日志有新评论：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
   },
   field: {

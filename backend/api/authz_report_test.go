@@ -1,0 +1,111 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"tack/backend/report"
+)
+
+// authzReports are alice's work reports in the sweep's world: a daily sent
+// to her head (commented on by the head), a weekly draft, and an earlier
+// monthly she sent to bob too, which makes bob a former recipient: that
+// one he may read, the others not.
+type authzReports struct {
+	daily, draft, monthly report.Detail
+	dailyTpl              string
+	comment               string
+}
+
+func (w *authzWorld) reportObjects(t *testing.T) {
+	e := w.e
+	var ts struct{ Items []report.Template }
+	e.Must(http.StatusOK, "GET", "/api/v1/report/templates", w.aliceT, nil).JSON(t, &ts)
+	tpl := map[string]string{}
+	for _, tp := range ts.Items {
+		tpl[tp.BuiltinKey] = tp.ID
+	}
+	w.reports.dailyTpl = tpl["daily"]
+	send := func(key string, cc []string) report.Detail {
+		var d report.Detail
+		e.Must(http.StatusOK, "POST", "/api/v1/reports", w.aliceT, map[string]any{"template_id": tpl[key]}).JSON(t, &d)
+		e.Must(http.StatusOK, "POST", "/api/v1/reports/"+d.ID+"/submit", w.aliceT, map[string]any{
+			"form": map[string]any{"done": "salary review"}, "version": d.Version, "cc": cc}).JSON(t, &d)
+		return d
+	}
+	w.reports.monthly = send("monthly", []string{w.bob.ID})
+	w.reports.daily = send("daily", nil)
+	e.Must(http.StatusOK, "POST", "/api/v1/reports", w.aliceT, map[string]any{"template_id": tpl["weekly"]}).JSON(t, &w.reports.draft)
+	e.Must(http.StatusOK, "PUT", "/api/v1/reports/"+w.reports.draft.ID, w.aliceT, map[string]any{
+		"form": map[string]any{"done": "salary draft"}, "version": w.reports.draft.Version}).JSON(t, &w.reports.draft)
+	var c report.Comment
+	e.Must(http.StatusCreated, "POST", "/api/v1/reports/"+w.reports.daily.ID+"/comments", w.headT, map[string]any{"body": "ok"}).JSON(t, &c)
+	w.reports.comment = c.ID
+}
+
+func reportSweepCases() []sweepCase {
+	daily := func(w *authzWorld) string { return w.reports.daily.ID }
+	draft := func(w *authzWorld) string { return w.reports.draft.ID }
+	tpl := func(w *authzWorld) string { return w.reports.dailyTpl }
+	return []sweepCase{
+		{route: "GET /api/v1/report/templates/{id}", path: p("/api/v1/report/templates/%", tpl), want: 200,
+			why: "the built-in daily is open to everyone: it is how bob writes his own"},
+		{route: "GET /api/v1/reports/{id}", path: p("/api/v1/reports/%", daily), want: hidden},
+		{route: "GET /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), want: hidden},
+		{route: "PUT /api/v1/reports/{id}", path: p("/api/v1/reports/%", daily), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
+		{route: "PUT /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
+		{route: "DELETE /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), want: hidden},
+		{route: "POST /api/v1/reports/{id}/submit", path: p("/api/v1/reports/%/submit", draft), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
+		{route: "GET /api/v1/reports/{id}/revisions", path: p("/api/v1/reports/%/revisions", daily), want: hidden},
+		{route: "GET /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), want: hidden},
+		{route: "POST /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), body: map[string]any{"body": "bob"}, want: hidden},
+		{route: "POST /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", draft), body: map[string]any{"body": "bob"}, want: hidden},
+		{route: "PUT /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: hidden},
+		{route: "DELETE /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: hidden},
+	}
+}
+
+// reportSnapshot: alice's reports as she reads them.
+func (w *authzWorld) reportSnapshot(reads map[string]string) {
+	for _, id := range []string{w.reports.daily.ID, w.reports.draft.ID, w.reports.monthly.ID} {
+		reads["/api/v1/reports/"+id] = w.aliceT
+		reads["/api/v1/reports/"+id+"/comments"] = w.aliceT
+		reads["/api/v1/reports/"+id+"/revisions"] = w.aliceT
+	}
+	reads["/api/v1/reports/sent"] = w.aliceT
+}
+
+// checkBobsReportLists: bob, a former recipient of alice's monthly, sees
+// that one and nothing else of hers; neither does the admin, who was sent
+// none of them (no role grants admins other people's reports).
+func (w *authzWorld) checkBobsReportLists(t *testing.T) {
+	private := []string{w.reports.daily.ID, w.reports.draft.ID, w.reports.comment, "salary draft"}
+	lists := []string{"/api/v1/reports/received", "/api/v1/reports/received?writer_id=" + w.alice.ID, "/api/v1/reports/sent",
+		"/api/v1/report/week?user_id=" + w.alice.ID, "/api/v1/report/week?user_id=" + w.alice.ID + "&date=2026-01-05",
+		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications"}
+	for _, tok := range []string{w.bobT, w.admin} {
+		for _, l := range lists {
+			r := w.e.Do("GET", l, tok, nil)
+			if r.Status != http.StatusOK {
+				t.Errorf("list %s: %d %s", l, r.Status, r.Body)
+				continue
+			}
+			for _, id := range private {
+				if strings.Contains(string(r.Body), id) {
+					t.Errorf("list %s shows the private %s: %s", l, id, r.Body)
+				}
+			}
+		}
+		for _, id := range []string{w.reports.daily.ID, w.reports.draft.ID} {
+			if r := w.e.Do("GET", "/api/v1/reports/"+id, tok, nil); r.Status != http.StatusNotFound {
+				t.Errorf("GET report %s: %d", id, r.Status)
+			}
+		}
+	}
+	// What bob was sent he reads.
+	w.e.Must(http.StatusOK, "GET", "/api/v1/reports/"+w.reports.monthly.ID, w.bobT, nil)
+	if ev := w.eventReplay(t, w.bobT); strings.Contains(ev, w.reports.daily.ID) || strings.Contains(ev, w.reports.comment) {
+		t.Errorf("bob's event stream shows alice's daily: %s", ev)
+	}
+}
