@@ -1,0 +1,49 @@
+// Typed calls for work reports 日志 (backend/api/report_handlers.go, backend/report/API.md).
+import { api, type Page } from './client'
+import type { Field } from './approvals'
+
+export type Cycle = 'daily' | 'weekly' | 'monthly' | 'none'
+export interface ReportTemplate {
+  id: string; builtin_key: string; name_zh: string; name_en: string; fields: Field[]; cycle: Cycle; due_time: string
+  departments: string[]; users: string[]; recipients: string[]
+}
+export interface ReportRecipient { user_id: string; name: string; reason: 'leader' | 'template' | 'chosen'; read_at: string | null }
+export interface Report {
+  id: string; template_id: string; writer_id: string; department_id: string; period: string; form: Record<string, unknown>
+  status: 'draft' | 'submitted'; due_at: string | null; submitted_at: string | null; late: boolean; edited_at: string | null; version: number; created_at: string; updated_at: string
+  template_name: string; template_name_en: string; fields: Field[]; writer_name: string; recipients: ReportRecipient[]
+  likes: number; liked_by_me: boolean; comments: number; revisions: number; read_by_me: boolean; can_edit: boolean; edit_until: string | null
+}
+export interface ReportComment { id: string; report_id: string; author_id: string; author_name: string; parent_id: string | null; body: string; created_at: string }
+export interface ReportRevision { id: string; report_id: string; form: Record<string, unknown>; created_at: string }
+export type ExpectedState = 'missing' | 'pending' | 'late' | 'on_time' | 'exempt'
+export interface ExpectedRow { user_id: string; name: string; department_id: string; state: ExpectedState; exempt?: string; report_id?: string; submitted_at?: string }
+export interface MissingView { template_id: string; cycle: Cycle; period: string; due_at: string | null; counts: Partial<Record<ExpectedState, number>>; rows: ExpectedRow[] }
+export interface WeekView { user_id: string; name: string; week: string; days: string[]; reports: Report[] }
+export interface ReportFilter { writer_id?: string; template_id?: string; period?: string; unread?: boolean; status?: string; cursor?: string; limit?: number }
+
+function qs(f: ReportFilter): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) p.set(k, String(v))
+  const s = p.toString()
+  return s ? '?' + s : ''
+}
+
+export const reportApi = {
+  templates: () => api.get<Page<ReportTemplate>>('/api/v1/report/templates').then((p) => p.items),
+  template: (id: string) => api.get<ReportTemplate>('/api/v1/report/templates/' + id),
+  start: (templateId: string, period = '') => api.post<Report>('/api/v1/reports', { template_id: templateId, period }),
+  get: (id: string) => api.get<Report>('/api/v1/reports/' + id),
+  save: (id: string, form: Record<string, unknown>, version: number) => api.put<Report>('/api/v1/reports/' + id, { form, version }),
+  submit: (id: string, form: Record<string, unknown>, version: number, cc: string[] = []) =>
+    api.post<Report>('/api/v1/reports/' + id + '/submit', { form, version, cc }),
+  discard: (id: string) => api.del<void>('/api/v1/reports/' + id),
+  sent: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/sent' + qs(f)),
+  received: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/received' + qs(f)),
+  revisions: (id: string) => api.get<Page<ReportRevision>>('/api/v1/reports/' + id + '/revisions').then((p) => p.items),
+  comments: (id: string) => api.get<Page<ReportComment>>('/api/v1/reports/' + id + '/comments').then((p) => p.items),
+  comment: (id: string, body: string, parentId?: string) => api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null }),
+  like: (id: string, on: boolean) => (on ? api.put<Report>('/api/v1/reports/' + id + '/like') : api.del<Report>('/api/v1/reports/' + id + '/like')),
+  missing: (templateId: string, period = '') => api.get<MissingView>('/api/v1/report/missing' + qs({ template_id: templateId, period })),
+  week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
+}
