@@ -79,7 +79,7 @@ func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilt
 	}
 	if part, id, ok := strings.Cut(f.Cursor, ":"); ok {
 		if part == "u" {
-			q = q.Where("(rr.read_at IS NULL AND r.id < ?) OR rr.read_at IS NOT NULL", id)
+			q = q.Where("((rr.read_at IS NULL AND r.id < ?) OR rr.read_at IS NOT NULL)", id)
 		} else {
 			q = q.Where("rr.read_at IS NOT NULL AND r.id < ?", id)
 		}

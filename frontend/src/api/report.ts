@@ -44,6 +44,8 @@ export const reportApi = {
   comments: (id: string) => api.get<Page<ReportComment>>('/api/v1/reports/' + id + '/comments').then((p) => p.items),
   comment: (id: string, body: string, parentId?: string) => api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null }),
   like: (id: string, on: boolean) => (on ? api.put<Report>('/api/v1/reports/' + id + '/like') : api.del<Report>('/api/v1/reports/' + id + '/like')),
+  /** people to copy a report to (the directory's active colleagues). */
+  people: (q = '') => api.get<Page<{ id: string; name: string; title: string }>>('/api/v1/users?limit=50&q=' + encodeURIComponent(q)).then((p) => p.items),
   missing: (templateId: string, period = '') => api.get<MissingView>('/api/v1/report/missing' + qs({ template_id: templateId, period })),
   week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
 }
