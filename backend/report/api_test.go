@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"tack/backend/audit"
 	"tack/backend/event"
 	"tack/backend/notify"
 	"tack/backend/org"
@@ -191,6 +192,25 @@ func TestWriteReadComment(t *testing.T) {
 		e.Must(200, "GET", "/api/v1/report/week?user_id="+c.amy.ID+"&date=2026-01-07", c.vpT, nil).JSON(t, &wk)
 		if len(wk.Reports) != 0 {
 			t.Fatalf("vp's week of amy %+v", wk.Reports)
+		}
+		// The admin is no reader either, until a role grants it; then each read is audited.
+		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.admin, nil); r.Status != http.StatusNotFound {
+			t.Fatalf("admin reads amy's report: %d", r.Status)
+		}
+		e.Must(201, "POST", "/api/v1/roles", c.admin, map[string]any{"id": report.RoleReader, "name": "日志查阅"})
+		var dan org.User
+		e.Must(200, "GET", "/api/v1/users/"+c.dan.ID, c.admin, nil).JSON(t, &dan)
+		e.Must(200, "PATCH", "/api/v1/users/"+c.dan.ID, c.admin, map[string]any{"roles": []string{report.RoleReader}, "version": dan.Version})
+		var granted report.Detail
+		e.Must(200, "GET", "/api/v1/reports/"+bd.ID, c.danT, nil).JSON(t, &granted)
+		e.Must(200, "GET", "/api/v1/reports/"+bd.ID+"/comments", c.danT, nil)
+		if r := e.Do("POST", "/api/v1/reports/"+bd.ID+"/comments", c.danT, map[string]any{"body": "x"}); r.Status != http.StatusNotFound {
+			t.Fatalf("a granted reader comments: %d", r.Status)
+		}
+		var audits int64
+		e.Server.DB.Model(&audit.Entry{}).Where("action = ? AND actor_id = ? AND target_id = ?", report.AuditRead, c.dan.ID, bd.ID).Count(&audits)
+		if granted.ID != bd.ID || audits != 1 {
+			t.Fatalf("granted read %q, %d audit entries", granted.ID, audits)
 		}
 	})
 }

@@ -23,8 +23,10 @@
 // template's recipients all its writers.
 //
 // Who may do what (checked here): a report is visible to its writer and,
-// once submitted, to its recipients; nobody else, admins included (no role
-// grants reading other people's reports yet). Only the writer saves,
+// once submitted, to its recipients; nobody else, admins included, unless
+// they hold RoleReader ("report_reader", a role an admin creates and gives):
+// they read every submitted report and its comments, each read audited
+// (report.read_granted), but neither comment nor like. Only the writer saves,
 // submits, edits or deletes (a draft); readers comment and like.
 //
 // Error keys: report.not_found, report.template_not_found,

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/approval"
+	"tack/backend/audit"
 	"tack/backend/event"
 	"tack/backend/identity"
 	"tack/backend/notify"
@@ -136,13 +138,46 @@ func (s *Service) visible(db *gorm.DB, actor identity.Actor, id string) (Report,
 	return r, nil
 }
 
-// Get returns a report the actor may see; a recipient reading it marks it read.
+// RoleReader is the ID of a role an administrator may create (角色管理) and
+// give to those who must read every submitted report (an auditor, a general
+// manager's assistant): they read without being recipients, and each such
+// read is written to the audit log. Nobody holds it by default, admins
+// included.
+const RoleReader = "report_reader"
+
+// AuditRead is the audit action of a report read through RoleReader.
+const AuditRead = "report.read_granted"
+
+// readable is visible, plus the submitted reports RoleReader grants (granted true).
+func (s *Service) readable(db *gorm.DB, actor identity.Actor, id string) (Report, bool, error) {
+	r, err := s.visible(db, actor, id)
+	if err == nil || !actor.HasRole(RoleReader) || !errors.Is(err, ErrNotFound) {
+		return r, false, err
+	}
+	if err := db.First(&r, "id = ? AND status = ?", id, StatusSubmitted).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Report{}, false, ErrNotFound
+		}
+		return Report{}, false, fmt.Errorf("report: get %s: %w", id, err)
+	}
+	return r, true, nil
+}
+
+// Get returns a report the actor may see; a recipient reading it marks it
+// read; a read granted by RoleReader is audited.
 func (s *Service) Get(ctx context.Context, actor identity.Actor, id string) (Detail, error) {
-	r, err := s.visible(s.db.WithContext(ctx), actor, id)
+	r, granted, err := s.readable(s.db.WithContext(ctx), actor, id)
 	if err != nil {
 		return Detail{}, err
 	}
-	if r.WriterID != actor.UserID {
+	if granted {
+		if err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+			return audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: AuditRead, TargetType: "report", TargetID: r.ID,
+				Detail: map[string]any{"writer_id": r.WriterID, "period": r.Period}, CreatedAt: s.now()})
+		}); err != nil {
+			return Detail{}, err
+		}
+	} else if r.WriterID != actor.UserID {
 		now := s.now()
 		if err := s.db.WithContext(ctx).Model(&Recipient{}).Where("report_id = ? AND user_id = ? AND read_at IS NULL", id, actor.UserID).
 			Update("read_at", now).Error; err != nil {
@@ -488,7 +523,7 @@ func (s *Service) DeleteDraft(ctx context.Context, actor identity.Actor, id stri
 
 // Revisions lists the earlier texts of a report, oldest first.
 func (s *Service) Revisions(ctx context.Context, actor identity.Actor, id string) ([]Revision, error) {
-	if _, err := s.visible(s.db.WithContext(ctx), actor, id); err != nil {
+	if _, _, err := s.readable(s.db.WithContext(ctx), actor, id); err != nil {
 		return nil, err
 	}
 	out := []Revision{}

@@ -18,7 +18,7 @@ import (
 
 // Comments lists a report's comments and replies, oldest first.
 func (s *Service) Comments(ctx context.Context, actor identity.Actor, id string) ([]Comment, error) {
-	if _, err := s.visible(s.db.WithContext(ctx), actor, id); err != nil {
+	if _, _, err := s.readable(s.db.WithContext(ctx), actor, id); err != nil {
 		return nil, err
 	}
 	out := []Comment{}
