@@ -319,6 +319,19 @@ func TestLeaveExemptsAndEvents(t *testing.T) {
 		if states[c.ben.ID] != "exempt/leave" || states[c.amy.ID] != "pending/" {
 			t.Fatalf("states %v", states)
 		}
+		// A leave approved after the rows were made exempts too; someone who left drops off.
+		var amyLeave struct {
+			ID      string `json:"id"`
+			Version int    `json:"version"`
+		}
+		e.Must(201, "POST", "/api/v1/approvals", c.amyT, map[string]any{"template_id": leave,
+			"form": map[string]any{"leave_type": "personal", "period": map[string]any{"start": "2026-01-05", "end": "2026-01-06"}, "reason": "家事"}}).JSON(t, &amyLeave)
+		e.Must(200, "POST", "/api/v1/approvals/"+amyLeave.ID+"/approve", c.leadT, map[string]any{"version": amyLeave.Version})
+		e.Must(200, "POST", "/api/v1/users/"+c.ben.ID+"/deactivate", c.admin, nil)
+		e.Must(200, "GET", "/api/v1/report/missing?template_id="+c.daily.ID, c.leadT, nil).JSON(t, &v)
+		if len(v.Rows) != 1 || v.Rows[0].UserID != c.amy.ID || v.Rows[0].State != report.StateExempt {
+			t.Fatalf("after amy's leave and ben leaving: %+v", v.Rows)
+		}
 
 		d := write(t, e, c.amyT, c.daily.ID, "a")
 		e.Must(201, "POST", "/api/v1/reports/"+d.ID+"/comments", c.leadT, map[string]any{"body": "收到"})

@@ -84,6 +84,31 @@ func (s *Service) Missing(ctx context.Context, actor identity.Actor, templateID,
 	for i, e := range exp {
 		ids[i] = e.UserID
 	}
+	// Someone who left since is nobody's to chase; a leave approved since
+	// the rows were made exempts as well.
+	var active []string
+	if err := s.db.WithContext(ctx).Model(&org.User{}).Where("id IN ? AND active = ?", ids, true).Pluck("id", &active).Error; err != nil {
+		return MissingView{}, fmt.Errorf("report: active writers: %w", err)
+	}
+	onLeave := map[string]bool{}
+	if s.leaves != nil {
+		if onLeave, err = s.leaves.OnLeave(ctx, exp[0].DueAt.In(loc).Format(time.DateOnly), active); err != nil {
+			return MissingView{}, err
+		}
+	}
+	kept := exp[:0]
+	for _, e := range exp {
+		if slices.Contains(active, e.UserID) {
+			if e.Exempt == "" && onLeave[e.UserID] {
+				e.Exempt = ExemptLeave
+			}
+			kept = append(kept, e)
+		}
+	}
+	exp = kept
+	if len(exp) == 0 {
+		return view, nil
+	}
 	var rs []Report
 	if err := s.db.WithContext(ctx).Select("id, writer_id, submitted_at, late").
 		Where("template_id = ? AND period = ? AND status = ? AND writer_id IN ?", t.ID, p.Key, StatusSubmitted, ids).Find(&rs).Error; err != nil {
