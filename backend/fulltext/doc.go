@@ -1,0 +1,55 @@
+// Package fulltext is the one full-text search seam of Tack: chat messages,
+// work reports and any other domain that lets people search its text use it,
+// on SQLite and PostgreSQL alike.
+//
+// # Tokens
+//
+// The application tokenizes, not the database, so both databases index and
+// query exactly the same tokens (Tokens): text is folded (full-width forms to
+// ASCII, lower case); each run of CJK characters (Han, kana, Hangul) becomes
+// its overlapping bigrams plus its last character alone ("项目进度" → 项目 目进
+// 进度 度), each run of letters and digits one word ("Q3", "okr"); everything
+// else (punctuation, spaces, emoji, symbols) separates tokens and is never
+// indexed. FTS5's trigram tokenizer would find nothing for a two-character
+// word; bigrams find every two-character word, and a longer word is the
+// phrase of its bigrams, in order.
+//
+// A query (Parse) is the AND of its groups: a CJK run of two or more
+// characters is a phrase of its bigrams (so "进度项目" does not find "项目进度");
+// a single CJK character and every Latin or digit word match as prefixes
+// ("报" finds 报告, "rep" finds report). The user's input only ever becomes
+// quoted tokens: operators (AND, OR, NOT, NEAR, *, ^, :, quotes, parentheses)
+// typed into a search box are separators, never syntax.
+//
+// # Storage
+//
+// A domain declares an Index once (fulltext.Index{Table: "chat_message_fts"})
+// and appends ix.Migration("<d>-NNNN-fts") to its migrations. Both databases
+// get the same plain table <Table>_doc (doc BIGSERIAL PRIMARY KEY, id TEXT
+// UNIQUE, tokens TEXT): id is the domain row's string ID (store.NewID), tokens
+// the space-separated tokens. Backups copy it like any table and a backup of
+// one database restores into the other. The index over it is derived:
+//
+//   - SQLite: an external-content FTS5 table <Table> (tokenize 'ascii': it
+//     splits on the spaces only) over <Table>_doc, keyed by doc, kept in step
+//     by triggers, so a restore that inserts <Table>_doc rows rebuilds it. doc
+//     is an explicit INTEGER PRIMARY KEY AUTOINCREMENT: VACUUM keeps it and it
+//     only grows, so "newest first" is the order documents were first indexed.
+//     A domain table's own rowid would not do: its rows have string keys, and
+//     VACUUM may renumber an implicit rowid.
+//   - PostgreSQL: a GIN index on fulltext_tsvector(tokens), an immutable SQL
+//     function that turns the token string into a tsvector with positions
+//     without the text-search parser (whose idea of a letter depends on the
+//     database's locale: under LC_CTYPE=C it drops every Chinese character).
+//     Measured against pg_trgm in bench/RESULTS.md.
+//
+// # Writing and searching
+//
+// ix.Put(tx, id, text) and ix.Delete(tx, id) run inside the domain's own
+// store.WriteTx, next to the change they index, so the index never disagrees
+// with a committed row. A search is ix.Parse(userInput) then, on the domain's
+// own query, .Scope(...): it keeps the matching rows and orders them newest
+// first or best first. The domain adds its permission filter (who may read
+// which row) and its limit to that same statement: permission checks stay in
+// the domain, and a reader never sees a row they may not see.
+package fulltext

@@ -1,0 +1,98 @@
+package fulltext
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"tack/backend/store"
+)
+
+// Index is one domain's full-text index, declared once as a package variable
+// (var messageIndex = fulltext.Index{Table: "chat_message_fts"}). Table names
+// the index; its documents live in Table+"_doc".
+type Index struct {
+	Table string
+}
+
+var tableName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func (ix Index) doc() string { return ix.Table + "_doc" }
+
+func (ix Index) check() {
+	if !tableName.MatchString(ix.Table) {
+		panic(fmt.Sprintf("fulltext: index table %q must be a lower-case identifier", ix.Table))
+	}
+}
+
+// tsvectorFunc turns a token string into a tsvector with positions (1, 2, ...,
+// capped at tsvector's 16383) without the text-search parser. IMMUTABLE, so
+// an expression index can use it. Tokens hold no quote or backslash (letters,
+// digits and CJK only); quote_literal covers them anyway.
+const tsvectorFunc = `CREATE OR REPLACE FUNCTION fulltext_tsvector(tokens TEXT) RETURNS tsvector
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
+$$ SELECT coalesce(string_agg(quote_literal(t) || ':' || least(n, 16383), ' ')::tsvector, ''::tsvector)
+   FROM unnest(string_to_array(tokens, ' ')) WITH ORDINALITY AS u(t, n) WHERE t <> '' $$`
+
+// Migration creates the index (see the package comment); id is the domain's
+// migration ID, e.g. "chat-0003-fts". Rows that exist already are not indexed
+// by it: a domain adding search to existing data backfills them with Put in
+// the same migration (a Func after this one's, or a later step).
+func (ix Index) Migration(id string) store.Migration {
+	ix.check()
+	return store.Migration{ID: id, Func: func(tx *gorm.DB) error {
+		stmts := []string{fmt.Sprintf(`CREATE TABLE %s (
+			doc BIGSERIAL PRIMARY KEY,
+			id TEXT NOT NULL UNIQUE,
+			tokens TEXT NOT NULL)`, ix.doc())}
+		if store.IsPostgres(tx) {
+			stmts = append(stmts, tsvectorFunc,
+				fmt.Sprintf(`CREATE INDEX %s_tsv ON %s USING GIN (fulltext_tsvector(tokens))`, ix.Table, ix.doc()))
+		} else {
+			t, d := ix.Table, ix.doc()
+			stmts = append(stmts,
+				fmt.Sprintf(`CREATE VIRTUAL TABLE %s USING fts5(tokens, content='%s', content_rowid='doc', tokenize='ascii')`, t, d),
+				fmt.Sprintf(`CREATE TRIGGER %s_ai AFTER INSERT ON %s BEGIN
+					INSERT INTO %s(rowid, tokens) VALUES (new.doc, new.tokens); END`, t, d, t),
+				fmt.Sprintf(`CREATE TRIGGER %s_ad AFTER DELETE ON %s BEGIN
+					INSERT INTO %s(%s, rowid, tokens) VALUES ('delete', old.doc, old.tokens); END`, t, d, t, t),
+				fmt.Sprintf(`CREATE TRIGGER %s_au AFTER UPDATE ON %s BEGIN
+					INSERT INTO %s(%s, rowid, tokens) VALUES ('delete', old.doc, old.tokens);
+					INSERT INTO %s(rowid, tokens) VALUES (new.doc, new.tokens); END`, t, d, t, t, t))
+		}
+		for _, s := range stmts {
+			if err := tx.Exec(store.Portable(tx, s)).Error; err != nil {
+				return fmt.Errorf("fulltext: create %s: %w", ix.Table, err)
+			}
+		}
+		return nil
+	}}
+}
+
+// Put indexes text as the document of the domain row id, replacing what was
+// indexed for it before. Call it in the transaction that writes the row. A
+// text without any token removes the document.
+func (ix Index) Put(tx *gorm.DB, id, text string) error {
+	tokens := strings.Join(Tokens(text), " ")
+	if tokens == "" {
+		return ix.Delete(tx, id)
+	}
+	// An update keeps the document's doc number, so "newest first" stays the
+	// order in which rows were first indexed.
+	err := tx.Exec(`INSERT INTO `+ix.doc()+` (id, tokens) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET tokens = excluded.tokens WHERE `+ix.doc()+`.tokens <> excluded.tokens`, id, tokens).Error
+	if err != nil {
+		return fmt.Errorf("fulltext: index %s %s: %w", ix.Table, id, err)
+	}
+	return nil
+}
+
+// Delete removes the document of the domain row id; nothing when it has none.
+func (ix Index) Delete(tx *gorm.DB, id string) error {
+	if err := tx.Exec(`DELETE FROM `+ix.doc()+` WHERE id = ?`, id).Error; err != nil {
+		return fmt.Errorf("fulltext: unindex %s %s: %w", ix.Table, id, err)
+	}
+	return nil
+}
