@@ -160,7 +160,7 @@ func fts5Query(gs []group) string {
 }
 
 // tsQuery writes groups as a PostgreSQL tsquery literal: tokens quoted
-// ('' doubling, backslashes doubled), phrases with <->, prefixes with :*,
+// (” doubling, backslashes doubled), phrases with <->, prefixes with :*,
 // groups joined with &.
 func tsQuery(gs []group) string {
 	q := strings.NewReplacer(`'`, `''`, `\`, `\\`)
