@@ -27,14 +27,15 @@ func (ix Index) check() {
 	}
 }
 
-// tsvectorFunc turns a token string into a tsvector with positions (1, 2, ...,
-// capped at tsvector's 16383) without the text-search parser. IMMUTABLE, so
-// an expression index can use it. Tokens hold no quote or backslash (letters,
-// digits and CJK only); quote_literal covers them anyway.
-const tsvectorFunc = `CREATE OR REPLACE FUNCTION fulltext_tsvector(tokens TEXT) RETURNS tsvector
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT coalesce(string_agg(quote_literal(t) || ':' || least(n, 16383), ' ')::tsvector, ''::tsvector)
-   FROM unnest(string_to_array(tokens, ' ')) WITH ORDINALITY AS u(t, n) WHERE t <> '' $$`
+// tsvectorExpr is the PostgreSQL index expression over the token string:
+// the set of tokens, without positions (array_to_tsvector is immutable and
+// skips the text-search parser, whose idea of a letter depends on the
+// database's locale: under LC_CTYPE=C it drops every Chinese character).
+// Phrase order is checked on the token string itself (search.go), so the
+// GIN index answers without rechecking a recomputed tsvector.
+func tsvectorExpr(col string) string {
+	return "array_to_tsvector(string_to_array(" + col + ", ' '))"
+}
 
 // Migration creates the index (see the package comment); id is the domain's
 // migration ID, e.g. "chat-0003-fts". Rows that exist already are not indexed
@@ -48,8 +49,8 @@ func (ix Index) Migration(id string) store.Migration {
 			id TEXT NOT NULL UNIQUE,
 			tokens TEXT NOT NULL)`, ix.doc())}
 		if store.IsPostgres(tx) {
-			stmts = append(stmts, tsvectorFunc,
-				fmt.Sprintf(`CREATE INDEX %s_tsv ON %s USING GIN (fulltext_tsvector(tokens))`, ix.Table, ix.doc()))
+			stmts = append(stmts,
+				fmt.Sprintf(`CREATE INDEX %s_tsv ON %s USING GIN ((%s))`, ix.Table, ix.doc(), tsvectorExpr("tokens")))
 		} else {
 			t, d := ix.Table, ix.doc()
 			stmts = append(stmts,

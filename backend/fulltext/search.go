@@ -20,6 +20,9 @@ const (
 	// Best puts the best matches first (bm25 on SQLite, ts_rank on
 	// PostgreSQL); it ranks every match before the LIMIT applies.
 	Best
+	// Unordered leaves the order to the caller: for a count
+	// (Select("count(*)")), which PostgreSQL refuses with an ORDER BY.
+	Unordered
 )
 
 // Search is a parsed query on one index.
@@ -73,16 +76,28 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 		if !store.IsPostgres(db) {
 			db = db.Table(t+" CROSS JOIN "+d+" ON "+d+".doc = "+t+".rowid CROSS JOIN "+table+" ON "+idColumn+" = "+d+".id").
 				Where(t+" MATCH ?", fts5Query(s.groups))
-			if order == Best {
+			switch order {
+			case Best:
 				return db.Order(t + ".rank")
+			case Unordered:
+				return db
 			}
 			return db.Order(t + ".rowid DESC")
 		}
 		q := tsQuery(s.groups)
-		db = db.Table(table).Joins("JOIN "+d+" ON "+d+".id = "+idColumn+" AND fulltext_tsvector("+d+".tokens) @@ ?::tsquery", q)
-		if order == Best {
+		on := d + ".id = " + idColumn + " AND " + tsvectorExpr(d+".tokens") + " @@ ?::tsquery"
+		args := []any{q}
+		for _, like := range phraseLikes(s.groups) {
+			on += " AND ' ' || " + d + ".tokens || ' ' LIKE ? ESCAPE '\\'"
+			args = append(args, like)
+		}
+		db = db.Table(table).Joins("JOIN "+d+" ON "+on, args...)
+		switch order {
+		case Best:
 			return db.Order(clause.OrderBy{Expression: clause.Expr{
-				SQL: "ts_rank(fulltext_tsvector(" + d + ".tokens), ?::tsquery) DESC, " + idColumn + " DESC", Vars: []any{q}}})
+				SQL: "ts_rank(" + tsvectorExpr(d+".tokens") + ", ?::tsquery) DESC, " + idColumn + " DESC", Vars: []any{q}}})
+		case Unordered:
+			return db
 		}
 		return db.Order(idColumn + " DESC")
 	}
@@ -99,8 +114,13 @@ func (s Search) IDs(db *gorm.DB, limit int) ([]string, error) {
 	d := s.ix.doc()
 	var err error
 	if store.IsPostgres(db) {
-		err = db.Raw(`SELECT id FROM `+d+` WHERE fulltext_tsvector(tokens) @@ ?::tsquery ORDER BY doc DESC LIMIT ?`,
-			tsQuery(s.groups), limit).Scan(&ids).Error
+		where := tsvectorExpr("tokens") + " @@ ?::tsquery"
+		args := []any{tsQuery(s.groups)}
+		for _, like := range phraseLikes(s.groups) {
+			where += " AND ' ' || tokens || ' ' LIKE ? ESCAPE '\\'"
+			args = append(args, like)
+		}
+		err = db.Raw(`SELECT id FROM `+d+` WHERE `+where+` ORDER BY doc DESC LIMIT ?`, append(args, limit)...).Scan(&ids).Error
 	} else {
 		t := s.ix.Table
 		err = db.Raw(`SELECT `+d+`.id FROM `+t+` CROSS JOIN `+d+` ON `+d+`.doc = `+t+`.rowid

@@ -159,31 +159,35 @@ func fts5Query(gs []group) string {
 	return b.String()
 }
 
-// tsQuery writes groups as a PostgreSQL tsquery literal: tokens quoted
-// (” doubling, backslashes doubled), phrases with <->, prefixes with :*,
-// groups joined with &.
+// tsQuery writes groups as a PostgreSQL tsquery literal: every token quoted
+// (” doubling, backslashes doubled), prefixes with :*, all joined with &.
+// The order within a phrase is checked by phraseLikes.
 func tsQuery(gs []group) string {
 	q := strings.NewReplacer(`'`, `''`, `\`, `\\`)
-	var b strings.Builder
-	for i, g := range gs {
-		if i > 0 {
-			b.WriteString(" & ")
-		}
-		if len(g.tokens) > 1 {
-			b.WriteByte('(')
-		}
-		for j, t := range g.tokens {
-			if j > 0 {
-				b.WriteString(" <-> ")
+	var parts []string
+	for _, g := range gs {
+		for i, t := range g.tokens {
+			p := "'" + q.Replace(t) + "'"
+			if g.prefix && i == len(g.tokens)-1 {
+				p += ":*"
 			}
-			b.WriteString("'" + q.Replace(t) + "'")
-		}
-		if g.prefix {
-			b.WriteString(":*")
-		}
-		if len(g.tokens) > 1 {
-			b.WriteByte(')')
+			parts = append(parts, p)
 		}
 	}
-	return b.String()
+	return strings.Join(parts, " & ")
+}
+
+// phraseLikes returns, for each group of several tokens, a LIKE pattern
+// that the space-padded token string (' ' || tokens || ' ') matches when the
+// tokens stand next to each other in this order. Tokens hold no LIKE
+// wildcard; they are escaped anyway (with ESCAPE '\').
+func phraseLikes(gs []group) []string {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	var out []string
+	for _, g := range gs {
+		if len(g.tokens) > 1 {
+			out = append(out, "% "+esc.Replace(strings.Join(g.tokens, " "))+" %")
+		}
+	}
+	return out
 }

@@ -50,7 +50,7 @@ func TestQueryLiterals(t *testing.T) {
 		input, fts5, ts string
 	}{
 		{"项目", `"项目"`, `'项目'`},
-		{"项目进度", `"项目 目进 进度"`, `('项目' <-> '目进' <-> '进度')`},
+		{"项目进度", `"项目 目进 进度"`, `'项目' & '目进' & '进度'`},
 		{"报", `"报"*`, `'报':*`},
 		{"Report 周报", `"report"* "周报"`, `'report':* & '周报'`},
 		{`" OR 1=1 --`, `"or"* "1"* "1"*`, `'or':* & '1':* & '1':*`},
@@ -65,6 +65,9 @@ func TestQueryLiterals(t *testing.T) {
 		if got := tsQuery(g); got != s.ts {
 			t.Errorf("tsQuery(%q) = %s, want %s", s.input, got, s.ts)
 		}
+	}
+	if got := phraseLikes(parse("项目进度 报 rev 周报")); !slices.Equal(got, []string{"% 项目 目进 进度 %"}) {
+		t.Errorf("phraseLikes = %q", got)
 	}
 	many := strings.Repeat("词 ", 100)
 	if n := len(parse(many)); n != maxGroups {
