@@ -157,3 +157,23 @@ func TestUpdateAndDelete(t *testing.T) {
 		}
 	})
 }
+
+// Every bigram of a phrase present, but apart, is not the phrase.
+func TestPhraseNeedsAdjacentBigrams(t *testing.T) {
+	storetest.Each(t, migrations, func(t *testing.T, db *gorm.DB) {
+		put(t, db, note{"apart", "ann", "项目。心目进取。进度"})
+		put(t, db, note{"whole", "ann", "看项目进度"})
+		if got := search(t, db, "ann", "项目进度", fulltext.Newest); !slices.Equal(got, []string{"whole"}) {
+			t.Errorf("项目进度 = %v, want [whole]", got)
+		}
+		var n int64
+		err := db.Scopes(noteIndex.Parse("项目").Scope("fulltexttest_notes AS n", "n.id", fulltext.Unordered)).Select("count(*)").Scan(&n).Error
+		if err != nil || n != 2 {
+			t.Errorf("count = %d, %v; want 2", n, err)
+		}
+		ids, err := noteIndex.Parse("项目进度").IDs(db, 10)
+		if err != nil || !slices.Equal(ids, []string{"whole"}) {
+			t.Errorf("IDs = %v, %v", ids, err)
+		}
+	})
+}
