@@ -37,14 +37,14 @@
 //     only grows, so "newest first" is the order documents were first indexed.
 //     A domain table's own rowid would not do: its rows have string keys, and
 //     VACUUM may renumber an implicit rowid.
-//   - PostgreSQL: a GIN index on array_to_tsvector(string_to_array(tokens,
-//     ' ')), the set of tokens, built without the text-search parser (whose
-//     idea of a letter depends on the database's locale: under LC_CTYPE=C it
-//     drops every Chinese character). The index finds the documents holding
-//     every token of the query; a phrase's order is then checked on the token
-//     string of those documents (' ' || tokens || ' ' LIKE '% 项目 目进 %'),
-//     which costs far less than the positions of a tsvector rebuilt for each
-//     candidate row.
+//   - PostgreSQL: a GIN index on fulltext_tsvector(tokens), the set of the
+//     tokens (array_to_tsvector, in a PL/pgSQL function costed high so the
+//     planner prefers the index for rare words: index.go), built without the
+//     text-search parser, whose idea of a letter depends on the database's
+//     locale (under LC_CTYPE=C it drops every Chinese character). The index
+//     finds the documents holding every token of the query; a phrase's order
+//     is then checked on their token string (' ' || tokens || ' ' LIKE
+//     '% 项目 目进 进度 %').
 //     Measured against pg_trgm in bench/RESULTS.md.
 //
 // # Writing and searching

@@ -13,9 +13,9 @@ import (
 type Order int
 
 const (
-	// Newest puts the most recently indexed documents first (SQLite: the
-	// document number; PostgreSQL: the domain's ID, which store.NewID makes
-	// time-ordered). With a LIMIT it stops after that many visible matches.
+	// Newest puts the most recently indexed documents first (the document
+	// number, which only grows; an update keeps it). With a LIMIT it stops
+	// after that many visible matches.
 	Newest Order = iota
 	// Best puts the best matches first (bm25 on SQLite, ts_rank on
 	// PostgreSQL); it ranks every match before the LIMIT applies.
@@ -57,8 +57,11 @@ func (s Search) Empty() bool { return len(s.groups) == 0 }
 //
 // On SQLite the FTS5 table leads the join (CROSS JOIN fixes the order), so
 // the statement walks the matches newest first and stops at the limit; on
-// PostgreSQL the planner picks between the GIN index and the domain's ID
-// order. An empty Search matches nothing.
+// PostgreSQL the planner picks between the GIN index (rare words) and the
+// documents newest first (frequent ones). Either way the cost grows with the
+// matches the reader may not see: a reader who sees 1% of the documents
+// walks about 100 × limit matches (bench/RESULTS.md). An empty Search
+// matches nothing.
 func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.DB {
 	s.ix.check()
 	alias := table
@@ -99,7 +102,11 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 		case Unordered:
 			return db
 		}
-		return db.Order(idColumn + " DESC")
+		// The document number, not the domain's ID: the planner then either
+		// walks the documents newest first (a frequent word) or sorts the
+		// few the GIN index found (a rare one); ordered by the domain's ID it
+		// merge-joined the whole table for a rare word.
+		return db.Order(d + ".doc DESC")
 	}
 }
 
