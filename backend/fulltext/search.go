@@ -91,7 +91,7 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 		on := d + ".id = " + idColumn + " AND " + tsvectorExpr(d+".tokens") + " @@ ?::tsquery"
 		args := []any{q}
 		for _, like := range phraseLikes(s.groups) {
-			on += " AND ' ' || " + d + ".tokens || ' ' LIKE ? ESCAPE '\\'"
+			on += " AND fulltext_phrase(" + d + ".tokens, ?)"
 			args = append(args, like)
 		}
 		db = db.Table(table).Joins("JOIN "+d+" ON "+on, args...)
@@ -124,7 +124,7 @@ func (s Search) IDs(db *gorm.DB, limit int) ([]string, error) {
 		where := tsvectorExpr("tokens") + " @@ ?::tsquery"
 		args := []any{tsQuery(s.groups)}
 		for _, like := range phraseLikes(s.groups) {
-			where += " AND ' ' || tokens || ' ' LIKE ? ESCAPE '\\'"
+			where += " AND fulltext_phrase(tokens, ?)"
 			args = append(args, like)
 		}
 		err = db.Raw(`SELECT id FROM `+d+` WHERE `+where+` ORDER BY doc DESC LIMIT ?`, append(args, limit)...).Scan(&ids).Error
