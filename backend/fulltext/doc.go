@@ -42,9 +42,11 @@
 //     planner prefers the index for rare words: index.go), built without the
 //     text-search parser, whose idea of a letter depends on the database's
 //     locale (under LC_CTYPE=C it drops every Chinese character). The index
-//     finds the documents holding every token of the query; a phrase's order
-//     is then checked on their token string (' ' || tokens || ' ' LIKE
-//     '% 项目 目进 进度 %').
+//     finds the documents holding one token of each group of the query (a
+//     phrase's first bigram: the planner multiplies token frequencies as if
+//     independent, and a word's bigrams are not); the whole phrase, in order,
+//     is then checked on their token string by fulltext_phrase (' ' || tokens
+//     || ' ' LIKE '% 项目 目进 进度 %').
 //     Measured against pg_trgm in bench/RESULTS.md.
 //
 // # Writing and searching
@@ -55,5 +57,15 @@
 // own query, .Scope(...): it keeps the matching rows and orders them newest
 // first or best first. The domain adds its permission filter (who may read
 // which row) and its limit to that same statement: permission checks stay in
-// the domain, and a reader never sees a row they may not see.
+// the domain, and a reader never sees a row they may not see. Newest is the
+// order for a search box; Best and counts visit every match (seconds for a
+// word in a fifth of a million documents: bench/RESULTS.md). For a domain
+// whose reader check is not SQL, s.IDs(db, limit) returns matching IDs
+// newest first.
+//
+// The existing searches (people, approval titles and numbers, drive names)
+// stay LIKE on purpose: they match short fields by substring, inside a word
+// (a phone number's middle digits, "k\s" in back\slash, a file extension),
+// which a word index cannot; LIKE already finds a two-character Chinese word
+// there, and their candidate rows are few and narrowed first by an index.
 package fulltext
