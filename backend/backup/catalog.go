@@ -33,7 +33,11 @@ func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `"
 // listTables returns the user tables of the database, sorted, without the
 // ones in skipTables unless all is set.
 func listTables(ctx context.Context, c conn, postgres, all bool) ([]string, error) {
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
+	// pragma_table_list types FTS5 tables "virtual" and their storage
+	// "shadow": a full-text index is derived data, rebuilt on restore by the
+	// triggers on its plain document table (backend/fulltext), so only that
+	// table is dumped and a dump restores into PostgreSQL too.
+	q := `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
 	if postgres {
 		q = `SELECT table_name FROM information_schema.tables
 			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`

@@ -1,0 +1,113 @@
+package fulltext
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"tack/backend/store"
+)
+
+// Index is one domain's full-text index, declared once as a package variable
+// (var messageIndex = fulltext.Index{Table: "chat_message_fts"}). Table names
+// the index; its documents live in Table+"_doc".
+type Index struct {
+	Table string
+}
+
+var tableName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func (ix Index) doc() string { return ix.Table + "_doc" }
+
+func (ix Index) check() {
+	if !tableName.MatchString(ix.Table) {
+		panic(fmt.Sprintf("fulltext: index table %q must be a lower-case identifier", ix.Table))
+	}
+}
+
+// tsvectorFunc is the PostgreSQL index expression over the token string:
+// the set of its tokens, without positions (array_to_tsvector skips the
+// text-search parser, whose idea of a letter depends on the database's
+// locale: under LC_CTYPE=C it drops every Chinese character). Phrase order
+// is checked on the token string itself (search.go). It is PL/pgSQL, never
+// inlined, so that its COST stands: costed as the builtins, the planner
+// walked a million rows backwards computing it to find a rare word (4 s)
+// instead of asking the GIN index (7 ms); costed high, it asks the index for
+// rare words and walks the newest rows only for frequent ones.
+const tsvectorFunc = `CREATE OR REPLACE FUNCTION fulltext_tsvector(tokens TEXT) RETURNS tsvector
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS
+$$ BEGIN RETURN array_to_tsvector(string_to_array(tokens, ' ')); END $$`
+
+func tsvectorExpr(col string) string { return "fulltext_tsvector(" + col + ")" }
+
+// phraseFunc checks a phrase on the token string (phraseLikes). A function,
+// not a bare LIKE, so the planner keeps its default guess for it instead of
+// a LIKE estimate that, multiplied by the token's, made a frequent phrase look
+// rare: it then fetched and sorted all 63,000 matches (3.7 s) instead of
+// walking the newest documents.
+const phraseFunc = `CREATE OR REPLACE FUNCTION fulltext_phrase(tokens TEXT, pattern TEXT) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 10 AS
+$$ BEGIN RETURN ' ' || tokens || ' ' LIKE pattern; END $$`
+
+// Migration creates the index (see the package comment); id is the domain's
+// migration ID, e.g. "chat-0003-fts". Rows that exist already are not indexed
+// by it: a domain adding search to existing data backfills them with Put in
+// the same migration (a Func after this one's, or a later step).
+func (ix Index) Migration(id string) store.Migration {
+	ix.check()
+	return store.Migration{ID: id, Func: func(tx *gorm.DB) error {
+		stmts := []string{fmt.Sprintf(`CREATE TABLE %s (
+			doc BIGSERIAL PRIMARY KEY,
+			id TEXT NOT NULL UNIQUE,
+			tokens TEXT NOT NULL)`, ix.doc())}
+		if store.IsPostgres(tx) {
+			stmts = append(stmts, tsvectorFunc, phraseFunc,
+				fmt.Sprintf(`CREATE INDEX %s_tsv ON %s USING GIN (%s)`, ix.Table, ix.doc(), tsvectorExpr("tokens")))
+		} else {
+			t, d := ix.Table, ix.doc()
+			stmts = append(stmts,
+				fmt.Sprintf(`CREATE VIRTUAL TABLE %s USING fts5(tokens, content='%s', content_rowid='doc', tokenize='ascii')`, t, d),
+				fmt.Sprintf(`CREATE TRIGGER %s_ai AFTER INSERT ON %s BEGIN
+					INSERT INTO %s(rowid, tokens) VALUES (new.doc, new.tokens); END`, t, d, t),
+				fmt.Sprintf(`CREATE TRIGGER %s_ad AFTER DELETE ON %s BEGIN
+					INSERT INTO %s(%s, rowid, tokens) VALUES ('delete', old.doc, old.tokens); END`, t, d, t, t),
+				fmt.Sprintf(`CREATE TRIGGER %s_au AFTER UPDATE ON %s BEGIN
+					INSERT INTO %s(%s, rowid, tokens) VALUES ('delete', old.doc, old.tokens);
+					INSERT INTO %s(rowid, tokens) VALUES (new.doc, new.tokens); END`, t, d, t, t, t))
+		}
+		for _, s := range stmts {
+			if err := tx.Exec(store.Portable(tx, s)).Error; err != nil {
+				return fmt.Errorf("fulltext: create %s: %w", ix.Table, err)
+			}
+		}
+		return nil
+	}}
+}
+
+// Put indexes text as the document of the domain row id, replacing what was
+// indexed for it before. Call it in the transaction that writes the row. A
+// text without any token removes the document.
+func (ix Index) Put(tx *gorm.DB, id, text string) error {
+	tokens := strings.Join(Tokens(text), " ")
+	if tokens == "" {
+		return ix.Delete(tx, id)
+	}
+	// An update keeps the document's doc number, so "newest first" stays the
+	// order in which rows were first indexed.
+	err := tx.Exec(`INSERT INTO `+ix.doc()+` (id, tokens) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET tokens = excluded.tokens WHERE `+ix.doc()+`.tokens <> excluded.tokens`, id, tokens).Error
+	if err != nil {
+		return fmt.Errorf("fulltext: index %s %s: %w", ix.Table, id, err)
+	}
+	return nil
+}
+
+// Delete removes the document of the domain row id; nothing when it has none.
+func (ix Index) Delete(tx *gorm.DB, id string) error {
+	if err := tx.Exec(`DELETE FROM `+ix.doc()+` WHERE id = ?`, id).Error; err != nil {
+		return fmt.Errorf("fulltext: unindex %s %s: %w", ix.Table, id, err)
+	}
+	return nil
+}
