@@ -6,6 +6,10 @@ DATA := ./.tmp/data
 ADDR ?= 127.0.0.1:8080
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
+# The company's release public key (tack admin release-key prints it): the
+# desktop client installs only builds it signed. Empty: no updates.
+RELEASE_PUBKEY ?=
+DESKTOP_LDFLAGS := $(LDFLAGS) -X tack/app.ReleaseKey=$(RELEASE_PUBKEY)
 DESKTOP_TAGS := desktop,production,webkit2_41
 
 .PHONY: run build desktop desktop-windows ui test lint bench bench-sidebyside deps clean
@@ -23,11 +27,11 @@ build: ui
 	CGO_ENABLED=0 go build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 desktop: ui
-	CGO_ENABLED=1 go build -tags $(DESKTOP_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+	CGO_ENABLED=1 go build -tags $(DESKTOP_TAGS) -ldflags "$(DESKTOP_LDFLAGS)" -o $(BIN) .
 
 # Windows client, cross-compiled (Wails needs no cgo on Windows; WebView2 runtime on the target).
 desktop-windows: ui
-	GOOS=windows CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS) -H windowsgui" -o build/bin/tack.exe .
+	GOOS=windows CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(DESKTOP_LDFLAGS) -H windowsgui" -o build/bin/tack.exe .
 
 # A server on $(ADDR) with SQLite in ./.tmp/data; the first run loads the demo company.
 run: build

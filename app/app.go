@@ -41,6 +41,10 @@ type App struct {
 	// ask is the native yes/no dialog (nil: the Wails one; tests put a
 	// stand-in for the user's answer). See confirm.go.
 	ask func(title, message string) (bool, error)
+	// upd is the update check's state (update.go); exePath the file an
+	// update replaces ("" = this executable; tests put a copy).
+	upd     updates
+	exePath string
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).

@@ -24,6 +24,7 @@ func (a *App) startup(ctx context.Context) {
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()
+	go a.runUpdates(ctx)
 }
 
 // openLink shows the window on an in-app route: what clicking an OS
@@ -71,6 +72,7 @@ func (a *App) shutdown(ctx context.Context) {
 	}
 	a.tray.Stop()
 	a.stopLocal()
+	a.installPendingUpdate()
 }
 
 // indexHandler serves index.html for every non-API path (SPA routes such as

@@ -219,6 +219,10 @@ func sweepCases() []sweepCase {
 		{route: "PUT /api/v1/settings/security", path: p("/api/v1/settings/security"), body: map[string]any{"session_days": 365}, want: refused},
 	}
 	cases = append(cases, smuggledIDCases()...)
+	// Desktop client downloads are public (signed builds, no company data);
+	// the sweep's server offers none, so a guessed build is not found.
+	cases = append(cases, sweepCase{route: "GET /api/v1/clients/{os}/{arch}/{version}/{file}",
+		path: p("/api/v1/clients/linux/amd64/1.0.0/tack"), want: hidden})
 	// Every action on alice's approval: bob holds no task on it.
 	for _, action := range []string{"approve", "reject", "transfer", "add-approver", "return", "withdraw", "remind", "comment"} {
 		cases = append(cases, sweepCase{route: "POST /api/v1/approvals/{id}/{action}", path: p("/api/v1/approvals/%/"+action, approvalID),
