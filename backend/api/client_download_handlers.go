@@ -26,7 +26,7 @@ func (h *Handler) listClientBuilds(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) downloadClientBuild(w http.ResponseWriter, r *http.Request) {
 	f, rel, err := h.deps.Clients.Open(r.PathValue("os"), r.PathValue("arch"), r.PathValue("version"), r.PathValue("file"))
 	if err != nil {
-		writeError(w, r, apperr.NotFound("client_build_not_found", "no such client build"))
+		writeError(w, r, apperr.NotFound("not_found", "no such client build"))
 		return
 	}
 	defer f.Close()
