@@ -44,6 +44,12 @@ func (a *App) domReady(ctx context.Context) {
 	if os.Getenv("TACK_DESKTOP_CSP_PROBE") == "1" {
 		runtime.WindowExecJS(ctx, cspProbeJS)
 	}
+	if links := a.Launch.Links; len(links) > 0 && a.connection().Mode != ModeNone {
+		a.Launch.Links = nil // once: a reload must not follow it again
+		if js, ok := navigateJS(links[len(links)-1]); ok {
+			runtime.WindowExecJS(ctx, js)
+		}
+	}
 	if a.connection().Mode == ModeNone {
 		runtime.WindowExecJS(ctx, `if(!location.pathname.startsWith('/desktop')){history.replaceState(null,'','/desktop/connect');location.reload()}`)
 	}

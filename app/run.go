@@ -45,5 +45,13 @@ func Run(a *App) error {
 		Bind:             []any{a, a.Sync},
 		ErrorFormatter:   FormatError,
 		Linux:            &linux.Options{Icon: Icon(256), ProgramName: "tack"},
+		StartHidden:      a.Launch.Hidden,
+		// One client per account: a second start hands its arguments
+		// (a tack:// link) to this one instead of running a second sync
+		// engine on the same folders.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               "tack-desktop-7d1e2a",
+			OnSecondInstanceLaunch: func(d options.SecondInstanceData) { a.secondInstance(d.Args) },
+		},
 	})
 }
