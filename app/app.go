@@ -80,6 +80,7 @@ func (a *App) SetStartAtLogin(on bool) (bool, error) {
 // front and follows the link it was given; no second sync engine starts.
 func (a *App) secondInstance(args []string) {
 	l := ParseLaunch(args)
+	slog.Info("desktop: second start handed over", "args", len(args), "links", strings.Join(l.Links, " "))
 	if l.Hidden && len(l.Links) == 0 {
 		return // the login entry raced a start by hand: stay as we are
 	}
