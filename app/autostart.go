@@ -11,9 +11,9 @@ import (
 
 // Start at login: the client starts hidden in the tray when the user logs
 // in, because a backup client that does not run backs nothing up. On Linux
-// that is an XDG autostart entry (~/.config/autostart/tack.desktop); the
-// Windows installer writes the HKCU Run value itself (build/windows/
-// installer/tack.nsi) and macOS is planned as a LaunchAgent
+// that is an XDG autostart entry (~/.config/autostart/tack.desktop); on
+// Windows the HKCU Run value the installer also writes
+// (autostart_windows.go); macOS is planned as a LaunchAgent
 // (docs/desktop-release.md).
 
 // autostartPrefs is autostart.json: whether the user decided, and what.
@@ -44,6 +44,9 @@ func (s *Autostart) entryPath() string {
 
 // Enabled reports whether the entry is there.
 func (s *Autostart) Enabled() bool {
+	if runtime.GOOS == "windows" && s.AutostartDir == "" {
+		return runKeyEnabled()
+	}
 	_, err := os.Stat(s.entryPath())
 	return err == nil
 }
@@ -70,8 +73,11 @@ func (s *Autostart) ApplyDefault(hasPairs bool) error {
 }
 
 func (s *Autostart) apply(on bool) error {
+	if runtime.GOOS == "windows" && s.AutostartDir == "" {
+		return setRunKey(on, s.Exe)
+	}
 	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" && s.AutostartDir == "" {
-		return nil // Windows: the installer's Run value; macOS: not yet (docs/desktop-release.md)
+		return nil // macOS: not yet (docs/desktop-release.md)
 	}
 	path := s.entryPath()
 	if !on {

@@ -29,8 +29,8 @@ xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- bash -c '
   done
   grep -q "url=http://" "$TMP/first.log" || { cat "$TMP/first.log"; echo "handover: FAIL no workspace server"; exit 1; }
   # The second start: hands over and exits by itself.
-  timeout 60 "$BIN" "tack://open?link=/approvals" >"$TMP/second.log" 2>&1 \
-    || { cat "$TMP/second.log"; echo "handover: FAIL the second start did not exit"; exit 1; }
+  rc=0; timeout 60 "$BIN" "tack://open?link=/approvals" >"$TMP/second.log" 2>&1 || rc=$?
+  [[ $rc == 0 ]] || { cat "$TMP/second.log"; echo "handover: FAIL the second start: status $rc"; exit 1; }
   for _ in $(seq 1 60); do
     grep -q "second start handed over.*links=/approvals" "$TMP/first.log" && break
     sleep 0.5
@@ -47,5 +47,8 @@ xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- bash -c '
   grep "second start handed over" "$TMP/first.log" | tail -1 | grep -q "links=\"\"\|links= \|links=$" \
     || { grep "second start" "$TMP/first.log"; echo "handover: FAIL a foreign link was passed on"; exit 1; }
   kill -0 $pid || { echo "handover: FAIL the first client died"; exit 1; }
+  # The second process started nothing of its own (no workspace server, no sync engine).
+  ! grep -q "workspace server running\|sync" "$TMP/second.log" || { cat "$TMP/second.log"; echo "handover: FAIL the second start ran the client"; exit 1; }
+  grep "second start handed over" "$TMP/first.log"
   echo "handover: ok — second starts exited, /approvals handed over, a foreign link dropped"
 '
