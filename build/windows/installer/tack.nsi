@@ -89,8 +89,18 @@ FunctionEnd
 Section "Tack" SecMain
   SectionIn RO
   Call CheckWebView2
-  ; An update run (/UPDATE, started by the client itself) waits for it to exit.
-  Sleep 500
+  ; An update run (/UPDATE, started by the client as it quits) waits up to
+  ; 15 s for the old tack.exe to be released before replacing it.
+  StrCpy $R9 0
+  retry_exe:
+  ClearErrors
+  Delete "$INSTDIR\${EXE}"
+  ${If} ${FileExists} "$INSTDIR\${EXE}"
+  ${AndIf} $R9 < 30
+    IntOp $R9 $R9 + 1
+    Sleep 500
+    Goto retry_exe
+  ${EndIf}
   SetOutPath "$INSTDIR"
   File "/oname=${EXE}" "${BINARY}"
   ${If} $Server != ""
