@@ -32,6 +32,8 @@ type updates struct {
 	// quits (it replaces the running executable).
 	pending     *clientupdate.Release
 	pendingPath string
+	// refused is the version last refused and told: said once, logged daily.
+	refused string
 }
 
 // runUpdates checks the team server for a newer client at start (as soon
@@ -112,6 +114,13 @@ func (a *App) updateRefused(lang string, r *clientupdate.Release, err error) {
 		v = r.Version
 	}
 	slog.Error("desktop: update refused", "version", v, "err", err)
+	a.upd.mu.Lock()
+	told := a.upd.refused == v+"\x00"+err.Error()
+	a.upd.refused = v + "\x00" + err.Error()
+	a.upd.mu.Unlock()
+	if told {
+		return
+	}
 	body := tr(lang, "update.refused.signature")
 	if errors.Is(err, clientupdate.ErrDowngrade) {
 		body = tr(lang, "update.refused.downgrade", a.Version)

@@ -82,4 +82,9 @@ func TestDesktopUpdateCheck(t *testing.T) {
 	if sent = notes.All(); len(sent) != 1 || !strings.Contains(sent[0].Body, "not newer than this version (2.0.0)") {
 		t.Fatalf("notifications = %+v", sent)
 	}
+	// The next day's check refuses again but does not say it again.
+	a.checkUpdate(context.Background(), srv)
+	if sent = notes.All(); len(sent) != 1 {
+		t.Fatalf("the refusal was repeated: %+v", sent)
+	}
 }
