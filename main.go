@@ -32,8 +32,8 @@ func uiFS() fs.FS {
 
 func main() {
 	env := cli.Env{UI: uiFS(), Stdout: os.Stdout, Stderr: os.Stderr, Version: version}
-	if len(os.Args) > 1 {
+	if len(os.Args) > 1 && !cli.IsDesktopArgs(os.Args[1:]) {
 		os.Exit(cli.Run(context.Background(), env, os.Args[1:]))
 	}
-	os.Exit(runDesktop(env))
+	os.Exit(runDesktop(env, os.Args[1:]))
 }

@@ -41,6 +41,14 @@ type App struct {
 	// ask is the native yes/no dialog (nil: the Wails one; tests put a
 	// stand-in for the user's answer). See confirm.go.
 	ask func(title, message string) (bool, error)
+	// upd is the update check's state (update.go); exePath the file an
+	// update replaces ("" = this executable; tests put a copy).
+	upd     updates
+	exePath string
+	// Launch is how this process was started (--hidden, tack:// links);
+	// Autostart the start-at-login setting (autostart.go).
+	Launch    Launch
+	Autostart *Autostart
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).
@@ -50,7 +58,42 @@ func New(configDir string, ui fs.FS, version string) *App {
 	a := &App{ConfigDir: configDir, UI: ui, Version: version, Proxy: p, Sync: NewSync(configDir)}
 	a.Notifier = &OSNotifier{AppName: "Tack", OnClick: a.openLink}
 	a.Sync.confirm = a.confirm
+	a.Autostart = &Autostart{ConfigDir: configDir}
+	a.Sync.hasPairs = func() {
+		if err := a.Autostart.ApplyDefault(true); err != nil {
+			slog.Error("desktop: start at login", "err", err)
+		}
+	}
 	return a
+}
+
+// StartAtLogin reports whether the client starts (hidden) at login.
+func (a *App) StartAtLogin() (bool, error) { return a.Autostart.Enabled(), nil }
+
+// SetStartAtLogin turns start at login on or off; the choice sticks.
+func (a *App) SetStartAtLogin(on bool) (bool, error) {
+	return on, a.Autostart.Set(on)
+}
+
+// secondInstance is Wails' OnSecondInstanceLaunch: tack.exe started again
+// (by the user, a tack:// link, the login entry) brings this window to the
+// front and follows the link it was given; no second sync engine starts.
+func (a *App) secondInstance(args []string) {
+	l := ParseLaunch(args)
+	slog.Info("desktop: second start handed over", "args", len(args), "links", strings.Join(l.Links, " "))
+	if l.Hidden && len(l.Links) == 0 {
+		return // the login entry raced a start by hand: stay as we are
+	}
+	if a.ctx != nil {
+		runtime.WindowUnminimise(a.ctx)
+		runtime.Show(a.ctx)
+	}
+	for _, link := range l.Links {
+		a.openLink(link)
+	}
+	if len(l.Links) == 0 && a.ctx != nil {
+		runtime.WindowShow(a.ctx)
+	}
 }
 
 // GetConnection returns the current server choice (URL is the server in use).
@@ -113,6 +156,16 @@ func (a *App) restore() error {
 		a.setConn(c, u)
 	case ModeLocal:
 		_, err = a.useLocal(false)
+	case ModeNone:
+		// First start after an installer run with /SERVER=: IT's choice.
+		if preset := presetServer(a.exePath); preset != "" {
+			u, _ := url.Parse(preset)
+			c = Connection{Mode: ModeRemote, URL: preset}
+			if err := SaveConnection(a.ConfigDir, c); err != nil {
+				return err
+			}
+			a.setConn(c, u)
+		}
 	}
 	return err
 }

@@ -69,6 +69,14 @@ var shellTexts = map[string][2]string{
 	"meeting.where_online":    {"线上会议", "online"},
 	"meeting.body.when_where": {"%s\n%s · %s", "%s\n%s · %s"},
 	"meeting.body.when":       {"%s\n%s", "%s\n%s"},
+
+	"update.available":         {"Tack：新版本可用 %s", "Tack: new version %s available"},
+	"update.ready":             {"Tack %s 已下载并验证", "Tack %s downloaded and verified"},
+	"update.ready.body":        {"重启 Tack 后即使用新版本。", "Restart Tack to use the new version."},
+	"update.failed":            {"Tack：无法安装 %s", "Tack: could not install %s"},
+	"update.refused":           {"Tack：已拒绝更新 %s", "Tack: update %s refused"},
+	"update.refused.signature": {"服务器提供的版本签名无效，未安装。请告知管理员。", "The build the server offers is not signed by your company's release key and was not installed. Tell your administrator."},
+	"update.refused.downgrade": {"服务器提供的版本不比当前版本 %s 新，未安装。请告知管理员。", "The build the server offers is not newer than this version (%s) and was not installed. Tell your administrator."},
 }
 
 // tr returns the text of key in lang (zh-CN unless lang is en), formatted

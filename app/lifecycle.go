@@ -24,6 +24,7 @@ func (a *App) startup(ctx context.Context) {
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()
+	go a.runUpdates(ctx)
 }
 
 // openLink shows the window on an in-app route: what clicking an OS
@@ -42,6 +43,12 @@ func (a *App) openLink(link string) {
 func (a *App) domReady(ctx context.Context) {
 	if os.Getenv("TACK_DESKTOP_CSP_PROBE") == "1" {
 		runtime.WindowExecJS(ctx, cspProbeJS)
+	}
+	if links := a.Launch.Links; len(links) > 0 && a.connection().Mode != ModeNone {
+		a.Launch.Links = nil // once: a reload must not follow it again
+		if js, ok := navigateJS(links[len(links)-1]); ok {
+			runtime.WindowExecJS(ctx, js)
+		}
 	}
 	if a.connection().Mode == ModeNone {
 		runtime.WindowExecJS(ctx, `if(!location.pathname.startsWith('/desktop')){history.replaceState(null,'','/desktop/connect');location.reload()}`)
@@ -71,6 +78,7 @@ func (a *App) shutdown(ctx context.Context) {
 	}
 	a.tray.Stop()
 	a.stopLocal()
+	a.installPendingUpdate()
 }
 
 // indexHandler serves index.html for every non-API path (SPA routes such as

@@ -21,10 +21,16 @@ func HasDisplay() bool {
 	return os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != ""
 }
 
+// instanceID names the single-instance lock (one client per account).
+const instanceID = "tack-desktop-7d1e2a"
+
 // Run opens the desktop window and blocks until the app quits.
 func Run(a *App) error {
 	if !HasDisplay() {
 		return fmt.Errorf("no display: the desktop window needs X11 or Wayland (DISPLAY/WAYLAND_DISPLAY is not set); run `tack serve` for the headless team server")
+	}
+	if handOver(os.Args[1:]) {
+		return nil // the running client has the window and the link
 	}
 	var assets fs.FS = a.UI
 	if assets == nil {
@@ -45,5 +51,13 @@ func Run(a *App) error {
 		Bind:             []any{a, a.Sync},
 		ErrorFormatter:   FormatError,
 		Linux:            &linux.Options{Icon: Icon(256), ProgramName: "tack"},
+		StartHidden:      a.Launch.Hidden,
+		// One client per account: a second start hands its arguments
+		// (a tack:// link) to this one instead of running a second sync
+		// engine on the same folders.
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId:               instanceID,
+			OnSecondInstanceLaunch: func(d options.SecondInstanceData) { a.secondInstance(d.Args) },
+		},
 	})
 }

@@ -23,6 +23,9 @@ type Sync struct {
 	// confirm asks the user in a native dialog (App.confirm); nil refuses
 	// everything that needs it.
 	confirm func(titleKey, bodyKey string, args ...any) bool
+	// hasPairs is told when pairs are known to exist (an engine started
+	// with some, a pair added): start at login defaults to on then.
+	hasPairs func()
 }
 
 // NewSync is the facade with no engine yet (the sync agent sets it);
@@ -37,6 +40,11 @@ func (s *Sync) setEngine(ctx context.Context, engine *syncagent.Engine) {
 	s.mu.Lock()
 	s.ctx, s.engine = ctx, engine
 	s.mu.Unlock()
+	if engine != nil && s.hasPairs != nil {
+		if len(engine.Pairs()) > 0 {
+			s.hasPairs()
+		}
+	}
 }
 
 // current is the running engine and its context, or errNoEngine.
@@ -94,6 +102,9 @@ func (s *Sync) AddPair(req AddPairRequest) (syncagent.Pair, error) {
 	p, err := e.AddPair(ctx, syncagent.Pair{LocalPath: req.LocalPath, SpaceID: req.SpaceID, RemoteFolderID: req.RemoteFolderID, Mode: syncagent.Mode(req.Mode)})
 	if err == nil {
 		s.picked.forget()
+		if s.hasPairs != nil {
+			s.hasPairs()
+		}
 	}
 	return p, err
 }

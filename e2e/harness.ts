@@ -35,7 +35,10 @@ export function ensureBinary() {
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 
+/** clientsDir is where a spec's server looks for desktop client builds (empty until the spec signs some in). */
+export const clientsDir = (s: SpecServer) => path.join(s.dataDir, 'clients')
+
 /** serverCommand wipes the spec's data dir and starts tack on its port (the runner starts it once per run). */
 export function serverCommand(s: SpecServer): string {
-  return `rm -rf ${q(s.dataDir)} && mkdir -p ${q(s.dataDir)} && exec ${q(BIN)} serve --addr 127.0.0.1:${s.port} --data-dir ${q(s.dataDir)}`
+  return `rm -rf ${q(s.dataDir)} && mkdir -p ${q(clientsDir(s))} && exec ${q(BIN)} serve --addr 127.0.0.1:${s.port} --data-dir ${q(s.dataDir)} --clients ${q(clientsDir(s))}`
 }

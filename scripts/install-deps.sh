@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS=(chromium fonts-noto-cjk xvfb xauth dbus dbus-x11 libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config
-      notification-daemon libnotify-bin imagemagick curl xdotool jq)
+      notification-daemon libnotify-bin imagemagick curl xdotool jq
+      nsis osslsigncode p7zip-full openssl)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -49,6 +49,8 @@ suite "e2e (playwright, chromium)" e2e_test
 suite "desktop smoke (xvfb)" e2e/desktop/smoke.sh
 suite "desktop folder sync (xvfb, xdotool)" e2e/desktop/sync.sh
 suite "desktop OS notification (dbus)" e2e/desktop/notify.sh
+suite "desktop single instance (xvfb, dbus)" e2e/desktop/handover.sh
+suite "desktop update from the team server (xvfb)" e2e/desktop/update.sh
 
 echo
 echo "=== go test summary"

@@ -220,6 +220,10 @@ func sweepCases() []sweepCase {
 	}
 	cases = append(cases, smuggledIDCases()...)
 	cases = append(cases, reportSweepCases()...)
+	// Desktop client downloads are public (signed builds, no company data);
+	// the sweep's server offers none, so a guessed build is not found.
+	cases = append(cases, sweepCase{route: "GET /api/v1/clients/{os}/{arch}/{version}/{file}",
+		path: p("/api/v1/clients/linux/amd64/1.0.0/tack"), want: hidden})
 	// Every action on alice's approval: bob holds no task on it.
 	for _, action := range []string{"approve", "reject", "transfer", "add-approver", "return", "withdraw", "remind", "comment"} {
 		cases = append(cases, sweepCase{route: "POST /api/v1/approvals/{id}/{action}", path: p("/api/v1/approvals/%/"+action, approvalID),

@@ -11,14 +11,16 @@ import (
 
 // httpAllowed are the backend packages that may speak HTTP themselves: this
 // one, the wiring that serves it and its test server, the command line (its
-// tests call a server) and the sync client, which reaches the server only
-// over HTTP (docs/ARCHITECTURE.md, Rules).
+// tests call a server), the sync client, which reaches the server only
+// over HTTP, and the desktop updater, which downloads builds from it
+// (docs/ARCHITECTURE.md, Rules).
 var httpAllowed = []string{
 	"tack/backend/api",
 	"tack/backend/server",
 	"tack/backend/server/servertest",
 	"tack/backend/cli",
 	"tack/backend/syncagent",
+	"tack/backend/clientupdate",
 }
 
 // Domain packages know nothing of HTTP or Wails: no backend package outside

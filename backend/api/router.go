@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
+	"tack/backend/clientupdate"
 	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
@@ -31,6 +32,10 @@ type Deps struct {
 	Report   *report.Service
 	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
 	Version  string
+
+	// Clients are the desktop client builds offered for download and
+	// update (tack serve --clients); an empty Dir offers none.
+	Clients *clientupdate.Catalog
 
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
 	// -Proto and -Host are believed (see clientIP); none by default.
@@ -60,6 +65,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.driveRoutes(mux)
 	h.syncDeviceRoutes(mux)
 	h.reportRoutes(mux)
+	h.clientDownloadRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

@@ -24,6 +24,9 @@ var adminCommands = map[string]command{
 	"backup":  {"back up the database and the drive's files to a directory (incremental)", runAdminBackup},
 	"restore": {"restore a backup into an empty data dir / database", runAdminRestore},
 	"verify":  {"check every drive chunk and reference (or a backup with --backup DIR)", runAdminVerify},
+
+	"release-key": {"make the company's ed25519 release key pair for desktop client builds", runAdminReleaseKey},
+	"sign-client": {"sign a desktop client build and add it to a --clients directory", runAdminSignClient},
 }
 
 // runAdmin dispatches `tack admin SUBCOMMAND`.
@@ -52,7 +55,7 @@ func adminUsage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, adminCommands[n].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", n, adminCommands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun `tack admin SUBCOMMAND -h` for its flags.")
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
 // Env is what every command gets: the built UI, the output streams and the version.
@@ -65,4 +66,19 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun `tack COMMAND -h` for a command's flags.")
+}
+
+// IsDesktopArgs reports whether args are for the desktop window rather
+// than a command: only --hidden and tack:// links, which the installer's
+// start-at-login entry and URL scheme pass (app.ParseLaunch reads them).
+func IsDesktopArgs(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	for _, a := range args {
+		if a != "--hidden" && !strings.HasPrefix(strings.ToLower(a), "tack://") {
+			return false
+		}
+	}
+	return true
 }

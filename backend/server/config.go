@@ -39,6 +39,11 @@ type Config struct {
 	// org's default. Only test servers lower it (servertest): no flag sets it.
 	PasswordCost org.PasswordCost
 
+	// ClientsDir holds the desktop client builds the server offers for
+	// download and update (<dir>/<os>-<arch>/<version>/, written by
+	// `tack admin sign-client`); empty offers none.
+	ClientsDir string
+
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
 	// PostgreSQL replicas, DataDir must be storage all replicas share.
@@ -77,6 +82,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Version == "" {
 		c.Version = "dev"
+	}
+	if c.ClientsDir != "" {
+		if st, err := os.Stat(c.ClientsDir); err != nil || !st.IsDir() {
+			return fmt.Errorf("server: --clients %q is not a directory", c.ClientsDir)
+		}
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"tack/backend/api"
 	"tack/backend/approval"
 	"tack/backend/audit"
+	"tack/backend/clientupdate"
 	"tack/backend/clock"
 	"tack/backend/devices"
 	"tack/backend/drive"
@@ -168,6 +169,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Report:   s.Report,
 		UI:       ui,
 		Version:  cfg.Version,
+		Clients:  &clientupdate.Catalog{Dir: cfg.ClientsDir},
 
 		TrustedProxies:  cfg.TrustedProxies,
 		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,

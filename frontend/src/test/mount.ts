@@ -28,9 +28,16 @@ export async function mountView(view: Component, at = '/') {
 }
 
 /** fetchReplies answers successive fetch calls with the given [status, body] pairs and records the requests. */
+// The desktop client download link (components/ClientDownload.vue) asks for
+// the builds in the background on the login and folder sync pages: the
+// helpers answer "none" aside, so a test's replies and calls are its own.
+const CLIENTS = '/api/v1/clients'
+const noClients = () => new Response(JSON.stringify({ releases: [] }), { status: 200, headers: { 'Content-Type': 'application/json' } })
+
 export function fetchReplies(...replies: [number, unknown][]) {
   const calls: { path: string; body: unknown }[] = []
   const f = vi.fn(async (path: string, init?: RequestInit) => {
+    if (path === CLIENTS) return noClients()
     calls.push({ path, body: init?.body ? JSON.parse(String(init.body)) : undefined })
     const [status, body] = replies.shift() ?? [500, { error: { code: 'internal', key: 'internal', message: 'unexpected call' } }]
     return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -47,6 +54,7 @@ export function fetchReplies(...replies: [number, unknown][]) {
 export function fetchRoutes(table: Record<string, [number, unknown] | (() => [number, unknown])>) {
   const calls: { method: string; path: string; body: unknown }[] = []
   vi.stubGlobal('fetch', vi.fn(async (path: string, init?: RequestInit) => {
+    if (path === CLIENTS && !table['GET ' + CLIENTS]) return noClients()
     const method = init?.method ?? 'GET'
     calls.push({ method, path, body: init?.body ? JSON.parse(String(init.body)) : undefined })
     const r = table[method + ' ' + path.split('?')[0]]

@@ -17,6 +17,11 @@ export default {
   empty: { text: 'Nothing here yet' },
   tabs: { home: 'Home', approvals: 'Approvals', messages: 'Messages', contacts: 'Contacts', me: 'Me', collapse: 'Collapse menu', expand: 'Expand menu' },
   user: { profile: 'My profile', logout: 'Sign out', language: 'Language' },
+  clientDownload: {
+    link: 'Download the desktop client for {os}',
+    meta: 'version {version} · {size}',
+    os: { windows: 'Windows', darwin: 'macOS', linux: 'Linux' },
+  },
   languages: { 'zh-CN': '简体中文', en: 'English' },
   actions: {
     save: 'Save', cancel: 'Cancel', ok: 'OK', delete: 'Delete', edit: 'Edit', create: 'Create', search: 'Search',

@@ -48,6 +48,11 @@ export default {
   refused: '{n} items on the drive have names that cannot be file names on this computer; they are not synced:',
   refusedTop: '“{name}”: {reason}',
   refusedIn: '“{name}” in {folder}: {reason}',
+  atLogin: {
+    title: 'Start at login',
+    lead: 'Start Tack in the background (tray) when you log in to this computer, so your folders keep being backed up. On by default once you add a sync folder.',
+    on: 'Start Tack at login',
+  },
   speed: {
     title: 'Transfer speed',
     lead: 'Caps the combined upload and download speed of every synced folder on this computer, so sync never floods the office network.',

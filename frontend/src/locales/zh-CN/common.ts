@@ -17,6 +17,11 @@ export default {
   empty: { text: '暂无数据' },
   tabs: { home: '工作台', approvals: '审批', messages: '消息', contacts: '通讯录', me: '我的', collapse: '收起菜单', expand: '展开菜单' },
   user: { profile: '个人设置', logout: '退出登录', language: '语言' },
+  clientDownload: {
+    link: '下载 {os} 桌面客户端',
+    meta: '版本 {version} · {size}',
+    os: { windows: 'Windows', darwin: 'macOS', linux: 'Linux' },
+  },
   languages: { 'zh-CN': '简体中文', en: 'English' },
   actions: {
     save: '保存', cancel: '取消', ok: '确定', delete: '删除', edit: '编辑', create: '新建', search: '搜索',

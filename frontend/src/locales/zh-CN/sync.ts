@@ -48,6 +48,11 @@ export default {
   refused: '云盘上有 {n} 项的名称不能用作本机的文件名，未同步：',
   refusedTop: '“{name}”：{reason}',
   refusedIn: '“{name}”（在 {folder} 中）：{reason}',
+  atLogin: {
+    title: '开机启动',
+    lead: '登录电脑时自动在后台启动 Tack（托盘），文件夹才会一直备份。添加同步文件夹后默认开启。',
+    on: '登录时启动 Tack',
+  },
   speed: {
     title: '传输速度',
     lead: '限制本机所有同步文件夹上传和下载的总速度，避免占满公司网络。',

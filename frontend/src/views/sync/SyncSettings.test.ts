@@ -295,6 +295,18 @@ describe('folder sync settings', () => {
     expect(q('[data-test=sync-speed]')?.textContent).toContain('限速须在 0（不限速）到 10485760 KB/秒之间')
   }, 20_000)
 
+  it('shows start at login and turns it off', async () => {
+    let on = true
+    ;(window as any).go.app.App.StartAtLogin = vi.fn(async () => on)
+    ;(window as any).go.app.App.SetStartAtLogin = vi.fn(async (v: boolean) => { on = v; return v })
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-at-login]')?.textContent).toContain('开机启动')
+    expect(q('[data-test=sync-at-login-on]')?.classList.contains('is-checked')).toBe(true)
+    await click('[data-test=sync-at-login-on]')
+    expect(on).toBe(false)
+  }, 20_000)
+
   it('translates a refused folder', async () => {
     fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
     ;(window as any).go.app.Sync.AddPair = vi.fn(async () => {

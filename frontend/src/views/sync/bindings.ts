@@ -85,6 +85,13 @@ interface SyncBinding {
 
 interface AppBinding {
   PickFolder(title: string): Promise<string>
+  StartAtLogin(): Promise<boolean>
+  SetStartAtLogin(on: boolean): Promise<boolean>
+}
+
+/** appBinding is the shell's own facade (app/app.go), undefined outside the desktop app or in an older client. */
+export function appBinding(): AppBinding | undefined {
+  return (window as any).go?.app?.App as AppBinding | undefined
 }
 
 function binding(): SyncBinding | undefined {
