@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
+	"tack/backend/chat"
 	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
@@ -27,6 +28,7 @@ type Deps struct {
 	Notify   *notify.Service
 	Drive    *drive.Service
 	Devices  *devices.Service
+	Chat     *chat.Service
 	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
 	Version  string
 
@@ -57,6 +59,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.notifyRoutes(mux)
 	h.driveRoutes(mux)
 	h.syncDeviceRoutes(mux)
+	h.chatRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

@@ -18,6 +18,7 @@ import (
 	"tack/backend/api"
 	"tack/backend/approval"
 	"tack/backend/audit"
+	"tack/backend/chat"
 	"tack/backend/clock"
 	"tack/backend/devices"
 	"tack/backend/drive"
@@ -41,6 +42,7 @@ type Server struct {
 	Workcal  *workcal.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
+	Chat     *chat.Service
 	handler  http.Handler
 	jobs     []Job
 	certs    *certReloader // nil: plain HTTP
@@ -71,6 +73,7 @@ func Migrations() []store.Migration {
 	all = append(all, drive.Migrations()...)
 	all = append(all, devices.Migrations()...)
 	all = append(all, workcal.Migrations()...)
+	all = append(all, chat.Migrations()...)
 	return all
 }
 
@@ -147,6 +150,12 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	s.AddJob(drive.Job{S: s.Drive})
+	// Chat's org groups follow users and departments.
+	s.Chat = chat.NewService(db, clk, s.Org)
+	s.Org.OnUserChanged(s.Chat.OnUserChanged)
+	s.Org.OnDeactivate(s.Chat.OnUserDeactivated)
+	s.Org.OnDepartmentChanged(s.Chat.OnDepartmentChanged)
+	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
 	s.handler = api.NewRouter(api.Deps{
 		DB:       db,
 		Org:      s.Org,
@@ -156,6 +165,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Notify:   s.Notify,
 		Drive:    s.Drive,
 		Devices:  devices.NewService(db, clk),
+		Chat:     s.Chat,
 		UI:       ui,
 		Version:  cfg.Version,
 

@@ -23,6 +23,9 @@ export const EventType = {
   AnnouncementPublished: 'announcement.published',
   OrgUserDeactivated: 'org.user_deactivated',
   OrgPasswordReset: 'org.password_reset',
+  ChatMessage: 'chat.message',
+  ChatRead: 'chat.read',
+  ChatConversation: 'chat.conversation',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -137,6 +140,35 @@ export interface PasswordReset {
   by_name: string
 }
 
+export interface Message {
+  title: string
+  link: string
+  conversation_id: string
+  message_id: string
+  seq: number
+  action: string
+  sender_id: string
+  sender_name: string
+  body: string
+  mentions: string[]
+  mention_all: boolean
+}
+
+export interface ReadMark {
+  title: string
+  link: string
+  conversation_id: string
+  user_id: string
+  seq: number
+}
+
+export interface Conversation {
+  title: string
+  link: string
+  conversation_id: string
+  change: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -164,5 +196,8 @@ export interface EventPayloads {
   'announcement.published': Announcement
   'org.user_deactivated': UserDeactivated
   'org.password_reset': PasswordReset
+  'chat.message': Message
+  'chat.read': ReadMark
+  'chat.conversation': Conversation
   'auth.streams_closed': Streams
 }
