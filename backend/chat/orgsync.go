@@ -53,10 +53,9 @@ func (s *Service) OnUserChanged(ctx context.Context, tx *gorm.DB, u org.User) er
 			if c.OwnerID == u.ID {
 				role = RoleOwner
 			}
+			// No event: the group shows in their list when it loads next
+			// (every new account would otherwise start with a burst).
 			if err := addMember(tx, c, u.ID, role, now); err != nil {
-				return err
-			}
-			if err := emitConv(tx, "", c, "created", []string{u.ID}); err != nil {
 				return err
 			}
 		case !want && n > 0:
@@ -281,7 +280,7 @@ func (s *Service) syncGroup(tx *gorm.DB, c *Conversation, depts []org.Department
 		return err
 	}
 	now := s.clock.Now()
-	var added, removed []string
+	var removed []string
 	for _, uid := range want {
 		if slices.Contains(have, uid) {
 			continue
@@ -293,7 +292,6 @@ func (s *Service) syncGroup(tx *gorm.DB, c *Conversation, depts []org.Department
 		if err := addMember(tx, c, uid, role, now); err != nil {
 			return err
 		}
-		added = append(added, uid)
 	}
 	for _, uid := range have {
 		if !slices.Contains(want, uid) {
@@ -302,9 +300,6 @@ func (s *Service) syncGroup(tx *gorm.DB, c *Conversation, depts []org.Department
 			}
 			removed = append(removed, uid)
 		}
-	}
-	if err := emitConv(tx, "", c, "created", added); err != nil {
-		return err
 	}
 	return emitConv(tx, "", c, "removed", removed)
 }
