@@ -482,3 +482,46 @@ func TestOrgGroupsFollowTheOrg(t *testing.T) {
 		}
 	})
 }
+
+func TestDeliveryToMembersOnly(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		w := newWorld(t, e)
+		g := w.group(w.ta1, chat.KindTemporary, "交付", w.a2.ID, w.b1.ID)
+		first := w.send(w.ta1, g.ID, map[string]any{"body": "一"})
+		e.Must(204, "DELETE", "/api/v1/chat/conversations/"+g.ID+"/members/"+w.b1.ID, w.ta1, nil)
+		second := w.send(w.ta1, g.ID, map[string]any{"body": "二"})
+		// The replay a reconnecting stream gets (Last-Event-ID 0).
+		replay := func(u org.User) map[string]bool {
+			evs, err := e.Server.Notify.EventsAfter(context.Background(), u.ID, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, ev := range evs {
+				if ev.Type == event.ChatMessage {
+					got[ev.Data["message_id"].(string)] = true
+				}
+			}
+			return got
+		}
+		if r := replay(w.a2); !r[first.ID] || !r[second.ID] {
+			t.Fatalf("a member's replay %v", r)
+		}
+		if r := replay(w.b1); !r[first.ID] || r[second.ID] {
+			t.Fatalf("the removed member's replay %v", r)
+		}
+		if r := replay(w.ha); len(r) != 0 {
+			t.Fatalf("an outsider's replay %v", r)
+		}
+		// Chat makes no notification rows: unread counts come from watermarks.
+		var n int64
+		if _, err := e.Server.Notify.NewDispatcher().RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.Server.DB.Model(&notify.Notification{}).Where("type LIKE ?", "chat.%").Count(&n)
+		if n != 0 {
+			t.Fatalf("%d chat notifications", n)
+		}
+	})
+}

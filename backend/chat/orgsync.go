@@ -38,17 +38,18 @@ func (s *Service) OnUserChanged(ctx context.Context, tx *gorm.DB, u org.User) er
 			return err
 		}
 	}
+	var in []string // the conversations they are in, one read
+	if err := tx.Model(&Member{}).Where("user_id = ?", u.ID).Pluck("conversation_id", &in).Error; err != nil {
+		return fmt.Errorf("chat: follow user: %w", err)
+	}
 	now := s.clock.Now()
 	for i := range groups {
 		c := &groups[i]
 		want := u.Active && (c.Kind == KindAllStaff || c.DepartmentID == u.DepartmentID ||
 			(c.IncludeSub && slices.Contains(org.Descendants(depts, c.DepartmentID), u.DepartmentID)))
-		var n int64
-		if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ?", c.ID, u.ID).Count(&n).Error; err != nil {
-			return fmt.Errorf("chat: follow user: %w", err)
-		}
+		member := slices.Contains(in, c.ID)
 		switch {
-		case want && n == 0:
+		case want && !member:
 			role := RoleMember
 			if c.OwnerID == u.ID {
 				role = RoleOwner
@@ -58,7 +59,7 @@ func (s *Service) OnUserChanged(ctx context.Context, tx *gorm.DB, u org.User) er
 			if err := addMember(tx, c, u.ID, role, now); err != nil {
 				return err
 			}
-		case !want && n > 0:
+		case !want && member:
 			if err := removeMember(tx, c, u.ID, "", now); err != nil {
 				return err
 			}
