@@ -45,8 +45,10 @@ test('direct chat, group mention, live receipts, dissolve', async ({ browser, re
   const direct = z.locator('[data-title="李娜"]')
   await expect(direct.locator('.el-badge__content')).toHaveText('1')
   await expect(z.locator('[data-test=nav-chat-unread]')).toContainText('1')
+  await expect(z).toHaveTitle(/^\(1\) /) // the window title counts it too
   await direct.click()
   await expect(z.locator('[data-test=msg-text]').last()).toHaveText('张总，周报已经发你了')
+  await expect(z).toHaveTitle(/^消息/)
   // Her receipt turns to 全部已读 without a reload.
   await expect(l.locator('[data-test=receipt-1]')).toHaveText('全部已读')
   await z.locator('[data-test=chat-input]').fill('收到，谢谢')
