@@ -224,6 +224,7 @@ func sweepCases() []sweepCase {
 	// the sweep's server offers none, so a guessed build is not found.
 	cases = append(cases, sweepCase{route: "GET /api/v1/clients/{os}/{arch}/{version}/{file}",
 		path: p("/api/v1/clients/linux/amd64/1.0.0/tack"), want: hidden})
+	cases = append(cases, chatSweepCases()...)
 	// Every action on alice's approval: bob holds no task on it.
 	for _, action := range []string{"approve", "reject", "transfer", "add-approver", "return", "withdraw", "remind", "comment"} {
 		cases = append(cases, sweepCase{route: "POST /api/v1/approvals/{id}/{action}", path: p("/api/v1/approvals/%/"+action, approvalID),
@@ -299,6 +300,12 @@ func (w *authzWorld) fill(body any) any {
 			v = w.deptFolder.ID
 		case "{leave}":
 			v = w.leaveTpl
+		case "{aliceChatMsg}":
+			v = w.chat.msgAfter
+		case "{aliceDirectList}":
+			v = []string{w.chat.direct}
+		case "{bobDirectList}":
+			v = []string{w.chat.bobDirect}
 		}
 		out[k] = v
 	}

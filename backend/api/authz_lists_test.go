@@ -21,7 +21,7 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 	// it (space_id), and every route on it answers bob 404.
 	private := []string{w.approval.ID, w.approval.Number, w.deptSpace.ID, w.project.ID, w.folder.ID, w.file.ID, w.trashed.ID,
 		w.deptFolder.ID, w.deptFile.ID, w.meeting.ID, w.task, w.ding, w.notification, w.announcement, w.carol.ID,
-		w.upload1, w.attachment, w.minutesDoc, w.upload, w.adminMeeting, w.adminMinutesDoc}
+		w.upload1, w.attachment, w.minutesDoc, w.upload, w.adminMeeting, w.adminMinutesDoc, w.chat.direct, w.chat.msgAfter}
 	lists := []string{
 		"/api/v1/approvals?box=todo", "/api/v1/approvals?box=done", "/api/v1/approvals?box=mine", "/api/v1/approvals?box=cc",
 		"/api/v1/approval/stats", "/api/v1/approvals/export?format=csv",
@@ -32,6 +32,7 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 		"/api/v1/ding?box=received", "/api/v1/ding?box=sent", "/api/v1/ding",
 		// The directory lists active colleagues only for members: carol has left.
 		"/api/v1/users?include_inactive=1", "/api/v1/users?include_inactive=1&department_id=" + w.deptA.ID,
+		"/api/v1/chat/conversations", "/api/v1/chat/unread",
 	}
 	for _, l := range lists {
 		r := w.e.Do("GET", l, w.bobT, nil)

@@ -165,6 +165,7 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 		"/api/v1/settings/security":        w.admin,
 	}
 	w.reportSnapshot(reads)
+	w.chatSnapshot(reads)
 	out := map[string]string{}
 	for path, tok := range reads {
 		out[path] = string(w.e.Must(http.StatusOK, "GET", path, tok, nil).Body)

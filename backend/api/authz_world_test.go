@@ -42,6 +42,8 @@ type authzWorld struct {
 	feedToken                                   string
 	adminMeeting, adminMinutesDoc               string // a meeting of the root department's admin, and its minutes
 
+	chat chatWorld // alice's conversations (authz_chat_test.go)
+
 	// bob's own, to smuggle alice's IDs into
 	bobRoot, bobSpace string
 	bobFile           drive.Entry
@@ -88,6 +90,7 @@ func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
 	w.driveObjects(t)
 	w.meetingObjects(t)
 	w.notifyObjects(t)
+	w.chatObjects(t)
 	var feed struct{ Token string }
 	e.Must(http.StatusOK, "POST", "/api/v1/calendar/token", w.aliceT, nil).JSON(t, &feed)
 	w.feedToken = feed.Token

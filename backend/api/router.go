@@ -9,6 +9,7 @@ import (
 
 	"tack/backend/approval"
 	"tack/backend/clientupdate"
+	"tack/backend/chat"
 	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
@@ -30,6 +31,7 @@ type Deps struct {
 	Drive    *drive.Service
 	Devices  *devices.Service
 	Report   *report.Service
+	Chat     *chat.Service
 	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
 	Version  string
 
@@ -66,6 +68,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.syncDeviceRoutes(mux)
 	h.reportRoutes(mux)
 	h.clientDownloadRoutes(mux)
+	h.chatRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

@@ -47,6 +47,12 @@ const (
 
 	ReportSubmitted = "report.submitted"
 	ReportCommented = "report.commented"
+	// Chat events reach live streams and the replay only: chat keeps its
+	// own unread counts (one read watermark per member), so they make no
+	// notification rows (notify/rules.go liveOnly).
+	ChatMessage      = "chat.message"
+	ChatRead         = "chat.read"
+	ChatConversation = "chat.conversation"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -73,6 +79,8 @@ var Payloads = map[string]any{
 	OrgPasswordReset:   PasswordReset{},
 	StreamsClosed:      Streams{},
 	ReportSubmitted:    Report{}, ReportCommented: Report{},
+
+	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -237,6 +245,43 @@ type Streams struct {
 	UserID string `json:"user_id"`
 	// Sessions whose streams end; empty: all of the user's.
 	Sessions []string `json:"sessions"`
+}
+
+// Message is the data of chat.message: a message was sent, edited or
+// recalled in a conversation the recipient is a member of. A client that
+// sees a Seq beyond the next one it expects fetches the gap by sequence.
+type Message struct {
+	Title          string   `json:"title"` // the conversation's name ("" for a direct chat)
+	Link           string   `json:"link"`
+	ConversationID string   `json:"conversation_id"`
+	MessageID      string   `json:"message_id"`
+	Seq            int64    `json:"seq"`
+	Action         string   `json:"action"` // new, edited, recalled
+	SenderID       string   `json:"sender_id"`
+	SenderName     string   `json:"sender_name"`
+	Body           string   `json:"body"` // "" when recalled
+	Mentions       []string `json:"mentions"`
+	MentionAll     bool     `json:"mention_all"`
+}
+
+// ReadMark is the data of chat.read: UserID has read the conversation up to
+// Seq. It goes to the reader (their other devices) and to the senders of the
+// messages it covers (their "N unread" counts).
+type ReadMark struct {
+	Title          string `json:"title"`
+	Link           string `json:"link"`
+	ConversationID string `json:"conversation_id"`
+	UserID         string `json:"user_id"`
+	Seq            int64  `json:"seq"`
+}
+
+// Conversation is the data of chat.conversation: a conversation the
+// recipient is (or was, for removed) in was created or changed.
+type Conversation struct {
+	Title          string `json:"title"`
+	Link           string `json:"link"`
+	ConversationID string `json:"conversation_id"`
+	Change         string `json:"change"` // created, updated, members, removed, dissolved
 }
 
 // Data turns a payload into the events table's data map (through JSON, so

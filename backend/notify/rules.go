@@ -34,10 +34,18 @@ var bodies = map[string]string{
 	event.ReportCommented:         "New comment on a work report: %s",
 }
 
+// liveOnly are the types that reach live streams and the replay but make no
+// notification: chat counts its own unread messages with one read watermark
+// per member, and a row per message per member is what chat must not write.
+var liveOnly = map[string]bool{event.ChatMessage: true, event.ChatRead: true, event.ChatConversation: true}
+
 // notificationsFor applies the rules: one notification per recipient (never
 // to the actor who caused the event), title from data.title, link from
 // data.link, type and data kept so the UI can translate.
 func notificationsFor(ev Event, newID func() string) []Notification {
+	if liveOnly[ev.Type] {
+		return nil
+	}
 	title, _ := ev.Data["title"].(string)
 	link, _ := ev.Data["link"].(string)
 	outcome, _ := ev.Data["outcome"].(string)

@@ -98,7 +98,7 @@ func (s *Service) Setup(ctx context.Context, req SetupRequest, userAgent, ip str
 		admin.DepartmentID = root.ID
 		admin.ManagerID = nil
 		admin.Roles = []string{RoleAdmin, RoleMember}
-		u, err := s.insertUser(tx, admin, admin.Password)
+		u, err := s.insertUser(ctx, tx, admin, admin.Password)
 		if err != nil {
 			return err
 		}

@@ -179,7 +179,7 @@ func (s *Service) loadDemo(tx *gorm.DB) error {
 		}
 		req := NewUserRequest{Email: du.email, Name: du.name, DepartmentID: depts[du.dept].ID, Title: du.title,
 			Phone: du.phone, ManagerID: manager, Roles: du.roles}
-		u, err := s.insertUser(tx, req, DemoPassword)
+		u, err := s.insertUser(context.Background(), tx, req, DemoPassword)
 		if err != nil {
 			return err
 		}

@@ -193,6 +193,9 @@ func (s *Service) DeleteDepartment(ctx context.Context, actor identity.Actor, id
 		if err := tx.Delete(&Department{}, "id = ?", id).Error; err != nil {
 			return fmt.Errorf("org: delete department: %w", err)
 		}
+		if err := s.departmentDeleted(ctx, tx, d); err != nil {
+			return err
+		}
 		return s.audit(tx, actor, "department.delete", "department", id, map[string]any{"name": d.Name})
 	})
 }

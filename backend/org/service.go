@@ -23,12 +23,20 @@ type DeactivateHook func(ctx context.Context, tx *gorm.DB, user User, manager *U
 // DeactivateHook it must use tx only; an error rolls the change back.
 type DepartmentHook func(ctx context.Context, tx *gorm.DB, d Department) error
 
+// UserHook runs inside the transaction that created a user or changed one
+// (a transfer to another department among others), with the user as saved.
+// Chat keeps its department and all-staff groups in step through it. Like a
+// DeactivateHook it must use tx only; an error rolls the change back.
+type UserHook func(ctx context.Context, tx *gorm.DB, u User) error
+
 // Service is the org domain.
 type Service struct {
 	db        *gorm.DB
 	clock     clock.Clock
 	hooks     []DeactivateHook
 	deptHooks []DepartmentHook
+	delHooks  []DepartmentHook
+	userHooks []UserHook
 	logins    *limiter
 	hashes    *hashSlots
 	// sessionLifetime is the absolute lifetime of a session, however
@@ -52,6 +60,32 @@ func (s *Service) OnDeactivate(h DeactivateHook) { s.hooks = append(s.hooks, h) 
 // OnDepartmentChanged registers a hook run when a department is created or
 // updated. Register hooks at wiring time, before the server takes requests.
 func (s *Service) OnDepartmentChanged(h DepartmentHook) { s.deptHooks = append(s.deptHooks, h) }
+
+// OnDepartmentDeleted registers a hook run inside the transaction that
+// deletes a department, with the department as it was.
+func (s *Service) OnDepartmentDeleted(h DepartmentHook) { s.delHooks = append(s.delHooks, h) }
+
+// OnUserChanged registers a hook run when a user is created or updated.
+// Register hooks at wiring time, before the server takes requests.
+func (s *Service) OnUserChanged(h UserHook) { s.userHooks = append(s.userHooks, h) }
+
+func (s *Service) userChanged(ctx context.Context, tx *gorm.DB, u User) error {
+	for _, h := range s.userHooks {
+		if err := h(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) departmentDeleted(ctx context.Context, tx *gorm.DB, d Department) error {
+	for _, h := range s.delHooks {
+		if err := h(ctx, tx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (s *Service) departmentChanged(ctx context.Context, tx *gorm.DB, d Department) error {
 	for _, h := range s.deptHooks {

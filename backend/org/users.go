@@ -104,7 +104,7 @@ func activeUser(tx *gorm.DB, id string) (bool, error) {
 }
 
 // insertUser creates the user row and role links inside tx.
-func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (User, error) {
+func (s *Service) insertUser(ctx context.Context, tx *gorm.DB, req NewUserRequest, password string) (User, error) {
 	hash, err := hashPassword(s.argon, password)
 	if err != nil {
 		return User{}, err
@@ -123,7 +123,7 @@ func (s *Service) insertUser(tx *gorm.DB, req NewUserRequest, password string) (
 		return User{}, err
 	}
 	u.Roles = normRoles(req.Roles)
-	return u, nil
+	return u, s.userChanged(ctx, tx, u)
 }
 
 // CreateUser opens an account (admins and HR). Without a password one is
@@ -153,7 +153,7 @@ func (s *Service) CreateUser(ctx context.Context, actor identity.Actor, req NewU
 			pw = GeneratePassword()
 			res.InitialPassword = pw
 		}
-		u, err := s.insertUser(tx, req, pw)
+		u, err := s.insertUser(ctx, tx, req, pw)
 		if err != nil {
 			return err
 		}
@@ -309,6 +309,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor identity.Actor, id strin
 			}
 		}
 		if out, err = loadUser(tx, id); err != nil {
+			return err
+		}
+		if err := s.userChanged(ctx, tx, out); err != nil {
 			return err
 		}
 		if (self && onlySelfFields) || len(changed) == 0 {

@@ -18,6 +18,7 @@ import (
 	"tack/backend/api"
 	"tack/backend/approval"
 	"tack/backend/audit"
+	"tack/backend/chat"
 	"tack/backend/clientupdate"
 	"tack/backend/clock"
 	"tack/backend/devices"
@@ -44,6 +45,7 @@ type Server struct {
 	Notify   *notify.Service
 	Drive    *drive.Service
 	Report   *report.Service
+	Chat     *chat.Service
 	handler  http.Handler
 	jobs     []Job
 	certs    *certReloader // nil: plain HTTP
@@ -75,6 +77,7 @@ func Migrations() []store.Migration {
 	all = append(all, devices.Migrations()...)
 	all = append(all, workcal.Migrations()...)
 	all = append(all, report.Migrations()...)
+	all = append(all, chat.Migrations()...)
 	return all
 }
 
@@ -157,6 +160,12 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		return nil, err
 	}
 	s.AddJob(report.Job{S: s.Report})
+	// Chat's org groups follow users and departments.
+	s.Chat = chat.NewService(db, clk, s.Org)
+	s.Org.OnUserChanged(s.Chat.OnUserChanged)
+	s.Org.OnDeactivate(s.Chat.OnUserDeactivated)
+	s.Org.OnDepartmentChanged(s.Chat.OnDepartmentChanged)
+	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
 	s.handler = api.NewRouter(api.Deps{
 		DB:       db,
 		Org:      s.Org,
@@ -167,6 +176,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		Drive:    s.Drive,
 		Devices:  devices.NewService(db, clk),
 		Report:   s.Report,
+		Chat:     s.Chat,
 		UI:       ui,
 		Version:  cfg.Version,
 		Clients:  &clientupdate.Catalog{Dir: cfg.ClientsDir},

@@ -16,6 +16,7 @@ const PAGES: [name: string, path: string, ready: string][] = [
   ['approvals', '/approvals?box=all', '[data-test=row-title]'],
   ['drive', '/drive', '.tk-main'],
   ['notifications', '/notifications', '.tk-main'],
+  ['chat', '/chat', '[data-test=chat]'],
   ['ding', '/ding', '[data-test=dings]'],
   ['announcements', '/announcements', '[data-test=announcements]'],
   ['contacts', '/contacts', '.tk-main'],

@@ -25,6 +25,9 @@ export const EventType = {
   OrgPasswordReset: 'org.password_reset',
   ReportSubmitted: 'report.submitted',
   ReportCommented: 'report.commented',
+  ChatMessage: 'chat.message',
+  ChatRead: 'chat.read',
+  ChatConversation: 'chat.conversation',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -152,6 +155,35 @@ export interface Report {
   by?: string
 }
 
+export interface Message {
+  title: string
+  link: string
+  conversation_id: string
+  message_id: string
+  seq: number
+  action: string
+  sender_id: string
+  sender_name: string
+  body: string
+  mentions: string[]
+  mention_all: boolean
+}
+
+export interface ReadMark {
+  title: string
+  link: string
+  conversation_id: string
+  user_id: string
+  seq: number
+}
+
+export interface Conversation {
+  title: string
+  link: string
+  conversation_id: string
+  change: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -181,5 +213,8 @@ export interface EventPayloads {
   'org.password_reset': PasswordReset
   'report.submitted': Report
   'report.commented': Report
+  'chat.message': Message
+  'chat.read': ReadMark
+  'chat.conversation': Conversation
   'auth.streams_closed': Streams
 }

@@ -71,10 +71,14 @@ export function stopLive() {
   source?.close(); source = null; stopPolling(); started = false; connected.value = false
 }
 
+// Chat's events make no notification: they leave the bell's count alone
+// (chat keeps its own unread counts, views/chat/state.ts).
+const QUIET = new Set<string>([EventType.ChatMessage, EventType.ChatRead, EventType.ChatConversation])
+
 function dispatch(m: MessageEvent) {
   let ev: TackEvent
   try { ev = JSON.parse(m.data) } catch { return }
-  void refreshUnread()
+  if (!QUIET.has(ev.type)) void refreshUnread()
   for (const fn of listeners) fn(ev)
 }
 

@@ -1,0 +1,101 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+
+	"tack/backend/chat"
+)
+
+// chatWorld is alice's chat: a direct chat with the head, a temporary group
+// bob was removed from (with a message sent after that), and a group where
+// bob is a plain member; bob's own direct chat to smuggle her IDs into.
+type chatWorld struct {
+	direct, removedFrom, memberOf string
+	msgAfter, msgInMember         string // alice's messages
+	bobDirect, bobMsg             string
+}
+
+func (w *authzWorld) chatObjects(t *testing.T) {
+	e := w.e
+	var c chat.ConversationView
+	e.Must(http.StatusOK, "POST", "/api/v1/chat/direct", w.aliceT, map[string]any{"user_id": w.head.ID}).JSON(t, &c)
+	w.chat.direct = c.ID
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", w.aliceT, map[string]any{"kind": "temporary", "name": "Pay talks",
+		"member_ids": []string{w.head.ID, w.bob.ID}}).JSON(t, &c)
+	w.chat.removedFrom = c.ID
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "before bob left"})
+	e.Must(http.StatusNoContent, "DELETE", "/api/v1/chat/conversations/"+c.ID+"/members/"+w.bob.ID, w.aliceT, nil)
+	var m chat.MessageView
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "after"}).JSON(t, &m)
+	w.chat.msgAfter = m.ID
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", w.aliceT, map[string]any{"kind": "temporary", "name": "Lunch",
+		"member_ids": []string{w.bob.ID}}).JSON(t, &c)
+	w.chat.memberOf = c.ID
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "noon?"}).JSON(t, &m)
+	w.chat.msgInMember = m.ID
+	e.Must(http.StatusOK, "POST", "/api/v1/chat/direct", w.bobT, map[string]any{"user_id": w.head.ID}).JSON(t, &c)
+	w.chat.bobDirect = c.ID
+	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.bobT, map[string]any{"body": "hi"}).JSON(t, &m)
+	w.chat.bobMsg = m.ID
+}
+
+// chatSweepCases: bob outside alice's direct chat, removed from one group
+// and a plain member of another.
+func chatSweepCases() []sweepCase {
+	direct := func(w *authzWorld) string { return w.chat.direct }
+	removed := func(w *authzWorld) string { return w.chat.removedFrom }
+	member := func(w *authzWorld) string { return w.chat.memberOf }
+	after := func(w *authzWorld) string { return w.chat.msgAfter }
+	inMember := func(w *authzWorld) string { return w.chat.msgInMember }
+	head := func(w *authzWorld) string { return w.head.ID }
+	var cases []sweepCase
+	for _, conv := range []func(w *authzWorld) string{direct, removed} {
+		cases = append(cases,
+			sweepCase{route: "GET /api/v1/chat/conversations/{id}", path: p("/api/v1/chat/conversations/%", conv), want: hidden},
+			sweepCase{route: "PATCH /api/v1/chat/conversations/{id}", path: p("/api/v1/chat/conversations/%", conv), body: map[string]any{"name": "mine", "version": 1}, want: hidden},
+			sweepCase{route: "PUT /api/v1/chat/conversations/{id}/mine", path: p("/api/v1/chat/conversations/%/mine", conv), body: map[string]any{"pinned": true}, want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/members", path: p("/api/v1/chat/conversations/%/members", conv), body: map[string]any{"user_ids": []string{"x"}}, want: hidden},
+			sweepCase{route: "DELETE /api/v1/chat/conversations/{id}/members/{user}", path: p("/api/v1/chat/conversations/%/members/%", conv, head), want: hidden},
+			sweepCase{route: "PUT /api/v1/chat/conversations/{id}/members/{user}/role", path: p("/api/v1/chat/conversations/%/members/%/role", conv, head), body: map[string]any{"role": "member"}, want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/dissolve", path: p("/api/v1/chat/conversations/%/dissolve", conv), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/read", path: p("/api/v1/chat/conversations/%/read", conv), body: map[string]any{"seq": 9}, want: hidden},
+			sweepCase{route: "GET /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages?after=0", conv), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", conv), body: map[string]any{"body": "hi"}, want: hidden},
+		)
+	}
+	for _, msg := range []func(w *authzWorld) string{after} {
+		cases = append(cases,
+			sweepCase{route: "GET /api/v1/chat/messages/{id}", path: p("/api/v1/chat/messages/%", msg), want: hidden},
+			sweepCase{route: "PATCH /api/v1/chat/messages/{id}", path: p("/api/v1/chat/messages/%", msg), body: map[string]any{"body": "x"}, want: hidden},
+			sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", msg), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/messages/{id}/forward", path: p("/api/v1/chat/messages/%/forward", msg), body: map[string]any{"conversation_ids": "{bobDirectList}"}, want: hidden},
+			sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", msg), want: hidden},
+		)
+	}
+	// A plain member of alice's group: reads it, changes nothing of hers.
+	cases = append(cases,
+		sweepCase{route: "PATCH /api/v1/chat/conversations/{id}", path: p("/api/v1/chat/conversations/%", member), body: map[string]any{"name": "mine", "version": 1}, want: refused},
+		sweepCase{route: "POST /api/v1/chat/conversations/{id}/dissolve", path: p("/api/v1/chat/conversations/%/dissolve", member), want: refused},
+		sweepCase{route: "DELETE /api/v1/chat/conversations/{id}/members/{user}", path: p("/api/v1/chat/conversations/%/members/%", member, aliceID), want: refused},
+		sweepCase{route: "PUT /api/v1/chat/conversations/{id}/members/{user}/role", path: p("/api/v1/chat/conversations/%/members/%/role", member, bobID), body: map[string]any{"role": "owner"}, want: refused},
+		sweepCase{route: "PATCH /api/v1/chat/messages/{id}", path: p("/api/v1/chat/messages/%", inMember), body: map[string]any{"body": "x"}, want: refused},
+		sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", inMember), want: refused},
+		sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", inMember), want: refused},
+		// Alice's IDs smuggled into bob's own direct chat.
+		sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", func(w *authzWorld) string { return w.chat.bobDirect }),
+			body: map[string]any{"body": "quote", "reply_to_id": "{aliceChatMsg}"}, want: badRef},
+		sweepCase{route: "POST /api/v1/chat/messages/{id}/forward", path: p("/api/v1/chat/messages/%/forward", func(w *authzWorld) string { return w.chat.bobMsg }),
+			body: map[string]any{"conversation_ids": "{aliceDirectList}"}, want: badRef},
+	)
+	return cases
+}
+
+// chatSnapshot: alice's chat as she reads it.
+func (w *authzWorld) chatSnapshot(reads map[string]string) {
+	for _, id := range []string{w.chat.direct, w.chat.removedFrom, w.chat.memberOf} {
+		reads["/api/v1/chat/conversations/"+id] = w.aliceT
+		reads["/api/v1/chat/conversations/"+id+"/messages"] = w.aliceT
+	}
+	reads["/api/v1/chat/messages/"+w.chat.msgInMember+"/receipts"] = w.aliceT
+}

@@ -1,0 +1,33 @@
+// Package chat holds conversations and their messages: direct chats (one per
+// pair of people), groups (project and temporary groups people create, and
+// the all-staff and department groups that follow the org tree), messages
+// with a per-conversation sequence number, and one read watermark per member.
+//
+// Who may do what (checked here, never in handlers):
+//   - only members read a conversation or its messages; anyone else gets
+//     chat.not_found, as if it did not exist;
+//   - anyone starts a direct chat with an active person and creates a
+//     temporary group; project groups are created by administrators,
+//     department heads and general managers (ProjectGroupRoles);
+//   - the owner and the group's admins change its settings, remove members,
+//     @all and recall anyone's message; members add people when the group's
+//     add policy is "all"; only the owner appoints admins, hands the group
+//     on and dissolves it (archived, read-only afterwards);
+//   - all-staff and department groups are the org's: their members follow
+//     users and departments (hooks registered in server.New) and cannot be
+//     added or removed by hand (chat.org_managed);
+//   - a sender recalls their own message within 24 hours and edits it
+//     within 15 minutes.
+//
+// Delivery: every change goes out as a chat.* event (backend/event) to the
+// members in the transaction that makes it; the events make no notification
+// rows. A client that missed some catches up by sequence (ListMessages
+// after=<seq>), so nothing is lost or duplicated.
+//
+// Error keys: chat.not_found, chat.message_not_found, chat.user_not_found,
+// chat.invalid_conversation, chat.invalid_message, chat.forbidden,
+// chat.not_admin, chat.not_owner, chat.post_forbidden,
+// chat.add_forbidden, chat.project_forbidden, chat.mention_all_forbidden,
+// chat.archived, chat.org_managed, chat.recall_expired, chat.edit_expired,
+// chat.recalled, chat.owner_cannot_leave, chat.stale_version.
+package chat

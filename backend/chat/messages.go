@@ -1,0 +1,425 @@
+package chat
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"tack/backend/apperr"
+	"tack/backend/event"
+	"tack/backend/identity"
+	"tack/backend/notify"
+	"tack/backend/store"
+)
+
+// Limits of a message.
+const (
+	MaxBodyLen   = 5000 // characters
+	MaxKeyLen    = 100
+	RecallWindow = 24 * time.Hour
+	EditWindow   = 15 * time.Minute
+	quoteLen     = 80
+)
+
+// Send posts a message. Its sequence number is the conversation's next one,
+// taken in the write transaction (the UPDATE of last_seq locks the
+// conversation row on PostgreSQL; SQLite has one writer), so concurrent
+// senders get distinct, gap-free numbers in commit order. A retried send
+// with the same ClientKey returns the first message and writes nothing.
+func (s *Service) Send(ctx context.Context, a identity.Actor, convID string, req SendRequest) (MessageView, error) {
+	req.Body = strings.TrimSpace(req.Body)
+	var v apperr.Validator
+	v.Check(req.Body != "", "body", "required")
+	v.Check(utf8.RuneCountInString(req.Body) <= MaxBodyLen, "body", "too_long")
+	v.Check(len(req.ClientKey) <= MaxKeyLen, "client_key", "too_long")
+	v.Check(len(req.Mentions) <= 100, "mentions", "too_large")
+	if err := v.Err("chat.invalid_message", "the message is not valid"); err != nil {
+		return MessageView{}, err
+	}
+	if req.ClientKey == "" {
+		req.ClientKey = store.NewID()
+	}
+	var id string
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		var err error
+		id, err = s.send(tx, a, convID, req, "")
+		return err
+	})
+	if store.IsDuplicate(err) { // the same key raced itself: the first one won
+		var m Message
+		if e := s.db.WithContext(ctx).First(&m, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error; e == nil {
+			id, err = m.ID, nil
+		}
+	}
+	if err != nil {
+		return MessageView{}, err
+	}
+	return s.GetMessage(ctx, a, id)
+}
+
+// send writes one message inside tx and returns its ID.
+func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendRequest, forwardedFrom string) (string, error) {
+	var prior Message
+	err := tx.Select("id").First(&prior, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error
+	if err == nil {
+		return prior.ID, nil // a retry: already sent
+	}
+	if !store.IsNotFound(err) {
+		return "", fmt.Errorf("chat: find by key: %w", err)
+	}
+	c, m, err := membership(tx, convID, a.UserID)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case c.ArchivedAt != nil:
+		return "", ErrArchived
+	case c.PostPolicy == PolicyAdmins && !m.isAdmin():
+		return "", ErrPostForbidden
+	case req.MentionAll && (c.Kind == KindDirect || !m.isAdmin()):
+		return "", ErrMentionAll
+	}
+	ids, err := memberIDs(tx, convID)
+	if err != nil {
+		return "", err
+	}
+	mentions := slices.Compact(slices.Sorted(slices.Values(req.Mentions)))
+	for _, uid := range mentions {
+		if !slices.Contains(ids, uid) {
+			return "", apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("mentions", "not_found")
+		}
+	}
+	if req.ReplyToID != "" {
+		var n int64
+		if err := tx.Model(&Message{}).Where("id = ? AND conversation_id = ?", req.ReplyToID, convID).Count(&n).Error; err != nil {
+			return "", fmt.Errorf("chat: reply target: %w", err)
+		}
+		if n == 0 {
+			return "", apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("reply_to_id", "not_found")
+		}
+	}
+	now := s.clock.Now()
+	// Take the next sequence number: the UPDATE locks the row until commit,
+	// so a concurrent sender waits and then increments our value.
+	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Updates(map[string]any{
+		"last_seq": gorm.Expr("last_seq + 1"), "last_message_at": now}).Error; err != nil {
+		return "", fmt.Errorf("chat: next seq: %w", err)
+	}
+	var seq int64
+	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Pluck("last_seq", &seq).Error; err != nil {
+		return "", fmt.Errorf("chat: read seq: %w", err)
+	}
+	msg := Message{ID: store.NewID(), ConversationID: convID, Seq: seq, SenderID: a.UserID, ClientKey: req.ClientKey,
+		Kind: "text", Body: req.Body, Mentions: mentions, MentionAll: req.MentionAll, ReplyToID: req.ReplyToID,
+		ForwardedFromID: forwardedFrom, CreatedAt: now}
+	if msg.Mentions == nil {
+		msg.Mentions = []string{}
+	}
+	if err := tx.Create(&msg).Error; err != nil {
+		return "", fmt.Errorf("chat: insert message: %w", err)
+	}
+	// Sending reads the conversation up to one's own message.
+	if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", convID, a.UserID, seq).
+		Update("read_seq", seq).Error; err != nil {
+		return "", fmt.Errorf("chat: sender watermark: %w", err)
+	}
+	return msg.ID, emitMessage(tx, a, c, &msg, ActionNew, ids)
+}
+
+// emitMessage sends chat.message to the members.
+func emitMessage(tx *gorm.DB, a identity.Actor, c *Conversation, m *Message, action string, recipients []string) error {
+	return notify.Emit(tx, &notify.Event{Type: event.ChatMessage, SubjectType: "chat", SubjectID: c.ID, ActorID: a.UserID,
+		Recipients: recipients, Data: event.Data(event.Message{Title: c.Name, Link: link(c.ID), ConversationID: c.ID,
+			MessageID: m.ID, Seq: m.Seq, Action: action, SenderID: m.SenderID, SenderName: a.Name, Body: shown(m),
+			Mentions: m.Mentions, MentionAll: m.MentionAll})})
+}
+
+// shown is the body a reader sees: nothing of a recalled message.
+func shown(m *Message) string {
+	if m.RecalledAt != nil {
+		return ""
+	}
+	return m.Body
+}
+
+// GetMessage returns one message of a conversation the actor is in.
+func (s *Service) GetMessage(ctx context.Context, a identity.Actor, id string) (MessageView, error) {
+	db := s.db.WithContext(ctx)
+	var m Message
+	if err := db.First(&m, "id = ?", id).Error; err != nil {
+		if store.IsNotFound(err) {
+			return MessageView{}, ErrMessageNotFound
+		}
+		return MessageView{}, fmt.Errorf("chat: load message: %w", err)
+	}
+	if _, _, err := membership(db, m.ConversationID, a.UserID); err != nil {
+		return MessageView{}, ErrMessageNotFound
+	}
+	vs, err := s.messageViews(db, a.UserID, m.ConversationID, []Message{m})
+	if err != nil {
+		return MessageView{}, err
+	}
+	return vs[0], nil
+}
+
+// ListMessages returns messages of a conversation in sequence order: the
+// newest `limit` (no cursor), those before `before` (scrolling back) or
+// those after `after` (catching up after a reconnect; no loss, no repeats).
+func (s *Service) ListMessages(ctx context.Context, a identity.Actor, convID string, after, before int64, limit int) (MessagePage, error) {
+	db := s.db.WithContext(ctx)
+	if _, _, err := membership(db, convID, a.UserID); err != nil {
+		return MessagePage{}, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	q := db.Where("conversation_id = ?", convID).Limit(limit + 1)
+	var ms []Message
+	switch {
+	case after > 0:
+		q = q.Where("seq > ?", after).Order("seq")
+	case before > 0:
+		q = q.Where("seq < ?", before).Order("seq DESC")
+	default:
+		q = q.Order("seq DESC")
+	}
+	if err := q.Find(&ms).Error; err != nil {
+		return MessagePage{}, fmt.Errorf("chat: list messages: %w", err)
+	}
+	more := len(ms) > limit
+	if more {
+		ms = ms[:limit]
+	}
+	if after == 0 {
+		slices.Reverse(ms)
+	}
+	items, err := s.messageViews(db, a.UserID, convID, ms)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	return MessagePage{Items: items, More: more}, nil
+}
+
+// messageViews adds names, quotes and, on the reader's own messages, the
+// unread counts (from the members' watermarks: one row per member).
+func (s *Service) messageViews(db *gorm.DB, userID, convID string, ms []Message) ([]MessageView, error) {
+	out := make([]MessageView, 0, len(ms))
+	if len(ms) == 0 {
+		return out, nil
+	}
+	var replyIDs, people []string
+	own := false
+	for _, m := range ms {
+		people = append(people, m.SenderID)
+		if m.ReplyToID != "" {
+			replyIDs = append(replyIDs, m.ReplyToID)
+		}
+		own = own || m.SenderID == userID
+	}
+	quotes := map[string]Message{}
+	if len(replyIDs) > 0 {
+		var qs []Message
+		if err := db.Where("id IN ? AND conversation_id = ?", replyIDs, convID).Find(&qs).Error; err != nil {
+			return nil, fmt.Errorf("chat: quotes: %w", err)
+		}
+		for _, q := range qs {
+			quotes[q.ID] = q
+			people = append(people, q.SenderID)
+		}
+	}
+	var ms2 []Member
+	if own {
+		var err error
+		if ms2, err = members(db, convID); err != nil {
+			return nil, err
+		}
+	}
+	nm, err := names(db, people)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		var q *Message
+		if r, ok := quotes[m.ReplyToID]; ok {
+			q = &r
+		}
+		v := view(m, nm, q)
+		if m.SenderID == userID {
+			v.Unread = unreadOf(m, ms2)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// unreadOf counts the members other than the sender who joined before m
+// and whose watermark is below it.
+func unreadOf(m Message, ms []Member) int {
+	n := 0
+	for _, x := range ms {
+		if x.UserID != m.SenderID && x.JoinedSeq < m.Seq && x.ReadSeq < m.Seq {
+			n++
+		}
+	}
+	return n
+}
+
+func view(m Message, nm map[string]string, q *Message) MessageView {
+	m.Body = shown(&m)
+	if m.Mentions == nil {
+		m.Mentions = []string{}
+	}
+	v := MessageView{Message: m, SenderName: nm[m.SenderID], Unread: -1}
+	if q != nil {
+		body := []rune(shown(q))
+		if len(body) > quoteLen {
+			body = append(body[:quoteLen], '…')
+		}
+		v.Reply = &Quote{ID: q.ID, Seq: q.Seq, SenderID: q.SenderID, SenderName: nm[q.SenderID], Body: string(body),
+			Recalled: q.RecalledAt != nil}
+	}
+	return v
+}
+
+// loadOwnable reads a message and the actor's membership of its conversation.
+func loadOwnable(tx *gorm.DB, a identity.Actor, id string) (*Message, *Conversation, *Member, error) {
+	var m Message
+	if err := tx.First(&m, "id = ?", id).Error; err != nil {
+		if store.IsNotFound(err) {
+			return nil, nil, nil, ErrMessageNotFound
+		}
+		return nil, nil, nil, fmt.Errorf("chat: load message: %w", err)
+	}
+	c, me, err := membership(tx, m.ConversationID, a.UserID)
+	if err != nil {
+		return nil, nil, nil, ErrMessageNotFound
+	}
+	return &m, c, me, nil
+}
+
+// Edit replaces the text of the actor's own message within EditWindow; the
+// message shows as edited.
+func (s *Service) Edit(ctx context.Context, a identity.Actor, id string, req EditRequest) (MessageView, error) {
+	req.Body = strings.TrimSpace(req.Body)
+	var v apperr.Validator
+	v.Check(req.Body != "", "body", "required")
+	v.Check(utf8.RuneCountInString(req.Body) <= MaxBodyLen, "body", "too_long")
+	if err := v.Err("chat.invalid_message", "the message is not valid"); err != nil {
+		return MessageView{}, err
+	}
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		m, c, _, err := loadOwnable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		switch {
+		case m.SenderID != a.UserID:
+			return ErrForbidden
+		case m.RecalledAt != nil:
+			return ErrRecalled
+		case c.ArchivedAt != nil:
+			return ErrArchived
+		case now.Sub(m.CreatedAt) > EditWindow:
+			return ErrEditExpired
+		}
+		if err := tx.Model(&Message{}).Where("id = ?", id).Updates(map[string]any{"body": req.Body, "edited_at": now}).Error; err != nil {
+			return fmt.Errorf("chat: edit: %w", err)
+		}
+		m.Body, m.EditedAt = req.Body, &now
+		ids, err := memberIDs(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		return emitMessage(tx, a, c, m, ActionEdited, ids)
+	})
+	if err != nil {
+		return MessageView{}, err
+	}
+	return s.GetMessage(ctx, a, id)
+}
+
+// Recall withdraws a message: the sender within RecallWindow, a group's
+// owner and admins any message at any time. Its text is erased.
+func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (MessageView, error) {
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		m, c, me, err := loadOwnable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		now := s.clock.Now()
+		moderator := c.Kind != KindDirect && me.isAdmin()
+		switch {
+		case m.RecalledAt != nil:
+			return ErrRecalled
+		case c.ArchivedAt != nil:
+			return ErrArchived
+		case m.SenderID != a.UserID && !moderator:
+			return ErrForbidden
+		case m.SenderID == a.UserID && !moderator && now.Sub(m.CreatedAt) > RecallWindow:
+			return ErrRecallExpired
+		}
+		if err := tx.Model(&Message{}).Where("id = ?", id).Updates(map[string]any{"body": "", "recalled_at": now,
+			"recalled_by": a.UserID}).Error; err != nil {
+			return fmt.Errorf("chat: recall: %w", err)
+		}
+		m.Body, m.RecalledAt = "", &now
+		ids, err := memberIDs(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		return emitMessage(tx, a, c, m, ActionRecalled, ids)
+	})
+	if err != nil {
+		return MessageView{}, err
+	}
+	return s.GetMessage(ctx, a, id)
+}
+
+// Forward copies a message the actor can read to conversations they may
+// post in, in one transaction (all or none). ClientKey makes a retry safe.
+func (s *Service) Forward(ctx context.Context, a identity.Actor, id string, req ForwardRequest) ([]MessageView, error) {
+	targets := slices.Compact(slices.Sorted(slices.Values(req.ConversationIDs)))
+	if len(targets) == 0 || len(targets) > 20 {
+		return nil, apperr.Invalid("chat.invalid_message", "choose where to forward").WithField("conversation_ids", "required")
+	}
+	if req.ClientKey == "" {
+		req.ClientKey = store.NewID()
+	}
+	var ids []string
+	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		ids = ids[:0]
+		m, _, _, err := loadOwnable(tx, a, id)
+		if err != nil {
+			return err
+		}
+		if m.RecalledAt != nil {
+			return ErrRecalled
+		}
+		for _, t := range targets {
+			nid, err := s.send(tx, a, t, SendRequest{ClientKey: req.ClientKey + ":" + id, Body: m.Body}, m.ID)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, nid)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MessageView, 0, len(ids))
+	for _, nid := range ids {
+		v, err := s.GetMessage(ctx, a, nid)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
