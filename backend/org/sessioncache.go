@@ -67,6 +67,7 @@ type sessionCache struct {
 	holds   atomic.Int64 // authWrites running; while not zero the cache does not answer
 	gen     uint64
 	entries map[string]cachedSession // by session ID (the token's hash)
+	names   map[string]string        // user ID → display name (Names)
 	// needsProof: on PostgreSQL the cache answers only while provenUntil
 	// (unix nanoseconds, real time) lies ahead.
 	needsProof  bool
@@ -74,7 +75,7 @@ type sessionCache struct {
 }
 
 func newSessionCache(needsProof bool) *sessionCache {
-	c := &sessionCache{entries: map[string]cachedSession{}, needsProof: needsProof}
+	c := &sessionCache{entries: map[string]cachedSession{}, names: map[string]string{}, needsProof: needsProof}
 	sessionCaches.Store(c, struct{}{})
 	return c
 }
@@ -114,6 +115,49 @@ func (c *sessionCache) put(id string, e cachedSession, gen uint64) {
 	c.entries[id] = e
 }
 
+// getNames returns the cached names of ids, the ids it lacks (all of them when
+// the cache may not answer) and the generation to hand to putNames.
+func (c *sessionCache) getNames(ids []string) (map[string]string, []string, uint64) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil, 0
+	}
+	usable := c.usable()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !usable {
+		return out, ids, c.gen
+	}
+	var missing []string
+	for _, id := range ids {
+		if n, ok := c.names[id]; ok {
+			out[id] = n
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return out, missing, c.gen
+}
+
+// putNames keeps names read from the database unless an invalidation
+// happened since gen was read.
+func (c *sessionCache) putNames(rows []struct{ ID, Name string }, gen uint64) {
+	if !c.usable() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if len(c.names)+len(rows) > sessionCacheMax {
+		clear(c.names)
+	}
+	for _, r := range rows {
+		c.names[r.ID] = r.Name
+	}
+}
+
 // invalidate drops the entries named by keys: "u:<user id>" (all of that
 // user's sessions), "s:<session id>", or "*" (everything).
 func (c *sessionCache) invalidate(keys ...string) {
@@ -124,10 +168,12 @@ func (c *sessionCache) invalidate(keys ...string) {
 		switch {
 		case k == "*":
 			clear(c.entries)
+			clear(c.names)
 		case len(k) > 2 && k[:2] == "s:":
 			delete(c.entries, k[2:])
 		case len(k) > 2 && k[:2] == "u:":
 			uid := k[2:]
+			delete(c.names, uid)
 			for id, e := range c.entries {
 				if e.actor.UserID == uid {
 					delete(c.entries, id)
