@@ -1,14 +1,17 @@
 package approval_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
+	"tack/backend/org"
 	"tack/backend/server/servertest"
 )
 
@@ -72,7 +75,23 @@ const (
 )
 
 func TestStatementsPerSubmitAndApprovePostgres(t *testing.T) {
+	statementsPerAction(t, false, submitBudget, approveBudget, inboxBudget)
+}
+
+// With the session listener running, as on a PostgreSQL server: the session
+// cache answers authentication and org.Names from memory.
+func TestStatementsWithSessionCachePostgres(t *testing.T) {
+	statementsPerAction(t, true, submitBudget-1, approveBudget-1, inboxBudget-2)
+}
+
+func statementsPerAction(t *testing.T, cached bool, submitBudget, approveBudget, inboxBudget int) {
 	e := servertest.NewPostgres(t)
+	if cached {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = org.SessionListener{S: e.Server.Org, DSN: e.Server.Config.DSN}.Serve(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 	adminTok, _ := e.Setup()
 	head, headTok := e.NewUser(adminTok, "")
 	dept := e.NewDepartment(adminTok, "Sales", "", &head.ID)
@@ -86,6 +105,18 @@ func TestStatementsPerSubmitAndApprovePostgres(t *testing.T) {
 		}
 	}
 	c := countStatements(t, e.Server.DB)
+	if cached { // wait for the listener: a second GET /me reads no session
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			e.Must(200, "GET", "/api/v1/me", headTok, nil)
+			me := c.during(func() { e.Must(200, "GET", "/api/v1/me", headTok, nil) })
+			if !strings.Contains(strings.Join(me, "\n"), "FROM sessions") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the session cache never answered")
+			}
+		}
+	}
 	submit := func(day string) (string, []string) {
 		var inst approval.Instance
 		sqls := c.during(func() {
@@ -103,6 +134,7 @@ func TestStatementsPerSubmitAndApprovePostgres(t *testing.T) {
 	var inbox struct {
 		Items []map[string]any `json:"items"`
 	}
+	e.Must(200, "GET", "/api/v1/approvals?box=todo", headTok, nil) // warms the names
 	box := c.during(func() { e.Must(200, "GET", "/api/v1/approvals?box=todo", headTok, nil).JSON(t, &inbox) })
 	if len(inbox.Items) != 1 || inbox.Items[0]["applicant_name"] == "" || inbox.Items[0]["title"] == "" || inbox.Items[0]["route"] != nil || inbox.Items[0]["form"] != nil {
 		t.Fatalf("inbox %+v", inbox.Items)
