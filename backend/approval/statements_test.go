@@ -110,6 +110,9 @@ func statementsPerAction(t *testing.T, cached bool, submitBudget, approveBudget,
 			e.Must(200, "GET", "/api/v1/me", headTok, nil)
 			me := c.during(func() { e.Must(200, "GET", "/api/v1/me", headTok, nil) })
 			if !strings.Contains(strings.Join(me, "\n"), "FROM sessions") {
+				if len(me) > 1 {
+					t.Errorf("GET /me ran %d statements, budget 1:\n%s", len(me), strings.Join(me, "\n"))
+				}
 				break
 			}
 			if time.Now().After(deadline) {
