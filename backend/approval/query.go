@@ -274,18 +274,16 @@ func (s *Service) listQuery(ctx context.Context, actor identity.Actor, f ListFil
 	return q, nil
 }
 
-// List returns a page of the actor's box, newest first, in one statement:
-// only the columns a row shows (no form or route to decode) and whether a
-// pending task of it is overdue; the applicants' names come from the cached
-// directory (org.Names).
+// List returns a page of the actor's box, newest first. It reads only the
+// columns a row shows (no form or route to decode) and the applicants' names
+// from the cached directory (org.Names).
 func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) ([]ListItem, string, error) {
 	q, err := s.pageQuery(ctx, actor, &f)
 	if err != nil {
 		return nil, "", err
 	}
 	var items []ListItem
-	overdue := "EXISTS (SELECT 1 FROM approval_tasks t WHERE t.instance_id = approval_instances.id AND t.overdue = ? AND t.status = ?) AS overdue"
-	if err := q.Select(listColumns+", "+overdue, true, TaskPending).Find(&items).Error; err != nil {
+	if err := q.Select(listColumns).Find(&items).Error; err != nil {
 		return nil, "", fmt.Errorf("approval: list: %w", err)
 	}
 	next := ""
@@ -294,15 +292,25 @@ func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) 
 		next = items[len(items)-1].ID
 	}
 	ids := make([]string, 0, len(items))
+	iids := make([]string, 0, len(items))
 	for _, it := range items {
 		ids = append(ids, it.ApplicantID)
+		iids = append(iids, it.ID)
 	}
 	names, err := s.org.Names(ctx, uniq(ids))
 	if err != nil {
 		return nil, "", err
 	}
+	var overdue []string
+	if len(iids) > 0 {
+		if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id IN ? AND overdue = ? AND status = ?", iids, true, TaskPending).
+			Pluck("instance_id", &overdue).Error; err != nil {
+			return nil, "", fmt.Errorf("approval: overdue: %w", err)
+		}
+	}
 	for i := range items {
 		items[i].ApplicantName = names[items[i].ApplicantID]
+		items[i].Overdue = slices.Contains(overdue, items[i].ID)
 	}
 	return items, next, nil
 }
