@@ -7,7 +7,9 @@ import (
 )
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request, a identity.Actor) {
-	u, err := h.deps.Org.User(r.Context(), a.UserID)
+	// The actor's roles are the user's (the session cache drops them when
+	// they change): one statement for the user row.
+	u, err := h.deps.Org.UserWithRoles(r.Context(), a.UserID, a.Roles)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -87,7 +87,7 @@ func (h *Handler) eventStream(w http.ResponseWriter, r *http.Request, a identity
 	// A session revoked between authentication and Subscribe had its
 	// close event published before this subscription existed: look again.
 	if token, _ := bearerToken(r); token != "" {
-		if _, err := h.deps.Org.Authenticate(ctx, token); err != nil {
+		if _, err := h.deps.Org.AuthenticateUncached(ctx, token); err != nil {
 			writeError(w, r, err)
 			return
 		}

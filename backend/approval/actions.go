@@ -68,14 +68,19 @@ func (s *Service) act(ctx context.Context, actor identity.Actor, id string, fn f
 // claimed: Deactivate locks the user and then rewrites instances, and taking
 // the two in the same order means the two transactions cannot deadlock.
 func (s *Service) actAssigning(ctx context.Context, actor identity.Actor, id, assignee string, fn func(tx *gorm.DB, inst *Instance) error) (Instance, error) {
-	if _, err := s.viewable(ctx, actor, id); err != nil {
+	read, err := s.viewable(ctx, actor, id)
+	if err != nil {
 		return Instance{}, err
 	}
 	if assignee != "" && s.testAssigneesRead != nil {
 		s.testAssigneesRead()
 	}
+	// The first attempt acts on the instance viewable just read: claim's
+	// version guard refuses it if anything changed since (every write to an
+	// instance bumps its version), and a retry reads it afresh.
+	fresh := false
 	var out Instance
-	err := s.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.inTx(ctx, func(tx *gorm.DB) error {
 		if assignee != "" {
 			gone, err := org.LockActive(tx, []string{assignee})
 			if err != nil {
@@ -88,10 +93,16 @@ func (s *Service) actAssigning(ctx context.Context, actor identity.Actor, id, as
 				s.testAssigneesLocked()
 			}
 		}
-		inst, err := loadForAction(tx, id)
-		if err != nil {
-			return err
+		inst := &read
+		if fresh {
+			var err error
+			if inst, err = loadForAction(tx, id); err != nil {
+				return err
+			}
+		} else if read.Status != StatusPending {
+			return errFinished
 		}
+		fresh = true
 		// Claim the instance first: the row lock orders concurrent actors
 		// (no deadlock between two approvers of one node) and the version
 		// guard turns a lost race into a retry on fresh state.

@@ -92,7 +92,7 @@ func (s *Service) exportTable(ctx context.Context, actor identity.Actor, f ListF
 	versions := map[string][]Field{}
 	f.Limit, f.Cursor = 200, ""
 	for {
-		items, next, err := s.List(ctx, actor, f)
+		items, next, err := s.exportList(ctx, actor, f)
 		if err != nil {
 			return sh, err
 		}
@@ -106,7 +106,7 @@ func (s *Service) exportTable(ctx context.Context, actor identity.Actor, f ListF
 	}
 }
 
-func (s *Service) exportPage(ctx context.Context, items []ListItem, cols []Field, lang string, deptName map[string]string, versions map[string][]Field, sh *exportSheet) error {
+func (s *Service) exportPage(ctx context.Context, items []exportItem, cols []Field, lang string, deptName map[string]string, versions map[string][]Field, sh *exportSheet) error {
 	if len(items) == 0 {
 		return nil
 	}

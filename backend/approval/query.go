@@ -71,18 +71,19 @@ func (s *Service) viewable(ctx context.Context, actor identity.Actor, id string)
 	if inst.ApplicantID == actor.UserID || seesArchive(actor) {
 		return inst, nil
 	}
+	// Approvers on the route (checked first: no statement) and of later
+	// steps are involved (CC recipients only once copied).
+	for _, rn := range inst.Route {
+		if rn.Type == NodeApprover && slices.Contains(rn.Approvers, actor.UserID) {
+			return inst, nil
+		}
+	}
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id = ? AND assignee_id = ?", id, actor.UserID).Count(&n).Error; err != nil {
 		return inst, fmt.Errorf("approval: get: %w", err)
 	}
 	if n > 0 {
 		return inst, nil
-	}
-	// Approvers of later steps are involved too (CC recipients only once copied).
-	for _, rn := range inst.Route {
-		if rn.Type == NodeApprover && slices.Contains(rn.Approvers, actor.UserID) {
-			return inst, nil
-		}
 	}
 	heads, err := s.headedSubtree(ctx, actor.UserID)
 	if err != nil {
@@ -197,11 +198,32 @@ type ListFilter struct {
 	Cursor     string
 }
 
-// ListItem is an inbox row.
+// ListItem is an inbox row: the columns the inbox shows, no form, no route.
 type ListItem struct {
+	ID             string     `json:"id"`
+	Number         string     `json:"number"`
+	TemplateID     string     `json:"template_id"`
+	TemplateName   string     `json:"template_name"`
+	TemplateNameEn string     `json:"template_name_en"`
+	Title          string     `json:"title"`
+	TitleEn        string     `json:"title_en"`
+	ApplicantID    string     `json:"applicant_id"`
+	DepartmentID   string     `json:"department_id"`
+	CurrentNode    int        `json:"current_node"`
+	Status         string     `json:"status"`
+	SubmittedAt    time.Time  `json:"submitted_at"`
+	FinishedAt     *time.Time `json:"finished_at"`
+	ApplicantName  string     `json:"applicant_name"`
+	Overdue        bool       `json:"overdue"`
+}
+
+// listColumns are what a ListItem reads of an instance.
+const listColumns = "id, number, template_id, template_name, template_name_en, title, title_en, applicant_id, department_id, current_node, status, submitted_at, finished_at"
+
+// exportItem is a listed instance with its form, for the export.
+type exportItem struct {
 	Instance
-	ApplicantName string `json:"applicant_name"`
-	Overdue       bool   `json:"overdue"`
+	ApplicantName string
 }
 
 func (s *Service) listQuery(ctx context.Context, actor identity.Actor, f ListFilter) (*gorm.DB, error) {
@@ -252,11 +274,53 @@ func (s *Service) listQuery(ctx context.Context, actor identity.Actor, f ListFil
 	return q, nil
 }
 
-// List returns a page of the actor's box, newest first.
+// List returns a page of the actor's box, newest first. It reads only the
+// columns a row shows (no form or route to decode) and the applicants' names
+// from the cached directory (org.Names).
 func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) ([]ListItem, string, error) {
-	q, err := s.listQuery(ctx, actor, f)
+	q, err := s.pageQuery(ctx, actor, &f)
 	if err != nil {
 		return nil, "", err
+	}
+	var items []ListItem
+	if err := q.Select(listColumns).Find(&items).Error; err != nil {
+		return nil, "", fmt.Errorf("approval: list: %w", err)
+	}
+	next := ""
+	if len(items) > f.Limit {
+		items = items[:f.Limit]
+		next = items[len(items)-1].ID
+	}
+	ids := make([]string, 0, len(items))
+	iids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.ApplicantID)
+		iids = append(iids, it.ID)
+	}
+	names, err := s.org.Names(ctx, uniq(ids))
+	if err != nil {
+		return nil, "", err
+	}
+	var overdue []string
+	if len(iids) > 0 {
+		if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id IN ? AND overdue = ? AND status = ?", iids, true, TaskPending).
+			Pluck("instance_id", &overdue).Error; err != nil {
+			return nil, "", fmt.Errorf("approval: overdue: %w", err)
+		}
+	}
+	for i := range items {
+		items[i].ApplicantName = names[items[i].ApplicantID]
+		items[i].Overdue = slices.Contains(overdue, items[i].ID)
+	}
+	return items, next, nil
+}
+
+// pageQuery is the query of one page of f (f.Limit+1 rows, to tell whether
+// there is a next page), newest first.
+func (s *Service) pageQuery(ctx context.Context, actor identity.Actor, f *ListFilter) (*gorm.DB, error) {
+	q, err := s.listQuery(ctx, actor, *f)
+	if err != nil {
+		return nil, err
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
@@ -264,9 +328,17 @@ func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) 
 	if f.Cursor != "" {
 		q = q.Where("id < ?", f.Cursor)
 	}
+	return q.Order("id DESC").Limit(f.Limit + 1), nil
+}
+
+// exportList is List with each instance's form (no route), for the export.
+func (s *Service) exportList(ctx context.Context, actor identity.Actor, f ListFilter) ([]exportItem, string, error) {
+	q, err := s.pageQuery(ctx, actor, &f)
+	if err != nil {
+		return nil, "", err
+	}
 	var insts []Instance
-	// The route (the largest column) is not in a list item: not read, not decoded.
-	if err := q.Omit("route").Order("id DESC").Limit(f.Limit + 1).Find(&insts).Error; err != nil {
+	if err := q.Omit("route").Find(&insts).Error; err != nil {
 		return nil, "", fmt.Errorf("approval: list: %w", err)
 	}
 	next := ""
@@ -274,34 +346,19 @@ func (s *Service) List(ctx context.Context, actor identity.Actor, f ListFilter) 
 		insts = insts[:f.Limit]
 		next = insts[len(insts)-1].ID
 	}
-	items, err := s.items(ctx, insts)
-	return items, next, err
-}
-
-func (s *Service) items(ctx context.Context, insts []Instance) ([]ListItem, error) {
 	ids := make([]string, 0, len(insts))
-	iids := make([]string, 0, len(insts))
 	for _, in := range insts {
 		ids = append(ids, in.ApplicantID)
-		iids = append(iids, in.ID)
 	}
 	names, err := s.org.Names(ctx, uniq(ids))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var overdue []string
-	if len(iids) > 0 {
-		if err := s.db.WithContext(ctx).Model(&Task{}).Where("instance_id IN ? AND overdue = ? AND status = ?", iids, true, TaskPending).
-			Pluck("instance_id", &overdue).Error; err != nil {
-			return nil, fmt.Errorf("approval: overdue: %w", err)
-		}
-	}
-	out := make([]ListItem, 0, len(insts))
+	out := make([]exportItem, 0, len(insts))
 	for _, in := range insts {
-		in.Route = nil
-		out = append(out, ListItem{Instance: in, ApplicantName: names[in.ApplicantID], Overdue: slices.Contains(overdue, in.ID)})
+		out = append(out, exportItem{Instance: in, ApplicantName: names[in.ApplicantID]})
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // BulkApprove approves each listed instance where the actor has a pending

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"tack/backend/identity"
 	"tack/backend/org"
 )
 
@@ -57,8 +58,17 @@ type UserBrief struct {
 	Active bool   `json:"active"`
 }
 
-func (s *Service) applicantOf(ctx context.Context, userID string) (org.User, Applicant, error) {
-	u, err := s.org.User(ctx, userID)
+// applicantOf reads the actor as an applicant: their user row, with the
+// roles the actor carries when it carries any (an authenticated actor always
+// does: the session cache keeps them current), and their department chain.
+func (s *Service) applicantOf(ctx context.Context, actor identity.Actor) (org.User, Applicant, error) {
+	var u org.User
+	var err error
+	if actor.Roles != nil {
+		u, err = s.org.UserWithRoles(ctx, actor.UserID, actor.Roles)
+	} else {
+		u, err = s.org.User(ctx, actor.UserID)
+	}
 	if err != nil {
 		return org.User{}, Applicant{}, err
 	}

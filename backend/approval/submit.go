@@ -63,7 +63,7 @@ func (s *Service) prepare(ctx context.Context, actor identity.Actor, req SubmitR
 	if !t.Active {
 		return p, errTemplateNotFound
 	}
-	u, a, err := s.applicantOf(ctx, actor.UserID)
+	u, a, err := s.applicantOf(ctx, actor)
 	if err != nil {
 		return p, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) PreviewRoute(ctx context.Context, actor identity.Actor, templa
 	if err != nil {
 		return Preview{}, err
 	}
-	_, a, err := s.applicantOf(ctx, actor.UserID)
+	_, a, err := s.applicantOf(ctx, actor)
 	if err != nil {
 		return Preview{}, err
 	}

@@ -54,7 +54,7 @@ func (s *Service) Templates(ctx context.Context, actor identity.Actor) ([]Templa
 	if err := q.Find(&ts).Error; err != nil {
 		return nil, fmt.Errorf("approval: templates: %w", err)
 	}
-	_, a, err := s.applicantOf(ctx, actor.UserID)
+	_, a, err := s.applicantOf(ctx, actor)
 	if err != nil && !actor.IsAdmin() {
 		return nil, err
 	}

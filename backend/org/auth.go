@@ -236,7 +236,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor identity.Actor, req 
 	}
 	s.refreshLife(ctx)
 	var res ChangePasswordResult
-	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.authWrite(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(map[string]any{
 			"password_hash": hash, "must_change_password": false, "updated_at": s.clock.Now()}).Error; err != nil {
 			return fmt.Errorf("org: change password: %w", err)

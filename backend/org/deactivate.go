@@ -56,7 +56,7 @@ func (s *Service) deactivate(ctx context.Context, actor identity.Actor, u User) 
 		return User{}, err
 	}
 	var out User
-	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.authWrite(ctx, func(tx *gorm.DB) error {
 		if err := notLastAdminIfAdmin(tx, u); err != nil {
 			return err
 		}

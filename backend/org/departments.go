@@ -20,7 +20,7 @@ func (s *Service) CreateDepartment(ctx context.Context, actor identity.Actor, re
 		return Department{}, errForbidden
 	}
 	var d Department
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err := s.authWrite(ctx, func(tx *gorm.DB) error { // a new head gains a role
 		var v apperr.Validator
 		req.Name = strings.TrimSpace(req.Name)
 		check(&v, "name", textProblem(req.Name, maxNameLen))
@@ -74,7 +74,7 @@ func (s *Service) UpdateDepartment(ctx context.Context, actor identity.Actor, id
 		return Department{}, errForbidden
 	}
 	var d Department
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err := s.authWrite(ctx, func(tx *gorm.DB) error { // a new head gains a role
 		if err := tx.First(&d, "id = ?", id).Error; err != nil {
 			if store.IsNotFound(err) {
 				return ErrDepartmentNotFound
@@ -208,6 +208,9 @@ func grantRole(tx *gorm.DB, userID, role string) error {
 	}
 	if n > 0 {
 		return nil
+	}
+	if err := authChanged(tx, "u:"+userID); err != nil {
+		return err
 	}
 	if err := tx.Create(&UserRole{UserID: userID, RoleID: role}).Error; err != nil {
 		return fmt.Errorf("org: grant %s: %w", role, err)

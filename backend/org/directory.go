@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -34,21 +35,39 @@ func (s *Service) User(ctx context.Context, id string) (User, error) {
 	return u, nil
 }
 
-// Names returns the display names of the given users, keyed by ID, from
-// one narrow read (no roles, no other columns): what lists need to show who.
-// Unknown IDs are absent.
+// UserWithRoles is User for a caller that already holds the user's roles
+// (a request's actor, whose roles the session cache keeps current): one
+// statement instead of two.
+func (s *Service) UserWithRoles(ctx context.Context, id string, roles []string) (User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).First(&u, "id = ?", id).Error; err != nil {
+		if store.IsNotFound(err) {
+			return User{}, ErrUserNotFound
+		}
+		return User{}, fmt.Errorf("org: get user %s: %w", id, err)
+	}
+	u.Roles = slices.Clone(roles)
+	return u, nil
+}
+
+// Names returns the display names of the given users, keyed by ID: what
+// lists need to show who. Names come from the directory cache kept beside
+// the session cache (a rename invalidates both, on every replica); those it
+// lacks come from one narrow read (no roles, no other columns). Unknown IDs
+// are absent.
 func (s *Service) Names(ctx context.Context, ids []string) (map[string]string, error) {
-	out := make(map[string]string, len(ids))
-	if len(ids) == 0 {
+	out, missing, gen := s.sessions.getNames(ids)
+	if len(missing) == 0 {
 		return out, nil
 	}
 	var rows []struct{ ID, Name string }
-	if err := s.db.WithContext(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&User{}).Select("id, name").Where("id IN ?", missing).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("org: names: %w", err)
 	}
 	for _, r := range rows {
 		out[r.ID] = r.Name
 	}
+	s.sessions.putNames(rows, gen)
 	return out, nil
 }
 
@@ -158,15 +177,27 @@ func (s *Service) DepartmentHead(ctx context.Context, departmentID string) (*Use
 
 // HeadIn is DepartmentHead over a chain the caller already read with
 // DepartmentChain (a submit reads the applicant's chain once for both the
-// flow's conditions and the head).
+// flow's conditions and the head). The candidates come from one statement;
+// the user is returned without roles (callers need who, not what they hold).
 func (s *Service) HeadIn(ctx context.Context, chain []Department) (*User, error) {
+	var ids []string
 	for _, d := range chain {
-		if d.HeadID == nil {
-			continue
+		if d.HeadID != nil {
+			ids = append(ids, *d.HeadID)
 		}
-		u, err := s.User(ctx, *d.HeadID)
-		if err == nil && u.Active {
-			return &u, nil
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var heads []User
+	if err := s.db.WithContext(ctx).Where("id IN ? AND active = ?", ids, true).Find(&heads).Error; err != nil {
+		return nil, fmt.Errorf("org: department heads: %w", err)
+	}
+	for _, id := range ids { // nearest department first
+		for i := range heads {
+			if heads[i].ID == id {
+				return &heads[i], nil
+			}
 		}
 	}
 	return nil, nil

@@ -148,8 +148,17 @@ func (s *Service) DeleteRole(ctx context.Context, actor identity.Actor, id strin
 	})
 }
 
-// setRoles replaces the roles of userID inside tx. member is always kept.
+// setRoles replaces the roles of an existing user inside an authWrite.
 func setRoles(tx *gorm.DB, userID string, roles []string) error {
+	if err := authChanged(tx, "u:"+userID); err != nil {
+		return err
+	}
+	return replaceRoles(tx, userID, roles)
+}
+
+// replaceRoles replaces the roles of userID inside tx (a new user needs no
+// authWrite: no session can name them yet). member is always kept.
+func replaceRoles(tx *gorm.DB, userID string, roles []string) error {
 	if err := tx.Delete(&UserRole{}, "user_id = ?", userID).Error; err != nil {
 		return fmt.Errorf("org: clear roles: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/store"
 )
 
 // DeactivateHook runs inside the offboarding transaction for a user who is
@@ -45,12 +46,14 @@ type Service struct {
 	lifeCache       lifeCache   // the workspace's own setting (settings.go)
 	argon           argonParams // cost of new hashes (SetPasswordCost)
 	dummyHash       string      // checked for unknown emails, at the cost of argon
+	sessions        *sessionCache
 }
 
 // NewService builds the org service.
 func NewService(db *gorm.DB, clk clock.Clock) *Service {
 	return &Service{db: db, clock: clk, logins: newLimiter(clk), hashes: newHashSlots(),
-		sessionLifetime: DefaultSessionLifetime, argon: defaultArgon, dummyHash: dummyHash}
+		sessionLifetime: DefaultSessionLifetime, argon: defaultArgon, dummyHash: dummyHash,
+		sessions: newSessionCache(store.IsPostgres(db))}
 }
 
 // OnDeactivate registers a hook run when a user is offboarded. Register hooks

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -74,18 +75,41 @@ func (s *Service) newSession(tx *gorm.DB, userID, userAgent, ip string) (string,
 
 // Authenticate resolves a bearer token to its actor. It slides the session's
 // expiry at most once a minute, so busy clients do not write on every request.
-// Session, user and roles come from one statement (a join, one row per role)
-// read fresh on every request, so a deactivation, a role change or a revoked
-// session takes effect at once on every replica.
+// A session used within the last minute is answered from the session cache
+// (sessioncache.go), which every change to sessions, activity, roles, name
+// or department invalidates at once on every replica; otherwise session,
+// user and roles come from one statement (a join, one row per role).
 func (s *Service) Authenticate(ctx context.Context, token string) (identity.Actor, error) {
+	return s.authenticate(ctx, token, true)
+}
+
+// AuthenticateUncached is Authenticate reading the database whatever the
+// cache holds (an event stream looks again after subscribing).
+func (s *Service) AuthenticateUncached(ctx context.Context, token string) (identity.Actor, error) {
+	return s.authenticate(ctx, token, false)
+}
+
+func (s *Service) authenticate(ctx context.Context, token string, cached bool) (identity.Actor, error) {
 	if token == "" {
 		return identity.Actor{}, ErrBadToken
+	}
+	id := hashToken(token)
+	s.refreshLife(ctx)
+	now := s.clock.Now()
+	e, hit, gen := s.sessions.get(id)
+	if cached && hit && now.Sub(e.lastSeen) <= time.Minute {
+		if !now.Before(e.expires) || !now.Before(e.created.Add(s.life())) {
+			return identity.Actor{}, ErrBadToken
+		}
+		a := e.actor
+		a.Roles = slices.Clone(a.Roles)
+		return a, nil
 	}
 	var rows []authRow
 	err := s.db.WithContext(ctx).Raw(`SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
 		u.name, u.department_id, u.active, u.must_change_password, r.role_id
 		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_roles r ON r.user_id = u.id
-		WHERE s.id = ? ORDER BY r.role_id`, hashToken(token)).Scan(&rows).Error
+		WHERE s.id = ? ORDER BY r.role_id`, id).Scan(&rows).Error
 	if err != nil {
 		return identity.Actor{}, fmt.Errorf("org: authenticate: %w", err)
 	}
@@ -93,8 +117,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (identity.Acto
 		return identity.Actor{}, ErrBadToken
 	}
 	sess := rows[0]
-	s.refreshLife(ctx)
-	now := s.clock.Now()
 	if !now.Before(sess.ExpiresAt) || !now.Before(sess.CreatedAt.Add(s.life())) {
 		return identity.Actor{}, ErrBadToken
 	}
@@ -108,11 +130,19 @@ func (s *Service) Authenticate(ctx context.Context, token string) (identity.Acto
 			actor.Roles = append(actor.Roles, *r.RoleID)
 		}
 	}
+	e = cachedSession{actor: actor, created: sess.CreatedAt, lastSeen: sess.LastSeenAt, expires: sess.ExpiresAt}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
-		s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).
-			Updates(map[string]any{"last_seen_at": now, "expires_at": s.expiry(sess.CreatedAt, now)})
+		e.lastSeen, e.expires = now, s.expiry(sess.CreatedAt, now)
+		res := s.db.WithContext(ctx).Model(&Session{}).Where("id = ?", sess.ID).
+			Updates(map[string]any{"last_seen_at": e.lastSeen, "expires_at": e.expires})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return actor, nil // not kept: the session may have ended meanwhile
+		}
 	}
-	return actor, nil
+	s.sessions.put(id, e, gen)
+	a := actor
+	a.Roles = slices.Clone(a.Roles)
+	return a, nil
 }
 
 // authRow is one row of Authenticate's join.
@@ -127,7 +157,7 @@ type authRow struct {
 // RevokeSession ends the session behind token (logout) and closes the event
 // streams it opened, on every replica.
 func (s *Service) RevokeSession(ctx context.Context, token string) error {
-	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	return s.authWrite(ctx, func(tx *gorm.DB) error {
 		var sess Session
 		if err := tx.First(&sess, "id = ?", hashToken(token)).Error; err != nil {
 			if store.IsNotFound(err) {
@@ -138,6 +168,9 @@ func (s *Service) RevokeSession(ctx context.Context, token string) error {
 		if err := tx.Delete(&Session{}, "id = ?", sess.ID).Error; err != nil {
 			return fmt.Errorf("org: revoke session: %w", err)
 		}
+		if err := authChanged(tx, "s:"+sess.ID); err != nil {
+			return err
+		}
 		return notify.CloseStreams(tx, sess.UserID, sess.ID)
 	})
 }
@@ -146,6 +179,9 @@ func (s *Service) RevokeSession(ctx context.Context, token string) error {
 // keeps none) and closes the event streams they opened, on every replica
 // (password change and reset). It returns how many sessions ended.
 func revokeUserSessions(tx *gorm.DB, userID, keepID string) (int64, error) {
+	if err := authChanged(tx, "u:"+userID); err != nil {
+		return 0, err
+	}
 	var ids []string
 	if err := tx.Model(&Session{}).Where("user_id = ? AND id <> ?", userID, keepID).Pluck("id", &ids).Error; err != nil {
 		return 0, fmt.Errorf("org: sessions of %s: %w", userID, err)

@@ -119,7 +119,7 @@ func (s *Service) insertUser(ctx context.Context, tx *gorm.DB, req NewUserReques
 		}
 		return User{}, fmt.Errorf("org: create user: %w", err)
 	}
-	if err := setRoles(tx, u.ID, req.Roles); err != nil {
+	if err := replaceRoles(tx, u.ID, req.Roles); err != nil {
 		return User{}, err
 	}
 	u.Roles = normRoles(req.Roles)
@@ -268,7 +268,7 @@ func (s *Service) headsOf(ctx context.Context, userID, departmentID string) (boo
 // a user may change their own phone and locale.
 func (s *Service) UpdateUser(ctx context.Context, actor identity.Actor, id string, req UpdateUserRequest) (User, error) {
 	var out User
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err := s.authWrite(ctx, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err
@@ -299,6 +299,9 @@ func (s *Service) UpdateUser(ctx context.Context, actor identity.Actor, id strin
 		}
 		if res.RowsAffected == 0 {
 			return ErrStale
+		}
+		if err := authChanged(tx, "u:"+id); err != nil { // name or department
+			return err
 		}
 		if req.Roles != nil {
 			if err := setRoles(tx, id, *req.Roles); err != nil {
@@ -497,7 +500,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor identity.Actor, id st
 	if err != nil {
 		return "", err
 	}
-	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.authWrite(ctx, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err

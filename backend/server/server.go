@@ -151,6 +151,10 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	}
 	s.dispatchDB = disp.DB
 	s.AddJob(disp)
+	if store.IsPostgres(db) {
+		// The session cache answers only while this listener is live.
+		s.AddJob(org.SessionListener{S: s.Org, DSN: cfg.DSN})
+	}
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	s.AddJob(drive.Job{S: s.Drive})

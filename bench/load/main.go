@@ -50,7 +50,7 @@ var (
 	depts    = flag.Int("depts", 20, "departments (each with its own head who approves)")
 	duration = flag.Duration("duration", 8*time.Second, "length of each phase")
 	rate     = flag.Float64("rate", 500, "pairs per second offered in the open-loop phase (0 skips it)")
-	phases   = flag.String("phases", "healthz,me,pairs,open", "phases to run")
+	phases   = flag.String("phases", "healthz,me,inbox,pairs,open", "phases to run")
 	keep     = flag.Bool("keep", false, "keep the data dir / database afterwards")
 )
 
@@ -143,6 +143,15 @@ func run() error {
 		case "pairs":
 			e.withEvents(ph, w, func(lat *eventLat) {
 				e.closedLoop(ph, func(c int, r *rec) { w.pair(e, r, lat, c, time.Time{}) })
+			})
+		case "inbox":
+			// Head 0 gets 200 pending requests (not approved), then every
+			// client reads that head's inbox, 200 rows a page.
+			if err := w.pending(e, 200); err != nil {
+				return err
+			}
+			e.closedLoop(ph, func(c int, r *rec) {
+				r.do(e, "GET /approvals?box=todo", "GET", "/api/v1/approvals?box=todo&limit=200", w.heads[0].token, nil, 200)
 			})
 		case "open":
 			if *rate > 0 {
@@ -457,6 +466,28 @@ func (w *world) pair(e *env, r *rec, lat *eventLat, c int, from time.Time) {
 		r.pair = append(r.pair, d)
 		r.mu.Unlock()
 	}
+}
+
+// pending submits n leaves to head 0 from the employees of their
+// department, left pending (the inbox phase reads them).
+func (w *world) pending(e *env, n int) error {
+	var mine []person
+	for j, p := range w.emps {
+		if j%len(w.heads) == 0 {
+			mine = append(mine, p)
+		}
+	}
+	if len(mine) == 0 {
+		return fmt.Errorf("no employee under head 0")
+	}
+	for i := 0; i < n; i++ {
+		day := leaveDay(submits.Add(1))
+		if err := e.must(201, "POST", "/api/v1/approvals", mine[i%len(mine)].token, map[string]any{"template_id": w.tpl,
+			"form": map[string]any{"leave_type": "annual", "period": map[string]any{"start": day, "end": day}, "reason": "inbox"}}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openLoop starts -rate pairs per second on a fixed schedule for -duration,

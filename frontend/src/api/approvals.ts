@@ -29,7 +29,9 @@ export interface Instance {
   form: Record<string, unknown>; route: RouteNode[]; current_node: number; status: string; archived: boolean; version: number
   submitted_at: string; finished_at: string | null
 }
-export interface ListItem extends Instance { applicant_name: string; overdue: boolean }
+// An inbox row: the columns the list shows (no form, no route).
+export interface ListItem extends Pick<Instance, 'id' | 'number' | 'template_id' | 'template_name' | 'template_name_en' | 'title' | 'title_en'
+  | 'applicant_id' | 'department_id' | 'current_node' | 'status' | 'submitted_at' | 'finished_at'> { applicant_name: string; overdue: boolean }
 export interface Task { id: string; node_index: number; stage: number; kind: string; assignee_id: string; status: string; comment: string; assigned_at: string | null; acted_at: string | null; due_at: string | null; overdue: boolean }
 export interface TimelineEntry { id: string; actor_id: string; action: string; node_index: number; comment: string; data: Record<string, unknown>; created_at: string }
 export interface Permissions { can_approve: boolean; can_reject: boolean; can_transfer: boolean; can_add_approver: boolean; can_return: boolean; can_withdraw: boolean; can_remind: boolean; can_comment: boolean }
