@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
+	"tack/backend/attendance"
 	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
@@ -19,16 +20,17 @@ import (
 // Deps are the services the handlers call. Each domain adds its service here
 // and registers its routes in NewRouter.
 type Deps struct {
-	DB       *gorm.DB // for healthz only; handlers never query directly
-	Org      *org.Service
-	Meeting  *meeting.Service
-	Approval *approval.Service
-	Workcal  *workcal.Service
-	Notify   *notify.Service
-	Drive    *drive.Service
-	Devices  *devices.Service
-	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
-	Version  string
+	DB         *gorm.DB // for healthz only; handlers never query directly
+	Org        *org.Service
+	Meeting    *meeting.Service
+	Approval   *approval.Service
+	Workcal    *workcal.Service
+	Notify     *notify.Service
+	Drive      *drive.Service
+	Devices    *devices.Service
+	Attendance *attendance.Service
+	UI         fs.FS // built frontend (index.html at its root); nil serves a notice
+	Version    string
 
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For,
 	// -Proto and -Host are believed (see clientIP); none by default.
@@ -57,6 +59,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.notifyRoutes(mux)
 	h.driveRoutes(mux)
 	h.syncDeviceRoutes(mux)
+	h.attendanceRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

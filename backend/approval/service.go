@@ -33,6 +33,9 @@ type Service struct {
 	files Files
 	cal   *workcal.Cache // the working calendar, reloaded only after an edit
 
+	// Registered after construction (hooks.go): domains that react to requests.
+	submitHooks, finishHooks []Hook
+
 	// Test hooks (export_test.go): run when a submit or an assigning action
 	// has checked its assignees and is about to open its transaction, and
 	// inside that transaction once it has locked them.

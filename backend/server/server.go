@@ -17,6 +17,7 @@ import (
 
 	"tack/backend/api"
 	"tack/backend/approval"
+	"tack/backend/attendance"
 	"tack/backend/audit"
 	"tack/backend/clock"
 	"tack/backend/devices"
@@ -41,9 +42,11 @@ type Server struct {
 	Workcal  *workcal.Service
 	Notify   *notify.Service
 	Drive    *drive.Service
-	handler  http.Handler
-	jobs     []Job
-	certs    *certReloader // nil: plain HTTP
+	// Attendance reacts to approvals (leave, trips, outings, 补卡) in their transaction.
+	Attendance *attendance.Service
+	handler    http.Handler
+	jobs       []Job
+	certs      *certReloader // nil: plain HTTP
 	// dispatchDB is the event dispatcher's own pool (closed with DB).
 	dispatchDB *gorm.DB
 }
@@ -71,6 +74,7 @@ func Migrations() []store.Migration {
 	all = append(all, drive.Migrations()...)
 	all = append(all, devices.Migrations()...)
 	all = append(all, workcal.Migrations()...)
+	all = append(all, attendance.Migrations()...)
 	return all
 }
 
@@ -128,6 +132,8 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
 	s.AddJob(approval.Job{S: s.Approval})
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
+	s.Attendance = attendance.NewService(db, clk, s.Workcal.Location())
+	s.Attendance.Hooks(s.Approval)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
 	s.Notify.SetSubjectAccess("approval", notifyorg.Approvals{Org: s.Org, Approval: s.Approval})
@@ -148,16 +154,17 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	s.AddJob(drive.Job{S: s.Drive})
 	s.handler = api.NewRouter(api.Deps{
-		DB:       db,
-		Org:      s.Org,
-		Meeting:  s.Meeting,
-		Approval: s.Approval,
-		Workcal:  s.Workcal,
-		Notify:   s.Notify,
-		Drive:    s.Drive,
-		Devices:  devices.NewService(db, clk),
-		UI:       ui,
-		Version:  cfg.Version,
+		DB:         db,
+		Org:        s.Org,
+		Meeting:    s.Meeting,
+		Approval:   s.Approval,
+		Workcal:    s.Workcal,
+		Notify:     s.Notify,
+		Drive:      s.Drive,
+		Attendance: s.Attendance,
+		Devices:    devices.NewService(db, clk),
+		UI:         ui,
+		Version:    cfg.Version,
 
 		TrustedProxies:  cfg.TrustedProxies,
 		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,
