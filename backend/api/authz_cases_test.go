@@ -219,6 +219,7 @@ func sweepCases() []sweepCase {
 		{route: "PUT /api/v1/settings/security", path: p("/api/v1/settings/security"), body: map[string]any{"session_days": 365}, want: refused},
 	}
 	cases = append(cases, smuggledIDCases()...)
+	cases = append(cases, attendanceSweepCases()...)
 	// Every action on alice's approval: bob holds no task on it.
 	for _, action := range []string{"approve", "reject", "transfer", "add-approver", "return", "withdraw", "remind", "comment"} {
 		cases = append(cases, sweepCase{route: "POST /api/v1/approvals/{id}/{action}", path: p("/api/v1/approvals/%/"+action, approvalID),

@@ -163,6 +163,9 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 		"/api/v1/settings/email":           w.admin,
 		"/api/v1/settings/security":        w.admin,
 	}
+	for path, tok := range w.attendanceSnapshot() {
+		reads[path] = tok
+	}
 	out := map[string]string{}
 	for path, tok := range reads {
 		out[path] = string(w.e.Must(http.StatusOK, "GET", path, tok, nil).Body)

@@ -46,6 +46,8 @@ type authzWorld struct {
 	bobRoot, bobSpace string
 	bobFile           drive.Entry
 	bobApproval       approval.Instance
+
+	att attendanceWorld // attendance settings (admin's) and alice's field punch
 }
 
 func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
@@ -86,6 +88,7 @@ func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
 	w.driveObjects(t)
 	w.meetingObjects(t)
 	w.notifyObjects(t)
+	w.attendanceObjects(t)
 	var feed struct{ Token string }
 	e.Must(http.StatusOK, "POST", "/api/v1/calendar/token", w.aliceT, nil).JSON(t, &feed)
 	w.feedToken = feed.Token

@@ -1,6 +1,7 @@
 package attendance
 
 import (
+	"context"
 	"time"
 
 	"gorm.io/gorm"
@@ -164,16 +165,46 @@ CREATE TABLE attendance_days (
 );
 CREATE INDEX attendance_days_date ON attendance_days (work_date, status);
 `},
-		{ID: "attendance-0002-defaults", Func: seedDefaults},
 	}
 }
 
-// seedDefaults installs the company policy: one shift 08:30–17:30 with a
-// lunch break, one default group working it Monday to Friday (holidays and
-// make-up days from the company calendar), a makeup cap of 3 a month, and
-// the attendance-admin role.
-func seedDefaults(tx *gorm.DB) error {
-	now := time.Now().UTC()
+// EnsureDefaults installs the company policy where it is missing (called by
+// server.New after migrating, idempotent; not a migration, so a restore
+// into a migrated database does not collide with its own rows): one shift
+// 08:30–17:30 with a lunch break, one default group working it Monday to
+// Friday (holidays and make-up days from the company calendar), a makeup
+// cap of 3 a month, the punch chain's head and the attendance-admin role.
+func (s *Service) EnsureDefaults(ctx context.Context) error {
+	return s.write(ctx, func(tx *gorm.DB) error { return ensureDefaults(tx, s.clock.Now()) })
+}
+
+func ensureDefaults(tx *gorm.DB, now time.Time) error {
+	if err := store.XactLock(tx, "attendance.defaults"); err != nil { // replicas starting together
+		return err
+	}
+	var n int64
+	if err := tx.Model(&Group{}).Where("is_default = ?", true).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := seedGroup(tx, now); err != nil {
+			return err
+		}
+	}
+	if err := tx.Exec(`INSERT INTO attendance_settings (id, makeup_cap, version, updated_at) SELECT 1, 3, 1, ?
+		WHERE NOT EXISTS (SELECT 1 FROM attendance_settings WHERE id = 1)`, now).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec(`INSERT INTO attendance_chain_head (id, seq, hash) SELECT 1, 0, ''
+		WHERE NOT EXISTS (SELECT 1 FROM attendance_chain_head WHERE id = 1)`).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO roles (id, name, description, builtin, privileged, created_at)
+		SELECT ?, ?, ?, TRUE, TRUE, ? WHERE NOT EXISTS (SELECT 1 FROM roles WHERE id = ?)`,
+		RoleAttendanceAdmin, "Attendance admin", "manages attendance groups, shifts, places and corrections", now, RoleAttendanceAdmin).Error
+}
+
+func seedGroup(tx *gorm.DB, now time.Time) error {
 	shiftID := store.NewID()
 	if err := tx.Exec(`INSERT INTO attendance_shifts (id, name, start_min, end_min, break_start_min, break_end_min, earliest_in_min, latest_out_min,
 		grace_min, flex_min, serious_late_min, absent_late_min, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
@@ -185,13 +216,5 @@ func seedDefaults(tx *gorm.DB) error {
 		VALUES (?, ?, ?, ?, 480, TRUE, TRUE, 1, ?, ?)`, store.NewID(), "默认考勤组", ScheduleFixed, week, now, now).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec(`INSERT INTO attendance_settings (id, makeup_cap, version, updated_at) VALUES (1, 3, 1, ?)`, now).Error; err != nil {
-		return err
-	}
-	if err := tx.Exec(`INSERT INTO attendance_chain_head (id, seq, hash) VALUES (1, 0, '')`).Error; err != nil {
-		return err
-	}
-	return tx.Exec(`INSERT INTO roles (id, name, description, builtin, privileged, created_at)
-		SELECT ?, ?, ?, TRUE, TRUE, ? WHERE NOT EXISTS (SELECT 1 FROM roles WHERE id = ?)`,
-		RoleAttendanceAdmin, "Attendance admin", "manages attendance groups, shifts, places and corrections", now, RoleAttendanceAdmin).Error
+	return nil
 }

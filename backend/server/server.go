@@ -133,6 +133,10 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(approval.Job{S: s.Approval})
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Attendance = attendance.NewService(db, clk, s.Workcal.Location())
+	if err := s.Attendance.EnsureDefaults(ctx); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
 	s.Attendance.Hooks(s.Approval)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
