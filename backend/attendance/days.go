@@ -252,17 +252,23 @@ func subtree(tx *gorm.DB, root string) []string {
 
 // Today is what the punch page shows.
 type Today struct {
-	Date        string   `json:"date"`
-	Group       *Group   `json:"group"`
-	Shift       *Shift   `json:"shift"`
-	DayType     string   `json:"day_type"`
-	Day         Day      `json:"day"`
-	Punches     []Punch  `json:"punches"`
-	Places      []string `json:"places"` // names only
-	MakeupCap   int      `json:"makeup_cap"`
-	MakeupUsed  int      `json:"makeup_used"`
-	MakeupLeft  int      `json:"makeup_left"`
-	FieldAllowd bool     `json:"field_allowed"`
+	Date         string       `json:"date"`
+	Group        *Group       `json:"group"`
+	Shift        *Shift       `json:"shift"`
+	DayType      string       `json:"day_type"`
+	Day          Day          `json:"day"`
+	Punches      []Punch      `json:"punches"`
+	Places       []PlaceBrief `json:"places"` // names only: no positions
+	MakeupCap    int          `json:"makeup_cap"`
+	MakeupUsed   int          `json:"makeup_used"`
+	MakeupLeft   int          `json:"makeup_left"`
+	FieldAllowed bool         `json:"field_allowed"`
+}
+
+// PlaceBrief names a place for the punch page.
+type PlaceBrief struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // MyToday returns the actor's day as the punch page shows it.
@@ -279,9 +285,9 @@ func (s *Service) MyToday(ctx context.Context, a identity.Actor) (Today, error) 
 		if err != nil {
 			return err
 		}
-		t = Today{Date: date, Group: p.group, Shift: p.shift, DayType: p.typ, Places: []string{}}
+		t = Today{Date: date, Group: p.group, Shift: p.shift, DayType: p.typ, Places: []PlaceBrief{}}
 		if p.group != nil {
-			t.FieldAllowd = p.group.FieldAllowed
+			t.FieldAllowed = p.group.FieldAllowed
 		}
 		if t.Day, err = s.recompute(tx, a.UserID, date); err != nil {
 			return err
@@ -294,7 +300,7 @@ func (s *Service) MyToday(ctx context.Context, a identity.Actor) (Today, error) 
 			return fmt.Errorf("attendance: places: %w", err)
 		}
 		for _, pl := range places {
-			t.Places = append(t.Places, pl.Name)
+			t.Places = append(t.Places, PlaceBrief{ID: pl.ID, Name: pl.Name})
 		}
 		st, err := loadSettings(tx)
 		if err != nil {
