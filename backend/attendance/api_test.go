@@ -273,7 +273,9 @@ func TestAPIFieldPunchPhotoAndReview(t *testing.T) {
 		found := false
 		for _, row := range b.Rows {
 			if row.UserID == c.emp.ID {
-				found = slices.Contains(row.Day.Flags, attendance.FlagField)
+				// The board carries the field punch with its latest review, and no position.
+				found = slices.Contains(row.Day.Flags, attendance.FlagField) && len(row.Punches) == 1 &&
+					row.Punches[0].Review == attendance.ReviewApproved && row.Punches[0].Lat == nil
 			}
 		}
 		if !found || b.Counts["field"] != 1 {

@@ -21,15 +21,22 @@ func effective(tx *gorm.DB, userID, date string) ([]Punch, error) {
 		return nil, fmt.Errorf("attendance: punches: %w", err)
 	}
 	voided := map[string]bool{}
+	review := map[string]string{} // a field punch's latest review
 	for _, p := range rows {
 		if p.Method == MethodCorrection && p.Voids != "" {
 			voided[p.Voids] = true
+		}
+		if p.Method == MethodReview {
+			review[p.Voids] = p.Review
 		}
 	}
 	out := rows[:0]
 	for _, p := range rows {
 		if voided[p.ID] || p.Method == MethodReview || (p.Method == MethodCorrection && p.Voids != "") {
 			continue
+		}
+		if r, ok := review[p.ID]; ok {
+			p.Review = r
 		}
 		out = append(out, p)
 	}
@@ -124,9 +131,28 @@ func (s *Service) Month(ctx context.Context, a identity.Actor, userID, month str
 		}
 		now := s.clock.Now()
 		today := s.midnight(now)
+		// Nobody is absent before they joined.
+		var joined []time.Time
+		if err := tx.Table("users").Where("id = ?", userID).Pluck("created_at", &joined).Error; err != nil {
+			return fmt.Errorf("attendance: user: %w", err)
+		}
+		start := first
+		if len(joined) == 1 && s.midnight(joined[0]).After(start) {
+			start = s.midnight(joined[0])
+		}
 		for d := first; d.Month() == first.Month() && !d.After(today); d = d.AddDate(0, 0, 1) {
 			key := d.Format(time.DateOnly)
 			day, ok := byDate[key]
+			if d.Before(start) && !ok {
+				// Before they joined only a day with punches (imported, corrected) counts.
+				var n int64
+				if err := tx.Model(&Punch{}).Where("user_id = ? AND work_date = ?", userID, key).Count(&n).Error; err != nil {
+					return fmt.Errorf("attendance: punches: %w", err)
+				}
+				if n == 0 {
+					continue
+				}
+			}
 			if !ok || s.stale(day, now) {
 				if day, err = s.recompute(tx, userID, key); err != nil {
 					return err
