@@ -53,3 +53,21 @@ describe('my attendance', () => {
     expect((q('[data-test=field-submit]') as HTMLButtonElement).disabled).toBe(true)
   }, 20_000)
 })
+
+describe('the month calendar', () => {
+  afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
+
+  it('puts the 1st under its weekday even when the first known day is later', async () => {
+    fetchRoutes({
+      'GET /api/v1/attendance/today': [200, { ...today, date: '2026-12-07' }],
+      'GET /api/v1/attendance/days': [200, { items: [{ ...day, work_date: '2026-12-07' }], next_cursor: '' }],
+    })
+    await mountView(MyAttendance, '/')
+    await flushPromises()
+    // 2026-12-01 is a Tuesday: one blank cell (Monday) before it.
+    const grid = q('.ma-grid')!
+    const cells = Array.from(grid.children).slice(7)
+    expect(cells[0].getAttribute('data-test')).toBeNull()
+    expect(cells[1].getAttribute('data-test')).toBe('day-2026-12-01')
+  }, 20_000)
+})
