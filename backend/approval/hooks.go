@@ -32,13 +32,19 @@ func (s *Service) runHooks(tx *gorm.DB, hooks []Hook, inst *Instance, actorID st
 	if len(hooks) == 0 {
 		return nil
 	}
-	var keys []string
-	if err := tx.Model(&Template{}).Where("id = ?", inst.TemplateID).Pluck("builtin_key", &keys).Error; err != nil {
-		return fmt.Errorf("approval: hook template: %w", err)
-	}
 	h := Hooked{InstanceID: inst.ID, ApplicantID: inst.ApplicantID, Status: inst.Status, Form: inst.Form, ActorID: actorID}
-	if len(keys) == 1 {
-		h.BuiltinKey = keys[0]
+	// A template's built-in key never changes: read it once per process.
+	if k, ok := s.builtinKeys.Load(inst.TemplateID); ok {
+		h.BuiltinKey = k.(string)
+	} else {
+		var keys []string
+		if err := tx.Model(&Template{}).Where("id = ?", inst.TemplateID).Pluck("builtin_key", &keys).Error; err != nil {
+			return fmt.Errorf("approval: hook template: %w", err)
+		}
+		if len(keys) == 1 {
+			h.BuiltinKey = keys[0]
+			s.builtinKeys.Store(inst.TemplateID, keys[0])
+		}
 	}
 	for _, fn := range hooks {
 		if err := fn(tx, h); err != nil {

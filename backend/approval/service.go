@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 	_ "time/tzdata" // company zone on machines without zoneinfo
 
@@ -35,6 +36,7 @@ type Service struct {
 
 	// Registered after construction (hooks.go): domains that react to requests.
 	submitHooks, finishHooks []Hook
+	builtinKeys              sync.Map // template ID → built-in key, for the hooks
 
 	// Test hooks (export_test.go): run when a submit or an assigning action
 	// has checked its assignees and is about to open its transaction, and

@@ -110,15 +110,19 @@ func (s *Service) onFinish(tx *gorm.DB, h approval.Hooked) error {
 	default:
 		return nil
 	}
-	var old []excuseRow
-	if err := tx.Where("approval_id = ?", h.InstanceID).Find(&old).Error; err != nil {
-		return fmt.Errorf("attendance: excuses: %w", err)
-	}
-	if err := tx.Where("approval_id = ?", h.InstanceID).Delete(&excuseRow{}).Error; err != nil {
-		return fmt.Errorf("attendance: excuses: %w", err)
-	}
-	spans := old
-	if h.Status == approval.StatusApproved {
+	// A request finishes once: approved, it adds its excuse; ended otherwise
+	// (or revoked later), whatever it excused goes.
+	var spans []excuseRow
+	if h.Status != approval.StatusApproved {
+		if err := tx.Where("approval_id = ?", h.InstanceID).Find(&spans).Error; err != nil {
+			return fmt.Errorf("attendance: excuses: %w", err)
+		}
+		if len(spans) > 0 {
+			if err := tx.Where("approval_id = ?", h.InstanceID).Delete(&excuseRow{}).Error; err != nil {
+				return fmt.Errorf("attendance: excuses: %w", err)
+			}
+		}
+	} else {
 		x, ok := s.excuseOf(h)
 		if ok {
 			if err := tx.Create(&x).Error; err != nil {
