@@ -379,3 +379,62 @@ func TestAPIApprovalsExcuseAndMakeup(t *testing.T) {
 		}
 	})
 }
+
+// TestAPICorrectionsAreNewRowsAndAudited: a manager's correction adds a
+// punch or voids one as a new chained row with actor and reason, the day
+// is derived again, the audit log names it; an employee may not correct.
+func TestAPICorrectionsAreNewRowsAndAudited(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setup(t, e)
+		setClock(e, "08:20", 5)
+		var first attendance.PunchResult
+		e.Must(201, "POST", "/api/v1/attendance/punches", c.empT, punchAt(officeLat, officeLng, 10)).JSON(t, &first)
+		setClock(e, "09:00", 6)
+		in := time.Date(2026, 1, 5, 17, 45, 0, 0, cst)
+		body := map[string]any{"user_id": c.emp.ID, "at": in, "reason": "门禁记录显示 17:45 离开"}
+		if r := e.Do("POST", "/api/v1/attendance/corrections", c.empT, body); r.Status != 403 {
+			t.Fatalf("employee corrects: %d", r.Status)
+		}
+		if r := e.Do("POST", "/api/v1/attendance/corrections", c.admin, map[string]any{"user_id": c.emp.ID, "at": in}); r.Status != 400 {
+			t.Fatalf("correction without a reason: %d", r.Status)
+		}
+		var res attendance.PunchResult
+		e.Must(201, "POST", "/api/v1/attendance/corrections", c.admin, body).JSON(t, &res)
+		if res.Punch.Method != attendance.MethodCorrection || res.Punch.Reason == "" || res.Punch.WorkDate != "2026-01-05" || res.Day.Status != attendance.StatusNormal {
+			t.Fatalf("correction %+v", res)
+		}
+		// Voiding the morning punch: the row stays, the day loses it.
+		e.Must(201, "POST", "/api/v1/attendance/corrections", c.admin, map[string]any{"user_id": c.emp.ID, "voids": first.Punch.ID, "reason": "代打卡"}).JSON(t, &res)
+		if res.Day.Status != attendance.StatusMissing {
+			t.Fatalf("after voiding: %+v", res.Day)
+		}
+		var page struct{ Items []attendance.Punch }
+		e.Must(200, "GET", "/api/v1/attendance/punches?from=2026-01-05&to=2026-01-05&user="+c.emp.ID, c.admin, nil).JSON(t, &page)
+		if len(page.Items) != 3 || page.Items[0].ID != first.Punch.ID {
+			t.Fatalf("punches %+v", page.Items)
+		}
+		var audit struct {
+			Items []struct{ Action, TargetID string }
+		}
+		e.Must(200, "GET", "/api/v1/audit?limit=50", c.admin, nil).JSON(t, &audit)
+		n := 0
+		for _, a := range audit.Items {
+			if a.Action == "attendance.punch.correct" {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Fatalf("audited corrections %d: %+v", n, audit.Items)
+		}
+		if rep, err := attendance.VerifyChain(context.Background(), e.Server.DB); err != nil || !rep.OK() || rep.Rows != 3 {
+			t.Fatalf("chain %+v %v", rep, err)
+		}
+		// A photo that is not a JPEG is refused with its key.
+		b, ct := fieldForm(t, "现场", []byte("GIF89a not a jpeg"))
+		resp := postForm(t, e, c.empT, b, ct)
+		if resp.StatusCode != 400 {
+			t.Fatalf("gif photo: %d", resp.StatusCode)
+		}
+	})
+}
