@@ -243,6 +243,12 @@ func TestAPIFieldPunchPhotoAndReview(t *testing.T) {
 		if resp.StatusCode != 201 {
 			t.Fatalf("field punch: %d", resp.StatusCode)
 		}
+		// The head is told, in the punch's transaction (the outbox row).
+		var evs []struct{ Type, Recipients string }
+		if err := e.Server.DB.Raw(`SELECT type, recipients FROM events WHERE type = ?`, "attendance.field_punch").Scan(&evs).Error; err != nil ||
+			len(evs) != 1 || !bytes.Contains([]byte(evs[0].Recipients), []byte(c.head.ID)) {
+			t.Fatalf("field punch event %+v %v", evs, err)
+		}
 		var page struct{ Items []attendance.Punch }
 		e.Must(200, "GET", "/api/v1/attendance/punches?from=2026-01-05&to=2026-01-05&user="+c.emp.ID, c.headT, nil).JSON(t, &page)
 		if len(page.Items) != 1 || page.Items[0].Method != attendance.MethodField || page.Items[0].Lat == nil || page.Items[0].Review != attendance.ReviewPending {

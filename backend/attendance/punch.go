@@ -14,7 +14,9 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/apperr"
+	"tack/backend/event"
 	"tack/backend/identity"
+	"tack/backend/notify"
 	"tack/backend/store"
 )
 
@@ -191,7 +193,21 @@ func (s *Service) FieldPunch(ctx context.Context, a identity.Actor, in FieldPunc
 		lat, lng := in.Lat, in.Lng
 		p := Punch{UserID: a.UserID, At: now, Method: MethodField, Lat: &lat, Lng: &lng, AccuracyM: int(math.Round(in.Accuracy)),
 			Note: in.Note, PhotoID: ph.ID, Review: ReviewPending, ActorID: a.UserID}
-		return s.land(tx, &p, &out)
+		if err := s.land(tx, &p, &out); err != nil {
+			return err
+		}
+		// The head who reviews it hears of it, in the same transaction.
+		head, err := headOf(tx, a.UserID)
+		if err != nil || head == "" {
+			return err
+		}
+		name := a.Name
+		if u, err := loadUser(tx, a.UserID); err == nil {
+			name = u.Name
+		}
+		return notify.Emit(tx, &notify.Event{Type: event.AttendanceFieldPunch, SubjectType: "attendance_punch", SubjectID: p.ID,
+			ActorID: a.UserID, Recipients: []string{head},
+			Data: event.Data(event.AttendancePunch{Title: name, Link: "/attendance/team?date=" + p.WorkDate, Note: in.Note})})
 	})
 	return out, err
 }
@@ -337,4 +353,35 @@ func (s *Service) Photo(ctx context.Context, a identity.Actor, punchID string) (
 		return nil, notFound(err)
 	}
 	return ph.Content, nil
+}
+
+// headOf is the head of the nearest department up from the user's that is
+// headed by someone else ("" when none).
+func headOf(tx *gorm.DB, userID string) (string, error) {
+	u, err := loadUser(tx, userID)
+	if err != nil {
+		return "", err
+	}
+	ds, err := departments(tx)
+	if err != nil {
+		return "", err
+	}
+	by := map[string]deptRow{}
+	for _, d := range ds {
+		by[d.ID] = d
+	}
+	for id, n := u.DepartmentID, 0; id != "" && n < 64; n++ {
+		d, ok := by[id]
+		if !ok {
+			break
+		}
+		if d.HeadID != nil && *d.HeadID != "" && *d.HeadID != userID {
+			return *d.HeadID, nil
+		}
+		if d.ParentID == nil {
+			break
+		}
+		id = *d.ParentID
+	}
+	return "", nil
 }

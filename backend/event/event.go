@@ -45,6 +45,8 @@ const (
 	OrgUserDeactivated = "org.user_deactivated"
 	OrgPasswordReset   = "org.password_reset"
 
+	AttendanceFieldPunch = "attendance.field_punch"
+
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
 	StreamsClosed = "auth.streams_closed"
@@ -69,6 +71,8 @@ var Payloads = map[string]any{
 	OrgUserDeactivated: UserDeactivated{},
 	OrgPasswordReset:   PasswordReset{},
 	StreamsClosed:      Streams{},
+
+	AttendanceFieldPunch: AttendancePunch{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -258,4 +262,12 @@ func Decode[T any](data map[string]any) (T, error) {
 	}
 	err = json.Unmarshal(b, &p)
 	return p, err
+}
+
+// AttendancePunch is the data of attendance.field_punch: a field punch (外勤)
+// for the person's department head to review. Title is the person's name.
+type AttendancePunch struct {
+	Title string `json:"title"`
+	Link  string `json:"link"`
+	Note  string `json:"note"`
 }

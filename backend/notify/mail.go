@@ -55,6 +55,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	event.DingReceived:            {"%[2]s 的 DING：%[1]s", "DING from %[2]s: %[1]s"},
 	event.AnnouncementPublished:   {"新公告：%s", "New announcement: %s"},
 	event.OrgUserDeactivated:      {"用户已停用：%s", "User deactivated: %s"},
+	event.AttendanceFieldPunch:    {"外勤打卡待查看：%s", "Field punch to review: %s"},
 }
 
 // mailWords are the other words of an email, per language.

@@ -30,6 +30,7 @@ var bodies = map[string]string{
 	event.AnnouncementPublished:   "New announcement: %s",
 	event.OrgUserDeactivated:      "User deactivated: %s",
 	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
+	event.AttendanceFieldPunch:    "Field punch to review: %s",
 }
 
 // notificationsFor applies the rules: one notification per recipient (never

@@ -23,6 +23,7 @@ export const EventType = {
   AnnouncementPublished: 'announcement.published',
   OrgUserDeactivated: 'org.user_deactivated',
   OrgPasswordReset: 'org.password_reset',
+  AttendanceFieldPunch: 'attendance.field_punch',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -137,6 +138,12 @@ export interface PasswordReset {
   by_name: string
 }
 
+export interface AttendancePunch {
+  title: string
+  link: string
+  note: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -164,5 +171,6 @@ export interface EventPayloads {
   'announcement.published': Announcement
   'org.user_deactivated': UserDeactivated
   'org.password_reset': PasswordReset
+  'attendance.field_punch': AttendancePunch
   'auth.streams_closed': Streams
 }

@@ -44,6 +44,7 @@ export default {
     announcement_published: '新公告：{title}',
     org_user_deactivated: '用户已停用：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
+    attendance_field_punch: '外勤打卡待查看：{title}',
   },
   field: {
     required: '必填',
