@@ -33,7 +33,9 @@ func (w *authzWorld) checkBobsLists(t *testing.T) {
 		// The directory lists active colleagues only for members: carol has left.
 		"/api/v1/users?include_inactive=1", "/api/v1/users?include_inactive=1&department_id=" + w.deptA.ID,
 		"/api/v1/chat/conversations", "/api/v1/chat/unread",
+		"/api/v1/attendance/today", "/api/v1/attendance/punches?from=2026-01-01&to=2026-01-31", "/api/v1/attendance/days?month=2026-01",
 	}
+	private = append(private, w.att.fieldPunch, w.att.photo)
 	for _, l := range lists {
 		r := w.e.Do("GET", l, w.bobT, nil)
 		if r.Status != http.StatusOK {

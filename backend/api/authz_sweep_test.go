@@ -166,6 +166,9 @@ func (w *authzWorld) snapshot(t *testing.T) map[string]string {
 	}
 	w.reportSnapshot(reads)
 	w.chatSnapshot(reads)
+	for path, tok := range w.attendanceSnapshot() {
+		reads[path] = tok
+	}
 	out := map[string]string{}
 	for path, tok := range reads {
 		out[path] = string(w.e.Must(http.StatusOK, "GET", path, tok, nil).Body)

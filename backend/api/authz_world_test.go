@@ -49,7 +49,8 @@ type authzWorld struct {
 	bobFile           drive.Entry
 	bobApproval       approval.Instance
 
-	reports authzReports // authz_report_test.go
+	reports authzReports    // authz_report_test.go
+	att     attendanceWorld // attendance settings (admin's) and alice's field punch
 }
 
 func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
@@ -91,6 +92,7 @@ func newAuthzWorld(t *testing.T, e *servertest.Env) *authzWorld {
 	w.meetingObjects(t)
 	w.notifyObjects(t)
 	w.chatObjects(t)
+	w.attendanceObjects(t)
 	var feed struct{ Token string }
 	e.Must(http.StatusOK, "POST", "/api/v1/calendar/token", w.aliceT, nil).JSON(t, &feed)
 	w.feedToken = feed.Token

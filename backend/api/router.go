@@ -8,8 +8,9 @@ import (
 	"gorm.io/gorm"
 
 	"tack/backend/approval"
-	"tack/backend/clientupdate"
+	"tack/backend/attendance"
 	"tack/backend/chat"
+	"tack/backend/clientupdate"
 	"tack/backend/devices"
 	"tack/backend/drive"
 	"tack/backend/meeting"
@@ -22,18 +23,19 @@ import (
 // Deps are the services the handlers call. Each domain adds its service here
 // and registers its routes in NewRouter.
 type Deps struct {
-	DB       *gorm.DB // for healthz only; handlers never query directly
-	Org      *org.Service
-	Meeting  *meeting.Service
-	Approval *approval.Service
-	Workcal  *workcal.Service
-	Notify   *notify.Service
-	Drive    *drive.Service
-	Devices  *devices.Service
-	Report   *report.Service
-	Chat     *chat.Service
-	UI       fs.FS // built frontend (index.html at its root); nil serves a notice
-	Version  string
+	DB         *gorm.DB // for healthz only; handlers never query directly
+	Org        *org.Service
+	Meeting    *meeting.Service
+	Approval   *approval.Service
+	Workcal    *workcal.Service
+	Notify     *notify.Service
+	Drive      *drive.Service
+	Devices    *devices.Service
+	Report     *report.Service
+	Chat       *chat.Service
+	Attendance *attendance.Service
+	UI         fs.FS // built frontend (index.html at its root); nil serves a notice
+	Version    string
 
 	// Clients are the desktop client builds offered for download and
 	// update (tack serve --clients); an empty Dir offers none.
@@ -69,6 +71,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.reportRoutes(mux)
 	h.clientDownloadRoutes(mux)
 	h.chatRoutes(mux)
+	h.attendanceRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

@@ -206,6 +206,9 @@ func (s *Service) finish(tx *gorm.DB, inst *Instance, status, actorID string) er
 		return fmt.Errorf("approval: cancel tasks: %w", err)
 	}
 	inst.Status, inst.Archived, inst.FinishedAt = status, true, &now
+	if err := s.runHooks(tx, s.finishHooks, inst, actorID); err != nil {
+		return err
+	}
 	if status == StatusWithdrawn {
 		return nil
 	}

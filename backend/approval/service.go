@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 	_ "time/tzdata" // company zone on machines without zoneinfo
 
@@ -33,6 +34,10 @@ type Service struct {
 	files Files
 	cal   *workcal.Cache // the working calendar, reloaded only after an edit
 
+	// Registered after construction (hooks.go): domains that react to requests.
+	submitHooks, finishHooks []Hook
+	builtinKeys              *sync.Map // template ID → built-in key, for the hooks (a pointer: demo.go copies the service)
+
 	// Test hooks (export_test.go): run when a submit or an assigning action
 	// has checked its assignees and is about to open its transaction, and
 	// inside that transaction once it has locked them.
@@ -56,7 +61,7 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string, de
 	if err != nil {
 		return nil, fmt.Errorf("approval: time zone %q: %w", tz, err)
 	}
-	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files, cal: workcal.NewCache(loc)}, nil
+	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files, cal: workcal.NewCache(loc), builtinKeys: &sync.Map{}}, nil
 }
 
 // Location is the company time zone of the working calendar.

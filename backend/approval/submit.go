@@ -231,6 +231,9 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, pref
 		return err
 	}
 	in.Number = num
+	if err := s.runHooks(tx, s.submitHooks, &in, actor.UserID); err != nil {
+		return err
+	}
 	if err := tx.Create(&in).Error; err != nil {
 		return fmt.Errorf("approval: create instance: %w", err)
 	}

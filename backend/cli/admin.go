@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"tack/backend/attendance"
 	"tack/backend/backup"
 	"tack/backend/drive/blobstore"
 	"tack/backend/server"
@@ -211,8 +212,9 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "Usage: tack admin verify [--data-dir D] [--db DSN]\n       tack admin verify --backup DIR\n\n"+
-			"Checks that every drive chunk's content matches its name and that every chunk the\n"+
-			"database references exists; with --backup, checks a backup directory (manifests,\n"+
+			"Checks that every drive chunk's content matches its name, that every chunk the\n"+
+			"database references exists and that the attendance records' hash chain is intact\n"+
+			"(an edited, deleted or inserted punch is named); with --backup, checks a backup directory (manifests,\n"+
 			"table files, chunks). Exits non-zero on any problem.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -238,6 +240,9 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 		defer closeFn()
 		what = dataDir
 		rep, err = backup.VerifyData(ctx, src, pr.update)
+		if err == nil {
+			err = verifyAttendance(ctx, env, src, rep)
+		}
 	}
 	pr.done()
 	if err != nil {
@@ -258,6 +263,26 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("admin verify: %d problems", len(rep.Problems))
 	}
 	fmt.Fprintf(env.Stdout, "verify %s: OK: %s\n", what, summary)
+	return nil
+}
+
+// verifyAttendance checks the attendance records' hash chain and daily
+// checkpoints (attendance/chain.go); a broken link is one more problem.
+func verifyAttendance(ctx context.Context, env Env, src backup.Source, rep *backup.VerifyReport) error {
+	var n int64
+	if src.DB.WithContext(ctx).Raw(`SELECT COUNT(*) FROM attendance_chain_head`).Scan(&n).Error != nil {
+		return nil // a database from before attendance
+	}
+	ar, err := attendance.VerifyChain(ctx, src.DB)
+	if err != nil {
+		return err
+	}
+	rep.Problems = append(rep.Problems, ar.Problems...)
+	state := "OK"
+	if !ar.OK() {
+		state = "FAILED"
+	}
+	fmt.Fprintf(env.Stdout, "attendance records: %s: %d chained rows, %d daily checkpoints\n", state, ar.Rows, ar.Checkpoints)
 	return nil
 }
 

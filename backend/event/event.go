@@ -50,9 +50,10 @@ const (
 	// Chat events reach live streams and the replay only: chat keeps its
 	// own unread counts (one read watermark per member), so they make no
 	// notification rows (notify/rules.go liveOnly).
-	ChatMessage      = "chat.message"
-	ChatRead         = "chat.read"
-	ChatConversation = "chat.conversation"
+	ChatMessage          = "chat.message"
+	ChatRead             = "chat.read"
+	ChatConversation     = "chat.conversation"
+	AttendanceFieldPunch = "attendance.field_punch"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -81,6 +82,8 @@ var Payloads = map[string]any{
 	ReportSubmitted:    Report{}, ReportCommented: Report{},
 
 	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
+
+	AttendanceFieldPunch: AttendancePunch{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -323,4 +326,12 @@ type Report struct {
 	// Comment is report.commented's text (its start), By its author's name.
 	Comment string `json:"comment,omitempty"`
 	By      string `json:"by,omitempty"`
+}
+
+// AttendancePunch is the data of attendance.field_punch: a field punch (外勤)
+// for the person's department head to review. Title is the person's name.
+type AttendancePunch struct {
+	Title string `json:"title"`
+	Link  string `json:"link"`
+	Note  string `json:"note"`
 }

@@ -57,6 +57,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	event.OrgUserDeactivated:      {"用户已停用：%s", "User deactivated: %s"},
 	event.ReportSubmitted:         {"收到新日志：%s", "New work report: %s"},
 	event.ReportCommented:         {"日志有新评论：%s", "New comment on a work report: %s"},
+	event.AttendanceFieldPunch:    {"外勤打卡待查看：%s", "Field punch to review: %s"},
 }
 
 // mailWords are the other words of an email, per language.

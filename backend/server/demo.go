@@ -29,6 +29,9 @@ func LoadDemo(ctx context.Context, s *Server, out io.Writer) error {
 	if err := s.Chat.LoadDemo(ctx, out); err != nil {
 		return err
 	}
+	if err := s.Attendance.LoadDemo(ctx, out); err != nil {
+		return err
+	}
 	var admin org.User
 	if err := s.DB.WithContext(ctx).Where("email = ?", "admin@demo.tack").Limit(1).Find(&admin).Error; err != nil {
 		return fmt.Errorf("server: demo admin: %w", err)

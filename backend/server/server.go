@@ -17,6 +17,7 @@ import (
 
 	"tack/backend/api"
 	"tack/backend/approval"
+	"tack/backend/attendance"
 	"tack/backend/audit"
 	"tack/backend/chat"
 	"tack/backend/clientupdate"
@@ -46,9 +47,11 @@ type Server struct {
 	Drive    *drive.Service
 	Report   *report.Service
 	Chat     *chat.Service
-	handler  http.Handler
-	jobs     []Job
-	certs    *certReloader // nil: plain HTTP
+	// Attendance reacts to approvals (leave, trips, outings, 补卡) in their transaction.
+	Attendance *attendance.Service
+	handler    http.Handler
+	jobs       []Job
+	certs      *certReloader // nil: plain HTTP
 	// dispatchDB is the event dispatcher's own pool (closed with DB).
 	dispatchDB *gorm.DB
 }
@@ -78,6 +81,7 @@ func Migrations() []store.Migration {
 	all = append(all, workcal.Migrations()...)
 	all = append(all, report.Migrations()...)
 	all = append(all, chat.Migrations()...)
+	all = append(all, attendance.Migrations()...)
 	return all
 }
 
@@ -135,6 +139,12 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDeactivate(s.Meeting.OnUserDeactivated)
 	s.AddJob(approval.Job{S: s.Approval})
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
+	s.Attendance = attendance.NewService(db, clk, s.Workcal.Location())
+	if err := s.Attendance.EnsureDefaults(ctx); err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	s.Attendance.Hooks(s.Approval)
 	s.Notify = notify.NewService(db, clk, notifyorg.Directory{Org: s.Org}, notify.Config{DSN: cfg.DSN,
 		WorkHours: s.Workcal.InWorkingHours, Location: s.Workcal.Location()})
 	s.Notify.SetSubjectAccess("approval", notifyorg.Approvals{Org: s.Org, Approval: s.Approval})
@@ -171,19 +181,20 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDepartmentChanged(s.Chat.OnDepartmentChanged)
 	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
 	s.handler = api.NewRouter(api.Deps{
-		DB:       db,
-		Org:      s.Org,
-		Meeting:  s.Meeting,
-		Approval: s.Approval,
-		Workcal:  s.Workcal,
-		Notify:   s.Notify,
-		Drive:    s.Drive,
-		Devices:  devices.NewService(db, clk),
-		Report:   s.Report,
-		Chat:     s.Chat,
-		UI:       ui,
-		Version:  cfg.Version,
-		Clients:  &clientupdate.Catalog{Dir: cfg.ClientsDir},
+		DB:         db,
+		Org:        s.Org,
+		Meeting:    s.Meeting,
+		Approval:   s.Approval,
+		Workcal:    s.Workcal,
+		Notify:     s.Notify,
+		Drive:      s.Drive,
+		Devices:    devices.NewService(db, clk),
+		Report:     s.Report,
+		Chat:       s.Chat,
+		Attendance: s.Attendance,
+		UI:         ui,
+		Version:    cfg.Version,
+		Clients:    &clientupdate.Catalog{Dir: cfg.ClientsDir},
 
 		TrustedProxies:  cfg.TrustedProxies,
 		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,

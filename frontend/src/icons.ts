@@ -5,7 +5,7 @@
 // page's too. Import from here instead; a new name used in route meta or
 // drive/format.ts must be added below (icons.test.ts checks).
 export {
-  ArrowDown, Avatar, Bell, Box, Calendar, ChatDotRound, DataBoard, Document, Expand, Files, Finished,
+  ArrowDown, Avatar, Bell, Box, Calendar, ChatDotRound, Clock, DataBoard, Document, Expand, Files, Finished,
   Fold, FolderOpened, Grid, Headset, HomeFilled, Menu, Notification, Picture, Reading, Setting,
   Stamp, SwitchButton, Tickets, User, VideoPlay,
 } from '@element-plus/icons-vue'

@@ -28,6 +28,7 @@ export const EventType = {
   ChatMessage: 'chat.message',
   ChatRead: 'chat.read',
   ChatConversation: 'chat.conversation',
+  AttendanceFieldPunch: 'attendance.field_punch',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -184,6 +185,12 @@ export interface Conversation {
   change: string
 }
 
+export interface AttendancePunch {
+  title: string
+  link: string
+  note: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -216,5 +223,6 @@ export interface EventPayloads {
   'chat.message': Message
   'chat.read': ReadMark
   'chat.conversation': Conversation
+  'attendance.field_punch': AttendancePunch
   'auth.streams_closed': Streams
 }

@@ -9,7 +9,7 @@ export default {
     agenda: 'Today',
     noMeetings: 'No meetings today',
     quick: 'Apps',
-    quickItems: { approval: 'New request', meeting: 'Book a meeting', contacts: 'Contacts', announcements: 'Announcements', admin: 'Organization' },
+    quickItems: { attendance: 'Clock in', approval: 'New request', meeting: 'Book a meeting', contacts: 'Contacts', announcements: 'Announcements', admin: 'Organization' },
     startTitle: 'Getting started',
     startText: 'Build the org chart under Admin → Departments, then open accounts for your colleagues under Admin → Members.',
   },

@@ -43,6 +43,7 @@ export default {
     ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
     org_user_deactivated: 'User deactivated: {title}',
+    attendance_field_punch: 'Field punch to review: {title}',
     org_password_reset: 'Your password was reset by {title}',
     report_submitted: 'New work report: {title}',
     report_commented: 'New comment on a work report: {title}',

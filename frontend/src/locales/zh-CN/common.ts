@@ -9,7 +9,7 @@ export default {
     agenda: '今日日程',
     noMeetings: '今天没有会议',
     quick: '常用应用',
-    quickItems: { approval: '发起审批', meeting: '预约会议', contacts: '通讯录', announcements: '公告', admin: '组织管理' },
+    quickItems: { attendance: '考勤打卡', approval: '发起审批', meeting: '预约会议', contacts: '通讯录', announcements: '公告', admin: '组织管理' },
     startTitle: '开始使用',
     startText: '先在「管理 → 部门」中建立组织架构，再在「管理 → 成员」中为同事开通账号。',
   },

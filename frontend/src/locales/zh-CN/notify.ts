@@ -46,6 +46,7 @@ export default {
     report_submitted: '收到新日志：{title}',
     report_commented: '日志有新评论：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
+    attendance_field_punch: '外勤打卡待查看：{title}',
   },
   field: {
     required: '必填',

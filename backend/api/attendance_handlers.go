@@ -1,0 +1,281 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"tack/backend/apperr"
+	"tack/backend/attendance"
+	"tack/backend/identity"
+)
+
+// attendanceRoutes registers attendance (backend/attendance/API.md).
+func (h *Handler) attendanceRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/attendance/today", h.authed(h.attendanceToday))
+	mux.HandleFunc("POST /api/v1/attendance/punches", h.authed(h.attendancePunch))
+	mux.HandleFunc("POST /api/v1/attendance/punches/field", h.authed(h.attendanceFieldPunch))
+	mux.HandleFunc("GET /api/v1/attendance/punches", h.authed(h.attendancePunches))
+	mux.HandleFunc("GET /api/v1/attendance/punches/{id}/photo", h.authed(h.attendancePhoto))
+	mux.HandleFunc("POST /api/v1/attendance/punches/{id}/review", h.authed(h.attendanceReview))
+	mux.HandleFunc("POST /api/v1/attendance/corrections", h.authed(h.attendanceCorrect))
+	mux.HandleFunc("GET /api/v1/attendance/days", h.authed(h.attendanceDays))
+	mux.HandleFunc("GET /api/v1/attendance/board", h.authed(h.attendanceBoard))
+	mux.HandleFunc("GET /api/v1/attendance/settings", h.authed(h.attendanceSettings))
+	mux.HandleFunc("PUT /api/v1/attendance/settings", h.authed(h.attendanceSetSettings))
+	mux.HandleFunc("GET /api/v1/attendance/shifts", h.authed(h.attendanceShifts))
+	mux.HandleFunc("POST /api/v1/attendance/shifts", h.authed(h.attendanceSaveShift))
+	mux.HandleFunc("PUT /api/v1/attendance/shifts/{id}", h.authed(h.attendanceSaveShift))
+	mux.HandleFunc("DELETE /api/v1/attendance/shifts/{id}", h.authed(h.attendanceDeleteShift))
+	mux.HandleFunc("GET /api/v1/attendance/groups", h.authed(h.attendanceGroups))
+	mux.HandleFunc("POST /api/v1/attendance/groups", h.authed(h.attendanceSaveGroup))
+	mux.HandleFunc("PUT /api/v1/attendance/groups/{id}", h.authed(h.attendanceSaveGroup))
+	mux.HandleFunc("DELETE /api/v1/attendance/groups/{id}", h.authed(h.attendanceDeleteGroup))
+	mux.HandleFunc("GET /api/v1/attendance/places", h.authed(h.attendancePlaces))
+	mux.HandleFunc("POST /api/v1/attendance/places", h.authed(h.attendanceSavePlace))
+	mux.HandleFunc("PUT /api/v1/attendance/places/{id}", h.authed(h.attendanceSavePlace))
+	mux.HandleFunc("DELETE /api/v1/attendance/places/{id}", h.authed(h.attendanceDeletePlace))
+	mux.HandleFunc("GET /api/v1/attendance/networks", h.authed(h.attendanceNetworks))
+	mux.HandleFunc("POST /api/v1/attendance/networks", h.authed(h.attendanceSaveNetwork))
+	mux.HandleFunc("PUT /api/v1/attendance/networks/{id}", h.authed(h.attendanceSaveNetwork))
+	mux.HandleFunc("DELETE /api/v1/attendance/networks/{id}", h.authed(h.attendanceDeleteNetwork))
+}
+
+func (h *Handler) attendanceToday(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	t, err := h.deps.Attendance.MyToday(r.Context(), a)
+	respond(w, r, http.StatusOK, t, err)
+}
+
+func (h *Handler) attendancePunch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.PunchRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	in.ClientIP = h.clientIP(r) // the trusted-proxy rules decide which address is the client's
+	p, err := h.deps.Attendance.Punch(r.Context(), a, in)
+	respond(w, r, http.StatusCreated, p, err)
+}
+
+// attendanceFieldPunch reads a multipart form: lat, lng, accuracy, note and
+// the photo file.
+func (h *Handler) attendanceFieldPunch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	bad := apperr.Invalid("attendance.invalid", "the field punch form is not valid")
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, r, bad.Wrap(err))
+		return
+	}
+	var in attendance.FieldPunchRequest
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			writeError(w, r, bad.Wrap(err))
+			return
+		}
+		limit := int64(2000)
+		if part.FormName() == "photo" {
+			limit = attendance.MaxPhotoBytes + 1
+		}
+		b, err := io.ReadAll(io.LimitReader(part, limit))
+		if err != nil {
+			writeError(w, r, bad.Wrap(err))
+			return
+		}
+		if int64(len(b)) >= limit && part.FormName() != "photo" {
+			writeError(w, r, bad.WithField(part.FormName(), "too_long"))
+			return
+		}
+		num := func(dst *float64) bool {
+			v, err := strconv.ParseFloat(string(b), 64)
+			*dst = v
+			return err == nil
+		}
+		ok := true
+		switch part.FormName() {
+		case "lat":
+			ok = num(&in.Lat)
+		case "lng":
+			ok = num(&in.Lng)
+		case "accuracy":
+			ok = num(&in.Accuracy)
+		case "note":
+			in.Note = string(b)
+		case "photo":
+			in.Photo = b
+		}
+		if !ok {
+			writeError(w, r, bad.WithField(part.FormName(), "invalid"))
+			return
+		}
+	}
+	p, err := h.deps.Attendance.FieldPunch(r.Context(), a, in)
+	respond(w, r, http.StatusCreated, p, err)
+}
+
+func (h *Handler) attendancePunches(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	ps, err := h.deps.Attendance.Punches(r.Context(), a, q.Get("user"), q.Get("from"), q.Get("to"))
+	respond(w, r, http.StatusOK, Page[attendance.Punch]{Items: attItems(ps)}, err)
+}
+
+func (h *Handler) attendancePhoto(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	b, err := h.deps.Attendance.Photo(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write(b)
+}
+
+func (h *Handler) attendanceReview(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.ReviewRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := h.deps.Attendance.Review(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, http.StatusOK, p, err)
+}
+
+func (h *Handler) attendanceCorrect(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.CorrectionRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := h.deps.Attendance.Correct(r.Context(), a, in)
+	respond(w, r, http.StatusCreated, p, err)
+}
+
+func (h *Handler) attendanceDays(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	ds, err := h.deps.Attendance.Month(r.Context(), a, q.Get("user"), q.Get("month"))
+	respond(w, r, http.StatusOK, Page[attendance.Day]{Items: attItems(ds)}, err)
+}
+
+func (h *Handler) attendanceBoard(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	b, err := h.deps.Attendance.TeamBoard(r.Context(), a, q.Get("department"), q.Get("date"))
+	respond(w, r, http.StatusOK, b, err)
+}
+
+func (h *Handler) attendanceSettings(w http.ResponseWriter, r *http.Request, _ identity.Actor) {
+	st, err := h.deps.Attendance.GetSettings(r.Context())
+	respond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handler) attendanceSetSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.Settings
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	st, err := h.deps.Attendance.SetSettings(r.Context(), a, in)
+	respond(w, r, http.StatusOK, st, err)
+}
+
+func (h *Handler) attendanceShifts(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	ss, err := h.deps.Attendance.Shifts(r.Context(), a)
+	respond(w, r, http.StatusOK, Page[attendance.Shift]{Items: attItems(ss)}, err)
+}
+
+func (h *Handler) attendanceSaveShift(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.Shift
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s, err := h.deps.Attendance.SaveShift(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, attSavedStatus(r), s, err)
+}
+
+func (h *Handler) attendanceDeleteShift(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	attNoContent(w, r, h.deps.Attendance.DeleteShift(r.Context(), a, r.PathValue("id")))
+}
+
+func (h *Handler) attendanceGroups(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	gs, err := h.deps.Attendance.Groups(r.Context(), a)
+	respond(w, r, http.StatusOK, Page[attendance.Group]{Items: attItems(gs)}, err)
+}
+
+func (h *Handler) attendanceSaveGroup(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.Group
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	g, err := h.deps.Attendance.SaveGroup(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, attSavedStatus(r), g, err)
+}
+
+func (h *Handler) attendanceDeleteGroup(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	attNoContent(w, r, h.deps.Attendance.DeleteGroup(r.Context(), a, r.PathValue("id")))
+}
+
+func (h *Handler) attendancePlaces(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	ps, err := h.deps.Attendance.Places(r.Context(), a)
+	respond(w, r, http.StatusOK, Page[attendance.Place]{Items: attItems(ps)}, err)
+}
+
+func (h *Handler) attendanceSavePlace(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.PlaceRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	p, err := h.deps.Attendance.SavePlace(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, attSavedStatus(r), p, err)
+}
+
+func (h *Handler) attendanceDeletePlace(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	attNoContent(w, r, h.deps.Attendance.DeletePlace(r.Context(), a, r.PathValue("id")))
+}
+
+func (h *Handler) attendanceNetworks(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	ns, err := h.deps.Attendance.Networks(r.Context(), a)
+	respond(w, r, http.StatusOK, Page[attendance.Network]{Items: attItems(ns)}, err)
+}
+
+func (h *Handler) attendanceSaveNetwork(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.Network
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	n, err := h.deps.Attendance.SaveNetwork(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, attSavedStatus(r), n, err)
+}
+
+func (h *Handler) attendanceDeleteNetwork(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	attNoContent(w, r, h.deps.Attendance.DeleteNetwork(r.Context(), a, r.PathValue("id")))
+}
+
+// attSavedStatus is 201 for a create (POST), 200 for an update.
+func attSavedStatus(r *http.Request) int {
+	if r.Method == http.MethodPost {
+		return http.StatusCreated
+	}
+	return http.StatusOK
+}
+
+func attNoContent(w http.ResponseWriter, r *http.Request, err error) {
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func attItems[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

@@ -1,0 +1,287 @@
+package attendance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/clock"
+	"tack/backend/identity"
+	"tack/backend/store"
+	"tack/backend/workcal"
+)
+
+// Service is the attendance domain.
+type Service struct {
+	db    *gorm.DB
+	clock clock.Clock
+	loc   *time.Location
+	cal   *workcal.Cache // the company calendar, reloaded only after an edit
+}
+
+// NewService builds the attendance service; loc is the company zone of
+// the working calendar (workcal.Service.Location()).
+func NewService(db *gorm.DB, clk clock.Clock, loc *time.Location) *Service {
+	return &Service{db: db, clock: clk, loc: loc, cal: workcal.NewCache(loc)}
+}
+
+// IsManager reports whether the actor manages attendance (admins and the
+// attendance-admin role).
+func IsManager(a identity.Actor) bool { return a.IsAdmin() || a.HasRole(RoleAttendanceAdmin) }
+
+func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return store.WriteTx(ctx, s.db, fn)
+}
+
+type deptRow struct {
+	ID       string
+	ParentID *string
+	HeadID   *string
+}
+
+func departments(tx *gorm.DB) ([]deptRow, error) {
+	var ds []deptRow
+	if err := tx.Table("departments").Select("id, parent_id, head_id").Find(&ds).Error; err != nil {
+		return nil, fmt.Errorf("attendance: departments: %w", err)
+	}
+	return ds, nil
+}
+
+// headedDepartments returns the departments the user heads and every one below them.
+func headedDepartments(tx *gorm.DB, userID string) ([]string, error) {
+	ds, err := departments(tx)
+	if err != nil {
+		return nil, err
+	}
+	children := map[string][]string{}
+	var out []string
+	for _, d := range ds {
+		if d.ParentID != nil {
+			children[*d.ParentID] = append(children[*d.ParentID], d.ID)
+		}
+		if d.HeadID != nil && *d.HeadID == userID {
+			out = append(out, d.ID)
+		}
+	}
+	for i := 0; i < len(out); i++ {
+		for _, c := range children[out[i]] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+type userRow struct {
+	ID           string
+	Name         string
+	DepartmentID string
+	Active       bool
+}
+
+func loadUser(tx *gorm.DB, id string) (userRow, error) {
+	var u userRow
+	err := tx.Table("users").Select("id, name, department_id, active").Where("id = ?", id).Take(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("attendance: user: %w", err)
+	}
+	return u, nil
+}
+
+// canSee reports whether the actor may read userID's attendance: their own,
+// a head's people, everyone for managers. A user they may not see is
+// not found.
+func (s *Service) canSee(tx *gorm.DB, a identity.Actor, userID string) error {
+	if a.UserID == userID || IsManager(a) {
+		if _, err := loadUser(tx, userID); err != nil {
+			return err
+		}
+		return nil
+	}
+	u, err := loadUser(tx, userID)
+	if err != nil {
+		return err
+	}
+	heads, err := headedDepartments(tx, a.UserID)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(heads, u.DepartmentID) {
+		return nil
+	}
+	return ErrNotFound
+}
+
+// groupOf resolves the user's group: a group naming them wins, then the
+// group of their nearest department up the tree (so moving a person or a
+// department moves their attendance with it), then the default group. A
+// group that excludes them is skipped.
+func groupOf(tx *gorm.DB, userID string) (*Group, error) {
+	u, err := loadUser(tx, userID)
+	if err != nil {
+		return nil, err
+	}
+	var ms []Member
+	if err := tx.Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("attendance: members: %w", err)
+	}
+	excluded := map[string]bool{}
+	byUser, byDept := "", map[string]string{}
+	for _, m := range ms {
+		switch m.Kind {
+		case MemberExclude:
+			if m.RefID == userID {
+				excluded[m.GroupID] = true
+			}
+		}
+	}
+	for _, m := range ms {
+		if excluded[m.GroupID] {
+			continue
+		}
+		switch m.Kind {
+		case MemberUser:
+			if m.RefID == userID && byUser == "" {
+				byUser = m.GroupID
+			}
+		case MemberDepartment:
+			if _, ok := byDept[m.RefID]; !ok {
+				byDept[m.RefID] = m.GroupID
+			}
+		}
+	}
+	id := byUser
+	if id == "" && len(byDept) > 0 {
+		ds, err := departments(tx)
+		if err != nil {
+			return nil, err
+		}
+		parent := map[string]string{}
+		for _, d := range ds {
+			if d.ParentID != nil {
+				parent[d.ID] = *d.ParentID
+			}
+		}
+		for d, n := u.DepartmentID, 0; d != "" && n < 64; d, n = parent[d], n+1 {
+			if g, ok := byDept[d]; ok {
+				id = g
+				break
+			}
+		}
+	}
+	var g Group
+	q := tx.Where("id = ?", id)
+	if id == "" {
+		q = tx.Where("is_default = ?", true)
+	}
+	err = q.Order("created_at").Take(&g).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("attendance: group: %w", err)
+	}
+	if excluded[g.ID] {
+		return nil, nil
+	}
+	return &g, nil
+}
+
+// plan is what a person's date asks of them.
+type plan struct {
+	date  time.Time // midnight in the company zone
+	typ   string
+	group *Group
+	shift *Shift
+}
+
+// planFor works out the date's type and shift: a public holiday of the
+// company calendar is a holiday; a make-up working day (调休) works the
+// group's first weekday shift; otherwise the group's week decides.
+func (s *Service) planFor(tx *gorm.DB, userID string, date time.Time) (plan, error) {
+	p := plan{date: date, typ: DayRest}
+	cal, err := s.cal.Load(tx)
+	if err != nil {
+		return p, err
+	}
+	g, err := groupOf(tx, userID)
+	if err != nil || g == nil {
+		return p, err
+	}
+	p.group = g
+	key := date.Format(time.DateOnly)
+	override, has := cal.Overrides[key]
+	wd := (int(date.Weekday()) + 6) % 7 // Monday = 0
+	shiftID := ""
+	if wd < len(g.WeekShifts) {
+		shiftID = g.WeekShifts[wd]
+	}
+	switch {
+	case has && !override:
+		p.typ = DayHoliday
+	case has && override:
+		p.typ = DayWork
+		if shiftID == "" {
+			for _, id := range g.WeekShifts {
+				if id != "" {
+					shiftID = id
+					break
+				}
+			}
+		}
+	case g.Schedule == ScheduleFree:
+		if cal.IsWorkingDay(date) {
+			p.typ = DayWork
+		}
+	case shiftID != "":
+		p.typ = DayWork
+	}
+	if g.Schedule == ScheduleFixed && shiftID != "" {
+		var sh Shift
+		if err := tx.Where("id = ?", shiftID).Take(&sh).Error; err == nil {
+			p.shift = &sh
+		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return p, fmt.Errorf("attendance: shift: %w", err)
+		}
+		if p.shift == nil && p.typ == DayWork {
+			p.typ = DayRest
+		}
+	}
+	return p, nil
+}
+
+// midnight is the start of the company date of t.
+func (s *Service) midnight(t time.Time) time.Time {
+	l := t.In(s.loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, s.loc)
+}
+
+func (s *Service) parseDate(d string) (time.Time, bool) {
+	t, err := time.ParseInLocation(time.DateOnly, d, s.loc)
+	return t, err == nil
+}
+
+// workDateOf is the work date a punch at t belongs to: yesterday when
+// yesterday's shift crosses midnight and t is inside its window, else today.
+func (s *Service) workDateOf(tx *gorm.DB, userID string, t time.Time) (string, error) {
+	today := s.midnight(t)
+	y := today.AddDate(0, 0, -1)
+	p, err := s.planFor(tx, userID, y)
+	if err != nil {
+		return "", err
+	}
+	if p.shift != nil && p.shift.EndMin > 24*60 {
+		if _, to := p.shift.Rule().Window(y); !t.After(to) {
+			return y.Format(time.DateOnly), nil
+		}
+	}
+	return today.Format(time.DateOnly), nil
+}

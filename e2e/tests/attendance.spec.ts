@@ -1,0 +1,104 @@
+// Attendance on a phone (390×844) and a desktop (1280×800): the admin sets
+// up the office (a place pasted from a Chinese map app in GCJ-02); 李娜
+// punches inside the fence with Playwright's geolocation; outside it the
+// punch turns into a field punch with a photo and a note; her head 林主管
+// sees both on today's team board, with the photo, and confirms it.
+// Screenshots: artifacts/attendance-<viewport>-<page>.png.
+import { test, expect, type Page } from '@playwright/test'
+import { call, salesTeam, signedIn } from '../lib'
+
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
+const DESKTOP = { viewport: { width: 1280, height: 800 } }
+// The office in WGS-84 (what a phone's GPS reports)…
+const OFFICE = { latitude: 31.2304, longitude: 121.4737 }
+// …and as Amap shows it (GCJ-02, ~500 m away): what the admin pastes.
+const OFFICE_GCJ = { lat: 31.228458, lng: 121.478223 }
+
+// A small JPEG (a 1×1 white pixel).
+const PHOTO = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////' +
+  '2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFQAB' +
+  'AQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAL/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCwAB//2Q==',
+  'base64')
+
+async function noSideScroll(page: Page) {
+  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+  expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
+}
+
+test('punch inside the fence, a field punch outside, the head sees both', async ({ browser, request, baseURL }) => {
+  const team = await salesTeam(request, 'att.test')
+  const place = await call(request, 'POST', '/api/v1/attendance/places', team.token,
+    { name: '总部大楼', lat: OFFICE_GCJ.lat, lng: OFFICE_GCJ.lng, coords: 'gcj02', radius_m: 200 })
+  // Converted once: the stored point is the GPS one, within a few metres.
+  expect(Math.abs(place.lat - OFFICE.latitude)).toBeLessThan(0.0002)
+  expect(Math.abs(place.lng - OFFICE.longitude)).toBeLessThan(0.0002)
+
+  // 李娜 on her phone, 80 m from the office.
+  const emp = await signedIn(browser, baseURL!, 'emp@att.test', { ...PHONE, permissions: ['geolocation'],
+    geolocation: { latitude: OFFICE.latitude + 0.0007, longitude: OFFICE.longitude, accuracy: 25 } })
+  const page = await emp.newPage()
+  await page.goto('/attendance')
+  await expect(page.locator('[data-test="shift-text"]')).toContainText('08:30')
+  await page.screenshot({ path: 'artifacts/attendance-phone-before.png', fullPage: true })
+  await page.locator('[data-test="punch-btn"]').click()
+  await expect(page.locator('[data-test="punch-message"]')).toContainText('打卡成功')
+  await expect(page.locator('[data-test="punch-row"]')).toHaveCount(1)
+  await expect(page.locator('[data-test="punch-row"]').first()).toContainText('总部大楼')
+  await noSideScroll(page)
+  await page.screenshot({ path: 'artifacts/attendance-phone-punched.png', fullPage: true })
+
+  // At the customer's, 3 km away: refused as outside, the field form opens.
+  await emp.setGeolocation({ latitude: OFFICE.latitude + 0.027, longitude: OFFICE.longitude, accuracy: 15 })
+  await page.locator('[data-test="punch-btn"]').click()
+  await expect(page.locator('[data-test="punch-message"]')).toContainText('不在任何办公地点')
+  await expect(page.locator('[data-test="field-form"]')).toBeVisible()
+  await page.locator('[data-test="field-note"]').fill('客户现场安装调试')
+  await page.locator('[data-test="field-photo"]').setInputFiles({ name: 'site.jpg', mimeType: 'image/jpeg', buffer: PHOTO })
+  await page.locator('[data-test="field-submit"]').click()
+  await expect(page.locator('[data-test="punch-message"]')).toContainText('外勤打卡已提交')
+  await expect(page.locator('[data-test="punch-row"]')).toHaveCount(2)
+  await expect(page.locator('[data-test="punch-row"]').nth(1)).toContainText('待查看')
+  await noSideScroll(page)
+  await page.screenshot({ path: 'artifacts/attendance-phone-field.png', fullPage: true })
+
+  // The head's board on his phone: 李娜 punched, with the field punch and its photo.
+  const head = await signedIn(browser, baseURL!, 'head@att.test', PHONE)
+  const hp = await head.newPage()
+  await hp.goto('/attendance/team')
+  const row = hp.locator(`[data-test="board-row-${team.emp.id}"]`)
+  await expect(row).toBeVisible()
+  await expect(row.locator('[data-test="board-field"]')).toBeVisible()
+  await expect(hp.locator('[data-test="count-punched"]')).toContainText('1')
+  await expect(hp.locator('[data-test="count-field"]')).toContainText('1')
+  const img = row.locator('img.tb-photo')
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true)
+  await noSideScroll(hp)
+  await hp.screenshot({ path: 'artifacts/attendance-phone-board.png', fullPage: true })
+  await row.locator('[data-test="review-approve"]').click()
+  await expect(row.locator('[data-test="board-field-punch"]')).toContainText('已确认')
+
+  // Desktop: the head's board and 李娜's month, and the admin's settings.
+  const headDesk = await signedIn(browser, baseURL!, 'head@att.test', DESKTOP)
+  const hd = await headDesk.newPage()
+  await hd.goto('/attendance/team')
+  await expect(hd.locator(`[data-test="board-row-${team.emp.id}"]`).locator('[data-test="board-field-punch"]')).toContainText('已确认')
+  await hd.screenshot({ path: 'artifacts/attendance-desktop-board.png', fullPage: true })
+  const empDesk = await signedIn(browser, baseURL!, 'emp@att.test', DESKTOP)
+  const ed = await empDesk.newPage()
+  await ed.goto('/attendance')
+  await expect(ed.locator('[data-test="punch-row"]')).toHaveCount(2)
+  await expect(ed.locator('[data-test="makeup-left"]')).toContainText('3/3')
+  await ed.screenshot({ path: 'artifacts/attendance-desktop-mine.png', fullPage: true })
+  const admin = await signedIn(browser, baseURL!, 'admin@att.test', DESKTOP)
+  const ad = await admin.newPage()
+  await ad.goto('/attendance/settings')
+  await expect(ad.locator('[data-test="place-row"]')).toContainText('总部大楼')
+  await ad.screenshot({ path: 'artifacts/attendance-desktop-settings.png', fullPage: true })
+  const adminPhone = await signedIn(browser, baseURL!, 'admin@att.test', PHONE)
+  const ap = await adminPhone.newPage()
+  await ap.goto('/attendance/settings')
+  await expect(ap.locator('[data-test="place-row"]')).toContainText('总部大楼')
+  await noSideScroll(ap)
+  await ap.screenshot({ path: 'artifacts/attendance-phone-settings.png', fullPage: true })
+})

@@ -1,0 +1,14 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+// My attendance for everyone; the team board for department heads (the
+// server decides whose board it is); settings for admins and attendance admins.
+const routes: RouteRecordRaw[] = [
+  { path: '/attendance', name: 'attendance', component: () => import('../../views/attendance/MyAttendance.vue'),
+    meta: { title: 'attendance.title', nav: { label: 'attendance.nav', icon: 'Clock', order: 25 } } },
+  { path: '/attendance/team', name: 'attendance-team', component: () => import('../../views/attendance/TeamBoard.vue'),
+    meta: { title: 'attendance.board.title', roles: ['dept_head', 'attendance_admin'], nav: { label: 'attendance.teamNav', icon: 'DataBoard', order: 26 } } },
+  { path: '/attendance/settings', name: 'attendance-settings', component: () => import('../../views/attendance/AttendanceSettings.vue'),
+    meta: { title: 'attendance.settings.title', roles: ['attendance_admin'], nav: { label: 'attendance.settingsNav', icon: 'Setting', order: 91 } } },
+]
+
+export default routes
