@@ -818,16 +818,26 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	if dirsDeferred {
 		plan.Deletes = nil
 	}
-	held, deferDeletes := r.checkDeletes(plan, baseFiles, full)
+	// The confirmations this pass goes by, read once: one given while the
+	// pass runs (the user answering the hold an earlier pass showed) is
+	// for the next pass, not cleared unused by this one's end, which made
+	// the user confirm a held mass delete twice.
+	r.mu.Lock()
+	okDeletes, okOverwrites := r.confirmed, r.confirmedOverwrite
+	r.mu.Unlock()
+	held, deferDeletes := r.checkDeletes(plan, baseFiles, full, okDeletes)
 	deferDeletes = deferDeletes || dirsDeferred
 	// Mass-overwrite safety: hold a folder's worth of new content.
-	heldOver := r.checkOverwrites(plan, baseFiles)
+	heldOver := r.checkOverwrites(plan, baseFiles, okOverwrites)
+	if r.e.opts.afterHoldCheck != nil {
+		r.e.opts.afterHoldCheck()
+	}
 	r.mu.Lock()
 	if full {
 		// A confirmation covers what was held when it was given: one full
 		// pass, then the next mass delete or overwrite asks again.
-		r.confirmed = false
-		r.confirmedOverwrite = false
+		r.confirmed = r.confirmed && !okDeletes
+		r.confirmedOverwrite = r.confirmedOverwrite && !okOverwrites
 	}
 	r.mu.Unlock()
 	prev := r.statusCopy()
