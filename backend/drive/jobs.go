@@ -91,6 +91,10 @@ func (s *Service) ExpireUploads(ctx context.Context) (int, error) {
 // file is removed inside the deleting transaction, so a re-upload of the
 // same chunk (which upserts the row before renaming its file) runs either
 // wholly before, and stops the delete, or wholly after, and puts the file back.
+// A chunk batch (PutChunks) renames its files before its transaction; the
+// chunks it takes are announced by an open upload, which keeps them from
+// this delete, and after writing their rows it checks that every file is
+// still there (the orphan sweep below claims a file through its row).
 func (s *Service) CollectGarbage(ctx context.Context) (chunks, orphans int, err error) {
 	cutoff := s.clock.Now().Add(-s.cfg.GCGrace)
 	for {

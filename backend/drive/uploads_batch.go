@@ -85,21 +85,35 @@ func (s *Service) PutChunks(ctx context.Context, a identity.Actor, uploadID stri
 		recs[i] = ChunkRow{Hash: c.Hash, Size: c.Size, CreatedAt: now, LastUsedAt: now}
 		hashes[i] = c.Hash
 	}
-	// As PutChunk: the rows first (their locks), then the renames, then the
-	// chunks count as sent by this caller (content_access.go).
+	// The renames and their directories' fsyncs run before the transaction,
+	// not inside it: on SQLite one writer at a time holds the write lock, so
+	// a batch's file-system waits inside it made the batches in flight
+	// commit one after another. A crash after the renames leaves chunk files
+	// without rows, which the orphan sweep removes after the grace period
+	// (or a resend records). Inside the transaction the rows are recorded,
+	// each file is checked to be there still (an old orphan file this batch
+	// found in place could have been swept meanwhile: the sweep claims a
+	// file through its row, so after our row is written no sweep can take
+	// it), and only then do the chunks count as sent by this caller
+	// (content_access.go). Answered 200, every chunk is durable and recorded.
+	if err := s.blobs.InstallAll(staged); err != nil {
+		for _, c := range staged {
+			s.blobs.Discard(c)
+		}
+		return err
+	}
 	err = s.write(ctx, func(st dbx) error {
 		if err := st.upsertChunks(recs); err != nil {
 			return err
 		}
-		if err := s.blobs.InstallAll(staged); err != nil {
-			return err
+		for _, h := range hashes {
+			if !s.blobs.Has(h) {
+				return wrap("install chunks", fmt.Errorf("chunk %s vanished before it was recorded; send it again", h))
+			}
 		}
 		return st.markReceivedAll(uploadID, hashes)
 	})
 	if err != nil {
-		for _, c := range staged {
-			s.blobs.Discard(c)
-		}
 		return err
 	}
 	got := make(map[string][]byte, len(chunks))

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
 	"time"
@@ -911,6 +912,50 @@ func TestMassDeleteInSlicesIsStillHeld(t *testing.T) {
 		st, gone := e.Status()[0], 13-len(s.remote())
 		if st.PendingDelete < 6 || st.PendingDelete+gone != 12 {
 			t.Fatalf("%d deletes held and %d done, want the second slice (at least) held and nothing else", st.PendingDelete, gone)
+		}
+	})
+}
+
+// A held mass delete confirmed while a pass runs (the agent keeps passing
+// over the folder while the question is on screen) is confirmed once: the
+// pass running when the answer came, which had already held the deletes
+// again, used to clear the fresh confirmation at its end, so the next pass
+// held them once more and the user had to confirm twice.
+func TestMassDeleteConfirmedDuringAPassNeedsNoSecondConfirm(t *testing.T) {
+	eachDrive(t, func(t *testing.T, s *syncEnv) {
+		e, p := s.engine(ModeBackup)
+		for i := range 12 {
+			s.write(fmt.Sprintf("f%02d.txt", i), "x")
+		}
+		s.write("stay.txt", "y")
+		s.once(e)
+		for i := range 12 {
+			_ = os.Remove(filepath.Join(s.dir, fmt.Sprintf("f%02d.txt", i)))
+		}
+		s.once(e)
+		if st := e.Status()[0]; st.State != StateNeedsConfirmation || st.PendingDelete != 12 {
+			t.Fatalf("status %+v, want needs_confirmation with 12 deletes", st)
+		}
+		// The user answers while the next full pass is between its hold
+		// check and its end.
+		var confirmedOnce gosync.Once
+		e.opts.afterHoldCheck = func() {
+			confirmedOnce.Do(func() {
+				if err := e.ConfirmDeletes(p.ID); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		s.once(e)
+		if len(s.remote()) != 13 {
+			t.Fatal("the pass that was running when the answer came deleted on the drive")
+		}
+		s.once(e)
+		if n := len(s.remote()); n != 1 {
+			t.Fatalf("%d entries on the drive after one confirmation, want 1 (held again: asked twice)", n)
+		}
+		if st := e.Status()[0]; st.State != StateSynced || st.PendingDelete != 0 {
+			t.Fatalf("status after the one confirmation %+v", st)
 		}
 	})
 }

@@ -69,8 +69,9 @@ type Options struct {
 	HeartbeatInterval time.Duration
 	NoHeartbeat       bool
 
-	openFile func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
-	lstat    func(name string) (fs.FileInfo, error)   // tests: a case-insensitive file system's lookups (nil = os.Lstat)
+	openFile       func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
+	afterHoldCheck func()                                   // tests: runs in a pass after the mass-delete and -overwrite checks
+	lstat          func(name string) (fs.FileInfo, error)   // tests: a case-insensitive file system's lookups (nil = os.Lstat)
 }
 
 func (o *Options) defaults() {

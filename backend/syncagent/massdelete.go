@@ -22,16 +22,16 @@ type deleteLog struct {
 // one feed page sees one slice of a big delete, each slice under the limits,
 // so its deletes wait for a full pass (soon after, by the retry) that sees
 // the whole of it.
-func (r *pairRunner) checkDeletes(plan *plan, files int, full bool) (held int, deferred bool) {
+func (r *pairRunner) checkDeletes(plan *plan, files int, full, confirmed bool) (held int, deferred bool) {
 	n := plan.DeleteFiles
 	if n == 0 {
 		return 0, false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.confirmed {
+	if confirmed {
 		return 0, false // the user said yes to these; they do not count later
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if !full {
 		plan.Deletes = nil
 		return 0, true
@@ -82,7 +82,7 @@ func isOverwrite(a action) bool {
 //
 // Unlike deletes, a partial pass decides too: an everyday save must reach
 // the drive at once, and the window adds the slices of a big overwrite up.
-func (r *pairRunner) checkOverwrites(plan *plan, files int) int {
+func (r *pairRunner) checkOverwrites(plan *plan, files int, confirmed bool) int {
 	n := 0
 	for _, a := range plan.Transfers {
 		if isOverwrite(a) {
@@ -92,11 +92,11 @@ func (r *pairRunner) checkOverwrites(plan *plan, files int) int {
 	if n == 0 {
 		return 0
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.confirmedOverwrite {
+	if confirmed {
 		return 0
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	now := r.e.opts.Clock.Now()
 	var recent int
 	r.overwrites, recent = inWindow(r.overwrites, now)

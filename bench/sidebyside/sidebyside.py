@@ -31,7 +31,7 @@ Measurements (full / SMALL=1):
 
 Every wait is bounded (WAIT_MAX seconds, default 1800; the whole run TOTAL_MAX, default 5400);
 every process started is stopped and the temp dir removed on exit. Not part of `make test`.
-Env: SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
+Env: TACK_BIN (a tack binary to use instead of building this tree), SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
 the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools), PARTS=small,big,lat,ren,many (a
 subset of the measurements: `big` = the 1 GiB first sync and the 1 MiB edit).
 """
@@ -256,9 +256,12 @@ class Tack:
         self.work = os.path.join(work, "tack")
         os.makedirs(self.work)
         self.bin = os.path.join(self.work, "tack")
-        log("building tack ...")
-        subprocess.run(["go", "build", "-o", self.bin, "."], cwd=REPO, check=True,
-                       env=dict(os.environ, CGO_ENABLED="0"))
+        if os.environ.get("TACK_BIN"):  # a binary built elsewhere (A/B runs of two commits)
+            shutil.copy(os.environ["TACK_BIN"], self.bin)
+        else:
+            log("building tack ...")
+            subprocess.run(["go", "build", "-o", self.bin, "."], cwd=REPO, check=True,
+                           env=dict(os.environ, CGO_ENABLED="0"))
         self.port = free_port()
         self.srv = start([self.bin, "serve", "--addr", "127.0.0.1:%d" % self.port, "--data-dir",
                           os.path.join(self.work, "server")], os.path.join(self.work, "serve.log"))
