@@ -14,10 +14,14 @@ import App from './App.vue'
 import { router } from './router'
 import { i18n } from './locales'
 import { keepLinksInApp } from './desktop/links'
+import { registerServiceWorker } from './pwa'
 
 keepLinksInApp() // only acts in the desktop window
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
 app.use(router)
-void router.isReady().then(() => app.mount('#app'))
+// A first navigation that fails (offline, a route chunk not cached) still
+// mounts: App shows the offline state instead of leaving the skeleton up.
+void router.isReady().catch(() => {}).then(() => app.mount('#app'))
+registerServiceWorker()

@@ -21,6 +21,9 @@ export async function decide(to: RouteLocationNormalized): Promise<Decision> {
   await s.load()
   const desktopPage = to.path.startsWith('/desktop')
   if (s.notConnected) return desktopPage ? true : '/desktop/connect'
+  // Offline with no session known: stay on the address (App shows the
+  // offline state over it) so reconnecting continues where the user was.
+  if (s.unreachable && !s.signedIn) return true
   if (s.setupNeeded) return to.name === 'setup' || desktopPage ? true : '/setup'
   if (to.name === 'setup') return s.signedIn ? '/' : '/login'
   if (to.name === 'login' && s.signedIn) return safeNext(to.query.next)
