@@ -12,7 +12,7 @@ import 'element-plus/es/components/notification/style/css'
 import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'
-import { i18n } from './locales'
+import { DEFAULT_LOCALE, currentLocale, i18n, loadLocale } from './locales'
 import { keepLinksInApp } from './desktop/links'
 import { registerServiceWorker } from './pwa'
 
@@ -23,5 +23,9 @@ app.use(i18n)
 app.use(router)
 // A first navigation that fails (offline, a route chunk not cached) still
 // mounts: App shows the offline state instead of leaving the skeleton up.
-void router.isReady().catch(() => {}).then(() => app.mount('#app'))
+// A remembered language other than zh-CN has its catalog fetched first too
+// (zh-CN's sign-in texts are in this bundle; the guard fetches the rest).
+const lang = currentLocale.value === DEFAULT_LOCALE ? undefined : loadLocale(currentLocale.value).catch(() => {})
+void Promise.all([router.isReady().catch(() => {}), lang])
+  .then(() => app.mount('#app'))
 registerServiceWorker()

@@ -6,7 +6,7 @@ import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-rout
 import { setUnauthorizedHandler } from '../api/client'
 import { useSession } from '../stores/session'
 import { allowed } from './nav'
-import { i18n } from '../locales'
+import { i18n, loadAppCatalogs } from '../locales'
 
 type Decision = true | RouteLocationRaw
 
@@ -38,7 +38,12 @@ export async function decide(to: RouteLocationNormalized): Promise<Decision> {
 }
 
 export function installGuard(router: Router) {
-  router.beforeEach((to) => decide(to))
+  // Every page but the sign-in page needs the whole catalog (a fetch the
+  // first time; offline, the page shows without it rather than not at all).
+  router.beforeEach(async (to) => {
+    if (to.name !== 'login') await loadAppCatalogs().catch(() => {})
+    return decide(to)
+  })
   router.afterEach((to) => {
     const key = to.meta.title ?? to.meta.nav?.label
     const name = key ? i18n.global.t(key) : ''
