@@ -150,11 +150,16 @@ export default {
       approval_calendar_set: 'Calendar day set',
       approval_calendar_delete: 'Calendar day removed',
       settings_email: 'Email settings changed',
+      user_totp_enable: 'Two-step sign-in turned on',
+      user_totp_disable: 'Two-step sign-in turned off',
+      settings_security: 'Sign-in security changed',
+      approval_calendar_settings: 'Working hours changed',
     },
-    fields: { fields: 'Changed', sessions_revoked: 'Sessions ended', cleared_head_of: 'No longer head of', name: 'Name', email: 'Email', department_id: 'Department', parent_id: 'Parent', head_id: 'Head', manager_id: 'Manager', roles: 'Roles', title: 'Title', phone: 'Phone', company_name: 'Company', admin_email: 'Admin email', version: 'Version', sort_order: 'Order', locale: 'Language', day: 'Day' },
+    fields: { capacity: 'Capacity', privileged: 'Privileged', session_days: 'Session length (days)', users: 'People', enabled: 'Enabled', host: 'Mail server', port: 'Port', security: 'Encryption', user: 'User name', from: 'Sender', site_url: 'Site address', work_days: 'Work days', work_start: 'Work starts', work_end: 'Work ends', working: 'Schedule', note: 'Note', days: 'Days', updated_at: 'Changed at', fields: 'Changed', sessions_revoked: 'Sessions ended', cleared_head_of: 'No longer head of', name: 'Name', email: 'Email', department_id: 'Department', parent_id: 'Parent', head_id: 'Head', manager_id: 'Manager', roles: 'Roles', title: 'Title', phone: 'Phone', company_name: 'Company', admin_email: 'Admin email', version: 'Version', sort_order: 'Order', locale: 'Language', day: 'Day' },
     types: {
-      company: 'Company', role: 'Role', room: 'Room', approval_template: 'Template', calendar_day: 'Calendar', settings: 'Settings',
+      company: 'Company', role: 'Role', room: 'Room', approval_template: 'Template', calendar_day: 'Calendar', settings: 'Settings', calendar: 'Working calendar',
     },
+    values: { yes: 'Yes', no: 'No', working: 'Working day', rest: 'Day off' },
   },
   profile: {
     title: 'My profile',

@@ -150,11 +150,16 @@ export default {
       approval_calendar_set: '设置工作日历',
       approval_calendar_delete: '删除日历例外',
       settings_email: '修改邮件设置',
+      user_totp_enable: '开启两步验证',
+      user_totp_disable: '关闭两步验证',
+      settings_security: '修改登录安全',
+      approval_calendar_settings: '修改工作时间',
     },
-    fields: { fields: '修改内容', sessions_revoked: '退出的登录', cleared_head_of: '卸任负责人', name: '名称', email: '邮箱', department_id: '部门', parent_id: '上级部门', head_id: '负责人', manager_id: '上级', roles: '角色', title: '职位', phone: '手机号', company_name: '公司名称', admin_email: '管理员邮箱', version: '版本', sort_order: '排序', locale: '语言', day: '日期' },
+    fields: { capacity: '容纳人数', privileged: '特权角色', session_days: '登录有效期（天）', users: '人数', enabled: '启用', host: '邮件服务器', port: '端口', security: '加密方式', user: '用户名', from: '发件人', site_url: '站点地址', work_days: '工作日', work_start: '上班时间', work_end: '下班时间', working: '安排', note: '说明', days: '天数', updated_at: '修改时间', fields: '修改内容', sessions_revoked: '退出的登录', cleared_head_of: '卸任负责人', name: '名称', email: '邮箱', department_id: '部门', parent_id: '上级部门', head_id: '负责人', manager_id: '上级', roles: '角色', title: '职位', phone: '手机号', company_name: '公司名称', admin_email: '管理员邮箱', version: '版本', sort_order: '排序', locale: '语言', day: '日期' },
     types: {
-      company: '企业', role: '角色', room: '会议室', approval_template: '审批模板', calendar_day: '日历', settings: '设置',
+      company: '企业', role: '角色', room: '会议室', approval_template: '审批模板', calendar_day: '日历', settings: '设置', calendar: '工作日历',
     },
+    values: { yes: '是', no: '否', working: '上班', rest: '休息' },
   },
   profile: {
     title: '个人设置',
