@@ -29,4 +29,10 @@ test('select two of three cards on a 390 px phone and approve them at once', asy
   await expect(page.locator('[data-test=bulk-approve]')).toHaveText('批量同意（0）')
   const done = await (await page.request.get('/api/v1/approvals?box=done')).json()
   expect(done.items).toHaveLength(2)
+
+  // The last one's transfer dialog is a full-screen sheet on the phone too.
+  await cards.first().tap()
+  await expect(page).toHaveURL(/\/approvals\/[^/]+$/)
+  await page.locator('[data-test=transfer]').tap()
+  await expect(page.locator('[data-test=action-dialog]')).toHaveClass(/is-fullscreen/)
 })
