@@ -90,7 +90,7 @@ export default {
     newTitle: 'New role',
     editTitle: 'Edit role',
     id: 'Role ID',
-    idHint: 'Starts with a lower-case letter; letters, digits and _; cannot change later, e.g. finance.',
+    idHint: 'Starts with a lower-case letter; letters, digits and _; cannot change later, e.g. {example}.',
     name: 'Name',
     description: 'Description',
     builtin: 'Built-in',

@@ -90,7 +90,7 @@ export default {
     newTitle: '新增角色',
     editTitle: '编辑角色',
     id: '角色标识',
-    idHint: '小写字母开头，可含数字和下划线，创建后不可修改，例如 finance。',
+    idHint: '小写字母开头，可含数字和下划线，创建后不可修改，例如 {example}。',
     name: '角色名称',
     description: '说明',
     builtin: '内置',
