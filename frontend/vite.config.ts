@@ -7,6 +7,7 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { elementPlusOnDemand } from './build/elementPlusOnDemand'
 import { precompress } from './build/precompress'
+import { iconsPerModule } from './build/iconsPerModule'
 
 // dist/ is emptied on every build (stale chunks would be embedded too), but
 // the Go embed needs the directory even before a build: put .gitkeep back.
@@ -17,7 +18,7 @@ const keepDist: Plugin = {
 }
 
 export default defineConfig({
-  plugins: [vue(), elementPlusOnDemand(), keepDist, precompress(new URL('./dist/', import.meta.url))],
+  plugins: [vue(), elementPlusOnDemand(), iconsPerModule(), keepDist, precompress(new URL('./dist/', import.meta.url))],
   // @/ is src/: views import their typed calls as @/api/<domain>.
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   server: {
@@ -53,6 +54,8 @@ export default defineConfig({
     // happened by accident, which hid the problem.
     server: { deps: { inline: ['element-plus'] } },
     include: ['src/**/*.test.ts', 'build/**/*.test.ts'],
+    // Every language's catalog loaded up front: tests switch languages synchronously.
+    setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
   },
 })

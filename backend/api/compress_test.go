@@ -208,3 +208,30 @@ func TestEventStreamNotCompressedOrBuffered(t *testing.T) {
 		t.Fatalf("first line %q, %v", line, err)
 	}
 }
+
+// The installable-app files: the service worker is revalidated on every
+// visit (a stale worker would pin an old release) and served as itself, not
+// as the SPA fallback; the manifest has the type browsers require.
+func TestUIServiceWorkerAndManifest(t *testing.T) {
+	sw := []byte("self.addEventListener('fetch', () => {})\n")
+	fsys := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><div id=app></div>")},
+		"sw.js":                {Data: sw},
+		"manifest.webmanifest": {Data: []byte(`{"name":"Tack","display":"standalone"}`)},
+	}
+	h := compressed(uiHandler(fsys))
+	rec := get(h, "GET", "/sw.js", map[string]string{"Accept-Encoding": "gzip"})
+	if rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), sw) {
+		t.Fatalf("sw.js: status %d body %q", rec.Code, rec.Body.String())
+	}
+	if cc := rec.Header().Get("Cache-Control"); cc != "no-cache" {
+		t.Fatalf("sw.js Cache-Control %q, want no-cache", cc)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Fatalf("sw.js Content-Type %q", ct)
+	}
+	rec = get(h, "GET", "/manifest.webmanifest", nil)
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/manifest+json" {
+		t.Fatalf("manifest: status %d Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}

@@ -16,7 +16,8 @@ import (
 // every text asset; a client that accepts one gets it as is, so nothing is
 // compressed per request. Hashed files under assets/ never change under
 // their name and are cached for a year; index.html is revalidated every time
-// so a new release is picked up at once.
+// so a new release is picked up at once. The same holds for the service
+// worker (sw.js, scope /): the browser must see a new one at once.
 func uiHandler(ui fs.FS) http.Handler {
 	if ui == nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -53,6 +54,10 @@ func uiHandler(ui fs.FS) http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// The web app manifest's type is in no default table; browsers accept it
+// only as application/manifest+json (or JSON).
+func init() { _ = mime.AddExtensionType(".webmanifest", "application/manifest+json") }
 
 // precompressed are the encodings the build writes, best first.
 var precompressed = []struct{ enc, ext string }{{"br", ".br"}, {"gzip", ".gz"}}

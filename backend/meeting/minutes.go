@@ -14,6 +14,7 @@ import (
 	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 // MinutesInput saves a draft of the minutes of one occurrence (zero
@@ -410,19 +411,5 @@ func orDash(s string) string {
 
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ") }
 
-// zoneNamesZH are the Chinese names of the common zones (the same names the
-// web UI shows through Intl; Go has no CLDR names). Others keep their id.
-var zoneNamesZH = map[string]string{
-	"Asia/Shanghai": "中国标准时间", "Asia/Hong_Kong": "香港时间", "Asia/Taipei": "台北时间",
-	"Asia/Singapore": "新加坡标准时间", "Asia/Tokyo": "日本标准时间", "Asia/Seoul": "韩国时间",
-	"Europe/London": "英国时间", "Europe/Berlin": "德国时间", "America/New_York": "北美东部时间",
-	"America/Los_Angeles": "北美太平洋时间", "UTC": "协调世界时",
-}
-
 // zoneNameZH is how the published minutes (a Chinese document) name zone.
-func zoneNameZH(zone string) string {
-	if n, ok := zoneNamesZH[zone]; ok {
-		return n
-	}
-	return zone
-}
+func zoneNameZH(zone string) string { return workcal.ZoneName(zone, false) }

@@ -139,7 +139,7 @@ func TestEmailBatchesPerPersonInTheirLanguage(t *testing.T) {
 			byTo[m.To[0]] = mailText(t, m.Data)
 		}
 		for _, want := range []string{"[Tack] 你有 2 条未读通知", "你被邀请参加会议：周会", "你被邀请参加会议：评审",
-			"时间：2026-01-06 周二 10:00–11:00 (Asia/Shanghai)", "地点：松 3F", "查看：https://tack.corp.test/meetings/周会"} {
+			"时间：2026-01-06 周二 10:00–11:00 (中国标准时间)", "地点：松 3F", "查看：https://tack.corp.test/meetings/周会"} {
 			if !strings.Contains(byTo[zh.Email], want) {
 				t.Errorf("Chinese email lacks %q:\n%s", want, byTo[zh.Email])
 			}

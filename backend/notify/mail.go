@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"tack/backend/event"
+	"tack/backend/workcal"
 )
 
 // Security modes of the SMTP connection.
@@ -128,7 +129,7 @@ var meetingZone = func() *time.Location {
 }()
 
 // meetingWhen is a meeting notice's time in the meeting's zone:
-// "2026-12-08 周二 10:00–11:00 (Asia/Shanghai)".
+// "2026-12-08 周二 10:00–11:00 (中国标准时间)", the zone by its localized name.
 func meetingWhen(l int, d map[string]any) string {
 	str := func(k string) string { s, _ := d[k].(string); return s }
 	startS := str("occurrence_start")
@@ -159,7 +160,7 @@ func meetingWhen(l int, d map[string]any) string {
 	if err == nil {
 		out += "–" + end.In(loc).Format("15:04")
 	}
-	return out + " (" + loc.String() + ")"
+	return out + " (" + workcal.ZoneName(loc.String(), l != 0) + ")"
 }
 
 // noteDetails are the lines under a notification: when and where for a

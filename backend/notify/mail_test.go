@@ -106,7 +106,7 @@ func TestRenderMail(t *testing.T) {
 	if subject != "[Tack] 你有 3 条未读通知" {
 		t.Fatalf("subject %q", subject)
 	}
-	for _, want := range []string{"你被邀请参加会议：产品评审", "时间：2026-12-08 周二 10:00–11:30 (Asia/Shanghai)", "地点：松 · 大会议室 3F 东",
+	for _, want := range []string{"你被邀请参加会议：产品评审", "时间：2026-12-08 周二 10:00–11:30 (中国标准时间)", "地点：松 · 大会议室 3F 东",
 		"线上会议：https://meet.example.com/x", "查看：https://tack.corp.test/meetings/m1", "你的审批已通过：请假 3 天",
 		"截止日期：2026-12-10", "查看：https://tack.corp.test/tasks", "请勿直接回复"} {
 		if !strings.Contains(body, want) {
@@ -114,7 +114,7 @@ func TestRenderMail(t *testing.T) {
 		}
 	}
 	subject, body = renderMail(EmailSettings{}, Person{Locale: "en"}, notes[:1])
-	if subject != "[Tack] You are invited to a meeting: 产品评审" || !strings.Contains(body, "When: 2026-12-08 Tue 10:00–11:30 (Asia/Shanghai)") ||
+	if subject != "[Tack] You are invited to a meeting: 产品评审" || !strings.Contains(body, "When: 2026-12-08 Tue 10:00–11:30 (China Standard Time)") ||
 		!strings.Contains(body, "Open: /meetings/m1") {
 		t.Fatalf("English mail %q\n%s", subject, body)
 	}

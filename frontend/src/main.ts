@@ -12,12 +12,20 @@ import 'element-plus/es/components/notification/style/css'
 import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'
-import { i18n } from './locales'
+import { DEFAULT_LOCALE, currentLocale, i18n, loadLocale } from './locales'
 import { keepLinksInApp } from './desktop/links'
+import { registerServiceWorker } from './pwa'
 
 keepLinksInApp() // only acts in the desktop window
 const app = createApp(App)
 app.use(createPinia())
 app.use(i18n)
 app.use(router)
-void router.isReady().then(() => app.mount('#app'))
+// A first navigation that fails (offline, a route chunk not cached) still
+// mounts: App shows the offline state instead of leaving the skeleton up.
+// A remembered language other than zh-CN has its catalog fetched first too
+// (zh-CN's sign-in texts are in this bundle; the guard fetches the rest).
+const lang = currentLocale.value === DEFAULT_LOCALE ? undefined : loadLocale(currentLocale.value).catch(() => {})
+void Promise.all([router.isReady().catch(() => {}), lang])
+  .then(() => app.mount('#app'))
+registerServiceWorker()

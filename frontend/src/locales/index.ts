@@ -3,6 +3,11 @@
 // t('approvals.nav')); its named export `errors` is deep-merged under `errors`
 // (t('errors.meeting.room_conflict')), where the keys are the server's error
 // keys (apperr). zh-CN is the default and is complete (see i18n.test.ts).
+//
+// Only what the sign-in page shows is bundled with the entry: zh-CN's common,
+// auth and desktop files (CORE). The rest of zh-CN and every other language
+// are chunks (catalog-<lang>.ts) that loadLocale fetches: the route guard
+// before any page but the sign-in page, setLocale before switching.
 import { createI18n } from 'vue-i18n'
 import { computed, ref } from 'vue'
 
@@ -41,7 +46,17 @@ export function buildMessages(modules: Record<string, CatalogModule>): Record<st
   return out
 }
 
-export const messages = buildMessages(import.meta.glob<CatalogModule>('./*/*.ts', { eager: true }))
+/** CORE are the catalog files the sign-in page needs (catalog-zh-CN.ts leaves them out). */
+export const CORE = ['common', 'auth', 'desktop']
+
+/** messages holds what is loaded so far: zh-CN's CORE at start, whole languages after loadLocale. */
+export const messages = buildMessages(import.meta.glob<CatalogModule>('./zh-CN/{common,auth,desktop}.ts', { eager: true }))
+
+const loaders: Record<Locale, () => Promise<{ default: Tree }>> = {
+  'zh-CN': () => import('./catalog-zh-CN'),
+  en: () => import('./catalog-en'),
+}
+const loading = new Map<Locale, Promise<void>>()
 
 function savedLocale(): Locale {
   try {
@@ -64,12 +79,36 @@ export const i18n = createI18n({
 const current = ref<Locale>(i18n.global.locale.value as Locale)
 export const currentLocale = computed(() => current.value)
 
-/** setLocale switches the UI language and remembers it in this browser. */
-export function setLocale(l: Locale) {
+/** loadLocale makes l's whole catalog available, fetching it once. */
+export function loadLocale(l: Locale): Promise<void> {
+  let p = loading.get(l)
+  if (!p) {
+    p = loaders[l]().then((m) => {
+      messages[l] = deepMerge(messages[l] ?? {}, m.default)
+      i18n.global.setLocaleMessage(l, messages[l] as never)
+    })
+    // A failed fetch (offline) may be tried again on the next navigation.
+    p.catch(() => loading.delete(l))
+    loading.set(l, p)
+  }
+  return p
+}
+
+/** loadAppCatalogs loads everything beyond the sign-in page's texts: the rest
+ * of zh-CN (also the fallback) and the language in use. */
+export function loadAppCatalogs(): Promise<void> {
+  return Promise.all([loadLocale(DEFAULT_LOCALE), loadLocale(current.value)]).then(() => {})
+}
+
+/** setLocale switches the UI language and remembers it in this browser; a
+ * catalog not loaded yet is fetched first (the switch happens when it is there). */
+export function setLocale(l: Locale): Promise<void> {
+  if (!messages[l]) return loadLocale(l).then(() => setLocale(l))
   i18n.global.locale.value = l
   current.value = l
   try { localStorage.setItem(STORAGE_KEY, l) } catch { /* storage disabled */ }
   if (typeof document !== 'undefined') document.documentElement.lang = l
+  return Promise.resolve()
 }
 
 if (typeof document !== 'undefined') document.documentElement.lang = current.value

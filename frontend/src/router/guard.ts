@@ -6,7 +6,7 @@ import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-rout
 import { setUnauthorizedHandler } from '../api/client'
 import { useSession } from '../stores/session'
 import { allowed } from './nav'
-import { i18n } from '../locales'
+import { i18n, loadAppCatalogs } from '../locales'
 
 type Decision = true | RouteLocationRaw
 
@@ -21,6 +21,9 @@ export async function decide(to: RouteLocationNormalized): Promise<Decision> {
   await s.load()
   const desktopPage = to.path.startsWith('/desktop')
   if (s.notConnected) return desktopPage ? true : '/desktop/connect'
+  // Offline with no session known: stay on the address (App shows the
+  // offline state over it) so reconnecting continues where the user was.
+  if (s.unreachable && !s.signedIn) return true
   if (s.setupNeeded) return to.name === 'setup' || desktopPage ? true : '/setup'
   if (to.name === 'setup') return s.signedIn ? '/' : '/login'
   if (to.name === 'login' && s.signedIn) return safeNext(to.query.next)
@@ -35,7 +38,12 @@ export async function decide(to: RouteLocationNormalized): Promise<Decision> {
 }
 
 export function installGuard(router: Router) {
-  router.beforeEach((to) => decide(to))
+  // Every page but the sign-in page needs the whole catalog (a fetch the
+  // first time; offline, the page shows without it rather than not at all).
+  router.beforeEach(async (to) => {
+    if (to.name !== 'login') await loadAppCatalogs().catch(() => {})
+    return decide(to)
+  })
   router.afterEach((to) => {
     const key = to.meta.title ?? to.meta.nav?.label
     const name = key ? i18n.global.t(key) : ''

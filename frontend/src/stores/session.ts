@@ -14,6 +14,8 @@ export const useSession = defineStore('session', () => {
   /** Desktop window without a server yet: the connect screen comes first. */
   const notConnected = ref(false)
   const loaded = ref(false)
+  /** The last state check could not reach the server (offline, server down). */
+  const unreachable = ref(false)
   let loading: Promise<void> | null = null
   /** Bumped by sign-in and sign-out: a load that started before one of them
    * answers for a session that no longer exists and must not overwrite it. */
@@ -31,10 +33,12 @@ export const useSession = defineStore('session', () => {
     let needed = false
     try {
       needed = (await orgApi.setupStatus()).needed
+      unreachable.value = false
     } catch (e) {
       if (started !== epoch) return
       if (isApiError(e) && e.key === 'desktop.not_connected') { notConnected.value = true; me.value = null; return }
-      // server unreachable: the login page says so on submit
+      // No answer at all: App shows the offline state and retries.
+      if (isApiError(e) && e.status === 0) { unreachable.value = true; return }
     }
     if (started !== epoch) return
     setupNeeded.value = needed
@@ -92,5 +96,5 @@ export const useSession = defineStore('session', () => {
     loaded.value = true
   }
 
-  return { me, company, setupNeeded, notConnected, loaded, roles, isAdmin, canManagePeople, signedIn, load, reload, signedInAs, setMe, logout }
+  return { me, company, setupNeeded, notConnected, unreachable, loaded, roles, isAdmin, canManagePeople, signedIn, load, reload, signedInAs, setMe, logout }
 })

@@ -25,6 +25,7 @@ export default {
   overdue: 'Overdue',
   dueBy: 'due {time}',
   waitingOn: 'Waiting for {who}',
+  select: 'Select',
   bulkApprove: 'Approve selected ({n})',
   bulkTitle: 'Approve {n} requests',
   bulkDone: 'Approved {ok} of {total}',

@@ -25,6 +25,7 @@ export default {
   overdue: '已超时',
   dueBy: '{time} 前处理',
   waitingOn: '等待 {who} 审批',
+  select: '选择',
   bulkApprove: '批量同意（{n}）',
   bulkTitle: '批量同意 {n} 条审批',
   bulkDone: '已同意 {ok}/{total} 条',

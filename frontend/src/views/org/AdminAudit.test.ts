@@ -27,4 +27,32 @@ describe('AdminAudit', { timeout: 30_000 }, () => {
     expect(rows[1]).toContain('旧部门') // gone from the directory: the name recorded at the time
     expect(wrapper.text()).toContain('加载更多')
   })
+
+  it('translates every field name and value the server records, not raw keys', async () => {
+    const { wrapper } = await mountOrg(AdminAudit, { 'GET /api/v1/audit': [200, { items: [
+      entry('b1', 'boss', 'settings.email', 'settings', 'email', { enabled: true, host: 'smtp.corp.test', port: 587, security: 'starttls', site_url: 'https://tack.corp.test' }),
+      entry('b2', 'boss', 'approval.calendar_settings', 'calendar', 'week', { work_days: [1, 2, 3], work_start: '09:00', work_end: '18:00' }),
+      entry('b3', 'boss', 'approval.calendar_set', 'calendar_day', '2026-10-01', { working: false, note: '国庆' }),
+      entry('b4', 'boss', 'user.totp_enable', 'user', 'wang', {}),
+      entry('b5', 'boss', 'role.create', 'role', 'r1', { name: '财务', privileged: false }),
+      entry('b6', 'boss', 'department.update', 'department', 'east', { updated_at: '2026-01-06T02:00:00Z', version: 3 }),
+    ], next_cursor: '' }] })
+    const rows = wrapper.findAll('[data-test=audit-table] tbody tr').map((r) => r.text())
+    expect(rows[0]).toContain('修改邮件设置')
+    expect(rows[0]).toContain('启用是')
+    expect(rows[0]).toContain('加密方式STARTTLS（必须加密）')
+    expect(rows[0]).toContain('邮件服务器smtp.corp.test')
+    expect(rows[1]).toContain('修改工作时间')
+    expect(rows[1]).toContain('工作日周一、周二、周三')
+    expect(rows[1]).toContain('工作日历')
+    expect(rows[2]).toContain('安排休息')
+    expect(rows[2]).toContain('说明国庆')
+    expect(rows[3]).toContain('开启两步验证')
+    expect(rows[4]).toContain('特权角色否')
+    expect(rows[5]).toContain('修改时间2026')
+    expect(rows[0]).toContain('邮件通知设置')
+    for (const raw of ['week', 'work_days', 'enabled', 'security', 'true', 'false', 'privileged', 'updated_at', 'T02:00', 'calendar_settings', 'totp_enable']) {
+      expect(wrapper.text(), raw).not.toContain(raw)
+    }
+  })
 })
