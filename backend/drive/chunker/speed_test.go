@@ -82,4 +82,3 @@ func BenchmarkSplitData(b *testing.B) {
 		}
 	}
 }
-
