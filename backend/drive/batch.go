@@ -58,7 +58,7 @@ func (s *Service) UploadBatch(ctx context.Context, a identity.Actor, req BatchRe
 		return nil, err
 	}
 	if b.writes() {
-		if b.staged, err = s.blobs.StageAll(b.fresh); err != nil {
+		if b.staged, err = s.blobs.StageAllHashed(b.fresh); err != nil {
 			return nil, err
 		}
 		if err := s.write(ctx, b.claimChunks); err != nil {
@@ -392,7 +392,7 @@ func (b *batch) receive(parts BatchParts) error {
 		if err != nil {
 			return batchReadError(err)
 		}
-		if int64(len(data)) != it.Size || blobstore.HashOf(data) != it.Hash {
+		if int64(len(data)) != it.Size {
 			it.fail(ErrHashMismatch)
 			continue
 		}
@@ -415,23 +415,45 @@ func batchReadError(err error) error {
 	return wrap("read batch", err)
 }
 
-// stage chunks an item's content and notes the chunks the store lacks (the
-// batch stages them all at once: StageAll).
+// stage chunks an item's content, checks it against the item's announced
+// SHA-256 (an item that does not match fails, ErrHashMismatch) and notes
+// the chunks the store lacks (the batch stages them all at once:
+// StageAllHashed, since the chunker hashed them from these bytes). Each
+// byte is hashed once for its chunk; the whole content is hashed again only
+// when it is more than one chunk (a one-chunk file's hash is its chunk's).
 func (b *batch) stage(it *batchItem, data []byte) error {
-	return chunker.SplitData(bytes.NewReader(data), func(c chunker.Chunk, _ []byte) error {
-		it.chunks = append(it.chunks, VersionChunk{Idx: len(it.chunks), Hash: c.Hash, Size: c.Size, ChunkOffset: c.Offset})
+	var chunks []VersionChunk
+	err := chunker.SplitData(bytes.NewReader(data), func(c chunker.Chunk, _ []byte) error {
+		chunks = append(chunks, VersionChunk{Idx: len(chunks), Hash: c.Hash, Size: c.Size, ChunkOffset: c.Offset})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	whole := ""
+	if len(chunks) == 1 {
+		whole = chunks[0].Hash
+	} else {
+		whole = blobstore.HashOf(data) // an empty file too: no chunks
+	}
+	if whole != it.Hash {
+		it.fail(ErrHashMismatch)
+		return nil
+	}
+	it.chunks = chunks
+	for _, c := range chunks {
 		if b.staging[c.Hash] || b.have[c.Hash] != nil {
-			return nil
+			continue
 		}
-		bytes := data[c.Offset : c.Offset+int64(c.Size)]
+		bytes := data[c.ChunkOffset : c.ChunkOffset+int64(c.Size)]
 		if b.s.blobs.Has(c.Hash) {
 			b.have[c.Hash] = bytes
-			return nil
+			continue
 		}
 		b.fresh = append(b.fresh, blobstore.Chunk{Hash: c.Hash, Data: bytes})
 		b.staging[c.Hash] = true
-		return nil
-	})
+	}
+	return nil
 }
 
 // chunkSizes are the distinct chunks of the pending items, with sizes.

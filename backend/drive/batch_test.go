@@ -415,3 +415,39 @@ func TestBatchRetryAfterCutConnection(t *testing.T) {
 		noTemp(t, se)
 	})
 }
+
+// Every item's content is checked against its announced SHA-256, whether
+// it is one chunk (its chunk's hash is the check) or several (the whole
+// content is hashed), and the chunks stored are the content's.
+func TestBatchItemsCheckedWhole(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, se *servertest.Env) {
+		e := newEnv(t, se)
+		root := e.spaces(e.admin)["personal"].RootID
+		big := make([]byte, 3<<20) // several chunks
+		x := uint64(88172645463325252)
+		for i := range big {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			big[i] = byte(x)
+		}
+		other := append([]byte(nil), big...)
+		other[len(other)/2] ^= 1
+		badBig := newFile(root, "bad-big.bin", string(big))
+		badBig.data = other // same size, one bit off
+		badSmall := newFile(root, "bad-small.bin", "announced")
+		badSmall.data = []byte("arrived!!")
+		a := e.batch(e.admin, []file{newFile(root, "big.bin", string(big)), badBig, badSmall, newFile(root, "small.bin", "small")})
+		for i, w := range []string{"", "drive.hash_mismatch", "drive.hash_mismatch", ""} {
+			if a.key(i) != w {
+				t.Fatalf("item %d: %d %q, want %q", i, a.Items[i].Status, a.key(i), w)
+			}
+		}
+		for i, content := range map[int][]byte{0: big, 3: []byte("small")} {
+			if r := e.get(e.admin, a.Items[i].Entry.ID, 0); r.Status != 200 || !bytes.Equal(r.Body, content) {
+				t.Fatalf("item %d stored %d, %d bytes", i, r.Status, len(r.Body))
+			}
+		}
+	})
+}

@@ -26,9 +26,21 @@ type Chunk struct {
 // written to a temp file and fsynced, several at once. On error nothing is
 // left staged. Install (InstallAll) or Discard the result.
 func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
+	return s.stageAll(chunks, true)
+}
+
+// StageAllHashed is StageAll for chunks whose Hash the caller computed
+// itself from the very Data it passes (the server's own chunker): checking
+// it again would hash every byte a second time for nothing. Content that
+// came with a claimed hash goes through StageAll.
+func (s *Store) StageAllHashed(chunks []Chunk) ([]Staged, error) {
+	return s.stageAll(chunks, false)
+}
+
+func (s *Store) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	out := make([]Staged, len(chunks))
 	err := parallel(len(chunks), func(i int) error {
-		st, err := s.stage(chunks[i].Hash, chunks[i].Data)
+		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check)
 		out[i] = st
 		return err
 	})
@@ -41,9 +53,10 @@ func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
 	return out, nil
 }
 
-// stage writes one chunk to tmp/ and fsyncs it.
-func (s *Store) stage(hash string, data []byte) (Staged, error) {
-	if !ValidHash(hash) || HashOf(data) != hash {
+// stage writes one chunk to tmp/ and fsyncs it, after checking data
+// against hash unless check is false (the caller hashed data itself).
+func (s *Store) stage(hash string, data []byte, check bool) (Staged, error) {
+	if !ValidHash(hash) || (check && HashOf(data) != hash) {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
 	var rnd [8]byte

@@ -112,7 +112,13 @@ type Staged struct {
 
 // Stage writes data to a temp file and fsyncs it, checking that its SHA-256
 // is hash. Install or Discard the result.
-func (s *Store) Stage(hash string, data []byte) (Staged, error) { return s.stage(hash, data) }
+func (s *Store) Stage(hash string, data []byte) (Staged, error) { return s.stage(hash, data, true) }
+
+// StageHashed is Stage for a chunk whose hash the caller computed itself
+// from data (see StageAllHashed).
+func (s *Store) StageHashed(hash string, data []byte) (Staged, error) {
+	return s.stage(hash, data, false)
+}
 
 // Install makes a staged chunk visible under its final name (rename, then
 // fsync the shard directory). If the chunk already exists the temp file is

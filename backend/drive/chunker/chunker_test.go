@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -233,5 +234,54 @@ func TestTypeScriptFixtureIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("%s is stale: run go test ./backend/drive/chunker -run TestTypeScriptFixtureIsCurrent -update and check cdc.ts", fixturePath)
+	}
+}
+
+// unevenReader hands out its content in uneven short reads, so the
+// splitter's buffer refills land at every kind of offset.
+type unevenReader struct {
+	b []byte
+	k int
+}
+
+func (r *unevenReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	r.k++
+	n := min(len(p), len(r.b), 1+(r.k*7919)%(700<<10))
+	copy(p, r.b[:n])
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// Scheme 2 must keep cutting exactly where it did before the two-byte gear
+// step and the larger read buffer (the digest was taken from the
+// byte-at-a-time chunker that moved the buffer after every chunk): its
+// cuts are stored in every version since, and the browser's cdc.ts and the
+// agent cut the same way. Read whole and in uneven short reads.
+func TestScheme2Unchanged(t *testing.T) {
+	b := data(7, 40<<20+4321)
+	for _, uneven := range []bool{false, true} {
+		var r io.Reader = bytes.NewReader(b)
+		if uneven {
+			r = &unevenReader{b: b}
+		}
+		h := sha256.New()
+		var cs int
+		err := SplitScheme(Scheme2, r, func(c Chunk, d []byte) error {
+			if len(d) != c.Size {
+				t.Fatalf("chunk %d: %d bytes handed over, size %d", cs, len(d), c.Size)
+			}
+			cs++
+			fmt.Fprintf(h, "%d %d %s\n", c.Offset, c.Size, c.Hash)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hex.EncodeToString(h.Sum(nil)); cs != 139 || got != "bfbbd81a78d89478a7f0781f8441d1720c95d59b5211fd2eb129d764b4093e9e" {
+			t.Fatalf("scheme 2 changed (uneven reads %v): %d chunks, digest %s", uneven, cs, got)
+		}
 	}
 }
