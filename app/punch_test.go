@@ -205,4 +205,3 @@ func TestDesktopAttendanceNotices(t *testing.T) {
 		}
 	}
 }
-
