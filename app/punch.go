@@ -92,6 +92,9 @@ type apiError struct {
 // Punch sends one network punch and notifies the result (success with the
 // time, or the translated reason).
 func (p *Puncher) Punch(ctx context.Context) PunchResult {
+	if p == nil {
+		return PunchResult{Key: "desktop.not_connected", Title: tr(langZH, "punch.failed"), Body: tr(langZH, "punch.err.not_connected")}
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := p.punch(ctx, false)
@@ -214,6 +217,9 @@ func (t today) window() (from, to time.Time, ok bool) {
 // next check (the stream reconnecting, the tray's minute) tries again.
 // It reports whether it punched.
 func (p *Puncher) AutoCheck(ctx context.Context) bool {
+	if p == nil {
+		return false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	prefs, err := LoadPunchPrefs(p.ConfigDir)
