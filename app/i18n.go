@@ -41,6 +41,8 @@ var shellTexts = map[string][2]string{
 	"notice.field_punch":          {"Tack：外勤打卡待查看", "Tack: Field punch to review"},
 	"notice.punch_reminder":       {"Tack：打卡提醒", "Tack: Punch reminder"},
 	"notice.punch_reminder.body":  {"别忘了打卡。", "Remember to punch."},
+	"notice.punch_reminder.in":    {"上班打卡 %s", "Punch in by %s"},
+	"notice.punch_reminder.out":   {"下班打卡 %s", "Punch out from %s"},
 	"tray.unread":                 {"Tack — %d 条未读", "Tack — %d unread"},
 	"sync.not_running":            {"同步：未运行", "Sync: not running"},
 	"sync.no_folders":             {"同步：没有文件夹", "Sync: no folders"},

@@ -287,20 +287,25 @@ func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool)
 		}
 		return tr(lang, "notice.field_punch"), body, true
 	case attendanceReminder, attendancePunchReminder:
-		body, _ = ev.Data["title"].(string)
-		if body == "" {
-			body, _ = ev.Data["message"].(string)
+		// attendance.reminder (att2): title is the shift's name, kind in|out,
+		// at the shift's start or end.
+		title, _ := ev.Data["title"].(string)
+		kind, _ := ev.Data["kind"].(string)
+		at, _ := ev.Data["at"].(string)
+		body = tr(lang, "notice.punch_reminder.body")
+		if t, err := time.Parse(time.RFC3339, at); err == nil && (kind == "in" || kind == "out") {
+			body = tr(lang, "notice.punch_reminder."+kind, t.Local().Format("15:04"))
 		}
-		if body == "" {
-			body = tr(lang, "notice.punch_reminder.body")
+		if title != "" {
+			body += " · " + title
 		}
 		return tr(lang, "notice.punch_reminder"), body, true
 	}
 	return "", "", false
 }
 
-// The names a punch reminder event may take (not on main yet; the notice
-// is ready for either).
+// The names a punch reminder event may take (attendance.reminder is on
+// the att2 branch, not on main yet; the notice is ready for either).
 const (
 	attendanceReminder      = "attendance.reminder"
 	attendancePunchReminder = "attendance.punch_reminder"

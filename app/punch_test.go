@@ -196,7 +196,10 @@ func TestDesktopAttendanceNotices(t *testing.T) {
 	}{
 		{langZH, "attendance.field_punch", map[string]any{"title": "李娜", "note": "客户现场", "link": "/attendance/team"}, "Tack：外勤打卡待查看", "李娜 · 客户现场"},
 		{langEN, "attendance.field_punch", map[string]any{"title": "李娜"}, "Tack: Field punch to review", "李娜"},
-		{langZH, "attendance.reminder", map[string]any{"title": "上班打卡 09:00"}, "Tack：打卡提醒", "上班打卡 09:00"},
+		{langZH, "attendance.reminder", map[string]any{"title": "默认班次", "kind": "in", "date": "2026-12-07",
+			"at": time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local).Format(time.RFC3339)}, "Tack：打卡提醒", "上班打卡 09:00 · 默认班次"},
+		{langEN, "attendance.reminder", map[string]any{"title": "Day", "kind": "out",
+			"at": time.Date(2026, 12, 7, 18, 0, 0, 0, time.Local).Format(time.RFC3339)}, "Tack: Punch reminder", "Punch out from 18:00 · Day"},
 		{langEN, "attendance.punch_reminder", map[string]any{}, "Tack: Punch reminder", "Remember to punch."},
 	} {
 		title, body, ok := notice(s.lang, streamEvent{Type: s.typ, Data: s.data})
