@@ -65,6 +65,10 @@ type Puncher struct {
 	ConfigDir string
 	Now       func() time.Time // nil: time.Now (tests pass a fake clock)
 	mu        sync.Mutex       // one punch or check at a time
+	// quiet is when the automatic punch next needs to ask the server
+	// (today's answer is a write on the server: the tray's minute must not
+	// ask all day): the window's start, or the next day.
+	quiet time.Time
 }
 
 func (p *Puncher) lang() string {
@@ -223,7 +227,8 @@ func (p *Puncher) AutoCheck(ctx context.Context) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	prefs, err := LoadPunchPrefs(p.ConfigDir)
-	if err != nil || !prefs.Auto || p.Server == nil {
+	now := p.now()
+	if err != nil || !prefs.Auto || p.Server == nil || now.Before(p.quiet) {
 		return false
 	}
 	resp, err := p.Server.Send(ctx, http.MethodGet, "/api/v1/attendance/today", nil)
@@ -233,12 +238,18 @@ func (p *Puncher) AutoCheck(ctx context.Context) bool {
 	var t today
 	ok := resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&t) == nil
 	resp.Body.Close()
-	if !ok || t.Date == "" || prefs.LastAuto == t.Date || len(t.Punches) > 0 {
+	if !ok || t.Date == "" {
 		return false
 	}
-	from, to, ok := t.window()
-	now := p.now()
-	if !ok || now.Before(from) || now.After(to) {
+	y, m, d := now.Date()
+	tomorrow := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
+	from, to, inWindow := t.window()
+	switch {
+	case prefs.LastAuto == t.Date || len(t.Punches) > 0 || !inWindow || now.After(to):
+		p.quiet = tomorrow // done, or nothing to do today
+		return false
+	case now.Before(from):
+		p.quiet = from
 		return false
 	}
 	r := p.punch(ctx, true)
@@ -247,6 +258,7 @@ func (p *Puncher) AutoCheck(ctx context.Context) bool {
 	}
 	prefs.LastAuto = t.Date
 	_ = SavePunchPrefs(p.ConfigDir, prefs)
+	p.quiet = tomorrow
 	p.notify(r)
 	return true
 }
@@ -320,7 +332,10 @@ func (a *App) setAutoPunch(on bool) (bool, error) {
 	if err := SavePunchPrefs(a.ConfigDir, p); err != nil {
 		return false, err
 	}
-	if on {
+	if on && a.Punch != nil {
+		a.Punch.mu.Lock()
+		a.Punch.quiet = time.Time{}
+		a.Punch.mu.Unlock()
 		go a.Punch.AutoCheck(a.context())
 	}
 	return on, nil

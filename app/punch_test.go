@@ -84,6 +84,7 @@ type fakeAttendance struct {
 	punches int
 	refuse  bool // not on the office network
 	posts   int
+	gets    int
 }
 
 func (f *fakeAttendance) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -92,6 +93,7 @@ func (f *fakeAttendance) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	switch {
 	case r.Method == "GET" && r.URL.Path == "/api/v1/attendance/today":
+		f.gets++
 		ps := make([]map[string]any, f.punches)
 		for i := range ps {
 			ps[i] = map[string]any{"id": "p"}
@@ -142,6 +144,12 @@ func TestDesktopAutoPunchOncePerWindow(t *testing.T) {
 	if pu.AutoCheck(ctx) || posts() != 0 {
 		t.Fatal("punched before the window")
 	}
+	// Until the window opens the tray's minute does not ask the server again.
+	gets := func() int { srv.mu.Lock(); defer srv.mu.Unlock(); return srv.gets }
+	clk.Set(time.Date(2026, 12, 7, 7, 59, 0, 0, time.Local))
+	if pu.AutoCheck(ctx) || gets() != 1 {
+		t.Fatalf("asked the server %d times before the window, want 1", gets())
+	}
 	clk.Set(time.Date(2026, 12, 7, 8, 30, 0, 0, time.Local))
 	if pu.AutoCheck(ctx) || posts() != 1 || len(notes.All()) != 0 {
 		t.Fatalf("off the office network: posts %d, notices %+v; want one quiet try", posts(), notes.All())
@@ -164,6 +172,10 @@ func TestDesktopAutoPunchOncePerWindow(t *testing.T) {
 	srv.mu.Lock()
 	srv.punches = 0
 	srv.mu.Unlock()
+	g := gets()
+	if pu.AutoCheck(ctx) || gets() != g {
+		t.Fatal("asked the server again after the day's automatic punch")
+	}
 	if pu.AutoCheck(ctx) || newPuncher().AutoCheck(ctx) || posts() != 2 {
 		t.Fatalf("punched twice: %d posts", posts())
 	}
