@@ -49,6 +49,9 @@ type App struct {
 	// Autostart the start-at-login setting (autostart.go).
 	Launch    Launch
 	Autostart *Autostart
+	// Punch is the desktop's office-network punch (tray item, automatic
+	// punch; punch.go).
+	Punch *Puncher
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).
@@ -59,6 +62,7 @@ func New(configDir string, ui fs.FS, version string) *App {
 	a.Notifier = &OSNotifier{AppName: "Tack", OnClick: a.openLink}
 	a.Sync.confirm = a.confirm
 	a.Autostart = &Autostart{ConfigDir: configDir}
+	a.Punch = &Puncher{Server: p, Notifier: a.Notifier, Lang: a.lang.Get, ConfigDir: configDir}
 	a.Sync.hasPairs = func() {
 		if err := a.Autostart.ApplyDefault(true); err != nil {
 			slog.Error("desktop: start at login", "err", err)
@@ -95,6 +99,20 @@ func (a *App) secondInstance(args []string) {
 		runtime.WindowShow(a.ctx)
 	}
 }
+
+// PunchNow punches over the office network (the server decides by this
+// computer's address) and raises an OS notification with the result.
+func (a *App) PunchNow() (PunchResult, error) { return a.Punch.Punch(a.context()), nil }
+
+// AutoPunch reports whether the automatic punch (极速打卡) is on.
+func (a *App) AutoPunch() (bool, error) {
+	p, err := LoadPunchPrefs(a.ConfigDir)
+	return p.Auto, err
+}
+
+// SetAutoPunch turns the automatic punch on or off (punch.json); turned on,
+// it checks at once.
+func (a *App) SetAutoPunch(on bool) (bool, error) { return a.setAutoPunch(on) }
 
 // GetConnection returns the current server choice (URL is the server in use).
 func (a *App) GetConnection() (Connection, error) { return a.connection(), nil }

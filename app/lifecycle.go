@@ -20,7 +20,17 @@ func (a *App) startup(ctx context.Context) {
 	}
 	a.tray = StartTray(ctx, a)
 	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, Lang: a.lang.Get,
-		OnEvent: func(string) { a.tray.Refresh() }, OnConnect: func() { a.refreshLang(ctx) }}
+		OnEvent: func(typ string) {
+			a.tray.Refresh()
+			if typ == attendanceReminder || typ == attendancePunchReminder {
+				go a.Punch.AutoCheck(ctx) // the reminder comes inside the window
+			}
+		}, OnConnect: func() {
+			a.refreshLang(ctx)
+			// Coming online (again) may be arriving at the office: the
+			// automatic punch looks once (punch.go).
+			go a.Punch.AutoCheck(ctx)
+		}}
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()

@@ -37,7 +37,7 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 		m, _ := event.Decode[event.Meeting](ev.Data)
 		return tr(lang, "notice.meeting"), meetingBody(lang, m.Title, m.OccurrenceStart, m.OccurrenceEnd, m.Where, m.OnlineURL), true
 	}
-	return "", "", false
+	return attendanceNotice(lang, ev)
 }
 
 // dingBody is a DING's text in lang: a DING Tack wrote itself (it has

@@ -89,6 +89,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if k == "Cookie" || k == "Host" || k == "Origin" || k == "Referer" || k == "Accept-Encoding" {
 			continue
 		}
+		// Forwarding headers never come from the window: the server must see
+		// this computer's own address (the office-network punch decides by
+		// it), not one the page wrote.
+		if forwardingHeader(k) {
+			continue
+		}
 		out.Header[k] = vs
 	}
 	resp, err := client.Do(out)
@@ -111,6 +117,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	confine(w.Header(), resp)
 	w.WriteHeader(resp.StatusCode)
 	stream(w, resp.Body)
+}
+
+// forwardingHeader names the headers that say who the client is
+// (X-Forwarded-*, Forwarded, X-Real-IP, ...).
+func forwardingHeader(k string) bool {
+	k = http.CanonicalHeaderKey(k)
+	return strings.HasPrefix(k, "X-Forwarded-") || k == "Forwarded" || k == "X-Real-Ip" || k == "True-Client-Ip" || k == "X-Client-Ip" || k == "Cf-Connecting-Ip"
 }
 
 // stream copies body to w, flushing after every read so events arrive live.

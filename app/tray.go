@@ -26,8 +26,8 @@ type Tray struct {
 	end      func()
 	once     sync.Once
 
-	open, approvals, sync, pause, quit *systray.MenuItem
-	paused                             atomic.Bool
+	open, approvals, punch, sync, pause, quit *systray.MenuItem
+	paused                                    atomic.Bool
 }
 
 // StartTray starts the tray with an external loop (Wails owns the main loop).
@@ -46,6 +46,7 @@ func (t *Tray) ready() {
 	lang := t.app.lang.Get()
 	t.open = systray.AddMenuItem(tr(lang, "tray.open"), tr(lang, "tray.open.tip"))
 	t.approvals = systray.AddMenuItem(tr(lang, "tray.approvals", 0), tr(lang, "tray.approvals.tip"))
+	t.punch = systray.AddMenuItem(tr(lang, "tray.punch"), tr(lang, "tray.punch.tip"))
 	// Sync status and pause come from the sync facade; while no engine runs
 	// they stay disabled rather than pretending (see syncMenu).
 	t.sync = systray.AddMenuItem(tr(lang, "sync.not_running"), tr(lang, "tray.sync.tip"))
@@ -68,6 +69,9 @@ func (t *Tray) loop(open, quit *systray.MenuItem) {
 			return
 		case <-tick.C:
 			t.Refresh()
+			go t.app.Punch.AutoCheck(t.ctx) // arriving on the office network without a reconnect
+		case <-t.punch.ClickedCh:
+			go t.app.Punch.Punch(t.ctx)
 		case <-open.ClickedCh:
 			runtime.WindowShow(t.ctx)
 		case <-t.approvals.ClickedCh:
@@ -108,6 +112,7 @@ func (t *Tray) Refresh() {
 		lang := t.app.lang.Get()
 		t.open.SetTitle(tr(lang, "tray.open"))
 		t.quit.SetTitle(tr(lang, "tray.quit"))
+		t.punch.SetTitle(tr(lang, "tray.punch"))
 		if n, ok := t.count("/api/v1/notifications/unread-count", "count"); ok {
 			systray.SetTooltip(tr(lang, "tray.unread", n))
 			systray.SetTitle(fmt.Sprintf("Tack (%d)", n))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OS notification test: under Xvfb and a private session bus with
 # notification-daemon running, an approval.task_assigned event from a fake
-# SSE server must produce an org.freedesktop.Notifications.Notify call.
+# SSE server must produce an org.freedesktop.Notifications.Notify call, and
+# so must the desktop punch (PunchNow, the tray's 打卡) on a real server.
 # Then, on a second private bus where the test itself plays the daemon,
 # clicking the notification (ActionInvoked) must open the item's link.
 set -euo pipefail
@@ -15,6 +16,6 @@ xvfb-run -a dbus-run-session -- bash -c '
   '"$DAEMON"' & d=$!
   trap "kill $d 2>/dev/null || true" EXIT
   sleep 1
-  TACK_TEST_OS_NOTIFY=1 /tmp/tack-app.test -test.run TestOSNotificationOnApprovalTask -test.v
+  TACK_TEST_OS_NOTIFY=1 /tmp/tack-app.test -test.run "TestOSNotificationOnApprovalTask|TestOSNotificationOnTrayPunch" -test.v
 '
 dbus-run-session -- env TACK_TEST_DBUS_FAKE=1 /tmp/tack-app.test -test.run TestOSNotificationClickOpensItem -test.v

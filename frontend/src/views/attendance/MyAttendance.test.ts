@@ -71,3 +71,32 @@ describe('the month calendar', () => {
     expect(cells[1].getAttribute('data-test')).toBe('day-2026-12-01')
   }, 20_000)
 })
+
+describe('in the desktop app', () => {
+  afterEach(() => { vi.unstubAllGlobals(); delete (window as any).go; document.body.innerHTML = '' })
+
+  it('punches by the office network without asking for a position, and keeps the automatic punch setting', async () => {
+    const asked = vi.fn()
+    vi.stubGlobal('navigator', { ...navigator, geolocation: { getCurrentPosition: asked } })
+    const set = vi.fn(async (on: boolean) => on)
+    ;(window as any).go = { app: { App: { PickFolder: vi.fn(), StartAtLogin: vi.fn(), SetStartAtLogin: vi.fn(),
+      AutoPunch: async () => false, SetAutoPunch: set } } }
+    const calls = fetchRoutes({
+      'GET /api/v1/attendance/today': [200, today],
+      'GET /api/v1/attendance/days': [200, { items: [day], next_cursor: '' }],
+      'POST /api/v1/attendance/punches': [201, { punch: { id: 'x', at: '2026-01-05T00:20:00Z', method: 'network', distance_m: 0 }, day }],
+    })
+    await mountView(MyAttendance, '/')
+    await flushPromises()
+    expect(q('[data-test=desktop-punch]')!.textContent).toContain('极速打卡')
+    q('[data-test=punch-btn]')!.click()
+    await flushPromises(); await flush(); await flushPromises()
+    expect(asked).not.toHaveBeenCalled()
+    const post = calls.find((c) => c.method === 'POST')!
+    expect(post.body ?? {}).toEqual({})
+    expect(q('[data-test=punch-message]')!.textContent).toContain('打卡成功')
+    q('[data-test=auto-punch]')!.click()
+    await flushPromises()
+    expect(set).toHaveBeenCalledWith(true)
+  }, 20_000)
+})

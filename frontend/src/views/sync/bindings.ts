@@ -87,6 +87,9 @@ interface AppBinding {
   PickFolder(title: string): Promise<string>
   StartAtLogin(): Promise<boolean>
   SetStartAtLogin(on: boolean): Promise<boolean>
+  /** The automatic punch 极速打卡 (app/punch.go); absent in an older client. */
+  AutoPunch?(): Promise<boolean>
+  SetAutoPunch?(on: boolean): Promise<boolean>
 }
 
 /** appBinding is the shell's own facade (app/app.go), undefined outside the desktop app or in an older client. */
