@@ -25,7 +25,7 @@ type Chunk struct {
 // StageAll is Stage for many chunks: each is checked against its hash,
 // written to a temp file and fsynced, several at once. On error nothing is
 // left staged. Install (InstallAll) or Discard the result.
-func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
+func (s *Local) StageAll(chunks []Chunk) ([]Staged, error) {
 	out := make([]Staged, len(chunks))
 	err := parallel(len(chunks), func(i int) error {
 		st, err := s.stage(chunks[i].Hash, chunks[i].Data)
@@ -42,7 +42,7 @@ func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
 }
 
 // stage writes one chunk to tmp/ and fsyncs it.
-func (s *Store) stage(hash string, data []byte) (Staged, error) {
+func (s *Local) stage(hash string, data []byte) (Staged, error) {
 	if !ValidHash(hash) || HashOf(data) != hash {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
@@ -71,7 +71,7 @@ func (s *Store) stage(hash string, data []byte) (Staged, error) {
 // at once), then one fsync per shard directory touched (and per parent of a
 // shard directory it had to create), several at once. When it returns nil
 // every chunk is durable under its final name.
-func (s *Store) InstallAll(staged []Staged) error {
+func (s *Local) InstallAll(staged []Staged) error {
 	var mu sync.Mutex
 	dirs := map[string]bool{}
 	err := parallel(len(staged), func(i int) error {
