@@ -61,9 +61,16 @@ func adminUsage(w io.Writer) {
 }
 
 // dataFlags are the flags naming a data set, as `tack serve` takes them.
-func dataFlags(fs *flag.FlagSet, dataDir, dsn *string, defDataDir string) {
+func dataFlags(fs *flag.FlagSet, dataDir, dsn *string, blobs *blobSpec, defDataDir string) {
 	fs.StringVar(dataDir, "data-dir", defDataDir, "data directory (SQLite database tack.db, drive chunks in drive/)")
 	fs.StringVar(dsn, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
+	blobFlags(fs, &blobs.spec, &blobs.s3)
+}
+
+// blobSpec names the chunk store (--blobs and the --s3-* flags).
+type blobSpec struct {
+	spec string
+	s3   blobstore.S3Config
 }
 
 // parseFlags parses args; -h prints the flags and ends the command.
@@ -82,21 +89,21 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 
 // openExisting opens the data set of a server without migrating it: a
 // backup or verify must not change the schema under a running server.
-func openExisting(ctx context.Context, dataDir, dsn string) (backup.Source, func(), error) {
+func openExisting(ctx context.Context, dataDir, dsn string, blobs blobSpec) (backup.Source, func(), error) {
 	if dsn == "" {
 		if _, err := os.Stat(filepath.Join(dataDir, "tack.db")); err != nil {
 			return backup.Source{}, nil, fmt.Errorf("no Tack database in %s (pass --data-dir, or --db for PostgreSQL): %w", dataDir, err)
 		}
 	}
-	return openData(ctx, dataDir, dsn)
+	return openData(ctx, dataDir, dsn, blobs)
 }
 
-func openData(ctx context.Context, dataDir, dsn string) (backup.Source, func(), error) {
+func openData(ctx context.Context, dataDir, dsn string, b blobSpec) (backup.Source, func(), error) {
 	db, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: dataDir})
 	if err != nil {
 		return backup.Source{}, nil, err
 	}
-	blobs, err := blobstore.Open(filepath.Join(dataDir, "drive"))
+	blobs, err := blobstore.OpenSpec(b.spec, filepath.Join(dataDir, "drive"), b.s3)
 	if err != nil {
 		_ = store.Close(db)
 		return backup.Source{}, nil, err
@@ -115,10 +122,11 @@ func runAdminBackup(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var to, dataDir, dsn string
+	var blobs blobSpec
 	var keep int
 	var quiet bool
 	fs.StringVar(&to, "to", "", "backup directory, ideally on another disk (required)")
-	dataFlags(fs, &dataDir, &dsn, server.DefaultDataDir("server"))
+	dataFlags(fs, &dataDir, &dsn, &blobs, server.DefaultDataDir("server"))
 	fs.IntVar(&keep, "keep", backup.DefaultKeep, "complete snapshots to keep; older ones and chunks only they need are removed")
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr (the summary is still printed)")
 	if help, err := parseFlags(fs, args); help || err != nil {
@@ -128,7 +136,7 @@ func runAdminBackup(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return errors.New("admin backup: --to is required")
 	}
-	src, closeFn, err := openExisting(ctx, dataDir, dsn)
+	src, closeFn, err := openExisting(ctx, dataDir, dsn, blobs)
 	if err != nil {
 		return fmt.Errorf("admin backup: %w", err)
 	}
@@ -157,10 +165,11 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var from, snapshot, dataDir, dsn string
+	var blobs blobSpec
 	var quiet bool
 	fs.StringVar(&from, "from", "", "backup directory (required)")
 	fs.StringVar(&snapshot, "snapshot", "", "snapshot name under DIR/snapshots (default: LATEST)")
-	dataFlags(fs, &dataDir, &dsn, "")
+	dataFlags(fs, &dataDir, &dsn, &blobs, "")
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -171,7 +180,7 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 	}
 	// Opening creates an empty tack.db in a new dir; Restore refuses a
 	// database that has any table, so an existing one is left untouched.
-	dst, closeFn, err := openData(ctx, dataDir, dsn)
+	dst, closeFn, err := openData(ctx, dataDir, dsn, blobs)
 	if err != nil {
 		return fmt.Errorf("admin restore: %w", err)
 	}
@@ -185,8 +194,9 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 	}
 	where := "SQLite in " + dataDir
 	if dsn != "" {
-		where = "PostgreSQL, chunks in " + filepath.Join(dataDir, "drive")
+		where = "PostgreSQL"
 	}
+	where += ", chunks in " + dst.Blobs.String()
 	fmt.Fprintf(env.Stdout, "restored snapshot %s (taken %s from %s, Tack %s) into %s:\n",
 		res.Name, res.Manifest.CreatedAt.Format(time.RFC3339), res.Manifest.Source, res.Manifest.TackVersion, where)
 	for _, t := range res.Manifest.Tables {
@@ -217,9 +227,10 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var dir, dataDir, dsn string
+	var blobs blobSpec
 	var quiet bool
 	fs.StringVar(&dir, "backup", "", "verify this backup directory instead of the live data")
-	dataFlags(fs, &dataDir, &dsn, server.DefaultDataDir("server"))
+	dataFlags(fs, &dataDir, &dsn, &blobs, server.DefaultDataDir("server"))
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -231,7 +242,7 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 	if dir != "" {
 		rep, err = backup.VerifyBackup(ctx, dir, pr.update)
 	} else {
-		src, closeFn, oerr := openExisting(ctx, dataDir, dsn)
+		src, closeFn, oerr := openExisting(ctx, dataDir, dsn, blobs)
 		if oerr != nil {
 			return fmt.Errorf("admin verify: %w", oerr)
 		}

@@ -105,6 +105,28 @@ func OpenS3(ctx context.Context, c S3Config) (*S3, error) {
 	if c.Bucket == "" {
 		return nil, errors.New("blobstore: s3: no bucket")
 	}
+	cl, err := openClient(c)
+	if err != nil {
+		return nil, err
+	}
+	s := &S3{c: cl, cfg: c, timeout: c.Timeout}
+	if s.timeout <= 0 {
+		s.timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	ok, err := cl.BucketExists(ctx, c.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("blobstore: s3 %s: bucket %s: %w", cl.EndpointURL().Host, c.Bucket, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("blobstore: s3 %s: bucket %s does not exist", cl.EndpointURL().Host, c.Bucket)
+	}
+	return s, nil
+}
+
+// openClient makes the S3 client c describes.
+func openClient(c S3Config) (*minio.Client, error) {
 	endpoint, secure := c.Endpoint, true
 	if endpoint == "" {
 		endpoint = "s3.amazonaws.com"
@@ -128,20 +150,7 @@ func OpenS3(ctx context.Context, c S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blobstore: s3 %s: %w", endpoint, err)
 	}
-	s := &S3{c: cl, cfg: c, timeout: c.Timeout}
-	if s.timeout <= 0 {
-		s.timeout = 2 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	ok, err := cl.BucketExists(ctx, c.Bucket)
-	if err != nil {
-		return nil, fmt.Errorf("blobstore: s3 %s: bucket %s: %w", endpoint, c.Bucket, err)
-	}
-	if !ok {
-		return nil, fmt.Errorf("blobstore: s3 %s: bucket %s does not exist", endpoint, c.Bucket)
-	}
-	return s, nil
+	return cl, nil
 }
 
 // String is the store's s3:// URL.
