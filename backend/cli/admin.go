@@ -24,6 +24,7 @@ var adminCommands = map[string]command{
 	"backup":  {"back up the database and the drive's files to a directory (incremental)", runAdminBackup},
 	"restore": {"restore a backup into an empty data dir / database", runAdminRestore},
 	"verify":  {"check every drive chunk and reference (or a backup with --backup DIR)", runAdminVerify},
+	"blobs":   {"move the drive's chunks to another store: blobs migrate --to s3://bucket/prefix", runAdminBlobs},
 
 	"release-key": {"make the company's ed25519 release key pair for desktop client builds", runAdminReleaseKey},
 	"sign-client": {"sign a desktop client build and add it to a --clients directory", runAdminSignClient},
