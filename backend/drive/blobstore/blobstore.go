@@ -26,6 +26,7 @@
 package blobstore
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -81,6 +82,8 @@ type Store interface {
 	Walk(fn func(hash string, size int64, mod time.Time) error) error
 	// String names the store for messages (a directory or an s3:// URL).
 	String() string
+	// Ping checks that the store answers (readiness checks).
+	Ping(ctx context.Context) error
 }
 
 // Reader is an open chunk: read in order, or at any offset (HTTP Range).
@@ -124,6 +127,18 @@ func (s *Local) Dir() string { return s.dir }
 
 // String is the directory.
 func (s *Local) String() string { return s.dir }
+
+// Ping checks that the chunk directory is there.
+func (s *Local) Ping(context.Context) error {
+	fi, err := os.Stat(filepath.Join(s.dir, "chunks"))
+	if err == nil && !fi.IsDir() {
+		err = fmt.Errorf("%s is not a directory", fi.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("blobstore: %w", err)
+	}
+	return nil
+}
 
 // ValidHash reports whether h is 64 lowercase hex digits.
 func ValidHash(h string) bool {

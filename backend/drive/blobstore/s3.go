@@ -153,6 +153,20 @@ func openClient(c S3Config) (*minio.Client, error) {
 	return cl, nil
 }
 
+// Ping checks that the bucket answers.
+func (s *S3) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	ok, err := s.c.BucketExists(ctx, s.cfg.Bucket)
+	if err == nil && !ok {
+		err = errors.New("the bucket is gone")
+	}
+	if err != nil {
+		return fmt.Errorf("blobstore: s3: %s: %w", s, err)
+	}
+	return nil
+}
+
 // String is the store's s3:// URL.
 func (s *S3) String() string { return "s3://" + s.cfg.Bucket + "/" + s.cfg.Prefix }
 
