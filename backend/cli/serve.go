@@ -28,6 +28,7 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir("server"), "data directory (SQLite database, file blobs)")
 	fs.StringVar(&cfg.DSN, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
 	blobFlags(fs, &cfg.Blobs, &cfg.S3)
+	fs.StringVar(&cfg.BlobsFallback, "blobs-fallback", "", "while moving to --blobs: the old store (same forms), read for chunks --blobs lacks; see tack admin blobs migrate")
 	fs.Func("trusted-proxies", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed", func(v string) error {
 		p, err := server.ParsePrefixes(v)
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)

@@ -51,6 +51,9 @@ type Config struct {
 	// environment), anything else a directory (blobstore.OpenSpec).
 	Blobs string
 	S3    blobstore.S3Config
+	// BlobsFallback is the store being moved away from (same forms as
+	// Blobs): chunks Blobs lacks are read from it (blobstore.Fallback).
+	BlobsFallback string
 
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
