@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# A real S3-compatible server for the blob store's tests: SeaweedFS's `weed`,
-# built from the Go module proxy into a cache outside the repository.
+# A real S3-compatible server for the blob store's tests, built from the Go
+# module proxy into a cache outside the repository: SeaweedFS's `weed`
+# (default), or with TACK_S3_SERVER=versitygw the Versity S3 gateway over a
+# directory (far fewer dependencies: builds several times faster).
 #
 #   scripts/s3-server.sh build          build weed (once per version) and print how long it took
 #   scripts/s3-server.sh start [PORT]   build if needed, start `weed server -s3` on 127.0.0.1,
@@ -16,10 +18,13 @@
 # filer take PORT+1..PORT+3 and gRPC each of them +10000, all on 127.0.0.1.
 set -euo pipefail
 
+SERVER=${TACK_S3_SERVER:-weed}
+VGW_VERSION=${TACK_VGW_VERSION:-v1.8.0}
 WEED_MODULE=github.com/seaweedfs/seaweedfs
 WEED_VERSION=${TACK_WEED_VERSION:-v0.0.0-20261109003541-7506e5f91cd6}
 CACHE=${TACK_S3_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tack/s3-server}
 BIN=$CACHE/weed-$WEED_VERSION
+[[ $SERVER == versitygw ]] && BIN=$CACHE/versitygw-$VGW_VERSION
 RUN=$CACHE/run
 PORT=${2:-${TACK_S3_PORT:-18333}}
 KEY=${TACK_S3_TEST_KEY:-tacktest}
@@ -28,10 +33,17 @@ SECRET=${TACK_S3_TEST_SECRET:-tacktestsecret}
 log() { echo "s3-server: $*" >&2; }
 
 build() {
-  if [[ -x $BIN ]]; then log "weed $WEED_VERSION already built: $BIN"; return 0; fi
+  if [[ -x $BIN ]]; then log "already built: $BIN"; return 0; fi
   mkdir -p "$CACHE"
   local start dir
   start=$(date +%s)
+  if [[ $SERVER == versitygw ]]; then
+    # No replace directives: an ordinary go install.
+    GOBIN=$CACHE/gobin go install "github.com/versity/versitygw/cmd/versitygw@$VGW_VERSION"
+    mv "$CACHE/gobin/versitygw" "$BIN"
+    log "built $BIN in $(($(date +%s) - start)) s"
+    return 0
+  fi
   # The module has replace directives, so it cannot be `go install`ed as a
   # dependency: download its source and build inside it, as its main module.
   dir=$(go mod download -json "$WEED_MODULE@$WEED_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
@@ -59,20 +71,26 @@ start() {
   fi
   local data=$RUN/$PORT
   rm -rf "$data"; mkdir -p "$data"
-  # Admin identity from the environment (SeaweedFS reads AWS_* at start).
-  AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET setsid "$BIN" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$data" \
-    -master.port=$((PORT + 1)) -volume.port=$((PORT + 2)) -filer.port=$((PORT + 3)) \
-    -master.volumeSizeLimitMB=64 -volume.max=0 \
-    -s3 -s3.port="$PORT" -s3.port.iceberg=0 -s3.port.lance=0 -s3.port.grpc=$((PORT + 10000)) \
-    >"$data/weed.log" 2>&1 </dev/null &
+  if [[ $SERVER == versitygw ]]; then
+    mkdir -p "$data/root"
+    ROOT_ACCESS_KEY_ID=$KEY ROOT_SECRET_ACCESS_KEY=$SECRET setsid "$BIN" --port "127.0.0.1:$PORT" --region us-east-1 \
+      posix "$data/root" >"$data/server.log" 2>&1 </dev/null &
+  else
+    # Admin identity from the environment (SeaweedFS reads AWS_* at start).
+    AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET setsid "$BIN" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$data" \
+      -master.port=$((PORT + 1)) -volume.port=$((PORT + 2)) -filer.port=$((PORT + 3)) \
+      -master.volumeSizeLimitMB=64 -volume.max=0 \
+      -s3 -s3.port="$PORT" -s3.port.iceberg=0 -s3.port.lance=0 -s3.port.grpc=$((PORT + 10000)) \
+      >"$data/server.log" 2>&1 </dev/null &
+  fi
   echo $! >"$RUN/$PORT.pid"
   local deadline=$((SECONDS + 90))
   until answers; do
-    if ! kill -0 "$(cat "$RUN/$PORT.pid")" 2>/dev/null; then log "weed exited:"; tail -20 "$data/weed.log" >&2; return 1; fi
-    if ((SECONDS > deadline)); then log "S3 did not answer on $PORT in 90 s:"; tail -20 "$data/weed.log" >&2; return 1; fi
+    if ! kill -0 "$(cat "$RUN/$PORT.pid")" 2>/dev/null; then log "$SERVER exited:"; tail -20 "$data/server.log" >&2; return 1; fi
+    if ((SECONDS > deadline)); then log "S3 did not answer on $PORT in 90 s:"; tail -20 "$data/server.log" >&2; return 1; fi
     sleep 0.5
   done
-  log "S3 on http://127.0.0.1:$PORT (pid $(cat "$RUN/$PORT.pid"), log $data/weed.log)"
+  log "S3 on http://127.0.0.1:$PORT (pid $(cat "$RUN/$PORT.pid"), log $data/server.log)"
   envvars
 }
 
