@@ -31,6 +31,9 @@ func migrateTargets(t *testing.T) map[string]func(t *testing.T) blobstore.Store 
 		},
 		"s3": func(t *testing.T) blobstore.Store {
 			endpoint := os.Getenv("TACK_TEST_S3")
+			if endpoint == "off" {
+				t.Skip("TACK_TEST_S3=off: the S3 tests are switched off on purpose (.ci/run says why)")
+			}
 			if endpoint == "" {
 				if os.Getenv("CI") == "true" {
 					t.Fatal("TACK_TEST_S3 is not set: start the S3 server with scripts/s3-server.sh")
