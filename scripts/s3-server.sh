@@ -111,5 +111,5 @@ case ${1:-} in
   start) start ;;
   stop) stop ;;
   env) envvars ;;
-  *) sed -n '2,16p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac
