@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -60,6 +63,7 @@ func NewRouter(deps Deps) http.Handler {
 	h := &Handler{deps: deps, streams: newStreamLimiter(deps.MaxEventStreamsPerUser, deps.MaxEventStreams)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/healthz", h.healthz)
+	mux.HandleFunc("GET /api/v1/readyz", h.readyz)
 	h.orgRoutes(mux)
 	// Domain route groups are registered here, one line each:
 	h.meetingRoutes(mux)
@@ -86,4 +90,21 @@ func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
 		status, code = "database unavailable", http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, map[string]string{"status": status, "version": h.deps.Version})
+}
+
+// readyz is the load balancer's readiness check: the database and the
+// drive's blob store (a directory, or the S3 bucket every replica shares)
+// both answer. healthz stays the cheaper liveness check.
+func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	out, code := map[string]string{"status": "ok", "database": "ok", "blobs": "ok", "version": h.deps.Version}, http.StatusOK
+	if sqlDB, err := h.deps.DB.DB(); err != nil || sqlDB.PingContext(ctx) != nil {
+		out["status"], out["database"], code = "unavailable", "unavailable", http.StatusServiceUnavailable
+	}
+	if err := h.deps.Drive.Blobs().Ping(ctx); err != nil {
+		slog.Warn("readyz: blob store", "err", err)
+		out["status"], out["blobs"], code = "unavailable", "unavailable", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, out)
 }

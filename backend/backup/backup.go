@@ -21,7 +21,7 @@ import (
 // (<data dir>/drive).
 type Source struct {
 	DB    *gorm.DB
-	Blobs *blobstore.Store
+	Blobs blobstore.Store
 }
 
 // Options configure Backup.

@@ -15,6 +15,7 @@ import (
 
 	"tack/backend/backup"
 	"tack/backend/drive"
+	"tack/backend/drive/blobstore"
 	"tack/backend/server"
 	"tack/backend/server/servertest"
 )
@@ -191,7 +192,7 @@ func TestBackupFailsLoudlyOnMissingChunk(t *testing.T) {
 	}
 	f := w.put("lost.txt", []byte("this chunk will be lost"))
 	src := w.source()
-	if err := os.Remove(src.Blobs.Path(f.Hash)); err != nil { // a one-chunk file: chunk hash = file hash
+	if err := os.Remove(src.Blobs.(*blobstore.Local).Path(f.Hash)); err != nil { // a one-chunk file: chunk hash = file hash
 		t.Fatal(err)
 	}
 	_, err = backup.Backup(context.Background(), src, opts(dir, clk))
@@ -224,8 +225,8 @@ func TestVerifyDetectsFlippedByteAndMissingChunk(t *testing.T) {
 		// Live data: one flipped byte, one chunk gone.
 		var hashes []string
 		_ = src.Blobs.Walk(func(h string, _ int64, _ time.Time) error { hashes = append(hashes, h); return nil })
-		flip(t, src.Blobs.Path(hashes[0]))
-		if err := os.Remove(src.Blobs.Path(hashes[1])); err != nil {
+		flip(t, src.Blobs.(*blobstore.Local).Path(hashes[0]))
+		if err := os.Remove(src.Blobs.(*blobstore.Local).Path(hashes[1])); err != nil {
 			t.Fatal(err)
 		}
 		rep, err = backup.VerifyData(ctx, src, nil)

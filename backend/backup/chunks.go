@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"tack/backend/drive/blobstore"
 )
@@ -26,7 +25,7 @@ type copyStats struct {
 // has it (content-addressed: same name, same bytes, so a present chunk of
 // the right size is skipped). Each copied chunk is read whole, checked
 // against its hash and size, and written by dst's tmp+fsync+rename.
-func copyChunks(ctx context.Context, src, dst *blobstore.Store, refs []chunkRef, progress func(Progress)) (copyStats, error) {
+func copyChunks(ctx context.Context, src, dst blobstore.Store, refs []chunkRef, progress func(Progress)) (copyStats, error) {
 	var st copyStats
 	p := Progress{Phase: PhaseChunks, ChunksTotal: len(refs)}
 	for _, r := range refs {
@@ -37,7 +36,7 @@ func copyChunks(ctx context.Context, src, dst *blobstore.Store, refs []chunkRef,
 		if err := ctx.Err(); err != nil {
 			return st, fmt.Errorf("backup: copy chunks: %w", err)
 		}
-		if fi, err := os.Stat(dst.Path(r.Hash)); err == nil && fi.Size() == r.Size {
+		if size, err := dst.Stat(r.Hash); err == nil && size == r.Size {
 			st.Present++
 		} else {
 			if err := copyChunk(src, dst, r); err != nil {
@@ -55,7 +54,7 @@ func copyChunks(ctx context.Context, src, dst *blobstore.Store, refs []chunkRef,
 }
 
 // copyChunk copies one chunk, verifying it on the way.
-func copyChunk(src, dst *blobstore.Store, r chunkRef) error {
+func copyChunk(src, dst blobstore.Store, r chunkRef) error {
 	data, err := readChunk(src, r)
 	if err != nil {
 		return err
@@ -67,10 +66,10 @@ func copyChunk(src, dst *blobstore.Store, r chunkRef) error {
 }
 
 // readChunk reads a chunk whole and checks its size and hash.
-func readChunk(s *blobstore.Store, r chunkRef) ([]byte, error) {
+func readChunk(s blobstore.Store, r chunkRef) ([]byte, error) {
 	f, err := s.Open(r.Hash)
 	if errors.Is(err, blobstore.ErrNotFound) {
-		return nil, fmt.Errorf("backup: chunk %s (in %s): %w", r.Hash, s.Dir(), ErrChunkMissing)
+		return nil, fmt.Errorf("backup: chunk %s (in %s): %w", r.Hash, s, ErrChunkMissing)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("backup: open chunk %s: %w", r.Hash, err)
@@ -82,7 +81,7 @@ func readChunk(s *blobstore.Store, r chunkRef) ([]byte, error) {
 		return nil, fmt.Errorf("backup: read chunk %s: %w", r.Hash, err)
 	}
 	if int64(len(data)) != r.Size || blobstore.HashOf(data) != r.Hash {
-		return nil, fmt.Errorf("backup: chunk %s (in %s): %w", r.Hash, s.Dir(), ErrChunkCorrupt)
+		return nil, fmt.Errorf("backup: chunk %s (in %s): %w", r.Hash, s, ErrChunkCorrupt)
 	}
 	return data, nil
 }

@@ -25,7 +25,7 @@ const lockStaleAfter = 30 * time.Minute
 // drive's own.
 type repo struct {
 	dir    string
-	chunks *blobstore.Store
+	chunks *blobstore.Local
 }
 
 // openRepo opens the backup directory dir; with create it is made if

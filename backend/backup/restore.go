@@ -174,10 +174,10 @@ func checkEmpty(ctx context.Context, t Source) error {
 	found := errors.New("found")
 	err = t.Blobs.Walk(func(string, int64, time.Time) error { return found })
 	if errors.Is(err, found) {
-		return fmt.Errorf("backup: restore: %s already holds drive chunks: restore only into a new, empty data dir: %w", t.Blobs.Dir(), ErrTargetNotEmpty)
+		return fmt.Errorf("backup: restore: %s already holds drive chunks: restore only into a new, empty data dir: %w", t.Blobs, ErrTargetNotEmpty)
 	}
 	if err != nil {
-		return fmt.Errorf("backup: restore: look into %s: %w", t.Blobs.Dir(), err)
+		return fmt.Errorf("backup: restore: look into %s: %w", t.Blobs, err)
 	}
 	return nil
 }

@@ -51,14 +51,14 @@ func VerifyData(ctx context.Context, src Source, progress func(Progress)) (*Veri
 	if err == nil {
 		rep.Referenced = len(refs)
 		for _, r := range refs {
-			fi, serr := os.Stat(src.Blobs.Path(r.Hash))
+			size, serr := src.Blobs.Stat(r.Hash)
 			switch {
 			case serr != nil:
 				rep.Missing = append(rep.Missing, r.Hash)
-				rep.problem("chunk %s is referenced by the database but missing from %s", r.Hash, src.Blobs.Dir())
-			case fi.Size() != r.Size:
+				rep.problem("chunk %s is referenced by the database but missing from %s (%v)", r.Hash, src.Blobs, serr)
+			case size != r.Size:
 				rep.Corrupt = append(rep.Corrupt, r.Hash)
-				rep.problem("chunk %s has %d bytes, the database says %d", r.Hash, fi.Size(), r.Size)
+				rep.problem("chunk %s has %d bytes, the database says %d", r.Hash, size, r.Size)
 			}
 		}
 	}
@@ -98,7 +98,7 @@ func VerifyData(ctx context.Context, src Source, progress func(Progress)) (*Veri
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("backup: verify: walk %s: %w", src.Blobs.Dir(), err)
+		return nil, fmt.Errorf("backup: verify: walk %s: %w", src.Blobs, err)
 	}
 	return rep, nil
 }

@@ -25,6 +25,7 @@ var adminCommands = map[string]command{
 	"backup":  {"back up the database and the drive's files to a directory (incremental)", runAdminBackup},
 	"restore": {"restore a backup into an empty data dir / database", runAdminRestore},
 	"verify":  {"check every drive chunk and reference (or a backup with --backup DIR)", runAdminVerify},
+	"blobs":   {"move the drive's chunks to another store: blobs migrate --to s3://bucket/prefix", runAdminBlobs},
 
 	"release-key": {"make the company's ed25519 release key pair for desktop client builds", runAdminReleaseKey},
 	"sign-client": {"sign a desktop client build and add it to a --clients directory", runAdminSignClient},
@@ -62,9 +63,16 @@ func adminUsage(w io.Writer) {
 }
 
 // dataFlags are the flags naming a data set, as `tack serve` takes them.
-func dataFlags(fs *flag.FlagSet, dataDir, dsn *string, defDataDir string) {
+func dataFlags(fs *flag.FlagSet, dataDir, dsn *string, blobs *blobSpec, defDataDir string) {
 	fs.StringVar(dataDir, "data-dir", defDataDir, "data directory (SQLite database tack.db, drive chunks in drive/)")
 	fs.StringVar(dsn, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
+	blobFlags(fs, &blobs.spec, &blobs.s3)
+}
+
+// blobSpec names the chunk store (--blobs and the --s3-* flags).
+type blobSpec struct {
+	spec string
+	s3   blobstore.S3Config
 }
 
 // parseFlags parses args; -h prints the flags and ends the command.
@@ -83,21 +91,21 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 
 // openExisting opens the data set of a server without migrating it: a
 // backup or verify must not change the schema under a running server.
-func openExisting(ctx context.Context, dataDir, dsn string) (backup.Source, func(), error) {
+func openExisting(ctx context.Context, dataDir, dsn string, blobs blobSpec) (backup.Source, func(), error) {
 	if dsn == "" {
 		if _, err := os.Stat(filepath.Join(dataDir, "tack.db")); err != nil {
 			return backup.Source{}, nil, fmt.Errorf("no Tack database in %s (pass --data-dir, or --db for PostgreSQL): %w", dataDir, err)
 		}
 	}
-	return openData(ctx, dataDir, dsn)
+	return openData(ctx, dataDir, dsn, blobs)
 }
 
-func openData(ctx context.Context, dataDir, dsn string) (backup.Source, func(), error) {
+func openData(ctx context.Context, dataDir, dsn string, b blobSpec) (backup.Source, func(), error) {
 	db, err := store.Open(ctx, store.Config{DSN: dsn, DataDir: dataDir})
 	if err != nil {
 		return backup.Source{}, nil, err
 	}
-	blobs, err := blobstore.Open(filepath.Join(dataDir, "drive"))
+	blobs, err := blobstore.OpenSpec(b.spec, filepath.Join(dataDir, "drive"), b.s3)
 	if err != nil {
 		_ = store.Close(db)
 		return backup.Source{}, nil, err
@@ -116,10 +124,11 @@ func runAdminBackup(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var to, dataDir, dsn string
+	var blobs blobSpec
 	var keep int
 	var quiet bool
 	fs.StringVar(&to, "to", "", "backup directory, ideally on another disk (required)")
-	dataFlags(fs, &dataDir, &dsn, server.DefaultDataDir("server"))
+	dataFlags(fs, &dataDir, &dsn, &blobs, server.DefaultDataDir("server"))
 	fs.IntVar(&keep, "keep", backup.DefaultKeep, "complete snapshots to keep; older ones and chunks only they need are removed")
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr (the summary is still printed)")
 	if help, err := parseFlags(fs, args); help || err != nil {
@@ -129,7 +138,7 @@ func runAdminBackup(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return errors.New("admin backup: --to is required")
 	}
-	src, closeFn, err := openExisting(ctx, dataDir, dsn)
+	src, closeFn, err := openExisting(ctx, dataDir, dsn, blobs)
 	if err != nil {
 		return fmt.Errorf("admin backup: %w", err)
 	}
@@ -158,10 +167,11 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var from, snapshot, dataDir, dsn string
+	var blobs blobSpec
 	var quiet bool
 	fs.StringVar(&from, "from", "", "backup directory (required)")
 	fs.StringVar(&snapshot, "snapshot", "", "snapshot name under DIR/snapshots (default: LATEST)")
-	dataFlags(fs, &dataDir, &dsn, "")
+	dataFlags(fs, &dataDir, &dsn, &blobs, "")
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -172,7 +182,7 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 	}
 	// Opening creates an empty tack.db in a new dir; Restore refuses a
 	// database that has any table, so an existing one is left untouched.
-	dst, closeFn, err := openData(ctx, dataDir, dsn)
+	dst, closeFn, err := openData(ctx, dataDir, dsn, blobs)
 	if err != nil {
 		return fmt.Errorf("admin restore: %w", err)
 	}
@@ -186,8 +196,9 @@ func runAdminRestore(ctx context.Context, env Env, args []string) error {
 	}
 	where := "SQLite in " + dataDir
 	if dsn != "" {
-		where = "PostgreSQL, chunks in " + filepath.Join(dataDir, "drive")
+		where = "PostgreSQL"
 	}
+	where += ", chunks in " + dst.Blobs.String()
 	fmt.Fprintf(env.Stdout, "restored snapshot %s (taken %s from %s, Tack %s) into %s:\n",
 		res.Name, res.Manifest.CreatedAt.Format(time.RFC3339), res.Manifest.Source, res.Manifest.TackVersion, where)
 	for _, t := range res.Manifest.Tables {
@@ -219,9 +230,10 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	var dir, dataDir, dsn string
+	var blobs blobSpec
 	var quiet bool
 	fs.StringVar(&dir, "backup", "", "verify this backup directory instead of the live data")
-	dataFlags(fs, &dataDir, &dsn, server.DefaultDataDir("server"))
+	dataFlags(fs, &dataDir, &dsn, &blobs, server.DefaultDataDir("server"))
 	fs.BoolVar(&quiet, "quiet", false, "no progress on stderr")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -233,7 +245,7 @@ func runAdminVerify(ctx context.Context, env Env, args []string) error {
 	if dir != "" {
 		rep, err = backup.VerifyBackup(ctx, dir, pr.update)
 	} else {
-		src, closeFn, oerr := openExisting(ctx, dataDir, dsn)
+		src, closeFn, oerr := openExisting(ctx, dataDir, dsn, blobs)
 		if oerr != nil {
 			return fmt.Errorf("admin verify: %w", oerr)
 		}

@@ -10,13 +10,25 @@ import (
 	"syscall"
 	"time"
 
+	"tack/backend/drive/blobstore"
 	"tack/backend/server"
 )
+
+// blobFlags are the flags naming the drive's chunk store (blobstore.OpenSpec).
+func blobFlags(fs *flag.FlagSet, spec *string, s3 *blobstore.S3Config) {
+	fs.StringVar(spec, "blobs", os.Getenv("TACK_BLOBS"), "where drive chunks live: empty = <data-dir>/drive, a directory, or s3://bucket/prefix "+
+		"(credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials)")
+	fs.StringVar(&s3.Endpoint, "s3-endpoint", "", "S3 endpoint for --blobs s3://..., e.g. http://127.0.0.1:8333 (default $TACK_S3_ENDPOINT, else AWS)")
+	fs.StringVar(&s3.Region, "s3-region", "", "S3 region (default $TACK_S3_REGION or $AWS_REGION)")
+	fs.BoolVar(&s3.PathStyle, "s3-path-style", false, "bucket in the URL path, not the host name: self-hosted stores (or TACK_S3_PATH_STYLE=1)")
+}
 
 func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir("server"), "data directory (SQLite database, file blobs)")
 	fs.StringVar(&cfg.DSN, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
+	blobFlags(fs, &cfg.Blobs, &cfg.S3)
+	fs.StringVar(&cfg.BlobsFallback, "blobs-fallback", "", "while moving to --blobs: the old store (same forms), read for chunks --blobs lacks; see tack admin blobs migrate")
 	fs.Func("trusted-proxies", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed", func(v string) error {
 		p, err := server.ParsePrefixes(v)
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)

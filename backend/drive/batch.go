@@ -58,7 +58,7 @@ func (s *Service) UploadBatch(ctx context.Context, a identity.Actor, req BatchRe
 		return nil, err
 	}
 	if b.writes() {
-		if b.staged, err = s.blobs.StageAllHashed(b.fresh); err != nil {
+		if b.staged, err = blobstore.StageAllHashed(s.blobs, b.fresh); err != nil {
 			return nil, err
 		}
 		if err := s.write(ctx, b.claimChunks); err != nil {

@@ -126,7 +126,7 @@ func (e *env) versionCount(tok, id string) int {
 // noTemp checks the blob store holds no temp file.
 func noTemp(t *testing.T, se *servertest.Env) {
 	t.Helper()
-	tmp, _ := os.ReadDir(filepath.Join(se.Server.Drive.Blobs().Dir(), "tmp"))
+	tmp, _ := os.ReadDir(filepath.Join(se.Server.Drive.Blobs().String(), "tmp"))
 	if len(tmp) != 0 {
 		t.Fatalf("%d temp files left in the blob store", len(tmp))
 	}

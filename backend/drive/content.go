@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
 
@@ -19,10 +18,10 @@ import (
 type Content struct {
 	Entry   Entry
 	Version FileVersion
-	blobs   *blobstore.Store
+	blobs   blobstore.Store
 	chunks  []VersionChunk
 	pos     int64
-	cur     *os.File
+	cur     blobstore.Reader
 	curIdx  int
 }
 

@@ -35,7 +35,7 @@ func TestGarbageCollectionKeepsWhatIsInUse(t *testing.T) {
 			}
 			return n, o
 		}
-		blobs := e.Server.Drive.Blobs()
+		blobs := e.Server.Drive.Blobs().(*blobstore.Local)
 		root := e.spaces(e.admin)["company"].RootID
 		kept := e.mustPut(e.admin, root, "kept.txt", []byte("referenced by a version"))
 		// an open upload with one chunk received

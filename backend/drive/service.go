@@ -83,7 +83,7 @@ type Service struct {
 	db    *gorm.DB
 	clock clock.Clock
 	org   *org.Service
-	blobs *blobstore.Store
+	blobs blobstore.Store
 	cfg   Config
 	feed  *waker
 	runs  *runHashes // uploads' whole-content hashes (uploads_runhash.go)
@@ -91,14 +91,14 @@ type Service struct {
 
 // NewService builds the drive service over a migrated database and a blob
 // store (see blobstore.Open).
-func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, blobs *blobstore.Store, cfg Config) *Service {
+func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, blobs blobstore.Store, cfg Config) *Service {
 	cfg.defaults()
 	open := func(h string) (io.ReadCloser, error) { return blobs.Open(h) }
 	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker(), runs: newRunHashes(open)}
 }
 
 // Blobs is the chunk store (for backup tooling).
-func (s *Service) Blobs() *blobstore.Store { return s.blobs }
+func (s *Service) Blobs() blobstore.Store { return s.blobs }
 
 // Config returns the effective configuration.
 func (s *Service) Config() Config { return s.cfg }

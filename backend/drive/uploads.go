@@ -536,7 +536,7 @@ func (s *Service) stageAll(r io.Reader) (staged []blobstore.Staged, chunks []Ver
 		size = c.Offset + int64(c.Size)
 		// Staged even when stored already: installing under the chunk
 		// row's lock is what keeps a concurrent collector from removing it.
-		st, err := s.blobs.StageHashed(c.Hash, data) // c.Hash is the chunker's, of these bytes
+		st, err := blobstore.StageHashed(s.blobs, c.Hash, data) // c.Hash is the chunker's, of these bytes
 		if err != nil {
 			return err
 		}

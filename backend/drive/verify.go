@@ -2,8 +2,10 @@ package drive
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
+
+	"tack/backend/drive/blobstore"
 )
 
 // ReferencedChunks calls fn for every chunk some file version refers to
@@ -48,13 +50,13 @@ func (s *Service) Verify(ctx context.Context, deep bool) (VerifyReport, error) {
 			return err
 		}
 		r.Chunks++
-		fi, err := os.Stat(s.blobs.Path(hash))
+		got, err := s.blobs.Stat(hash)
 		switch {
-		case os.IsNotExist(err):
+		case errors.Is(err, blobstore.ErrNotFound):
 			r.Missing = append(r.Missing, hash)
 		case err != nil:
 			return fmt.Errorf("drive: verify %s: %w", hash, err)
-		case fi.Size() != int64(size):
+		case got != int64(size):
 			r.Corrupt = append(r.Corrupt, hash)
 		case deep:
 			if s.blobs.Verify(hash) != nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"tack/backend/drive/blobstore"
 	"tack/backend/server/servertest"
 )
 
@@ -22,7 +23,7 @@ func TestVerifyFindsMissingAndCorruptChunks(t *testing.T) {
 			t.Fatalf("clean store: %+v %v", rep, err)
 		}
 		_ = a
-		blobs := e.Server.Drive.Blobs()
+		blobs := e.Server.Drive.Blobs().(*blobstore.Local)
 		if err := os.Remove(blobs.Path(b.Hash)); err != nil {
 			t.Fatal(err)
 		}

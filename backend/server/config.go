@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tack/backend/drive"
+	"tack/backend/drive/blobstore"
 	"tack/backend/org"
 )
 
@@ -43,6 +44,16 @@ type Config struct {
 	// download and update (<dir>/<os>-<arch>/<version>/, written by
 	// `tack admin sign-client`); empty offers none.
 	ClientsDir string
+
+	// Blobs is where the drive's chunks live: "" is <DataDir>/drive, an
+	// s3://bucket/prefix URL an S3-compatible object store (S3 gives its
+	// endpoint, region and path style; credentials come from the
+	// environment), anything else a directory (blobstore.OpenSpec).
+	Blobs string
+	S3    blobstore.S3Config
+	// BlobsFallback is the store being moved away from (same forms as
+	// Blobs): chunks Blobs lacks are read from it (blobstore.Fallback).
+	BlobsFallback string
 
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With

@@ -118,7 +118,13 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.SetPasswordCost(cfg.PasswordCost)
 	// The drive first: approvals and meetings keep their files in it, and
 	// each service gets what it uses from the others in its constructor.
-	blobs, err := blobstore.Open(filepath.Join(cfg.DataDir, "drive"))
+	blobs, err := blobstore.OpenSpec(cfg.Blobs, filepath.Join(cfg.DataDir, "drive"), cfg.S3)
+	if err == nil && cfg.BlobsFallback != "" {
+		var old blobstore.Store
+		if old, err = blobstore.OpenSpec(cfg.BlobsFallback, filepath.Join(cfg.DataDir, "drive"), cfg.S3); err == nil {
+			blobs = blobstore.Fallback{New: blobs, Old: old}
+		}
+	}
 	if err != nil {
 		_ = store.Close(db)
 		return nil, err

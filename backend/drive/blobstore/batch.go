@@ -25,7 +25,7 @@ type Chunk struct {
 // StageAll is Stage for many chunks: each is checked against its hash,
 // written to a temp file and fsynced, several at once. On error nothing is
 // left staged. Install (InstallAll) or Discard the result.
-func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
+func (s *Local) StageAll(chunks []Chunk) ([]Staged, error) {
 	return s.stageAll(chunks, true)
 }
 
@@ -33,11 +33,11 @@ func (s *Store) StageAll(chunks []Chunk) ([]Staged, error) {
 // itself from the very Data it passes (the server's own chunker): checking
 // it again would hash every byte a second time for nothing. Content that
 // came with a claimed hash goes through StageAll.
-func (s *Store) StageAllHashed(chunks []Chunk) ([]Staged, error) {
+func (s *Local) StageAllHashed(chunks []Chunk) ([]Staged, error) {
 	return s.stageAll(chunks, false)
 }
 
-func (s *Store) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
+func (s *Local) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	out := make([]Staged, len(chunks))
 	err := parallel(len(chunks), func(i int) error {
 		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check)
@@ -55,7 +55,7 @@ func (s *Store) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 
 // stage writes one chunk to tmp/ and fsyncs it, after checking data
 // against hash unless check is false (the caller hashed data itself).
-func (s *Store) stage(hash string, data []byte, check bool) (Staged, error) {
+func (s *Local) stage(hash string, data []byte, check bool) (Staged, error) {
 	if !ValidHash(hash) || (check && HashOf(data) != hash) {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
@@ -84,7 +84,7 @@ func (s *Store) stage(hash string, data []byte, check bool) (Staged, error) {
 // at once), then one fsync per shard directory touched (and per parent of a
 // shard directory it had to create), several at once. When it returns nil
 // every chunk is durable under its final name.
-func (s *Store) InstallAll(staged []Staged) error {
+func (s *Local) InstallAll(staged []Staged) error {
 	var mu sync.Mutex
 	dirs := map[string]bool{}
 	err := parallel(len(staged), func(i int) error {
