@@ -83,7 +83,8 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 	private := []string{w.reports.daily.ID, w.reports.draft.ID, w.reports.comment, "salary draft"}
 	lists := []string{"/api/v1/reports/received", "/api/v1/reports/received?writer_id=" + w.alice.ID, "/api/v1/reports/sent",
 		"/api/v1/report/week?user_id=" + w.alice.ID, "/api/v1/report/week?user_id=" + w.alice.ID + "&date=2026-01-05",
-		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications"}
+		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications",
+		"/api/v1/reports/search?q=salary", "/api/v1/reports/search?q=salary&writer_id=" + w.alice.ID, "/api/v1/reports/search?q=review&template_id=" + w.reports.dailyTpl}
 	for _, tok := range []string{w.bobT, w.admin} {
 		for _, l := range lists {
 			r := w.e.Do("GET", l, tok, nil)
@@ -103,8 +104,14 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 			}
 		}
 	}
-	// What bob was sent he reads.
+	// What bob was sent he reads, and finds; the admin finds nothing.
 	w.e.Must(http.StatusOK, "GET", "/api/v1/reports/"+w.reports.monthly.ID, w.bobT, nil)
+	if r := w.e.Must(http.StatusOK, "GET", "/api/v1/reports/search?q=salary", w.bobT, nil); !strings.Contains(string(r.Body), w.reports.monthly.ID) {
+		t.Errorf("bob does not find the monthly he was sent: %s", r.Body)
+	}
+	if r := w.e.Must(http.StatusOK, "GET", "/api/v1/reports/search?q=salary", w.admin, nil); strings.Contains(string(r.Body), w.reports.monthly.ID) {
+		t.Errorf("the admin finds alice's monthly: %s", r.Body)
+	}
 	if ev := w.eventReplay(t, w.bobT); strings.Contains(ev, w.reports.daily.ID) || strings.Contains(ev, w.reports.comment) {
 		t.Errorf("bob's event stream shows alice's daily: %s", ev)
 	}

@@ -16,6 +16,7 @@ func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/reports", h.authed(h.startReport))
 	mux.HandleFunc("GET /api/v1/reports/sent", h.authed(h.sentReports))
 	mux.HandleFunc("GET /api/v1/reports/received", h.authed(h.receivedReports))
+	mux.HandleFunc("GET /api/v1/reports/search", h.authed(h.searchReports))
 	mux.HandleFunc("GET /api/v1/reports/{id}", h.authed(h.getReport))
 	mux.HandleFunc("PUT /api/v1/reports/{id}", h.authed(h.saveReport))
 	mux.HandleFunc("DELETE /api/v1/reports/{id}", h.authed(h.deleteReport))
@@ -139,4 +140,12 @@ func (h *Handler) likeReport(w http.ResponseWriter, r *http.Request, a identity.
 func (h *Handler) unlikeReport(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Report.Like(r.Context(), a, r.PathValue("id"), false)
 	respond(w, r, http.StatusOK, d, err)
+}
+
+func (h *Handler) searchReports(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	f := report.SearchFilter{Q: q.Get("q"), WriterID: q.Get("writer_id"), TemplateID: q.Get("template_id"), From: q.Get("from"), To: q.Get("to")}
+	f.Limit, _ = pageParams(r)
+	items, err := h.deps.Report.Search(r.Context(), a, f)
+	respond(w, r, http.StatusOK, Page[report.Detail]{Items: items}, err)
 }

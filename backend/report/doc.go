@@ -16,7 +16,9 @@
 //
 // Reading: the received inbox (unread first), read status per recipient,
 // comments with replies (report.commented to the writer and the thread),
-// likes, one person's week on one page. Who has not written: the expected
+// likes, one person's week on one page, full-text search (search.go,
+// backend/fulltext) over the submitted reports the reader may see, indexed
+// in the transaction that submits or edits a report. Who has not written: the expected
 // writers of a period are materialised (Job, or on first look) with their
 // leader then; people on approved leave on the due day are exempt, and a
 // daily on a rest day expects nobody. A leader sees those they lead, a

@@ -85,5 +85,7 @@ CREATE TABLE report_expected (
 );
 CREATE INDEX report_expected_leader ON report_expected (leader_id, template_id, period);
 `},
+		reportIndex.Migration("report-0002-fts"),
+		{ID: "report-0003-fts-backfill", Func: backfillIndex},
 	}
 }

@@ -20,9 +20,10 @@ export type ExpectedState = 'missing' | 'pending' | 'late' | 'on_time' | 'exempt
 export interface ExpectedRow { user_id: string; name: string; department_id: string; state: ExpectedState; exempt?: string; report_id?: string; submitted_at?: string }
 export interface MissingView { template_id: string; cycle: Cycle; period: string; due_at: string | null; counts: Partial<Record<ExpectedState, number>>; rows: ExpectedRow[] }
 export interface WeekView { user_id: string; name: string; week: string; days: string[]; reports: Report[] }
+export interface ReportSearch { q: string; writer_id?: string; template_id?: string; from?: string; to?: string; limit?: number }
 export interface ReportFilter { writer_id?: string; template_id?: string; period?: string; unread?: boolean; status?: string; cursor?: string; limit?: number }
 
-function qs(f: ReportFilter): string {
+function qs(f: ReportFilter | ReportSearch): string {
   const p = new URLSearchParams()
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) p.set(k, String(v))
   const s = p.toString()
@@ -40,6 +41,8 @@ export const reportApi = {
   discard: (id: string) => api.del<void>('/api/v1/reports/' + id),
   sent: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/sent' + qs(f)),
   received: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/received' + qs(f)),
+  /** full text over the submitted reports the caller may see, newest first (backend/report/search.go). */
+  search: (f: ReportSearch) => api.get<Page<Report>>('/api/v1/reports/search' + qs(f)),
   revisions: (id: string) => api.get<Page<ReportRevision>>('/api/v1/reports/' + id + '/revisions').then((p) => p.items),
   comments: (id: string) => api.get<Page<ReportComment>>('/api/v1/reports/' + id + '/comments').then((p) => p.items),
   comment: (id: string, body: string, parentId?: string) => api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null }),

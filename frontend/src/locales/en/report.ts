@@ -31,6 +31,7 @@ export default {
   pickUser: 'Choose people',
   writer: 'Writer',
   template: 'Template',
+  search: { placeholder: 'Search reports', from: 'From', to: 'To', none: 'No reports found', noneHint: 'Try another word' },
   allTemplates: 'All templates',
   allWriters: 'Everyone',
   onlyUnread: 'Unread only',

@@ -31,6 +31,7 @@ export default {
   pickUser: '选择同事',
   writer: '提交人',
   template: '模板',
+  search: { placeholder: '搜索日志内容', from: '开始日期', to: '结束日期', none: '没有找到日志', noneHint: '换个词试试；两个字的词也能搜到' },
   allTemplates: '全部模板',
   allWriters: '全部人员',
   onlyUnread: '只看未读',
