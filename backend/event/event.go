@@ -47,6 +47,10 @@ const (
 
 	ReportSubmitted = "report.submitted"
 	ReportCommented = "report.commented"
+	// ReportReminder reminds an expected writer before the due time;
+	// ReportMissing is the leader's one summary of who has not written.
+	ReportReminder = "report.reminder"
+	ReportMissing  = "report.missing"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -73,6 +77,7 @@ var Payloads = map[string]any{
 	OrgPasswordReset:   PasswordReset{},
 	StreamsClosed:      Streams{},
 	ReportSubmitted:    Report{}, ReportCommented: Report{},
+	ReportReminder: Report{}, ReportMissing: Report{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -278,4 +283,6 @@ type Report struct {
 	// Comment is report.commented's text (its start), By its author's name.
 	Comment string `json:"comment,omitempty"`
 	By      string `json:"by,omitempty"`
+	// Missing is report.missing's count of writers who have not written.
+	Missing int `json:"missing,omitempty"`
 }

@@ -22,7 +22,9 @@
 // writers of a period are materialised (Job, or on first look) with their
 // leader then; people on approved leave on the due day are exempt, and a
 // daily on a rest day expects nobody. A leader sees those they lead, a
-// template's recipients all its writers.
+// template's recipients all its writers. Those who have not written are
+// reminded before the due time and their leader gets one summary after it,
+// both inside working hours only (remind.go).
 //
 // Who may do what (checked here): a report is visible to its writer and,
 // once submitted, to its recipients; nobody else, admins included, unless

@@ -25,6 +25,8 @@ export const EventType = {
   OrgPasswordReset: 'org.password_reset',
   ReportSubmitted: 'report.submitted',
   ReportCommented: 'report.commented',
+  ReportReminder: 'report.reminder',
+  ReportMissing: 'report.missing',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -150,6 +152,7 @@ export interface Report {
   late?: boolean
   comment?: string
   by?: string
+  missing?: number
 }
 
 export interface Streams {
@@ -181,5 +184,7 @@ export interface EventPayloads {
   'org.password_reset': PasswordReset
   'report.submitted': Report
   'report.commented': Report
+  'report.reminder': Report
+  'report.missing': Report
   'auth.streams_closed': Streams
 }
