@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"tack/backend/report"
 )
@@ -101,6 +104,21 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 		for _, id := range []string{w.reports.daily.ID, w.reports.draft.ID} {
 			if r := w.e.Do("GET", "/api/v1/reports/"+id, tok, nil); r.Status != http.StatusNotFound {
 				t.Errorf("GET report %s: %d", id, r.Status)
+			}
+		}
+	}
+	// The missing list's workbook names nobody bob or the admin does not lead.
+	for _, tok := range []string{w.bobT, w.admin} {
+		r := w.e.Must(http.StatusOK, "GET", "/api/v1/report/missing/export?template_id="+w.reports.dailyTpl, tok, nil)
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x.GetRows(x.GetSheetList()[0])
+		x.Close()
+		for _, row := range rows[1:] {
+			if row[0] == w.alice.Name {
+				t.Errorf("the missing list's workbook shows alice: %q", rows)
 			}
 		}
 	}

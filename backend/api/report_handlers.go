@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"tack/backend/identity"
 	"tack/backend/report"
@@ -12,6 +13,7 @@ func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/report/templates", h.authed(h.reportTemplates))
 	mux.HandleFunc("GET /api/v1/report/templates/{id}", h.authed(h.reportTemplate))
 	mux.HandleFunc("GET /api/v1/report/missing", h.authed(h.reportMissing))
+	mux.HandleFunc("GET /api/v1/report/missing/export", h.authed(h.exportReportMissing))
 	mux.HandleFunc("GET /api/v1/report/week", h.authed(h.reportWeek))
 	mux.HandleFunc("POST /api/v1/reports", h.authed(h.startReport))
 	mux.HandleFunc("GET /api/v1/reports/sent", h.authed(h.sentReports))
@@ -148,4 +150,16 @@ func (h *Handler) searchReports(w http.ResponseWriter, r *http.Request, a identi
 	f.Limit, _ = pageParams(r)
 	items, err := h.deps.Report.Search(r.Context(), a, f)
 	respond(w, r, http.StatusOK, Page[report.Detail]{Items: items}, err)
+}
+
+func (h *Handler) exportReportMissing(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	name := "report-missing-" + strings.NewReplacer("/", "", "\\", "", `"`, "").Replace(q.Get("period"))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	if err := h.deps.Report.MissingXLSX(r.Context(), a, q.Get("template_id"), q.Get("period"), q.Get("lang"), &lazyWriter{w: w}); err != nil {
+		w.Header().Del("Content-Disposition")
+		w.Header().Del("Content-Type")
+		writeError(w, r, err)
+	}
 }

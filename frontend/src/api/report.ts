@@ -50,5 +50,8 @@ export const reportApi = {
   /** people to copy a report to (the directory's active colleagues). */
   people: (q = '') => api.get<Page<{ id: string; name: string; title: string }>>('/api/v1/users?limit=50&q=' + encodeURIComponent(q)).then((p) => p.items),
   missing: (templateId: string, period = '') => api.get<MissingView>('/api/v1/report/missing' + qs({ template_id: templateId, period })),
+  /** the missing list as an Excel workbook (a link: the session cookie authorises it). */
+  missingExportUrl: (templateId: string, period: string, lang: string) =>
+    '/api/v1/report/missing/export' + qs({ template_id: templateId, period }) + '&lang=' + encodeURIComponent(lang),
   week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
 }

@@ -59,6 +59,7 @@ export default {
   nextWeek: 'Next week',
   noReport: 'Not submitted',
   missing: {
+    export: 'Export to Excel',
     title: 'Not submitted',
     period: 'Period',
     dueAt: 'Due {time}',

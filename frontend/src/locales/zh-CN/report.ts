@@ -59,6 +59,7 @@ export default {
   nextWeek: '下一周',
   noReport: '未提交',
   missing: {
+    export: '导出 Excel',
     title: '未提交',
     period: '周期',
     dueAt: '截止时间 {time}',
