@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"tack/backend/identity"
@@ -14,6 +15,7 @@ func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/report/templates/{id}", h.authed(h.reportTemplate))
 	mux.HandleFunc("GET /api/v1/report/missing", h.authed(h.reportMissing))
 	mux.HandleFunc("GET /api/v1/report/missing/export", h.authed(h.exportReportMissing))
+	mux.HandleFunc("GET /api/v1/report/stats", h.authed(h.reportStats))
 	mux.HandleFunc("GET /api/v1/report/week", h.authed(h.reportWeek))
 	mux.HandleFunc("POST /api/v1/reports", h.authed(h.startReport))
 	mux.HandleFunc("GET /api/v1/reports/sent", h.authed(h.sentReports))
@@ -162,4 +164,11 @@ func (h *Handler) exportReportMissing(w http.ResponseWriter, r *http.Request, a 
 		w.Header().Del("Content-Type")
 		writeError(w, r, err)
 	}
+}
+
+func (h *Handler) reportStats(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("periods"))
+	v, err := h.deps.Report.Stats(r.Context(), a, q.Get("template_id"), n)
+	respond(w, r, http.StatusOK, v, err)
 }

@@ -21,6 +21,11 @@ export interface ExpectedRow { user_id: string; name: string; department_id: str
 export interface MissingView { template_id: string; cycle: Cycle; period: string; due_at: string | null; counts: Partial<Record<ExpectedState, number>>; rows: ExpectedRow[] }
 export interface WeekView { user_id: string; name: string; week: string; days: string[]; reports: Report[] }
 export interface ReportSearch { q: string; writer_id?: string; template_id?: string; from?: string; to?: string; limit?: number }
+export interface StatsRow {
+  department_id: string; name: string; expected: number; submitted: number; on_time: number; late: number; exempt: number
+  submission_rate: number; on_time_rate: number; sums: Record<string, number>
+}
+export interface ReportStats { template_id: string; cycle: Cycle; fields: Field[]; periods: { period: string; due_at: string | null; departments: StatsRow[]; total: StatsRow }[] }
 export interface ReportFilter { writer_id?: string; template_id?: string; period?: string; unread?: boolean; status?: string; cursor?: string; limit?: number }
 
 function qs(f: ReportFilter | ReportSearch): string {
@@ -53,5 +58,6 @@ export const reportApi = {
   /** the missing list as an Excel workbook (a link: the session cookie authorises it). */
   missingExportUrl: (templateId: string, period: string, lang: string) =>
     '/api/v1/report/missing/export' + qs({ template_id: templateId, period }) + '&lang=' + encodeURIComponent(lang),
+  stats: (templateId: string, periods = 6) => api.get<ReportStats>('/api/v1/report/stats?' + new URLSearchParams({ template_id: templateId, periods: String(periods) }).toString()),
   week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
 }

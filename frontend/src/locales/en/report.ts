@@ -3,7 +3,7 @@ export default {
   nav: 'Reports',
   title: 'Work reports',
   write: 'Write a report',
-  tabs: { received: 'Received', sent: 'Sent', missing: 'Not submitted' },
+  tabs: { received: 'Received', sent: 'Sent', missing: 'Not submitted', stats: 'Statistics' },
   pickTemplate: 'Choose a template',
   cycle: { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly', none: 'Any time' },
   dueBy: '{cycle} by {time}',
@@ -58,6 +58,7 @@ export default {
   prevWeek: 'Previous week',
   nextWeek: 'Next week',
   noReport: 'Not submitted',
+  stats: { lastN: 'Last {n}', submitted: 'Submitted', onTime: 'On time' },
   missing: {
     export: 'Export to Excel',
     title: 'Not submitted',

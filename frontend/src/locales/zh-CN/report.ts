@@ -3,7 +3,7 @@ export default {
   nav: '日志',
   title: '日志',
   write: '写日志',
-  tabs: { received: '收到的', sent: '我发出的', missing: '未提交' },
+  tabs: { received: '收到的', sent: '我发出的', missing: '未提交', stats: '统计' },
   pickTemplate: '选择模板',
   cycle: { daily: '每天', weekly: '每周', monthly: '每月', none: '不定期' },
   dueBy: '{cycle} {time} 前提交',
@@ -58,6 +58,7 @@ export default {
   prevWeek: '上一周',
   nextWeek: '下一周',
   noReport: '未提交',
+  stats: { lastN: '近 {n} 期', submitted: '提交率', onTime: '按时率' },
   missing: {
     export: '导出 Excel',
     title: '未提交',
