@@ -58,7 +58,7 @@ export default {
   prevWeek: 'Previous week',
   nextWeek: 'Next week',
   noReport: 'Not submitted',
-  stats: { lastN: 'Last {n}', submitted: 'Submitted', onTime: 'On time' },
+  stats: { nobody: 'Nobody due', lastN: 'Last {n}', submitted: 'Submitted', onTime: 'On time' },
   missing: {
     export: 'Export to Excel',
     title: 'Not submitted',

@@ -58,7 +58,7 @@ export default {
   prevWeek: '上一周',
   nextWeek: '下一周',
   noReport: '未提交',
-  stats: { lastN: '近 {n} 期', submitted: '提交率', onTime: '按时率' },
+  stats: { nobody: '无人应交', lastN: '近 {n} 期', submitted: '提交率', onTime: '按时率' },
   missing: {
     export: '导出 Excel',
     title: '未提交',
