@@ -88,7 +88,7 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 		"/api/v1/report/week?user_id=" + w.alice.ID, "/api/v1/report/week?user_id=" + w.alice.ID + "&date=2026-01-05",
 		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications",
 		"/api/v1/reports/search?q=salary", "/api/v1/reports/search?q=salary&writer_id=" + w.alice.ID, "/api/v1/reports/search?q=review&template_id=" + w.reports.dailyTpl,
-		"/api/v1/report/stats?template_id=" + w.reports.dailyTpl}
+		"/api/v1/report/stats?template_id=" + w.reports.dailyTpl, "/api/v1/report/suggestion?template_id=" + w.reports.dailyTpl}
 	for _, tok := range []string{w.bobT, w.admin} {
 		for _, l := range lists {
 			r := w.e.Do("GET", l, tok, nil)

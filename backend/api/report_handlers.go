@@ -16,6 +16,7 @@ func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/report/missing", h.authed(h.reportMissing))
 	mux.HandleFunc("GET /api/v1/report/missing/export", h.authed(h.exportReportMissing))
 	mux.HandleFunc("GET /api/v1/report/stats", h.authed(h.reportStats))
+	mux.HandleFunc("GET /api/v1/report/suggestion", h.authed(h.reportSuggestion))
 	mux.HandleFunc("GET /api/v1/report/week", h.authed(h.reportWeek))
 	mux.HandleFunc("POST /api/v1/reports", h.authed(h.startReport))
 	mux.HandleFunc("GET /api/v1/reports/sent", h.authed(h.sentReports))
@@ -170,5 +171,11 @@ func (h *Handler) reportStats(w http.ResponseWriter, r *http.Request, a identity
 	q := r.URL.Query()
 	n, _ := strconv.Atoi(q.Get("periods"))
 	v, err := h.deps.Report.Stats(r.Context(), a, q.Get("template_id"), n)
+	respond(w, r, http.StatusOK, v, err)
+}
+
+func (h *Handler) reportSuggestion(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	v, err := h.deps.Report.Suggest(r.Context(), a, q.Get("template_id"), q.Get("period"))
 	respond(w, r, http.StatusOK, v, err)
 }

@@ -14,6 +14,10 @@
 // due time is late. Its writer may change it for EditWindow after
 // submitting; each change keeps the previous text as a revision.
 //
+// A new report may start written: Suggest proposes the writer's own
+// activity of the period (Activity: approvals, meetings, action items) as
+// text the writer edits; it is never saved or sent by itself.
+//
 // Reading: the received inbox (unread first), read status per recipient,
 // comments with replies (report.commented to the writer and the thread),
 // likes, one person's week on one page, full-text search (search.go,

@@ -59,5 +59,8 @@ export const reportApi = {
   missingExportUrl: (templateId: string, period: string, lang: string) =>
     '/api/v1/report/missing/export' + qs({ template_id: templateId, period }) + '&lang=' + encodeURIComponent(lang),
   stats: (templateId: string, periods = 6) => api.get<ReportStats>('/api/v1/report/stats?' + new URLSearchParams({ template_id: templateId, periods: String(periods) }).toString()),
+  /** the writer's own activity of a period as a proposed text (never saved by itself). */
+  suggestion: (templateId: string, period = '') =>
+    api.get<{ period: string; field_key: string; lines: string[]; text: string }>('/api/v1/report/suggestion' + qs({ template_id: templateId, period })),
   week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
 }

@@ -58,6 +58,7 @@ export default {
   prevWeek: 'Previous week',
   nextWeek: 'Next week',
   noReport: 'Not submitted',
+  suggest: { button: 'Fill from my activity', nothing: 'No approvals or meetings in this period' },
   stats: { nobody: 'Nobody due', lastN: 'Last {n}', submitted: 'Submitted', onTime: 'On time' },
   missing: {
     export: 'Export to Excel',

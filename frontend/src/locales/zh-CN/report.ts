@@ -58,6 +58,7 @@ export default {
   prevWeek: '上一周',
   nextWeek: '下一周',
   noReport: '未提交',
+  suggest: { button: '按本期工作填写', nothing: '本期没有可填入的审批或会议' },
   stats: { nobody: '无人应交', lastN: '近 {n} 期', submitted: '提交率', onTime: '按时率' },
   missing: {
     export: '导出 Excel',
