@@ -1,9 +1,12 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"tack/backend/report"
 )
@@ -83,7 +86,9 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 	private := []string{w.reports.daily.ID, w.reports.draft.ID, w.reports.comment, "salary draft"}
 	lists := []string{"/api/v1/reports/received", "/api/v1/reports/received?writer_id=" + w.alice.ID, "/api/v1/reports/sent",
 		"/api/v1/report/week?user_id=" + w.alice.ID, "/api/v1/report/week?user_id=" + w.alice.ID + "&date=2026-01-05",
-		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications"}
+		"/api/v1/report/missing?template_id=" + w.reports.dailyTpl, "/api/v1/notifications",
+		"/api/v1/reports/search?q=salary", "/api/v1/reports/search?q=salary&writer_id=" + w.alice.ID, "/api/v1/reports/search?q=review&template_id=" + w.reports.dailyTpl,
+		"/api/v1/report/stats?template_id=" + w.reports.dailyTpl, "/api/v1/report/suggestion?template_id=" + w.reports.dailyTpl}
 	for _, tok := range []string{w.bobT, w.admin} {
 		for _, l := range lists {
 			r := w.e.Do("GET", l, tok, nil)
@@ -103,8 +108,29 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 			}
 		}
 	}
-	// What bob was sent he reads.
+	// The missing list's workbook names nobody bob or the admin does not lead.
+	for _, tok := range []string{w.bobT, w.admin} {
+		r := w.e.Must(http.StatusOK, "GET", "/api/v1/report/missing/export?template_id="+w.reports.dailyTpl, tok, nil)
+		x, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x.GetRows(x.GetSheetList()[0])
+		x.Close()
+		for _, row := range rows[1:] {
+			if row[0] == w.alice.Name {
+				t.Errorf("the missing list's workbook shows alice: %q", rows)
+			}
+		}
+	}
+	// What bob was sent he reads, and finds; the admin finds nothing.
 	w.e.Must(http.StatusOK, "GET", "/api/v1/reports/"+w.reports.monthly.ID, w.bobT, nil)
+	if r := w.e.Must(http.StatusOK, "GET", "/api/v1/reports/search?q=salary", w.bobT, nil); !strings.Contains(string(r.Body), w.reports.monthly.ID) {
+		t.Errorf("bob does not find the monthly he was sent: %s", r.Body)
+	}
+	if r := w.e.Must(http.StatusOK, "GET", "/api/v1/reports/search?q=salary", w.admin, nil); strings.Contains(string(r.Body), w.reports.monthly.ID) {
+		t.Errorf("the admin finds alice's monthly: %s", r.Body)
+	}
 	if ev := w.eventReplay(t, w.bobT); strings.Contains(ev, w.reports.daily.ID) || strings.Contains(ev, w.reports.comment) {
 		t.Errorf("bob's event stream shows alice's daily: %s", ev)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"tack/backend/identity"
 	"tack/backend/report"
@@ -12,10 +14,14 @@ func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/report/templates", h.authed(h.reportTemplates))
 	mux.HandleFunc("GET /api/v1/report/templates/{id}", h.authed(h.reportTemplate))
 	mux.HandleFunc("GET /api/v1/report/missing", h.authed(h.reportMissing))
+	mux.HandleFunc("GET /api/v1/report/missing/export", h.authed(h.exportReportMissing))
+	mux.HandleFunc("GET /api/v1/report/stats", h.authed(h.reportStats))
+	mux.HandleFunc("GET /api/v1/report/suggestion", h.authed(h.reportSuggestion))
 	mux.HandleFunc("GET /api/v1/report/week", h.authed(h.reportWeek))
 	mux.HandleFunc("POST /api/v1/reports", h.authed(h.startReport))
 	mux.HandleFunc("GET /api/v1/reports/sent", h.authed(h.sentReports))
 	mux.HandleFunc("GET /api/v1/reports/received", h.authed(h.receivedReports))
+	mux.HandleFunc("GET /api/v1/reports/search", h.authed(h.searchReports))
 	mux.HandleFunc("GET /api/v1/reports/{id}", h.authed(h.getReport))
 	mux.HandleFunc("PUT /api/v1/reports/{id}", h.authed(h.saveReport))
 	mux.HandleFunc("DELETE /api/v1/reports/{id}", h.authed(h.deleteReport))
@@ -139,4 +145,37 @@ func (h *Handler) likeReport(w http.ResponseWriter, r *http.Request, a identity.
 func (h *Handler) unlikeReport(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	d, err := h.deps.Report.Like(r.Context(), a, r.PathValue("id"), false)
 	respond(w, r, http.StatusOK, d, err)
+}
+
+func (h *Handler) searchReports(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	f := report.SearchFilter{Q: q.Get("q"), WriterID: q.Get("writer_id"), TemplateID: q.Get("template_id"), From: q.Get("from"), To: q.Get("to")}
+	f.Limit, _ = pageParams(r)
+	items, err := h.deps.Report.Search(r.Context(), a, f)
+	respond(w, r, http.StatusOK, Page[report.Detail]{Items: items}, err)
+}
+
+func (h *Handler) exportReportMissing(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	name := "report-missing-" + strings.NewReplacer("/", "", "\\", "", `"`, "").Replace(q.Get("period"))
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
+	if err := h.deps.Report.MissingXLSX(r.Context(), a, q.Get("template_id"), q.Get("period"), q.Get("lang"), &lazyWriter{w: w}); err != nil {
+		w.Header().Del("Content-Disposition")
+		w.Header().Del("Content-Type")
+		writeError(w, r, err)
+	}
+}
+
+func (h *Handler) reportStats(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("periods"))
+	v, err := h.deps.Report.Stats(r.Context(), a, q.Get("template_id"), n)
+	respond(w, r, http.StatusOK, v, err)
+}
+
+func (h *Handler) reportSuggestion(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	v, err := h.deps.Report.Suggest(r.Context(), a, q.Get("template_id"), q.Get("period"))
+	respond(w, r, http.StatusOK, v, err)
 }

@@ -54,6 +54,10 @@ const (
 	ChatRead             = "chat.read"
 	ChatConversation     = "chat.conversation"
 	AttendanceFieldPunch = "attendance.field_punch"
+	// ReportReminder reminds an expected writer before the due time;
+	// ReportMissing is the leader's one summary of who has not written.
+	ReportReminder = "report.reminder"
+	ReportMissing  = "report.missing"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -84,6 +88,7 @@ var Payloads = map[string]any{
 	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
 
 	AttendanceFieldPunch: AttendancePunch{},
+	ReportReminder:       Report{}, ReportMissing: Report{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -326,6 +331,8 @@ type Report struct {
 	// Comment is report.commented's text (its start), By its author's name.
 	Comment string `json:"comment,omitempty"`
 	By      string `json:"by,omitempty"`
+	// Missing is report.missing's count of writers who have not written.
+	Missing int `json:"missing,omitempty"`
 }
 
 // AttendancePunch is the data of attendance.field_punch: a field punch (外勤)

@@ -14,13 +14,21 @@
 // due time is late. Its writer may change it for EditWindow after
 // submitting; each change keeps the previous text as a revision.
 //
+// A new report may start written: Suggest proposes the writer's own
+// activity of the period (Activity: approvals, meetings, action items) as
+// text the writer edits; it is never saved or sent by itself.
+//
 // Reading: the received inbox (unread first), read status per recipient,
 // comments with replies (report.commented to the writer and the thread),
-// likes, one person's week on one page. Who has not written: the expected
+// likes, one person's week on one page, full-text search (search.go,
+// backend/fulltext) over the submitted reports the reader may see, indexed
+// in the transaction that submits or edits a report. Who has not written: the expected
 // writers of a period are materialised (Job, or on first look) with their
 // leader then; people on approved leave on the due day are exempt, and a
 // daily on a rest day expects nobody. A leader sees those they lead, a
-// template's recipients all its writers.
+// template's recipients all its writers. Those who have not written are
+// reminded before the due time and their leader gets one summary after it,
+// both inside working hours only (remind.go).
 //
 // Who may do what (checked here): a report is visible to its writer and,
 // once submitted, to its recipients; nobody else, admins included, unless

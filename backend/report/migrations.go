@@ -85,5 +85,12 @@ CREATE TABLE report_expected (
 );
 CREATE INDEX report_expected_leader ON report_expected (leader_id, template_id, period);
 `},
+		reportIndex.Migration("report-0002-fts"),
+		{ID: "report-0003-fts-backfill", Func: backfillIndex},
+		{ID: "report-0004-reminders", SQL: `
+ALTER TABLE report_expected ADD COLUMN reminded_at TIMESTAMPTZ;
+ALTER TABLE report_expected ADD COLUMN summarized_at TIMESTAMPTZ;
+CREATE INDEX report_expected_due ON report_expected (due_at);
+`},
 	}
 }

@@ -262,7 +262,8 @@ func (s *Service) Materialise(ctx context.Context) error {
 	return nil
 }
 
-// Job materialises the expected writers as periods start.
+// Job materialises the expected writers as periods start and sends the
+// reminders and leaders' summaries (Remind).
 type Job struct{ S *Service }
 
 // Serve runs the job every 5 minutes until ctx ends.
@@ -272,6 +273,9 @@ func (j Job) Serve(ctx context.Context) error {
 	for {
 		if err := j.S.Materialise(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("report: expected writers job", "err", err)
+		}
+		if err := j.S.Remind(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("report: reminders job", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -125,6 +125,10 @@ type Expected struct {
 	DueAt        time.Time `json:"due_at"`
 	Exempt       string    `json:"exempt"` // "" or an Exempt* reason
 	CreatedAt    time.Time `json:"created_at"`
+	// RemindedAt and SummarizedAt mark the writer's reminder and the
+	// leader's summary as done (sent or dropped): each happens once.
+	RemindedAt   *time.Time `json:"-"`
+	SummarizedAt *time.Time `json:"-"`
 }
 
 // TableName keeps the table name stable.

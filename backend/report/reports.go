@@ -355,7 +355,13 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 			}
 			r.Form, r.EditedAt = form, &now
 		}
-		return bump(tx, &r, now)
+		if err := bump(tx, &r, now); err != nil {
+			return err
+		}
+		if r.Status == StatusSubmitted {
+			return indexReport(tx, r)
+		}
+		return nil
 	})
 	if err != nil {
 		return Detail{}, err
@@ -488,6 +494,9 @@ func (s *Service) Submit(ctx context.Context, actor identity.Actor, id string, i
 		r.Form, r.Status, r.SubmittedAt = form, StatusSubmitted, &now
 		r.Late = r.DueAt != nil && now.After(*r.DueAt)
 		if err := bump(tx, &r, now); err != nil {
+			return err
+		}
+		if err := indexReport(tx, r); err != nil {
 			return err
 		}
 		title := fmt.Sprintf("%s · %s", actor.Name, t.NameZh)

@@ -25,20 +25,24 @@ type Leaves interface {
 // exempts nobody for leave.
 type Deps struct {
 	Leaves Leaves
+	// Activity lists a writer's activity for a new report's suggestion
+	// (Suggest); none suggests nothing.
+	Activity []Activity
 }
 
 // Service is the work reports domain.
 type Service struct {
-	db     *gorm.DB
-	clock  clock.Clock
-	org    *org.Service
-	cal    *workcal.Service
-	leaves Leaves
+	db       *gorm.DB
+	clock    clock.Clock
+	org      *org.Service
+	cal      *workcal.Service
+	leaves   Leaves
+	activity []Activity
 }
 
 // NewService builds the reports service.
 func NewService(db *gorm.DB, clk clock.Clock, o *org.Service, cal *workcal.Service, deps Deps) *Service {
-	return &Service{db: db, clock: clk, org: o, cal: cal, leaves: deps.Leaves}
+	return &Service{db: db, clock: clk, org: o, cal: cal, leaves: deps.Leaves, activity: deps.Activity}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

@@ -29,6 +29,8 @@ export const EventType = {
   ChatRead: 'chat.read',
   ChatConversation: 'chat.conversation',
   AttendanceFieldPunch: 'attendance.field_punch',
+  ReportReminder: 'report.reminder',
+  ReportMissing: 'report.missing',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -154,6 +156,7 @@ export interface Report {
   late?: boolean
   comment?: string
   by?: string
+  missing?: number
 }
 
 export interface Message {
@@ -224,5 +227,7 @@ export interface EventPayloads {
   'chat.read': ReadMark
   'chat.conversation': Conversation
   'attendance.field_punch': AttendancePunch
+  'report.reminder': Report
+  'report.missing': Report
   'auth.streams_closed': Streams
 }

@@ -20,9 +20,15 @@ export type ExpectedState = 'missing' | 'pending' | 'late' | 'on_time' | 'exempt
 export interface ExpectedRow { user_id: string; name: string; department_id: string; state: ExpectedState; exempt?: string; report_id?: string; submitted_at?: string }
 export interface MissingView { template_id: string; cycle: Cycle; period: string; due_at: string | null; counts: Partial<Record<ExpectedState, number>>; rows: ExpectedRow[] }
 export interface WeekView { user_id: string; name: string; week: string; days: string[]; reports: Report[] }
+export interface ReportSearch { q: string; writer_id?: string; template_id?: string; from?: string; to?: string; limit?: number }
+export interface StatsRow {
+  department_id: string; name: string; expected: number; submitted: number; on_time: number; late: number; exempt: number
+  submission_rate: number; on_time_rate: number; sums: Record<string, number>
+}
+export interface ReportStats { template_id: string; cycle: Cycle; fields: Field[]; periods: { period: string; due_at: string | null; departments: StatsRow[]; total: StatsRow }[] }
 export interface ReportFilter { writer_id?: string; template_id?: string; period?: string; unread?: boolean; status?: string; cursor?: string; limit?: number }
 
-function qs(f: ReportFilter): string {
+function qs(f: ReportFilter | ReportSearch): string {
   const p = new URLSearchParams()
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '' && v !== false) p.set(k, String(v))
   const s = p.toString()
@@ -40,6 +46,8 @@ export const reportApi = {
   discard: (id: string) => api.del<void>('/api/v1/reports/' + id),
   sent: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/sent' + qs(f)),
   received: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/received' + qs(f)),
+  /** full text over the submitted reports the caller may see, newest first (backend/report/search.go). */
+  search: (f: ReportSearch) => api.get<Page<Report>>('/api/v1/reports/search' + qs(f)),
   revisions: (id: string) => api.get<Page<ReportRevision>>('/api/v1/reports/' + id + '/revisions').then((p) => p.items),
   comments: (id: string) => api.get<Page<ReportComment>>('/api/v1/reports/' + id + '/comments').then((p) => p.items),
   comment: (id: string, body: string, parentId?: string) => api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null }),
@@ -47,5 +55,12 @@ export const reportApi = {
   /** people to copy a report to (the directory's active colleagues). */
   people: (q = '') => api.get<Page<{ id: string; name: string; title: string }>>('/api/v1/users?limit=50&q=' + encodeURIComponent(q)).then((p) => p.items),
   missing: (templateId: string, period = '') => api.get<MissingView>('/api/v1/report/missing' + qs({ template_id: templateId, period })),
+  /** the missing list as an Excel workbook (a link: the session cookie authorises it). */
+  missingExportUrl: (templateId: string, period: string, lang: string) =>
+    '/api/v1/report/missing/export' + qs({ template_id: templateId, period }) + '&lang=' + encodeURIComponent(lang),
+  stats: (templateId: string, periods = 6) => api.get<ReportStats>('/api/v1/report/stats?' + new URLSearchParams({ template_id: templateId, periods: String(periods) }).toString()),
+  /** the writer's own activity of a period as a proposed text (never saved by itself). */
+  suggestion: (templateId: string, period = '') =>
+    api.get<{ period: string; field_key: string; lines: string[]; text: string }>('/api/v1/report/suggestion' + qs({ template_id: templateId, period })),
   week: (userId: string, date = '') => api.get<WeekView>('/api/v1/report/week?' + new URLSearchParams(date ? { user_id: userId, date } : { user_id: userId }).toString()),
 }

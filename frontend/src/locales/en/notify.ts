@@ -47,6 +47,8 @@ export default {
     org_password_reset: 'Your password was reset by {title}',
     report_submitted: 'New work report: {title}',
     report_commented: 'New comment on a work report: {title}',
+    report_reminder: 'Time to write your report: {title}',
+    report_missing: 'Reports not written: {title}',
   },
   field: {
     required: 'Required',

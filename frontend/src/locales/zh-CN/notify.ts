@@ -45,6 +45,8 @@ export default {
     org_user_deactivated: '用户已停用：{title}',
     report_submitted: '收到新日志：{title}',
     report_commented: '日志有新评论：{title}',
+    report_reminder: '该写日志了：{title}',
+    report_missing: '有人未交日志：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
     attendance_field_punch: '外勤打卡待查看：{title}',
   },

@@ -1,0 +1,173 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/audit"
+	"tack/backend/fulltext"
+	"tack/backend/identity"
+	"tack/backend/store"
+)
+
+// reportIndex is the full-text index of submitted reports (backend/fulltext):
+// a report's text is indexed when it is submitted and again when its writer
+// changes it; drafts are never indexed.
+var reportIndex = fulltext.Index{Table: "report_fts"}
+
+// formText is the searchable text of a form: its values, one a line (a line
+// break separates tokens, so no word spans two fields).
+func formText(form map[string]any) string {
+	keys := make([]string, 0, len(form))
+	for k := range form {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	var add func(v any)
+	add = func(v any) {
+		switch x := v.(type) {
+		case string:
+			b.WriteString(x)
+			b.WriteByte('\n')
+		case float64, int, int64, bool:
+			fmt.Fprintf(&b, "%v\n", x)
+		case []any:
+			for _, e := range x {
+				add(e)
+			}
+		case map[string]any:
+			for _, k := range []string{"name", "title", "text", "label"} {
+				if s, ok := x[k].(string); ok {
+					add(s)
+				}
+			}
+		}
+	}
+	for _, k := range keys {
+		add(form[k])
+	}
+	return b.String()
+}
+
+// indexReport writes a submitted report's text to the index, in the
+// transaction that submits or changes it.
+func indexReport(tx *gorm.DB, r Report) error {
+	return reportIndex.Put(tx, r.ID, formText(r.Form))
+}
+
+// backfillIndex indexes the reports submitted before search existed.
+func backfillIndex(tx *gorm.DB) error {
+	var rs []Report
+	if err := tx.Where("status = ?", StatusSubmitted).Order("submitted_at, id").Find(&rs).Error; err != nil {
+		return fmt.Errorf("report: backfill index: %w", err)
+	}
+	for _, r := range rs {
+		if err := indexReport(tx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SearchFilter is a full-text search over the submitted reports the reader
+// may see.
+type SearchFilter struct {
+	Q          string
+	WriterID   string
+	TemplateID string
+	From, To   string // submitted on these company days (YYYY-MM-DD, both included)
+	Limit      int
+}
+
+// AuditSearchRead is the audit action of reports a RoleReader holder found
+// by search that they could not read otherwise.
+const AuditSearchRead = "report.search_granted"
+
+// Search finds the submitted reports matching f.Q (any two-character Chinese
+// word, a phrase, Latin words by prefix) that the actor may see: their own,
+// those sent to them, and for a RoleReader holder every submitted report
+// (audited like a read). Newest first; at most f.Limit (50, ≤ 200).
+func (s *Service) Search(ctx context.Context, actor identity.Actor, f SearchFilter) ([]Detail, error) {
+	q := reportIndex.Parse(f.Q)
+	if q.Empty() {
+		return []Detail{}, nil
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	db := s.db.WithContext(ctx)
+	stmt := db.Scopes(q.Scope("reports AS r", "r.id", fulltext.Newest)).Where("r.status = ?", StatusSubmitted)
+	reader := actor.HasRole(RoleReader)
+	if !reader {
+		stmt = stmt.Where("(r.writer_id = ? OR r.id IN (?))", actor.UserID,
+			db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID))
+	}
+	if f.WriterID != "" {
+		stmt = stmt.Where("r.writer_id = ?", f.WriterID)
+	}
+	if f.TemplateID != "" {
+		stmt = stmt.Where("r.template_id = ?", f.TemplateID)
+	}
+	loc := s.cal.Location()
+	if f.From != "" {
+		d, err := time.ParseInLocation(time.DateOnly, f.From, loc)
+		if err != nil {
+			return nil, ErrBadPeriod.WithField("from", "invalid")
+		}
+		stmt = stmt.Where("r.submitted_at >= ?", d.UTC())
+	}
+	if f.To != "" {
+		d, err := time.ParseInLocation(time.DateOnly, f.To, loc)
+		if err != nil {
+			return nil, ErrBadPeriod.WithField("to", "invalid")
+		}
+		stmt = stmt.Where("r.submitted_at < ?", d.AddDate(0, 0, 1).UTC())
+	}
+	var rs []Report
+	if err := stmt.Select("r.*").Limit(limit).Find(&rs).Error; err != nil {
+		return nil, fmt.Errorf("report: search: %w", err)
+	}
+	if reader && len(rs) > 0 {
+		if err := s.auditGranted(ctx, actor, rs, f.Q); err != nil {
+			return nil, err
+		}
+	}
+	return s.details(ctx, actor, rs, false)
+}
+
+// auditGranted records the found reports a RoleReader holder is neither the
+// writer nor a recipient of.
+func (s *Service) auditGranted(ctx context.Context, actor identity.Actor, rs []Report, query string) error {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	var sent []string
+	if err := s.db.WithContext(ctx).Model(&Recipient{}).Where("user_id = ? AND report_id IN ?", actor.UserID, ids).
+		Pluck("report_id", &sent).Error; err != nil {
+		return fmt.Errorf("report: search recipients: %w", err)
+	}
+	mine := map[string]bool{}
+	for _, id := range sent {
+		mine[id] = true
+	}
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		for _, r := range rs {
+			if r.WriterID == actor.UserID || mine[r.ID] {
+				continue
+			}
+			if err := audit.Record(tx, audit.Entry{ActorID: actor.UserID, Action: AuditSearchRead, TargetType: "report", TargetID: r.ID,
+				Detail: map[string]any{"writer_id": r.WriterID, "period": r.Period, "query": query}, CreatedAt: s.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
