@@ -123,6 +123,9 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 	if err := tx.Create(&msg).Error; err != nil {
 		return "", fmt.Errorf("chat: insert message: %w", err)
 	}
+	if err := indexMessage(tx, &msg); err != nil {
+		return "", err
+	}
 	// Sending reads the conversation up to one's own message.
 	if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", convID, a.UserID, seq).
 		Update("read_seq", seq).Error; err != nil {
@@ -178,6 +181,32 @@ func (s *Service) ListMessages(ctx context.Context, a identity.Actor, convID str
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	return s.listMessages(db, a, convID, after, before, limit)
+}
+
+// ListAround returns the messages around sequence number seq (a search
+// result shown in context): up to limit/2 up to and including it, and the
+// rest after it. More says older messages remain, Newer that newer ones do.
+func (s *Service) ListAround(ctx context.Context, a identity.Actor, convID string, seq int64, limit int) (MessagePage, error) {
+	db := s.db.WithContext(ctx)
+	if _, _, err := membership(db, convID, a.UserID); err != nil {
+		return MessagePage{}, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	older, err := s.listMessages(db, a, convID, 0, seq+1, (limit+1)/2)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	newer, err := s.listMessages(db, a, convID, seq, 0, limit/2)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	return MessagePage{Items: append(older.Items, newer.Items...), More: older.More, Newer: newer.More}, nil
+}
+
+func (s *Service) listMessages(db *gorm.DB, a identity.Actor, convID string, after, before int64, limit int) (MessagePage, error) {
 	q := db.Where("conversation_id = ?", convID).Limit(limit + 1)
 	var ms []Message
 	switch {
@@ -332,6 +361,9 @@ func (s *Service) Edit(ctx context.Context, a identity.Actor, id string, req Edi
 			return fmt.Errorf("chat: edit: %w", err)
 		}
 		m.Body, m.EditedAt = req.Body, &now
+		if err := indexMessage(tx, m); err != nil {
+			return err
+		}
 		ids, err := memberIDs(tx, c.ID)
 		if err != nil {
 			return err
@@ -369,6 +401,9 @@ func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (Mess
 			return fmt.Errorf("chat: recall: %w", err)
 		}
 		m.Body, m.RecalledAt = "", &now
+		if err := indexMessage(tx, m); err != nil {
+			return err
+		}
 		ids, err := memberIDs(tx, c.ID)
 		if err != nil {
 			return err

@@ -64,5 +64,6 @@ export const errors = {
     recalled: 'The message was recalled',
     owner_cannot_leave: 'Hand the group over before leaving',
     stale_version: 'Someone else changed the group; reload and try again',
+    invalid_search: 'The search is not valid (check the dates)',
   },
 }

@@ -64,5 +64,6 @@ export const errors = {
     recalled: '消息已撤回',
     owner_cannot_leave: '群主请先转让群主再退出',
     stale_version: '群设置已被他人修改，请刷新后重试',
+    invalid_search: '搜索条件无效（请检查日期）',
   },
 }
