@@ -21,8 +21,7 @@ const MaxSearchResults = 50
 
 // SearchRequest searches the messages of the conversations the reader is a
 // member of now. ConversationID, SenderID, From and To narrow it (From
-// inclusive, To exclusive); Before pages on, from a previous page's last
-// message ID.
+// inclusive, To exclusive).
 type SearchRequest struct {
 	Q              string
 	ConversationID string
@@ -31,7 +30,7 @@ type SearchRequest struct {
 	Limit          int
 }
 
-// SearchHit is one message found, with where it is.
+// SearchHit is one message found (its conversation_id says where).
 type SearchHit struct {
 	MessageView
 }
@@ -115,4 +114,3 @@ func backfillIndex(tx *gorm.DB) error {
 		after = ms[len(ms)-1].ID
 	}
 }
-
