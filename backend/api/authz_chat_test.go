@@ -74,6 +74,7 @@ func chatSweepCases() []sweepCase {
 			sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", msg), want: hidden},
 			sweepCase{route: "POST /api/v1/chat/messages/{id}/forward", path: p("/api/v1/chat/messages/%/forward", msg), body: map[string]any{"conversation_ids": "{bobDirectList}"}, want: hidden},
 			sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", msg), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/messages/{id}/ding", path: p("/api/v1/chat/messages/%/ding", msg), body: map[string]any{}, want: hidden},
 		)
 	}
 	// A plain member of alice's group: reads it, changes nothing of hers.
@@ -87,6 +88,7 @@ func chatSweepCases() []sweepCase {
 		sweepCase{route: "PATCH /api/v1/chat/messages/{id}", path: p("/api/v1/chat/messages/%", inMember), body: map[string]any{"body": "x"}, want: refused},
 		sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", inMember), want: refused},
 		sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", inMember), want: refused},
+		sweepCase{route: "POST /api/v1/chat/messages/{id}/ding", path: p("/api/v1/chat/messages/%/ding", inMember), body: map[string]any{}, want: refused},
 		// Alice's IDs smuggled into bob's own direct chat.
 		sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", func(w *authzWorld) string { return w.chat.bobDirect }),
 			body: map[string]any{"body": "quote", "reply_to_id": "{aliceChatMsg}"}, want: badRef},

@@ -33,6 +33,7 @@ func (h *Handler) chatRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/chat/messages/{id}/recall", h.authed(h.recallMessage))
 	mux.HandleFunc("POST /api/v1/chat/messages/{id}/forward", h.authed(h.forwardMessage))
 	mux.HandleFunc("GET /api/v1/chat/messages/{id}/receipts", h.authed(h.messageReceipts))
+	mux.HandleFunc("POST /api/v1/chat/messages/{id}/ding", h.authed(h.dingUnread))
 }
 
 func (h *Handler) listConversations(w http.ResponseWriter, r *http.Request, a identity.Actor) {
@@ -215,4 +216,14 @@ func (h *Handler) forwardMessage(w http.ResponseWriter, r *http.Request, a ident
 func (h *Handler) messageReceipts(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	rc, err := h.deps.Chat.Receipts(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, rc, err)
+}
+
+func (h *Handler) dingUnread(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in chat.DingUnreadRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d, err := h.deps.Chat.DingUnread(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, http.StatusCreated, d, err)
 }

@@ -71,5 +71,6 @@ export const chatApi = {
     for (const [k, v] of Object.entries(q)) if (v) p.set(k, v)
     return api.get<{ items: Message[] }>('/api/v1/chat/search?' + p.toString()).then((r) => r.items)
   },
+  dingUnread: (id: string, message: string) => api.post<{ id: string; receipts: { user_id: string }[] }>(m(id) + '/ding', { message }),
   receipts: (id: string) => api.get<Receipts>(m(id) + '/receipts'),
 }
