@@ -20,7 +20,7 @@ func (a *App) startup(ctx context.Context) {
 	}
 	a.tray = StartTray(ctx, a)
 	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, Lang: a.lang.Get,
-		OnEvent: func(string) { a.tray.Refresh() }, OnConnect: func() { a.refreshLang(ctx) }}
+		OnEvent: func(string) { a.tray.Refresh() }, OnConnect: func() { a.refreshLang(ctx) }, Chat: &chatPrefs{}}
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()

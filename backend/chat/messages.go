@@ -139,7 +139,7 @@ func emitMessage(tx *gorm.DB, a identity.Actor, c *Conversation, m *Message, act
 	return notify.Emit(tx, &notify.Event{Type: event.ChatMessage, SubjectType: "chat", SubjectID: c.ID, ActorID: a.UserID,
 		Recipients: recipients, Data: event.Data(event.Message{Title: c.Name, Link: link(c.ID), ConversationID: c.ID,
 			MessageID: m.ID, Seq: m.Seq, Action: action, SenderID: m.SenderID, SenderName: a.Name, Body: shown(m),
-			Mentions: m.Mentions, MentionAll: m.MentionAll})})
+			Mentions: m.Mentions, MentionAll: m.MentionAll, Direct: c.Kind == KindDirect})})
 }
 
 // shown is the body a reader sees: nothing of a recalled message.
