@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"tack/backend/notify"
 	"tack/backend/server/servertest"
@@ -54,5 +55,27 @@ func TestDingTheUnread(t *testing.T) {
 		if r.Status != http.StatusTooManyRequests || key(t, r) != "ding.rate_limited" {
 			t.Fatalf("21st DING: %d %s", r.Status, r.Body)
 		}
+	})
+}
+
+// TestMentionAllLimitedPerGroup: three @all a day per group, then a
+// translated refusal; another group has its own three.
+func TestMentionAllLimitedPerGroup(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		w := newWorld(t, e)
+		g := w.group(w.ta1, "temporary", "g", w.a2.ID)
+		h := w.group(w.ta1, "temporary", "h", w.a2.ID)
+		for i := 0; i < 3; i++ {
+			w.send(w.ta1, g.ID, map[string]any{"body": "@所有人 开会", "mention_all": true})
+		}
+		r := e.Do("POST", "/api/v1/chat/conversations/"+g.ID+"/messages", w.ta1, map[string]any{"body": "@所有人 again", "mention_all": true})
+		if r.Status != http.StatusTooManyRequests || key(t, r) != "chat.mention_all_limit" {
+			t.Fatalf("4th @all: %d %s", r.Status, r.Body)
+		}
+		w.send(w.ta1, g.ID, map[string]any{"body": "no @all is fine"})
+		w.send(w.ta1, h.ID, map[string]any{"body": "@所有人 here", "mention_all": true})
+		e.Clock.Advance(25 * time.Hour)
+		w.send(w.ta1, g.ID, map[string]any{"body": "@所有人 next day", "mention_all": true})
 	})
 }

@@ -39,5 +39,6 @@
 // chat.add_forbidden, chat.project_forbidden, chat.mention_all_forbidden,
 // chat.archived, chat.org_managed, chat.recall_expired, chat.edit_expired,
 // chat.recalled, chat.owner_cannot_leave, chat.stale_version,
-// chat.invalid_search, chat.all_read.
+// chat.invalid_search, chat.all_read, chat.mention_all_limit (429: a group
+// gets MentionAllLimit @all in 24 hours).
 package chat

@@ -22,8 +22,12 @@ const (
 	MaxBodyLen   = 5000 // characters
 	MaxKeyLen    = 100
 	RecallWindow = 24 * time.Hour
-	EditWindow   = 15 * time.Minute
-	quoteLen     = 80
+	// MentionAllLimit is how many @all one group gets in MentionAllWindow:
+	// @all interrupts everyone, so it stays rare.
+	MentionAllLimit  = 3
+	MentionAllWindow = 24 * time.Hour
+	EditWindow       = 15 * time.Minute
+	quoteLen         = 80
 )
 
 // Send posts a message. Its sequence number is the conversation's next one,
@@ -104,6 +108,16 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 		}
 	}
 	now := s.clock.Now()
+	if req.MentionAll {
+		var n int64
+		if err := tx.Model(&Message{}).Where("conversation_id = ? AND mention_all = ? AND created_at > ?", convID, true, now.Add(-MentionAllWindow)).
+			Count(&n).Error; err != nil {
+			return "", fmt.Errorf("chat: count @all: %w", err)
+		}
+		if n >= MentionAllLimit {
+			return "", ErrMentionAllLimit
+		}
+	}
 	// Take the next sequence number: the UPDATE locks the row until commit,
 	// so a concurrent sender waits and then increments our value.
 	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Updates(map[string]any{

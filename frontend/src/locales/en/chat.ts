@@ -21,6 +21,7 @@ export default {
   recalled: '{name} recalled a message', youRecalled: 'You recalled a message',
   edited: 'edited', forwarded: 'Forwarded',
   reply: 'Reply', edit: 'Edit', recall: 'Recall', forward: 'Forward', copy: 'Copy',
+  mentionAllConfirm: "Notify all {n} members of this group? A group may {'@'}all three times a day.",
   dingUnread: 'DING the {n} unread', dingTitle: 'DING who has not read it', dingPrompt: 'A DING to the {n} members who have not read this message:', dingSend: 'Send DING', dingDone: 'DING sent to {n}',
   replyTo: 'Reply to {name}: ', cancelReply: 'Cancel reply',
   editTitle: 'Edit message', editSave: 'Save',
@@ -69,6 +70,7 @@ export const errors = {
     owner_cannot_leave: 'Hand the group over before leaving',
     stale_version: 'Someone else changed the group; reload and try again',
     invalid_search: 'The search is not valid (check the dates)',
+    mention_all_limit: "This group has used its three {'@'}all for today",
     all_read: 'Everyone has read this message',
   },
 }

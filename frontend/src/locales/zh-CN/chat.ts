@@ -21,6 +21,7 @@ export default {
   recalled: '{name} 撤回了一条消息', youRecalled: '你撤回了一条消息',
   edited: '已编辑', forwarded: '转发',
   reply: '回复', edit: '编辑', recall: '撤回', forward: '转发', copy: '复制',
+  mentionAllConfirm: "确定提醒本群全部 {n} 人吗？每个群每天最多 {'@'}所有人 3 次。",
   dingUnread: 'DING {n} 位未读成员', dingTitle: 'DING 未读的人', dingPrompt: '给 {n} 位未读这条消息的成员发送 DING：', dingSend: '发送 DING', dingDone: '已 DING {n} 人',
   replyTo: '回复 {name}：', cancelReply: '取消回复',
   editTitle: '编辑消息', editSave: '保存',
@@ -69,6 +70,7 @@ export const errors = {
     owner_cannot_leave: '群主请先转让群主再退出',
     stale_version: '群设置已被他人修改，请刷新后重试',
     invalid_search: '搜索条件无效（请检查日期）',
+    mention_all_limit: "本群今天的 3 次 {'@'}所有人 已用完",
     all_read: '所有人都已读这条消息',
   },
 }
