@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tack/backend/event"
 )
 
 // streamEvent is the part of an SSE event the desktop needs.
@@ -35,7 +37,9 @@ type Watcher struct {
 	OnConnect func()
 	Lang      func() string // language of the notifications; nil: Chinese
 	MaxWait   time.Duration // backoff ceiling; default 1 minute
-	lastID    int64
+	// Chat, when set, raises chat notifications (chatnotice.go); nil: none.
+	Chat   *chatPrefs
+	lastID int64
 }
 
 // Run follows the stream until ctx ends.
@@ -77,6 +81,9 @@ func (w *Watcher) follow(ctx context.Context) (got bool, err error) {
 	}
 	if w.OnConnect != nil {
 		w.OnConnect()
+	}
+	if w.Chat != nil {
+		w.Chat.load(ctx, w.Server)
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -122,6 +129,16 @@ func (w *Watcher) handle(b []byte) {
 		lang = w.Lang()
 	}
 	title, body, ok := notice(lang, ev)
+	if w.Chat != nil {
+		switch ev.Type {
+		case event.ChatConversation:
+			go w.Chat.load(context.Background(), w.Server)
+		case event.ChatMessage:
+			conv, _ := ev.Data["conversation_id"].(string)
+			me, muted := w.Chat.get(conv)
+			title, body, ok = chatNotice(lang, me, muted, ev)
+		}
+	}
 	if !ok {
 		return
 	}

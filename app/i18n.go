@@ -87,6 +87,9 @@ var shellTexts = map[string][2]string{
 	"meeting.where_online":        {"线上会议", "online"},
 	"meeting.body.when_where":     {"%s\n%s · %s", "%s\n%s · %s"},
 	"meeting.body.when":           {"%s\n%s", "%s\n%s"},
+	"tray.unread_chat":            {"Tack — %d 条未读通知，%d 条未读消息", "Tack — %d unread, %d chat messages"},
+	"notice.chat.direct":          {"Tack：%s", "Tack: %s"},
+	"notice.chat.mention":         {"Tack：%s 在「%s」中提到了你", "Tack: %s mentioned you in %s"},
 
 	"update.available":         {"Tack：新版本可用 %s", "Tack: new version %s available"},
 	"update.ready":             {"Tack %s 已下载并验证", "Tack %s downloaded and verified"},

@@ -30,7 +30,7 @@ func (a *App) startup(ctx context.Context) {
 			// Coming online (again) may be arriving at the office: the
 			// automatic punch looks once (punch.go).
 			go a.Punch.AutoCheck(ctx)
-		}}
+		}, Chat: &chatPrefs{}}
 	go w.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()

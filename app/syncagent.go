@@ -118,6 +118,7 @@ func syncDataDir(configDir, mode string, target *url.URL) string {
 // me is what the shell needs of the signed-in account; ok is false when
 // nobody is signed in or the server does not answer.
 type me struct {
+	ID     string `json:"id"`
 	Name   string `json:"name"`
 	Locale string `json:"locale"`
 }

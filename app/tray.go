@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -114,8 +113,10 @@ func (t *Tray) Refresh() {
 		t.quit.SetTitle(tr(lang, "tray.quit"))
 		t.punch.SetTitle(tr(lang, "tray.punch"))
 		if n, ok := t.count("/api/v1/notifications/unread-count", "count"); ok {
-			systray.SetTooltip(tr(lang, "tray.unread", n))
-			systray.SetTitle(fmt.Sprintf("Tack (%d)", n))
+			chat, _ := t.count("/api/v1/chat/unread", "total")
+			tip, title := trayUnread(lang, n, chat)
+			systray.SetTooltip(tip)
+			systray.SetTitle(title)
 		}
 		if n, ok := t.count("/api/v1/approvals/counts", "todo"); ok {
 			t.approvals.SetTitle(tr(lang, "tray.approvals", n))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"tack/backend/chat"
+	"tack/backend/server/servertest"
 )
 
 // chatWorld is alice's chat: a direct chat with the head, a temporary group
@@ -62,6 +63,8 @@ func chatSweepCases() []sweepCase {
 			sweepCase{route: "POST /api/v1/chat/conversations/{id}/read", path: p("/api/v1/chat/conversations/%/read", conv), body: map[string]any{"seq": 9}, want: hidden},
 			sweepCase{route: "GET /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages?after=0", conv), want: hidden},
 			sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", conv), body: map[string]any{"body": "hi"}, want: hidden},
+			sweepCase{route: "GET /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages?around=1", conv), want: hidden},
+			sweepCase{route: "GET /api/v1/chat/search", path: p("/api/v1/chat/search?q=after&conversation_id=%", conv), want: hidden},
 		)
 	}
 	for _, msg := range []func(w *authzWorld) string{after} {
@@ -71,10 +74,13 @@ func chatSweepCases() []sweepCase {
 			sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", msg), want: hidden},
 			sweepCase{route: "POST /api/v1/chat/messages/{id}/forward", path: p("/api/v1/chat/messages/%/forward", msg), body: map[string]any{"conversation_ids": "{bobDirectList}"}, want: hidden},
 			sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", msg), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/messages/{id}/ding", path: p("/api/v1/chat/messages/%/ding", msg), body: map[string]any{}, want: hidden},
 		)
 	}
 	// A plain member of alice's group: reads it, changes nothing of hers.
 	cases = append(cases,
+		sweepCase{route: "GET /api/v1/chat/search", path: p("/api/v1/chat/search?q=after"), want: 200,
+			why: "bob searches only the conversations he is in now: TestChatSearchFindsNothingOfOthers"},
 		sweepCase{route: "PATCH /api/v1/chat/conversations/{id}", path: p("/api/v1/chat/conversations/%", member), body: map[string]any{"name": "mine", "version": 1}, want: refused},
 		sweepCase{route: "POST /api/v1/chat/conversations/{id}/dissolve", path: p("/api/v1/chat/conversations/%/dissolve", member), want: refused},
 		sweepCase{route: "DELETE /api/v1/chat/conversations/{id}/members/{user}", path: p("/api/v1/chat/conversations/%/members/%", member, aliceID), want: refused},
@@ -82,6 +88,7 @@ func chatSweepCases() []sweepCase {
 		sweepCase{route: "PATCH /api/v1/chat/messages/{id}", path: p("/api/v1/chat/messages/%", inMember), body: map[string]any{"body": "x"}, want: refused},
 		sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", inMember), want: refused},
 		sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", inMember), want: refused},
+		sweepCase{route: "POST /api/v1/chat/messages/{id}/ding", path: p("/api/v1/chat/messages/%/ding", inMember), body: map[string]any{}, want: refused},
 		// Alice's IDs smuggled into bob's own direct chat.
 		sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", func(w *authzWorld) string { return w.chat.bobDirect }),
 			body: map[string]any{"body": "quote", "reply_to_id": "{aliceChatMsg}"}, want: badRef},
@@ -98,4 +105,26 @@ func (w *authzWorld) chatSnapshot(reads map[string]string) {
 		reads["/api/v1/chat/conversations/"+id+"/messages"] = w.aliceT
 	}
 	reads["/api/v1/chat/messages/"+w.chat.msgInMember+"/receipts"] = w.aliceT
+}
+
+// TestChatSearchFindsNothingOfOthers: bob, removed from alice's group, finds
+// neither what was said there after he left nor before; he finds what was
+// said in the group he is still in.
+func TestChatSearchFindsNothingOfOthers(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		w := newAuthzWorld(t, e)
+		for _, q := range []string{"after", "bob", "left", "Pay"} {
+			var page struct{ Items []chat.SearchHit }
+			e.Must(http.StatusOK, "GET", "/api/v1/chat/search?q="+q, w.bobT, nil).JSON(t, &page)
+			if len(page.Items) != 0 {
+				t.Fatalf("bob searching %q found %+v", q, page.Items)
+			}
+		}
+		var page struct{ Items []chat.SearchHit }
+		e.Must(http.StatusOK, "GET", "/api/v1/chat/search?q=noon", w.bobT, nil).JSON(t, &page)
+		if len(page.Items) != 1 || page.Items[0].ID != w.chat.msgInMember {
+			t.Fatalf("bob searching noon found %+v", page.Items)
+		}
+	})
 }

@@ -3,7 +3,9 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
+	"tack/backend/apperr"
 	"tack/backend/chat"
 	"tack/backend/identity"
 )
@@ -15,6 +17,7 @@ func (h *Handler) chatRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/chat/conversations", h.authed(h.createGroup))
 	mux.HandleFunc("POST /api/v1/chat/direct", h.authed(h.openDirect))
 	mux.HandleFunc("GET /api/v1/chat/unread", h.authed(h.chatUnread))
+	mux.HandleFunc("GET /api/v1/chat/search", h.authed(h.searchMessages))
 	mux.HandleFunc("GET /api/v1/chat/conversations/{id}", h.authed(h.getConversation))
 	mux.HandleFunc("PATCH /api/v1/chat/conversations/{id}", h.authed(h.updateGroup))
 	mux.HandleFunc("PUT /api/v1/chat/conversations/{id}/mine", h.authed(h.setMine))
@@ -30,6 +33,7 @@ func (h *Handler) chatRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/chat/messages/{id}/recall", h.authed(h.recallMessage))
 	mux.HandleFunc("POST /api/v1/chat/messages/{id}/forward", h.authed(h.forwardMessage))
 	mux.HandleFunc("GET /api/v1/chat/messages/{id}/receipts", h.authed(h.messageReceipts))
+	mux.HandleFunc("POST /api/v1/chat/messages/{id}/ding", h.authed(h.dingUnread))
 }
 
 func (h *Handler) listConversations(w http.ResponseWriter, r *http.Request, a identity.Actor) {
@@ -132,8 +136,41 @@ func (h *Handler) listMessages(w http.ResponseWriter, r *http.Request, a identit
 	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
 	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
 	limit, _ := pageParams(r)
+	if around, _ := strconv.ParseInt(q.Get("around"), 10, 64); around > 0 {
+		p, err := h.deps.Chat.ListAround(r.Context(), a, r.PathValue("id"), around, limit)
+		respond(w, r, http.StatusOK, p, err)
+		return
+	}
 	p, err := h.deps.Chat.ListMessages(r.Context(), a, r.PathValue("id"), after, before, limit)
 	respond(w, r, http.StatusOK, p, err)
+}
+
+// searchMessages: GET /api/v1/chat/search?q=&conversation_id=&sender_id=&from=&to=
+// (from and to are RFC 3339 times; to is exclusive).
+func (h *Handler) searchMessages(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	req := chat.SearchRequest{Q: q.Get("q"), ConversationID: q.Get("conversation_id"), SenderID: q.Get("sender_id")}
+	req.Limit, _ = pageParams(r)
+	var bad []string
+	for name, dst := range map[string]*time.Time{"from": &req.From, "to": &req.To} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				bad = append(bad, name)
+			}
+			*dst = t
+		}
+	}
+	if len(bad) > 0 {
+		err := apperr.Invalid("chat.invalid_search", "the search is not valid")
+		for _, f := range bad {
+			err = err.WithField(f, "invalid")
+		}
+		writeError(w, r, err)
+		return
+	}
+	hits, err := h.deps.Chat.Search(r.Context(), a, req)
+	respond(w, r, http.StatusOK, Page[chat.SearchHit]{Items: hits}, err)
 }
 
 func (h *Handler) sendMessage(w http.ResponseWriter, r *http.Request, a identity.Actor) {
@@ -179,4 +216,14 @@ func (h *Handler) forwardMessage(w http.ResponseWriter, r *http.Request, a ident
 func (h *Handler) messageReceipts(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	rc, err := h.deps.Chat.Receipts(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, rc, err)
+}
+
+func (h *Handler) dingUnread(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in chat.DingUnreadRequest
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	d, err := h.deps.Chat.DingUnread(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, http.StatusCreated, d, err)
 }

@@ -24,10 +24,21 @@
 // rows. A client that missed some catches up by sequence (ListMessages
 // after=<seq>), so nothing is lost or duplicated.
 //
+// Search: message bodies are in a full-text index (backend/fulltext, table
+// chat_message_fts) written in the transaction that sends, edits (re-index)
+// or recalls (removed) a message; a reader searches the conversations they
+// are a member of now, filtered in the same statement (search.go).
+//
+// DING the unread: a sender DINGs the members who have not read their
+// message through notify's DING service (its limits and receipts), about
+// the conversation (subject type "chat"; DingAccess says who may open it).
+//
 // Error keys: chat.not_found, chat.message_not_found, chat.user_not_found,
 // chat.invalid_conversation, chat.invalid_message, chat.forbidden,
 // chat.not_admin, chat.not_owner, chat.post_forbidden,
 // chat.add_forbidden, chat.project_forbidden, chat.mention_all_forbidden,
 // chat.archived, chat.org_managed, chat.recall_expired, chat.edit_expired,
-// chat.recalled, chat.owner_cannot_leave, chat.stale_version.
+// chat.recalled, chat.owner_cannot_leave, chat.stale_version,
+// chat.invalid_search, chat.all_read, chat.mention_all_limit (429: a group
+// gets MentionAllLimit @all in 24 hours).
 package chat

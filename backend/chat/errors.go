@@ -20,5 +20,6 @@ var (
 	ErrEditExpired     = apperr.Conflict("chat.edit_expired", "messages can be edited within 15 minutes")
 	ErrRecalled        = apperr.Conflict("chat.recalled", "the message was recalled")
 	ErrOwnerLeave      = apperr.Conflict("chat.owner_cannot_leave", "hand the group to someone else before leaving")
+	ErrMentionAllLimit = apperr.RateLimited("chat.mention_all_limit", "a group may @all at most 3 times in 24 hours")
 	ErrStale           = apperr.Conflict("chat.stale_version", "the group was changed by someone else; reload and try again")
 )

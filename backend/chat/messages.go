@@ -22,8 +22,12 @@ const (
 	MaxBodyLen   = 5000 // characters
 	MaxKeyLen    = 100
 	RecallWindow = 24 * time.Hour
-	EditWindow   = 15 * time.Minute
-	quoteLen     = 80
+	// MentionAllLimit is how many @all one group gets in MentionAllWindow:
+	// @all interrupts everyone, so it stays rare.
+	MentionAllLimit  = 3
+	MentionAllWindow = 24 * time.Hour
+	EditWindow       = 15 * time.Minute
+	quoteLen         = 80
 )
 
 // Send posts a message. Its sequence number is the conversation's next one,
@@ -104,6 +108,16 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 		}
 	}
 	now := s.clock.Now()
+	if req.MentionAll {
+		var n int64
+		if err := tx.Model(&Message{}).Where("conversation_id = ? AND mention_all = ? AND created_at > ?", convID, true, now.Add(-MentionAllWindow)).
+			Count(&n).Error; err != nil {
+			return "", fmt.Errorf("chat: count @all: %w", err)
+		}
+		if n >= MentionAllLimit {
+			return "", ErrMentionAllLimit
+		}
+	}
 	// Take the next sequence number: the UPDATE locks the row until commit,
 	// so a concurrent sender waits and then increments our value.
 	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Updates(map[string]any{
@@ -123,6 +137,9 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 	if err := tx.Create(&msg).Error; err != nil {
 		return "", fmt.Errorf("chat: insert message: %w", err)
 	}
+	if err := indexMessage(tx, &msg); err != nil {
+		return "", err
+	}
 	// Sending reads the conversation up to one's own message.
 	if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", convID, a.UserID, seq).
 		Update("read_seq", seq).Error; err != nil {
@@ -136,7 +153,7 @@ func emitMessage(tx *gorm.DB, a identity.Actor, c *Conversation, m *Message, act
 	return notify.Emit(tx, &notify.Event{Type: event.ChatMessage, SubjectType: "chat", SubjectID: c.ID, ActorID: a.UserID,
 		Recipients: recipients, Data: event.Data(event.Message{Title: c.Name, Link: link(c.ID), ConversationID: c.ID,
 			MessageID: m.ID, Seq: m.Seq, Action: action, SenderID: m.SenderID, SenderName: a.Name, Body: shown(m),
-			Mentions: m.Mentions, MentionAll: m.MentionAll})})
+			Mentions: m.Mentions, MentionAll: m.MentionAll, Direct: c.Kind == KindDirect})})
 }
 
 // shown is the body a reader sees: nothing of a recalled message.
@@ -178,6 +195,32 @@ func (s *Service) ListMessages(ctx context.Context, a identity.Actor, convID str
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
+	return s.listMessages(db, a, convID, after, before, limit)
+}
+
+// ListAround returns the messages around sequence number seq (a search
+// result shown in context): up to limit/2 up to and including it, and the
+// rest after it. More says older messages remain, Newer that newer ones do.
+func (s *Service) ListAround(ctx context.Context, a identity.Actor, convID string, seq int64, limit int) (MessagePage, error) {
+	db := s.db.WithContext(ctx)
+	if _, _, err := membership(db, convID, a.UserID); err != nil {
+		return MessagePage{}, err
+	}
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	older, err := s.listMessages(db, a, convID, 0, seq+1, (limit+1)/2)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	newer, err := s.listMessages(db, a, convID, seq, 0, limit/2)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	return MessagePage{Items: append(older.Items, newer.Items...), More: older.More, Newer: newer.More}, nil
+}
+
+func (s *Service) listMessages(db *gorm.DB, a identity.Actor, convID string, after, before int64, limit int) (MessagePage, error) {
 	q := db.Where("conversation_id = ?", convID).Limit(limit + 1)
 	var ms []Message
 	switch {
@@ -332,6 +375,9 @@ func (s *Service) Edit(ctx context.Context, a identity.Actor, id string, req Edi
 			return fmt.Errorf("chat: edit: %w", err)
 		}
 		m.Body, m.EditedAt = req.Body, &now
+		if err := indexMessage(tx, m); err != nil {
+			return err
+		}
 		ids, err := memberIDs(tx, c.ID)
 		if err != nil {
 			return err
@@ -369,6 +415,9 @@ func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (Mess
 			return fmt.Errorf("chat: recall: %w", err)
 		}
 		m.Body, m.RecalledAt = "", &now
+		if err := indexMessage(tx, m); err != nil {
+			return err
+		}
 		ids, err := memberIDs(tx, c.ID)
 		if err != nil {
 			return err

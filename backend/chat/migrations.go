@@ -57,5 +57,7 @@ CREATE TABLE chat_messages (
 CREATE UNIQUE INDEX chat_messages_seq ON chat_messages (conversation_id, seq);
 CREATE UNIQUE INDEX chat_messages_client_key ON chat_messages (conversation_id, sender_id, client_key);
 `},
+		messageIndex.Migration("chat-0002-fts"),
+		{ID: "chat-0003-fts-backfill", Func: backfillIndex},
 	}
 }

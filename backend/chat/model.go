@@ -223,6 +223,8 @@ type ReadRequest struct {
 type MessagePage struct {
 	Items []MessageView `json:"items"`
 	More  bool          `json:"more"`
+	// Newer says newer messages remain after a page around a sequence number.
+	Newer bool `json:"newer,omitempty"`
 }
 
 // Unread is the reader's unread total (muted conversations left out).

@@ -23,6 +23,8 @@ type Service struct {
 	db    *gorm.DB
 	clock clock.Clock
 	org   *org.Service
+	// dinger sends DINGs to the unread (SetDinger).
+	dinger Dinger
 }
 
 // NewService builds the chat service. Register OnUserChanged,

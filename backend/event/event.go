@@ -270,6 +270,7 @@ type Message struct {
 	Body           string   `json:"body"` // "" when recalled
 	Mentions       []string `json:"mentions"`
 	MentionAll     bool     `json:"mention_all"`
+	Direct         bool     `json:"direct"` // a direct chat (desktop notifications)
 }
 
 // ReadMark is the data of chat.read: UserID has read the conversation up to

@@ -19,7 +19,7 @@ import (
 // dingSubjects are what a person's DING may be about. ("notification" is
 // only for the escalation policy's own DINGs: a notification is its one
 // recipient's, so nobody else could open it.)
-var dingSubjects = []string{"", "approval", "meeting", "announcement"}
+var dingSubjects = []string{"", "approval", "meeting", "announcement", "chat"}
 
 // maxDingRecipients is how many people one DING reaches: a DING is a
 // nudge to named people, not a broadcast (announcements are those).

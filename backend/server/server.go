@@ -186,6 +186,8 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDeactivate(s.Chat.OnUserDeactivated)
 	s.Org.OnDepartmentChanged(s.Chat.OnDepartmentChanged)
 	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
+	s.Chat.SetDinger(s.Notify)
+	s.Notify.SetSubjectAccess("chat", s.Chat.DingAccess())
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,
 		Org:        s.Org,

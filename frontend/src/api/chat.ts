@@ -31,7 +31,8 @@ export interface Conversation {
 
 export interface Person { id: string; name: string }
 export interface Receipts { message_id: string; seq: number; read: Person[]; unread: Person[] }
-export interface MessagePage { items: Message[]; more: boolean }
+export interface MessagePage { items: Message[]; more: boolean; newer?: boolean }
+export interface SearchQuery { q: string; conversation_id?: string; sender_id?: string; from?: string; to?: string }
 export interface SendBody { client_key: string; body: string; mentions?: string[]; mention_all?: boolean; reply_to_id?: string }
 export interface GroupPatch { name?: string; post_policy?: Policy; add_policy?: Policy; include_sub?: boolean; version: number }
 
@@ -52,8 +53,9 @@ export const chatApi = {
   setRole: (id: string, userId: string, role: Role) => api.put<Conversation>(c(id) + '/members/' + userId + '/role', { role }),
   dissolve: (id: string) => api.post<Conversation>(c(id) + '/dissolve', {}),
   read: (id: string, seq: number) => api.post<Conversation>(c(id) + '/read', { seq }),
-  messages: (id: string, q: { before?: number; after?: number; limit?: number } = {}) => {
+  messages: (id: string, q: { before?: number; after?: number; around?: number; limit?: number } = {}) => {
     const p = new URLSearchParams()
+    if (q.around) p.set('around', String(q.around))
     if (q.before) p.set('before', String(q.before))
     if (q.after !== undefined) p.set('after', String(q.after))
     p.set('limit', String(q.limit ?? 50))
@@ -64,5 +66,11 @@ export const chatApi = {
   recall: (id: string) => api.post<Message>(m(id) + '/recall', {}),
   forward: (id: string, conversationIds: string[], clientKey: string) =>
     api.post<{ items: Message[] }>(m(id) + '/forward', { conversation_ids: conversationIds, client_key: clientKey }),
+  search: (q: SearchQuery) => {
+    const p = new URLSearchParams()
+    for (const [k, v] of Object.entries(q)) if (v) p.set(k, v)
+    return api.get<{ items: Message[] }>('/api/v1/chat/search?' + p.toString()).then((r) => r.items)
+  },
+  dingUnread: (id: string, message: string) => api.post<{ id: string; receipts: { user_id: string }[] }>(m(id) + '/ding', { message }),
   receipts: (id: string) => api.get<Receipts>(m(id) + '/receipts'),
 }

@@ -171,6 +171,7 @@ export interface Message {
   body: string
   mentions: string[]
   mention_all: boolean
+  direct: boolean
 }
 
 export interface ReadMark {

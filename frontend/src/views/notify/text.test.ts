@@ -73,6 +73,7 @@ describe('DING text and link', () => {
     expect(dingLink({ auto: true, subject_type: 'approval', subject_id: 'a1' })).toBe('/approvals/a1')
     expect(dingLink({ auto: false, subject_type: 'meeting', subject_id: 'm1' })).toBe('/meetings/m1')
     expect(dingLink({ auto: true, subject_type: 'announcement', subject_id: 'n1' })).toBe('/announcements/n1')
+    expect(dingLink({ auto: false, subject_type: 'chat', subject_id: 'c1' })).toBe('/chat/c1')
     expect(dingLink({ auto: true, subject_type: '', subject_id: '' })).toBe('/notifications')
     expect(dingLink({ auto: false, subject_type: '', subject_id: '' })).toBe('')
   })

@@ -85,12 +85,13 @@ export function dingText(t: Composer['t'], d: Pick<Ding, 'message'> & { content?
   return d.message // a kind this UI does not know yet: the server's English
 }
 
-// The page a DING is about: its approval, meeting or announcement; an
+// The page a DING is about: its approval, meeting, announcement or conversation; an
 // automatic DING about several unread notices opens the notification center.
 export function dingLink(d: Pick<Ding, 'auto' | 'subject_type' | 'subject_id'>): string {
   if (d.subject_type === 'approval') return '/approvals/' + d.subject_id
   if (d.subject_type === 'meeting') return '/meetings/' + d.subject_id
   if (d.subject_type === 'announcement') return '/announcements/' + d.subject_id
+  if (d.subject_type === 'chat') return '/chat/' + d.subject_id
   if (d.auto) return '/notifications'
   return ''
 }
