@@ -165,6 +165,15 @@ CREATE TABLE attendance_days (
 );
 CREATE INDEX attendance_days_date ON attendance_days (work_date, status);
 `},
+		{ID: "attendance-0002-jobs", SQL: `
+CREATE TABLE attendance_job_marks (
+	name TEXT PRIMARY KEY,
+	created_at TIMESTAMPTZ NOT NULL
+);
+ALTER TABLE attendance_settings ADD COLUMN remind_before_min INTEGER NOT NULL DEFAULT 10;
+ALTER TABLE attendance_settings ADD COLUMN remind_after_min INTEGER NOT NULL DEFAULT 30;
+ALTER TABLE attendance_settings ADD COLUMN summary_hour INTEGER NOT NULL DEFAULT 9;
+`},
 	}
 }
 

@@ -54,6 +54,8 @@ const (
 	ChatRead             = "chat.read"
 	ChatConversation     = "chat.conversation"
 	AttendanceFieldPunch = "attendance.field_punch"
+	AttendanceReminder   = "attendance.reminder"
+	AttendanceSummary    = "attendance.summary"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -84,6 +86,7 @@ var Payloads = map[string]any{
 	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
 
 	AttendanceFieldPunch: AttendancePunch{},
+	AttendanceReminder:   AttendanceRemind{}, AttendanceSummary: AttendanceDaySummary{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -334,4 +337,27 @@ type AttendancePunch struct {
 	Title string `json:"title"`
 	Link  string `json:"link"`
 	Note  string `json:"note"`
+}
+
+// AttendanceRemind is the data of attendance.reminder: the person has not
+// punched in before their shift starts (Kind "in") or out after it ended
+// (Kind "out"). Title is the shift's name, At the shift's start or end.
+type AttendanceRemind struct {
+	Title string `json:"title"`
+	Link  string `json:"link"`
+	Kind  string `json:"kind"`
+	Date  string `json:"date"`
+	At    string `json:"at"` // RFC 3339
+}
+
+// AttendanceDaySummary is the data of attendance.summary: the morning
+// summary of yesterday's exceptions to the employee. Title is the date.
+type AttendanceDaySummary struct {
+	Title        string   `json:"title"`
+	Link         string   `json:"link"`
+	Date         string   `json:"date"`
+	Status       string   `json:"status"`
+	Flags        []string `json:"flags"`
+	LateMinutes  int      `json:"late_minutes"`
+	EarlyMinutes int      `json:"early_minutes"`
 }

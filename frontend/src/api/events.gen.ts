@@ -29,6 +29,8 @@ export const EventType = {
   ChatRead: 'chat.read',
   ChatConversation: 'chat.conversation',
   AttendanceFieldPunch: 'attendance.field_punch',
+  AttendanceReminder: 'attendance.reminder',
+  AttendanceSummary: 'attendance.summary',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -191,6 +193,24 @@ export interface AttendancePunch {
   note: string
 }
 
+export interface AttendanceRemind {
+  title: string
+  link: string
+  kind: string
+  date: string
+  at: string
+}
+
+export interface AttendanceDaySummary {
+  title: string
+  link: string
+  date: string
+  status: string
+  flags: string[]
+  late_minutes: number
+  early_minutes: number
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -224,5 +244,7 @@ export interface EventPayloads {
   'chat.read': ReadMark
   'chat.conversation': Conversation
   'attendance.field_punch': AttendancePunch
+  'attendance.reminder': AttendanceRemind
+  'attendance.summary': AttendanceDaySummary
   'auth.streams_closed': Streams
 }

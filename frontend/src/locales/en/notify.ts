@@ -44,6 +44,8 @@ export default {
     announcement_published: 'New announcement: {title}',
     org_user_deactivated: 'User deactivated: {title}',
     attendance_field_punch: 'Field punch to review: {title}',
+    attendance_reminder: 'Attendance reminder: remember to punch ({title})',
+    attendance_summary: 'Attendance exceptions on {title}',
     org_password_reset: 'Your password was reset by {title}',
     report_submitted: 'New work report: {title}',
     report_commented: 'New comment on a work report: {title}',

@@ -47,6 +47,8 @@ export default {
     report_commented: '日志有新评论：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
     attendance_field_punch: '外勤打卡待查看：{title}',
+    attendance_reminder: '考勤提醒：别忘了打卡（{title}）',
+    attendance_summary: '{title} 的考勤异常',
   },
   field: {
     required: '必填',
