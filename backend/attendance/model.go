@@ -103,16 +103,16 @@ func (Network) TableName() string { return "attendance_networks" }
 
 // Settings are the company-wide attendance rules.
 type Settings struct {
-	ID        int       `gorm:"primaryKey" json:"-"`
-	MakeupCap int       `json:"makeup_cap"` // makeup punches per person per month
+	ID        int `gorm:"primaryKey" json:"-"`
+	MakeupCap int `json:"makeup_cap"` // makeup punches per person per month
 	// The days job (jobs.go): minutes before a shift / after it a person
 	// who has not punched is reminded (0: never), and the hour of the
 	// morning summary of yesterday's exceptions. Not editable yet.
-	RemindBefore int `gorm:"column:remind_before_min" json:"remind_before_min"`
-	RemindAfter  int `gorm:"column:remind_after_min" json:"remind_after_min"`
-	SummaryHour  int `json:"summary_hour"`
-	Version   int       `json:"version"`
-	UpdatedAt time.Time `json:"updated_at"`
+	RemindBefore int       `gorm:"column:remind_before_min" json:"remind_before_min"`
+	RemindAfter  int       `gorm:"column:remind_after_min" json:"remind_after_min"`
+	SummaryHour  int       `json:"summary_hour"`
+	Version      int       `json:"version"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.
