@@ -73,6 +73,12 @@ func (s *Service) onSubmit(tx *gorm.DB, h approval.Hooked) error {
 	if err := store.XactLock(tx, "attendance.makeup."+h.ApplicantID); err != nil {
 		return err
 	}
+	if locked, err := monthLocked(tx, h.ApplicantID, date); err != nil || locked {
+		if err == nil {
+			err = ErrMonthLocked
+		}
+		return err
+	}
 	st, err := loadSettings(tx)
 	if err != nil {
 		return err
@@ -195,6 +201,12 @@ func (s *Service) finishMakeup(tx *gorm.DB, h approval.Hooked) error {
 	}
 	if h.Status != approval.StatusApproved {
 		return nil
+	}
+	if locked, err := monthLocked(tx, m.UserID, m.WorkDate); err != nil || locked {
+		if err == nil {
+			err = ErrMonthLocked // confirmed while the request was pending: an administrator corrects it
+		}
+		return err
 	}
 	d, _ := s.parseDate(m.WorkDate)
 	p, err := s.planFor(tx, m.UserID, d)

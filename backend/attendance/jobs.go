@@ -69,6 +69,7 @@ type JobStats struct {
 	Closed       int `json:"closed"`       // days derived again after their punch window closed
 	Reminders    int `json:"reminders"`
 	Summaries    int `json:"summaries"`
+	Months       int `json:"months"` // department month reports compiled
 }
 
 type jobUser struct {
@@ -112,6 +113,18 @@ func (s *Service) RunDays(ctx context.Context) (JobStats, error) {
 		}
 		set, err := loadSettings(db)
 		if err != nil {
+			return err
+		}
+		// On the 1st (or the first pass after it) last month is compiled per department.
+		month := today.AddDate(0, 0, 1-today.Day()).AddDate(0, -1, 0).Format("2006-01")
+		if err := store.WriteTx(ctx, db, func(tx *gorm.DB) error {
+			first, err := once(tx, "months:"+month, now)
+			if err != nil || !first {
+				return err
+			}
+			st.Months, err = s.compileDue(tx, set, now)
+			return err
+		}); err != nil {
 			return err
 		}
 		for _, u := range users {

@@ -174,6 +174,24 @@ ALTER TABLE attendance_settings ADD COLUMN remind_before_min INTEGER NOT NULL DE
 ALTER TABLE attendance_settings ADD COLUMN remind_after_min INTEGER NOT NULL DEFAULT 30;
 ALTER TABLE attendance_settings ADD COLUMN summary_hour INTEGER NOT NULL DEFAULT 9;
 `},
+		{ID: "attendance-0003-months", SQL: `
+CREATE TABLE attendance_months (
+	department_id TEXT NOT NULL,
+	month TEXT NOT NULL,
+	status TEXT NOT NULL,
+	due_on TEXT NOT NULL DEFAULT '',
+	comment TEXT NOT NULL DEFAULT '',
+	confirmed_by TEXT NOT NULL DEFAULT '',
+	confirmed_at TIMESTAMPTZ,
+	chain_seq BIGINT NOT NULL DEFAULT 0,
+	chain_hash TEXT NOT NULL DEFAULT '',
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at TIMESTAMPTZ NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (department_id, month)
+);
+ALTER TABLE attendance_settings ADD COLUMN confirm_by_day INTEGER NOT NULL DEFAULT 5;
+`},
 	}
 }
 

@@ -111,6 +111,7 @@ type Settings struct {
 	RemindBefore int       `gorm:"column:remind_before_min" json:"remind_before_min"`
 	RemindAfter  int       `gorm:"column:remind_after_min" json:"remind_after_min"`
 	SummaryHour  int       `json:"summary_hour"`
+	ConfirmByDay int       `json:"confirm_by_day"` // heads confirm last month by this day
 	Version      int       `json:"version"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }

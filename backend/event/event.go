@@ -56,6 +56,7 @@ const (
 	AttendanceFieldPunch = "attendance.field_punch"
 	AttendanceReminder   = "attendance.reminder"
 	AttendanceSummary    = "attendance.summary"
+	AttendanceMonthReady = "attendance.month_ready"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -87,6 +88,7 @@ var Payloads = map[string]any{
 
 	AttendanceFieldPunch: AttendancePunch{},
 	AttendanceReminder:   AttendanceRemind{}, AttendanceSummary: AttendanceDaySummary{},
+	AttendanceMonthReady: AttendanceMonth{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -360,4 +362,15 @@ type AttendanceDaySummary struct {
 	Flags        []string `json:"flags"`
 	LateMinutes  int      `json:"late_minutes"`
 	EarlyMinutes int      `json:"early_minutes"`
+}
+
+// AttendanceMonth is the data of attendance.month_ready: last month's
+// report of a department for its head to confirm by DueOn. Title is the
+// department's name and the month.
+type AttendanceMonth struct {
+	Title        string `json:"title"`
+	Link         string `json:"link"`
+	Month        string `json:"month"`
+	DepartmentID string `json:"department_id"`
+	DueOn        string `json:"due_on"`
 }

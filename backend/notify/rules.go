@@ -35,6 +35,7 @@ var bodies = map[string]string{
 	event.AttendanceFieldPunch:    "Field punch to review: %s",
 	event.AttendanceReminder:      "Attendance reminder: remember to punch (%s)",
 	event.AttendanceSummary:       "Attendance exceptions on %s",
+	event.AttendanceMonthReady:    "Monthly attendance to confirm: %s",
 }
 
 // liveOnly are the types that reach live streams and the replay but make no

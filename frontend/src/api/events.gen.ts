@@ -31,6 +31,7 @@ export const EventType = {
   AttendanceFieldPunch: 'attendance.field_punch',
   AttendanceReminder: 'attendance.reminder',
   AttendanceSummary: 'attendance.summary',
+  AttendanceMonthReady: 'attendance.month_ready',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -211,6 +212,14 @@ export interface AttendanceDaySummary {
   early_minutes: number
 }
 
+export interface AttendanceMonth {
+  title: string
+  link: string
+  month: string
+  department_id: string
+  due_on: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -246,5 +255,6 @@ export interface EventPayloads {
   'attendance.field_punch': AttendancePunch
   'attendance.reminder': AttendanceRemind
   'attendance.summary': AttendanceDaySummary
+  'attendance.month_ready': AttendanceMonth
   'auth.streams_closed': Streams
 }

@@ -46,6 +46,7 @@ export default {
     attendance_field_punch: 'Field punch to review: {title}',
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',
     attendance_summary: 'Attendance exceptions on {title}',
+    attendance_month_ready: 'Monthly attendance to confirm: {title}',
     org_password_reset: 'Your password was reset by {title}',
     report_submitted: 'New work report: {title}',
     report_commented: 'New comment on a work report: {title}',
