@@ -40,11 +40,17 @@ func (h *Handler) attendanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/attendance/networks", h.authed(h.attendanceSaveNetwork))
 	mux.HandleFunc("PUT /api/v1/attendance/networks/{id}", h.authed(h.attendanceSaveNetwork))
 	mux.HandleFunc("DELETE /api/v1/attendance/networks/{id}", h.authed(h.attendanceDeleteNetwork))
+	mux.HandleFunc("GET /api/v1/attendance/balance", h.authed(h.attendanceBalance))
 	mux.HandleFunc("GET /api/v1/attendance/months", h.authed(h.attendanceMonths))
 	mux.HandleFunc("GET /api/v1/attendance/months/{dept}/{month}", h.authed(h.attendanceMonthSheet))
 	mux.HandleFunc("POST /api/v1/attendance/months/{dept}/{month}/confirm", h.authed(h.attendanceMonthDecide(true)))
 	mux.HandleFunc("POST /api/v1/attendance/months/{dept}/{month}/return", h.authed(h.attendanceMonthDecide(false)))
 	mux.HandleFunc("GET /api/v1/attendance/months/{dept}/{month}/export", h.authed(h.attendanceMonthExport))
+}
+
+func (h *Handler) attendanceBalance(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	b, err := h.deps.Attendance.MyBalance(r.Context(), a)
+	respond(w, r, http.StatusOK, b, err)
 }
 
 func (h *Handler) attendanceMonths(w http.ResponseWriter, r *http.Request, a identity.Actor) {

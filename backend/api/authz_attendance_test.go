@@ -123,6 +123,7 @@ func attendanceSweepCases() []sweepCase {
 		{route: "POST /api/v1/attendance/months/{dept}/{month}/return", path: p("/api/v1/attendance/months/%/2025-12/return", deptAID),
 			body: map[string]any{"version": 1, "comment": "x"}, want: hidden},
 		{route: "GET /api/v1/attendance/months/{dept}/{month}/export", path: p("/api/v1/attendance/months/%/2025-12/export", deptAID), want: hidden},
+		{route: "GET /api/v1/attendance/balance", path: p("/api/v1/attendance/balance"), want: 200, why: "bob's own leave balance"},
 		{route: "GET /api/v1/attendance/today", path: p("/api/v1/attendance/today"), want: 200, why: "bob's own day"},
 		{route: "GET /api/v1/attendance/settings", path: p("/api/v1/attendance/settings"), want: 200, why: "the makeup cap is company policy every employee reads"},
 	}

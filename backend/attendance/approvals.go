@@ -62,6 +62,9 @@ func formString(f map[string]any, k string) string {
 
 // onSubmit enforces the monthly makeup cap and that the day has a punch to make up.
 func (s *Service) onSubmit(tx *gorm.DB, h approval.Hooked) error {
+	if h.BuiltinKey == keyLeave {
+		return s.submitLeave(tx, h)
+	}
 	if h.BuiltinKey != keyMakeup {
 		return nil
 	}
@@ -112,7 +115,11 @@ func (s *Service) onFinish(tx *gorm.DB, h approval.Hooked) error {
 	switch h.BuiltinKey {
 	case keyMakeup:
 		return s.finishMakeup(tx, h)
-	case keyLeave, keyTrip, keyOuting:
+	case keyLeave:
+		if err := finishLeave(tx, h); err != nil {
+			return err
+		}
+	case keyTrip, keyOuting:
 	default:
 		return nil
 	}

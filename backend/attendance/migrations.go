@@ -192,6 +192,18 @@ CREATE TABLE attendance_months (
 );
 ALTER TABLE attendance_settings ADD COLUMN confirm_by_day INTEGER NOT NULL DEFAULT 5;
 `},
+		{ID: "attendance-0004-leave-claims", SQL: `
+CREATE TABLE attendance_leave_claims (
+	approval_id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	year INTEGER NOT NULL,
+	leave_type TEXT NOT NULL,
+	half_days INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
+`},
 	}
 }
 

@@ -100,6 +100,7 @@ export const errors = {
     shift_in_use: 'A group still works this shift',
     default_group: 'The default group cannot be deleted',
     month_locked: 'This month was confirmed and is locked; only an administrator can correct it',
+    leave_balance_exceeded: 'The request is longer than the leave you have left (annual leave or time off in lieu)',
     chain_broken: 'The attendance records do not verify',
   },
 }

@@ -99,6 +99,7 @@ export const errors = {
     shift_in_use: '还有考勤组在使用这个班次',
     default_group: '默认考勤组不能删除',
     month_locked: '本月考勤已确认并锁定，只有管理员可以更正',
+    leave_balance_exceeded: '请假时长超过了剩余的假期（年假或调休）',
     chain_broken: '考勤记录校验失败',
   },
 }
