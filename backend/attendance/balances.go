@@ -160,7 +160,11 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 	if err != nil {
 		return err
 	}
-	if (typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes) {
+	set, err := loadSettings(tx)
+	if err != nil {
+		return err
+	}
+	if set.LeaveBalanceCheck && ((typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes)) {
 		return ErrLeaveBalance
 	}
 	return tx.Create(&leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: year, LeaveType: typ, HalfDays: halves,

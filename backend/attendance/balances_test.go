@@ -16,6 +16,10 @@ func TestLeaveBalances(t *testing.T) {
 	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
+		// The check is off by default (settings.leave_balance_check, not editable yet).
+		if err := e.Server.DB.Exec("UPDATE attendance_settings SET leave_balance_check = ?", true).Error; err != nil {
+			t.Fatal(err)
+		}
 		leave := func(typ, start, end, endHalf string) servertest.Response {
 			return e.Do("POST", "/api/v1/approvals", c.empT, map[string]any{"template_id": c.tpl["leave"], "form": map[string]any{
 				"leave_type": typ, "period": map[string]any{"start": start, "end": end, "end_half": endHalf}, "reason": "rest"}})

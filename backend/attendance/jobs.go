@@ -82,8 +82,9 @@ type jobUser struct {
 // the expected day (so the team board and the month have it without anyone
 // opening a page) and derives it again once its punch window has closed
 // (pending becomes absent or missing_punch); it reminds people who have not
-// punched in N minutes before their shift or out M minutes after it (never
-// on a rest day, a holiday or while excused), and after the summary hour
+// punched in N minutes before their shift, or punched in but not out M
+// minutes after it (never on a rest day, a holiday or while excused), and
+// after the summary hour
 // tells each person yesterday's exceptions. Each action is once-only.
 func (s *Service) RunDays(ctx context.Context) (JobStats, error) {
 	var st JobStats
@@ -223,7 +224,9 @@ func (s *Service) remind(tx *gorm.DB, day Day, d time.Time, shifts map[string]Sh
 			return err
 		}
 	}
-	if set.RemindAfter > 0 && day.LastOut == nil && !now.Before(end.Add(time.Duration(set.RemindAfter)*time.Minute)) && now.Before(winEnd) {
+	// Out: only someone who came in (punched in) and has not punched out;
+	// a person who never came was reminded before the shift and is absent.
+	if set.RemindAfter > 0 && day.FirstIn != nil && day.LastOut == nil && !now.Before(end.Add(time.Duration(set.RemindAfter)*time.Minute)) && now.Before(winEnd) {
 		if err := send("out", end.Add(-time.Minute)); err != nil {
 			return err
 		}

@@ -203,6 +203,7 @@ CREATE TABLE attendance_leave_claims (
 	created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
+ALTER TABLE attendance_settings ADD COLUMN leave_balance_check BOOLEAN NOT NULL DEFAULT FALSE;
 `},
 	}
 }
