@@ -128,11 +128,23 @@ func (s *Service) RunDays(ctx context.Context) (JobStats, error) {
 		}); err != nil {
 			return err
 		}
+		// The markers already set today and for yesterday, so an idle pass opens no transaction.
+		var marks []string
+		if err := db.Model(&jobMark{}).Where("created_at >= ?", today.AddDate(0, 0, -1)).Pluck("name", &marks).Error; err != nil {
+			return fmt.Errorf("attendance: job marks: %w", err)
+		}
+		done := map[string]bool{}
+		for _, m := range marks {
+			done[m] = true
+		}
 		for _, u := range users {
 			if u.ID == org.System.UserID {
 				continue
 			}
 			joined := s.midnight(u.CreatedAt)
+			if !s.needsWork(u.ID, joined, dates, days, byID, set, done, now) {
+				continue
+			}
 			err := store.WriteTx(ctx, db, func(tx *gorm.DB) error {
 				for _, d := range dates {
 					if d.Before(joined) {
@@ -259,4 +271,45 @@ func (s *Service) summarise(tx *gorm.DB, day Day, closeAt, now time.Time, st *Jo
 		ActorID: org.System.UserID, Recipients: []string{day.UserID},
 		Data: event.Data(event.AttendanceDaySummary{Title: day.WorkDate, Link: "/attendance?month=" + day.WorkDate[:7], Date: day.WorkDate,
 			Status: day.Status, Flags: day.Flags, LateMinutes: day.LateMinutes, EarlyMinutes: day.EarlyMinutes})})
+}
+
+// needsWork reports whether a person has anything for this pass: a day to
+// materialise or close, a reminder due or yesterday's summary to send.
+func (s *Service) needsWork(userID string, joined time.Time, dates []time.Time, days map[string]Day, shifts map[string]Shift,
+	set Settings, done map[string]bool, now time.Time) bool {
+	today := dates[len(dates)-1]
+	for _, d := range dates {
+		if d.Before(joined) {
+			continue
+		}
+		key := d.Format(time.DateOnly)
+		day, ok := days[userID+"|"+key]
+		if !ok {
+			return true
+		}
+		closeAt := s.closeAt(day, d, shifts)
+		if day.ComputedAt.Before(closeAt) && !now.Before(closeAt) {
+			return true
+		}
+		if d.Equal(today) && day.DayType == DayWork {
+			if sh, ok := shifts[day.ShiftID]; ok {
+				r := sh.Rule()
+				start, end := d.Add(r.Start), d.Add(r.End)
+				_, winEnd := r.Window(d)
+				if set.RemindBefore > 0 && day.FirstIn == nil && day.LastOut == nil && !done["remind-in:"+userID+":"+key] &&
+					!now.Before(start.Add(-time.Duration(set.RemindBefore)*time.Minute)) && now.Before(start) {
+					return true
+				}
+				if set.RemindAfter > 0 && day.FirstIn != nil && day.LastOut == nil && !done["remind-out:"+userID+":"+key] &&
+					!now.Before(end.Add(time.Duration(set.RemindAfter)*time.Minute)) && now.Before(winEnd) {
+					return true
+				}
+			}
+		}
+		if d.Equal(today.AddDate(0, 0, -1)) && !now.Before(today.Add(time.Duration(set.SummaryHour)*time.Hour)) &&
+			!done["summary:"+userID+":"+key] && exceptional(day) && !day.ComputedAt.Before(closeAt) {
+			return true
+		}
+	}
+	return false
 }
