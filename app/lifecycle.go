@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"tack/backend/event"
 )
 
 // startup is OnStartup: restore the saved server, start tray and events.
@@ -22,7 +24,7 @@ func (a *App) startup(ctx context.Context) {
 	w := &Watcher{Server: a.Proxy, Notifier: a.Notifier, Lang: a.lang.Get,
 		OnEvent: func(typ string) {
 			a.tray.Refresh()
-			if typ == attendanceReminder || typ == attendancePunchReminder {
+			if typ == event.AttendanceReminder {
 				go a.Punch.AutoCheck(ctx) // the reminder comes inside the window
 			}
 		}, OnConnect: func() {

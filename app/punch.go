@@ -287,8 +287,8 @@ func (p *Proxy) Send(ctx context.Context, method, path string, body []byte) (*ht
 }
 
 // attendanceNotice is the OS notification of an attendance event: the
-// field punch waiting for the head's review, and a punch reminder (a kind
-// the server may add: attendance.reminder / attendance.punch_reminder).
+// field punch waiting for the head's review, and the punch reminder the
+// days job sends before and after a shift (attendance.reminder).
 func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool) {
 	switch ev.Type {
 	case event.AttendanceFieldPunch:
@@ -298,7 +298,7 @@ func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool)
 			body = fmt.Sprintf("%s · %s", a.Title, a.Note)
 		}
 		return tr(lang, "notice.field_punch"), body, true
-	case attendanceReminder, attendancePunchReminder:
+	case event.AttendanceReminder:
 		// attendance.reminder (att2): title is the shift's name, kind in|out,
 		// at the shift's start or end.
 		title, _ := ev.Data["title"].(string)
@@ -315,13 +315,6 @@ func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool)
 	}
 	return "", "", false
 }
-
-// The names a punch reminder event may take (attendance.reminder is on
-// the att2 branch, not on main yet; the notice is ready for either).
-const (
-	attendanceReminder      = "attendance.reminder"
-	attendancePunchReminder = "attendance.punch_reminder"
-)
 
 func (a *App) setAutoPunch(on bool) (bool, error) {
 	p, err := LoadPunchPrefs(a.ConfigDir)

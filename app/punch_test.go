@@ -212,7 +212,6 @@ func TestDesktopAttendanceNotices(t *testing.T) {
 			"at": time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local).Format(time.RFC3339)}, "Tack：打卡提醒", "上班打卡 09:00 · 默认班次"},
 		{langEN, "attendance.reminder", map[string]any{"title": "Day", "kind": "out",
 			"at": time.Date(2026, 12, 7, 18, 0, 0, 0, time.Local).Format(time.RFC3339)}, "Tack: Punch reminder", "Punch out from 18:00 · Day"},
-		{langEN, "attendance.punch_reminder", map[string]any{}, "Tack: Punch reminder", "Remember to punch."},
 	} {
 		title, body, ok := notice(s.lang, streamEvent{Type: s.typ, Data: s.data})
 		if !ok || title != s.title || body != s.body {

@@ -40,6 +40,52 @@ func (h *Handler) attendanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/attendance/networks", h.authed(h.attendanceSaveNetwork))
 	mux.HandleFunc("PUT /api/v1/attendance/networks/{id}", h.authed(h.attendanceSaveNetwork))
 	mux.HandleFunc("DELETE /api/v1/attendance/networks/{id}", h.authed(h.attendanceDeleteNetwork))
+	mux.HandleFunc("GET /api/v1/attendance/balance", h.authed(h.attendanceBalance))
+	mux.HandleFunc("GET /api/v1/attendance/months", h.authed(h.attendanceMonths))
+	mux.HandleFunc("GET /api/v1/attendance/months/{dept}/{month}", h.authed(h.attendanceMonthSheet))
+	mux.HandleFunc("POST /api/v1/attendance/months/{dept}/{month}/confirm", h.authed(h.attendanceMonthDecide(true)))
+	mux.HandleFunc("POST /api/v1/attendance/months/{dept}/{month}/return", h.authed(h.attendanceMonthDecide(false)))
+	mux.HandleFunc("GET /api/v1/attendance/months/{dept}/{month}/export", h.authed(h.attendanceMonthExport))
+}
+
+func (h *Handler) attendanceBalance(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	b, err := h.deps.Attendance.MyBalance(r.Context(), a)
+	respond(w, r, http.StatusOK, b, err)
+}
+
+func (h *Handler) attendanceMonths(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	ms, err := h.deps.Attendance.Months(r.Context(), a, r.URL.Query().Get("month"))
+	respond(w, r, http.StatusOK, map[string]any{"items": ms}, err)
+}
+
+func (h *Handler) attendanceMonthSheet(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	sh, err := h.deps.Attendance.MonthSheet(r.Context(), a, r.PathValue("dept"), r.PathValue("month"))
+	for i := range sh.Rows {
+		sh.Rows[i].Days = nil // the daily detail is in the export
+	}
+	respond(w, r, http.StatusOK, sh, err)
+}
+
+func (h *Handler) attendanceMonthDecide(confirm bool) func(http.ResponseWriter, *http.Request, identity.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+		var in attendance.MonthDecision
+		if err := decode(r, &in); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		rep, err := h.deps.Attendance.DecideMonth(r.Context(), a, r.PathValue("dept"), r.PathValue("month"), confirm, in)
+		respond(w, r, http.StatusOK, rep, err)
+	}
+}
+
+func (h *Handler) attendanceMonthExport(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	month := r.PathValue("month")
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="attendance-`+month+`.xlsx"`)
+	if err := h.deps.Attendance.ExportMonthXLSX(r.Context(), a, r.PathValue("dept"), month, r.URL.Query().Get("lang"), &lazyWriter{w: w}); err != nil {
+		w.Header().Del("Content-Disposition")
+		writeError(w, r, err)
+	}
 }
 
 func (h *Handler) attendanceToday(w http.ResponseWriter, r *http.Request, a identity.Actor) {

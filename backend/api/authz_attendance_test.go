@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/jpeg"
@@ -56,6 +57,10 @@ func (w *authzWorld) attendanceObjects(t *testing.T) {
 	var res attendance.PunchResult
 	servertestJSON(t, resp, &res)
 	w.att.fieldPunch, w.att.photo = res.Punch.ID, res.Punch.PhotoID
+	// Last month's reports (2025-12 on the test clock), as the days job compiles them on the 1st.
+	if _, err := e.Server.Attendance.RunDays(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // attendanceSnapshot: what bob's calls could change, read by its owners.
@@ -68,6 +73,7 @@ func (w *authzWorld) attendanceSnapshot() map[string]string {
 		"/api/v1/attendance/settings":                               w.admin,
 		"/api/v1/attendance/punches?from=2026-01-01&to=2026-01-31":  w.aliceT,
 		"/api/v1/attendance/punches/" + w.att.fieldPunch + "/photo": w.aliceT,
+		"/api/v1/attendance/months/" + w.deptA.ID + "/2025-12":      w.admin,
 	}
 }
 
@@ -110,6 +116,14 @@ func attendanceSweepCases() []sweepCase {
 		{route: "POST /api/v1/attendance/networks", path: p("/api/v1/attendance/networks"), body: netBody, want: refused},
 		{route: "PUT /api/v1/attendance/networks/{id}", path: p("/api/v1/attendance/networks/%", network), body: netBody, want: refused},
 		{route: "DELETE /api/v1/attendance/networks/{id}", path: p("/api/v1/attendance/networks/%", network), want: refused},
+		{route: "GET /api/v1/attendance/months", path: p("/api/v1/attendance/months?month=2025-12"), want: refused},
+		{route: "GET /api/v1/attendance/months/{dept}/{month}", path: p("/api/v1/attendance/months/%/2025-12", deptAID), want: hidden},
+		{route: "POST /api/v1/attendance/months/{dept}/{month}/confirm", path: p("/api/v1/attendance/months/%/2025-12/confirm", deptAID),
+			body: map[string]any{"version": 1}, want: hidden},
+		{route: "POST /api/v1/attendance/months/{dept}/{month}/return", path: p("/api/v1/attendance/months/%/2025-12/return", deptAID),
+			body: map[string]any{"version": 1, "comment": "x"}, want: hidden},
+		{route: "GET /api/v1/attendance/months/{dept}/{month}/export", path: p("/api/v1/attendance/months/%/2025-12/export", deptAID), want: hidden},
+		{route: "GET /api/v1/attendance/balance", path: p("/api/v1/attendance/balance"), want: 200, why: "bob's own leave balance"},
 		{route: "GET /api/v1/attendance/today", path: p("/api/v1/attendance/today"), want: 200, why: "bob's own day"},
 		{route: "GET /api/v1/attendance/settings", path: p("/api/v1/attendance/settings"), want: 200, why: "the makeup cap is company policy every employee reads"},
 	}

@@ -62,6 +62,9 @@ func formString(f map[string]any, k string) string {
 
 // onSubmit enforces the monthly makeup cap and that the day has a punch to make up.
 func (s *Service) onSubmit(tx *gorm.DB, h approval.Hooked) error {
+	if h.BuiltinKey == keyLeave {
+		return s.submitLeave(tx, h)
+	}
 	if h.BuiltinKey != keyMakeup {
 		return nil
 	}
@@ -71,6 +74,12 @@ func (s *Service) onSubmit(tx *gorm.DB, h approval.Hooked) error {
 	}
 	// One submitter at a time per person, so two racing requests cannot both take the last one.
 	if err := store.XactLock(tx, "attendance.makeup."+h.ApplicantID); err != nil {
+		return err
+	}
+	if locked, err := monthLocked(tx, h.ApplicantID, date); err != nil || locked {
+		if err == nil {
+			err = ErrMonthLocked
+		}
 		return err
 	}
 	st, err := loadSettings(tx)
@@ -106,7 +115,11 @@ func (s *Service) onFinish(tx *gorm.DB, h approval.Hooked) error {
 	switch h.BuiltinKey {
 	case keyMakeup:
 		return s.finishMakeup(tx, h)
-	case keyLeave, keyTrip, keyOuting:
+	case keyLeave:
+		if err := finishLeave(tx, h); err != nil {
+			return err
+		}
+	case keyTrip, keyOuting:
 	default:
 		return nil
 	}
@@ -195,6 +208,12 @@ func (s *Service) finishMakeup(tx *gorm.DB, h approval.Hooked) error {
 	}
 	if h.Status != approval.StatusApproved {
 		return nil
+	}
+	if locked, err := monthLocked(tx, m.UserID, m.WorkDate); err != nil || locked {
+		if err == nil {
+			err = ErrMonthLocked // confirmed while the request was pending: an administrator corrects it
+		}
+		return err
 	}
 	d, _ := s.parseDate(m.WorkDate)
 	p, err := s.planFor(tx, m.UserID, d)

@@ -120,49 +120,59 @@ func (s *Service) Month(ctx context.Context, a identity.Actor, userID, month str
 		if err := s.canSee(tx, a, userID); err != nil {
 			return err
 		}
-		var have []Day
-		last := first.AddDate(0, 1, -1).Format(time.DateOnly)
-		if err := tx.Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, first.Format(time.DateOnly), last).Find(&have).Error; err != nil {
-			return fmt.Errorf("attendance: days: %w", err)
-		}
-		byDate := map[string]Day{}
-		for _, d := range have {
-			byDate[d.WorkDate] = d
-		}
-		now := s.clock.Now()
-		today := s.midnight(now)
-		// Nobody is absent before they joined.
-		var joined []time.Time
-		if err := tx.Table("users").Where("id = ?", userID).Pluck("created_at", &joined).Error; err != nil {
-			return fmt.Errorf("attendance: user: %w", err)
-		}
-		start := first
-		if len(joined) == 1 && s.midnight(joined[0]).After(start) {
-			start = s.midnight(joined[0])
-		}
-		for d := first; d.Month() == first.Month() && !d.After(today); d = d.AddDate(0, 0, 1) {
-			key := d.Format(time.DateOnly)
-			day, ok := byDate[key]
-			if d.Before(start) && !ok {
-				// Before they joined only a day with punches (imported, corrected) counts.
-				var n int64
-				if err := tx.Model(&Punch{}).Where("user_id = ? AND work_date = ?", userID, key).Count(&n).Error; err != nil {
-					return fmt.Errorf("attendance: punches: %w", err)
-				}
-				if n == 0 {
-					continue
-				}
-			}
-			if !ok || s.stale(day, now) {
-				if day, err = s.recompute(tx, userID, key); err != nil {
-					return err
-				}
-			}
-			out = append(out, day)
-		}
-		return nil
+		var err error
+		out, err = s.monthDays(tx, userID, first)
+		return err
 	})
 	return out, err
+}
+
+// monthDays returns one person's days of the month starting at first, up to
+// today, deriving those not yet materialised or computed while still open.
+func (s *Service) monthDays(tx *gorm.DB, userID string, first time.Time) ([]Day, error) {
+	var out []Day
+	var have []Day
+	last := first.AddDate(0, 1, -1).Format(time.DateOnly)
+	if err := tx.Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, first.Format(time.DateOnly), last).Find(&have).Error; err != nil {
+		return nil, fmt.Errorf("attendance: days: %w", err)
+	}
+	byDate := map[string]Day{}
+	for _, d := range have {
+		byDate[d.WorkDate] = d
+	}
+	now := s.clock.Now()
+	today := s.midnight(now)
+	// Nobody is absent before they joined.
+	var joined []time.Time
+	if err := tx.Table("users").Where("id = ?", userID).Pluck("created_at", &joined).Error; err != nil {
+		return nil, fmt.Errorf("attendance: user: %w", err)
+	}
+	start := first
+	if len(joined) == 1 && s.midnight(joined[0]).After(start) {
+		start = s.midnight(joined[0])
+	}
+	for d := first; d.Month() == first.Month() && !d.After(today); d = d.AddDate(0, 0, 1) {
+		key := d.Format(time.DateOnly)
+		day, ok := byDate[key]
+		if d.Before(start) && !ok {
+			// Before they joined only a day with punches (imported, corrected) counts.
+			var n int64
+			if err := tx.Model(&Punch{}).Where("user_id = ? AND work_date = ?", userID, key).Count(&n).Error; err != nil {
+				return nil, fmt.Errorf("attendance: punches: %w", err)
+			}
+			if n == 0 {
+				continue
+			}
+		}
+		if !ok || s.stale(day, now) {
+			var err error
+			if day, err = s.recompute(tx, userID, key); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, day)
+	}
+	return out, nil
 }
 
 // BoardRow is one person on a head's board.

@@ -13,7 +13,13 @@
 //     intervals (approved leave, business trips, outings) and the day type
 //     from the company calendar (workcal). They are recomputed when a punch
 //     or correction lands and when an approval covering the day finishes
-//     (approvals.go, called in approval's transaction);
+//     (approvals.go, called in approval's transaction); the days job
+//     (jobs.go, every minute under store.WithJobLock) materialises every
+//     active person's days and derives them again once their punch window
+//     has closed, so absent and missing_punch appear without a page being
+//     opened; it sends the punch reminders (attendance.reminder) and the
+//     morning summary of yesterday's exceptions (attendance.summary), each
+//     once, guarded by a marker in attendance_job_marks;
 //   - an office punch stores the matched place or network and the distance,
 //     never a trail; a field punch (外勤) stores its coordinates, a note and a
 //     photo whose EXIF/APP segments are stripped (photo.go) before it is

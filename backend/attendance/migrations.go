@@ -165,6 +165,46 @@ CREATE TABLE attendance_days (
 );
 CREATE INDEX attendance_days_date ON attendance_days (work_date, status);
 `},
+		{ID: "attendance-0002-jobs", SQL: `
+CREATE TABLE attendance_job_marks (
+	name TEXT PRIMARY KEY,
+	created_at TIMESTAMPTZ NOT NULL
+);
+ALTER TABLE attendance_settings ADD COLUMN remind_before_min INTEGER NOT NULL DEFAULT 10;
+ALTER TABLE attendance_settings ADD COLUMN remind_after_min INTEGER NOT NULL DEFAULT 30;
+ALTER TABLE attendance_settings ADD COLUMN summary_hour INTEGER NOT NULL DEFAULT 9;
+`},
+		{ID: "attendance-0003-months", SQL: `
+CREATE TABLE attendance_months (
+	department_id TEXT NOT NULL,
+	month TEXT NOT NULL,
+	status TEXT NOT NULL,
+	due_on TEXT NOT NULL DEFAULT '',
+	comment TEXT NOT NULL DEFAULT '',
+	confirmed_by TEXT NOT NULL DEFAULT '',
+	confirmed_at TIMESTAMPTZ,
+	chain_seq BIGINT NOT NULL DEFAULT 0,
+	chain_hash TEXT NOT NULL DEFAULT '',
+	version INTEGER NOT NULL DEFAULT 1,
+	created_at TIMESTAMPTZ NOT NULL,
+	updated_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (department_id, month)
+);
+ALTER TABLE attendance_settings ADD COLUMN confirm_by_day INTEGER NOT NULL DEFAULT 5;
+`},
+		{ID: "attendance-0004-leave-claims", SQL: `
+CREATE TABLE attendance_leave_claims (
+	approval_id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	year INTEGER NOT NULL,
+	leave_type TEXT NOT NULL,
+	half_days INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
+ALTER TABLE attendance_settings ADD COLUMN leave_balance_check BOOLEAN NOT NULL DEFAULT FALSE;
+`},
 	}
 }
 

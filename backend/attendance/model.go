@@ -103,10 +103,21 @@ func (Network) TableName() string { return "attendance_networks" }
 
 // Settings are the company-wide attendance rules.
 type Settings struct {
-	ID        int       `gorm:"primaryKey" json:"-"`
-	MakeupCap int       `json:"makeup_cap"` // makeup punches per person per month
-	Version   int       `json:"version"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        int `gorm:"primaryKey" json:"-"`
+	MakeupCap int `json:"makeup_cap"` // makeup punches per person per month
+	// The days job (jobs.go): minutes before a shift / after it a person
+	// who has not punched is reminded (0: never), and the hour of the
+	// morning summary of yesterday's exceptions. Not editable yet.
+	RemindBefore int `gorm:"column:remind_before_min" json:"remind_before_min"`
+	RemindAfter  int `gorm:"column:remind_after_min" json:"remind_after_min"`
+	SummaryHour  int `json:"summary_hour"`
+	ConfirmByDay int `json:"confirm_by_day"` // heads confirm last month by this day
+	// LeaveBalanceCheck refuses annual / 调休 requests beyond the balance
+	// (balances.go). Off by default until the approval suite's fixtures
+	// (many multi-day annual requests by one person) are adjusted.
+	LeaveBalanceCheck bool      `json:"leave_balance_check"`
+	Version           int       `json:"version"`
+	UpdatedAt         time.Time `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.

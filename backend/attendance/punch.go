@@ -245,12 +245,25 @@ func (s *Service) Correct(ctx context.Context, a identity.Actor, in CorrectionRe
 			p.Voids, p.At, p.WorkDate = old.ID, s.clock.Now(), old.WorkDate
 		} else {
 			p.At = *in.At
+			d, err := s.workDateOf(tx, p.UserID, p.At)
+			if err != nil {
+				return err
+			}
+			p.WorkDate = d
+		}
+		// A confirmed month is locked: only an administrator still corrects it (audited as such).
+		locked, err := monthLocked(tx, in.UserID, p.WorkDate)
+		if err != nil {
+			return err
+		}
+		if locked && !a.IsAdmin() {
+			return ErrMonthLocked
 		}
 		if err := s.land(tx, &p, &out); err != nil {
 			return err
 		}
 		return record(tx, a, "punch.correct", "attendance_punch", p.ID, map[string]any{"user_id": in.UserID, "voids": in.Voids,
-			"at": p.At, "reason": in.Reason})
+			"at": p.At, "reason": in.Reason, "locked_month": locked})
 	})
 	return out, err
 }

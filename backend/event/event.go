@@ -56,8 +56,11 @@ const (
 	AttendanceFieldPunch = "attendance.field_punch"
 	// ReportReminder reminds an expected writer before the due time;
 	// ReportMissing is the leader's one summary of who has not written.
-	ReportReminder = "report.reminder"
-	ReportMissing  = "report.missing"
+	ReportReminder       = "report.reminder"
+	ReportMissing        = "report.missing"
+	AttendanceReminder   = "attendance.reminder"
+	AttendanceSummary    = "attendance.summary"
+	AttendanceMonthReady = "attendance.month_ready"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -89,6 +92,8 @@ var Payloads = map[string]any{
 
 	AttendanceFieldPunch: AttendancePunch{},
 	ReportReminder:       Report{}, ReportMissing: Report{},
+	AttendanceReminder: AttendanceRemind{}, AttendanceSummary: AttendanceDaySummary{},
+	AttendanceMonthReady: AttendanceMonth{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -342,4 +347,38 @@ type AttendancePunch struct {
 	Title string `json:"title"`
 	Link  string `json:"link"`
 	Note  string `json:"note"`
+}
+
+// AttendanceRemind is the data of attendance.reminder: the person has not
+// punched in before their shift starts (Kind "in") or out after it ended
+// (Kind "out"). Title is the shift's name, At the shift's start or end.
+type AttendanceRemind struct {
+	Title string `json:"title"`
+	Link  string `json:"link"`
+	Kind  string `json:"kind"`
+	Date  string `json:"date"`
+	At    string `json:"at"` // RFC 3339
+}
+
+// AttendanceDaySummary is the data of attendance.summary: the morning
+// summary of yesterday's exceptions to the employee. Title is the date.
+type AttendanceDaySummary struct {
+	Title        string   `json:"title"`
+	Link         string   `json:"link"`
+	Date         string   `json:"date"`
+	Status       string   `json:"status"`
+	Flags        []string `json:"flags"`
+	LateMinutes  int      `json:"late_minutes"`
+	EarlyMinutes int      `json:"early_minutes"`
+}
+
+// AttendanceMonth is the data of attendance.month_ready: last month's
+// report of a department for its head to confirm by DueOn. Title is the
+// department's name and the month.
+type AttendanceMonth struct {
+	Title        string `json:"title"`
+	Link         string `json:"link"`
+	Month        string `json:"month"`
+	DepartmentID string `json:"department_id"`
+	DueOn        string `json:"due_on"`
 }

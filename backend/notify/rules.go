@@ -33,6 +33,9 @@ var bodies = map[string]string{
 	event.ReportSubmitted:         "New work report: %s",
 	event.ReportCommented:         "New comment on a work report: %s",
 	event.AttendanceFieldPunch:    "Field punch to review: %s",
+	event.AttendanceReminder:      "Attendance reminder: remember to punch (%s)",
+	event.AttendanceSummary:       "Attendance exceptions on %s",
+	event.AttendanceMonthReady:    "Monthly attendance to confirm: %s",
 }
 
 // liveOnly are the types that reach live streams and the replay but make no

@@ -146,6 +146,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(approval.Job{S: s.Approval})
 	s.Org.OnDeactivate(s.Approval.OnUserDeactivated)
 	s.Attendance = attendance.NewService(db, clk, s.Workcal.Location())
+	s.AddJob(attendance.Job{S: s.Attendance})
 	if err := s.Attendance.EnsureDefaults(ctx); err != nil {
 		_ = store.Close(db)
 		return nil, err

@@ -38,6 +38,16 @@ export interface PunchResult { punch: Punch; day: Day }
 export interface BoardRow { user_id: string; name: string; department_id: string; day: Day; punches: Punch[] }
 export interface Board { date: string; counts: Record<string, number>; rows: BoardRow[] }
 export interface Position { lat: number; lng: number; accuracy: number }
+export interface MonthReport {
+  department_id: string; month: string; name: string; status: 'open' | 'returned' | 'confirmed'; due_on: string; comment: string
+  confirmed_by: string; confirmed_at: string | null; chain_seq: number; chain_hash: string; version: number
+}
+export interface MonthRow {
+  user_id: string; name: string; days_due: number; days_worked: number; late_count: number; late_minutes: number
+  early_count: number; early_minutes: number; missing_count: number; absent_days: number; field_days: number
+  leave_minutes: Record<string, number>; overtime_minutes: number; makeup_used: number
+}
+export interface MonthSheet { report: MonthReport; rows: MonthRow[]; locked: boolean; can_decide: boolean }
 
 const base = '/api/v1/attendance'
 
@@ -73,4 +83,12 @@ export const attendanceApi = {
   networks: () => api.get<Page<Network>>(base + '/networks'),
   saveNetwork: (n: Partial<Network>) => n.id ? api.put<Network>(`${base}/networks/${n.id}`, n) : api.post<Network>(base + '/networks', n),
   deleteNetwork: (id: string) => api.del<void>(`${base}/networks/${id}`),
+  months: (month: string) => api.get<Page<MonthReport>>(`${base}/months?month=${month}`),
+  monthSheet: (dept: string, month: string) => api.get<MonthSheet>(`${base}/months/${encodeURIComponent(dept)}/${month}`),
+  confirmMonth: (dept: string, month: string, version: number) =>
+    api.post<MonthReport>(`${base}/months/${encodeURIComponent(dept)}/${month}/confirm`, { version }),
+  returnMonth: (dept: string, month: string, version: number, comment: string) =>
+    api.post<MonthReport>(`${base}/months/${encodeURIComponent(dept)}/${month}/return`, { version, comment }),
+  monthExportUrl: (dept: string, month: string, lang: string) =>
+    `${base}/months/${encodeURIComponent(dept)}/${month}/export?lang=${encodeURIComponent(lang)}`,
 }

@@ -31,6 +31,9 @@ export const EventType = {
   AttendanceFieldPunch: 'attendance.field_punch',
   ReportReminder: 'report.reminder',
   ReportMissing: 'report.missing',
+  AttendanceReminder: 'attendance.reminder',
+  AttendanceSummary: 'attendance.summary',
+  AttendanceMonthReady: 'attendance.month_ready',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -195,6 +198,32 @@ export interface AttendancePunch {
   note: string
 }
 
+export interface AttendanceRemind {
+  title: string
+  link: string
+  kind: string
+  date: string
+  at: string
+}
+
+export interface AttendanceDaySummary {
+  title: string
+  link: string
+  date: string
+  status: string
+  flags: string[]
+  late_minutes: number
+  early_minutes: number
+}
+
+export interface AttendanceMonth {
+  title: string
+  link: string
+  month: string
+  department_id: string
+  due_on: string
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -230,5 +259,8 @@ export interface EventPayloads {
   'attendance.field_punch': AttendancePunch
   'report.reminder': Report
   'report.missing': Report
+  'attendance.reminder': AttendanceRemind
+  'attendance.summary': AttendanceDaySummary
+  'attendance.month_ready': AttendanceMonth
   'auth.streams_closed': Streams
 }

@@ -54,6 +54,17 @@ export default {
     approve: 'Confirm', reject: 'Reject', photo: 'Photo', empty: 'Nobody here',
     forbidden: 'You head no department, so there is no team board for you',
   },
+  monthly: {
+    title: 'Monthly attendance', nav: 'Monthly attendance', month: 'Month', departments: 'Departments',
+    empty: 'No report for this month yet (last month is compiled on the 1st)',
+    due: 'Please confirm by {date}', status: { open: 'To confirm', returned: 'Sent back', confirmed: 'Confirmed' },
+    locked: 'This month is confirmed and locked; only an administrator can still correct it', comment: 'Corrections asked',
+    confirm: 'Confirm', sendBack: 'Send back', export: 'Export Excel', confirmAsk: 'Confirming locks this month. Continue?',
+    sendBackAsk: 'Say what must be corrected', confirmed: 'Confirmed', returned: 'Sent back',
+    daysDue: 'Days due', daysWorked: 'Worked', late: 'Late', early: 'Early', missing: 'Missing', absent: 'Absent', field: 'Field',
+    overtime: 'Overtime', makeup: 'Makeups', leave: 'Leave', times: '{n}×', minutes: '{n} min', days: '{n} d', hours: '{n} h',
+    forbidden: 'Only department heads and attendance admins see monthly attendance',
+  },
   settings: {
     title: 'Attendance settings',
     groups: 'Groups', shifts: 'Shifts', places: 'Places', networks: 'Networks', rules: 'Rules',
@@ -91,6 +102,8 @@ export const errors = {
     not_field: 'Only field punches are reviewed',
     shift_in_use: 'A group still works this shift',
     default_group: 'The default group cannot be deleted',
+    month_locked: 'This month was confirmed and is locked; only an administrator can correct it',
+    leave_balance_exceeded: 'The request is longer than the leave you have left (annual leave or time off in lieu)',
     chain_broken: 'The attendance records do not verify',
   },
 }

@@ -54,6 +54,16 @@ export default {
     approve: '确认', reject: '驳回', photo: '照片', empty: '没有人员',
     forbidden: '你不是部门负责人，看不到团队考勤',
   },
+  monthly: {
+    title: '月度考勤', nav: '月度考勤', month: '月份', departments: '部门', empty: '这个月还没有汇总（每月 1 日自动生成上月汇总）',
+    due: '请在 {date} 前确认', status: { open: '待确认', returned: '已退回修改', confirmed: '已确认' },
+    locked: '本月已确认并锁定，之后的更正只能由管理员进行', comment: '退回意见',
+    confirm: '确认无误', sendBack: '退回修改', export: '导出 Excel', confirmAsk: '确认后本月考勤将锁定，确定吗？',
+    sendBackAsk: '请写明需要更正的内容', confirmed: '已确认', returned: '已退回',
+    daysDue: '应出勤', daysWorked: '出勤', late: '迟到', early: '早退', missing: '缺卡', absent: '旷工', field: '外勤',
+    overtime: '加班', makeup: '补卡', leave: '请假', times: '{n} 次', minutes: '{n} 分钟', days: '{n} 天', hours: '{n} 小时',
+    forbidden: '只有部门负责人和考勤管理员可以查看月度考勤',
+  },
   settings: {
     title: '考勤设置',
     groups: '考勤组', shifts: '班次', places: '办公地点', networks: '办公网络', rules: '规则',
@@ -91,6 +101,8 @@ export const errors = {
     not_field: '只有外勤打卡需要查看',
     shift_in_use: '还有考勤组在使用这个班次',
     default_group: '默认考勤组不能删除',
+    month_locked: '本月考勤已确认并锁定，只有管理员可以更正',
+    leave_balance_exceeded: '请假时长超过了剩余的假期（年假或调休）',
     chain_broken: '考勤记录校验失败',
   },
 }

@@ -7,6 +7,8 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'attendance.title', nav: { label: 'attendance.nav', icon: 'Clock', order: 25 } } },
   { path: '/attendance/team', name: 'attendance-team', component: () => import('../../views/attendance/TeamBoard.vue'),
     meta: { title: 'attendance.board.title', roles: ['dept_head', 'attendance_admin'], nav: { label: 'attendance.teamNav', icon: 'DataBoard', order: 26 } } },
+  { path: '/attendance/months', name: 'attendance-months', component: () => import('../../views/attendance/MonthReport.vue'),
+    meta: { title: 'attendance.monthly.title', roles: ['dept_head', 'attendance_admin'], nav: { label: 'attendance.monthly.nav', icon: 'Calendar', order: 27 } } },
   { path: '/attendance/settings', name: 'attendance-settings', component: () => import('../../views/attendance/AttendanceSettings.vue'),
     meta: { title: 'attendance.settings.title', roles: ['attendance_admin'], nav: { label: 'attendance.settingsNav', icon: 'Setting', order: 91 } } },
 ]

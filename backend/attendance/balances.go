@@ -1,0 +1,180 @@
+package attendance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tack/backend/apperr"
+	"tack/backend/approval"
+	"tack/backend/identity"
+	"tack/backend/store"
+)
+
+// Leave balances: annual leave (年假) by seniority and time off in lieu
+// (调休) earned by overtime. A leave request of either type is checked at
+// submit against what is left (pending requests count as taken) and kept
+// in attendance_leave_claims; a request that does not end approved gives
+// its time back.
+
+// ErrLeaveBalance refuses a leave request longer than what is left.
+var ErrLeaveBalance = apperr.Invalid("attendance.leave_balance_exceeded", "the request is longer than the leave you have left")
+
+const (
+	leaveAnnual = "annual"
+	leaveComp   = "compensatory"
+	halfDayMins = 4 * 60 // a half day of 调休 is 4 hours of overtime
+)
+
+type leaveClaim struct {
+	ApprovalID string `gorm:"primaryKey"`
+	UserID     string
+	Year       int
+	LeaveType  string
+	HalfDays   int
+	Status     string
+	CreatedAt  time.Time
+}
+
+func (leaveClaim) TableName() string { return "attendance_leave_claims" }
+
+// Balance is a person's leave of a year, in half days (annual) and minutes (调休).
+type Balance struct {
+	Year             int `json:"year"`
+	SeniorityYears   int `json:"seniority_years"`
+	AnnualHalfDays   int `json:"annual_half_days"` // entitled
+	AnnualUsedHalf   int `json:"annual_used_half_days"`
+	AnnualLeftHalf   int `json:"annual_left_half_days"`
+	OvertimeMinutes  int `json:"overtime_minutes"` // earned this year
+	CompUsedMinutes  int `json:"comp_used_minutes"`
+	CompLeftMinutes  int `json:"comp_left_minutes"`
+	CompLeftHalfDays int `json:"comp_left_half_days"`
+}
+
+// annualDays is the default policy: 5 days a year, 10 after 10 years, 15 after 20
+// (seniority counted from the day the person joined Tack's organisation).
+func annualDays(years int) int {
+	switch {
+	case years >= 20:
+		return 15
+	case years >= 10:
+		return 10
+	}
+	return 5
+}
+
+func (s *Service) balance(tx *gorm.DB, userID string, year int) (Balance, error) {
+	b := Balance{Year: year}
+	var joined []time.Time
+	if err := tx.Table("users").Where("id = ?", userID).Pluck("created_at", &joined).Error; err != nil {
+		return b, fmt.Errorf("attendance: user: %w", err)
+	}
+	if len(joined) == 1 {
+		now := s.clock.Now().In(s.loc)
+		j := joined[0].In(s.loc)
+		b.SeniorityYears = now.Year() - j.Year()
+		if now.YearDay() < j.YearDay() {
+			b.SeniorityYears--
+		}
+		b.SeniorityYears = max(b.SeniorityYears, 0)
+	}
+	b.AnnualHalfDays = 2 * annualDays(b.SeniorityYears)
+	var claims []leaveClaim
+	if err := tx.Where("user_id = ? AND year = ? AND status IN ?", userID, year, []string{approval.StatusPending, approval.StatusApproved}).
+		Find(&claims).Error; err != nil {
+		return b, fmt.Errorf("attendance: leave claims: %w", err)
+	}
+	for _, c := range claims {
+		switch c.LeaveType {
+		case leaveAnnual:
+			b.AnnualUsedHalf += c.HalfDays
+		case leaveComp:
+			b.CompUsedMinutes += c.HalfDays * halfDayMins
+		}
+	}
+	var ot []int
+	if err := tx.Model(&Day{}).Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, fmt.Sprintf("%d-01-01", year),
+		fmt.Sprintf("%d-12-31", year)).Pluck("overtime_minutes", &ot).Error; err != nil {
+		return b, fmt.Errorf("attendance: overtime: %w", err)
+	}
+	for _, m := range ot {
+		b.OvertimeMinutes += m
+	}
+	b.AnnualLeftHalf = max(0, b.AnnualHalfDays-b.AnnualUsedHalf)
+	b.CompLeftMinutes = max(0, b.OvertimeMinutes-b.CompUsedMinutes)
+	b.CompLeftHalfDays = b.CompLeftMinutes / halfDayMins
+	return b, nil
+}
+
+// MyBalance is the actor's leave balance of this year (the leave form shows it).
+func (s *Service) MyBalance(ctx context.Context, a identity.Actor) (Balance, error) {
+	return s.balance(s.db.WithContext(ctx), a.UserID, s.clock.Now().In(s.loc).Year())
+}
+
+// requestedHalfDays counts the working half days a leave period asks for.
+func (s *Service) requestedHalfDays(tx *gorm.DB, userID string, form map[string]any) (int, int, bool, error) {
+	p, _ := form["period"].(map[string]any)
+	a, ok1 := s.parseDate(formString(p, "start"))
+	b, ok2 := s.parseDate(formString(p, "end"))
+	if !ok1 || !ok2 || b.Before(a) || b.Sub(a) > 366*24*time.Hour {
+		return 0, 0, false, nil
+	}
+	n := 0
+	for d := a; !d.After(b); d = d.AddDate(0, 0, 1) {
+		pl, err := s.planFor(tx, userID, d)
+		if err != nil {
+			return 0, 0, false, err
+		}
+		if pl.typ != DayWork {
+			continue
+		}
+		n += 2
+		if d.Equal(a) && strings.EqualFold(formString(p, "start_half"), "pm") {
+			n--
+		}
+		if d.Equal(b) && strings.EqualFold(formString(p, "end_half"), "am") {
+			n--
+		}
+	}
+	return n, a.Year(), true, nil
+}
+
+// submitLeave checks an annual or 调休 request against the balance and claims it.
+func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
+	typ := formString(h.Form, "leave_type")
+	if typ != leaveAnnual && typ != leaveComp {
+		return nil
+	}
+	halves, year, ok, err := s.requestedHalfDays(tx, h.ApplicantID, h.Form)
+	if err != nil || !ok {
+		return err
+	}
+	// One submitter at a time per person, so two racing requests cannot both take the last day.
+	if err := store.XactLock(tx, "attendance.leave."+h.ApplicantID); err != nil {
+		return err
+	}
+	b, err := s.balance(tx, h.ApplicantID, year)
+	if err != nil {
+		return err
+	}
+	set, err := loadSettings(tx)
+	if err != nil {
+		return err
+	}
+	if set.LeaveBalanceCheck && ((typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes)) {
+		return ErrLeaveBalance
+	}
+	return tx.Create(&leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: year, LeaveType: typ, HalfDays: halves,
+		Status: approval.StatusPending, CreatedAt: s.clock.Now()}).Error
+}
+
+// finishLeave records how a claimed request ended.
+func finishLeave(tx *gorm.DB, h approval.Hooked) error {
+	if err := tx.Model(&leaveClaim{}).Where("approval_id = ?", h.InstanceID).Update("status", h.Status).Error; err != nil {
+		return fmt.Errorf("attendance: leave claim: %w", err)
+	}
+	return nil
+}
