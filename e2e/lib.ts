@@ -79,9 +79,9 @@ export function shanghai(t: string | number, withTime = true) {
   return withTime ? d.slice(0, 10) + ' ' + d.slice(11, 16) : d.slice(0, 10)
 }
 
-/** entryRow is the row of the file or folder name in the drive's entry list. */
+/** entryRow is the row (desktop table) or card (phone) of the file or folder name in the drive's entry list. */
 export const entryRow = (page: Page, name: string) =>
-  page.locator(`[data-test=entry-list] .el-table__row`, { has: page.locator(`[data-test=entry-row][data-name="${name}"]`) })
+  page.locator(`[data-test=entry-list] :is(.el-table__row, [data-test=card])`, { has: page.locator(`[data-test=entry-row][data-name="${name}"]`) })
 
 /** signedInPage is a page of a new signedIn context. */
 export async function signedInPage(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<Page> {

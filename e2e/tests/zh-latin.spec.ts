@@ -6,11 +6,12 @@ import { salesTeam, signedInPage, submitLeave } from '../lib'
 
 const ROUTES = ['/', '/approvals', '/approvals/new', '/approvals/stats', '/approvals/admin/templates', '/meetings', '/tasks',
   '/drive', '/announcements', '/notifications', '/ding', '/contacts', '/profile', '/admin/users', '/admin/departments',
-  '/admin/calendar', '/sync', '/settings/email']
+  '/admin/calendar', '/sync', '/settings/email', '/attendance', '/attendance/team', '/attendance/settings', '/chat', '/reports',
+  '/reports/write', '/reports/week']
 
 // Words that are Chinese UI too: product and protocol names, units, the offset prefix.
 const ALLOWED = new Set(['T' /* the logo mark */, 'Tack', 'DING', 'Wi-Fi', 'GMT', 'UTC', 'KB', 'MB', 'GB', 'TB', 'B', 'App', 'SMTP', 'TLS', 'IP', 'ID',
-  'Excel', 'CSV', 'JSON', 'Microsoft', 'Authenticator', 'PDF', 'Markdown', 'iCal', 'Outlook', 'Google', 'Windows', 'macOS', 'Linux', 'HTTPS', 'URL', 'Demo', 'Tech'])
+  'Excel', 'CSV', 'JSON', 'Microsoft', 'Authenticator', 'PDF', 'Markdown', 'GPS', 'iCal', 'Outlook', 'Google', 'Windows', 'macOS', 'Linux', 'HTTPS', 'URL', 'Demo', 'Tech'])
 
 test('no Latin-script UI text in zh-CN', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'latin.test')
@@ -32,8 +33,10 @@ test('no Latin-script UI text in zh-CN', async ({ browser, request, baseURL }) =
     }
     const where = click ? `${route} ${click}` : route
     // Identifiers shown as such (<code>: a role's id) are codes, not UI text.
-    const text = await page.evaluate(() => [...document.querySelectorAll('code')]
-      .reduce((all, c) => all.split(c.textContent ?? '').join(' '), document.body.innerText))
+    // Longest first: stripping "admin" first would leave "attendance_" of "attendance_admin".
+    const text = await page.evaluate(() => [...document.querySelectorAll('code')].map((c) => c.textContent ?? '')
+      .filter(Boolean).sort((a, b) => b.length - a.length)
+      .reduce((all, c) => all.split(c).join(' '), document.body.innerText))
     const cleaned = text
       .replace(/[\w.+-]+@[\w.-]+/g, ' ') // emails
       .replace(/\b[A-Za-z]{1,4}-?\d[\w-]*/g, ' ') // codes and versions: BG-20260105-0001, v3

@@ -12,7 +12,7 @@ import 'element-plus/es/components/notification/style/css'
 import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'
-import { DEFAULT_LOCALE, currentLocale, i18n, loadLocale } from './locales'
+import { DEFAULT_LOCALE, currentLocale, i18n, loadLocaleCore } from './locales'
 import { keepLinksInApp } from './desktop/links'
 import { registerServiceWorker } from './pwa'
 
@@ -23,9 +23,9 @@ app.use(i18n)
 app.use(router)
 // A first navigation that fails (offline, a route chunk not cached) still
 // mounts: App shows the offline state instead of leaving the skeleton up.
-// A remembered language other than zh-CN has its catalog fetched first too
-// (zh-CN's sign-in texts are in this bundle; the guard fetches the rest).
-const lang = currentLocale.value === DEFAULT_LOCALE ? undefined : loadLocale(currentLocale.value).catch(() => {})
+// A remembered language other than zh-CN has its sign-in texts fetched first
+// (zh-CN's are in this bundle; the guard fetches the rest before any other page).
+const lang = currentLocale.value === DEFAULT_LOCALE ? undefined : loadLocaleCore(currentLocale.value).catch(() => {})
 void Promise.all([router.isReady().catch(() => {}), lang])
   .then(() => app.mount('#app'))
 registerServiceWorker()

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildMessages, i18n, messages } from './index'
+import { buildMessages, i18n, loadLocale, loadLocaleCore, messages } from './index'
 
 type Tree = { [k: string]: string | Tree }
 function leaves(t: Tree, prefix = ''): string[] {
@@ -84,5 +84,17 @@ describe('i18n catalogs', () => {
     expect(i18n.global.locale.value).toBe('zh-CN')
     expect(i18n.global.t('org.contacts.nav')).toBe('通讯录')
     expect(i18n.global.t('errors.meeting.room_conflict')).not.toBe('errors.meeting.room_conflict')
+  })
+
+  it('splits English in two chunks: the sign-in texts, and the rest for the app', async () => {
+    const core = (await import('./catalog-en-core')).default
+    const rest = (await import('./catalog-en')).default
+    expect(Object.keys(core).filter((k) => k !== 'errors').sort()).toEqual(['auth', 'common', 'desktop'])
+    expect(Object.keys(rest)).toContain('drive')
+    expect(Object.keys(rest)).not.toContain('auth')
+    await loadLocaleCore('en')
+    await loadLocale('en')
+    expect(messages.en).toHaveProperty('auth')
+    expect(messages.en).toHaveProperty('drive')
   })
 })

@@ -7,7 +7,8 @@
 // Only what the sign-in page shows is bundled with the entry: zh-CN's common,
 // auth and desktop files (CORE). The rest of zh-CN and every other language
 // are chunks (catalog-<lang>.ts) that loadLocale fetches: the route guard
-// before any page but the sign-in page, setLocale before switching.
+// before any page but the sign-in page, setLocale before switching. Other
+// languages' CORE files are a chunk of their own (catalog-<lang>-core.ts).
 import { createI18n } from 'vue-i18n'
 import { computed, ref } from 'vue'
 
@@ -52,11 +53,35 @@ export const CORE = ['common', 'auth', 'desktop']
 /** messages holds what is loaded so far: zh-CN's CORE at start, whole languages after loadLocale. */
 export const messages = buildMessages(import.meta.glob<CatalogModule>('./zh-CN/{common,auth,desktop}.ts', { eager: true }))
 
+// Each language comes in two chunks: its sign-in page texts (CORE; zh-CN's
+// are in the entry bundle) and the rest, so an English visitor on the sign-in
+// page fetches only the small one.
+const coreLoaders: Record<Locale, () => Promise<{ default: Tree }>> = {
+  'zh-CN': () => Promise.resolve({ default: {} }),
+  en: () => import('./catalog-en-core'),
+}
 const loaders: Record<Locale, () => Promise<{ default: Tree }>> = {
   'zh-CN': () => import('./catalog-zh-CN'),
   en: () => import('./catalog-en'),
 }
-const loading = new Map<Locale, Promise<void>>()
+const loading = new Map<string, Promise<void>>()
+const loaded = new Set<string>()
+let appMode = false // the app's pages are in use: languages load whole
+
+function fetchOnce(key: string, load: () => Promise<{ default: Tree }>, l: Locale): Promise<void> {
+  let p = loading.get(key)
+  if (!p) {
+    p = load().then((m) => {
+      messages[l] = deepMerge(messages[l] ?? {}, m.default)
+      i18n.global.setLocaleMessage(l, messages[l] as never)
+      loaded.add(key)
+    })
+    // A failed fetch (offline) may be tried again on the next navigation.
+    p.catch(() => loading.delete(key))
+    loading.set(key, p)
+  }
+  return p
+}
 
 function savedLocale(): Locale {
   try {
@@ -79,31 +104,29 @@ export const i18n = createI18n({
 const current = ref<Locale>(i18n.global.locale.value as Locale)
 export const currentLocale = computed(() => current.value)
 
+/** loadLocaleCore makes l's sign-in page texts available, fetching them once. */
+export function loadLocaleCore(l: Locale): Promise<void> {
+  return fetchOnce(l + ':core', coreLoaders[l], l)
+}
+
 /** loadLocale makes l's whole catalog available, fetching it once. */
 export function loadLocale(l: Locale): Promise<void> {
-  let p = loading.get(l)
-  if (!p) {
-    p = loaders[l]().then((m) => {
-      messages[l] = deepMerge(messages[l] ?? {}, m.default)
-      i18n.global.setLocaleMessage(l, messages[l] as never)
-    })
-    // A failed fetch (offline) may be tried again on the next navigation.
-    p.catch(() => loading.delete(l))
-    loading.set(l, p)
-  }
-  return p
+  return Promise.all([loadLocaleCore(l), fetchOnce(l, loaders[l], l)]).then(() => {})
 }
 
 /** loadAppCatalogs loads everything beyond the sign-in page's texts: the rest
  * of zh-CN (also the fallback) and the language in use. */
 export function loadAppCatalogs(): Promise<void> {
+  appMode = true
   return Promise.all([loadLocale(DEFAULT_LOCALE), loadLocale(current.value)]).then(() => {})
 }
 
 /** setLocale switches the UI language and remembers it in this browser; a
- * catalog not loaded yet is fetched first (the switch happens when it is there). */
+ * catalog not loaded yet is fetched first (the switch happens when it is there):
+ * the sign-in texts on the sign-in page, the whole language once the app is in use. */
 export function setLocale(l: Locale): Promise<void> {
-  if (!messages[l]) return loadLocale(l).then(() => setLocale(l))
+  if (!loaded.has(l + ':core') && l !== DEFAULT_LOCALE) return loadLocaleCore(l).then(() => setLocale(l))
+  if (appMode && !loaded.has(l)) return loadLocale(l).then(() => setLocale(l))
   i18n.global.locale.value = l
   current.value = l
   try { localStorage.setItem(STORAGE_KEY, l) } catch { /* storage disabled */ }

@@ -100,13 +100,14 @@ export default {
     saved: 'Role saved',
     deleted: 'Role deleted',
     deleteConfirm: 'Delete the role "{name}"?',
-    names: { admin: 'Administrator', hr: 'HR', dept_head: 'Department head', member: 'Member', general_manager: 'General manager' },
+    names: { admin: 'Administrator', hr: 'HR', dept_head: 'Department head', member: 'Member', general_manager: 'General manager', attendance_admin: 'Attendance admin' },
     descriptions: {
       admin: 'Manages the whole workspace: org chart, accounts, roles and settings',
       hr: 'Onboards and offboards people, edits profiles',
       dept_head: 'Approves for and views their department',
       member: 'Every employee',
       general_manager: 'Approves what exceeds a department\'s authority, such as leave of 3 days or more',
+      attendance_admin: 'Manages attendance groups, shifts, places and corrections',
     },
   },
   security: {

@@ -100,13 +100,14 @@ export default {
     saved: '角色已保存',
     deleted: '角色已删除',
     deleteConfirm: '确定删除角色「{name}」？',
-    names: { admin: '管理员', hr: '人事', dept_head: '部门负责人', member: '成员', general_manager: '总经理' },
+    names: { admin: '管理员', hr: '人事', dept_head: '部门负责人', member: '成员', general_manager: '总经理', attendance_admin: '考勤管理员' },
     descriptions: {
       admin: '管理整个工作台：组织架构、账号、角色和各项设置',
       hr: '办理入职、离职，维护员工资料',
       dept_head: '审批本部门的申请，查看本部门人员',
       member: '每一位员工',
       general_manager: '审批超出部门权限的事项，如 3 天及以上的请假',
+      attendance_admin: '管理考勤组、班次、打卡地点和补卡更正',
     },
   },
   security: {
