@@ -3,7 +3,6 @@ package approval
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"gorm.io/gorm"
@@ -26,18 +25,10 @@ func (j Job) Serve(ctx context.Context) error {
 	if iv == 0 {
 		iv = time.Minute
 	}
-	tick := time.NewTicker(iv)
-	defer tick.Stop()
-	for {
-		if _, err := j.S.RunSLA(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("approval: sla job", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
-	}
+	return store.Every(ctx, iv, "approval: sla job", func(ctx context.Context) error {
+		_, err := j.S.RunSLA(ctx)
+		return err
+	})
 }
 
 // RunSLA does one SLA pass under the advisory lock (PostgreSQL): a pending

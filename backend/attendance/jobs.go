@@ -3,7 +3,6 @@ package attendance
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -49,18 +48,10 @@ func (j Job) Serve(ctx context.Context) error {
 	if iv == 0 {
 		iv = time.Minute
 	}
-	tick := time.NewTicker(iv)
-	defer tick.Stop()
-	for {
-		if _, err := j.S.RunDays(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("attendance: days job", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
+	return store.Every(ctx, iv, "attendance: days job", func(ctx context.Context) error {
+		_, err := j.S.RunDays(ctx)
+		return err
+	})
 }
 
 // JobStats counts what one pass did.

@@ -2,8 +2,9 @@ package drive
 
 import (
 	"context"
-	"log/slog"
 	"time"
+
+	"tack/backend/store"
 )
 
 // Job runs the drive's maintenance every Config.JobInterval: purge expired
@@ -15,18 +16,10 @@ type Job struct{ S *Service }
 
 // Serve runs the job until ctx ends.
 func (j Job) Serve(ctx context.Context) error {
-	t := time.NewTicker(j.S.cfg.JobInterval)
-	defer t.Stop()
-	for {
-		if _, err := j.S.Maintain(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("drive: maintenance", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return store.Every(ctx, j.S.cfg.JobInterval, "drive: maintenance", func(ctx context.Context) error {
+		_, err := j.S.Maintain(ctx)
+		return err
+	})
 }
 
 // MaintenanceReport counts what one maintenance run removed.

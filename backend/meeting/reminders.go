@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"gorm.io/gorm"
@@ -32,18 +31,10 @@ func (j Job) Serve(ctx context.Context) error {
 	if iv <= 0 {
 		iv = 30 * time.Second
 	}
-	t := time.NewTicker(iv)
-	defer t.Stop()
-	for {
-		if _, err := j.S.RunJobOnce(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("meeting: job", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return store.Every(ctx, iv, "meeting: job", func(ctx context.Context) error {
+		_, err := j.S.RunJobOnce(ctx)
+		return err
+	})
 }
 
 // JobStats says what one run did.

@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -31,18 +30,10 @@ func (j EscalationJob) Serve(ctx context.Context) error {
 	if iv <= 0 {
 		iv = time.Minute
 	}
-	t := time.NewTicker(iv)
-	defer t.Stop()
-	for {
-		if _, err := j.S.Escalate(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("notify: escalation", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return store.Every(ctx, iv, "notify: escalation", func(ctx context.Context) error {
+		_, err := j.S.Escalate(ctx)
+		return err
+	})
 }
 
 // EscalationDelay is how long a must-read notification created at t may stay

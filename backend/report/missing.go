@@ -2,8 +2,8 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"time"
 
@@ -268,19 +268,9 @@ type Job struct{ S *Service }
 
 // Serve runs the job every 5 minutes until ctx ends.
 func (j Job) Serve(ctx context.Context) error {
-	tick := time.NewTicker(5 * time.Minute)
-	defer tick.Stop()
-	for {
-		if err := j.S.Materialise(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("report: expected writers job", "err", err)
-		}
-		if err := j.S.Remind(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("report: reminders job", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
+	return store.Every(ctx, 5*time.Minute, "report: expected writers and reminders job", func(ctx context.Context) error {
+		// Reminders read the expected writers: a failed Materialise does
+		// not stop the reminders of the rows that exist.
+		return errors.Join(j.S.Materialise(ctx), j.S.Remind(ctx))
+	})
 }
