@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -441,6 +442,47 @@ func TestAPICorrectionsAreNewRowsAndAudited(t *testing.T) {
 		resp := postForm(t, e, c.empT, b, ct)
 		if resp.StatusCode != 400 {
 			t.Fatalf("gif photo: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestSettingsRowsSaveByVersion: a place, a network and a shift saved by
+// two managers from the same version: the first save bumps the version and
+// keeps the creation time, the second is refused as stale and changes
+// nothing.
+func TestSettingsRowsSaveByVersion(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		c := setup(t, e)
+		for _, tc := range []struct {
+			path string
+			body map[string]any
+		}{
+			{"/api/v1/attendance/places", map[string]any{"name": "Site", "lat": officeLat, "lng": officeLng, "radius_m": 300}},
+			{"/api/v1/attendance/networks", map[string]any{"name": "LAN", "cidr": "10.1.0.0/16"}},
+			{"/api/v1/attendance/shifts", map[string]any{"name": "Early", "start_min": 480, "end_min": 1020}},
+		} {
+			var row struct {
+				ID        string    `json:"id"`
+				Name      string    `json:"name"`
+				Version   int       `json:"version"`
+				CreatedAt time.Time `json:"created_at"`
+			}
+			e.Must(http.StatusCreated, "POST", tc.path, c.admin, tc.body).JSON(t, &row)
+			created := row.CreatedAt
+			first := map[string]any{"version": 1}
+			second := map[string]any{"version": 1}
+			for k, v := range tc.body {
+				first[k], second[k] = v, v
+			}
+			first["name"], second["name"] = "first", "second"
+			e.Must(http.StatusOK, "PUT", tc.path+"/"+row.ID, c.admin, first).JSON(t, &row)
+			if row.Version != 2 || row.Name != "first" || !row.CreatedAt.Equal(created) {
+				t.Fatalf("%s: first save %+v (created %v)", tc.path, row, created)
+			}
+			if r := e.Do("PUT", tc.path+"/"+row.ID, c.admin, second); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "attendance.stale_version") {
+				t.Fatalf("%s: second save from version 1: %d %s", tc.path, r.Status, r.Body)
+			}
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -103,27 +104,8 @@ func (s *Service) SaveShift(ctx context.Context, a identity.Actor, id string, in
 	now := s.clock.Now()
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		out := in
-		if id == "" {
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = store.NewID(), 1, now, now
-			if err := tx.Create(&out).Error; err != nil {
-				return fmt.Errorf("attendance: shift: %w", err)
-			}
-		} else {
-			var old Shift
-			if err := tx.Where("id = ?", id).Take(&old).Error; err != nil {
-				return notFound(err)
-			}
-			if old.Version != in.Version {
-				return ErrStale
-			}
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = id, old.Version+1, old.CreatedAt, now
-			res := tx.Where("id = ? AND version = ?", id, old.Version).Select("*").Updates(&out)
-			if res.Error != nil {
-				return fmt.Errorf("attendance: shift: %w", res.Error)
-			}
-			if res.RowsAffected == 0 {
-				return ErrStale
-			}
+		if err := saveVersioned(tx, "shift", id, in.Version, &out, now); err != nil {
+			return err
 		}
 		in = out
 		return record(tx, a, "shift.save", "attendance_shift", out.ID, map[string]any{"name": out.Name, "start_min": out.StartMin, "end_min": out.EndMin})
@@ -356,27 +338,8 @@ func (s *Service) SavePlace(ctx context.Context, a identity.Actor, id string, in
 	var out Place
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		out = Place{Name: in.Name, Lat: lat, Lng: lng, RadiusM: in.RadiusM}
-		if id == "" {
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = store.NewID(), 1, now, now
-			if err := tx.Create(&out).Error; err != nil {
-				return fmt.Errorf("attendance: place: %w", err)
-			}
-		} else {
-			var old Place
-			if err := tx.Where("id = ?", id).Take(&old).Error; err != nil {
-				return notFound(err)
-			}
-			if old.Version != in.Version {
-				return ErrStale
-			}
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = id, old.Version+1, old.CreatedAt, now
-			res := tx.Where("id = ? AND version = ?", id, old.Version).Select("*").Updates(&out)
-			if res.Error != nil {
-				return fmt.Errorf("attendance: place: %w", res.Error)
-			}
-			if res.RowsAffected == 0 {
-				return ErrStale
-			}
+		if err := saveVersioned(tx, "place", id, in.Version, &out, now); err != nil {
+			return err
 		}
 		return record(tx, a, "place.save", "attendance_place", out.ID, map[string]any{"name": out.Name, "radius_m": out.RadiusM, "coords": in.Coords})
 	})
@@ -436,27 +399,8 @@ func (s *Service) SaveNetwork(ctx context.Context, a identity.Actor, id string, 
 	var out Network
 	err = s.write(ctx, func(tx *gorm.DB) error {
 		out = Network{Name: in.Name, CIDR: in.CIDR}
-		if id == "" {
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = store.NewID(), 1, now, now
-			if err := tx.Create(&out).Error; err != nil {
-				return fmt.Errorf("attendance: network: %w", err)
-			}
-		} else {
-			var old Network
-			if err := tx.Where("id = ?", id).Take(&old).Error; err != nil {
-				return notFound(err)
-			}
-			if old.Version != in.Version {
-				return ErrStale
-			}
-			out.ID, out.Version, out.CreatedAt, out.UpdatedAt = id, old.Version+1, old.CreatedAt, now
-			res := tx.Where("id = ? AND version = ?", id, old.Version).Select("*").Updates(&out)
-			if res.Error != nil {
-				return fmt.Errorf("attendance: network: %w", res.Error)
-			}
-			if res.RowsAffected == 0 {
-				return ErrStale
-			}
+		if err := saveVersioned(tx, "network", id, in.Version, &out, now); err != nil {
+			return err
 		}
 		return record(tx, a, "network.save", "attendance_network", out.ID, map[string]any{"name": out.Name, "cidr": out.CIDR})
 	})
@@ -478,4 +422,57 @@ func parseCIDR(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, err
 	}
 	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
+
+// stamped is a settings row two managers may edit at once: an ID, a
+// Version checked on save, and its creation and update times.
+type stamped interface {
+	stamp(id string, version int, created, updated time.Time)
+	stamps() (version int, created time.Time)
+}
+
+func (r *Shift) stamp(id string, v int, c, u time.Time) {
+	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, v, c, u
+}
+func (r *Shift) stamps() (int, time.Time) { return r.Version, r.CreatedAt }
+func (r *Place) stamp(id string, v int, c, u time.Time) {
+	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, v, c, u
+}
+func (r *Place) stamps() (int, time.Time) { return r.Version, r.CreatedAt }
+func (r *Network) stamp(id string, v int, c, u time.Time) {
+	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, v, c, u
+}
+func (r *Network) stamps() (int, time.Time) { return r.Version, r.CreatedAt }
+
+// saveVersioned creates out (id "") or replaces row id with it when the
+// row is still at version, bumping it: ErrStale when another manager saved
+// first (read here, or between the read and the guarded update).
+func saveVersioned[T any, P interface {
+	*T
+	stamped
+}](tx *gorm.DB, what, id string, version int, out P, now time.Time) error {
+	if id == "" {
+		out.stamp(store.NewID(), 1, now, now)
+		if err := tx.Create(out).Error; err != nil {
+			return fmt.Errorf("attendance: %s: %w", what, err)
+		}
+		return nil
+	}
+	var old T
+	if err := tx.Where("id = ?", id).Take(&old).Error; err != nil {
+		return notFound(err)
+	}
+	oldVersion, created := P(&old).stamps()
+	if oldVersion != version {
+		return ErrStale
+	}
+	out.stamp(id, oldVersion+1, created, now)
+	res := tx.Where("id = ? AND version = ?", id, oldVersion).Select("*").Updates(out)
+	if res.Error != nil {
+		return fmt.Errorf("attendance: %s: %w", what, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return nil
 }
