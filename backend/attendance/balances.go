@@ -152,20 +152,25 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 	if err != nil || !ok {
 		return err
 	}
-	// One submitter at a time per person, so two racing requests cannot both take the last day.
-	if err := store.XactLock(tx, "attendance.leave."+h.ApplicantID); err != nil {
-		return err
-	}
-	b, err := s.balance(tx, h.ApplicantID, year)
-	if err != nil {
-		return err
-	}
 	set, err := loadSettings(tx)
 	if err != nil {
 		return err
 	}
-	if set.LeaveBalanceCheck && ((typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes)) {
-		return ErrLeaveBalance
+	// Without the check (the default) the claim is only recorded for the
+	// balance shown later: no lock, no balance read on every leave submit
+	// (issue 14's statement budget counts them).
+	if set.LeaveBalanceCheck {
+		// One submitter at a time per person, so two racing requests cannot both take the last day.
+		if err := store.XactLock(tx, "attendance.leave."+h.ApplicantID); err != nil {
+			return err
+		}
+		b, err := s.balance(tx, h.ApplicantID, year)
+		if err != nil {
+			return err
+		}
+		if (typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes) {
+			return ErrLeaveBalance
+		}
 	}
 	return tx.Create(&leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: year, LeaveType: typ, HalfDays: halves,
 		Status: approval.StatusPending, CreatedAt: s.clock.Now()}).Error
@@ -173,6 +178,9 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 
 // finishLeave records how a claimed request ended.
 func finishLeave(tx *gorm.DB, h approval.Hooked) error {
+	if typ := formString(h.Form, "leave_type"); typ != leaveAnnual && typ != leaveComp {
+		return nil // only annual and 调休 requests are claimed (submitLeave)
+	}
 	if err := tx.Model(&leaveClaim{}).Where("approval_id = ?", h.InstanceID).Update("status", h.Status).Error; err != nil {
 		return fmt.Errorf("attendance: leave claim: %w", err)
 	}

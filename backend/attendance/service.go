@@ -129,8 +129,10 @@ func groupOf(tx *gorm.DB, userID string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Only department entries and this person's own (named, excluded)
+	// matter: not every person named in any group.
 	var ms []Member
-	if err := tx.Find(&ms).Error; err != nil {
+	if err := tx.Where("kind = ? OR ref_id = ?", MemberDepartment, userID).Find(&ms).Error; err != nil {
 		return nil, fmt.Errorf("attendance: members: %w", err)
 	}
 	excluded := map[string]bool{}
