@@ -16,20 +16,7 @@ import (
 // xvfb-run + dbus-run-session with notification-daemon and sets
 // TACK_TEST_OS_NOTIFY=1.
 func TestOSNotificationOnApprovalTask(t *testing.T) {
-	if os.Getenv("TACK_TEST_OS_NOTIFY") != "1" {
-		t.Skip("set TACK_TEST_OS_NOTIFY=1 under a session bus (e2e/desktop/notify.sh)")
-	}
-	mon, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatalf("session bus: %v", err)
-	}
-	defer mon.Close()
-	rule := "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
-	if err := mon.BusObject().Call("org.freedesktop.DBus.Monitoring.BecomeMonitor", 0, []string{rule}, uint32(0)).Err; err != nil {
-		t.Fatalf("become monitor: %v", err)
-	}
-	calls := make(chan *dbus.Message, 10)
-	mon.Eavesdrop(calls)
+	calls := notifyCalls(t)
 
 	srv := fakeEvents(t)
 	defer srv.Close()
@@ -54,4 +41,27 @@ func TestOSNotificationOnApprovalTask(t *testing.T) {
 			t.Fatal("no org.freedesktop.Notifications.Notify call seen")
 		}
 	}
+}
+
+// notifyCalls watches the session bus for Notify calls (what the desktop's
+// OS notifications become). It skips unless TACK_TEST_OS_NOTIFY=1: it needs
+// a session bus and a notification daemon, which e2e/desktop/notify.sh
+// starts under xvfb-run + dbus-run-session.
+func notifyCalls(t *testing.T) <-chan *dbus.Message {
+	t.Helper()
+	if os.Getenv("TACK_TEST_OS_NOTIFY") != "1" {
+		t.Skip("set TACK_TEST_OS_NOTIFY=1 under a session bus (e2e/desktop/notify.sh)")
+	}
+	mon, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatalf("session bus: %v", err)
+	}
+	t.Cleanup(func() { mon.Close() })
+	rule := "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+	if err := mon.BusObject().Call("org.freedesktop.DBus.Monitoring.BecomeMonitor", 0, []string{rule}, uint32(0)).Err; err != nil {
+		t.Fatalf("become monitor: %v", err)
+	}
+	calls := make(chan *dbus.Message, 10)
+	mon.Eavesdrop(calls)
+	return calls
 }

@@ -4,12 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/godbus/dbus/v5"
 
 	"tack/backend/server/servertest"
 )
@@ -18,20 +15,7 @@ import (
 // PunchNow binding (what the tray's 打卡 item runs) punches on a real server
 // and the result reaches the session bus's notification service.
 func TestOSNotificationOnTrayPunch(t *testing.T) {
-	if os.Getenv("TACK_TEST_OS_NOTIFY") != "1" {
-		t.Skip("set TACK_TEST_OS_NOTIFY=1 under a session bus (e2e/desktop/notify.sh)")
-	}
-	mon, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatalf("session bus: %v", err)
-	}
-	defer mon.Close()
-	rule := "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
-	if err := mon.BusObject().Call("org.freedesktop.DBus.Monitoring.BecomeMonitor", 0, []string{rule}, uint32(0)).Err; err != nil {
-		t.Fatalf("become monitor: %v", err)
-	}
-	calls := make(chan *dbus.Message, 10)
-	mon.Eavesdrop(calls)
+	calls := notifyCalls(t)
 
 	env := servertest.New(t)
 	env.Clock.Set(time.Now())
