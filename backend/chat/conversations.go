@@ -384,11 +384,7 @@ func (s *Service) UpdateGroup(ctx context.Context, a identity.Actor, id string, 
 				return err
 			}
 		}
-		ids, err := memberIDs(tx, id)
-		if err != nil {
-			return err
-		}
-		return emitConv(tx, a.UserID, c, "updated", ids)
+		return emitToMembers(tx, a.UserID, c, id, "updated")
 	})
 	if err != nil {
 		return ConversationView{}, err
@@ -558,11 +554,7 @@ func (s *Service) SetRole(ctx context.Context, a identity.Actor, id, userID stri
 				return fmt.Errorf("chat: hand on: %w", err)
 			}
 		}
-		ids, err := memberIDs(tx, id)
-		if err != nil {
-			return err
-		}
-		return emitConv(tx, a.UserID, c, "members", ids)
+		return emitToMembers(tx, a.UserID, c, id, "members")
 	})
 	if err != nil {
 		return ConversationView{}, err
@@ -592,11 +584,7 @@ func (s *Service) Dissolve(ctx context.Context, a identity.Actor, id string) (Co
 			"version": gorm.Expr("version + 1"), "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("chat: dissolve: %w", err)
 		}
-		ids, err := memberIDs(tx, id)
-		if err != nil {
-			return err
-		}
-		return emitConv(tx, a.UserID, c, "dissolved", ids)
+		return emitToMembers(tx, a.UserID, c, id, "dissolved")
 	})
 	if err != nil {
 		return ConversationView{}, err

@@ -98,6 +98,15 @@ func names(db *gorm.DB, ids []string) (map[string]string, error) {
 	return out, nil
 }
 
+// emitToMembers tells every current member of conversation id of change.
+func emitToMembers(tx *gorm.DB, actorID string, c *Conversation, id, change string) error {
+	ids, err := memberIDs(tx, id)
+	if err != nil {
+		return err
+	}
+	return emitConv(tx, actorID, c, change, ids)
+}
+
 // emitConv tells recipients that a conversation changed.
 func emitConv(tx *gorm.DB, actorID string, c *Conversation, change string, recipients []string) error {
 	if len(recipients) == 0 {
