@@ -1,6 +1,6 @@
 // What the specs share: API calls with a bearer token, the first-run setup
 // of a fresh server, and browser contexts signed in through the API.
-import { expect, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from '@playwright/test'
 
 /** PASSWORD is every account's password in the specs. */
 export const PASSWORD = 'password123'
@@ -86,4 +86,20 @@ export const entryRow = (page: Page, name: string) =>
 /** signedInPage is a page of a new signedIn context. */
 export async function signedInPage(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<Page> {
   return (await signedIn(browser, baseURL, email, opts)).newPage()
+}
+
+// Picks a person in a remote-search el-select (single or multiple). The search
+// re-renders its option list when results arrive, so a click can land on a list
+// that is being replaced: type the whole name, click, and retry until the
+// choice shows in the box (a tag, or the selected label of a single select).
+// It never clicks an option whose choice already shows, which would unselect it.
+export async function pickPerson(page: Page, box: Locator, name: string) {
+  const chosen = box.locator('.el-tag, .el-select__placeholder:not(.is-transparent)', { hasText: name })
+  await expect(async () => {
+    if (await chosen.count()) return
+    await box.click()
+    await box.locator('input').first().fill(name)
+    await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click({ timeout: 5_000 })
+    await expect(chosen.first()).toBeVisible({ timeout: 3_000 })
+  }).toPass({ timeout: 60_000 })
 }

@@ -1,17 +1,11 @@
 // Chat end to end with three people in their own browser contexts: a direct
 // chat, a group with an @mention, read receipts changing live, and a
 // temporary group dissolved by its owner; 王芳 is on a phone (390 px).
-import { test, expect, type Page } from '@playwright/test'
-import { call, PASSWORD, setupCompany, signedIn } from '../lib'
+import { test, expect } from '@playwright/test'
+import { call, PASSWORD, pickPerson, setupCompany, signedIn } from '../lib'
 
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 const desktop = { viewport: { width: 1280, height: 800 } }
-
-async function pickPerson(page: Page, name: string) {
-  await page.locator('[data-test=chat-people]').click()
-  await page.keyboard.type(name.slice(0, 1))
-  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click()
-}
 
 test('direct chat, group mention, live receipts, dissolve', async ({ browser, request, baseURL }) => {
   const setup = await setupCompany(request, 'chat.test')
@@ -35,7 +29,7 @@ test('direct chat, group mention, live receipts, dissolve', async ({ browser, re
   // 李娜 starts a direct chat with 张伟 and writes; his list and badge go up live.
   await l.click('[data-test=chat-new]')
   await l.click('[data-test=chat-new-direct]')
-  await pickPerson(l, '张伟')
+  await pickPerson(l, l.locator('[data-test=chat-people]'), '张伟')
   await l.click('[data-test=chat-create]')
   await expect(l.locator('[data-test=chat-title]')).toContainText('张伟')
   await l.locator('[data-test=chat-input]').fill('张总，周报已经发你了')
@@ -59,8 +53,8 @@ test('direct chat, group mention, live receipts, dissolve', async ({ browser, re
   await z.click('[data-test=chat-new]')
   await z.click('[data-test=chat-new-group]')
   await z.fill('[data-test=group-name]', '需求评审')
-  await pickPerson(z, '李娜')
-  await pickPerson(z, '王芳')
+  await pickPerson(z, z.locator('[data-test=chat-people]'), '李娜')
+  await pickPerson(z, z.locator('[data-test=chat-people]'), '王芳')
   await z.click('[data-test=group-name]') // close the picker
   await z.click('[data-test=chat-create]')
   await expect(z.locator('[data-test=chat-title]')).toContainText('需求评审')
