@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -26,6 +27,8 @@ func TestMalformedBodiesRefused(t *testing.T) {
 				leave = tp.ID
 			}
 		}
+		var group struct{ ID string }
+		e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", admin, map[string]any{"kind": "temporary", "name": "Tmp", "member_ids": []string{}}).JSON(t, &group)
 		leaveWith := func(reason string) string {
 			return `{"template_id":"` + leave + `","form":{"leave_type":"annual","period":{"start":"2026-01-12","end":"2026-01-12"},"reason":` + reason + `}}`
 		}
@@ -36,6 +39,9 @@ func TestMalformedBodiesRefused(t *testing.T) {
 			{"NUL escape in a key", "/api/v1/departments", `{"name":"Sales","parent_id":"` + root.ID + `","x\u0000":1}`, "invalid_text"},
 			{"NUL in an approval reason", "/api/v1/approvals", leaveWith(`"ill\u0000"`), "invalid_text"},
 			{"NUL in a meeting title", "/api/v1/meetings", `{"title":"a\u0000b","start":"2026-01-06T10:00","end":"2026-01-06T11:00","time_zone":"Asia/Shanghai"}`, "invalid_text"},
+			{"NUL in a chat message", "/api/v1/chat/conversations/" + group.ID + "/messages", `{"client_key":"k1","body":"hi\u0000"}`, "invalid_text"},
+			{"NUL in a report's template", "/api/v1/reports", `{"template_id":"daily\u0000"}`, "invalid_text"},
+			{"NUL in an attendance place", "/api/v1/attendance/places", `{"name":"HQ\u0000","lat":31.2,"lng":121.4,"coords":"wgs84","radius_m":200}`, "invalid_text"},
 			{"lone high surrogate", "/api/v1/departments", dept(`"Sales\ud800"`), "invalid_text"},
 			{"lone low surrogate", "/api/v1/departments", dept(`"Sales\udc00x"`), "invalid_text"},
 			{"high surrogate then a letter", "/api/v1/departments", dept(`"\ud800\u0041"`), "invalid_text"},
@@ -56,6 +62,11 @@ func TestMalformedBodiesRefused(t *testing.T) {
 		e.Must(http.StatusOK, "GET", "/api/v1/departments", admin, nil).JSON(t, &depts)
 		if len(depts.Items) != 1 {
 			t.Errorf("a refused body created departments: %+v", depts.Items)
+		}
+		var msgs struct{ Items []json.RawMessage }
+		e.Must(http.StatusOK, "GET", "/api/v1/chat/conversations/"+group.ID+"/messages", admin, nil).JSON(t, &msgs)
+		if len(msgs.Items) != 0 {
+			t.Errorf("a refused body posted chat messages: %s", msgs.Items)
 		}
 		var mine struct{ Items []approval.Instance }
 		e.Must(http.StatusOK, "GET", "/api/v1/approvals?box=mine", admin, nil).JSON(t, &mine)
@@ -82,6 +93,8 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 		admin, _ := e.Setup()
 		user, _ := e.NewUser(admin, "")
 		root := e.RootDepartment(admin)
+		var group struct{ ID string }
+		e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", admin, map[string]any{"kind": "temporary", "name": "Team", "member_ids": []string{}}).JSON(t, &group)
 		cases := []struct {
 			name, method, path string
 			body               map[string]any
@@ -95,6 +108,13 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 			{"room name with a tab", "POST", "/api/v1/rooms", map[string]any{"name": "Pine\tRoom", "capacity": 4}, "name"},
 			{"meeting title with a carriage return", "POST", "/api/v1/meetings", map[string]any{"title": "Sync\rForged", "start": "2026-01-06T10:00",
 				"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai"}, "title"},
+			{"chat group name with a newline", "POST", "/api/v1/chat/conversations", map[string]any{"kind": "temporary", "name": "Team\nForged", "member_ids": []string{}}, "name"},
+			{"chat group renamed with a right-to-left override", "PATCH", "/api/v1/chat/conversations/" + group.ID, map[string]any{"name": "Team\u202Ed", "version": 1}, "name"},
+			{"attendance place name with a tab", "POST", "/api/v1/attendance/places", map[string]any{"name": "HQ\tGate", "lat": 31.2, "lng": 121.4, "coords": "wgs84", "radius_m": 200}, "name"},
+			{"attendance network name with ESC", "POST", "/api/v1/attendance/networks", map[string]any{"name": "Office\x1b[2J", "cidr": "10.0.0.0/8"}, "name"},
+			{"attendance shift name with a C1 control", "POST", "/api/v1/attendance/shifts", map[string]any{"name": "Da\u0085y", "start_min": 510, "end_min": 1050}, "name"},
+			{"attendance group name with a right-to-left override", "POST", "/api/v1/attendance/groups", map[string]any{"name": "Sales\u202E", "schedule": "fixed",
+				"week_shifts": []string{"", "", "", "", "", "", ""}}, "name"},
 			{"announcement title with DEL", "POST", "/api/v1/announcements", map[string]any{"title": "News\x7f", "body": "text", "everyone": true}, "title"},
 		}
 		for _, c := range cases {

@@ -63,12 +63,20 @@ func (s *Service) SetSettings(ctx context.Context, a identity.Actor, in Settings
 	return out, err
 }
 
+// checkName: a setting's name is shown on one line in lists, the punch
+// result and exports; each failure gets its own key so the form says which.
+func checkName(v *apperr.Validator, name string) {
+	v.Check(name != "", "name", "required")
+	v.Check(len([]rune(name)) <= 100, "name", "too_long")
+	v.Check(apperr.SingleLine(name), "name", apperr.ControlCharacter)
+}
+
 // ---- shifts
 
 func checkShift(in Shift) error {
 	var v apperr.Validator
 	name := strings.TrimSpace(in.Name)
-	v.Check(name != "" && len([]rune(name)) <= 100 && apperr.SingleLine(name), "name", "required")
+	checkName(&v, name)
 	v.Check(in.StartMin >= 0 && in.StartMin < 24*60, "start_min", "out_of_range")
 	v.Check(in.EndMin > in.StartMin && in.EndMin <= in.StartMin+24*60, "end_min", "out_of_range")
 	v.Check(in.BreakStartMin == 0 && in.BreakEndMin == 0 || (in.BreakStartMin >= in.StartMin && in.BreakEndMin > in.BreakStartMin && in.BreakEndMin <= in.EndMin),
@@ -182,7 +190,7 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	var v apperr.Validator
-	v.Check(in.Name != "" && len([]rune(in.Name)) <= 100 && apperr.SingleLine(in.Name), "name", "required")
+	checkName(&v, in.Name)
 	v.Check(in.Schedule == ScheduleFixed || in.Schedule == ScheduleFree, "schedule", "invalid")
 	v.Check(in.Schedule != ScheduleFixed || len(in.WeekShifts) == 7, "week_shifts", "invalid")
 	v.Check(in.Schedule != ScheduleFree || (in.FreeMinutes > 0 && in.FreeMinutes <= 24*60), "free_minutes", "out_of_range")
@@ -322,7 +330,7 @@ func (s *Service) SavePlace(ctx context.Context, a identity.Actor, id string, in
 		in.RadiusM = DefaultRadiusM
 	}
 	var v apperr.Validator
-	v.Check(in.Name != "" && len([]rune(in.Name)) <= 100 && apperr.SingleLine(in.Name), "name", "required")
+	checkName(&v, in.Name)
 	v.Check(in.Lat >= -90 && in.Lat <= 90, "lat", "out_of_range")
 	v.Check(in.Lng >= -180 && in.Lng <= 180, "lng", "out_of_range")
 	v.Check(in.RadiusM >= 10 && in.RadiusM <= 5000, "radius_m", "out_of_range")
@@ -388,7 +396,7 @@ func (s *Service) SaveNetwork(ctx context.Context, a identity.Actor, id string, 
 	}
 	in.Name, in.CIDR = strings.TrimSpace(in.Name), strings.TrimSpace(in.CIDR)
 	var v apperr.Validator
-	v.Check(in.Name != "" && len([]rune(in.Name)) <= 100 && apperr.SingleLine(in.Name), "name", "required")
+	checkName(&v, in.Name)
 	pfx, err := parseCIDR(in.CIDR)
 	v.Check(err == nil, "cidr", "invalid")
 	if err := v.Err("attendance.invalid", "invalid network"); err != nil {

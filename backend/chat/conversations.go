@@ -82,6 +82,7 @@ func (s *Service) CreateGroup(ctx context.Context, a identity.Actor, req NewGrou
 	v.Check(req.Kind == KindProject || req.Kind == KindTemporary, "kind", "invalid")
 	v.Check(req.Name != "", "name", "required")
 	v.Check(utf8.RuneCountInString(req.Name) <= MaxNameLen, "name", "too_long")
+	v.Check(apperr.SingleLine(req.Name), "name", apperr.ControlCharacter) // a newline would forge a line in lists and notifications
 	v.Check(len(req.MemberIDs) <= 1000, "member_ids", "too_large")
 	if err := v.Err("chat.invalid_conversation", "the group is not valid"); err != nil {
 		return ConversationView{}, err
@@ -322,6 +323,7 @@ func (s *Service) UpdateGroup(ctx context.Context, a identity.Actor, id string, 
 		*req.Name = strings.TrimSpace(*req.Name)
 		v.Check(*req.Name != "", "name", "required")
 		v.Check(utf8.RuneCountInString(*req.Name) <= MaxNameLen, "name", "too_long")
+		v.Check(apperr.SingleLine(*req.Name), "name", apperr.ControlCharacter)
 	}
 	policy := func(p *string, field string) {
 		if p != nil {
