@@ -2,15 +2,11 @@ package notify_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
 	"tack/backend/notify"
-	"tack/backend/server"
 	"tack/backend/server/servertest"
 )
 
@@ -87,24 +83,7 @@ func TestDispatcherWaitsForOutboxGapPostgres(t *testing.T) {
 // database and listen on the same channel).
 func startReplicaB(t *testing.T, ctx context.Context, e *servertest.Env) *httptest.Server {
 	t.Helper()
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	name := "tack-replica-b-" + hex.EncodeToString(rnd[:])
-	cfg := e.Server.Config
-	u, err := url.Parse(cfg.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("application_name", name)
-	u.RawQuery = q.Encode()
-	cfg.DSN = u.String()
-	b, err := server.New(context.Background(), cfg, nil, e.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() { hb.Close(); _ = b.Close() })
+	b, hb, name := e.Replica(t, "tack-replica-b")
 
 	d := b.Notify.NewDispatcher()
 	d.Interval = time.Hour

@@ -2,11 +2,8 @@ package org_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
@@ -30,25 +27,8 @@ func waitBriefly(t *testing.T, what string, cond func() bool) {
 // pool, HTTP server and session listener (application_name names it).
 func replicaB(t *testing.T, ctx context.Context, e *servertest.Env) (*server.Server, *httptest.Server, string) {
 	t.Helper()
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	name := "tack-auth-b-" + hex.EncodeToString(rnd[:])
-	cfg := e.Server.Config
-	u, err := url.Parse(cfg.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("application_name", name)
-	u.RawQuery = q.Encode()
-	cfg.DSN = u.String()
-	b, err := server.New(context.Background(), cfg, nil, e.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hb := httptest.NewServer(b.Handler())
-	t.Cleanup(func() { hb.Close(); _ = b.Close() })
-	runListener(t, ctx, b.Org, cfg.DSN)
+	b, hb, name := e.Replica(t, "tack-auth-b")
+	runListener(t, ctx, b.Org, b.Config.DSN)
 	return b, hb, name
 }
 
