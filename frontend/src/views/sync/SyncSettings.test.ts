@@ -313,6 +313,21 @@ describe('folder sync settings', () => {
     expect(on).toBe(false)
   }, 20_000)
 
+  it('shows start at login turned on by the first pair without a reload', async () => {
+    // The Go side turns it on when the first pair is added (Autostart.ApplyDefault).
+    let on = false
+    ;(window as any).go.app.App.StartAtLogin = vi.fn(async () => on)
+    ;(window as any).go.app.Sync.AddPair = vi.fn(async (req: unknown) => { on = true; return req })
+    fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
+    await mountView(SyncSettings, '/')
+    await flushPromises()
+    expect(q('[data-test=sync-at-login-on]')?.classList.contains('is-checked')).toBe(false)
+    await click('[data-test=sync-add]')
+    await click('[data-test=sync-choose]')
+    await click('[data-test=sync-add-ok]')
+    await vi.waitFor(() => expect(q('[data-test=sync-at-login-on]')?.classList.contains('is-checked')).toBe(true))
+  }, 20_000)
+
   it('translates a refused folder', async () => {
     fetchReplies([200, { items: [{ id: 's1', name: '全公司', root_id: 'root1' }] }])
     ;(window as any).go.app.Sync.AddPair = vi.fn(async () => {
