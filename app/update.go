@@ -34,6 +34,34 @@ type updates struct {
 	pendingPath string
 	// refused is the version last refused and told: said once, logged daily.
 	refused string
+	// info is what the window's banner shows (UpdateState).
+	info UpdateInfo
+}
+
+// UpdateInfo is the update the window's banner tells about: "available"
+// while a newer build downloads, "ready" once it is verified and installs
+// on restart, "refused" for a build that failed its signature or is a
+// downgrade; "" when there is nothing to say.
+type UpdateInfo struct {
+	State     string `json:"state"`
+	Version   string `json:"version"`
+	Changelog string `json:"changelog"`
+	// Reason of a refusal: "signature" or "downgrade".
+	Reason string `json:"reason,omitempty"`
+}
+
+// UpdateState is what the window shows in its update banner; the tray and
+// OS notifications say the same once, the banner stays until the restart.
+func (a *App) UpdateState() UpdateInfo {
+	a.upd.mu.Lock()
+	defer a.upd.mu.Unlock()
+	return a.upd.info
+}
+
+func (a *App) setUpdate(info UpdateInfo) {
+	a.upd.mu.Lock()
+	a.upd.info = info
+	a.upd.mu.Unlock()
 }
 
 // runUpdates checks the team server for a newer client at start (as soon
@@ -85,6 +113,7 @@ func (a *App) checkUpdate(ctx context.Context, server *url.URL) {
 		a.updateRefused(lang, r, err)
 		return
 	}
+	a.setUpdate(UpdateInfo{State: "available", Version: r.Version, Changelog: r.Changelog})
 	_ = a.Notifier.Notify(tr(lang, "update.available", r.Version), r.Changelog, "")
 	path, err := u.Download(ctx, *r)
 	if err != nil {
@@ -101,6 +130,7 @@ func (a *App) checkUpdate(ctx context.Context, server *url.URL) {
 		return
 	}
 	slog.Info("desktop: update ready", "version", r.Version)
+	a.setUpdate(UpdateInfo{State: "ready", Version: r.Version, Changelog: r.Changelog})
 	_ = a.Notifier.Notify(tr(lang, "update.ready", r.Version), tr(lang, "update.ready.body"), "")
 }
 
@@ -114,6 +144,11 @@ func (a *App) updateRefused(lang string, r *clientupdate.Release, err error) {
 		v = r.Version
 	}
 	slog.Error("desktop: update refused", "version", v, "err", err)
+	reason := "signature"
+	if errors.Is(err, clientupdate.ErrDowngrade) {
+		reason = "downgrade"
+	}
+	a.setUpdate(UpdateInfo{State: "refused", Version: v, Reason: reason})
 	a.upd.mu.Lock()
 	told := a.upd.refused == v+"\x00"+err.Error()
 	a.upd.refused = v + "\x00" + err.Error()

@@ -61,6 +61,9 @@ func TestDesktopUpdateCheck(t *testing.T) {
 	if len(sent) != 2 || sent[0].Title != "Tack: new version 1.1.0 available" || sent[0].Body != "Faster sync" || !strings.Contains(sent[1].Title, "1.1.0 downloaded and verified") {
 		t.Fatalf("notifications = %+v", sent)
 	}
+	if got := a.UpdateState(); got != (UpdateInfo{State: "ready", Version: "1.1.0", Changelog: "Faster sync"}) {
+		t.Fatalf("the window's banner would show %+v", got)
+	}
 
 	// 1.2.0 is tampered with on the server: refused and reported.
 	publish("1.2.0", "build 1.2.0")
@@ -74,6 +77,9 @@ func TestDesktopUpdateCheck(t *testing.T) {
 	if len(sent) != 2 || sent[1].Title != "Tack: update 1.2.0 refused" || !strings.Contains(sent[1].Body, "not signed") {
 		t.Fatalf("notifications = %+v", sent)
 	}
+	if got := a.UpdateState(); got.State != "refused" || got.Version != "1.2.0" || got.Reason != "signature" {
+		t.Fatalf("the window's banner would show %+v", got)
+	}
 
 	// A client newer than the server's build reports the downgrade.
 	a, notes = newApp()
@@ -81,6 +87,9 @@ func TestDesktopUpdateCheck(t *testing.T) {
 	a.checkUpdate(context.Background(), srv)
 	if sent = notes.All(); len(sent) != 1 || !strings.Contains(sent[0].Body, "not newer than this version (2.0.0)") {
 		t.Fatalf("notifications = %+v", sent)
+	}
+	if got := a.UpdateState(); got.State != "refused" || got.Reason != "downgrade" {
+		t.Fatalf("the window's banner would show %+v", got)
 	}
 	// The next day's check refuses again but does not say it again.
 	a.checkUpdate(context.Background(), srv)

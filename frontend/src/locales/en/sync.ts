@@ -47,6 +47,14 @@ export default {
   refused: '{n} items on the drive have names that cannot be file names on this computer; they are not synced:',
   refusedTop: '“{name}”: {reason}',
   refusedIn: '“{name}” in {folder}: {reason}',
+  update: {
+    available: 'Tack {v} is available and downloading in the background',
+    ready: 'Tack {v} is downloaded and its signature verified',
+    restart: 'Quit and reopen Tack (tray menu → Quit) to finish the update.',
+    refused: 'Tack update {v} refused',
+    signature: 'The build the server offers is not signed by your company\'s release key and was not installed. Tell your administrator.',
+    downgrade: 'The build the server offers is not newer than this version and was not installed. Tell your administrator.',
+  },
   atLogin: {
     title: 'Start at login',
     lead: 'Start Tack in the background (tray) when you log in to this computer, so your folders keep being backed up. On by default once you add a sync folder.',

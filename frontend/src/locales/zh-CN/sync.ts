@@ -47,6 +47,14 @@ export default {
   refused: '云盘上有 {n} 项的名称不能用作本机的文件名，未同步：',
   refusedTop: '“{name}”：{reason}',
   refusedIn: '“{name}”（在 {folder} 中）：{reason}',
+  update: {
+    available: 'Tack 新版本 {v} 可用，正在后台下载',
+    ready: 'Tack {v} 已下载并验证签名',
+    restart: '退出并重新打开 Tack（托盘菜单 → 退出）即完成更新。',
+    refused: '已拒绝 Tack 更新 {v}',
+    signature: '服务器提供的版本没有公司发布密钥的有效签名，未安装。请告知管理员。',
+    downgrade: '服务器提供的版本不比当前版本新，未安装。请告知管理员。',
+  },
   atLogin: {
     title: '开机启动',
     lead: '登录电脑时自动在后台启动 Tack（托盘），文件夹才会一直备份。添加同步文件夹后默认开启。',

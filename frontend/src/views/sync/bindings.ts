@@ -90,6 +90,16 @@ interface AppBinding {
   /** The automatic punch 极速打卡 (app/punch.go); absent in an older client. */
   AutoPunch?(): Promise<boolean>
   SetAutoPunch?(on: boolean): Promise<boolean>
+  /** The client's own update (app/update.go UpdateState); absent in an older client. */
+  UpdateState?(): Promise<UpdateInfo>
+}
+
+/** UpdateInfo mirrors app.UpdateInfo: state "" (nothing to say), available, ready or refused. */
+export interface UpdateInfo {
+  state: '' | 'available' | 'ready' | 'refused'
+  version: string
+  changelog: string
+  reason?: 'signature' | 'downgrade'
 }
 
 /** appBinding is the shell's own facade (app/app.go), undefined outside the desktop app or in an older client. */
