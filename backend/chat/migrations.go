@@ -59,5 +59,10 @@ CREATE UNIQUE INDEX chat_messages_client_key ON chat_messages (conversation_id, 
 `},
 		messageIndex.Migration("chat-0002-fts"),
 		{ID: "chat-0003-fts-backfill", Func: backfillIndex},
+		{ID: "chat-0004-files", SQL: `
+ALTER TABLE chat_messages ADD COLUMN file_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_messages ADD COLUMN file TEXT;
+CREATE INDEX chat_messages_file ON chat_messages (file_id) WHERE file_id <> '';
+`},
 	}
 }

@@ -82,21 +82,26 @@ func (m *Member) isAdmin() bool { return m.Role == RoleOwner || m.Role == RoleAd
 // Message is one message. ClientKey is the sender's idempotency key: a
 // retried send with the same key returns the first message.
 type Message struct {
-	ID              string     `gorm:"primaryKey" json:"id"`
-	ConversationID  string     `json:"conversation_id"`
-	Seq             int64      `json:"seq"`
-	SenderID        string     `json:"sender_id"`
-	ClientKey       string     `json:"client_key"`
-	Kind            string     `json:"kind"`
-	Body            string     `json:"body"`
-	Mentions        []string   `gorm:"serializer:json" json:"mentions"`
-	MentionAll      bool       `json:"mention_all"`
-	ReplyToID       string     `json:"reply_to_id"`
-	ForwardedFromID string     `json:"forwarded_from_id"`
-	EditedAt        *time.Time `json:"edited_at"`
-	RecalledAt      *time.Time `json:"recalled_at"`
-	RecalledBy      string     `json:"recalled_by"`
-	CreatedAt       time.Time  `json:"created_at"`
+	ID              string   `gorm:"primaryKey" json:"id"`
+	ConversationID  string   `json:"conversation_id"`
+	Seq             int64    `json:"seq"`
+	SenderID        string   `json:"sender_id"`
+	ClientKey       string   `json:"client_key"`
+	Kind            string   `json:"kind"`
+	Body            string   `json:"body"`
+	Mentions        []string `gorm:"serializer:json" json:"mentions"`
+	MentionAll      bool     `json:"mention_all"`
+	ReplyToID       string   `json:"reply_to_id"`
+	ForwardedFromID string   `json:"forwarded_from_id"`
+	// FileID and File: the drive file of a file or image message (FileID
+	// alone is indexed: a forwarded copy shares the file, which is deleted
+	// when no message refers to it any more).
+	FileID     string     `json:"-"`
+	File       *FileRef   `gorm:"serializer:json" json:"file,omitempty"`
+	EditedAt   *time.Time `json:"edited_at"`
+	RecalledAt *time.Time `json:"recalled_at"`
+	RecalledBy string     `json:"recalled_by"`
+	CreatedAt  time.Time  `json:"created_at"`
 }
 
 // TableName keeps the table name stable.
@@ -200,6 +205,9 @@ type SendRequest struct {
 	Mentions   []string `json:"mentions"`
 	MentionAll bool     `json:"mention_all"`
 	ReplyToID  string   `json:"reply_to_id"`
+	// kind and file are set by SendFile and Forward, never by a client.
+	kind string
+	file *FileRef
 }
 
 // EditRequest replaces a message's text.
