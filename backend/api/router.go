@@ -76,6 +76,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.clientDownloadRoutes(mux)
 	h.chatRoutes(mux)
 	h.chatFileRoutes(mux)
+	h.chatGroupRoutes(mux)
 	h.attendanceRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

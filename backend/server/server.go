@@ -189,6 +189,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
 	s.Chat.SetDinger(s.Notify)
 	s.Chat.SetFiles(s.Drive) // files sent in chat live in the drive
+	s.AddJob(chat.RetentionJob{S: s.Chat})
 	s.Notify.SetSubjectAccess("chat", s.Chat.DingAccess())
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,
