@@ -76,6 +76,6 @@ describe('MessagePane', () => {
     await flushPromises()
     expect(document.body.textContent).toContain('文件太大')
     expect(document.querySelector('[data-test=msg-pending]')).toBeNull()
-    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(0)
+    expect(calls.filter((c) => c.path.includes('/files'))).toHaveLength(0)
   })
 })
