@@ -259,4 +259,3 @@ func BenchmarkChatReferenceWriteTx(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 	})
 }
-
