@@ -21,7 +21,7 @@ type chatWorld struct {
 	// Files alice sent: an image before bob was removed, a file after, an
 	// image in the group bob is still in.
 	imgBefore, fileAfter, imgInMember string
-	bobDirect, bobMsg             string
+	bobDirect, bobMsg                 string
 }
 
 func (w *authzWorld) chatObjects(t *testing.T) {
