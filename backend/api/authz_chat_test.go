@@ -1,7 +1,11 @@
 package api_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http"
+	"strings"
 	"testing"
 
 	"tack/backend/chat"
@@ -14,7 +18,10 @@ import (
 type chatWorld struct {
 	direct, removedFrom, memberOf string
 	msgAfter, msgInMember         string // alice's messages
-	bobDirect, bobMsg             string
+	// Files alice sent: an image before bob was removed, a file after, an
+	// image in the group bob is still in.
+	imgBefore, fileAfter, imgInMember string
+	bobDirect, bobMsg                 string
 }
 
 func (w *authzWorld) chatObjects(t *testing.T) {
@@ -26,19 +33,42 @@ func (w *authzWorld) chatObjects(t *testing.T) {
 		"member_ids": []string{w.head.ID, w.bob.ID}}).JSON(t, &c)
 	w.chat.removedFrom = c.ID
 	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "before bob left"})
+	w.chat.imgBefore = w.chatFile(t, c.ID, "before.png")
+	e.Must(http.StatusOK, "PUT", "/api/v1/chat/conversations/"+c.ID+"/announcement", w.aliceT, map[string]any{"body": "Pay rises in May", "version": c.Version})
 	e.Must(http.StatusNoContent, "DELETE", "/api/v1/chat/conversations/"+c.ID+"/members/"+w.bob.ID, w.aliceT, nil)
 	var m chat.MessageView
 	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "after"}).JSON(t, &m)
 	w.chat.msgAfter = m.ID
+	w.chat.fileAfter = w.chatFile(t, c.ID, "after.txt")
 	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", w.aliceT, map[string]any{"kind": "temporary", "name": "Lunch",
 		"member_ids": []string{w.bob.ID}}).JSON(t, &c)
 	w.chat.memberOf = c.ID
 	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.aliceT, map[string]any{"body": "noon?"}).JSON(t, &m)
 	w.chat.msgInMember = m.ID
+	w.chat.imgInMember = w.chatFile(t, c.ID, "lunch.png")
+	e.Must(http.StatusOK, "PUT", "/api/v1/chat/conversations/"+c.ID+"/announcement", w.aliceT, map[string]any{"body": "Noon at the canteen", "version": c.Version})
+	// Bob has read it already, so his call in the sweep changes nothing.
+	e.Must(http.StatusOK, "POST", "/api/v1/chat/conversations/"+c.ID+"/announcement/read", w.bobT, nil)
 	e.Must(http.StatusOK, "POST", "/api/v1/chat/direct", w.bobT, map[string]any{"user_id": w.head.ID}).JSON(t, &c)
 	w.chat.bobDirect = c.ID
 	e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+c.ID+"/messages", w.bobT, map[string]any{"body": "hi"}).JSON(t, &m)
 	w.chat.bobMsg = m.ID
+}
+
+// chatFile sends a small PNG (an image, with a thumbnail) or a text file as alice.
+func (w *authzWorld) chatFile(t *testing.T, convID, name string) string {
+	body := "a text file"
+	if strings.HasSuffix(name, ".png") {
+		var b bytes.Buffer
+		_ = png.Encode(&b, image.NewGray(image.Rect(0, 0, 4, 4)))
+		body = b.String()
+	}
+	var m chat.MessageView
+	w.e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations/"+convID+"/files?name="+name, w.aliceT, body).JSON(t, &m)
+	if m.File == nil {
+		t.Fatalf("file message %+v", m)
+	}
+	return m.ID
 }
 
 // chatSweepCases: bob outside alice's direct chat, removed from one group
@@ -65,6 +95,18 @@ func chatSweepCases() []sweepCase {
 			sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", conv), body: map[string]any{"body": "hi"}, want: hidden},
 			sweepCase{route: "GET /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages?around=1", conv), want: hidden},
 			sweepCase{route: "GET /api/v1/chat/search", path: p("/api/v1/chat/search?q=after&conversation_id=%", conv), want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/files", path: p("/api/v1/chat/conversations/%/files?name=x.txt", conv), body: "bob's file", want: hidden},
+			sweepCase{route: "PUT /api/v1/chat/conversations/{id}/announcement", path: p("/api/v1/chat/conversations/%/announcement", conv), body: map[string]any{"body": "bob says", "version": 2}, want: hidden},
+			sweepCase{route: "POST /api/v1/chat/conversations/{id}/announcement/read", path: p("/api/v1/chat/conversations/%/announcement/read", conv), want: hidden},
+			sweepCase{route: "GET /api/v1/chat/conversations/{id}/announcement/receipts", path: p("/api/v1/chat/conversations/%/announcement/receipts", conv), want: hidden},
+			sweepCase{route: "GET /api/v1/chat/conversations/{id}/export", path: p("/api/v1/chat/conversations/%/export?format=json", conv), want: hidden},
+		)
+	}
+	// Files of the group bob was removed from: sent before his removal and after.
+	for _, msg := range []func(w *authzWorld) string{func(w *authzWorld) string { return w.chat.imgBefore }, func(w *authzWorld) string { return w.chat.fileAfter }} {
+		cases = append(cases,
+			sweepCase{route: "GET /api/v1/chat/messages/{id}/file", path: p("/api/v1/chat/messages/%/file", msg), want: hidden},
+			sweepCase{route: "GET /api/v1/chat/messages/{id}/thumbnail", path: p("/api/v1/chat/messages/%/thumbnail", msg), want: hidden},
 		)
 	}
 	for _, msg := range []func(w *authzWorld) string{after} {
@@ -89,6 +131,18 @@ func chatSweepCases() []sweepCase {
 		sweepCase{route: "POST /api/v1/chat/messages/{id}/recall", path: p("/api/v1/chat/messages/%/recall", inMember), want: refused},
 		sweepCase{route: "GET /api/v1/chat/messages/{id}/receipts", path: p("/api/v1/chat/messages/%/receipts", inMember), want: refused},
 		sweepCase{route: "POST /api/v1/chat/messages/{id}/ding", path: p("/api/v1/chat/messages/%/ding", inMember), body: map[string]any{}, want: refused},
+		sweepCase{route: "PUT /api/v1/chat/conversations/{id}/announcement", path: p("/api/v1/chat/conversations/%/announcement", member), body: map[string]any{"body": "bob says", "version": 2}, want: refused},
+		sweepCase{route: "GET /api/v1/chat/conversations/{id}/announcement/receipts", path: p("/api/v1/chat/conversations/%/announcement/receipts", member), want: refused},
+		sweepCase{route: "GET /api/v1/chat/conversations/{id}/export", path: p("/api/v1/chat/conversations/%/export?format=xlsx", member), want: refused},
+		sweepCase{route: "GET /api/v1/chat/messages/{id}/file", path: p("/api/v1/chat/messages/%/file", func(w *authzWorld) string { return w.chat.imgInMember }), want: 200,
+			why: "bob is a member of the group the image was sent in: TestFilesAndImagesInChat"},
+		sweepCase{route: "GET /api/v1/chat/messages/{id}/thumbnail", path: p("/api/v1/chat/messages/%/thumbnail", func(w *authzWorld) string { return w.chat.imgInMember }), want: 200,
+			why: "bob is a member of the group the image was sent in: TestFilesAndImagesInChat"},
+		sweepCase{route: "POST /api/v1/chat/conversations/{id}/announcement/read", path: p("/api/v1/chat/conversations/%/announcement/read", member), want: 200,
+			why: "bob marks the announcement read for himself only: TestGroupAnnouncement"},
+		// Admin-only: the company's chat settings.
+		sweepCase{route: "GET /api/v1/chat/settings", path: p("/api/v1/chat/settings"), want: refused},
+		sweepCase{route: "PUT /api/v1/chat/settings", path: p("/api/v1/chat/settings"), body: map[string]any{"retention_days": 1, "version": 0}, want: refused},
 		// Alice's IDs smuggled into bob's own direct chat.
 		sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", func(w *authzWorld) string { return w.chat.bobDirect }),
 			body: map[string]any{"body": "quote", "reply_to_id": "{aliceChatMsg}"}, want: badRef},
@@ -105,6 +159,9 @@ func (w *authzWorld) chatSnapshot(reads map[string]string) {
 		reads["/api/v1/chat/conversations/"+id+"/messages"] = w.aliceT
 	}
 	reads["/api/v1/chat/messages/"+w.chat.msgInMember+"/receipts"] = w.aliceT
+	reads["/api/v1/chat/conversations/"+w.chat.removedFrom+"/announcement/receipts"] = w.aliceT
+	reads["/api/v1/chat/settings"] = w.admin
+	reads["/api/v1/chat/messages/"+w.chat.fileAfter+"/file"] = w.aliceT
 }
 
 // TestChatSearchFindsNothingOfOthers: bob, removed from alice's group, finds

@@ -75,6 +75,8 @@ func NewRouter(deps Deps) http.Handler {
 	h.reportRoutes(mux)
 	h.clientDownloadRoutes(mux)
 	h.chatRoutes(mux)
+	h.chatFileRoutes(mux)
+	h.chatGroupRoutes(mux)
 	h.attendanceRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

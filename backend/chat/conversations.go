@@ -259,6 +259,11 @@ func (s *Service) views(db *gorm.DB, userID string, mine []Member, withMembers b
 	for _, m := range lasts {
 		people = append(people, m.SenderID)
 	}
+	for _, c := range convs {
+		if c.AnnouncementBy != "" {
+			people = append(people, c.AnnouncementBy)
+		}
+	}
 	var all []Member
 	if withMembers {
 		var err error
@@ -279,7 +284,9 @@ func (s *Service) views(db *gorm.DB, userID string, mine []Member, withMembers b
 			continue
 		}
 		v := ConversationView{Conversation: c, Title: c.Name, MyRole: m.Role, Muted: m.Muted, Pinned: m.Pinned,
-			ReadSeq: m.ReadSeq, Unread: max(0, c.LastSeq-m.ReadSeq), MemberCount: counts[c.ID]}
+			ReadSeq: m.ReadSeq, Unread: max(0, c.LastSeq-m.ReadSeq), MemberCount: counts[c.ID],
+			AnnouncementUnread: c.Announcement != "" && m.AnnouncementRead < c.AnnouncementVersion,
+			AnnouncementByName: nm[c.AnnouncementBy]}
 		if c.Kind == KindDirect {
 			v.PeerID = peers[c.ID]
 			v.Title = nm[v.PeerID]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -169,7 +170,27 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 			return err
 		}
 	}
-	_, err = fmt.Fprintln(out, "chat: department and all-staff groups, a project group, a temporary group, two direct chats, three days of messages")
+	// The project group's announcement, read by some; a file in the group.
+	g, err := s.GetConversation(ctx, who("zhoujie"), project.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.SetAnnouncement(ctx, who("zhoujie"), project.ID, AnnouncementRequest{Version: g.Version,
+		Body: "官网改版周五上线前冻结需求：新需求请先在群里提出，由周杰确认后排期。测试回归安排在周四、周五两天。"}); err != nil {
+		return err
+	}
+	for _, u := range []string{"wuhao", "xuting", "lintao"} {
+		if _, err := s.ReadAnnouncement(ctx, who(u), project.ID); err != nil {
+			return err
+		}
+	}
+	if s.files != nil {
+		if _, err := s.SendFile(ctx, who("xuting"), project.ID, SendFileRequest{ClientKey: "demo-file-1", Name: "案例页原型说明.txt", Size: -1,
+			Body: strings.NewReader("案例页原型说明\n\n1. 顶部按行业筛选（制造、零售、金融、教育）。\n2. 列表卡片：客户名称、行业、一句话成果。\n")}); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintln(out, "chat: department and all-staff groups, a project group (with an announcement and a file), a temporary group, two direct chats, three days of messages")
 	return err
 }
 

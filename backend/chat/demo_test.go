@@ -31,6 +31,14 @@ func TestDemoChat(t *testing.T) {
 		if msgs < 20 || staff != 20 {
 			t.Fatalf("demo: %d messages, %d in the all-staff group", msgs, staff)
 		}
+		// The project group has an announcement and a file message in the drive.
+		var project chat.Conversation
+		e.Server.DB.First(&project, "kind = ?", chat.KindProject)
+		var files int64
+		e.Server.DB.Model(&chat.Message{}).Where("conversation_id = ? AND kind = ?", project.ID, chat.MessageFile).Count(&files)
+		if project.Announcement == "" || files != 1 {
+			t.Fatalf("demo project group: announcement %q, %d files", project.Announcement, files)
+		}
 		// Loading again changes nothing.
 		if err := server.LoadDemo(context.Background(), e.Server, io.Discard); err != nil {
 			t.Fatal(err)

@@ -128,8 +128,16 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Pluck("last_seq", &seq).Error; err != nil {
 		return "", fmt.Errorf("chat: read seq: %w", err)
 	}
+	kind := req.kind
+	if kind == "" {
+		kind = MessageText
+	}
+	fileID := ""
+	if req.file != nil {
+		fileID = req.file.ID
+	}
 	msg := Message{ID: store.NewID(), ConversationID: convID, Seq: seq, SenderID: a.UserID, ClientKey: req.ClientKey,
-		Kind: "text", Body: req.Body, Mentions: mentions, MentionAll: req.MentionAll, ReplyToID: req.ReplyToID,
+		Kind: kind, Body: req.Body, FileID: fileID, File: req.file, Mentions: mentions, MentionAll: req.MentionAll, ReplyToID: req.ReplyToID,
 		ForwardedFromID: forwardedFrom, CreatedAt: now}
 	if msg.Mentions == nil {
 		msg.Mentions = []string{}
@@ -368,6 +376,8 @@ func (s *Service) Edit(ctx context.Context, a identity.Actor, id string, req Edi
 			return ErrRecalled
 		case c.ArchivedAt != nil:
 			return ErrArchived
+		case m.Kind != MessageText && m.Kind != "":
+			return errNotText
 		case now.Sub(m.CreatedAt) > EditWindow:
 			return ErrEditExpired
 		}
@@ -391,9 +401,12 @@ func (s *Service) Edit(ctx context.Context, a identity.Actor, id string, req Edi
 }
 
 // Recall withdraws a message: the sender within RecallWindow, a group's
-// owner and admins any message at any time. Its text is erased.
+// owner and admins any message at any time. Its text is erased, and its
+// file is deleted from the drive unless a forwarded copy still refers to it.
 func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (MessageView, error) {
+	var released []FileRef
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		released = released[:0]
 		m, c, me, err := loadOwnable(tx, a, id)
 		if err != nil {
 			return err
@@ -411,8 +424,11 @@ func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (Mess
 			return ErrRecallExpired
 		}
 		if err := tx.Model(&Message{}).Where("id = ?", id).Updates(map[string]any{"body": "", "recalled_at": now,
-			"recalled_by": a.UserID}).Error; err != nil {
+			"recalled_by": a.UserID, "file_id": "", "file": nil}).Error; err != nil {
 			return fmt.Errorf("chat: recall: %w", err)
+		}
+		if m.File != nil {
+			released = append(released, *m.File)
 		}
 		m.Body, m.RecalledAt = "", &now
 		if err := indexMessage(tx, m); err != nil {
@@ -425,6 +441,9 @@ func (s *Service) Recall(ctx context.Context, a identity.Actor, id string) (Mess
 		return emitMessage(tx, a, c, m, ActionRecalled, ids)
 	})
 	if err != nil {
+		return MessageView{}, err
+	}
+	if err := s.releaseFiles(ctx, released); err != nil {
 		return MessageView{}, err
 	}
 	return s.GetMessage(ctx, a, id)
@@ -451,7 +470,8 @@ func (s *Service) Forward(ctx context.Context, a identity.Actor, id string, req 
 			return ErrRecalled
 		}
 		for _, t := range targets {
-			nid, err := s.send(tx, a, t, SendRequest{ClientKey: req.ClientKey + ":" + id, Body: m.Body}, m.ID)
+			nid, err := s.send(tx, a, t, SendRequest{ClientKey: req.ClientKey + ":" + id, Body: m.Body,
+				kind: m.Kind, file: m.File}, m.ID)
 			if err != nil {
 				return err
 			}

@@ -59,5 +59,27 @@ CREATE UNIQUE INDEX chat_messages_client_key ON chat_messages (conversation_id, 
 `},
 		messageIndex.Migration("chat-0002-fts"),
 		{ID: "chat-0003-fts-backfill", Func: backfillIndex},
+		{ID: "chat-0004-files", SQL: `
+ALTER TABLE chat_messages ADD COLUMN file_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_messages ADD COLUMN file TEXT;
+CREATE INDEX chat_messages_file ON chat_messages (file_id) WHERE file_id <> '';
+`},
+		{ID: "chat-0005-announcement", SQL: `
+ALTER TABLE chat_conversations ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_conversations ADD COLUMN announcement_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_conversations ADD COLUMN announcement_at TIMESTAMPTZ;
+ALTER TABLE chat_conversations ADD COLUMN announcement_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_members ADD COLUMN announcement_read INTEGER NOT NULL DEFAULT 0;
+`},
+		{ID: "chat-0006-retention", SQL: `
+CREATE TABLE chat_settings (
+	id TEXT PRIMARY KEY,
+	retention_days INTEGER NOT NULL DEFAULT 0,
+	version INTEGER NOT NULL DEFAULT 1,
+	updated_by TEXT NOT NULL DEFAULT '',
+	updated_at TIMESTAMPTZ
+);
+CREATE INDEX chat_messages_created ON chat_messages (created_at);
+`},
 	}
 }

@@ -48,9 +48,15 @@ type Conversation struct {
 	LastSeq       int64      `json:"last_seq"`
 	LastMessageAt *time.Time `json:"last_message_at"`
 	ArchivedAt    *time.Time `json:"archived_at"`
-	Version       int        `json:"version"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// The group announcement (群公告): its text ("" none), author, time and
+	// version (each new text is a new version; members read it by version).
+	Announcement        string     `json:"announcement"`
+	AnnouncementBy      string     `json:"announcement_by"`
+	AnnouncementAt      *time.Time `json:"announcement_at"`
+	AnnouncementVersion int        `json:"announcement_version"`
+	Version             int        `json:"version"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.
@@ -71,7 +77,9 @@ type Member struct {
 	Muted          bool      `json:"muted"`
 	Pinned         bool      `json:"pinned"`
 	JoinedAt       time.Time `json:"joined_at"`
-	Name           string    `gorm:"-" json:"name"`
+	// AnnouncementRead is the announcement version the member last read.
+	AnnouncementRead int    `json:"announcement_read"`
+	Name             string `gorm:"-" json:"name"`
 }
 
 // TableName keeps the table name stable.
@@ -82,21 +90,26 @@ func (m *Member) isAdmin() bool { return m.Role == RoleOwner || m.Role == RoleAd
 // Message is one message. ClientKey is the sender's idempotency key: a
 // retried send with the same key returns the first message.
 type Message struct {
-	ID              string     `gorm:"primaryKey" json:"id"`
-	ConversationID  string     `json:"conversation_id"`
-	Seq             int64      `json:"seq"`
-	SenderID        string     `json:"sender_id"`
-	ClientKey       string     `json:"client_key"`
-	Kind            string     `json:"kind"`
-	Body            string     `json:"body"`
-	Mentions        []string   `gorm:"serializer:json" json:"mentions"`
-	MentionAll      bool       `json:"mention_all"`
-	ReplyToID       string     `json:"reply_to_id"`
-	ForwardedFromID string     `json:"forwarded_from_id"`
-	EditedAt        *time.Time `json:"edited_at"`
-	RecalledAt      *time.Time `json:"recalled_at"`
-	RecalledBy      string     `json:"recalled_by"`
-	CreatedAt       time.Time  `json:"created_at"`
+	ID              string   `gorm:"primaryKey" json:"id"`
+	ConversationID  string   `json:"conversation_id"`
+	Seq             int64    `json:"seq"`
+	SenderID        string   `json:"sender_id"`
+	ClientKey       string   `json:"client_key"`
+	Kind            string   `json:"kind"`
+	Body            string   `json:"body"`
+	Mentions        []string `gorm:"serializer:json" json:"mentions"`
+	MentionAll      bool     `json:"mention_all"`
+	ReplyToID       string   `json:"reply_to_id"`
+	ForwardedFromID string   `json:"forwarded_from_id"`
+	// FileID and File: the drive file of a file or image message (FileID
+	// alone is indexed: a forwarded copy shares the file, which is deleted
+	// when no message refers to it any more).
+	FileID     string     `json:"-"`
+	File       *FileRef   `gorm:"serializer:json" json:"file,omitempty"`
+	EditedAt   *time.Time `json:"edited_at"`
+	RecalledAt *time.Time `json:"recalled_at"`
+	RecalledBy string     `json:"recalled_by"`
+	CreatedAt  time.Time  `json:"created_at"`
 }
 
 // TableName keeps the table name stable.
@@ -129,16 +142,19 @@ type ConversationView struct {
 	Conversation
 	// Title is what the reader sees: the group name, or the other person's
 	// name in a direct chat.
-	Title       string       `json:"title"`
-	PeerID      string       `json:"peer_id,omitempty"`
-	MyRole      string       `json:"my_role"`
-	Muted       bool         `json:"muted"`
-	Pinned      bool         `json:"pinned"`
-	ReadSeq     int64        `json:"read_seq"`
-	Unread      int64        `json:"unread"`
-	MemberCount int          `json:"member_count"`
-	Last        *MessageView `json:"last,omitempty"`
-	Members     []Member     `json:"members,omitempty"` // GetConversation only
+	Title       string `json:"title"`
+	PeerID      string `json:"peer_id,omitempty"`
+	MyRole      string `json:"my_role"`
+	Muted       bool   `json:"muted"`
+	Pinned      bool   `json:"pinned"`
+	ReadSeq     int64  `json:"read_seq"`
+	Unread      int64  `json:"unread"`
+	MemberCount int    `json:"member_count"`
+	// AnnouncementUnread: the group has an announcement the reader has not read.
+	AnnouncementUnread bool         `json:"announcement_unread"`
+	AnnouncementByName string       `json:"announcement_by_name,omitempty"`
+	Last               *MessageView `json:"last,omitempty"`
+	Members            []Member     `json:"members,omitempty"` // GetConversation only
 }
 
 // Receipts says who has and has not read one message.
@@ -200,6 +216,9 @@ type SendRequest struct {
 	Mentions   []string `json:"mentions"`
 	MentionAll bool     `json:"mention_all"`
 	ReplyToID  string   `json:"reply_to_id"`
+	// kind and file are set by SendFile and Forward, never by a client.
+	kind string
+	file *FileRef
 }
 
 // EditRequest replaces a message's text.

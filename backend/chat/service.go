@@ -25,6 +25,10 @@ type Service struct {
 	org   *org.Service
 	// dinger sends DINGs to the unread (SetDinger).
 	dinger Dinger
+	// files stores file messages in the drive (SetFiles); maxFile is the
+	// per-file limit (0: DefaultMaxFileBytes).
+	files   Files
+	maxFile int64
 }
 
 // NewService builds the chat service. Register OnUserChanged,

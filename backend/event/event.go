@@ -50,9 +50,13 @@ const (
 	// Chat events reach live streams and the replay only: chat keeps its
 	// own unread counts (one read watermark per member), so they make no
 	// notification rows (notify/rules.go liveOnly).
-	ChatMessage          = "chat.message"
-	ChatRead             = "chat.read"
-	ChatConversation     = "chat.conversation"
+	ChatMessage      = "chat.message"
+	ChatRead         = "chat.read"
+	ChatConversation = "chat.conversation"
+	// ChatAnnouncement is a new group announcement (群公告): unlike the
+	// other chat events it makes a notification per member, as company
+	// announcements do (announcements are rare).
+	ChatAnnouncement     = "chat.announcement"
 	AttendanceFieldPunch = "attendance.field_punch"
 	// ReportReminder reminds an expected writer before the due time;
 	// ReportMissing is the leader's one summary of who has not written.
@@ -89,6 +93,7 @@ var Payloads = map[string]any{
 	ReportSubmitted:    Report{}, ReportCommented: Report{},
 
 	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
+	ChatAnnouncement: ChatAnnouncementData{},
 
 	AttendanceFieldPunch: AttendancePunch{},
 	ReportReminder:       Report{}, ReportMissing: Report{},
@@ -296,6 +301,15 @@ type Conversation struct {
 	Link           string `json:"link"`
 	ConversationID string `json:"conversation_id"`
 	Change         string `json:"change"` // created, updated, members, removed, dissolved
+}
+
+// ChatAnnouncementData is the data of chat.announcement.
+type ChatAnnouncementData struct {
+	Title          string `json:"title"` // the group's name
+	Link           string `json:"link"`
+	ConversationID string `json:"conversation_id"`
+	Body           string `json:"body"` // the first 200 characters
+	AuthorName     string `json:"author_name"`
 }
 
 // Data turns a payload into the events table's data map (through JSON, so

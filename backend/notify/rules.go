@@ -28,6 +28,7 @@ var bodies = map[string]string{
 	event.DriveShared:             "A file was shared with you: %s",
 	event.DingReceived:            "DING: %s",
 	event.AnnouncementPublished:   "New announcement: %s",
+	event.ChatAnnouncement:        "New group announcement in %s",
 	event.OrgUserDeactivated:      "User deactivated: %s",
 	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
 	event.ReportSubmitted:         "New work report: %s",

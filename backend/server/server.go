@@ -188,6 +188,8 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Org.OnDepartmentChanged(s.Chat.OnDepartmentChanged)
 	s.Org.OnDepartmentDeleted(s.Chat.OnDepartmentDeleted)
 	s.Chat.SetDinger(s.Notify)
+	s.Chat.SetFiles(s.Drive) // files sent in chat live in the drive
+	s.AddJob(chat.RetentionJob{S: s.Chat})
 	s.Notify.SetSubjectAccess("chat", s.Chat.DingAccess())
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,

@@ -1,6 +1,6 @@
 // Typed calls for chat (backend/api/chat_handlers.go, backend/chat/API.md):
 // conversations, messages by sequence number, read watermarks and receipts.
-import { api } from './client'
+import { api, uploadWithProgress } from './client'
 
 export type ConversationKind = 'direct' | 'all_staff' | 'department' | 'project' | 'temporary'
 export type Role = 'owner' | 'admin' | 'member'
@@ -13,10 +13,16 @@ export interface Member {
 
 export interface Quote { id: string; seq: number; sender_id: string; sender_name: string; body: string; recalled: boolean }
 
+/** The file of a file or image message: in the drive; an image has a server-made thumbnail. */
+export interface FileRef { id: string; name: string; size: number; thumb_id?: string; width?: number; height?: number }
+
+/** MaxFileBytes is the server's per-file limit (backend/chat/files.go DefaultMaxFileBytes). */
+export const MaxFileBytes = 100 << 20
+
 export interface Message {
   id: string; conversation_id: string; seq: number; sender_id: string; sender_name: string; client_key: string
   kind: string; body: string; mentions: string[]; mention_all: boolean; reply_to_id: string; reply?: Quote
-  forwarded_from_id: string; edited_at: string | null; recalled_at: string | null; recalled_by: string; created_at: string
+  forwarded_from_id: string; file?: FileRef; edited_at: string | null; recalled_at: string | null; recalled_by: string; created_at: string
   /** Members (besides the sender) who have not read it; on one's own messages, else -1. */
   unread: number
 }
@@ -27,7 +33,13 @@ export interface Conversation {
   last_seq: number; last_message_at: string | null; archived_at: string | null; version: number; created_at: string
   my_role: Role; muted: boolean; pinned: boolean; read_seq: number; unread: number; member_count: number
   last?: Message; members?: Member[]
+  /** The group announcement (群公告): "" none; read by version. */
+  announcement: string; announcement_by: string; announcement_at: string | null; announcement_version: number
+  announcement_unread: boolean; announcement_by_name?: string
 }
+
+export interface AnnouncementReceipts { announcement_version: number; read: Person[]; unread: Person[] }
+export interface ChatSettings { retention_days: number; version: number; updated_by: string; updated_at: string | null }
 
 export interface Person { id: string; name: string }
 export interface Receipts { message_id: string; seq: number; read: Person[]; unread: Person[] }
@@ -73,4 +85,23 @@ export const chatApi = {
   },
   dingUnread: (id: string, message: string) => api.post<{ id: string; receipts: { user_id: string }[] }>(m(id) + '/ding', { message }),
   receipts: (id: string) => api.get<Receipts>(m(id) + '/receipts'),
+  sendFile: (id: string, file: File, clientKey: string, onProgress?: (sent: number, total: number) => void) =>
+    uploadWithProgress<Message>(c(id) + '/files?name=' + encodeURIComponent(file.name) + '&client_key=' + encodeURIComponent(clientKey),
+      file, onProgress, { headers: { 'Content-Type': 'application/octet-stream' } }),
+  fileUrl: (id: string) => m(id) + '/file',
+  thumbUrl: (id: string) => m(id) + '/thumbnail',
+  setAnnouncement: (id: string, body: string, version: number) => api.put<Conversation>(c(id) + '/announcement', { body, version }),
+  readAnnouncement: (id: string) => api.post<Conversation>(c(id) + '/announcement/read', {}),
+  announcementReceipts: (id: string) => api.get<AnnouncementReceipts>(c(id) + '/announcement/receipts'),
+  exportUrl: (id: string, format: 'json' | 'xlsx') => c(id) + '/export?format=' + format,
+  settings: () => api.get<ChatSettings>('/api/v1/chat/settings'),
+  setSettings: (retentionDays: number, version: number) => api.put<ChatSettings>('/api/v1/chat/settings', { retention_days: retentionDays, version }),
+}
+
+/** fileSize shows a byte count as people read it. */
+export function fileSize(n: number): string {
+  if (n < 1024) return n + ' B'
+  if (n < 1024 * 1024) return (n / 1024).toFixed(n < 10240 ? 1 : 0) + ' KB'
+  if (n < 1024 * 1024 * 1024) return (n / 1024 / 1024).toFixed(1) + ' MB'
+  return (n / 1024 / 1024 / 1024).toFixed(1) + ' GB'
 }

@@ -28,6 +28,7 @@ export const EventType = {
   ChatMessage: 'chat.message',
   ChatRead: 'chat.read',
   ChatConversation: 'chat.conversation',
+  ChatAnnouncement: 'chat.announcement',
   AttendanceFieldPunch: 'attendance.field_punch',
   ReportReminder: 'report.reminder',
   ReportMissing: 'report.missing',
@@ -192,6 +193,14 @@ export interface Conversation {
   change: string
 }
 
+export interface ChatAnnouncementData {
+  title: string
+  link: string
+  conversation_id: string
+  body: string
+  author_name: string
+}
+
 export interface AttendancePunch {
   title: string
   link: string
@@ -256,6 +265,7 @@ export interface EventPayloads {
   'chat.message': Message
   'chat.read': ReadMark
   'chat.conversation': Conversation
+  'chat.announcement': ChatAnnouncementData
   'attendance.field_punch': AttendancePunch
   'report.reminder': Report
   'report.missing': Report

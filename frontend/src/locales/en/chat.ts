@@ -45,7 +45,15 @@ export default {
   orgManaged: 'Members follow the organisation',
   saved: 'Saved',
   back: 'Back',
-  field: { required: 'Required', too_long: 'Too long', too_large: 'Too many', invalid: 'Invalid', not_found: 'Not found or has left' },
+  attach: 'Send a file or image', fileTooLarge: 'The file is too large: files sent in chat may be at most {max}', download: 'Download', openImage: 'Open full image',
+  announcement: 'Announcement', announcementEdit: 'Edit announcement', announcementSet: 'Post an announcement', announcementNone: 'No announcement',
+  announcementPlaceholder: 'What every member should know; each member is notified', announcementClear: 'Clear',
+  announcementBy: 'By {name}, {time}', announcementRead: '{read} read, {unread} not yet', announcementSaved: 'Announcement posted',
+  announcementGotIt: 'Got it',
+  exportTitle: 'Export conversation', exportLead: 'Administrators only; every export is written to the audit log.', exportJson: 'Export JSON', exportXlsx: 'Export Excel',
+  retentionTitle: 'Chat retention', retentionLead: 'A background job deletes messages older than the retention, with their files (to the drive trash); every change and deletion is audited.',
+  retentionKeep: 'Keep forever', retentionDays: 'Keep the last', retentionUnit: 'days', retentionSaved: 'Retention saved',
+  field: { required: 'Required', too_long: 'Too long', too_large: 'Too many', invalid: 'Invalid', not_found: 'Not found or has left', out_of_range: 'Out of range' },
 }
 
 export const errors = {
@@ -72,5 +80,14 @@ export const errors = {
     invalid_search: 'The search is not valid (check the dates)',
     mention_all_limit: "This group has used its three {'@'}all for today",
     all_read: 'Everyone has read this message',
+    file_too_large: 'The file is too large: files sent in chat may be at most 100 MB',
+    file_not_found: 'The file was recalled or is past the retention period',
+    files_unavailable: 'Sending files is not available on this server',
+    not_editable: 'Only text messages can be edited',
+    invalid_announcement: 'The announcement is not valid (2,000 characters at most)',
+    export_forbidden: 'Only administrators export conversations',
+    invalid_export: 'Export as JSON or Excel',
+    settings_forbidden: 'Only administrators manage chat settings',
+    invalid_settings: 'Keep between 0 and 3650 days (0 keeps forever)',
   },
 }

@@ -42,6 +42,7 @@ export default {
     drive_shared: 'A file was shared with you: {title}',
     ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
+    chat_announcement: 'New group announcement in {title}',
     org_user_deactivated: 'User deactivated: {title}',
     attendance_field_punch: 'Field punch to review: {title}',
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',

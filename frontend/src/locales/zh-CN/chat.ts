@@ -45,7 +45,15 @@ export default {
   orgManaged: '成员随组织架构自动同步',
   saved: '已保存',
   back: '返回',
-  field: { required: '必填', too_long: '太长了', too_large: '太多了', invalid: '无效', not_found: '不存在或已离职' },
+  attach: '发送文件或图片', fileTooLarge: '文件太大：聊天中发送的文件不能超过 {max}', download: '下载', openImage: '查看原图',
+  announcement: '群公告', announcementEdit: '编辑群公告', announcementSet: '发布群公告', announcementNone: '暂无群公告',
+  announcementPlaceholder: '写下要告诉全体群成员的事，发布后会通知每位成员', announcementClear: '清空公告',
+  announcementBy: '{name} 发布于 {time}', announcementRead: '{read} 人已读，{unread} 人未读', announcementSaved: '群公告已发布',
+  announcementGotIt: '我知道了',
+  exportTitle: '导出聊天记录', exportLead: '仅管理员可导出，导出操作会记入审计日志。', exportJson: '导出 JSON', exportXlsx: '导出 Excel',
+  retentionTitle: '聊天记录保留', retentionLead: '超过保留期限的消息及其文件会被后台任务删除（文件进入网盘回收站）；每次修改和删除都记入审计日志。',
+  retentionKeep: '永久保留', retentionDays: '保留最近', retentionUnit: '天', retentionSaved: '已保存保留设置',
+  field: { required: '必填', too_long: '太长了', too_large: '太多了', invalid: '无效', not_found: '不存在或已离职', out_of_range: '超出范围' },
 }
 
 export const errors = {
@@ -72,5 +80,14 @@ export const errors = {
     invalid_search: '搜索条件无效（请检查日期）',
     mention_all_limit: "本群今天的 3 次 {'@'}所有人 已用完",
     all_read: '所有人都已读这条消息',
+    file_too_large: '文件太大：聊天中发送的文件不能超过 100 MB',
+    file_not_found: '文件已撤回或已过保留期限',
+    files_unavailable: '此服务器未启用文件发送',
+    not_editable: '只有文字消息可以编辑',
+    invalid_announcement: '群公告有误（最多 2000 字）',
+    export_forbidden: '只有管理员可以导出聊天记录',
+    invalid_export: '导出格式只能是 JSON 或 Excel',
+    settings_forbidden: '只有管理员可以管理聊天设置',
+    invalid_settings: '保留天数须在 0 到 3650 之间（0 为永久保留）',
   },
 }

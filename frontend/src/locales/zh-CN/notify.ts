@@ -42,6 +42,7 @@ export default {
     drive_shared: '有文件共享给你：{title}',
     ding_received: '{sender} 的 DING：{title}',
     announcement_published: '新公告：{title}',
+    chat_announcement: '群公告更新：{title}',
     org_user_deactivated: '用户已停用：{title}',
     report_submitted: '收到新日志：{title}',
     report_commented: '日志有新评论：{title}',

@@ -24,6 +24,8 @@ const routes: RouteRecordRaw[] = [
         meta: { admin: true, title: 'workcal.title' } },
       { path: 'security', name: 'admin-security', component: () => import('../../views/org/AdminSecurity.vue'),
         meta: { admin: true, title: 'org.admin.security' } },
+      { path: 'chat', name: 'admin-chat', component: () => import('../../views/org/AdminChat.vue'),
+        meta: { admin: true, title: 'chat.retentionTitle' } },
     ] },
 ]
 

@@ -48,4 +48,34 @@ describe('MessagePane', () => {
     expect(document.querySelector('[data-test=msg-pending]')).toBeNull()
     expect(document.querySelector('[data-test=msg-2]')?.textContent).toContain('下午评审')
   })
+
+  it('shows an image thumbnail and a file card, and refuses an oversized file before sending', async () => {
+    const img = { ...msg(1, 'k1', 'photo.png'), sender_id: 'u2', kind: 'image', file: { id: 'f1', name: 'photo.png', size: 2048, thumb_id: 't1', width: 800, height: 400 } }
+    const doc = { ...msg(2, 'k2', '方案.pdf'), sender_id: 'u2', kind: 'file', file: { id: 'f2', name: '方案.pdf', size: 3 * 1024 * 1024 } }
+    const calls = fetchRoutes({
+      'GET /api/v1/chat/conversations/c1': [200, conv],
+      'GET /api/v1/chat/conversations/c1/messages': [200, { items: [img, doc], more: false }],
+    })
+    const Host = defineComponent({ render: () => h(MessagePane, { id: 'c1' }) })
+    await mountView(Host)
+    await flushPromises()
+    const thumb = document.querySelector('[data-test=msg-1] [data-test=msg-image] img') as HTMLImageElement
+    expect(thumb.getAttribute('src')).toBe('/api/v1/chat/messages/m1/thumbnail')
+    expect(thumb.style.width).toBe('200px') // 800×400 fits a 200 px box: 200×100
+    expect(thumb.style.height).toBe('100px')
+    const card = document.querySelector('[data-test=msg-2] [data-test=msg-file]')!
+    expect(card.textContent).toContain('方案.pdf')
+    expect(card.textContent).toContain('3.0 MB')
+    expect(card.querySelector('[data-test=msg-file-download]')!.getAttribute('href')).toBe('/api/v1/chat/messages/m2/file')
+
+    const big = new File(['x'], 'huge.zip')
+    Object.defineProperty(big, 'size', { value: 101 * 1024 * 1024 })
+    const input = document.querySelector('[data-test=chat-file-input]') as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [big], configurable: true })
+    input.dispatchEvent(new Event('change'))
+    await flushPromises()
+    expect(document.body.textContent).toContain('文件太大')
+    expect(document.querySelector('[data-test=msg-pending]')).toBeNull()
+    expect(calls.filter((c) => c.path.includes('/files'))).toHaveLength(0)
+  })
 })

@@ -61,5 +61,5 @@ export function canRecall(m: Message, me: string, conv: Conversation, now = Date
 
 /** canEdit: own text within 15 minutes. */
 export function canEdit(m: Message, me: string, conv: Conversation, now = Date.now()): boolean {
-  return !m.recalled_at && !conv.archived_at && m.sender_id === me && now - Date.parse(m.created_at) < 15 * 60_000
+  return !m.recalled_at && !m.file && !conv.archived_at && m.sender_id === me && now - Date.parse(m.created_at) < 15 * 60_000
 }
