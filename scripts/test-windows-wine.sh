@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The Windows client as an employee's PC runs it, under Wine (issue 19):
+# The Windows client as an employee's PC runs it, under Wine (issue 19).
+# After scripts/test-windows-installer.sh (signatures, contents) on the same
+# cross-compiled tack.exe:
 #   1. the installer (scripts/windows-installer.sh around a cross-compiled
 #      tack.exe) installs silently per user with /SERVER= preset: the program,
 #      the Start-menu entry, the start-at-login Run value, the tack:// scheme,
@@ -14,12 +16,13 @@
 #      and keeps the user's synced folder and client data.
 # Wine (Debian's wine64) emulates Windows' file and registry APIs, not its
 # WebView2, so the window itself is not opened here.
-# TACK_EXE=path reuses a cross-compiled tack.exe (else it is built).
+# TACK_EXE=path reuses a cross-compiled tack.exe, TACK_SETUP=path an installer
+# built around it, TACK_BIN=path a Linux tack (else each is built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
+export USER=${USER:-$(id -un)} # Wine names the profile folder after it
 start=$SECONDS
-for tool in wine xvfb-run makensis curl jq sha256sum; do
+for tool in wine xvfb-run makensis x86_64-w64-mingw32-gcc curl jq sha256sum; do
   command -v $tool >/dev/null || { echo "test-windows-wine: $tool missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 w=$(mktemp -d /tmp/twine.XXXXXX)
@@ -28,7 +31,7 @@ server=""
 cleanup() {
   [[ -n $server ]] && kill "$server" 2>/dev/null || true
   wineserver -k 2>/dev/null || true
-  rm -rf "$w"
+  [[ -n ${TACK_WINE_KEEP:-} ]] && echo "test-windows-wine: kept $w" || rm -rf "$w"
 }
 trap cleanup EXIT
 fail() { echo "test-windows-wine: FAIL: $*" >&2; exit 1; }
@@ -46,9 +49,11 @@ else
   step "cross-compile tack.exe"
   GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "-X main.version=1.2.3 -H windowsgui" -o "$w/tack.exe" .
 fi
+# Signing and the installer's contents first (throwaway certificate), on the same tack.exe.
+TACK_EXE=$w/tack.exe scripts/test-windows-installer.sh
 step "build the installer and the Linux server"
-scripts/windows-installer.sh "$w/tack.exe" 1.2.3 "$w/tack-setup.exe" >/dev/null
-CGO_ENABLED=0 go build -o "$w/tack" .
+if [[ -n ${TACK_SETUP:-} ]]; then cp "$TACK_SETUP" "$w/tack-setup.exe"; else scripts/windows-installer.sh "$w/tack.exe" 1.2.3 "$w/tack-setup.exe" >/dev/null; fi
+if [[ -n ${TACK_BIN:-} ]]; then cp "$TACK_BIN" "$w/tack"; else CGO_ENABLED=0 go build -o "$w/tack" .; fi
 
 # The team server, with a company and its admin.
 "$w/tack" serve --addr 127.0.0.1:0 --data-dir "$w/server" >"$w/server.log" 2>&1 &
@@ -59,7 +64,7 @@ URL=$(url)
 TOKEN=$(curl -fsS -X POST "$URL/api/v1/setup" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' \
   -d '{"company_name":"Wine 测试","admin":{"name":"王管理","email":"admin@wine.test","password":"password123","phone":"13800000000","title":"管理员"}}' | jq -r .token)
 [[ -n $TOKEN && $TOKEN != null ]] || fail "setup gave no token"
-api() { curl -fsS -H "Authorization: Bearer $TOKEN" -H 'X-Tack-Request: 1' "$@"; }
+api() { curl -sS --fail-with-body -H "Authorization: Bearer $TOKEN" -H 'X-Tack-Request: 1' "$@"; }
 SPACE=$(api "$URL/api/v1/drive/spaces" | jq -r '.items[0].id')
 RID=$(api "$URL/api/v1/drive/spaces" | jq -r '.items[0].root_id')
 folder() { # NAME: a new drive folder under the space root, its ID
@@ -68,13 +73,21 @@ folder() { # NAME: a new drive folder under the space root, its ID
 # child PARENT NAME: the ID of PARENT's live child NAME ("" if none).
 child() { api "$URL/api/v1/drive/entries/$1/children" | jq -r --arg n "$2" '[.items[] | select(.name == $n and (.deleted | not))][0].id // empty'; }
 
+# Wine 8.0 lacks bcryptprimitives.dll (ProcessPrng), without which no Go
+# 1.22+ program starts: a stand-in (scripts/wine/bcryptprimitives.c) goes
+# into the prefix, as a Windows 10 system has the real one.
+x86_64-w64-mingw32-gcc -shared -O2 -o "$w/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
 # Everything Wine runs gets one X display (the installer's silent mode still
 # loads user32); wineboot makes the prefix first.
 cat >"$w/inner.sh" <<'INNER'
 set -euo pipefail
+export HOME=$WHOME # Wine links Documents to $HOME: keep it inside the test
 wineboot -i >/dev/null 2>&1 || true
+cp "$DLL" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 "$@"
 INNER
+export DLL=$w/bcryptprimitives.dll WHOME=$w/home
+mkdir -p "$WHOME"
 wrun() { xvfb-run -a bash "$w/inner.sh" "$@"; }
 
 step "wine: tack-setup.exe /S /SERVER=$URL"

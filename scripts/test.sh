@@ -51,6 +51,7 @@ suite "desktop folder sync (xvfb, xdotool)" e2e/desktop/sync.sh
 suite "desktop OS notification (dbus)" e2e/desktop/notify.sh
 suite "desktop single instance (xvfb, dbus)" e2e/desktop/handover.sh
 suite "desktop update from the team server (xvfb)" e2e/desktop/update.sh
+suite "windows client (signed installer; install, sync, uninstall under wine)" scripts/test-windows-wine.sh
 
 echo
 echo "=== go test summary"

@@ -15,9 +15,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	gosync "sync"
 	"sync/atomic"
+	"time"
 )
 
 // errLocalChanged: the local file no longer matches what the plan saw; the
@@ -503,9 +506,48 @@ func (x *executor) moveLocal(a action) error {
 	if err := x.root.Rename(from, to); err != nil {
 		return err
 	}
+	if from != to && strings.EqualFold(from, to) {
+		if err := finishCaseRename(x.root, from, to); err != nil {
+			return err
+		}
+	}
 	e := Entry{ID: a.Remote.EntryID, Version: a.Remote.Version}
 	x.rekeyBase(a.From, a.Path, e)
 	return nil
+}
+
+// caseStep starts the in-between name of a two-step case-only rename.
+const caseStep = ".tack-case-"
+
+// finishCaseRename makes sure a case-only rename ("readme.txt" →
+// "README.txt") took: some file systems answer it with success and keep the
+// old spelling (Wine's emulation of Windows, seen in
+// scripts/test-windows-wine.sh; some network shares). Then it goes through a
+// second name in the same folder. That name is deliberately not a temp name,
+// which a pass deletes: an agent killed between the two steps leaves the
+// file under it, and the next pass sees a local rename, nothing lost.
+func finishCaseRename(root *os.Root, from, to string) error {
+	dir, base := filepath.Split(to)
+	if dir == "" {
+		dir = "."
+	}
+	d, err := root.Open(dir)
+	if err != nil {
+		return err
+	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return err
+	}
+	if slices.Contains(names, base) {
+		return nil // the file system did it
+	}
+	mid := filepath.Join(dir, caseStep+strconv.FormatInt(time.Now().UnixNano(), 36)+"-"+base)
+	if err := root.Rename(from, mid); err != nil {
+		return err
+	}
+	return root.Rename(mid, to)
 }
 
 // rekeyBase moves the base of from (and everything under it) to to; the

@@ -10,7 +10,9 @@
 ;   tack-setup.exe /S [/ALLUSERS] [/SERVER=https://tack.example.com] [/NOAUTOSTART]
 ; The uninstaller keeps the user's data (%APPDATA%\tack: connection, sync
 ; index) unless /PURGE is given or the user ticks the box.
-Unicode true
+; tack.exe is a 64-bit program, so the installer is one too: it then runs
+; wherever tack.exe can (also on Wine without its 32-bit part, as CI does).
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 !ifdef INSPECT
@@ -171,6 +173,41 @@ Function un.onInit
   ${EndIf}
 FunctionEnd
 
+; ServerOption sets $Server from /SERVER=URL (or /SERVER="URL") in $R0, the
+; command line. GetOptions cannot do it: it ends an option's value at the next
+; "/", so /SERVER=https://tack.example.com came out as "https:" (found by
+; installing under Wine, scripts/test-windows-wine.sh).
+Function ServerOption
+  StrCpy $Server ""
+  StrLen $R2 $R0
+  StrCpy $R3 0
+  find:
+    IntCmp $R3 $R2 done 0 done
+    StrCpy $R4 $R0 8 $R3
+    StrCmp $R4 "/SERVER=" found ; StrCmp ignores case, as Windows options do
+    IntOp $R3 $R3 + 1
+    Goto find
+  found:
+  IntOp $R3 $R3 + 8
+  StrCpy $R5 " " ; the value ends at a space, or at the closing quote
+  StrCpy $R4 $R0 1 $R3
+  ${If} $R4 == '"'
+    StrCpy $R5 '"'
+    IntOp $R3 $R3 + 1
+  ${EndIf}
+  StrCpy $R6 $R3
+  scan:
+    StrCpy $R4 $R0 1 $R6
+    StrCmp $R4 "" take
+    StrCmp $R4 $R5 take
+    IntOp $R6 $R6 + 1
+    Goto scan
+  take:
+  IntOp $R6 $R6 - $R3
+  StrCpy $Server $R0 $R6 $R3
+  done:
+FunctionEnd
+
 Function .onInit
   ${IfNot} ${RunningX64}
     MessageBox MB_ICONSTOP "Tack needs 64-bit Windows 10 or later." /SD IDOK
@@ -196,11 +233,7 @@ Function .onInit
   ${Else}
     SetShellVarContext current
   ${EndIf}
-  ClearErrors
-  ${GetOptions} $R0 "/SERVER=" $Server
-  ${If} ${Errors}
-    StrCpy $Server ""
-  ${EndIf}
+  Call ServerOption
   ClearErrors
   ${GetOptions} $R0 "/NOAUTOSTART" $R1
   ${IfNot} ${Errors}
