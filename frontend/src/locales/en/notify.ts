@@ -43,7 +43,7 @@ export default {
     ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
     org_user_deactivated: 'User deactivated: {title}',
-    attendance_field_punch: 'Field punch to review: {title}',
+    attendance_field_punch: 'Field punch to review or approve: {title}',
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',
     attendance_summary: 'Attendance exceptions on {title}',
     attendance_month_ready: 'Monthly attendance to confirm: {title}',
