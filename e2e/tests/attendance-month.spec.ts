@@ -2,7 +2,8 @@
 // (1280×800): last month's sheet, compiled by the server's days job,
 // reaches 林主管 (a notification); on his phone he sends it back with a
 // correction asked, then confirms it on his desktop; the confirmed month
-// is locked for him on both. Screenshots: artifacts/attendance-month-*.png.
+// is locked for him on both. Then 李娜's leave form shows her balance.
+// Screenshots: artifacts/attendance-month-*.png, attendance-leave-balance-phone.png.
 //
 // The company is created today, but a month is compiled only for people
 // who were there last month (TestMonthNotCompiledForNewcomers): the spec
@@ -26,7 +27,7 @@ async function noSideScroll(page: Page) {
   expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
 }
 
-test('the head sends last month back, then confirms it; it is locked', async ({ browser, request, baseURL }) => {
+test('the head sends last month back, then confirms it; it is locked; the leave form shows the balance', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'attm.test')
   const last = ym(monthsAgo(1))
   const db = path.join(specServers().find((s) => s.name === 'attendance-month')!.dataDir, 'tack.db')
@@ -91,4 +92,34 @@ test('the head sends last month back, then confirms it; it is locked', async ({ 
   const r = await hp.request.post(`/api/v1/attendance/months/${team.sales.id}/${last}/return`,
     { data: { version: 99, comment: 'again' }, headers: { 'X-Tack-Request': '1' } })
   expect(r.status()).toBeGreaterThanOrEqual(400)
+
+  // 李娜's leave form (one server per spec, so the same company): what is left
+  // of her annual leave and what the period would take, with a warning when it
+  // is more (the check at submit is off by default).
+  const emp = await signedIn(browser, baseURL!, 'emp@attm.test', PHONE)
+  const ep = await emp.newPage()
+  await ep.goto('/approvals/new')
+  await ep.click('[data-test=template-leave]')
+  await ep.locator('[data-test=field-leave_type] .el-select').click()
+  await ep.locator('.el-select-dropdown__item', { hasText: '年假' }).click()
+  // Monday in two weeks to the Friday after: at least 9 working days, more than a newcomer's 5.
+  const d = new Date()
+  d.setDate(d.getDate() + 14 - ((d.getDay() + 6) % 7))
+  const iso = (x: Date) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, '0')}-${String(x.getDate()).padStart(2, '0')}`
+  const end = new Date(d)
+  end.setDate(d.getDate() + 11)
+  const dates = ep.locator('[data-test=field-period] .el-date-editor input')
+  await dates.nth(0).fill(iso(d))
+  await dates.nth(0).press('Enter')
+  await dates.nth(1).fill(iso(d))
+  await dates.nth(1).press('Enter')
+  const hint = ep.locator('[data-test=leave-balance]')
+  await expect(hint.locator('[data-test=leave-balance-left]')).toHaveText('年假剩余 40 小时（5 天）')
+  await expect(hint.locator('[data-test=leave-balance-request]')).toHaveText('本次请假 8 小时（1 个工作日）')
+  await expect(hint.locator('[data-test=leave-balance-over]')).toHaveCount(0)
+  await dates.nth(1).fill(iso(end))
+  await dates.nth(1).press('Enter')
+  await expect(hint.locator('[data-test=leave-balance-over]')).toContainText('仍可提交')
+  await noSideScroll(ep)
+  await ep.screenshot({ path: 'artifacts/attendance-leave-balance-phone.png', fullPage: true })
 })
