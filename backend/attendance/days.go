@@ -35,9 +35,7 @@ func effective(tx *gorm.DB, userID, date string) ([]Punch, error) {
 		if voided[p.ID] || p.Method == MethodReview || (p.Method == MethodCorrection && p.Voids != "") {
 			continue
 		}
-		if p.Method == MethodField && p.Review == ReviewAwaiting {
-			p.NeedsApproval = true
-		}
+		markAwaiting(&p)
 		if r, ok := review[p.ID]; ok {
 			p.Review = r
 		}
@@ -72,20 +70,13 @@ func (s *Service) recompute(tx *gorm.DB, userID, date string) (Day, error) {
 		r := p.shift.Rule()
 		in.Rule = &r
 	}
-	waiting := false
-	for _, x := range ps {
-		// A field punch that needs the head's approval counts only once approved.
-		if x.NeedsApproval && x.Review != ReviewApproved {
-			waiting = waiting || x.Review == ReviewAwaiting
-			continue
-		}
-		in.Punches = append(in.Punches, PunchFact{At: x.At, Field: x.Method == MethodField})
-	}
+	var waiting bool
+	in.Punches, waiting = countedFacts(ps)
 	for _, x := range xs {
 		in.Excuses = append(in.Excuses, Excuse{Kind: x.Kind, LeaveType: x.LeaveType, Start: x.StartAt, End: x.EndAt})
 	}
 	r := Evaluate(in)
-	if waiting {
+	if waiting { // field_approval.go
 		r.Flags = appendOnce(r.Flags, FlagFieldAwaiting)
 	}
 	day := Day{UserID: userID, WorkDate: date, DayType: p.typ, Status: r.Status, Flags: r.Flags, LateMinutes: r.LateMinutes,
