@@ -133,7 +133,7 @@ func (s *Service) checkPunch(tx *gorm.DB, p *Punch, in PunchRequest, radius int,
 	if err != nil {
 		return err
 	}
-	why, err := suspicions(tx, g, p, in, radius)
+	why, known, err := suspicions(tx, g, p, in, radius)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Service) checkPunch(tx *gorm.DB, p *Punch, in PunchRequest, radius int,
 		}
 		p.Checks = strings.Join(why, ",")
 	}
-	if p.Method == MethodGPS {
+	if p.Method == MethodGPS && !known { // a known phone's punch writes no device row
 		return rememberDevice(tx, p.UserID, in.Device, now)
 	}
 	return nil

@@ -57,14 +57,14 @@ type deviceRow struct {
 
 func (deviceRow) TableName() string { return "attendance_devices" }
 
-// suspicions lists why a position punch p (method set, place matched) looks off.
-func suspicions(tx *gorm.DB, g *Group, p *Punch, in PunchRequest, radiusM int) ([]string, error) {
-	var why []string
+// suspicions lists why a punch p (method set, place matched) looks off,
+// and whether its device is already known (then it need not be remembered).
+func suspicions(tx *gorm.DB, g *Group, p *Punch, in PunchRequest, radiusM int) (why []string, knownDevice bool, err error) {
 	if g != nil && g.PhotoPolicy == PhotoAlways {
 		why = append(why, CheckAlways)
 	}
 	if p.Method != MethodGPS {
-		return why, nil // the office network is the office: no position to doubt
+		return why, false, nil // the office network is the office: no position to doubt
 	}
 	if float64(p.DistanceM)+*in.Accuracy > float64(radiusM) {
 		why = append(why, CheckEdge)
@@ -76,12 +76,13 @@ func suspicions(tx *gorm.DB, g *Group, p *Punch, in PunchRequest, radiusM int) (
 	// the first phone is simply remembered.
 	var known []string
 	if err := tx.Model(&deviceRow{}).Where("user_id = ?", p.UserID).Limit(50).Pluck("device_hash", &known).Error; err != nil {
-		return nil, fmt.Errorf("attendance: devices: %w", err)
+		return nil, false, fmt.Errorf("attendance: devices: %w", err)
 	}
-	if len(known) > 0 && (in.Device == "" || !slices.Contains(known, deviceHash(p.UserID, in.Device))) {
+	knownDevice = in.Device != "" && slices.Contains(known, deviceHash(p.UserID, in.Device))
+	if len(known) > 0 && !knownDevice {
 		why = append(why, CheckNewDevice)
 	}
-	return why, nil
+	return why, knownDevice, nil
 }
 
 // rememberDevice records the browser a position punch came from.
