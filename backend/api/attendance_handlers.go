@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"tack/backend/apperr"
 	"tack/backend/attendance"
@@ -48,7 +49,16 @@ func (h *Handler) attendanceRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/attendance/months/{dept}/{month}/export", h.authed(h.attendanceMonthExport))
 }
 
+// attendanceBalance is the actor's leave balance; with leave_type and a
+// period (start, end, start_half, end_half) also what that request takes.
 func (h *Handler) attendanceBalance(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	if q.Has("leave_type") {
+		b, err := h.deps.Attendance.QuoteLeave(r.Context(), a, attendance.LeaveQuoteRequest{LeaveType: q.Get("leave_type"),
+			Start: q.Get("start"), End: q.Get("end"), StartHalf: q.Get("start_half"), EndHalf: q.Get("end_half")})
+		respond(w, r, http.StatusOK, b, err)
+		return
+	}
 	b, err := h.deps.Attendance.MyBalance(r.Context(), a)
 	respond(w, r, http.StatusOK, b, err)
 }
@@ -93,9 +103,41 @@ func (h *Handler) attendanceToday(w http.ResponseWriter, r *http.Request, a iden
 	respond(w, r, http.StatusOK, t, err)
 }
 
+// attendancePunch takes JSON, or the same fields as a multipart form with
+// a photo when the server asked for one (attendance.photo_needed).
 func (h *Handler) attendancePunch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	var in attendance.PunchRequest
-	if err := decode(r, &in); err != nil {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		var lat, lng, acc float64
+		var has [3]bool
+		err := readAttendanceForm(r, func(name string, b []byte) bool {
+			switch name {
+			case "lat":
+				has[0] = parseNum(b, &lat)
+				return has[0]
+			case "lng":
+				has[1] = parseNum(b, &lng)
+				return has[1]
+			case "accuracy":
+				has[2] = parseNum(b, &acc)
+				return has[2]
+			case "device":
+				in.Device = string(b)
+			case "mock":
+				in.Mock = string(b) == "true"
+			case "photo":
+				in.Photo = b
+			}
+			return true
+		})
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if has[0] || has[1] || has[2] {
+			in.Lat, in.Lng, in.Accuracy = &lat, &lng, &acc
+		}
+	} else if err := decode(r, &in); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -104,24 +146,28 @@ func (h *Handler) attendancePunch(w http.ResponseWriter, r *http.Request, a iden
 	respond(w, r, http.StatusCreated, p, err)
 }
 
-// attendanceFieldPunch reads a multipart form: lat, lng, accuracy, note and
-// the photo file.
-func (h *Handler) attendanceFieldPunch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
-	bad := apperr.Invalid("attendance.invalid", "the field punch form is not valid")
+func parseNum(b []byte, dst *float64) bool {
+	v, err := strconv.ParseFloat(string(b), 64)
+	*dst = v
+	return err == nil
+}
+
+// readAttendanceForm reads a punch's multipart form part by part: the
+// photo up to MaxPhotoBytes (+1, so too big is seen), other fields up to
+// 2,000 bytes; set reports false for a value it cannot read.
+func readAttendanceForm(r *http.Request, set func(name string, b []byte) bool) error {
+	bad := apperr.Invalid("attendance.invalid", "the punch form is not valid")
 	mr, err := r.MultipartReader()
 	if err != nil {
-		writeError(w, r, bad.Wrap(err))
-		return
+		return bad.Wrap(err)
 	}
-	var in attendance.FieldPunchRequest
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			writeError(w, r, bad.Wrap(err))
-			return
+			return bad.Wrap(err)
 		}
 		limit := int64(2000)
 		if part.FormName() == "photo" {
@@ -129,35 +175,39 @@ func (h *Handler) attendanceFieldPunch(w http.ResponseWriter, r *http.Request, a
 		}
 		b, err := io.ReadAll(io.LimitReader(part, limit))
 		if err != nil {
-			writeError(w, r, bad.Wrap(err))
-			return
+			return bad.Wrap(err)
 		}
 		if int64(len(b)) >= limit && part.FormName() != "photo" {
-			writeError(w, r, bad.WithField(part.FormName(), "too_long"))
-			return
+			return bad.WithField(part.FormName(), "too_long")
 		}
-		num := func(dst *float64) bool {
-			v, err := strconv.ParseFloat(string(b), 64)
-			*dst = v
-			return err == nil
+		if !set(part.FormName(), b) {
+			return bad.WithField(part.FormName(), "invalid")
 		}
-		ok := true
-		switch part.FormName() {
+	}
+}
+
+// attendanceFieldPunch reads a multipart form: lat, lng, accuracy, note and
+// the photo file.
+func (h *Handler) attendanceFieldPunch(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in attendance.FieldPunchRequest
+	err := readAttendanceForm(r, func(name string, b []byte) bool {
+		switch name {
 		case "lat":
-			ok = num(&in.Lat)
+			return parseNum(b, &in.Lat)
 		case "lng":
-			ok = num(&in.Lng)
+			return parseNum(b, &in.Lng)
 		case "accuracy":
-			ok = num(&in.Accuracy)
+			return parseNum(b, &in.Accuracy)
 		case "note":
 			in.Note = string(b)
 		case "photo":
 			in.Photo = b
 		}
-		if !ok {
-			writeError(w, r, bad.WithField(part.FormName(), "invalid"))
-			return
-		}
+		return true
+	})
+	if err != nil {
+		writeError(w, r, err)
+		return
 	}
 	p, err := h.deps.Attendance.FieldPunch(r.Context(), a, in)
 	respond(w, r, http.StatusCreated, p, err)

@@ -86,8 +86,11 @@ func attendanceSweepCases() []sweepCase {
 	place := func(w *authzWorld) string { return w.att.place }
 	network := func(w *authzWorld) string { return w.att.network }
 	shiftBody := map[string]any{"name": "Bob's", "start_min": 600, "end_min": 660, "version": 1}
-	groupBody := map[string]any{"name": "Bob's", "schedule": "free", "free_minutes": 60, "version": 1,
+	groupBody := map[string]any{"name": "Bob's", "schedule": "free", "free_minutes": 60, "version": 1, "photo_policy": "always", "field_approval": true,
 		"members": []map[string]string{{"kind": "department", "ref_id": "none"}}}
+	// Every job setting, valid: refused for the role, not for a bad value.
+	settingsBody := map[string]any{"makeup_cap": 30, "remind_before_min": 0, "remind_after_min": 0, "summary_hour": 0, "compile_day": 1,
+		"confirm_by_day": 28, "leave_balance_check": true, "version": 1}
 	placeBody := map[string]any{"name": "Bob's", "lat": 0, "lng": 0, "radius_m": 5000, "version": 1}
 	netBody := map[string]any{"name": "Bob's", "cidr": "0.0.0.0/0", "version": 1}
 	return []sweepCase{
@@ -99,7 +102,7 @@ func attendanceSweepCases() []sweepCase {
 		{route: "GET /api/v1/attendance/board", path: p("/api/v1/attendance/board"), want: hidden},
 		{route: "POST /api/v1/attendance/corrections", path: p("/api/v1/attendance/corrections"), body: map[string]any{"user_id": "{bobID}",
 			"at": "2026-01-05T00:30:00Z", "reason": "x"}, want: refused},
-		{route: "PUT /api/v1/attendance/settings", path: p("/api/v1/attendance/settings"), body: map[string]any{"makeup_cap": 30, "version": 1}, want: refused},
+		{route: "PUT /api/v1/attendance/settings", path: p("/api/v1/attendance/settings"), body: settingsBody, want: refused},
 		{route: "GET /api/v1/attendance/shifts", path: p("/api/v1/attendance/shifts"), want: refused},
 		{route: "POST /api/v1/attendance/shifts", path: p("/api/v1/attendance/shifts"), body: shiftBody, want: refused},
 		{route: "PUT /api/v1/attendance/shifts/{id}", path: p("/api/v1/attendance/shifts/%", shift), body: shiftBody, want: refused},
@@ -124,6 +127,8 @@ func attendanceSweepCases() []sweepCase {
 			body: map[string]any{"version": 1, "comment": "x"}, want: hidden},
 		{route: "GET /api/v1/attendance/months/{dept}/{month}/export", path: p("/api/v1/attendance/months/%/2025-12/export", deptAID), want: hidden},
 		{route: "GET /api/v1/attendance/balance", path: p("/api/v1/attendance/balance"), want: 200, why: "bob's own leave balance"},
+		{route: "GET /api/v1/attendance/balance", path: p("/api/v1/attendance/balance?leave_type=annual&start=2026-01-12&end=2026-01-16"), want: 200,
+			why: "what bob's own leave request would take (the leave form)"},
 		{route: "GET /api/v1/attendance/today", path: p("/api/v1/attendance/today"), want: 200, why: "bob's own day"},
 		{route: "GET /api/v1/attendance/settings", path: p("/api/v1/attendance/settings"), want: 200, why: "the makeup cap is company policy every employee reads"},
 	}

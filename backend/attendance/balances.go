@@ -3,6 +3,7 @@ package attendance
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +53,85 @@ type Balance struct {
 	CompUsedMinutes  int `json:"comp_used_minutes"`
 	CompLeftMinutes  int `json:"comp_left_minutes"`
 	CompLeftHalfDays int `json:"comp_left_half_days"`
+	// Check: requests beyond the balance are refused at submit (settings).
+	Check bool `json:"check"`
+	// Request is what the leave form's period would take (QuoteLeave).
+	Request *LeaveQuote `json:"request,omitempty"`
+}
+
+// LeaveQuote is what one annual / 调休 request takes, in working half days
+// of the company calendar and hours (4 a half day), against what is left.
+type LeaveQuote struct {
+	LeaveType string  `json:"leave_type"`
+	HalfDays  int     `json:"half_days"`
+	Hours     float64 `json:"hours"`
+	LeftHours float64 `json:"left_hours"`
+	Over      bool    `json:"over"`
+}
+
+// LeaveQuoteRequest is the leave form's type and period, as the form holds them.
+type LeaveQuoteRequest struct {
+	LeaveType string
+	Start     string
+	End       string
+	StartHalf string
+	EndHalf   string
+}
+
+func quote(typ string, halves int, b Balance) LeaveQuote {
+	q := LeaveQuote{LeaveType: typ, HalfDays: halves, Hours: float64(halves * halfDayMins / 60)}
+	if typ == leaveAnnual {
+		q.LeftHours = float64(b.AnnualLeftHalf * halfDayMins / 60)
+	} else {
+		q.LeftHours = float64(b.CompLeftMinutes) / 60
+	}
+	q.Over = q.Hours > q.LeftHours
+	return q
+}
+
+func hoursText(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
+
+// overBalance is ErrLeaveBalance with the hours asked and left, which fill its message.
+func overBalance(q LeaveQuote) error {
+	e := ErrLeaveBalance.WithField("need_hours", hoursText(q.Hours))
+	e.Fields["left_hours"] = hoursText(q.LeftHours)
+	return e
+}
+
+// QuoteLeave is the actor's balance with what the leave form's period
+// would take (the form shows it while the employee fills it in).
+func (s *Service) QuoteLeave(ctx context.Context, a identity.Actor, in LeaveQuoteRequest) (Balance, error) {
+	var v apperr.Validator
+	v.Check(in.LeaveType == leaveAnnual || in.LeaveType == leaveComp, "leave_type", "invalid")
+	_, ok1 := s.parseDate(in.Start)
+	_, ok2 := s.parseDate(in.End)
+	v.Check(ok1, "start", "invalid")
+	v.Check(ok2, "end", "invalid")
+	v.Check(in.StartHalf == "" || in.StartHalf == "am" || in.StartHalf == "pm", "start_half", "invalid")
+	v.Check(in.EndHalf == "" || in.EndHalf == "am" || in.EndHalf == "pm", "end_half", "invalid")
+	if err := v.Err("attendance.invalid", "invalid leave period"); err != nil {
+		return Balance{}, err
+	}
+	db := s.db.WithContext(ctx)
+	form := map[string]any{"period": map[string]any{"start": in.Start, "end": in.End, "start_half": in.StartHalf, "end_half": in.EndHalf}}
+	halves, year, ok, err := s.requestedHalfDays(db, a.UserID, form)
+	if err != nil {
+		return Balance{}, err
+	}
+	if !ok {
+		return Balance{}, apperr.Invalid("attendance.invalid", "invalid leave period").WithField("end", "out_of_range")
+	}
+	b, err := s.balance(db, a.UserID, year)
+	if err != nil {
+		return Balance{}, err
+	}
+	set, err := loadSettings(db)
+	if err != nil {
+		return Balance{}, err
+	}
+	q := quote(in.LeaveType, halves, b)
+	b.Check, b.Request = set.LeaveBalanceCheck, &q
+	return b, nil
 }
 
 // annualDays is the default policy: 5 days a year, 10 after 10 years, 15 after 20
@@ -111,7 +191,14 @@ func (s *Service) balance(tx *gorm.DB, userID string, year int) (Balance, error)
 
 // MyBalance is the actor's leave balance of this year (the leave form shows it).
 func (s *Service) MyBalance(ctx context.Context, a identity.Actor) (Balance, error) {
-	return s.balance(s.db.WithContext(ctx), a.UserID, s.clock.Now().In(s.loc).Year())
+	db := s.db.WithContext(ctx)
+	b, err := s.balance(db, a.UserID, s.clock.Now().In(s.loc).Year())
+	if err != nil {
+		return b, err
+	}
+	set, err := loadSettings(db)
+	b.Check = set.LeaveBalanceCheck
+	return b, err
 }
 
 // requestedHalfDays counts the working half days a leave period asks for.
@@ -168,8 +255,8 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 		if err != nil {
 			return err
 		}
-		if (typ == leaveAnnual && halves > b.AnnualLeftHalf) || (typ == leaveComp && halves*halfDayMins > b.CompLeftMinutes) {
-			return ErrLeaveBalance
+		if q := quote(typ, halves, b); q.Over {
+			return overBalance(q)
 		}
 	}
 	return tx.Create(&leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: year, LeaveType: typ, HalfDays: halves,

@@ -16,7 +16,7 @@ func TestLeaveBalances(t *testing.T) {
 	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
-		// The check is off by default (settings.leave_balance_check, not editable yet).
+		// The check is off by default (settings.leave_balance_check; TestLeaveQuoteOnTheForm turns it on through the API).
 		if err := e.Server.DB.Exec("UPDATE attendance_settings SET leave_balance_check = ?", true).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -35,6 +35,7 @@ func effective(tx *gorm.DB, userID, date string) ([]Punch, error) {
 		if voided[p.ID] || p.Method == MethodReview || (p.Method == MethodCorrection && p.Voids != "") {
 			continue
 		}
+		markAwaiting(&p)
 		if r, ok := review[p.ID]; ok {
 			p.Review = r
 		}
@@ -69,13 +70,15 @@ func (s *Service) recompute(tx *gorm.DB, userID, date string) (Day, error) {
 		r := p.shift.Rule()
 		in.Rule = &r
 	}
-	for _, x := range ps {
-		in.Punches = append(in.Punches, PunchFact{At: x.At, Field: x.Method == MethodField})
-	}
+	var waiting bool
+	in.Punches, waiting = countedFacts(ps)
 	for _, x := range xs {
 		in.Excuses = append(in.Excuses, Excuse{Kind: x.Kind, LeaveType: x.LeaveType, Start: x.StartAt, End: x.EndAt})
 	}
 	r := Evaluate(in)
+	if waiting { // field_approval.go
+		r.Flags = appendOnce(r.Flags, FlagFieldAwaiting)
+	}
 	day := Day{UserID: userID, WorkDate: date, DayType: p.typ, Status: r.Status, Flags: r.Flags, LateMinutes: r.LateMinutes,
 		EarlyMinutes: r.EarlyMinutes, WorkedMinutes: r.WorkedMinutes, OvertimeMinutes: r.OvertimeMinutes, LeaveType: r.LeaveType,
 		LeaveMinutes: r.LeaveMinutes, LeaveHalfDays: r.LeaveHalfDays, FirstIn: r.FirstIn, LastOut: r.LastOut, ComputedAt: s.clock.Now().UTC()}

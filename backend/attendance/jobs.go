@@ -107,9 +107,13 @@ func (s *Service) RunDays(ctx context.Context) (JobStats, error) {
 		if err != nil {
 			return err
 		}
-		// On the 1st (or the first pass after it) last month is compiled per department.
+		// On the compile day (the 1st by default, or the first pass after it)
+		// last month is compiled per department.
 		month := today.AddDate(0, 0, 1-today.Day()).AddDate(0, -1, 0).Format("2006-01")
 		if err := store.WriteTx(ctx, db, func(tx *gorm.DB) error {
+			if today.Day() < max(set.CompileDay, 1) {
+				return nil
+			}
 			first, err := once(tx, "months:"+month, now)
 			if err != nil || !first {
 				return err

@@ -205,6 +205,20 @@ CREATE TABLE attendance_leave_claims (
 CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
 ALTER TABLE attendance_settings ADD COLUMN leave_balance_check BOOLEAN NOT NULL DEFAULT FALSE;
 `},
+		// att16b: a photo only when a punch looks off (suspicion.go), field-punch
+		// approval per group, and the month's compile day.
+		{ID: "attendance-0006-checks", SQL: `
+ALTER TABLE attendance_groups ADD COLUMN photo_policy TEXT NOT NULL DEFAULT 'suspicious';
+ALTER TABLE attendance_groups ADD COLUMN field_approval BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE attendance_settings ADD COLUMN compile_day INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE attendance_punches ADD COLUMN checks TEXT NOT NULL DEFAULT '';
+CREATE TABLE attendance_devices (
+	user_id TEXT NOT NULL,
+	device_hash TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (user_id, device_hash)
+);
+`},
 	}
 }
 

@@ -38,17 +38,22 @@ func (s Shift) Rule() Rule {
 // Group is an attendance group (考勤组): who (members), which schedule and
 // which shift each weekday.
 type Group struct {
-	ID           string    `gorm:"primaryKey" json:"id"`
-	Name         string    `json:"name"`
-	Schedule     string    `json:"schedule"`                           // fixed | free
-	WeekShifts   []string  `gorm:"serializer:json" json:"week_shifts"` // Monday..Sunday shift IDs; "" = rest
-	FreeMinutes  int       `json:"free_minutes"`                       // free hours: minutes required a day
-	IsDefault    bool      `json:"is_default"`                         // people in no other group
-	FieldAllowed bool      `json:"field_allowed"`                      // field punches (外勤) allowed
-	Members      []Member  `gorm:"-" json:"members"`                   // loaded separately
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string   `gorm:"primaryKey" json:"id"`
+	Name         string   `json:"name"`
+	Schedule     string   `json:"schedule"`                           // fixed | free
+	WeekShifts   []string `gorm:"serializer:json" json:"week_shifts"` // Monday..Sunday shift IDs; "" = rest
+	FreeMinutes  int      `json:"free_minutes"`                       // free hours: minutes required a day
+	IsDefault    bool     `json:"is_default"`                         // people in no other group
+	FieldAllowed bool     `json:"field_allowed"`                      // field punches (外勤) allowed
+	// PhotoPolicy: "suspicious" (default) asks for a photo only when a punch
+	// looks off (suspicion.go); "always" asks for one on every punch.
+	PhotoPolicy string `json:"photo_policy"`
+	// FieldApproval: a field punch counts only once the head approves it.
+	FieldApproval bool      `json:"field_approval"`
+	Members       []Member  `gorm:"-" json:"members"` // loaded separately
+	Version       int       `json:"version"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.
@@ -107,14 +112,16 @@ type Settings struct {
 	MakeupCap int `json:"makeup_cap"` // makeup punches per person per month
 	// The days job (jobs.go): minutes before a shift / after it a person
 	// who has not punched is reminded (0: never), and the hour of the
-	// morning summary of yesterday's exceptions. Not editable yet.
+	// morning summary of yesterday's exceptions.
 	RemindBefore int `gorm:"column:remind_before_min" json:"remind_before_min"`
 	RemindAfter  int `gorm:"column:remind_after_min" json:"remind_after_min"`
 	SummaryHour  int `json:"summary_hour"`
+	CompileDay   int `json:"compile_day"`    // last month is compiled on this day of the month
 	ConfirmByDay int `json:"confirm_by_day"` // heads confirm last month by this day
 	// LeaveBalanceCheck refuses annual / 调休 requests beyond the balance
-	// (balances.go). Off by default until the approval suite's fixtures
-	// (many multi-day annual requests by one person) are adjusted.
+	// (balances.go). Off by default: Tack has no hire date, so seniority
+	// counts from the account's creation and every long-serving employee
+	// would start at the 5-day floor; the form shows the balance either way.
 	LeaveBalanceCheck bool      `json:"leave_balance_check"`
 	Version           int       `json:"version"`
 	UpdatedAt         time.Time `json:"updated_at"`
@@ -137,6 +144,9 @@ const (
 	ReviewPending  = "pending"
 	ReviewApproved = "approved"
 	ReviewRejected = "rejected"
+	// ReviewAwaiting is a field punch that counts only once approved (the
+	// group's FieldApproval); it stays in the record, out of the results.
+	ReviewAwaiting = "awaiting"
 )
 
 // Punch is one raw punch: append-only. A correction is a new row (Method
@@ -162,9 +172,15 @@ type Punch struct {
 	ApprovalID string    `json:"approval_id,omitempty"`
 	ActorID    string    `json:"actor_id"`
 	Reason     string    `json:"reason,omitempty"`
-	PrevHash   string    `json:"prev_hash"`
-	Hash       string    `json:"hash"`
-	CreatedAt  time.Time `json:"created_at"`
+	// Checks are why a photo was asked for (suspicion.go), comma-separated;
+	// not hashed: the photo row and PhotoID are.
+	Checks string `json:"checks,omitempty"`
+	// NeedsApproval: a field punch of a group with field approval, counted
+	// only once approved (derived from the hashed Review "awaiting").
+	NeedsApproval bool      `gorm:"-" json:"needs_approval,omitempty"`
+	PrevHash      string    `json:"prev_hash"`
+	Hash          string    `json:"hash"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // TableName keeps the table name stable.
@@ -227,7 +243,13 @@ type PunchRequest struct {
 	Lat      *float64 `json:"lat"`
 	Lng      *float64 `json:"lng"`
 	Accuracy *float64 `json:"accuracy"`
-	ClientIP string   `json:"-"` // as the server sees it (api fills it)
+	// Device is the browser's random install ID (a new one on a known
+	// person asks for a photo); Mock is the client's hint that the position
+	// may be simulated. Photo answers attendance.photo_needed.
+	Device   string `json:"device"`
+	Mock     bool   `json:"mock"`
+	Photo    []byte `json:"-"`
+	ClientIP string `json:"-"` // as the server sees it (api fills it)
 }
 
 // FieldPunchRequest is a field punch (外勤): position, a note and a JPEG.

@@ -2,14 +2,13 @@ package attendance
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/netip"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -17,7 +16,6 @@ import (
 	"tack/backend/event"
 	"tack/backend/identity"
 	"tack/backend/notify"
-	"tack/backend/store"
 )
 
 func mustJSON(v any) string {
@@ -70,6 +68,7 @@ func (s *Service) Punch(ctx context.Context, a identity.Actor, in PunchRequest) 
 		v.Check(validPosition(*in.Lat, *in.Lng), "lat", "out_of_range")
 		v.Check(in.Accuracy != nil && *in.Accuracy > 0 && *in.Accuracy < 100000, "accuracy", "required")
 	}
+	v.Check(len(in.Device) <= 200, "device", "too_long")
 	if err := v.Err("attendance.invalid", "invalid punch"); err != nil {
 		return PunchResult{}, err
 	}
@@ -78,6 +77,7 @@ func (s *Service) Punch(ctx context.Context, a identity.Actor, in PunchRequest) 
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		p := Punch{UserID: a.UserID, At: now, ActorID: a.UserID}
 		var fenceErr error
+		radius := 0
 		if hasPos {
 			var places []Place
 			if err := tx.Find(&places).Error; err != nil {
@@ -99,6 +99,7 @@ func (s *Service) Punch(ctx context.Context, a identity.Actor, in PunchRequest) 
 				fenceErr = ErrAccuracy
 			default:
 				p.Method, p.PlaceID, p.DistanceM, p.AccuracyM = MethodGPS, best.ID, int(math.Round(dist)), int(math.Round(*in.Accuracy))
+				radius = best.RadiusM
 			}
 		}
 		if p.Method == "" {
@@ -115,9 +116,40 @@ func (s *Service) Punch(ctx context.Context, a identity.Actor, in PunchRequest) 
 				return ErrNoNetwork
 			}
 		}
+		if err := s.checkPunch(tx, &p, in, radius, now); err != nil {
+			return err
+		}
 		return s.land(tx, &p, &out)
 	})
 	return out, err
+}
+
+// checkPunch asks for a photo when the punch looks off (suspicion.go):
+// without one it is refused with the reasons; with one the photo is kept
+// (metadata stripped) and the reasons recorded. A photo sent with a punch
+// that needs none is not kept. The device is remembered once the punch passes.
+func (s *Service) checkPunch(tx *gorm.DB, p *Punch, in PunchRequest, radius int, now time.Time) error {
+	g, err := groupOf(tx, p.UserID)
+	if err != nil {
+		return err
+	}
+	why, known, err := suspicions(tx, g, p, in, radius)
+	if err != nil {
+		return err
+	}
+	if len(why) > 0 {
+		if len(in.Photo) == 0 {
+			return photoNeeded(why)
+		}
+		if p.PhotoID, err = storePhoto(tx, p.UserID, in.Photo, now); err != nil {
+			return err
+		}
+		p.Checks = strings.Join(why, ",")
+	}
+	if p.Method == MethodGPS && !known { // a known phone's punch writes no device row
+		return rememberDevice(tx, p.UserID, in.Device, now)
+	}
+	return nil
 }
 
 // land chains the punch on the work date it belongs to and derives that day again.
@@ -185,14 +217,19 @@ func (s *Service) FieldPunch(ctx context.Context, a identity.Actor, in FieldPunc
 		if g != nil && !g.FieldAllowed {
 			return apperr.Forbidden("attendance.field_not_allowed", "your attendance group does not allow field punches")
 		}
-		sum := sha256.Sum256(clean)
-		ph := photoRow{ID: store.NewID(), UserID: a.UserID, Content: clean, Size: len(clean), Sha256: hex.EncodeToString(sum[:]), CreatedAt: now}
-		if err := tx.Create(&ph).Error; err != nil {
-			return fmt.Errorf("attendance: photo: %w", err)
+		photoID, err := storePhoto(tx, a.UserID, clean, now)
+		if err != nil {
+			return err
 		}
 		lat, lng := in.Lat, in.Lng
 		p := Punch{UserID: a.UserID, At: now, Method: MethodField, Lat: &lat, Lng: &lng, AccuracyM: int(math.Round(in.Accuracy)),
-			Note: in.Note, PhotoID: ph.ID, Review: ReviewPending, ActorID: a.UserID}
+			Note: in.Note, PhotoID: photoID, Review: ReviewPending, ActorID: a.UserID}
+		// With the group's field approval the punch waits for the head: it
+		// is kept but the day is derived without it until approved.
+		approval := g != nil && g.FieldApproval
+		if approval {
+			p.Review, p.NeedsApproval = ReviewAwaiting, true
+		}
 		if err := s.land(tx, &p, &out); err != nil {
 			return err
 		}
@@ -207,7 +244,7 @@ func (s *Service) FieldPunch(ctx context.Context, a identity.Actor, in FieldPunc
 		}
 		return notify.Emit(tx, &notify.Event{Type: event.AttendanceFieldPunch, SubjectType: "attendance_punch", SubjectID: p.ID,
 			ActorID: a.UserID, Recipients: []string{head},
-			Data: event.Data(event.AttendancePunch{Title: name, Link: "/attendance/team?date=" + p.WorkDate, Note: in.Note})})
+			Data: event.Data(event.AttendancePunch{Title: name, Link: "/attendance/team?date=" + p.WorkDate, Note: in.Note, NeedsApproval: approval})})
 	})
 	return out, err
 }
@@ -305,6 +342,14 @@ func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, 
 		}
 		if err := record(tx, a, "punch.review", "attendance_punch", p.ID, map[string]any{"review": r.Review}); err != nil {
 			return err
+		}
+		// A punch that waited for approval now counts (approved) or never will
+		// (rejected): its day is derived again.
+		if p.Review == ReviewAwaiting {
+			p.NeedsApproval = true
+			if _, err := s.recompute(tx, p.UserID, p.WorkDate); err != nil {
+				return err
+			}
 		}
 		p.Review = r.Review
 		out = p

@@ -27,6 +27,7 @@ const (
 	StatusHoliday      = "holiday"
 	StatusPending      = "pending" // the day's punch windows are not over yet
 	FlagField          = "field"
+	FlagFieldAwaiting  = "field_awaiting" // a field punch waits for the head's approval
 	FlagOvertime       = "overtime"
 	FlagLate           = "late"
 	FlagSeriousLate    = "serious_late"

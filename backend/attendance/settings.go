@@ -33,30 +33,53 @@ func (s *Service) GetSettings(ctx context.Context) (Settings, error) {
 	return loadSettings(s.db.WithContext(ctx))
 }
 
-// SetSettings changes the settings (managers; audited).
+// SetSettings changes the company rules and the days job's timing
+// (managers; audited with what changed; versioned like every setting).
 func (s *Service) SetSettings(ctx context.Context, a identity.Actor, in Settings) (Settings, error) {
 	if !IsManager(a) {
 		return Settings{}, ErrAdminOnly
 	}
 	var v apperr.Validator
 	v.Check(in.MakeupCap >= 0 && in.MakeupCap <= 31, "makeup_cap", "out_of_range")
+	v.Check(in.RemindBefore >= 0 && in.RemindBefore <= 240, "remind_before_min", "out_of_range")
+	v.Check(in.RemindAfter >= 0 && in.RemindAfter <= 240, "remind_after_min", "out_of_range")
+	v.Check(in.SummaryHour >= 0 && in.SummaryHour <= 23, "summary_hour", "out_of_range")
+	// Days 1–28 exist in every month; heads need at least the compile day itself.
+	v.Check(in.CompileDay >= 1 && in.CompileDay <= 28, "compile_day", "out_of_range")
+	v.Check(in.ConfirmByDay >= 1 && in.ConfirmByDay <= 28 && in.ConfirmByDay >= in.CompileDay, "confirm_by_day", "out_of_range")
 	if err := v.Err("attendance.invalid", "invalid settings"); err != nil {
 		return Settings{}, err
 	}
 	var out Settings
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Settings{}).Where("id = 1 AND version = ?", in.Version).
-			Updates(map[string]any{"makeup_cap": in.MakeupCap, "version": gorm.Expr("version + 1"), "updated_at": s.clock.Now()})
+		old, err := loadSettings(tx)
+		if err != nil {
+			return err
+		}
+		set := map[string]any{"makeup_cap": in.MakeupCap, "remind_before_min": in.RemindBefore, "remind_after_min": in.RemindAfter,
+			"summary_hour": in.SummaryHour, "compile_day": in.CompileDay, "confirm_by_day": in.ConfirmByDay, "leave_balance_check": in.LeaveBalanceCheck}
+		was := map[string]any{"makeup_cap": old.MakeupCap, "remind_before_min": old.RemindBefore, "remind_after_min": old.RemindAfter,
+			"summary_hour": old.SummaryHour, "compile_day": old.CompileDay, "confirm_by_day": old.ConfirmByDay, "leave_balance_check": old.LeaveBalanceCheck}
+		changed := map[string]any{}
+		for k, v := range set {
+			if was[k] != v {
+				changed[k] = map[string]any{"from": was[k], "to": v}
+			}
+		}
+		upd := map[string]any{"version": gorm.Expr("version + 1"), "updated_at": s.clock.Now()}
+		for k, v := range set {
+			upd[k] = v
+		}
+		res := tx.Model(&Settings{}).Where("id = 1 AND version = ?", in.Version).Updates(upd)
 		if res.Error != nil {
 			return fmt.Errorf("attendance: settings: %w", res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return ErrStale
 		}
-		if err := record(tx, a, "settings.update", "attendance_settings", "1", map[string]any{"makeup_cap": in.MakeupCap}); err != nil {
+		if err := record(tx, a, "settings.update", "attendance_settings", "1", changed); err != nil {
 			return err
 		}
-		var err error
 		out, err = loadSettings(tx)
 		return err
 	})
@@ -194,6 +217,10 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 	v.Check(in.Schedule == ScheduleFixed || in.Schedule == ScheduleFree, "schedule", "invalid")
 	v.Check(in.Schedule != ScheduleFixed || len(in.WeekShifts) == 7, "week_shifts", "invalid")
 	v.Check(in.Schedule != ScheduleFree || (in.FreeMinutes > 0 && in.FreeMinutes <= 24*60), "free_minutes", "out_of_range")
+	if in.PhotoPolicy == "" {
+		in.PhotoPolicy = PhotoSuspicious
+	}
+	v.Check(in.PhotoPolicy == PhotoSuspicious || in.PhotoPolicy == PhotoAlways, "photo_policy", "invalid")
 	for _, m := range in.Members {
 		v.Check(m.Kind == MemberDepartment || m.Kind == MemberUser || m.Kind == MemberExclude, "members", "invalid")
 	}
@@ -248,7 +275,8 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 			out.ID, out.Version, out.CreatedAt, out.UpdatedAt, out.IsDefault = id, old.Version+1, old.CreatedAt, now, old.IsDefault
 			res := tx.Model(&Group{}).Where("id = ? AND version = ?", id, old.Version).Updates(map[string]any{
 				"name": out.Name, "schedule": out.Schedule, "week_shifts": mustJSON(out.WeekShifts), "free_minutes": out.FreeMinutes,
-				"field_allowed": out.FieldAllowed, "version": out.Version, "updated_at": now})
+				"field_allowed": out.FieldAllowed,
+				"photo_policy":  out.PhotoPolicy, "field_approval": out.FieldApproval, "version": out.Version, "updated_at": now})
 			if res.Error != nil {
 				return fmt.Errorf("attendance: group: %w", res.Error)
 			}
@@ -273,7 +301,8 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 			}
 			out.Members = append(out.Members, m)
 		}
-		return record(tx, a, "group.save", "attendance_group", out.ID, map[string]any{"name": out.Name, "schedule": out.Schedule, "members": len(out.Members)})
+		return record(tx, a, "group.save", "attendance_group", out.ID, map[string]any{"name": out.Name, "schedule": out.Schedule, "members": len(out.Members),
+			"photo_policy": out.PhotoPolicy, "field_approval": out.FieldApproval})
 	})
 	return out, err
 }

@@ -361,6 +361,8 @@ type AttendancePunch struct {
 	Title string `json:"title"`
 	Link  string `json:"link"`
 	Note  string `json:"note"`
+	// NeedsApproval: the group counts the punch only once the head approves it.
+	NeedsApproval bool `json:"needs_approval,omitempty"`
 }
 
 // AttendanceRemind is the data of attendance.reminder: the person has not

@@ -101,4 +101,30 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   await expect(ap.locator('[data-test="place-row"]')).toContainText('总部大楼')
   await noSideScroll(ap)
   await ap.screenshot({ path: 'artifacts/attendance-phone-settings.png', fullPage: true })
+  // The job's settings and the balance check, on the phone.
+  await ap.locator('#tab-rules').click()
+  await expect(ap.locator('[data-test="rules-form"]')).toBeVisible()
+  await expect(ap.locator('[data-test="rule-confirm_by_day"] input')).toHaveValue('5')
+  await noSideScroll(ap)
+  await ap.screenshot({ path: 'artifacts/attendance-phone-rules.png', fullPage: true })
+
+  // 李娜 on a new phone, inside the fence: an ordinary punch elsewhere, but a
+  // browser she never punched from, so the server asks for a photo first.
+  const newPhone = await signedIn(browser, baseURL!, 'emp@att.test', { ...PHONE, permissions: ['geolocation'],
+    geolocation: { latitude: OFFICE.latitude + 0.0005, longitude: OFFICE.longitude, accuracy: 20 } })
+  const np = await newPhone.newPage()
+  await np.goto('/attendance')
+  await np.locator('[data-test="punch-btn"]').click()
+  await expect(np.locator('[data-test="photo-needed"]')).toContainText('第一次用这台手机或浏览器打卡')
+  await noSideScroll(np)
+  await np.screenshot({ path: 'artifacts/attendance-phone-photo-needed.png', fullPage: true })
+  await np.locator('[data-test="punch-photo"]').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: PHOTO })
+  await np.locator('[data-test="punch-photo-send"]').click()
+  await expect(np.locator('[data-test="punch-message"]')).toContainText('打卡成功')
+  await expect(np.locator('[data-test="punch-checks"]')).toContainText('第一次用这台手机')
+  // Her first phone is still known: no photo asked there.
+  await emp.setGeolocation({ latitude: OFFICE.latitude + 0.0007, longitude: OFFICE.longitude, accuracy: 25 })
+  await page.locator('[data-test="punch-btn"]').click()
+  await expect(page.locator('[data-test="punch-message"]')).toContainText('打卡成功')
+  await expect(page.locator('[data-test="photo-needed"]')).toHaveCount(0)
 })

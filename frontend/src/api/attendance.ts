@@ -12,16 +12,33 @@ export interface GroupMember { kind: 'department' | 'user' | 'exclude'; ref_id: 
 export interface Group {
   id: string; name: string; schedule: 'fixed' | 'free'; week_shifts: string[]; free_minutes: number
   is_default: boolean; field_allowed: boolean; members: GroupMember[]; version: number
+  /** suspicious: a photo only when a punch looks off; always: on every punch. */
+  photo_policy: 'suspicious' | 'always'
+  /** A field punch counts only once the head approves it. */
+  field_approval: boolean
 }
 export interface Place { id: string; name: string; lat: number; lng: number; radius_m: number; version: number }
 export interface PlaceInput { name: string; lat: number; lng: number; coords: 'wgs84' | 'gcj02'; radius_m: number; version?: number }
 export interface Network { id: string; name: string; cidr: string; version: number }
-export interface Settings { makeup_cap: number; version: number }
+export interface Settings {
+  makeup_cap: number; remind_before_min: number; remind_after_min: number; summary_hour: number
+  compile_day: number; confirm_by_day: number; leave_balance_check: boolean; version: number
+}
+/** Why the server asked for a photo (backend/attendance/suspicion.go). */
+export type PhotoCheck = 'always' | 'edge' | 'new_device' | 'mock'
+export interface LeaveQuote { leave_type: string; half_days: number; hours: number; left_hours: number; over: boolean }
+export interface Balance {
+  year: number; seniority_years: number; annual_half_days: number; annual_used_half_days: number; annual_left_half_days: number
+  overtime_minutes: number; comp_used_minutes: number; comp_left_minutes: number; comp_left_half_days: number
+  check: boolean; request?: LeaveQuote
+}
+export interface LeavePeriod { start: string; end: string; start_half?: string; end_half?: string }
 export interface Punch {
   id: string; seq: number; user_id: string; work_date: string; at: string
   method: 'gps' | 'network' | 'field' | 'makeup' | 'correction' | 'review'
   place_id?: string; network_id?: string; distance_m: number; accuracy_m: number; lat?: number; lng?: number
-  note?: string; photo_id?: string; review?: 'pending' | 'approved' | 'rejected'; voids?: string; actor_id: string; reason?: string
+  note?: string; photo_id?: string; review?: 'pending' | 'approved' | 'rejected' | 'awaiting'; voids?: string; actor_id: string; reason?: string
+  checks?: string; needs_approval?: boolean
 }
 export type DayStatus = 'normal' | 'late' | 'serious_late' | 'early_leave' | 'missing_punch' | 'absent' | 'on_leave'
   | 'business_trip' | 'outing' | 'rest' | 'holiday' | 'pending'
@@ -38,6 +55,8 @@ export interface PunchResult { punch: Punch; day: Day }
 export interface BoardRow { user_id: string; name: string; department_id: string; day: Day; punches: Punch[] }
 export interface Board { date: string; counts: Record<string, number>; rows: BoardRow[] }
 export interface Position { lat: number; lng: number; accuracy: number }
+/** A punch's extras: the browser's install ID, and a photo when the server asked for one. */
+export interface PunchExtras { device?: string; photo?: Blob | null }
 export interface MonthReport {
   department_id: string; month: string; name: string; status: 'open' | 'returned' | 'confirmed'; due_on: string; comment: string
   confirmed_by: string; confirmed_at: string | null; chain_seq: number; chain_hash: string; version: number
@@ -53,7 +72,25 @@ const base = '/api/v1/attendance'
 
 export const attendanceApi = {
   today: () => api.get<Today>(base + '/today'),
-  punch: (pos: Position | null) => api.post<PunchResult>(base + '/punches', pos ?? {}),
+  punch: (pos: Position | null, extra: PunchExtras = {}) => {
+    if (!extra.photo) return api.post<PunchResult>(base + '/punches', { ...(pos ?? {}), device: extra.device ?? '' })
+    const f = new FormData()
+    if (pos) {
+      f.append('lat', String(pos.lat))
+      f.append('lng', String(pos.lng))
+      f.append('accuracy', String(pos.accuracy))
+    }
+    f.append('device', extra.device ?? '')
+    f.append('photo', extra.photo, 'photo.jpg')
+    return api.post<PunchResult>(base + '/punches', f)
+  },
+  balance: (leaveType = '', period: LeavePeriod | null = null) => {
+    if (!leaveType || !period) return api.get<Balance>(base + '/balance')
+    const q = new URLSearchParams({ leave_type: leaveType, start: period.start, end: period.end })
+    if (period.start_half) q.set('start_half', period.start_half)
+    if (period.end_half) q.set('end_half', period.end_half)
+    return api.get<Balance>(base + '/balance?' + q.toString())
+  },
   fieldPunch: (pos: Position, note: string, photo: Blob) => {
     const f = new FormData()
     f.append('lat', String(pos.lat))

@@ -205,6 +205,7 @@ export interface AttendancePunch {
   title: string
   link: string
   note: string
+  needs_approval?: boolean
 }
 
 export interface AttendanceRemind {

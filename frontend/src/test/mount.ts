@@ -56,7 +56,9 @@ export function fetchRoutes(table: Record<string, [number, unknown] | (() => [nu
   vi.stubGlobal('fetch', vi.fn(async (path: string, init?: RequestInit) => {
     if (path === CLIENTS && !table['GET ' + CLIENTS]) return noClients()
     const method = init?.method ?? 'GET'
-    calls.push({ method, path, body: init?.body ? JSON.parse(String(init.body)) : undefined })
+    // A multipart body (a photo) is recorded as the FormData itself.
+    const raw = init?.body
+    calls.push({ method, path, body: raw instanceof FormData ? raw : raw ? JSON.parse(String(raw)) : undefined })
     const r = table[method + ' ' + path.split('?')[0]]
     const [status, body] = (typeof r === 'function' ? r() : r) ?? [404, { error: { code: 'not_found', key: 'not_found', message: method + ' ' + path } }]
     return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })

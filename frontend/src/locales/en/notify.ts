@@ -44,7 +44,7 @@ export default {
     announcement_published: 'New announcement: {title}',
     chat_announcement: 'New group announcement in {title}',
     org_user_deactivated: 'User deactivated: {title}',
-    attendance_field_punch: 'Field punch to review: {title}',
+    attendance_field_punch: 'Field punch to review or approve: {title}',
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',
     attendance_summary: 'Attendance exceptions on {title}',
     attendance_month_ready: 'Monthly attendance to confirm: {title}',

@@ -49,7 +49,7 @@ export default {
     report_reminder: '该写日志了：{title}',
     report_missing: '有人未交日志：{title}',
     org_password_reset: '你的密码已被 {title} 重置',
-    attendance_field_punch: '外勤打卡待查看：{title}',
+    attendance_field_punch: '外勤打卡待查看/审批：{title}',
     attendance_reminder: '考勤提醒：别忘了打卡（{title}）',
     attendance_summary: '{title} 的考勤异常',
     attendance_month_ready: '月度考勤待确认：{title}',

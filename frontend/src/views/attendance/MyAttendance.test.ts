@@ -33,7 +33,7 @@ describe('my attendance', () => {
     q('[data-test=punch-btn]')!.click()
     await flushPromises(); await flush(); await flushPromises()
     const post = calls.find((c) => c.method === 'POST')!
-    expect(post.body).toEqual({ lat: 31.2304, lng: 121.4737, accuracy: 20 })
+    expect(post.body).toEqual({ lat: 31.2304, lng: 121.4737, accuracy: 20, device: expect.stringMatching(/.{16,}/) })
     expect(q('[data-test=punch-message]')!.textContent).toContain('打卡成功')
   }, 20_000)
 
@@ -51,6 +51,50 @@ describe('my attendance', () => {
     expect(q('[data-test=punch-message]')!.textContent).toContain('不在任何办公地点的打卡范围内')
     expect(q('[data-test=field-form]')).not.toBeNull()
     expect((q('[data-test=field-submit]') as HTMLButtonElement).disabled).toBe(true)
+  }, 20_000)
+})
+
+describe('a punch that looks off', () => {
+  afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
+
+  it('asks for a photo with the reasons, then sends the same position again with the photo and this browser\'s ID', async () => {
+    geolocation(31.2304, 121.4737, 60)
+    let n = 0
+    const calls = fetchRoutes({
+      'GET /api/v1/attendance/today': [200, today],
+      'GET /api/v1/attendance/days': [200, { items: [day], next_cursor: '' }],
+      'POST /api/v1/attendance/punches': () => n++ === 0
+        ? [400, { error: { code: 'invalid', key: 'attendance.photo_needed', message: 'photo', fields: { photo: 'required', reasons: 'edge,new_device' } } }]
+        : [201, { punch: { id: 'x', at: '2026-01-05T00:20:00Z', method: 'gps', distance_m: 150, checks: 'edge,new_device', photo_id: 'ph' }, day }],
+    })
+    await mountView(MyAttendance, '/')
+    await flushPromises()
+    expect(q('[data-test=photo-needed]')).toBeNull()
+    q('[data-test=punch-btn]')!.click()
+    await flushPromises(); await flush(); await flushPromises()
+    const step = q('[data-test=photo-needed]')!
+    expect(step.textContent).toContain('定位可能在办公地点范围之外')
+    expect(step.textContent).toContain('第一次用这台手机或浏览器打卡')
+    expect(q('[data-test=field-form]')).toBeNull()
+    const send = q('[data-test=punch-photo-send]') as HTMLButtonElement
+    expect(send.disabled).toBe(true)
+    const input = q('[data-test=punch-photo]') as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [new File([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], 'me.jpg', { type: 'image/jpeg' })] })
+    input.dispatchEvent(new Event('change'))
+    await flushPromises(); await flush(); await flushPromises()
+    ;(q('[data-test=punch-photo-send]') as HTMLButtonElement).click()
+    await flushPromises(); await flush(); await flushPromises()
+    const posts = calls.filter((c) => c.method === 'POST')
+    expect(posts).toHaveLength(2)
+    const first = posts[0].body as Record<string, unknown>
+    const form = posts[1].body as FormData
+    expect(form).toBeInstanceOf(FormData)
+    expect(form.get('lat')).toBe('31.2304')
+    expect(form.get('accuracy')).toBe('60')
+    expect(form.get('device')).toBe(first.device)
+    expect(form.get('photo')).toBeInstanceOf(Blob)
+    expect(q('[data-test=photo-needed]')).toBeNull()
+    expect(q('[data-test=punch-message]')!.textContent).toContain('打卡成功')
   }, 20_000)
 })
 
@@ -93,7 +137,7 @@ describe('in the desktop app', () => {
     await flushPromises(); await flush(); await flushPromises()
     expect(asked).not.toHaveBeenCalled()
     const post = calls.find((c) => c.method === 'POST')!
-    expect(post.body ?? {}).toEqual({})
+    expect(post.body).toEqual({ device: expect.any(String) })
     expect(q('[data-test=punch-message]')!.textContent).toContain('打卡成功')
     q('[data-test=auto-punch]')!.click()
     await flushPromises()

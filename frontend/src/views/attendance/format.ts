@@ -42,3 +42,24 @@ export async function jpeg(file: Blob, max = 1600): Promise<Blob> {
     return file
   }
 }
+
+const DEVICE_KEY = 'tack.attendance.device'
+
+/**
+ * deviceId is this browser's random install ID for punches: the server asks
+ * for a photo when a person who punched from another browser uses a new one.
+ * Only a hash of it (with the person) is stored.
+ */
+export function deviceId(): string {
+  try {
+    let id = localStorage.getItem(DEVICE_KEY)
+    if (!id) {
+      id = typeof crypto.randomUUID === 'function' ? crypto.randomUUID()
+        : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('')
+      localStorage.setItem(DEVICE_KEY, id)
+    }
+    return id
+  } catch {
+    return '' // storage blocked: the server treats it as an unknown device
+  }
+}
