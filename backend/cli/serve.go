@@ -34,6 +34,8 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)
 		return err
 	})
+	fs.StringVar(&cfg.Role, "role", server.RoleAll, "what this replica does: web (serve the UI and API, no background jobs), "+
+		"jobs (run the background jobs; answers only /api/v1/healthz and /api/v1/readyz) or all")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS; a renewed file is picked up without a restart")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 	fs.IntVar(&cfg.MaxEventStreams, "max-event-streams", 0, "live event streams this server holds open at most (default 2000)")
@@ -100,6 +102,9 @@ func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context
 	where := "SQLite in " + srv.Config.DataDir
 	if srv.Config.DSN != "" {
 		where = "PostgreSQL"
+	}
+	if srv.Config.Role != server.RoleAll {
+		where += "; role " + srv.Config.Role
 	}
 	fmt.Fprintf(env.Stdout, "Tack %s is running at %s://%s  (data: %s; Ctrl+C to stop)\n", env.Version, srv.Scheme(), ln.Addr(), where)
 	return srv.Serve(ctx, ln)
