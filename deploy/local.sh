@@ -11,6 +11,7 @@
 #   deploy/local.sh kill N        kill -9 replica N (1-3; 4 = the jobs replica)
 #   deploy/local.sh start N       start replica N again
 #   deploy/local.sh restart-s3    stop the S3 server and start it again on the same data
+#   deploy/local.sh verify        tack admin verify on the shared database and bucket
 #   deploy/local.sh env           print the addresses (eval-able)
 #   deploy/local.sh down          stop everything this script started and drop the database
 #
@@ -127,5 +128,9 @@ case ${1:-} in
   start) start_replica "${2:?replica number}" ;;
   restart-s3) TACK_S3_PORT=$S3PORT "$ROOT/scripts/s3-server.sh" restart >/dev/null ;;
   env) envvars ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  verify)
+    eval "$(s3env)"
+    AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY "$BIN" admin verify --quiet --data-dir "$STATE/verify" --db "$DSN" \
+      --blobs "s3://$BUCKET/chunks" --s3-endpoint "http://127.0.0.1:$S3PORT" --s3-region us-east-1 --s3-path-style ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac

@@ -1,0 +1,387 @@
+package faulttest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const (
+	people      = 50
+	departments = 5
+	adminEmail  = "admin@smoke.tack" // the smoke test's account: either may run first
+	password    = "smoke-password-1"
+)
+
+// control runs deploy/local.sh with this set-up's port base.
+func control(t *testing.T, args ...string) {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	cmd := exec.Command(filepath.Join(filepath.Dir(file), "..", "local.sh"), args...)
+	cmd.Env = os.Environ()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("deploy/local.sh %v: %v\n%s", args, err, out)
+	}
+	t.Logf("deploy/local.sh %v: ok", args)
+}
+
+type person struct {
+	*client
+	id, space, root string
+	events          *follower
+	ops             atomic.Int64 // successful operations
+	mu              sync.Mutex
+	files           map[string]string // entry ID → SHA-256 of what was acknowledged
+	requests        []string          // approval IDs acknowledged
+	unsure          int               // operations whose outcome the client never learnt
+}
+
+func TestFaults(t *testing.T) {
+	base := os.Getenv("TACK_DEPLOY_URL")
+	if base == "" {
+		t.Skip("TACK_DEPLOY_URL not set: run deploy/local.sh up and eval \"$(deploy/local.sh env)\" (make fault-test)")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
+	admin := &client{base: base, hc: hc}
+	var auth struct{ Token string }
+	if _, err := admin.json(ctx, "POST", "/api/v1/setup", map[string]any{"company_name": "Fault Co", "admin": map[string]any{
+		"name": "Admin", "email": adminEmail, "password": password, "phone": "13800000000", "title": "Admin"}}, &auth, false); err != nil {
+		must(t)(admin.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": adminEmail, "password": password}, &auth, true))
+	}
+	admin.token = auth.Token
+
+	// Five departments, each with a head who approves, and ten people each.
+	run := fmt.Sprintf("%d", time.Now().UnixNano()%1e8)
+	newUser := func(name, dept string) (id string, c *client) {
+		var u struct{ User struct{ ID string } }
+		body := map[string]any{"email": name + "@fault.tack", "name": name, "title": "Staff", "phone": "139" + fmt.Sprintf("%08d", seq.Add(1)),
+			"roles": []string{}, "password": password}
+		if dept == "" {
+			dept = rootDept(t, ctx, admin)
+		}
+		body["department_id"] = dept
+		must(t)(admin.json(ctx, "POST", "/api/v1/users", body, &u, false))
+		c = &client{base: base, hc: hc}
+		var a struct{ Token string }
+		must(t)(c.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": name + "@fault.tack", "password": password}, &a, true))
+		c.token = a.Token
+		return u.User.ID, c
+	}
+	var heads []*client
+	var ps []*person
+	for d := range departments {
+		headID, head := newUser(fmt.Sprintf("head%s-%d", run, d), "")
+		var dep struct{ ID string }
+		must(t)(admin.json(ctx, "POST", "/api/v1/departments", map[string]any{"name": fmt.Sprintf("部门%s-%d", run, d), "head_id": headID,
+			"parent_id": rootDept(t, ctx, admin)}, &dep, false))
+		heads = append(heads, head)
+		for i := range people / departments {
+			id, c := newUser(fmt.Sprintf("p%s-%d-%d", run, d, i), dep.ID)
+			p := &person{client: c, id: id, files: map[string]string{}}
+			var spaces struct {
+				Items []struct {
+					ID, Kind string
+					RootID   string `json:"root_id"`
+				}
+			}
+			must(t)(c.json(ctx, "GET", "/api/v1/drive/spaces", nil, &spaces, true))
+			for _, s := range spaces.Items {
+				if s.Kind == "personal" {
+					p.space, p.root = s.ID, s.RootID
+				}
+			}
+			ps = append(ps, p)
+		}
+	}
+	var tpls struct {
+		Items []struct {
+			ID         string
+			BuiltinKey string `json:"builtin_key"`
+		}
+	}
+	must(t)(ps[0].json(ctx, "GET", "/api/v1/approval/templates", nil, &tpls, true))
+	supplies := ""
+	for _, tp := range tpls.Items {
+		if tp.BuiltinKey == "office_supplies" {
+			supplies = tp.ID
+		}
+	}
+	if supplies == "" {
+		t.Fatal("no office_supplies template")
+	}
+	t.Logf("%d people and %d heads signed in", len(ps), len(heads))
+
+	// The workload: each person follows their events and alternately
+	// uploads a file named by its SHA-256 and asks for office supplies;
+	// the heads approve whatever waits for them.
+	work, stopWork := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for _, p := range ps {
+		p.events = newFollower(p.client)
+		go p.events.run(ctx)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; work.Err() == nil; n++ {
+				if n%2 == 0 {
+					p.upload(work)
+				} else {
+					p.ask(work, supplies)
+				}
+			}
+		}()
+	}
+	approved := &approvals{n: map[string]int{}}
+	approveCtx, stopApprove := context.WithCancel(ctx)
+	var awg sync.WaitGroup
+	for _, h := range heads {
+		awg.Add(1)
+		go func() { defer awg.Done(); approveAll(approveCtx, h, approved) }()
+	}
+	for _, p := range ps {
+		<-p.events.connect
+	}
+	progress := func(what string, more int64) {
+		t.Helper()
+		var start []int64
+		for _, p := range ps {
+			start = append(start, p.ops.Load())
+		}
+		deadline := time.Now().Add(120 * time.Second)
+		for i, p := range ps {
+			for p.ops.Load() < start[i]+more {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: person %d made %d operations in 120 s, want %d", what, i, p.ops.Load()-start[i], more)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		t.Logf("%s: every person made %d more operations", what, more)
+	}
+	began := time.Now()
+	progress("warm-up", 2)
+	control(t, "kill", "2")
+	progress("with replica 2 killed", 2)
+	control(t, "start", "2")
+	progress("replica 2 back", 2)
+	control(t, "restart-s3")
+	progress("after the S3 restart", 2)
+	control(t, "kill", "3")
+	control(t, "start", "3")
+	progress("after replica 3 was killed and restarted", 2)
+	stopWork()
+	wg.Wait()
+	t.Logf("workload ran %s", time.Since(began).Round(time.Second))
+
+	// Every acknowledged request gets approved exactly once.
+	deadline := time.Now().Add(120 * time.Second)
+	total, unsure := 0, 0
+	for _, p := range ps {
+		total += len(p.requests)
+		unsure += p.unsure
+		for _, id := range p.requests {
+			for {
+				var d struct {
+					Status   string
+					Tasks    []struct{ Kind, Status string }
+					Timeline []struct{ Action string }
+				}
+				must(t)(p.json(ctx, "GET", "/api/v1/approvals/"+id, nil, &d, true))
+				if d.Status == "approved" {
+					approvals := 0
+					for _, e := range d.Timeline {
+						if e.Action == "approved" {
+							approvals++
+						}
+					}
+					if approvals != 1 {
+						t.Errorf("request %s: %d approvals in its timeline, want 1: %+v", id, approvals, d.Timeline)
+					}
+					break
+				}
+				if d.Status != "pending" || time.Now().After(deadline) {
+					t.Fatalf("request %s: status %q", id, d.Status)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+	}
+	stopApprove()
+	awg.Wait()
+	calls := 0
+	for id, n := range approved.n {
+		calls += n
+		if n != 1 {
+			t.Errorf("request %s: approve answered 200 %d times", id, n)
+		}
+	}
+	t.Logf("%d requests acknowledged and approved once each (%d approve calls answered 200, one per request); %d operations had no answer", total, calls, unsure)
+
+	// Every acknowledged file reads back with its hash; every file present
+	// (acknowledged or not) holds the bytes its name says.
+	files, present := 0, 0
+	hexName := regexp.MustCompile(`^([0-9a-f]{64})\.bin$`)
+	for _, p := range ps {
+		for id, sum := range p.files {
+			files++
+			if got := p.sha(t, ctx, id); got != sum {
+				t.Errorf("file %s reads back as %s, want %s", id, got, sum)
+			}
+		}
+		var kids struct {
+			Items []struct{ ID, Name, Kind string }
+		}
+		must(t)(p.json(ctx, "GET", "/api/v1/drive/entries/"+p.root+"/children?limit=1000", nil, &kids, true))
+		for _, k := range kids.Items {
+			if m := hexName.FindStringSubmatch(k.Name); m != nil {
+				present++
+				if got := p.sha(t, ctx, k.ID); got != m[1] {
+					t.Errorf("file %s (%s) holds %s", k.ID, k.Name, got)
+				}
+			}
+		}
+	}
+	t.Logf("%d acknowledged files read back; %d files present, each with the bytes its name says", files, present)
+
+	// Every person's stream delivered the decision on each of their requests.
+	deadline = time.Now().Add(60 * time.Second)
+	breaks := 0
+	for _, p := range ps {
+		for _, id := range p.requests {
+			for !p.events.has("approval.decided", id) {
+				if time.Now().After(deadline) {
+					t.Fatalf("person %s never received approval.decided for %s", p.id, id)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		p.events.mu.Lock()
+		breaks += p.events.breaks
+		p.events.mu.Unlock()
+	}
+	t.Logf("every stream delivered every decision (%d stream reconnects in all)", breaks)
+	control(t, "verify")
+}
+
+var seq atomic.Int64
+
+func init() { seq.Store(time.Now().UnixNano() % 1e7 * 10) }
+
+func must(t *testing.T) func(int, error) {
+	return func(_ int, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func rootDept(t *testing.T, ctx context.Context, admin *client) string {
+	var deps struct {
+		Items []struct {
+			ID       string
+			ParentID *string `json:"parent_id"`
+		}
+	}
+	must(t)(admin.json(ctx, "GET", "/api/v1/departments", nil, &deps, true))
+	for _, d := range deps.Items {
+		if d.ParentID == nil {
+			return d.ID
+		}
+	}
+	t.Fatal("no root department")
+	return ""
+}
+
+// upload sends 16 KiB–1 MiB of random bytes as <sha256>.bin.
+func (p *person) upload(ctx context.Context) {
+	var n [2]byte
+	_, _ = rand.Read(n[:])
+	data := make([]byte, 16<<10+int(n[0])<<12)
+	_, _ = rand.Read(data)
+	sum := sha256.Sum256(data)
+	name := hex.EncodeToString(sum[:])
+	st, b, err := p.do(ctx, "POST", "/api/v1/drive/files?parent_id="+p.root+"&name="+url.QueryEscape(name+".bin"), data, "application/octet-stream", false)
+	p.record(ctx, st, b, err, func(id string) { p.files[id] = name })
+}
+
+// ask submits an office-supplies request.
+func (p *person) ask(ctx context.Context, tpl string) {
+	body := fmt.Sprintf(`{"template_id":%q,"form":{"items":[{"name":"笔","quantity":2}],"reason":"fault test"}}`, tpl)
+	st, b, err := p.do(ctx, "POST", "/api/v1/approvals", []byte(body), "application/json", false)
+	p.record(ctx, st, b, err, func(id string) { p.requests = append(p.requests, id) })
+}
+
+func (p *person) record(ctx context.Context, st int, b []byte, err error, keep func(id string)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		p.unsure++ // it may have happened: checked by content, not counted
+	case st/100 == 2:
+		var e struct{ ID string }
+		if jerr := json.Unmarshal(b, &e); jerr == nil && e.ID != "" {
+			keep(e.ID)
+			p.ops.Add(1)
+		}
+	case st >= 500:
+		p.unsure++
+	}
+}
+
+func (p *person) sha(t *testing.T, ctx context.Context, id string) string {
+	t.Helper()
+	st, b, err := p.do(ctx, "GET", "/api/v1/drive/files/"+id+"/content", nil, "", true)
+	if err != nil || st != 200 {
+		t.Fatalf("download %s: HTTP %d %v", id, st, err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// approvals counts the approve calls answered 200, per request.
+type approvals struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// approveAll approves whatever waits in head's inbox until ctx ends.
+func approveAll(ctx context.Context, head *client, approved *approvals) {
+	for ctx.Err() == nil {
+		var todo struct{ Items []struct{ ID string } }
+		if _, err := head.json(ctx, "GET", "/api/v1/approvals?box=todo&limit=100", nil, &todo, true); err != nil {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		for _, it := range todo.Items {
+			// Not retried by do: an approve whose answer was lost shows
+			// up again in the inbox (not approved) or not (approved).
+			if st, _ := head.json(ctx, "POST", "/api/v1/approvals/"+it.ID+"/approve", map[string]any{}, nil, false); st == 200 {
+				approved.mu.Lock()
+				approved.n[it.ID]++
+				approved.mu.Unlock()
+			}
+		}
+		if len(todo.Items) == 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
