@@ -59,6 +59,9 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.Func("drive-version-days", "days the drive keeps old file versions, 0 = forever (default 180)", days(&cfg.Drive.VersionMaxAge, -1))
 	fs.IntVar(&cfg.Drive.MaxVersions, "drive-versions", 50, "file versions the drive keeps per file")
 	fs.Func("session-days", "days a sign-in lasts at most, however active (default 30)", days(&cfg.SessionLifetime, 0))
+	fs.Int64Var(&cfg.Drive.PresignOver, "drive-presign-over", 0, "with --blobs s3://...: answer downloads of files of at least this many bytes with a redirect "+
+		"to a presigned link of the object store (which clients must be able to reach at --s3-endpoint); 0 = off")
+	fs.DurationVar(&cfg.Drive.PresignExpiry, "drive-presign-expiry", 5*time.Minute, "how long a presigned download link stays valid")
 	fs.Int64Var(&cfg.Drive.DefaultQuota, "drive-quota", 0, "quota in bytes of each new drive space, 0 = unlimited (admins change it per space)")
 }
 
