@@ -173,13 +173,20 @@ func (f *follower) stream(ctx context.Context, last string, first *bool) string 
 		case strings.HasPrefix(line, "data: "):
 			var ev struct {
 				SubjectID string `json:"subject_id"`
+				Data      struct {
+					MessageID string `json:"message_id"`
+				} `json:"data"`
 			}
 			_ = json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev)
+			key := ev.SubjectID
+			if typ == "chat.message" {
+				key = ev.Data.MessageID // the subject is the conversation
+			}
 			f.mu.Lock()
 			if f.seen[typ] == nil {
 				f.seen[typ] = map[string]bool{}
 			}
-			f.seen[typ][ev.SubjectID] = true
+			f.seen[typ][key] = true
 			f.mu.Unlock()
 		}
 	}

@@ -43,11 +43,14 @@ func control(t *testing.T, args ...string) {
 type person struct {
 	*client
 	id, space, root string
+	dept            int
+	group           string // the department's chat group
 	events          *follower
 	ops             atomic.Int64 // successful operations
 	mu              sync.Mutex
 	files           map[string]string // entry ID → SHA-256 of what was acknowledged
 	requests        []string          // approval IDs acknowledged
+	messages        []string          // chat message IDs acknowledged
 	unsure          int               // operations whose outcome the client never learnt
 }
 
@@ -94,7 +97,17 @@ func TestFaults(t *testing.T) {
 		heads = append(heads, head)
 		for i := range people / departments {
 			id, c := newUser(fmt.Sprintf("p%s-%d-%d", run, d, i), dep.ID)
-			p := &person{client: c, id: id, files: map[string]string{}}
+			p := &person{client: c, id: id, dept: d, files: map[string]string{}}
+			var convs struct{ Items []struct{ ID, Kind string } }
+			must(t)(c.json(ctx, "GET", "/api/v1/chat/conversations", nil, &convs, true))
+			for _, cv := range convs.Items {
+				if cv.Kind == "department" {
+					p.group = cv.ID
+				}
+			}
+			if p.group == "" {
+				t.Fatalf("person %s has no department chat group: %+v", id, convs.Items)
+			}
 			var spaces struct {
 				Items []struct {
 					ID, Kind string
@@ -128,9 +141,9 @@ func TestFaults(t *testing.T) {
 	}
 	t.Logf("%d people and %d heads signed in", len(ps), len(heads))
 
-	// The workload: each person follows their events and alternately
-	// uploads a file named by its SHA-256 and asks for office supplies;
-	// the heads approve whatever waits for them.
+	// The workload: each person follows their events and in turn uploads
+	// a file named by its SHA-256, asks for office supplies and writes in
+	// the department's chat group; the heads approve whatever waits.
 	work, stopWork := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for _, p := range ps {
@@ -140,10 +153,13 @@ func TestFaults(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for n := 0; work.Err() == nil; n++ {
-				if n%2 == 0 {
+				switch n % 3 {
+				case 0:
 					p.upload(work)
-				} else {
+				case 1:
 					p.ask(work, supplies)
+				default:
+					p.say(work)
 				}
 			}
 		}()
@@ -277,6 +293,63 @@ func TestFaults(t *testing.T) {
 		p.events.mu.Unlock()
 	}
 	t.Logf("every stream delivered every decision (%d stream reconnects in all)", breaks)
+
+	// Every message is in its group exactly once, and reached every other
+	// member's stream.
+	sent := 0
+	for _, p := range ps {
+		sent += len(p.messages)
+		for _, m := range p.messages {
+			for _, q := range ps {
+				if q.dept != p.dept || q == p {
+					continue
+				}
+				for !q.events.has("chat.message", m) {
+					if time.Now().After(deadline) {
+						t.Fatalf("person %s never received chat message %s", q.id, m)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}
+	}
+	for d := range departments {
+		var member *person
+		want := map[string]bool{}
+		for _, p := range ps {
+			if p.dept == d {
+				member = p
+				for _, m := range p.messages {
+					want[m] = true
+				}
+			}
+		}
+		count := map[string]int{}
+		// Newest first page, then back (?before=) until no older remain.
+		for before := ""; ; {
+			var page struct {
+				Items []struct {
+					ID  string
+					Seq int
+				}
+				More bool
+			}
+			must(t)(member.json(ctx, "GET", "/api/v1/chat/conversations/"+member.group+"/messages?limit=200"+before, nil, &page, true))
+			for _, m := range page.Items {
+				count[m.ID]++
+			}
+			if !page.More || len(page.Items) == 0 {
+				break
+			}
+			before = fmt.Sprintf("&before=%d", page.Items[0].Seq)
+		}
+		for m := range want {
+			if count[m] != 1 {
+				t.Errorf("department %d: message %s is in its group %d times", d, m, count[m])
+			}
+		}
+	}
+	t.Logf("%d chat messages, each in its group once and on every other member's stream", sent)
 	control(t, "verify")
 }
 
@@ -320,6 +393,17 @@ func (p *person) upload(ctx context.Context) {
 	name := hex.EncodeToString(sum[:])
 	st, b, err := p.do(ctx, "POST", "/api/v1/drive/files?parent_id="+p.root+"&name="+url.QueryEscape(name+".bin"), data, "application/octet-stream", false)
 	p.record(ctx, st, b, err, func(id string) { p.files[id] = name })
+}
+
+// say writes in the department's chat group. The client key makes a
+// retry safe, so a message is retried until it is answered.
+func (p *person) say(ctx context.Context) {
+	var key [8]byte
+	_, _ = rand.Read(key[:])
+	k := hex.EncodeToString(key[:])
+	body, _ := json.Marshal(map[string]any{"client_key": k, "body": "fault test " + k})
+	st, b, err := p.do(ctx, "POST", "/api/v1/chat/conversations/"+p.group+"/messages", body, "application/json", true)
+	p.record(ctx, st, b, err, func(id string) { p.messages = append(p.messages, id) })
 }
 
 // ask submits an office-supplies request.
