@@ -74,7 +74,7 @@ bench-sidebyside:
 
 # Issue 20: three replicas behind HAProxy on PostgreSQL and S3 (deploy/), the
 # smoke test, then 50 clients while replicas are killed and S3 restarts
-# (about 2 minutes plus the first S3 build). Not part of test: it needs
+# (about 4 minutes at load 30, plus the first S3 build). Not part of test: it needs
 # haproxy and a PostgreSQL server. PORT=<base> to move its ports.
 fault-test:
 	@export TACK_DEPLOY_PORT=$${PORT:-18400}; deploy/local.sh up && deploy/local.sh smoke && \
