@@ -61,84 +61,7 @@ func TestFaults(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
-	admin := &client{base: base, hc: hc}
-	var auth struct{ Token string }
-	if _, err := admin.json(ctx, "POST", "/api/v1/setup", map[string]any{"company_name": "Fault Co", "admin": map[string]any{
-		"name": "Admin", "email": adminEmail, "password": password, "phone": "13800000000", "title": "Admin"}}, &auth, false); err != nil {
-		must(t)(admin.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": adminEmail, "password": password}, &auth, true))
-	}
-	admin.token = auth.Token
-
-	// Five departments, each with a head who approves, and ten people each.
-	run := fmt.Sprintf("%d", time.Now().UnixNano()%1e8)
-	newUser := func(name, dept string) (id string, c *client) {
-		var u struct{ User struct{ ID string } }
-		body := map[string]any{"email": name + "@fault.tack", "name": name, "title": "Staff", "phone": "139" + fmt.Sprintf("%08d", seq.Add(1)),
-			"roles": []string{}, "password": password}
-		if dept == "" {
-			dept = rootDept(t, ctx, admin)
-		}
-		body["department_id"] = dept
-		must(t)(admin.json(ctx, "POST", "/api/v1/users", body, &u, false))
-		c = &client{base: base, hc: hc}
-		var a struct{ Token string }
-		must(t)(c.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": name + "@fault.tack", "password": password}, &a, true))
-		c.token = a.Token
-		return u.User.ID, c
-	}
-	var heads []*client
-	var ps []*person
-	for d := range departments {
-		headID, head := newUser(fmt.Sprintf("head%s-%d", run, d), "")
-		var dep struct{ ID string }
-		must(t)(admin.json(ctx, "POST", "/api/v1/departments", map[string]any{"name": fmt.Sprintf("部门%s-%d", run, d), "head_id": headID,
-			"parent_id": rootDept(t, ctx, admin)}, &dep, false))
-		heads = append(heads, head)
-		for i := range people / departments {
-			id, c := newUser(fmt.Sprintf("p%s-%d-%d", run, d, i), dep.ID)
-			p := &person{client: c, id: id, dept: d, files: map[string]string{}}
-			var convs struct{ Items []struct{ ID, Kind string } }
-			must(t)(c.json(ctx, "GET", "/api/v1/chat/conversations", nil, &convs, true))
-			for _, cv := range convs.Items {
-				if cv.Kind == "department" {
-					p.group = cv.ID
-				}
-			}
-			if p.group == "" {
-				t.Fatalf("person %s has no department chat group: %+v", id, convs.Items)
-			}
-			var spaces struct {
-				Items []struct {
-					ID, Kind string
-					RootID   string `json:"root_id"`
-				}
-			}
-			must(t)(c.json(ctx, "GET", "/api/v1/drive/spaces", nil, &spaces, true))
-			for _, s := range spaces.Items {
-				if s.Kind == "personal" {
-					p.space, p.root = s.ID, s.RootID
-				}
-			}
-			ps = append(ps, p)
-		}
-	}
-	var tpls struct {
-		Items []struct {
-			ID         string
-			BuiltinKey string `json:"builtin_key"`
-		}
-	}
-	must(t)(ps[0].json(ctx, "GET", "/api/v1/approval/templates", nil, &tpls, true))
-	supplies := ""
-	for _, tp := range tpls.Items {
-		if tp.BuiltinKey == "office_supplies" {
-			supplies = tp.ID
-		}
-	}
-	if supplies == "" {
-		t.Fatal("no office_supplies template")
-	}
+	ps, heads, supplies := company(t, ctx, base)
 	t.Logf("%d people and %d heads signed in", len(ps), len(heads))
 
 	// The workload: each person follows their events and in turn uploads
@@ -351,6 +274,89 @@ func TestFaults(t *testing.T) {
 	}
 	t.Logf("%d chat messages, each in its group once and on every other member's stream", sent)
 	control(t, "verify")
+}
+
+// company signs in (or sets up) the admin at base and makes five
+// departments, each with a head who approves and ten people, all signed
+// in; it returns them and the office-supplies template's ID.
+func company(t *testing.T, ctx context.Context, base string) (ps []*person, heads []*client, supplies string) {
+	t.Helper()
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
+	admin := &client{base: base, hc: hc}
+	var auth struct{ Token string }
+	if _, err := admin.json(ctx, "POST", "/api/v1/setup", map[string]any{"company_name": "Fault Co", "admin": map[string]any{
+		"name": "Admin", "email": adminEmail, "password": password, "phone": "13800000000", "title": "Admin"}}, &auth, false); err != nil {
+		must(t)(admin.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": adminEmail, "password": password}, &auth, true))
+	}
+	admin.token = auth.Token
+
+	// Five departments, each with a head who approves, and ten people each.
+	run := fmt.Sprintf("%d", time.Now().UnixNano()%1e8)
+	newUser := func(name, dept string) (id string, c *client) {
+		var u struct{ User struct{ ID string } }
+		body := map[string]any{"email": name + "@fault.tack", "name": name, "title": "Staff", "phone": "139" + fmt.Sprintf("%08d", seq.Add(1)),
+			"roles": []string{}, "password": password}
+		if dept == "" {
+			dept = rootDept(t, ctx, admin)
+		}
+		body["department_id"] = dept
+		must(t)(admin.json(ctx, "POST", "/api/v1/users", body, &u, false))
+		c = &client{base: base, hc: hc}
+		var a struct{ Token string }
+		must(t)(c.json(ctx, "POST", "/api/v1/auth/login", map[string]any{"email": name + "@fault.tack", "password": password}, &a, true))
+		c.token = a.Token
+		return u.User.ID, c
+	}
+	for d := range departments {
+		headID, head := newUser(fmt.Sprintf("head%s-%d", run, d), "")
+		var dep struct{ ID string }
+		must(t)(admin.json(ctx, "POST", "/api/v1/departments", map[string]any{"name": fmt.Sprintf("部门%s-%d", run, d), "head_id": headID,
+			"parent_id": rootDept(t, ctx, admin)}, &dep, false))
+		heads = append(heads, head)
+		for i := range people / departments {
+			id, c := newUser(fmt.Sprintf("p%s-%d-%d", run, d, i), dep.ID)
+			p := &person{client: c, id: id, dept: d, files: map[string]string{}}
+			var convs struct{ Items []struct{ ID, Kind string } }
+			must(t)(c.json(ctx, "GET", "/api/v1/chat/conversations", nil, &convs, true))
+			for _, cv := range convs.Items {
+				if cv.Kind == "department" {
+					p.group = cv.ID
+				}
+			}
+			if p.group == "" {
+				t.Fatalf("person %s has no department chat group: %+v", id, convs.Items)
+			}
+			var spaces struct {
+				Items []struct {
+					ID, Kind string
+					RootID   string `json:"root_id"`
+				}
+			}
+			must(t)(c.json(ctx, "GET", "/api/v1/drive/spaces", nil, &spaces, true))
+			for _, s := range spaces.Items {
+				if s.Kind == "personal" {
+					p.space, p.root = s.ID, s.RootID
+				}
+			}
+			ps = append(ps, p)
+		}
+	}
+	var tpls struct {
+		Items []struct {
+			ID         string
+			BuiltinKey string `json:"builtin_key"`
+		}
+	}
+	must(t)(ps[0].json(ctx, "GET", "/api/v1/approval/templates", nil, &tpls, true))
+	for _, tp := range tpls.Items {
+		if tp.BuiltinKey == "office_supplies" {
+			supplies = tp.ID
+		}
+	}
+	if supplies == "" {
+		t.Fatal("no office_supplies template")
+	}
+	return ps, heads, supplies
 }
 
 var seq atomic.Int64
