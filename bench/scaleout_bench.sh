@@ -22,7 +22,7 @@ STATE=.tmp/deploy-$BASE
 BIN=${TACK_BIN:-$STATE/tack}
 PG_ADMIN=${TACK_DEPLOY_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 LOCALDB=tack_deploy_${BASE}_local
-LOCAL=127.0.0.1:$((BASE + 5)) NGINX=127.0.0.1:$((BASE + 6))
+LOCAL=127.0.0.1:$((BASE + 5)) NGINX=127.0.0.1:$((BASE + 6)) PRESIGN=127.0.0.1:$((BASE + 7))
 command -v nginx >/dev/null || apt-get install -y nginx-light >/dev/null
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/tack-scaleout-bench.XXXXXX")
@@ -63,7 +63,19 @@ PGOPTIONS="-c client_min_messages=warning" psql -q "$PG_ADMIN" -c "DROP DATABASE
 localdsn=$(sed -E "s|/[^/?]*([?].*)?\$|/$LOCALDB\\1|" <<<"$PG_ADMIN")
 setsid "$BIN" serve --addr "$LOCAL" --db "$localdsn" --data-dir "$work/local" >"$work/local.log" 2>&1 </dev/null &
 pids+=($!)
-until curl -sf -o /dev/null "http://$LOCAL/api/v1/readyz"; do sleep 0.2; done
+until curl -sf -o /dev/null "http://$LOCAL/api/v1/readyz"; do
+  kill -0 "${pids[-1]}" 2>/dev/null || { tail -5 "$work/local.log" >&2; exit 1; }
+  sleep 0.2
+done
+# One more S3 replica with presigned downloads (--drive-presign-over 1 MiB).
+AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY setsid "$BIN" serve --addr "$PRESIGN" --role web \
+  --data-dir "$work/presign" --db "$TACK_DEPLOY_DSN" --blobs s3://tack/chunks --s3-endpoint "$TACK_TEST_S3" --s3-region us-east-1 \
+  --s3-path-style --drive-presign-over $((1 << 20)) >"$work/presign.log" 2>&1 </dev/null &
+pids+=($!)
+until curl -sf -o /dev/null "http://$PRESIGN/api/v1/readyz"; do
+  kill -0 "${pids[-1]}" 2>/dev/null || { tail -5 "$work/presign.log" >&2; exit 1; }
+  sleep 0.2
+done
 
 json() { curl -sf -X POST -H "X-Tack-Request: 1" -H "Content-Type: application/json" "$1" --data "$2"; }
 signin() { # URL → token (first-run setup, or sign-in when set up before)
@@ -96,7 +108,7 @@ download() {
   local speeds=() i
   for i in $(seq "$RUNS"); do
     local sp
-    sp=$(curl -sf -o /dev/null -w '%{speed_download}' ${2:+-H "Authorization: Bearer $2"} "$1") || { log "download of $1 failed"; exit 1; }
+    sp=$(curl -sf ${CURL_EXTRA:-} -o /dev/null -w '%{speed_download}' ${2:+-H "Authorization: Bearer $2"} "$1") || { log "download of $1 failed"; exit 1; }
     speeds+=("$(mbps "$sp")")
   done
   median "${speeds[@]}"
@@ -105,7 +117,7 @@ download() {
 parallel() {
   local s e i
   s=$(date +%s.%N)
-  for i in $(seq "$PAR"); do curl -sf -o /dev/null -w '%{size_download}\n' ${2:+-H "Authorization: Bearer $2"} "$1" >>"$work/par" & done
+  for i in $(seq "$PAR"); do curl -sf ${CURL_EXTRA:-} -o /dev/null -w '%{size_download}\n' ${2:+-H "Authorization: Bearer $2"} "$1" >>"$work/par" & done
   wait
   e=$(date +%s.%N)
   # Every download complete, or the number means nothing.
@@ -133,6 +145,12 @@ log "S3, three replicas behind HAProxy"
 s3_up=$(upload "$TACK_DEPLOY_URL" "$ST" "$SROOT")
 s3_down=$(download "$TACK_DEPLOY_URL/api/v1/drive/files/$SID/content" "$ST")
 s3_par=$(parallel "$TACK_DEPLOY_URL/api/v1/drive/files/$SID/content" "$ST")
+log "S3, presigned link (first download streams and writes the whole-file object)"
+curl -sf -o /dev/null -H "Authorization: Bearer $ST" "http://$PRESIGN/api/v1/drive/files/$SID/content"
+until [[ $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $ST" "http://$PRESIGN/api/v1/drive/files/$SID/content") == 307 ]]; do sleep 0.5; done
+# curl -L does not send the Authorization header to the object store (another port): the link alone.
+p_down=$(CURL_EXTRA=-L download "http://$PRESIGN/api/v1/drive/files/$SID/content" "$ST")
+p_par=$(CURL_EXTRA=-L parallel "http://$PRESIGN/api/v1/drive/files/$SID/content" "$ST")
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat <<EOF
@@ -145,4 +163,5 @@ MiB/s, median of $RUNS (uploads: new random bytes each time); "$PAR at once" is 
 | Tack, local directory, 1 replica | $l_up | $l_down | $l_par |
 | Tack, S3, 1 replica | $s1_up | $s1_down | $s1_par |
 | Tack, S3, 3 replicas behind HAProxy | $s3_up | $s3_down | $s3_par |
+| Tack, S3, presigned link (307, then the gateway sends it) | – | $p_down | $p_par |
 EOF
