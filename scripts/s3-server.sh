@@ -10,6 +10,7 @@
 #   scripts/s3-server.sh start [PORT]   build if needed, start it on 127.0.0.1,
 #                                       wait until S3 answers, print the variables to export
 #   scripts/s3-server.sh stop           stop the server this script started
+#   scripts/s3-server.sh restart [PORT] stop it and start it again on the same data (fault tests)
 #   scripts/s3-server.sh env            print the variables again
 #
 # Typical use:  eval "$(scripts/s3-server.sh start)"; go test ./backend/drive/blobstore/
@@ -72,7 +73,8 @@ start() {
     log "already running on port $PORT (pid $(cat "$RUN/$PORT.pid"))"; envvars; return 0
   fi
   local data=$RUN/$PORT
-  rm -rf "$data"; mkdir -p "$data"
+  [[ ${KEEP_DATA:-} == 1 ]] || rm -rf "$data"
+  mkdir -p "$data"
   if [[ $SERVER == versitygw ]]; then
     mkdir -p "$data/root"
     ROOT_ACCESS_KEY_ID=$KEY ROOT_SECRET_ACCESS_KEY=$SECRET setsid "$BIN" --port "127.0.0.1:$PORT" --region us-east-1 \
@@ -110,6 +112,7 @@ case ${1:-} in
   build) build ;;
   start) start ;;
   stop) stop ;;
+  restart) stop; KEEP_DATA=1 start ;;
   env) envvars ;;
   *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac

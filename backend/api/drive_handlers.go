@@ -297,6 +297,16 @@ func (h *Handler) driveContent(w http.ResponseWriter, r *http.Request, a identit
 		disp = "inline"
 	}
 	hd := w.Header()
+	// A large download may go straight to the object store (tack serve
+	// --drive-presign-over): only attachments, whose page never runs on
+	// our origin, and not a revalidation (answered 304 here).
+	if disp == "attachment" && r.Header.Get("If-None-Match") == "" {
+		if u := h.deps.Drive.DirectURL(r.Context(), c, ct, contentDisposition(disp, c.Entry.Name)); u != "" {
+			hd.Set("Cache-Control", "private, no-store") // the link expires: never reuse it
+			http.Redirect(w, r, u, http.StatusTemporaryRedirect)
+			return
+		}
+	}
 	hd.Set("Content-Type", ct)
 	hd.Set("ETag", `"`+c.Version.Hash+`"`)
 	hd.Set("Content-Disposition", contentDisposition(disp, c.Entry.Name))

@@ -34,6 +34,8 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p...)
 		return err
 	})
+	fs.StringVar(&cfg.Role, "role", server.RoleAll, "what this replica does: web (serve the UI and API, no background jobs), "+
+		"jobs (run the background jobs; answers only /api/v1/healthz and /api/v1/readyz) or all")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate (chain) file: serve HTTPS; a renewed file is picked up without a restart")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key file of --tls-cert")
 	fs.IntVar(&cfg.MaxEventStreams, "max-event-streams", 0, "live event streams this server holds open at most (default 2000)")
@@ -57,6 +59,9 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.Func("drive-version-days", "days the drive keeps old file versions, 0 = forever (default 180)", days(&cfg.Drive.VersionMaxAge, -1))
 	fs.IntVar(&cfg.Drive.MaxVersions, "drive-versions", 50, "file versions the drive keeps per file")
 	fs.Func("session-days", "days a sign-in lasts at most, however active (default 30)", days(&cfg.SessionLifetime, 0))
+	fs.Int64Var(&cfg.Drive.PresignOver, "drive-presign-over", 0, "with --blobs s3://...: answer downloads of files of at least this many bytes with a redirect "+
+		"to a presigned link of the object store (which clients must be able to reach at --s3-endpoint); 0 = off")
+	fs.DurationVar(&cfg.Drive.PresignExpiry, "drive-presign-expiry", 5*time.Minute, "how long a presigned download link stays valid")
 	fs.Int64Var(&cfg.Drive.DefaultQuota, "drive-quota", 0, "quota in bytes of each new drive space, 0 = unlimited (admins change it per space)")
 }
 
@@ -100,6 +105,9 @@ func serve(ctx context.Context, env Env, cfg server.Config, prepare func(context
 	where := "SQLite in " + srv.Config.DataDir
 	if srv.Config.DSN != "" {
 		where = "PostgreSQL"
+	}
+	if srv.Config.Role != server.RoleAll {
+		where += "; role " + srv.Config.Role
 	}
 	fmt.Fprintf(env.Stdout, "Tack %s is running at %s://%s  (data: %s; Ctrl+C to stop)\n", env.Version, srv.Scheme(), ln.Addr(), where)
 	return srv.Serve(ctx, ln)

@@ -30,6 +30,7 @@ type MaintenanceReport struct {
 	SpacesPruned   int // spaces whose old departures were forgotten
 	ChunksRemoved  int
 	OrphanFiles    int
+	WholeFiles     int // whole-file objects of presigned downloads no version names (presign.go)
 }
 
 // Maintain runs every maintenance step once.
@@ -48,7 +49,10 @@ func (s *Service) Maintain(ctx context.Context) (MaintenanceReport, error) {
 	if r.SpacesPruned, err = s.PruneDepartures(ctx); err != nil {
 		return r, err
 	}
-	r.ChunksRemoved, r.OrphanFiles, err = s.CollectGarbage(ctx)
+	if r.ChunksRemoved, r.OrphanFiles, err = s.CollectGarbage(ctx); err != nil {
+		return r, err
+	}
+	r.WholeFiles, err = s.collectWholeFiles(ctx)
 	return r, err
 }
 

@@ -31,6 +31,12 @@ type Config struct {
 	JobInterval    time.Duration // how often the maintenance job runs (default 10 min)
 	MaxOpenUploads int           // unfinished chunked uploads per person (default 32; quota.go)
 	MaxPendingSize int64         // bytes their unfinished uploads may announce together (default 64 GiB)
+	// PresignOver turns on presigned downloads (presign.go): a file of at
+	// least this many bytes, on a store that gives out direct links (S3),
+	// is answered with a redirect to a link valid for PresignExpiry
+	// (default 5 min). 0 = off.
+	PresignOver   int64
+	PresignExpiry time.Duration
 }
 
 func (c *Config) defaults() {
@@ -42,6 +48,9 @@ func (c *Config) defaults() {
 	}
 	if c.VersionMaxAge == 0 {
 		c.VersionMaxAge = 180 * 24 * time.Hour
+	}
+	if c.PresignExpiry <= 0 {
+		c.PresignExpiry = 5 * time.Minute
 	}
 	if c.UploadTTL <= 0 {
 		c.UploadTTL = 24 * time.Hour
@@ -86,7 +95,8 @@ type Service struct {
 	blobs blobstore.Store
 	cfg   Config
 	feed  *waker
-	runs  *runHashes // uploads' whole-content hashes (uploads_runhash.go)
+	runs  *runHashes   // uploads' whole-content hashes (uploads_runhash.go)
+	links *directLinks // whole-file objects being written (presign.go)
 }
 
 // NewService builds the drive service over a migrated database and a blob
@@ -94,7 +104,8 @@ type Service struct {
 func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, blobs blobstore.Store, cfg Config) *Service {
 	cfg.defaults()
 	open := func(h string) (io.ReadCloser, error) { return blobs.Open(h) }
-	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker(), runs: newRunHashes(open)}
+	return &Service{db: db, clock: clk, org: orgSvc, blobs: blobs, cfg: cfg, feed: newWaker(), runs: newRunHashes(open),
+		links: newDirectLinks()}
 }
 
 // Blobs is the chunk store (for backup tooling).

@@ -253,3 +253,10 @@ func (st dbx) referencedChunks(after string, limit int) ([]VersionChunk, error) 
 	}
 	return out, nil
 }
+
+// versionHashesIn returns which of hashes some file version's content has.
+func (st dbx) versionHashesIn(hashes []string) ([]string, error) {
+	var named []string
+	err := st.db.Model(&FileVersion{}).Where("hash IN ?", hashes).Distinct().Pluck("hash", &named).Error
+	return named, err
+}

@@ -55,6 +55,11 @@ type Config struct {
 	// Blobs): chunks Blobs lacks are read from it (blobstore.Fallback).
 	BlobsFallback string
 
+	// Role is what this replica does: RoleAll (default) serves requests
+	// and runs the background jobs, RoleWeb only serves requests, RoleJobs
+	// only runs the jobs (and answers the health checks). See role.go.
+	Role string
+
 	// Drive holds the drive's policies (trash retention, versions kept,
 	// quotas, GC grace); zero values are the drive's defaults. With
 	// PostgreSQL replicas, DataDir must be storage all replicas share.
@@ -93,6 +98,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Version == "" {
 		c.Version = "dev"
+	}
+	if err := c.validateRole(); err != nil {
+		return err
 	}
 	if c.ClientsDir != "" {
 		if st, err := os.Stat(c.ClientsDir); err != nil || !st.IsDir() {

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,8 +51,11 @@ type Server struct {
 	// Attendance reacts to approvals (leave, trips, outings, 补卡) in their transaction.
 	Attendance *attendance.Service
 	handler    http.Handler
-	jobs       []Job
-	certs      *certReloader // nil: plain HTTP
+	jobs       []Job // background jobs: run by RoleAll and RoleJobs
+	// local are what every replica needs for itself whatever its role
+	// (event dispatcher, session-cache listener): see RunJobs.
+	local []Job
+	certs *certReloader // nil: plain HTTP
 	// dispatchDB is the event dispatcher's own pool (closed with DB).
 	dispatchDB *gorm.DB
 }
@@ -167,10 +171,10 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		pool.SetMaxOpenConns(2)
 	}
 	s.dispatchDB = disp.DB
-	s.AddJob(disp)
-	if store.IsPostgres(db) {
+	s.local = append(s.local, disp)
+	if store.IsPostgres(db) && cfg.servesRequests() {
 		// The session cache answers only while this listener is live.
-		s.AddJob(org.SessionListener{S: s.Org, DSN: cfg.DSN})
+		s.local = append(s.local, org.SessionListener{S: s.Org, DSN: cfg.DSN})
 	}
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
@@ -210,6 +214,9 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		TrustedProxies:  cfg.TrustedProxies,
 		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,
 	})
+	if !cfg.servesRequests() {
+		s.handler = healthOnly(s.handler)
+	}
 	return s, nil
 }
 
@@ -220,13 +227,19 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // workspace server admits only its own loopback Host this way).
 func (s *Server) Wrap(mw func(http.Handler) http.Handler) { s.handler = mw(s.handler) }
 
-// AddJob registers a background job; call before Run.
+// AddJob registers a background job; call before Run. A replica whose
+// Config.Role is RoleWeb does not run it.
 func (s *Server) AddJob(j Job) { s.jobs = append(s.jobs, j) }
 
-// RunJobs runs the background jobs until ctx ends.
+// RunJobs runs the background jobs until ctx ends (none on a RoleWeb
+// replica), and on every replica the event dispatcher: it turns events
+// into notifications exactly once across replicas and feeds this
+// process's live streams, so a web replica needs it for its streams and a
+// jobs replica keeps notifications and email going while no web replica
+// runs.
 func (s *Server) RunJobs(ctx context.Context) {
 	var wg sync.WaitGroup
-	for _, j := range s.jobs {
+	for _, j := range s.running() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -236,6 +249,14 @@ func (s *Server) RunJobs(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+}
+
+// running is what RunJobs runs for this replica's role.
+func (s *Server) running() []Job {
+	if !s.Config.runsJobs() {
+		return s.local
+	}
+	return append(slices.Clip(s.local), s.jobs...)
 }
 
 // Listen binds the configured address, with TLS when a certificate is
