@@ -129,7 +129,9 @@ func (s *Service) setDue(tx *gorm.DB, inst *Instance, t *Task, now time.Time) er
 
 func (s *Service) slaHours(tx *gorm.DB, templateID string) (float64, error) {
 	var h float64
-	if err := tx.Model(&Template{}).Where("id = ?", templateID).Pluck("sla_hours", &h).Error; err != nil {
+	if v, ok := store.TxMemo.Load(tx, slaMemo+templateID); ok {
+		h = v.(float64) // Submit read the template already
+	} else if err := tx.Model(&Template{}).Where("id = ?", templateID).Pluck("sla_hours", &h).Error; err != nil {
 		return 0, fmt.Errorf("approval: sla hours: %w", err)
 	}
 	if h <= 0 {
@@ -137,6 +139,9 @@ func (s *Service) slaHours(tx *gorm.DB, templateID string) (float64, error) {
 	}
 	return h, nil
 }
+
+// slaMemo+template ID is where a transaction keeps the template's SLA hours.
+const slaMemo = "approval.sla_hours:"
 
 // activateFrom walks the route from node idx: skipped nodes are recorded,
 // CC nodes notify and continue, the first approver node gets its tasks. Past

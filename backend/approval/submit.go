@@ -182,7 +182,11 @@ func (s *Service) Submit(ctx context.Context, actor identity.Actor, req SubmitRe
 		if s.testAssigneesRead != nil {
 			s.testAssigneesRead()
 		}
-		err = s.inTx(ctx, func(tx *gorm.DB) error { return s.create(tx, &inst, actor, p.tpl.Prefix, now) })
+		err = s.inTx(ctx, func(tx *gorm.DB) error {
+			// The first task's deadline uses the template read for the route.
+			store.TxMemo.Store(tx, slaMemo+p.tpl.ID, p.tpl.SLAHours)
+			return s.create(tx, &inst, actor, p.tpl.Prefix, now)
+		})
 		if !errors.Is(err, errRouteLeft) {
 			return inst, err
 		}
@@ -226,14 +230,18 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, pref
 		s.testAssigneesLocked()
 	}
 	in := *inst
+	// The hooks (attendance's leave claim: several reads) run before the
+	// number: on PostgreSQL the counter row stays locked from the number
+	// to the commit, and every submit of the template's prefix waits on it.
+	// No hook reads the number.
+	if err := s.runHooks(tx, s.submitHooks, &in, actor.UserID); err != nil {
+		return err
+	}
 	num, err := s.nextNumber(tx, prefix, now.In(s.loc).Year())
 	if err != nil {
 		return err
 	}
 	in.Number = num
-	if err := s.runHooks(tx, s.submitHooks, &in, actor.UserID); err != nil {
-		return err
-	}
 	if err := tx.Create(&in).Error; err != nil {
 		return fmt.Errorf("approval: create instance: %w", err)
 	}

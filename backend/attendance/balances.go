@@ -201,6 +201,10 @@ func (s *Service) MyBalance(ctx context.Context, a identity.Actor) (Balance, err
 	return b, err
 }
 
+// groupMemoKey carries, in a gorm session's settings, the groups already
+// resolved for the request (groupOf).
+const groupMemoKey = "attendance.groups"
+
 // requestedHalfDays counts the working half days a leave period asks for.
 func (s *Service) requestedHalfDays(tx *gorm.DB, userID string, form map[string]any) (int, int, bool, error) {
 	p, _ := form["period"].(map[string]any)
@@ -210,6 +214,8 @@ func (s *Service) requestedHalfDays(tx *gorm.DB, userID string, form map[string]
 		return 0, 0, false, nil
 	}
 	n := 0
+	// The person's group is resolved once for all the days (3 reads each).
+	tx = tx.Set(groupMemoKey, map[string]*Group{}).Session(&gorm.Session{})
 	for d := a; !d.After(b); d = d.AddDate(0, 0, 1) {
 		pl, err := s.planFor(tx, userID, d)
 		if err != nil {

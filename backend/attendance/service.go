@@ -125,6 +125,21 @@ func (s *Service) canSee(tx *gorm.DB, a identity.Actor, userID string) error {
 // department moves their attendance with it), then the default group. A
 // group that excludes them is skipped.
 func groupOf(tx *gorm.DB, userID string) (*Group, error) {
+	if m, ok := tx.Get(groupMemoKey); ok { // one request's days (balances.go)
+		memo := m.(map[string]*Group)
+		if g, ok := memo[userID]; ok {
+			return g, nil
+		}
+		g, err := resolveGroup(tx, userID)
+		if err == nil {
+			memo[userID] = g
+		}
+		return g, err
+	}
+	return resolveGroup(tx, userID)
+}
+
+func resolveGroup(tx *gorm.DB, userID string) (*Group, error) {
 	u, err := loadUser(tx, userID)
 	if err != nil {
 		return nil, err

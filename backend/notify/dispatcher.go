@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,9 +19,12 @@ import (
 //
 // Outbox gaps: on PostgreSQL an ID is allocated before commit, so a lower ID
 // can become visible after a higher one (or never, after a rollback). The
-// dispatcher processes every event above its safe mark, remembers which it
-// has done, and advances the safe mark past a missing ID only once the gap
-// has been seen for GapGrace.
+// dispatcher reads new events above the highest ID it has seen (hi), looks
+// again for the IDs it skipped (the gaps below hi), and advances the safe
+// mark (saved for restarts) past a missing ID only once the gap has been
+// seen for GapGrace. A gap never holds up the events after it: reading on
+// from hi rather than from the safe mark is what keeps delivery on time
+// while a slow transaction or a rollback leaves a hole under load.
 type Dispatcher struct {
 	S        *Service
 	Interval time.Duration // poll interval (default 2 s when woken at commit, else 250 ms)
@@ -30,9 +34,10 @@ type Dispatcher struct {
 	// delivers. Commit wake-ups still come from the service's pool.
 	DB *gorm.DB
 
-	safe    int64          // every ID <= safe is done or given up
-	done    map[int64]bool // processed IDs above safe
-	gapSeen map[int64]time.Time
+	safe    int64               // every ID <= safe is done or given up
+	hi      int64               // the highest ID seen; every ID in (safe, hi] is in done or gapSeen
+	done    map[int64]bool      // processed IDs above safe
+	gapSeen map[int64]time.Time // IDs above safe and below hi not seen yet, and since when
 	started bool
 }
 
@@ -93,69 +98,85 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		if err := db.Raw("SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = ?", stateDispatched).Scan(&last).Error; err != nil {
 			return 0, fmt.Errorf("notify: read dispatch mark: %w", err)
 		}
-		d.safe, d.done, d.gapSeen, d.started = last, map[int64]bool{}, map[int64]time.Time{}, true
+		d.safe, d.hi, d.done, d.gapSeen, d.started = last, last, map[int64]bool{}, map[int64]time.Time{}, true
 	}
 	n := 0
-	for {
-		var evs []Event
-		if err := db.Where("id > ?", d.safe).Order("id").Limit(500).Find(&evs).Error; err != nil {
-			return n, fmt.Errorf("notify: read events: %w", err)
+	// The gaps first: an event that committed late is the oldest one due.
+	if len(d.gapSeen) > 0 {
+		ids := make([]int64, 0, len(d.gapSeen))
+		for id := range d.gapSeen {
+			ids = append(ids, id)
 		}
-		var todo []Event
-		for _, ev := range evs {
-			if !d.done[ev.ID] {
-				todo = append(todo, ev)
+		slices.Sort(ids)
+		for chunk := range slices.Chunk(ids, 500) {
+			var evs []Event
+			if err := db.Where("id IN ?", chunk).Order("id").Find(&evs).Error; err != nil {
+				return n, fmt.Errorf("notify: read events: %w", err)
 			}
-		}
-		if err := d.S.deliver(db, todo); err != nil {
-			return n, err
-		}
-		for _, ev := range todo {
-			d.done[ev.ID] = true
-		}
-		fresh := len(todo)
-		n += fresh
-		old := d.safe
-		d.advance(evs)
-		if d.safe != old {
-			if err := d.saveMark(db); err != nil {
+			if err := d.S.deliver(db, evs); err != nil {
 				return n, err
 			}
-		}
-		if len(evs) < 500 || fresh == 0 {
-			return n, nil
+			for _, ev := range evs {
+				delete(d.gapSeen, ev.ID)
+				d.done[ev.ID] = true
+			}
+			n += len(evs)
 		}
 	}
+	for {
+		var evs []Event
+		if err := db.Where("id > ?", d.hi).Order("id").Limit(500).Find(&evs).Error; err != nil {
+			return n, fmt.Errorf("notify: read events: %w", err)
+		}
+		if err := d.S.deliver(db, evs); err != nil {
+			return n, err
+		}
+		now := time.Now() // wall time: a gap is about commit latency, not the business clock
+		for _, ev := range evs {
+			// A hole wider than maxGap is not transactions still in
+			// flight (pruned or restored events): skip it, do not wait.
+			for id := max(d.hi+1, ev.ID-maxGap); id < ev.ID; id++ {
+				d.gapSeen[id] = now
+			}
+			d.done[ev.ID] = true
+			d.hi = ev.ID
+		}
+		n += len(evs)
+		if len(evs) < 500 {
+			break
+		}
+	}
+	old := d.safe
+	d.advance()
+	if d.safe != old {
+		if err := d.saveMark(db); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
+// maxGap bounds the IDs below a new event that are waited for as gaps.
+const maxGap = 10_000
+
 // advance moves the safe mark over done IDs and over gaps older than GapGrace.
-func (d *Dispatcher) advance(evs []Event) {
+func (d *Dispatcher) advance() {
 	grace := d.GapGrace
 	if grace <= 0 {
 		grace = 10 * time.Second
 	}
-	if len(evs) == 0 {
-		return
-	}
-	maxID := evs[len(evs)-1].ID
-	now := time.Now() // wall time: the gap is about commit latency, not the business clock
-	for d.safe < maxID {
+	now := time.Now()
+	for d.safe < d.hi {
 		next := d.safe + 1
-		if d.done[next] {
+		first, waiting := d.gapSeen[next]
+		switch {
+		case d.done[next]:
 			delete(d.done, next)
+		case waiting && now.Sub(first) >= grace:
 			delete(d.gapSeen, next)
-			d.safe = next
-			continue
-		}
-		first, ok := d.gapSeen[next]
-		if !ok {
-			d.gapSeen[next] = now
-			break
-		}
-		if now.Sub(first) < grace {
-			break
-		}
-		delete(d.gapSeen, next)
+		case waiting:
+			return
+		} // neither: part of a hole wider than maxGap, not waited for
 		d.safe = next
 	}
 }

@@ -75,6 +75,48 @@ func TestDispatcherWaitsForOutboxGapPostgres(t *testing.T) {
 	}
 }
 
+// A gap must not hold up the events after it: with one transaction left
+// open under load, more than a read's page (500) of later events still go
+// out in one pass, and the late one when it commits. Before the dispatcher
+// read on from the highest ID it had seen, it re-read the same first page
+// above the gap and stopped, so everything past it waited for GapGrace.
+func TestDispatcherReadsPastAnOpenGapPostgres(t *testing.T) {
+	t.Parallel()
+	e := servertest.NewPostgres(t)
+	adminTok, admin := e.Setup()
+	u, uTok := e.NewUser(adminTok, "")
+	d := e.Server.Notify.NewDispatcher()
+	d.GapGrace = time.Hour
+	if _, err := d.RunOnce(context.Background()); err != nil { // past the setup's events
+		t.Fatal(err)
+	}
+	slow := e.Server.DB.Begin()
+	if err := notify.Emit(slow, &notify.Event{Type: "task.assigned", ActorID: admin.ID, Recipients: []string{u.ID}, Data: map[string]any{"title": "slow"}}); err != nil {
+		t.Fatal(err)
+	}
+	const later = 700
+	evs := make([]notify.Event, later)
+	for i := range evs {
+		evs[i] = notify.Event{Type: "task.assigned", ActorID: admin.ID, Recipients: []string{u.ID},
+			Data: map[string]any{"title": "fast"}}
+	}
+	if err := e.Server.DB.Create(&evs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.RunOnce(context.Background()); err != nil || n != later {
+		t.Fatalf("first pass dispatched %d (%v), want all %d after the gap", n, err, later)
+	}
+	if err := slow.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.RunOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("second pass %d %v (the late event was skipped)", n, err)
+	}
+	if c := unread(t, e, uTok); c != later+1 {
+		t.Fatalf("unread %d, want %d", c, later+1)
+	}
+}
+
 // startReplicaB starts a second server on e's database whose dispatcher
 // polls only once an hour, so only LISTEN/NOTIFY can wake it, and returns
 // its HTTP server once that dispatcher's LISTEN is active. It waits black-box:

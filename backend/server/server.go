@@ -163,7 +163,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	// The dispatcher gets its own two connections: under load it must not
 	// wait in the request pool's queue to deliver what those requests emit.
 	disp := s.Notify.NewDispatcher()
-	if disp.DB, err = store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir}); err != nil {
+	if disp.DB, err = store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir, WritesFirst: true}); err != nil {
 		_ = store.Close(db)
 		return nil, err
 	}

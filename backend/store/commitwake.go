@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"strings"
 	"sync"
 
 	gosqlite "github.com/glebarez/go-sqlite"
@@ -64,9 +65,11 @@ func CommitWake(db *gorm.DB) (<-chan struct{}, func()) {
 }
 
 // openSQLitePool opens a pool whose connections report their commits.
-func openSQLitePool(dsn string) *sql.DB {
+// gate (nil: none) is the file's write gate (writegate.go); first puts
+// this pool's writers in its priority lane.
+func openSQLitePool(dsn string, gate *gate, first bool) *sql.DB {
 	sig := &commitSignal{subs: map[chan struct{}]struct{}{}}
-	db := sql.OpenDB(signalConnector{dsn: dsn, drv: &gosqlite.Driver{}, sig: sig})
+	db := sql.OpenDB(signalConnector{dsn: dsn, drv: &gosqlite.Driver{}, sig: sig, gate: gate, first: first})
 	commitSignals.Store(db, sig)
 	return db
 }
@@ -75,9 +78,11 @@ func openSQLitePool(dsn string) *sql.DB {
 func forgetPool(db *sql.DB) { commitSignals.Delete(db) }
 
 type signalConnector struct {
-	dsn string
-	drv driver.Driver
-	sig *commitSignal
+	dsn   string
+	drv   driver.Driver
+	sig   *commitSignal
+	gate  *gate
+	first bool
 }
 
 func (c signalConnector) Driver() driver.Driver { return c.drv }
@@ -87,7 +92,7 @@ func (c signalConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &signalConn{fullConn: conn.(fullConn), sig: c.sig}, nil
+	return &signalConn{fullConn: conn.(fullConn), sig: c.sig, gate: c.gate, first: c.first}, nil
 }
 
 // fullConn is what the SQLite driver's connections implement; the wrapper
@@ -103,17 +108,33 @@ type fullConn interface {
 
 type signalConn struct {
 	fullConn
-	sig  *commitSignal
-	inTx bool
+	sig   *commitSignal
+	gate  *gate
+	first bool
+	inTx  bool
+	gated bool // this connection's transaction holds the write gate
 }
 
 func (c *signalConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	// A read-write transaction begins IMMEDIATE (the write lock): queue
+	// for it at the gate first. Read-only ones stay deferred and ungated.
+	if !opts.ReadOnly {
+		c.gated = c.gate.enter(ctx, c.first)
+	}
 	t, err := c.fullConn.BeginTx(ctx, opts)
 	if err != nil {
+		c.release()
 		return nil, err
 	}
 	c.inTx = true
 	return &signalTx{Tx: t, c: c}, nil
+}
+
+func (c *signalConn) release() {
+	if c.gated {
+		c.gated = false
+		c.gate.leave()
+	}
 }
 
 func (c *signalConn) Begin() (driver.Tx, error) {
@@ -121,11 +142,43 @@ func (c *signalConn) Begin() (driver.Tx, error) {
 }
 
 func (c *signalConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if !c.inTx {
+		c.gated = c.gate.enter(ctx, c.first)
+		defer c.release()
+	}
 	r, err := c.fullConn.ExecContext(ctx, query, args)
 	if err == nil && !c.inTx {
 		c.sig.fire()
 	}
 	return r, err
+}
+
+// QueryContext: gorm sends an INSERT … RETURNING (a lone Create outside a
+// transaction) as a query; it writes, so it queues and signals like Exec.
+func (c *signalConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if c.inTx || !writes(query) {
+		return c.fullConn.QueryContext(ctx, query, args)
+	}
+	c.gated = c.gate.enter(ctx, c.first)
+	defer c.release()
+	r, err := c.fullConn.QueryContext(ctx, query, args)
+	if err == nil {
+		c.sig.fire()
+	}
+	return r, err
+}
+
+// writes reports whether a statement sent as a query changes the database.
+func writes(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n(")
+	if len(q) < 6 {
+		return false
+	}
+	switch strings.ToUpper(q[:6]) {
+	case "INSERT", "UPDATE", "DELETE", "REPLAC":
+		return true
+	}
+	return false
 }
 
 func (c *signalConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
@@ -147,6 +200,7 @@ type signalTx struct {
 
 func (t *signalTx) Commit() error {
 	t.c.inTx = false
+	defer t.c.release()
 	err := t.Tx.Commit()
 	if err == nil {
 		t.c.sig.fire()
@@ -156,6 +210,7 @@ func (t *signalTx) Commit() error {
 
 func (t *signalTx) Rollback() error {
 	t.c.inTx = false
+	defer t.c.release()
 	return t.Tx.Rollback()
 }
 
@@ -171,6 +226,10 @@ type signalStmt struct {
 }
 
 func (s *signalStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if !s.c.inTx {
+		s.c.gated = s.c.gate.enter(ctx, s.c.first)
+		defer s.c.release()
+	}
 	r, err := s.fullStmt.ExecContext(ctx, args)
 	if err == nil && !s.c.inTx {
 		s.c.sig.fire()

@@ -21,6 +21,9 @@ import (
 type Config struct {
 	DSN     string
 	DataDir string
+	// WritesFirst puts this pool's SQLite writers ahead of the other pools'
+	// at the process's write gate (writegate.go): the event dispatcher's.
+	WritesFirst bool
 }
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server.
@@ -68,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 		// so the cache would add a prepare per statement in a transaction
 		// and save no parsing. (PostgreSQL: pgx prepares and caches per
 		// connection by itself.)
-		db, err = gorm.Open(sqlite.Dialector{DSN: sqliteDSN(path), Conn: openSQLitePool(sqliteDSN(path))}, gcfg)
+		db, err = gorm.Open(sqlite.Dialector{DSN: sqliteDSN(path), Conn: openSQLitePool(sqliteDSN(path), gateFor(path), cfg.WritesFirst)}, gcfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"tack/backend/store"
 )
 
 // Cache keeps the last calendar read and the workcal_version it was read
@@ -29,15 +31,28 @@ func NewCache(loc *time.Location) *Cache { return &Cache{loc: loc} }
 // sees it. The version is read first: an edit committing between the two
 // reads leaves a newer calendar cached under the older version, which only
 // costs one more reload, never a stale answer.
+//
+// Inside a transaction the version is read once (store.TxMemo): a submit
+// asks for the calendar for its route, its attendance claim and its first
+// task's deadline.
 func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
-	var vs []int64
-	if err := db.Raw(`SELECT version FROM workcal_version WHERE id = 1`).Scan(&vs).Error; err != nil {
-		return Calendar{}, fmt.Errorf("workcal: version: %w", err)
+	v, ok := store.TxMemo.Load(db, "workcal.version")
+	if !ok {
+		var vs []int64
+		if err := db.Raw(`SELECT version FROM workcal_version WHERE id = 1`).Scan(&vs).Error; err != nil {
+			return Calendar{}, fmt.Errorf("workcal: version: %w", err)
+		}
+		n := int64(0) // no row: never edited since the counter came
+		if len(vs) == 1 {
+			n = vs[0]
+		}
+		v = n
+		store.TxMemo.Store(db, "workcal.version", n)
 	}
-	v := int64(0) // no row: never edited since the counter came
-	if len(vs) == 1 {
-		v = vs[0]
-	}
+	return c.at(db, v.(int64))
+}
+
+func (c *Cache) at(db *gorm.DB, v int64) (Calendar, error) {
 	c.mu.Lock()
 	if c.valid && c.version == v {
 		cal := c.cal
@@ -58,6 +73,7 @@ func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
 // bumpVersion marks the calendar changed; it runs inside each edit's
 // transaction so the new version and the new calendar commit together.
 func bumpVersion(tx *gorm.DB) error {
+	store.TxMemo.Forget(tx, "workcal.version")
 	if err := tx.Exec(`INSERT INTO workcal_version (id, version) VALUES (1, 1)
 		ON CONFLICT (id) DO UPDATE SET version = workcal_version.version + 1`).Error; err != nil {
 		return fmt.Errorf("workcal: bump version: %w", err)

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Writers waiting for SQLite's write lock go in the order they came, across
+// the pools of a process, except that a WritesFirst pool's (the event
+// dispatcher's) go first: while one transaction holds the lock, six writers
+// on two pools queue one after another, then one on the WritesFirst pool;
+// once the lock is free that one commits first, then the six in their order.
+// Behind busy_timeout alone they would wake from their sleeps in whatever
+// order and race.
+func TestSQLiteWritersQueueInArrivalOrder(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	open := func(first bool) *gorm.DB {
+		db, err := Open(ctx, Config{DataDir: dir, WritesFirst: first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = Close(db) })
+		return db
+	}
+	a, b, disp := open(false), open(false), open(true)
+	if err := a.Exec("CREATE TABLE seq (n INTEGER)").Error; err != nil {
+		t.Fatal(err)
+	}
+	g := gateFor(filepath.Join(dir, "tack.db"))
+	holder := a.Begin()
+	if err := holder.Exec("INSERT INTO seq (n) VALUES (0)").Error; err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		order []int
+		wg    sync.WaitGroup
+	)
+	for i := 1; i <= 7; i++ {
+		db := a
+		if i == 7 {
+			db = disp
+		} else if i%2 == 0 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := WriteTx(ctx, db, func(tx *gorm.DB) error {
+				mu.Lock()
+				order = append(order, i)
+				mu.Unlock()
+				return tx.Exec("INSERT INTO seq (n) VALUES (?)", i).Error
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+		for deadline := time.Now().Add(10 * time.Second); g.waiting.Load() != int32(i); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("writer %d never queued (waiting %d)", i, g.waiting.Load())
+			}
+		}
+	}
+	if err := holder.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if want := []int{7, 1, 2, 3, 4, 5, 6}; !slices.Equal(order, want) {
+		t.Fatalf("writers went in order %v, want %v", order, want)
+	}
+}
