@@ -76,6 +76,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.clientDownloadRoutes(mux)
 	h.chatRoutes(mux)
 	h.attendanceRoutes(mux)
+	h.attendanceRotaRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

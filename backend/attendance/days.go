@@ -65,6 +65,9 @@ func (s *Service) recompute(tx *gorm.DB, userID, date string) (Day, error) {
 	if p.group != nil {
 		in.Schedule, in.FreeMinutes = p.group.Schedule, p.group.FreeMinutes
 	}
+	if in.Schedule == ScheduleRota { // a rota day is a fixed day with the cell's shift
+		in.Schedule = ScheduleFixed
+	}
 	if p.shift != nil {
 		r := p.shift.Rule()
 		in.Rule = &r
@@ -81,6 +84,9 @@ func (s *Service) recompute(tx *gorm.DB, userID, date string) (Day, error) {
 		LeaveMinutes: r.LeaveMinutes, LeaveHalfDays: r.LeaveHalfDays, FirstIn: r.FirstIn, LastOut: r.LastOut, ComputedAt: s.clock.Now().UTC()}
 	if p.group != nil {
 		day.GroupID = p.group.ID
+	}
+	if p.unscheduled {
+		day.Flags = appendOnce(day.Flags, FlagUnscheduled)
 	}
 	if p.shift != nil {
 		day.ShiftID = p.shift.ID

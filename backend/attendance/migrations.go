@@ -14,7 +14,7 @@ const RoleAttendanceAdmin = "attendance_admin"
 
 // Migrations returns this package's schema steps in order. Add new ones at the end.
 func Migrations() []store.Migration {
-	return []store.Migration{
+	return append([]store.Migration{
 		{ID: "attendance-0001-core", SQL: `
 CREATE TABLE attendance_shifts (
 	id TEXT PRIMARY KEY,
@@ -205,7 +205,7 @@ CREATE TABLE attendance_leave_claims (
 CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
 ALTER TABLE attendance_settings ADD COLUMN leave_balance_check BOOLEAN NOT NULL DEFAULT FALSE;
 `},
-	}
+	}, rotaMigrations()...)
 }
 
 // EnsureDefaults installs the company policy where it is missing (called by

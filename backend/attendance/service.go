@@ -203,6 +203,8 @@ type plan struct {
 	typ   string
 	group *Group
 	shift *Shift
+	// unscheduled: a rota day without a cell (rota.go)
+	unscheduled bool
 }
 
 // planFor works out the date's type and shift: a public holiday of the
@@ -221,6 +223,9 @@ func (s *Service) planFor(tx *gorm.DB, userID string, date time.Time) (plan, err
 	p.group = g
 	key := date.Format(time.DateOnly)
 	override, has := cal.Overrides[key]
+	if g.Schedule == ScheduleRota { // the rota's cell decides (rota.go)
+		return rotaPlan(tx, p, userID, key, has && !override)
+	}
 	wd := (int(date.Weekday()) + 6) % 7 // Monday = 0
 	shiftID := ""
 	if wd < len(g.WeekShifts) {
