@@ -135,6 +135,9 @@ func (s *Service) ImportRotaXLSX(ctx context.Context, a identity.Actor, deptID, 
 	if err != nil {
 		return RotaResult{}, err
 	}
+	if err := mayRota(s.db.WithContext(ctx), a, deptID); err != nil { // who before what
+		return RotaResult{}, err
+	}
 	raw, err := io.ReadAll(io.LimitReader(r, MaxRotaFileBytes+1))
 	if err != nil {
 		return RotaResult{}, fmt.Errorf("attendance: rota upload: %w", err)
