@@ -163,7 +163,15 @@ func (s *Service) ImportRotaXLSX(ctx context.Context, a identity.Actor, deptID, 
 		if err := mayRota(tx, a, deptID); err != nil {
 			return err
 		}
-		cells, refs, err := s.parseRotaRows(tx, rows, first)
+		us, err := rotaPeople(tx, deptID)
+		if err != nil {
+			return err
+		}
+		people := map[string]bool{}
+		for _, u := range us {
+			people[u.ID] = true
+		}
+		cells, refs, err := s.parseRotaRows(tx, rows, first, people)
 		if err != nil {
 			return err
 		}
@@ -175,9 +183,9 @@ func (s *Service) ImportRotaXLSX(ctx context.Context, a identity.Actor, deptID, 
 }
 
 // parseRotaRows turns the sheet's rows into cells, naming each cell's
-// spreadsheet reference; unreadable headers and values are refused here,
-// people and shifts that do not fit the department in applyCells.
-func (s *Service) parseRotaRows(tx *gorm.DB, rows [][]string, first time.Time) ([]RotaCell, []string, error) {
+// spreadsheet reference; every problem of the file (headers, people not on
+// the department's rota, values) is reported at once.
+func (s *Service) parseRotaRows(tx *gorm.DB, rows [][]string, first time.Time, people map[string]bool) ([]RotaCell, []string, error) {
 	shifts, err := rotaShifts(tx)
 	if err != nil {
 		return nil, nil, err
@@ -243,6 +251,10 @@ func (s *Service) parseRotaRows(tx *gorm.DB, rows [][]string, first time.Time) (
 			continue
 		}
 		seen[uid] = true
+		if !people[uid] {
+			fail(ref(1, rn), "not_rota_member")
+			continue
+		}
 		for col, d := range dates {
 			val := ""
 			if col-1 < len(row) {
