@@ -100,7 +100,9 @@ func benchPunchRush(b *testing.B, e *servertest.Env) {
 	b.StopTimer()
 	slices.Sort(lats)
 	slices.Sort(refs)
-	q := func(ds []time.Duration, f float64) float64 { return float64(ds[int(float64(len(ds)-1)*f)].Microseconds()) / 1000 }
+	q := func(ds []time.Duration, f float64) float64 {
+		return float64(ds[int(float64(len(ds)-1)*f)].Microseconds()) / 1000
+	}
 	b.ReportMetric(float64(b.N)/el.Seconds(), "punches/s")
 	b.ReportMetric(q(lats, 0.5), "p50_ms")
 	b.ReportMetric(q(lats, 0.99), "p99_ms")

@@ -2,7 +2,6 @@ package attendance
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -51,38 +50,6 @@ CREATE TABLE attendance_rota (
 );
 CREATE INDEX attendance_rota_date ON attendance_rota (work_date);
 `}}
-}
-
-// rotaPlan fills a rota group's day from its cell: a shift (a working day,
-// holidays included: shift workers work them when scheduled), "" (rest),
-// or no cell (rest, flagged unscheduled; a public holiday stays a holiday).
-func rotaPlan(tx *gorm.DB, p plan, userID, key string, holiday bool) (plan, error) {
-	var rs []rotaRow
-	if err := tx.Where("user_id = ? AND work_date = ?", userID, key).Limit(1).Find(&rs).Error; err != nil {
-		return p, fmt.Errorf("attendance: rota: %w", err)
-	}
-	switch {
-	case len(rs) == 0 && holiday:
-		p.typ = DayHoliday
-		return p, nil
-	case len(rs) == 0:
-		p.typ, p.unscheduled = DayRest, true
-		return p, nil
-	case rs[0].ShiftID == "":
-		p.typ = DayRest
-		return p, nil
-	}
-	var sh Shift
-	err := tx.Where("id = ?", rs[0].ShiftID).Take(&sh).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) { // the shift was deleted under the cell
-		p.typ, p.unscheduled = DayRest, true
-		return p, nil
-	}
-	if err != nil {
-		return p, fmt.Errorf("attendance: shift: %w", err)
-	}
-	p.typ, p.shift = DayWork, &sh
-	return p, nil
 }
 
 // RotaCell is one person's day: ShiftID a shift, "" rest; Clear removes

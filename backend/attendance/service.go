@@ -207,62 +207,14 @@ type plan struct {
 	unscheduled bool
 }
 
-// planFor works out the date's type and shift: a public holiday of the
-// company calendar is a holiday; a make-up working day (调休) works the
-// group's first weekday shift; otherwise the group's week decides.
+// planFor works out one date's type and shift (planWith, days_batch.go).
 func (s *Service) planFor(tx *gorm.DB, userID string, date time.Time) (plan, error) {
-	p := plan{date: date, typ: DayRest}
-	cal, err := s.cal.Load(tx)
-	if err != nil {
-		return p, err
-	}
-	g, err := groupOf(tx, userID)
-	if err != nil || g == nil {
-		return p, err
-	}
-	p.group = g
 	key := date.Format(time.DateOnly)
-	override, has := cal.Overrides[key]
-	if g.Schedule == ScheduleRota { // the rota's cell decides (rota.go)
-		return rotaPlan(tx, p, userID, key, has && !override)
+	in, err := s.loadPlanInputs(tx, userID, key, key)
+	if err != nil {
+		return plan{date: date, typ: DayRest}, err
 	}
-	wd := (int(date.Weekday()) + 6) % 7 // Monday = 0
-	shiftID := ""
-	if wd < len(g.WeekShifts) {
-		shiftID = g.WeekShifts[wd]
-	}
-	switch {
-	case has && !override:
-		p.typ = DayHoliday
-	case has && override:
-		p.typ = DayWork
-		if shiftID == "" {
-			for _, id := range g.WeekShifts {
-				if id != "" {
-					shiftID = id
-					break
-				}
-			}
-		}
-	case g.Schedule == ScheduleFree:
-		if cal.IsWorkingDay(date) {
-			p.typ = DayWork
-		}
-	case shiftID != "":
-		p.typ = DayWork
-	}
-	if g.Schedule == ScheduleFixed && shiftID != "" {
-		var sh Shift
-		if err := tx.Where("id = ?", shiftID).Take(&sh).Error; err == nil {
-			p.shift = &sh
-		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return p, fmt.Errorf("attendance: shift: %w", err)
-		}
-		if p.shift == nil && p.typ == DayWork {
-			p.typ = DayRest
-		}
-	}
-	return p, nil
+	return planWith(in, date), nil
 }
 
 // midnight is the start of the company date of t.
