@@ -186,15 +186,13 @@ func (s *Service) TeamBoard(ctx context.Context, a identity.Actor, departmentID,
 			Order("name, id").Find(&us).Error; err != nil {
 			return fmt.Errorf("attendance: board: %w", err)
 		}
-		for _, u := range us {
-			day, err := s.recompute(tx, u.ID, date)
-			if err != nil {
-				return err
-			}
-			ps, err := effective(tx, u.ID, date)
-			if err != nil {
-				return err
-			}
+		d, _ := s.parseDate(date)
+		days, eff, err := s.boardDays(tx, us, d)
+		if err != nil {
+			return err
+		}
+		for i, u := range us {
+			day, ps := days[i], eff[u.ID]
 			for i := range ps {
 				ps[i].Lat, ps[i].Lng = nil, nil // the board shows no positions
 			}

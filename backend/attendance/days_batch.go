@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -159,41 +160,7 @@ func (s *Service) recomputeDays(tx *gorm.DB, userID string, dates []time.Time) (
 	now := s.clock.Now()
 	out := make([]Day, 0, len(dates))
 	for i, d := range dates {
-		p := planWith(pin, d)
-		in := DayInput{Date: d, Type: p.typ, Schedule: ScheduleFixed, Now: now}
-		if p.group != nil {
-			in.Schedule, in.FreeMinutes = p.group.Schedule, p.group.FreeMinutes
-		}
-		if in.Schedule == ScheduleRota { // a rota day is a fixed day with the cell's shift
-			in.Schedule = ScheduleFixed
-		}
-		if p.shift != nil {
-			r := p.shift.Rule()
-			in.Rule = &r
-		}
-		for _, x := range effectiveOf(byDate[keys[i]]) {
-			in.Punches = append(in.Punches, PunchFact{At: x.At, Field: x.Method == MethodField})
-		}
-		from, to := d.AddDate(0, 0, -1), d.AddDate(0, 0, 2)
-		for _, x := range xs {
-			if x.StartAt.Before(to) && x.EndAt.After(from) {
-				in.Excuses = append(in.Excuses, Excuse{Kind: x.Kind, LeaveType: x.LeaveType, Start: x.StartAt, End: x.EndAt})
-			}
-		}
-		r := Evaluate(in)
-		day := Day{UserID: userID, WorkDate: keys[i], DayType: p.typ, Status: r.Status, Flags: r.Flags, LateMinutes: r.LateMinutes,
-			EarlyMinutes: r.EarlyMinutes, WorkedMinutes: r.WorkedMinutes, OvertimeMinutes: r.OvertimeMinutes, LeaveType: r.LeaveType,
-			LeaveMinutes: r.LeaveMinutes, LeaveHalfDays: r.LeaveHalfDays, FirstIn: r.FirstIn, LastOut: r.LastOut, ComputedAt: now.UTC()}
-		if p.group != nil {
-			day.GroupID = p.group.ID
-		}
-		if p.unscheduled {
-			day.Flags = appendOnce(day.Flags, FlagUnscheduled)
-		}
-		if p.shift != nil {
-			day.ShiftID = p.shift.ID
-		}
-		out = append(out, day)
+		out = append(out, s.derive(planWith(pin, d), userID, keys[i], effectiveOf(byDate[keys[i]]), xs, now))
 	}
 	if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(out, 100).Error; err != nil {
 		return nil, fmt.Errorf("attendance: day: %w", err)
@@ -219,4 +186,108 @@ func rotaPlanWith(p plan, shiftID string, hasCell, holiday bool, shifts map[stri
 		p.typ, p.shift = DayWork, &sh
 	}
 	return p
+}
+
+// derive evaluates one person's day from its plan, effective punches and
+// the excuses around it (those overlapping the day ±1 count).
+func (s *Service) derive(p plan, userID, key string, ps []Punch, xs []excuseRow, now time.Time) Day {
+	d := p.date
+	in := DayInput{Date: d, Type: p.typ, Schedule: ScheduleFixed, Now: now}
+	if p.group != nil {
+		in.Schedule, in.FreeMinutes = p.group.Schedule, p.group.FreeMinutes
+	}
+	if in.Schedule == ScheduleRota { // a rota day is a fixed day with the cell's shift
+		in.Schedule = ScheduleFixed
+	}
+	if p.shift != nil {
+		r := p.shift.Rule()
+		in.Rule = &r
+	}
+	for _, x := range ps {
+		in.Punches = append(in.Punches, PunchFact{At: x.At, Field: x.Method == MethodField})
+	}
+	from, to := d.AddDate(0, 0, -1), d.AddDate(0, 0, 2)
+	for _, x := range xs {
+		if x.UserID == userID && x.StartAt.Before(to) && x.EndAt.After(from) {
+			in.Excuses = append(in.Excuses, Excuse{Kind: x.Kind, LeaveType: x.LeaveType, Start: x.StartAt, End: x.EndAt})
+		}
+	}
+	r := Evaluate(in)
+	day := Day{UserID: userID, WorkDate: key, DayType: p.typ, Status: r.Status, Flags: r.Flags, LateMinutes: r.LateMinutes,
+		EarlyMinutes: r.EarlyMinutes, WorkedMinutes: r.WorkedMinutes, OvertimeMinutes: r.OvertimeMinutes, LeaveType: r.LeaveType,
+		LeaveMinutes: r.LeaveMinutes, LeaveHalfDays: r.LeaveHalfDays, FirstIn: r.FirstIn, LastOut: r.LastOut, ComputedAt: now.UTC()}
+	if p.group != nil {
+		day.GroupID = p.group.ID
+	}
+	if p.unscheduled {
+		day.Flags = appendOnce(day.Flags, FlagUnscheduled)
+	}
+	if p.shift != nil {
+		day.ShiftID = p.shift.ID
+	}
+	return day
+}
+
+// boardDays derives and stores many people's day (the team board) with one
+// read of each kind of fact, and returns each person's effective punches.
+func (s *Service) boardDays(tx *gorm.DB, us []userRow, date time.Time) ([]Day, map[string][]Punch, error) {
+	key := date.Format(time.DateOnly)
+	ids := make([]string, len(us))
+	for i, u := range us {
+		ids[i] = u.ID
+	}
+	cal, err := s.cal.Load(tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	gr, err := loadGroupResolver(tx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var shs []Shift
+	if err := tx.Find(&shs).Error; err != nil {
+		return nil, nil, fmt.Errorf("attendance: shifts: %w", err)
+	}
+	shifts := make(map[string]Shift, len(shs))
+	for _, sh := range shs {
+		shifts[sh.ID] = sh
+	}
+	rota := map[string]map[string]string{}
+	byUser := map[string][]Punch{}
+	var xs []excuseRow
+	for chunk := range slices.Chunk(ids, 500) {
+		var rs []rotaRow
+		if err := tx.Where("user_id IN ? AND work_date = ?", chunk, key).Find(&rs).Error; err != nil {
+			return nil, nil, fmt.Errorf("attendance: rota: %w", err)
+		}
+		for _, r := range rs {
+			rota[r.UserID] = map[string]string{r.WorkDate: r.ShiftID}
+		}
+		var rows []Punch
+		if err := tx.Where("user_id IN ? AND work_date = ?", chunk, key).Order("seq").Find(&rows).Error; err != nil {
+			return nil, nil, fmt.Errorf("attendance: punches: %w", err)
+		}
+		for _, p := range rows {
+			byUser[p.UserID] = append(byUser[p.UserID], p)
+		}
+		var part []excuseRow
+		if err := tx.Where("user_id IN ? AND start_at < ? AND end_at > ?", chunk, date.AddDate(0, 0, 2), date.AddDate(0, 0, -1)).Find(&part).Error; err != nil {
+			return nil, nil, fmt.Errorf("attendance: excuses: %w", err)
+		}
+		xs = append(xs, part...)
+	}
+	now := s.clock.Now()
+	days := make([]Day, 0, len(us))
+	eff := make(map[string][]Punch, len(us))
+	for _, u := range us {
+		pin := planInputs{cal: cal, group: gr.of(u), shifts: shifts, rota: rota[u.ID]}
+		eff[u.ID] = effectiveOf(byUser[u.ID])
+		days = append(days, s.derive(planWith(pin, date), u.ID, key, eff[u.ID], xs, now))
+	}
+	if len(days) > 0 {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(days, 100).Error; err != nil {
+			return nil, nil, fmt.Errorf("attendance: day: %w", err)
+		}
+	}
+	return days, eff, nil
 }

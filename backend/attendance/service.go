@@ -129,72 +129,11 @@ func groupOf(tx *gorm.DB, userID string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Only department entries and this person's own (named, excluded)
-	// matter: not every person named in any group.
-	var ms []Member
-	if err := tx.Where("kind = ? OR ref_id = ?", MemberDepartment, userID).Find(&ms).Error; err != nil {
-		return nil, fmt.Errorf("attendance: members: %w", err)
-	}
-	excluded := map[string]bool{}
-	byUser, byDept := "", map[string]string{}
-	for _, m := range ms {
-		switch m.Kind {
-		case MemberExclude:
-			if m.RefID == userID {
-				excluded[m.GroupID] = true
-			}
-		}
-	}
-	for _, m := range ms {
-		if excluded[m.GroupID] {
-			continue
-		}
-		switch m.Kind {
-		case MemberUser:
-			if m.RefID == userID && byUser == "" {
-				byUser = m.GroupID
-			}
-		case MemberDepartment:
-			if _, ok := byDept[m.RefID]; !ok {
-				byDept[m.RefID] = m.GroupID
-			}
-		}
-	}
-	id := byUser
-	if id == "" && len(byDept) > 0 {
-		ds, err := departments(tx)
-		if err != nil {
-			return nil, err
-		}
-		parent := map[string]string{}
-		for _, d := range ds {
-			if d.ParentID != nil {
-				parent[d.ID] = *d.ParentID
-			}
-		}
-		for d, n := u.DepartmentID, 0; d != "" && n < 64; d, n = parent[d], n+1 {
-			if g, ok := byDept[d]; ok {
-				id = g
-				break
-			}
-		}
-	}
-	var g Group
-	q := tx.Where("id = ?", id)
-	if id == "" {
-		q = tx.Where("is_default = ?", true)
-	}
-	err = q.Order("created_at").Take(&g).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
+	r, err := loadGroupResolver(tx, []string{userID})
 	if err != nil {
-		return nil, fmt.Errorf("attendance: group: %w", err)
+		return nil, err
 	}
-	if excluded[g.ID] {
-		return nil, nil
-	}
-	return &g, nil
+	return r.of(u), nil
 }
 
 // plan is what a person's date asks of them.
