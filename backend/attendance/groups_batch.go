@@ -28,13 +28,17 @@ func loadGroupResolver(tx *gorm.DB, userIDs []string) (*groupResolver, error) {
 	if err := q.Find(&r.ms).Error; err != nil {
 		return nil, fmt.Errorf("attendance: members: %w", err)
 	}
-	ds, err := departments(tx)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range ds {
-		if d.ParentID != nil {
-			r.parent[d.ID] = *d.ParentID
+	// The tree matters only when some group takes a department (one
+	// statement fewer in every leave submit otherwise: the approval suite's budget).
+	if slices.ContainsFunc(r.ms, func(m Member) bool { return m.Kind == MemberDepartment }) {
+		ds, err := departments(tx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if d.ParentID != nil {
+				r.parent[d.ID] = *d.ParentID
+			}
 		}
 	}
 	var gs []Group
