@@ -74,6 +74,7 @@ func (w *authzWorld) attendanceSnapshot() map[string]string {
 		"/api/v1/attendance/punches?from=2026-01-01&to=2026-01-31":  w.aliceT,
 		"/api/v1/attendance/punches/" + w.att.fieldPunch + "/photo": w.aliceT,
 		"/api/v1/attendance/months/" + w.deptA.ID + "/2025-12":      w.admin,
+		"/api/v1/attendance/rota/" + w.deptA.ID + "/2026-01":        w.admin,
 	}
 }
 

@@ -226,6 +226,7 @@ func sweepCases() []sweepCase {
 		path: p("/api/v1/clients/linux/amd64/1.0.0/tack"), want: hidden})
 	cases = append(cases, chatSweepCases()...)
 	cases = append(cases, attendanceSweepCases()...)
+	cases = append(cases, rotaSweepCases()...)
 	// Every action on alice's approval: bob holds no task on it.
 	for _, action := range []string{"approve", "reject", "transfer", "add-approver", "return", "withdraw", "remind", "comment"} {
 		cases = append(cases, sweepCase{route: "POST /api/v1/approvals/{id}/{action}", path: p("/api/v1/approvals/%/"+action, approvalID),

@@ -78,6 +78,7 @@ func NewRouter(deps Deps) http.Handler {
 	h.chatFileRoutes(mux)
 	h.chatGroupRoutes(mux)
 	h.attendanceRoutes(mux)
+	h.attendanceRotaRoutes(mux)
 
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: errorDetail{Code: "not_found", Key: "route_not_found", Message: "no such API route"}})

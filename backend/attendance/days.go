@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"tack/backend/apperr"
 	"tack/backend/identity"
@@ -20,78 +19,20 @@ func effective(tx *gorm.DB, userID, date string) ([]Punch, error) {
 	if err := tx.Where("user_id = ? AND work_date = ?", userID, date).Order("seq").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("attendance: punches: %w", err)
 	}
-	voided := map[string]bool{}
-	review := map[string]string{} // a field punch's latest review
-	for _, p := range rows {
-		if p.Method == MethodCorrection && p.Voids != "" {
-			voided[p.Voids] = true
-		}
-		if p.Method == MethodReview {
-			review[p.Voids] = p.Review
-		}
-	}
-	out := rows[:0]
-	for _, p := range rows {
-		if voided[p.ID] || p.Method == MethodReview || (p.Method == MethodCorrection && p.Voids != "") {
-			continue
-		}
-		markAwaiting(&p)
-		if r, ok := review[p.ID]; ok {
-			p.Review = r
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return effectiveOf(rows), nil
 }
 
-// recompute derives and stores one person's day from its facts.
+// recompute derives and stores one person's day from its facts (days_batch.go).
 func (s *Service) recompute(tx *gorm.DB, userID, date string) (Day, error) {
 	d, ok := s.parseDate(date)
 	if !ok {
 		return Day{}, apperr.Invalid("attendance.invalid", "bad date").WithField("date", "invalid")
 	}
-	p, err := s.planFor(tx, userID, d)
+	ds, err := s.recomputeDays(tx, userID, []time.Time{d})
 	if err != nil {
 		return Day{}, err
 	}
-	ps, err := effective(tx, userID, date)
-	if err != nil {
-		return Day{}, err
-	}
-	var xs []excuseRow
-	if err := tx.Where("user_id = ? AND start_at < ? AND end_at > ?", userID, d.AddDate(0, 0, 2), d.AddDate(0, 0, -1)).Find(&xs).Error; err != nil {
-		return Day{}, fmt.Errorf("attendance: excuses: %w", err)
-	}
-	in := DayInput{Date: d, Type: p.typ, Schedule: ScheduleFixed, Now: s.clock.Now()}
-	if p.group != nil {
-		in.Schedule, in.FreeMinutes = p.group.Schedule, p.group.FreeMinutes
-	}
-	if p.shift != nil {
-		r := p.shift.Rule()
-		in.Rule = &r
-	}
-	var waiting bool
-	in.Punches, waiting = countedFacts(ps)
-	for _, x := range xs {
-		in.Excuses = append(in.Excuses, Excuse{Kind: x.Kind, LeaveType: x.LeaveType, Start: x.StartAt, End: x.EndAt})
-	}
-	r := Evaluate(in)
-	if waiting { // field_approval.go
-		r.Flags = appendOnce(r.Flags, FlagFieldAwaiting)
-	}
-	day := Day{UserID: userID, WorkDate: date, DayType: p.typ, Status: r.Status, Flags: r.Flags, LateMinutes: r.LateMinutes,
-		EarlyMinutes: r.EarlyMinutes, WorkedMinutes: r.WorkedMinutes, OvertimeMinutes: r.OvertimeMinutes, LeaveType: r.LeaveType,
-		LeaveMinutes: r.LeaveMinutes, LeaveHalfDays: r.LeaveHalfDays, FirstIn: r.FirstIn, LastOut: r.LastOut, ComputedAt: s.clock.Now().UTC()}
-	if p.group != nil {
-		day.GroupID = p.group.ID
-	}
-	if p.shift != nil {
-		day.ShiftID = p.shift.ID
-	}
-	if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&day).Error; err != nil {
-		return Day{}, fmt.Errorf("attendance: day: %w", err)
-	}
-	return day, nil
+	return ds[0], nil
 }
 
 // stale reports whether a stored day must be derived again: it was
@@ -154,6 +95,8 @@ func (s *Service) monthDays(tx *gorm.DB, userID string, first time.Time) ([]Day,
 	if len(joined) == 1 && s.midnight(joined[0]).After(start) {
 		start = s.midnight(joined[0])
 	}
+	var redo []time.Time
+	var at []int
 	for d := first; d.Month() == first.Month() && !d.After(today); d = d.AddDate(0, 0, 1) {
 		key := d.Format(time.DateOnly)
 		day, ok := byDate[key]
@@ -168,12 +111,18 @@ func (s *Service) monthDays(tx *gorm.DB, userID string, first time.Time) ([]Day,
 			}
 		}
 		if !ok || s.stale(day, now) {
-			var err error
-			if day, err = s.recompute(tx, userID, key); err != nil {
-				return nil, err
-			}
+			redo = append(redo, d)
+			at = append(at, len(out))
 		}
 		out = append(out, day)
+	}
+	// The days to derive, in one pass (days_batch.go).
+	fresh, err := s.recomputeDays(tx, userID, redo)
+	if err != nil {
+		return nil, err
+	}
+	for i, day := range fresh {
+		out[at[i]] = day
 	}
 	return out, nil
 }
@@ -237,15 +186,13 @@ func (s *Service) TeamBoard(ctx context.Context, a identity.Actor, departmentID,
 			Order("name, id").Find(&us).Error; err != nil {
 			return fmt.Errorf("attendance: board: %w", err)
 		}
-		for _, u := range us {
-			day, err := s.recompute(tx, u.ID, date)
-			if err != nil {
-				return err
-			}
-			ps, err := effective(tx, u.ID, date)
-			if err != nil {
-				return err
-			}
+		d, _ := s.parseDate(date)
+		days, eff, err := s.boardDays(tx, us, d)
+		if err != nil {
+			return err
+		}
+		for i, u := range us {
+			day, ps := days[i], eff[u.ID]
 			for i := range ps {
 				ps[i].Lat, ps[i].Lng = nil, nil // the board shows no positions
 			}

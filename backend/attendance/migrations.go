@@ -14,7 +14,7 @@ const RoleAttendanceAdmin = "attendance_admin"
 
 // Migrations returns this package's schema steps in order. Add new ones at the end.
 func Migrations() []store.Migration {
-	return []store.Migration{
+	return append([]store.Migration{
 		{ID: "attendance-0001-core", SQL: `
 CREATE TABLE attendance_shifts (
 	id TEXT PRIMARY KEY,
@@ -219,7 +219,7 @@ CREATE TABLE attendance_devices (
 	PRIMARY KEY (user_id, device_hash)
 );
 `},
-	}
+	}, rotaMigrations()...)
 }
 
 // EnsureDefaults installs the company policy where it is missing (called by

@@ -144,72 +144,11 @@ func resolveGroup(tx *gorm.DB, userID string) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Only department entries and this person's own (named, excluded)
-	// matter: not every person named in any group.
-	var ms []Member
-	if err := tx.Where("kind = ? OR ref_id = ?", MemberDepartment, userID).Find(&ms).Error; err != nil {
-		return nil, fmt.Errorf("attendance: members: %w", err)
-	}
-	excluded := map[string]bool{}
-	byUser, byDept := "", map[string]string{}
-	for _, m := range ms {
-		switch m.Kind {
-		case MemberExclude:
-			if m.RefID == userID {
-				excluded[m.GroupID] = true
-			}
-		}
-	}
-	for _, m := range ms {
-		if excluded[m.GroupID] {
-			continue
-		}
-		switch m.Kind {
-		case MemberUser:
-			if m.RefID == userID && byUser == "" {
-				byUser = m.GroupID
-			}
-		case MemberDepartment:
-			if _, ok := byDept[m.RefID]; !ok {
-				byDept[m.RefID] = m.GroupID
-			}
-		}
-	}
-	id := byUser
-	if id == "" && len(byDept) > 0 {
-		ds, err := departments(tx)
-		if err != nil {
-			return nil, err
-		}
-		parent := map[string]string{}
-		for _, d := range ds {
-			if d.ParentID != nil {
-				parent[d.ID] = *d.ParentID
-			}
-		}
-		for d, n := u.DepartmentID, 0; d != "" && n < 64; d, n = parent[d], n+1 {
-			if g, ok := byDept[d]; ok {
-				id = g
-				break
-			}
-		}
-	}
-	var g Group
-	q := tx.Where("id = ?", id)
-	if id == "" {
-		q = tx.Where("is_default = ?", true)
-	}
-	err = q.Order("created_at").Take(&g).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
+	r, err := loadGroupResolver(tx, []string{userID})
 	if err != nil {
-		return nil, fmt.Errorf("attendance: group: %w", err)
+		return nil, err
 	}
-	if excluded[g.ID] {
-		return nil, nil
-	}
-	return &g, nil
+	return r.of(u), nil
 }
 
 // plan is what a person's date asks of them.
@@ -218,61 +157,18 @@ type plan struct {
 	typ   string
 	group *Group
 	shift *Shift
+	// unscheduled: a rota day without a cell (rota.go)
+	unscheduled bool
 }
 
-// planFor works out the date's type and shift: a public holiday of the
-// company calendar is a holiday; a make-up working day (调休) works the
-// group's first weekday shift; otherwise the group's week decides.
+// planFor works out one date's type and shift (planWith, days_batch.go).
 func (s *Service) planFor(tx *gorm.DB, userID string, date time.Time) (plan, error) {
-	p := plan{date: date, typ: DayRest}
-	cal, err := s.cal.Load(tx)
-	if err != nil {
-		return p, err
-	}
-	g, err := groupOf(tx, userID)
-	if err != nil || g == nil {
-		return p, err
-	}
-	p.group = g
 	key := date.Format(time.DateOnly)
-	override, has := cal.Overrides[key]
-	wd := (int(date.Weekday()) + 6) % 7 // Monday = 0
-	shiftID := ""
-	if wd < len(g.WeekShifts) {
-		shiftID = g.WeekShifts[wd]
+	in, err := s.loadPlanInputs(tx, userID, key, key)
+	if err != nil {
+		return plan{date: date, typ: DayRest}, err
 	}
-	switch {
-	case has && !override:
-		p.typ = DayHoliday
-	case has && override:
-		p.typ = DayWork
-		if shiftID == "" {
-			for _, id := range g.WeekShifts {
-				if id != "" {
-					shiftID = id
-					break
-				}
-			}
-		}
-	case g.Schedule == ScheduleFree:
-		if cal.IsWorkingDay(date) {
-			p.typ = DayWork
-		}
-	case shiftID != "":
-		p.typ = DayWork
-	}
-	if g.Schedule == ScheduleFixed && shiftID != "" {
-		var sh Shift
-		if err := tx.Where("id = ?", shiftID).Take(&sh).Error; err == nil {
-			p.shift = &sh
-		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return p, fmt.Errorf("attendance: shift: %w", err)
-		}
-		if p.shift == nil && p.typ == DayWork {
-			p.typ = DayRest
-		}
-	}
-	return p, nil
+	return planWith(in, date), nil
 }
 
 // midnight is the start of the company date of t.
@@ -290,6 +186,15 @@ func (s *Service) parseDate(d string) (time.Time, bool) {
 // yesterday's shift crosses midnight and t is inside its window, else today.
 func (s *Service) workDateOf(tx *gorm.DB, userID string, t time.Time) (string, error) {
 	today := s.midnight(t)
+	// Most companies have no night shift: then no punch belongs to yesterday,
+	// and planning yesterday (~8 reads inside the punch's serialised write) is skipped.
+	var night int64
+	if err := tx.Model(&Shift{}).Where("end_min > ?", 24*60).Count(&night).Error; err != nil {
+		return "", fmt.Errorf("attendance: shifts: %w", err)
+	}
+	if night == 0 {
+		return today.Format(time.DateOnly), nil
+	}
 	y := today.AddDate(0, 0, -1)
 	p, err := s.planFor(tx, userID, y)
 	if err != nil {

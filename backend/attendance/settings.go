@@ -214,7 +214,7 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 	in.Name = strings.TrimSpace(in.Name)
 	var v apperr.Validator
 	checkName(&v, in.Name)
-	v.Check(in.Schedule == ScheduleFixed || in.Schedule == ScheduleFree, "schedule", "invalid")
+	v.Check(in.Schedule == ScheduleFixed || in.Schedule == ScheduleFree || in.Schedule == ScheduleRota, "schedule", "invalid")
 	v.Check(in.Schedule != ScheduleFixed || len(in.WeekShifts) == 7, "week_shifts", "invalid")
 	v.Check(in.Schedule != ScheduleFree || (in.FreeMinutes > 0 && in.FreeMinutes <= 24*60), "free_minutes", "out_of_range")
 	if in.PhotoPolicy == "" {

@@ -180,7 +180,7 @@ until_ok 20 "the window's sign-in (POST /api/v1/auth/login 200)" signed_in
 step "open 文件夹同步"
 # The page shows 添加文件夹 once the sync agent has started the engine with
 # the window's session (it polls every 2 s); click the sidebar until it does.
-sync_page() { click 93 684 && colour_is 1145 104 409EFF; }
+sync_page() { click 93 730 && colour_is 1145 104 409EFF; }
 until_ok 30 "the 添加文件夹 button of the sync page" sync_page
 
 step "添加文件夹"

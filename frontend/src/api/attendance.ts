@@ -10,7 +10,7 @@ export interface Shift {
 }
 export interface GroupMember { kind: 'department' | 'user' | 'exclude'; ref_id: string }
 export interface Group {
-  id: string; name: string; schedule: 'fixed' | 'free'; week_shifts: string[]; free_minutes: number
+  id: string; name: string; schedule: 'fixed' | 'free' | 'rota'; week_shifts: string[]; free_minutes: number
   is_default: boolean; field_allowed: boolean; members: GroupMember[]; version: number
   /** suspicious: a photo only when a punch looks off; always: on every punch. */
   photo_policy: 'suspicious' | 'always'

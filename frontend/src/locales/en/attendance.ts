@@ -84,7 +84,7 @@ export default {
     groups: 'Groups', shifts: 'Shifts', places: 'Places', networks: 'Networks', rules: 'Rules',
     name: 'Name', add: 'Add', save: 'Save', remove: 'Delete', cancel: 'Cancel', saved: 'Saved', removed: 'Deleted',
     confirmRemove: 'Delete “{name}”?',
-    schedule: 'Type', fixed: 'Fixed shifts', free: 'Free hours', members: 'Members', defaultGroup: 'Default (people in no group)',
+    schedule: 'Type', fixed: 'Fixed shifts', rota: 'Rota', free: 'Free hours', members: 'Members', defaultGroup: 'Default (people in no group)',
     week: 'Weekly shifts', rest: 'Off', memberDept: 'Department', memberUser: 'Person', memberExclude: 'Excluded',
     freeHours: 'Hours a day', fieldAllowed: 'Field punches allowed',
     start: 'Start', end: 'End', breakStart: 'Break from', breakEnd: 'Break to', grace: 'Grace (minutes)',

@@ -82,7 +82,7 @@ export default {
     groups: '考勤组', shifts: '班次', places: '办公地点', networks: '办公网络', rules: '规则',
     name: '名称', add: '添加', save: '保存', remove: '删除', cancel: '取消', saved: '已保存', removed: '已删除',
     confirmRemove: '确定删除“{name}”？',
-    schedule: '类型', fixed: '固定班制', free: '自由工时', members: '成员', defaultGroup: '默认（未分组的人）',
+    schedule: '类型', fixed: '固定班制', rota: '排班制', free: '自由工时', members: '成员', defaultGroup: '默认（未分组的人）',
     week: '每周班次', rest: '休息', memberDept: '部门', memberUser: '人员', memberExclude: '排除',
     freeHours: '每天工时（小时）', fieldAllowed: '允许外勤打卡',
     start: '上班', end: '下班', breakStart: '午休开始', breakEnd: '午休结束', grace: '弹性（分钟内不算迟到）',
