@@ -17,7 +17,7 @@ func TestChunkingIsContentDefined(t *testing.T) {
 	for i := range data {
 		data[i] = byte(rng.Uint32())
 	}
-	size, hash, chunks, err := hashReader(bytes.NewReader(data))
+	size, hash, chunks, err := hashReader(bytes.NewReader(data), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestChunkingIsContentDefined(t *testing.T) {
 	// Insert a few bytes near the start: the boundaries resynchronise, so
 	// only the first chunk(s) change.
 	edited := append(append(append([]byte(nil), data[:1000]...), []byte("inserted")...), data[1000:]...)
-	_, _, chunks2, err := hashReader(bytes.NewReader(edited))
+	_, _, chunks2, err := hashReader(bytes.NewReader(edited), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,10 +60,10 @@ func TestChunkingIsContentDefined(t *testing.T) {
 		t.Fatalf("%d of %d chunks changed after a small insert", changed, len(chunks2))
 	}
 	// Small files are one chunk; empty files none.
-	if _, _, c, _ := hashReader(bytes.NewReader([]byte("hello"))); len(c) != 1 {
+	if _, _, c, _ := hashReader(bytes.NewReader([]byte("hello")), true); len(c) != 1 {
 		t.Fatalf("small file chunks %v", c)
 	}
-	if _, h, c, _ := hashReader(bytes.NewReader(nil)); len(c) != 0 || h == "" {
+	if _, h, c, _ := hashReader(bytes.NewReader(nil), true); len(c) != 0 || h == "" {
 		t.Fatalf("empty file chunks %v %q", c, h)
 	}
 }

@@ -367,6 +367,9 @@ func (x *executor) uploadBatch(ctx context.Context, acts []action) {
 }
 
 func (x *executor) transfer(ctx context.Context, a action) error {
+	if same, err := x.sameAsRemote(a); err != nil || same {
+		return err
+	}
 	switch a.Kind {
 	case actUpload:
 		return x.upload(ctx, a, a.Remote)
@@ -392,6 +395,44 @@ func (x *executor) transfer(ctx context.Context, a action) error {
 		return x.download(ctx, a.Path, a.Remote, nil)
 	}
 	return nil
+}
+
+// sameAsRemote settles a big local file the scan did not hash whole
+// (lateHashMin) that meets a drive file of its size with no base to say
+// they agree (a folder paired with a drive folder that already holds the
+// same files; both changed to the same content): the plan could not
+// compare them, so the file is hashed now and, when its content is the
+// drive's, recorded instead of uploaded or kept as a conflict.
+func (x *executor) sameAsRemote(a action) (bool, error) {
+	l, r := a.Local, a.Remote
+	if l == nil || r == nil || l.Dir || r.Dir || l.Hash != "" || l.Size != r.Size || r.Hash == "" {
+		return false, nil
+	}
+	switch a.Kind {
+	case actUpload, actConflict, actKeepLocal:
+	default:
+		return false, nil
+	}
+	rel := x.osRel(a)
+	f, err := x.root.Open(rel)
+	if err != nil {
+		return false, err
+	}
+	size, hash, err := wholeHash(f)
+	f.Close()
+	if err != nil {
+		return false, err
+	}
+	if err := x.checkLocal(rel, l); err != nil || size != l.Size {
+		return false, errLocalChanged
+	}
+	if hash != r.Hash {
+		return false, nil
+	}
+	rec := recordOf(a.Path, l, r)
+	rec.Hash = r.Hash
+	x.put(rec)
+	return true, nil
 }
 
 // checkLocal verifies the file at rel still looks like what the plan saw
@@ -599,7 +640,13 @@ func (x *executor) upload(ctx context.Context, a action, remote *RemoteFile) err
 		e.Hash = l.Hash // the tree and the base share one copy of the hash
 	}
 	x.r.tree.Put(e)
-	x.put(recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version}))
+	rec := recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version})
+	if l.Hash == "" {
+		// A big file sent without its hash (lateHashMin): the server
+		// computed it from the chunks it checked, which are this content's.
+		rec.Hash = e.Hash
+	}
+	x.put(rec)
 	return nil
 }
 
@@ -704,8 +751,14 @@ func isUnknownRoute(err error) bool {
 func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFile, remote *RemoteFile, base Chunks) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
+	// The saved session is found by the content it sends: its hash, or
+	// for a file the scan did not hash whole, its chunk list's.
+	key := l.Hash
+	if key == "" {
+		key = contentKey(l.Size, "", chunks)
+	}
 	var state UploadState
-	if id, _ := ix.Upload(ctx, pairID, p, l.Hash); id != "" {
+	if id, _ := ix.Upload(ctx, pairID, p, key); id != "" {
 		st, err := c.UploadStatus(ctx, id)
 		if err == nil {
 			state = st
@@ -742,12 +795,26 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 		if len(base) == 0 || isInvalidUpload(err) {
 			st, err = c.StartUpload(ctx, req)
 		}
+		if req.Hash == "" && isInvalidUpload(err) {
+			// A server older than hashless uploads: hash the file here.
+			slog.Debug("sync: the server wants the whole hash; reading the file for it", "path", p, "err", err)
+			if req.Hash, err = x.localHash(rel, l); err != nil {
+				return Entry{}, err
+			}
+			if req.Diff != nil {
+				req.Chunks, req.Diff = nil, nil
+				for _, ch := range chunks {
+					req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
+				}
+			}
+			st, err = c.StartUpload(ctx, req)
+		}
 		if err != nil {
 			return Entry{}, err
 		}
 		state = st
 		// Remember the session before sending anything: a restart resumes it.
-		if err := ix.SaveUpload(ctx, uploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
+		if err := ix.SaveUpload(ctx, uploadRecord{PairID: pairID, Path: p, Hash: key, UploadID: st.ID}); err != nil {
 			return Entry{}, err
 		}
 	}
@@ -845,6 +912,24 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 	}
 	_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
 	return e, nil
+}
+
+// localHash reads the file at rel for its whole SHA-256; a file no longer
+// as the scan saw it is errLocalChanged.
+func (x *executor) localHash(rel string, l *localFile) (string, error) {
+	f, err := x.root.Open(rel)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	size, hash, err := wholeHash(f)
+	if err != nil {
+		return "", err
+	}
+	if size != l.Size || x.checkLocal(rel, l) != nil {
+		return "", errLocalChanged
+	}
+	return hash, nil
 }
 
 // download writes a drive file to p through a temp file in the same
