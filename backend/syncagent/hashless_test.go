@@ -175,3 +175,49 @@ func TestBigFileToAnOlderServerSendsTheHash(t *testing.T) {
 		t.Fatalf("drive entry %+v: want hash %s", r, want)
 	}
 }
+
+// TestDownloadedBigFileTouchedThenChangedOnTheDrive: a big file that came
+// down from the drive has no chunk list in its base, so after a touch the
+// scan cannot tell its content from its chunks. A touch alone sends
+// nothing; a touch while the drive's copy changed brings the drive's
+// content down, with no conflict copy (the local content is the base's).
+func TestDownloadedBigFileTouchedThenChangedOnTheDrive(t *testing.T) {
+	eachDrive(t, func(t *testing.T, s *syncEnv) {
+		first := seededBytes(10, 5<<20)
+		s.remoteWrite("down.bin", string(first))
+		rec := &startRecorder{}
+		e, _ := s.engine(ModeTwoWay, recordStarts(rec))
+		s.once(e)
+		s.wantLocal("down.bin", string(first))
+		r := s.remote()["down.bin"]
+		touch := func(d time.Duration) {
+			at := time.Now().Add(d)
+			if err := os.Chtimes(filepath.Join(s.dir, "down.bin"), at, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		touch(time.Hour)
+		s.once(e)
+		if n := len(rec.starts()); n != 0 {
+			t.Fatalf("a touch announced %d uploads", n)
+		}
+		if r2 := s.remote()["down.bin"]; r2 == nil || r2.Version != r.Version {
+			t.Fatalf("a touch made a new version: %+v (was %d)", r2, r.Version)
+		}
+		second := seededBytes(11, 5<<20)
+		s.remoteWrite("down.bin", string(second))
+		touch(2 * time.Hour)
+		s.once(e)
+		s.wantLocal("down.bin", string(second))
+		s.wantRemote("down.bin", string(second))
+		ents, _ := os.ReadDir(s.dir)
+		for _, d := range ents {
+			if d.Name() != "down.bin" && !strings.HasPrefix(d.Name(), ".") {
+				t.Fatalf("a local file %s appeared (a conflict copy?)", d.Name())
+			}
+		}
+		if n := len(rec.starts()); n != 0 {
+			t.Fatalf("%d uploads announced", n)
+		}
+	})
+}

@@ -367,7 +367,7 @@ func (x *executor) uploadBatch(ctx context.Context, acts []action) {
 }
 
 func (x *executor) transfer(ctx context.Context, a action) error {
-	if same, err := x.sameAsRemote(a); err != nil || same {
+	if same, err := x.sameAsRemote(ctx, a); err != nil || same {
 		return err
 	}
 	switch a.Kind {
@@ -398,14 +398,29 @@ func (x *executor) transfer(ctx context.Context, a action) error {
 }
 
 // sameAsRemote settles a big local file the scan did not hash whole
-// (lateHashMin) that meets a drive file of its size with no base to say
-// they agree (a folder paired with a drive folder that already holds the
-// same files; both changed to the same content): the plan could not
-// compare them, so the file is hashed now and, when its content is the
-// drive's, recorded instead of uploaded or kept as a conflict.
-func (x *executor) sameAsRemote(a action) (bool, error) {
-	l, r := a.Local, a.Remote
-	if l == nil || r == nil || l.Dir || r.Dir || l.Hash != "" || l.Size != r.Size || r.Hash == "" {
+// (lateHashMin) whose content the plan could not compare: with a drive
+// file of its size and no base to say they agree (a folder paired with a
+// drive folder that already holds the same files; both changed to the
+// same content), or with a base whose chunk list was cut another way (a
+// file recorded before chunking scheme 2, then touched). The file is
+// hashed now; the same content as the drive's is recorded, the same as
+// the base's is not a local change (the drive's edit, if any, comes down
+// as it would have), anything else goes on as planned.
+func (x *executor) sameAsRemote(ctx context.Context, a action) (bool, error) {
+	l, r, b := a.Local, a.Remote, a.Base
+	if l == nil || r == nil || l.Dir || r.Dir || l.Hash != "" || r.Hash == "" {
+		return false, nil
+	}
+	if b != nil && (b.Dir || b.Hash == "") {
+		b = nil
+	}
+	if l.Size != r.Size && (b == nil || l.Size != b.Size) {
+		return false, nil
+	}
+	if b != nil && len(b.Chunks) > 0 && b.EntryID == r.EntryID && b.Version == r.Version {
+		// The drive is at the base, whose chunk list (cut the way the scan
+		// cuts) differs from the file's: an edit, as most are (an edit in
+		// place keeps the size); reading the file again would only say so.
 		return false, nil
 	}
 	switch a.Kind {
@@ -413,26 +428,28 @@ func (x *executor) sameAsRemote(a action) (bool, error) {
 	default:
 		return false, nil
 	}
-	rel := x.osRel(a)
-	f, err := x.root.Open(rel)
+	hash, err := x.localHash(x.osRel(a), l)
 	if err != nil {
 		return false, err
 	}
-	size, hash, err := wholeHash(f)
-	f.Close()
-	if err != nil {
-		return false, err
-	}
-	if err := x.checkLocal(rel, l); err != nil || size != l.Size {
-		return false, errLocalChanged
-	}
-	if hash != r.Hash {
+	switch {
+	case hash == r.Hash:
+		rec := recordOf(a.Path, l, r)
+		rec.Hash = hash
+		x.put(rec)
+		return true, nil
+	case b == nil || hash != b.Hash:
 		return false, nil
+	case r.EntryID == b.EntryID && r.Version == b.Version: // nothing changed
+		rec := recordOf(a.Path, l, r)
+		rec.Hash = hash
+		x.put(rec)
+		return true, nil
+	case a.Kind == actConflict || a.Kind == actKeepLocal: // only the drive changed
+		return true, x.download(ctx, a.Path, r, l)
+	default: // backup: the drive's edit stays there, the local file is as it was
+		return true, nil
 	}
-	rec := recordOf(a.Path, l, r)
-	rec.Hash = r.Hash
-	x.put(rec)
-	return true, nil
 }
 
 // checkLocal verifies the file at rel still looks like what the plan saw
