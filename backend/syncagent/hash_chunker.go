@@ -46,11 +46,7 @@ func hashFile(path string, whole bool) (size int64, hash string, chunks Chunks, 
 // only the chunker runs.
 func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks, err error) {
 	if !whole {
-		err = chunker.Split(r, func(c chunker.Chunk) error {
-			chunks = append(chunks, ChunkRef{Offset: c.Offset, Size: c.Size, Hash: c.Hash})
-			size = c.Offset + int64(c.Size)
-			return nil
-		})
+		size, chunks, err = splitHashed(r)
 		if err != nil {
 			return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
 		}
@@ -87,6 +83,54 @@ func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks
 		return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
 	}
 	return size, hex.EncodeToString(h.Sum(nil)), chunks, nil
+}
+
+// splitHashed chunks r and hashes the chunks on a second goroutine while
+// the cuts of the next ones are found (the gear hash and the chunks'
+// SHA-256 each take about half of the work), so a big file's scan keeps
+// two cores busy without a whole-content hash. At most hashAhead chunks
+// wait, in buffers that go round.
+func splitHashed(r io.Reader) (size int64, chunks Chunks, err error) {
+	const hashAhead = 8
+	type piece struct {
+		i    int
+		data []byte
+	}
+	work := make(chan piece, hashAhead)
+	free := make(chan []byte, hashAhead+1)
+	done := make(chan struct{})
+	sums := make([]string, 0, 64) // the worker's alone until done
+	go func() {
+		defer close(done)
+		for p := range work {
+			sum := sha256.Sum256(p.data)
+			h := hex.EncodeToString(sum[:])
+			for len(sums) <= p.i {
+				sums = append(sums, "")
+			}
+			sums[p.i] = h
+			free <- p.data
+		}
+	}()
+	for range hashAhead + 1 {
+		free <- nil
+	}
+	err = chunker.SplitCuts(r, func(c chunker.Chunk, data []byte) error {
+		b := <-free
+		work <- piece{len(chunks), append(b[:0], data...)} // data is the chunker's buffer, reused
+		chunks = append(chunks, ChunkRef{Offset: c.Offset, Size: c.Size})
+		size = c.Offset + int64(c.Size)
+		return nil
+	})
+	close(work)
+	<-done
+	if err != nil {
+		return 0, nil, err
+	}
+	for i := range chunks {
+		chunks[i].Hash = sums[i]
+	}
+	return size, chunks, nil
 }
 
 // wholeHash reads f for its SHA-256 (a big file whose scan left it out,

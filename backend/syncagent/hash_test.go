@@ -67,3 +67,31 @@ func TestChunkingIsContentDefined(t *testing.T) {
 		t.Fatalf("empty file chunks %v %q", c, h)
 	}
 }
+
+// TestChunksOnlyScanMatchesChunker: the scan of a big file (chunk hashes
+// computed on another goroutine, no whole hash) gives exactly the chunks
+// the chunker gives, in order, for inputs of many chunks, one and none.
+func TestChunksOnlyScanMatchesChunker(t *testing.T) {
+	for _, n := range []int{0, 5, 100 << 10, 9<<20 + 3} {
+		data := seededBytes(uint64(n)+1, n)
+		var want Chunks
+		if err := chunker.Split(bytes.NewReader(data), func(c chunker.Chunk) error {
+			want = append(want, ChunkRef{Offset: c.Offset, Size: c.Size, Hash: c.Hash})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		size, hash, got, err := hashReader(bytes.NewReader(data), false)
+		if err != nil || size != int64(n) || hash != "" {
+			t.Fatalf("%d bytes: size %d hash %q err %v", n, size, hash, err)
+		}
+		if len(got) != len(want) || (len(want) > 0 && !sameChunks(got, want)) {
+			t.Fatalf("%d bytes: %d chunks, want %d (or different hashes)", n, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Offset != want[i].Offset {
+				t.Fatalf("%d bytes: chunk %d at %d, want %d", n, i, got[i].Offset, want[i].Offset)
+			}
+		}
+	}
+}
