@@ -136,7 +136,10 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 		}
 	}
 	var v apperr.Validator
-	v.Check(blobstore.ValidHash(req.Hash), "hash", "invalid")
+	// No hash: the server computes the whole content's SHA-256 itself from
+	// the chunks it checked (the sync agent leaves it out for big files, so
+	// it hashes each byte once instead of twice).
+	v.Check(req.Hash == "" || blobstore.ValidHash(req.Hash), "hash", "invalid")
 	v.Check(req.Size >= 0, "size", "invalid")
 	v.Check(len(req.Chunks) <= maxChunks, "chunks", "too_many")
 	var sum int64
@@ -345,11 +348,17 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 		off += int64(r.Size)
 	}
 	// The running hash when it has one (uploads_runhash.go); a mismatch
-	// there is checked again by the full re-read before it refuses.
-	if match, ok := s.runs.finish(u.ID, u.Size, u.Hash); !match || !ok {
-		if err := s.verifyContent(chunks, u.Size, u.Hash); err != nil {
+	// there is checked again by the full re-read before it refuses. An
+	// upload announced without a hash gets the one computed here: every
+	// byte it covers was checked against its chunk's address.
+	sum, ok := s.runs.finish(u.ID, u.Size)
+	if !ok || sum == "" || (u.Hash != "" && sum != u.Hash) {
+		if sum, err = s.contentHash(chunks, u.Size); err != nil {
 			return Entry{}, err
 		}
+	}
+	if u.Hash != "" && sum != u.Hash {
+		return Entry{}, ErrHashMismatch
 	}
 	t, err := s.resolveTarget(ctx, s.read(ctx), w, u.EntryID, u.BaseVersion, u.ParentID, u.Name)
 	if err != nil {
@@ -361,7 +370,7 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 		if err != nil {
 			return err
 		}
-		if out, err = s.writeContent(st, a, t, chunks, u.Size, u.Hash); err != nil {
+		if out, err = s.writeContent(st, a, t, chunks, u.Size, sum); err != nil {
 			return err
 		}
 		return st.deleteUploads([]string{u.ID})
@@ -375,30 +384,31 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 	return *out, nil
 }
 
-// verifyContent re-reads the chunks in order and checks size and hash.
-func (s *Service) verifyContent(chunks []VersionChunk, size int64, hash string) error {
+// contentHash re-reads the chunks in order and answers the content's
+// SHA-256 (hex); content of another size than size is drive.hash_mismatch.
+func (s *Service) contentHash(chunks []VersionChunk, size int64) (string, error) {
 	h := sha256.New()
 	var n int64
 	for _, c := range chunks {
 		f, err := s.blobs.Open(c.Hash)
 		if errors.Is(err, blobstore.ErrNotFound) {
-			return ErrChunksMissing
+			return "", ErrChunksMissing
 		}
 		if err != nil {
-			return wrap("open chunk", err)
+			return "", wrap("open chunk", err)
 		}
 		m, err := io.Copy(h, f)
 		f.Close()
 		if err != nil {
-			return wrap("read chunk", err)
+			return "", wrap("read chunk", err)
 		}
 		n += m
 	}
 	s.runs.reread.Add(n)
-	if n != size || hex.EncodeToString(h.Sum(nil)) != hash {
-		return ErrHashMismatch
+	if n != size {
+		return "", ErrHashMismatch
 	}
-	return nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // writeContent stores chunks as the new content of t, inside the caller's

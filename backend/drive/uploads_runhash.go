@@ -216,13 +216,14 @@ func (r *runHash) advance(all bool) {
 	r.mu.Unlock()
 }
 
-// finish completes upload id's running hash from the store and reports
-// whether size and sum match. ok false: no usable running hash (not
-// tracked, or a chunk could not be read): verify by a full re-read.
-func (rs *runHashes) finish(id string, size int64, sum string) (match, ok bool) {
+// finish completes upload id's running hash from the store and answers
+// the whole content's SHA-256 (hex) when size matches the bytes hashed
+// ("" otherwise). ok false: no usable running hash (not tracked, or a
+// chunk could not be read): verify by a full re-read.
+func (rs *runHashes) finish(id string, size int64) (sum string, ok bool) {
 	r := rs.get(id, time.Time{})
 	if r == nil {
-		return false, false
+		return "", false
 	}
 	r.mu.Lock()
 	for r.busy {
@@ -230,7 +231,7 @@ func (rs *runHashes) finish(id string, size int64, sum string) (match, ok bool) 
 	}
 	if r.broken {
 		r.mu.Unlock()
-		return false, false
+		return "", false
 	}
 	r.busy = true
 	r.mu.Unlock()
@@ -238,7 +239,10 @@ func (rs *runHashes) finish(id string, size int64, sum string) (match, ok bool) 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.broken || r.next != len(r.order) {
-		return false, false
+		return "", false
 	}
-	return r.n == size && hex.EncodeToString(r.h.Sum(nil)) == sum, true
+	if r.n != size {
+		return "", true
+	}
+	return hex.EncodeToString(r.h.Sum(nil)), true
 }

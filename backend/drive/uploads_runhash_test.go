@@ -2,6 +2,7 @@ package drive_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -153,6 +154,59 @@ func TestRunningHashAcrossRestart(t *testing.T) {
 		st = e.start(e.admin, p3)
 		e.mustPutChunks(e.admin, st.ID, p3, inOrder(p3, st.Missing))
 		wantKey(t, eb.commit(e.admin, st.ID), 400, "drive.hash_mismatch")
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, server.Config{DataDir: t.TempDir()}) })
+	t.Run("postgres", func(t *testing.T) {
+		run(t, server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresDSN(t)})
+	})
+}
+
+// TestUploadWithoutHashGetsTheServersHash: a chunked upload announced
+// without the whole content's hash (the sync agent's, for big files) is
+// committed with the SHA-256 the server computed from the chunks it
+// checked: from its running hash when it has one, by reading the content
+// back when it has none (another process got the chunks). A chunk whose
+// bytes do not match its address is still refused, so the stored hash is
+// always the hash of the stored bytes.
+func TestUploadWithoutHashGetsTheServersHash(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, cfg server.Config) {
+		seA := servertest.Start(t, cfg)
+		e := newEnv(t, seA)
+		seB := servertest.Start(t, cfg)
+		eb := &env{Env: seB, t: t, admin: e.admin}
+		root := e.spaces(e.admin)["company"].RootID
+		for i, committer := range []*env{e, eb} {
+			data := randomData(uint64(51+i), 5<<20)
+			p := withParent(planOf(t, data), root, fmt.Sprintf("nohash-%d.bin", i))
+			want := p.req.Hash
+			p.req.Hash = ""
+			st := e.start(e.admin, p)
+			hs := inOrder(p, st.Missing)
+			// A wrong byte in one chunk: refused, nothing stored of it.
+			bad := slices.Clone(p.bytesOf(hs[0]))
+			bad[0] ^= 1
+			resp := e.raw("PUT", "/api/v1/drive/uploads/"+st.ID+"/chunks/"+hs[0], e.admin, bad, map[string]string{"Content-Type": "application/octet-stream"})
+			wantKey(t, resp, 400, "drive.bad_chunk")
+			a, b, c := thirds(hs)
+			for _, part := range [][]string{c, a, b} {
+				e.mustPutChunks(e.admin, st.ID, p, part)
+			}
+			var f drive.Entry
+			committer.Must(http.StatusOK, "POST", "/api/v1/drive/uploads/"+st.ID+"/commit", e.admin, nil).JSON(t, &f)
+			if f.Hash != want {
+				t.Fatalf("commit on process %d: hash %q, want the content's %q", i, f.Hash, want)
+			}
+			if got := e.get(e.admin, f.ID, 0); !bytes.Equal(got.Body, data) {
+				t.Fatal("the file's content differs from what was sent")
+			}
+		}
+		if got := seA.Server.Drive.RereadBytes(); got != 0 {
+			t.Fatalf("the process that saw every chunk re-read %d bytes, want 0 (the running hash)", got)
+		}
+		if got := seB.Server.Drive.RereadBytes(); got != 5<<20 {
+			t.Fatalf("the other process re-read %d bytes, want the whole content", got)
+		}
 	}
 	t.Run("sqlite", func(t *testing.T) { run(t, server.Config{DataDir: t.TempDir()}) })
 	t.Run("postgres", func(t *testing.T) {

@@ -104,11 +104,11 @@ func TestBigFileEditSendsLittle(t *testing.T) {
 	e, _ := s.engine(ModeBackup, countingClient(&sent))
 	first := s.syncTimed(e)
 	firstSent := sent.Load()
-	_, _, before, _ := hashFile(filepath.Join(s.dir, "big.bin"))
+	_, _, before, _ := hashFile(filepath.Join(s.dir, "big.bin"), true)
 	edited := s.editMiddle("big.bin", data, 2)
 	sent.Store(0)
 	second := s.syncTimed(e)
-	_, _, chunks, _ := hashFile(filepath.Join(s.dir, "big.bin"))
+	_, _, chunks, _ := hashFile(filepath.Join(s.dir, "big.bin"), true)
 	// The chunks the edit made new: what must be sent, besides requests.
 	old := map[string]bool{}
 	for _, c := range before {

@@ -144,7 +144,7 @@ func (s *syncEnv) remoteWrite(rel, content string) {
 			parent = e.ID
 		}
 	}
-	_, hash, chunks, err := hashReader(strings.NewReader(content))
+	_, hash, chunks, err := hashReader(strings.NewReader(content), true)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -462,7 +462,7 @@ func (s *syncEnv) bigUpload() ([]byte, Chunks) {
 		s.t.Fatal(err)
 	}
 	s.write("small.txt", "small")
-	_, _, chunks, err := hashFile(filepath.Join(s.dir, "big.bin"))
+	_, _, chunks, err := hashFile(filepath.Join(s.dir, "big.bin"), true)
 	if err != nil || len(chunks) < 3 {
 		s.t.Fatalf("chunks %d, %v", len(chunks), err)
 	}

@@ -46,6 +46,8 @@ type fakeDrive struct {
 	blockChunks chan struct{}
 	// noBatch plays a server from before batch uploads (no such route).
 	noBatch bool
+	// wantHash plays a server from before hashless chunked uploads.
+	wantHash bool
 }
 
 type fakeUpload struct {
@@ -210,6 +212,10 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, 400, "drive.invalid_upload")
 			return
 		}
+		if req.Hash == "" && d.wantHash {
+			fail(w, 400, "drive.invalid_upload")
+			return
+		}
 		d.nextID++
 		id := "u" + strconv.Itoa(d.nextID)
 		d.uploads[id] = &fakeUpload{req: req, user: user}
@@ -273,8 +279,16 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		for _, c := range u.req.Chunks {
 			hashes = append(hashes, c.Hash)
 		}
+		sum := u.req.Hash
+		if sum == "" { // announced without it: the drive hashes the content
+			h := sha256.New()
+			for _, c := range hashes {
+				h.Write(d.chunks[c])
+			}
+			sum = hex.EncodeToString(h.Sum(nil))
+		}
 		delete(d.uploads, parts[1])
-		reply(w, 200, d.store(u.req.EntryID, u.req.ParentID, u.req.Name, hashes, u.req.Size, u.req.Hash, u.user))
+		reply(w, 200, d.store(u.req.EntryID, u.req.ParentID, u.req.Name, hashes, u.req.Size, sum, u.user))
 	case r.Method == "POST" && p == "files/batch" && !d.noBatch:
 		d.batch(w, r, body, user)
 	case r.Method == "POST" && p == "files" && q.Get("entry_id") != "":

@@ -17,21 +17,41 @@ import (
 // any chunking), and the first edit of such a file is sent whole once,
 // since its old content is gone from the disk by the time the edit is seen.
 
+// lateHashMin: a file this big or bigger is read for its chunks only. Its
+// whole-content SHA-256 (the drive's hash of a file) is not computed by the
+// scan: the server computes it from the chunks it checks when the upload
+// leaves it out (drive.StartUpload), and the agent records the server's.
+// That is one SHA-256 pass over the file less on the agent (the chunks'
+// hashes are still computed, and checked by the server). Below the bound
+// files go up whole or in batches, which need the hash from the agent.
+// The bound is above every single-request upload (SmallFile, batchMaxFile)
+// and a chunk's maximum, so such a file always has several chunks.
+const lateHashMin = 4 << 20
+
 // hashFile chunks and hashes a file in one read pass: the content-defined
-// chunks (the server's dedup unit) and the SHA-256 of the whole content.
-func hashFile(path string) (size int64, hash string, chunks Chunks, err error) {
+// chunks (the server's dedup unit) and, if whole, the SHA-256 of the whole
+// content ("" otherwise).
+func hashFile(path string, whole bool) (size int64, hash string, chunks Chunks, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", nil, err
 	}
 	defer f.Close()
-	return hashReader(f)
+	return hashReader(f, whole)
 }
 
 // hashReader runs the whole content's SHA-256 on a goroutine of its own,
 // beside the chunker (which hashes each chunk): the two SHA-256 passes of a
-// big file run on two cores instead of one after the other.
-func hashReader(r io.Reader) (size int64, hash string, chunks Chunks, err error) {
+// big file run on two cores instead of one after the other. Without whole
+// only the chunker runs.
+func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks, err error) {
+	if !whole {
+		size, chunks, err = splitHashed(r)
+		if err != nil {
+			return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
+		}
+		return size, "", chunks, nil
+	}
 	h := sha256.New()
 	work := make(chan []byte, 4)
 	free := make(chan []byte, 4)
@@ -63,4 +83,90 @@ func hashReader(r io.Reader) (size int64, hash string, chunks Chunks, err error)
 		return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
 	}
 	return size, hex.EncodeToString(h.Sum(nil)), chunks, nil
+}
+
+// splitHashed chunks r and hashes the chunks on a second goroutine while
+// the cuts of the next ones are found (the gear hash and the chunks'
+// SHA-256 each take about half of the work), so a big file's scan keeps
+// two cores busy without a whole-content hash. At most hashAhead chunks
+// wait, in buffers that go round.
+func splitHashed(r io.Reader) (size int64, chunks Chunks, err error) {
+	const hashAhead = 8
+	type piece struct {
+		i    int
+		data []byte
+	}
+	work := make(chan piece, hashAhead)
+	free := make(chan []byte, hashAhead+1)
+	done := make(chan struct{})
+	sums := make([]string, 0, 64) // the worker's alone until done
+	go func() {
+		defer close(done)
+		for p := range work {
+			sum := sha256.Sum256(p.data)
+			h := hex.EncodeToString(sum[:])
+			for len(sums) <= p.i {
+				sums = append(sums, "")
+			}
+			sums[p.i] = h
+			free <- p.data
+		}
+	}()
+	for range hashAhead + 1 {
+		free <- nil
+	}
+	err = chunker.SplitCuts(r, func(c chunker.Chunk, data []byte) error {
+		b := <-free
+		work <- piece{len(chunks), append(b[:0], data...)} // data is the chunker's buffer, reused
+		chunks = append(chunks, ChunkRef{Offset: c.Offset, Size: c.Size})
+		size = c.Offset + int64(c.Size)
+		return nil
+	})
+	close(work)
+	<-done
+	if err != nil {
+		return 0, nil, err
+	}
+	for i := range chunks {
+		chunks[i].Hash = sums[i]
+	}
+	return size, chunks, nil
+}
+
+// wholeHash reads f for its SHA-256 (a big file whose scan left it out,
+// where the hash is needed after all: an older server, or a comparison with
+// the drive's copy).
+func wholeHash(f io.Reader) (size int64, hash string, err error) {
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return size, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// sameChunks reports whether two chunk lists are the same content (the
+// chunks' SHA-256 and sizes, in order).
+func sameChunks(a, b Chunks) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Hash != b[i].Hash || a[i].Size != b[i].Size {
+			return false
+		}
+	}
+	return true
+}
+
+// contentKey names a file's content for matching moved files: the whole
+// hash, or for a file of lateHashMin or more (whose new copy the scan did
+// not hash whole) its chunk list's hash. Both sides of a match have the
+// same size, so they are keyed the same way; a base chunked with another
+// scheme does not match (it is uploaded again, as before the hash moved).
+func contentKey(size int64, hash string, chunks Chunks) string {
+	if size >= lateHashMin && len(chunks) > 1 {
+		return "chunks:" + chunkListHash(chunks)
+	}
+	return hash
 }

@@ -154,7 +154,7 @@ func TestKillAgentDuringBigBackup(t *testing.T) {
 			t.Errorf("unexpected file on the drive: %s", rel)
 			continue
 		}
-		_, hash, _, err := hashReader(strings.NewReader(content))
+		_, hash, _, err := hashReader(strings.NewReader(content), true)
 		if err != nil {
 			t.Fatal(err)
 		}

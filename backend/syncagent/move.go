@@ -27,8 +27,8 @@ func (r *pairRunner) moveSources(res *scanResult, base map[string]*FileRecord, r
 		if l.Inode != 0 {
 			ids[l.Inode] = true
 		}
-		if !l.Dir && l.Size > 0 && l.Hash != "" { // empty files say nothing
-			hashes[l.Hash] = true
+		if k := contentKey(l.Size, l.Hash, l.Chunks); !l.Dir && l.Size > 0 && k != "" { // empty files say nothing
+			hashes[k] = true
 		}
 	}
 	if len(ids) == 0 && len(hashes) == 0 {
@@ -38,7 +38,7 @@ func (r *pairRunner) moveSources(res *scanResult, base map[string]*FileRecord, r
 	var cands []string
 	r.mu.Lock()
 	for p, b := range r.base {
-		if (b.Inode != 0 && ids[b.Inode]) || (!b.Dir && b.Size > 0 && hashes[b.Hash]) {
+		if (b.Inode != 0 && ids[b.Inode]) || (!b.Dir && b.Size > 0 && hashes[contentKey(b.Size, b.Hash, b.Chunks)]) {
 			if !in.covers(p) {
 				cands = append(cands, p)
 			}

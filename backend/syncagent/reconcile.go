@@ -284,6 +284,12 @@ func (st *planState) file(p string, l *localFile, b *FileRecord, r *RemoteFile) 
 		st.markKept(p)
 		return
 	}
+	if l != nil && b != nil && l.Hash == "" && !l.Dir && !b.Dir && b.Hash != "" && l.Size == b.Size && sameChunks(l.Chunks, b.Chunks) {
+		// A big file the scan did not hash whole (lateHashMin) whose chunks
+		// are its base's, e.g. found at a new path by a move: the same
+		// content, so the base's hash.
+		l.Hash = b.Hash
+	}
 	lChanged := l != nil && (b == nil || b.Dir || l.Hash != b.Hash)
 	rChanged := r != nil && (b == nil || r.EntryID != b.EntryID || (r.Version != b.Version && r.Hash != b.Hash))
 	pl := st.plan
@@ -473,8 +479,8 @@ func (st *planState) localMoves(missing []string) {
 		if l.Inode != 0 {
 			byInode[l.Inode] = append(byInode[l.Inode], p)
 		}
-		if !l.Dir && l.Hash != "" {
-			byHash[l.Hash] = append(byHash[l.Hash], p)
+		if k := contentKey(l.Size, l.Hash, l.Chunks); !l.Dir && k != "" {
+			byHash[k] = append(byHash[k], p)
 		}
 	}
 	// Directories first, outermost first: their contents move with them.
@@ -511,7 +517,7 @@ func (st *planState) localMoves(missing []string) {
 			}
 		}
 		if to == "" && !b.Dir {
-			if cs := byHash[b.Hash]; len(cs) == 1 && !used[cs[0]] && st.Base[cs[0]] == nil {
+			if cs := byHash[contentKey(b.Size, b.Hash, b.Chunks)]; len(cs) == 1 && !used[cs[0]] && st.Base[cs[0]] == nil {
 				to = cs[0]
 			}
 		}
@@ -562,7 +568,7 @@ func (st *planState) voteSubtrees(gone []string, byHash map[string][]string) *su
 			continue
 		}
 		ancestors(p, func(d string) { v.files[d]++ })
-		cs := byHash[b.Hash]
+		cs := byHash[contentKey(b.Size, b.Hash, b.Chunks)]
 		if len(cs) > maxCopies {
 			continue
 		}
@@ -622,7 +628,7 @@ func (st *planState) remoteMoves() {
 			continue
 		}
 		l := st.Local[p]
-		if l == nil || l.Dir != b.Dir || (!b.Dir && l.Hash != b.Hash) {
+		if l == nil || l.Dir != b.Dir || (!b.Dir && l.Hash != b.Hash && (l.Hash != "" || contentKey(l.Size, "", l.Chunks) != contentKey(b.Size, "", b.Chunks))) {
 			continue
 		}
 		cands = append(cands, p)

@@ -93,16 +93,16 @@ type scanner struct {
 	open func(name string) (io.ReadCloser, error)
 }
 
-func (s *scanner) hashFile(name string) (size int64, hash string, chunks Chunks, err error) {
+func (s *scanner) hashFile(name string, whole bool) (size int64, hash string, chunks Chunks, err error) {
 	if s.open == nil {
-		return hashFile(name)
+		return hashFile(name, whole)
 	}
 	f, err := s.open(name)
 	if err != nil {
 		return 0, "", nil, err
 	}
 	defer f.Close()
-	return hashReader(f)
+	return hashReader(f, whole)
 }
 
 // Scan walks the given subtrees (nil or "" means the whole folder). base is
@@ -117,7 +117,7 @@ func (s *scanner) Scan(ctx context.Context, base map[string]*FileRecord, subtree
 	if err := w.wait(); err != nil {
 		return nil, err
 	}
-	if err := s.hashAll(ctx, w.toHash, res); err != nil {
+	if err := s.hashAll(ctx, w.toHash, base, res); err != nil {
 		return nil, err
 	}
 	res.Hashed = len(w.toHash)
@@ -145,7 +145,11 @@ func minimalSubtrees(in []string) []string {
 	return out
 }
 
-func (s *scanner) hashAll(ctx context.Context, files []*localFile, res *scanResult) error {
+// hashAll reads files for their chunks and hashes. A big file (lateHashMin)
+// gets no whole-content hash: the same chunk list as its base means the
+// same content (it keeps the base's hash), anything else leaves Hash empty
+// until the upload (the server's) or a comparison with the drive needs it.
+func (s *scanner) hashAll(ctx context.Context, files []*localFile, base map[string]*FileRecord, res *scanResult) error {
 	n := s.Workers
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -160,7 +164,10 @@ func (s *scanner) hashAll(ctx context.Context, files []*localFile, res *scanResu
 		go func() {
 			defer wg.Done()
 			for lf := range next {
-				size, hash, chunks, err := s.hashFile(filepath.Join(s.Root, lf.osRel()))
+				size, hash, chunks, err := s.hashFile(filepath.Join(s.Root, lf.osRel()), lf.Size < lateHashMin)
+				if b := base[lf.Path]; err == nil && hash == "" && b != nil && !b.Dir && b.Hash != "" && b.Size == size && sameChunks(b.Chunks, chunks) {
+					hash = b.Hash
+				}
 				mu.Lock()
 				if err != nil {
 					if errors.Is(err, fs.ErrNotExist) {

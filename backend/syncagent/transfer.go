@@ -370,6 +370,9 @@ func (x *executor) uploadBatch(ctx context.Context, acts []action) {
 }
 
 func (x *executor) transfer(ctx context.Context, a action) error {
+	if same, err := x.sameAsRemote(ctx, a); err != nil || same {
+		return err
+	}
 	switch a.Kind {
 	case actUpload:
 		return x.upload(ctx, a, a.Remote)
@@ -395,6 +398,61 @@ func (x *executor) transfer(ctx context.Context, a action) error {
 		return x.download(ctx, a.Path, a.Remote, nil)
 	}
 	return nil
+}
+
+// sameAsRemote settles a big local file the scan did not hash whole
+// (lateHashMin) whose content the plan could not compare: with a drive
+// file of its size and no base to say they agree (a folder paired with a
+// drive folder that already holds the same files; both changed to the
+// same content), or with a base whose chunk list was cut another way (a
+// file recorded before chunking scheme 2, then touched). The file is
+// hashed now; the same content as the drive's is recorded, the same as
+// the base's is not a local change (the drive's edit, if any, comes down
+// as it would have), anything else goes on as planned.
+func (x *executor) sameAsRemote(ctx context.Context, a action) (bool, error) {
+	l, r, b := a.Local, a.Remote, a.Base
+	if l == nil || r == nil || l.Dir || r.Dir || l.Hash != "" || r.Hash == "" {
+		return false, nil
+	}
+	if b != nil && (b.Dir || b.Hash == "") {
+		b = nil
+	}
+	if l.Size != r.Size && (b == nil || l.Size != b.Size) {
+		return false, nil
+	}
+	if b != nil && len(b.Chunks) > 0 && b.EntryID == r.EntryID && b.Version == r.Version {
+		// The drive is at the base, whose chunk list (cut the way the scan
+		// cuts) differs from the file's: an edit, as most are (an edit in
+		// place keeps the size); reading the file again would only say so.
+		return false, nil
+	}
+	switch a.Kind {
+	case actUpload, actConflict, actKeepLocal:
+	default:
+		return false, nil
+	}
+	hash, err := x.localHash(x.osRel(a), l)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case hash == r.Hash:
+		rec := recordOf(a.Path, l, r)
+		rec.Hash = hash
+		x.put(rec)
+		return true, nil
+	case b == nil || hash != b.Hash:
+		return false, nil
+	case r.EntryID == b.EntryID && r.Version == b.Version: // nothing changed
+		rec := recordOf(a.Path, l, r)
+		rec.Hash = hash
+		x.put(rec)
+		return true, nil
+	case a.Kind == actConflict || a.Kind == actKeepLocal: // only the drive changed
+		return true, x.download(ctx, a.Path, r, l)
+	default: // backup: the drive's edit stays there, the local file is as it was
+		return true, nil
+	}
 }
 
 // checkLocal verifies the file at rel still looks like what the plan saw
@@ -641,7 +699,13 @@ func (x *executor) upload(ctx context.Context, a action, remote *RemoteFile) err
 		e.Hash = l.Hash // the tree and the base share one copy of the hash
 	}
 	x.r.tree.Put(e)
-	x.put(recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version}))
+	rec := recordOf(a.Path, l, &RemoteFile{EntryID: e.ID, Version: e.Version})
+	if l.Hash == "" {
+		// A big file sent without its hash (lateHashMin): the server
+		// computed it from the chunks it checked, which are this content's.
+		rec.Hash = e.Hash
+	}
+	x.put(rec)
 	return nil
 }
 
@@ -746,8 +810,14 @@ func isUnknownRoute(err error) bool {
 func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFile, remote *RemoteFile, base Chunks) (Entry, error) {
 	c, ix, pairID := x.r.e.client, x.r.e.index, x.r.pair.ID
 	chunks := expandChunks(l.Size, l.Hash, l.Chunks)
+	// The saved session is found by the content it sends: its hash, or
+	// for a file the scan did not hash whole, its chunk list's.
+	key := l.Hash
+	if key == "" {
+		key = contentKey(l.Size, "", chunks)
+	}
 	var state UploadState
-	if id, _ := ix.Upload(ctx, pairID, p, l.Hash); id != "" {
+	if id, _ := ix.Upload(ctx, pairID, p, key); id != "" {
 		st, err := c.UploadStatus(ctx, id)
 		if err == nil {
 			state = st
@@ -784,12 +854,26 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 		if len(base) == 0 || isInvalidUpload(err) {
 			st, err = c.StartUpload(ctx, req)
 		}
+		if req.Hash == "" && isInvalidUpload(err) {
+			// A server older than hashless uploads: hash the file here.
+			slog.Debug("sync: the server wants the whole hash; reading the file for it", "path", p, "err", err)
+			if req.Hash, err = x.localHash(rel, l); err != nil {
+				return Entry{}, err
+			}
+			if req.Diff != nil {
+				req.Chunks, req.Diff = nil, nil
+				for _, ch := range chunks {
+					req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
+				}
+			}
+			st, err = c.StartUpload(ctx, req)
+		}
 		if err != nil {
 			return Entry{}, err
 		}
 		state = st
 		// Remember the session before sending anything: a restart resumes it.
-		if err := ix.SaveUpload(ctx, uploadRecord{PairID: pairID, Path: p, Hash: l.Hash, UploadID: st.ID}); err != nil {
+		if err := ix.SaveUpload(ctx, uploadRecord{PairID: pairID, Path: p, Hash: key, UploadID: st.ID}); err != nil {
 			return Entry{}, err
 		}
 	}
@@ -887,6 +971,24 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 	}
 	_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
 	return e, nil
+}
+
+// localHash reads the file at rel for its whole SHA-256; a file no longer
+// as the scan saw it is errLocalChanged.
+func (x *executor) localHash(rel string, l *localFile) (string, error) {
+	f, err := x.root.Open(rel)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	size, hash, err := wholeHash(f)
+	if err != nil {
+		return "", err
+	}
+	if size != l.Size || x.checkLocal(rel, l) != nil {
+		return "", errLocalChanged
+	}
+	return hash, nil
 }
 
 // download writes a drive file to p through a temp file in the same

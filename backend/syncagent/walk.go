@@ -15,7 +15,8 @@ import (
 )
 
 // walker lists the scanned subtrees for scanner.Scan. A rescan of an
-// unchanged folder is one getdents per directory and one lstat per file, so
+// unchanged folder is one getdents per directory and one lstat per file
+// (on Linux relative to the directory: listDir), so
 // directories are listed in parallel (a few at a time) to keep both cores
 // busy with the system calls, and an unchanged file costs no new strings:
 // its path is the base record's.
@@ -78,7 +79,7 @@ func (w *walker) subtree(sub string) {
 		w.mu.Unlock()
 		return
 	}
-	lf := w.entry(sub, "", fi)
+	lf := w.entry(sub, "", statOf(fi))
 	if lf != nil {
 		w.keep(lf)
 	} else {
@@ -93,17 +94,16 @@ func (w *walker) subtree(sub string) {
 // entry makes the localFile of one directory entry (nil for what is not
 // synced: symlinks, devices), reusing the base's hash when size, mtime and
 // inode are unchanged.
-func (w *walker) entry(rel, osPath string, fi fs.FileInfo) *localFile {
-	mode := fi.Mode()
-	if !mode.IsDir() && !mode.IsRegular() {
+func (w *walker) entry(rel, osPath string, st entryStat) *localFile {
+	if !st.mode.IsDir() && !st.mode.IsRegular() {
 		return nil
 	}
-	lf := &localFile{Path: rel, OSPath: osPath, Dir: mode.IsDir(), Inode: inodeOf(fi)}
+	lf := &localFile{Path: rel, OSPath: osPath, Dir: st.mode.IsDir(), Inode: st.inode}
 	b := w.base[rel]
 	if !lf.Dir {
-		lf.Size = fi.Size()
-		lf.MtimeNs = fi.ModTime().UnixNano()
-		lf.CtimeNs = ctimeOf(fi)
+		lf.Size = st.size
+		lf.MtimeNs = st.mtimeNs
+		lf.CtimeNs = st.ctimeNs
 	}
 	if lf.Inode == 0 {
 		lf.Inode = w.fileID(lf, b)
@@ -167,7 +167,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 		w.fail(err)
 		return
 	}
-	ents, err := os.ReadDir(filepath.Join(w.s.Root, osRel))
+	ents, err := listDir(filepath.Join(w.s.Root, osRel))
 	if err != nil {
 		if rel == "" {
 			w.fail(err) // the pair root must be readable
@@ -180,7 +180,7 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 	}
 	type item struct {
 		rel, osPath string
-		ent         fs.DirEntry
+		ent         *dirItem
 	}
 	var (
 		items  = make([]item, 0, len(ents))
@@ -191,10 +191,15 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 	if rel != "" {
 		prefix = append(append(prefix, rel...), '/')
 	}
-	for _, e := range ents {
-		name := norm.NFC.String(e.Name())
-		if strings.HasPrefix(name, tempPrefix) && !e.IsDir() {
-			temps = append(temps, filepath.Join(osRel, e.Name()))
+	for i := range ents {
+		e := &ents[i]
+		if errors.Is(e.err, fs.ErrNotExist) {
+			continue // removed since the listing
+		}
+		name := norm.NFC.String(e.name)
+		isDir := e.err == nil && e.st.mode.IsDir()
+		if strings.HasPrefix(name, tempPrefix) && !isDir {
+			temps = append(temps, filepath.Join(osRel, e.name))
 			continue
 		}
 		key := append(prefix, name...)
@@ -204,12 +209,12 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 		} else {
 			p = string(key)
 		}
-		if w.s.Ignore.MatchSelf(p, e.IsDir()) {
+		if w.s.Ignore.MatchSelf(p, isDir) {
 			continue
 		}
 		osPath := ""
-		if !exact || name != e.Name() || filepath.Separator != '/' {
-			osPath = filepath.Join(osRel, e.Name())
+		if !exact || name != e.name || filepath.Separator != '/' {
+			osPath = filepath.Join(osRel, e.name)
 		}
 		if w.s.CaseInsensitive {
 			if clash == nil {
@@ -235,21 +240,17 @@ func (w *walker) dir(rel, osRel string, exact bool) {
 		if _, bad := clashed[it.rel]; bad {
 			continue
 		}
-		fi, err := it.ent.Info()
-		if errors.Is(err, fs.ErrNotExist) {
+		if it.ent.err != nil {
+			skip[it.rel] = readFailure(it.ent.err)
 			continue
 		}
-		if err != nil {
-			skip[it.rel] = readFailure(err)
-			continue
-		}
-		if lf := w.entry(it.rel, it.osPath, fi); lf != nil {
+		if lf := w.entry(it.rel, it.osPath, it.ent.st); lf != nil {
 			found = append(found, lf)
 		} else {
 			// Symlinks are never followed (their target may be outside
 			// the folder, or a loop); they and special files are listed,
 			// not dropped silently.
-			skip[it.rel] = notSynced(fi.Mode())
+			skip[it.rel] = notSynced(it.ent.st.mode)
 		}
 	}
 	w.mu.Lock()

@@ -198,6 +198,17 @@ func SplitData(r io.Reader, fn func(c Chunk, data []byte) error) error {
 
 // SplitScheme is SplitData with the given scheme.
 func SplitScheme(s Scheme, r io.Reader, fn func(c Chunk, data []byte) error) error {
+	return splitWith(s, r, true, fn)
+}
+
+// SplitCuts is SplitData without the chunks' hashes (Chunk.Hash is empty):
+// for a caller that hashes the chunks on other goroutines while the cuts
+// of the next ones are found.
+func SplitCuts(r io.Reader, fn func(c Chunk, data []byte) error) error {
+	return splitWith(Current, r, false, fn)
+}
+
+func splitWith(s Scheme, r io.Reader, hash bool, fn func(c Chunk, data []byte) error) error {
 	cutPoint, maxSize := cutPoint2, MaxSize
 	if s == Scheme1 {
 		cutPoint, maxSize = cutPoint1, max1
@@ -235,8 +246,12 @@ func SplitScheme(s Scheme, r io.Reader, fn func(c Chunk, data []byte) error) err
 		}
 		cut := cutPoint(buf[start:n])
 		data := buf[start : start+cut]
-		sum := sha256.Sum256(data)
-		if err := fn(Chunk{Offset: off, Size: cut, Hash: hex.EncodeToString(sum[:])}, data); err != nil {
+		c := Chunk{Offset: off, Size: cut}
+		if hash {
+			sum := sha256.Sum256(data)
+			c.Hash = hex.EncodeToString(sum[:])
+		}
+		if err := fn(c, data); err != nil {
 			return err
 		}
 		start += cut
