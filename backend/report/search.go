@@ -106,8 +106,16 @@ func (s *Service) Search(ctx context.Context, actor identity.Actor, f SearchFilt
 	stmt := db.Scopes(q.Scope("reports AS r", "r.id", fulltext.Newest)).Where("r.status = ?", StatusSubmitted)
 	reader := actor.HasRole(RoleReader)
 	if !reader {
-		stmt = stmt.Where("(r.writer_id = ? OR r.id IN (?))", actor.UserID,
-			db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID))
+		sent := db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID)
+		depts, err := s.headedSubtree(ctx, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if len(depts) > 0 { // a head reads their subtree's reports
+			stmt = stmt.Where("(r.writer_id = ? OR r.id IN (?) OR r.department_id IN ?)", actor.UserID, sent, depts)
+		} else {
+			stmt = stmt.Where("(r.writer_id = ? OR r.id IN (?))", actor.UserID, sent)
+		}
 	}
 	if f.WriterID != "" {
 		stmt = stmt.Where("r.writer_id = ?", f.WriterID)
