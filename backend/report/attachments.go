@@ -16,6 +16,8 @@ import (
 // so the drive decides, as for any share, whether the writer may share it.
 type Files interface {
 	ShareAttachment(ctx context.Context, actor identity.Actor, entryID string, userIDs []string) error
+	// AttachmentInfo names a file the actor may read.
+	AttachmentInfo(ctx context.Context, actor identity.Actor, entryID string) (name string, size int64, err error)
 }
 
 // attachmentsOf returns the drive entry IDs of each attachment field of a
@@ -30,7 +32,7 @@ func attachmentsOf(fields []approval.Field, form map[string]any) map[string][]st
 			case approval.FieldAttachment:
 				arr, _ := form[f.Key].([]any)
 				for _, a := range arr {
-					if id, ok := a.(string); ok && id != "" {
+					if id := fileID(a); id != "" {
 						out[prefix+f.Key] = append(out[prefix+f.Key], id)
 					}
 				}
@@ -70,4 +72,57 @@ func (s *Service) shareFiles(ctx context.Context, actor identity.Actor, fields [
 		}
 	}
 	return nil
+}
+
+// fileID reads one attachment value: a drive entry ID as the form sends it,
+// or the {id,name,size} a stored report keeps.
+func fileID(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case map[string]any:
+		id, _ := x["id"].(string)
+		return id
+	}
+	return ""
+}
+
+// nameFiles replaces the attachment IDs of a form with {id,name,size}, so
+// a report shows (and search finds) its files by name; a file the writer
+// cannot read (a draft's) stays a bare ID.
+func (s *Service) nameFiles(ctx context.Context, actor identity.Actor, fields []approval.Field, form map[string]any) {
+	if s.files == nil {
+		return
+	}
+	var walk func(fields []approval.Field, form map[string]any)
+	walk = func(fields []approval.Field, form map[string]any) {
+		for _, f := range fields {
+			switch f.Type {
+			case approval.FieldAttachment:
+				arr, ok := form[f.Key].([]any)
+				if !ok {
+					continue
+				}
+				out := make([]any, 0, len(arr))
+				for _, a := range arr {
+					id := fileID(a)
+					name, size, err := s.files.AttachmentInfo(ctx, actor, id)
+					if id == "" || err != nil {
+						out = append(out, a)
+						continue
+					}
+					out = append(out, map[string]any{"id": id, "name": name, "size": float64(size)})
+				}
+				form[f.Key] = out
+			case approval.FieldTable:
+				rows, _ := form[f.Key].([]any)
+				for _, row := range rows {
+					if rm, ok := row.(map[string]any); ok {
+						walk(f.Columns, rm)
+					}
+				}
+			}
+		}
+	}
+	walk(fields, form)
 }

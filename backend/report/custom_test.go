@@ -31,7 +31,9 @@ func salesDaily(deptID string, recipients ...string) map[string]any {
 func TestCustomTemplates(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
-		var amyDept struct{ DepartmentID string `json:"department_id"` }
+		var amyDept struct {
+			DepartmentID string `json:"department_id"`
+		}
 		e.Must(200, "GET", "/api/v1/users/"+c.amy.ID, c.admin, nil).JSON(t, &amyDept)
 		east := amyDept.DepartmentID
 		var tpl report.Template
@@ -54,7 +56,9 @@ func TestCustomTemplates(t *testing.T) {
 		}
 		// A head makes one for his department; not for another; a member makes none.
 		e.Must(201, "POST", "/api/v1/report/templates", c.leadT, salesDaily(east))
-		var rd struct{ DepartmentID string `json:"department_id"` }
+		var rd struct {
+			DepartmentID string `json:"department_id"`
+		}
 		e.Must(200, "GET", "/api/v1/users/"+c.dan.ID, c.admin, nil).JSON(t, &rd)
 		if r := e.Do("POST", "/api/v1/report/templates", c.leadT, salesDaily(rd.DepartmentID)); r.Status != 400 {
 			t.Fatalf("lead makes R&D's template: %d", r.Status)
@@ -123,7 +127,9 @@ func TestCustomTemplates(t *testing.T) {
 func TestAttachmentsAndMentions(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
-		var amyDept struct{ DepartmentID string `json:"department_id"` }
+		var amyDept struct {
+			DepartmentID string `json:"department_id"`
+		}
 		e.Must(200, "GET", "/api/v1/users/"+c.amy.ID, c.admin, nil).JSON(t, &amyDept)
 		var tpl report.Template
 		e.Must(201, "POST", "/api/v1/report/templates", c.admin, salesDaily(amyDept.DepartmentID)).JSON(t, &tpl)
@@ -156,6 +162,9 @@ func TestAttachmentsAndMentions(t *testing.T) {
 		}
 		e.Must(200, "POST", "/api/v1/reports/"+d.ID+"/submit", c.amyT, map[string]any{
 			"form": map[string]any{"done": "拜访 @" + c.dan.Name, "files": []string{mine.ID}}, "version": d.Version, "mentions": []string{c.dan.ID}}).JSON(t, &d)
+		if files, _ := d.Form["files"].([]any); len(files) != 1 || files[0].(map[string]any)["name"] != "visits.txt" {
+			t.Fatalf("the report does not name its file: %v", d.Form["files"])
+		}
 		for _, tok := range []string{c.leadT, c.danT} {
 			if s := content(mine.ID, tok); s != 200 {
 				t.Fatalf("a recipient cannot read the attachment: %d", s)

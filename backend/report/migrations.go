@@ -111,5 +111,9 @@ INSERT INTO report_template_versions (template_id, version, name_zh, name_en, fi
 	SELECT id, version, name_zh, name_en, fields, updated_at FROM report_templates;
 CREATE INDEX reports_department ON reports (department_id, status, id);
 `},
+		// The inbox's unread part walks this newest first (Received).
+		{ID: "report-0006-unread-index", SQL: `
+CREATE INDEX report_recipients_unread ON report_recipients (user_id, report_id) WHERE read_at IS NULL;
+`},
 	}
 }

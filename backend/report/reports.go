@@ -397,11 +397,12 @@ func mine(tx *gorm.DB, actor identity.Actor, id string, version int) (Report, er
 // required yet), or changes a submitted report within EditWindow (checked
 // in full, the previous text kept as a revision).
 func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in Draft) (Detail, error) {
-	if err := s.shareEdited(ctx, actor, id, in); err != nil {
+	prepared, err := s.prepareSave(ctx, actor, id, in)
+	if err != nil {
 		return Detail{}, err
 	}
 	var r Report
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		if r, err = mine(tx, actor, id, in.Version); err != nil {
 			return err
@@ -417,6 +418,9 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 				return err
 			}
 			r.Form = form
+			if prepared != nil {
+				r.Form = prepared
+			}
 		} else {
 			if r.SubmittedAt == nil || !now.Before(r.SubmittedAt.Add(EditWindow)) {
 				return ErrEditClosed
@@ -429,6 +433,9 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 				return fmt.Errorf("report: revision: %w", err)
 			}
 			r.Form, r.EditedAt = form, &now
+			if prepared != nil {
+				r.Form = prepared
+			}
 		}
 		if err := bump(tx, &r, now); err != nil {
 			return err
@@ -444,28 +451,42 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 	return s.detail(ctx, actor, r)
 }
 
-// shareEdited shares the files of an edit of a submitted report with its
-// recipients, before the edit is written (the drive shares in its own
-// transaction). Drafts share nothing: only a sent report has readers.
-func (s *Service) shareEdited(ctx context.Context, actor identity.Actor, id string, in Draft) error {
+// prepareSave does what a save needs outside its transaction (the drive
+// works in its own): the form with its files named and, for an edit of a
+// submitted report, its files shared with the recipients. nil means the
+// transaction finds the error (not the writer's, stale, invalid) and
+// answers it.
+func (s *Service) prepareSave(ctx context.Context, actor identity.Actor, id string, in Draft) (map[string]any, error) {
 	db := s.db.WithContext(ctx)
 	r, err := mine(db, actor, id, in.Version)
-	if err != nil || r.Status != StatusSubmitted {
-		return nil // the transaction answers the error
+	if err != nil {
+		return nil, nil
 	}
 	tv, err := s.formOf(db, r)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if r.Status == StatusDraft {
+		form, err := draftForm(tv.Fields, in.Form)
+		if err != nil {
+			return nil, nil
+		}
+		s.nameFiles(ctx, actor, tv.Fields, form)
+		return form, nil
 	}
 	form, err := s.checkForm(ctx, tv.Fields, in.Form)
 	if err != nil {
-		return nil
+		return nil, nil
 	}
 	var readers []string
 	if err := db.Model(&Recipient{}).Where("report_id = ?", id).Order("user_id").Pluck("user_id", &readers).Error; err != nil {
-		return fmt.Errorf("report: recipients: %w", err)
+		return nil, fmt.Errorf("report: recipients: %w", err)
 	}
-	return s.shareFiles(ctx, actor, tv.Fields, form, readers)
+	if err := s.shareFiles(ctx, actor, tv.Fields, form, readers); err != nil {
+		return nil, err
+	}
+	s.nameFiles(ctx, actor, tv.Fields, form)
+	return form, nil
 }
 
 // bump writes a changed report, guarded by its version.

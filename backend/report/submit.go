@@ -152,6 +152,7 @@ func (s *Service) Submit(ctx context.Context, actor identity.Actor, id string, i
 	if err := s.shareFiles(ctx, actor, tv.Fields, form, recs.ids); err != nil {
 		return Detail{}, err
 	}
+	s.nameFiles(ctx, actor, tv.Fields, form)
 	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		if r, err = mine(tx, actor, id, in.Version); err != nil {
