@@ -67,6 +67,7 @@ var shellTexts = map[string][2]string{
 	"notice.ding.from":            {"Tack：%s 的 DING", "Tack: DING from %s"},
 	"notice.meeting":              {"Tack：会议即将开始", "Tack: Meeting soon"},
 	"notice.report":               {"Tack：收到新日志", "Tack: New work report"},
+	"notice.report.mentioned":     {"Tack：日志中提到了你", "Tack: You were mentioned in a work report"},
 	"notice.held":                 {"Tack：删除等待你确认", "Tack: deletes wait for your confirmation"},
 	"sync.state.folder_gone":      {"云盘文件夹已删除或移走", "drive folder deleted or moved"},
 	"sync.state.signed_out":       {"需要重新登录", "sign in again"},

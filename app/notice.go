@@ -30,8 +30,11 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 			d.Message = d.Title
 		}
 		return title, dingBody(lang, d), true
-	case event.ReportSubmitted:
+	case event.ReportSubmitted, event.ReportMentioned:
 		p, _ := event.Decode[event.Report](ev.Data)
+		if ev.Type == event.ReportMentioned {
+			return tr(lang, "notice.report.mentioned"), p.Title, true
+		}
 		return tr(lang, "notice.report"), p.Title, true
 	case event.MeetingReminder:
 		m, _ := event.Decode[event.Meeting](ev.Data)

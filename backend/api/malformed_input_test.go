@@ -3,10 +3,12 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"tack/backend/approval"
 	"tack/backend/org"
+	"tack/backend/report"
 	"tack/backend/server/servertest"
 )
 
@@ -82,7 +84,47 @@ func TestMalformedBodiesRefused(t *testing.T) {
 			t.Errorf("name %q", d.Name)
 		}
 		e.Must(http.StatusCreated, "POST", "/api/v1/approvals", admin, leaveWith(`"line one\nline \"two\"\\u0000"`))
+		reportTemplatesRefuseMalformed(t, e, admin)
 	})
+}
+
+// reportTemplatesRefuseMalformed: the work report template designer's
+// routes (create and edit) refuse bodies that are not one JSON value of real
+// text, and a template that does not fit the schema, each with a translated
+// 400; nothing is made or changed.
+func reportTemplatesRefuseMalformed(t *testing.T, e *servertest.Env, admin string) {
+	t.Helper()
+	valid := `{"name_zh":"销售日报","cycle":"daily","due_time":"18:00","version":1,"fields":[{"key":"done","type":"textarea","label_zh":"完成"}]}`
+	var tpl report.Template
+	e.Must(http.StatusCreated, "POST", "/api/v1/report/templates", admin, valid).JSON(t, &tpl)
+	edit := "/api/v1/report/templates/" + tpl.ID
+	cases := []struct{ name, method, path, body, key, field string }{
+		{"NUL in a template name", "POST", "/api/v1/report/templates", strings.Replace(valid, "销售日报", `销售\u0000`, 1), "invalid_text", ""},
+		{"invalid UTF-8 in a label", "PUT", edit, strings.Replace(valid, "完成", "\xff", 1), "invalid_utf8", ""},
+		{"trailing garbage", "PUT", edit, valid + " x", "invalid_json", ""},
+		{"empty body", "POST", "/api/v1/report/templates", ``, "invalid_json", ""},
+		{"fields not a list", "POST", "/api/v1/report/templates", `{"name_zh":"x","fields":"done"}`, "invalid_json", ""},
+		{"a newline in the name", "PUT", edit, strings.Replace(valid, "销售日报", `销售\n日报`, 1), "report.invalid", "name_zh"},
+		{"no fields", "POST", "/api/v1/report/templates", `{"name_zh":"x","cycle":"none","fields":[]}`, "report.invalid", "fields"},
+		{"a due time that is no time", "POST", "/api/v1/report/templates", strings.Replace(valid, "18:00", "6pm", 1), "report.invalid", "due_time"},
+		{"an unknown cycle", "PUT", edit, strings.Replace(valid, `"daily"`, `"hourly"`, 1), "report.invalid", "cycle"},
+		{"an unknown department", "POST", "/api/v1/report/templates", strings.Replace(valid, `"version":1`, `"departments":["nope"]`, 1), "report.invalid", "departments"},
+		{"an unknown recipient", "PUT", edit, strings.Replace(valid, `"version":1`, `"version":1,"recipients":["nope"]`, 1), "report.invalid", "recipients"},
+	}
+	for _, c := range cases {
+		r := e.Do(c.method, c.path, admin, c.body)
+		_, key, fields := r.ErrorCode()
+		if r.Status != http.StatusBadRequest || key != c.key || (c.field != "" && fields[c.field] == "") {
+			t.Errorf("%s: %d %s, want 400 %s %s", c.name, r.Status, r.Body, c.key, c.field)
+		}
+	}
+	var after struct{ Items []report.Template }
+	e.Must(http.StatusOK, "GET", "/api/v1/report/templates/manage", admin, nil).JSON(t, &after)
+	for _, x := range after.Items {
+		if x.BuiltinKey == "" && (x.ID != tpl.ID || x.Version != 1 || x.NameZh != "销售日报") {
+			t.Errorf("a refused body made or changed a template: %+v", x)
+		}
+	}
 }
 
 // TestNamesRefuseControlCharacters: names and titles are shown on one line;

@@ -13,6 +13,11 @@ import (
 func (h *Handler) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/report/templates", h.authed(h.reportTemplates))
 	mux.HandleFunc("GET /api/v1/report/templates/{id}", h.authed(h.reportTemplate))
+	mux.HandleFunc("GET /api/v1/report/templates/manage", h.authed(h.managedReportTemplates))
+	mux.HandleFunc("POST /api/v1/report/templates", h.authed(h.createReportTemplate))
+	mux.HandleFunc("PUT /api/v1/report/templates/{id}", h.authed(h.updateReportTemplate))
+	mux.HandleFunc("DELETE /api/v1/report/templates/{id}", h.authed(h.deactivateReportTemplate))
+	mux.HandleFunc("GET /api/v1/reports/team", h.authed(h.teamReports))
 	mux.HandleFunc("GET /api/v1/report/missing", h.authed(h.reportMissing))
 	mux.HandleFunc("GET /api/v1/report/missing/export", h.authed(h.exportReportMissing))
 	mux.HandleFunc("GET /api/v1/report/stats", h.authed(h.reportStats))
@@ -41,6 +46,41 @@ func (h *Handler) reportTemplates(w http.ResponseWriter, r *http.Request, a iden
 func (h *Handler) reportTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
 	t, err := h.deps.Report.Template(r.Context(), a, r.PathValue("id"))
 	respond(w, r, http.StatusOK, t, err)
+}
+
+func (h *Handler) managedReportTemplates(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	ts, err := h.deps.Report.ManagedTemplates(r.Context(), a)
+	respond(w, r, http.StatusOK, Page[report.Template]{Items: ts}, err)
+}
+
+func (h *Handler) createReportTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in report.TemplateInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, err := h.deps.Report.CreateTemplate(r.Context(), a, in)
+	respond(w, r, http.StatusCreated, t, err)
+}
+
+func (h *Handler) updateReportTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in report.TemplateInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	t, err := h.deps.Report.UpdateTemplate(r.Context(), a, r.PathValue("id"), in)
+	respond(w, r, http.StatusOK, t, err)
+}
+
+func (h *Handler) deactivateReportTemplate(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	err := h.deps.Report.DeactivateTemplate(r.Context(), a, r.PathValue("id"))
+	respond(w, r, http.StatusNoContent, nil, err)
+}
+
+func (h *Handler) teamReports(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	items, next, err := h.deps.Report.Team(r.Context(), a, reportFilter(r))
+	respond(w, r, http.StatusOK, Page[report.Detail]{Items: items, NextCursor: next}, err)
 }
 
 func (h *Handler) reportMissing(w http.ResponseWriter, r *http.Request, a identity.Actor) {

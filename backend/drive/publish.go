@@ -197,3 +197,16 @@ func (s *Service) ShareAttachment(ctx context.Context, actor identity.Actor, ent
 		return nil
 	})
 }
+
+// AttachmentInfo implements report.Files: the name and size of a file the
+// actor may read, which a work report shows beside its link.
+func (s *Service) AttachmentInfo(ctx context.Context, actor identity.Actor, id string) (string, int64, error) {
+	e, err := s.Entry(ctx, actor, id)
+	if err != nil {
+		return "", 0, err
+	}
+	if e.IsDir() {
+		return "", 0, ErrNotFile
+	}
+	return e.Name, e.Size, nil
+}

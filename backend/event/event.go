@@ -60,8 +60,11 @@ const (
 	AttendanceFieldPunch = "attendance.field_punch"
 	// ReportReminder reminds an expected writer before the due time;
 	// ReportMissing is the leader's one summary of who has not written.
-	ReportReminder       = "report.reminder"
-	ReportMissing        = "report.missing"
+	ReportReminder = "report.reminder"
+	ReportMissing  = "report.missing"
+	// ReportMentioned tells the people @-mentioned in a report (who may
+	// then read it).
+	ReportMentioned      = "report.mentioned"
 	AttendanceReminder   = "attendance.reminder"
 	AttendanceSummary    = "attendance.summary"
 	AttendanceMonthReady = "attendance.month_ready"
@@ -97,6 +100,7 @@ var Payloads = map[string]any{
 
 	AttendanceFieldPunch: AttendancePunch{},
 	ReportReminder:       Report{}, ReportMissing: Report{},
+	ReportMentioned:    Report{},
 	AttendanceReminder: AttendanceRemind{}, AttendanceSummary: AttendanceDaySummary{},
 	AttendanceMonthReady: AttendanceMonth{},
 }

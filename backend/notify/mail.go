@@ -58,6 +58,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	event.OrgUserDeactivated:      {"用户已停用：%s", "User deactivated: %s"},
 	event.ReportSubmitted:         {"收到新日志：%s", "New work report: %s"},
 	event.ReportCommented:         {"日志有新评论：%s", "New comment on a work report: %s"},
+	event.ReportMentioned:         {"有日志提到了你：%s", "You were mentioned in a work report: %s"},
 	event.AttendanceFieldPunch:    {"外勤打卡待查看：%s", "Field punch to review: %s"},
 	event.AttendanceReminder:      {"考勤提醒：别忘了打卡（%s）", "Attendance reminder: remember to punch (%s)"},
 	event.AttendanceSummary:       {"%s 的考勤异常", "Attendance exceptions on %s"},

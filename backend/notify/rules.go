@@ -33,6 +33,7 @@ var bodies = map[string]string{
 	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
 	event.ReportSubmitted:         "New work report: %s",
 	event.ReportCommented:         "New comment on a work report: %s",
+	event.ReportMentioned:         "You were mentioned in a work report: %s",
 	event.AttendanceFieldPunch:    "Field punch to review: %s",
 	event.AttendanceReminder:      "Attendance reminder: remember to punch (%s)",
 	event.AttendanceSummary:       "Attendance exceptions on %s",

@@ -25,6 +25,11 @@ type company struct {
 func setup(t *testing.T, e *servertest.Env) company {
 	var c company
 	c.admin, _ = e.Setup()
+	// The first admin heads the root department until someone else does;
+	// here the admin is only an admin (TestHeadsAboveReadSubtree names a
+	// general manager).
+	root := e.RootDepartment(c.admin)
+	e.Must(200, "PATCH", "/api/v1/departments/"+root.ID, c.admin, map[string]any{"head_id": "", "version": root.Version})
 	c.vp, c.vpT = e.NewUser(c.admin, "")
 	sales := e.NewDepartment(c.admin, "Sales", "", &c.vp.ID)
 	c.vp, c.vpT = moveTo(t, e, c, c.vp, sales.ID)
@@ -177,10 +182,10 @@ func TestWriteReadComment(t *testing.T) {
 		if r := e.Do("PUT", "/api/v1/reports/"+d.ID, c.amyT, map[string]any{"form": map[string]any{"done": "x"}, "version": d.Version}); r.Status != http.StatusConflict {
 			t.Fatalf("edit after the window: %d", r.Status)
 		}
-		// Someone else's employee sees nothing of it.
+		// A colleague sees nothing of it.
 		for _, p := range []string{"", "/comments", "/revisions"} {
-			if r := e.Do("GET", "/api/v1/reports/"+d.ID+p, c.vpT, nil); r.Status != http.StatusNotFound {
-				t.Fatalf("vp GET %s: %d", p, r.Status)
+			if r := e.Do("GET", "/api/v1/reports/"+d.ID+p, c.benT, nil); r.Status != http.StatusNotFound {
+				t.Fatalf("ben GET %s: %d", p, r.Status)
 			}
 		}
 		// The manager's weekly view: the leader sees amy's Monday daily.
@@ -189,8 +194,13 @@ func TestWriteReadComment(t *testing.T) {
 		if wk.Week != "2026-W02" || len(wk.Days) != 7 || wk.Days[0] != "2026-01-05" || len(wk.Reports) != 1 || wk.Reports[0].ID != d.ID {
 			t.Fatalf("week %+v", wk)
 		}
-		e.Must(200, "GET", "/api/v1/report/week?user_id="+c.amy.ID+"&date=2026-01-07", c.vpT, nil).JSON(t, &wk)
+		e.Must(200, "GET", "/api/v1/report/week?user_id="+c.amy.ID+"&date=2026-01-07", c.benT, nil).JSON(t, &wk)
 		if len(wk.Reports) != 0 {
+			t.Fatalf("ben's week of amy %+v", wk.Reports)
+		}
+		// The head above the leader reads the week of his subtree.
+		e.Must(200, "GET", "/api/v1/report/week?user_id="+c.amy.ID+"&date=2026-01-07", c.vpT, nil).JSON(t, &wk)
+		if len(wk.Reports) != 1 {
 			t.Fatalf("vp's week of amy %+v", wk.Reports)
 		}
 		// The admin is no reader either, until a role grants it; then each read is audited.

@@ -36,9 +36,15 @@ func (s *Service) EnsureBuiltins(ctx context.Context) error {
 	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		for _, t := range builtinTemplates() {
 			t.ID, t.Active, t.Version, t.CreatedAt, t.UpdatedAt = store.NewID(), true, 1, now, now
-			t.Departments, t.Users, t.Recipients = []string{}, []string{}, []string{}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
-				return fmt.Errorf("report: builtin %s: %w", t.BuiltinKey, err)
+			t.Departments, t.Users, t.Recipients, t.RecipientDepartments = []string{}, []string{}, []string{}, []string{}
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&t)
+			if res.Error != nil {
+				return fmt.Errorf("report: builtin %s: %w", t.BuiltinKey, res.Error)
+			}
+			if res.RowsAffected == 1 {
+				if err := tx.Create(versionOf(t)).Error; err != nil {
+					return fmt.Errorf("report: builtin %s version: %w", t.BuiltinKey, err)
+				}
 			}
 		}
 		return nil

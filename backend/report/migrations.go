@@ -92,5 +92,28 @@ ALTER TABLE report_expected ADD COLUMN reminded_at TIMESTAMPTZ;
 ALTER TABLE report_expected ADD COLUMN summarized_at TIMESTAMPTZ;
 CREATE INDEX report_expected_due ON report_expected (due_at);
 `},
+		// Custom templates: recipient groups, who made them, and the form of
+		// every version, which a report keeps pointing at.
+		{ID: "report-0005-template-versions", SQL: `
+ALTER TABLE report_templates ADD COLUMN recipient_departments TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE report_templates ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN template_version INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE report_template_versions (
+	template_id TEXT NOT NULL REFERENCES report_templates(id),
+	version INTEGER NOT NULL,
+	name_zh TEXT NOT NULL,
+	name_en TEXT NOT NULL DEFAULT '',
+	fields TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (template_id, version)
+);
+INSERT INTO report_template_versions (template_id, version, name_zh, name_en, fields, created_at)
+	SELECT id, version, name_zh, name_en, fields, updated_at FROM report_templates;
+CREATE INDEX reports_department ON reports (department_id, status, id);
+`},
+		// The inbox's unread part walks this newest first (Received).
+		{ID: "report-0006-unread-index", SQL: `
+CREATE INDEX report_recipients_unread ON report_recipients (user_id, report_id) WHERE read_at IS NULL;
+`},
 	}
 }

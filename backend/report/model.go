@@ -21,13 +21,18 @@ type Template struct {
 	// empty means everyone.
 	Departments []string `gorm:"serializer:json" json:"departments"`
 	Users       []string `gorm:"serializer:json" json:"users"`
-	// Recipients receive every report of the template, besides the leader.
-	Recipients []string  `gorm:"serializer:json" json:"recipients"`
-	Active     bool      `json:"active"`
-	SortOrder  int       `json:"sort_order"`
-	Version    int       `json:"version"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	// Recipients receive every report of the template, besides the leader;
+	// RecipientDepartments are groups: the active members of those
+	// departments (and below) receive them too.
+	Recipients           []string `gorm:"serializer:json" json:"recipients"`
+	RecipientDepartments []string `gorm:"serializer:json" json:"recipient_departments"`
+	// CreatedBy is who made a custom template ("" for the built-ins).
+	CreatedBy string    `json:"created_by"`
+	Active    bool      `json:"active"`
+	SortOrder int       `json:"sort_order"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.
@@ -42,30 +47,48 @@ const (
 // Report is one report: a draft while its writer types (saved on the
 // server), then submitted to its recipients.
 type Report struct {
-	ID           string         `gorm:"primaryKey" json:"id"`
-	TemplateID   string         `json:"template_id"`
-	WriterID     string         `json:"writer_id"`
-	DepartmentID string         `json:"department_id"`
-	Period       string         `json:"period"` // the template cycle's period key, "" without a cycle
-	Form         map[string]any `gorm:"serializer:json" json:"form"`
-	Status       string         `json:"status"`
-	DueAt        *time.Time     `json:"due_at"`
-	SubmittedAt  *time.Time     `json:"submitted_at"`
-	Late         bool           `json:"late"`
-	EditedAt     *time.Time     `json:"edited_at"`
-	Version      int            `json:"version"`
-	CreatedAt    time.Time      `json:"created_at"`
-	UpdatedAt    time.Time      `json:"updated_at"`
+	ID           string `gorm:"primaryKey" json:"id"`
+	TemplateID   string `json:"template_id"`
+	WriterID     string `json:"writer_id"`
+	DepartmentID string `json:"department_id"`
+	Period       string `json:"period"` // the template cycle's period key, "" without a cycle
+	// TemplateVersion is the version of the template's form the report was
+	// written on (TemplateVersion rows): editing a template later never
+	// changes what a report shows.
+	TemplateVersion int            `json:"template_version"`
+	Form            map[string]any `gorm:"serializer:json" json:"form"`
+	Status          string         `json:"status"`
+	DueAt           *time.Time     `json:"due_at"`
+	SubmittedAt     *time.Time     `json:"submitted_at"`
+	Late            bool           `json:"late"`
+	EditedAt        *time.Time     `json:"edited_at"`
+	Version         int            `json:"version"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
 }
 
 // TableName keeps the table name stable.
 func (Report) TableName() string { return "reports" }
 
+// TemplateVersion is the form of one version of a template, kept so that
+// reports written on it read the same after the template is edited.
+type TemplateVersion struct {
+	TemplateID string           `gorm:"primaryKey" json:"template_id"`
+	Version    int              `gorm:"primaryKey" json:"version"`
+	NameZh     string           `gorm:"column:name_zh" json:"name_zh"`
+	NameEn     string           `gorm:"column:name_en" json:"name_en"`
+	Fields     []approval.Field `gorm:"serializer:json" json:"fields"`
+	CreatedAt  time.Time        `json:"created_at"`
+}
+
+// TableName keeps the table name stable.
+func (TemplateVersion) TableName() string { return "report_template_versions" }
+
 // Recipient is one person a report was sent to, and when they read it.
 type Recipient struct {
 	ReportID string     `gorm:"primaryKey" json:"report_id"`
 	UserID   string     `gorm:"primaryKey" json:"user_id"`
-	Reason   string     `json:"reason"` // leader, template, chosen
+	Reason   string     `json:"reason"` // leader, template, group, chosen, mentioned
 	ReadAt   *time.Time `json:"read_at"`
 }
 
@@ -146,6 +169,9 @@ type Submission struct {
 	Form    map[string]any `json:"form"`
 	Version int            `json:"version"`
 	CC      []string       `json:"cc"`
+	// Mentions are people @-mentioned: they are told (report.mentioned) and
+	// may read the report.
+	Mentions []string `json:"mentions"`
 }
 
 // Start opens (or resumes) the draft of a template for a period ("" = the

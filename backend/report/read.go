@@ -3,10 +3,12 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"tack/backend/identity"
+	"tack/backend/org"
 )
 
 // ListFilter narrows the sent and received lists.
@@ -57,36 +59,58 @@ func (s *Service) Sent(ctx context.Context, actor identity.Actor, f ListFilter) 
 
 // Received lists the reports sent to the actor: unread first, then newest
 // first. The cursor is "u:<id>" inside the unread part, "r:<id>" after it.
+// Each part is its own statement walking the recipient index newest first
+// (the unread one a partial index): one ORDER BY over both parts sorted
+// every report a leader ever received (10,000 for a 500-person department's
+// month, bench/RESULTS.md "Work reports").
 func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilter) ([]Detail, string, error) {
 	type row struct {
 		ID     string
 		ReadAt *time.Time
 	}
-	q := s.db.WithContext(ctx).Table("report_recipients rr").Select("r.id, rr.read_at").
-		Joins("JOIN reports r ON r.id = rr.report_id").
-		Where("rr.user_id = ? AND r.status = ?", actor.UserID, StatusSubmitted)
-	if f.WriterID != "" {
-		q = q.Where("r.writer_id = ?", f.WriterID)
-	}
-	if f.TemplateID != "" {
-		q = q.Where("r.template_id = ?", f.TemplateID)
-	}
-	if f.Period != "" {
-		q = q.Where("r.period = ?", f.Period)
-	}
-	if f.Unread {
-		q = q.Where("rr.read_at IS NULL")
-	}
-	if part, id, ok := strings.Cut(f.Cursor, ":"); ok {
-		if part == "u" {
-			q = q.Where("((rr.read_at IS NULL AND r.id < ?) OR rr.read_at IS NOT NULL)", id)
+	part := func(unread bool, after string, limit int) ([]row, error) {
+		q := s.db.WithContext(ctx).Table("report_recipients rr").Select("rr.report_id AS id, rr.read_at").
+			Joins("JOIN reports r ON r.id = rr.report_id").
+			Where("rr.user_id = ? AND r.status = ?", actor.UserID, StatusSubmitted)
+		if unread {
+			q = q.Where("rr.read_at IS NULL")
 		} else {
-			q = q.Where("rr.read_at IS NOT NULL AND r.id < ?", id)
+			q = q.Where("rr.read_at IS NOT NULL")
 		}
+		if f.WriterID != "" {
+			q = q.Where("r.writer_id = ?", f.WriterID)
+		}
+		if f.TemplateID != "" {
+			q = q.Where("r.template_id = ?", f.TemplateID)
+		}
+		if f.Period != "" {
+			q = q.Where("r.period = ?", f.Period)
+		}
+		if after != "" {
+			q = q.Where("rr.report_id < ?", after)
+		}
+		var rows []row
+		if err := q.Order("rr.report_id DESC").Limit(limit).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("report: received: %w", err)
+		}
+		return rows, nil
 	}
+	want := f.limit() + 1
+	kind, after, _ := strings.Cut(f.Cursor, ":")
 	var rows []row
-	if err := q.Order("CASE WHEN rr.read_at IS NULL THEN 0 ELSE 1 END, r.id DESC").Limit(f.limit() + 1).Scan(&rows).Error; err != nil {
-		return nil, "", fmt.Errorf("report: received: %w", err)
+	if kind != "r" {
+		unread, err := part(true, after, want)
+		if err != nil {
+			return nil, "", err
+		}
+		rows, after = unread, ""
+	}
+	if len(rows) < want && !f.Unread {
+		read, err := part(false, after, want-len(rows))
+		if err != nil {
+			return nil, "", err
+		}
+		rows = append(rows, read...)
 	}
 	next := ""
 	if len(rows) > f.limit() {
@@ -139,7 +163,16 @@ func (s *Service) Week(ctx context.Context, actor identity.Actor, userID, date s
 	}
 	q := s.db.WithContext(ctx).Where("writer_id = ? AND status = ? AND period IN ?", userID, StatusSubmitted, append(days, p.Key))
 	if userID != actor.UserID {
-		q = q.Where("id IN (?)", s.db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID))
+		depts, err := s.headedSubtree(ctx, actor.UserID)
+		if err != nil {
+			return WeekView{}, err
+		}
+		sent := s.db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID)
+		if len(depts) > 0 {
+			q = q.Where("(id IN (?) OR department_id IN ?)", sent, depts)
+		} else {
+			q = q.Where("id IN (?)", sent)
+		}
 	}
 	var rs []Report
 	if err := q.Order("period, id").Find(&rs).Error; err != nil {
@@ -163,4 +196,57 @@ type WeekView struct {
 	Week    string   `json:"week"`
 	Days    []string `json:"days"`
 	Reports []Detail `json:"reports"`
+}
+
+// headedSubtree returns the departments the user heads, with every
+// department below them: whose submitted reports they read besides those
+// sent to them (the general manager, heading the top, reads everyone's).
+func (s *Service) headedSubtree(ctx context.Context, userID string) ([]string, error) {
+	all, err := s.org.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range all {
+		if d.HeadID != nil && *d.HeadID == userID {
+			out = append(out, org.Descendants(all, d.ID)...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Team lists the submitted reports written in the departments the actor
+// heads and below (not their own), newest first: a head above the leader
+// reads their subtree's reports without being sent them. Someone who heads
+// nothing gets an empty list.
+func (s *Service) Team(ctx context.Context, actor identity.Actor, f ListFilter) ([]Detail, string, error) {
+	depts, err := s.headedSubtree(ctx, actor.UserID)
+	if err != nil || len(depts) == 0 {
+		return []Detail{}, "", err
+	}
+	q := s.db.WithContext(ctx).Where("department_id IN ? AND status = ? AND writer_id <> ?", depts, StatusSubmitted, actor.UserID)
+	if f.WriterID != "" {
+		q = q.Where("writer_id = ?", f.WriterID)
+	}
+	if f.TemplateID != "" {
+		q = q.Where("template_id = ?", f.TemplateID)
+	}
+	if f.Period != "" {
+		q = q.Where("period = ?", f.Period)
+	}
+	if f.Cursor != "" {
+		q = q.Where("id < ?", f.Cursor)
+	}
+	var rs []Report
+	if err := q.Order("id DESC").Limit(f.limit() + 1).Find(&rs).Error; err != nil {
+		return nil, "", fmt.Errorf("report: team: %w", err)
+	}
+	next := ""
+	if len(rs) > f.limit() {
+		rs = rs[:f.limit()]
+		next = rs[len(rs)-1].ID
+	}
+	ds, err := s.details(ctx, actor, rs, false)
+	return ds, next, err
 }

@@ -9,15 +9,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"tack/backend/apperr"
 	"tack/backend/approval"
 	"tack/backend/audit"
-	"tack/backend/event"
 	"tack/backend/identity"
-	"tack/backend/notify"
-	"tack/backend/org"
 	"tack/backend/store"
 )
 
@@ -87,7 +83,7 @@ func (s *Service) Start(ctx context.Context, actor identity.Actor, in Start) (De
 				if r.Status == StatusSubmitted {
 					return ErrAlreadyWritten
 				}
-				return nil
+				return followTemplate(tx, &r, t, s.now())
 			}
 			if !store.IsNotFound(err) {
 				return fmt.Errorf("report: find draft: %w", err)
@@ -95,7 +91,7 @@ func (s *Service) Start(ctx context.Context, actor identity.Actor, in Start) (De
 		} else {
 			err := tx.Where("template_id = ? AND writer_id = ? AND status = ?", t.ID, actor.UserID, StatusDraft).Order("id").First(&r).Error
 			if err == nil {
-				return nil
+				return followTemplate(tx, &r, t, s.now())
 			}
 			if !store.IsNotFound(err) {
 				return fmt.Errorf("report: find draft: %w", err)
@@ -103,7 +99,7 @@ func (s *Service) Start(ctx context.Context, actor identity.Actor, in Start) (De
 		}
 		now := s.now()
 		r = Report{ID: store.NewID(), TemplateID: t.ID, WriterID: actor.UserID, DepartmentID: actor.DepartmentID,
-			Period: key, Form: map[string]any{}, Status: StatusDraft, DueAt: due, Version: 1, CreatedAt: now, UpdatedAt: now}
+			Period: key, TemplateVersion: t.Version, Form: map[string]any{}, Status: StatusDraft, DueAt: due, Version: 1, CreatedAt: now, UpdatedAt: now}
 		return tx.Create(&r).Error
 	})
 	if err != nil {
@@ -112,8 +108,28 @@ func (s *Service) Start(ctx context.Context, actor identity.Actor, in Start) (De
 	return s.detail(ctx, actor, r)
 }
 
-// visible loads a report the actor may see: its writer always, its
-// recipients once it is submitted. Anyone else gets ErrNotFound.
+// followTemplate moves a draft written on an earlier version of its
+// template to the current one (keeping the values of fields that remain):
+// only submitted reports stay on the version they were written on.
+func followTemplate(tx *gorm.DB, r *Report, t Template, now time.Time) error {
+	if r.TemplateVersion == t.Version {
+		return nil
+	}
+	form, err := draftForm(t.Fields, r.Form)
+	if err != nil {
+		form = map[string]any{}
+	}
+	r.Form, r.TemplateVersion = form, t.Version
+	if err := bump(tx, r, now); err != nil {
+		return err
+	}
+	return nil
+}
+
+// visible loads a report the actor may see: its writer always; once it is
+// submitted, its recipients and the heads of its department and of those
+// above it (the general manager, heading the top, sees everyone's). Anyone
+// else gets ErrNotFound.
 func (s *Service) visible(db *gorm.DB, actor identity.Actor, id string) (Report, error) {
 	var r Report
 	if err := db.First(&r, "id = ?", id).Error; err != nil {
@@ -133,9 +149,34 @@ func (s *Service) visible(db *gorm.DB, actor identity.Actor, id string) (Report,
 		return Report{}, fmt.Errorf("report: recipient: %w", err)
 	}
 	if n == 0 {
-		return Report{}, ErrNotFound
+		head, err := headsOver(db, actor.UserID, r.DepartmentID)
+		if err != nil {
+			return Report{}, err
+		}
+		if !head {
+			return Report{}, ErrNotFound
+		}
 	}
 	return r, nil
+}
+
+// headsOver reports whether userID heads the department or one above it
+// (one statement on db, which may be the caller's transaction).
+func headsOver(db *gorm.DB, userID, deptID string) (bool, error) {
+	if deptID == "" {
+		return false, nil
+	}
+	var n int64
+	err := db.Raw(`WITH RECURSIVE up(id, depth) AS (
+		SELECT id, 0 FROM departments WHERE id = ?
+		UNION ALL
+		SELECT d.parent_id, up.depth + 1 FROM departments d JOIN up ON d.id = up.id
+		WHERE d.parent_id IS NOT NULL AND up.depth < 64)
+		SELECT COUNT(*) FROM departments JOIN up ON departments.id = up.id WHERE departments.head_id = ?`, deptID, userID).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("report: heads over %s: %w", deptID, err)
+	}
+	return n > 0, nil
 }
 
 // RoleReader is the ID of a role an administrator may create (角色管理) and
@@ -214,9 +255,40 @@ func (s *Service) details(ctx context.Context, actor identity.Actor, rs []Report
 	if err := db.Where("id IN ?", tids).Find(&ts).Error; err != nil {
 		return nil, fmt.Errorf("report: templates: %w", err)
 	}
-	tmap := map[string]Template{}
+	type tver struct {
+		id string
+		v  int
+	}
+	tmap := map[tver]TemplateVersion{}
 	for _, t := range ts {
-		tmap[t.ID] = t
+		tmap[tver{t.ID, t.Version}] = *versionOf(t)
+	}
+	// The versions the reports were written on, when the template moved on.
+	var old []TemplateVersion
+	for _, r := range rs {
+		if _, ok := tmap[tver{r.TemplateID, r.TemplateVersion}]; !ok {
+			old = append(old, TemplateVersion{TemplateID: r.TemplateID, Version: r.TemplateVersion})
+		}
+	}
+	if len(old) > 0 {
+		q := db.Where("1 = 0")
+		for _, o := range old {
+			q = q.Or("template_id = ? AND version = ?", o.TemplateID, o.Version)
+		}
+		var vs []TemplateVersion
+		if err := db.Where(q).Find(&vs).Error; err != nil {
+			return nil, fmt.Errorf("report: template versions: %w", err)
+		}
+		for _, v := range vs {
+			tmap[tver{v.TemplateID, v.Version}] = v
+		}
+		for _, t := range ts { // a version from before versioning: the template as it is
+			for _, o := range old {
+				if _, ok := tmap[tver{o.TemplateID, o.Version}]; !ok && o.TemplateID == t.ID {
+					tmap[tver{o.TemplateID, o.Version}] = *versionOf(t)
+				}
+			}
+		}
 	}
 	var recs []Recipient
 	q := db.Where("report_id IN ?", ids)
@@ -266,7 +338,7 @@ func (s *Service) details(ctx context.Context, actor identity.Actor, rs []Report
 	}
 	now := s.now()
 	for i, r := range rs {
-		t := tmap[r.TemplateID]
+		t := tmap[tver{r.TemplateID, r.TemplateVersion}]
 		d := Detail{Report: r, TemplateName: t.NameZh, TemplateNameEn: t.NameEn, Fields: t.Fields, WriterName: names[r.WriterID],
 			Recipients: []RecipientView{}, Likes: likes[r.ID], LikedByMe: slices.Contains(mine, r.ID), Comments: comments[r.ID], Revisions: revisions[r.ID]}
 		if d.Form == nil {
@@ -325,28 +397,35 @@ func mine(tx *gorm.DB, actor identity.Actor, id string, version int) (Report, er
 // required yet), or changes a submitted report within EditWindow (checked
 // in full, the previous text kept as a revision).
 func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in Draft) (Detail, error) {
+	prepared, err := s.prepareSave(ctx, actor, id, in)
+	if err != nil {
+		return Detail{}, err
+	}
 	var r Report
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
 		var err error
 		if r, err = mine(tx, actor, id, in.Version); err != nil {
 			return err
 		}
-		t, err := s.template(tx, r.TemplateID)
+		tv, err := s.formOf(tx, r)
 		if err != nil {
 			return err
 		}
 		now := s.now()
 		if r.Status == StatusDraft {
-			form, err := draftForm(t, in.Form)
+			form, err := draftForm(tv.Fields, in.Form)
 			if err != nil {
 				return err
 			}
 			r.Form = form
+			if prepared != nil {
+				r.Form = prepared
+			}
 		} else {
 			if r.SubmittedAt == nil || !now.Before(r.SubmittedAt.Add(EditWindow)) {
 				return ErrEditClosed
 			}
-			form, err := s.checkForm(ctx, t, in.Form)
+			form, err := s.checkForm(ctx, tv.Fields, in.Form)
 			if err != nil {
 				return err
 			}
@@ -354,6 +433,9 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 				return fmt.Errorf("report: revision: %w", err)
 			}
 			r.Form, r.EditedAt = form, &now
+			if prepared != nil {
+				r.Form = prepared
+			}
 		}
 		if err := bump(tx, &r, now); err != nil {
 			return err
@@ -367,6 +449,44 @@ func (s *Service) Save(ctx context.Context, actor identity.Actor, id string, in 
 		return Detail{}, err
 	}
 	return s.detail(ctx, actor, r)
+}
+
+// prepareSave does what a save needs outside its transaction (the drive
+// works in its own): the form with its files named and, for an edit of a
+// submitted report, its files shared with the recipients. nil means the
+// transaction finds the error (not the writer's, stale, invalid) and
+// answers it.
+func (s *Service) prepareSave(ctx context.Context, actor identity.Actor, id string, in Draft) (map[string]any, error) {
+	db := s.db.WithContext(ctx)
+	r, err := mine(db, actor, id, in.Version)
+	if err != nil {
+		return nil, nil
+	}
+	tv, err := s.formOf(db, r)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == StatusDraft {
+		form, err := draftForm(tv.Fields, in.Form)
+		if err != nil {
+			return nil, nil
+		}
+		s.nameFiles(ctx, actor, tv.Fields, form)
+		return form, nil
+	}
+	form, err := s.checkForm(ctx, tv.Fields, in.Form)
+	if err != nil {
+		return nil, nil
+	}
+	var readers []string
+	if err := db.Model(&Recipient{}).Where("report_id = ?", id).Order("user_id").Pluck("user_id", &readers).Error; err != nil {
+		return nil, fmt.Errorf("report: recipients: %w", err)
+	}
+	if err := s.shareFiles(ctx, actor, tv.Fields, form, readers); err != nil {
+		return nil, err
+	}
+	s.nameFiles(ctx, actor, tv.Fields, form)
+	return form, nil
 }
 
 // bump writes a changed report, guarded by its version.
@@ -386,9 +506,9 @@ func bump(tx *gorm.DB, r *Report, now time.Time) error {
 }
 
 // draftForm keeps only the template's keys of a draft and bounds its size.
-func draftForm(t Template, in map[string]any) (map[string]any, error) {
+func draftForm(fields []approval.Field, in map[string]any) (map[string]any, error) {
 	out := map[string]any{}
-	for _, f := range t.Fields {
+	for _, f := range fields {
 		if v, ok := in[f.Key]; ok && v != nil {
 			out[f.Key] = v
 		}
@@ -401,116 +521,17 @@ func draftForm(t Template, in map[string]any) (map[string]any, error) {
 }
 
 // checkForm validates a form in full with the approval form rules.
-func (s *Service) checkForm(ctx context.Context, t Template, in map[string]any) (map[string]any, error) {
+func (s *Service) checkForm(ctx context.Context, fields []approval.Field, in map[string]any) (map[string]any, error) {
 	cal, err := s.calendar(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var v apperr.Validator
-	form := approval.ValidateForm(t.Fields, in, &cal, &v)
+	form := approval.ValidateForm(fields, in, &cal, &v)
 	if !v.Valid() {
 		return nil, v.Err("report.invalid", "some fields need attention")
 	}
 	return form, nil
-}
-
-// Submit validates the form and sends the report to its recipients: the
-// writer's leader, the template's recipients and those the writer chose.
-// A report submitted after its due time is marked late.
-func (s *Service) Submit(ctx context.Context, actor identity.Actor, id string, in Submission) (Detail, error) {
-	var r Report
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		var err error
-		if r, err = mine(tx, actor, id, in.Version); err != nil {
-			return err
-		}
-		if r.Status != StatusDraft {
-			return ErrNotDraft
-		}
-		t, err := s.template(tx, r.TemplateID)
-		if err != nil {
-			return err
-		}
-		form, err := s.checkForm(ctx, t, in.Form)
-		if err != nil {
-			return err
-		}
-		_, chain, err := s.chainIDs(ctx, actor.DepartmentID)
-		if err != nil {
-			return err
-		}
-		leader, err := s.leaderOf(ctx, actor.UserID, chain)
-		if err != nil {
-			return err
-		}
-		recs := map[string]string{}
-		add := func(uid, reason string) {
-			if uid != "" && uid != actor.UserID && recs[uid] == "" {
-				recs[uid] = reason
-			}
-		}
-		add(leader, "leader")
-		for _, u := range t.Recipients {
-			add(u, "template")
-		}
-		cc := slices.Compact(slices.Sorted(slices.Values(in.CC)))
-		if len(cc) > 50 {
-			return apperr.Invalid("report.invalid", "too many people").WithField("cc", "too_long")
-		}
-		if len(cc) > 0 {
-			var found []string
-			if err := tx.Model(&org.User{}).Where("id IN ? AND active = ?", cc, true).Pluck("id", &found).Error; err != nil {
-				return fmt.Errorf("report: cc: %w", err)
-			}
-			if len(found) != len(cc) {
-				return apperr.Invalid("report.invalid", "unknown person").WithField("cc", "not_found")
-			}
-			for _, u := range cc {
-				add(u, "chosen")
-			}
-		}
-		ids := make([]string, 0, len(recs))
-		for uid := range recs {
-			ids = append(ids, uid)
-		}
-		slices.Sort(ids)
-		// Inactive template recipients receive nothing.
-		var active []string
-		if len(ids) > 0 {
-			if err := tx.Model(&org.User{}).Where("id IN ? AND active = ?", ids, true).Order("id").Pluck("id", &active).Error; err != nil {
-				return fmt.Errorf("report: recipients: %w", err)
-			}
-		}
-		rows := make([]Recipient, 0, len(active))
-		for _, uid := range active {
-			rows = append(rows, Recipient{ReportID: r.ID, UserID: uid, Reason: recs[uid]})
-		}
-		if len(rows) > 0 {
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
-				return fmt.Errorf("report: add recipients: %w", err)
-			}
-		}
-		now := s.now()
-		r.Form, r.Status, r.SubmittedAt = form, StatusSubmitted, &now
-		r.Late = r.DueAt != nil && now.After(*r.DueAt)
-		if err := bump(tx, &r, now); err != nil {
-			return err
-		}
-		if err := indexReport(tx, r); err != nil {
-			return err
-		}
-		title := fmt.Sprintf("%s · %s", actor.Name, t.NameZh)
-		if r.Period != "" {
-			title += " · " + r.Period
-		}
-		return notify.Emit(tx, &notify.Event{Type: event.ReportSubmitted, SubjectType: "report", SubjectID: r.ID, ActorID: actor.UserID,
-			Recipients: active, Data: event.Data(event.Report{Title: title, Link: "/reports/" + r.ID, ReportID: r.ID,
-				TemplateID: t.ID, Period: r.Period, WriterID: actor.UserID, WriterName: actor.Name, Late: r.Late})})
-	})
-	if err != nil {
-		return Detail{}, err
-	}
-	return s.detail(ctx, actor, r)
 }
 
 // DeleteDraft throws away the actor's draft.

@@ -106,8 +106,20 @@ func (s *Service) Search(ctx context.Context, actor identity.Actor, f SearchFilt
 	stmt := db.Scopes(q.Scope("reports AS r", "r.id", fulltext.Newest)).Where("r.status = ?", StatusSubmitted)
 	reader := actor.HasRole(RoleReader)
 	if !reader {
-		stmt = stmt.Where("(r.writer_id = ? OR r.id IN (?))", actor.UserID,
-			db.Table("report_recipients").Select("report_id").Where("user_id = ?", actor.UserID))
+		// A correlated EXISTS checks each match on the recipients' primary
+		// key; "id IN (the reader's received reports)" built that whole set
+		// first: 0.46 s on SQLite, 4 s on PostgreSQL for a leader who
+		// received 200,000 (bench/RESULTS.md "Work reports").
+		sent := "EXISTS (SELECT 1 FROM report_recipients rr WHERE rr.report_id = r.id AND rr.user_id = ?)"
+		depts, err := s.headedSubtree(ctx, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if len(depts) > 0 { // a head reads their subtree's reports
+			stmt = stmt.Where("(r.writer_id = ? OR r.department_id IN ? OR "+sent+")", actor.UserID, depts, actor.UserID)
+		} else {
+			stmt = stmt.Where("(r.writer_id = ? OR "+sent+")", actor.UserID, actor.UserID)
+		}
 	}
 	if f.WriterID != "" {
 		stmt = stmt.Where("r.writer_id = ?", f.WriterID)

@@ -28,6 +28,9 @@ type Deps struct {
 	// Activity lists a writer's activity for a new report's suggestion
 	// (Suggest); none suggests nothing.
 	Activity []Activity
+	// Files shares attached drive files with the recipients; without it a
+	// report with attachments cannot be sent.
+	Files Files
 }
 
 // Service is the work reports domain.
@@ -38,11 +41,12 @@ type Service struct {
 	cal      *workcal.Service
 	leaves   Leaves
 	activity []Activity
+	files    Files
 }
 
 // NewService builds the reports service.
 func NewService(db *gorm.DB, clk clock.Clock, o *org.Service, cal *workcal.Service, deps Deps) *Service {
-	return &Service{db: db, clock: clk, org: o, cal: cal, leaves: deps.Leaves, activity: deps.Activity}
+	return &Service{db: db, clock: clk, org: o, cal: cal, leaves: deps.Leaves, activity: deps.Activity, files: deps.Files}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

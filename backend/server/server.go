@@ -179,7 +179,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.AddJob(notify.EscalationJob{S: s.Notify})
 	s.AddJob(notify.EmailJob{S: s.Notify})
 	s.AddJob(drive.Job{S: s.Drive})
-	s.Report = report.NewService(db, clk, s.Org, s.Workcal, report.Deps{Leaves: s.Approval, Activity: []report.Activity{s.Approval, s.Meeting}})
+	s.Report = report.NewService(db, clk, s.Org, s.Workcal, report.Deps{Leaves: s.Approval, Activity: []report.Activity{s.Approval, s.Meeting}, Files: s.Drive})
 	if err := s.Report.EnsureBuiltins(ctx); err != nil {
 		_ = store.Close(db)
 		return nil, err

@@ -32,6 +32,7 @@ export const EventType = {
   AttendanceFieldPunch: 'attendance.field_punch',
   ReportReminder: 'report.reminder',
   ReportMissing: 'report.missing',
+  ReportMentioned: 'report.mentioned',
   AttendanceReminder: 'attendance.reminder',
   AttendanceSummary: 'attendance.summary',
   AttendanceMonthReady: 'attendance.month_ready',
@@ -270,6 +271,7 @@ export interface EventPayloads {
   'attendance.field_punch': AttendancePunch
   'report.reminder': Report
   'report.missing': Report
+  'report.mentioned': Report
   'attendance.reminder': AttendanceRemind
   'attendance.summary': AttendanceDaySummary
   'attendance.month_ready': AttendanceMonth

@@ -5,12 +5,15 @@ import type { Field } from './approvals'
 export type Cycle = 'daily' | 'weekly' | 'monthly' | 'none'
 export interface ReportTemplate {
   id: string; builtin_key: string; name_zh: string; name_en: string; fields: Field[]; cycle: Cycle; due_time: string
-  departments: string[]; users: string[]; recipients: string[]
+  departments: string[]; users: string[]; recipients: string[]; recipient_departments: string[]
+  created_by: string; active: boolean; version: number
 }
-export interface ReportRecipient { user_id: string; name: string; reason: 'leader' | 'template' | 'chosen'; read_at: string | null }
+/** TemplateInput is what the template designer saves (backend/report/templates.go). */
+export type TemplateInput = Pick<ReportTemplate, 'name_zh' | 'name_en' | 'fields' | 'cycle' | 'due_time' | 'departments' | 'users' | 'recipients' | 'recipient_departments'> & { active?: boolean; version?: number }
+export interface ReportRecipient { user_id: string; name: string; reason: 'leader' | 'template' | 'group' | 'chosen' | 'mentioned'; read_at: string | null }
 export interface Report {
   id: string; template_id: string; writer_id: string; department_id: string; period: string; form: Record<string, unknown>
-  status: 'draft' | 'submitted'; due_at: string | null; submitted_at: string | null; late: boolean; edited_at: string | null; version: number; created_at: string; updated_at: string
+  status: 'draft' | 'submitted'; template_version: number; due_at: string | null; submitted_at: string | null; late: boolean; edited_at: string | null; version: number; created_at: string; updated_at: string
   template_name: string; template_name_en: string; fields: Field[]; writer_name: string; recipients: ReportRecipient[]
   likes: number; liked_by_me: boolean; comments: number; revisions: number; read_by_me: boolean; can_edit: boolean; edit_until: string | null
 }
@@ -41,11 +44,18 @@ export const reportApi = {
   start: (templateId: string, period = '') => api.post<Report>('/api/v1/reports', { template_id: templateId, period }),
   get: (id: string) => api.get<Report>('/api/v1/reports/' + id),
   save: (id: string, form: Record<string, unknown>, version: number) => api.put<Report>('/api/v1/reports/' + id, { form, version }),
-  submit: (id: string, form: Record<string, unknown>, version: number, cc: string[] = []) =>
-    api.post<Report>('/api/v1/reports/' + id + '/submit', { form, version, cc }),
+  submit: (id: string, form: Record<string, unknown>, version: number, cc: string[] = [], mentions: string[] = []) =>
+    api.post<Report>('/api/v1/reports/' + id + '/submit', { form, version, cc, mentions }),
   discard: (id: string) => api.del<void>('/api/v1/reports/' + id),
   sent: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/sent' + qs(f)),
   received: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/received' + qs(f)),
+  /** the reports of the departments the caller heads and below (heads above the leader read them). */
+  team: (f: ReportFilter = {}) => api.get<Page<Report>>('/api/v1/reports/team' + qs(f)),
+  /** the templates the caller may change (admins all, a head their own). */
+  managed: () => api.get<Page<ReportTemplate>>('/api/v1/report/templates/manage').then((p) => p.items),
+  createTemplate: (t: TemplateInput) => api.post<ReportTemplate>('/api/v1/report/templates', t),
+  updateTemplate: (id: string, t: TemplateInput) => api.put<ReportTemplate>('/api/v1/report/templates/' + id, t),
+  deactivateTemplate: (id: string) => api.del<void>('/api/v1/report/templates/' + id),
   /** full text over the submitted reports the caller may see, newest first (backend/report/search.go). */
   search: (f: ReportSearch) => api.get<Page<Report>>('/api/v1/reports/search' + qs(f)),
   revisions: (id: string) => api.get<Page<ReportRevision>>('/api/v1/reports/' + id + '/revisions').then((p) => p.items),
