@@ -179,8 +179,11 @@ until_ok 20 "the window's sign-in (POST /api/v1/auth/login 200)" signed_in
 # ---- 2. add the pair through the page and the GTK folder chooser
 step "open 文件夹同步"
 # The page shows 添加文件夹 once the sync agent has started the engine with
-# the window's session (it polls every 2 s); click the sidebar until it does.
-sync_page() { click 93 730 && colour_is 1145 104 409EFF; }
+# the window's session (it polls every 2 s). The page is opened the way a
+# notification click does, a second start with a tack:// link handed over to
+# the running window (app/instance_linux.go), not by clicking the sidebar,
+# whose rows move whenever a page is added; again until the button is there.
+sync_page() { timeout 30 "$BIN" "tack://open?link=/sync" >>"$TMP/handover.log" 2>&1; colour_is 1145 104 409EFF; }
 until_ok 30 "the 添加文件夹 button of the sync page" sync_page
 
 step "添加文件夹"
