@@ -277,7 +277,8 @@ test('every main page fits a phone and a desktop; tab bar on the phone, sidebar 
 
 // The rest of the pages, at 390 px only (the walk above covers both
 // viewports for the main ones): nothing scrolls sideways. Uses the company the
-// test above set up (tests in a file share one server and run in order).
+// test above set up (tests in a file share one server and run in order), or
+// sets it up when run alone.
 const MORE_PAGES: [name: string, path: string][] = [
   ['approvals-new', '/approvals/new'],
   ['approvals-stats', '/approvals/stats'],
@@ -289,8 +290,10 @@ const MORE_PAGES: [name: string, path: string][] = [
   ['admin-backups', '/admin/backups'],
 ]
 
-test('the other pages fit a phone too', async ({ browser, baseURL }) => {
+test('the other pages fit a phone too', async ({ browser, request, baseURL }) => {
   test.setTimeout(300_000)
+  // Run alone (-g), the company is not there yet: set it up.
+  await call(request, 'POST', '/api/v1/auth/login', '', { email: 'admin@layout.test', password: PASSWORD }).catch(() => salesTeam(request, 'layout.test'))
   const page = await signedInPage(browser, baseURL!, 'admin@layout.test', PHONE)
   for (const [name, path] of MORE_PAGES) {
     await page.goto(path)
