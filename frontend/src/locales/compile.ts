@@ -47,6 +47,11 @@ function render(ctx: Ctx, parts: Part[]): unknown {
     typeof p === 'string' ? p : 'named' in p ? ctx.interpolate(ctx.named(p.named)) : ctx.interpolate(ctx.list(p.list))))
 }
 
+// vue-i18n caches what its own compiler returns but calls a custom one on
+// every t(): keep each message's function, as it did (keyed by the source;
+// a message that failed is not kept, as there).
+const cache = new Map<string, MessageFunction>()
+
 /** compileMessage turns a catalog string into a message function; a source it
  * does not understand is reported through onError and shown as it is. */
 export const compileMessage: MessageCompiler = (message, context) => {
@@ -54,6 +59,8 @@ export const compileMessage: MessageCompiler = (message, context) => {
     context.onError?.(new Error(`i18n: precompiled messages are not supported (${context.key})`) as never)
     return (() => context.key) as MessageFunction
   }
+  const hit = cache.get(message)
+  if (hit) return hit
   const cases = message.split('|').map((c) => (message.includes('|') ? c.trim() : c))
   const parsed = cases.map(parseCase)
   if (parsed.some((p) => p === null)) {
@@ -61,6 +68,9 @@ export const compileMessage: MessageCompiler = (message, context) => {
     return (() => message) as MessageFunction
   }
   const ok = parsed as Part[][]
-  if (ok.length === 1) return ((ctx: Ctx) => render(ctx, ok[0])) as MessageFunction
-  return ((ctx: Ctx) => ctx.plural(ok.map((p) => render(ctx, p) as string))) as MessageFunction
+  const fn = (ok.length === 1
+    ? (ctx: Ctx) => render(ctx, ok[0])
+    : (ctx: Ctx) => ctx.plural(ok.map((p) => render(ctx, p) as string))) as MessageFunction
+  cache.set(message, fn)
+  return fn
 }
