@@ -8,6 +8,7 @@ import vue from '@vitejs/plugin-vue'
 import { elementPlusOnDemand } from './build/elementPlusOnDemand'
 import { precompress } from './build/precompress'
 import { iconsPerModule } from './build/iconsPerModule'
+import { buttonWithoutCustomColor } from './build/buttonWithoutCustomColor'
 
 // dist/ is emptied on every build (stale chunks would be embedded too), but
 // the Go embed needs the directory even before a build: put .gitkeep back.
@@ -18,9 +19,19 @@ const keepDist: Plugin = {
 }
 
 export default defineConfig({
-  plugins: [vue(), elementPlusOnDemand(), iconsPerModule(), keepDist, precompress(new URL('./dist/', import.meta.url))],
+  plugins: [vue(), elementPlusOnDemand(), iconsPerModule(), buttonWithoutCustomColor(), keepDist, precompress(new URL('./dist/', import.meta.url))],
   // @/ is src/: views import their typed calls as @/api/<domain>.
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  // vue-i18n's feature flags, so what the app does not use is tree-shaken
+  // from the sign-in page's bundle: its message compiler (src/locales/compile.ts
+  // parses the catalogs' syntax instead), the legacy (Options) API, the global
+  // <i18n-t>/v-t install (AdminRoles imports <i18n-t> itself) and devtools.
+  define: {
+    __INTLIFY_DROP_MESSAGE_COMPILER__: 'true',
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+  },
   server: {
     port: 5173,
     proxy: {

@@ -38,3 +38,14 @@ describe('index.html app shell', () => {
     expect(scripts).toEqual(['<script type="module" src="/src/main.ts">'])
   })
 })
+
+// build/buttonWithoutCustomColor.ts gives ElButton a `color` that does
+// nothing: no template may rely on it.
+describe('buttonWithoutCustomColor', () => {
+  it('no <el-button> sets color', () => {
+    const files = Object.entries(import.meta.glob<string>('../src/**/*.vue', { query: '?raw', import: 'default', eager: true }))
+    expect(files.length).toBeGreaterThan(50)
+    const offenders = files.filter(([, src]) => /<el-button\b[^>]*\s:?color=/.test(src)).map(([f]) => f)
+    expect(offenders).toEqual([])
+  })
+})

@@ -10,10 +10,13 @@ import { gzipSync, brotliCompressSync } from 'node:zlib'
 // The goal is 150 KB; reached 142.7 KB gzip (125 KB brotli), see
 // bench/RESULTS.md: zh-CN's sign-in texts only in the entry (the rest of the
 // catalogs are chunks, src/locales/index.ts), one module per icon
-// (build/iconsPerModule.ts), no el-form on the login page. Set just above
-// what is reached: lower it as the entry shrinks, raise it only with a
-// reason in the commit message.
-const BUDGET_KB = 145
+// (build/iconsPerModule.ts), no el-form on the login page. Then 129.6 KB:
+// vue-i18n without its message compiler and legacy API
+// (src/locales/compile.ts, vite.config.ts), ElButton without tinycolor
+// (build/buttonWithoutCustomColor.ts), ElMessage's styles with MainLayout.
+// Set just above what is reached: lower it as the entry shrinks, never raise
+// it without a reason in the commit message.
+const BUDGET_KB = 133
 const ROUTE = 'src/views/auth/LoginView.vue'
 
 const dist = new URL('../dist/', import.meta.url)

@@ -1,14 +1,12 @@
 // Entry: Pinia, the router and i18n. Element Plus components are imported by
-// the views that render them (build/elementPlusOnDemand.ts); only the styles
-// of the ones called as functions (ElMessage, ElMessageBox, ElNotification)
-// are global. index.html paints a skeleton until the first navigation (and so
-// the session check) has settled, so no page flashes and nothing is blank.
+// the views that render them (build/elementPlusOnDemand.ts); the styles of
+// the ones called as functions (ElMessage, ElMessageBox, ElNotification) come
+// with MainLayout, as only pages inside it call them. index.html paints a
+// skeleton until the first navigation (and so the session check) has settled,
+// so no page flashes and nothing is blank.
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import 'element-plus/es/components/base/style/css'
-import 'element-plus/es/components/message/style/css'
-import 'element-plus/es/components/message-box/style/css'
-import 'element-plus/es/components/notification/style/css'
 import './styles/base.css'
 import App from './App.vue'
 import { router } from './router'

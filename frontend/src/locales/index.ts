@@ -11,6 +11,7 @@
 // languages' CORE files are a chunk of their own (catalog-<lang>-core.ts).
 import { createI18n } from 'vue-i18n'
 import { computed, ref } from 'vue'
+import { compileMessage } from './compile'
 
 export const LOCALES = ['zh-CN', 'en'] as const
 export type Locale = (typeof LOCALES)[number]
@@ -99,6 +100,7 @@ export const i18n = createI18n({
   messages,
   missingWarn: false,
   fallbackWarn: false,
+  messageCompiler: compileMessage,
 })
 
 const current = ref<Locale>(i18n.global.locale.value as Locale)
