@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"tack/backend/identity"
 	"tack/backend/org"
 )
@@ -35,6 +37,17 @@ func (s *Service) Sent(ctx context.Context, actor identity.Actor, f ListFilter) 
 	if f.Status != "" {
 		q = q.Where("status = ?", f.Status)
 	}
+	rs, next, err := f.page(q, "sent")
+	if err != nil {
+		return nil, "", err
+	}
+	ds, err := s.details(ctx, actor, rs, true)
+	return ds, next, err
+}
+
+// page narrows q by the filter's template and period and reads one page,
+// newest first, with the cursor of the next page ("" at the end).
+func (f *ListFilter) page(q *gorm.DB, what string) ([]Report, string, error) {
 	if f.TemplateID != "" {
 		q = q.Where("template_id = ?", f.TemplateID)
 	}
@@ -46,15 +59,14 @@ func (s *Service) Sent(ctx context.Context, actor identity.Actor, f ListFilter) 
 	}
 	var rs []Report
 	if err := q.Order("id DESC").Limit(f.limit() + 1).Find(&rs).Error; err != nil {
-		return nil, "", fmt.Errorf("report: sent: %w", err)
+		return nil, "", fmt.Errorf("report: %s: %w", what, err)
 	}
 	next := ""
 	if len(rs) > f.limit() {
 		rs = rs[:f.limit()]
 		next = rs[len(rs)-1].ID
 	}
-	ds, err := s.details(ctx, actor, rs, true)
-	return ds, next, err
+	return rs, next, nil
 }
 
 // Received lists the reports sent to the actor: unread first, then newest
@@ -229,23 +241,9 @@ func (s *Service) Team(ctx context.Context, actor identity.Actor, f ListFilter) 
 	if f.WriterID != "" {
 		q = q.Where("writer_id = ?", f.WriterID)
 	}
-	if f.TemplateID != "" {
-		q = q.Where("template_id = ?", f.TemplateID)
-	}
-	if f.Period != "" {
-		q = q.Where("period = ?", f.Period)
-	}
-	if f.Cursor != "" {
-		q = q.Where("id < ?", f.Cursor)
-	}
-	var rs []Report
-	if err := q.Order("id DESC").Limit(f.limit() + 1).Find(&rs).Error; err != nil {
-		return nil, "", fmt.Errorf("report: team: %w", err)
-	}
-	next := ""
-	if len(rs) > f.limit() {
-		rs = rs[:f.limit()]
-		next = rs[len(rs)-1].ID
+	rs, next, err := f.page(q, "team")
+	if err != nil {
+		return nil, "", err
 	}
 	ds, err := s.details(ctx, actor, rs, false)
 	return ds, next, err
