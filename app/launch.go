@@ -55,6 +55,12 @@ func LinkRoute(raw string) (string, bool) {
 	return link, true
 }
 
+// OpenLinkURL is the tack:// URL that opens the UI route link in the running
+// client (LinkRoute reads it back): what a Windows toast's click starts.
+func OpenLinkURL(link string) string {
+	return "tack://open?link=" + url.QueryEscape(link)
+}
+
 // presetServer is the team server an installer run with /SERVER= left next
 // to the executable (tack-server.txt), for a first start with no saved
 // connection; "" when there is none or it is not a web address.

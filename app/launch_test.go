@@ -39,6 +39,16 @@ func TestLinkRoute(t *testing.T) {
 	}
 }
 
+// A toast's click URL leads back to the same route, query and all.
+func TestOpenLinkURLRoundTrip(t *testing.T) {
+	for _, link := range []string{"/approvals/01ABC", "/chat/c1?around=42&q=预算 Q4", "/reports/r1#comments"} {
+		got, ok := LinkRoute(OpenLinkURL(link))
+		if !ok || got != link {
+			t.Errorf("LinkRoute(OpenLinkURL(%q)) = %q, %v", link, got, ok)
+		}
+	}
+}
+
 func TestParseLaunch(t *testing.T) {
 	t.Parallel()
 	got := ParseLaunch([]string{"--hidden", "tack://open?link=/approvals/1", "tack://open?link=https://evil.example"})

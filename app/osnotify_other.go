@@ -1,8 +1,8 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package app
 
-// newClickNotifier: beeep only (no click-to-open) outside Linux. Windows
-// toasts would need a registered AppUserModelID and COM activation, and
-// macOS UNUserNotificationCenter a signed bundle; neither is set up yet.
+// newClickNotifier: beeep only (no click-to-open) on macOS, whose
+// UNUserNotificationCenter needs a signed bundle (osnotify_windows.go for
+// Windows, osnotify_linux.go for Linux).
 func newClickNotifier(func(string)) clickNotifier { return nil }
