@@ -46,7 +46,7 @@ export default {
   saved: 'Saved',
   back: 'Back',
   attach: 'Send a file or image', fileTooLarge: 'The file is too large: files sent in chat may be at most {max}', download: 'Download', openImage: 'Open full image',
-  announcement: 'Announcement', announcementEdit: 'Edit announcement', announcementSet: 'Post an announcement', announcementNone: 'No announcement',
+  announcementLabel: 'Announcement', announcementEdit: 'Edit announcement', announcementSet: 'Post an announcement', announcementNone: 'No announcement',
   announcementPlaceholder: 'What every member should know; each member is notified', announcementClear: 'Clear',
   announcementBy: 'By {name}, {time}', announcementRead: '{read} read, {unread} not yet', announcementSaved: 'Announcement posted',
   announcementGotIt: 'Got it',

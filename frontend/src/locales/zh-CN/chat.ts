@@ -46,7 +46,7 @@ export default {
   saved: '已保存',
   back: '返回',
   attach: '发送文件或图片', fileTooLarge: '文件太大：聊天中发送的文件不能超过 {max}', download: '下载', openImage: '查看原图',
-  announcement: '群公告', announcementEdit: '编辑群公告', announcementSet: '发布群公告', announcementNone: '暂无群公告',
+  announcementLabel: '群公告', announcementEdit: '编辑群公告', announcementSet: '发布群公告', announcementNone: '暂无群公告',
   announcementPlaceholder: '写下要告诉全体群成员的事，发布后会通知每位成员', announcementClear: '清空公告',
   announcementBy: '{name} 发布于 {time}', announcementRead: '{read} 人已读，{unread} 人未读', announcementSaved: '群公告已发布',
   announcementGotIt: '我知道了',
