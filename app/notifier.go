@@ -57,7 +57,12 @@ func (n *OSNotifier) Notify(title, body, link string) error {
 
 // navigateJS is the script that takes the window to an in-app link. Only
 // routes of the UI are followed (uiRoute); the link is JSON-quoted, so it
-// cannot break out of the string.
+// cannot break out of the string. It moves within the loaded page (a new
+// history entry, then the popstate the router follows, as Back does) and
+// never loads a new document: Wails puts its runtime and the bindings only
+// into "/" and "/index.html", so a document loaded at "/sync" was a page
+// without the shell ("只在桌面客户端中可用" after a notification click, no
+// tray events, no punch button) until the client restarted.
 func navigateJS(link string) (string, bool) {
 	if !uiRoute(link) {
 		return "", false
@@ -66,7 +71,7 @@ func navigateJS(link string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return "location.assign(" + string(b) + ")", true
+	return "history.pushState(null,''," + string(b) + ");dispatchEvent(new PopStateEvent('popstate'))", true
 }
 
 // uiRoute reports whether a link from the server (a notification's) is a

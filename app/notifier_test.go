@@ -9,10 +9,10 @@ func TestNavigateJS(t *testing.T) {
 		link, js string
 		ok       bool
 	}{
-		{"/approvals/abc", `location.assign("/approvals/abc")`, true},
-		{"/meetings/x?occurrence=2026-01-06T02:00:00Z", `location.assign("/meetings/x?occurrence=2026-01-06T02:00:00Z")`, true},
-		{`/x");alert(1);("`, `location.assign("/x\");alert(1);(\"")`, true},
-		{"/x</script>", `location.assign("/x\u003c/script\u003e")`, true},
+		{"/approvals/abc", `history.pushState(null,'',"/approvals/abc");dispatchEvent(new PopStateEvent('popstate'))`, true},
+		{"/meetings/x?occurrence=2026-01-06T02:00:00Z", `history.pushState(null,'',"/meetings/x?occurrence=2026-01-06T02:00:00Z");dispatchEvent(new PopStateEvent('popstate'))`, true},
+		{`/x");alert(1);("`, `history.pushState(null,'',"/x\");alert(1);(\"");dispatchEvent(new PopStateEvent('popstate'))`, true},
+		{"/x</script>", `history.pushState(null,'',"/x\u003c/script\u003e");dispatchEvent(new PopStateEvent('popstate'))`, true},
 		{"//evil.example/x", "", false},
 		{"javascript:alert(1)", "", false},
 		{"https://evil.example", "", false},
@@ -30,7 +30,7 @@ func TestNavigateJS(t *testing.T) {
 		{"/wails/runtime.js", "", false},
 		{"/a\\b", "", false},
 		{"/a\tb", "", false},
-		{"/apis-overview", `location.assign("/apis-overview")`, true},
+		{"/apis-overview", `history.pushState(null,'',"/apis-overview");dispatchEvent(new PopStateEvent('popstate'))`, true},
 	} {
 		js, ok := navigateJS(c.link)
 		if js != c.js || ok != c.ok {

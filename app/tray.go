@@ -74,11 +74,9 @@ func (t *Tray) loop(open, quit *systray.MenuItem) {
 		case <-open.ClickedCh:
 			runtime.WindowShow(t.ctx)
 		case <-t.approvals.ClickedCh:
-			runtime.WindowShow(t.ctx)
-			runtime.WindowExecJS(t.ctx, `location.assign('/approvals')`)
+			t.app.openLink("/approvals") // in the loaded page: see navigateJS
 		case <-t.sync.ClickedCh:
-			runtime.WindowShow(t.ctx)
-			runtime.WindowExecJS(t.ctx, `location.assign('/sync')`)
+			t.app.openLink("/sync")
 		case <-t.pause.ClickedCh:
 			var err error
 			if t.paused.Load() {
