@@ -21,14 +21,7 @@ func TestMalformedBodiesRefused(t *testing.T) {
 		admin, _ := e.Setup()
 		root := e.RootDepartment(admin)
 		dept := func(name string) string { return `{"name":` + name + `,"parent_id":"` + root.ID + `"}` }
-		var tpls struct{ Items []approval.Template }
-		e.Must(http.StatusOK, "GET", "/api/v1/approval/templates", admin, nil).JSON(t, &tpls)
-		var leave string
-		for _, tp := range tpls.Items {
-			if tp.BuiltinKey == "leave" {
-				leave = tp.ID
-			}
-		}
+		leave := e.TemplateID(admin, "leave")
 		var group struct{ ID string }
 		e.Must(http.StatusCreated, "POST", "/api/v1/chat/conversations", admin, map[string]any{"kind": "temporary", "name": "Tmp", "member_ids": []string{}}).JSON(t, &group)
 		leaveWith := func(reason string) string {

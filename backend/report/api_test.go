@@ -300,19 +300,7 @@ func TestMissingAndLeaders(t *testing.T) {
 func TestLeaveExemptsAndEvents(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
-		var ats struct {
-			Items []struct {
-				ID         string `json:"id"`
-				BuiltinKey string `json:"builtin_key"`
-			}
-		}
-		e.Must(200, "GET", "/api/v1/approval/templates", c.benT, nil).JSON(t, &ats)
-		leave := ""
-		for _, a := range ats.Items {
-			if a.BuiltinKey == "leave" {
-				leave = a.ID
-			}
-		}
+		leave := e.TemplateID(c.benT, "leave")
 		var inst struct {
 			ID      string `json:"id"`
 			Version int    `json:"version"`

@@ -13,19 +13,7 @@ import (
 func TestSuggest(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
-		var ats struct {
-			Items []struct {
-				ID         string `json:"id"`
-				BuiltinKey string `json:"builtin_key"`
-			}
-		}
-		e.Must(200, "GET", "/api/v1/approval/templates", c.amyT, nil).JSON(t, &ats)
-		leave := ""
-		for _, a := range ats.Items {
-			if a.BuiltinKey == "leave" {
-				leave = a.ID
-			}
-		}
+		leave := e.TemplateID(c.amyT, "leave")
 		var inst struct {
 			ID      string `json:"id"`
 			Version int    `json:"version"`
