@@ -2,18 +2,12 @@ package backup_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"net/url"
-	"os"
 	"testing"
-
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"tack/backend/backup"
 	"tack/backend/drive/blobstore"
+	"tack/backend/drive/blobstore/s3test"
 	"tack/backend/server/servertest"
 )
 
@@ -30,32 +24,9 @@ func migrateTargets(t *testing.T) map[string]func(t *testing.T) blobstore.Store 
 			return s
 		},
 		"s3": func(t *testing.T) blobstore.Store {
-			endpoint := os.Getenv("TACK_TEST_S3")
-			if endpoint == "off" {
-				t.Skip("TACK_TEST_S3=off: the S3 tests are switched off on purpose (.ci/run says why)")
-			}
-			if endpoint == "" {
-				if os.Getenv("CI") == "true" {
-					t.Fatal("TACK_TEST_S3 is not set: start the S3 server with scripts/s3-server.sh")
-				}
-				t.Skip("TACK_TEST_S3 not set (scripts/s3-server.sh starts an S3-compatible server)")
-			}
-			u, err := url.Parse(endpoint)
-			if err != nil {
-				t.Fatal(err)
-			}
-			cl, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewEnvAWS(), Secure: u.Scheme == "https", Region: "us-east-1", BucketLookup: minio.BucketLookupPath})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cl.MakeBucket(context.Background(), "tack-test", minio.MakeBucketOptions{Region: "us-east-1"}); err != nil {
-				if ok, _ := cl.BucketExists(context.Background(), "tack-test"); !ok {
-					t.Fatal(err)
-				}
-			}
-			var rnd [6]byte
-			_, _ = rand.Read(rnd[:])
-			s, err := blobstore.OpenSpec("s3://tack-test/migrate-"+hex.EncodeToString(rnd[:]), "", blobstore.S3Config{Endpoint: endpoint, Region: "us-east-1", PathStyle: true})
+			endpoint := s3test.Endpoint(t)
+			s3test.Client(t, endpoint) // the bucket, on a fresh server
+			s, err := blobstore.OpenSpec("s3://"+s3test.Bucket+"/"+s3test.Prefix("migrate"), "", blobstore.S3Config{Endpoint: endpoint, Region: "us-east-1", PathStyle: true})
 			if err != nil {
 				t.Fatal(err)
 			}

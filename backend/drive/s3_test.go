@@ -3,18 +3,14 @@ package drive_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"tack/backend/drive/blobstore"
+	"tack/backend/drive/blobstore/s3test"
 	"tack/backend/server"
 	"tack/backend/server/servertest"
 )
@@ -25,35 +21,10 @@ import (
 // under CI=true.
 func s3Blobs(t *testing.T) (func(*server.Config), *minio.Client) {
 	t.Helper()
-	endpoint := os.Getenv("TACK_TEST_S3")
-	if endpoint == "off" {
-		t.Skip("TACK_TEST_S3=off: the S3 tests are switched off on purpose (.ci/run says why)")
-	}
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TACK_TEST_S3 is not set: start the S3 server with scripts/s3-server.sh")
-		}
-		t.Skip("TACK_TEST_S3 not set (scripts/s3-server.sh starts an S3-compatible server)")
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewEnvAWS(), Secure: u.Scheme == "https",
-		Region: "us-east-1", BucketLookup: minio.BucketLookupPath})
-	if err != nil {
-		t.Fatal(err)
-	}
-	const bucket = "tack-test"
-	if err := cl.MakeBucket(context.Background(), bucket, minio.MakeBucketOptions{Region: "us-east-1"}); err != nil {
-		if ok, _ := cl.BucketExists(context.Background(), bucket); !ok {
-			t.Fatal(err)
-		}
-	}
+	endpoint := s3test.Endpoint(t)
+	cl := s3test.Client(t, endpoint)
 	return func(c *server.Config) {
-		var rnd [6]byte
-		_, _ = rand.Read(rnd[:])
-		c.Blobs = "s3://" + bucket + "/drive-" + hex.EncodeToString(rnd[:]) + "/"
+		c.Blobs = "s3://" + s3test.Bucket + "/" + s3test.Prefix("drive") + "/"
 		c.S3 = blobstore.S3Config{Endpoint: endpoint, Region: "us-east-1", PathStyle: true}
 	}, cl
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+
+	"tack/backend/drive/blobstore/s3test"
 )
 
 // store is one implementation under the contract, with a way to damage a
@@ -53,45 +54,23 @@ func eachStore(t *testing.T, fn func(t *testing.T, s store)) {
 
 // testBucket is the bucket the tests use (made when missing); each test
 // works under its own random prefix.
-const testBucket = "tack-test"
+const testBucket = s3test.Bucket
 
 // testS3 opens a store on TACK_TEST_S3 (an endpoint URL such as
 // http://127.0.0.1:8333; credentials from AWS_ACCESS_KEY_ID and
 // AWS_SECRET_ACCESS_KEY) under a prefix of its own.
 func testS3(t *testing.T) *S3 {
 	t.Helper()
-	endpoint := os.Getenv("TACK_TEST_S3")
-	if endpoint == "off" {
-		t.Skip("TACK_TEST_S3=off: the S3 tests are switched off on purpose (.ci/run says why)")
-	}
-	if endpoint == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("TACK_TEST_S3 is not set: start the S3 server with scripts/s3-server.sh (CI must not skip the S3 contract tests)")
-		}
-		t.Skip("TACK_TEST_S3 not set (scripts/s3-server.sh starts an S3-compatible server)")
-	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
+	endpoint := s3test.Endpoint(t)
+	s3test.Client(t, endpoint) // the bucket, on a fresh server
 	cfg := S3Config{Endpoint: endpoint, Region: "us-east-1", PathStyle: true, Bucket: testBucket,
-		Prefix: "t-" + hex.EncodeToString(rnd[:]) + "/", Timeout: 30 * time.Second}
+		Prefix: s3test.Prefix("t") + "/", Timeout: 30 * time.Second}
 	if _, err := OpenS3(context.Background(), S3Config{Endpoint: endpoint, Region: "us-east-1", PathStyle: true, Bucket: "tack-no-such-bucket"}); err == nil {
 		t.Fatal("OpenS3 accepted a bucket that does not exist")
 	}
 	s, err := OpenS3(context.Background(), cfg)
 	if err != nil {
-		// The bucket may be missing on a fresh server: make it and retry.
-		cl, cerr := openClient(cfg)
-		if cerr != nil {
-			t.Fatal(cerr)
-		}
-		if merr := cl.MakeBucket(context.Background(), testBucket, minio.MakeBucketOptions{Region: cfg.Region}); merr != nil {
-			if ok, _ := cl.BucketExists(context.Background(), testBucket); !ok {
-				t.Fatalf("open %s: %v; make bucket: %v", endpoint, err, merr)
-			}
-		}
-		if s, err = OpenS3(context.Background(), cfg); err != nil {
-			t.Fatal(err)
-		}
+		t.Fatal(err)
 	}
 	return s
 }
