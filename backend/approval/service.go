@@ -37,6 +37,7 @@ type Service struct {
 	// Registered after construction (hooks.go): domains that react to requests.
 	submitHooks, finishHooks []Hook
 	builtinKeys              *sync.Map // template ID → built-in key, for the hooks (a pointer: demo.go copies the service)
+	versions                 *sync.Map // versionKey → TemplateVersion (templates.go; rows never change)
 
 	// Test hooks (export_test.go): run when a submit or an assigning action
 	// has checked its assignees and is about to open its transaction, and
@@ -61,7 +62,7 @@ func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service, tz string, de
 	if err != nil {
 		return nil, fmt.Errorf("approval: time zone %q: %w", tz, err)
 	}
-	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files, cal: workcal.NewCache(loc), builtinKeys: &sync.Map{}}, nil
+	return &Service{db: db, clock: clk, org: orgSvc, loc: loc, files: deps.Files, cal: workcal.NewCache(loc), builtinKeys: &sync.Map{}, versions: &sync.Map{}}, nil
 }
 
 // Location is the company time zone of the working calendar.

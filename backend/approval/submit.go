@@ -14,6 +14,7 @@ import (
 	"tack/backend/identity"
 	"tack/backend/org"
 	"tack/backend/store"
+	"tack/backend/workcal"
 )
 
 func mustJSON(v any) string {
@@ -50,6 +51,9 @@ type prepared struct {
 	form  map[string]any
 	names Names
 	route []RouteNode
+	// calVersion is the working calendar the form was validated on; the
+	// submit's transaction counts on it too (workcal.Pin).
+	calVersion int64
 }
 
 // prepare validates a submission and resolves its route; it writes nothing.
@@ -70,7 +74,7 @@ func (s *Service) prepare(ctx context.Context, actor identity.Actor, req SubmitR
 	if !canStart(t, a) {
 		return p, errCannotStart
 	}
-	cal, err := s.cal.Load(s.db.WithContext(ctx))
+	cal, calVersion, err := s.cal.LoadVersion(s.db.WithContext(ctx))
 	if err != nil {
 		return p, err
 	}
@@ -94,7 +98,7 @@ func (s *Service) prepare(ctx context.Context, actor identity.Actor, req SubmitR
 	if err != nil {
 		return p, err
 	}
-	return prepared{tpl: t, ver: ver, user: u, a: a, form: form, names: names, route: route}, nil
+	return prepared{tpl: t, ver: ver, user: u, a: a, form: form, names: names, route: route, calVersion: calVersion}, nil
 }
 
 // PreviewRoute resolves who would approve and who would be CC'd for a form.
@@ -183,8 +187,10 @@ func (s *Service) Submit(ctx context.Context, actor identity.Actor, req SubmitRe
 			s.testAssigneesRead()
 		}
 		err = s.inTx(ctx, func(tx *gorm.DB) error {
-			// The first task's deadline uses the template read for the route.
+			// The first task's deadline uses the template read for the route,
+			// and it and the leave claim the calendar the form was checked on.
 			store.TxMemo.Store(tx, slaMemo+p.tpl.ID, p.tpl.SLAHours)
+			workcal.Pin(tx, p.calVersion)
 			return s.create(tx, &inst, actor, p.tpl.Prefix, now)
 		})
 		if !errors.Is(err, errRouteLeft) {
@@ -242,17 +248,19 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, pref
 		return err
 	}
 	in.Number = num
-	if err := tx.Create(&in).Error; err != nil {
-		return fmt.Errorf("approval: create instance: %w", err)
-	}
 	if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
 		return err
 	}
+	// The instance row is written last, once, as the first steps left it:
+	// nothing in the transaction reads it back (its tasks, timeline and
+	// events carry its ID), and the counter row stays locked one statement
+	// less.
 	if err := s.activateFrom(tx, &in, 0, actor.UserID); err != nil {
 		return err
 	}
-	if err := s.saveInstance(tx, &in); err != nil {
-		return err
+	in.UpdatedAt = s.clock.Now()
+	if err := tx.Create(&in).Error; err != nil {
+		return fmt.Errorf("approval: create instance: %w", err)
 	}
 	*inst = in
 	return nil

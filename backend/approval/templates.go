@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 
 	"gorm.io/gorm"
 
@@ -22,10 +23,29 @@ var prefixRe = regexp.MustCompile(`^[A-Z]{1,6}$`)
 
 // templateWithVersion loads a template and version n (0 = current).
 func (s *Service) templateWithVersion(ctx context.Context, id string, n int) (Template, TemplateVersion, error) {
-	return templateWithVersionTx(s.db.WithContext(ctx), id, n)
+	return templateWithVersionTx(s.db.WithContext(ctx), id, n, s.versions)
 }
 
-func templateWithVersionTx(db *gorm.DB, id string, n int) (Template, TemplateVersion, error) {
+// versionKey names a template version in Service.versions.
+type versionKey struct {
+	template string
+	number   int
+}
+
+func cacheLoad(m *sync.Map, k any) (any, bool) {
+	if m == nil {
+		return nil, false
+	}
+	return m.Load(k)
+}
+
+// templateWithVersionTx reads template id and its version n (0: the
+// current one). A version row is never changed once written (an edit adds
+// the next number), so versions read outside a transaction are kept in
+// cache (template ID and number → version; nil: no cache), shared by every
+// caller: read its Fields and Flow, never write them. A transaction passes
+// no cache: the version it reads might be one it wrote and then rolls back.
+func templateWithVersionTx(db *gorm.DB, id string, n int, cache *sync.Map) (Template, TemplateVersion, error) {
 	var t Template
 	if err := db.First(&t, "id = ?", id).Error; err != nil {
 		if store.IsNotFound(err) {
@@ -37,8 +57,12 @@ func templateWithVersionTx(db *gorm.DB, id string, n int) (Template, TemplateVer
 		n = t.CurrentVersion
 	}
 	var v TemplateVersion
-	if err := db.First(&v, "template_id = ? AND number = ?", id, n).Error; err != nil {
+	if c, ok := cacheLoad(cache, versionKey{id, n}); ok {
+		v = c.(TemplateVersion)
+	} else if err := db.First(&v, "template_id = ? AND number = ?", id, n).Error; err != nil {
 		return t, v, fmt.Errorf("approval: template version: %w", err)
+	} else if cache != nil {
+		cache.Store(versionKey{id, n}, v)
 	}
 	t.Fields, t.Flow = v.Fields, v.Flow
 	return t, v, nil
@@ -281,7 +305,7 @@ func (s *Service) UpdateTemplate(ctx context.Context, actor identity.Actor, id s
 	}
 	var out Template
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		t, cur, err := templateWithVersionTx(tx, id, 0)
+		t, cur, err := templateWithVersionTx(tx, id, 0, nil)
 		if err != nil {
 			return err
 		}

@@ -36,21 +36,38 @@ func NewCache(loc *time.Location) *Cache { return &Cache{loc: loc} }
 // asks for the calendar for its route, its attendance claim and its first
 // task's deadline.
 func (c *Cache) Load(db *gorm.DB) (Calendar, error) {
-	v, ok := store.TxMemo.Load(db, "workcal.version")
+	cal, _, err := c.LoadVersion(db)
+	return cal, err
+}
+
+// LoadVersion is Load that also says which calendar version it returned.
+func (c *Cache) LoadVersion(db *gorm.DB) (Calendar, int64, error) {
+	v, ok := store.TxMemo.Load(db, versionMemo)
 	if !ok {
 		var vs []int64
 		if err := db.Raw(`SELECT version FROM workcal_version WHERE id = 1`).Scan(&vs).Error; err != nil {
-			return Calendar{}, fmt.Errorf("workcal: version: %w", err)
+			return Calendar{}, 0, fmt.Errorf("workcal: version: %w", err)
 		}
 		n := int64(0) // no row: never edited since the counter came
 		if len(vs) == 1 {
 			n = vs[0]
 		}
 		v = n
-		store.TxMemo.Store(db, "workcal.version", n)
+		store.TxMemo.Store(db, versionMemo, n)
 	}
-	return c.at(db, v.(int64))
+	cal, err := c.at(db, v.(int64))
+	return cal, v.(int64), err
 }
+
+// Pin makes transaction tx use calendar version v, which its caller read
+// (LoadVersion) just before it began, instead of reading the version again:
+// a submit validates its form on the calendar it read, and its leave claim
+// and first deadline then count on the same one. An edit committing in
+// between is seen by the next action, as if it had come a moment later.
+func Pin(tx *gorm.DB, v int64) { store.TxMemo.Store(tx, versionMemo, v) }
+
+// versionMemo is where a transaction keeps the calendar version it uses.
+const versionMemo = "workcal.version"
 
 func (c *Cache) at(db *gorm.DB, v int64) (Calendar, error) {
 	c.mu.Lock()
@@ -73,7 +90,7 @@ func (c *Cache) at(db *gorm.DB, v int64) (Calendar, error) {
 // bumpVersion marks the calendar changed; it runs inside each edit's
 // transaction so the new version and the new calendar commit together.
 func bumpVersion(tx *gorm.DB) error {
-	store.TxMemo.Forget(tx, "workcal.version")
+	store.TxMemo.Forget(tx, versionMemo)
 	if err := tx.Exec(`INSERT INTO workcal_version (id, version) VALUES (1, 1)
 		ON CONFLICT (id) DO UPDATE SET version = workcal_version.version + 1`).Error; err != nil {
 		return fmt.Errorf("workcal: bump version: %w", err)
