@@ -47,6 +47,36 @@ func myTask(tx *gorm.DB, inst *Instance, actor identity.Actor, taskID string) (*
 	return &ts[0], nil
 }
 
+// decideMyTask is myTask and setTask(status, comment) in one statement:
+// the actor's pending approval task on the current node (the same one myTask
+// picks) moves to status and comes back as it is now. The instance is
+// claimed first, so no other action on it runs meanwhile; the status guard
+// still refuses a task that is no longer pending.
+func (s *Service) decideMyTask(tx *gorm.DB, inst *Instance, actor identity.Actor, taskID, status, comment string) (*Task, error) {
+	pick := "SELECT id FROM approval_tasks WHERE instance_id = ? AND node_index = ? AND kind = ? AND status = ? AND assignee_id = ?"
+	args := []any{status, s.clock.Now()}
+	set := "status = ?, version = version + 1, acted_at = ?"
+	if comment != "" {
+		set += ", comment = ?"
+		args = append(args, comment)
+	}
+	args = append(args, inst.ID, inst.CurrentNode, KindApprove, TaskPending, actor.UserID)
+	if taskID != "" {
+		pick += " AND id = ?"
+		args = append(args, taskID)
+	}
+	args = append(args, TaskPending)
+	var ts []Task
+	if err := tx.Raw("UPDATE approval_tasks SET "+set+" WHERE id = ("+pick+" ORDER BY stage, id LIMIT 1) AND status = ? RETURNING *",
+		args...).Scan(&ts).Error; err != nil {
+		return nil, fmt.Errorf("approval: decide task: %w", err)
+	}
+	if len(ts) == 0 {
+		return nil, errNoTask
+	}
+	return &ts[0], nil
+}
+
 func checkComment(c string) error {
 	if len([]rune(c)) > 2000 {
 		return apperr.Invalid("approval.invalid_action", "comment too long").WithField("comment", "too_long")
@@ -145,11 +175,8 @@ func (s *Service) Approve(ctx context.Context, actor identity.Actor, id string, 
 }
 
 func (s *Service) approveTask(tx *gorm.DB, inst *Instance, actor identity.Actor, taskID, comment string) error {
-	t, err := myTask(tx, inst, actor, taskID)
+	t, err := s.decideMyTask(tx, inst, actor, taskID, TaskApproved, comment)
 	if err != nil {
-		return err
-	}
-	if err := s.setTask(tx, t, TaskApproved, comment); err != nil {
 		return err
 	}
 	if inst.Route[inst.CurrentNode].Mode == ModeAny {
@@ -180,11 +207,7 @@ func (s *Service) Reject(ctx context.Context, actor identity.Actor, id string, r
 		return Instance{}, err
 	}
 	return s.act(ctx, actor, id, func(tx *gorm.DB, inst *Instance) error {
-		t, err := myTask(tx, inst, actor, req.TaskID)
-		if err != nil {
-			return err
-		}
-		if err := s.setTask(tx, t, TaskRejected, req.Comment); err != nil {
+		if _, err := s.decideMyTask(tx, inst, actor, req.TaskID, TaskRejected, req.Comment); err != nil {
 			return err
 		}
 		if err := s.timeline(tx, inst, actor.UserID, "rejected", inst.CurrentNode, req.Comment, nil); err != nil {
