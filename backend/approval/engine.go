@@ -21,9 +21,20 @@ func (s *Service) emit(tx *gorm.DB, inst *Instance, typ, actorID string, to []st
 	if len(to) == 0 {
 		return nil
 	}
+	if inst.held != nil {
+		*inst.held = append(*inst.held, heldEvent{typ, actorID, to, p})
+		return nil
+	}
 	p.Title, p.TitleEn, p.Link, p.Number = inst.Title, inst.TitleEn, s.link(inst), inst.Number
 	return notify.Emit(tx, &notify.Event{Type: typ, SubjectType: "approval", SubjectID: inst.ID,
 		ActorID: actorID, Recipients: uniq(to), Data: event.Data(p)})
+}
+
+// heldEvent is an emit waiting for its instance's number.
+type heldEvent struct {
+	typ, actorID string
+	to           []string
+	p            event.Approval
 }
 
 func uniq(ids []string) []string {

@@ -28,6 +28,11 @@ func TestEveryActionEmits(t *testing.T) {
 				if ev.Data["title"] == "" || ev.Data["title_en"] == "" || ev.Data["link"] == "" {
 					t.Fatalf("%s: %s without title or link: %v", step, ev.Type, ev.Data)
 				}
+				// A submit takes its number after its first steps (submit.go):
+				// their events still carry it.
+				if n, _ := ev.Data["number"].(string); !strings.HasPrefix(n, "QJ-") {
+					t.Fatalf("%s: %s without the number: %v", step, ev.Type, ev.Data)
+				}
 				got = append(got, ev.Type+">"+strings.Join(ev.Recipients, ","))
 				last = ev.ID
 			}

@@ -103,6 +103,10 @@ type Instance struct {
 	FinishedAt        *time.Time     `json:"finished_at"`
 	LastRemindedAt    *time.Time     `json:"last_reminded_at"`
 	UpdatedAt         time.Time      `json:"updated_at"`
+
+	// held, while a submit has no number yet, keeps the events its first
+	// steps emit until the number is taken (submit.go).
+	held *[]heldEvent `gorm:"-"`
 }
 
 // TableName keeps the table name stable.

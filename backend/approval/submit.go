@@ -236,11 +236,26 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, pref
 		s.testAssigneesLocked()
 	}
 	in := *inst
-	// The hooks (attendance's leave claim: several reads) run before the
-	// number: on PostgreSQL the counter row stays locked from the number
-	// to the commit, and every submit of the template's prefix waits on it.
-	// No hook reads the number.
+	// Everything that does not need the number comes before it: on
+	// PostgreSQL the counter row stays locked from the number to the
+	// commit, and every submit of the template's prefix waits on it. So
+	// the hooks (attendance's leave claim: several reads; no hook reads the
+	// number), the timeline and the first steps' tasks run first; their
+	// events, which carry the number, are held and written after it, and
+	// then the instance row, once, as the first steps left it (nothing in
+	// the transaction reads it back: its tasks, timeline and events carry
+	// its ID). The lock is held for two statements and the commit.
 	if err := s.runHooks(tx, s.submitHooks, &in, actor.UserID); err != nil {
+		return err
+	}
+	if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
+		return err
+	}
+	var held []heldEvent
+	in.held = &held
+	err = s.activateFrom(tx, &in, 0, actor.UserID)
+	in.held = nil
+	if err != nil {
 		return err
 	}
 	num, err := s.nextNumber(tx, prefix, now.In(s.loc).Year())
@@ -248,15 +263,10 @@ func (s *Service) create(tx *gorm.DB, inst *Instance, actor identity.Actor, pref
 		return err
 	}
 	in.Number = num
-	if err := s.timeline(tx, &in, actor.UserID, "submitted", 0, "", nil); err != nil {
-		return err
-	}
-	// The instance row is written last, once, as the first steps left it:
-	// nothing in the transaction reads it back (its tasks, timeline and
-	// events carry its ID), and the counter row stays locked one statement
-	// less.
-	if err := s.activateFrom(tx, &in, 0, actor.UserID); err != nil {
-		return err
+	for _, e := range held {
+		if err := s.emit(tx, &in, e.typ, e.actorID, e.to, e.p); err != nil {
+			return err
+		}
 	}
 	in.UpdatedAt = s.clock.Now()
 	if err := tx.Create(&in).Error; err != nil {
