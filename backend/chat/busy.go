@@ -50,7 +50,7 @@ func (s *Service) SetMeetings(m Meetings) { s.meetings = m }
 // sent (a job that was down longer sends none: stale news is noise).
 const BusyLookback = time.Hour
 
-const busyLockName = "chat.busy_summary"
+const busyLockName = "chat.busy_hours"
 
 // busySent marks a person's sitting as summarised.
 type busySent struct {
