@@ -90,6 +90,8 @@ var shellTexts = map[string][2]string{
 	"meeting.body.when":           {"%s\n%s", "%s\n%s"},
 	"tray.unread_chat":            {"Tack — %d 条未读通知，%d 条未读消息", "Tack — %d unread, %d chat messages"},
 	"notice.chat.direct":          {"Tack：%s", "Tack: %s"},
+	"notice.chat.busy":            {"Tack：会议期间的群消息", "Tack: group messages during your meeting"},
+	"notice.chat.busy.body":       {"「%s」有 %d 条新消息", "%s got %d new messages"},
 	"notice.chat.mention":         {"Tack：%s 在「%s」中提到了你", "Tack: %s mentioned you in %s"},
 
 	"update.available":         {"Tack：新版本可用 %s", "Tack: new version %s available"},

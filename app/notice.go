@@ -36,6 +36,9 @@ func notice(lang string, ev streamEvent) (title, body string, ok bool) {
 			return tr(lang, "notice.report.mentioned"), p.Title, true
 		}
 		return tr(lang, "notice.report"), p.Title, true
+	case event.ChatBusySummary:
+		b, _ := event.Decode[event.ChatBusy](ev.Data)
+		return tr(lang, "notice.chat.busy"), tr(lang, "notice.chat.busy.body", b.Title, b.Count), true
 	case event.MeetingReminder:
 		m, _ := event.Decode[event.Meeting](ev.Data)
 		return tr(lang, "notice.meeting"), meetingBody(lang, m.Title, m.OccurrenceStart, m.OccurrenceEnd, m.Where, m.OnlineURL), true

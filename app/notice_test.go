@@ -47,6 +47,8 @@ func TestNoticeInTheUsersLanguage(t *testing.T) {
 			"sender_name": "张三"}, "Tack：张三 的 DING", "Unread: 工资调整通知"},
 		{"a colleague's 'please read' about an announcement", langZH, "ding.received", map[string]any{"message": "Please read: 新规定",
 			"sender_name": "张三", "subject_type": "announcement"}, "Tack：张三 的 DING", "Please read: 新规定"},
+		{"busy-hours summary zh", langZH, "chat.busy_summary", map[string]any{"title": "项目群", "count": 4}, "Tack：会议期间的群消息", "「项目群」有 4 条新消息"},
+		{"busy-hours summary en", langEN, "chat.busy_summary", map[string]any{"title": "Project", "count": 4}, "Tack: group messages during your meeting", "Project got 4 new messages"},
 		{"meeting zh", langZH, "meeting.reminder", meeting, "Tack：会议即将开始", "周会\n09:50–10:50 · 3F 大会议室"},
 		{"meeting online en", langEN, "meeting.reminder", map[string]any{"title": "Sync", "occurrence_start": start.Format(time.RFC3339), "online_url": "https://meet.example/x"},
 			"Tack: Meeting soon", "Sync\n09:50 · online"},

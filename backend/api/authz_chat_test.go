@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -143,6 +144,7 @@ func chatSweepCases() []sweepCase {
 		// Admin-only: the company's chat settings.
 		sweepCase{route: "GET /api/v1/chat/settings", path: p("/api/v1/chat/settings"), want: refused},
 		sweepCase{route: "PUT /api/v1/chat/settings", path: p("/api/v1/chat/settings"), body: map[string]any{"retention_days": 1, "version": 0}, want: refused},
+		sweepCase{route: "GET /api/v1/chat/admin/conversations", path: p("/api/v1/chat/admin/conversations?q=Pay"), want: refused},
 		// Alice's IDs smuggled into bob's own direct chat.
 		sweepCase{route: "POST /api/v1/chat/conversations/{id}/messages", path: p("/api/v1/chat/conversations/%/messages", func(w *authzWorld) string { return w.chat.bobDirect }),
 			body: map[string]any{"body": "quote", "reply_to_id": "{aliceChatMsg}"}, want: badRef},
@@ -182,6 +184,56 @@ func TestChatSearchFindsNothingOfOthers(t *testing.T) {
 		e.Must(http.StatusOK, "GET", "/api/v1/chat/search?q=noon", w.bobT, nil).JSON(t, &page)
 		if len(page.Items) != 1 || page.Items[0].ID != w.chat.msgInMember {
 			t.Fatalf("bob searching noon found %+v", page.Items)
+		}
+	})
+}
+
+// TestChatAdminFindAndExportByRole: only an administrator finds any
+// conversation and exports one they are not in. Every other role (an
+// employee, the head who approves alice's leave, HR, a general manager,
+// a custom role's holder) is refused both, and nothing is audited for them.
+func TestChatAdminFindAndExportByRole(t *testing.T) {
+	t.Parallel()
+	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
+		w := newEscalationWorld(t, e)
+		exports := func() int {
+			var p struct{ Items []map[string]any }
+			e.Must(http.StatusOK, "GET", "/api/v1/audit?action=chat.export", w.admin, nil).JSON(t, &p)
+			return len(p.Items)
+		}
+		for _, who := range []struct{ name, token string }{{"employee", w.bobT}, {"head and approver", w.headT},
+			{"hr", w.hrT}, {"general manager", w.gmT}, {"custom role", w.auditorT}} {
+			if r := e.Do("GET", "/api/v1/chat/admin/conversations?q=Pay", who.token, nil); r.Status != http.StatusForbidden {
+				t.Errorf("%s finds conversations: %d %s", who.name, r.Status, r.Body)
+			}
+			if r := e.Do("GET", "/api/v1/chat/conversations/"+w.chat.removedFrom+"/export?format=json", who.token, nil); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+				t.Errorf("%s exports alice's group: %d", who.name, r.Status)
+			}
+		}
+		if n := exports(); n != 0 {
+			t.Fatalf("%d exports audited for refused calls", n)
+		}
+		// The admin is in none of alice's chats, finds them by a group's
+		// name or a person's, and exports one.
+		var page chat.FoundPage
+		e.Must(http.StatusOK, "GET", "/api/v1/chat/admin/conversations?q=pay", w.admin, nil).JSON(t, &page)
+		if len(page.Items) != 1 || page.Items[0].ID != w.chat.removedFrom || page.Items[0].MemberCount != 2 {
+			t.Fatalf("admin finds %+v", page.Items)
+		}
+		e.Must(http.StatusOK, "GET", "/api/v1/chat/admin/conversations?kind=direct&q="+url.QueryEscape(w.head.Name), w.admin, nil).JSON(t, &page)
+		if len(page.Items) != 2 || !strings.Contains(page.Items[0].Title, w.head.Name) {
+			t.Fatalf("direct chats with the head: %+v", page.Items)
+		}
+		e.Must(http.StatusOK, "GET", "/api/v1/chat/conversations/"+w.chat.removedFrom+"/export?format=xlsx", w.admin, nil)
+		if n := exports(); n != 1 {
+			t.Fatalf("%d exports audited, want 1", n)
+		}
+		// Bad input: a clear error.
+		for _, q := range []string{"kind=secret", "cursor=-1", "q=" + url.QueryEscape("a\x01b"), "q=" + strings.Repeat("长", 101)} {
+			r := e.Do("GET", "/api/v1/chat/admin/conversations?"+q, w.admin, nil)
+			if code, k, _ := r.ErrorCode(); r.Status != http.StatusBadRequest || code != "invalid" || k != "chat.invalid_find" {
+				t.Errorf("%s: %d %s", q, r.Status, r.Body)
+			}
 		}
 	})
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"tack/backend/chat"
 	"tack/backend/identity"
@@ -14,6 +15,7 @@ func (h *Handler) chatGroupRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/chat/conversations/{id}/announcement/read", h.authed(h.readChatAnnouncement))
 	mux.HandleFunc("GET /api/v1/chat/conversations/{id}/announcement/receipts", h.authed(h.chatAnnouncementReceipts))
 	mux.HandleFunc("GET /api/v1/chat/conversations/{id}/export", h.authed(h.exportConversation))
+	mux.HandleFunc("GET /api/v1/chat/admin/conversations", h.authed(h.findConversations))
 	mux.HandleFunc("GET /api/v1/chat/settings", h.authed(h.chatSettings))
 	mux.HandleFunc("PUT /api/v1/chat/settings", h.authed(h.setChatSettings))
 }
@@ -48,6 +50,14 @@ func (h *Handler) exportConversation(w http.ResponseWriter, r *http.Request, a i
 	w.Header().Set("Content-Disposition", contentDisposition("attachment", x.Name))
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(x.Body)
+}
+
+func (h *Handler) findConversations(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	q := r.URL.Query()
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	p, err := h.deps.Chat.FindConversations(r.Context(), a, chat.FindFilter{Query: q.Get("q"), Kind: q.Get("kind"),
+		Cursor: q.Get("cursor"), Limit: limit})
+	respond(w, r, http.StatusOK, p, err)
 }
 
 func (h *Handler) chatSettings(w http.ResponseWriter, r *http.Request, a identity.Actor) {

@@ -145,6 +145,7 @@ func TestNamesRefuseControlCharacters(t *testing.T) {
 				"end": "2026-01-06T11:00", "time_zone": "Asia/Shanghai"}, "title"},
 			{"chat group name with a newline", "POST", "/api/v1/chat/conversations", map[string]any{"kind": "temporary", "name": "Team\nForged", "member_ids": []string{}}, "name"},
 			{"chat group renamed with a right-to-left override", "PATCH", "/api/v1/chat/conversations/" + group.ID, map[string]any{"name": "Team\u202Ed", "version": 1}, "name"},
+			{"chat export search with a newline", "GET", "/api/v1/chat/admin/conversations?q=Team%0AForged", nil, "q"},
 			{"attendance place name with a tab", "POST", "/api/v1/attendance/places", map[string]any{"name": "HQ\tGate", "lat": 31.2, "lng": 121.4, "coords": "wgs84", "radius_m": 200}, "name"},
 			{"attendance network name with ESC", "POST", "/api/v1/attendance/networks", map[string]any{"name": "Office\x1b[2J", "cidr": "10.0.0.0/8"}, "name"},
 			{"attendance shift name with a C1 control", "POST", "/api/v1/attendance/shifts", map[string]any{"name": "Da\u0085y", "start_min": 510, "end_min": 1050}, "name"},

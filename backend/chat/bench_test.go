@@ -95,19 +95,26 @@ func BenchmarkChatSend(b *testing.B) {
 
 // BenchmarkChatSendParallel: 8 senders at once, each in their own
 // 10-member group (different conversations do not share a sequence).
-func BenchmarkChatSendParallel(b *testing.B) {
+func BenchmarkChatSendParallel(b *testing.B) { sendParallel(b, 4) }
+
+// BenchmarkChatSendParallel64: 64 senders at once in 64 groups (a busy
+// company's morning): what the database gives when commits can overlap.
+func BenchmarkChatSendParallel64(b *testing.B) { sendParallel(b, 32) }
+
+// sendParallel runs GOMAXPROCS(2) × perProc senders, each in a group.
+func sendParallel(b *testing.B, perProc int) {
 	benchEnvs(b, func(b *testing.B, e *servertest.Env) {
 		type room struct {
 			conv   string
 			people []identity.Actor
 		}
-		rooms := make([]room, 8)
+		rooms := make([]room, 2*perProc)
 		for i := range rooms {
 			rooms[i].conv, rooms[i].people = seedGroup(b, e, 10)
 		}
 		var next, seq atomic.Int64
 		ctx := context.Background()
-		b.SetParallelism(4) // GOMAXPROCS(2) × 4 = 8 senders
+		b.SetParallelism(perProc)
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			r := rooms[int(next.Add(1)-1)%len(rooms)]

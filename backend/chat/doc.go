@@ -29,6 +29,13 @@
 // or recalls (removed) a message; a reader searches the conversations they
 // are a member of now, filtered in the same statement (search.go).
 //
+// Busy hours (busy.go): a group message raises no notification of its own;
+// after a meeting each person in it gets one chat.busy_summary per group
+// that said something new meanwhile (chat.BusyJob, meetings via Meetings).
+//
+// Administrators find any conversation (FindConversations) to export it
+// (ExportConversation, audited).
+//
 // DING the unread: a sender DINGs the members who have not read their
 // message through notify's DING service (its limits and receipts), about
 // the conversation (subject type "chat"; DingAccess says who may open it).
@@ -39,6 +46,6 @@
 // chat.add_forbidden, chat.project_forbidden, chat.mention_all_forbidden,
 // chat.archived, chat.org_managed, chat.recall_expired, chat.edit_expired,
 // chat.recalled, chat.owner_cannot_leave, chat.stale_version,
-// chat.invalid_search, chat.all_read, chat.mention_all_limit (429: a group
+// chat.invalid_search, chat.invalid_find, chat.all_read, chat.mention_all_limit (429: a group
 // gets MentionAllLimit @all in 24 hours).
 package chat

@@ -3,6 +3,7 @@ package chat
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -169,16 +170,18 @@ func (s *Service) SendFile(ctx context.Context, a identity.Actor, convID string,
 	}
 	var id string
 	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		var err error
-		id, err = s.send(tx, a, convID, SendRequest{ClientKey: req.ClientKey, Body: ref.Name, ReplyToID: req.ReplyToID,
+		r, err := s.send(tx, a, convID, SendRequest{ClientKey: req.ClientKey, Body: ref.Name, ReplyToID: req.ReplyToID,
 			kind: kind, file: ref}, "")
+		if err == nil {
+			id = r.msg.ID
+		}
 		return err
 	})
 	if err != nil || id == "" {
 		// Nothing refers to what was stored: take it back.
 		_ = s.files.DeleteChatFiles(context.WithoutCancel(ctx), ref.ids())
 	}
-	if store.IsDuplicate(err) { // the same key raced itself: the first one won
+	if errors.Is(err, errKeyTaken) || store.IsDuplicate(err) { // the same key raced itself: the first one won
 		var first Message
 		if e := db.First(&first, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error; e == nil {
 			id, err = first.ID, nil

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"tack/backend/apperr"
 	"tack/backend/event"
@@ -48,63 +50,81 @@ func (s *Service) Send(ctx context.Context, a identity.Actor, convID string, req
 	if req.ClientKey == "" {
 		req.ClientKey = store.NewID()
 	}
-	var id string
+	var out MessageView
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		var err error
-		id, err = s.send(tx, a, convID, req, "")
+		r, err := s.send(tx, a, convID, req, "")
+		if err == nil {
+			out, err = s.sentView(tx, a, r)
+		}
 		return err
 	})
-	if store.IsDuplicate(err) { // the same key raced itself: the first one won
+	if errors.Is(err, errKeyTaken) || store.IsDuplicate(err) {
+		// A retry (or the same key racing itself): the first one stands.
 		var m Message
-		if e := s.db.WithContext(ctx).First(&m, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error; e == nil {
-			id, err = m.ID, nil
+		if e := s.db.WithContext(ctx).Select("id").First(&m, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error; e == nil {
+			return s.GetMessage(ctx, a, m.ID)
 		}
 	}
 	if err != nil {
 		return MessageView{}, err
 	}
-	return s.GetMessage(ctx, a, id)
+	return out, nil
 }
 
-// send writes one message inside tx and returns its ID.
-func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendRequest, forwardedFrom string) (string, error) {
-	var prior Message
-	err := tx.Select("id").First(&prior, "conversation_id = ? AND sender_id = ? AND client_key = ?", convID, a.UserID, req.ClientKey).Error
-	if err == nil {
-		return prior.ID, nil // a retry: already sent
-	}
-	if !store.IsNotFound(err) {
-		return "", fmt.Errorf("chat: find by key: %w", err)
-	}
-	c, m, err := membership(tx, convID, a.UserID)
+// errKeyTaken rolls back a send whose client key was used already: it is a
+// retry of a message that was sent.
+var errKeyTaken = errors.New("chat: client key already sent")
+
+// sent is what send wrote: the message and the members (with the sender's
+// watermark moved), enough to show it without reading it back.
+type sent struct {
+	msg     *Message
+	members []Member
+}
+
+// send writes one message inside tx. The path is short on purpose (seven
+// statements: the conversation, its members, the next sequence, the
+// message, its search entry, the sender's watermark, the event row):
+// SQLite has one writer, and each statement is parsed again every time.
+// A client key that was sent already ends in errKeyTaken (the caller
+// rolls back and returns the first message).
+func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendRequest, forwardedFrom string) (*sent, error) {
+	c, err := loadConv(tx, convID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	switch {
-	case c.ArchivedAt != nil:
-		return "", ErrArchived
-	case c.PostPolicy == PolicyAdmins && !m.isAdmin():
-		return "", ErrPostForbidden
-	case req.MentionAll && (c.Kind == KindDirect || !m.isAdmin()):
-		return "", ErrMentionAll
-	}
-	ids, err := memberIDs(tx, convID)
+	ms, err := members(tx, convID)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.UserID == a.UserID })
+	if i < 0 {
+		return nil, ErrNotFound
+	}
+	if err := s.maySend(tx, c, &ms[i], req); err != nil {
+		// A retry of a message sent before the group changed returns it.
+		if s.keyTaken(tx, convID, a.UserID, req.ClientKey) {
+			return nil, errKeyTaken
+		}
+		return nil, err
+	}
+	ids := make([]string, len(ms))
+	for j, m := range ms {
+		ids[j] = m.UserID
 	}
 	mentions := slices.Compact(slices.Sorted(slices.Values(req.Mentions)))
 	for _, uid := range mentions {
 		if !slices.Contains(ids, uid) {
-			return "", apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("mentions", "not_found")
+			return nil, apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("mentions", "not_found")
 		}
 	}
 	if req.ReplyToID != "" {
 		var n int64
 		if err := tx.Model(&Message{}).Where("id = ? AND conversation_id = ?", req.ReplyToID, convID).Count(&n).Error; err != nil {
-			return "", fmt.Errorf("chat: reply target: %w", err)
+			return nil, fmt.Errorf("chat: reply target: %w", err)
 		}
 		if n == 0 {
-			return "", apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("reply_to_id", "not_found")
+			return nil, apperr.Invalid("chat.invalid_message", "the message is not valid").WithField("reply_to_id", "not_found")
 		}
 	}
 	now := s.clock.Now()
@@ -112,21 +132,19 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 		var n int64
 		if err := tx.Model(&Message{}).Where("conversation_id = ? AND mention_all = ? AND created_at > ?", convID, true, now.Add(-MentionAllWindow)).
 			Count(&n).Error; err != nil {
-			return "", fmt.Errorf("chat: count @all: %w", err)
+			return nil, fmt.Errorf("chat: count @all: %w", err)
 		}
 		if n >= MentionAllLimit {
-			return "", ErrMentionAllLimit
+			return nil, ErrMentionAllLimit
 		}
 	}
-	// Take the next sequence number: the UPDATE locks the row until commit,
-	// so a concurrent sender waits and then increments our value.
-	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Updates(map[string]any{
-		"last_seq": gorm.Expr("last_seq + 1"), "last_message_at": now}).Error; err != nil {
-		return "", fmt.Errorf("chat: next seq: %w", err)
-	}
+	// Take the next sequence number: the UPDATE locks the row until commit
+	// (PostgreSQL; SQLite has one writer), so a concurrent sender waits and
+	// then increments our value; RETURNING reads it in the same statement.
 	var seq int64
-	if err := tx.Model(&Conversation{}).Where("id = ?", convID).Pluck("last_seq", &seq).Error; err != nil {
-		return "", fmt.Errorf("chat: read seq: %w", err)
+	if err := tx.Raw("UPDATE chat_conversations SET last_seq = last_seq + 1, last_message_at = ? WHERE id = ? RETURNING last_seq", now, convID).
+		Scan(&seq).Error; err != nil {
+		return nil, fmt.Errorf("chat: next seq: %w", err)
 	}
 	kind := req.kind
 	if kind == "" {
@@ -142,18 +160,77 @@ func (s *Service) send(tx *gorm.DB, a identity.Actor, convID string, req SendReq
 	if msg.Mentions == nil {
 		msg.Mentions = []string{}
 	}
-	if err := tx.Create(&msg).Error; err != nil {
-		return "", fmt.Errorf("chat: insert message: %w", err)
+	// The key's unique index decides a retry: no row means it was sent.
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&msg)
+	if res.Error != nil {
+		return nil, fmt.Errorf("chat: insert message: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, errKeyTaken
 	}
 	if err := indexMessage(tx, &msg); err != nil {
-		return "", err
+		return nil, err
 	}
 	// Sending reads the conversation up to one's own message.
 	if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", convID, a.UserID, seq).
 		Update("read_seq", seq).Error; err != nil {
-		return "", fmt.Errorf("chat: sender watermark: %w", err)
+		return nil, fmt.Errorf("chat: sender watermark: %w", err)
 	}
-	return msg.ID, emitMessage(tx, a, c, &msg, ActionNew, ids)
+	ms[i].ReadSeq = max(ms[i].ReadSeq, seq)
+	return &sent{msg: &msg, members: ms}, emitMessage(tx, a, c, &msg, ActionNew, ids)
+}
+
+// maySend checks the conversation's rules for one sender.
+func (s *Service) maySend(tx *gorm.DB, c *Conversation, m *Member, req SendRequest) error {
+	switch {
+	case c.ArchivedAt != nil:
+		return ErrArchived
+	case c.PostPolicy == PolicyAdmins && !m.isAdmin():
+		return ErrPostForbidden
+	case req.MentionAll && (c.Kind == KindDirect || !m.isAdmin()):
+		return ErrMentionAll
+	}
+	return nil
+}
+
+// keyTaken reports whether the sender already sent a message with key.
+func (s *Service) keyTaken(tx *gorm.DB, convID, senderID, key string) bool {
+	var n int64
+	return tx.Model(&Message{}).Where("conversation_id = ? AND sender_id = ? AND client_key = ?", convID, senderID, key).
+		Count(&n).Error == nil && n > 0
+}
+
+// sentView shows a message just sent from what send has in hand (the
+// sender's name from the actor; the quote read only for a reply).
+func (s *Service) sentView(tx *gorm.DB, a identity.Actor, r *sent) (MessageView, error) {
+	var q *Message
+	if r.msg.ReplyToID != "" {
+		var m Message
+		if err := tx.First(&m, "id = ?", r.msg.ReplyToID).Error; err != nil {
+			return MessageView{}, fmt.Errorf("chat: quote: %w", err)
+		}
+		q = &m
+	}
+	people := []string{}
+	if a.Name == "" {
+		people = append(people, a.UserID)
+	}
+	if q != nil {
+		people = append(people, q.SenderID)
+	}
+	nm := map[string]string{}
+	if len(people) > 0 {
+		var err error
+		if nm, err = names(tx, people); err != nil {
+			return MessageView{}, err
+		}
+	}
+	if a.Name != "" {
+		nm[a.UserID] = a.Name
+	}
+	v := view(*r.msg, nm, q)
+	v.Unread = unreadOf(*r.msg, r.members)
+	return v, nil
 }
 
 // emitMessage sends chat.message to the members.
@@ -470,12 +547,21 @@ func (s *Service) Forward(ctx context.Context, a identity.Actor, id string, req 
 			return ErrRecalled
 		}
 		for _, t := range targets {
-			nid, err := s.send(tx, a, t, SendRequest{ClientKey: req.ClientKey + ":" + id, Body: m.Body,
-				kind: m.Kind, file: m.File}, m.ID)
+			key := req.ClientKey + ":" + id
+			var prior Message
+			if err := tx.Select("id").Where("conversation_id = ? AND sender_id = ? AND client_key = ?", t, a.UserID, key).
+				Limit(1).Find(&prior).Error; err != nil {
+				return fmt.Errorf("chat: find by key: %w", err)
+			}
+			if prior.ID != "" {
+				ids = append(ids, prior.ID) // a retry: already forwarded there
+				continue
+			}
+			r, err := s.send(tx, a, t, SendRequest{ClientKey: key, Body: m.Body, kind: m.Kind, file: m.File}, m.ID)
 			if err != nil {
 				return err
 			}
-			ids = append(ids, nid)
+			ids = append(ids, r.msg.ID)
 		}
 		return nil
 	})

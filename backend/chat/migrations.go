@@ -81,5 +81,14 @@ CREATE TABLE chat_settings (
 );
 CREATE INDEX chat_messages_created ON chat_messages (created_at);
 `},
+		{ID: "chat-0007-busy-summaries", SQL: `
+CREATE TABLE chat_busy_summaries (
+	sitting_key TEXT NOT NULL,
+	user_id TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (sitting_key, user_id)
+);
+CREATE INDEX chat_busy_summaries_created ON chat_busy_summaries (created_at);
+`},
 	}
 }

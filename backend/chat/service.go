@@ -29,6 +29,8 @@ type Service struct {
 	// per-file limit (0: DefaultMaxFileBytes).
 	files   Files
 	maxFile int64
+	// meetings says who sat in which meeting (SetMeetings; busy.go).
+	meetings Meetings
 }
 
 // NewService builds the chat service. Register OnUserChanged,

@@ -56,7 +56,11 @@ const (
 	// ChatAnnouncement is a new group announcement (群公告): unlike the
 	// other chat events it makes a notification per member, as company
 	// announcements do (announcements are rare).
-	ChatAnnouncement     = "chat.announcement"
+	ChatAnnouncement = "chat.announcement"
+	// ChatBusySummary tells a person who sat in a meeting how many new
+	// messages one of their groups got meanwhile: one notification per busy
+	// group after the meeting, instead of none at all while it ran.
+	ChatBusySummary      = "chat.busy_summary"
 	AttendanceFieldPunch = "attendance.field_punch"
 	// ReportReminder reminds an expected writer before the due time;
 	// ReportMissing is the leader's one summary of who has not written.
@@ -96,7 +100,7 @@ var Payloads = map[string]any{
 	ReportSubmitted:    Report{}, ReportCommented: Report{},
 
 	ChatMessage: Message{}, ChatRead: ReadMark{}, ChatConversation: Conversation{},
-	ChatAnnouncement: ChatAnnouncementData{},
+	ChatAnnouncement: ChatAnnouncementData{}, ChatBusySummary: ChatBusy{},
 
 	AttendanceFieldPunch: AttendancePunch{},
 	ReportReminder:       Report{}, ReportMissing: Report{},
@@ -314,6 +318,17 @@ type ChatAnnouncementData struct {
 	ConversationID string `json:"conversation_id"`
 	Body           string `json:"body"` // the first 200 characters
 	AuthorName     string `json:"author_name"`
+}
+
+// ChatBusy is the data of chat.busy_summary. From and To (RFC 3339) are
+// the meeting's sitting.
+type ChatBusy struct {
+	Title          string `json:"title"` // the group's name
+	Link           string `json:"link"`
+	ConversationID string `json:"conversation_id"`
+	Count          int    `json:"count"` // new messages from others, still unread
+	From           string `json:"from"`
+	To             string `json:"to"`
 }
 
 // Data turns a payload into the events table's data map (through JSON, so

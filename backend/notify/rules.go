@@ -29,6 +29,7 @@ var bodies = map[string]string{
 	event.DingReceived:            "DING: %s",
 	event.AnnouncementPublished:   "New announcement: %s",
 	event.ChatAnnouncement:        "New group announcement in %s",
+	event.ChatBusySummary:         "New messages in %s while you were in a meeting",
 	event.OrgUserDeactivated:      "User deactivated: %s",
 	event.OrgPasswordReset:        "Your password was reset by %s; choose a new one when you sign in",
 	event.ReportSubmitted:         "New work report: %s",

@@ -194,6 +194,16 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	s.Chat.SetDinger(s.Notify)
 	s.Chat.SetFiles(s.Drive) // files sent in chat live in the drive
 	s.AddJob(chat.RetentionJob{S: s.Chat})
+	// A group's messages during someone's meeting reach them as one summary.
+	s.Chat.SetMeetings(chat.MeetingsFunc(func(ctx context.Context, from, to time.Time) ([]chat.Sitting, error) {
+		ss, err := s.Meeting.Ended(ctx, from, to)
+		out := make([]chat.Sitting, len(ss))
+		for i, x := range ss {
+			out[i] = chat.Sitting{Key: x.MeetingID + "@" + x.OriginalStart.UTC().Format(time.RFC3339), Start: x.Start, End: x.End, People: x.People}
+		}
+		return out, err
+	}))
+	s.AddJob(chat.BusyJob{S: s.Chat})
 	s.Notify.SetSubjectAccess("chat", s.Chat.DingAccess())
 	s.handler = api.NewRouter(api.Deps{
 		DB:         db,

@@ -71,11 +71,17 @@ func openSQLitePool(dsn string, gate *gate, first bool) *sql.DB {
 	sig := &commitSignal{subs: map[chan struct{}]struct{}{}}
 	db := sql.OpenDB(signalConnector{dsn: dsn, drv: &gosqlite.Driver{}, sig: sig, gate: gate, first: first})
 	commitSignals.Store(db, sig)
+	if gate != nil {
+		poolGates.Store(db, poolGate{g: gate, first: first})
+	}
 	return db
 }
 
 // forgetPool drops the signal of a closed pool.
-func forgetPool(db *sql.DB) { commitSignals.Delete(db) }
+func forgetPool(db *sql.DB) {
+	commitSignals.Delete(db)
+	poolGates.Delete(db)
+}
 
 type signalConnector struct {
 	dsn   string
@@ -117,8 +123,9 @@ type signalConn struct {
 
 func (c *signalConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	// A read-write transaction begins IMMEDIATE (the write lock): queue
-	// for it at the gate first. Read-only ones stay deferred and ungated.
-	if !opts.ReadOnly {
+	// for it at the gate first, unless WriteTx queued before it took this
+	// connection. Read-only ones stay deferred and ungated.
+	if !opts.ReadOnly && ctx.Value(gateHeld{}) == nil {
 		c.gated = c.gate.enter(ctx, c.first)
 	}
 	t, err := c.fullConn.BeginTx(ctx, opts)

@@ -36,6 +36,8 @@ func WriteTx(ctx context.Context, db *gorm.DB, fn func(tx *gorm.DB) error) error
 		// transaction too, so only its own WriteTx may run it again.
 		return db.WithContext(ctx).Transaction(fn)
 	}
+	ctx, release := holdGate(ctx, db)
+	defer release()
 	var err error
 	for attempt := 0; attempt < writeTxAttempts; attempt++ {
 		err = db.WithContext(ctx).Transaction(fn)

@@ -77,3 +77,71 @@ func TestSQLiteWritersQueueInArrivalOrder(t *testing.T) {
 		t.Fatalf("writers went in order %v, want %v", order, want)
 	}
 }
+
+// Writers queued at the gate hold no connection of the pool: while a
+// transaction holds the write lock and twelve writers wait (more than the
+// pool's eight connections), a read still gets a connection at once. When
+// each waiter held a connection from BEGIN, the queue took the whole pool
+// and every read waited behind it (eight chat senders were slower than one).
+func TestSQLiteGateWaitersLeaveConnectionsToReaders(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = Close(db) })
+	if err := db.Exec("CREATE TABLE seq (n INTEGER)").Error; err != nil {
+		t.Fatal(err)
+	}
+	g := gateFor(filepath.Join(dir, "tack.db"))
+	release := make(chan struct{})
+	held := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = WriteTx(ctx, db, func(tx *gorm.DB) error {
+			close(held)
+			<-release
+			return tx.Exec("INSERT INTO seq (n) VALUES (0)").Error
+		})
+	}()
+	<-held
+	const writers = 12
+	for i := 1; i <= writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := WriteTx(ctx, db, func(tx *gorm.DB) error { return tx.Exec("INSERT INTO seq (n) VALUES (?)", i).Error }); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	for deadline := time.Now().Add(10 * time.Second); g.waiting.Load() != writers; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			// Waiters that take a connection first fill the pool: the rest
+			// never reach the gate.
+			t.Fatalf("only %d of %d writers reached the gate", g.waiting.Load(), writers)
+		}
+	}
+	sqlDB, _ := db.DB()
+	if inUse := sqlDB.Stats().InUse; inUse != 1 {
+		t.Errorf("%d connections in use while %d writers queue behind one transaction, want 1 (the holder's)", inUse, writers)
+	}
+	var n int
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { // a read that waits for a connection would wait for the release: fail instead of hanging
+		<-time.After(30 * time.Second)
+		cancel()
+	}()
+	if err := db.WithContext(rctx).Raw("SELECT COUNT(*) FROM seq").Scan(&n).Error; err != nil || n != 0 {
+		t.Errorf("read while writers queue: %d, %v", n, err)
+	}
+	close(release)
+	wg.Wait()
+	if err := db.Raw("SELECT COUNT(*) FROM seq").Scan(&n).Error; err != nil || n != writers+1 {
+		t.Fatalf("%d rows after the queue, %v", n, err)
+	}
+}

@@ -39,6 +39,10 @@ export interface Conversation {
 }
 
 export interface AnnouncementReceipts { announcement_version: number; read: Person[]; unread: Person[] }
+export interface FoundConversation {
+  id: string; kind: string; title: string; member_count: number; members: { id: string; name: string }[]
+  last_seq: number; last_message_at: string | null; archived_at: string | null; created_at: string
+}
 export interface ChatSettings { retention_days: number; version: number; updated_by: string; updated_at: string | null }
 
 export interface Person { id: string; name: string }
@@ -95,6 +99,12 @@ export const chatApi = {
   announcementReceipts: (id: string) => api.get<AnnouncementReceipts>(c(id) + '/announcement/receipts'),
   exportUrl: (id: string, format: 'json' | 'xlsx') => c(id) + '/export?format=' + format,
   settings: () => api.get<ChatSettings>('/api/v1/chat/settings'),
+  /** findConversations: every conversation of the company (administrators), for export. */
+  findConversations: (q: { q?: string; kind?: string; cursor?: string }) => {
+    const p = new URLSearchParams()
+    for (const [k, v] of Object.entries(q)) if (v) p.set(k, v)
+    return api.get<{ items: FoundConversation[]; next_cursor: string }>('/api/v1/chat/admin/conversations?' + p.toString())
+  },
   setSettings: (retentionDays: number, version: number) => api.put<ChatSettings>('/api/v1/chat/settings', { retention_days: retentionDays, version }),
 }
 

@@ -29,6 +29,7 @@ export const EventType = {
   ChatRead: 'chat.read',
   ChatConversation: 'chat.conversation',
   ChatAnnouncement: 'chat.announcement',
+  ChatBusySummary: 'chat.busy_summary',
   AttendanceFieldPunch: 'attendance.field_punch',
   ReportReminder: 'report.reminder',
   ReportMissing: 'report.missing',
@@ -202,6 +203,15 @@ export interface ChatAnnouncementData {
   author_name: string
 }
 
+export interface ChatBusy {
+  title: string
+  link: string
+  conversation_id: string
+  count: number
+  from: string
+  to: string
+}
+
 export interface AttendancePunch {
   title: string
   link: string
@@ -268,6 +278,7 @@ export interface EventPayloads {
   'chat.read': ReadMark
   'chat.conversation': Conversation
   'chat.announcement': ChatAnnouncementData
+  'chat.busy_summary': ChatBusy
   'attendance.field_punch': AttendancePunch
   'report.reminder': Report
   'report.missing': Report

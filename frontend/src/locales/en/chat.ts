@@ -14,7 +14,7 @@ export default {
   members: '{n} people',
   archived: 'This group was dissolved: history only',
   muted: 'Muted', pinned: 'Pinned',
-  draft: 'Write a message…', send: 'Send', sending: 'Sending', failed: 'Not sent', retry: 'Retry',
+  draft: 'Write a message…', send: 'Send', sending: 'Sending', failed: 'Not sent', retry: 'Retry', queued: 'Waiting for the network; sends when it is back',
   noPost: 'Only the owner and admins post in this group',
   older: 'Load earlier messages', noOlder: 'No earlier messages',
   you: 'Me',
@@ -50,10 +50,13 @@ export default {
   announcementPlaceholder: 'What every member should know; each member is notified', announcementClear: 'Clear',
   announcementBy: 'By {name}, {time}', announcementRead: '{read} read, {unread} not yet', announcementSaved: 'Announcement posted',
   announcementGotIt: 'Got it',
+  findTitle: 'Export any conversation', findLead: 'Find any conversation in the company by group name or a member\'s name (including direct chats and groups you are not in) and export it as JSON or Excel for the records. Only names and members are listed, never messages; every export is written to the audit log.',
+  findPlaceholder: 'Group or member name', findAllKinds: 'All kinds', findNone: 'No conversations found', findMore: 'Load more',
+  findMessages: '{n} messages', findLast: 'last message {time}', findNever: 'no messages yet', findArchived: 'dissolved',
   exportTitle: 'Export conversation', exportLead: 'Administrators only; every export is written to the audit log.', exportJson: 'Export JSON', exportXlsx: 'Export Excel',
   retentionTitle: 'Chat retention', retentionLead: 'A background job deletes messages older than the retention, with their files (to the drive trash); every change and deletion is audited.',
   retentionKeep: 'Keep forever', retentionDays: 'Keep the last', retentionUnit: 'days', retentionSaved: 'Retention saved',
-  field: { required: 'Required', too_long: 'Too long', too_large: 'Too many', invalid: 'Invalid', not_found: 'Not found or has left', out_of_range: 'Out of range' },
+  field: { required: 'Required', too_long: 'Too long', too_large: 'Too many', invalid: 'Invalid', not_found: 'Not found or has left', out_of_range: 'Out of range', control_character: 'No line breaks or control characters' },
 }
 
 export const errors = {
@@ -87,6 +90,7 @@ export const errors = {
     invalid_announcement: 'The announcement is not valid (2,000 characters at most)',
     export_forbidden: 'Only administrators export conversations',
     invalid_export: 'Export as JSON or Excel',
+    invalid_find: 'The search is not valid (at most 100 characters, no line breaks or control characters)',
     settings_forbidden: 'Only administrators manage chat settings',
     invalid_settings: 'Keep between 0 and 3650 days (0 keeps forever)',
   },

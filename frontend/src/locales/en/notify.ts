@@ -43,6 +43,7 @@ export default {
     ding_received: 'DING from {sender}: {title}',
     announcement_published: 'New announcement: {title}',
     chat_announcement: 'New group announcement in {title}',
+    chat_busy_summary: 'While you were in a meeting, {title} got {count} new messages',
     org_user_deactivated: 'User deactivated: {title}',
     attendance_field_punch: 'Field punch to review or approve: {title}',
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',

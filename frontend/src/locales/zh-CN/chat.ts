@@ -14,7 +14,7 @@ export default {
   members: '{n} 人',
   archived: '该群已解散，仅可查看历史消息',
   muted: '已免打扰', pinned: '已置顶',
-  draft: '发消息…', send: '发送', sending: '发送中', failed: '发送失败', retry: '重发',
+  draft: '发消息…', send: '发送', sending: '发送中', failed: '发送失败', retry: '重发', queued: '等待网络，恢复后自动发送',
   noPost: '本群仅群主和管理员可发言',
   older: '加载更早的消息', noOlder: '没有更早的消息了',
   you: '我',
@@ -51,9 +51,12 @@ export default {
   announcementBy: '{name} 发布于 {time}', announcementRead: '{read} 人已读，{unread} 人未读', announcementSaved: '群公告已发布',
   announcementGotIt: '我知道了',
   exportTitle: '导出聊天记录', exportLead: '仅管理员可导出，导出操作会记入审计日志。', exportJson: '导出 JSON', exportXlsx: '导出 Excel',
+  findTitle: '导出任意会话', findLead: '按群名或成员姓名查找公司内的任何会话（包括你不在其中的单聊和群聊），导出为 JSON 或 Excel 存档。只显示名称和成员，不显示消息；每次导出都记入审计日志。',
+  findPlaceholder: '群名或成员姓名', findAllKinds: '全部类型', findNone: '没有找到会话', findMore: '加载更多',
+  findMessages: '{n} 条消息', findLast: '最后消息 {time}', findNever: '还没有消息', findArchived: '已解散',
   retentionTitle: '聊天记录保留', retentionLead: '超过保留期限的消息及其文件会被后台任务删除（文件进入网盘回收站）；每次修改和删除都记入审计日志。',
   retentionKeep: '永久保留', retentionDays: '保留最近', retentionUnit: '天', retentionSaved: '已保存保留设置',
-  field: { required: '必填', too_long: '太长了', too_large: '太多了', invalid: '无效', not_found: '不存在或已离职', out_of_range: '超出范围' },
+  field: { required: '必填', too_long: '太长了', too_large: '太多了', invalid: '无效', not_found: '不存在或已离职', out_of_range: '超出范围', control_character: '不能含有换行等控制字符' },
 }
 
 export const errors = {
@@ -87,6 +90,7 @@ export const errors = {
     invalid_announcement: '群公告有误（最多 2000 字）',
     export_forbidden: '只有管理员可以导出聊天记录',
     invalid_export: '导出格式只能是 JSON 或 Excel',
+    invalid_find: '查找条件无效（最多 100 个字，不能含换行等控制字符）',
     settings_forbidden: '只有管理员可以管理聊天设置',
     invalid_settings: '保留天数须在 0 到 3650 之间（0 为永久保留）',
   },

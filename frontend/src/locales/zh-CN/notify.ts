@@ -43,6 +43,7 @@ export default {
     ding_received: '{sender} 的 DING：{title}',
     announcement_published: '新公告：{title}',
     chat_announcement: '群公告更新：{title}',
+    chat_busy_summary: '会议期间「{title}」有 {count} 条新消息',
     org_user_deactivated: '用户已停用：{title}',
     report_submitted: '收到新日志：{title}',
     report_commented: '日志有新评论：{title}',

@@ -49,6 +49,42 @@ describe('MessagePane', () => {
     expect(document.querySelector('[data-test=msg-2]')?.textContent).toContain('下午评审')
   })
 
+  it('queues what is written offline and sends it, in order and with the same keys, when the network is back', async () => {
+    let online = false
+    let seq = 1
+    const calls = fetchRoutes({
+      'GET /api/v1/chat/conversations/c1': [200, conv],
+      'GET /api/v1/chat/conversations/c1/messages': [200, { items: [msg(1, 'k0', '早')], more: false }],
+      'POST /api/v1/chat/conversations/c1/messages': () => {
+        if (!online) throw new TypeError('Failed to fetch')
+        seq++
+        return [201, msg(seq, 'x' + seq, seq === 2 ? '电梯里没信号' : '到楼下了')]
+      },
+    })
+    const Host = defineComponent({ render: () => h(MessagePane, { id: 'c1' }) })
+    await mountView(Host)
+    await flushPromises()
+    const input = document.querySelector('textarea[data-test=chat-input]') as HTMLTextAreaElement
+    for (const body of ['电梯里没信号', '到楼下了']) {
+      input.value = body
+      input.dispatchEvent(new Event('input'))
+      await flushPromises()
+      ;(document.querySelector('[data-test=chat-send]') as HTMLElement).click()
+      await flushPromises()
+    }
+    expect(document.querySelectorAll('[data-test=msg-queued]')).toHaveLength(2)
+    expect(document.querySelector('[data-test=msg-failed]')).toBeNull()
+    online = true
+    window.dispatchEvent(new Event('online'))
+    await flushPromises()
+    await flushPromises()
+    const posts = calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages')).map((c) => c.body as { client_key: string; body: string })
+    expect(posts.map((p) => p.body)).toEqual(['电梯里没信号', '到楼下了', '电梯里没信号', '到楼下了'])
+    expect(posts[2].client_key).toBe(posts[0].client_key)
+    expect(posts[3].client_key).toBe(posts[1].client_key)
+    expect(document.querySelector('[data-test=msg-pending]')).toBeNull()
+  })
+
   it('shows an image thumbnail and a file card, and refuses an oversized file before sending', async () => {
     const img = { ...msg(1, 'k1', 'photo.png'), sender_id: 'u2', kind: 'image', file: { id: 'f1', name: 'photo.png', size: 2048, thumb_id: 't1', width: 800, height: 400 } }
     const doc = { ...msg(2, 'k2', '方案.pdf'), sender_id: 'u2', kind: 'file', file: { id: 'f2', name: '方案.pdf', size: 3 * 1024 * 1024 } }

@@ -69,6 +69,15 @@ describe('DING text and link', () => {
     setLocale('zh-CN')
   })
 
+  it('counts a group\'s messages during the reader\'s meeting', () => {
+    setLocale('zh-CN')
+    const n = { ...note('chat.busy_summary', { count: 4 }), title: '项目群' } as Notification
+    expect(notificationText(t, te, n)).toBe('会议期间「项目群」有 4 条新消息')
+    setLocale('en')
+    expect(notificationText(t, te, n)).toBe('While you were in a meeting, 项目群 got 4 new messages')
+    setLocale('zh-CN')
+  })
+
   it('opens what the DING is about', () => {
     expect(dingLink({ auto: true, subject_type: 'approval', subject_id: 'a1' })).toBe('/approvals/a1')
     expect(dingLink({ auto: false, subject_type: 'meeting', subject_id: 'm1' })).toBe('/meetings/m1')

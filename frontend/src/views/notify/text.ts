@@ -19,6 +19,7 @@ export function notificationText(t: Composer['t'], te: Composer['te'], n: Notifi
     title: content ? dingText(t, { message: n.title, content }) : en || n.title,
     outcome: outcome && te('notify.outcome.' + outcome) ? t('notify.outcome.' + outcome) : outcome,
     sender: String(n.data?.sender_name ?? ''),
+    count: Number(n.data?.count ?? 0),
   })
 }
 
