@@ -20,7 +20,8 @@
 #   TACK_DEPLOY_PG     admin DSN of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)
 #   TACK_BIN           a tack binary to use instead of building one
 #   TACK_DEPLOY_DB_CONNS  each replica's --db-conns (default 10: 4 replicas × (10 + 4) = 56 PostgreSQL
-#                      connections, within the default max_connections of 100 beside other databases)
+#                      connections, within the default max_connections of 100 beside other databases;
+#                      empty: the binary's default, for a tack from before --db-conns)
 #   TACK_PPROF=1       build with -tags pprof: replica N serves net/http/pprof on 127.0.0.1:port base+10+N
 set -euo pipefail
 
@@ -35,6 +36,7 @@ BUCKET=tack
 export TACK_LB_BIND=127.0.0.1:$BASE TACK_LB_STATS=127.0.0.1:$((BASE + 9))
 export TACK_REPLICA_1=127.0.0.1:$((BASE + 1)) TACK_REPLICA_2=127.0.0.1:$((BASE + 2)) TACK_REPLICA_3=127.0.0.1:$((BASE + 3))
 BIN=${TACK_BIN:-$STATE/tack}
+DB_CONNS=${TACK_DEPLOY_DB_CONNS-10} # empty: no --db-conns (a binary from before it)
 
 log() { echo "deploy: $*" >&2; }
 
@@ -60,7 +62,7 @@ start_replica() {
   AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY TACK_PPROF_ADDR=127.0.0.1:$((BASE + 10 + n)) \
     setsid "$BIN" serve --addr "$(replica_addr "$n")" --role $role --data-dir "$STATE/r$n" --db "$DSN" \
     --blobs "s3://$BUCKET/chunks" --s3-endpoint "http://127.0.0.1:$S3PORT" --s3-region us-east-1 --s3-path-style \
-    --trusted-proxies 127.0.0.1 --db-conns "${TACK_DEPLOY_DB_CONNS:-10}" >>"$STATE/r$n.log" 2>&1 </dev/null &
+    --trusted-proxies 127.0.0.1 ${DB_CONNS:+--db-conns $DB_CONNS} >>"$STATE/r$n.log" 2>&1 </dev/null &
   echo $! >"$STATE/r$n.pid"
   wait_for "http://$(replica_addr "$n")/api/v1/readyz" 60 || { tail -20 "$STATE/r$n.log" >&2; return 1; }
   log "replica $n ($role) on $(replica_addr "$n"), pid $(cat "$STATE/r$n.pid"), log $STATE/r$n.log"
