@@ -19,6 +19,10 @@
 #   TACK_DEPLOY_PORT   port base (default 18400): balancer +0, replicas +1..+4, stats +9, S3 +10
 #   TACK_DEPLOY_PG     admin DSN of the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)
 #   TACK_BIN           a tack binary to use instead of building one
+#   TACK_DEPLOY_DB_CONNS  each replica's --db-conns (default 10: 4 replicas × (10 + 4) = 56 PostgreSQL
+#                      connections, within the default max_connections of 100 beside other databases;
+#                      empty: the binary's default, for a tack from before --db-conns)
+#   TACK_PPROF=1       build with -tags pprof: replica N serves net/http/pprof on 127.0.0.1:port base+10+N
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +36,7 @@ BUCKET=tack
 export TACK_LB_BIND=127.0.0.1:$BASE TACK_LB_STATS=127.0.0.1:$((BASE + 9))
 export TACK_REPLICA_1=127.0.0.1:$((BASE + 1)) TACK_REPLICA_2=127.0.0.1:$((BASE + 2)) TACK_REPLICA_3=127.0.0.1:$((BASE + 3))
 BIN=${TACK_BIN:-$STATE/tack}
+DB_CONNS=${TACK_DEPLOY_DB_CONNS-10} # empty: no --db-conns (a binary from before it)
 
 log() { echo "deploy: $*" >&2; }
 
@@ -54,10 +59,10 @@ start_replica() {
   mkdir -p "$STATE/r$n"
   eval "$(s3env)"
   # setsid: its own process group, so `kill` of the script never takes it along.
-  AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
+  AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY TACK_PPROF_ADDR=127.0.0.1:$((BASE + 10 + n)) \
     setsid "$BIN" serve --addr "$(replica_addr "$n")" --role $role --data-dir "$STATE/r$n" --db "$DSN" \
     --blobs "s3://$BUCKET/chunks" --s3-endpoint "http://127.0.0.1:$S3PORT" --s3-region us-east-1 --s3-path-style \
-    --trusted-proxies 127.0.0.1 >>"$STATE/r$n.log" 2>&1 </dev/null &
+    --trusted-proxies 127.0.0.1 ${DB_CONNS:+--db-conns $DB_CONNS} >>"$STATE/r$n.log" 2>&1 </dev/null &
   echo $! >"$STATE/r$n.pid"
   wait_for "http://$(replica_addr "$n")/api/v1/readyz" 60 || { tail -20 "$STATE/r$n.log" >&2; return 1; }
   log "replica $n ($role) on $(replica_addr "$n"), pid $(cat "$STATE/r$n.pid"), log $STATE/r$n.log"
@@ -78,7 +83,7 @@ up() {
   fi
   if [[ -z ${TACK_BIN:-} ]]; then
     log "building tack"
-    (cd "$ROOT" && CGO_ENABLED=0 go build -o "$BIN" .)
+    (cd "$ROOT" && CGO_ENABLED=0 go build ${TACK_PPROF:+-tags pprof} -o "$BIN" .)
   fi
   TACK_S3_PORT=$S3PORT "$ROOT/scripts/s3-server.sh" start >/dev/null
   eval "$(s3env)"
@@ -117,6 +122,7 @@ envvars() {
   echo "export TACK_DEPLOY_URL=http://$TACK_LB_BIND"
   for n in 1 2 3 4; do echo "export TACK_DEPLOY_R$n=http://$(replica_addr "$n")"; done
   echo "export TACK_DEPLOY_DSN='$DSN'"
+  echo "export TACK_DEPLOY_STATE=$STATE"
   s3env
 }
 

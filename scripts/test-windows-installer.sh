@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Windows distribution step, on Linux (issue 19): cross-compiles tack.exe,
 # makes a throwaway self-signed code-signing certificate, builds and signs the
-# installer, verifies both Authenticode signatures and inspects the installer:
-# it holds the signed binary and the uninstaller, and its script writes the
+# installer, verifies its Authenticode signatures and inspects the installer:
+# it holds the signed binary and the signed uninstaller, and its script writes the
 # tack:// URL scheme and the start-at-login Run entry. Nothing is installed.
 # TACK_EXE=path skips the cross-compile (an existing tack.exe).
 set -euo pipefail
@@ -43,7 +43,15 @@ grep -qE ' tack\.exe$' "$w/list.txt" || { cat "$w/list.txt"; fail "tack.exe not 
 grep -qE ' uninstall\.exe(\.nsis)?$' "$w/list.txt" || { cat "$w/list.txt"; fail "uninstall.exe not in the installer"; }
 7z x -o"$w/x" "$w/tack-setup.exe" tack.exe >/dev/null
 cmp -s "$w/x/tack.exe" "$w/tack.exe" || fail "the installer's tack.exe is not the signed one"
-echo "contents ok: signed tack.exe, uninstall.exe"
+# The uninstaller the installer writes is signed with the same certificate
+# (makensis signs it as it is made: tack.nsi's !uninstfinalize). 7z rebuilds
+# the uninstall.exe that WriteUninstaller writes.
+7z x -o"$w/x" "$w/tack-setup.exe" uninstall.exe >/dev/null
+[[ -s $w/x/uninstall.exe ]] || fail "7z did not extract uninstall.exe"
+osslsigncode verify -CAfile "$w/cert.pem" -in "$w/x/uninstall.exe" >"$w/verify.log" 2>&1 || { cat "$w/verify.log"; fail "signature of uninstall.exe does not verify"; }
+grep -q "Signature verification: ok" "$w/verify.log" || { cat "$w/verify.log"; fail "no verified signature on uninstall.exe"; }
+grep -qF "Subject: /CN=Tack CI throwaway code signing" "$w/verify.log" || { cat "$w/verify.log"; fail "uninstall.exe is signed by another certificate"; }
+echo "contents ok: signed tack.exe, signed uninstall.exe"
 
 # The script's registry entries: NSIS compresses them with the files, so a
 # twin build of the same script with compression off (-DINSPECT) is read.

@@ -12,7 +12,7 @@
 #      backslashes and a drive letter end up as drive folders), then a
 #      two-way pair applies a case-only rename made on the drive to Wine's
 #      case-insensitive file system, and downloads a file the drive added;
-#   3. the silent uninstaller removes the program and its registry entries
+#   3. the silent uninstaller (signed like the installer) removes the program and its registry entries
 #      and keeps the user's synced folder and client data.
 # Wine (Debian's wine64) emulates Windows' file and registry APIs, not its
 # WebView2, so the window itself is not opened here.
@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export USER=${USER:-$(id -un)} # Wine names the profile folder after it
 start=$SECONDS
-for tool in wine xvfb-run makensis x86_64-w64-mingw32-gcc curl jq sha256sum; do
+for tool in wine xvfb-run makensis osslsigncode openssl x86_64-w64-mingw32-gcc curl jq sha256sum; do
   command -v $tool >/dev/null || { echo "test-windows-wine: $tool missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 w=$(mktemp -d /tmp/twine.XXXXXX)
@@ -52,7 +52,13 @@ fi
 # Signing and the installer's contents first (throwaway certificate), on the same tack.exe.
 TACK_EXE=$w/tack.exe scripts/test-windows-installer.sh
 step "build the installer and the Linux server"
-if [[ -n ${TACK_SETUP:-} ]]; then cp "$TACK_SETUP" "$w/tack-setup.exe"; else scripts/windows-installer.sh "$w/tack.exe" 1.2.3 "$w/tack-setup.exe" >/dev/null; fi
+# Signed as a release is (a throwaway certificate), so the uninstaller that
+# runs at the end is the signed one.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=Tack CI throwaway code signing" \
+  -addext "extendedKeyUsage=codeSigning" -keyout "$w/key.pem" -out "$w/cert.pem" 2>/dev/null
+if [[ -n ${TACK_SETUP:-} ]]; then cp "$TACK_SETUP" "$w/tack-setup.exe"; else
+  TACK_SIGN_CERT=$w/cert.pem TACK_SIGN_KEY=$w/key.pem scripts/windows-installer.sh "$w/tack.exe" 1.2.3 "$w/tack-setup.exe" >/dev/null 2>&1
+fi
 if [[ -n ${TACK_BIN:-} ]]; then cp "$TACK_BIN" "$w/tack"; else CGO_ENABLED=0 go build -o "$w/tack" .; fi
 
 # The team server, with a company and its admin.
@@ -98,13 +104,21 @@ INST=$U/AppData/Local/Programs/Tack
 [[ -f $INST/tack.exe ]] || { find "$WINEPREFIX/drive_c/users" -maxdepth 5 | head -50; fail "tack.exe not installed under %LOCALAPPDATA%\\Programs\\Tack"; }
 cmp -s "$INST/tack.exe" "$w/tack.exe" || fail "the installed tack.exe is not the one built"
 [[ -f $INST/uninstall.exe ]] || fail "no uninstall.exe"
+# The uninstaller Windows runs carries the installer's signature (a
+# TACK_SETUP made elsewhere: some signature).
+if [[ -z ${TACK_SETUP:-} ]]; then
+  osslsigncode verify -CAfile "$w/cert.pem" -in "$INST/uninstall.exe" >"$w/verify.log" 2>&1 || { cat "$w/verify.log"; fail "the installed uninstall.exe does not verify"; }
+else
+  osslsigncode verify -in "$INST/uninstall.exe" >"$w/verify.log" 2>&1 || true
+fi
+grep -qF "Subject: " "$w/verify.log" || { cat "$w/verify.log"; fail "the installed uninstall.exe is not signed"; }
 [[ $(tr -d '\r\n' <"$INST/tack-server.txt") == "$URL" ]] || fail "tack-server.txt is not the /SERVER= preset: $(cat "$INST/tack-server.txt")"
 ls "$U"/AppData/Roaming/Microsoft/Windows/Start\ Menu/Programs/Tack.lnk >/dev/null 2>&1 || fail "no Start-menu entry"
 regq() { wrun wine reg query "$@" 2>/dev/null | tr -d '\r'; }
 regq 'HKCU\Software\Microsoft\Windows\CurrentVersion\Run' /v Tack | grep -q 'Programs\\Tack\\tack.exe" --hidden' || fail "no start-at-login Run value"
 regq 'HKCU\Software\Classes\tack\shell\open\command' | grep -qF '\tack.exe" "%1"' || fail "tack:// is not registered to tack.exe"
 regq 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Tack' /v DisplayVersion | grep -q '1.2.3' || fail "no uninstall entry with the version"
-step "installed: program, Start menu, Run --hidden, tack://, uninstall entry, preset server"
+step "installed: program, signed uninstaller, Start menu, Run --hidden, tack://, uninstall entry, preset server"
 
 # ---- the installed client syncs with the Linux server
 LOCAL_WIN='C:\users\'"$USER"'\Documents\备份'
@@ -149,7 +163,7 @@ grep -qx 'README.txt' <<<"$names" || { cat "$w/sync.log"; fail "the case-only re
 step "two-way: case-only rename applied on a case-insensitive file system, new file downloaded"
 
 # ---- silent uninstall keeps the user's data
-step "wine: uninstall.exe /S"
+step "wine: uninstall.exe /S (the signed one)"
 wrun wine "$INST/uninstall.exe" /S
 wineserver -w
 until_ok 30 "the uninstaller to remove tack.exe" test ! -e "$INST/tack.exe"

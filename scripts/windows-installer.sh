@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Windows installer on Linux (make installer-windows) from a
-# cross-compiled tack.exe with Debian's makensis, signing tack.exe and the
-# installer with osslsigncode when a certificate is given:
+# cross-compiled tack.exe with Debian's makensis, signing tack.exe, the
+# uninstaller and the installer with osslsigncode (scripts/windows-sign.sh)
+# when a certificate is given:
 #   TACK_SIGN_CERT=cert.pem TACK_SIGN_KEY=key.pem   (PEM certificate chain + key), or
 #   TACK_SIGN_PFX=cert.pfx [TACK_SIGN_PASS_FILE=file] (PKCS#12)
 #   TACK_SIGN_TIMESTAMP=http://timestamp.example   (optional RFC 3161 server)
@@ -19,29 +20,19 @@ command -v makensis >/dev/null || { echo "windows-installer: makensis missing (a
 nsisver=$(sed -E 's/^v//; s/[-+].*//' <<<"$version")
 [[ $nsisver =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || nsisver=0.0.0
 
-sign() { # file: signs it in place when a certificate is configured
-  local f=$1 args=()
-  if [[ -n ${TACK_SIGN_PFX:-} ]]; then
-    args=(-pkcs12 "$TACK_SIGN_PFX")
-    [[ -n ${TACK_SIGN_PASS_FILE:-} ]] && args+=(-readpass "$TACK_SIGN_PASS_FILE")
-  elif [[ -n ${TACK_SIGN_CERT:-} ]]; then
-    args=(-certs "$TACK_SIGN_CERT" -key "$TACK_SIGN_KEY")
-  else
-    return 0
-  fi
-  [[ -n ${TACK_SIGN_TIMESTAMP:-} ]] && args+=(-ts "$TACK_SIGN_TIMESTAMP")
-  osslsigncode sign "${args[@]}" -h sha256 -n Tack -i https://github.com/tack -in "$f" -out "$f.signed" >/dev/null
-  mv "$f.signed" "$f"
-  echo "windows-installer: signed $f"
-}
+sign=$PWD/scripts/windows-sign.sh
+nsisargs=()
+# The uninstaller is signed by makensis itself (tack.nsi's !uninstfinalize),
+# so it carries the same certificate.
+[[ -n ${TACK_SIGN_PFX:-}${TACK_SIGN_CERT:-} ]] && nsisargs=(-DSIGN="$sign")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp "$exe" "$tmp/tack.exe"
-sign "$tmp/tack.exe"
+"$sign" "$tmp/tack.exe"
 cp "$tmp/tack.exe" "$exe" # the signed binary is also what the update channel publishes
 mkdir -p "$(dirname "$out")"
 absout=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
-(cd build/windows/installer && makensis -V2 -DBINARY="$tmp/tack.exe" -DVERSION="$nsisver" -DOUTFILE="$absout" "$@" tack.nsi)
-sign "$absout"
+(cd build/windows/installer && makensis -V2 -DBINARY="$tmp/tack.exe" -DVERSION="$nsisver" -DOUTFILE="$absout" ${nsisargs[@]+"${nsisargs[@]}"} "$@" tack.nsi)
+"$sign" "$absout"
 echo "windows-installer: $out"

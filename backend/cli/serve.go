@@ -12,6 +12,7 @@ import (
 
 	"tack/backend/drive/blobstore"
 	"tack/backend/server"
+	"tack/backend/store"
 )
 
 // blobFlags are the flags naming the drive's chunk store (blobstore.OpenSpec).
@@ -27,6 +28,8 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir("server"), "data directory (SQLite database, file blobs)")
 	fs.StringVar(&cfg.DSN, "db", os.Getenv("TACK_DB"), "PostgreSQL DSN (postgres://...); empty uses SQLite in the data dir")
+	fs.IntVar(&cfg.DBConns, "db-conns", 0, fmt.Sprintf("PostgreSQL connections for requests and jobs at most (default %d); each replica opens 4 more "+
+		"(events, sessions): keep the sum over the replicas under the server's max_connections", store.DefaultPostgresConns))
 	blobFlags(fs, &cfg.Blobs, &cfg.S3)
 	fs.StringVar(&cfg.BlobsFallback, "blobs-fallback", "", "while moving to --blobs: the old store (same forms), read for chunks --blobs lacks; see tack admin blobs migrate")
 	fs.Func("trusted-proxies", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For and X-Forwarded-Proto are believed", func(v string) error {

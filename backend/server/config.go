@@ -20,6 +20,7 @@ type Config struct {
 	Addr       string // listen address, default 127.0.0.1:8080
 	DataDir    string // SQLite file and the drive's chunks (<DataDir>/drive); default <user config dir>/tack/server
 	DSN        string // PostgreSQL DSN; empty means SQLite in DataDir
+	DBConns    int    // PostgreSQL: the request pool's connections at most (0: store.DefaultPostgresConns)
 	TrustProxy bool   // deprecated: Validate turns it into TrustedProxies loopback (a proxy on this machine)
 	Version    string
 	// SessionLifetime is how long a sign-in lasts at most, however active
@@ -88,6 +89,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DataDir == "" && c.DSN == "" {
 		return errors.New("server: need --data-dir or --db")
+	}
+	if c.DBConns < 0 || c.DBConns > 10000 {
+		return fmt.Errorf("server: --db-conns %d: want 1 to 10000 (0: the default)", c.DBConns)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("server: --tls-cert and --tls-key go together")

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"tack/backend/server"
@@ -40,5 +41,18 @@ func TestTrustProxyMeansLoopback(t *testing.T) {
 	if len(c.TrustedProxies) != 2 || !c.TrustedProxies[0].Contains(netip.MustParseAddr("127.0.0.1")) ||
 		!c.TrustedProxies[1].Contains(netip.MustParseAddr("::1")) {
 		t.Fatalf("trusted %v", c.TrustedProxies)
+	}
+}
+
+func TestDBConnsMustBePositive(t *testing.T) {
+	for _, n := range []int{-1, 10001} {
+		c := server.Config{DataDir: t.TempDir(), DBConns: n}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--db-conns") {
+			t.Errorf("--db-conns %d: %v, want an error naming the flag", n, err)
+		}
+	}
+	c := server.Config{DataDir: t.TempDir(), DBConns: 10}
+	if err := c.Validate(); err != nil {
+		t.Fatalf("--db-conns 10: %v", err)
 	}
 }

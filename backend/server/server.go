@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	db, err := store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir})
+	db, err := store.Open(ctx, store.Config{DSN: cfg.DSN, DataDir: cfg.DataDir, MaxConns: cfg.DBConns})
 	if err != nil {
 		return nil, err
 	}

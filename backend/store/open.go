@@ -24,7 +24,14 @@ type Config struct {
 	// WritesFirst puts this pool's SQLite writers ahead of the other pools'
 	// at the process's write gate (writegate.go): the event dispatcher's.
 	WritesFirst bool
+	// MaxConns caps this pool's PostgreSQL connections (0:
+	// DefaultPostgresConns). Replicas sharing a server add up: keep the
+	// sum under its max_connections.
+	MaxConns int
 }
+
+// DefaultPostgresConns is a PostgreSQL pool's size unless Config says.
+const DefaultPostgresConns = 32
 
 // IsPostgresDSN reports whether dsn names a PostgreSQL server.
 func IsPostgresDSN(dsn string) bool {
@@ -85,7 +92,18 @@ func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 		// readers concurrent under WAL while busy_timeout absorbs writer waits.
 		sqlDB.SetMaxOpenConns(8)
 	} else {
-		sqlDB.SetMaxOpenConns(32)
+		// Idle connections stay up to the pool's size. database/sql keeps
+		// two by default and closes the rest as each burst ends, so a busy
+		// replica opened a PostgreSQL connection (a new server process,
+		// authentication, and pgx's prepared statements from empty) for
+		// most requests (issue 20). An idle one still goes after a while.
+		n := cfg.MaxConns
+		if n <= 0 {
+			n = DefaultPostgresConns
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

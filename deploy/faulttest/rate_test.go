@@ -3,7 +3,12 @@ package faulttest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,8 +36,8 @@ func TestApprovalRate(t *testing.T) {
 		b, _ := os.ReadFile("/proc/loadavg")
 		return strings.Join(strings.Fields(string(b))[:3], " ")
 	}
-	var rows []string
-	for _, target := range []struct{ name, base string }{
+	var rows, usages []string
+	for i, target := range []struct{ name, base string }{
 		{"1 replica (r1 directly)", os.Getenv("TACK_DEPLOY_R1")},
 		{"3 replicas behind HAProxy", os.Getenv("TACK_DEPLOY_URL")},
 		{"1 replica again (r1 directly)", os.Getenv("TACK_DEPLOY_R1")},
@@ -44,7 +49,12 @@ func TestApprovalRate(t *testing.T) {
 			h.base = target.base
 		}
 		before := load()
+		use, err := startUsage(ctx)
+		if err != nil {
+			t.Fatalf("usage: %v", err)
+		}
 		run, stop := context.WithTimeout(ctx, window)
+		profiled := profileReplicas(t, i, window)
 		var submitted, approvedN atomic.Int64
 		var wg sync.WaitGroup
 		for _, p := range ps {
@@ -70,12 +80,16 @@ func TestApprovalRate(t *testing.T) {
 		}
 		wg.Wait()
 		stop()
+		profiled.Wait()
 		for _, n := range counts.n {
 			approvedN.Add(int64(n))
 		}
 		secs := window.Seconds()
 		rows = append(rows, fmt.Sprintf("| %s | %.1f | %.1f | %s → %s |", target.name,
 			float64(submitted.Load())/secs, float64(approvedN.Load())/secs, before, load()))
+		if use != nil {
+			usages = append(usages, target.name+": "+use.end(ctx, approvedN.Load()))
+		}
 		// Drain what is left so the next target starts from empty inboxes.
 		drain, cancel := context.WithTimeout(ctx, 2*time.Minute)
 		var dwg sync.WaitGroup
@@ -86,8 +100,44 @@ func TestApprovalRate(t *testing.T) {
 		dwg.Wait()
 		cancel()
 	}
-	t.Logf("approvals, %d people and %d heads, %s per target:\n| target | submits/s | approvals/s | load average before → after |\n| --- | --- | --- | --- |\n%s",
-		len(ps), len(heads), window, strings.Join(rows, "\n"))
+	t.Logf("approvals, %d people and %d heads, %s per target:\n| target | submits/s | approvals/s | load average before → after |\n| --- | --- | --- | --- |\n%s\n\n%s",
+		len(ps), len(heads), window, strings.Join(rows, "\n"), strings.Join(usages, "\n"))
+}
+
+// profileReplicas saves a CPU profile of each replica for most of the
+// row's window into TACK_DEPLOY_BENCH_PROFILE (a directory) as
+// row<i>-r<n>.pprof, when the replicas were built with TACK_PPROF=1
+// (deploy/local.sh: replica n serves pprof on port base+10+n).
+func profileReplicas(t *testing.T, row int, window time.Duration) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	dir := os.Getenv("TACK_DEPLOY_BENCH_PROFILE")
+	u, err := url.Parse(os.Getenv("TACK_DEPLOY_R1"))
+	if dir == "" || err != nil {
+		return &wg
+	}
+	base, _ := strconv.Atoi(u.Port())
+	base-- // r1 is base+1
+	secs := max(int((window - 3*time.Second).Seconds()), 1)
+	for n := 1; n <= 4; n++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", base+10+n, secs))
+			if err != nil {
+				t.Logf("profile of r%d: %v", n, err)
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err == nil && resp.StatusCode == 200 {
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("row%d-r%d.pprof", row+1, n)), b, 0o644)
+			}
+			if err != nil || resp.StatusCode != 200 {
+				t.Logf("profile of r%d: HTTP %d %v", n, resp.StatusCode, err)
+			}
+		}()
+	}
+	return &wg
 }
 
 // drainInbox approves until head's inbox is empty.

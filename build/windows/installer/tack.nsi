@@ -30,6 +30,16 @@ RequestExecutionLevel user
 !ifndef OUTFILE
   !define OUTFILE "tack-setup.exe"
 !endif
+;  -DSIGN=/path/to/scripts/windows-sign.sh signs uninstall.exe as it is
+;  made (scripts/windows-installer.sh passes it when a certificate is set).
+!ifdef SIGN
+  ; NSIS 3.08 or later hands the finished uninstaller to the command before
+  ; packing it, so what WriteUninstaller writes carries the signature.
+  !if ${NSIS_PACKEDVERSION} < 0x03008000
+    !error "signing the uninstaller needs NSIS 3.08 or later (!uninstfinalize)"
+  !endif
+  !uninstfinalize '"${SIGN}" "%1"' = 0
+!endif
 !define PRODUCT "Tack"
 !define EXE "tack.exe"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Tack"
