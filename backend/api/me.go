@@ -7,9 +7,9 @@ import (
 )
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request, a identity.Actor) {
-	// The actor's roles are the user's (the session cache drops them when
-	// they change): one statement for the user row.
-	u, err := h.deps.Org.UserWithRoles(r.Context(), a.UserID, a.Roles)
+	// The actor's roles are the user's, and the row comes from the session
+	// cache (both dropped when they change).
+	u, err := h.deps.Org.Profile(r.Context(), a)
 	if err != nil {
 		writeError(w, r, err)
 		return

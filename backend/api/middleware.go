@@ -71,8 +71,8 @@ func (h *Handler) authed(fn ActorHandler) http.HandlerFunc {
 			writeError(w, r, errPasswordChangeRequired)
 			return
 		}
-		ctx := context.WithValue(r.Context(), actorKey{}, actor)
-		fn(w, r.WithContext(ctx), actor)
+		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, actor))
+		h.writes.admit(w, r, func() { fn(w, r, actor) })
 	}
 }
 

@@ -47,7 +47,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			slog.Info("api: request refused", "method", r.Method, "path", r.URL.Path, "code", e.Key, "cause", e.Err)
 		}
 		status, d := errorOf(e)
-		if status == http.StatusTooManyRequests {
+		if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", retryAfter(e.RetryAfter))
 		}
 		writeJSON(w, status, errorBody{Error: *d})
@@ -83,10 +83,10 @@ func errorOf(err error) (int, *errorDetail) {
 	return statusOf(e.Kind), &errorDetail{Code: e.Kind, Key: e.Key, Message: e.Message, Fields: e.Fields}
 }
 
-// defaultRetryAfter is the wait a 429 names when its error does not say.
+// defaultRetryAfter is the wait a 429 or 503 names when its error does not say.
 const defaultRetryAfter = time.Minute
 
-// retryAfter is the Retry-After value of a 429 (whole seconds, at least 1):
+// retryAfter is the Retry-After value of a 429 or 503 (whole seconds, at least 1):
 // every rate-limited answer tells clients when to come back, so they back
 // off instead of hammering.
 func retryAfter(d time.Duration) string {
@@ -114,6 +114,8 @@ func statusOf(kind apperr.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case apperr.KindRateLimited:
 		return http.StatusTooManyRequests
+	case apperr.KindUnavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}

@@ -50,17 +50,23 @@ type Deps struct {
 	// MaxEventStreamsPerUser and MaxEventStreams cap the open event
 	// streams of this process (0 = the defaults).
 	MaxEventStreamsPerUser, MaxEventStreams int
+	// MaxWrites is how many authenticated writes run in handlers at once
+	// (0: 4 per CPU, at least 8; negative: no limit) and WriteQueue how many
+	// more wait for a turn (0: twice MaxWrites) before a 503 (admission.go).
+	MaxWrites, WriteQueue int
 }
 
 // Handler holds the dependencies of every route.
 type Handler struct {
 	deps    Deps
 	streams *streamLimiter
+	writes  *writeGate
 }
 
 // NewRouter returns the HTTP handler for the API and the UI.
 func NewRouter(deps Deps) http.Handler {
-	h := &Handler{deps: deps, streams: newStreamLimiter(deps.MaxEventStreamsPerUser, deps.MaxEventStreams)}
+	h := &Handler{deps: deps, streams: newStreamLimiter(deps.MaxEventStreamsPerUser, deps.MaxEventStreams),
+		writes: newWriteGate(deps.MaxWrites, deps.WriteQueue)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/healthz", h.healthz)
 	mux.HandleFunc("GET /api/v1/readyz", h.readyz)

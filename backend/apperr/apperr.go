@@ -20,6 +20,7 @@ const (
 	KindConflict        Kind = "conflict"
 	KindTooLarge        Kind = "too_large"
 	KindRateLimited     Kind = "rate_limited"
+	KindUnavailable     Kind = "unavailable"
 	KindInternal        Kind = "internal"
 )
 
@@ -97,6 +98,10 @@ func TooLarge(key, msg string) *Error { return newErr(KindTooLarge, key, msg) }
 
 // RateLimited reports too many attempts (429).
 func RateLimited(key, msg string) *Error { return newErr(KindRateLimited, key, msg) }
+
+// Unavailable is a request the server cannot take now (too busy); it
+// carries RetryAfter.
+func Unavailable(key, msg string) *Error { return newErr(KindUnavailable, key, msg) }
 
 // As finds an *Error in err's chain.
 func As(err error) (*Error, bool) {

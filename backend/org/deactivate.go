@@ -11,7 +11,6 @@ import (
 	"tack/backend/event"
 	"tack/backend/identity"
 	"tack/backend/notify"
-	"tack/backend/store"
 )
 
 // Deactivate offboards a user (admins; HR for non-admins). In one
@@ -168,7 +167,7 @@ func notLastAdminIfAdmin(tx *gorm.DB, u User) error {
 // Reactivate lets a deactivated user sign in again (admins; HR for non-admins).
 func (s *Service) Reactivate(ctx context.Context, actor identity.Actor, id string) (User, error) {
 	var out User
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err := s.authWrite(ctx, func(tx *gorm.DB) error {
 		u, err := loadUser(tx, id)
 		if err != nil {
 			return err
@@ -195,6 +194,9 @@ func (s *Service) Reactivate(ctx context.Context, actor identity.Actor, id strin
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
 			"active": true, "deactivated_at": nil, "updated_at": s.clock.Now(), "version": gorm.Expr("version + 1")}).Error; err != nil {
 			return fmt.Errorf("org: reactivate: %w", err)
+		}
+		if err := authChanged(tx, "u:"+id); err != nil {
+			return err
 		}
 		if out, err = loadUser(tx, id); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -47,6 +48,26 @@ func (s *Service) UserWithRoles(ctx context.Context, id string, roles []string) 
 		return User{}, fmt.Errorf("org: get user %s: %w", id, err)
 	}
 	u.Roles = slices.Clone(roles)
+	return u, nil
+}
+
+// Profile is the signed-in actor's own user row with their roles (GET
+// /me), from the session cache's copy while it is current: no statement on
+// most requests. A change to the row drops the copy on every replica (see
+// the session cache's rules).
+func (s *Service) Profile(ctx context.Context, actor identity.Actor) (User, error) {
+	u, ok, gen := s.sessions.getUser(actor.UserID)
+	if !ok {
+		readAt := time.Now()
+		if err := s.db.WithContext(ctx).First(&u, "id = ?", actor.UserID).Error; err != nil {
+			if store.IsNotFound(err) {
+				return User{}, ErrUserNotFound
+			}
+			return User{}, fmt.Errorf("org: get user %s: %w", actor.UserID, err)
+		}
+		s.sessions.putUser(u, readAt, gen)
+	}
+	u.Roles = slices.Clone(actor.Roles)
 	return u, nil
 }
 

@@ -39,6 +39,13 @@ import (
 //     the old answer back.
 //   - An entry is read again once it is a minute old (when the session's
 //     expiry slides anyway), which bounds the damage of a missed change.
+//
+// Beside the sessions it keeps two per-user maps under the same rules and
+// the same "u:" invalidation: display names (Names) and each signed-in
+// user's own row (Profile, GET /me). So every write of a users column that
+// GET /me shows names the user through authChanged; writes of hidden
+// columns only (the TOTP step and pending secret) use UpdateColumns, which
+// leaves updated_at alone.
 
 const (
 	// listenPing is how long the listener waits for a notification before it
@@ -62,12 +69,18 @@ type cachedSession struct {
 	created, lastSeen, expires time.Time
 }
 
+type cachedUser struct {
+	user   User // Roles not kept: the actor's are current
+	readAt time.Time
+}
+
 type sessionCache struct {
 	mu      sync.Mutex
 	holds   atomic.Int64 // authWrites running; while not zero the cache does not answer
 	gen     uint64
 	entries map[string]cachedSession // by session ID (the token's hash)
 	names   map[string]string        // user ID → display name (Names)
+	users   map[string]cachedUser    // user ID → their own row (Profile)
 	// needsProof: on PostgreSQL the cache answers only while provenUntil
 	// (unix nanoseconds, real time) lies ahead.
 	needsProof  bool
@@ -75,7 +88,8 @@ type sessionCache struct {
 }
 
 func newSessionCache(needsProof bool) *sessionCache {
-	c := &sessionCache{entries: map[string]cachedSession{}, names: map[string]string{}, needsProof: needsProof}
+	c := &sessionCache{entries: map[string]cachedSession{}, names: map[string]string{}, users: map[string]cachedUser{},
+		needsProof: needsProof}
 	sessionCaches.Store(c, struct{}{})
 	return c
 }
@@ -158,6 +172,34 @@ func (c *sessionCache) putNames(rows []struct{ ID, Name string }, gen uint64) {
 	}
 }
 
+// getUser returns user id's cached row when the cache may answer and the
+// row is younger than a minute, and the generation to hand to putUser.
+func (c *sessionCache) getUser(id string) (User, bool, uint64) {
+	usable := c.usable()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.users[id]
+	return e.user, ok && usable && time.Since(e.readAt) < time.Minute, c.gen
+}
+
+// putUser keeps u, read from the database at readAt, unless an
+// invalidation happened since gen was read.
+func (c *sessionCache) putUser(u User, readAt time.Time, gen uint64) {
+	if !c.usable() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
+	if len(c.users) >= sessionCacheMax {
+		clear(c.users)
+	}
+	u.Roles = nil
+	c.users[u.ID] = cachedUser{user: u, readAt: readAt}
+}
+
 // invalidate drops the entries named by keys: "u:<user id>" (all of that
 // user's sessions), "s:<session id>", or "*" (everything).
 func (c *sessionCache) invalidate(keys ...string) {
@@ -169,11 +211,13 @@ func (c *sessionCache) invalidate(keys ...string) {
 		case k == "*":
 			clear(c.entries)
 			clear(c.names)
+			clear(c.users)
 		case len(k) > 2 && k[:2] == "s:":
 			delete(c.entries, k[2:])
 		case len(k) > 2 && k[:2] == "u:":
 			uid := k[2:]
 			delete(c.names, uid)
+			delete(c.users, uid)
 			for id, e := range c.entries {
 				if e.actor.UserID == uid {
 					delete(c.entries, id)

@@ -2,6 +2,7 @@ package org_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -92,6 +93,32 @@ func TestSessionCacheAcrossReplicasPostgres(t *testing.T) {
 	}
 	e.Must(200, "PATCH", "/api/v1/users/"+u.ID, adminTok, map[string]any{"roles": []string{org.RoleAdmin}, "version": u.Version})
 	waitBriefly(t, "B sees u's admin role", func() bool { return onB(uTok, "/api/v1/audit") == 200 })
+
+	// u's title changed on A: B's GET /me (its cached row) shows it at once.
+	titleOnB := func() string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", hb.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+uTok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m org.User
+		if err := json.NewDecoder(res.Body).Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.Title
+	}
+	titleOnB() // B caches u's row
+	if err := db.Exec("UPDATE users SET title = ? WHERE id = ?", "behind the back", u.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got := titleOnB(); got == "behind the back" {
+		t.Fatal("control: B's GET /me read the database")
+	}
+	e.Must(200, "PATCH", "/api/v1/users/"+u.ID, adminTok, map[string]any{"title": "Engineer", "version": u.Version + 1})
+	waitBriefly(t, "B shows u's new title", func() bool { return titleOnB() == "Engineer" })
 
 	// Deactivated on A: B refuses v at once.
 	if c := onB(vTok, "/api/v1/me"); c != 200 {

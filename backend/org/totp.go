@@ -13,7 +13,6 @@ import (
 
 	"tack/backend/apperr"
 	"tack/backend/identity"
-	"tack/backend/store"
 )
 
 // TOTPOptions are the authenticator parameters every app understands:
@@ -49,7 +48,8 @@ func (s *Service) useTOTP(tx *gorm.DB, u User, code string) (bool, error) {
 	if step == 0 {
 		return false, nil
 	}
-	res := tx.Model(&User{}).Where("id = ? AND totp_last_step < ?", u.ID, step).Update("totp_last_step", step)
+	// UpdateColumn: a hidden column, updated_at stays (GET /me's cached row).
+	res := tx.Model(&User{}).Where("id = ? AND totp_last_step < ?", u.ID, step).UpdateColumn("totp_last_step", step)
 	if res.Error != nil {
 		return false, fmt.Errorf("org: totp step: %w", res.Error)
 	}
@@ -71,8 +71,9 @@ func (s *Service) SetupTOTP(ctx context.Context, actor identity.Actor) (TOTPSetu
 	if err != nil {
 		return TOTPSetup{}, fmt.Errorf("org: totp generate: %w", err)
 	}
+	// UpdateColumns: hidden columns, updated_at stays (GET /me's cached row).
 	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).
-		Updates(map[string]any{"totp_secret": key.Secret(), "totp_last_step": 0}).Error; err != nil {
+		UpdateColumns(map[string]any{"totp_secret": key.Secret(), "totp_last_step": 0}).Error; err != nil {
 		return TOTPSetup{}, fmt.Errorf("org: totp setup: %w", err)
 	}
 	return TOTPSetup{Secret: key.Secret(), OTPAuthURL: key.URL()}, nil
@@ -118,7 +119,7 @@ func (s *Service) switchTOTP(ctx context.Context, actor identity.Actor, code str
 	if err != nil {
 		return err
 	}
-	err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+	err = s.authWrite(ctx, func(tx *gorm.DB) error {
 		ok, err := s.useTOTP(tx, u, code)
 		if err != nil {
 			return err
@@ -128,6 +129,9 @@ func (s *Service) switchTOTP(ctx context.Context, actor identity.Actor, code str
 		}
 		if err := tx.Model(&User{}).Where("id = ?", u.ID).Updates(changes).Error; err != nil {
 			return fmt.Errorf("org: totp switch: %w", err)
+		}
+		if err := authChanged(tx, "u:"+u.ID); err != nil { // totp_enabled is on GET /me
+			return err
 		}
 		return s.audit(tx, actor, action, "user", u.ID, nil)
 	})

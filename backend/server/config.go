@@ -36,6 +36,10 @@ type Config struct {
 	// MaxEventStreams and MaxEventStreamsPerUser cap the live event
 	// streams one process holds open (0 = the api package's defaults).
 	MaxEventStreams, MaxEventStreamsPerUser int
+	// MaxWrites and WriteQueue bound the writes in handlers at once and
+	// those waiting for a turn (0 = the api package's defaults; MaxWrites
+	// negative: no limit).
+	MaxWrites, WriteQueue int
 
 	// PasswordCost is the argon2id cost of new password hashes; zero is
 	// org's default. Only test servers lower it (servertest): no flag sets it.

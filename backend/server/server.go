@@ -223,6 +223,7 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 
 		TrustedProxies:  cfg.TrustedProxies,
 		MaxEventStreams: cfg.MaxEventStreams, MaxEventStreamsPerUser: cfg.MaxEventStreamsPerUser,
+		MaxWrites: cfg.MaxWrites, WriteQueue: cfg.WriteQueue,
 	})
 	if !cfg.servesRequests() {
 		s.handler = healthOnly(s.handler)

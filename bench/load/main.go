@@ -28,6 +28,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -52,6 +53,7 @@ var (
 	rate     = flag.Float64("rate", 500, "pairs per second offered in the open-loop phase (0 skips it)")
 	phases   = flag.String("phases", "healthz,me,inbox,pairs,open", "phases to run")
 	keep     = flag.Bool("keep", false, "keep the data dir / database afterwards")
+	busy     = flag.Int("busy-retries", 3, "times a request refused with 503 busy is sent again after a jittered share of Retry-After, as the web client does (0: never)")
 )
 
 func main() {
@@ -172,10 +174,13 @@ type rec struct {
 	mu   sync.Mutex
 	lats map[string][]time.Duration
 	errs map[string]int
+	shed map[string]int // 503 busy answers that were sent again (-busy-retries)
 	pair []time.Duration
 }
 
-func newRec() *rec { return &rec{lats: map[string][]time.Duration{}, errs: map[string]int{}} }
+func newRec() *rec {
+	return &rec{lats: map[string][]time.Duration{}, errs: map[string]int{}, shed: map[string]int{}}
+}
 
 var errShown atomic.Int64
 
@@ -190,6 +195,16 @@ func (r *rec) doFrom(e *env, from time.Time, name, method, path, token string, b
 		from = time.Now()
 	}
 	status, b, err := e.send(method, path, token, body)
+	// 503 busy: the server's write queue was full and nothing ran. Wait as
+	// the web client does (api/client.ts) and send again; the latency
+	// counts the waits.
+	for try := 0; err == nil && status == http.StatusServiceUnavailable && try < *busy; try++ {
+		r.mu.Lock()
+		r.shed[name]++
+		r.mu.Unlock()
+		time.Sleep(time.Duration((0.25 + 0.75*rand.Float64()) * float64(time.Second)))
+		status, b, err = e.send(method, path, token, body)
+	}
 	d := time.Since(from)
 	ok := err == nil && status == want
 	r.mu.Lock()
@@ -275,8 +290,12 @@ func (e *env) report(phase string, r *rec, el time.Duration, ticks int64) {
 	for _, n := range names {
 		l := r.lats[n]
 		slices.Sort(l)
-		fmt.Printf("%-8s %-28s %8d %9.1f %9.1f %9.1f %10.2f %7d\n", phase, n, len(l), float64(len(l))/el.Seconds(),
-			ms(pct(l, 0.5)), ms(pct(l, 0.99)), cpuPer, r.errs[n])
+		shed := ""
+		if r.shed[n] > 0 {
+			shed = fmt.Sprintf("  (503 busy, sent again: %d)", r.shed[n])
+		}
+		fmt.Printf("%-8s %-28s %8d %9.1f %9.1f %9.1f %10.2f %7d%s\n", phase, n, len(l), float64(len(l))/el.Seconds(),
+			ms(pct(l, 0.5)), ms(pct(l, 0.99)), cpuPer, r.errs[n], shed)
 	}
 	if len(r.pair) > 0 {
 		slices.Sort(r.pair)

@@ -33,6 +33,41 @@ describe('api client', () => {
     expect(h['X-Tack-Request']).toBe('1')
   })
 
+  it('repeats a write the server refused as busy, after Retry-After, and gives up after a few', async () => {
+    vi.useFakeTimers()
+    try {
+      const busy = () => new Response(JSON.stringify({ error: { code: 'unavailable', key: 'busy', message: 'busy' } }),
+        { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '1' } })
+      const f = vi.fn(async () => busy())
+      f.mockImplementationOnce(async () => busy())
+      f.mockImplementationOnce(async () => new Response('{"id":"a1"}', { status: 201, headers: { 'Content-Type': 'application/json' } }))
+      vi.stubGlobal('fetch', f)
+      const ok = api.post<{ id: string }>('/api/v1/approvals', { x: 1 })
+      await vi.runAllTimersAsync()
+      await expect(ok).resolves.toEqual({ id: 'a1' })
+      expect(f).toHaveBeenCalledTimes(2)
+      expect((f.mock.calls[1] as unknown as [string, RequestInit])[1].body).toBe('{"x":1}')
+
+      f.mockClear()
+      const refused = api.post('/api/v1/approvals', { x: 1 })
+      const seen = refused.catch((e: unknown) => e)
+      await vi.runAllTimersAsync()
+      const e = await seen
+      expect(e).toBeInstanceOf(ApiError)
+      expect((e as ApiError).key).toBe('busy')
+      expect(f).toHaveBeenCalledTimes(1 + 3)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('does not repeat other 503s', async () => {
+    const f = reply(503, 'Service Unavailable', 'text/plain')
+    vi.stubGlobal('fetch', f)
+    await expect(api.post('/api/v1/x', {})).rejects.toMatchObject({ status: 503 })
+    expect(f).toHaveBeenCalledTimes(1)
+  })
+
   it('sends FormData as it is (the browser sets the multipart boundary)', async () => {
     const f = reply(200, {})
     vi.stubGlobal('fetch', f)

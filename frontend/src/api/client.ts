@@ -109,17 +109,28 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     if (isRawBody(body)) payload = body
     else { payload = JSON.stringify(body); headers['Content-Type'] = 'application/json' }
   }
-  let res: Response
-  try {
-    res = await fetch(path, { method, credentials: 'same-origin', headers, body: payload, signal: opts.signal })
-  } catch (e) {
-    if ((e as { name?: string })?.name === 'AbortError') throw e
-    throw new ApiError(0, { code: 'network', key: 'network', message: String((e as Error)?.message ?? e) })
+  for (let attempt = 0; ; attempt++) {
+    let res: Response
+    try {
+      res = await fetch(path, { method, credentials: 'same-origin', headers, body: payload, signal: opts.signal })
+    } catch (e) {
+      if ((e as { name?: string })?.name === 'AbortError') throw e
+      throw new ApiError(0, { code: 'network', key: 'network', message: String((e as Error)?.message ?? e) })
+    }
+    const data = await readBody(res)
+    if (res.ok) return data as T
+    const err = failed(res.status, data, path, opts)
+    // 503 "busy": the server's write queue was full and it did nothing; try
+    // again after a jittered share of Retry-After, a few times.
+    if (res.status !== 503 || err.key !== 'busy' || attempt >= busyRetries) throw err
+    const wait = Math.min(Number(res.headers.get('Retry-After')) || 1, 5) * 1000 * (0.25 + 0.75 * Math.random())
+    await new Promise((resolve) => setTimeout(resolve, wait))
+    if (opts.signal?.aborted) throw new DOMException('aborted', 'AbortError')
   }
-  const data = await readBody(res)
-  if (!res.ok) throw failed(res.status, data, path, opts)
-  return data as T
 }
+
+/** busyRetries is how often request() repeats a write the server refused as busy (503 "busy"). */
+export const busyRetries = 3
 
 export const api = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),

@@ -49,6 +49,7 @@ export default {
 // Errors that any request can get (not tied to one domain).
 export const errors = {
   internal: 'Something went wrong on the server; try again later',
+  busy: 'The server is busy; try again in a moment',
   not_found: 'Not found',
   route_not_found: 'No such API route; reload the page',
   invalid_json: 'The request was malformed; reload the page and try again',

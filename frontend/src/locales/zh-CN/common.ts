@@ -49,6 +49,7 @@ export default {
 // Errors that any request can get (not tied to one domain).
 export const errors = {
   internal: '服务器出错了，请稍后再试',
+  busy: '服务器繁忙，请稍后再试',
   not_found: '要找的内容不存在',
   route_not_found: '接口不存在，请刷新页面',
   invalid_json: '请求格式不正确，请刷新页面后重试',

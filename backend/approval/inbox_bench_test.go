@@ -1,0 +1,51 @@
+package approval_test
+
+import (
+	"context"
+	"testing"
+
+	"tack/backend/approval"
+	"tack/backend/server/servertest"
+)
+
+// BenchmarkInboxTodo measures one page of 200 pending approvals in a
+// department head's todo box: the service call alone ("list") and the whole
+// request on loopback ("http", JSON included).
+//
+//	go test -run '^$' -bench InboxTodo -benchtime 300x -cpuprofile /tmp/inbox.prof ./backend/approval/
+func BenchmarkInboxTodo(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchInboxTodo(b, servertest.New(b)) })
+	b.Run("postgres", func(b *testing.B) { benchInboxTodo(b, servertest.NewPostgres(b)) })
+}
+
+func benchInboxTodo(b *testing.B, e *servertest.Env) {
+	admin, _ := e.Setup()
+	head, headT := e.NewUser(admin, "")
+	dept := e.NewDepartment(admin, "Bench", "", &head.ID)
+	tpl := e.TemplateID(headT, "outing")
+	emps := make([]string, 20)
+	for i := range emps {
+		_, emps[i] = e.NewUser(admin, dept.ID)
+	}
+	for i := 0; i < 200; i++ {
+		e.Must(201, "POST", "/api/v1/approvals", emps[i%len(emps)], map[string]any{"template_id": tpl,
+			"form": map[string]any{"place": "客户现场", "start": "2026-01-06", "reason": "visit"}})
+	}
+	actor, err := e.Server.Org.Authenticate(context.Background(), headT)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("list", func(b *testing.B) {
+		for b.Loop() {
+			items, _, err := e.Server.Approval.List(context.Background(), actor, approval.ListFilter{Box: "todo", Limit: 200})
+			if err != nil || len(items) != 200 {
+				b.Fatal(len(items), err)
+			}
+		}
+	})
+	b.Run("http", func(b *testing.B) {
+		for b.Loop() {
+			e.Must(200, "GET", "/api/v1/approvals?box=todo&limit=200", headT, nil)
+		}
+	})
+}
