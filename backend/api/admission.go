@@ -16,15 +16,21 @@ import (
 // the CPU, and under an open stream of requests every answer waits longer
 // than the last. So a bounded number of authenticated writes (POST, PUT,
 // PATCH, DELETE with a body of at most the JSON limit) run in handlers at
-// once; the next few wait their turn in arrival order, unscheduled; a
-// write that finds that short queue full is answered at once with 503 and
-// Retry-After, which the client retries, instead of joining a queue whose
-// wait no one bounds. Reads, event streams and big uploads are not
-// counted.
+// once; the rest wait their turn in arrival order; a write that finds the
+// queue full is answered at once with 503 and Retry-After, which the
+// client retries, instead of joining a queue whose wait no one bounds.
+// The default queue is long (32 per slot, at least 256): a company's
+// 08:29 punch rush or 200 people approving at once must wait their turn,
+// not be refused; only a real overload gets 503. Reads, event streams and
+// big uploads are not counted.
 
 const (
 	// defaultWritesPerCPU is the writes in handlers per CPU (at least 8).
 	defaultWritesPerCPU = 4
+	// defaultQueuePerSlot is the waiting writes per slot (at least
+	// minDefaultQueue) unless the operator says.
+	defaultQueuePerSlot = 32
+	minDefaultQueue     = 256
 	// writeRetryAfter is the wait a 503 names.
 	writeRetryAfter = time.Second
 )
@@ -39,7 +45,7 @@ type writeGate struct {
 }
 
 // newWriteGate lets limit writes run and queue wait; limit 0 picks the
-// default (4 per CPU, at least 8) and queue 0 twice the limit; a negative
+// default (4 per CPU, at least 8) and queue 0 32 per slot, at least 256; a negative
 // limit turns the gate off (nil).
 func newWriteGate(limit, queue int) *writeGate {
 	if limit < 0 {
@@ -49,7 +55,7 @@ func newWriteGate(limit, queue int) *writeGate {
 		limit = max(8, defaultWritesPerCPU*runtime.GOMAXPROCS(0))
 	}
 	if queue <= 0 {
-		queue = 2 * limit
+		queue = max(minDefaultQueue, defaultQueuePerSlot*limit)
 	}
 	return &writeGate{slots: make(chan struct{}, limit), queue: make(chan struct{}, queue)}
 }

@@ -117,7 +117,7 @@ func TestWriteGateDefaults(t *testing.T) {
 		t.Fatal("a negative limit should turn the gate off")
 	}
 	g := newWriteGate(0, 0)
-	if cap(g.slots) < 8 || cap(g.queue) != 2*cap(g.slots) {
+	if cap(g.slots) < 8 || cap(g.queue) != max(256, 32*cap(g.slots)) {
 		t.Fatalf("default: %d slots, %d queue", cap(g.slots), cap(g.queue))
 	}
 	var nilGate *writeGate

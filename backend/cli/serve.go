@@ -44,7 +44,7 @@ func serverFlags(fs *flag.FlagSet, cfg *server.Config) {
 	fs.IntVar(&cfg.MaxEventStreams, "max-event-streams", 0, "live event streams this server holds open at most (default 2000)")
 	fs.IntVar(&cfg.MaxEventStreamsPerUser, "max-event-streams-per-user", 0, "live event streams one account may hold open (default 8)")
 	fs.IntVar(&cfg.MaxWrites, "max-writes", 0, "writes run at once; more wait, and past -write-queue get 503 (default 4 per CPU, at least 8; -1: no limit)")
-	fs.IntVar(&cfg.WriteQueue, "write-queue", 0, "writes that wait for a turn before the next gets 503 (default twice -max-writes)")
+	fs.IntVar(&cfg.WriteQueue, "write-queue", 0, "writes that wait for a turn before the next gets 503 (default 32 per -max-writes slot, at least 256)")
 	fs.StringVar(&cfg.ClientsDir, "clients", "", "directory of signed desktop client builds to offer for download and update (see tack admin sign-client)")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", false, "deprecated: same as --trusted-proxies 127.0.0.1/8,::1 (a proxy on this machine)")
 	days := func(dst *time.Duration, zero time.Duration) func(string) error {
