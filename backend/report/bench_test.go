@@ -123,12 +123,7 @@ func insertReports(b *testing.B, c benchCo, prefix string, n int, headID string,
 			if err := tx.CreateInBatches(recs, 500).Error; err != nil {
 				return err
 			}
-			for _, r := range rs {
-				if err := report.IndexReport(tx, r); err != nil {
-					return err
-				}
-			}
-			return nil
+			return report.IndexReports(tx, rs)
 		})
 		if err != nil {
 			b.Fatal(err)
