@@ -188,8 +188,8 @@ func BenchmarkLeader500(b *testing.B) {
 			e.Must(200, "GET", "/api/v1/reports/received", c.headT, nil).JSON(b, &inbox)
 			var mv report.MissingView
 			e.Must(200, "GET", "/api/v1/report/missing?template_id="+c.daily, c.headT, nil).JSON(b, &mv)
-			if len(inbox.Items) != 50 || len(mv.Rows) != 500 {
-				b.Fatalf("inbox %d, missing rows %d", len(inbox.Items), len(mv.Rows))
+			if len(inbox.Items) != 50 || len(mv.Rows) != 500 || inbox.Items[0].Form["done"] == nil {
+				b.Fatalf("inbox %d (first form %v), missing rows %d", len(inbox.Items), inbox.Items[0].Form, len(mv.Rows))
 			}
 			get := func(path string) func() {
 				return func() {
