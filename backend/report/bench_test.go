@@ -100,7 +100,7 @@ func benchCompany(b *testing.B, e *servertest.Env) benchCo {
 func insertReports(b *testing.B, c benchCo, prefix string, n int, headID string, text func(i int) string, period func(i int) string) {
 	db := c.e.Server.DB
 	base := c.e.Clock.Now().UTC().Add(-time.Duration(n) * time.Second)
-	const batch = 1000
+	const batch = 5000
 	for start := 0; start < n; start += batch {
 		err := db.Transaction(func(tx *gorm.DB) error {
 			var rs []report.Report
@@ -206,10 +206,19 @@ func BenchmarkLeader500(b *testing.B) {
 	}
 }
 
+// benchDBs are the databases to run on: TACK_REPORT_BENCH_DB=sqlite or
+// postgres runs one (two processes can then load side by side), else both.
+func benchDBs() []string {
+	if db := os.Getenv("TACK_REPORT_BENCH_DB"); db == "sqlite" || db == "postgres" {
+		return []string{db}
+	}
+	return []string{"sqlite", "postgres"}
+}
+
 // BenchmarkSearch searches N reports for two-character words.
 func BenchmarkSearch(b *testing.B) {
 	n := benchN()
-	for _, db := range []string{"sqlite", "postgres"} {
+	for _, db := range benchDBs() {
 		b.Run(db, func(b *testing.B) {
 			e := servertest.New(b)
 			if db == "postgres" {
