@@ -208,6 +208,11 @@ func BenchmarkLeader500(b *testing.B) {
 					}
 				}
 			}
+			if db == "postgres" {
+				explainInbox(b, e.Server.DB, head)
+				traceRequest(b, e.Server.DB, get("/api/v1/report/missing?template_id="+c.daily))
+				traceRequest(b, e.Server.DB, get("/api/v1/reports/received"))
+			}
 			timed(b, "inbox", get("/api/v1/reports/received"))
 			timed(b, "inbox-unread", get("/api/v1/reports/received?unread=true"))
 			timed(b, "missing", get("/api/v1/report/missing?template_id="+c.daily))
