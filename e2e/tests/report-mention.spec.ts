@@ -25,6 +25,7 @@ async function status(req: APIRequestContext, path: string, token: string) {
 }
 
 test('@ a colleague in a comment: they are told and may read the report', async ({ browser, request, baseURL }) => {
+  test.setTimeout(600_000) // two viewports, four people, on a shared machine
   const team = await salesTeam(request, 'rmention.test')
   const login = async (email: string) => (await call(request, 'POST', '/api/v1/auth/login', '', { email, password: 'password123' })).token as string
   const daily = (await call(request, 'GET', '/api/v1/report/templates', team.empToken)).items.find((x: { builtin_key: string }) => x.builtin_key === 'daily')
@@ -42,6 +43,8 @@ test('@ a colleague in a comment: they are told and may read the report', async 
     await head.locator('[data-test=comment-input]').fill('请一起看一下')
     await pickPerson(head, head.locator('[data-test=comment-mentions]'), name)
     await expect(head.locator('[data-test=comment-input]')).toHaveValue(`请一起看一下 @${name} `)
+    await head.keyboard.press('Escape') // close the people list, as a tap elsewhere does
+    await expect(head.locator('.el-select-dropdown:visible')).toHaveCount(0)
     await noSideScroll(head, vp + ' comment box')
     await shot(head, vp + '-picker')
     await head.click('[data-test=comment-send]')
