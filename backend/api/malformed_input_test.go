@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -78,7 +79,50 @@ func TestMalformedBodiesRefused(t *testing.T) {
 		}
 		e.Must(http.StatusCreated, "POST", "/api/v1/approvals", admin, leaveWith(`"line one\nline \"two\"\\u0000"`))
 		reportTemplatesRefuseMalformed(t, e, admin)
+		reportCommentMentionsRefuseMalformed(t, e, admin)
 	})
+}
+
+// reportCommentMentionsRefuseMalformed: a comment's @mentions that are not a
+// list of known people are refused, and no comment is made.
+func reportCommentMentionsRefuseMalformed(t *testing.T, e *servertest.Env, admin string) {
+	t.Helper()
+	var ts struct{ Items []report.Template }
+	e.Must(http.StatusOK, "GET", "/api/v1/report/templates", admin, nil).JSON(t, &ts)
+	var d report.Detail
+	for _, tp := range ts.Items {
+		if tp.BuiltinKey == "daily" {
+			e.Must(http.StatusOK, "POST", "/api/v1/reports", admin, map[string]any{"template_id": tp.ID}).JSON(t, &d)
+		}
+	}
+	e.Must(http.StatusOK, "POST", "/api/v1/reports/"+d.ID+"/submit", admin, map[string]any{"form": map[string]any{"done": "x"}, "version": d.Version})
+	path := "/api/v1/reports/" + d.ID + "/comments"
+	many := make([]string, 51)
+	for i := range many {
+		many[i] = fmt.Sprintf(`"u%02d"`, i)
+	}
+	cases := []struct{ name, body, key, field string }{
+		{"mentions not a list", `{"body":"hi","mentions":"someone"}`, "invalid_json", ""},
+		{"a mention not a string", `{"body":"hi","mentions":[1]}`, "invalid_json", ""},
+		{"NUL in a mention", `{"body":"hi","mentions":["u\u0000"]}`, "invalid_text", ""},
+		{"an unknown person", `{"body":"hi","mentions":["nobody"]}`, "report.invalid", "mentions"},
+		{"51 people", `{"body":"hi","mentions":[` + strings.Join(many, ",") + `]}`, "report.invalid", "mentions"},
+	}
+	for _, c := range cases {
+		r := e.Do("POST", path, admin, c.body)
+		_, key, fields := r.ErrorCode()
+		if r.Status != http.StatusBadRequest || key != c.key || (c.field != "" && fields[c.field] == "") {
+			t.Errorf("%s: %d %s, want 400 %s %s", c.name, r.Status, r.Body, c.key, c.field)
+		}
+		if c.name == "51 people" && fields["mentions"] != "too_long" {
+			t.Errorf("51 people: %s, want mentions too_long", r.Body)
+		}
+	}
+	var cs struct{ Items []report.Comment }
+	e.Must(http.StatusOK, "GET", path, admin, nil).JSON(t, &cs)
+	if len(cs.Items) != 0 {
+		t.Errorf("a refused body made comments: %+v", cs.Items)
+	}
 }
 
 // reportTemplatesRefuseMalformed: the work report template designer's

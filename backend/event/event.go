@@ -66,8 +66,8 @@ const (
 	// ReportMissing is the leader's one summary of who has not written.
 	ReportReminder = "report.reminder"
 	ReportMissing  = "report.missing"
-	// ReportMentioned tells the people @-mentioned in a report (who may
-	// then read it).
+	// ReportMentioned tells the people @-mentioned in a report or in one
+	// of its comments (Comment, By set), who may then read it.
 	ReportMentioned      = "report.mentioned"
 	AttendanceReminder   = "attendance.reminder"
 	AttendanceSummary    = "attendance.summary"

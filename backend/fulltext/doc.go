@@ -63,6 +63,21 @@
 // whose reader check is not SQL, s.IDs(db, limit) returns matching IDs
 // newest first.
 //
+// # Access keys
+//
+// A domain whose readers are few per document (work reports: the writer, the
+// recipients, the heads of the department) indexes each document with its
+// readers' keys (PutKeyed, PutAll: "u"+user, "d"+department, letters and
+// digits) and searches Within the searcher's keys. A key is a token that
+// starts with § — which Tokens never emits, so no text or query reaches it
+// — and the index then walks only the documents the searcher may read: a
+// common word costs a reader of one document in five hundred what it costs
+// one who reads them all. The keys only narrow; the domain's permission
+// filter stays on the statement and decides. With Index.Stored (migration
+// StoredVector) PostgreSQL keeps the token set in a stored column, tsv, that
+// the GIN index and a walk newest first both read, with statistics ANALYZE
+// gathers, instead of the function computed per row.
+//
 // The existing searches (people, approval titles and numbers, drive names)
 // stay LIKE on purpose: they match short fields by substring, inside a word
 // (a phone number's middle digits, "k\s" in back\slash, a file extension),

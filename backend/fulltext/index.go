@@ -15,6 +15,11 @@ import (
 // the index; its documents live in Table+"_doc".
 type Index struct {
 	Table string
+	// Stored says the PostgreSQL token set is a stored column, tsv, indexed
+	// by GIN (StoredVector's migration), instead of the expression
+	// fulltext_tsvector(tokens): a plan that walks the documents newest first
+	// then reads each one's set instead of computing it per row.
+	Stored bool
 }
 
 var tableName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -86,13 +91,56 @@ func (ix Index) Migration(id string) store.Migration {
 	}}
 }
 
+// StoredVector is the migration that turns an existing index's PostgreSQL
+// token set into the stored column tsv (see Index.Stored); declare the Index
+// with Stored and append this after its Migration. Nothing on SQLite.
+func (ix Index) StoredVector(id string) store.Migration {
+	ix.check()
+	return store.Migration{ID: id, Func: func(tx *gorm.DB) error {
+		if !store.IsPostgres(tx) {
+			return nil
+		}
+		d := ix.doc()
+		for _, s := range []string{
+			`ALTER TABLE ` + d + ` ADD COLUMN tsv tsvector GENERATED ALWAYS AS (array_to_tsvector(string_to_array(tokens, ' '))) STORED`,
+			`DROP INDEX IF EXISTS ` + ix.Table + `_tsv`,
+			`CREATE INDEX ` + ix.Table + `_tsv ON ` + d + ` USING GIN (tsv)`,
+		} {
+			if err := tx.Exec(s).Error; err != nil {
+				return fmt.Errorf("fulltext: store %s vector: %w", ix.Table, err)
+			}
+		}
+		return nil
+	}}
+}
+
+// vector is the PostgreSQL token set of the document table's row.
+func (ix Index) vector() string {
+	if ix.Stored {
+		return ix.doc() + ".tsv"
+	}
+	return tsvectorExpr(ix.doc() + ".tokens")
+}
+
 // Put indexes text as the document of the domain row id, replacing what was
 // indexed for it before. Call it in the transaction that writes the row. A
 // text without any token removes the document.
 func (ix Index) Put(tx *gorm.DB, id, text string) error {
+	return ix.PutKeyed(tx, id, text, nil)
+}
+
+// PutKeyed is Put for a document that also carries access keys (Keys):
+// who may read it, as the domain names them, e.g. "u" + a reader's ID and
+// "d" + a department's; a search Within some keys finds only documents
+// carrying one of them. Keys are letters and digits only (they are folded
+// to lower case) and can never match a word of the text or of a query.
+func (ix Index) PutKeyed(tx *gorm.DB, id, text string, keys []string) error {
 	tokens := strings.Join(Tokens(text), " ")
 	if tokens == "" {
 		return ix.Delete(tx, id)
+	}
+	if k := keyTokens(keys); k != "" {
+		tokens += " " + k
 	}
 	// An update keeps the document's doc number, so "newest first" stays the
 	// order in which rows were first indexed.
@@ -102,6 +150,53 @@ func (ix Index) Put(tx *gorm.DB, id, text string) error {
 		return fmt.Errorf("fulltext: index %s %s: %w", ix.Table, id, err)
 	}
 	return nil
+}
+
+// Doc is one document for PutAll.
+type Doc struct {
+	ID, Text string
+	Keys     []string
+}
+
+// PutAll is PutKeyed for many documents in few statements (a backfill, a
+// bulk load); documents without tokens are skipped, not deleted.
+func (ix Index) PutAll(tx *gorm.DB, docs []Doc) error {
+	const batch = 500
+	var sql strings.Builder
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		err := tx.Exec(`INSERT INTO `+ix.doc()+` (id, tokens) VALUES `+sql.String()+`
+			ON CONFLICT (id) DO UPDATE SET tokens = excluded.tokens WHERE `+ix.doc()+`.tokens <> excluded.tokens`, args...).Error
+		sql.Reset()
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("fulltext: index %s: %w", ix.Table, err)
+		}
+		return nil
+	}
+	for _, d := range docs {
+		tokens := strings.Join(Tokens(d.Text), " ")
+		if tokens == "" {
+			continue
+		}
+		if k := keyTokens(d.Keys); k != "" {
+			tokens += " " + k
+		}
+		if len(args) > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?)")
+		args = append(args, d.ID, tokens)
+		if len(args) == 2*batch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // Delete removes the document of the domain row id; nothing when it has none.

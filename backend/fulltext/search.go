@@ -29,6 +29,7 @@ const (
 type Search struct {
 	ix     Index
 	groups []group
+	keys   []string // key tokens, one of which a match must carry (Within)
 }
 
 // Parse reads a user's search input for this index. Any input is accepted:
@@ -78,7 +79,7 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 		}
 		if !store.IsPostgres(db) {
 			db = db.Table(t+" CROSS JOIN "+d+" ON "+d+".doc = "+t+".rowid CROSS JOIN "+table+" ON "+idColumn+" = "+d+".id").
-				Where(t+" MATCH ?", fts5Query(s.groups))
+				Where(t+" MATCH ?", s.fts5())
 			switch order {
 			case Best:
 				return db.Order(t + ".rank")
@@ -87,8 +88,8 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 			}
 			return db.Order(t + ".rowid DESC")
 		}
-		q := tsQuery(s.groups)
-		on := d + ".id = " + idColumn + " AND " + tsvectorExpr(d+".tokens") + " @@ ?::tsquery"
+		q := s.tsQuery()
+		on := d + ".id = " + idColumn + " AND " + s.ix.vector() + " @@ ?::tsquery"
 		args := []any{q}
 		for _, like := range phraseLikes(s.groups) {
 			on += " AND fulltext_phrase(" + d + ".tokens, ?)"
@@ -98,7 +99,7 @@ func (s Search) Scope(table, idColumn string, order Order) func(*gorm.DB) *gorm.
 		switch order {
 		case Best:
 			return db.Order(clause.OrderBy{Expression: clause.Expr{
-				SQL: "ts_rank(" + tsvectorExpr(d+".tokens") + ", ?::tsquery) DESC, " + idColumn + " DESC", Vars: []any{q}}})
+				SQL: "ts_rank(" + s.ix.vector() + ", ?::tsquery) DESC, " + idColumn + " DESC", Vars: []any{q}}})
 		case Unordered:
 			return db
 		}
@@ -121,8 +122,8 @@ func (s Search) IDs(db *gorm.DB, limit int) ([]string, error) {
 	d := s.ix.doc()
 	var err error
 	if store.IsPostgres(db) {
-		where := tsvectorExpr("tokens") + " @@ ?::tsquery"
-		args := []any{tsQuery(s.groups)}
+		where := s.ix.vector() + " @@ ?::tsquery"
+		args := []any{s.tsQuery()}
 		for _, like := range phraseLikes(s.groups) {
 			where += " AND fulltext_phrase(tokens, ?)"
 			args = append(args, like)
@@ -131,7 +132,25 @@ func (s Search) IDs(db *gorm.DB, limit int) ([]string, error) {
 	} else {
 		t := s.ix.Table
 		err = db.Raw(`SELECT `+d+`.id FROM `+t+` CROSS JOIN `+d+` ON `+d+`.doc = `+t+`.rowid
-			WHERE `+t+` MATCH ? ORDER BY `+t+`.rowid DESC LIMIT ?`, fts5Query(s.groups), limit).Scan(&ids).Error
+			WHERE `+t+` MATCH ? ORDER BY `+t+`.rowid DESC LIMIT ?`, s.fts5(), limit).Scan(&ids).Error
 	}
 	return ids, err
+}
+
+// fts5 is the MATCH expression: the groups and, with keys, one of them.
+func (s Search) fts5() string {
+	q := fts5Query(s.groups)
+	if len(s.keys) > 0 {
+		q += ` AND ("` + strings.Join(s.keys, `" OR "`) + `")`
+	}
+	return q
+}
+
+// tsQuery is the tsquery: the groups and, with keys, one of them.
+func (s Search) tsQuery() string {
+	q := tsQuery(s.groups)
+	if len(s.keys) > 0 {
+		q += " & ('" + strings.Join(s.keys, "' | '") + "')"
+	}
+	return q
 }

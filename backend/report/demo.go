@@ -107,6 +107,9 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 			if err := tx.Create(&rc).Error; err != nil {
 				return err
 			}
+			if err := indexReport(tx, r); err != nil {
+				return err
+			}
 			if comment != "" {
 				c := Comment{ID: store.NewID(), ReportID: r.ID, AuthorID: leader, Body: comment, CreatedAt: at.Add(2*time.Hour + 5*time.Minute)}
 				if err := tx.Create(&c).Error; err != nil {

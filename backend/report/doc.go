@@ -19,10 +19,14 @@
 // text the writer edits; it is never saved or sent by itself.
 //
 // Reading: the received inbox (unread first), read status per recipient,
-// comments with replies (report.commented to the writer and the thread),
-// likes, one person's week on one page, full-text search (search.go,
-// backend/fulltext) over the submitted reports the reader may see, indexed
-// in the transaction that submits or edits a report. Who has not written: the expected
+// comments with replies (report.commented to the writer and the thread;
+// @mentions in a comment send report.mentioned and make the person a
+// recipient, as a mention in the report does), likes, one person's week on
+// one page, full-text search (search.go, backend/fulltext) over the
+// submitted reports the reader may see, indexed in the transaction that
+// submits or edits a report or adds a reader; each document carries its
+// readers as access keys so a search walks only what the searcher may read,
+// and the SQL permission filter on the same statement stays the authority. Who has not written: the expected
 // writers of a period are materialised (Job, or on first look) with their
 // leader then; people on approved leave on the due day are exempt, and a
 // daily on a rest day expects nobody. A leader sees those they lead, a

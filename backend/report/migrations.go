@@ -115,5 +115,10 @@ CREATE INDEX reports_department ON reports (department_id, status, id);
 		{ID: "report-0006-unread-index", SQL: `
 CREATE INDEX report_recipients_unread ON report_recipients (user_id, report_id) WHERE read_at IS NULL;
 `},
+		// Search walks only what the searcher may read: each document carries
+		// its readers (search.go readerKeys), and on PostgreSQL its token set
+		// is stored, not computed per row.
+		reportIndex.StoredVector("report-0007-fts-stored"),
+		{ID: "report-0008-fts-readers", Func: backfillIndex},
 	}
 }

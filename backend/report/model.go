@@ -185,4 +185,8 @@ type Start struct {
 type CommentInput struct {
 	Body     string  `json:"body"`
 	ParentID *string `json:"parent_id"`
+	// Mentions are the people @-mentioned in the comment (at most 50,
+	// active): each is told (report.mentioned) and, like a mention in the
+	// report itself, becomes a recipient who may read the report.
+	Mentions []string `json:"mentions"`
 }

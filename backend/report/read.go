@@ -76,12 +76,14 @@ func (f *ListFilter) page(q *gorm.DB, what string) ([]Report, string, error) {
 // every report a leader ever received (10,000 for a 500-person department's
 // month, bench/RESULTS.md "Work reports").
 func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilter) ([]Detail, string, error) {
+	// Each part reads the reports' rows themselves: one round trip less than
+	// reading IDs first.
 	type row struct {
-		ID     string
-		ReadAt *time.Time
+		Report
+		InboxReadAt *time.Time
 	}
 	part := func(unread bool, after string, limit int) ([]row, error) {
-		q := s.db.WithContext(ctx).Table("report_recipients rr").Select("rr.report_id AS id, rr.read_at").
+		q := s.db.WithContext(ctx).Table("report_recipients rr").Select("r.*, rr.read_at AS inbox_read_at").
 			Joins("JOIN reports r ON r.id = rr.report_id").
 			Where("rr.user_id = ? AND r.status = ?", actor.UserID, StatusSubmitted)
 		if unread {
@@ -102,7 +104,7 @@ func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilt
 			q = q.Where("rr.report_id < ?", after)
 		}
 		var rows []row
-		if err := q.Order("rr.report_id DESC").Limit(limit).Scan(&rows).Error; err != nil {
+		if err := q.Order("rr.report_id DESC").Limit(limit).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("report: received: %w", err)
 		}
 		return rows, nil
@@ -128,29 +130,15 @@ func (s *Service) Received(ctx context.Context, actor identity.Actor, f ListFilt
 	if len(rows) > f.limit() {
 		rows = rows[:f.limit()]
 		last := rows[len(rows)-1]
-		if last.ReadAt == nil {
+		if last.InboxReadAt == nil {
 			next = "u:" + last.ID
 		} else {
 			next = "r:" + last.ID
 		}
 	}
-	ids := make([]string, len(rows))
+	ordered := make([]Report, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	var rs []Report
-	if len(ids) > 0 {
-		if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&rs).Error; err != nil {
-			return nil, "", fmt.Errorf("report: received: %w", err)
-		}
-	}
-	byID := map[string]Report{}
-	for _, r := range rs {
-		byID[r.ID] = r
-	}
-	ordered := make([]Report, 0, len(ids))
-	for _, id := range ids {
-		ordered = append(ordered, byID[id])
+		ordered[i] = r.Report
 	}
 	ds, err := s.details(ctx, actor, ordered, false)
 	return ds, next, err

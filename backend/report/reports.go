@@ -305,36 +305,33 @@ func (s *Service) details(ctx context.Context, actor identity.Actor, rs []Report
 	if err != nil {
 		return nil, err
 	}
-	type count struct {
+	// Likes, comments, revisions and the actor's own likes in one statement:
+	// on PostgreSQL each round trip costs more than these counts.
+	var cs []struct {
+		Kind     string
 		ReportID string
 		N        int
 	}
-	counts := func(table string) (map[string]int, error) {
-		var cs []count
-		if err := db.Table(table).Select("report_id, COUNT(*) AS n").Where("report_id IN ?", ids).Group("report_id").Scan(&cs).Error; err != nil {
-			return nil, fmt.Errorf("report: count %s: %w", table, err)
-		}
-		m := map[string]int{}
-		for _, c := range cs {
-			m[c.ReportID] = c.N
-		}
-		return m, nil
+	if err := db.Raw(`SELECT 'l' AS kind, report_id, COUNT(*) AS n FROM report_likes WHERE report_id IN ? GROUP BY report_id
+		UNION ALL SELECT 'c', report_id, COUNT(*) FROM report_comments WHERE report_id IN ? GROUP BY report_id
+		UNION ALL SELECT 'r', report_id, COUNT(*) FROM report_revisions WHERE report_id IN ? GROUP BY report_id
+		UNION ALL SELECT 'm', report_id, 1 FROM report_likes WHERE report_id IN ? AND user_id = ?`,
+		ids, ids, ids, ids, actor.UserID).Scan(&cs).Error; err != nil {
+		return nil, fmt.Errorf("report: counts: %w", err)
 	}
-	likes, err := counts("report_likes")
-	if err != nil {
-		return nil, err
-	}
-	comments, err := counts("report_comments")
-	if err != nil {
-		return nil, err
-	}
-	revisions, err := counts("report_revisions")
-	if err != nil {
-		return nil, err
-	}
+	likes, comments, revisions := map[string]int{}, map[string]int{}, map[string]int{}
 	var mine []string
-	if err := db.Model(&Like{}).Where("report_id IN ? AND user_id = ?", ids, actor.UserID).Pluck("report_id", &mine).Error; err != nil {
-		return nil, fmt.Errorf("report: my likes: %w", err)
+	for _, c := range cs {
+		switch c.Kind {
+		case "l":
+			likes[c.ReportID] = c.N
+		case "c":
+			comments[c.ReportID] = c.N
+		case "r":
+			revisions[c.ReportID] = c.N
+		case "m":
+			mine = append(mine, c.ReportID)
+		}
 	}
 	now := s.now()
 	for i, r := range rs {

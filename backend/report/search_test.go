@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"tack/backend/audit"
 	"tack/backend/report"
 	"tack/backend/server/servertest"
@@ -83,6 +85,22 @@ func TestSearch(t *testing.T) {
 		for _, tok := range []string{c.danT, c.admin} {
 			if got := found(t, e, tok, q("客户")); len(got) != 0 {
 				t.Errorf("outsider 客户: %v", got)
+			}
+		}
+		// The index only narrows: a document whose keys wrongly name dan
+		// (an index gone stale) is still not his to find, nor ben's.
+		if err := e.Server.DB.Transaction(func(tx *gorm.DB) error {
+			var r report.Report
+			if err := tx.First(&r, "id = ?", a1.ID).Error; err != nil {
+				return err
+			}
+			return report.IndexWithKeys(tx, r, c.dan.ID, c.ben.ID)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range []string{c.danT, c.benT} {
+			if got := found(t, e, tok, q("客户")); slices.Contains(got, a1.ID) {
+				t.Errorf("a stale index key showed amy's report: %v", got)
 			}
 		}
 		// Punctuation only or an operator finds nothing and fails nothing.

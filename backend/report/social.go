@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -13,6 +14,7 @@ import (
 	"tack/backend/event"
 	"tack/backend/identity"
 	"tack/backend/notify"
+	"tack/backend/org"
 	"tack/backend/store"
 )
 
@@ -40,14 +42,32 @@ func (s *Service) Comments(ctx context.Context, actor identity.Actor, id string)
 }
 
 // AddComment comments on a submitted report the actor may see, or replies
-// to one of its comments. The writer and the others in the thread hear of it.
+// to one of its comments. The writer and the others in the thread hear of it
+// (report.commented); the people it @-mentions hear of it instead as
+// report.mentioned and, when they could not read the report yet, become its
+// recipients (reason "mentioned", unread), as a mention in the report does:
+// whoever may comment may bring a colleague in, and the writer sees who
+// was (the recipients list). The report's attached drive files are shared
+// only at submit; a person mentioned later reads the report, not its files
+// unless they may open them already.
 func (s *Service) AddComment(ctx context.Context, actor identity.Actor, id string, in CommentInput) (Comment, error) {
 	body := strings.TrimSpace(in.Body)
 	var v apperr.Validator
 	v.Check(body != "", "body", "required")
 	v.Check(utf8.RuneCountInString(body) <= 2000, "body", "too_long")
+	mentions := slices.Compact(slices.Sorted(slices.Values(in.Mentions)))
+	v.Check(len(mentions) <= maxChosen, "mentions", "too_long")
 	if !v.Valid() {
 		return Comment{}, v.Err("report.invalid", "the comment needs attention")
+	}
+	if len(mentions) > 0 {
+		var found int64
+		if err := s.db.WithContext(ctx).Model(&org.User{}).Where("id IN ? AND active = ?", mentions, true).Count(&found).Error; err != nil {
+			return Comment{}, fmt.Errorf("report: comment mentions: %w", err)
+		}
+		if int(found) != len(mentions) {
+			return Comment{}, apperr.Invalid("report.invalid", "unknown person").WithField("mentions", "not_found")
+		}
 	}
 	var c Comment
 	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
@@ -78,9 +98,18 @@ func (s *Service) AddComment(ctx context.Context, actor identity.Actor, id strin
 		if err := tx.Model(&Comment{}).Distinct("author_id").Where("report_id = ?", id).Pluck("author_id", &others).Error; err != nil {
 			return err
 		}
+		mentioned := []string{}
+		for _, u := range mentions {
+			if u != actor.UserID {
+				mentioned = append(mentioned, u)
+			}
+		}
+		if err := s.addMentioned(tx, r, mentioned); err != nil {
+			return err
+		}
 		to := []string{}
 		for _, u := range append([]string{r.WriterID}, others...) {
-			if u != actor.UserID && !contains(to, u) {
+			if u != actor.UserID && !contains(to, u) && !contains(mentioned, u) {
 				to = append(to, u)
 			}
 		}
@@ -96,11 +125,45 @@ func (s *Service) AddComment(ctx context.Context, actor identity.Actor, id strin
 		if r.Period != "" {
 			title += " · " + r.Period
 		}
+		data := event.Data(event.Report{Title: title, Link: "/reports/" + id, ReportID: id, TemplateID: r.TemplateID,
+			Period: r.Period, WriterID: r.WriterID, Comment: excerpt, By: actor.Name})
+		if len(mentioned) > 0 {
+			if err := notify.Emit(tx, &notify.Event{Type: event.ReportMentioned, SubjectType: "report", SubjectID: id, ActorID: actor.UserID,
+				Recipients: mentioned, Data: data}); err != nil {
+				return err
+			}
+		}
+		if len(to) == 0 {
+			return nil
+		}
 		return notify.Emit(tx, &notify.Event{Type: event.ReportCommented, SubjectType: "report", SubjectID: id, ActorID: actor.UserID,
-			Recipients: to, Data: event.Data(event.Report{Title: title, Link: "/reports/" + id, ReportID: id, TemplateID: r.TemplateID,
-				Period: r.Period, WriterID: r.WriterID, Comment: excerpt, By: actor.Name})})
+			Recipients: to, Data: data})
 	})
 	return c, err
+}
+
+// addMentioned makes the people mentioned in a comment recipients of the
+// report when they are neither its writer nor one already (existing
+// recipients keep their reason and read status), and indexes the report
+// again so that they find it by search.
+func (s *Service) addMentioned(tx *gorm.DB, r Report, users []string) error {
+	rows := []Recipient{}
+	for _, u := range users {
+		if u != r.WriterID {
+			rows = append(rows, Recipient{ReportID: r.ID, UserID: u, Reason: ReasonMentioned})
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows)
+	if res.Error != nil {
+		return fmt.Errorf("report: add mentioned: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil
+	}
+	return indexReport(tx, r)
 }
 
 func contains(xs []string, x string) bool {

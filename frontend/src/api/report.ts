@@ -60,7 +60,9 @@ export const reportApi = {
   search: (f: ReportSearch) => api.get<Page<Report>>('/api/v1/reports/search' + qs(f)),
   revisions: (id: string) => api.get<Page<ReportRevision>>('/api/v1/reports/' + id + '/revisions').then((p) => p.items),
   comments: (id: string) => api.get<Page<ReportComment>>('/api/v1/reports/' + id + '/comments').then((p) => p.items),
-  comment: (id: string, body: string, parentId?: string) => api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null }),
+  /** mentions: people @-mentioned, who are told and may then read the report. */
+  comment: (id: string, body: string, parentId?: string, mentions: string[] = []) =>
+    api.post<ReportComment>('/api/v1/reports/' + id + '/comments', { body, parent_id: parentId ?? null, mentions }),
   like: (id: string, on: boolean) => (on ? api.put<Report>('/api/v1/reports/' + id + '/like') : api.del<Report>('/api/v1/reports/' + id + '/like')),
   /** people to copy a report to (the directory's active colleagues). */
   people: (q = '') => api.get<Page<{ id: string; name: string; title: string }>>('/api/v1/users?limit=50&q=' + encodeURIComponent(q)).then((p) => p.items),

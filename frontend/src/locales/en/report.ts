@@ -84,6 +84,7 @@ export default {
   comments: 'Comments',
   comment: 'Comment',
   commentPlaceholder: 'Write a comment',
+  commentMention: "{'@'} Mention someone",
   reply: 'Reply',
   replyTo: 'Reply to {name}',
   send: 'Send',

@@ -84,6 +84,7 @@ export default {
   comments: '评论',
   comment: '评论',
   commentPlaceholder: '写下你的评论',
+  commentMention: "{'@'} 提到同事",
   reply: '回复',
   replyTo: '回复 {name}',
   send: '发送',
