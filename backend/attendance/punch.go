@@ -367,7 +367,8 @@ func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, 
 		}
 		// A punch that waited for approval now counts (approved) or never will
 		// (rejected): its day is derived again.
-		if p.Review == ReviewAwaiting {
+		awaited := p.Review == ReviewAwaiting
+		if awaited {
 			p.NeedsApproval = true
 			if _, err := s.recompute(tx, p.UserID, p.WorkDate); err != nil {
 				return err
@@ -375,9 +376,26 @@ func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, 
 		}
 		p.Review = r.Review
 		out = p
-		return nil
+		return s.tellReviewed(tx, a, p, r, awaited)
 	})
 	return out, err
+}
+
+// tellReviewed tells the employee the decision on their field punch (bell,
+// event stream, desktop notice), in the review's transaction. Deciding on
+// one's own punch (a manager) tells nobody.
+func (s *Service) tellReviewed(tx *gorm.DB, a identity.Actor, p, r Punch, awaited bool) error {
+	if p.UserID == a.UserID {
+		return nil
+	}
+	by := a.Name
+	if u, err := loadUser(tx, a.UserID); err == nil {
+		by = u.Name
+	}
+	return notify.Emit(tx, &notify.Event{Type: event.AttendanceFieldReviewed, SubjectType: "attendance_punch", SubjectID: p.ID,
+		ActorID: a.UserID, Recipients: []string{p.UserID},
+		Data: event.Data(event.AttendanceFieldReview{Title: p.At.In(s.loc).Format("2006-01-02 15:04"), Link: "/attendance",
+			Date: p.WorkDate, Outcome: r.Review, Reason: r.Reason, By: by, Counted: awaited && r.Review == ReviewApproved})})
 }
 
 // Punches lists a person's punches between two dates (inclusive), with each
@@ -401,15 +419,15 @@ func (s *Service) Punches(ctx context.Context, a identity.Actor, userID, from, t
 	if err := db.Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, from, to).Order("seq").Limit(2000).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("attendance: punches: %w", err)
 	}
-	latest := map[string]string{}
+	latest := map[string]Punch{}
 	for _, p := range rows {
 		if p.Method == MethodReview {
-			latest[p.Voids] = p.Review
+			latest[p.Voids] = p
 		}
 	}
 	for i := range rows {
 		if r, ok := latest[rows[i].ID]; ok {
-			rows[i].Review = r
+			rows[i].Review, rows[i].ReviewReason = r.Review, r.Reason
 		}
 	}
 	return rows, nil

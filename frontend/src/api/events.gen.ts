@@ -36,6 +36,7 @@ export const EventType = {
   AttendanceReminder: 'attendance.reminder',
   AttendanceSummary: 'attendance.summary',
   AttendanceMonthReady: 'attendance.month_ready',
+  AttendanceFieldReviewed: 'attendance.field_reviewed',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -235,6 +236,16 @@ export interface AttendanceMonth {
   due_on: string
 }
 
+export interface AttendanceFieldReview {
+  title: string
+  link: string
+  date: string
+  outcome: string
+  reason?: string
+  by: string
+  counted?: boolean
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -275,5 +286,6 @@ export interface EventPayloads {
   'attendance.reminder': AttendanceRemind
   'attendance.summary': AttendanceDaySummary
   'attendance.month_ready': AttendanceMonth
+  'attendance.field_reviewed': AttendanceFieldReview
   'auth.streams_closed': Streams
 }

@@ -27,6 +27,8 @@ export default {
   fieldPhoto: 'Take a photo',
   fieldSubmit: 'Submit field punch',
   fieldDone: 'Field punch sent; your head will review it',
+  fieldReviewed: { approved: 'Your head approved your field punch ({when})', rejected: 'Your head rejected your field punch ({when})' },
+  reviewReason: 'Head\'s comment: {reason}',
   records: "Today's punches",
   noRecords: 'No punch yet today',
   month: 'This month',
@@ -66,6 +68,7 @@ export default {
     punched: 'Punched', late: 'Late', absent: 'Absent', on_leave: 'On leave', field: 'Field',
     name: 'Name', result: 'Result', firstIn: 'In', lastOut: 'Out',
     approve: 'Confirm', reject: 'Reject', photo: 'Photo', empty: 'Nobody here',
+    rejectAsk: 'The employee is told of the rejection. You may say why (optional):', rejectHint: 'e.g. the photo does not show the place',
     forbidden: 'You head no department, so there is no team board for you',
   },
   monthly: {

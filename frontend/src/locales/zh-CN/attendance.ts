@@ -27,6 +27,8 @@ export default {
   fieldPhoto: '拍照',
   fieldSubmit: '提交外勤打卡',
   fieldDone: '外勤打卡已提交，等待主管查看',
+  fieldReviewed: { approved: '主管已通过你的外勤打卡（{when}）', rejected: '主管驳回了你的外勤打卡（{when}）' },
+  reviewReason: '主管意见：{reason}',
   records: '今日记录',
   noRecords: '今天还没有打卡',
   month: '本月考勤',
@@ -65,6 +67,7 @@ export default {
     punched: '已打卡', late: '迟到', absent: '旷工', on_leave: '请假', field: '外勤',
     name: '姓名', result: '结果', firstIn: '上班', lastOut: '下班',
     approve: '确认', reject: '驳回', photo: '照片', empty: '没有人员',
+    rejectAsk: '驳回后员工会收到通知。可以写明原因（选填）：', rejectHint: '例如：照片看不清地点',
     forbidden: '你不是部门负责人，看不到团队考勤',
   },
   monthly: {
