@@ -127,11 +127,11 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 			return nil, ErrNoNetwork
 		}
 	}
-	if err := s.checkPunch(db, j, in, radius); err != nil {
-		return nil, err
-	}
 	var err error
 	if j.user, err = loadUser(db, p.UserID); err != nil {
+		return nil, err
+	}
+	if err := s.checkPunch(db, j, in, radius); err != nil {
 		return nil, err
 	}
 	if p.WorkDate, err = s.workDateOf(db, p.UserID, p.At); err != nil {
@@ -146,10 +146,11 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 // that needs none is not kept. The device is remembered once the punch passes.
 func (s *Service) checkPunch(db *gorm.DB, j *punchJob, in PunchRequest, radius int) error {
 	p := &j.p
-	g, err := groupOf(db, p.UserID)
+	r, err := loadGroupResolver(db, []string{p.UserID})
 	if err != nil {
 		return err
 	}
+	g := r.of(j.user)
 	why, known, err := suspicions(db, g, p, in, radius)
 	if err != nil {
 		return err
@@ -330,6 +331,10 @@ func (s *Service) Correct(ctx context.Context, a identity.Actor, in CorrectionRe
 // Review records a head's decision on a field punch of one of their people
 // (or a manager's), as a new chained row.
 func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, in ReviewRequest) (Punch, error) {
+	// The reason goes to the employee (attendance.field_reviewed) and into the chain.
+	if len([]rune(strings.TrimSpace(in.Reason))) > 500 {
+		return Punch{}, apperr.Invalid("attendance.invalid", "the reason is too long").WithField("reason", "too_long")
+	}
 	var out Punch
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var p Punch
