@@ -26,7 +26,8 @@ export interface Settings {
 }
 /** Why the server asked for a photo (backend/attendance/suspicion.go). */
 export type PhotoCheck = 'always' | 'edge' | 'new_device' | 'mock'
-export interface LeaveQuote { leave_type: string; half_days: number; hours: number; left_hours: number; over: boolean }
+export interface LeaveYear { year: number; half_days: number; hours: number; left_hours: number; over: boolean }
+export interface LeaveQuote { leave_type: string; half_days: number; hours: number; left_hours: number; over: boolean; years?: LeaveYear[] }
 export interface Balance {
   year: number; seniority_years: number; annual_half_days: number; annual_used_half_days: number; annual_left_half_days: number
   overtime_minutes: number; comp_used_minutes: number; comp_left_minutes: number; comp_left_half_days: number

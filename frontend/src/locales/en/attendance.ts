@@ -47,6 +47,7 @@ export default {
     annual: 'Annual leave', compensatory: 'Time off in lieu', loading: 'Checking your balance…',
     left: '{type} left: {hours} h ({days} d)',
     request: 'This request: {hours} h ({days} working days)',
+    year: 'Of which {year}: {hours} h, {left} h left that year',
     overRefused: '{hours} h more than you have left: the request will be refused.',
     overAllowed: '{hours} h more than you have left. The balance is not enforced here, but your approver will see it.',
   },

@@ -46,6 +46,7 @@ export default {
     annual: '年假', compensatory: '调休', loading: '正在查询余额…',
     left: '{type}剩余 {hours} 小时（{days} 天）',
     request: '本次请假 {hours} 小时（{days} 个工作日）',
+    year: '其中 {year} 年 {hours} 小时，该年剩余 {left} 小时',
     overRefused: '超出剩余 {hours} 小时，提交将被拒绝。',
     overAllowed: '超出剩余 {hours} 小时。本公司未开启余额校验，仍可提交，审批人会看到。',
   },
