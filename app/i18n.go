@@ -39,6 +39,8 @@ var shellTexts = map[string][2]string{
 	"punch.err.rate_limited":      {"操作太频繁，请稍后再试。", "Too many attempts; try again shortly."},
 	"punch.err.other":             {"打卡没有成功，请在 Tack 的我的考勤中重试。", "The punch did not go through; try again on My attendance in Tack."},
 	"notice.field_punch":          {"Tack：外勤打卡待查看", "Tack: Field punch to review"},
+	"notice.field_approved":       {"Tack：外勤打卡已通过", "Tack: Field punch approved"},
+	"notice.field_rejected":       {"Tack：外勤打卡被驳回", "Tack: Field punch rejected"},
 	"notice.punch_reminder":       {"Tack：打卡提醒", "Tack: Punch reminder"},
 	"notice.punch_reminder.body":  {"别忘了打卡。", "Remember to punch."},
 	"notice.punch_reminder.in":    {"上班打卡 %s", "Punch in by %s"},

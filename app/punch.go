@@ -287,7 +287,7 @@ func (p *Proxy) Send(ctx context.Context, method, path string, body []byte) (*ht
 }
 
 // attendanceNotice is the OS notification of an attendance event: the
-// field punch waiting for the head's review, and the punch reminder the
+// field punch waiting for the head's review, the head's decision on it, and the punch reminder the
 // days job sends before and after a shift (attendance.reminder).
 func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool) {
 	switch ev.Type {
@@ -298,6 +298,18 @@ func attendanceNotice(lang string, ev streamEvent) (title, body string, ok bool)
 			body = fmt.Sprintf("%s · %s", a.Title, a.Note)
 		}
 		return tr(lang, "notice.field_punch"), body, true
+	case event.AttendanceFieldReviewed:
+		// The head's decision on the employee's own field punch.
+		r, _ := event.Decode[event.AttendanceFieldReview](ev.Data)
+		key := "notice.field_rejected"
+		if r.Outcome == "approved" {
+			key = "notice.field_approved"
+		}
+		body = r.Title
+		if r.Reason != "" {
+			body = fmt.Sprintf("%s · %s", r.Title, r.Reason)
+		}
+		return tr(lang, key), body, true
 	case event.AttendanceReminder:
 		// attendance.reminder (att2): title is the shift's name, kind in|out,
 		// at the shift's start or end.

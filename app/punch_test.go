@@ -208,6 +208,8 @@ func TestDesktopAttendanceNotices(t *testing.T) {
 	}{
 		{langZH, "attendance.field_punch", map[string]any{"title": "李娜", "note": "客户现场", "link": "/attendance/team"}, "Tack：外勤打卡待查看", "李娜 · 客户现场"},
 		{langEN, "attendance.field_punch", map[string]any{"title": "李娜"}, "Tack: Field punch to review", "李娜"},
+		{langZH, "attendance.field_reviewed", map[string]any{"title": "2026-01-06 10:15", "outcome": "approved", "link": "/attendance"}, "Tack：外勤打卡已通过", "2026-01-06 10:15"},
+		{langEN, "attendance.field_reviewed", map[string]any{"title": "2026-01-06 10:15", "outcome": "rejected", "reason": "blurry"}, "Tack: Field punch rejected", "2026-01-06 10:15 · blurry"},
 		{langZH, "attendance.reminder", map[string]any{"title": "默认班次", "kind": "in", "date": "2026-12-07",
 			"at": time.Date(2026, 12, 7, 9, 0, 0, 0, time.Local).Format(time.RFC3339)}, "Tack：打卡提醒", "上班打卡 09:00 · 默认班次"},
 		{langEN, "attendance.reminder", map[string]any{"title": "Day", "kind": "out",

@@ -13,9 +13,9 @@ import (
 )
 
 // TestMalformedAttendanceChecksRefused: the job settings, a group's photo
-// and field-approval settings, the leave quote and the punch (JSON or a
-// multipart form with a photo) answer malformed input with a translated
-// 400 and change nothing.
+// and field-approval settings, the leave quote, the punch (JSON or a
+// multipart form with a photo) and a head's review of a field punch answer
+// malformed input with a translated 400 and change nothing.
 func TestMalformedAttendanceChecksRefused(t *testing.T) {
 	t.Parallel()
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
@@ -42,6 +42,10 @@ func TestMalformedAttendanceChecksRefused(t *testing.T) {
 			{"punch: device too long", "POST", "/api/v1/attendance/punches",
 				`{"lat":31.2,"lng":121.4,"accuracy":10,"device":"` + strings.Repeat("d", 201) + `"}`, "attendance.invalid"},
 			{"punch: trailing garbage", "POST", "/api/v1/attendance/punches", `{} x`, "invalid_json"},
+			{"review: reason too long", "POST", "/api/v1/attendance/punches/nope/review", `{"approve":false,"reason":"` + strings.Repeat("理", 501) + `"}`,
+				"attendance.invalid"},
+			{"review: approve not a boolean", "POST", "/api/v1/attendance/punches/nope/review", `{"approve":"yes"}`, ""},
+			{"review: NUL in the reason", "POST", "/api/v1/attendance/punches/nope/review", `{"approve":false,"reason":"a\u0000"}`, "invalid_text"},
 			{"balance: unknown leave type", "GET", "/api/v1/attendance/balance?leave_type=sick&start=2026-01-12&end=2026-01-12", "", "attendance.invalid"},
 			{"balance: bad date", "GET", "/api/v1/attendance/balance?leave_type=annual&start=2026-13-01&end=2026-01-12", "", "attendance.invalid"},
 			{"balance: end before start", "GET", "/api/v1/attendance/balance?leave_type=annual&start=2026-01-13&end=2026-01-12", "", "attendance.invalid"},

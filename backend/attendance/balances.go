@@ -19,7 +19,8 @@ import (
 // (调休) earned by overtime. A leave request of either type is checked at
 // submit against what is left (pending requests count as taken) and kept
 // in attendance_leave_claims; a request that does not end approved gives
-// its time back.
+// its time back. Each year's working days count against that year: a leave
+// from 30 December to 2 January is two claims, one per year.
 
 // ErrLeaveBalance refuses a leave request longer than what is left.
 var ErrLeaveBalance = apperr.Invalid("attendance.leave_balance_exceeded", "the request is longer than the leave you have left")
@@ -33,7 +34,7 @@ const (
 type leaveClaim struct {
 	ApprovalID string `gorm:"primaryKey"`
 	UserID     string
-	Year       int
+	Year       int `gorm:"primaryKey"`
 	LeaveType  string
 	HalfDays   int
 	Status     string
@@ -67,6 +68,41 @@ type LeaveQuote struct {
 	Hours     float64 `json:"hours"`
 	LeftHours float64 `json:"left_hours"`
 	Over      bool    `json:"over"`
+	// Years splits the request by calendar year, each part against that
+	// year's balance (two parts for a leave over New Year).
+	Years []LeaveYear `json:"years"`
+}
+
+// LeaveYear is the part of a leave request in one year.
+type LeaveYear struct {
+	Year      int     `json:"year"`
+	HalfDays  int     `json:"half_days"`
+	Hours     float64 `json:"hours"`
+	LeftHours float64 `json:"left_hours"`
+	Over      bool    `json:"over"`
+}
+
+// yearPart is a leave request's working half days in one year.
+type yearPart struct {
+	Year     int
+	HalfDays int
+}
+
+// quoteYears is the request's quote: each year's part against that year's
+// balance (bs, in the parts' order); the totals are the parts' sums, and the
+// whole is over when any part is. Hours and LeftHours of the whole are the
+// first year's left plus the others'.
+func quoteYears(typ string, parts []yearPart, bs []Balance) LeaveQuote {
+	q := LeaveQuote{LeaveType: typ, Years: make([]LeaveYear, 0, len(parts))}
+	for i, p := range parts {
+		y := quote(typ, p.HalfDays, bs[i])
+		q.HalfDays += p.HalfDays
+		q.Hours += y.Hours
+		q.LeftHours += y.LeftHours
+		q.Over = q.Over || y.Over
+		q.Years = append(q.Years, LeaveYear{Year: p.Year, HalfDays: p.HalfDays, Hours: y.Hours, LeftHours: y.LeftHours, Over: y.Over})
+	}
+	return q
 }
 
 // LeaveQuoteRequest is the leave form's type and period, as the form holds them.
@@ -114,22 +150,26 @@ func (s *Service) QuoteLeave(ctx context.Context, a identity.Actor, in LeaveQuot
 	}
 	db := s.db.WithContext(ctx)
 	form := map[string]any{"period": map[string]any{"start": in.Start, "end": in.End, "start_half": in.StartHalf, "end_half": in.EndHalf}}
-	halves, year, ok, err := s.requestedHalfDays(db, a.UserID, form)
+	parts, ok, err := s.requestedHalfDays(db, a.UserID, form)
 	if err != nil {
 		return Balance{}, err
 	}
 	if !ok {
 		return Balance{}, apperr.Invalid("attendance.invalid", "invalid leave period").WithField("end", "out_of_range")
 	}
-	b, err := s.balance(db, a.UserID, year)
-	if err != nil {
-		return Balance{}, err
+	bs := make([]Balance, len(parts))
+	for i, p := range parts {
+		if bs[i], err = s.balance(db, a.UserID, p.Year); err != nil {
+			return Balance{}, err
+		}
 	}
 	set, err := loadSettings(db)
 	if err != nil {
 		return Balance{}, err
 	}
-	q := quote(in.LeaveType, halves, b)
+	// The balance shown is the first year's (where the leave starts).
+	b := bs[0]
+	q := quoteYears(in.LeaveType, parts, bs)
 	b.Check, b.Request = set.LeaveBalanceCheck, &q
 	return b, nil
 }
@@ -205,34 +245,40 @@ func (s *Service) MyBalance(ctx context.Context, a identity.Actor) (Balance, err
 // resolved for the request (groupOf).
 const groupMemoKey = "attendance.groups"
 
-// requestedHalfDays counts the working half days a leave period asks for.
-func (s *Service) requestedHalfDays(tx *gorm.DB, userID string, form map[string]any) (int, int, bool, error) {
+// requestedHalfDays counts the working half days a leave period asks for,
+// by calendar year (the start's year first; a year without a working day
+// in the period still has its part, of 0).
+func (s *Service) requestedHalfDays(tx *gorm.DB, userID string, form map[string]any) ([]yearPart, bool, error) {
 	p, _ := form["period"].(map[string]any)
 	a, ok1 := s.parseDate(formString(p, "start"))
 	b, ok2 := s.parseDate(formString(p, "end"))
 	if !ok1 || !ok2 || b.Before(a) || b.Sub(a) > 366*24*time.Hour {
-		return 0, 0, false, nil
+		return nil, false, nil
 	}
-	n := 0
+	var parts []yearPart
 	// The person's group is resolved once for all the days (3 reads each).
 	tx = tx.Set(groupMemoKey, map[string]*Group{}).Session(&gorm.Session{})
 	for d := a; !d.After(b); d = d.AddDate(0, 0, 1) {
+		if len(parts) == 0 || parts[len(parts)-1].Year != d.Year() {
+			parts = append(parts, yearPart{Year: d.Year()})
+		}
 		pl, err := s.planFor(tx, userID, d)
 		if err != nil {
-			return 0, 0, false, err
+			return nil, false, err
 		}
 		if pl.typ != DayWork {
 			continue
 		}
-		n += 2
+		n := &parts[len(parts)-1].HalfDays
+		*n += 2
 		if d.Equal(a) && strings.EqualFold(formString(p, "start_half"), "pm") {
-			n--
+			*n--
 		}
 		if d.Equal(b) && strings.EqualFold(formString(p, "end_half"), "am") {
-			n--
+			*n--
 		}
 	}
-	return n, a.Year(), true, nil
+	return parts, true, nil
 }
 
 // submitLeave checks an annual or 调休 request against the balance and claims it.
@@ -241,7 +287,7 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 	if typ != leaveAnnual && typ != leaveComp {
 		return nil
 	}
-	halves, year, ok, err := s.requestedHalfDays(tx, h.ApplicantID, h.Form)
+	parts, ok, err := s.requestedHalfDays(tx, h.ApplicantID, h.Form)
 	if err != nil || !ok {
 		return err
 	}
@@ -257,16 +303,29 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 		if err := store.XactLock(tx, "attendance.leave."+h.ApplicantID); err != nil {
 			return err
 		}
-		b, err := s.balance(tx, h.ApplicantID, year)
-		if err != nil {
-			return err
+		bs := make([]Balance, len(parts))
+		for i, p := range parts {
+			if bs[i], err = s.balance(tx, h.ApplicantID, p.Year); err != nil {
+				return err
+			}
 		}
-		if q := quote(typ, halves, b); q.Over {
-			return overBalance(q)
+		for _, y := range quoteYears(typ, parts, bs).Years {
+			if y.Over { // the year that has too little left names its hours
+				return overBalance(LeaveQuote{Hours: y.Hours, LeftHours: y.LeftHours})
+			}
 		}
 	}
-	return tx.Create(&leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: year, LeaveType: typ, HalfDays: halves,
-		Status: approval.StatusPending, CreatedAt: s.clock.Now()}).Error
+	claims := make([]leaveClaim, 0, len(parts))
+	for _, p := range parts {
+		if p.HalfDays > 0 || len(parts) == 1 {
+			claims = append(claims, leaveClaim{ApprovalID: h.InstanceID, UserID: h.ApplicantID, Year: p.Year, LeaveType: typ, HalfDays: p.HalfDays,
+				Status: approval.StatusPending, CreatedAt: s.clock.Now()})
+		}
+	}
+	if len(claims) == 0 {
+		return nil
+	}
+	return tx.Create(&claims).Error
 }
 
 // finishLeave records how a claimed request ended.

@@ -18,7 +18,8 @@ import (
 // corrections, reviews) carries the hash of the previous row and of its own
 // content, actor and reason, in one global sequence. attendance_chain_head
 // holds the last sequence number and hash (its row lock serialises
-// writers on PostgreSQL; SQLite has one writer anyway), and each company day
+// writers on PostgreSQL; SQLite has one writer anyway; office punches reach
+// it in batches, punch_batch.go), and each company day
 // gets a checkpoint (attendance_checkpoints: the chain's head at the day's
 // last row), which the monthly export will carry. An edited, deleted or
 // inserted row no longer matches its hash, its successor's prev_hash or a
@@ -54,33 +55,51 @@ func rowHash(prev string, p *Punch) string {
 	return hex.EncodeToString(h[:])
 }
 
-// appendPunch writes p as the chain's next row, in tx: it takes the head
-// (locked), numbers and hashes the row, and moves the head and the day's
-// checkpoint.
+// appendPunch writes p as the chain's next row, in tx (appendPunches).
 func (s *Service) appendPunch(tx *gorm.DB, p *Punch) error {
+	return s.appendPunches(tx, []*Punch{p})
+}
+
+// appendPunches writes ps as the chain's next rows, in their order, in tx:
+// it takes the head (locked), numbers and hashes each row on the one
+// before, inserts them together and moves the head and the day's
+// checkpoint once. A batch of punches (punch_batch.go) thus costs the
+// serialised part of the write one head read, one insert and two updates,
+// not that per punch; the rows and their links are exactly those of
+// appending them one by one.
+func (s *Service) appendPunches(tx *gorm.DB, ps []*Punch) error {
+	if len(ps) == 0 {
+		return nil
+	}
 	var head chainHead
 	if err := store.ForUpdate(tx).Where("id = 1").Take(&head).Error; err != nil {
 		return fmt.Errorf("attendance: chain head: %w", err)
 	}
 	now := s.clock.Now().UTC().Truncate(time.Microsecond)
-	if p.ID == "" {
-		p.ID = store.NewID()
+	seq, prev := head.Seq, head.Hash
+	for _, p := range ps {
+		if p.ID == "" {
+			p.ID = store.NewID()
+		}
+		seq++
+		p.At = p.At.UTC().Truncate(time.Microsecond)
+		p.CreatedAt = now
+		p.Seq = seq
+		p.PrevHash = prev
+		p.Hash = rowHash(prev, p)
+		prev = p.Hash
 	}
-	p.At = p.At.UTC().Truncate(time.Microsecond)
-	p.CreatedAt = now
-	p.Seq = head.Seq + 1
-	p.PrevHash = head.Hash
-	p.Hash = rowHash(head.Hash, p)
-	if err := tx.Create(p).Error; err != nil {
+	if err := tx.CreateInBatches(ps, 100).Error; err != nil {
 		return fmt.Errorf("attendance: punch: %w", err)
 	}
-	if err := tx.Model(&chainHead{}).Where("id = 1").Updates(map[string]any{"seq": p.Seq, "hash": p.Hash}).Error; err != nil {
+	if err := tx.Model(&chainHead{}).Where("id = 1").Updates(map[string]any{"seq": seq, "hash": prev}).Error; err != nil {
 		return fmt.Errorf("attendance: chain head: %w", err)
 	}
+	// Every row of a batch has the same CreatedAt, so one company day.
 	day := now.In(s.loc).Format(time.DateOnly)
-	if err := tx.Exec(`INSERT INTO attendance_checkpoints (day, last_seq, hash, punches, updated_at) VALUES (?, ?, ?, 1, ?)
+	if err := tx.Exec(`INSERT INTO attendance_checkpoints (day, last_seq, hash, punches, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (day) DO UPDATE SET last_seq = excluded.last_seq, hash = excluded.hash,
-		punches = attendance_checkpoints.punches + 1, updated_at = excluded.updated_at`, day, p.Seq, p.Hash, now).Error; err != nil {
+		punches = attendance_checkpoints.punches + excluded.punches, updated_at = excluded.updated_at`, day, seq, prev, len(ps), now).Error; err != nil {
 		return fmt.Errorf("attendance: checkpoint: %w", err)
 	}
 	return nil

@@ -108,13 +108,13 @@ func planWith(in planInputs, date time.Time) plan {
 // effectiveOf keeps the punches that count (see effective) of one date's rows in seq order.
 func effectiveOf(rows []Punch) []Punch {
 	voided := map[string]bool{}
-	review := map[string]string{} // a field punch's latest review
+	review := map[string]Punch{} // a field punch's latest review
 	for _, p := range rows {
 		if p.Method == MethodCorrection && p.Voids != "" {
 			voided[p.Voids] = true
 		}
 		if p.Method == MethodReview {
-			review[p.Voids] = p.Review
+			review[p.Voids] = p
 		}
 	}
 	out := make([]Punch, 0, len(rows))
@@ -124,7 +124,7 @@ func effectiveOf(rows []Punch) []Punch {
 		}
 		markAwaiting(&p)
 		if r, ok := review[p.ID]; ok {
-			p.Review = r
+			p.Review, p.ReviewReason = r.Review, r.Reason
 		}
 		out = append(out, p)
 	}

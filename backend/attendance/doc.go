@@ -2,6 +2,10 @@
 // office networks, the raw punches, and the daily results derived from them.
 //
 // Facts and results:
+//   - office punches are written in batches (punch_batch.go): each request
+//     does its reads concurrently, then the punches queued while a batch is
+//     written go in the next one, chained in queue order with one head
+//     update and their days derived in one pass;
 //   - punches are append-only (attendance_punches): a correction is a new
 //     row with its actor and reason that may void an earlier one, never an
 //     UPDATE. Every row is chained by hash (previous hash, actor, reason,

@@ -219,6 +219,25 @@ CREATE TABLE attendance_devices (
 	PRIMARY KEY (user_id, device_hash)
 );
 `},
+		// A leave over New Year takes each year's working days from that
+		// year's balance: one claim row per request and year (balances.go).
+		{ID: "attendance-0007-leave-claims-by-year", SQL: `
+CREATE TABLE attendance_leave_claims_by_year (
+	approval_id TEXT NOT NULL,
+	user_id TEXT NOT NULL,
+	year INTEGER NOT NULL,
+	leave_type TEXT NOT NULL,
+	half_days INTEGER NOT NULL,
+	status TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (approval_id, year)
+);
+INSERT INTO attendance_leave_claims_by_year (approval_id, user_id, year, leave_type, half_days, status, created_at)
+	SELECT approval_id, user_id, year, leave_type, half_days, status, created_at FROM attendance_leave_claims;
+DROP TABLE attendance_leave_claims;
+ALTER TABLE attendance_leave_claims_by_year RENAME TO attendance_leave_claims;
+CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
+`},
 	}, rotaMigrations()...)
 }
 

@@ -177,10 +177,13 @@ type Punch struct {
 	Checks string `json:"checks,omitempty"`
 	// NeedsApproval: a field punch of a group with field approval, counted
 	// only once approved (derived from the hashed Review "awaiting").
-	NeedsApproval bool      `gorm:"-" json:"needs_approval,omitempty"`
-	PrevHash      string    `json:"prev_hash"`
-	Hash          string    `json:"hash"`
-	CreatedAt     time.Time `json:"created_at"`
+	NeedsApproval bool `gorm:"-" json:"needs_approval,omitempty"`
+	// ReviewReason is the head's words with the latest review (listed
+	// punches only; the review row holds them).
+	ReviewReason string    `gorm:"-" json:"review_reason,omitempty"`
+	PrevHash     string    `json:"prev_hash"`
+	Hash         string    `json:"hash"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // TableName keeps the table name stable.

@@ -73,67 +73,85 @@ func (s *Service) Punch(ctx context.Context, a identity.Actor, in PunchRequest) 
 		return PunchResult{}, err
 	}
 	now := s.clock.Now()
-	var out PunchResult
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		p := Punch{UserID: a.UserID, At: now, ActorID: a.UserID}
-		var fenceErr error
-		radius := 0
-		if hasPos {
-			var places []Place
-			if err := tx.Find(&places).Error; err != nil {
-				return fmt.Errorf("attendance: places: %w", err)
-			}
-			var best *Place
-			bestGap := math.Inf(1)
-			dist := 0.0
-			for i, pl := range places {
-				d := Distance(*in.Lat, *in.Lng, pl.Lat, pl.Lng)
-				if gap := d - float64(pl.RadiusM); gap < bestGap {
-					best, bestGap, dist = &places[i], gap, d
-				}
-			}
-			switch {
-			case best == nil || bestGap > 0:
-				fenceErr = ErrOutside
-			case *in.Accuracy > float64(best.RadiusM):
-				fenceErr = ErrAccuracy
-			default:
-				p.Method, p.PlaceID, p.DistanceM, p.AccuracyM = MethodGPS, best.ID, int(math.Round(dist)), int(math.Round(*in.Accuracy))
-				radius = best.RadiusM
+	j, err := s.preparePunch(s.db.WithContext(ctx), a, in, now)
+	if err != nil {
+		return PunchResult{}, err
+	}
+	return s.commitPunch(ctx, j)
+}
+
+// preparePunch works out an office punch from reads only, outside the
+// serialised write (punch_batch.go): the place or network it matches, why it
+// looks off, its photo and device, its work date.
+func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, now time.Time) (*punchJob, error) {
+	hasPos := in.Lat != nil && in.Lng != nil
+	j := &punchJob{p: Punch{UserID: a.UserID, At: now, ActorID: a.UserID}}
+	p := &j.p
+	var fenceErr error
+	radius := 0
+	if hasPos {
+		var places []Place
+		if err := db.Find(&places).Error; err != nil {
+			return nil, fmt.Errorf("attendance: places: %w", err)
+		}
+		var best *Place
+		bestGap := math.Inf(1)
+		dist := 0.0
+		for i, pl := range places {
+			d := Distance(*in.Lat, *in.Lng, pl.Lat, pl.Lng)
+			if gap := d - float64(pl.RadiusM); gap < bestGap {
+				best, bestGap, dist = &places[i], gap, d
 			}
 		}
-		if p.Method == "" {
-			n, err := matchNetwork(tx, in.ClientIP)
-			if err != nil {
-				return err
-			}
-			switch {
-			case n != nil:
-				p.Method, p.NetworkID = MethodNetwork, n.ID
-			case fenceErr != nil:
-				return fenceErr
-			default:
-				return ErrNoNetwork
-			}
+		switch {
+		case best == nil || bestGap > 0:
+			fenceErr = ErrOutside
+		case *in.Accuracy > float64(best.RadiusM):
+			fenceErr = ErrAccuracy
+		default:
+			p.Method, p.PlaceID, p.DistanceM, p.AccuracyM = MethodGPS, best.ID, int(math.Round(dist)), int(math.Round(*in.Accuracy))
+			radius = best.RadiusM
 		}
-		if err := s.checkPunch(tx, &p, in, radius, now); err != nil {
-			return err
+	}
+	if p.Method == "" {
+		n, err := matchNetwork(db, in.ClientIP)
+		if err != nil {
+			return nil, err
 		}
-		return s.land(tx, &p, &out)
-	})
-	return out, err
+		switch {
+		case n != nil:
+			p.Method, p.NetworkID = MethodNetwork, n.ID
+		case fenceErr != nil:
+			return nil, fenceErr
+		default:
+			return nil, ErrNoNetwork
+		}
+	}
+	var err error
+	if j.user, err = loadUser(db, p.UserID); err != nil {
+		return nil, err
+	}
+	if err := s.checkPunch(db, j, in, radius); err != nil {
+		return nil, err
+	}
+	if p.WorkDate, err = s.workDateOf(db, p.UserID, p.At); err != nil {
+		return nil, err
+	}
+	return j, nil
 }
 
 // checkPunch asks for a photo when the punch looks off (suspicion.go):
 // without one it is refused with the reasons; with one the photo is kept
 // (metadata stripped) and the reasons recorded. A photo sent with a punch
 // that needs none is not kept. The device is remembered once the punch passes.
-func (s *Service) checkPunch(tx *gorm.DB, p *Punch, in PunchRequest, radius int, now time.Time) error {
-	g, err := groupOf(tx, p.UserID)
+func (s *Service) checkPunch(db *gorm.DB, j *punchJob, in PunchRequest, radius int) error {
+	p := &j.p
+	r, err := loadGroupResolver(db, []string{p.UserID})
 	if err != nil {
 		return err
 	}
-	why, known, err := suspicions(tx, g, p, in, radius)
+	g := r.of(j.user)
+	why, known, err := suspicions(db, g, p, in, radius)
 	if err != nil {
 		return err
 	}
@@ -141,13 +159,18 @@ func (s *Service) checkPunch(tx *gorm.DB, p *Punch, in PunchRequest, radius int,
 		if len(in.Photo) == 0 {
 			return photoNeeded(why)
 		}
-		if p.PhotoID, err = storePhoto(tx, p.UserID, in.Photo, now); err != nil {
-			return err
+		if len(in.Photo) > MaxPhotoBytes {
+			return ErrPhotoInvalid
 		}
+		clean, ok := StripJPEG(in.Photo)
+		if !ok {
+			return ErrPhotoInvalid
+		}
+		j.photo = clean
 		p.Checks = strings.Join(why, ",")
 	}
-	if p.Method == MethodGPS && !known { // a known phone's punch writes no device row
-		return rememberDevice(tx, p.UserID, in.Device, now)
+	if p.Method == MethodGPS && !known && in.Device != "" { // a known phone's punch writes no device row
+		j.device = in.Device
 	}
 	return nil
 }
@@ -308,6 +331,10 @@ func (s *Service) Correct(ctx context.Context, a identity.Actor, in CorrectionRe
 // Review records a head's decision on a field punch of one of their people
 // (or a manager's), as a new chained row.
 func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, in ReviewRequest) (Punch, error) {
+	// The reason goes to the employee (attendance.field_reviewed) and into the chain.
+	if len([]rune(strings.TrimSpace(in.Reason))) > 500 {
+		return Punch{}, apperr.Invalid("attendance.invalid", "the reason is too long").WithField("reason", "too_long")
+	}
 	var out Punch
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var p Punch
@@ -345,7 +372,8 @@ func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, 
 		}
 		// A punch that waited for approval now counts (approved) or never will
 		// (rejected): its day is derived again.
-		if p.Review == ReviewAwaiting {
+		awaited := p.Review == ReviewAwaiting
+		if awaited {
 			p.NeedsApproval = true
 			if _, err := s.recompute(tx, p.UserID, p.WorkDate); err != nil {
 				return err
@@ -353,9 +381,26 @@ func (s *Service) Review(ctx context.Context, a identity.Actor, punchID string, 
 		}
 		p.Review = r.Review
 		out = p
-		return nil
+		return s.tellReviewed(tx, a, p, r, awaited)
 	})
 	return out, err
+}
+
+// tellReviewed tells the employee the decision on their field punch (bell,
+// event stream, desktop notice), in the review's transaction. Deciding on
+// one's own punch (a manager) tells nobody.
+func (s *Service) tellReviewed(tx *gorm.DB, a identity.Actor, p, r Punch, awaited bool) error {
+	if p.UserID == a.UserID {
+		return nil
+	}
+	by := a.Name
+	if u, err := loadUser(tx, a.UserID); err == nil {
+		by = u.Name
+	}
+	return notify.Emit(tx, &notify.Event{Type: event.AttendanceFieldReviewed, SubjectType: "attendance_punch", SubjectID: p.ID,
+		ActorID: a.UserID, Recipients: []string{p.UserID},
+		Data: event.Data(event.AttendanceFieldReview{Title: p.At.In(s.loc).Format("2006-01-02 15:04"), Link: "/attendance",
+			Date: p.WorkDate, Outcome: r.Review, Reason: r.Reason, By: by, Counted: awaited && r.Review == ReviewApproved})})
 }
 
 // Punches lists a person's punches between two dates (inclusive), with each
@@ -379,15 +424,15 @@ func (s *Service) Punches(ctx context.Context, a identity.Actor, userID, from, t
 	if err := db.Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, from, to).Order("seq").Limit(2000).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("attendance: punches: %w", err)
 	}
-	latest := map[string]string{}
+	latest := map[string]Punch{}
 	for _, p := range rows {
 		if p.Method == MethodReview {
-			latest[p.Voids] = p.Review
+			latest[p.Voids] = p
 		}
 	}
 	for i := range rows {
 		if r, ok := latest[rows[i].ID]; ok {
-			rows[i].Review = r
+			rows[i].Review, rows[i].ReviewReason = r.Review, r.Reason
 		}
 	}
 	return rows, nil

@@ -21,6 +21,8 @@ type Service struct {
 	clock clock.Clock
 	loc   *time.Location
 	cal   *workcal.Cache // the company calendar, reloaded only after an edit
+
+	punchQ punchQueue // office punches waiting to be written (punch_batch.go)
 }
 
 // NewService builds the attendance service; loc is the company zone of

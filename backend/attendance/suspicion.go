@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"tack/backend/apperr"
 	"tack/backend/store"
@@ -85,17 +84,6 @@ func suspicions(tx *gorm.DB, g *Group, p *Punch, in PunchRequest, radiusM int) (
 	return why, knownDevice, nil
 }
 
-// rememberDevice records the browser a position punch came from.
-func rememberDevice(tx *gorm.DB, userID, device string, now time.Time) error {
-	if device == "" {
-		return nil
-	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&deviceRow{UserID: userID, DeviceHash: deviceHash(userID, device), CreatedAt: now}).Error; err != nil {
-		return fmt.Errorf("attendance: device: %w", err)
-	}
-	return nil
-}
-
 // storePhoto strips the JPEG's metadata and keeps it; the ID goes on the punch.
 func storePhoto(tx *gorm.DB, userID string, photo []byte, now time.Time) (string, error) {
 	if len(photo) > MaxPhotoBytes {
@@ -105,6 +93,11 @@ func storePhoto(tx *gorm.DB, userID string, photo []byte, now time.Time) (string
 	if !ok {
 		return "", ErrPhotoInvalid
 	}
+	return insertPhoto(tx, userID, clean, now)
+}
+
+// insertPhoto keeps a photo already stripped of its metadata.
+func insertPhoto(tx *gorm.DB, userID string, clean []byte, now time.Time) (string, error) {
 	sum := sha256.Sum256(clean)
 	ph := photoRow{ID: store.NewID(), UserID: userID, Content: clean, Size: len(clean), Sha256: hex.EncodeToString(sum[:]), CreatedAt: now}
 	if err := tx.Create(&ph).Error; err != nil {

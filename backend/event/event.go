@@ -72,6 +72,9 @@ const (
 	AttendanceReminder   = "attendance.reminder"
 	AttendanceSummary    = "attendance.summary"
 	AttendanceMonthReady = "attendance.month_ready"
+	// AttendanceFieldReviewed tells the employee the head's decision on
+	// their field punch (approved or rejected).
+	AttendanceFieldReviewed = "attendance.field_reviewed"
 
 	// StreamsClosed ends a user's live event streams (account deactivated,
 	// sessions revoked). It has no recipients: never a notification.
@@ -106,7 +109,8 @@ var Payloads = map[string]any{
 	ReportReminder:       Report{}, ReportMissing: Report{},
 	ReportMentioned:    Report{},
 	AttendanceReminder: AttendanceRemind{}, AttendanceSummary: AttendanceDaySummary{},
-	AttendanceMonthReady: AttendanceMonth{},
+	AttendanceMonthReady:    AttendanceMonth{},
+	AttendanceFieldReviewed: AttendanceFieldReview{},
 }
 
 // Every payload but Streams has Title (the subject's human text, shown as
@@ -382,6 +386,22 @@ type AttendancePunch struct {
 	Note  string `json:"note"`
 	// NeedsApproval: the group counts the punch only once the head approves it.
 	NeedsApproval bool `json:"needs_approval,omitempty"`
+}
+
+// AttendanceFieldReview is the data of attendance.field_reviewed: the
+// head's decision on the employee's field punch. Title is the punch's date
+// and time ("2026-01-06 10:15", company time), Outcome approved or
+// rejected, Reason the head's words, By the head's name.
+type AttendanceFieldReview struct {
+	Title   string `json:"title"`
+	Link    string `json:"link"`
+	Date    string `json:"date"`
+	Outcome string `json:"outcome"`
+	Reason  string `json:"reason,omitempty"`
+	By      string `json:"by"`
+	// Counted: the punch now counts in the day (an approved punch of a
+	// group with field approval).
+	Counted bool `json:"counted,omitempty"`
 }
 
 // AttendanceRemind is the data of attendance.reminder: the person has not

@@ -63,6 +63,7 @@ var mailTexts = map[string][2]string{ // type → {zh-CN, en}
 	event.AttendanceReminder:      {"考勤提醒：别忘了打卡（%s）", "Attendance reminder: remember to punch (%s)"},
 	event.AttendanceSummary:       {"%s 的考勤异常", "Attendance exceptions on %s"},
 	event.AttendanceMonthReady:    {"月度考勤待确认：%s", "Monthly attendance to confirm: %s"},
+	event.AttendanceFieldReviewed: {"你的外勤打卡已%[2]s：%[1]s", "Your field punch was %[2]s: %[1]s"},
 }
 
 // mailWords are the other words of an email, per language.
@@ -105,7 +106,7 @@ func noteText(l int, n Notification) string {
 	if !ok {
 		return n.Body
 	}
-	if n.Type == event.ApprovalDecided {
+	if n.Type == event.ApprovalDecided || n.Type == event.AttendanceFieldReviewed {
 		outcome, _ := n.Data["outcome"].(string)
 		if w, ok := mailWords[outcome]; ok {
 			outcome = w[l]

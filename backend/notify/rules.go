@@ -39,6 +39,7 @@ var bodies = map[string]string{
 	event.AttendanceReminder:      "Attendance reminder: remember to punch (%s)",
 	event.AttendanceSummary:       "Attendance exceptions on %s",
 	event.AttendanceMonthReady:    "Monthly attendance to confirm: %s",
+	event.AttendanceFieldReviewed: "Your field punch was %[2]s: %[1]s",
 }
 
 // liveOnly are the types that reach live streams and the replay but make no
@@ -58,7 +59,7 @@ func notificationsFor(ev Event, newID func() string) []Notification {
 	outcome, _ := ev.Data["outcome"].(string)
 	body := title
 	if f, ok := bodies[ev.Type]; ok {
-		if ev.Type == event.ApprovalDecided {
+		if ev.Type == event.ApprovalDecided || ev.Type == event.AttendanceFieldReviewed {
 			body = fmt.Sprintf(f, title, outcome)
 		} else {
 			body = fmt.Sprintf(f, title)

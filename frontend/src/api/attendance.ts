@@ -26,7 +26,8 @@ export interface Settings {
 }
 /** Why the server asked for a photo (backend/attendance/suspicion.go). */
 export type PhotoCheck = 'always' | 'edge' | 'new_device' | 'mock'
-export interface LeaveQuote { leave_type: string; half_days: number; hours: number; left_hours: number; over: boolean }
+export interface LeaveYear { year: number; half_days: number; hours: number; left_hours: number; over: boolean }
+export interface LeaveQuote { leave_type: string; half_days: number; hours: number; left_hours: number; over: boolean; years?: LeaveYear[] }
 export interface Balance {
   year: number; seniority_years: number; annual_half_days: number; annual_used_half_days: number; annual_left_half_days: number
   overtime_minutes: number; comp_used_minutes: number; comp_left_minutes: number; comp_left_half_days: number
@@ -37,7 +38,7 @@ export interface Punch {
   id: string; seq: number; user_id: string; work_date: string; at: string
   method: 'gps' | 'network' | 'field' | 'makeup' | 'correction' | 'review'
   place_id?: string; network_id?: string; distance_m: number; accuracy_m: number; lat?: number; lng?: number
-  note?: string; photo_id?: string; review?: 'pending' | 'approved' | 'rejected' | 'awaiting'; voids?: string; actor_id: string; reason?: string
+  note?: string; photo_id?: string; review?: 'pending' | 'approved' | 'rejected' | 'awaiting'; review_reason?: string; voids?: string; actor_id: string; reason?: string
   checks?: string; needs_approval?: boolean
 }
 export type DayStatus = 'normal' | 'late' | 'serious_late' | 'early_leave' | 'missing_punch' | 'absent' | 'on_leave'
@@ -103,7 +104,7 @@ export const attendanceApi = {
   punches: (from: string, to: string, user = '') =>
     api.get<Page<Punch>>(`${base}/punches?from=${from}&to=${to}` + (user ? '&user=' + encodeURIComponent(user) : '')),
   photoUrl: (punchId: string) => `${base}/punches/${encodeURIComponent(punchId)}/photo`,
-  review: (punchId: string, approve: boolean) => api.post<Punch>(`${base}/punches/${encodeURIComponent(punchId)}/review`, { approve }),
+  review: (punchId: string, approve: boolean, reason = '') => api.post<Punch>(`${base}/punches/${encodeURIComponent(punchId)}/review`, { approve, reason }),
   days: (month: string, user = '') => api.get<Page<Day>>(`${base}/days?month=${month}` + (user ? '&user=' + encodeURIComponent(user) : '')),
   board: (department = '', date = '') => api.get<Board>(`${base}/board?department=${encodeURIComponent(department)}&date=${date}`),
   settings: () => api.get<Settings>(base + '/settings'),

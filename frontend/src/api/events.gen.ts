@@ -37,6 +37,7 @@ export const EventType = {
   AttendanceReminder: 'attendance.reminder',
   AttendanceSummary: 'attendance.summary',
   AttendanceMonthReady: 'attendance.month_ready',
+  AttendanceFieldReviewed: 'attendance.field_reviewed',
   StreamsClosed: 'auth.streams_closed',
 } as const
 export type EventType = (typeof EventType)[keyof typeof EventType]
@@ -245,6 +246,16 @@ export interface AttendanceMonth {
   due_on: string
 }
 
+export interface AttendanceFieldReview {
+  title: string
+  link: string
+  date: string
+  outcome: string
+  reason?: string
+  by: string
+  counted?: boolean
+}
+
 export interface Streams {
   user_id: string
   sessions: string[]
@@ -286,5 +297,6 @@ export interface EventPayloads {
   'attendance.reminder': AttendanceRemind
   'attendance.summary': AttendanceDaySummary
   'attendance.month_ready': AttendanceMonth
+  'attendance.field_reviewed': AttendanceFieldReview
   'auth.streams_closed': Streams
 }

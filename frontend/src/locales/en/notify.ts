@@ -49,6 +49,7 @@ export default {
     attendance_reminder: 'Attendance reminder: remember to punch ({title})',
     attendance_summary: 'Attendance exceptions on {title}',
     attendance_month_ready: 'Monthly attendance to confirm: {title}',
+    attendance_field_reviewed: 'Your field punch was {outcome}: {title}',
     org_password_reset: 'Your password was reset by {title}',
     report_submitted: 'New work report: {title}',
     report_commented: 'New comment on a work report: {title}',

@@ -54,6 +54,7 @@ export default {
     attendance_reminder: '考勤提醒：别忘了打卡（{title}）',
     attendance_summary: '{title} 的考勤异常',
     attendance_month_ready: '月度考勤待确认：{title}',
+    attendance_field_reviewed: '你的外勤打卡已{outcome}：{title}',
   },
   field: {
     required: '必填',

@@ -1,0 +1,43 @@
+package attendance
+
+import (
+	"context"
+	"time"
+)
+
+// HoldPunches makes office punches queue as if a batch were being written
+// (punch_batch.go): queued reports how many wait, release lets them through
+// as the next batch.
+func HoldPunches(s *Service) (queued func() int, release func()) {
+	q := &s.punchQ
+	q.mu.Lock()
+	q.busy = true
+	q.mu.Unlock()
+	queued = func() int {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return len(q.waiting)
+	}
+	release = func() {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		if len(q.waiting) > 0 {
+			q.waiting[0].lead <- struct{}{}
+		} else {
+			q.busy = false
+		}
+	}
+	return queued, release
+}
+
+// QueuePunchCopy queues a punch of userID on date that reuses the row ID
+// id: its insert fails on the primary key, as a bad punch in a batch would.
+func QueuePunchCopy(ctx context.Context, s *Service, userID, id, date string, at time.Time) error {
+	u, err := loadUser(s.db, userID)
+	if err != nil {
+		return err
+	}
+	j := &punchJob{p: Punch{ID: id, UserID: userID, WorkDate: date, At: at, Method: MethodNetwork, ActorID: userID}, user: u}
+	_, err = s.commitPunch(ctx, j)
+	return err
+}
