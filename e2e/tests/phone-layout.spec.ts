@@ -5,10 +5,7 @@
 // desktop keeps the sidebar and remembers folding it. Screenshots go to
 // artifacts/layout-<viewport>-<page>.png.
 import { test, expect, type Page } from '@playwright/test'
-import { call, entryRow, PASSWORD, salesTeam, signedInPage, submitLeave } from '../lib'
-
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
+import { call, entryRow, noSideScroll, PASSWORD, PHONE, salesTeam, signedInPage, submitLeave, VIEWPORTS } from '../lib'
 
 // The pages an admin walks, and what shows once each has loaded.
 const PAGES: [name: string, path: string, ready: string][] = [
@@ -43,14 +40,6 @@ async function settled(page: Page, ready: string) {
   await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
 }
 
-async function noSideScroll(page: Page, what: string) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
-  // The shell scrolls its content pane, not the document: that pane must not scroll sideways either.
-  const main = await page.evaluate(() => { const m = document.querySelector('.tk-main'); return m ? [m.scrollWidth, m.clientWidth] : [0, 0] })
-  expect(main[0], `${what}: content pane scrollWidth ${main[0]} > ${main[1]}`).toBeLessThanOrEqual(main[1])
-}
-
 test('every main page fits a phone and a desktop; tab bar on the phone, sidebar on the desktop', async ({ browser, request, baseURL }) => {
   test.setTimeout(600_000) // every page, the drive's folder, shared, search and trash on both viewports
   const team = await salesTeam(request, 'layout.test')
@@ -82,7 +71,7 @@ test('every main page fits a phone and a desktop; tab bar on the phone, sidebar 
   }
   await trashOld()
 
-  for (const [kind, opts] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [kind, opts] of VIEWPORTS) {
     const phone = kind === 'phone'
     // The sign-in page, signed out.
     const anon = await (await browser.newContext({ ...opts, baseURL })).newPage()
