@@ -43,6 +43,12 @@ async function team(request: APIRequestContext) {
   return { token, id }
 }
 
+// A list entry is a card on a phone and a table row on a desktop.
+async function isCardOrRow(phone: boolean, entry: Locator) {
+  if (phone) await expect(entry).toHaveAttribute('data-test', 'card')
+  else await expect(entry).toHaveClass(/el-table__row/)
+}
+
 // A tap on a phone, a click on a desktop.
 const press = (phone: boolean, l: Locator) => (phone ? l.tap() : l.click())
 
@@ -82,6 +88,7 @@ for (const [kind, opts] of VIEWPORTS) {
     // The list she had open shows the DING, confirmed, without a reload.
     const mine = li.locator('[data-test=dings] :is(.el-table__row, [data-test=card])', { hasText: text })
     await expect(mine).toContainText('已确认')
+    await isCardOrRow(phone, mine)
     await noSideScroll(li, kind + ' ding list')
     await press(phone, mine.locator('a', { hasText: text }))
     await expect(li.locator('[data-test=ding-detail-message]')).toHaveText(text)
@@ -134,7 +141,9 @@ for (const [kind, opts] of VIEWPORTS) {
     await shot(li, `announcement-ack-${kind}`)
     // Her list says so too.
     await li.goto('/announcements')
-    await expect(li.locator('[data-test=announcements] :is(.el-table__row, [data-test=card])', { hasText: title })).toContainText('已确认')
+    const listed = li.locator('[data-test=announcements] :is(.el-table__row, [data-test=card])', { hasText: title })
+    await expect(listed).toContainText('已确认')
+    await isCardOrRow(phone, listed)
 
     // The publisher's receipts: 李娜 under 已确认, with the time.
     const admin = await as(browser, baseURL!, 'admin', opts)
@@ -256,5 +265,27 @@ for (const [kind, opts] of VIEWPORTS) {
       await press(phone, li.locator('[data-test=detail-back]'))
       await expect(li).toHaveURL(new RegExp(list + '$'))
     }
+  })
+
+  test(`${kind}: the app shell paints before any script and while the session check runs`, async ({ browser, request, baseURL }) => {
+    await team(request)
+    const li = await as(browser, baseURL!, 'emp', opts)
+    // Scripts and the session check are held: index.html alone must paint.
+    const gate = () => { let open!: () => void; const p = new Promise<void>((r) => { open = r }); return { p, open } }
+    const scripts = gate()
+    const me = gate()
+    await li.route('**/assets/*.js', async (route) => { await scripts.p; await route.continue() })
+    await li.route('**/api/v1/me', async (route) => { await me.p; await route.continue() })
+    await li.goto('/approvals', { waitUntil: 'commit' })
+    await expect(li.locator('[data-test=app-shell]')).toBeVisible()
+    await noSideScroll(li, kind + ' app shell')
+    await shot(li, `app-shell-${kind}`)
+    const asked = li.waitForRequest('**/api/v1/me')
+    scripts.open()
+    await asked
+    await expect(li.locator('[data-test=app-shell]')).toBeVisible() // still there, not a blank page
+    me.open()
+    await expect(li.locator('[data-test=app-shell]')).toHaveCount(0)
+    await expect(li.locator(phone ? '[data-test=tabbar]' : '[data-test=sidebar]')).toBeVisible()
   })
 }
