@@ -203,7 +203,7 @@ test('every main page fits a phone and a desktop; tab bar on the phone, sidebar 
     await page.screenshot({ path: `artifacts/layout-${kind}-leave.png`, fullPage: true })
     if (phone) {
       // The date picker's panel fits the phone: nothing of it off screen.
-      await page.locator('[data-test=range-start]').locator('xpath=descendant-or-self::input').first().tap()
+      await page.locator('[data-test=field-period] .el-date-editor input').first().tap()
       const panel = page.locator('.el-picker-panel:visible').first()
       await expect(panel).toBeVisible()
       const box = (await panel.boundingBox())!
