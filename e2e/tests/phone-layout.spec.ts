@@ -41,7 +41,7 @@ async function settled(page: Page, ready: string) {
 }
 
 test('every main page fits a phone and a desktop; tab bar on the phone, sidebar on the desktop', async ({ browser, request, baseURL }) => {
-  test.setTimeout(600_000) // every page, the drive's folder, shared, search and trash on both viewports
+  test.setTimeout(900_000) // every page, the drive's folder, shared, search and trash on both viewports, on a loaded machine
   const team = await salesTeam(request, 'layout.test')
   await submitLeave(request, team.empToken, '2027-03-01', '2027-03-02', '家中有事')
   const an = await call(request, 'POST', '/api/v1/announcements', team.token, { title: '消防演练通知', body: '周五下午', format: 'plain', everyone: true })
