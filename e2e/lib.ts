@@ -5,6 +5,12 @@ import { expect, type APIRequestContext, type Browser, type BrowserContext, type
 /** PASSWORD is every account's password in the specs. */
 export const PASSWORD = 'password123'
 
+/** PHONE is the issue's phone (390×844, touch); DESKTOP the desktop window. Context options for signedIn. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } }
+/** VIEWPORTS are both, by name, for a flow that runs on each. */
+export const VIEWPORTS = [['phone', PHONE], ['desktop', DESKTOP]] as const
+
 /** call sends one API request (token '' for none), fails the test unless it succeeds, and returns its JSON. */
 export async function call(req: APIRequestContext, method: string, path: string, token: string, data?: unknown) {
   // X-Tack-Request as the UI sends it: sign-in and setup require it.
@@ -82,6 +88,15 @@ export function shanghai(t: string | number, withTime = true) {
 /** entryRow is the row (desktop table) or card (phone) of the file or folder name in the drive's entry list. */
 export const entryRow = (page: Page, name: string) =>
   page.locator(`[data-test=entry-list] :is(.el-table__row, [data-test=card])`, { has: page.locator(`[data-test=entry-row][data-name="${name}"]`) })
+
+/** noSideScroll fails unless the page and the shell's content pane fit the width (no horizontal scrolling). */
+export async function noSideScroll(page: Page, what: string) {
+  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
+  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
+  // The shell scrolls its content pane, not the document: that pane must not scroll sideways either.
+  const main = await page.evaluate(() => { const m = document.querySelector('.tk-main'); return m ? [m.scrollWidth, m.clientWidth] : [0, 0] })
+  expect(main[0], `${what}: content pane scrollWidth ${main[0]} > ${main[1]}`).toBeLessThanOrEqual(main[1])
+}
 
 /** signedInPage is a page of a new signedIn context. */
 export async function signedInPage(browser: Browser, baseURL: string, email: string, opts: BrowserContextOptions = {}): Promise<Page> {

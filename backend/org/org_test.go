@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -480,6 +481,20 @@ func TestLoadDemo(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), "admin@demo.tack") {
 			t.Fatalf("output lacks the admin login:\n%s", out.String())
+		}
+		// Each account is printed with its phone number too, and signs in by it.
+		adminLine := ""
+		for l := range strings.Lines(out.String()) {
+			if strings.Contains(l, "admin@demo.tack") {
+				adminLine = l
+			}
+		}
+		phone := regexp.MustCompile(`\b1\d{10}\b`).FindString(adminLine)
+		if phone == "" {
+			t.Fatalf("the admin's line has no phone number: %q", adminLine)
+		}
+		if res, err := svc.Login(ctx, org.LoginRequest{Login: phone, Password: org.DemoPassword}); err != nil || res.User.Email != "admin@demo.tack" {
+			t.Fatalf("sign-in by the printed phone %s: %v", phone, err)
 		}
 		if n := count(t, db, "users"); n != 20 {
 			t.Fatalf("%d users", n)

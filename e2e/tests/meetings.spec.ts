@@ -241,7 +241,7 @@ test('book a room, clash refused, RSVP, minutes into the drive, task closed, out
   expect((await chen.request.get(`/api/v1/drive/files/${docId}/content`)).status()).toBe(404)
   expect((await chen.request.get('/api/v1/drive/entries/' + attId)).status()).toBe(404)
   await chen.goto('/meetings/' + meetingId)
-  await expect(chen.locator('.el-alert')).toContainText('会议不存在')
+  await expect(chen.locator('[data-test=detail-error]')).toContainText('会议不存在')
   await expect(chen.locator('body')).not.toContainText('2.0 版本')
 })
 

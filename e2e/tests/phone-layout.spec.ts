@@ -5,10 +5,7 @@
 // desktop keeps the sidebar and remembers folding it. Screenshots go to
 // artifacts/layout-<viewport>-<page>.png.
 import { test, expect, type Page } from '@playwright/test'
-import { call, entryRow, PASSWORD, salesTeam, signedInPage, submitLeave } from '../lib'
-
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
+import { call, entryRow, noSideScroll, PASSWORD, PHONE, salesTeam, signedInPage, submitLeave, VIEWPORTS } from '../lib'
 
 // The pages an admin walks, and what shows once each has loaded.
 const PAGES: [name: string, path: string, ready: string][] = [
@@ -43,16 +40,8 @@ async function settled(page: Page, ready: string) {
   await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
 }
 
-async function noSideScroll(page: Page, what: string) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
-  // The shell scrolls its content pane, not the document: that pane must not scroll sideways either.
-  const main = await page.evaluate(() => { const m = document.querySelector('.tk-main'); return m ? [m.scrollWidth, m.clientWidth] : [0, 0] })
-  expect(main[0], `${what}: content pane scrollWidth ${main[0]} > ${main[1]}`).toBeLessThanOrEqual(main[1])
-}
-
 test('every main page fits a phone and a desktop; tab bar on the phone, sidebar on the desktop', async ({ browser, request, baseURL }) => {
-  test.setTimeout(600_000) // every page, the drive's folder, shared, search and trash on both viewports
+  test.setTimeout(900_000) // every page, the drive's folder, shared, search and trash on both viewports, on a loaded machine
   const team = await salesTeam(request, 'layout.test')
   await submitLeave(request, team.empToken, '2027-03-01', '2027-03-02', '家中有事')
   const an = await call(request, 'POST', '/api/v1/announcements', team.token, { title: '消防演练通知', body: '周五下午', format: 'plain', everyone: true })
@@ -82,7 +71,7 @@ test('every main page fits a phone and a desktop; tab bar on the phone, sidebar 
   }
   await trashOld()
 
-  for (const [kind, opts] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+  for (const [kind, opts] of VIEWPORTS) {
     const phone = kind === 'phone'
     // The sign-in page, signed out.
     const anon = await (await browser.newContext({ ...opts, baseURL })).newPage()
@@ -212,6 +201,17 @@ test('every main page fits a phone and a desktop; tab bar on the phone, sidebar 
     await expect(page.locator('[data-test=route-preview]')).toBeInViewport()
     await noSideScroll(page, kind + ' leave form')
     await page.screenshot({ path: `artifacts/layout-${kind}-leave.png`, fullPage: true })
+    if (phone) {
+      // The date picker's panel fits the phone: nothing of it off screen.
+      await page.locator('[data-test=field-period] .el-date-editor input').first().tap()
+      const panel = page.locator('.el-picker-panel:visible').first()
+      await expect(panel).toBeVisible()
+      const box = (await panel.boundingBox())!
+      expect(box.x, 'picker left edge').toBeGreaterThanOrEqual(0)
+      expect(box.x + box.width, 'picker right edge').toBeLessThanOrEqual(390)
+      await page.screenshot({ path: 'artifacts/layout-phone-leave-picker.png' })
+      await page.keyboard.press('Escape')
+    }
 
     // The DING dialog is a full-screen sheet on a phone.
     await page.goto('/ding')

@@ -129,7 +129,7 @@ export default {
     empty: '暂无公告',
     subject: '标题',
     body: '正文',
-    markdownHint: '支持 Markdown：# 标题、- 列表、**加粗**、[链接](https://...)',
+    markdownHint: '支持 Markdown：# 标题、- 列表、**加粗**、[链接文字](网址)',
     audience: '发布范围',
     everyone: '全员',
     departments: '指定部门',

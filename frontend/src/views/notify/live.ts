@@ -10,6 +10,8 @@ type Listener = (ev: TackEvent) => void
 
 const listeners = new Set<Listener>()
 export const unreadCount = ref(0)
+/** dingsAcked counts this tab's DING acknowledgements (the modal's, a DING page's), so an open DING list can refresh. */
+export const dingsAcked = ref(0)
 export const connected = ref(false)
 let source: EventSource | null = null
 let poller: ReturnType<typeof setInterval> | null = null
