@@ -8,9 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"log/slog"
 	"path"
-	"io"
 	gosync "sync"
 	"sync/atomic"
 
@@ -248,7 +248,7 @@ type announcer struct {
 	missing map[string]bool // of the resumed part: what the server lacks
 	sent    map[string]bool // hashes handed to a sender (a repeated chunk goes once)
 	list    hash.Hash       // chunkListHash of the resumed part so far
-	single  atomic.Bool // the server has no batch route: one request per chunk
+	single  atomic.Bool     // the server has no batch route: one request per chunk
 }
 
 // batch hashes b's chunks into their frames, announces those past the
