@@ -141,9 +141,15 @@ func (x *executor) streamChunks(ctx context.Context, r io.Reader, state UploadSt
 	)
 	fail := func(err error) { failOnce.Do(func() { failErr = err; cancel() }) }
 	batchMax := x.r.e.opts.ChunkBatch
-	free := make(chan []byte, streamBuffers)
+	free := make(chan []byte, streamBuffers) // nil: not allocated yet (a small big file needs one or two)
 	for range streamBuffers {
-		free <- make([]byte, 0, batchMax+chunker.LargestChunk+chunkBatchItems*chunkFrameHeader)
+		free <- nil
+	}
+	buffer := func(b []byte) []byte {
+		if b == nil {
+			b = make([]byte, 0, batchMax+chunker.LargestChunk+chunkBatchItems*chunkFrameHeader)
+		}
+		return b
 	}
 	cut := make(chan streamBatch, 1)
 	announced := make(chan struct{})
@@ -195,7 +201,7 @@ func (x *executor) streamChunks(ctx context.Context, r io.Reader, state UploadSt
 			fail(errStreamDiffers) // shorter than the saved list
 		}
 	}()
-	cur := streamBatch{body: <-free}
+	cur := streamBatch{body: buffer(<-free)}
 	curBytes := 0 // chunk bytes in cur
 	var noHash [sha256.Size]byte
 	err := chunker.SplitCuts(r, func(ch chunker.Chunk, data []byte) error {
@@ -207,7 +213,7 @@ func (x *executor) streamChunks(ctx context.Context, r io.Reader, state UploadSt
 			}
 			select {
 			case b := <-free:
-				cur, curBytes = streamBatch{body: b}, 0
+				cur, curBytes = streamBatch{body: buffer(b)}, 0
 			case <-ctx.Done():
 				return ctx.Err()
 			}
