@@ -299,7 +299,11 @@ func (a *announcer) batch(b streamBatch) (streamBatch, error) {
 		n := chunkFrameHeader + ch.Size
 		if a.missing[ch.Hash] && !a.sent[ch.Hash] {
 			a.sent[ch.Hash] = true
-			send.body = append(send.body, b.body[off:off+n]...) // moves left or stays: safe
+			if len(send.body) == off { // all kept so far: in place
+				send.body = send.body[:off+n]
+			} else {
+				send.body = append(send.body, b.body[off:off+n]...) // moves left: safe
+			}
 			send.refs = append(send.refs, ch)
 		} else {
 			skipped += int64(ch.Size)
