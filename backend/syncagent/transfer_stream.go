@@ -95,6 +95,9 @@ func (x *executor) uploadStreamed(ctx context.Context, p, rel string, l *localFi
 		}
 	}
 	chunks, err := x.streamChunks(ctx, f, state)
+	if isInvalidUpload(err) {
+		err = errLocalChanged // the list would pass the size announced: the file grew
+	}
 	if err == nil {
 		var size int64
 		if n := len(chunks); n > 0 {
