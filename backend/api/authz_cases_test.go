@@ -140,6 +140,8 @@ func sweepCases() []sweepCase {
 			body: "an upload alice has not finished", want: hidden},
 		{route: "POST /api/v1/drive/uploads/{id}/chunks", path: p("/api/v1/drive/uploads/%/chunks", uploadID),
 			body: "an upload alice has not finished", want: hidden},
+		{route: "POST /api/v1/drive/uploads/{id}/append", path: p("/api/v1/drive/uploads/%/append", uploadID),
+			body: map[string]any{"chunks": []map[string]any{{"hash": strings.Repeat("a", 64), "size": 1}}}, want: hidden},
 		{route: "POST /api/v1/drive/uploads/{id}/commit", path: p("/api/v1/drive/uploads/%/commit", uploadID), want: hidden},
 		{route: "DELETE /api/v1/drive/trash/{id}", path: p("/api/v1/drive/trash/%", trashedID), want: hidden},
 

@@ -44,6 +44,7 @@ func (h *Handler) driveRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/drive/uploads/{id}", h.authed(h.driveUploadStatus))
 	mux.HandleFunc("PUT /api/v1/drive/uploads/{id}/chunks/{hash}", h.authed(h.drivePutChunk))
 	mux.HandleFunc("POST /api/v1/drive/uploads/{id}/chunks", h.authed(h.drivePutChunks))
+	mux.HandleFunc("POST /api/v1/drive/uploads/{id}/append", h.authed(h.driveAppendChunks))
 	mux.HandleFunc("POST /api/v1/drive/uploads/{id}/commit", h.authed(h.driveCommit))
 	mux.HandleFunc("GET /api/v1/drive/trash", h.authed(h.driveTrashList))
 	mux.HandleFunc("DELETE /api/v1/drive/trash/{id}", h.authed(h.drivePurge))
@@ -370,6 +371,19 @@ func (h *Handler) driveStartUpload(w http.ResponseWriter, r *http.Request, a ide
 	}
 	st, err := h.deps.Drive.StartUpload(r.Context(), a, in)
 	respond(w, r, http.StatusCreated, st, err)
+}
+
+// driveAppendChunks extends an open upload's chunk list (drive.AppendChunks).
+func (h *Handler) driveAppendChunks(w http.ResponseWriter, r *http.Request, a identity.Actor) {
+	var in struct {
+		Chunks []drive.UploadChunk `json:"chunks"`
+	}
+	if err := decodeLimit(r, &in, maxUploadJSON); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	st, err := h.deps.Drive.AppendChunks(r.Context(), a, r.PathValue("id"), in.Chunks)
+	respond(w, r, http.StatusOK, st, err)
 }
 
 func (h *Handler) driveUploadStatus(w http.ResponseWriter, r *http.Request, a identity.Actor) {

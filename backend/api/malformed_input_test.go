@@ -37,6 +37,7 @@ func TestMalformedBodiesRefused(t *testing.T) {
 			{"NUL in a meeting title", "/api/v1/meetings", `{"title":"a\u0000b","start":"2026-01-06T10:00","end":"2026-01-06T11:00","time_zone":"Asia/Shanghai"}`, "invalid_text"},
 			{"NUL in a chat message", "/api/v1/chat/conversations/" + group.ID + "/messages", `{"client_key":"k1","body":"hi\u0000"}`, "invalid_text"},
 			{"NUL in a report's template", "/api/v1/reports", `{"template_id":"daily\u0000"}`, "invalid_text"},
+			{"NUL in an upload's appended chunk", "/api/v1/drive/uploads/u1/append", `{"chunks":[{"hash":"a\u0000","size":1}]}`, "invalid_text"},
 			{"NUL in an attendance place", "/api/v1/attendance/places", `{"name":"HQ\u0000","lat":31.2,"lng":121.4,"coords":"wgs84","radius_m":200}`, "invalid_text"},
 			{"lone high surrogate", "/api/v1/departments", dept(`"Sales\ud800"`), "invalid_text"},
 			{"lone low surrogate", "/api/v1/departments", dept(`"Sales\udc00x"`), "invalid_text"},

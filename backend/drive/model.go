@@ -300,6 +300,10 @@ type UploadRequest struct {
 	// Diff announces a new version's chunks against its base instead of
 	// Chunks (uploads_diff.go).
 	Diff *ChunkDiff `json:"chunks_diff,omitempty"`
+	// Open: Chunks may cover only the start of Size; the rest is announced
+	// with AppendChunks while the client is still chunking the file
+	// (uploads_open.go). Commit needs the list to cover Size exactly.
+	Open bool `json:"open,omitempty"`
 }
 
 // UploadState is an upload session and the chunks the server still lacks.
@@ -308,6 +312,11 @@ type UploadState struct {
 	Missing   []string  `json:"missing"`
 	Size      int64     `json:"size"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// Announced is the number of chunks the list holds so far and ListHash
+	// their ChunkListHash (UploadStatus only: an open upload resumes after
+	// them, and only if its file still cuts into the same list).
+	Announced int    `json:"announced,omitempty"`
+	ListHash  string `json:"list_hash,omitempty"`
 }
 
 // BatchItem is one file of a batch upload: a new file (ParentID+Name) or a

@@ -194,6 +194,29 @@ func (st dbx) insertUpload(u *Upload, chunks []UploadChunkRow) error {
 	return nil
 }
 
+// uploadListEnd answers the index after an upload's last chunk row and the
+// bytes its rows cover.
+func (st dbx) uploadListEnd(id string) (next int, size int64, err error) {
+	var out struct {
+		N    int
+		Size int64
+	}
+	err = st.db.Raw(`SELECT COALESCE(MAX(idx) + 1, 0) AS n, COALESCE(SUM(size), 0) AS size FROM drive_upload_chunks WHERE upload_id = ?`, id).
+		Scan(&out).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("drive: upload list end: %w", err)
+	}
+	return out.N, out.Size, nil
+}
+
+// appendUploadChunks adds rows to the end of an open upload's list.
+func (st dbx) appendUploadChunks(rows []UploadChunkRow) error {
+	if err := st.db.CreateInBatches(rows, 500).Error; err != nil {
+		return fmt.Errorf("drive: append upload chunks: %w", err)
+	}
+	return nil
+}
+
 func (st dbx) upload(id string) (*Upload, error) {
 	var u Upload
 	if err := st.db.First(&u, "id = ?", id).Error; err != nil {

@@ -150,7 +150,8 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 		}
 		sum += int64(c.Size)
 	}
-	v.Check(sum == req.Size, "size", "mismatch")
+	v.Check(sum == req.Size || (req.Open && sum <= req.Size), "size", "mismatch")
+	v.Check(!req.Open || req.Diff == nil, "chunks_diff", "with_open")
 	if err := v.Err("drive.invalid_upload", "the upload is not valid"); err != nil {
 		return UploadState{}, err
 	}
@@ -240,7 +241,11 @@ func (s *Service) UploadStatus(ctx context.Context, a identity.Actor, id string)
 	if err != nil {
 		return UploadState{}, err
 	}
-	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt}, nil
+	order := make([]string, len(rows))
+	for i, r := range rows {
+		order[i] = r.Hash
+	}
+	return UploadState{ID: u.ID, Missing: missing, Size: u.Size, ExpiresAt: u.ExpiresAt, Announced: len(rows), ListHash: ChunkListHash(order)}, nil
 }
 
 func uploadHashes(rows []UploadChunkRow) []string {
@@ -346,6 +351,9 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 	for i, r := range rows {
 		chunks[i] = VersionChunk{Idx: i, Hash: r.Hash, Size: r.Size, ChunkOffset: off}
 		off += int64(r.Size)
+	}
+	if off != u.Size { // an open upload whose list does not cover its size yet
+		return Entry{}, ErrInvalidUpload.WithField("size", "mismatch")
 	}
 	// The running hash when it has one (uploads_runhash.go); a mismatch
 	// there is checked again by the full re-read before it refuses. An

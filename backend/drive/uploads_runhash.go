@@ -102,6 +102,23 @@ func (rs *runHashes) start(id string, order, missing []string, now, expires time
 	r.kick()
 }
 
+// extend appends chunks to a tracked upload's order (an open upload's
+// AppendChunks); missing are those of them the caller must send. Not
+// tracked: nothing (commit re-reads).
+func (rs *runHashes) extend(id string, order, missing []string, now time.Time) {
+	r := rs.get(id, now)
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.order = append(r.order, order...)
+	for _, h := range missing {
+		r.awaited[h] = true
+	}
+	r.mu.Unlock()
+	r.kick()
+}
+
 func (rs *runHashes) get(id string, now time.Time) *runHash {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()

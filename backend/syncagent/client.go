@@ -78,12 +78,17 @@ type UploadRequest struct {
 	EntryID     string        `json:"entry_id,omitempty"`
 	BaseVersion int64         `json:"base_version,omitempty"`
 	Diff        *ChunkDiff    `json:"chunks_diff,omitempty"` // instead of Chunks (transfer_diff.go)
+	Open        bool          `json:"open,omitempty"`        // Chunks may cover less than Size: AppendChunks (transfer_stream.go)
 }
 
-// UploadState is an upload session and the chunks the server still lacks.
+// UploadState is an upload session and the chunks the server still lacks;
+// from UploadStatus also how many chunks its list holds and their
+// chunkListHash (an open upload resumes after them).
 type UploadState struct {
-	ID      string   `json:"id"`
-	Missing []string `json:"missing"`
+	ID        string   `json:"id"`
+	Missing   []string `json:"missing"`
+	Announced int      `json:"announced"`
+	ListHash  string   `json:"list_hash"`
 }
 
 // APIError is an error answer of the server.
@@ -201,6 +206,14 @@ func (c *Client) StartUpload(ctx context.Context, req UploadRequest) (UploadStat
 func (c *Client) UploadStatus(ctx context.Context, id string) (UploadState, error) {
 	var u UploadState
 	err := c.do(ctx, "GET", "/api/v1/drive/uploads/"+url.PathEscape(id), nil, &u)
+	return u, err
+}
+
+// AppendChunks adds chunks to an open upload's list and answers which of
+// them the server lacks.
+func (c *Client) AppendChunks(ctx context.Context, uploadID string, chunks []UploadChunk) (UploadState, error) {
+	var u UploadState
+	err := c.do(ctx, "POST", "/api/v1/drive/uploads/"+url.PathEscape(uploadID)+"/append", map[string]any{"chunks": chunks}, &u)
 	return u, err
 }
 

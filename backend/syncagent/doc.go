@@ -28,6 +28,9 @@
 //     goes where most of its files went)
 //   - transfer.go: parallel uploads/downloads, small files in batches,
 //     bandwidth limit, progress
+//   - transfer_stream.go: a new big file read once: the scan leaves it
+//     unread, its upload is opened with the size alone and its chunks are
+//     cut, hashed, appended to the upload's list and sent in one pipeline
 //   - engine.go: pairs, Serve(ctx), status and events
 //   - skip.go: what a pass leaves out, and why (unreadable, locked, symlinks,
 //     special files): listed in the status, never dropped silently.

@@ -70,6 +70,8 @@ type Options struct {
 	NoHeartbeat       bool
 
 	openFile       func(name string) (io.ReadCloser, error) // tests: the scanner's reads (nil = os.Open)
+	noStream       bool                                     // tests and benchmarks: read new big files in the scan, upload them announced in full
+	streamHook     func(batch int)                          // tests: called after each batch of a streamed upload is sent
 	afterHoldCheck func()                                   // tests: runs in a pass after the mass-delete and -overwrite checks
 	lstat          func(name string) (fs.FileInfo, error)   // tests: a case-insensitive file system's lookups (nil = os.Lstat)
 }

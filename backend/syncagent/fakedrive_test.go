@@ -48,6 +48,8 @@ type fakeDrive struct {
 	noBatch bool
 	// wantHash plays a server from before hashless chunked uploads.
 	wantHash bool
+	// noOpen plays a server from before open uploads (transfer_stream.go).
+	noOpen bool
 }
 
 type fakeUpload struct {
@@ -216,6 +218,10 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, 400, "drive.invalid_upload")
 			return
 		}
+		if listSize(req.Chunks) != req.Size && (!req.Open || d.noOpen || listSize(req.Chunks) > req.Size) {
+			fail(w, 400, "drive.invalid_upload")
+			return
+		}
 		d.nextID++
 		id := "u" + strconv.Itoa(d.nextID)
 		d.uploads[id] = &fakeUpload{req: req, user: user}
@@ -226,7 +232,25 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fail(w, 404, "drive.not_found")
 			return
 		}
-		reply(w, 200, UploadState{ID: parts[1], Missing: d.missing(u.req)})
+		var list Chunks
+		for _, c := range u.req.Chunks {
+			list = append(list, ChunkRef{Hash: c.Hash, Size: c.Size})
+		}
+		reply(w, 200, UploadState{ID: parts[1], Missing: d.missing(u.req), Announced: len(list), ListHash: chunkListHash(list)})
+	case len(parts) == 3 && parts[0] == "uploads" && parts[2] == "append" && r.Method == "POST" && !d.noOpen:
+		u := d.uploads[parts[1]]
+		if u == nil {
+			fail(w, 404, "drive.not_found")
+			return
+		}
+		var in struct{ Chunks []UploadChunk }
+		_ = json.Unmarshal(body, &in)
+		if len(in.Chunks) == 0 || listSize(u.req.Chunks)+listSize(in.Chunks) > u.req.Size {
+			fail(w, 400, "drive.invalid_upload")
+			return
+		}
+		u.req.Chunks = append(u.req.Chunks, in.Chunks...)
+		reply(w, 200, UploadState{ID: parts[1], Missing: d.missing(UploadRequest{Chunks: in.Chunks})})
 	case len(parts) == 4 && parts[0] == "uploads" && parts[2] == "chunks" && r.Method == "PUT":
 		if d.uploads[parts[1]] == nil {
 			fail(w, 404, "drive.not_found")
@@ -269,6 +293,10 @@ func (d *fakeDrive) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		u := d.uploads[parts[1]]
 		if u == nil {
 			fail(w, 404, "drive.not_found")
+			return
+		}
+		if listSize(u.req.Chunks) != u.req.Size {
+			fail(w, 400, "drive.invalid_upload")
 			return
 		}
 		if len(d.missing(u.req)) > 0 {
@@ -495,4 +523,12 @@ func (d *fakeDrive) expandDiff(req *UploadRequest) bool {
 	}
 	req.Chunks, req.Diff = out, nil
 	return true
+}
+
+func listSize(cs []UploadChunk) int64 {
+	var n int64
+	for _, c := range cs {
+		n += int64(c.Size)
+	}
+	return n
 }

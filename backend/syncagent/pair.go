@@ -706,7 +706,8 @@ func (r *pairRunner) pass(ctx context.Context, subtrees []string) ([]string, err
 	region := minimalSubtrees(subtrees)
 	full = region[0] == ""
 	base, baseFiles := r.baseUnder(region)
-	sc := &scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile}
+	sc := &scanner{Root: r.pair.LocalPath, Ignore: ig, CaseInsensitive: !r.e.opts.CaseSensitive, open: r.e.opts.openFile,
+		Defer: r.pair.Mode != ModeMirror && !r.e.opts.noStream}
 	// The drive snapshot of a full pass needs only the tree and the base
 	// (both only read meanwhile), so it is taken beside the walk, which
 	// mostly waits for lstat: a restart of 100,000 unchanged files spends

@@ -28,6 +28,11 @@ type localFile struct {
 	Hash    string
 	Chunks  Chunks
 	Hashed  bool // content was read in this scan (new or changed metadata)
+	// Deferred: a new big file the scan did not read (scanner.Defer): no
+	// Hash, no Chunks. Its upload cuts, hashes and sends it in one read
+	// (transfer_stream.go); anything else that needs its content reads it
+	// then (sameAsRemote).
+	Deferred bool
 }
 
 // osRel is the relative name on disk.
@@ -87,6 +92,9 @@ type scanner struct {
 	Ignore          *ignore
 	CaseInsensitive bool // the server treats names case-insensitively: report case clashes
 	Workers         int  // hashing workers (default GOMAXPROCS)
+	// Defer leaves new big files unread (localFile.Deferred): the pair
+	// uploads, and its upload reads them once.
+	Defer bool
 	// open reads a file's content (nil: os.Open). Tests make files
 	// unreadable through it: they run as root, where chmod 000 does not
 	// stop a read, and no file can be locked the Windows way on Linux.
@@ -117,11 +125,51 @@ func (s *scanner) Scan(ctx context.Context, base map[string]*FileRecord, subtree
 	if err := w.wait(); err != nil {
 		return nil, err
 	}
-	if err := s.hashAll(ctx, w.toHash, base, res); err != nil {
+	toHash := w.toHash
+	if s.Defer {
+		toHash = deferNew(toHash, base, res)
+	}
+	if err := s.hashAll(ctx, toHash, base, res); err != nil {
 		return nil, err
 	}
-	res.Hashed = len(w.toHash)
+	res.Hashed = len(toHash)
 	return res, nil
+}
+
+// deferNew marks the new big files of files Deferred and answers the rest.
+// A file that may be the new name of a recorded one (a recorded file of its
+// size or inode that this scan did not find at its path) is read as
+// before: a move is recognised by its content.
+func deferNew(files []*localFile, base map[string]*FileRecord, res *scanResult) []*localFile {
+	var sizes map[int64]bool
+	var inodes map[uint64]bool
+	out := files[:0:0]
+	for _, lf := range files {
+		if lf.Size < lateHashMin || base[lf.Path] != nil {
+			out = append(out, lf)
+			continue
+		}
+		if sizes == nil {
+			sizes, inodes = map[int64]bool{}, map[uint64]bool{}
+			for p, b := range base {
+				if b.Dir {
+					continue
+				}
+				if b.Inode != 0 {
+					inodes[b.Inode] = true
+				}
+				if l := res.Files[p]; l == nil || l.Size != b.Size {
+					sizes[b.Size] = true
+				}
+			}
+		}
+		if sizes[lf.Size] || (lf.Inode != 0 && inodes[lf.Inode]) {
+			out = append(out, lf)
+			continue
+		}
+		lf.Deferred = true
+	}
+	return out
 }
 
 // minimalSubtrees drops subtrees contained in others; nil or "" → [""].

@@ -685,6 +685,28 @@ func (x *executor) upload(ctx context.Context, a action, remote *RemoteFile) err
 		e   Entry
 		err error
 	)
+	if l.Deferred && len(l.Chunks) == 0 {
+		if remote == nil {
+			var chunks Chunks
+			e, chunks, err = x.uploadStreamed(ctx, a.Path, rel, l)
+			if err == nil {
+				done := *l
+				done.Chunks = compactChunks(l.Size, "", chunks)
+				rec := recordOf(a.Path, &done, &RemoteFile{EntryID: e.ID, Version: e.Version})
+				rec.Hash = e.Hash
+				x.r.tree.Put(e)
+				x.put(rec)
+				return nil
+			}
+			if !isInvalidUpload(err) {
+				return err
+			}
+			slog.Debug("sync: the server has no open uploads; announcing in full", "path", a.Path, "err", err)
+		}
+		if l, err = x.readDeferred(rel, l); err != nil {
+			return err
+		}
+	}
 	if l.Size <= x.r.e.opts.SmallFile {
 		// One request for a small file, new or changed (many small files
 		// go in batches instead: uploadBatch).
@@ -971,6 +993,25 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 	}
 	_ = ix.DeleteUpload(context.WithoutCancel(ctx), pairID, p)
 	return e, nil
+}
+
+// readDeferred reads a file the scan left unread for its chunks.
+func (x *executor) readDeferred(rel string, l *localFile) (*localFile, error) {
+	f, err := x.root.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size, _, chunks, err := hashReader(f, false)
+	if err != nil {
+		return nil, err
+	}
+	if size != l.Size || x.checkLocal(rel, l) != nil {
+		return nil, errLocalChanged
+	}
+	out := *l
+	out.Chunks, out.Deferred = compactChunks(size, "", chunks), false
+	return &out, nil
 }
 
 // localHash reads the file at rel for its whole SHA-256; a file no longer

@@ -31,7 +31,8 @@ Measurements (full / SMALL=1):
 
 Every wait is bounded (WAIT_MAX seconds, default 1800; the whole run TOTAL_MAX, default 5400);
 every process started is stopped and the temp dir removed on exit. Not part of `make test`.
-Env: TACK_BIN (a tack binary to use instead of building this tree), SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
+Env: TACK_BIN (a tack binary to use instead of building this tree), EDIT_SHIFT (bytes after the middle
+where the edit starts; 0 = 1 MiB-aligned), SMALL, N_SMALL, BIG_MB, LAT_N, N_RENAME, N_MANY, SYNCTHING_VERSION, TMPDIR, KEEP=1 (keep
 the temp dir), ONLY=tack,syncthing,rsync (a subset of the tools), PARTS=small,big,lat,ren,many (a
 subset of the measurements: `big` = the 1 GiB first sync and the 1 MiB edit).
 """
@@ -62,6 +63,9 @@ WAIT_MAX = float(os.environ.get("WAIT_MAX", 1800))
 TOTAL_MAX = int(os.environ.get("TOTAL_MAX", 5400))
 ST_VERSION = os.environ.get("SYNCTHING_VERSION", "v1.30.0")
 RENAME_MAX = int(os.environ.get("RENAME_MAX", 180))
+# The edit starts EDIT_SHIFT bytes after the middle: 0 is 1 MiB-aligned, which is Syncthing's best
+# case for a 1 GiB file (its blocks are 1 MiB there, so the edit is exactly one block).
+EDIT_SHIFT = int(os.environ.get("EDIT_SHIFT", 0))
 ONLY = set((os.environ.get("ONLY") or "tack,syncthing,rsync").split(","))
 PARTS = set((os.environ.get("PARTS") or "small,big,lat,ren,many").split(","))
 if os.environ.get("MANY_ONLY"):  # older spelling of PARTS=many
@@ -156,7 +160,7 @@ def make_big(path, mb):
 def edit_middle(path):
     size = os.path.getsize(path)
     with open(path, "r+b") as f:
-        f.seek(size // 2)
+        f.seek(size // 2 + EDIT_SHIFT)
         f.write(os.urandom(1 << 20))
 
 
