@@ -22,7 +22,8 @@ need() { # dir: package.json must exist (CI) or the suite is reported as not run
 gotest() {
   local race=()
   [[ "${RACE:-}" == "1" ]] && race=(-race)
-  go test -count=1 "${race[@]}" ./... 2>&1 | tee .tmp/gotest.log
+  # 25 min per package: the sync agent's real-folder tests need ~10 min on a loaded 2-core machine.
+  go test -count=1 -timeout 25m "${race[@]}" ./... 2>&1 | tee .tmp/gotest.log
   return "${PIPESTATUS[0]}"
 }
 frontend_test() {
