@@ -11,6 +11,7 @@ var (
 	ErrForbidden       = apperr.Forbidden("drive.forbidden", "you do not have permission to do this")
 	ErrStale           = apperr.Conflict("drive.stale_version", "this item was changed by someone else; reload and try again")
 	ErrNameTaken       = apperr.Conflict("drive.name_taken", "an item with this name already exists in this folder")
+	ErrAppendBusy      = apperr.Conflict("drive.append_busy", "another part of this upload's list is being added; send the next part after it")
 	ErrChunksMissing   = apperr.Conflict("drive.chunks_missing", "some chunks of this upload have not been received")
 	ErrQuota           = apperr.TooLarge("drive.quota_exceeded", "this space is full")
 	ErrTooLarge        = apperr.TooLarge("drive.file_too_large", "this file is too large")

@@ -6,6 +6,7 @@ import (
 	"tack/backend/apperr"
 	"tack/backend/drive/blobstore"
 	"tack/backend/identity"
+	"tack/backend/store"
 )
 
 // Open uploads: announce while chunking.
@@ -72,6 +73,12 @@ func (s *Service) AppendChunks(ctx context.Context, a identity.Actor, uploadID s
 		}
 		return st.appendUploadChunks(rows)
 	})
+	if store.IsDuplicate(err) {
+		// Two appends to one list at once (PostgreSQL: both read the
+		// same end): the list is ordered, so the later one is refused
+		// whole rather than interleaved or answered with a 500.
+		return UploadState{}, ErrAppendBusy
+	}
 	if err != nil {
 		return UploadState{}, err
 	}

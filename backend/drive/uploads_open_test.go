@@ -3,6 +3,7 @@ package drive_test
 import (
 	"bytes"
 	"net/http"
+	"sync"
 	"testing"
 
 	"tack/backend/drive"
@@ -97,6 +98,57 @@ func TestOpenUploadAnnouncedWhileSending(t *testing.T) {
 		e.Must(http.StatusOK, "POST", "/api/v1/drive/uploads/"+st2.ID+"/commit", e.admin, nil).JSON(t, &f2)
 		if f2.Hash != want {
 			t.Fatalf("copy committed with hash %s, want %s", f2.Hash, want)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, server.Config{DataDir: t.TempDir()}) })
+	t.Run("postgres", func(t *testing.T) {
+		run(t, server.Config{DataDir: t.TempDir(), DSN: storetest.PostgresDSN(t)})
+	})
+}
+
+// TestConcurrentAppendsRefusedNot500: appends to one open upload that race
+// (PostgreSQL reads the list's end in each transaction) each either land
+// whole or get 409 drive.append_busy, never a 500, and the list the server
+// keeps is exactly the appends that were answered 200, in some order.
+func TestConcurrentAppendsRefusedNot500(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, cfg server.Config) {
+		se := servertest.Start(t, cfg)
+		e := newEnv(t, se)
+		root := e.spaces(e.admin)["company"].RootID
+		data := randomData(62, 5<<20)
+		p := withParent(planOf(t, data), root, "race.bin")
+		all := p.req.Chunks
+		open := p.req
+		open.Hash, open.Chunks, open.Open = "", nil, true
+		st := e.start(e.admin, plan{req: open})
+
+		answers := make([]servertest.Response, len(all))
+		var wg sync.WaitGroup
+		for i := range all {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				answers[i] = e.Do("POST", "/api/v1/drive/uploads/"+st.ID+"/append", e.admin,
+					map[string]any{"chunks": all[i : i+1]})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for i, r := range answers {
+			switch r.Status {
+			case http.StatusOK:
+				ok++
+			case http.StatusConflict:
+				wantKey(t, r, http.StatusConflict, "drive.append_busy")
+			default:
+				t.Fatalf("append %d: %d %s, want 200 or 409", i, r.Status, r.Body)
+			}
+		}
+		var status drive.UploadState
+		e.Must(http.StatusOK, "GET", "/api/v1/drive/uploads/"+st.ID, e.admin, nil).JSON(t, &status)
+		if status.Announced != ok {
+			t.Fatalf("the list holds %d chunks, but %d appends were answered 200", status.Announced, ok)
 		}
 	}
 	t.Run("sqlite", func(t *testing.T) { run(t, server.Config{DataDir: t.TempDir()}) })

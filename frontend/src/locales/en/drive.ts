@@ -171,6 +171,7 @@ export const errors = {
     forbidden: 'You do not have permission to do this',
     stale_version: 'Someone else just changed this item; refresh and try again',
     name_taken: 'An item with this name already exists in this folder',
+    append_busy: 'Another part of this upload is being added; try again',
     chunks_missing: 'Part of the file has not been uploaded yet; try again',
     quota_exceeded: 'This space is full; empty the trash or ask an administrator for more space',
     file_too_large: 'The file is too large to upload',

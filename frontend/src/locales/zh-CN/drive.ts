@@ -172,6 +172,7 @@ export const errors = {
     forbidden: '你没有权限执行此操作',
     stale_version: '该项刚被其他人修改过，请刷新后重试',
     name_taken: '当前文件夹中已有同名的文件或文件夹',
+    append_busy: '该文件的另一部分正在登记，请稍后重试',
     chunks_missing: '部分文件内容尚未上传完成，请重试',
     quota_exceeded: '空间容量已满，请清理回收站或联系管理员扩容',
     file_too_large: '文件太大，无法上传',
