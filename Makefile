@@ -74,8 +74,9 @@ bench-sidebyside:
 
 # Issue 20: three replicas behind HAProxy on PostgreSQL and S3 (deploy/), the
 # smoke test, then 50 clients while replicas are killed and S3 restarts
-# (about 4 minutes at load 30, plus the first S3 build). Not part of test: it needs
-# haproxy and a PostgreSQL server. PORT=<base> to move its ports.
+# (about 1 minute quiet, 4 at load 30, plus the first S3 build). scripts/test.sh
+# runs it as a suite (haproxy from install-deps, PostgreSQL as .ci/run starts it).
+# PORT=<base> to move its ports.
 fault-test:
 	@export TACK_DEPLOY_PORT=$${PORT:-18400}; deploy/local.sh up && deploy/local.sh smoke && \
 	  eval "$$(deploy/local.sh env)" && go test -count=1 -timeout 15m -v -run TestFaults ./deploy/faulttest/; \

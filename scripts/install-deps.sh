@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS=(chromium fonts-noto-cjk xvfb xauth dbus dbus-x11 libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config
       notification-daemon libnotify-bin imagemagick curl xdotool jq
-      nsis osslsigncode p7zip-full openssl
+      nsis osslsigncode p7zip-full openssl haproxy
       wine wine64 gcc-mingw-w64-x86-64-win32) # the Windows client under Wine (scripts/test-windows-wine.sh)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -14,7 +14,7 @@ import (
 // role. A job started elsewhere (a goroutine in a constructor) would not
 // show here: TestRoleJobsReplica and the deploy smoke test see behaviour.
 func TestRoleChoosesJobs(t *testing.T) {
-	jobs := []string{"approval.Job", "attendance.Job", "chat.RetentionJob", "drive.Job", "meeting.Job", "notify.EmailJob",
+	jobs := []string{"approval.Job", "attendance.Job", "chat.BusyJob", "chat.RetentionJob", "drive.Job", "meeting.Job", "notify.EmailJob",
 		"notify.EscalationJob", "report.Job"}
 	for _, tc := range []struct {
 		role string
