@@ -42,6 +42,13 @@ describe('PageFrame', () => {
     expect(back.attributes('href')).toBe('/reports')
   })
 
+  it('the back slot replaces the back link', () => {
+    const w = mountFrame({ title: '审批统计' }, { back: () => h('button', { class: 'go-back' }, '← 返回') })
+    const kids = w.find('.tk-head').element.children
+    expect(kids[0].textContent).toBe('← 返回')
+    expect(w.find('[data-test=page-back]').exists()).toBe(false)
+  })
+
   it('flush drops the card but keeps the title row', () => {
     const w = mountFrame({ title: '会议', flush: true }, { actions: () => h('button', '新建') })
     expect(w.find('.tk-card').exists()).toBe(false)
