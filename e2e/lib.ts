@@ -11,6 +11,13 @@ export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height:
 /** VIEWPORTS are both, by name, for a flow that runs on each. */
 export const VIEWPORTS = [['phone', PHONE], ['desktop', DESKTOP]] as const
 
+/** A small JPEG (a 1×1 white pixel): the photo of a field punch. */
+export const PHOTO = Buffer.from(
+  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////' +
+  '2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFQAB' +
+  'AQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAL/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCwAB//2Q==',
+  'base64')
+
 /** call sends one API request (token '' for none), fails the test unless it succeeds, and returns its JSON. */
 export async function call(req: APIRequestContext, method: string, path: string, token: string, data?: unknown) {
   // X-Tack-Request as the UI sends it: sign-in and setup require it.

@@ -12,20 +12,13 @@
 // The compiling itself is the server's own job (it runs every minute).
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
-import { test, expect, type Page } from '@playwright/test'
-import { call, salesTeam, signedIn } from '../lib'
+import { test, expect } from '@playwright/test'
+import { call, salesTeam, signedIn, PHONE, DESKTOP, noSideScroll } from '../lib'
 import { specServers } from '../harness'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 
 const ym = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`
 const monthsAgo = (n: number) => { const d = new Date(); d.setDate(1); d.setMonth(d.getMonth() - n); return d }
-
-async function noSideScroll(page: Page) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
-}
 
 test('the head sends last month back, then confirms it; it is locked; the leave form shows the balance', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'attm.test')
@@ -56,7 +49,7 @@ test('the head sends last month back, then confirms it; it is locked; the leave 
   const row = hp.locator(`[data-test="month-row-${team.emp.id}"]`)
   await expect(row).toContainText('李娜')
   await expect(row.locator('[data-test="month-late"]')).toHaveText('1 次')
-  await noSideScroll(hp)
+  await noSideScroll(hp, 'attendance-month: month sheet')
   await hp.screenshot({ path: 'artifacts/attendance-month-phone-open.png', fullPage: true })
 
   // Sent back with the correction asked.
@@ -65,7 +58,7 @@ test('the head sends last month back, then confirms it; it is locked; the leave 
   await hp.locator('.el-message-box .el-button--primary').click()
   await expect(hp.locator('[data-test="month-status"]')).toHaveText('已退回修改')
   await expect(hp.locator('[data-test="month-state"]')).toContainText('3号下午李娜在客户处')
-  await noSideScroll(hp)
+  await noSideScroll(hp, 'attendance-month: returned month')
   await hp.screenshot({ path: 'artifacts/attendance-month-phone-returned.png', fullPage: true })
 
   // On his desktop: the sent-back sheet, confirmed after the prompt.
@@ -87,7 +80,7 @@ test('the head sends last month back, then confirms it; it is locked; the leave 
   await expect(hp.locator('[data-test="month-status"]')).toHaveText('已确认')
   await expect(hp.locator('[data-test="month-locked"]')).toBeVisible()
   await expect(hp.locator('[data-test="month-return"]')).toHaveCount(0)
-  await noSideScroll(hp)
+  await noSideScroll(hp, 'attendance-month: confirmed month')
   await hp.screenshot({ path: 'artifacts/attendance-month-phone-confirmed.png', fullPage: true })
   const r = await hp.request.post(`/api/v1/attendance/months/${team.sales.id}/${last}/return`,
     { data: { version: 99, comment: 'again' }, headers: { 'X-Tack-Request': '1' } })
@@ -120,6 +113,6 @@ test('the head sends last month back, then confirms it; it is locked; the leave 
   await dates.nth(1).fill(iso(end))
   await dates.nth(1).press('Enter')
   await expect(hint.locator('[data-test=leave-balance-over]')).toContainText('仍可提交')
-  await noSideScroll(ep)
+  await noSideScroll(ep, 'attendance-month: leave form with the balance')
   await ep.screenshot({ path: 'artifacts/attendance-leave-balance-phone.png', fullPage: true })
 })

@@ -3,24 +3,10 @@
 // his desktop board with a reason; her page says so at once (event stream),
 // the punch shows 已驳回 with his words, and the bell has the notice. Then
 // on her desktop the same record. Screenshots: artifacts/attendance-review-*.png.
-import { test, expect, type Page } from '@playwright/test'
-import { call, salesTeam, signedIn } from '../lib'
+import { test, expect } from '@playwright/test'
+import { call, salesTeam, signedIn, PHONE, DESKTOP, noSideScroll, PHOTO } from '../lib'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 const OFFICE = { latitude: 31.2304, longitude: 121.4737 }
-// A small JPEG (a 1×1 white pixel).
-const PHOTO = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////' +
-  '2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFQAB' +
-  'AQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAL/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCwAB//2Q==',
-  'base64')
-
-async function noSideScroll(page: Page) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
-}
-
 test('the employee is told the head rejected her field punch, with his reason', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'attr.test')
   await call(request, 'POST', '/api/v1/attendance/places', team.token,
@@ -56,13 +42,13 @@ test('the employee is told the head rejected her field punch, with his reason', 
   await expect(page.locator('[data-test="punch-message"]')).toContainText('主管驳回了你的外勤打卡')
   await expect(page.locator('[data-test="punch-row"]').first()).toContainText('已驳回')
   await expect(page.locator('[data-test="review-reason"]')).toContainText('主管意见：照片看不清地点，请重新拍一张门牌')
-  await noSideScroll(page)
+  await noSideScroll(page, 'attendance-review: my attendance, rejected field punch')
   await page.screenshot({ path: 'artifacts/attendance-review-phone-told.png', fullPage: true })
 
   // The bell: the notice in her words.
   await page.goto('/notifications')
   await expect(page.getByText('你的外勤打卡已驳回：').first()).toBeVisible()
-  await noSideScroll(page)
+  await noSideScroll(page, 'attendance-review: notifications')
   await page.screenshot({ path: 'artifacts/attendance-review-phone-bell.png', fullPage: true })
 
   // Her desktop shows the same record.

@@ -4,27 +4,13 @@
 // punch turns into a field punch with a photo and a note; her head 林主管
 // sees both on today's team board, with the photo, and confirms it.
 // Screenshots: artifacts/attendance-<viewport>-<page>.png.
-import { test, expect, type Page } from '@playwright/test'
-import { call, salesTeam, signedIn } from '../lib'
+import { test, expect } from '@playwright/test'
+import { call, salesTeam, signedIn, PHONE, DESKTOP, noSideScroll, PHOTO } from '../lib'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 // The office in WGS-84 (what a phone's GPS reports)…
 const OFFICE = { latitude: 31.2304, longitude: 121.4737 }
 // …and as Amap shows it (GCJ-02, ~500 m away): what the admin pastes.
 const OFFICE_GCJ = { lat: 31.228458, lng: 121.478223 }
-
-// A small JPEG (a 1×1 white pixel).
-const PHOTO = Buffer.from(
-  '/9j/4AAQSkZJRgABAQEASABIAAD/2wBDAP//////////////////////////////////////////////////////////////////////////////////////' +
-  '2wBDAf//////////////////////////////////////////////////////////////////////////////////////wAARCAABAAEDASIAAhEBAxEB/8QAFQAB' +
-  'AQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAAL/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCwAB//2Q==',
-  'base64')
-
-async function noSideScroll(page: Page) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
-}
 
 test('punch inside the fence, a field punch outside, the head sees both', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'att.test')
@@ -45,7 +31,7 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   await expect(page.locator('[data-test="punch-message"]')).toContainText('打卡成功')
   await expect(page.locator('[data-test="punch-row"]')).toHaveCount(1)
   await expect(page.locator('[data-test="punch-row"]').first()).toContainText('总部大楼')
-  await noSideScroll(page)
+  await noSideScroll(page, 'attendance: office punch')
   await page.screenshot({ path: 'artifacts/attendance-phone-punched.png', fullPage: true })
 
   // At the customer's, 3 km away: refused as outside, the field form opens.
@@ -59,7 +45,7 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   await expect(page.locator('[data-test="punch-message"]')).toContainText('外勤打卡已提交')
   await expect(page.locator('[data-test="punch-row"]')).toHaveCount(2)
   await expect(page.locator('[data-test="punch-row"]').nth(1)).toContainText('待查看')
-  await noSideScroll(page)
+  await noSideScroll(page, 'attendance: field punch')
   await page.screenshot({ path: 'artifacts/attendance-phone-field.png', fullPage: true })
 
   // The head's board on his phone: 李娜 punched, with the field punch and its photo.
@@ -73,7 +59,7 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   await expect(hp.locator('[data-test="count-field"]')).toContainText('1')
   const img = row.locator('img.tb-photo')
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true)
-  await noSideScroll(hp)
+  await noSideScroll(hp, 'attendance: team board')
   await hp.screenshot({ path: 'artifacts/attendance-phone-board.png', fullPage: true })
   await row.locator('[data-test="review-approve"]').click()
   await expect(row.locator('[data-test="board-field-punch"]')).toContainText('已确认')
@@ -99,13 +85,13 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   const ap = await adminPhone.newPage()
   await ap.goto('/attendance/settings')
   await expect(ap.locator('[data-test="place-row"]')).toContainText('总部大楼')
-  await noSideScroll(ap)
+  await noSideScroll(ap, 'attendance: attendance settings')
   await ap.screenshot({ path: 'artifacts/attendance-phone-settings.png', fullPage: true })
   // The job's settings and the balance check, on the phone.
   await ap.locator('#tab-rules').click()
   await expect(ap.locator('[data-test="rules-form"]')).toBeVisible()
   await expect(ap.locator('[data-test="rule-confirm_by_day"] input')).toHaveValue('5')
-  await noSideScroll(ap)
+  await noSideScroll(ap, 'attendance: rules tab')
   await ap.screenshot({ path: 'artifacts/attendance-phone-rules.png', fullPage: true })
 
   // 李娜 on a new phone, inside the fence: an ordinary punch elsewhere, but a
@@ -116,7 +102,7 @@ test('punch inside the fence, a field punch outside, the head sees both', async 
   await np.goto('/attendance')
   await np.locator('[data-test="punch-btn"]').click()
   await expect(np.locator('[data-test="photo-needed"]')).toContainText('第一次用这台手机或浏览器打卡')
-  await noSideScroll(np)
+  await noSideScroll(np, 'attendance: photo asked')
   await np.screenshot({ path: 'artifacts/attendance-phone-photo-needed.png', fullPage: true })
   await np.locator('[data-test="punch-photo"]').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: PHOTO })
   await np.locator('[data-test="punch-photo-send"]').click()

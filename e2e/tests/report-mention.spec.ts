@@ -4,20 +4,13 @@
 // report before, is told (report.mentioned) and now reads it with the
 // comment. Screenshots: artifacts/report-mention-<viewport>-<page>.png.
 import { test, expect, type APIRequestContext, type Page } from '@playwright/test'
-import { call, pickPerson, salesTeam, signedInPage } from '../lib'
+import { call, pickPerson, salesTeam, signedInPage, PHONE, DESKTOP, noSideScroll } from '../lib'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 
 async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined)
   await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
   await page.screenshot({ path: `artifacts/report-mention-${name}.png`, fullPage: true })
-}
-
-async function noSideScroll(page: Page, what: string) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
 }
 
 async function status(req: APIRequestContext, path: string, token: string) {

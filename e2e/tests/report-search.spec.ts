@@ -4,20 +4,13 @@
 // 未提交 workbook, and reads the 统计 tab. Screenshots go to
 // artifacts/report-search-<viewport>-<page>.png.
 import { test, expect, type Page } from '@playwright/test'
-import { call, PASSWORD, salesTeam, signedInPage } from '../lib'
+import { call, PASSWORD, salesTeam, signedInPage, PHONE, DESKTOP, noSideScroll } from '../lib'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 
 async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined)
   await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
   await page.screenshot({ path: `artifacts/report-search-${name}.png`, fullPage: true })
-}
-
-async function noSideScroll(page: Page, what: string) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
 }
 
 test('search received reports by a two-character word, export the missing list, read the statistics', async ({ browser, request, baseURL }) => {

@@ -4,20 +4,13 @@
 // and likes it; 李娜 then sees "已读" and the comment. Screenshots of each
 // page at 390 px and 1280 px go to artifacts/report-<viewport>-<page>.png.
 import { test, expect, type Page } from '@playwright/test'
-import { call, salesTeam, signedInPage } from '../lib'
+import { call, salesTeam, signedInPage, PHONE, DESKTOP, noSideScroll } from '../lib'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
 
 async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined)
   await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0)
   await page.screenshot({ path: `artifacts/report-${name}.png`, fullPage: true })
-}
-
-async function noSideScroll(page: Page, what: string) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, `${what}: scrollWidth ${sw} > innerWidth ${iw}`).toBeLessThanOrEqual(iw)
 }
 
 test('write a daily, the leader reads and comments, the writer sees 已读; the missing list follows live', async ({ browser, request, baseURL }) => {

@@ -5,18 +5,11 @@
 // its bad cells named and changes nothing; a filled-in file is imported. On
 // the phone he sets 李娜's day from the per-day list.
 // Screenshots: artifacts/rota-<viewport>-<step>.png.
-import { test, expect, type Page } from '@playwright/test'
+import { test, expect } from '@playwright/test'
 import { readFileSync } from 'node:fs'
-import { call, salesTeam, signedIn } from '../lib'
+import { call, salesTeam, signedIn, PHONE, DESKTOP, noSideScroll } from '../lib'
 import { minimalXlsx } from '../xlsx'
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
-const DESKTOP = { viewport: { width: 1280, height: 800 } }
-
-async function noSideScroll(page: Page) {
-  const [sw, iw] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth])
-  expect(sw, 'page scrolls sideways').toBeLessThanOrEqual(iw + 1)
-}
 
 test('the head sets the rota: cycle, brush, template round trip, a refused file, an import, the phone list', async ({ browser, request, baseURL }) => {
   const team = await salesTeam(request, 'rota.test')
@@ -90,7 +83,7 @@ test('the head sets the rota: cycle, brush, template round trip, a refused file,
   await expect(cell(team.emp.id, 0)).toHaveText('早班')
   await expect(cell(team.emp.id, 2)).toHaveText('休')
   await expect(cell(fang.id, 2)).toHaveText('晚班')
-  await noSideScroll(page)
+  await noSideScroll(page, 'rota: rota grid')
   await page.screenshot({ path: 'artifacts/rota-desktop-imported.png', fullPage: true })
   await head.close()
 
@@ -107,7 +100,7 @@ test('the head sets the rota: cycle, brush, template round trip, a refused file,
   await pp.locator('.el-select-dropdown__item:visible', { hasText: '晚班' }).click()
   await expect(pp.locator('[data-test="rota-save"]')).toContainText('1')
   await expect(pp.locator(`[data-test="day-select-${days[2]}"]`)).toContainText('休')
-  await noSideScroll(pp)
+  await noSideScroll(pp, 'rota: phone rota list')
   await pp.screenshot({ path: 'artifacts/rota-phone-list.png', fullPage: false })
   await pp.locator('[data-test="rota-save"]').click()
   await expect(pp.locator('[data-test="rota-savebar"]')).toBeHidden()
