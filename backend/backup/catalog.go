@@ -30,6 +30,27 @@ type foreignKey struct {
 
 func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
 
+// storedColumns is the select list of table's columns that a restore can
+// write: generated columns (PostgreSQL's full-text token set, report_fts_doc.tsv)
+// are derived from the others, exist on one database only and refuse
+// inserted values, so they are left out and the target computes them again.
+func storedColumns(ctx context.Context, c conn, postgres bool, table string) (string, error) {
+	q := `SELECT name FROM pragma_table_xinfo(?) WHERE hidden NOT IN (2, 3) ORDER BY cid`
+	if postgres {
+		q = `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
+			ORDER BY ordinal_position`
+	}
+	names, err := queryStrings(ctx, c, q, table)
+	if err != nil || len(names) == 0 {
+		return "", fmt.Errorf("backup: columns of %s: %v", table, err)
+	}
+	for i, n := range names {
+		names[i] = quote(n)
+	}
+	return strings.Join(names, ", "), nil
+}
+
 // listTables returns the user tables of the database, sorted, without the
 // ones in skipTables unless all is set.
 func listTables(ctx context.Context, c conn, postgres, all bool) ([]string, error) {

@@ -54,7 +54,7 @@ func dump(ctx context.Context, db *gorm.DB, dir string, progress func(Progress))
 			return err
 		}
 		for _, t := range tables {
-			tf, err := dumpTable(ctx, c, t, dir, progress)
+			tf, err := dumpTable(ctx, c, postgres, t, dir, progress)
 			if err != nil {
 				return err
 			}
@@ -70,8 +70,12 @@ func dump(ctx context.Context, db *gorm.DB, dir string, progress func(Progress))
 }
 
 // dumpTable streams one table into its NDJSON file.
-func dumpTable(ctx context.Context, c conn, table, dir string, progress func(Progress)) (*TableFile, error) {
-	rows, err := c.QueryContext(ctx, "SELECT * FROM "+quote(table))
+func dumpTable(ctx context.Context, c conn, postgres bool, table, dir string, progress func(Progress)) (*TableFile, error) {
+	list, err := storedColumns(ctx, c, postgres, table)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.QueryContext(ctx, "SELECT "+list+" FROM "+quote(table))
 	if err != nil {
 		return nil, fmt.Errorf("backup: read %s: %w", table, err)
 	}
