@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Runs every test suite, keeps going after a failure, and ends with the go
-# test summary lines and "N passed, M failed" (suites). Exit status 1 if any
-# suite failed. With CI=true a missing tool or project is a failure, never a skip.
+# test summary lines, each suite's result and time, what failed (the failed
+# Playwright tests with their first error line, the failed go tests, the tail
+# of any other failed suite) and "N passed, M failed" (suites). Exit status 1
+# if any suite failed. With CI=true a missing tool or project is a failure,
+# never a skip. Each suite's output is also in .tmp/suite-<n>.log; the
+# Playwright run's in .tmp/e2e.log, go test's in .tmp/gotest.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
-passed=0 failed=0 results=()
+rm -f .tmp/e2e.log .tmp/gotest.log .tmp/suite-*.log # never report an earlier run's failures
+passed=0 failed=0 results=() failed_logs=()
+start=$SECONDS
+mmss() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 suite() { # name command...
   local name=$1; shift
   if [[ -n "${ONLY:-}" && ! $name =~ $ONLY ]]; then return 0; fi # dev: ONLY=desktop scripts/test.sh
   echo "=== suite: $name"
-  if "$@"; then passed=$((passed + 1)); results+=("PASS  $name")
-  else failed=$((failed + 1)); results+=("FAIL  $name"); fi
+  local log=.tmp/suite-$((passed + failed + 1)).log t0=$SECONDS
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]} took
+  took=$(mmss $((SECONDS - t0)))
+  if ((rc == 0)); then passed=$((passed + 1)); results+=("PASS  $took  $name")
+  else failed=$((failed + 1)); results+=("FAIL  $took  $name"); failed_logs+=("$name"$'\t'"$log"); fi
 }
 need() { # dir: package.json must exist (CI) or the suite is reported as not run
   [[ -f $1/package.json ]] && return 0
@@ -34,7 +45,12 @@ frontend_test() {
 bundle_budget() { need frontend && (cd frontend && npm run --silent budget); }
 # The specs run against build/bin/tack with the UI embedded: rebuild it so they
 # never test a stale UI (the desktop smoke test later overwrites it).
-e2e_test() { need e2e && make --no-print-directory build && (cd e2e && npx playwright test tests/); }
+# The run's output goes to .tmp/e2e.log too: e2e_failures names what failed at the end.
+e2e_test() {
+  need e2e && make --no-print-directory build || return 1
+  (cd e2e && npx playwright test tests/) 2>&1 | tee .tmp/e2e.log
+  return "${PIPESTATUS[0]}"
+}
 
 # Issue 20's fault test: three replicas and a jobs node behind HAProxy on
 # PostgreSQL and the S3 server, 50 people working while replicas are killed
@@ -64,10 +80,36 @@ suite "desktop update from the team server (xvfb)" e2e/desktop/update.sh
 suite "scale-out fault test (haproxy, 3 replicas, postgres, s3, kill -9)" fault_test
 suite "windows client (signed installer; install, sync, uninstall under wine)" scripts/test-windows-wine.sh
 
+# e2e_failures prints each failed Playwright test (the list reporter's
+# "  N) [project] › file:line › title ───" header) with its first error line.
+e2e_failures() {
+  awk '/^  [0-9]+\) \[/ { sub(/ ─+$/, ""); sub(/^ +/, ""); print "  ✘ " $0; want = 1; next }
+       want && NF { sub(/^ +/, ""); print "      " $0; want = 0 }' .tmp/e2e.log
+  grep -E '^  [0-9]+ (failed|flaky|interrupted|did not run)$|config\.webServer' .tmp/e2e.log | sed 's/^ */  /'
+}
+# go_failures prints each failed go test with the lines it logged, panics and timeouts, then the failed packages.
+go_failures() {
+  grep -E -A3 '^\s*--- FAIL|^panic:|test timed out' .tmp/gotest.log | grep -vE '^(FAIL|--)$' | head -n 60
+  grep -E '^FAIL\s' .tmp/gotest.log
+}
+
 echo
 echo "=== go test summary"
 grep -E '^(ok|FAIL|---|\?)\s' .tmp/gotest.log 2>/dev/null | grep -v '^?' || true
+if ((failed > 0)); then
+  echo
+  echo "=== what failed"
+  for f in "${failed_logs[@]}"; do
+    name=${f%%$'\t'*} log=${f#*$'\t'}
+    echo "--- $name ($log)"
+    case $name in
+      e2e*) if grep -qE '^  [0-9]+\) \[' .tmp/e2e.log 2>/dev/null; then e2e_failures; else tail -n 8 "$log"; fi ;;
+      "go test") go_failures ;;
+      *) tail -n 8 "$log" ;;
+    esac
+  done
+fi
 echo
 printf '%s\n' "${results[@]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed in $(mmss $((SECONDS - start)))"
 ((failed == 0))
