@@ -3,7 +3,7 @@
 // amount that adds the general manager), an employee sees the route follow
 // the amount; the admin marks a holiday week in the working calendar, and a
 // leave across it counts only working days.
-import { test, expect, type Browser } from '@playwright/test'
+import { test, expect, type Browser, type Locator } from '@playwright/test'
 import { call, PASSWORD, setupCompany, signedInPage } from '../lib'
 
 const page = (browser: Browser, baseURL: string, email: string) =>
@@ -22,30 +22,37 @@ test('designer: a new type routes by amount; calendar: a holiday week is not lea
 
   // The admin designs "设备申领".
   const admin = await page(browser, baseURL!, 'admin@apa.test')
+  // choose opens trigger's dropdown menu and picks item in it. The designer's
+  // menus open upwards near the bottom of the window, and on a loaded machine a
+  // menu could still be moving between Playwright's hit check and its click:
+  // the click then chose a neighbouring item (a 明细 table instead of 单选). The
+  // click event now goes to the item itself, in the menu labelled by the trigger.
+  const choose = async (trigger: Locator, item: string) => {
+    await trigger.click()
+    const it = admin.locator(`[role=menu][aria-labelledby="${await trigger.getAttribute('id')}"]`).locator(item)
+    await expect(it).toBeVisible()
+    await it.dispatchEvent('click')
+  }
   await admin.goto('/approvals/admin/templates')
   await admin.click('[data-test=new-template]')
   await admin.locator('[data-test=tpl-name-zh]').fill('设备申领')
   await admin.locator('[data-test=tpl-name-en]').fill('Equipment request')
   await admin.locator('[data-test=tpl-prefix]').fill('sb')
   await admin.getByRole('tab', { name: '表单设计' }).click()
-  await admin.click('[data-test=add-field]')
-  await admin.click('[data-test=add-field-select]')
+  await choose(admin.locator('[data-test=add-field]'), '[data-test=add-field-select]')
   const row = admin.locator('[data-test=field-row-1]')
   await row.locator('[data-test=field-label-1]').fill('设备类型')
   await row.locator('input[placeholder="中文名称"]').nth(1).fill('笔记本电脑') // option 1
-  await admin.click('[data-test=add-field]')
-  await admin.click('[data-test=add-field-money]')
+  await choose(admin.locator('[data-test=add-field]'), '[data-test=add-field-money]')
   await admin.locator('[data-test=field-label-2]').fill('预计金额')
   await admin.getByRole('tab', { name: '审批流程' }).click()
-  await admin.click('[data-test=add-node]')
-  await admin.click('[data-test=add-node-condition]')
+  await choose(admin.locator('[data-test=add-node]'), '[data-test=add-node-condition]')
   const cond = admin.locator('[data-test=node-condition]')
   await cond.locator('[data-test=branch-0] .el-select').nth(1).click() // the field of the first case
   await admin.locator('.el-select-dropdown__item:visible', { hasText: '预计金额' }).click()
   await cond.locator('[data-test=branch-0] .el-input-number input').fill('5000')
   await cond.locator('[data-test=branch-0] .el-input-number input').press('Tab')
-  await cond.locator('[data-test=branch-0] [data-test=add-branch-node]').click()
-  await admin.click('.el-dropdown-menu__item:visible >> text=审批人')
+  await choose(cond.locator('[data-test=branch-0] [data-test=add-branch-node]'), '[data-test=add-node-approver]')
   const gmNode = cond.locator('[data-test=branch-0] [data-test=node-step]')
   await gmNode.locator('[data-test=node-kind-step]').click()
   await admin.locator('.el-select-dropdown__item:visible', { hasText: '指定角色' }).click()
