@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Conversation, Member, Message } from '@/api/chat'
-import { canEdit, canRecall, mergeBySeq, newKey, unreadOf } from './state'
+import { canEdit, canRecall, keepReadMarks, mergeBySeq, newKey, unreadOf } from './state'
 
 const msg = (seq: number, over: Partial<Message> = {}): Message => ({
   id: 'm' + seq, conversation_id: 'c', seq, sender_id: 'me', sender_name: '我', client_key: 'k' + seq, kind: 'text', body: String(seq),
@@ -24,6 +24,13 @@ describe('chat state', () => {
     expect(unreadOf(msg(3), ms)).toBe(1) // a
     expect(unreadOf(msg(6), ms)).toBe(2) // a, b
     expect(unreadOf(msg(8), ms)).toBe(2) // late joined at 7 and read it
+  })
+
+  it('keeps read marks a reload would take back (a live read that came while it loaded)', () => {
+    const held = [member('me', 2), member('a', 2), member('b', 0)]
+    const fresh = [member('me', 2), member('a', 1), member('b', 1), member('new', 0)]
+    expect(keepReadMarks(fresh, held).map((m) => [m.user_id, m.read_seq])).toEqual([['me', 2], ['a', 2], ['b', 1], ['new', 0]])
+    expect(unreadOf(msg(2, { sender_id: 'me' }), keepReadMarks(fresh, held))).toBe(2) // b and new, not a
   })
 
   it('allows recall within 24 h, edit within 15 min, and moderators any recall', () => {

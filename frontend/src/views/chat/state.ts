@@ -37,6 +37,17 @@ export function unreadOf(m: Message, members: Member[]): number {
   return members.filter((x) => x.user_id !== m.sender_id && x.joined_seq < m.seq && x.read_seq < m.seq).length
 }
 
+/**
+ * keepReadMarks is fresh (a conversation's members as just loaded) with each
+ * member's read mark at least what held (the members shown until now) says: a
+ * read mark is never taken back, and a live read event that arrived while the
+ * conversation was loading is newer than the loaded snapshot.
+ */
+export function keepReadMarks(fresh: Member[], held: Member[]): Member[] {
+  const seen = new Map(held.map((m) => [m.user_id, m.read_seq]))
+  return fresh.map((m) => ((seen.get(m.user_id) ?? 0) > m.read_seq ? { ...m, read_seq: seen.get(m.user_id)! } : m))
+}
+
 /** newKey is a client idempotency key: a retried send reuses it. */
 export function newKey(): string {
   const c = globalThis.crypto as Crypto | undefined
