@@ -1,5 +1,5 @@
 // The e2e harness: every tests/<name>.spec.ts gets its own Playwright project
-// and its own `tack serve` on its own port with a fresh, empty data dir, so a
+// and its own `tack serve` (started by servers.ts) on its own port with a fresh, empty data dir, so a
 // spec may run the first-run setup itself and never sees another spec's data.
 // Adding a spec file is all it takes; nothing here lists the specs.
 import { execFileSync } from 'node:child_process'
@@ -19,7 +19,7 @@ export function specServers(dir = path.join(__dirname, 'tests')): SpecServer[] {
   return readdirSync(dir).filter((f) => f.endsWith('.spec.ts')).sort().map((file, i) => {
     const name = file.replace(/\.spec\.ts$/, '')
     const port = BASE + i
-    // The data dir is named by port too: Playwright starts every project's server
+    // The data dir is named by port too: servers.ts starts every project's server
     // even for a run of one spec, and wipes its dir, so a second run in the same
     // machine (another port base) must not wipe the first run's data under it.
     return { name, file, port, baseURL: `http://127.0.0.1:${port}`, dataDir: path.join(tmpdir(), 'tack-e2e', `${port}-${name}`) }
@@ -33,12 +33,5 @@ export function ensureBinary() {
   execFileSync('make', ['build'], { cwd: ROOT, stdio: 'inherit' })
 }
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
-
 /** clientsDir is where a spec's server looks for desktop client builds (empty until the spec signs some in). */
 export const clientsDir = (s: SpecServer) => path.join(s.dataDir, 'clients')
-
-/** serverCommand wipes the spec's data dir and starts tack on its port (the runner starts it once per run). */
-export function serverCommand(s: SpecServer): string {
-  return `rm -rf ${q(s.dataDir)} && mkdir -p ${q(clientsDir(s))} && exec ${q(BIN)} serve --addr 127.0.0.1:${s.port} --data-dir ${q(s.dataDir)} --clients ${q(clientsDir(s))}`
-}

@@ -1,8 +1,8 @@
 // Playwright drives Debian's /usr/bin/chromium (browsers are never downloaded:
 // PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1). One project and one server per spec
-// file; see harness.ts.
+// file; see harness.ts. servers.ts starts the servers, all at once.
 import { defineConfig } from '@playwright/test'
-import { ensureBinary, serverCommand, specServers } from './harness'
+import { ensureBinary, specServers } from './harness'
 
 ensureBinary()
 const servers = specServers()
@@ -34,12 +34,5 @@ export default defineConfig({
     },
   },
   projects: servers.map((s) => ({ name: s.name, testMatch: '**/' + s.file, use: { baseURL: s.baseURL } })),
-  webServer: servers.map((s) => ({
-    command: serverCommand(s),
-    url: s.baseURL + '/api/v1/healthz',
-    reuseExistingServer: false,
-    timeout: 180_000, // every spec's server starts at once, the first ones while Chromium starts too
-    stdout: 'ignore' as const,
-    stderr: 'pipe' as const,
-  })),
+  globalSetup: './servers.ts',
 })
