@@ -42,14 +42,39 @@ frontend_test() {
   (cd frontend && npm test && if grep -q '"typecheck"' package.json; then npm run typecheck; else npx vue-tsc --noEmit; fi)
 }
 # The login page's initial JS+CSS stays under the budget in bundle-budget.mjs.
-bundle_budget() { need frontend && (cd frontend && npm run --silent budget); }
+# With TACK_UI_BUILT=1 (make test has just built it) the budget reads that build instead of building it again.
+bundle_budget() {
+  need frontend || return 1
+  if [[ ${TACK_UI_BUILT:-} == 1 ]]; then (cd frontend && node scripts/bundle-budget.mjs)
+  else (cd frontend && npm run --silent budget); fi
+}
 # The specs run against build/bin/tack with the UI embedded: rebuild it so they
-# never test a stale UI (the desktop smoke test later overwrites it).
+# never test a stale UI (only the server when make test has just built the UI).
 # The run's output goes to .tmp/e2e.log too: e2e_failures names what failed at the end.
 e2e_test() {
-  need e2e && make --no-print-directory build || return 1
+  local target=build
+  [[ ${TACK_UI_BUILT:-} == 1 ]] && target=server
+  need e2e && make --no-print-directory $target && touch .tmp/server-built || return 1
   (cd e2e && npx playwright test tests/) 2>&1 | tee .tmp/e2e.log
   return "${PIPESTATUS[0]}"
+}
+
+# The desktop suites share one desktop build (cgo and WebKitGTK: each link
+# takes ~40 s at load 30, and smoke, sync and handover each linked their own):
+# the smoke suite builds build/bin/tack-desktop, the others reuse it. It no
+# longer overwrites build/bin/tack, the server the e2e suite built, which the
+# Windows suite reuses too. Run alone (ONLY=...), each script builds its own.
+DESKTOP_BIN=$PWD/build/bin/tack-desktop
+rm -f "$DESKTOP_BIN" .tmp/server-built
+desktop_smoke() {
+  CGO_ENABLED=1 go build -tags desktop,production,webkit2_41 -o "$DESKTOP_BIN" . || return 1
+  TACK_DESKTOP_BIN=$DESKTOP_BIN e2e/desktop/smoke.sh
+}
+with_desktop() { # script: runs it with the smoke suite's desktop build when there is one
+  if [[ -x $DESKTOP_BIN ]]; then TACK_DESKTOP_BIN=$DESKTOP_BIN "$@"; else "$@"; fi
+}
+windows_test() { # with the e2e suite's server build when this run made one
+  if [[ -f .tmp/server-built ]]; then TACK_BIN=$PWD/build/bin/tack scripts/test-windows-wine.sh; else scripts/test-windows-wine.sh; fi
 }
 
 # Issue 20's fault test: three replicas and a jobs node behind HAProxy on
@@ -58,7 +83,9 @@ e2e_test() {
 # dual-database tests use; without one it fails, never skips.
 fault_test() {
   pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)"; return 1; }
-  make --no-print-directory fault-test
+  # The e2e suite's server build, when this run made one (deploy/local.sh builds its own otherwise).
+  if [[ -f .tmp/server-built && -z ${TACK_PPROF:-} ]]; then TACK_BIN=$PWD/build/bin/tack make --no-print-directory fault-test
+  else make --no-print-directory fault-test; fi
 }
 
 gofmt_check() { # every tracked Go file is gofmt-clean
@@ -72,13 +99,13 @@ suite "go test" gotest
 suite "frontend (vitest + typecheck)" frontend_test
 suite "bundle budget (login page, gzip)" bundle_budget
 suite "e2e (playwright, chromium)" e2e_test
-suite "desktop smoke (xvfb)" e2e/desktop/smoke.sh
-suite "desktop folder sync (xvfb, xdotool)" e2e/desktop/sync.sh
+suite "desktop smoke (xvfb)" desktop_smoke
+suite "desktop folder sync (xvfb, xdotool)" with_desktop e2e/desktop/sync.sh
 suite "desktop OS notification (dbus)" e2e/desktop/notify.sh
-suite "desktop single instance (xvfb, dbus)" e2e/desktop/handover.sh
+suite "desktop single instance (xvfb, dbus)" with_desktop e2e/desktop/handover.sh
 suite "desktop update from the team server (xvfb)" e2e/desktop/update.sh
 suite "scale-out fault test (haproxy, 3 replicas, postgres, s3, kill -9)" fault_test
-suite "windows client (signed installer; install, sync, uninstall under wine)" scripts/test-windows-wine.sh
+suite "windows client (signed installer; install, sync, uninstall under wine)" windows_test
 
 # e2e_failures prints each failed Playwright test (the list reporter's
 # "  N) [project] › file:line › title ───" header) with its first error line.
