@@ -44,7 +44,7 @@ func TestDingAckedGoesToTheSenderOnly(t *testing.T) {
 		// Every event each person could replay: one ding.acked, the sender's.
 		for _, who := range []struct {
 			name, id string
-			want int
+			want     int
 		}{{"sender", sender.ID, 1}, {"receiver b", b.ID, 0}, {"receiver c", c.ID, 0}, {"bystander", bystander.ID, 0}, {"admin", admin.ID, 0}} {
 			evs, err := e.Server.Notify.EventsAfter(context.Background(), who.id, 0, 10_000)
 			if err != nil {
