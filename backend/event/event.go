@@ -39,7 +39,11 @@ const (
 
 	DriveShared = "drive.shared"
 
-	DingReceived          = "ding.received"
+	DingReceived = "ding.received"
+	// DingAcked tells a DING's sender, live, that one receiver confirmed
+	// it, so the sender's page counts down without a reload. It goes to
+	// the sender only and makes no notification (notify/rules.go liveOnly).
+	DingAcked             = "ding.acked"
 	AnnouncementPublished = "announcement.published"
 
 	OrgUserDeactivated = "org.user_deactivated"
@@ -95,6 +99,7 @@ var Payloads = map[string]any{
 	DriveShared: DriveShare{},
 
 	DingReceived:          Ding{},
+	DingAcked:             DingAck{},
 	AnnouncementPublished: Announcement{},
 
 	OrgUserDeactivated: UserDeactivated{},
@@ -202,6 +207,19 @@ type Ding struct {
 	// the reader's language. Message is then its English text, for email
 	// and older clients.
 	Content *DingContent `json:"content,omitempty"`
+}
+
+// DingAck is the data of ding.acked: who confirmed, and the DING's counts
+// after it, so a page can update without asking.
+type DingAck struct {
+	Title    string `json:"title"` // the DING's message
+	Link     string `json:"link"`
+	DingID   string `json:"ding_id"`
+	UserID   string `json:"user_id"` // the receiver who confirmed
+	UserName string `json:"user_name"`
+	AckedAt  string `json:"acked_at"` // RFC 3339
+	Acked    int    `json:"acked"`    // receivers who have confirmed, this one included
+	Total    int    `json:"total"`    // receivers
 }
 
 // The kinds of DING Tack writes itself.

@@ -117,15 +117,48 @@ func (s *Service) AckDing(ctx context.Context, a identity.Actor, id string) (Din
 		return Ding{}, errDingNotFound.Wrap(err)
 	}
 	if r.AckedAt == nil {
-		if err := db.Model(&DingReceipt{}).Where("ding_id = ? AND user_id = ? AND acked_at IS NULL", id, a.UserID).
-			Update("acked_at", s.clk.Now()).Error; err != nil {
-			return Ding{}, fmt.Errorf("notify: ack ding: %w", err)
+		if err := s.ack(ctx, a, id); err != nil {
+			return Ding{}, err
 		}
 		if err := s.markSubjectRead(ctx, a.UserID, "ding", id); err != nil {
 			return Ding{}, fmt.Errorf("notify: ack ding: %w", err)
 		}
 	}
 	return s.GetDing(ctx, a, id)
+}
+
+// ack stores the acknowledgement and, in the same transaction, tells the
+// sender (ding.acked) with the counts after it. Only the receipt that this
+// call changed emits, so two confirmations at once emit once.
+func (s *Service) ack(ctx context.Context, a identity.Actor, id string) error {
+	now := s.clk.Now()
+	return store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
+		res := tx.Model(&DingReceipt{}).Where("ding_id = ? AND user_id = ? AND acked_at IS NULL", id, a.UserID).
+			Update("acked_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("notify: ack ding: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return nil
+		}
+		var d Ding
+		if err := tx.Where("id = ?", id).Take(&d).Error; err != nil {
+			return fmt.Errorf("notify: ack ding: %w", err)
+		}
+		if d.SenderID == "" || d.SenderID == a.UserID {
+			return nil // nobody else follows this DING's receipts
+		}
+		var c struct{ Total, Acked int }
+		if err := tx.Model(&DingReceipt{}).Select("COUNT(*) AS total, COUNT(acked_at) AS acked").
+			Where("ding_id = ?", id).Scan(&c).Error; err != nil {
+			return fmt.Errorf("notify: ack ding: %w", err)
+		}
+		return Emit(tx, &Event{Type: event.DingAcked, SubjectType: "ding", SubjectID: id, ActorID: a.UserID,
+			Recipients: []string{d.SenderID}, Data: event.Data(event.DingAck{
+				Title: d.Message, Link: "/ding/" + id, DingID: id, UserID: a.UserID, UserName: a.Name,
+				AckedAt: now.UTC().Format(time.RFC3339), Acked: c.Acked, Total: c.Total,
+			})})
+	})
 }
 
 // GetDing returns a DING to its sender and to admins with every receipt, or

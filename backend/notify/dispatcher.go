@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -14,17 +13,20 @@ import (
 )
 
 // Dispatcher reads new events in ID order, turns them into notifications
-// (exactly once across replicas: unique (event_id, user_id) + ON CONFLICT DO
-// NOTHING) and fans them out to this process's live subscribers.
+// and fans them out to this process's live subscribers (cursor.go says how
+// it reads past the outbox's gaps).
 //
-// Outbox gaps: on PostgreSQL an ID is allocated before commit, so a lower ID
-// can become visible after a higher one (or never, after a rollback). The
-// dispatcher reads new events above the highest ID it has seen (hi), looks
-// again for the IDs it skipped (the gaps below hi), and advances the safe
-// mark (saved for restarts) past a missing ID only once the gap has been
-// seen for GapGrace. A gap never holds up the events after it: reading on
-// from hi rather than from the safe mark is what keeps delivery on time
-// while a slow transaction or a rollback leaves a hole under load.
+// On SQLite (one process) it does both in one pass, as the events appear.
+// On PostgreSQL several replicas share the events, and every replica must
+// feed its own streams, but only one needs to write the notifications: the
+// replica holding the "notify.dispatch" lease (store.Lease) writes them and
+// marks each event dispatched; every replica, the writer included,
+// publishes an event to its hub only once it is marked, so a client that
+// hears of an event finds its notification stored whichever replica it is
+// connected to. When the writer stops, another replica takes the lease
+// within about a second and goes on from the shared mark; nothing is lost,
+// and the unique (event_id, user_id) with ON CONFLICT DO NOTHING keeps a
+// short overlap of two writers harmless.
 type Dispatcher struct {
 	S        *Service
 	Interval time.Duration // poll interval (default 2 s when woken at commit, else 250 ms)
@@ -34,23 +36,26 @@ type Dispatcher struct {
 	// delivers. Commit wake-ups still come from the service's pool.
 	DB *gorm.DB
 
-	safe    int64               // every ID <= safe is done or given up
-	hi      int64               // the highest ID seen; every ID in (safe, hi] is in done or gapSeen
-	done    map[int64]bool      // processed IDs above safe
-	gapSeen map[int64]time.Time // IDs above safe and below hi not seen yet, and since when
-	started bool
+	write   cursor // notifications written (SQLite: and published)
+	publish cursor // PostgreSQL: events published to this process's hub
+	wgen    uint64 // the lease holding the write cursor was started under
 }
 
 // NewDispatcher returns a dispatcher with the defaults.
 func (s *Service) NewDispatcher() *Dispatcher { return &Dispatcher{S: s} }
 
-const stateDispatched = "dispatched"
+const (
+	stateDispatched = "dispatched"
+	dispatchLease   = "notify.dispatch"
+)
 
-// Serve runs until ctx ends: wakes on PostgreSQL NOTIFY (events inserted by
-// any replica) or SQLite's commit signal, and polls every Interval. When ctx ends it closes
-// the hub, so open SSE streams end and the HTTP server can shut down.
+// Serve runs until ctx ends: wakes on PostgreSQL NOTIFY (events inserted,
+// or marked dispatched, by any replica) or SQLite's commit signal, and polls
+// every Interval. When ctx ends it gives up the write lease and closes the
+// hub, so open SSE streams end and the HTTP server can shut down.
 func (d *Dispatcher) Serve(ctx context.Context) error {
 	defer d.S.hub.Close()
+	defer d.S.lease.Release()
 	// Woken at commit (PostgreSQL: LISTEN, from any replica; SQLite: the
 	// pool's commit signal), the dispatcher polls only as a safety net.
 	iv, woken := d.Interval, false
@@ -84,111 +89,94 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 	}
 }
 
-// RunOnce handles the events visible now and returns how many it processed.
+// RunOnce handles the events visible now and returns how many it processed:
+// on SQLite, or on PostgreSQL while this process holds the write lease, the
+// events it wrote notifications for; on PostgreSQL otherwise, the events it
+// published to its hub.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	pool := d.DB
 	if pool == nil {
 		pool = d.S.db
 	}
 	db := pool.WithContext(ctx)
-	if !d.started {
-		// Start from the shared mark so a restart does not redo old events
-		// (redoing would be harmless: inserts are idempotent).
-		var last int64
-		if err := db.Raw("SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = ?", stateDispatched).Scan(&last).Error; err != nil {
-			return 0, fmt.Errorf("notify: read dispatch mark: %w", err)
-		}
-		d.safe, d.hi, d.done, d.gapSeen, d.started = last, last, map[int64]bool{}, map[int64]time.Time{}, true
+	grace := d.GapGrace
+	if grace <= 0 {
+		grace = 10 * time.Second
 	}
-	n := 0
-	// The gaps first: an event that committed late is the oldest one due.
-	if len(d.gapSeen) > 0 {
-		ids := make([]int64, 0, len(d.gapSeen))
-		for id := range d.gapSeen {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		for chunk := range slices.Chunk(ids, 500) {
-			var evs []Event
-			if err := db.Where("id IN ?", chunk).Order("id").Find(&evs).Error; err != nil {
-				return n, fmt.Errorf("notify: read events: %w", err)
-			}
-			if err := d.S.deliver(db, evs); err != nil {
-				return n, err
-			}
-			for _, ev := range evs {
-				delete(d.gapSeen, ev.ID)
-				d.done[ev.ID] = true
-			}
-			n += len(evs)
-		}
+	if !store.IsPostgres(db) {
+		return d.writePass(db, grace, d.S.deliver)
 	}
-	for {
-		var evs []Event
-		if err := db.Where("id > ?", d.hi).Order("id").Limit(500).Find(&evs).Error; err != nil {
-			return n, fmt.Errorf("notify: read events: %w", err)
+	if !d.publish.started {
+		// Before any write pass moves the mark past events this replica
+		// has not published yet.
+		last, err := readMark(db)
+		if err != nil {
+			return 0, err
 		}
-		if err := d.S.deliver(db, evs); err != nil {
-			return n, err
+		d.publish.start(last)
+	}
+	gen, lead, err := d.S.lease.Hold(ctx, pool)
+	if err != nil {
+		slog.Warn("notify: dispatch lease", "err", err) // publishing goes on
+	}
+	written := 0
+	if lead {
+		if gen != d.wgen {
+			// Newly taken: another replica may have moved the shared
+			// mark on meanwhile; start from it, not from where this
+			// one left off.
+			d.write.started, d.wgen = false, gen
 		}
-		now := time.Now() // wall time: a gap is about commit latency, not the business clock
-		for _, ev := range evs {
-			// A hole wider than maxGap is not transactions still in
-			// flight (pruned or restored events): skip it, do not wait.
-			for id := max(d.hi+1, ev.ID-maxGap); id < ev.ID; id++ {
-				d.gapSeen[id] = now
-			}
-			d.done[ev.ID] = true
-			d.hi = ev.ID
-		}
-		n += len(evs)
-		if len(evs) < 500 {
-			break
+		if written, err = d.writePass(db, grace, d.S.writeDispatched); err != nil {
+			return written, err
 		}
 	}
-	old := d.safe
-	d.advance()
-	if d.safe != old {
-		if err := d.saveMark(db); err != nil {
+	published, err := d.publish.pass(db, grace, func(ev Event) bool { return ev.Dispatched }, d.S.publish)
+	if lead {
+		return written, err
+	}
+	return published, err
+}
+
+// writePass moves the write cursor on (from the shared mark on its first
+// pass, so a restart does not redo old events) and saves the mark.
+func (d *Dispatcher) writePass(db *gorm.DB, grace time.Duration, handle func(*gorm.DB, []Event) error) (int, error) {
+	if !d.write.started {
+		last, err := readMark(db)
+		if err != nil {
+			return 0, err
+		}
+		d.write.start(last)
+	}
+	old := d.write.safe
+	n, err := d.write.pass(db, grace, nil, func(evs []Event) error { return handle(db, evs) })
+	if err != nil {
+		return n, err
+	}
+	if d.write.safe != old {
+		if err := saveMark(db, d.write.safe); err != nil {
 			return n, err
 		}
 	}
 	return n, nil
 }
 
-// maxGap bounds the IDs below a new event that are waited for as gaps.
-const maxGap = 10_000
-
-// advance moves the safe mark over done IDs and over gaps older than GapGrace.
-func (d *Dispatcher) advance() {
-	grace := d.GapGrace
-	if grace <= 0 {
-		grace = 10 * time.Second
+func readMark(db *gorm.DB) (int64, error) {
+	var last int64
+	if err := db.Raw("SELECT COALESCE(MAX(last_id), 0) FROM notify_state WHERE name = ?", stateDispatched).Scan(&last).Error; err != nil {
+		return 0, fmt.Errorf("notify: read dispatch mark: %w", err)
 	}
-	now := time.Now()
-	for d.safe < d.hi {
-		next := d.safe + 1
-		first, waiting := d.gapSeen[next]
-		switch {
-		case d.done[next]:
-			delete(d.done, next)
-		case waiting && now.Sub(first) >= grace:
-			delete(d.gapSeen, next)
-		case waiting:
-			return
-		} // neither: part of a hole wider than maxGap, not waited for
-		d.safe = next
-	}
+	return last, nil
 }
 
-func (d *Dispatcher) saveMark(db *gorm.DB) error {
-	res := db.Exec("UPDATE notify_state SET last_id = ? WHERE name = ? AND last_id < ?", d.safe, stateDispatched, d.safe)
+func saveMark(db *gorm.DB, safe int64) error {
+	res := db.Exec("UPDATE notify_state SET last_id = ? WHERE name = ? AND last_id < ?", safe, stateDispatched, safe)
 	if res.Error != nil {
 		return fmt.Errorf("notify: save dispatch mark: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
 		err := db.Exec(
-			"INSERT INTO notify_state (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", stateDispatched, d.safe).Error
+			"INSERT INTO notify_state (name, last_id) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", stateDispatched, safe).Error
 		if err != nil {
 			return fmt.Errorf("notify: save dispatch mark: %w", err)
 		}
@@ -200,13 +188,45 @@ func (d *Dispatcher) saveMark(db *gorm.DB) error {
 // each, well under SQLite's and PostgreSQL's parameter limits).
 const notificationBatch = 300
 
-// deliver creates the notifications of evs (idempotently) in a few
-// multi-row INSERTs, then publishes each event live. One statement per batch
-// instead of one transaction per event is what keeps the dispatcher ahead of
-// the requests that emit events. Nothing is published before its
-// notifications are stored, so a failure retries the whole batch (the
+// deliver creates the notifications of evs, then publishes each event
+// live: the whole of a SQLite dispatch pass. Nothing is published before
+// its notifications are stored, so a failure retries the whole batch (the
 // inserts are idempotent) and no client sees an event twice from this run.
 func (s *Service) deliver(db *gorm.DB, evs []Event) error {
+	if err := s.createNotifications(db, evs); err != nil {
+		return err
+	}
+	return s.publish(evs)
+}
+
+// writeDispatched is the PostgreSQL writer's pass: the notifications of
+// evs, then the dispatched mark that lets every replica publish them (a
+// statement trigger NOTIFYs tack_events, so the other replicas wake).
+func (s *Service) writeDispatched(db *gorm.DB, evs []Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := s.createNotifications(db, evs); err != nil {
+		return err
+	}
+	ids := make([]int64, len(evs))
+	for i, ev := range evs {
+		ids[i] = ev.ID
+	}
+	if err := db.Model(&Event{}).Where("id IN ?", ids).Update("dispatched", true).Error; err != nil {
+		return fmt.Errorf("notify: mark events %d..%d dispatched: %w", ids[0], ids[len(ids)-1], err)
+	}
+	return nil
+}
+
+// createNotifications stores the notifications of evs (idempotently) in a
+// few multi-row INSERTs. One statement per batch instead of one transaction
+// per event is what keeps the dispatcher ahead of the requests that emit
+// events.
+func (s *Service) createNotifications(db *gorm.DB, evs []Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
 	var ns []Notification
 	now := s.clk.Now()
 	for _, ev := range evs {
@@ -223,8 +243,21 @@ func (s *Service) deliver(db *gorm.DB, evs []Event) error {
 			return fmt.Errorf("notify: create notifications for events %d..%d: %w", evs[0].ID, evs[len(evs)-1].ID, err)
 		}
 	}
+	s.written.Add(int64(len(evs)))
+	return nil
+}
+
+// publish hands evs to this process's live subscribers.
+func (s *Service) publish(evs []Event) error {
 	for _, ev := range evs {
 		s.hub.Publish(ev)
 	}
 	return nil
 }
+
+// EventsWritten is how many events this process has turned into
+// notifications (a replica that does not hold the write lease writes none).
+func (s *Service) EventsWritten() int64 { return s.written.Load() }
+
+// Close gives up the dispatcher's write lease, if this process holds it.
+func (s *Service) Close() { s.lease.Release() }

@@ -20,6 +20,10 @@ type Event struct {
 	Recipients  []string       `gorm:"serializer:json" json:"recipients"` // user IDs who should hear of it
 	Data        map[string]any `gorm:"serializer:json" json:"data"`
 	CreatedAt   time.Time      `json:"created_at"`
+	// Dispatched: on PostgreSQL, the replica that writes notifications
+	// has written this event's; every replica publishes it live only then.
+	// Unused on SQLite, where one pass does both.
+	Dispatched bool `json:"-"`
 }
 
 // TableName keeps the table name stable whatever gorm's naming rules.

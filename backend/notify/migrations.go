@@ -112,6 +112,19 @@ CREATE INDEX notifications_emailed ON notifications (emailed_at) WHERE emailed_a
 		// (event.DingContent) the clients render in the reader's language;
 		// older rows get theirs from their English sentence, once, here.
 		{ID: "notify-0008-events-ding-content", SQL: `ALTER TABLE dings ADD COLUMN content TEXT NULL`, Func: backfillDingContent},
+		// On PostgreSQL one replica writes the notifications and marks each
+		// event dispatched; the others publish an event live once it is
+		// marked, woken by the statement trigger's NOTIFY (dispatcher.go).
+		// Older events below the dispatch mark are never read again.
+		{ID: "notify-0009-events-dispatched", SQL: `ALTER TABLE events ADD COLUMN dispatched BOOLEAN NOT NULL DEFAULT FALSE`,
+			Func: postgresOnly(`
+CREATE OR REPLACE FUNCTION tack_events_dispatched_notify() RETURNS trigger AS $$
+BEGIN
+	PERFORM pg_notify('tack_events', '');
+	RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER events_dispatched_notify AFTER UPDATE OF dispatched ON events FOR EACH STATEMENT EXECUTE FUNCTION tack_events_dispatched_notify();`)},
 	}
 }
 

@@ -45,7 +45,10 @@ var bodies = map[string]string{
 // liveOnly are the types that reach live streams and the replay but make no
 // notification: chat counts its own unread messages with one read watermark
 // per member, and a row per message per member is what chat must not write.
-var liveOnly = map[string]bool{event.ChatMessage: true, event.ChatRead: true, event.ChatConversation: true}
+// ding.acked only updates the sender's open page: a notification for each
+// confirmation would bury the DING it counts.
+var liveOnly = map[string]bool{event.ChatMessage: true, event.ChatRead: true, event.ChatConversation: true,
+	event.DingAcked: true}
 
 // notificationsFor applies the rules: one notification per recipient (never
 // to the actor who caused the event), title from data.title, link from

@@ -3,11 +3,13 @@ package notify
 import (
 	"context"
 	"crypto/tls"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
 
 	"tack/backend/clock"
+	"tack/backend/store"
 	"tack/backend/workcal"
 )
 
@@ -67,6 +69,10 @@ type Service struct {
 	// emailTLS verifies the mail server (nil: the system's roots); tests
 	// set it to trust their own server.
 	emailTLS *tls.Config
+	// lease decides which replica writes the notifications (PostgreSQL;
+	// Dispatcher); written counts the events this process wrote them for.
+	lease   store.Lease
+	written atomic.Int64
 }
 
 // NewService builds the service. cfg may be zero for the defaults.
@@ -89,7 +95,7 @@ func NewService(db *gorm.DB, clk clock.Clock, dir Directory, cfg Config) *Servic
 	if cfg.WorkHours == nil {
 		cfg.WorkHours = workcal.Standard(cfg.Location).InWorkingHours
 	}
-	return &Service{db: db, clk: clk, dir: dir, cfg: cfg, hub: NewHub()}
+	return &Service{db: db, clk: clk, dir: dir, cfg: cfg, hub: NewHub(), lease: store.Lease{Name: dispatchLease}}
 }
 
 // Hub is the in-process fan-out to live SSE subscribers.

@@ -168,7 +168,9 @@ func New(ctx context.Context, cfg Config, ui fs.FS, clk clock.Clock) (*Server, e
 		return nil, err
 	}
 	if pool, err := disp.DB.DB(); err == nil {
-		pool.SetMaxOpenConns(2)
+		// On PostgreSQL a third holds the write lease while this replica
+		// writes the notifications (notify/dispatcher.go).
+		pool.SetMaxOpenConns(2 + btoi(store.IsPostgres(db)))
 	}
 	s.dispatchDB = disp.DB
 	s.local = append(s.local, disp)
@@ -243,11 +245,10 @@ func (s *Server) Wrap(mw func(http.Handler) http.Handler) { s.handler = mw(s.han
 func (s *Server) AddJob(j Job) { s.jobs = append(s.jobs, j) }
 
 // RunJobs runs the background jobs until ctx ends (none on a RoleWeb
-// replica), and on every replica the event dispatcher: it turns events
-// into notifications exactly once across replicas and feeds this
-// process's live streams, so a web replica needs it for its streams and a
-// jobs replica keeps notifications and email going while no web replica
-// runs.
+// replica), and on every replica the event dispatcher: it feeds this
+// process's live streams, so a web replica needs it for its streams, and
+// whichever replica holds its write lease (any role) turns the events into
+// notifications, so notifications go on while any replica runs.
 func (s *Server) RunJobs(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, j := range s.running() {
@@ -324,8 +325,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close releases the database.
 func (s *Server) Close() error {
+	if s.Notify != nil {
+		s.Notify.Close() // hand the dispatcher's write lease on at once
+	}
 	if s.dispatchDB != nil {
 		_ = store.Close(s.dispatchDB)
 	}
 	return store.Close(s.DB)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

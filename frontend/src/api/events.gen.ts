@@ -20,6 +20,7 @@ export const EventType = {
   TaskOverdue: 'task.overdue',
   DriveShared: 'drive.shared',
   DingReceived: 'ding.received',
+  DingAcked: 'ding.acked',
   AnnouncementPublished: 'announcement.published',
   OrgUserDeactivated: 'org.user_deactivated',
   OrgPasswordReset: 'org.password_reset',
@@ -129,6 +130,17 @@ export interface DingItem {
   title: string
   title_en?: string
   link?: string
+}
+
+export interface DingAck {
+  title: string
+  link: string
+  ding_id: string
+  user_id: string
+  user_name: string
+  acked_at: string
+  acked: number
+  total: number
 }
 
 export interface Announcement {
@@ -280,6 +292,7 @@ export interface EventPayloads {
   'task.overdue': Task
   'drive.shared': DriveShare
   'ding.received': Ding
+  'ding.acked': DingAck
   'announcement.published': Announcement
   'org.user_deactivated': UserDeactivated
   'org.password_reset': PasswordReset

@@ -74,8 +74,9 @@ export function stopLive() {
 }
 
 // Chat's events make no notification: they leave the bell's count alone
-// (chat keeps its own unread counts, views/chat/state.ts).
-const QUIET = new Set<string>([EventType.ChatMessage, EventType.ChatRead, EventType.ChatConversation])
+// (chat keeps its own unread counts, views/chat/state.ts); nor does
+// ding.acked, which only updates the sender's open DING pages.
+const QUIET = new Set<string>([EventType.ChatMessage, EventType.ChatRead, EventType.ChatConversation, EventType.DingAcked])
 
 function dispatch(m: MessageEvent) {
   let ev: TackEvent
