@@ -80,18 +80,18 @@ func reportSweepCases() []sweepCase {
 		{route: "POST /api/v1/report/templates", path: p("/api/v1/report/templates"), body: tplBody, want: refused},
 		{route: "GET /api/v1/report/templates/{id}", path: p("/api/v1/report/templates/%", tpl), want: 200,
 			why: "the built-in daily is open to everyone: it is how bob writes his own"},
-		{route: "GET /api/v1/reports/{id}", path: p("/api/v1/reports/%", daily), want: hidden},
+		{route: "GET /api/v1/reports/{id}", path: p("/api/v1/reports/%", daily), want: refused}, // submitted: "not yours to read"
 		{route: "GET /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), want: hidden},
 		{route: "PUT /api/v1/reports/{id}", path: p("/api/v1/reports/%", daily), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
 		{route: "PUT /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
 		{route: "DELETE /api/v1/reports/{id}", path: p("/api/v1/reports/%", draft), want: hidden},
 		{route: "POST /api/v1/reports/{id}/submit", path: p("/api/v1/reports/%/submit", draft), body: map[string]any{"form": map[string]any{"done": "bob"}, "version": 2}, want: hidden},
-		{route: "GET /api/v1/reports/{id}/revisions", path: p("/api/v1/reports/%/revisions", daily), want: hidden},
-		{route: "GET /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), want: hidden},
-		{route: "POST /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), body: map[string]any{"body": "bob"}, want: hidden},
+		{route: "GET /api/v1/reports/{id}/revisions", path: p("/api/v1/reports/%/revisions", daily), want: refused}, // submitted: "not yours to read"
+		{route: "GET /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), want: refused},   // submitted: "not yours to read"
+		{route: "POST /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", daily), body: map[string]any{"body": "bob"}, want: refused},
 		{route: "POST /api/v1/reports/{id}/comments", path: p("/api/v1/reports/%/comments", draft), body: map[string]any{"body": "bob"}, want: hidden},
-		{route: "PUT /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: hidden},
-		{route: "DELETE /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: hidden},
+		{route: "PUT /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: refused},    // submitted: "not yours to read"
+		{route: "DELETE /api/v1/reports/{id}/like", path: p("/api/v1/reports/%/like", daily), want: refused}, // submitted: "not yours to read"
 	}
 }
 
@@ -135,9 +135,11 @@ func (w *authzWorld) checkBobsReportLists(t *testing.T) {
 				}
 			}
 		}
-		for _, id := range []string{w.reports.daily.ID, w.reports.draft.ID} {
-			if r := w.e.Do("GET", "/api/v1/reports/"+id, tok, nil); r.Status != http.StatusNotFound {
-				t.Errorf("GET report %s: %d", id, r.Status)
+		// A submitted report is not theirs to read (403); a draft is nobody's
+		// business but its writer's (404, as if it did not exist).
+		for id, want := range map[string]int{w.reports.daily.ID: http.StatusForbidden, w.reports.draft.ID: http.StatusNotFound} {
+			if r := w.e.Do("GET", "/api/v1/reports/"+id, tok, nil); r.Status != want {
+				t.Errorf("GET report %s: %d, want %d", id, r.Status, want)
 			}
 		}
 	}

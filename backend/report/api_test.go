@@ -182,9 +182,9 @@ func TestWriteReadComment(t *testing.T) {
 		if r := e.Do("PUT", "/api/v1/reports/"+d.ID, c.amyT, map[string]any{"form": map[string]any{"done": "x"}, "version": d.Version}); r.Status != http.StatusConflict {
 			t.Fatalf("edit after the window: %d", r.Status)
 		}
-		// A colleague sees nothing of it.
+		// A colleague reads nothing of it: told it is not theirs to read.
 		for _, p := range []string{"", "/comments", "/revisions"} {
-			if r := e.Do("GET", "/api/v1/reports/"+d.ID+p, c.benT, nil); r.Status != http.StatusNotFound {
+			if r := e.Do("GET", "/api/v1/reports/"+d.ID+p, c.benT, nil); r.Status != http.StatusForbidden || !strings.Contains(string(r.Body), "report.not_reader") {
 				t.Fatalf("ben GET %s: %d", p, r.Status)
 			}
 		}
@@ -204,7 +204,7 @@ func TestWriteReadComment(t *testing.T) {
 			t.Fatalf("vp's week of amy %+v", wk.Reports)
 		}
 		// The admin is no reader either, until a role grants it; then each read is audited.
-		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.admin, nil); r.Status != http.StatusNotFound {
+		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.admin, nil); r.Status != http.StatusForbidden {
 			t.Fatalf("admin reads amy's report: %d", r.Status)
 		}
 		e.Must(201, "POST", "/api/v1/roles", c.admin, map[string]any{"id": report.RoleReader, "name": "日志查阅"})
@@ -214,7 +214,7 @@ func TestWriteReadComment(t *testing.T) {
 		var granted report.Detail
 		e.Must(200, "GET", "/api/v1/reports/"+bd.ID, c.danT, nil).JSON(t, &granted)
 		e.Must(200, "GET", "/api/v1/reports/"+bd.ID+"/comments", c.danT, nil)
-		if r := e.Do("POST", "/api/v1/reports/"+bd.ID+"/comments", c.danT, map[string]any{"body": "x"}); r.Status != http.StatusNotFound {
+		if r := e.Do("POST", "/api/v1/reports/"+bd.ID+"/comments", c.danT, map[string]any{"body": "x"}); r.Status != http.StatusForbidden {
 			t.Fatalf("a granted reader comments: %d", r.Status)
 		}
 		var audits int64

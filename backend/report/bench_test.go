@@ -262,6 +262,10 @@ func BenchmarkSearch(b *testing.B) {
 				}
 			}
 			q := "/api/v1/reports/search?q="
+			explainSearch(b, e.Server.DB, "head-骆驼", get(c.headT, q+"骆驼"))
+			explainSearch(b, e.Server.DB, "head-鲸鱼", get(c.headT, q+"鲸鱼"))
+			explainSearch(b, e.Server.DB, "head-客户", get(c.headT, q+"客户"))
+			explainSearch(b, e.Server.DB, "writer-客户", get(c.writerT, q+"客户"))
 			timed(b, "head-客户", get(c.headT, q+"客户"))
 			timed(b, "head-骆驼", get(c.headT, q+"骆驼"))
 			timed(b, "head-鲸鱼", get(c.headT, q+"鲸鱼"))

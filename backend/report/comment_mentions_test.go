@@ -23,7 +23,7 @@ func TestCommentMentions(t *testing.T) {
 	servertest.Each(t, func(t *testing.T, e *servertest.Env) {
 		c := setup(t, e)
 		d := write(t, e, c.amyT, c.daily.ID, "客户拜访计划")
-		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.benT, nil); r.Status != http.StatusNotFound {
+		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.benT, nil); r.Status != http.StatusForbidden {
 			t.Fatalf("ben reads amy's daily before the mention: %d", r.Status)
 		}
 		comments := func() int {
@@ -45,7 +45,7 @@ func TestCommentMentions(t *testing.T) {
 			}
 		}
 		// dan may not read it, so he cannot bring himself or anyone in.
-		if r := e.Do("POST", "/api/v1/reports/"+d.ID+"/comments", c.danT, map[string]any{"body": "@dan", "mentions": []string{c.dan.ID}}); r.Status != http.StatusNotFound {
+		if r := e.Do("POST", "/api/v1/reports/"+d.ID+"/comments", c.danT, map[string]any{"body": "@dan", "mentions": []string{c.dan.ID}}); r.Status != http.StatusForbidden {
 			t.Fatalf("dan comments: %d", r.Status)
 		}
 		if n := comments(); n != 0 {
@@ -100,7 +100,7 @@ func TestCommentMentions(t *testing.T) {
 			t.Fatalf("events\n%v\nwant\n%v", seen, want)
 		}
 		// dan still reads nothing.
-		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.danT, nil); r.Status != http.StatusNotFound {
+		if r := e.Do("GET", "/api/v1/reports/"+d.ID, c.danT, nil); r.Status != http.StatusForbidden {
 			t.Fatalf("dan reads: %d", r.Status)
 		}
 	})

@@ -220,7 +220,7 @@ func TestHeadsAboveReadSubtree(t *testing.T) {
 			t.Fatalf("vp's search %+v", found.Items)
 		}
 		for _, tok := range []string{c.danT, c.benT} {
-			if r := e.Do("GET", "/api/v1/reports/"+d.ID, tok, nil); r.Status != http.StatusNotFound {
+			if r := e.Do("GET", "/api/v1/reports/"+d.ID, tok, nil); r.Status != http.StatusForbidden {
 				t.Fatalf("GET by a non-head: %d", r.Status)
 			}
 			e.Must(200, "GET", "/api/v1/reports/team", tok, nil).JSON(t, &team)
@@ -238,7 +238,7 @@ func TestHeadsAboveReadSubtree(t *testing.T) {
 		// The general manager heads the root department: everyone's reports,
 		// R&D's too; the admin, heading nothing, none.
 		dd := write(t, e, c.danT, c.daily.ID, "接口联调")
-		if r := e.Do("GET", "/api/v1/reports/"+dd.ID, c.admin, nil); r.Status != http.StatusNotFound {
+		if r := e.Do("GET", "/api/v1/reports/"+dd.ID, c.admin, nil); r.Status != http.StatusForbidden {
 			t.Fatalf("the admin reads dan's report: %d", r.Status)
 		}
 		gm, gmT := e.NewUser(c.admin, "")

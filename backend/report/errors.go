@@ -7,6 +7,7 @@ var (
 	ErrNotFound         = apperr.NotFound("report.not_found", "report not found")
 	ErrTemplateNotFound = apperr.NotFound("report.template_not_found", "report template not found")
 	ErrNotAllowed       = apperr.Forbidden("report.not_allowed", "you may not do this with this report")
+	ErrNotReader        = apperr.Forbidden("report.not_reader", "you may not read this report")
 	ErrStale            = apperr.Conflict("report.stale_version", "the report changed meanwhile; reload it")
 	ErrNotDraft         = apperr.Conflict("report.already_submitted", "the report was already submitted")
 	ErrEditClosed       = apperr.Conflict("report.edit_closed", "the time to change a submitted report is over")

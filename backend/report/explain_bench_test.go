@@ -69,3 +69,56 @@ func traceRequest(b *testing.B, db *gorm.DB, fn func()) {
 	db.Config.Logger = old
 	b.Logf("%d statements, %s in all:\n%s", len(lines), time.Since(t), strings.Join(lines, "\n"))
 }
+
+// explainSearch prints the plan of the search statement one request runs
+// (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN and the time on SQLite)
+// when TACK_REPORT_BENCH_EXPLAIN is set.
+func explainSearch(b *testing.B, db *gorm.DB, name string, fn func()) {
+	if os.Getenv("TACK_REPORT_BENCH_EXPLAIN") == "" {
+		return
+	}
+	var stmts []string
+	old := db.Config.Logger
+	db.Config.Logger = sqlLogger{Interface: old, stmts: &stmts}
+	fn()
+	db.Config.Logger = old
+	for _, s := range stmts {
+		if !strings.Contains(s, "_fts") {
+			continue
+		}
+		explain := "EXPLAIN QUERY PLAN "
+		if db.Dialector.Name() == "postgres" {
+			explain = "EXPLAIN (ANALYZE, BUFFERS) "
+		}
+		var lines []string
+		rows, err := db.Raw(explain + s).Rows()
+		if err != nil {
+			b.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				b.Fatal(err)
+			}
+			lines = append(lines, fmt.Sprint(vals[len(vals)-1]))
+		}
+		rows.Close()
+		b.Logf("%s: %s\n%s", name, s, strings.Join(lines, "\n"))
+	}
+}
+
+// sqlLogger records each statement with its values in place.
+type sqlLogger struct {
+	logger.Interface
+	stmts *[]string
+}
+
+func (l sqlLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	sql, _ := fc()
+	*l.stmts = append(*l.stmts, sql)
+}

@@ -129,7 +129,10 @@ func followTemplate(tx *gorm.DB, r *Report, t Template, now time.Time) error {
 // visible loads a report the actor may see: its writer always; once it is
 // submitted, its recipients and the heads of its department and of those
 // above it (the general manager, heading the top, sees everyone's). Anyone
-// else gets ErrNotFound.
+// else gets ErrNotReader for a submitted report (a link forwarded to them:
+// the page says "not yours to read", not "gone"; report IDs are random, so
+// this tells nothing a guess could find) and ErrNotFound for someone else's
+// draft, which nobody but its writer knows of.
 func (s *Service) visible(db *gorm.DB, actor identity.Actor, id string) (Report, error) {
 	var r Report
 	if err := db.First(&r, "id = ?", id).Error; err != nil {
@@ -154,7 +157,7 @@ func (s *Service) visible(db *gorm.DB, actor identity.Actor, id string) (Report,
 			return Report{}, err
 		}
 		if !head {
-			return Report{}, ErrNotFound
+			return Report{}, ErrNotReader
 		}
 	}
 	return r, nil
@@ -192,7 +195,7 @@ const AuditRead = "report.read_granted"
 // readable is visible, plus the submitted reports RoleReader grants (granted true).
 func (s *Service) readable(db *gorm.DB, actor identity.Actor, id string) (Report, bool, error) {
 	r, err := s.visible(db, actor, id)
-	if err == nil || !actor.HasRole(RoleReader) || !errors.Is(err, ErrNotFound) {
+	if err == nil || !actor.HasRole(RoleReader) || !errors.Is(err, ErrNotReader) {
 		return r, false, err
 	}
 	if err := db.First(&r, "id = ? AND status = ?", id, StatusSubmitted).Error; err != nil {

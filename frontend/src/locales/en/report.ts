@@ -116,7 +116,8 @@ export default {
 
 export const errors = {
   report: {
-    not_found: 'The report does not exist or you may not see it',
+    not_found: 'The report does not exist',
+    not_reader: 'You may not read this report: only its writer, its recipients and their leaders may',
     template_not_found: 'The template does not exist or is not yours to use',
     not_allowed: 'You may not do this with this report',
     stale_version: 'The report changed elsewhere; reload it',

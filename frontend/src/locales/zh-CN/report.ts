@@ -116,7 +116,8 @@ export default {
 
 export const errors = {
   report: {
-    not_found: '日志不存在或你无权查看',
+    not_found: '日志不存在',
+    not_reader: '你无权查看这份日志：只有写日志的人、接收人和其上级可以查看',
     template_not_found: '模板不存在或你不能使用',
     not_allowed: '你不能这样操作这份日志',
     stale_version: '日志已在别处修改，请刷新',
