@@ -1,8 +1,10 @@
 package attendance
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -186,18 +188,75 @@ func (s *Service) needsWrite(f *factSet, fresh Day, d time.Time, now time.Time) 
 	return s.stale(old, now) && !s.stale(fresh, now)
 }
 
-// storeDays upserts days in statements small enough for SQLite's driver
-// (see who) and large enough for few round trips on PostgreSQL.
+// storeDays upserts days: on PostgreSQL in multi-row statements, on SQLite
+// as one JSON parameter per 1,000 rows (sqliteUpsertDays).
 func storeDays(tx *gorm.DB, days []Day) error {
 	if len(days) == 0 {
 		return nil
 	}
-	batch := 500
 	if !store.IsPostgres(tx) {
-		batch = 40
+		return sqliteUpsertDays(tx, days)
 	}
-	if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(days, batch).Error; err != nil {
+	if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(days, 500).Error; err != nil {
 		return fmt.Errorf("attendance: day: %w", err)
+	}
+	return nil
+}
+
+// dayColumns are attendance_days' columns in the order sqliteUpsertDays sends them.
+var dayColumns = []string{"user_id", "work_date", "group_id", "shift_id", "day_type", "status", "flags", "late_minutes", "early_minutes",
+	"worked_minutes", "overtime_minutes", "leave_type", "leave_minutes", "leave_half_days", "first_in", "last_out", "computed_at"}
+
+// sqliteUpsertDaysSQL takes the rows as one JSON array of arrays. A month
+// sheet writes 31 days a person: as multi-row VALUES that was a statement
+// of hundreds of placeholders every 40 rows, and the SQLite driver's
+// parse and quadratic binding of those cost more than the inserts
+// (bench/RESULTS.md, Attendance). "WHERE true" keeps SQLite's parser from
+// reading ON CONFLICT as a join constraint.
+var sqliteUpsertDaysSQL = func() string {
+	var sel, set []string
+	for i, c := range dayColumns {
+		sel = append(sel, fmt.Sprintf("json_extract(value, '$[%d]')", i))
+		if i >= 2 {
+			set = append(set, c+" = excluded."+c)
+		}
+	}
+	return "INSERT INTO attendance_days (" + strings.Join(dayColumns, ", ") + ") SELECT " + strings.Join(sel, ", ") +
+		" FROM json_each(?) WHERE true ON CONFLICT (user_id, work_date) DO UPDATE SET " + strings.Join(set, ", ")
+}()
+
+// sqliteTime is how the SQLite driver writes a time.Time (glebarez/go-sqlite's
+// default format), so a row stored here reads and compares as one stored by gorm.
+const sqliteTime = "2006-01-02 15:04:05.999999999-07:00"
+
+func sqliteUpsertDays(tx *gorm.DB, days []Day) error {
+	tm := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return t.Format(sqliteTime)
+	}
+	for chunk := range slices.Chunk(days, 1000) {
+		rows := make([][]any, len(chunk))
+		for i, d := range chunk {
+			var flags any // as gorm's JSON serializer writes it: nil stays NULL
+			if d.Flags != nil {
+				b, err := json.Marshal(d.Flags)
+				if err != nil {
+					return fmt.Errorf("attendance: day flags: %w", err)
+				}
+				flags = string(b)
+			}
+			rows[i] = []any{d.UserID, d.WorkDate, d.GroupID, d.ShiftID, d.DayType, d.Status, flags, d.LateMinutes, d.EarlyMinutes,
+				d.WorkedMinutes, d.OvertimeMinutes, d.LeaveType, d.LeaveMinutes, d.LeaveHalfDays, tm(d.FirstIn), tm(d.LastOut), tm(&d.ComputedAt)}
+		}
+		b, err := json.Marshal(rows)
+		if err != nil {
+			return fmt.Errorf("attendance: days: %w", err)
+		}
+		if err := tx.Exec(sqliteUpsertDaysSQL, string(b)).Error; err != nil {
+			return fmt.Errorf("attendance: day: %w", err)
+		}
 	}
 	return nil
 }

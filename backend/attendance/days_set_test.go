@@ -215,7 +215,35 @@ func checkSetDerivation(t *testing.T, db *gorm.DB) {
 	}
 	wipe := func() { exec("DELETE FROM attendance_days") }
 
+	// The rows as stored, to the text: the set path writes days its own way
+	// on SQLite (one JSON parameter), the per-person path through gorm.
+	stored := func() []string {
+		var out []string
+		rows, err := db.Raw(`SELECT user_id, work_date, status, flags, CAST(first_in AS TEXT), CAST(last_out AS TEXT), CAST(computed_at AS TEXT),
+			late_minutes, leave_type FROM attendance_days ORDER BY user_id, work_date`).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var u, d, st, fl, tp string
+			var in, out2, ca *string
+			var late int
+			if err := rows.Scan(&u, &d, &st, &fl, &in, &out2, &ca, &late, &tp); err != nil {
+				t.Fatal(err)
+			}
+			deref := func(p *string) string {
+				if p == nil {
+					return "NULL"
+				}
+				return *p
+			}
+			out = append(out, fmt.Sprint(u, d, st, fl, deref(in), deref(out2), deref(ca), late, tp))
+		}
+		return out
+	}
 	cold := sheetDays()
+	coldRows := stored()
 	wipe()
 	ref := map[string][]string{}
 	statuses := map[string]bool{}
@@ -231,6 +259,9 @@ func checkSetDerivation(t *testing.T, db *gorm.DB) {
 				statuses["flag:"+f] = true
 			}
 		}
+	}
+	if refRows := stored(); !slices.Equal(coldRows, refRows) || len(refRows) == 0 {
+		t.Errorf("stored rows differ:\n set %v\n per person %v", coldRows, refRows)
 	}
 	warm := sheetDays() // the reference's rows are stored now: nothing to derive
 	for name, got := range map[string]map[string][]string{"cold": cold, "warm": warm} {
