@@ -187,7 +187,7 @@ func (s *Service) TeamBoard(ctx context.Context, a identity.Actor, departmentID,
 			return fmt.Errorf("attendance: board: %w", err)
 		}
 		d, _ := s.parseDate(date)
-		days, eff, err := s.boardDays(tx, us, d)
+		days, eff, err := s.boardDays(tx, us, who{depts: depts}, d)
 		if err != nil {
 			return err
 		}

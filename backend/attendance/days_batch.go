@@ -2,7 +2,6 @@ package attendance
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -231,66 +230,29 @@ func (s *Service) derive(p plan, userID, key string, ps []Punch, xs []excuseRow,
 	return day
 }
 
-// boardDays derives and stores many people's day (the team board) with one
-// read of each kind of fact, and returns each person's effective punches.
-func (s *Service) boardDays(tx *gorm.DB, us []userRow, date time.Time) ([]Day, map[string][]Punch, error) {
-	key := date.Format(time.DateOnly)
-	ids := make([]string, len(us))
-	for i, u := range us {
-		ids[i] = u.ID
-	}
-	cal, err := s.cal.Load(tx)
+// boardDays derives many people's day (the team board, a punch batch)
+// from one read of each kind of fact (days_set.go), stores those that
+// changed, and returns each person's effective punches. w names the same
+// people as us.
+func (s *Service) boardDays(tx *gorm.DB, us []userRow, w who, date time.Time) ([]Day, map[string][]Punch, error) {
+	f, err := s.loadFacts(tx, w, date, date, "", true)
 	if err != nil {
 		return nil, nil, err
-	}
-	gr, err := loadGroupResolver(tx, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	var shs []Shift
-	if err := tx.Find(&shs).Error; err != nil {
-		return nil, nil, fmt.Errorf("attendance: shifts: %w", err)
-	}
-	shifts := make(map[string]Shift, len(shs))
-	for _, sh := range shs {
-		shifts[sh.ID] = sh
-	}
-	rota := map[string]map[string]string{}
-	byUser := map[string][]Punch{}
-	var xs []excuseRow
-	for chunk := range slices.Chunk(ids, 500) {
-		var rs []rotaRow
-		if err := tx.Where("user_id IN ? AND work_date = ?", chunk, key).Find(&rs).Error; err != nil {
-			return nil, nil, fmt.Errorf("attendance: rota: %w", err)
-		}
-		for _, r := range rs {
-			rota[r.UserID] = map[string]string{r.WorkDate: r.ShiftID}
-		}
-		var rows []Punch
-		if err := tx.Where("user_id IN ? AND work_date = ?", chunk, key).Order("seq").Find(&rows).Error; err != nil {
-			return nil, nil, fmt.Errorf("attendance: punches: %w", err)
-		}
-		for _, p := range rows {
-			byUser[p.UserID] = append(byUser[p.UserID], p)
-		}
-		var part []excuseRow
-		if err := tx.Where("user_id IN ? AND start_at < ? AND end_at > ?", chunk, date.AddDate(0, 0, 2), date.AddDate(0, 0, -1)).Find(&part).Error; err != nil {
-			return nil, nil, fmt.Errorf("attendance: excuses: %w", err)
-		}
-		xs = append(xs, part...)
 	}
 	now := s.clock.Now()
 	days := make([]Day, 0, len(us))
 	eff := make(map[string][]Punch, len(us))
+	var changed []Day
 	for _, u := range us {
-		pin := planInputs{cal: cal, group: gr.of(u), shifts: shifts, rota: rota[u.ID]}
-		eff[u.ID] = effectiveOf(byUser[u.ID])
-		days = append(days, s.derive(planWith(pin, date), u.ID, key, eff[u.ID], xs, now))
-	}
-	if len(days) > 0 {
-		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(days, 100).Error; err != nil {
-			return nil, nil, fmt.Errorf("attendance: day: %w", err)
+		day, ps := s.deriveOne(f, u, date, now)
+		eff[u.ID] = ps
+		days = append(days, day)
+		if s.needsWrite(f, day, date, now) {
+			changed = append(changed, day)
 		}
+	}
+	if err := storeDays(tx, changed); err != nil {
+		return nil, nil, err
 	}
 	return days, eff, nil
 }

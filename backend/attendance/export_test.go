@@ -3,6 +3,8 @@ package attendance
 import (
 	"context"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // HoldPunches makes office punches queue as if a batch were being written
@@ -40,4 +42,17 @@ func QueuePunchCopy(ctx context.Context, s *Service, userID, id, date string, at
 	j := &punchJob{p: Punch{ID: id, UserID: userID, WorkDate: date, At: at, Method: MethodNetwork, ActorID: userID}, user: u}
 	_, err = s.commitPunch(ctx, j)
 	return err
+}
+
+// DeriveOneByOne derives userID's days on dates through the per-person path
+// (recomputeDays), the reference the set-based board and month sheet
+// (days_set.go) are compared with.
+func DeriveOneByOne(ctx context.Context, s *Service, userID string, dates []time.Time) ([]Day, error) {
+	var out []Day
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		out, err = s.recomputeDays(tx, userID, dates)
+		return err
+	})
+	return out, err
 }

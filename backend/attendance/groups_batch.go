@@ -20,12 +20,16 @@ type groupResolver struct {
 // loadGroupResolver reads what resolving userIDs needs: department entries
 // and these people's own (named, excluded), not every person named in any group.
 func loadGroupResolver(tx *gorm.DB, userIDs []string) (*groupResolver, error) {
-	r := &groupResolver{parent: map[string]string{}, groups: map[string]*Group{}}
-	q := tx.Where("kind = ?", MemberDepartment)
-	for chunk := range slices.Chunk(userIDs, 500) {
-		q = q.Or("ref_id IN ?", chunk)
+	if userIDs == nil {
+		userIDs = []string{}
 	}
-	if err := q.Find(&r.ms).Error; err != nil {
+	return loadGroupResolverWho(tx, who{ids: userIDs})
+}
+
+// loadGroupResolverWho is loadGroupResolver for w (days_set.go).
+func loadGroupResolverWho(tx *gorm.DB, w who) (*groupResolver, error) {
+	r := &groupResolver{parent: map[string]string{}, groups: map[string]*Group{}}
+	if err := tx.Where("kind = ?", MemberDepartment).Or(w.in(tx, "ref_id")).Find(&r.ms).Error; err != nil {
 		return nil, fmt.Errorf("attendance: members: %w", err)
 	}
 	// The tree matters only when some group takes a department (one

@@ -265,21 +265,22 @@ func (s *Service) MonthSheet(ctx context.Context, a identity.Actor, deptID, mont
 		}
 		rep.Name = deptName(tx, deptID)
 		out = MonthSheet{Report: rep, Rows: []MonthRow{}, Locked: rep.Status == MonthConfirmed, CanDecide: rep.Version > 0}
-		var us []userRow
-		if err := tx.Table("users").Select("id, name, department_id, active").Where("active = ? AND department_id = ?", true, deptID).
+		var us []monthPerson
+		if err := tx.Table("users").Select("id, name, department_id, active, created_at").Where("active = ? AND department_id = ?", true, deptID).
 			Order("name, id").Find(&us).Error; err != nil {
 			return fmt.Errorf("attendance: month people: %w", err)
 		}
-		for _, u := range us {
-			days, err := s.monthDays(tx, u.ID, first)
-			if err != nil {
-				return err
-			}
-			used, err := makeupUsed(tx, u.ID, month)
-			if err != nil {
-				return err
-			}
-			out.Rows = append(out.Rows, summarise(u, days, used))
+		// Everyone's days at once (days_set.go), not a query set per person.
+		days, err := s.monthSet(tx, deptID, us, first)
+		if err != nil {
+			return err
+		}
+		used, err := makeupsUsed(tx, deptID, month)
+		if err != nil {
+			return err
+		}
+		for i, u := range us {
+			out.Rows = append(out.Rows, summarise(u.row(), days[i], used[u.ID]))
 		}
 		return nil
 	})

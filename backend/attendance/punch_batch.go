@@ -152,7 +152,11 @@ func (s *Service) landBatch(tx *gorm.DB, jobs []*punchJob) error {
 		if !ok {
 			continue
 		}
-		ds, _, err := s.boardDays(tx, us, d)
+		ids := make([]string, len(us))
+		for i, u := range us {
+			ids[i] = u.ID
+		}
+		ds, _, err := s.boardDays(tx, us, who{ids: ids}, d)
 		if err != nil {
 			return err
 		}
