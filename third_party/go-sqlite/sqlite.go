@@ -823,7 +823,12 @@ func newConn(dsn string) (*conn, error) {
 		dsn,
 		vfsName,
 		sqlite3.SQLITE_OPEN_READWRITE|sqlite3.SQLITE_OPEN_CREATE|
-			sqlite3.SQLITE_OPEN_FULLMUTEX|
+			// Tack's patch: NOMUTEX, not FULLMUTEX. database/sql gives a
+			// connection to one goroutine at a time, so the connection's
+			// mutex, taken on every API call (each column of each row),
+			// guarded nothing; sqlite3_interrupt, the one call made from
+			// another goroutine, takes no mutex either way.
+			sqlite3.SQLITE_OPEN_NOMUTEX|
 			sqlite3.SQLITE_OPEN_URI,
 	)
 	if err != nil {
