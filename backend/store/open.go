@@ -73,11 +73,11 @@ func Open(ctx context.Context, cfg Config) (*gorm.DB, error) {
 			}
 			path = filepath.Join(cfg.DataDir, "tack.db")
 		}
-		// No gorm PrepareStmt here: glebarez/go-sqlite's prepared statement
-		// only keeps the SQL text and compiles it again on every execution,
-		// so the cache would add a prepare per statement in a transaction
-		// and save no parsing. (PostgreSQL: pgx prepares and caches per
-		// connection by itself.)
+		// No gorm PrepareStmt here: the driver (third_party/go-sqlite, a
+		// patched glebarez/go-sqlite) keeps every connection's compiled
+		// statements by their text itself, so plain Exec and Query reuse
+		// them; gorm's cache would only add a prepare round per statement.
+		// (PostgreSQL: pgx prepares and caches per connection by itself.)
 		db, err = gorm.Open(sqlite.Dialector{DSN: sqliteDSN(path), Conn: openSQLitePool(sqliteDSN(path), gateFor(path), cfg.WritesFirst)}, gcfg)
 	}
 	if err != nil {
