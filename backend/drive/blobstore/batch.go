@@ -22,9 +22,18 @@ type Chunk struct {
 	Data []byte
 }
 
-// StageAll is Stage for many chunks: each is checked against its hash,
-// written to a temp file and fsynced, several at once. On error nothing is
-// left staged. Install (InstallAll) or Discard the result.
+// StageAll is Stage for many chunks: each is checked against its hash and
+// written to a temp file, several at once, and all are made durable before
+// it returns. On error nothing is left staged. Install (InstallAll) or
+// Discard the result.
+//
+// Durability costs one call per batch on Linux, not one per chunk: the temp
+// files are written without fsync and then the file system is flushed once
+// (syncfs), where a 1 GiB upload (about 14,000 scheme-3 chunks in batches of
+// about 8 MiB) otherwise waited for 14,000 file fsyncs and as many directory
+// fsyncs. The order a crash must respect is kept: every temp file's bytes
+// are on disk before any is renamed to its final name (InstallAll), so a
+// final name never holds a half-written chunk.
 func (s *Local) StageAll(chunks []Chunk) ([]Staged, error) {
 	return s.stageAll(chunks, true)
 }
@@ -39,11 +48,15 @@ func (s *Local) StageAllHashed(chunks []Chunk) ([]Staged, error) {
 
 func (s *Local) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	out := make([]Staged, len(chunks))
+	batch := canSyncFS && len(chunks) > 1
 	err := parallel(len(chunks), func(i int) error {
-		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check)
+		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check, !batch)
 		out[i] = st
 		return err
 	})
+	if err == nil && batch {
+		err = syncFS(s.dir)
+	}
 	if err != nil {
 		for _, st := range out {
 			s.Discard(st)
@@ -53,9 +66,10 @@ func (s *Local) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	return out, nil
 }
 
-// stage writes one chunk to tmp/ and fsyncs it, after checking data
+// stage writes one chunk to tmp/ and fsyncs it unless fsync is false (the
+// caller flushes the file system once for a batch), after checking data
 // against hash unless check is false (the caller hashed data itself).
-func (s *Local) stage(hash string, data []byte, check bool) (Staged, error) {
+func (s *Local) stage(hash string, data []byte, check, fsync bool) (Staged, error) {
 	if !ValidHash(hash) || (check && HashOf(data) != hash) {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
@@ -67,7 +81,7 @@ func (s *Local) stage(hash string, data []byte, check bool) (Staged, error) {
 		return Staged{}, fmt.Errorf("blobstore: stage: %w", err)
 	}
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && fsync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -82,7 +96,8 @@ func (s *Local) stage(hash string, data []byte, check bool) (Staged, error) {
 
 // InstallAll is Install for many staged chunks: the renames first (several
 // at once), then one fsync per shard directory touched (and per parent of a
-// shard directory it had to create), several at once. When it returns nil
+// shard directory it had to create), several at once — or, for a batch on
+// Linux, one flush of the file system (syncfs) instead. When it returns nil
 // every chunk is durable under its final name.
 func (s *Local) InstallAll(staged []Staged) error {
 	var mu sync.Mutex
@@ -112,6 +127,9 @@ func (s *Local) InstallAll(staged []Staged) error {
 	})
 	if err != nil {
 		return err
+	}
+	if canSyncFS && len(staged) > 1 {
+		return syncFS(s.dir)
 	}
 	list := make([]string, 0, len(dirs))
 	for d := range dirs {
