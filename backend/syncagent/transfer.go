@@ -847,7 +847,11 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 		}
 	}
 	if state.ID == "" {
-		req := UploadRequest{Size: l.Size, Hash: l.Hash, Chunks: make([]UploadChunk, 0, len(chunks))}
+		scheme := l.Scheme
+		if scheme == 0 {
+			scheme = schemeOf(l.Size, l.Hash, l.Chunks)
+		}
+		req := UploadRequest{Size: l.Size, Hash: l.Hash, ChunkScheme: int(scheme), Chunks: make([]UploadChunk, 0, len(chunks))}
 		for _, ch := range chunks {
 			req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
 		}
