@@ -405,7 +405,8 @@ func (x *executor) transfer(ctx context.Context, a action) error {
 // file of its size and no base to say they agree (a folder paired with a
 // drive folder that already holds the same files; both changed to the
 // same content), or with a base whose chunk list was cut another way (a
-// file recorded before chunking scheme 2, then touched). The file is
+// file recorded before chunking scheme 2, then touched; or a file only
+// downloaded, whose chunk list the index does not hold). The file is
 // hashed now; the same content as the drive's is recorded, the same as
 // the base's is not a local change (the drive's edit, if any, comes down
 // as it would have), anything else goes on as planned.
