@@ -14,6 +14,12 @@ import (
 // syncWorkers is how many files a batch writes, fsyncs or renames at once.
 // Concurrent fsyncs let the file system commit several files in one
 // journal transaction; one after the other, each waits for its own commit.
+//
+// One syncfs(2) per batch instead of an fsync per file and per directory
+// was tried (December 2026, scheme-3 chunks): it took a third less CPU but
+// more wall time on a shared machine, since it also waits for every other
+// process's dirty data on the file system (bench/RESULTS.md, "Chunking
+// scheme 3").
 const syncWorkers = 8
 
 // Chunk is a chunk's content to stage, named by its hash.
@@ -22,18 +28,9 @@ type Chunk struct {
 	Data []byte
 }
 
-// StageAll is Stage for many chunks: each is checked against its hash and
-// written to a temp file, several at once, and all are made durable before
-// it returns. On error nothing is left staged. Install (InstallAll) or
-// Discard the result.
-//
-// Durability costs one call per batch on Linux, not one per chunk: the temp
-// files are written without fsync and then the file system is flushed once
-// (syncfs), where a 1 GiB upload (about 14,000 scheme-3 chunks in batches of
-// about 8 MiB) otherwise waited for 14,000 file fsyncs and as many directory
-// fsyncs. The order a crash must respect is kept: every temp file's bytes
-// are on disk before any is renamed to its final name (InstallAll), so a
-// final name never holds a half-written chunk.
+// StageAll is Stage for many chunks: each is checked against its hash,
+// written to a temp file and fsynced, several at once. On error nothing is
+// left staged. Install (InstallAll) or Discard the result.
 func (s *Local) StageAll(chunks []Chunk) ([]Staged, error) {
 	return s.stageAll(chunks, true)
 }
@@ -48,15 +45,11 @@ func (s *Local) StageAllHashed(chunks []Chunk) ([]Staged, error) {
 
 func (s *Local) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	out := make([]Staged, len(chunks))
-	batch := canSyncFS && len(chunks) > 1
 	err := parallel(len(chunks), func(i int) error {
-		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check, !batch)
+		st, err := s.stage(chunks[i].Hash, chunks[i].Data, check)
 		out[i] = st
 		return err
 	})
-	if err == nil && batch {
-		err = syncFS(s.dir)
-	}
 	if err != nil {
 		for _, st := range out {
 			s.Discard(st)
@@ -66,10 +59,9 @@ func (s *Local) stageAll(chunks []Chunk, check bool) ([]Staged, error) {
 	return out, nil
 }
 
-// stage writes one chunk to tmp/ and fsyncs it unless fsync is false (the
-// caller flushes the file system once for a batch), after checking data
+// stage writes one chunk to tmp/ and fsyncs it, after checking data
 // against hash unless check is false (the caller hashed data itself).
-func (s *Local) stage(hash string, data []byte, check, fsync bool) (Staged, error) {
+func (s *Local) stage(hash string, data []byte, check bool) (Staged, error) {
 	if !ValidHash(hash) || (check && HashOf(data) != hash) {
 		return Staged{}, fmt.Errorf("%w: %q", ErrHashMismatch, hash)
 	}
@@ -81,7 +73,7 @@ func (s *Local) stage(hash string, data []byte, check, fsync bool) (Staged, erro
 		return Staged{}, fmt.Errorf("blobstore: stage: %w", err)
 	}
 	_, err = f.Write(data)
-	if err == nil && fsync {
+	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -96,8 +88,7 @@ func (s *Local) stage(hash string, data []byte, check, fsync bool) (Staged, erro
 
 // InstallAll is Install for many staged chunks: the renames first (several
 // at once), then one fsync per shard directory touched (and per parent of a
-// shard directory it had to create), several at once — or, for a batch on
-// Linux, one flush of the file system (syncfs) instead. When it returns nil
+// shard directory it had to create), several at once. When it returns nil
 // every chunk is durable under its final name.
 func (s *Local) InstallAll(staged []Staged) error {
 	var mu sync.Mutex
@@ -134,9 +125,6 @@ func (s *Local) InstallAll(staged []Staged) error {
 	})
 	if err != nil {
 		return err
-	}
-	if canSyncFS && len(staged) > 1 {
-		return syncFS(s.dir)
 	}
 	list := make([]string, 0, len(dirs))
 	for d := range dirs {

@@ -14,9 +14,8 @@
 // shard directory fsynced: a killed server leaves at most a stray file in
 // tmp/ (removed by Open when old), never a half-written chunk under a final
 // name. A batch of chunks (batch.go) keeps that order with fewer waits:
-// temp files written several at a time, then made durable, then renamed,
-// then made durable again — on Linux by one syncfs(2) each time instead of
-// an fsync per file and per directory. Files under chunks/ are immutable; a file whose content does not
+// temp files written and fsynced several at a time, then renamed, then each
+// directory touched fsynced once. Files under chunks/ are immutable; a file whose content does not
 // match its name is corruption (Verify detects it).
 //
 // Which chunks are still needed is the database's business (drive_chunks,
@@ -186,14 +185,12 @@ type Staged struct {
 
 // Stage writes data to a temp file and fsyncs it, checking that its SHA-256
 // is hash. Install or Discard the result.
-func (s *Local) Stage(hash string, data []byte) (Staged, error) {
-	return s.stage(hash, data, true, true)
-}
+func (s *Local) Stage(hash string, data []byte) (Staged, error) { return s.stage(hash, data, true) }
 
 // StageHashed is Stage for a chunk whose hash the caller computed itself
 // from data (see StageAllHashed).
 func (s *Local) StageHashed(hash string, data []byte) (Staged, error) {
-	return s.stage(hash, data, false, true)
+	return s.stage(hash, data, false)
 }
 
 // hashedStager is a Store that can skip the content check for chunks whose
