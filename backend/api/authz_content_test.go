@@ -33,7 +33,7 @@ func TestAuthzContentAddressed(t *testing.T) {
 
 		// Alice's private files: one chunk (the chunk hash is the file's
 		// hash) and several chunks.
-		small := caRandom(1, 60<<10) // under chunker.MinSize: always one chunk
+		small := caRandom(1, 12<<10) // under chunker.MinSize (16 KiB): always one chunk
 		big := caRandom(2, 3<<20)
 		smallF := c.put(c.aliceT, c.aliceRoot, "salary.xlsx", small)
 		bigF := c.put(c.aliceT, c.aliceRoot, "contract.pdf", big)

@@ -693,7 +693,7 @@ func (b *batch) writeItem(st dbx, it *batchItem, seq int64, w *batchWrite) error
 		it.res.Created = true
 	}
 	fv := FileVersion{ID: newID(), EntryID: e.ID, EntryVersion: e.Version, Size: it.Size, Hash: it.Hash, ChunkCount: len(it.chunks),
-		CreatedBy: a.UserID, CreatedByName: a.Name, CreatedAt: w.now}
+		ChunkScheme: int(chunker.Current), CreatedBy: a.UserID, CreatedByName: a.Name, CreatedAt: w.now}
 	w.versions = append(w.versions, fv)
 	for _, c := range it.chunks {
 		c.VersionID = fv.ID

@@ -15,7 +15,7 @@ import (
 // Chunks are stored once, server-wide, and an upload announces its chunk
 // list before sending any bytes. If the server answered "present" for every
 // chunk it holds, knowing a file's hash would be enough to read it: files
-// up to 64 KiB (often up to 256 KiB) are one chunk, so the chunk hash is the file hash, which
+// up to 16 KiB (often up to 64 KiB) are one chunk, so the chunk hash is the file hash, which
 // listings, the change feed, versions, ETags and the desktop index all show
 // (and a revoked share would revoke nothing). So a chunk the store holds
 // counts as present for a caller only when the caller could read those

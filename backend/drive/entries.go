@@ -430,7 +430,7 @@ func (s *Service) copyCurrentVersion(st dbx, src, dst *Entry) error {
 	if _, err := st.touchChunks(distinctHashes(chunks), s.clock.Now()); err != nil {
 		return err
 	}
-	nv := FileVersion{ID: newID(), EntryID: dst.ID, EntryVersion: dst.Version, Size: fv.Size, Hash: fv.Hash, ChunkCount: fv.ChunkCount,
+	nv := FileVersion{ID: newID(), EntryID: dst.ID, EntryVersion: dst.Version, Size: fv.Size, Hash: fv.Hash, ChunkCount: fv.ChunkCount, ChunkScheme: fv.ChunkScheme,
 		CreatedBy: dst.CreatedBy, CreatedByName: dst.ModifiedByName, CreatedAt: dst.CreatedAt}
 	if err := st.insertVersion(&nv, nil); err != nil {
 		return err

@@ -120,5 +120,6 @@ CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, p
 		movesMigration,
 		uploadReceivedMigration,
 		lockMigration,
+		chunkSchemeMigration,
 	}
 }

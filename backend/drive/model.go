@@ -142,12 +142,17 @@ func (Departure) TableName() string { return "drive_departures" }
 // version when it was committed: `content?version=N` serves the content the
 // entry had at version N.
 type FileVersion struct {
-	ID            string    `gorm:"primaryKey" json:"id"`
-	EntryID       string    `json:"entry_id"`
-	EntryVersion  int64     `json:"version"`
-	Size          int64     `json:"size"`
-	Hash          string    `json:"hash"`
-	ChunkCount    int       `json:"chunk_count"`
+	ID           string `gorm:"primaryKey" json:"id"`
+	EntryID      string `json:"entry_id"`
+	EntryVersion int64  `json:"version"`
+	Size         int64  `json:"size"`
+	Hash         string `json:"hash"`
+	ChunkCount   int    `json:"chunk_count"`
+	// ChunkScheme is the chunker.Scheme the version's chunks were cut with
+	// (0: not recorded, a version written before schemes were recorded). A
+	// client editing the file cuts the new content the same way, so the
+	// edit deduplicates against this version.
+	ChunkScheme   int       `json:"chunk_scheme,omitempty"`
 	CreatedBy     string    `json:"created_by"`
 	CreatedByName string    `json:"created_by_name"`
 	CreatedAt     time.Time `json:"created_at"`
@@ -192,6 +197,7 @@ type Upload struct {
 	BaseVersion int64
 	Size        int64
 	Hash        string
+	ChunkScheme int // recorded with the version at commit
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }
@@ -304,6 +310,9 @@ type UploadRequest struct {
 	// with AppendChunks while the client is still chunking the file
 	// (uploads_open.go). Commit needs the list to cover Size exactly.
 	Open bool `json:"open,omitempty"`
+	// ChunkScheme names the chunker.Scheme the client cut the file with
+	// (0: not said); the version records it (FileVersion.ChunkScheme).
+	ChunkScheme int `json:"chunk_scheme,omitempty"`
 }
 
 // UploadState is an upload session and the chunks the server still lacks.

@@ -152,6 +152,7 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 	}
 	v.Check(sum == req.Size || (req.Open && sum <= req.Size), "size", "mismatch")
 	v.Check(!req.Open || req.Diff == nil, "chunks_diff", "with_open")
+	v.Check(req.ChunkScheme == 0 || chunker.Scheme(req.ChunkScheme).Known(), "chunk_scheme", "unknown")
 	if err := v.Err("drive.invalid_upload", "the upload is not valid"); err != nil {
 		return UploadState{}, err
 	}
@@ -161,7 +162,7 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 	}
 	now := s.clock.Now()
 	u := &Upload{ID: newID(), UserID: a.UserID, EntryID: req.EntryID, BaseVersion: req.BaseVersion, Size: req.Size, Hash: req.Hash,
-		CreatedAt: now, ExpiresAt: now.Add(s.cfg.UploadTTL)}
+		ChunkScheme: req.ChunkScheme, CreatedAt: now, ExpiresAt: now.Add(s.cfg.UploadTTL)}
 	rows := make([]UploadChunkRow, len(req.Chunks))
 	hashes := make([]string, 0, len(req.Chunks))
 	seen := map[string]bool{}
@@ -378,7 +379,7 @@ func (s *Service) Commit(ctx context.Context, a identity.Actor, uploadID string)
 		if err != nil {
 			return err
 		}
-		if out, err = s.writeContent(st, a, t, chunks, u.Size, sum); err != nil {
+		if out, err = s.writeContent(st, a, t, chunks, u.Size, sum, u.ChunkScheme); err != nil {
 			return err
 		}
 		return st.deleteUploads([]string{u.ID})
@@ -421,8 +422,9 @@ func (s *Service) contentHash(chunks []VersionChunk, size int64) (string, error)
 
 // writeContent stores chunks as the new content of t, inside the caller's
 // transaction: quota, the entry (created, or its version checked and
-// bumped), the version and its chunk list, version pruning.
-func (s *Service) writeContent(st dbx, a identity.Actor, t target, chunks []VersionChunk, size int64, hash string) (*Entry, error) {
+// bumped), the version and its chunk list (cut with chunk scheme scheme, 0
+// if not known), version pruning.
+func (s *Service) writeContent(st dbx, a identity.Actor, t target, chunks []VersionChunk, size int64, hash string, scheme int) (*Entry, error) {
 	if err := s.checkSize(st, t, size); err != nil {
 		return nil, err
 	}
@@ -463,7 +465,7 @@ func (s *Service) writeContent(st dbx, a identity.Actor, t target, chunks []Vers
 		}
 	}
 	fv := FileVersion{ID: newID(), EntryID: e.ID, EntryVersion: e.Version, Size: size, Hash: hash, ChunkCount: len(chunks),
-		CreatedBy: a.UserID, CreatedByName: a.Name, CreatedAt: now}
+		ChunkScheme: scheme, CreatedBy: a.UserID, CreatedByName: a.Name, CreatedAt: now}
 	if err := st.insertVersion(&fv, chunks); err != nil {
 		return nil, err
 	}
@@ -525,7 +527,7 @@ func (s *Service) uploadSmall(ctx context.Context, a identity.Actor, w who, in S
 		if err := s.installIn(st, staged); err != nil {
 			return err
 		}
-		out, err = s.writeContent(st, a, t, chunks, size, hash)
+		out, err = s.writeContent(st, a, t, chunks, size, hash, int(chunker.Current))
 		return err
 	})
 	if err != nil {

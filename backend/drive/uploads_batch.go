@@ -14,7 +14,7 @@ import (
 
 // Many chunks of an upload in one request.
 //
-// A chunked upload of a big file is thousands of 256 KiB chunks (scheme 2);
+// A chunked upload of a big file is thousands of 64 KiB chunks (scheme 3);
 // one request, one hash check, one fsynced file, one directory fsync and
 // one database transaction each made a 1 GiB upload cost seconds of
 // round trips and serialised commits. PutChunks takes a run of chunks in

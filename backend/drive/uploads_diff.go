@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 
 	"tack/backend/apperr"
+	"tack/backend/store"
 )
 
 // Announcing a new version as a diff of its base.
 //
-// A 1 GiB file is about 4,000 chunks (scheme 2), and its full chunk list is
-// about 0.33 MB of JSON: for a 1 MiB edit, more than the changed chunks
+// A 1 GiB file is about 14,000 chunks (scheme 3), and its full chunk list is
+// about 1.3 MB of JSON: for a 1 MiB edit, more than the changed chunks
 // themselves. An agent that knows the chunk list of the version it edited
 // announces the new one as runs of the base's list it keeps plus the new
 // chunks in between (ChunkDiff); the server rebuilds the full list from
@@ -21,6 +22,13 @@ import (
 // the list the agent based its diff on, so a base the server chunked
 // otherwise (another scheme, another client) is refused at once instead of
 // failing at commit; the agent then announces in full.
+
+// chunkSchemeMigration records the chunking scheme of each version and
+// upload (0 for those written before: scheme 1 or 2, whichever the client
+// used).
+var chunkSchemeMigration = store.Migration{ID: "drive-0007-chunk-scheme", SQL: `
+ALTER TABLE drive_versions ADD COLUMN chunk_scheme INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE drive_uploads ADD COLUMN chunk_scheme INTEGER NOT NULL DEFAULT 0`}
 
 // ChunkDiff is a new version's chunk list as edits of the base version's.
 type ChunkDiff struct {
@@ -68,6 +76,11 @@ func (s *Service) expandDiff(ctx context.Context, w who, req *UploadRequest) err
 	fv, err := st.versionAt(req.EntryID, 0)
 	if err != nil {
 		return err
+	}
+	// A diff only makes sense within one chunking scheme; a base of another
+	// is announced in full (its list hash would not match either).
+	if req.ChunkScheme != 0 && fv.ChunkScheme != 0 && req.ChunkScheme != fv.ChunkScheme {
+		return ErrInvalidUpload.WithField("chunks_diff", "scheme_mismatch")
 	}
 	base, err := st.versionChunks(fv.ID)
 	if err != nil {

@@ -57,7 +57,7 @@ func (s *Service) RestoreVersion(ctx context.Context, a identity.Actor, id, vers
 		if err != nil {
 			return err
 		}
-		out, err = s.writeContent(st, a, t, chunks, fv.Size, fv.Hash)
+		out, err = s.writeContent(st, a, t, chunks, fv.Size, fv.Hash, fv.ChunkScheme)
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -138,23 +139,26 @@ func TestBigFileEditSendsLittle(t *testing.T) {
 	}
 }
 
-// uploadScheme1 stores data as a new file made of scheme-1 chunks, as an
-// agent or server from before scheme 2 did.
-func (s *syncEnv) uploadScheme1(c *Client, parentID, name string, data []byte) Entry {
+// uploadScheme stores data as a new file made of the given scheme's chunks,
+// as an agent or server from before that scheme was replaced did (no
+// chunk_scheme in the request: the version records 0, "not known").
+func (s *syncEnv) uploadScheme(c *Client, parentID, name string, data []byte, scheme chunker.Scheme) Entry {
 	s.t.Helper()
 	ctx := context.Background()
 	sum := sha256.Sum256(data)
 	req := UploadRequest{ParentID: parentID, Name: name, Size: int64(len(data)), Hash: hex.EncodeToString(sum[:])}
 	var parts [][]byte
-	if err := chunker.SplitScheme(chunker.Scheme1, bytes.NewReader(data), func(ch chunker.Chunk, b []byte) error {
+	var list Chunks
+	if err := chunker.SplitScheme(scheme, bytes.NewReader(data), func(ch chunker.Chunk, b []byte) error {
 		req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
+		list = append(list, ChunkRef{Offset: ch.Offset, Size: ch.Size, Hash: ch.Hash})
 		parts = append(parts, append([]byte(nil), b...))
 		return nil
 	}); err != nil {
 		s.t.Fatal(err)
 	}
-	if len(req.Chunks) < 3 || req.Chunks[0].Size <= chunker.MaxSize {
-		s.t.Fatalf("want scheme-1 chunks (bigger than scheme 2 allows), got %v", req.Chunks)
+	if got := schemeOf(int64(len(data)), req.Hash, list); len(req.Chunks) < 3 || got != scheme {
+		s.t.Fatalf("want %d chunks of scheme %d, told apart from the others by their sizes; read as scheme %d", len(req.Chunks), scheme, got)
 	}
 	st, err := c.StartUpload(ctx, req)
 	if err != nil {
@@ -172,47 +176,96 @@ func (s *syncEnv) uploadScheme1(c *Client, parentID, name string, data []byte) E
 	return e
 }
 
-// A file stored with scheme-1 chunks (before scheme 2) still downloads and
-// verifies, through the agent and the drive API; its first edit is uploaded
-// whole once (the old content is gone locally, so it cannot be re-chunked),
-// and later edits send only the chunks around the edit again.
-func TestScheme1FileStillDownloadsAndEdits(t *testing.T) {
-	s := newServerEnv(t)
-	data := seededBytes(3, 12<<20)
-	old := s.uploadScheme1(s.otherC, s.root, "old.bin", data)
+// A file stored with an older scheme's chunks (1: before December 2026's
+// scheme 2; 2: before scheme 3) still downloads and verifies, through the
+// agent and the drive API. An agent whose index holds the file's chunk list
+// in that scheme (it uploaded the file under it, before an upgrade) cuts
+// its edits with that scheme, so even the first edit after the upgrade
+// sends only the chunks around the edit, never the whole file again (before
+// scheme 3 the first edit of a scheme-1 file was sent whole).
+//
+// Not covered, and still sent whole once: the first edit of an older-scheme
+// file this agent only downloaded (a download records no chunk list, so
+// the scheme is not known; bench/RESULTS.md, "Chunking scheme 3").
+func TestOlderSchemeFileStillDownloadsAndEdits(t *testing.T) {
+	for _, scheme := range []chunker.Scheme{chunker.Scheme1, chunker.Scheme2} {
+		t.Run(fmt.Sprint("scheme", int(scheme)), func(t *testing.T) {
+			s := newServerEnv(t)
+			data := seededBytes(3, 12<<20)
+			old := s.uploadScheme(s.otherC, s.root, "old.bin", data, scheme)
 
-	rc, err := s.otherC.Download(context.Background(), old.ID, old.Version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("drive API download of a scheme-1 file: %d bytes, %v", len(got), err)
-	}
+			rc, err := s.otherC.Download(context.Background(), old.ID, old.Version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("drive API download of a scheme-%d file: %d bytes, %v", scheme, len(got), err)
+			}
 
-	var sent atomic.Int64
-	e, _ := s.engine(ModeTwoWay, countingClient(&sent))
-	s.once(e) // downloads old.bin and checks its whole-file hash
-	if b, ok := s.read("old.bin"); !ok || b != string(data) {
-		t.Fatal("the agent did not download the scheme-1 file intact")
-	}
+			first, pair := s.engine(ModeTwoWay)
+			s.once(first) // downloads old.bin and checks its whole-file hash
+			if b, ok := s.read("old.bin"); !ok || b != string(data) {
+				t.Fatalf("the agent did not download the scheme-%d file intact", scheme)
+			}
+			// The index as an agent that uploaded the file under that
+			// scheme left it: the file's chunk list in the old scheme.
+			ctx := context.Background()
+			recs, err := first.index.Files(ctx, pair.ID)
+			if err != nil || recs["old.bin"] == nil {
+				t.Fatalf("index: %v %v", recs, err)
+			}
+			rec := *recs["old.bin"]
+			_, _, list, err := hashReaderScheme(bytes.NewReader(data), true, scheme)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Chunks = list
+			if err := first.index.Apply(ctx, pair.ID, []*FileRecord{&rec}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := first.Close(); err != nil {
+				t.Fatal(err)
+			}
 
-	edited := s.editMiddle("old.bin", data, 4)
-	sent.Store(0)
-	s.once(e)
-	full := sent.Load()
-	s.wantRemote("old.bin", string(edited))
-	if full < int64(len(data)) {
-		t.Fatalf("first edit of a scheme-1 file sent %d bytes: it cannot dedup against scheme-1 chunks, want the whole file", full)
+			var sent atomic.Int64
+			e, _ := s.engine(ModeTwoWay, countingClient(&sent)) // the upgraded agent, same index
+			// A 1 MiB edit resends the chunks it touches: with scheme 1's
+			// (1 MiB average, at most 4 MiB) up to about 9 MB, never the
+			// whole 12.6 MB file; with scheme 2's (about 0.3 MB) under 2 MB.
+			limit := int64(len(data) * 3 / 4)
+			if scheme == chunker.Scheme2 {
+				limit = 2_000_000
+			}
+			cur := data
+			for round := range 2 {
+				cur = s.editMiddle("old.bin", cur, uint64(4+round))
+				sent.Store(0)
+				s.once(e)
+				s.wantRemote("old.bin", string(cur))
+				if n := sent.Load(); n > limit {
+					t.Fatalf("edit %d of a scheme-%d file sent %d bytes, want at most %d (only the chunks around the edit)", round+1, scheme, n, limit)
+				}
+			}
+		})
 	}
+}
 
-	again := s.editMiddle("old.bin", edited, 5)
-	sent.Store(0)
-	s.once(e)
-	s.wantRemote("old.bin", string(again))
-	if n := sent.Load(); n > 2_000_000 {
-		t.Fatalf("second edit sent %d bytes, want at most 2 MB", n)
+// schemeOf tells the schemes apart by their chunk sizes.
+func TestSchemeOfChunkList(t *testing.T) {
+	data := seededBytes(9, 8<<20)
+	for _, scheme := range []chunker.Scheme{chunker.Scheme1, chunker.Scheme2, chunker.Scheme3} {
+		size, hash, list, err := hashReaderScheme(bytes.NewReader(data), true, scheme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := schemeOf(size, hash, list); got != scheme {
+			t.Fatalf("an 8 MiB file's scheme-%d list read as scheme %d", scheme, got)
+		}
+	}
+	if got := schemeOf(10, "", nil); got != chunker.Current {
+		t.Fatalf("a one-chunk file: scheme %d, want the current one", got)
 	}
 }
 

@@ -77,8 +77,9 @@ type UploadRequest struct {
 	Chunks      []UploadChunk `json:"chunks"`
 	EntryID     string        `json:"entry_id,omitempty"`
 	BaseVersion int64         `json:"base_version,omitempty"`
-	Diff        *ChunkDiff    `json:"chunks_diff,omitempty"` // instead of Chunks (transfer_diff.go)
-	Open        bool          `json:"open,omitempty"`        // Chunks may cover less than Size: AppendChunks (transfer_stream.go)
+	Diff        *ChunkDiff    `json:"chunks_diff,omitempty"`  // instead of Chunks (transfer_diff.go)
+	Open        bool          `json:"open,omitempty"`         // Chunks may cover less than Size: AppendChunks (transfer_stream.go)
+	ChunkScheme int           `json:"chunk_scheme,omitempty"` // the chunker.Scheme of Chunks; the server records it with the version
 }
 
 // UploadState is an upload session and the chunks the server still lacks;

@@ -11,11 +11,13 @@ import (
 )
 
 // The agent chunks with the drive's own chunker package, so the chunks it
-// announces are the ones the server stores and deduplicates. It always cuts
-// with the current scheme (chunker.Current): an index written before scheme
-// 2 keeps its scheme-1 chunk lists for unchanged files (the server accepts
-// any chunking), and the first edit of such a file is sent whole once,
-// since its old content is gone from the disk by the time the edit is seen.
+// announces are the ones the server stores and deduplicates. A new file is
+// cut with the current scheme (chunker.Current); a changed file is cut with
+// the scheme of its recorded chunk list (schemeOf), so an edit of a file
+// first synced under an older scheme still sends only the chunks around the
+// edit instead of the whole file (its old content is gone from the disk by
+// the time the edit is seen, so it could not be re-cut anyway). The upload
+// names the scheme and the server records it with the version.
 
 // lateHashMin: a file this big or bigger is read for its chunks only. Its
 // whole-content SHA-256 (the drive's hash of a file) is not computed by the
@@ -32,12 +34,48 @@ const lateHashMin = 4 << 20
 // chunks (the server's dedup unit) and, if whole, the SHA-256 of the whole
 // content ("" otherwise).
 func hashFile(path string, whole bool) (size int64, hash string, chunks Chunks, err error) {
+	return hashFileScheme(path, whole, chunker.Current)
+}
+
+// hashFileScheme is hashFile with the given chunking scheme.
+func hashFileScheme(path string, whole bool, scheme chunker.Scheme) (size int64, hash string, chunks Chunks, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, "", nil, err
 	}
 	defer f.Close()
-	return hashReader(f, whole)
+	return hashReaderScheme(f, whole, scheme)
+}
+
+// schemeOf is the chunking scheme a recorded chunk list was cut with. The
+// index keeps lists, not schemes, so it is read off the chunk sizes: a
+// scheme never makes a chunk over its maximum, nor one under its minimum
+// but the last. A list both schemes 2 and 3 could have made (every chunk
+// between 64 and 256 KiB) is taken as the current scheme's: a scheme-2
+// list of n chunks is that only with probability about 0.17^n (a
+// scheme-2 chunk ends before 256 KiB about one time in six), and the cost
+// of a wrong guess is one edit sent whole. A list of one chunk or none
+// dedups nothing: the current scheme.
+func schemeOf(size int64, hash string, c Chunks) chunker.Scheme {
+	list := expandChunks(size, hash, c)
+	if len(list) < 2 {
+		return chunker.Current
+	}
+	fits := func(s chunker.Scheme) bool {
+		lo, _, hi := s.Bounds()
+		for i, ch := range list {
+			if ch.Size > hi || (ch.Size < lo && i < len(list)-1) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range []chunker.Scheme{chunker.Scheme3, chunker.Scheme2, chunker.Scheme1} {
+		if fits(s) {
+			return s
+		}
+	}
+	return chunker.Current
 }
 
 // hashReader runs the whole content's SHA-256 on a goroutine of its own,
@@ -45,8 +83,13 @@ func hashFile(path string, whole bool) (size int64, hash string, chunks Chunks, 
 // big file run on two cores instead of one after the other. Without whole
 // only the chunker runs.
 func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks, err error) {
+	return hashReaderScheme(r, whole, chunker.Current)
+}
+
+// hashReaderScheme is hashReader with the given chunking scheme.
+func hashReaderScheme(r io.Reader, whole bool, scheme chunker.Scheme) (size int64, hash string, chunks Chunks, err error) {
 	if !whole {
-		size, chunks, err = splitHashed(r)
+		size, chunks, err = splitHashed(r, scheme)
 		if err != nil {
 			return 0, "", nil, fmt.Errorf("sync: chunk: %w", err)
 		}
@@ -66,7 +109,7 @@ func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks
 			}
 		}
 	}()
-	err = chunker.SplitData(r, func(c chunker.Chunk, data []byte) error {
+	err = chunker.SplitScheme(scheme, r, func(c chunker.Chunk, data []byte) error {
 		var b []byte
 		select {
 		case b = <-free:
@@ -90,7 +133,7 @@ func hashReader(r io.Reader, whole bool) (size int64, hash string, chunks Chunks
 // SHA-256 each take about half of the work), so a big file's scan keeps
 // two cores busy without a whole-content hash. At most hashAhead chunks
 // wait, in buffers that go round.
-func splitHashed(r io.Reader) (size int64, chunks Chunks, err error) {
+func splitHashed(r io.Reader, scheme chunker.Scheme) (size int64, chunks Chunks, err error) {
 	const hashAhead = 8
 	type piece struct {
 		i    int
@@ -115,7 +158,7 @@ func splitHashed(r io.Reader) (size int64, chunks Chunks, err error) {
 	for range hashAhead + 1 {
 		free <- nil
 	}
-	err = chunker.SplitCuts(r, func(c chunker.Chunk, data []byte) error {
+	err = chunker.SplitCutsScheme(scheme, r, func(c chunker.Chunk, data []byte) error {
 		b := <-free
 		work <- piece{len(chunks), append(b[:0], data...)} // data is the chunker's buffer, reused
 		chunks = append(chunks, ChunkRef{Offset: c.Offset, Size: c.Size})

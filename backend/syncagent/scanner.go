@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	gosync "sync"
+
+	"tack/backend/drive/chunker"
 )
 
 // localFile is what the scanner saw at one path.
@@ -27,7 +29,8 @@ type localFile struct {
 	CtimeNs int64 // inode change time: any write, chmod or touch moves it (0 = unknown)
 	Hash    string
 	Chunks  Chunks
-	Hashed  bool // content was read in this scan (new or changed metadata)
+	Scheme  chunker.Scheme // Chunks' chunking scheme when Hashed (0: chunker.Current)
+	Hashed  bool           // content was read in this scan (new or changed metadata)
 	// Deferred: a new big file the scan did not read (scanner.Defer): no
 	// Hash, no Chunks. Its upload cuts, hashes and sends it in one read
 	// (transfer_stream.go); anything else that needs its content reads it
@@ -101,16 +104,16 @@ type scanner struct {
 	open func(name string) (io.ReadCloser, error)
 }
 
-func (s *scanner) hashFile(name string, whole bool) (size int64, hash string, chunks Chunks, err error) {
+func (s *scanner) hashFile(name string, whole bool, scheme chunker.Scheme) (size int64, hash string, chunks Chunks, err error) {
 	if s.open == nil {
-		return hashFile(name, whole)
+		return hashFileScheme(name, whole, scheme)
 	}
 	f, err := s.open(name)
 	if err != nil {
 		return 0, "", nil, err
 	}
 	defer f.Close()
-	return hashReader(f, whole)
+	return hashReaderScheme(f, whole, scheme)
 }
 
 // Scan walks the given subtrees (nil or "" means the whole folder). base is
@@ -212,7 +215,13 @@ func (s *scanner) hashAll(ctx context.Context, files []*localFile, base map[stri
 		go func() {
 			defer wg.Done()
 			for lf := range next {
-				size, hash, chunks, err := s.hashFile(filepath.Join(s.Root, lf.osRel()), lf.Size < lateHashMin)
+				// A changed file is cut as its recorded version was, so the
+				// edit deduplicates against it (hash_chunker.go).
+				scheme := chunker.Current
+				if b := base[lf.Path]; b != nil && !b.Dir {
+					scheme = schemeOf(b.Size, b.Hash, b.Chunks)
+				}
+				size, hash, chunks, err := s.hashFile(filepath.Join(s.Root, lf.osRel()), lf.Size < lateHashMin, scheme)
 				if b := base[lf.Path]; err == nil && hash == "" && b != nil && !b.Dir && b.Hash != "" && b.Size == size && sameChunks(b.Chunks, chunks) {
 					hash = b.Hash
 				}
@@ -225,7 +234,7 @@ func (s *scanner) hashAll(ctx context.Context, files []*localFile, base map[stri
 						res.Skip[lf.Path] = readFailure(err)
 					}
 				} else {
-					lf.Size, lf.Hash, lf.Chunks, lf.Hashed = size, hash, compactChunks(size, hash, chunks), true
+					lf.Size, lf.Hash, lf.Chunks, lf.Hashed, lf.Scheme = size, hash, compactChunks(size, hash, chunks), true, scheme
 				}
 				mu.Unlock()
 			}

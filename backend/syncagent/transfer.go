@@ -405,7 +405,8 @@ func (x *executor) transfer(ctx context.Context, a action) error {
 // file of its size and no base to say they agree (a folder paired with a
 // drive folder that already holds the same files; both changed to the
 // same content), or with a base whose chunk list was cut another way (a
-// file recorded before chunking scheme 2, then touched). The file is
+// file recorded before chunking scheme 2, then touched; or a file only
+// downloaded, whose chunk list the index does not hold). The file is
 // hashed now; the same content as the drive's is recorded, the same as
 // the base's is not a local change (the drive's edit, if any, comes down
 // as it would have), anything else goes on as planned.
@@ -847,7 +848,11 @@ func (x *executor) uploadChunked(ctx context.Context, p, rel string, l *localFil
 		}
 	}
 	if state.ID == "" {
-		req := UploadRequest{Size: l.Size, Hash: l.Hash, Chunks: make([]UploadChunk, 0, len(chunks))}
+		scheme := l.Scheme
+		if scheme == 0 {
+			scheme = schemeOf(l.Size, l.Hash, l.Chunks)
+		}
+		req := UploadRequest{Size: l.Size, Hash: l.Hash, ChunkScheme: int(scheme), Chunks: make([]UploadChunk, 0, len(chunks))}
 		for _, ch := range chunks {
 			req.Chunks = append(req.Chunks, UploadChunk{Hash: ch.Hash, Size: ch.Size})
 		}

@@ -85,7 +85,7 @@ func (x *executor) uploadStreamed(ctx context.Context, p, rel string, l *localFi
 		if err != nil {
 			return Entry{}, nil, err
 		}
-		st, err := c.StartUpload(ctx, UploadRequest{ParentID: parentID, Name: path.Base(p), Size: l.Size, Open: true, Chunks: []UploadChunk{}})
+		st, err := c.StartUpload(ctx, UploadRequest{ParentID: parentID, Name: path.Base(p), Size: l.Size, Open: true, Chunks: []UploadChunk{}, ChunkScheme: int(chunker.Current)})
 		if err != nil {
 			return Entry{}, nil, err
 		}

@@ -20,10 +20,21 @@
 //
 //   - Scheme 1 (until December 2026): min 256 KiB, average 1 MiB, max 4 MiB,
 //     64-bit gear. A 1 MiB edit sent about 5 MB.
-//   - Scheme 2 (Current): min 64 KiB, average 256 KiB, max 1 MiB, 32-bit
-//     gear (the browser computes it exactly with 32-bit integer arithmetic).
-//     A 1 MiB edit sends about 1.6 MB; a 1 GiB file has about 3,800 chunks
-//     (bench/RESULTS.md, "Chunking scheme 2").
+//   - Scheme 2 (until December 2026): min 64 KiB, average 256 KiB, max 1 MiB,
+//     32-bit gear (the browser computes it exactly with 32-bit integer
+//     arithmetic). A 1 MiB edit sends about 1.6 MB; a 1 GiB file has about
+//     3,800 chunks (bench/RESULTS.md, "Chunking scheme 2").
+//   - Scheme 3 (Current): min 16 KiB, average 64 KiB, max 256 KiB, the same
+//     32-bit gear. A 1 MiB edit sends about 1.2 MB (Syncthing's fixed 1 MiB
+//     blocks send 1.1 MB when the edit is block-aligned, 2.1 MB when not);
+//     a 1 GiB file has about 14,000 chunks (bench/RESULTS.md, "Chunking
+//     scheme 3").
+//
+// The server records each version's scheme (drive.FileVersion.ChunkScheme),
+// and the sync agent cuts an edited file with the scheme of the version it
+// edits, so an edit deduplicates against its base whatever the scheme (a
+// file never has to be uploaded whole again because the scheme changed);
+// new files take Current.
 //
 // Changing any constant of a scheme changes its chunk hashes: add a scheme.
 package chunker
@@ -41,16 +52,20 @@ type Scheme int
 const (
 	Scheme1 Scheme = 1
 	Scheme2 Scheme = 2
+	Scheme3 Scheme = 3
 	// Current is what new uploads use, everywhere.
-	Current = Scheme2
+	Current = Scheme3
 )
 
 // The current scheme's size bounds.
 const (
-	MinSize = 64 << 10
-	AvgSize = 256 << 10
-	MaxSize = 1 << 20
+	MinSize = 16 << 10
+	AvgSize = 64 << 10
+	MaxSize = 256 << 10
 )
+
+// Known reports whether s is a scheme this package can cut.
+func (s Scheme) Known() bool { return s >= Scheme1 && s <= Scheme3 }
 
 // Scheme 1's bounds and masks: a cut needs the top 22 bits of the 64-bit
 // fingerprint zero before the average size, 18 after.
@@ -62,11 +77,20 @@ const (
 	maskL = uint64(1<<18-1) << (64 - 18)
 )
 
-// Scheme 2's masks on the 32-bit fingerprint (whose top bits depend on the
-// last 32 bytes): 20 bits before the average size, 16 after.
-const (
-	mask2S = uint32(1<<20-1) << (32 - 20)
-	mask2L = uint32(1<<16-1) << (32 - 16)
+// gearParams are a 32-bit-gear scheme's bounds and masks on the
+// fingerprint (whose top bits depend on the last 32 bytes): a cut needs
+// the masked bits zero, two bits more of them before the average size
+// than after (normalised chunking).
+type gearParams struct {
+	min, avg, max int
+	maskS, maskL  uint32
+}
+
+func topBits(n int) uint32 { return uint32(1<<n-1) << (32 - n) }
+
+var (
+	params2 = gearParams{64 << 10, 256 << 10, 1 << 20, topBits(20), topBits(16)}
+	params3 = gearParams{MinSize, AvgSize, MaxSize, topBits(18), topBits(14)}
 )
 
 // LargestChunk is the largest chunk any scheme makes.
@@ -74,8 +98,11 @@ const LargestChunk = max1
 
 // Bounds returns a scheme's minimum, average and maximum chunk size.
 func (s Scheme) Bounds() (minSize, avgSize, maxSize int) {
-	if s == Scheme1 {
+	switch s {
+	case Scheme1:
 		return min1, avg1, max1
+	case Scheme2:
+		return params2.min, params2.avg, params2.max
 	}
 	return MinSize, AvgSize, MaxSize
 }
@@ -130,36 +157,40 @@ func cutPoint1(data []byte) int {
 	return end
 }
 
-// cutPoint2 is cutPoint1 for scheme 2. Keep it in step with cutPoint in
-// frontend/src/views/drive/cdc.ts (which steps one byte at a time: the cuts
-// are the same, TestScheme2Unchanged and the TypeScript fixture check it).
+// cutPoint32 is cutPoint1 for the 32-bit-gear schemes (2 and 3). Keep it in
+// step with cutPoint in frontend/src/views/drive/cdc.ts (which steps one
+// byte at a time: the cuts are the same, TestScheme2Unchanged,
+// TestCutPoint32MatchesByteLoop and the TypeScript fixture check it).
 //
 // It steps two bytes at a time: the fingerprint after byte i+1 is
 // fp<<2 + (g[i]<<1 + g[i+1]), so the chain each step waits for is one shift
 // and one add per two bytes instead of per byte (the gear hash was as costly
 // as the chunk's SHA-256); both fingerprints are still tested, so the cut
 // is where the byte-at-a-time loop would cut.
-func cutPoint2(data []byte) int {
+func cutPoint32(p *gearParams, data []byte) int {
 	n := len(data)
-	if n <= MinSize {
+	if n <= p.min {
 		return n
 	}
-	end := min(n, MaxSize)
-	normal := min(end, AvgSize)
+	end := min(n, p.max)
+	normal := min(end, p.avg)
 	d := data[:end]
 	var fp uint32
-	i := MinSize
-	fp, i, cut := gear2(d, fp, i, normal, mask2S)
+	i := p.min
+	fp, i, cut := gear2(d, fp, i, normal, p.maskS)
 	if cut {
 		return i
 	}
-	if _, i, cut = gear2(d, fp, i, end, mask2L); cut {
+	if _, i, cut = gear2(d, fp, i, end, p.maskL); cut {
 		return i
 	}
 	return end
 }
 
-// gear2 runs the scheme-2 gear hash over d[i:stop] from fingerprint fp and
+func cutPoint2(data []byte) int { return cutPoint32(&params2, data) }
+func cutPoint3(data []byte) int { return cutPoint32(&params3, data) }
+
+// gear2 runs the 32-bit gear hash over d[i:stop] from fingerprint fp and
 // returns the cut (index after the byte whose fingerprint has no bit of
 // mask set) with cut true, or the fingerprint and stop with cut false.
 func gear2(d []byte, fp uint32, i, stop int, mask uint32) (uint32, int, bool) {
@@ -208,15 +239,26 @@ func SplitCuts(r io.Reader, fn func(c Chunk, data []byte) error) error {
 	return splitWith(Current, r, false, fn)
 }
 
+// SplitCutsScheme is SplitCuts with the given scheme.
+func SplitCutsScheme(s Scheme, r io.Reader, fn func(c Chunk, data []byte) error) error {
+	return splitWith(s, r, false, fn)
+}
+
 func splitWith(s Scheme, r io.Reader, hash bool, fn func(c Chunk, data []byte) error) error {
-	cutPoint, maxSize := cutPoint2, MaxSize
-	if s == Scheme1 {
-		cutPoint, maxSize = cutPoint1, max1
+	var cutPoint func([]byte) int
+	switch s {
+	case Scheme1:
+		cutPoint = cutPoint1
+	case Scheme2:
+		cutPoint = cutPoint2
+	default:
+		cutPoint = cutPoint3
 	}
+	_, _, maxSize := s.Bounds()
 	bp := bufs.Get().(*[]byte)
 	defer bufs.Put(bp)
 	// The buffer holds several chunks' worth (4 MiB: four scheme-2 maximum
-	// chunks): the unread tail is moved to the front only when less than a
+	// chunks, sixteen of scheme 3): the unread tail is moved to the front only when less than a
 	// maximum chunk is left, not after every chunk (which moved about three
 	// times the file's bytes). The cut sees the same bytes either way: at
 	// least maxSize of them, or all that is left.

@@ -42,7 +42,7 @@ func split(t *testing.T, b []byte) []Chunk {
 }
 
 func TestSplitBoundsAndHashes(t *testing.T) {
-	for _, s := range []Scheme{Scheme1, Scheme2} {
+	for _, s := range []Scheme{Scheme1, Scheme2, Scheme3} {
 		t.Run(fmt.Sprint("scheme", int(s)), func(t *testing.T) {
 			minSize, avgSize, maxSize := s.Bounds()
 			b := data(1, 24<<20)
@@ -112,13 +112,18 @@ func editCost(t testing.TB, s Scheme, size int) (sent int64, chunks int) {
 }
 
 // The goal of issue 21: a 1 MiB edit in the middle of a big file sends at
-// most 2 MB. Scheme 1 sent 4-5 MB.
+// most 2 MB (scheme 1 sent 4-5 MB), and then no more than Syncthing's
+// 1.14 MB for a block-aligned edit (scheme 2 sent 1.6 MB).
 func TestEditSendsLittle(t *testing.T) {
 	sent1, _ := editCost(t, Scheme1, 64<<20)
-	sent2, n := editCost(t, Current, 64<<20)
-	t.Logf("1 MiB edit of 64 MiB: scheme 1 sends %d bytes, scheme 2 %d bytes (%d chunks)", sent1, sent2, n)
+	sent2, _ := editCost(t, Scheme2, 64<<20)
+	sent3, n := editCost(t, Current, 64<<20)
+	t.Logf("1 MiB edit of 64 MiB: scheme 1 sends %d bytes, scheme 2 %d, scheme 3 %d (%d chunks)", sent1, sent2, sent3, n)
 	if sent2 > 2_000_000 || sent2 < 1<<20 {
 		t.Fatalf("scheme 2 sends %d bytes for a 1 MiB edit, want 1 MiB..2 MB", sent2)
+	}
+	if sent3 > 1_140_000 || sent3 < 1<<20 {
+		t.Fatalf("scheme 3 sends %d bytes for a 1 MiB edit, want 1 MiB..1.14 MB", sent3)
 	}
 }
 
@@ -136,7 +141,7 @@ func TestEditCostLarge(t *testing.T) {
 	b := data(2, size)
 	r := rand.New(rand.NewPCG(9, 9))
 	fmt.Println("| scheme | chunks | mean chunk | edit in the middle | 32 random edits: mean / max | chunk list |")
-	for _, s := range []Scheme{Scheme1, Scheme2} {
+	for _, s := range []Scheme{Scheme1, Scheme2, Scheme3} {
 		base := splitScheme(t, s, b)
 		old := map[string]bool{}
 		for _, c := range base {
@@ -211,14 +216,19 @@ const fixturePath = "../../../frontend/src/views/drive/cdc.fixture.json"
 
 // The browser's chunker (cdc.ts) must cut where this one does, or browser
 // and agent uploads of one file stop deduplicating. cdc.test.ts checks its
-// cuts against the fixture written here; this test fails when the fixture
-// no longer matches the Go chunker (run with -update and commit it).
+// cuts against the fixture written here, one per 32-bit-gear scheme (the
+// current one first); this test fails when the fixture no longer matches
+// the Go chunker (run with -update and commit it).
 func TestTypeScriptFixtureIsCurrent(t *testing.T) {
-	f := fixture{Scheme: int(Current), Seed: 0x2545F491, Size: 6<<20 + 12345}
-	for _, c := range splitScheme(t, Current, xorshiftBytes(f.Seed, f.Size)) {
-		f.Chunks = append(f.Chunks, fixtureChunk{c.Offset, c.Size, c.Hash})
+	var fs []fixture
+	for _, s := range []Scheme{Current, Scheme2} {
+		f := fixture{Scheme: int(s), Seed: 0x2545F491, Size: 6<<20 + 12345}
+		for _, c := range splitScheme(t, s, xorshiftBytes(f.Seed, f.Size)) {
+			f.Chunks = append(f.Chunks, fixtureChunk{c.Offset, c.Size, c.Hash})
+		}
+		fs = append(fs, f)
 	}
-	want, err := json.MarshalIndent(f, "", " ")
+	want, err := json.MarshalIndent(fs, "", " ")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 // splitRef is SplitScheme(Scheme2) as it was: one chunk's buffer, the
 // unread tail moved to the front after every chunk, the byte-at-a-time cut.
 func splitRef(r io.Reader, fn func(c Chunk, data []byte) error) error {
-	buf := make([]byte, MaxSize)
+	buf := make([]byte, params2.max)
 	var (
 		n   int
 		off int64

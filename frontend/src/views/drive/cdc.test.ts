@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
-import fixture from './cdc.fixture.json'
-import { CDC_MAX, CDC_MIN, CDC_SCHEME, Splitter } from './cdc'
+import fixtures from './cdc.fixture.json'
+import { CDC_SCHEME, SCHEME2, SCHEME3, Splitter, type CdcScheme } from './cdc'
 
 // The same bytes as xorshiftBytes in backend/drive/chunker/chunker_test.go.
 function xorshiftBytes(seed: number, n: number): Uint8Array {
@@ -18,8 +18,8 @@ function xorshiftBytes(seed: number, n: number): Uint8Array {
 
 const sha = (d: Uint8Array) => createHash('sha256').update(d).digest('hex')
 
-function chunks(data: Uint8Array, block: number) {
-  const s = new Splitter()
+function chunks(data: Uint8Array, block: number, p: CdcScheme) {
+  const s = new Splitter(p)
   const out: { offset: number; size: number; hash: string }[] = []
   const take = (cs: { offset: number; data: Uint8Array }[]) => { for (const c of cs) out.push({ offset: c.offset, size: c.data.length, hash: sha(c.data) }) }
   for (let o = 0; o < data.length; o += block) take(s.push(data.subarray(o, o + block)))
@@ -27,34 +27,41 @@ function chunks(data: Uint8Array, block: number) {
   return out
 }
 
-describe('content-defined chunker', () => {
+const schemes: Record<number, CdcScheme> = { 2: SCHEME2, 3: SCHEME3 }
+
+it('the fixture starts with the current scheme', () => {
+  expect(fixtures[0]!.scheme).toBe(CDC_SCHEME)
+  expect(fixtures.map((f) => f.scheme).sort()).toEqual([2, 3])
+})
+
+describe.each(fixtures)('content-defined chunker, scheme $scheme', (fixture) => {
+  const p = schemes[fixture.scheme]!
   const data = xorshiftBytes(fixture.seed, fixture.size)
 
   it('cuts where the Go chunker does (cdc.fixture.json)', () => {
-    expect(CDC_SCHEME).toBe(fixture.scheme)
-    expect(chunks(data, 8 << 20)).toEqual(fixture.chunks)
+    expect(chunks(data, 8 << 20, p)).toEqual(fixture.chunks)
   })
 
   it('does not depend on how the file is read', () => {
-    expect(chunks(data, 100_003)).toEqual(fixture.chunks)
-    expect(chunks(data, CDC_MAX + 1)).toEqual(fixture.chunks)
+    expect(chunks(data, 100_003, p)).toEqual(fixture.chunks)
+    expect(chunks(data, p.max + 1, p)).toEqual(fixture.chunks)
   })
 
   it('keeps chunks within bounds and the empty file has none', () => {
     const cs = fixture.chunks
     cs.forEach((c, i) => {
-      expect(c.size).toBeLessThanOrEqual(CDC_MAX)
-      if (i < cs.length - 1) expect(c.size).toBeGreaterThanOrEqual(CDC_MIN)
+      expect(c.size).toBeLessThanOrEqual(p.max)
+      if (i < cs.length - 1) expect(c.size).toBeGreaterThanOrEqual(p.min)
     })
-    expect(chunks(new Uint8Array(0), 1024)).toEqual([])
+    expect(chunks(new Uint8Array(0), 1024, p)).toEqual([])
   })
 
   it('an edit in the middle changes only the chunks around it', () => {
     const before = new Set(fixture.chunks.map((c) => c.hash))
     const edited = data.slice()
     edited.set(xorshiftBytes(7, 256 << 10), 3 << 20)
-    const sent = chunks(edited, 8 << 20).filter((c) => !before.has(c.hash)).reduce((s, c) => s + c.size, 0)
+    const sent = chunks(edited, 8 << 20, p).filter((c) => !before.has(c.hash)).reduce((s, c) => s + c.size, 0)
     expect(sent).toBeGreaterThanOrEqual(256 << 10)
-    expect(sent).toBeLessThan(1 << 20)
+    expect(sent).toBeLessThan((256 << 10) + 4 * p.avg)
   })
 })

@@ -1,5 +1,5 @@
-// The drive's content-defined chunker, chunking scheme 2: a line-for-line
-// copy of backend/drive/chunker (cutPoint2), so a file uploaded from the
+// The drive's content-defined chunker, chunking schemes 2 and 3 (current):
+// a line-for-line copy of backend/drive/chunker (cutPoint32), so a file uploaded from the
 // browser is cut into the same chunks as by the sync agent and the server,
 // and stored once. cdc.test.ts checks the cuts against cdc.fixture.json,
 // which a Go test writes from the Go chunker (and fails on when stale).
@@ -8,14 +8,29 @@
 // exact here; the gear table is the top half of the Go splitmix64 table,
 // computed once with BigInt.
 
-/** The scheme this chunker implements (the Go chunker's Current). */
-export const CDC_SCHEME = 2
-export const CDC_MIN = 64 << 10
-export const CDC_AVG = 256 << 10
-export const CDC_MAX = 1 << 20
+/** A chunking scheme's bounds and cut masks (backend/drive/chunker gearParams). */
+export interface CdcScheme {
+  scheme: number
+  min: number
+  avg: number
+  max: number
+  maskS: number // top bits that must be zero before the average size
+  maskL: number // and after it
+}
 
-const MASK_S = ((1 << 20) - 1) << 12 >>> 0 // top 20 bits before the average size
-const MASK_L = ((1 << 16) - 1) << 16 >>> 0 // top 16 bits after it
+const topBits = (n: number) => (((1 << n) - 1) << (32 - n)) >>> 0
+
+/** Scheme 2 (until December 2026): 64 KiB / 256 KiB / 1 MiB. */
+export const SCHEME2: CdcScheme = { scheme: 2, min: 64 << 10, avg: 256 << 10, max: 1 << 20, maskS: topBits(20), maskL: topBits(16) }
+/** Scheme 3 (current): 16 KiB / 64 KiB / 256 KiB. */
+export const SCHEME3: CdcScheme = { scheme: 3, min: 16 << 10, avg: 64 << 10, max: 256 << 10, maskS: topBits(18), maskL: topBits(14) }
+
+/** The scheme new uploads use (the Go chunker's Current); the upload start names it. */
+export const CURRENT: CdcScheme = SCHEME3
+export const CDC_SCHEME = CURRENT.scheme
+export const CDC_MIN = CURRENT.min
+export const CDC_AVG = CURRENT.avg
+export const CDC_MAX = CURRENT.max
 
 const GEAR: Uint32Array = (() => {
   const g = new Uint32Array(256)
@@ -31,33 +46,35 @@ const GEAR: Uint32Array = (() => {
   return g
 })()
 
-/** cutPoint is the length of the next chunk of data (data holds CDC_MAX bytes unless the input ends sooner). */
-export function cutPoint(data: Uint8Array): number {
+/** cutPoint is the length of the next chunk of data (data holds p.max bytes unless the input ends sooner). */
+export function cutPoint(data: Uint8Array, p: CdcScheme = CURRENT): number {
   const n = data.length
-  if (n <= CDC_MIN) return n
-  const end = Math.min(n, CDC_MAX)
-  const normal = Math.min(end, CDC_AVG)
+  if (n <= p.min) return n
+  const end = Math.min(n, p.max)
+  const normal = Math.min(end, p.avg)
   let fp = 0
-  let i = CDC_MIN
+  let i = p.min
   for (; i < normal; i++) {
     fp = ((fp << 1) + GEAR[data[i]!]!) >>> 0
-    if ((fp & MASK_S) === 0) return i + 1
+    if ((fp & p.maskS) === 0) return i + 1
   }
   for (; i < end; i++) {
     fp = ((fp << 1) + GEAR[data[i]!]!) >>> 0
-    if ((fp & MASK_L) === 0) return i + 1
+    if ((fp & p.maskL) === 0) return i + 1
   }
   return end
 }
 
 /**
  * Splitter cuts a stream fed in blocks of any size: push() returns the
- * chunks that are certain (CDC_MAX bytes of look-ahead), finish() the rest.
+ * chunks that are certain (the scheme's maximum chunk of look-ahead), finish() the rest.
  * Each chunk's bytes are a view valid until the next push().
  */
 export class Splitter {
   private buf = new Uint8Array(0)
   private offset = 0
+
+  constructor(private readonly p: CdcScheme = CURRENT) {}
 
   push(block: Uint8Array): { offset: number; data: Uint8Array }[] {
     const joined = new Uint8Array(this.buf.length + block.length)
@@ -73,8 +90,9 @@ export class Splitter {
   private cut(data: Uint8Array, eof: boolean): { offset: number; data: Uint8Array }[] {
     const out: { offset: number; data: Uint8Array }[] = []
     let pos = 0
-    while (pos < data.length && (eof || data.length - pos >= CDC_MAX)) {
-      const c = cutPoint(data.subarray(pos, Math.min(data.length, pos + CDC_MAX)))
+    const max = this.p.max
+    while (pos < data.length && (eof || data.length - pos >= max)) {
+      const c = cutPoint(data.subarray(pos, Math.min(data.length, pos + max)), this.p)
       out.push({ offset: this.offset, data: data.subarray(pos, pos + c) })
       this.offset += c
       pos += c

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
 import { Splitter } from './cdc'
-import fixture from './cdc.fixture.json'
+import fixtures from './cdc.fixture.json'
+
+const fixture = fixtures[0]! // the current scheme's
 import { READ_SIZE, sendChunked, type ChunkedApi, type UploadState } from './chunked'
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
@@ -153,9 +155,11 @@ describe('chunked upload', { timeout: HASHING }, () => {
     }
     const s = server()
     let announced: unknown = null
-    const api = { ...s.api, start: (req: Record<string, unknown>, sig: AbortSignal) => { announced = req.chunks; return s.api.start(req, sig) } }
+    let scheme: unknown = null
+    const api = { ...s.api, start: (req: Record<string, unknown>, sig: AbortSignal) => { announced = req.chunks; scheme = req.chunk_scheme; return s.api.start(req, sig) } }
     await sendChunked(new Blob([b]), { parentId: 'p', name: 'x' }, api, () => {}, never, quick)
     expect(announced).toEqual(fixture.chunks.map((c) => ({ hash: c.hash, size: c.size })))
+    expect(scheme).toBe(fixture.scheme)
   })
 
   it('an edited big file sends only the chunks around the edit', async () => {

@@ -7,7 +7,7 @@
 // the upload asks the server what is still missing and goes on. Nothing is
 // visible in the folder until the commit, which checks the whole-file hash.
 import { isApiError } from '@/api/client'
-import { Splitter } from './cdc'
+import { CDC_SCHEME, Splitter } from './cdc'
 import { Sha256, sha256Hex } from './sha256'
 import type { UploadTarget } from './upload'
 
@@ -53,7 +53,8 @@ export async function sendChunked<E>(file: Blob, target: UploadTarget, api: Chun
   const bytesOf = new Map<string, number>()
   for (const c of chunks) bytesOf.set(c.hash, (bytesOf.get(c.hash) ?? 0) + c.size)
   const req = 'entryId' in target ? { entry_id: target.entryId, base_version: target.baseVersion } : { parent_id: target.parentId, name: target.name }
-  let state = await api.start({ ...req, size: file.size, hash: whole, chunks: chunks.map((c) => ({ hash: c.hash, size: c.size })) }, signal)
+  // chunk_scheme: the server records it with the version, so a later edit (the sync agent's) is cut the same way.
+  let state = await api.start({ ...req, size: file.size, hash: whole, chunk_scheme: CDC_SCHEME, chunks: chunks.map((c) => ({ hash: c.hash, size: c.size })) }, signal)
 
   for (let round = 0; ; round++) {
     const missing = new Set(state.missing ?? [])
