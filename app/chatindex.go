@@ -40,12 +40,12 @@ type ChatIndex struct {
 	Server chatServer
 	Dir    string // <config dir>/chat
 
-	mu   sync.Mutex
+	mu     sync.Mutex
 	ix     *chatlocal.Index
 	name   string // the open index's directory name under Dir
 	server string // the server it belongs to
-	kick chan struct{}
-	once sync.Once
+	kick   chan struct{}
+	once   sync.Once
 }
 
 func (c *ChatIndex) kicks() chan struct{} {

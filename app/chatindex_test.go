@@ -205,4 +205,3 @@ func TestChatIndexForgetsOnSignOut(t *testing.T) {
 		t.Fatalf("restarted after sign-out: %v", err)
 	}
 }
-

@@ -74,6 +74,18 @@ describe('Outbox', () => {
     expect(s.stored()).toHaveLength(1)
   })
 
+  it('a message the loaded list already holds (its answer was lost) is settled: shown once, not sent again', async () => {
+    const s = server()
+    s.down()
+    const box = new Outbox('u1', s.send)
+    await box.add(msg('k1', 'c1', '合同已盖章'))
+    await box.add(msg('k2', 'c1', '下午三点回公司'))
+    box.settle([{ conversation_id: 'c2', client_key: 'k2' }, { conversation_id: 'c1', client_key: 'k1' }])
+    expect(box.items.map((o) => o.key)).toEqual(['k2'])
+    expect(JSON.parse(localStorage.getItem(storageKey('u1'))!).map((o: { key: string }) => o.key)).toEqual(['k2'])
+    box.stop()
+  })
+
   it('a message being sent when the page went is sent again, not lost', () => {
     localStorage.setItem(storageKey('u1'), JSON.stringify([{ ...msg('k1', 'c1', '在路上'), state: 'sending' }]))
     expect(new Outbox('u1', server().send).items[0].state).toBe('queued')

@@ -99,6 +99,18 @@ export class Outbox {
     if (i >= 0) { this.items.splice(i, 1); this.save() }
   }
 
+  /** settle drops the messages the server is seen to hold already (their
+   * answer was lost, then the list was loaded): shown once, not sent again. */
+  settle(held: { conversation_id: string; client_key?: string }[]) {
+    const keys = new Set(held.filter((m) => m.client_key).map((m) => m.conversation_id + '\x00' + m.client_key))
+    const before = this.items.length
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const o = this.items[i]
+      if (o.state !== 'sending' && keys.has(o.conversation_id + '\x00' + o.key)) this.items.splice(i, 1)
+    }
+    if (this.items.length !== before) this.save()
+  }
+
   onDelivered(fn: (m: Message) => void): () => void { this.delivered.add(fn); return () => this.delivered.delete(fn) }
   onRefused(fn: (o: Outgoing, e: unknown) => void): () => void { this.refused.add(fn); return () => this.refused.delete(fn) }
 
