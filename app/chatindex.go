@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tack/backend/chatlocal"
@@ -46,6 +47,10 @@ type ChatIndex struct {
 	server string // the server it belongs to
 	kick   chan struct{}
 	once   sync.Once
+	// recheck: the next pass also re-reads each conversation's newest
+	// messages (set when the stream (re)connects: recalls and edits made
+	// while it was down came as events this client never saw).
+	recheck atomic.Bool
 }
 
 func (c *ChatIndex) kicks() chan struct{} {
@@ -59,6 +64,13 @@ func (c *ChatIndex) Kick() {
 	case c.kicks() <- struct{}{}:
 	default:
 	}
+}
+
+// Reconnected asks for a pass that also re-reads the newest messages of
+// each conversation.
+func (c *ChatIndex) Reconnected() {
+	c.recheck.Store(true)
+	c.Kick()
 }
 
 // Run makes the passes until ctx ends, then closes the index.
@@ -279,12 +291,36 @@ func (c *ChatIndex) Sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	recheck := c.recheck.Swap(false)
 	for _, cv := range held {
+		if recheck && cv.SyncedSeq > 0 {
+			if err := c.refresh(ctx, ix, cv); err != nil {
+				c.recheck.Store(true)
+				return err
+			}
+		}
 		if err := c.fetch(ctx, ix, cv); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// recheckPage is how many of a conversation's newest messages a reconnect
+// re-reads: recall is possible for 24 hours (by admins, any time), edits for
+// 15 minutes; a recall further back than this page stays searchable here
+// until the message is fetched again.
+const recheckPage = 100
+
+// refresh re-reads the newest messages the index holds of cv: a recall
+// removes the text, an edit replaces it.
+func (c *ChatIndex) refresh(ctx context.Context, ix *chatlocal.Index, cv chatlocal.Conversation) error {
+	var page messagesPage
+	path := fmt.Sprintf("/api/v1/chat/conversations/%s/messages?before=%d&limit=%d", url.PathEscape(cv.ID), cv.SyncedSeq+1, recheckPage)
+	if !getJSON(ctx, c.Server, path, &page) {
+		return fmt.Errorf("app: chat index: messages of %s unreadable", cv.ID)
+	}
+	return ix.Put(ctx, cv.ID, page.local(), 0)
 }
 
 // fetch reads a conversation's messages after the ones the index has, by

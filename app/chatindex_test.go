@@ -134,17 +134,22 @@ func TestChatIndexFollowsTheUser(t *testing.T) {
 	env.Must(http.StatusNoContent, "DELETE", "/api/v1/chat/conversations/"+leaving+"/members/"+admin.ID, bobTok, nil)
 	waitFor("预算", "出差群|出差预算表")
 
-	// Removed while the client was away (no stream): the next pass drops it.
+	// While the client was away (no stream): removed from a group, a new
+	// message, a message recalled. The pass on reconnecting drops the group,
+	// fetches the new one and re-reads the newest, finding the recall.
 	stopWatcher()
 	<-watchDone
 	env.Must(http.StatusNoContent, "DELETE", "/api/v1/chat/conversations/"+away+"/members/"+admin.ID, bobTok, nil)
 	send(budget, "预算周五前定稿")
-	if err := ix.Sync(context.Background()); err != nil {
-		t.Fatal(err)
+	send(budget, "三楼会议室的钥匙在前台")
+	env.Must(http.StatusOK, "POST", "/api/v1/chat/messages/"+moved+"/recall", bobTok, nil)
+	if got := found("五楼"); !is(got, "预算小组|会议室改到五楼") {
+		t.Fatalf("before reconnecting: %q", got)
 	}
-	if got := found("预算"); !is(got, "预算小组|预算周五前定稿") {
-		t.Fatalf("after a pass: %q", got)
-	}
+	ix.Reconnected()
+	waitFor("预算", "预算小组|预算周五前定稿")
+	waitFor("钥匙", "预算小组|三楼会议室的钥匙在前台")
+	waitFor("五楼")
 
 	// The server stops: search still answers, from this file.
 	env.HTTP.Close()
@@ -157,13 +162,13 @@ func TestChatIndexFollowsTheUser(t *testing.T) {
 	// A client restarted while the server is down finds the same index.
 	restarted := &ChatIndex{Server: p, Dir: dir}
 	defer restarted.close()
-	hs, err := restarted.Search(context.Background(), chatlocal.SearchRequest{Q: "五楼"})
-	if err != nil || len(hs) != 1 || hs[0].Body != "会议室改到五楼" || hs[0].SenderName != bob.Name {
+	hs, err := restarted.Search(context.Background(), chatlocal.SearchRequest{Q: "钥匙"})
+	if err != nil || len(hs) != 1 || hs[0].Body != "三楼会议室的钥匙在前台" || hs[0].SenderName != bob.Name {
 		t.Fatalf("restarted: %+v %v", hs, err)
 	}
 	// Another server's window has nothing to search.
 	other := &ChatIndex{Server: proxyTo(t, "http://127.0.0.1:1"), Dir: dir}
-	if _, err := other.Search(context.Background(), chatlocal.SearchRequest{Q: "五楼"}); !errors.Is(err, errNoChatIndex) {
+	if _, err := other.Search(context.Background(), chatlocal.SearchRequest{Q: "钥匙"}); !errors.Is(err, errNoChatIndex) {
 		t.Fatalf("other server: %v", err)
 	}
 	if _, err := os.Stat(dir); err != nil {

@@ -89,7 +89,7 @@ func (w *Watcher) follow(ctx context.Context) (got bool, err error) {
 		w.Chat.load(ctx, w.Server)
 	}
 	if w.ChatIndex != nil {
-		w.ChatIndex.Kick()
+		w.ChatIndex.Reconnected()
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
