@@ -166,6 +166,16 @@ func TestChatIndexFollowsTheUser(t *testing.T) {
 	if err != nil || len(hs) != 1 || hs[0].Body != "三楼会议室的钥匙在前台" || hs[0].SenderName != bob.Name {
 		t.Fatalf("restarted: %+v %v", hs, err)
 	}
+	// The binding the search box calls answers the same, and a window with
+	// nothing indexed gets the translated error.
+	a := &App{ChatIndex: restarted}
+	if hs, err := a.SearchChatOffline(chatlocal.SearchRequest{Q: "定稿"}); err != nil || len(hs) != 1 || hs[0].ConversationTitle != "预算小组" {
+		t.Fatalf("binding: %+v %v", hs, err)
+	}
+	empty := &App{ChatIndex: &ChatIndex{Server: proxyTo(t, "http://127.0.0.1:1"), Dir: t.TempDir()}}
+	if _, err := empty.SearchChatOffline(chatlocal.SearchRequest{Q: "定稿"}); FormatError(err).(BindingError).Key != "desktop.no_chat_index" {
+		t.Fatalf("binding without an index: %v", err)
+	}
 	// Another server's window has nothing to search.
 	other := &ChatIndex{Server: proxyTo(t, "http://127.0.0.1:1"), Dir: dir}
 	if _, err := other.Search(context.Background(), chatlocal.SearchRequest{Q: "钥匙"}); !errors.Is(err, errNoChatIndex) {
