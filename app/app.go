@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"tack/backend/chatlocal"
 )
 
 // App is the desktop shell: which server the window talks to, lifecycle,
@@ -52,6 +55,9 @@ type App struct {
 	// Punch is the desktop's office-network punch (tray item, automatic
 	// punch; punch.go).
 	Punch *Puncher
+	// ChatIndex is the local chat index that search falls back to when the
+	// server is unreachable (chatindex.go).
+	ChatIndex *ChatIndex
 }
 
 // New builds the shell; ui is the embedded frontend (may be nil).
@@ -63,6 +69,7 @@ func New(configDir string, ui fs.FS, version string) *App {
 	a.Sync.confirm = a.confirm
 	a.Autostart = &Autostart{ConfigDir: configDir}
 	a.Punch = &Puncher{Server: p, Notifier: a.Notifier, Lang: a.lang.Get, ConfigDir: configDir}
+	a.ChatIndex = &ChatIndex{Server: p, Dir: filepath.Join(configDir, "chat")}
 	a.Sync.hasPairs = func() {
 		if err := a.Autostart.ApplyDefault(true); err != nil {
 			slog.Error("desktop: start at login", "err", err)
@@ -113,6 +120,12 @@ func (a *App) AutoPunch() (bool, error) {
 // SetAutoPunch turns the automatic punch on or off (punch.json); turned on,
 // it checks at once.
 func (a *App) SetAutoPunch(on bool) (bool, error) { return a.setAutoPunch(on) }
+
+// SearchChatOffline searches the messages this client has indexed for the
+// signed-in user (chat search while the server cannot be reached).
+func (a *App) SearchChatOffline(req chatlocal.SearchRequest) ([]chatlocal.Hit, error) {
+	return a.ChatIndex.Search(a.context(), req)
+}
 
 // GetConnection returns the current server choice (URL is the server in use).
 func (a *App) GetConnection() (Connection, error) { return a.connection(), nil }

@@ -10,6 +10,9 @@ var (
 	errNotConnected = apperr.Invalid("desktop.not_connected", "no server is configured")
 	errBadURL       = apperr.Invalid("desktop.bad_url", "enter the server address, e.g. https://tack.example.com")
 	errUnreachable  = apperr.Invalid("desktop.server_unreachable", "the server cannot be reached or is not a Tack server")
+	// errNoChatIndex: nothing indexed for this server yet (never signed in
+	// here, or signed out).
+	errNoChatIndex = apperr.NotFound("desktop.no_chat_index", "this computer has no chat index for the server yet: it is built once signed in with the server reachable")
 )
 
 // BindingError is what a failed binding call rejects with in JavaScript.

@@ -38,8 +38,11 @@ type Watcher struct {
 	Lang      func() string // language of the notifications; nil: Chinese
 	MaxWait   time.Duration // backoff ceiling; default 1 minute
 	// Chat, when set, raises chat notifications (chatnotice.go); nil: none.
-	Chat   *chatPrefs
-	lastID int64
+	Chat *chatPrefs
+	// ChatIndex, when set, is kept filled from the stream (chatindex.go):
+	// a pass when it connects, the chat events as they come.
+	ChatIndex *ChatIndex
+	lastID    int64
 }
 
 // Run follows the stream until ctx ends.
@@ -85,6 +88,9 @@ func (w *Watcher) follow(ctx context.Context) (got bool, err error) {
 	if w.Chat != nil {
 		w.Chat.load(ctx, w.Server)
 	}
+	if w.ChatIndex != nil {
+		w.ChatIndex.Reconnected()
+	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var data strings.Builder
@@ -120,6 +126,9 @@ func (w *Watcher) handle(b []byte) {
 	}
 	if w.OnEvent != nil {
 		w.OnEvent(ev.Type)
+	}
+	if w.ChatIndex != nil {
+		w.ChatIndex.Event(context.Background(), ev)
 	}
 	if w.Notifier == nil {
 		return

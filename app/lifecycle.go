@@ -32,8 +32,9 @@ func (a *App) startup(ctx context.Context) {
 			// Coming online (again) may be arriving at the office: the
 			// automatic punch looks once (punch.go).
 			go a.Punch.AutoCheck(ctx)
-		}, Chat: &chatPrefs{}}
+		}, Chat: &chatPrefs{}, ChatIndex: a.ChatIndex}
 	go w.Run(ctx)
+	go a.ChatIndex.Run(ctx)
 	a.syncDone = make(chan struct{})
 	go func() { defer close(a.syncDone); a.runSyncAgent(ctx) }()
 	go a.runUpdates(ctx)

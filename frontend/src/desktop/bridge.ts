@@ -21,6 +21,15 @@ interface AppBinding {
   CreateLocalWorkspace(): Promise<Connection>
   Disconnect(): Promise<Connection>
   PickFolder(title: string): Promise<string>
+  SearchChatOffline(req: LocalChatSearch): Promise<LocalChatHit[]>
+}
+
+/** LocalChatSearch is chat search in the desktop's own index (app/chatindex.go, backend/chatlocal). */
+export interface LocalChatSearch { q: string; conversation_id?: string; sender_id?: string; from?: string; to?: string }
+/** LocalChatHit is a message found there, with its conversation's title. */
+export interface LocalChatHit {
+  id: string; conversation_id: string; seq: number; sender_id: string; sender_name: string; body: string; created_at: string
+  conversation_title: string
 }
 
 declare global {

@@ -5,7 +5,7 @@ export default {
   search: 'Search conversations',
   searchTitle: 'Search messages', searchPlaceholder: 'Words to find (Chinese, English, numbers)',
   searchAllConvs: 'All my conversations', searchAnySender: 'Anyone', searchFrom: 'From', searchTo: 'To',
-  searchGo: 'Search', searchNone: 'No messages found', latest: 'Jump to the newest messages',
+  searchGo: 'Search', searchNone: 'No messages found', searchOffline: 'The server cannot be reached: these are the messages saved on this computer', latest: 'Jump to the newest messages',
   empty: 'No conversations yet: start one with the button above',
   pick: 'Pick a conversation',
   newChat: 'New chat', newDirect: 'Direct chat', newGroup: 'New group',

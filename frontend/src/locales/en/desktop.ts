@@ -27,5 +27,6 @@ export const errors = {
     folder_not_picked: 'Choose the local folder with the Choose… button',
     not_confirmed: 'Not confirmed in the dialog; nothing was changed',
     internal: 'Something went wrong',
+    no_chat_index: 'This computer has no chat index for the server yet: it is built once you sign in with the server reachable',
   },
 }

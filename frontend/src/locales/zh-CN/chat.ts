@@ -5,7 +5,7 @@ export default {
   search: '搜索会话',
   searchTitle: '搜索聊天记录', searchPlaceholder: '输入要查找的内容（中文、英文、数字）',
   searchAllConvs: '我的全部会话', searchAnySender: '任何人', searchFrom: '开始日期', searchTo: '结束日期',
-  searchGo: '搜索', searchNone: '没有找到相关消息', latest: '回到最新消息',
+  searchGo: '搜索', searchNone: '没有找到相关消息', searchOffline: '无法连接服务器：以下是这台电脑上保存的消息', latest: '回到最新消息',
   empty: '还没有会话，点右上角发起聊天',
   pick: '选择一个会话开始聊天',
   newChat: '发起聊天', newDirect: '单聊', newGroup: '创建群聊',

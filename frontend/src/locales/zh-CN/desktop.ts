@@ -27,5 +27,6 @@ export const errors = {
     folder_not_picked: '请用“选择…”按钮选择要同步的本机文件夹',
     not_confirmed: '未在确认对话框中确认，没有做任何更改',
     internal: '出了点问题',
+    no_chat_index: '这台电脑上还没有该服务器的聊天索引：连上服务器并登录后会自动建立',
   },
 }

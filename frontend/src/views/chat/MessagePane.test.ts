@@ -18,7 +18,7 @@ const msg = (seq: number, key: string, body: string) => ({
 })
 
 describe('MessagePane', () => {
-  afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = '' })
+  afterEach(() => { vi.unstubAllGlobals(); document.body.innerHTML = ''; localStorage.clear() })
 
   it('retries a failed send with the same client key', async () => {
     let sends = 0
@@ -79,9 +79,12 @@ describe('MessagePane', () => {
     await flushPromises()
     await flushPromises()
     const posts = calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages')).map((c) => c.body as { client_key: string; body: string })
-    expect(posts.map((p) => p.body)).toEqual(['电梯里没信号', '到楼下了', '电梯里没信号', '到楼下了'])
-    expect(posts[2].client_key).toBe(posts[0].client_key)
-    expect(posts[3].client_key).toBe(posts[1].client_key)
+    // Offline, each pass stops at the first message (nothing overtakes it);
+    // back online both go, in order, each with the key it was written with.
+    expect(posts.map((p) => p.body)).toEqual(['电梯里没信号', '电梯里没信号', '电梯里没信号', '到楼下了'])
+    expect(new Set(posts.slice(0, 3).map((p) => p.client_key)).size).toBe(1)
+    expect(posts[3].client_key).not.toBe(posts[0].client_key)
+    expect(document.querySelectorAll('[data-test=msg-text]')).toHaveLength(3)
     expect(document.querySelector('[data-test=msg-pending]')).toBeNull()
   })
 

@@ -6,6 +6,8 @@ import { chatApi, type Conversation, type Member, type Message } from '@/api/cha
 import { EventType } from '@/api/events.gen'
 import type { TackEvent } from '@/api/notify'
 import { connected, onEvent } from '@/views/notify/live'
+import { useSession } from '@/stores/session'
+import { outboxFor, type Outbox } from './outbox'
 
 export const CHAT_TYPES = new Set<string>([EventType.ChatMessage, EventType.ChatRead, EventType.ChatConversation])
 
@@ -30,6 +32,18 @@ export function followChatUnread(): void {
   void refreshChatUnread()
   onEvent((ev: TackEvent) => { if (CHAT_TYPES.has(ev.type)) soon(refreshChatUnread, 150) })
   watch(connected, (up) => { if (up) void refreshChatUnread() })
+  // What was written while the server was unreachable, in this page or before
+  // a reload or restart, goes out whichever view is open.
+  const session = useSession()
+  const flush = () => { if (session.me) void chatOutbox(session.me.id).flush() }
+  watch(() => session.me?.id, flush, { immediate: true })
+  watch(connected, (up) => { if (up) flush() })
+  window.addEventListener('online', flush)
+}
+
+/** chatOutbox is the signed-in user's outbox of messages not yet taken by the server (outbox.ts). */
+export function chatOutbox(userId: string): Outbox {
+  return outboxFor(userId, chatApi.send)
 }
 
 /** unreadOf counts the members (not the sender) who joined before m and have not read it. */
