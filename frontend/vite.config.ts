@@ -68,5 +68,9 @@ export default defineConfig({
     // Every language's catalog loaded up front: tests switch languages synchronously.
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // Mounting a page with Element Plus takes 4-27 s on a loaded 2-core
+    // machine (other suites beside it); vitest's 5 s default failed tests
+    // that were only slow. A test still fails on any wrong assertion.
+    testTimeout: 60_000,
   },
 })

@@ -49,4 +49,15 @@ describe('session store', () => {
     await stale
     expect(s.signedIn).toBe(false)
   })
+
+  it('signing out leaves no unsent chat text in this browser for the next person', async () => {
+    localStorage.setItem('tack.chat.outbox.u1', JSON.stringify([{ key: 'k1', conversation_id: 'c1', body: '工资条有误', mentions: [], mention_all: false, reply_to_id: '', state: 'queued' }]))
+    localStorage.setItem('tack.chat.outbox.u2', '[]')
+    fetchReplies([200, company], [204, null])
+    const s = useSession()
+    await s.signedInAs(user as never)
+    await s.logout()
+    expect(localStorage.getItem('tack.chat.outbox.u1')).toBeNull()
+    expect(localStorage.getItem('tack.chat.outbox.u2')).toBe('[]') // another user's is theirs to keep
+  })
 })

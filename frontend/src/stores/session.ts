@@ -6,6 +6,7 @@ import { computed, ref } from 'vue'
 import { isApiError } from '../api/client'
 import { orgApi, type Company, type User } from '../api/org'
 import { stopLive } from '../views/notify/live'
+import { forgetOutbox } from '../views/chat/outbox'
 
 export const useSession = defineStore('session', () => {
   const me = ref<User | null>(null)
@@ -90,6 +91,7 @@ export const useSession = defineStore('session', () => {
 
   async function logout() {
     try { await orgApi.logout() } catch { /* the cookie is cleared server-side or already gone */ }
+    if (me.value) forgetOutbox(me.value.id)
     stopLive()
     epoch++
     me.value = null

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '@/api/client'
 import type { Message, SendBody } from '@/api/chat'
-import { Outbox, RETRY_STEPS, storageKey } from './outbox'
+import { Outbox, RETRY_STEPS, forgetOutbox, storageKey } from './outbox'
 
 const offline = () => new ApiError(0, { code: 'network', key: 'network', message: 'Failed to fetch' })
 const sent = (conv: string, b: SendBody, seq: number) => ({ id: 'm' + seq, conversation_id: conv, seq, body: b.body, client_key: b.client_key }) as unknown as Message
@@ -142,5 +142,16 @@ describe('Outbox', () => {
   it('an unreadable stored outbox starts empty', () => {
     localStorage.setItem(storageKey('u1'), '{not json')
     expect(new Outbox('u1', server().send).items).toHaveLength(0)
+  })
+
+  it('forgets a user\'s unsent messages when they sign out, and only theirs', async () => {
+    const s = server()
+    s.down()
+    await new Outbox('u1', s.send).add(msg('k1', 'c1', '离职交接清单'))
+    await new Outbox('u2', s.send).add(msg('k2', 'c2', '明天见'))
+    forgetOutbox('u1')
+    expect(localStorage.getItem(storageKey('u1'))).toBeNull()
+    expect(new Outbox('u1', s.send).items).toEqual([])
+    expect(new Outbox('u2', s.send).items.map((o) => o.body)).toEqual(['明天见'])
   })
 })

@@ -181,3 +181,13 @@ export function outboxFor(userId: string, send: Sender): Outbox {
   }
   return current
 }
+
+/**
+ * forgetOutbox drops a user's unsent messages when they sign out. The text
+ * would otherwise stay in this browser's storage for whoever signs in next
+ * on a shared computer; signing out is the user's own choice to leave them.
+ */
+export function forgetOutbox(userId: string, storage: Storage | null = safeStorage()) {
+  if (current?.userId === userId) { current.stop(); current = null }
+  try { storage?.removeItem(storageKey(userId)) } catch { /* storage refused: nothing was kept */ }
+}
