@@ -123,8 +123,17 @@ func (a *App) SetAutoPunch(on bool) (bool, error) { return a.setAutoPunch(on) }
 
 // SearchChatOffline searches the messages this client has indexed for the
 // signed-in user (chat search while the server cannot be reached).
+// It logs how many messages it found (never the words searched for): the
+// desktop e2e suite (e2e/desktop/chatsearch.sh) reads that to know the
+// window's search was answered here.
 func (a *App) SearchChatOffline(req chatlocal.SearchRequest) ([]chatlocal.Hit, error) {
-	return a.ChatIndex.Search(a.context(), req)
+	hs, err := a.ChatIndex.Search(a.context(), req)
+	if err != nil {
+		slog.Info("desktop: offline chat search", "err", err)
+	} else {
+		slog.Info("desktop: offline chat search", "hits", len(hs))
+	}
+	return hs, err
 }
 
 // GetConnection returns the current server choice (URL is the server in use).

@@ -99,6 +99,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := client.Do(out)
 	if err != nil {
+		if p.Log { // the desktop chat-search suite reads what the window asked while the server was down
+			slog.Info("desktop: api", "method", r.Method, "path", r.URL.Path, "status", http.StatusBadGateway, "query", r.URL.RawQuery, "err", "unreachable")
+		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadGateway)
 		io.WriteString(w, `{"error":{"code":"unavailable","key":"desktop.server_unreachable","message":"the server cannot be reached"}}`)

@@ -104,6 +104,7 @@ suite "desktop folder sync (xvfb, xdotool)" with_desktop e2e/desktop/sync.sh
 suite "desktop OS notification (dbus)" e2e/desktop/notify.sh
 suite "desktop single instance (xvfb, dbus)" with_desktop e2e/desktop/handover.sh
 suite "desktop update from the team server (xvfb)" e2e/desktop/update.sh
+suite "desktop chat search offline (xvfb, xdotool)" with_desktop e2e/desktop/chatsearch.sh
 suite "scale-out fault test (haproxy, 3 replicas, postgres, s3, kill -9)" fault_test
 suite "windows client (signed installer; install, sync, uninstall under wine)" windows_test
 
