@@ -136,6 +136,11 @@ func (a *App) SearchChatOffline(req chatlocal.SearchRequest) ([]chatlocal.Hit, e
 	return hs, err
 }
 
+// HasChatIndex says whether this client has indexed the signed-in user's
+// chats for the server in use: a window started while the server is down
+// offers chat search on its offline page then.
+func (a *App) HasChatIndex() (bool, error) { return a.ChatIndex.Has(), nil }
+
 // GetConnection returns the current server choice (URL is the server in use).
 func (a *App) GetConnection() (Connection, error) { return a.connection(), nil }
 

@@ -124,6 +124,10 @@ func (c *ChatIndex) Search(ctx context.Context, req chatlocal.SearchRequest) ([]
 	return ix.Search(ctx, req)
 }
 
+// Has says whether there is an index to search for the server in use (the
+// offline page offers chat search only then).
+func (c *ChatIndex) Has() bool { return c.open() != nil }
+
 // open returns the open index, else opens the one last used for the server in use.
 func (c *ChatIndex) open() *chatlocal.Index {
 	c.mu.Lock()

@@ -172,7 +172,13 @@ func TestChatIndexFollowsTheUser(t *testing.T) {
 	if hs, err := a.SearchChatOffline(chatlocal.SearchRequest{Q: "定稿"}); err != nil || len(hs) != 1 || hs[0].ConversationTitle != "预算小组" {
 		t.Fatalf("binding: %+v %v", hs, err)
 	}
+	if has, _ := a.HasChatIndex(); !has {
+		t.Fatal("HasChatIndex: false with an index for the server")
+	}
 	empty := &App{ChatIndex: &ChatIndex{Server: proxyTo(t, "http://127.0.0.1:1"), Dir: t.TempDir()}}
+	if has, _ := empty.HasChatIndex(); has {
+		t.Fatal("HasChatIndex: true with nothing indexed")
+	}
 	if _, err := empty.SearchChatOffline(chatlocal.SearchRequest{Q: "定稿"}); FormatError(err).(BindingError).Key != "desktop.no_chat_index" {
 		t.Fatalf("binding without an index: %v", err)
 	}
@@ -215,6 +221,9 @@ func TestChatIndexForgetsOnSignOut(t *testing.T) {
 	}
 	if _, err := ix.Search(context.Background(), chatlocal.SearchRequest{Q: "全员"}); !errors.Is(err, errNoChatIndex) {
 		t.Fatalf("signed out: %v", err)
+	}
+	if ix.Has() {
+		t.Fatal("signed out: Has still true (the offline page would offer search)")
 	}
 	if _, err := (&ChatIndex{Server: p, Dir: ix.Dir}).Search(context.Background(), chatlocal.SearchRequest{Q: "全员"}); !errors.Is(err, errNoChatIndex) {
 		t.Fatalf("restarted after sign-out: %v", err)

@@ -22,6 +22,7 @@ interface AppBinding {
   Disconnect(): Promise<Connection>
   PickFolder(title: string): Promise<string>
   SearchChatOffline(req: LocalChatSearch): Promise<LocalChatHit[]>
+  HasChatIndex(): Promise<boolean>
 }
 
 /** LocalChatSearch is chat search in the desktop's own index (app/chatindex.go, backend/chatlocal). */

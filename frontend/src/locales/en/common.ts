@@ -17,7 +17,7 @@ export default {
     startText: 'Build the org chart under Admin → Departments, then open accounts for your colleagues under Admin → Members.',
   },
   notFound: { title: 'Page not found', text: 'The link may be out of date, or you may not have access.', home: 'Back to the workbench' },
-  offline: { title: 'You are offline', unreachable: 'Cannot reach the server', hint: 'What is open stays readable; Tack continues once the connection is back.', hintFull: 'Check the network; Tack continues once the connection is back.', retry: 'Reconnect' },
+  offline: { title: 'You are offline', unreachable: 'Cannot reach the server', hint: 'What is open stays readable; Tack continues once the connection is back.', hintFull: 'Check the network; Tack continues once the connection is back.', retry: 'Reconnect', searchChats: 'Search the chats saved on this computer' },
   empty: { text: 'Nothing here yet' },
   tabs: { home: 'Home', approvals: 'Approvals', messages: 'Messages', contacts: 'Contacts', me: 'Me', collapse: 'Collapse menu', expand: 'Expand menu' },
   user: { profile: 'My profile', logout: 'Sign out', language: 'Language' },

@@ -17,7 +17,7 @@ export default {
     startText: '先在「管理 → 部门」中建立组织架构，再在「管理 → 成员」中为同事开通账号。',
   },
   notFound: { title: '页面不存在', text: '链接可能已失效，或者你没有权限查看。', home: '返回工作台' },
-  offline: { title: '网络已断开', unreachable: '无法连接到服务器', hint: '已打开的内容仍可查看；连接恢复后会自动继续。', hintFull: '请检查网络，连接恢复后会自动继续。', retry: '重新连接' },
+  offline: { title: '网络已断开', unreachable: '无法连接到服务器', hint: '已打开的内容仍可查看；连接恢复后会自动继续。', hintFull: '请检查网络，连接恢复后会自动继续。', retry: '重新连接', searchChats: '搜索本机保存的聊天记录' },
   empty: { text: '暂无数据' },
   tabs: { home: '工作台', approvals: '审批', messages: '消息', contacts: '通讯录', me: '我的', collapse: '收起菜单', expand: '展开菜单' },
   user: { profile: '个人设置', logout: '退出登录', language: '语言' },
