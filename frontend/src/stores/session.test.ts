@@ -20,6 +20,15 @@ describe('session store', () => {
     expect(s.me?.name).toBe('王芳')
   })
 
+  it('in the desktop window a server its proxy cannot reach is offline, not signed out', async () => {
+    const calls = fetchReplies(failure(502, 'desktop.server_unreachable'))
+    const s = useSession()
+    await s.load()
+    expect(calls.map((c) => c.path)).toEqual(['/api/v1/setup'])
+    expect(s.unreachable).toBe(true)
+    expect(s.signedIn).toBe(false)
+  })
+
   it('a 401 on /me means signed out at once', async () => {
     const calls = fetchReplies([200, { needed: false }], failure(401, 'auth.session_expired'), failure(401, 'auth.session_expired'))
     const s = useSession()

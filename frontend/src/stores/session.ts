@@ -38,8 +38,11 @@ export const useSession = defineStore('session', () => {
     } catch (e) {
       if (started !== epoch) return
       if (isApiError(e) && e.key === 'desktop.not_connected') { notConnected.value = true; me.value = null; return }
-      // No answer at all: App shows the offline state and retries.
-      if (isApiError(e) && e.status === 0) { unreachable.value = true; return }
+      // No answer at all: App shows the offline state and retries. In the
+      // desktop window the shell's proxy answers for a server it cannot
+      // reach (502 desktop.server_unreachable): the same, not "signed out"
+      // (that showed the sign-in page, where signing in could only fail).
+      if (isApiError(e) && (e.status === 0 || e.key === 'desktop.server_unreachable')) { unreachable.value = true; return }
     }
     if (started !== epoch) return
     setupNeeded.value = needed
