@@ -14,6 +14,10 @@
 #      count): one hit; the dialog shows the 离线 notice (its colour at a
 #      known pixel) and the hit row; screenshot
 #      docs/screenshots/desktop-chat-offline-search.png;
+#   5. the window is closed and started again with the server still down:
+#      the full offline page offers 搜索本机保存的聊天记录 (the desktop has
+#      this server's chats indexed), whose dialog finds the message again;
+#      screenshot docs/screenshots/desktop-chat-offline-page-search.png.
 # States are waited for by polling (the proxied /api log, the desktop log,
 # the index file, the colour of known pixels), never by fixed sleeps; a
 # failed step prints why and saves e2e/artifacts/desktop-chatsearch-fail.png.
@@ -114,7 +118,6 @@ colour_is() {
 logged() { grep -qE "$1" "$LOG"; }
 logged_times() { [[ $(grep -cE "$1" "$LOG") -ge $2 ]]; }
 click() { xdotool mousemove "$1" "$2" click 1; }
-shot() { import -window root "$ART/desktop-chatsearch-$1.png"; } # a step's picture, for finding coordinates
 
 # ---- 1. the team server and its data ---------------------------------------
 step "the team server: company, admin, 李娜, group 预算小组 with a message"
@@ -233,3 +236,20 @@ step "search $WORD in the window with the server down"
 search 439 84 1
 import -window root "$ROOT/docs/screenshots/desktop-chat-offline-search.png"
 echo "desktop chat search: found offline; screenshot docs/screenshots/desktop-chat-offline-search.png"
+
+# ---- 5. a window started while the server is down --------------------------
+step "restart the desktop with the server still down"
+stop_pid "$pid"
+pid=""
+cp "$LOG" "$TMP/tack-first.log"
+"$BIN" >"$LOG" 2>&1 &
+pid=$!
+until_ok 60 "the window's first question to fail (GET /api/v1/setup 502)" logged "path=/api/v1/setup status=502"
+# The full offline page (signed-in state unknown without the server) offers
+# the chats this computer holds: its second button, left border at 588,447.
+until_ok 30 "the offline page's 搜索本机保存的聊天记录 button" colour_is 588 447 1F6FEB
+step "search $WORD from the offline page"
+search 692 447 1
+import -window root "$ROOT/docs/screenshots/desktop-chat-offline-page-search.png"
+echo "desktop chat search: found offline after a restart; screenshot docs/screenshots/desktop-chat-offline-page-search.png"
+echo "desktop chat search: PASS"
