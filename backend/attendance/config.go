@@ -42,6 +42,15 @@ type configCache struct {
 	cfg     *config
 }
 
+// withConfig makes the reads through the returned handle use cfg, read
+// once for a request outside any transaction (TxMemo only works inside
+// one): a punch's fence, group and work date before its write.
+func withConfig(db *gorm.DB, cfg *config) *gorm.DB {
+	return db.Set(configKey, cfg).Session(&gorm.Session{})
+}
+
+const configKey = "attendance.config" // gorm session setting (withConfig)
+
 const (
 	configMemo      = "attendance.config_version"
 	configDirtyMemo = "attendance.config_dirty" // set in a transaction that bumped the version
@@ -52,6 +61,9 @@ const (
 // read and the reload leaves a newer configuration under the older
 // version, which costs one more reload, never a stale answer.
 func (s *Service) config(db *gorm.DB) (*config, error) {
+	if c, ok := db.Get(configKey); ok { // one request's reads outside a transaction (withConfig)
+		return c.(*config), nil
+	}
 	if _, dirty := store.TxMemo.Load(db, configDirtyMemo); dirty {
 		// This transaction edited the configuration: read it as the
 		// transaction sees it and keep it nowhere — it may yet roll back,

@@ -73,6 +73,7 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 	if err != nil {
 		return nil, err
 	}
+	db = withConfig(db, cfg)
 	if hasPos {
 		places := cfg.places
 		var best *Place
