@@ -54,6 +54,7 @@ const configKey = "attendance.config" // gorm session setting (withConfig)
 const (
 	configMemo      = "attendance.config_version"
 	configDirtyMemo = "attendance.config_dirty" // set in a transaction that bumped the version
+	configTxMemo    = "attendance.config_tx"    // that transaction's own configuration
 )
 
 // config returns the configuration as db (a transaction or the pool) sees
@@ -66,9 +67,17 @@ func (s *Service) config(db *gorm.DB) (*config, error) {
 	}
 	if _, dirty := store.TxMemo.Load(db, configDirtyMemo); dirty {
 		// This transaction edited the configuration: read it as the
-		// transaction sees it and keep it nowhere — it may yet roll back,
-		// and its version number would then be reused by another edit.
-		return loadConfig(db)
+		// transaction sees it and keep it only for the transaction — it may
+		// yet roll back, and its version number would then be reused by
+		// another edit (the demo plans a month of days after adding its place).
+		if c, ok := store.TxMemo.Load(db, configTxMemo); ok {
+			return c.(*config), nil
+		}
+		cfg, err := loadConfig(db)
+		if err == nil {
+			store.TxMemo.Store(db, configTxMemo, cfg)
+		}
+		return cfg, err
 	}
 	v, ok := store.TxMemo.Load(db, configMemo)
 	if !ok {
@@ -169,6 +178,7 @@ func (c *config) matchNetwork(ip string) *Network {
 // transaction so the new version and the new configuration commit together.
 func bumpConfig(tx *gorm.DB) error {
 	store.TxMemo.Forget(tx, configMemo)
+	store.TxMemo.Forget(tx, configTxMemo)
 	store.TxMemo.Store(tx, configDirtyMemo, true)
 	if err := tx.Exec(`INSERT INTO attendance_config_version (id, version) VALUES (1, 1)
 		ON CONFLICT (id) DO UPDATE SET version = attendance_config_version.version + 1`).Error; err != nil {
