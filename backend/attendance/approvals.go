@@ -82,7 +82,7 @@ func (s *Service) onSubmit(tx *gorm.DB, h approval.Hooked) error {
 		}
 		return err
 	}
-	st, err := loadSettings(tx)
+	st, err := s.settings(tx)
 	if err != nil {
 		return err
 	}

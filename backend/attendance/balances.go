@@ -163,7 +163,7 @@ func (s *Service) QuoteLeave(ctx context.Context, a identity.Actor, in LeaveQuot
 			return Balance{}, err
 		}
 	}
-	set, err := loadSettings(db)
+	set, err := s.settings(db)
 	if err != nil {
 		return Balance{}, err
 	}
@@ -236,7 +236,7 @@ func (s *Service) MyBalance(ctx context.Context, a identity.Actor) (Balance, err
 	if err != nil {
 		return b, err
 	}
-	set, err := loadSettings(db)
+	set, err := s.settings(db)
 	b.Check = set.LeaveBalanceCheck
 	return b, err
 }
@@ -291,7 +291,7 @@ func (s *Service) submitLeave(tx *gorm.DB, h approval.Hooked) error {
 	if err != nil || !ok {
 		return err
 	}
-	set, err := loadSettings(tx)
+	set, err := s.settings(tx)
 	if err != nil {
 		return err
 	}

@@ -281,14 +281,14 @@ func (s *Service) MyToday(ctx context.Context, a identity.Actor) (Today, error) 
 		if t.Punches, err = effective(tx, a.UserID, date); err != nil {
 			return err
 		}
-		var places []Place
-		if err := tx.Order("name").Find(&places).Error; err != nil {
-			return fmt.Errorf("attendance: places: %w", err)
+		cfg, err := s.config(tx)
+		if err != nil {
+			return err
 		}
-		for _, pl := range places {
+		for _, pl := range cfg.places { // by name
 			t.Places = append(t.Places, PlaceBrief{ID: pl.ID, Name: pl.Name})
 		}
-		st, err := loadSettings(tx)
+		st, err := s.settings(tx)
 		if err != nil {
 			return err
 		}

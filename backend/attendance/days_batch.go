@@ -27,17 +27,14 @@ func (s *Service) loadPlanInputs(tx *gorm.DB, userID string, from, to string) (p
 	if in.cal, err = s.cal.Load(tx); err != nil {
 		return in, err
 	}
-	if in.group, err = groupOf(tx, userID); err != nil || in.group == nil {
+	if in.group, err = s.groupOf(tx, userID); err != nil || in.group == nil {
 		return in, err
 	}
-	var shs []Shift
-	if err := tx.Find(&shs).Error; err != nil {
-		return in, fmt.Errorf("attendance: shifts: %w", err)
+	cfg, err := s.config(tx)
+	if err != nil {
+		return in, err
 	}
-	in.shifts = make(map[string]Shift, len(shs))
-	for _, sh := range shs {
-		in.shifts[sh.ID] = sh
-	}
+	in.shifts = cfg.shifts // shared: planWith only reads it
 	if in.group.Schedule == ScheduleRota {
 		var rs []rotaRow
 		if err := tx.Where("user_id = ? AND work_date >= ? AND work_date <= ?", userID, from, to).Find(&rs).Error; err != nil {

@@ -78,17 +78,14 @@ func (s *Service) loadFacts(tx *gorm.DB, w who, from, to time.Time, cols string,
 	if f.cal, err = s.cal.Load(tx); err != nil {
 		return nil, err
 	}
-	if f.gr, err = loadGroupResolverWho(tx, w); err != nil {
+	if f.gr, err = s.loadGroupResolverWho(tx, w); err != nil {
 		return nil, err
 	}
-	var shs []Shift
-	if err := tx.Find(&shs).Error; err != nil {
-		return nil, fmt.Errorf("attendance: shifts: %w", err)
+	cfg, err := s.config(tx)
+	if err != nil {
+		return nil, err
 	}
-	f.shifts = make(map[string]Shift, len(shs))
-	for _, sh := range shs {
-		f.shifts[sh.ID] = sh
-	}
+	f.shifts = cfg.shifts // shared: deriving only reads it
 	if hasRota(f.gr) {
 		var rs []rotaRow
 		if err := tx.Where(w.in(tx, "user_id")).Where("work_date >= ? AND work_date <= ?", fk, tk).Find(&rs).Error; err != nil {

@@ -62,6 +62,9 @@ func (s *Service) LoadDemo(ctx context.Context, out io.Writer) error {
 		if err := tx.Create(&network).Error; err != nil {
 			return fmt.Errorf("attendance: demo network: %w", err)
 		}
+		if err := bumpConfig(tx); err != nil {
+			return err
+		}
 		today := s.midnight(now)
 		for d := today.AddDate(0, -1, 0); d.Before(today); d = d.AddDate(0, 0, 1) {
 			for i, u := range people {

@@ -1,9 +1,6 @@
 package attendance
 
 import (
-	"fmt"
-	"slices"
-
 	"gorm.io/gorm"
 )
 
@@ -17,24 +14,37 @@ type groupResolver struct {
 	def    *Group // the earliest default group
 }
 
-// loadGroupResolver reads what resolving userIDs needs: department entries
-// and these people's own (named, excluded), not every person named in any group.
-func loadGroupResolver(tx *gorm.DB, userIDs []string) (*groupResolver, error) {
+// loadGroupResolver resolves userIDs from the cached configuration
+// (config.go): department entries and these people's own (named, excluded).
+func (s *Service) loadGroupResolver(tx *gorm.DB, userIDs []string) (*groupResolver, error) {
 	if userIDs == nil {
 		userIDs = []string{}
 	}
-	return loadGroupResolverWho(tx, who{ids: userIDs})
+	return s.loadGroupResolverWho(tx, who{ids: userIDs})
 }
 
-// loadGroupResolverWho is loadGroupResolver for w (days_set.go).
-func loadGroupResolverWho(tx *gorm.DB, w who) (*groupResolver, error) {
-	r := &groupResolver{parent: map[string]string{}, groups: map[string]*Group{}}
-	if err := tx.Where("kind = ?", MemberDepartment).Or(w.in(tx, "ref_id")).Find(&r.ms).Error; err != nil {
-		return nil, fmt.Errorf("attendance: members: %w", err)
+// loadGroupResolverWho is loadGroupResolver for w (days_set.go); for a
+// department's people it takes every person's entries (of picks theirs).
+func (s *Service) loadGroupResolverWho(tx *gorm.DB, w who) (*groupResolver, error) {
+	cfg, err := s.config(tx)
+	if err != nil {
+		return nil, err
 	}
-	// The tree matters only when some group takes a department (one
-	// statement fewer in every leave submit otherwise: the approval suite's budget).
-	if slices.ContainsFunc(r.ms, func(m Member) bool { return m.Kind == MemberDepartment }) {
+	r := &groupResolver{parent: map[string]string{}, groups: cfg.groups, def: cfg.def}
+	r.ms = append(r.ms, cfg.deptMs...)
+	if w.ids != nil {
+		for _, id := range w.ids {
+			r.ms = append(r.ms, cfg.userMs[id]...)
+		}
+	} else {
+		for _, ms := range cfg.userMs {
+			r.ms = append(r.ms, ms...)
+		}
+	}
+	// The tree is org data (not in the configuration) and matters only when
+	// some group takes a department: one statement fewer in every leave
+	// submit otherwise (the approval suite's budget).
+	if len(cfg.deptMs) > 0 {
 		ds, err := departments(tx)
 		if err != nil {
 			return nil, err
@@ -43,16 +53,6 @@ func loadGroupResolverWho(tx *gorm.DB, w who) (*groupResolver, error) {
 			if d.ParentID != nil {
 				r.parent[d.ID] = *d.ParentID
 			}
-		}
-	}
-	var gs []Group
-	if err := tx.Order("created_at, id").Find(&gs).Error; err != nil {
-		return nil, fmt.Errorf("attendance: groups: %w", err)
-	}
-	for i := range gs {
-		r.groups[gs[i].ID] = &gs[i]
-		if gs[i].IsDefault && r.def == nil {
-			r.def = &gs[i]
 		}
 	}
 	return r, nil

@@ -103,7 +103,7 @@ func (s *Service) RunDays(ctx context.Context) (JobStats, error) {
 		for _, sh := range shifts {
 			byID[sh.ID] = sh
 		}
-		set, err := loadSettings(db)
+		set, err := s.settings(db)
 		if err != nil {
 			return err
 		}

@@ -238,7 +238,7 @@ DROP TABLE attendance_leave_claims;
 ALTER TABLE attendance_leave_claims_by_year RENAME TO attendance_leave_claims;
 CREATE INDEX attendance_leave_claims_user ON attendance_leave_claims (user_id, year);
 `},
-	}, rotaMigrations()...)
+	}, append(rotaMigrations(), configMigrations()...)...)
 }
 
 // EnsureDefaults installs the company policy where it is missing (called by
@@ -270,6 +270,9 @@ func ensureDefaults(tx *gorm.DB, now time.Time) error {
 	}
 	if err := tx.Exec(`INSERT INTO attendance_chain_head (id, seq, hash) SELECT 1, 0, ''
 		WHERE NOT EXISTS (SELECT 1 FROM attendance_chain_head WHERE id = 1)`).Error; err != nil {
+		return err
+	}
+	if err := bumpConfig(tx); err != nil { // it may have added the default group or settings
 		return err
 	}
 	return tx.Exec(`INSERT INTO roles (id, name, description, builtin, privileged, created_at)

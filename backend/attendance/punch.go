@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -34,25 +33,6 @@ type PunchResult struct {
 
 func validPosition(lat, lng float64) bool {
 	return !math.IsNaN(lat) && !math.IsNaN(lng) && lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180
-}
-
-// matchNetwork returns the approved network the address is in.
-func matchNetwork(tx *gorm.DB, ip string) (*Network, error) {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return nil, nil
-	}
-	addr = addr.Unmap()
-	var ns []Network
-	if err := tx.Find(&ns).Error; err != nil {
-		return nil, fmt.Errorf("attendance: networks: %w", err)
-	}
-	for i, n := range ns {
-		if p, err := parseCIDR(n.CIDR); err == nil && p.Contains(addr) {
-			return &ns[i], nil
-		}
-	}
-	return nil, nil
 }
 
 // Punch records an office punch for the actor: by position when the
@@ -89,11 +69,13 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 	p := &j.p
 	var fenceErr error
 	radius := 0
+	cfg, err := s.config(db)
+	if err != nil {
+		return nil, err
+	}
+	db = withConfig(db, cfg)
 	if hasPos {
-		var places []Place
-		if err := db.Find(&places).Error; err != nil {
-			return nil, fmt.Errorf("attendance: places: %w", err)
-		}
+		places := cfg.places
 		var best *Place
 		bestGap := math.Inf(1)
 		dist := 0.0
@@ -114,11 +96,7 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 		}
 	}
 	if p.Method == "" {
-		n, err := matchNetwork(db, in.ClientIP)
-		if err != nil {
-			return nil, err
-		}
-		switch {
+		switch n := cfg.matchNetwork(in.ClientIP); {
 		case n != nil:
 			p.Method, p.NetworkID = MethodNetwork, n.ID
 		case fenceErr != nil:
@@ -127,7 +105,6 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 			return nil, ErrNoNetwork
 		}
 	}
-	var err error
 	if j.user, err = loadUser(db, p.UserID); err != nil {
 		return nil, err
 	}
@@ -146,7 +123,7 @@ func (s *Service) preparePunch(db *gorm.DB, a identity.Actor, in PunchRequest, n
 // that needs none is not kept. The device is remembered once the punch passes.
 func (s *Service) checkPunch(db *gorm.DB, j *punchJob, in PunchRequest, radius int) error {
 	p := &j.p
-	r, err := loadGroupResolver(db, []string{p.UserID})
+	r, err := s.loadGroupResolver(db, []string{p.UserID})
 	if err != nil {
 		return err
 	}
@@ -233,7 +210,7 @@ func (s *Service) FieldPunch(ctx context.Context, a identity.Actor, in FieldPunc
 	now := s.clock.Now()
 	var out PunchResult
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		g, err := groupOf(tx, a.UserID)
+		g, err := s.groupOf(tx, a.UserID)
 		if err != nil {
 			return err
 		}

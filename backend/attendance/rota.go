@@ -144,7 +144,7 @@ func mayRota(tx *gorm.DB, a identity.Actor, deptID string) error {
 
 // rotaPeople are the active people of the department's subtree whose group
 // works a rota, by name.
-func rotaPeople(tx *gorm.DB, deptID string) ([]userRow, error) {
+func (s *Service) rotaPeople(tx *gorm.DB, deptID string) ([]userRow, error) {
 	depts := append(subtree(tx, deptID), deptID)
 	var us []userRow
 	if err := tx.Table("users").Select("id, name, department_id, active").Where("active = ? AND department_id IN ?", true, depts).
@@ -153,7 +153,7 @@ func rotaPeople(tx *gorm.DB, deptID string) ([]userRow, error) {
 	}
 	out := us[:0]
 	for _, u := range us {
-		g, err := groupOf(tx, u.ID)
+		g, err := s.groupOf(tx, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +195,7 @@ func (s *Service) rotaSheet(tx *gorm.DB, deptID string, first time.Time) (RotaSh
 	for d := first; d.Month() == first.Month(); d = d.AddDate(0, 0, 1) {
 		out.Days = append(out.Days, d.Format(time.DateOnly))
 	}
-	us, err := rotaPeople(tx, deptID)
+	us, err := s.rotaPeople(tx, deptID)
 	if err != nil {
 		return out, err
 	}
@@ -325,7 +325,7 @@ func (s *Service) CopyRota(ctx context.Context, a identity.Actor, in RotaCopy) (
 		if err := mayRota(tx, a, in.DepartmentID); err != nil {
 			return err
 		}
-		us, err := rotaPeople(tx, in.DepartmentID)
+		us, err := s.rotaPeople(tx, in.DepartmentID)
 		if err != nil {
 			return err
 		}
@@ -369,7 +369,7 @@ func (s *Service) applyCells(tx *gorm.DB, a identity.Actor, deptID string, cells
 	if len(cells) > maxRotaCells {
 		return 0, apperr.Invalid("attendance.invalid", "too many cells in one edit").WithField("cells", "too_many")
 	}
-	us, err := rotaPeople(tx, deptID)
+	us, err := s.rotaPeople(tx, deptID)
 	if err != nil {
 		return 0, err
 	}

@@ -163,7 +163,7 @@ func (s *Service) ImportRotaXLSX(ctx context.Context, a identity.Actor, deptID, 
 		if err := mayRota(tx, a, deptID); err != nil {
 			return err
 		}
-		us, err := rotaPeople(tx, deptID)
+		us, err := s.rotaPeople(tx, deptID)
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ type Service struct {
 	clock clock.Clock
 	loc   *time.Location
 	cal   *workcal.Cache // the company calendar, reloaded only after an edit
+	cfg   configCache    // places, groups, shifts, settings, reloaded only after an edit (config.go)
 
 	punchQ punchQueue // office punches waiting to be written (punch_batch.go)
 }
@@ -126,27 +127,27 @@ func (s *Service) canSee(tx *gorm.DB, a identity.Actor, userID string) error {
 // group of their nearest department up the tree (so moving a person or a
 // department moves their attendance with it), then the default group. A
 // group that excludes them is skipped.
-func groupOf(tx *gorm.DB, userID string) (*Group, error) {
+func (s *Service) groupOf(tx *gorm.DB, userID string) (*Group, error) {
 	if m, ok := tx.Get(groupMemoKey); ok { // one request's days (balances.go)
 		memo := m.(map[string]*Group)
 		if g, ok := memo[userID]; ok {
 			return g, nil
 		}
-		g, err := resolveGroup(tx, userID)
+		g, err := s.resolveGroup(tx, userID)
 		if err == nil {
 			memo[userID] = g
 		}
 		return g, err
 	}
-	return resolveGroup(tx, userID)
+	return s.resolveGroup(tx, userID)
 }
 
-func resolveGroup(tx *gorm.DB, userID string) (*Group, error) {
+func (s *Service) resolveGroup(tx *gorm.DB, userID string) (*Group, error) {
 	u, err := loadUser(tx, userID)
 	if err != nil {
 		return nil, err
 	}
-	r, err := loadGroupResolver(tx, []string{userID})
+	r, err := s.loadGroupResolver(tx, []string{userID})
 	if err != nil {
 		return nil, err
 	}
@@ -190,11 +191,11 @@ func (s *Service) workDateOf(tx *gorm.DB, userID string, t time.Time) (string, e
 	today := s.midnight(t)
 	// Most companies have no night shift: then no punch belongs to yesterday,
 	// and planning yesterday (~8 reads inside the punch's serialised write) is skipped.
-	var night int64
-	if err := tx.Model(&Shift{}).Where("end_min > ?", 24*60).Count(&night).Error; err != nil {
-		return "", fmt.Errorf("attendance: shifts: %w", err)
+	cfg, err := s.config(tx)
+	if err != nil {
+		return "", err
 	}
-	if night == 0 {
+	if !cfg.night {
 		return today.Format(time.DateOnly), nil
 	}
 	y := today.AddDate(0, 0, -1)

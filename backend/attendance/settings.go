@@ -51,7 +51,7 @@ func (s *Service) SetSettings(ctx context.Context, a identity.Actor, in Settings
 		return Settings{}, err
 	}
 	var out Settings
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeConfig(ctx, func(tx *gorm.DB) error {
 		old, err := loadSettings(tx)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (s *Service) SaveShift(ctx context.Context, a identity.Actor, id string, in
 		return Shift{}, err
 	}
 	now := s.clock.Now()
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeConfig(ctx, func(tx *gorm.DB) error {
 		out := in
 		if err := saveVersioned(tx, "shift", id, in.Version, &out, now); err != nil {
 			return err
@@ -149,7 +149,7 @@ func (s *Service) DeleteShift(ctx context.Context, a identity.Actor, id string) 
 	if !IsManager(a) {
 		return ErrAdminOnly
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.writeConfig(ctx, func(tx *gorm.DB) error {
 		var gs []Group
 		if err := tx.Find(&gs).Error; err != nil {
 			return fmt.Errorf("attendance: groups: %w", err)
@@ -232,7 +232,7 @@ func (s *Service) SaveGroup(ctx context.Context, a identity.Actor, id string, in
 	}
 	now := s.clock.Now()
 	var out Group
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeConfig(ctx, func(tx *gorm.DB) error {
 		var fv apperr.Validator
 		for _, sid := range in.WeekShifts {
 			if sid == "" {
@@ -312,7 +312,7 @@ func (s *Service) DeleteGroup(ctx context.Context, a identity.Actor, id string) 
 	if !IsManager(a) {
 		return ErrAdminOnly
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.writeConfig(ctx, func(tx *gorm.DB) error {
 		var g Group
 		if err := tx.Where("id = ?", id).Take(&g).Error; err != nil {
 			return notFound(err)
@@ -373,7 +373,7 @@ func (s *Service) SavePlace(ctx context.Context, a identity.Actor, id string, in
 	}
 	now := s.clock.Now()
 	var out Place
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err := s.writeConfig(ctx, func(tx *gorm.DB) error {
 		out = Place{Name: in.Name, Lat: lat, Lng: lng, RadiusM: in.RadiusM}
 		if err := saveVersioned(tx, "place", id, in.Version, &out, now); err != nil {
 			return err
@@ -392,7 +392,7 @@ func (s *Service) deleteSimple(ctx context.Context, a identity.Actor, model any,
 	if !IsManager(a) {
 		return ErrAdminOnly
 	}
-	return s.write(ctx, func(tx *gorm.DB) error {
+	return s.writeConfig(ctx, func(tx *gorm.DB) error {
 		res := tx.Where("id = ?", id).Delete(model)
 		if res.Error != nil {
 			return fmt.Errorf("attendance: %s: %w", what, res.Error)
@@ -434,7 +434,7 @@ func (s *Service) SaveNetwork(ctx context.Context, a identity.Actor, id string, 
 	in.CIDR = pfx.String()
 	now := s.clock.Now()
 	var out Network
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err = s.writeConfig(ctx, func(tx *gorm.DB) error {
 		out = Network{Name: in.Name, CIDR: in.CIDR}
 		if err := saveVersioned(tx, "network", id, in.Version, &out, now); err != nil {
 			return err
