@@ -16,7 +16,6 @@ import (
 	"math"
 	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1060,107 +1059,6 @@ func unlockNotify(t *libc.TLS, ppArg uintptr, nArg int32) {
 		(*mutex)(unsafe.Pointer(mu)).Unlock()
 		ppArg += ptrSize
 	}
-}
-
-func (c *conn) bind(pstmt uintptr, n int, args []driver.NamedValue) (allocs []uintptr, err error) {
-	defer func() {
-		if err == nil {
-			return
-		}
-
-		for _, v := range allocs {
-			c.free(v)
-		}
-		allocs = nil
-	}()
-
-	for i := 1; i <= n; i++ {
-		name, err := c.bindParameterName(pstmt, i)
-		if err != nil {
-			return allocs, err
-		}
-
-		var found bool
-		var v driver.NamedValue
-		for _, v = range args {
-			if name != "" {
-				// For ?NNN and $NNN params, match if NNN == v.Ordinal.
-				//
-				// Supporting this for $NNN is a special case that makes eg
-				// `select $1, $2, $3 ...` work without needing to use
-				// sql.Named.
-				if (name[0] == '?' || name[0] == '$') && name[1:] == strconv.Itoa(v.Ordinal) {
-					found = true
-					break
-				}
-
-				// sqlite supports '$', '@' and ':' prefixes for string
-				// identifiers and '?' for numeric, so we cannot
-				// combine different prefixes with the same name
-				// because `database/sql` requires variable names
-				// to start with a letter
-				if name[1:] == v.Name[:] {
-					found = true
-					break
-				}
-			} else {
-				if v.Ordinal == i {
-					found = true
-					break
-				}
-			}
-		}
-
-		if !found {
-			if name != "" {
-				return allocs, fmt.Errorf("missing named argument %q", name[1:])
-			}
-
-			return allocs, fmt.Errorf("missing argument with index %d", i)
-		}
-
-		var p uintptr
-		switch x := v.Value.(type) {
-		case int64:
-			if err := c.bindInt64(pstmt, i, x); err != nil {
-				return allocs, err
-			}
-		case float64:
-			if err := c.bindDouble(pstmt, i, x); err != nil {
-				return allocs, err
-			}
-		case bool:
-			v := 0
-			if x {
-				v = 1
-			}
-			if err := c.bindInt(pstmt, i, v); err != nil {
-				return allocs, err
-			}
-		case []byte:
-			if p, err = c.bindBlob(pstmt, i, x); err != nil {
-				return allocs, err
-			}
-		case string:
-			if p, err = c.bindText(pstmt, i, x); err != nil {
-				return allocs, err
-			}
-		case time.Time:
-			if p, err = c.bindText(pstmt, i, c.formatTime(x)); err != nil {
-				return allocs, err
-			}
-		case nil:
-			if p, err = c.bindNull(pstmt, i); err != nil {
-				return allocs, err
-			}
-		default:
-			return allocs, fmt.Errorf("sqlite: invalid driver.Value type %T", x)
-		}
-		if p != 0 {
-			allocs = append(allocs, p)
-		}
-	}
-	return allocs, nil
 }
 
 // int sqlite3_bind_null(sqlite3_stmt*, int);

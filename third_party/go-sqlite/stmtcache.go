@@ -43,6 +43,7 @@ var schemaGeneration atomic.Int64
 type cachedStmt struct {
 	pstmt   uintptr
 	nParams int
+	names   []string // parameter names (paramNames); nil: all bare ?
 	columns []string
 	decl    []string // upper-case declared types of the columns
 	busy    bool     // rows over it are open
@@ -128,6 +129,7 @@ func (c *conn) compileOne(query string) (*cachedStmt, error) {
 		c.finalize(pstmt)
 		return nil, err
 	}
+	cs.names = c.paramNames(pstmt, cs.nParams)
 	n, err := c.columnCount(pstmt)
 	if err != nil {
 		c.finalize(pstmt)
@@ -219,7 +221,7 @@ func (c *conn) execCached(ctx context.Context, cs *cachedStmt, args []driver.Nam
 	var allocs []uintptr
 	defer func() { c.release(cs, allocs) }()
 	if cs.nParams != 0 {
-		if allocs, err = c.bind(cs.pstmt, cs.nParams, args); err != nil {
+		if allocs, err = c.bindNamed(cs.pstmt, cs.nParams, cs.names, args); err != nil {
 			return nil, err
 		}
 	}
@@ -245,7 +247,7 @@ func (c *conn) queryCached(ctx context.Context, cs *cachedStmt, args []driver.Na
 	var allocs []uintptr
 	if cs.nParams != 0 {
 		var err error
-		if allocs, err = c.bind(cs.pstmt, cs.nParams, args); err != nil {
+		if allocs, err = c.bindNamed(cs.pstmt, cs.nParams, cs.names, args); err != nil {
 			c.release(cs, nil)
 			return nil, err
 		}
