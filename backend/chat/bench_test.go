@@ -266,3 +266,19 @@ func BenchmarkChatReferenceWriteTx(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tx/s")
 	})
 }
+
+// BenchmarkChatReferenceHealthz: the machine's reference, measured in the
+// same run: GET /api/v1/healthz over the test server's loopback HTTP, one
+// request after another (no database write; what a request costs at this
+// minute's load).
+func BenchmarkChatReferenceHealthz(b *testing.B) {
+	benchEnvs(b, func(b *testing.B, e *servertest.Env) {
+		b.ResetTimer()
+		for b.Loop() {
+			if r := e.Do("GET", "/api/v1/healthz", "", nil); r.Status != 200 {
+				b.Fatalf("healthz: %d", r.Status)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	})
+}

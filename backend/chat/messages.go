@@ -50,14 +50,8 @@ func (s *Service) Send(ctx context.Context, a identity.Actor, convID string, req
 	if req.ClientKey == "" {
 		req.ClientKey = store.NewID()
 	}
-	var out MessageView
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		r, err := s.send(tx, a, convID, req, "")
-		if err == nil {
-			out, err = s.sentView(tx, a, r)
-		}
-		return err
-	})
+	// Concurrent sends share a transaction (send_batch.go).
+	out, err := s.commitSend(ctx, &sendJob{a: a, convID: convID, req: req})
 	if errors.Is(err, errKeyTaken) || store.IsDuplicate(err) {
 		// A retry (or the same key racing itself): the first one stands.
 		var m Message
