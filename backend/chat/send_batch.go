@@ -2,12 +2,17 @@ package chat
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"tack/backend/identity"
+	"tack/backend/notify"
 	"tack/backend/store"
 )
 
@@ -110,6 +115,9 @@ func (s *Service) writeSends(ctx context.Context, batch []*sendJob) {
 // landSends writes the jobs' messages in queue order and sets each job's
 // answer; run again on a retry, it sets them afresh.
 func (s *Service) landSends(tx *gorm.DB, jobs []*sendJob) error {
+	if len(jobs) > 1 && !slices.ContainsFunc(jobs, func(j *sendJob) bool { return !plainSend(j) }) {
+		return s.landPlain(tx, jobs)
+	}
 	for _, j := range jobs {
 		r, err := s.send(tx, j.a, j.convID, j.req, "")
 		if err == nil {
@@ -120,4 +128,123 @@ func (s *Service) landSends(tx *gorm.DB, jobs []*sendJob) error {
 		}
 	}
 	return nil
+}
+
+// errBatchFallback rolls back a batch that the shared path cannot write as
+// one (a send refused, a retried key): writeSends then writes each send
+// alone, where each gets its own answer.
+var errBatchFallback = errors.New("chat: batch needs single sends")
+
+// plainSend reports whether j takes the shared path: a text message with no
+// reply, no @all (both read history) and no file.
+func plainSend(j *sendJob) bool {
+	return j.req.ReplyToID == "" && !j.req.MentionAll && j.req.file == nil && j.req.kind == ""
+}
+
+// landPlain writes a batch of plain sends with statements shared across the
+// batch: the conversations and their members in one read each, one
+// sequence UPDATE per conversation (k numbers at once), the messages and
+// their events in one INSERT each; only the search entry and the sender's
+// watermark stay one statement per message. What it writes is what
+// send() writes for each job in queue order.
+func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
+	count := map[string]int64{}
+	for _, j := range jobs {
+		count[j.convID]++
+	}
+	convIDs := slices.Sorted(maps.Keys(count))
+	var cs []Conversation
+	if err := tx.Where("id IN ?", convIDs).Find(&cs).Error; err != nil {
+		return fmt.Errorf("chat: load conversations: %w", err)
+	}
+	if len(cs) != len(convIDs) {
+		return errBatchFallback
+	}
+	conv := map[string]*Conversation{}
+	for i := range cs {
+		conv[cs[i].ID] = &cs[i]
+	}
+	var all []Member
+	if err := tx.Where("conversation_id IN ?", convIDs).Order("conversation_id, joined_at, user_id").Find(&all).Error; err != nil {
+		return fmt.Errorf("chat: members: %w", err)
+	}
+	mems := map[string][]Member{}
+	for _, m := range all {
+		mems[m.ConversationID] = append(mems[m.ConversationID], m)
+	}
+	// Every job must be one send() would accept; otherwise the single path
+	// answers each.
+	for _, j := range jobs {
+		ms := mems[j.convID]
+		i := slices.IndexFunc(ms, func(m Member) bool { return m.UserID == j.a.UserID })
+		if i < 0 || s.maySend(tx, conv[j.convID], &ms[i], j.req) != nil {
+			return errBatchFallback
+		}
+		for _, uid := range j.req.Mentions {
+			if !slices.ContainsFunc(ms, func(m Member) bool { return m.UserID == uid }) {
+				return errBatchFallback
+			}
+		}
+	}
+	// The next numbers, in sorted conversation order (one lock order for
+	// every batch); the batch's k messages of a conversation get the k
+	// numbers up to the new last_seq, in queue order.
+	now := s.clock.Now()
+	next := map[string]int64{}
+	for _, id := range convIDs {
+		var last int64
+		if err := tx.Raw("UPDATE chat_conversations SET last_seq = last_seq + ?, last_message_at = ? WHERE id = ? RETURNING last_seq", count[id], now, id).
+			Scan(&last).Error; err != nil {
+			return fmt.Errorf("chat: next seq: %w", err)
+		}
+		next[id] = last - count[id] + 1
+	}
+	msgs := make([]Message, len(jobs))
+	for n, j := range jobs {
+		mentions := slices.Compact(slices.Sorted(slices.Values(j.req.Mentions)))
+		if mentions == nil {
+			mentions = []string{}
+		}
+		msgs[n] = Message{ID: store.NewID(), ConversationID: j.convID, Seq: next[j.convID], SenderID: j.a.UserID, ClientKey: j.req.ClientKey,
+			Kind: MessageText, Body: j.req.Body, Mentions: mentions, CreatedAt: now}
+		next[j.convID]++
+	}
+	// The key's unique index decides a retry: a row not written means one
+	// of the keys was sent (or appears twice here); the single path sorts
+	// out which.
+	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&msgs)
+	if res.Error != nil {
+		return fmt.Errorf("chat: insert messages: %w", res.Error)
+	}
+	if res.RowsAffected != int64(len(msgs)) {
+		return errBatchFallback
+	}
+	evs := make([]*notify.Event, len(jobs))
+	for n, j := range jobs {
+		m := &msgs[n]
+		if err := indexMessage(tx, m); err != nil {
+			return err
+		}
+		// Sending reads the conversation up to one's own message.
+		if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", m.ConversationID, m.SenderID, m.Seq).
+			Update("read_seq", m.Seq).Error; err != nil {
+			return fmt.Errorf("chat: sender watermark: %w", err)
+		}
+		ms := mems[j.convID]
+		i := slices.IndexFunc(ms, func(x Member) bool { return x.UserID == j.a.UserID })
+		ms[i].ReadSeq = max(ms[i].ReadSeq, m.Seq)
+		ids := make([]string, len(ms))
+		for k, x := range ms {
+			ids[k] = x.UserID
+		}
+		evs[n] = messageEvent(j.a, conv[j.convID], m, ActionNew, ids)
+		// The answer as send() gives it: the members as they stand after
+		// this message (earlier senders of the batch have read up to theirs).
+		out, err := s.sentView(tx, j.a, &sent{msg: m, members: slices.Clone(ms)})
+		if err != nil {
+			return err
+		}
+		j.out = out
+	}
+	return notify.EmitAll(tx, evs)
 }
