@@ -35,7 +35,7 @@ func benchEnvs(b *testing.B, fn func(b *testing.B, e *servertest.Env)) {
 // seedGroup makes n active people (straight into the table: hashing
 // passwords is not what is measured) and a temporary group of them owned by
 // the first; it returns the group and the people's actors.
-func seedGroup(b *testing.B, e *servertest.Env, n int) (string, []identity.Actor) {
+func seedGroup(b testing.TB, e *servertest.Env, n int) (string, []identity.Actor) {
 	b.Helper()
 	db := e.Server.DB
 	now := e.Clock.Now()
