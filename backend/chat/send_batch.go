@@ -32,11 +32,12 @@ import (
 // conversation's sequence numbers are taken in queue order and commit in
 // that order, the same as when each send had its own transaction.
 //
-// Exactly once: a batch commits or rolls back whole. When it fails (one
-// send refused, a retried client key, a deadlock with another replica),
+// Exactly once: a batch commits or rolls back whole. A send the rules
+// refuse is set aside before anything is written and answered on its own
+// after the batch. When the batch fails (a retried client key, an error),
 // each of its sends is written again in its own transaction, the path a
-// lone send takes, so a refused send fails alone, a retried key returns
-// its first message, and no message is written twice or lost.
+// lone send takes, so a retried key returns its first message, an error
+// stays with its own send, and no message is written twice or lost.
 
 // maxSendBatch bounds one transaction (and the wait of its last send).
 const maxSendBatch = 64
@@ -47,10 +48,13 @@ type sendJob struct {
 	convID string
 	req    SendRequest
 
-	out  MessageView
-	err  error
-	done chan struct{} // closed when out and err are set
-	lead chan struct{} // this job's goroutine writes the next batch
+	out MessageView
+	err error
+	// alone: the shared path refused it (landPlain); it is written on its
+	// own after the batch, where it gets its own answer.
+	alone bool
+	done  chan struct{} // closed when out and err are set
+	lead  chan struct{} // this job's goroutine writes the next batch
 }
 
 type sendQueue struct {
@@ -104,6 +108,11 @@ func (s *Service) writeSends(ctx context.Context, batch []*sendJob) {
 	if err == nil || len(batch) == 1 {
 		for _, j := range batch {
 			j.err = err
+			if err == nil && j.alone {
+				// Refused sends write nothing, so after the batch is as
+				// good as in its place.
+				j.err = store.WriteTx(ctx, s.db, func(tx *gorm.DB) error { return s.landSends(tx, []*sendJob{j}) })
+			}
 		}
 		return
 	}
@@ -157,9 +166,7 @@ func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 	if err := tx.Where("id IN ?", convIDs).Find(&cs).Error; err != nil {
 		return fmt.Errorf("chat: load conversations: %w", err)
 	}
-	if len(cs) != len(convIDs) {
-		return errBatchFallback
-	}
+	// A conversation that does not exist is a refusal too (chat.not_found).
 	conv := map[string]*Conversation{}
 	for i := range cs {
 		conv[cs[i].ID] = &cs[i]
@@ -172,20 +179,22 @@ func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 	for _, m := range all {
 		mems[m.ConversationID] = append(mems[m.ConversationID], m)
 	}
-	// Every job must be one send() would accept; otherwise the single path
-	// answers each.
-	for _, j := range jobs {
-		ms := mems[j.convID]
-		i := slices.IndexFunc(ms, func(m Member) bool { return m.UserID == j.a.UserID })
-		if i < 0 || s.maySend(tx, conv[j.convID], &ms[i], j.req) != nil {
-			return errBatchFallback
-		}
-		for _, uid := range j.req.Mentions {
-			if !slices.ContainsFunc(ms, func(m Member) bool { return m.UserID == uid }) {
-				return errBatchFallback
-			}
-		}
+	// A send that send() would refuse (not a member, not allowed to post,
+	// a mention of a stranger) is set aside: writeSends answers it on its
+	// own after the batch, so a client repeating a refused send cannot make
+	// every batch fall back to single sends.
+	jobs = slices.DeleteFunc(slices.Clone(jobs), func(j *sendJob) bool {
+		j.alone = refused(s, tx, conv[j.convID], mems[j.convID], j)
+		return j.alone
+	})
+	if len(jobs) == 0 {
+		return nil
 	}
+	count = map[string]int64{}
+	for _, j := range jobs {
+		count[j.convID]++
+	}
+	convIDs = slices.Sorted(maps.Keys(count))
 	// The next numbers, in sorted conversation order (one lock order for
 	// every batch); the batch's k messages of a conversation get the k
 	// numbers up to the new last_seq, in queue order.
@@ -247,4 +256,19 @@ func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 		j.out = out
 	}
 	return notify.EmitAll(tx, evs)
+}
+
+// refused reports whether send() would refuse j in c (nil: no such
+// conversation) with members ms, before writing anything.
+func refused(s *Service, tx *gorm.DB, c *Conversation, ms []Member, j *sendJob) bool {
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.UserID == j.a.UserID })
+	if c == nil || i < 0 || s.maySend(tx, c, &ms[i], j.req) != nil {
+		return true
+	}
+	for _, uid := range j.req.Mentions {
+		if !slices.ContainsFunc(ms, func(m Member) bool { return m.UserID == uid }) {
+			return true
+		}
+	}
+	return false
 }
