@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"tack/backend/fulltext"
 	"tack/backend/identity"
 	"tack/backend/notify"
 	"tack/backend/store"
@@ -152,10 +154,10 @@ func plainSend(j *sendJob) bool {
 
 // landPlain writes a batch of plain sends with statements shared across the
 // batch: the conversations and their members in one read each, one
-// sequence UPDATE per conversation (k numbers at once), the messages and
-// their events in one INSERT each; only the search entry and the sender's
-// watermark stay one statement per message. What it writes is what
-// send() writes for each job in queue order.
+// sequence UPDATE for all conversations (k numbers each), the messages,
+// their search entries and their events in one INSERT each, the senders'
+// watermarks in one UPDATE: seven statements whatever the batch's size.
+// What it writes is what send() writes for each job in queue order.
 func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 	count := map[string]int64{}
 	for _, j := range jobs {
@@ -195,18 +197,34 @@ func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 		count[j.convID]++
 	}
 	convIDs = slices.Sorted(maps.Keys(count))
-	// The next numbers, in sorted conversation order (one lock order for
-	// every batch); the batch's k messages of a conversation get the k
-	// numbers up to the new last_seq, in queue order.
+	// The next numbers: one UPDATE for every conversation of the batch,
+	// each moved on by its count; the batch's k messages of a conversation
+	// get the k numbers up to its new last_seq, in queue order.
 	now := s.clock.Now()
-	next := map[string]int64{}
-	for _, id := range convIDs {
-		var last int64
-		if err := tx.Raw("UPDATE chat_conversations SET last_seq = last_seq + ?, last_message_at = ? WHERE id = ? RETURNING last_seq", count[id], now, id).
-			Scan(&last).Error; err != nil {
-			return fmt.Errorf("chat: next seq: %w", err)
+	var vals strings.Builder
+	args := []any{now}
+	for n, id := range convIDs {
+		if n > 0 {
+			vals.WriteString(", ")
 		}
-		next[id] = last - count[id] + 1
+		vals.WriteString("(?, CAST(? AS BIGINT))")
+		args = append(args, id, count[id])
+	}
+	var lasts []struct {
+		ID      string
+		LastSeq int64
+	}
+	if err := tx.Raw(`UPDATE chat_conversations SET last_seq = last_seq + v.column2, last_message_at = ?
+		FROM (VALUES `+vals.String()+`) AS v WHERE chat_conversations.id = v.column1
+		RETURNING chat_conversations.id, chat_conversations.last_seq`, args...).Scan(&lasts).Error; err != nil {
+		return fmt.Errorf("chat: next seq: %w", err)
+	}
+	if len(lasts) != len(convIDs) {
+		return fmt.Errorf("chat: next seq: %d of %d conversations", len(lasts), len(convIDs))
+	}
+	next := map[string]int64{}
+	for _, l := range lasts {
+		next[l.ID] = l.LastSeq - count[l.ID] + 1
 	}
 	msgs := make([]Message, len(jobs))
 	for n, j := range jobs {
@@ -228,17 +246,34 @@ func (s *Service) landPlain(tx *gorm.DB, jobs []*sendJob) error {
 	if res.RowsAffected != int64(len(msgs)) {
 		return errBatchFallback
 	}
+	// Sending reads the conversation up to one's own message: each sender's
+	// last message of the batch per conversation, in one UPDATE.
+	docs := make([]fulltext.Doc, len(msgs))
+	read := map[[2]string]int64{}
+	for n := range msgs {
+		m := &msgs[n]
+		docs[n] = fulltext.Doc{ID: m.ID, Text: m.Body}
+		read[[2]string{m.ConversationID, m.SenderID}] = m.Seq
+	}
+	if err := messageIndex.PutAll(tx, docs); err != nil {
+		return err
+	}
+	vals.Reset()
+	args = args[:0]
+	for _, k := range slices.SortedFunc(maps.Keys(read), func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) }) {
+		if len(args) > 0 {
+			vals.WriteString(", ")
+		}
+		vals.WriteString("(?, ?, CAST(? AS BIGINT))")
+		args = append(args, k[0], k[1], read[k])
+	}
+	if err := tx.Exec(`UPDATE chat_members SET read_seq = v.column3 FROM (VALUES `+vals.String()+`) AS v
+		WHERE chat_members.conversation_id = v.column1 AND chat_members.user_id = v.column2 AND chat_members.read_seq < v.column3`, args...).Error; err != nil {
+		return fmt.Errorf("chat: sender watermarks: %w", err)
+	}
 	evs := make([]*notify.Event, len(jobs))
 	for n, j := range jobs {
 		m := &msgs[n]
-		if err := indexMessage(tx, m); err != nil {
-			return err
-		}
-		// Sending reads the conversation up to one's own message.
-		if err := tx.Model(&Member{}).Where("conversation_id = ? AND user_id = ? AND read_seq < ?", m.ConversationID, m.SenderID, m.Seq).
-			Update("read_seq", m.Seq).Error; err != nil {
-			return fmt.Errorf("chat: sender watermark: %w", err)
-		}
 		ms := mems[j.convID]
 		i := slices.IndexFunc(ms, func(x Member) bool { return x.UserID == j.a.UserID })
 		ms[i].ReadSeq = max(ms[i].ReadSeq, m.Seq)

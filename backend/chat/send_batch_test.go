@@ -93,6 +93,23 @@ func TestOverlappingSendsEachAnswered(t *testing.T) {
 				t.Fatalf("%s: %d messages, want %d", c.conv, len(p.Items), c.want)
 			}
 			last := map[string]int{}
+			lastSeq := map[string]int64{}
+			for _, m := range p.Items {
+				lastSeq[m.SenderID] = m.Seq
+			}
+			// Each sender has read up to their own last message, and every
+			// message is in the search index.
+			for uid, seq := range lastSeq {
+				var read int64
+				if err := e.Server.DB.Raw("SELECT read_seq FROM chat_members WHERE conversation_id = ? AND user_id = ?", c.conv, uid).Scan(&read).Error; err != nil || read < seq {
+					t.Fatalf("%s: %s read up to %d, sent %d (%v)", c.conv, uid, read, seq, err)
+				}
+			}
+			var indexed int64
+			if err := e.Server.DB.Raw("SELECT COUNT(*) FROM chat_message_fts_doc d JOIN chat_messages m ON m.id = d.id WHERE m.conversation_id = ?", c.conv).
+				Scan(&indexed).Error; err != nil || indexed != int64(c.want) {
+				t.Fatalf("%s: %d of %d messages indexed (%v)", c.conv, indexed, c.want, err)
+			}
 			for i, m := range p.Items {
 				if m.Seq != int64(i+1) {
 					t.Fatalf("%s: message %d has seq %d", c.conv, i, m.Seq)
