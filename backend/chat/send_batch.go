@@ -25,8 +25,9 @@ import (
 // So concurrent sends share it, as attendance's punches do
 // (attendance/punch_batch.go): each send joins a queue; whoever finds no
 // batch in flight leads, takes what is queued (up to maxSendBatch) and
-// writes it in one transaction, each message by the same send() as alone,
-// in queue order, then hands the lead to the first one queued meanwhile.
+// writes it in one transaction in queue order (plain text sends with
+// shared statements, landPlain; any other batch by send() one after
+// another), then hands the lead to the first one queued meanwhile.
 // A quiet server writes each message alone, as before; a busy one writes
 // them in batches.
 //
@@ -142,7 +143,7 @@ func (s *Service) landSends(tx *gorm.DB, jobs []*sendJob) error {
 }
 
 // errBatchFallback rolls back a batch that the shared path cannot write as
-// one (a send refused, a retried key): writeSends then writes each send
+// one (a retried client key): writeSends then writes each send
 // alone, where each gets its own answer.
 var errBatchFallback = errors.New("chat: batch needs single sends")
 
