@@ -35,7 +35,7 @@ func benchEnvs(b *testing.B, fn func(b *testing.B, e *servertest.Env)) {
 // seedGroup makes n active people (straight into the table: hashing
 // passwords is not what is measured) and a temporary group of them owned by
 // the first; it returns the group and the people's actors.
-func seedGroup(b *testing.B, e *servertest.Env, n int) (string, []identity.Actor) {
+func seedGroup(b testing.TB, e *servertest.Env, n int) (string, []identity.Actor) {
 	b.Helper()
 	db := e.Server.DB
 	now := e.Clock.Now()
@@ -264,5 +264,21 @@ func BenchmarkChatReferenceWriteTx(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tx/s")
+	})
+}
+
+// BenchmarkChatReferenceHealthz: the machine's reference, measured in the
+// same run: GET /api/v1/healthz over the test server's loopback HTTP, one
+// request after another (no database write; what a request costs at this
+// minute's load).
+func BenchmarkChatReferenceHealthz(b *testing.B) {
+	benchEnvs(b, func(b *testing.B, e *servertest.Env) {
+		b.ResetTimer()
+		for b.Loop() {
+			if r := e.Do("GET", "/api/v1/healthz", "", nil); r.Status != 200 {
+				b.Fatalf("healthz: %d", r.Status)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 	})
 }

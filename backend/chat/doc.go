@@ -22,7 +22,10 @@
 // Delivery: every change goes out as a chat.* event (backend/event) to the
 // members in the transaction that makes it; the events make no notification
 // rows. A client that missed some catches up by sequence (ListMessages
-// after=<seq>), so nothing is lost or duplicated.
+// after=<seq>), so nothing is lost or duplicated. Sends that arrive
+// together share one transaction (send_batch.go, group commit): the
+// commit is a send's main cost, and the order, the gap-free sequence and
+// the once-only client key are what each send alone would give.
 //
 // Search: message bodies are in a full-text index (backend/fulltext, table
 // chat_message_fts) written in the transaction that sends, edits (re-index)

@@ -50,14 +50,8 @@ func (s *Service) Send(ctx context.Context, a identity.Actor, convID string, req
 	if req.ClientKey == "" {
 		req.ClientKey = store.NewID()
 	}
-	var out MessageView
-	err := store.WriteTx(ctx, s.db, func(tx *gorm.DB) error {
-		r, err := s.send(tx, a, convID, req, "")
-		if err == nil {
-			out, err = s.sentView(tx, a, r)
-		}
-		return err
-	})
+	// Concurrent sends share a transaction (send_batch.go).
+	out, err := s.commitSend(ctx, &sendJob{a: a, convID: convID, req: req})
 	if errors.Is(err, errKeyTaken) || store.IsDuplicate(err) {
 		// A retry (or the same key racing itself): the first one stands.
 		var m Message
@@ -235,10 +229,15 @@ func (s *Service) sentView(tx *gorm.DB, a identity.Actor, r *sent) (MessageView,
 
 // emitMessage sends chat.message to the members.
 func emitMessage(tx *gorm.DB, a identity.Actor, c *Conversation, m *Message, action string, recipients []string) error {
-	return notify.Emit(tx, &notify.Event{Type: event.ChatMessage, SubjectType: "chat", SubjectID: c.ID, ActorID: a.UserID,
+	return notify.Emit(tx, messageEvent(a, c, m, action, recipients))
+}
+
+// messageEvent is the chat.message event of m.
+func messageEvent(a identity.Actor, c *Conversation, m *Message, action string, recipients []string) *notify.Event {
+	return &notify.Event{Type: event.ChatMessage, SubjectType: "chat", SubjectID: c.ID, ActorID: a.UserID,
 		Recipients: recipients, Data: event.Data(event.Message{Title: c.Name, Link: link(c.ID), ConversationID: c.ID,
 			MessageID: m.ID, Seq: m.Seq, Action: action, SenderID: m.SenderID, SenderName: a.Name, Body: shown(m),
-			Mentions: m.Mentions, MentionAll: m.MentionAll, Direct: c.Kind == KindDirect})})
+			Mentions: m.Mentions, MentionAll: m.MentionAll, Direct: c.Kind == KindDirect})}
 }
 
 // shown is the body a reader sees: nothing of a recalled message.

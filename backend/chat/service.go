@@ -31,6 +31,8 @@ type Service struct {
 	maxFile int64
 	// meetings says who sat in which meeting (SetMeetings; busy.go).
 	meetings Meetings
+	// sendQ groups concurrent sends into one transaction (send_batch.go).
+	sendQ sendQueue
 }
 
 // NewService builds the chat service. Register OnUserChanged,

@@ -49,3 +49,29 @@ func Emit(tx *gorm.DB, ev *Event) error {
 	}
 	return nil
 }
+
+// EmitAll appends evs to the outbox in one statement, in order, inside tx:
+// Emit for a batch of changes written together (chat's group commit).
+func EmitAll(tx *gorm.DB, evs []*Event) error {
+	for _, ev := range evs {
+		if ev.Type == "" {
+			return fmt.Errorf("notify: emit: empty event type")
+		}
+		if _, ok := event.Payloads[ev.Type]; !ok {
+			return fmt.Errorf("notify: emit: event type %q is not declared in backend/event", ev.Type)
+		}
+		if ev.Recipients == nil {
+			ev.Recipients = []string{}
+		}
+		if ev.Data == nil {
+			ev.Data = map[string]any{}
+		}
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := tx.Create(evs).Error; err != nil {
+		return fmt.Errorf("notify: emit %d events: %w", len(evs), err)
+	}
+	return nil
+}
