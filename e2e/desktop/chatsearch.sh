@@ -75,49 +75,11 @@ mkdir -p "$CONF"
 STEP=start
 pid="" srv=""
 
-stop_pid() { # pid: SIGTERM, then SIGKILL after 10 s
-  local p=$1
-  [[ -n $p ]] && kill -0 "$p" 2>/dev/null || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
-  kill -KILL "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
+SUITE="desktop chat search" SHOT=desktop-chatsearch-fail.png
+# shellcheck source=lib.sh
+. "$(dirname "$SELF")/lib.sh"
 trap 'stop_pid "$pid"; stop_pid "$srv"' EXIT
 
-fail() {
-  import -window root "$ART/desktop-chatsearch-fail.png" 2>/dev/null || true
-  echo "desktop chat search: FAIL at step '$STEP': $*"
-  echo "  screenshot of the screen: e2e/artifacts/desktop-chatsearch-fail.png"
-  echo "--- last lines of the desktop log"
-  grep -v "dbus-daemon" "$LOG" 2>/dev/null | tail -25 || true
-  exit 1
-}
-step() { STEP=$1; echo "desktop chat search: $1"; }
-
-# until_ok SECONDS WHAT CMD...: runs CMD every 0.25 s until it succeeds.
-until_ok() {
-  local secs=$1 what=$2
-  shift 2
-  local end=$((SECONDS + secs))
-  until "$@" >/dev/null; do
-    ((SECONDS < end)) || fail "timed out after ${secs}s waiting for $what"
-    [[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || fail "the desktop app exited while waiting for $what"
-    sleep 0.25
-  done
-}
-# colour_is X Y HEX...: the screen pixel at X,Y is one of the colours.
-colour_is() {
-  local x=$1 y=$2 c
-  shift 2
-  import -window root "$TMP/now.png" 2>/dev/null || return 1
-  c=$(convert "$TMP/now.png" -format "%[hex:p{$x,$y}]" info:)
-  for h; do [[ $c == "$h" ]] && return 0; done
-  return 1
-}
-logged() { grep -qE "$1" "$LOG"; }
-logged_times() { [[ $(grep -cE "$1" "$LOG") -ge $2 ]]; }
-click() { xdotool mousemove "$1" "$2" click 1; }
 
 # ---- 1. the team server and its data ---------------------------------------
 step "the team server: company, admin, 李娜, group 预算小组 with a message"
@@ -126,10 +88,6 @@ srv=$!
 srv_url() { grep -o 'http://127.0.0.1:[0-9]*' "$TMP/server.log" | head -1; }
 until_ok 30 "tack serve to print its URL" srv_url
 URL=$(srv_url)
-post() { # path token json: POST, prints the answer, fails unless 2xx
-  curl -fsS -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' -d "$3" ||
-    fail "POST $1 failed"
-}
 post /api/v1/setup "" '{"company_name":"离线搜索测试公司","admin":{"name":"王管理","email":"'"$EMAIL"'","password":"'"$PASS"'","phone":"13800000000","title":"管理员"}}' >/dev/null
 TOKEN=$(post /api/v1/auth/login "" '{"email":"'"$EMAIL"'","password":"'"$PASS"'"}' | jq -r .token)
 ROOT_DEPT=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/v1/departments" | jq -r '.items[0].id')

@@ -77,48 +77,11 @@ echo '{"mode":"local"}' >"$CONF/desktop.json"
 STEP=start
 pid="" seed=""
 
-stop_pid() { # pid: SIGTERM, then SIGKILL after 10 s
-  local p=$1
-  [[ -n $p ]] && kill -0 "$p" 2>/dev/null || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  for _ in $(seq 1 40); do kill -0 "$p" 2>/dev/null || break; sleep 0.25; done
-  kill -KILL "$p" 2>/dev/null || true
-  wait "$p" 2>/dev/null || true
-}
+SUITE="desktop sync" SHOT=desktop-sync-fail.png
+# shellcheck source=lib.sh
+. "$(dirname "$SELF")/lib.sh"
 trap 'stop_pid "$pid"; stop_pid "$seed"' EXIT
 
-fail() {
-  import -window root "$ART/desktop-sync-fail.png" 2>/dev/null || true
-  echo "desktop sync: FAIL at step '$STEP': $*"
-  echo "  screenshot of the screen: e2e/artifacts/desktop-sync-fail.png"
-  echo "--- last lines of the desktop log"
-  grep -v "dbus-daemon" "$LOG" 2>/dev/null | tail -25 || true
-  exit 1
-}
-step() { STEP=$1; echo "desktop sync: $1"; }
-
-# until_ok SECONDS WHAT CMD...: runs CMD every 0.25 s until it succeeds.
-until_ok() {
-  local secs=$1 what=$2
-  shift 2
-  local end=$((SECONDS + secs))
-  until "$@" >/dev/null; do
-    ((SECONDS < end)) || fail "timed out after ${secs}s waiting for $what"
-    [[ -z $pid ]] || kill -0 "$pid" 2>/dev/null || fail "the desktop app exited while waiting for $what"
-    sleep 0.25
-  done
-}
-# colour_is X Y HEX...: the screen pixel at X,Y is one of the colours
-# (Element Plus colours: #409EFF primary button, #A0CFFF disabled primary,
-# #F0F9EB success tag, #F4F4F5 info tag, #F5F7FA page background).
-colour_is() {
-  local x=$1 y=$2 c
-  shift 2
-  import -window root "$TMP/now.png" 2>/dev/null || return 1
-  c=$(convert "$TMP/now.png" -format "%[hex:p{$x,$y}]" info:)
-  for h; do [[ $c == "$h" ]] && return 0; done
-  return 1
-}
 # row_tag HEX...: finds the first table row's status tag by its colour in
 # the pixel column x=772 (the row is taller when the path wraps); sets ROW_Y
 # to the tag's middle, where the row's 暂停/继续 button is as well.
@@ -131,8 +94,6 @@ row_tag() {
     END { if (first != "") print 188 + int((first + last) / 2) }')
   [[ -n $ROW_Y ]]
 }
-logged() { grep -qE "$1" "$LOG"; }
-click() { xdotool mousemove "$1" "$2" click 1; }
 
 # ---- 1. company + admin, then the desktop, then the sign-in in the window
 step "seed the workspace (first-run setup over the API)"
@@ -309,10 +270,6 @@ tray_click "继续同步"
 until_ok 10 "the page's 已同步 tag after the tray's 继续同步" row_tag F0F9EB
 until_ok 10 "the tray item 暂停同步 again" tray_has "暂停同步"
 step "a new approval for the admin shows in the tray's count"
-post() { # path token json: POST, prints the answer, fails unless 2xx
-  curl -fsS -X POST "$URL$1" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -H 'X-Tack-Request: 1' -d "$3" ||
-    fail "POST $1 failed"
-}
 ROOT_DEPT=$(api /api/v1/departments | jq -r '.items[0].id')
 post /api/v1/users "$TOKEN" '{"email":"li@example.com","name":"李娜","department_id":"'"$ROOT_DEPT"'","title":"销售","phone":"13900000001","roles":[],"password":"'"$PASS"'"}' >/dev/null
 LI=$(post /api/v1/auth/login "" '{"email":"li@example.com","password":"'"$PASS"'"}' | jq -r .token)
