@@ -211,7 +211,7 @@ func (st dbx) uploadListEnd(id string) (next int, size int64, err error) {
 
 // appendUploadChunks adds rows to the end of an open upload's list.
 func (st dbx) appendUploadChunks(rows []UploadChunkRow) error {
-	if err := st.db.CreateInBatches(rows, 500).Error; err != nil {
+	if err := st.db.CreateInBatches(rows, chunkRowsPerStatement).Error; err != nil {
 		return fmt.Errorf("drive: append upload chunks: %w", err)
 	}
 	return nil
