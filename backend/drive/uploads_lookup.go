@@ -17,10 +17,13 @@ import (
 // its chunk count. An index on (hash, upload_id) answers both from the
 // batch's own hashes; it replaces the index on hash alone, which the
 // orphan sweep's "is this hash in any upload" still uses through its
-// first column.
+// first column. Likewise each append to an open upload summed the sizes of
+// every row listed so far: the upload now keeps that total (listed_bytes).
 var uploadChunkHashMigration = store.Migration{ID: "drive-0008-upload-chunk-hash", SQL: `
 DROP INDEX drive_upload_chunks_hash;
-CREATE INDEX drive_upload_chunks_hash ON drive_upload_chunks (hash, upload_id)`}
+CREATE INDEX drive_upload_chunks_hash ON drive_upload_chunks (hash, upload_id);
+ALTER TABLE drive_uploads ADD COLUMN listed_bytes BIGINT NOT NULL DEFAULT 0;
+UPDATE drive_uploads SET listed_bytes = COALESCE((SELECT SUM(size) FROM drive_upload_chunks c WHERE c.upload_id = drive_uploads.id), 0)`}
 
 // chunkRowsPerStatement bounds the rows of one statement on the chunk
 // paths: the SQLite driver binds parameters in time quadratic in their
