@@ -231,8 +231,8 @@ func (st dbx) markReceived(uploadID, hash string) error {
 
 // markReceivedAll is markReceived for many hashes of one upload.
 func (st dbx) markReceivedAll(uploadID string, hashes []string) error {
-	for i := 0; i < len(hashes); i += batchRows {
-		err := st.db.Model(&UploadChunkRow{}).Where("upload_id = ? AND hash IN ?", uploadID, hashes[i:min(i+batchRows, len(hashes))]).
+	for i := 0; i < len(hashes); i += chunkRowsPerStatement {
+		err := st.db.Model(&UploadChunkRow{}).Where("hash IN ? AND upload_id = ?", hashes[i:min(i+chunkRowsPerStatement, len(hashes))], uploadID).
 			Update("received", true).Error
 		if err != nil {
 			return fmt.Errorf("drive: mark chunks received: %w", err)

@@ -121,5 +121,6 @@ CREATE INDEX drive_permissions_principal ON drive_permissions (principal_type, p
 		uploadReceivedMigration,
 		lockMigration,
 		chunkSchemeMigration,
+		uploadChunkHashMigration,
 	}
 }

@@ -197,7 +197,8 @@ type Upload struct {
 	BaseVersion int64
 	Size        int64
 	Hash        string
-	ChunkScheme int // recorded with the version at commit
+	ChunkScheme int   // recorded with the version at commit
+	ListedBytes int64 // bytes the chunk list covers (AppendChunks checks it without summing the list)
 	CreatedAt   time.Time
 	ExpiresAt   time.Time
 }

@@ -23,7 +23,7 @@ func (st dbx) upsertChunks(rows []ChunkRow) error {
 	err := st.db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "hash"}},
 		DoUpdates: clause.AssignmentColumns([]string{"last_used_at"}),
-	}).CreateInBatches(rows, batchRows).Error
+	}).CreateInBatches(rows, chunkRowsPerStatement).Error
 	if err != nil {
 		return fmt.Errorf("drive: record chunks: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"tack/backend/store"
@@ -194,24 +195,38 @@ func (st dbx) insertUpload(u *Upload, chunks []UploadChunkRow) error {
 	return nil
 }
 
-// uploadListEnd answers the index after an upload's last chunk row and the
-// bytes its rows cover.
+// uploadListEnd answers the index after an upload's last chunk row (the
+// primary key's last entry) and the bytes its rows cover (the upload's
+// running total, not a sum over the list), read in one statement so that
+// both come from one snapshot on PostgreSQL.
 func (st dbx) uploadListEnd(id string) (next int, size int64, err error) {
 	var out struct {
 		N    int
 		Size int64
 	}
-	err = st.db.Raw(`SELECT COALESCE(MAX(idx) + 1, 0) AS n, COALESCE(SUM(size), 0) AS size FROM drive_upload_chunks WHERE upload_id = ?`, id).
-		Scan(&out).Error
+	err = st.db.Raw(`SELECT COALESCE((SELECT MAX(idx) FROM drive_upload_chunks WHERE upload_id = ?), -1) + 1 AS n, listed_bytes AS size
+FROM drive_uploads WHERE id = ?`, id, id).Scan(&out).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("drive: upload list end: %w", err)
 	}
 	return out.N, out.Size, nil
 }
 
-// appendUploadChunks adds rows to the end of an open upload's list.
+// appendUploadChunks adds rows to the end of an open upload's list and
+// their sizes to its listed_bytes.
 func (st dbx) appendUploadChunks(rows []UploadChunkRow) error {
-	if err := st.db.CreateInBatches(rows, 500).Error; err != nil {
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := st.db.CreateInBatches(rows, chunkRowsPerStatement).Error; err != nil {
+		return fmt.Errorf("drive: append upload chunks: %w", err)
+	}
+	var added int64
+	for _, r := range rows {
+		added += int64(r.Size)
+	}
+	err := st.db.Model(&Upload{}).Where("id = ?", rows[0].UploadID).Update("listed_bytes", gorm.Expr("listed_bytes + ?", added)).Error
+	if err != nil {
 		return fmt.Errorf("drive: append upload chunks: %w", err)
 	}
 	return nil

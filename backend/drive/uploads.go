@@ -162,7 +162,7 @@ func (s *Service) StartUpload(ctx context.Context, a identity.Actor, req UploadR
 	}
 	now := s.clock.Now()
 	u := &Upload{ID: newID(), UserID: a.UserID, EntryID: req.EntryID, BaseVersion: req.BaseVersion, Size: req.Size, Hash: req.Hash,
-		ChunkScheme: req.ChunkScheme, CreatedAt: now, ExpiresAt: now.Add(s.cfg.UploadTTL)}
+		ChunkScheme: req.ChunkScheme, ListedBytes: sum, CreatedAt: now, ExpiresAt: now.Add(s.cfg.UploadTTL)}
 	rows := make([]UploadChunkRow, len(req.Chunks))
 	hashes := make([]string, 0, len(req.Chunks))
 	seen := map[string]bool{}

@@ -56,20 +56,31 @@ func (s *Service) PutChunks(ctx context.Context, a identity.Actor, uploadID stri
 	if _, err := s.ownUpload(ctx, st, a, uploadID); err != nil {
 		return err
 	}
-	rows, err := st.uploadChunks(uploadID)
-	if err != nil {
-		return err
-	}
-	sizes := make(map[string]int, len(rows))
-	for _, r := range rows {
-		sizes[r.Hash] = r.Size
-	}
-	chunks, err := readChunkFrames(body, sizes)
+	chunks, err := readChunkFrames(body, s.cfg.MaxChunkSize)
 	if err != nil {
 		return err
 	}
 	if len(chunks) == 0 {
 		return nil
+	}
+	// Only this batch's rows: reading the whole list made each batch of a
+	// big upload cost more than the one before (uploads_lookup.go).
+	frameHashes := make([]string, len(chunks))
+	for i, c := range chunks {
+		frameHashes[i] = c.Hash
+	}
+	sizes, err := st.announcedSizes(uploadID, frameHashes)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		want, ok := sizes[c.Hash]
+		if !ok {
+			return ErrChunkUnknown
+		}
+		if len(c.Data) != want {
+			return ErrBadChunk.WithField("size", "mismatch")
+		}
 	}
 	staged, err := s.blobs.StageAll(chunks) // checks every SHA-256
 	if errors.Is(err, blobstore.ErrHashMismatch) {
@@ -124,10 +135,11 @@ func (s *Service) PutChunks(ctx context.Context, a identity.Actor, uploadID stri
 	return nil
 }
 
-// readChunkFrames reads a PutChunks body whole, checking each frame against
-// the announced sizes (the hashes are checked when staging). A chunk sent
-// twice in one body is kept once.
-func readChunkFrames(body io.Reader, sizes map[string]int) ([]blobstore.Chunk, error) {
+// readChunkFrames reads a PutChunks body whole, refusing a frame larger
+// than maxChunk and a body over the batch limits before reading it (the
+// caller checks the frames against the announced sizes, the hashes are
+// checked when staging). A chunk sent twice in one body is kept once.
+func readChunkFrames(body io.Reader, maxChunk int) ([]blobstore.Chunk, error) {
 	var (
 		out   []blobstore.Chunk
 		total int
@@ -146,11 +158,7 @@ func readChunkFrames(body io.Reader, sizes map[string]int) ([]blobstore.Chunk, e
 		}
 		hash := hex.EncodeToString(hdr[:32])
 		size := int(binary.BigEndian.Uint32(hdr[32:]))
-		want, ok := sizes[hash]
-		if !ok {
-			return nil, ErrChunkUnknown
-		}
-		if size != want {
+		if size <= 0 || size > maxChunk {
 			return nil, ErrBadChunk.WithField("size", "mismatch")
 		}
 		total += size
