@@ -11,25 +11,7 @@ import (
 // (punch_batch.go): queued reports how many wait, release lets them through
 // as the next batch.
 func HoldPunches(s *Service) (queued func() int, release func()) {
-	q := &s.punchQ
-	q.mu.Lock()
-	q.busy = true
-	q.mu.Unlock()
-	queued = func() int {
-		q.mu.Lock()
-		defer q.mu.Unlock()
-		return len(q.waiting)
-	}
-	release = func() {
-		q.mu.Lock()
-		defer q.mu.Unlock()
-		if len(q.waiting) > 0 {
-			q.waiting[0].lead <- struct{}{}
-		} else {
-			q.busy = false
-		}
-	}
-	return queued, release
+	return s.punchQ.Hold()
 }
 
 // QueuePunchCopy queues a punch of userID on date that reuses the row ID

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -31,7 +30,8 @@ import (
 // deleted meanwhile) fails alone and no punch is written twice or lost;
 // every request gets its own result.
 
-// maxPunchBatch bounds one transaction (and the wait of its last punch).
+// maxPunchBatch bounds one transaction (and the wait of its last punch);
+// the queue is a store.GroupCommit.
 const maxPunchBatch = 128
 
 // punchJob is one prepared office punch waiting in the queue.
@@ -41,54 +41,14 @@ type punchJob struct {
 	photo  []byte // stripped; kept with the punch (it looked off)
 	device string // a browser to remember
 
-	res  PunchResult
-	err  error
-	done chan struct{} // closed when res and err are set
-	lead chan struct{} // this job's goroutine writes the next batch
-}
-
-type punchQueue struct {
-	mu      sync.Mutex
-	waiting []*punchJob
-	busy    bool // a leader is writing a batch
+	res PunchResult
+	err error
 }
 
 // commitPunch queues j and returns its result once its batch committed
 // (or failed).
 func (s *Service) commitPunch(ctx context.Context, j *punchJob) (PunchResult, error) {
-	j.done, j.lead = make(chan struct{}), make(chan struct{}, 1)
-	q := &s.punchQ
-	q.mu.Lock()
-	q.waiting = append(q.waiting, j)
-	leads := !q.busy
-	q.busy = true
-	q.mu.Unlock()
-	if !leads {
-		select {
-		case <-j.done:
-			return j.res, j.err
-		case <-j.lead:
-		}
-	}
-	// j leads and is first in the queue (a leader hands over only to the
-	// queue's head, and the queue is empty when no one leads).
-	q.mu.Lock()
-	n := min(len(q.waiting), maxPunchBatch)
-	batch := slices.Clone(q.waiting[:n])
-	q.waiting = slices.Delete(q.waiting, 0, n)
-	q.mu.Unlock()
-	// The batch is everyone's: the leader's request ending must not cancel it.
-	s.writePunches(context.WithoutCancel(ctx), batch)
-	for _, b := range batch[1:] {
-		close(b.done)
-	}
-	q.mu.Lock()
-	if len(q.waiting) > 0 {
-		q.waiting[0].lead <- struct{}{}
-	} else {
-		q.busy = false
-	}
-	q.mu.Unlock()
+	s.punchQ.Do(ctx, j, s.writePunches)
 	return j.res, j.err
 }
 

@@ -23,13 +23,13 @@ type Service struct {
 	cal   *workcal.Cache // the company calendar, reloaded only after an edit
 	cfg   configCache    // places, groups, shifts, settings, reloaded only after an edit (config.go)
 
-	punchQ punchQueue // office punches waiting to be written (punch_batch.go)
+	punchQ store.GroupCommit[*punchJob] // office punches waiting to be written (punch_batch.go)
 }
 
 // NewService builds the attendance service; loc is the company zone of
 // the working calendar (workcal.Service.Location()).
 func NewService(db *gorm.DB, clk clock.Clock, loc *time.Location) *Service {
-	return &Service{db: db, clock: clk, loc: loc, cal: workcal.NewCache(loc)}
+	return &Service{db: db, clock: clk, loc: loc, cal: workcal.NewCache(loc), punchQ: store.GroupCommit[*punchJob]{Max: maxPunchBatch}}
 }
 
 // IsManager reports whether the actor manages attendance (admins and the

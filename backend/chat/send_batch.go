@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -56,51 +55,11 @@ type sendJob struct {
 	// alone: the shared path refused it (landPlain); it is written on its
 	// own after the batch, where it gets its own answer.
 	alone bool
-	done  chan struct{} // closed when out and err are set
-	lead  chan struct{} // this job's goroutine writes the next batch
-}
-
-type sendQueue struct {
-	mu      sync.Mutex
-	waiting []*sendJob
-	busy    bool // a leader is writing a batch
 }
 
 // commitSend queues j and returns once its batch committed (or failed).
 func (s *Service) commitSend(ctx context.Context, j *sendJob) (MessageView, error) {
-	j.done, j.lead = make(chan struct{}), make(chan struct{}, 1)
-	q := &s.sendQ
-	q.mu.Lock()
-	q.waiting = append(q.waiting, j)
-	leads := !q.busy
-	q.busy = true
-	q.mu.Unlock()
-	if !leads {
-		select {
-		case <-j.done:
-			return j.out, j.err
-		case <-j.lead:
-		}
-	}
-	// j leads and is first in the queue (a leader hands over only to the
-	// queue's head, and the queue is empty when no one leads).
-	q.mu.Lock()
-	n := min(len(q.waiting), maxSendBatch)
-	batch := slices.Clone(q.waiting[:n])
-	q.waiting = slices.Delete(q.waiting, 0, n)
-	q.mu.Unlock()
-	// The batch is everyone's: the leader's request ending must not cancel it.
-	s.writeSends(context.WithoutCancel(ctx), batch)
-	for _, b := range batch[1:] {
-		close(b.done)
-	}
-	q.mu.Lock()
-	if len(q.waiting) > 0 {
-		q.waiting[0].lead <- struct{}{}
-	} else {
-		q.busy = false
-	}
-	q.mu.Unlock()
+	s.sendQ.Do(ctx, j, s.writeSends)
 	return j.out, j.err
 }
 

@@ -32,14 +32,14 @@ type Service struct {
 	// meetings says who sat in which meeting (SetMeetings; busy.go).
 	meetings Meetings
 	// sendQ groups concurrent sends into one transaction (send_batch.go).
-	sendQ sendQueue
+	sendQ store.GroupCommit[*sendJob]
 }
 
 // NewService builds the chat service. Register OnUserChanged,
 // OnUserDeactivated, OnDepartmentChanged and OnDepartmentDeleted with org so
 // the org's groups follow it.
 func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service) *Service {
-	return &Service{db: db, clock: clk, org: orgSvc}
+	return &Service{db: db, clock: clk, org: orgSvc, sendQ: store.GroupCommit[*sendJob]{Max: maxSendBatch}}
 }
 
 func link(convID string) string { return "/chat/" + convID }
