@@ -39,7 +39,7 @@ type Service struct {
 // OnUserDeactivated, OnDepartmentChanged and OnDepartmentDeleted with org so
 // the org's groups follow it.
 func NewService(db *gorm.DB, clk clock.Clock, orgSvc *org.Service) *Service {
-	return &Service{db: db, clock: clk, org: orgSvc, sendQ: store.GroupCommit[*sendJob]{Max: maxSendBatch}}
+	return &Service{db: db, clock: clk, org: orgSvc, sendQ: store.GroupCommit[*sendJob]{Max: sendBatchFor(db)}}
 }
 
 func link(convID string) string { return "/chat/" + convID }
