@@ -28,6 +28,9 @@
 set -euo pipefail
 SELF=$(realpath "$0")
 cd "$(dirname "$SELF")/../.."
+SUITE="desktop chat search" SHOT=desktop-chatsearch-fail.png
+# shellcheck source=lib.sh
+. "$(dirname "$SELF")/lib.sh"
 ROOT=$PWD
 ART=$ROOT/e2e/artifacts
 
@@ -44,18 +47,7 @@ if [[ -z "${TACK_CHATSEARCH_INNER:-}" ]]; then
   mkdir -p "$ART" "$ROOT/docs/screenshots"
   rm -f "$ART/desktop-chatsearch-fail.png"
   TMP=$(mktemp -d /tmp/tdc.XXXXXX)
-  # Anything still running with our private paths in its command line
-  # (WebKit helpers, the a11y bus) is ours: end it by pid, then remove.
-  cleanup() {
-    local left
-    left=$(pgrep -f "$TMP" || true)
-    if [[ -n $left ]]; then
-      echo "desktop chat search: ending leftover processes $left"
-      kill $left 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-  }
-  trap cleanup EXIT
+  trap cleanup_tmp EXIT
   export BIN SERVER_BIN TMP ART ROOT TACK_CHATSEARCH_INNER=1
   xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- "$SELF"
   exit 0
@@ -75,9 +67,6 @@ mkdir -p "$CONF"
 STEP=start
 pid="" srv=""
 
-SUITE="desktop chat search" SHOT=desktop-chatsearch-fail.png
-# shellcheck source=lib.sh
-. "$(dirname "$SELF")/lib.sh"
 trap 'stop_pid "$pid"; stop_pid "$srv"' EXIT
 
 

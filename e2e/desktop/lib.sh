@@ -1,10 +1,23 @@
 # Shared by the desktop suites that drive the real window with xdotool
-# (sync.sh, chatsearch.sh). Source it after setting:
+# (sync.sh, chatsearch.sh), sourced at their start. They set:
 #   SUITE  the suite's name in its messages ("desktop sync")
 #   SHOT   the file name of the failure screenshot in $ART
 #   LOG    the desktop's log; TMP a scratch dir; ART the artifacts dir
 #   pid    the desktop process (empty until started); URL the team server
 # Everything waits by polling a condition, never by a fixed sleep.
+
+# cleanup_tmp (the outer script's EXIT trap): anything still running with
+# $TMP in its command line (WebKit helpers, the a11y bus) is ours: end it
+# by pid, then remove $TMP.
+cleanup_tmp() {
+  local left
+  left=$(pgrep -f "$TMP" || true)
+  if [[ -n $left ]]; then
+    echo "$SUITE: ending leftover processes $left"
+    kill $left 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+}
 
 stop_pid() { # pid: SIGTERM, then SIGKILL after 10 s
   local p=$1

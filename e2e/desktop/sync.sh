@@ -28,6 +28,9 @@
 set -euo pipefail
 SELF=$(realpath "$0")
 cd "$(dirname "$SELF")/../.."
+SUITE="desktop sync" SHOT=desktop-sync-fail.png
+# shellcheck source=lib.sh
+. "$(dirname "$SELF")/lib.sh"
 ROOT=$PWD
 ART=$ROOT/e2e/artifacts
 
@@ -42,18 +45,7 @@ if [[ -z "${TACK_SYNC_INNER:-}" ]]; then
   mkdir -p "$ART"
   rm -f "$ART/desktop-sync-fail.png"
   TMP=$(mktemp -d /tmp/tds.XXXXXX)
-  # Anything still running with our private paths in its command line
-  # (WebKit helpers, the a11y bus) is ours: end it by pid, then remove.
-  cleanup() {
-    local left
-    left=$(pgrep -f "$TMP" || true)
-    if [[ -n $left ]]; then
-      echo "desktop sync: ending leftover processes $left"
-      kill $left 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-  }
-  trap cleanup EXIT
+  trap cleanup_tmp EXIT
   export BIN TMP ART TACK_SYNC_INNER=1
   xvfb-run -a -s "-screen 0 1280x820x24" dbus-run-session -- "$SELF"
   exit 0
@@ -77,9 +69,6 @@ echo '{"mode":"local"}' >"$CONF/desktop.json"
 STEP=start
 pid="" seed=""
 
-SUITE="desktop sync" SHOT=desktop-sync-fail.png
-# shellcheck source=lib.sh
-. "$(dirname "$SELF")/lib.sh"
 trap 'stop_pid "$pid"; stop_pid "$seed"' EXIT
 
 # row_tag HEX...: finds the first table row's status tag by its colour in
