@@ -49,19 +49,9 @@ type Index struct {
 
 // Open opens (and migrates) the index under dir.
 func Open(ctx context.Context, dir string) (*Index, error) {
-	db, err := store.Open(ctx, store.Config{DataDir: filepath.Clean(dir)})
+	db, err := store.OpenLocal(ctx, filepath.Clean(dir), migrations())
 	if err != nil {
 		return nil, fmt.Errorf("chatlocal: open: %w", err)
-	}
-	if err := store.Migrate(db, migrations()); err != nil {
-		_ = store.Close(db)
-		return nil, fmt.Errorf("chatlocal: migrate: %w", err)
-	}
-	// One writer (the shell's follower) and a search now and then: a small pool.
-	if sqlDB, err := db.DB(); err == nil {
-		sqlDB.SetMaxOpenConns(2)
-		sqlDB.SetMaxIdleConns(1)
-		sqlDB.SetConnMaxIdleTime(time.Minute)
 	}
 	return &Index{db: db}, nil
 }

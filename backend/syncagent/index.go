@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -24,21 +23,9 @@ type Index struct {
 
 // OpenIndex opens (and migrates) the index under dataDir/sync.
 func OpenIndex(ctx context.Context, dataDir string) (*Index, error) {
-	db, err := store.Open(ctx, store.Config{DataDir: filepath.Join(dataDir, "sync")})
+	db, err := store.OpenLocal(ctx, filepath.Join(dataDir, "sync"), migrations())
 	if err != nil {
 		return nil, fmt.Errorf("sync: open index: %w", err)
-	}
-	if err := store.Migrate(db, migrations()); err != nil {
-		_ = store.Close(db)
-		return nil, fmt.Errorf("sync: migrate index: %w", err)
-	}
-	// One engine writes the index (writes serialise anyway) and idles most of
-	// the time: two connections, one kept, so an idle agent holds one
-	// SQLite page cache instead of the server pool's eight.
-	if sqlDB, err := db.DB(); err == nil {
-		sqlDB.SetMaxOpenConns(2)
-		sqlDB.SetMaxIdleConns(1)
-		sqlDB.SetConnMaxIdleTime(time.Minute)
 	}
 	return &Index{db: db}, nil
 }
